@@ -1,0 +1,33 @@
+# Shared compile options: every fupin target links fupin_options.
+add_library(fupin_options INTERFACE)
+target_compile_features(fupin_options INTERFACE cxx_std_20)
+target_compile_options(fupin_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
+  -Wnull-dereference -Wimplicit-fallthrough)
+if(FUPIN_WERROR)
+  target_compile_options(fupin_options INTERFACE -Werror)
+endif()
+if(FUPIN_SANITIZE)
+  target_compile_options(fupin_options INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(fupin_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# fupin_add_test(NAME name SOURCES ... LIBS ... [LABELS ...])
+# One GoogleTest executable, registered with CTest test by test.
+function(fupin_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT FUPIN_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} fupin_options GTest::gtest GTest::gtest_main)
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  gtest_discover_tests(${T_NAME}
+    PROPERTIES LABELS "${T_LABELS}"
+    ENVIRONMENT "FUPIN_BINARY=${CMAKE_BINARY_DIR}/fupin;FUPIN_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

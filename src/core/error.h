@@ -1,0 +1,67 @@
+#pragma once
+// The one error strategy of fupin (C++ Core Guidelines E.1):
+//  - An operation that cannot complete throws fupin::Error. Its code says what
+//    kind of failure it is (the CLI turns it into an exit status, the server
+//    into an HTTP status, in one place each) and its details name every field
+//    or JSON path that was wrong and why.
+//  - Checks whose failure is an expected outcome (validating one ID number,
+//    one CSV row) return their problems as values; the caller decides whether
+//    to throw.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fupin {
+
+enum class ErrorCode {
+  kInvalidArgument,    // the input is wrong: a field, a value, a file row
+  kNotFound,           // the thing named does not exist
+  kAlreadyExists,      // a unique thing would be duplicated
+  kConflict,           // a stale version, a concurrent change
+  kFailedPrecondition, // the state does not allow it (e.g. exit without criteria)
+  kPermissionDenied,   // the caller may not do this
+  kUnauthenticated,    // no valid session
+  kResourceExhausted,  // too many attempts, too large a body
+  kInternal,           // a bug or a broken store
+};
+
+// One problem with the input: where (a field name, "row 12, column 身份证号",
+// or a JSON path such as "/members/0/id_number") and what is wrong.
+struct ErrorDetail {
+  std::string path;
+  std::string problem;
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message, std::vector<ErrorDetail> details = {})
+      : std::runtime_error(std::move(message)), code_(code), details_(std::move(details)) {}
+
+  ErrorCode code() const { return code_; }
+  const std::vector<ErrorDetail>& details() const { return details_; }
+
+  static Error InvalidArgument(std::string message, std::vector<ErrorDetail> details = {}) {
+    return Error(ErrorCode::kInvalidArgument, std::move(message), std::move(details));
+  }
+  static Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
+  static Error AlreadyExists(std::string message, std::vector<ErrorDetail> details = {}) {
+    return Error(ErrorCode::kAlreadyExists, std::move(message), std::move(details));
+  }
+  static Error Conflict(std::string message) { return Error(ErrorCode::kConflict, std::move(message)); }
+  static Error FailedPrecondition(std::string message, std::vector<ErrorDetail> details = {}) {
+    return Error(ErrorCode::kFailedPrecondition, std::move(message), std::move(details));
+  }
+  static Error PermissionDenied(std::string message) {
+    return Error(ErrorCode::kPermissionDenied, std::move(message));
+  }
+  static Error Internal(std::string message) { return Error(ErrorCode::kInternal, std::move(message)); }
+
+ private:
+  ErrorCode code_;
+  std::vector<ErrorDetail> details_;
+};
+
+// Stable lower-case name of a code ("invalid_argument"), used on the wire.
+const char* ErrorCodeName(ErrorCode code);
+
+}  // namespace fupin

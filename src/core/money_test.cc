@@ -1,0 +1,30 @@
+#include "core/money.h"
+
+#include <gtest/gtest.h>
+
+namespace fupin {
+namespace {
+
+TEST(MoneyTest, ParsesYuan) {
+  EXPECT_EQ(ParseYuan("4200"), 420000);
+  EXPECT_EQ(ParseYuan("4200.5"), 420050);
+  EXPECT_EQ(ParseYuan("0.05"), 5);
+  EXPECT_EQ(ParseYuan("-3.10"), -310);
+  EXPECT_EQ(ParseYuan(".5"), 50);
+  EXPECT_FALSE(ParseYuan("1.234"));
+  EXPECT_FALSE(ParseYuan("1,000"));
+  EXPECT_FALSE(ParseYuan(""));
+  EXPECT_FALSE(ParseYuan("-"));
+  EXPECT_FALSE(ParseYuan("5."));
+  EXPECT_FALSE(ParseYuan("99999999999999999999"));
+}
+
+TEST(MoneyTest, FormatsYuan) {
+  EXPECT_EQ(FormatYuan(420000), "4200.00");
+  EXPECT_EQ(FormatYuan(5), "0.05");
+  EXPECT_EQ(FormatYuan(-310), "-3.10");
+  EXPECT_EQ(FormatYuan(INT64_MIN), "-92233720368547758.08");
+}
+
+}  // namespace
+}  // namespace fupin

@@ -1,0 +1,176 @@
+#pragma once
+// The store: a Database opens Connections; a Connection prepares Statements
+// (bound parameters only, `?` placeholders) and runs Transactions (RAII: a
+// Transaction that is not committed rolls back when it goes out of scope).
+//
+// Services see only these interfaces, never SQLite or libpq types, so the
+// backend is chosen by the database URL alone: a path or `sqlite:PATH` for
+// the embedded SQLite store.
+//
+// Errors: every failure throws fupin::Error. A unique or foreign-key
+// constraint failure is kAlreadyExists / kFailedPrecondition with the
+// backend's message; anything else is kInternal.
+//
+// Threads: a Connection (and its Statements) is used by one thread at a time.
+// Open one Connection per thread from the same Database.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fupin::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are numbered from 1 in the order of the `?` placeholders.
+  virtual void BindNull(int index) = 0;
+  virtual void BindInt(int index, int64_t value) = 0;
+  virtual void BindDouble(int index, double value) = 0;
+  virtual void BindText(int index, std::string_view value) = 0;
+  virtual void BindBlob(int index, std::span<const uint8_t> value) = 0;
+  void BindOptionalInt(int index, const std::optional<int64_t>& value) {
+    value ? BindInt(index, *value) : BindNull(index);
+  }
+  void BindOptionalText(int index, const std::optional<std::string>& value) {
+    value ? BindText(index, *value) : BindNull(index);
+  }
+
+  // Runs the statement up to its next row. Returns true while a row is
+  // available, false when the statement is done.
+  virtual bool Step() = 0;
+  // Makes the statement ready to run again; bindings are cleared.
+  virtual void Reset() = 0;
+
+  // Columns of the current row, numbered from 0.
+  virtual int ColumnCount() const = 0;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;
+  virtual double Double(int column) const = 0;
+  virtual std::string Text(int column) const = 0;
+  virtual std::vector<uint8_t> Blob(int column) const = 0;
+  std::optional<int64_t> OptionalInt(int column) const {
+    return IsNull(column) ? std::nullopt : std::optional<int64_t>(Int(column));
+  }
+  std::optional<std::string> OptionalText(int column) const {
+    return IsNull(column) ? std::nullopt : std::optional<std::string>(Text(column));
+  }
+
+  // Runs a statement that returns no rows to completion and resets it.
+  // Returns the number of rows changed.
+  virtual int64_t Run() = 0;
+
+ protected:
+  Statement() = default;
+};
+
+class Connection;
+
+// A transaction on one connection. Rolls back in its destructor unless
+// Commit() was called. Transactions nest: an inner one is a savepoint.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void Commit();
+
+ private:
+  Connection* connection_;
+  bool done_ = false;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  virtual Dialect dialect() const = 0;
+  // Prepares one statement; throws with the backend's message if it is wrong.
+  virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
+  // Runs one or more statements without parameters (schema changes).
+  virtual void Execute(std::string_view sql) = 0;
+
+  // Convenience for one-off reads: the first column of the first row, or
+  // nullopt if there is no row or it is NULL.
+  std::optional<int64_t> QueryInt(std::string_view sql);
+
+  // Nesting depth of open transactions (0: none).
+  int transaction_depth() const { return depth_; }
+
+ protected:
+  Connection() = default;
+  friend class Transaction;
+  // Called by Transaction with the depth the new level will have (1: outermost).
+  virtual void BeginLevel(int depth) = 0;
+  virtual void CommitLevel(int depth) = 0;
+  virtual void RollbackLevel(int depth) = 0;
+
+ private:
+  int depth_ = 0;
+};
+
+// One numbered change to the schema. `sql` may hold several statements and
+// the dialect tokens that TranslateSql() replaces.
+struct Migration {
+  int id = 0;
+  std::string name;
+  std::string sql;
+};
+
+struct OpenOptions {
+  // Apply pending migrations on open (the default). Without it, a database
+  // that is behind is refused.
+  bool migrate = true;
+  // Create the database when it does not exist.
+  bool create = true;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  virtual Dialect dialect() const = 0;
+  // A new connection to the same database.
+  virtual std::unique_ptr<Connection> Connect() = 0;
+  // Where the data lives, for messages ("fupin.db").
+  virtual std::string description() const = 0;
+
+ protected:
+  Database() = default;
+};
+
+// Opens the database named by `url` (a file path, or `sqlite:PATH`), applies
+// the given migrations in order of id (those not applied yet), and returns it.
+// Refuses (kFailedPrecondition) a database that has a migration this binary
+// does not know: it was written by a newer fupin.
+std::unique_ptr<Database> OpenDatabase(const std::string& url, std::span<const Migration> migrations,
+                                       const OpenOptions& options = {});
+
+// Replaces the dialect tokens of a migration's SQL:
+//   {{pk}}        an auto-numbered 64-bit primary key column type
+//   {{blob}}      a binary column type
+//   {{now}}       the current UTC time as seconds since the epoch (an expression)
+std::string TranslateSql(std::string_view sql, Dialect dialect);
+
+// Applies the migrations not yet recorded in schema_migrations, each in its own
+// transaction. Exposed for tests; OpenDatabase calls it.
+void ApplyMigrations(Connection& connection, std::span<const Migration> migrations);
+
+// The ids recorded as applied, ascending.
+std::vector<int> AppliedMigrations(Connection& connection);
+
+}  // namespace fupin::store
