@@ -28,6 +28,5 @@ function(fupin_add_test)
   endif()
   gtest_discover_tests(${T_NAME}
     PROPERTIES LABELS "${T_LABELS}"
-    ENVIRONMENT "FUPIN_BINARY=${CMAKE_BINARY_DIR}/fupin;FUPIN_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

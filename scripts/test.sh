@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# README command 2: set up, build with warnings as errors, run every test; then
+# build again under AddressSanitizer and UndefinedBehaviorSanitizer and run
+# the unit tests once more.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+JOBS=${JOBS:-$(nproc)}
+
+echo "== build (warnings are errors)"
+BUILD_DIR=build ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=OFF
+echo "== all tests"
+(cd build && ctest --output-on-failure -j "$JOBS")
+
+if [ "${FUPIN_SKIP_SANITIZERS:-0}" != "1" ]; then
+  echo "== unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+  BUILD_DIR=build-asan ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j "$JOBS" -L unit)
+fi

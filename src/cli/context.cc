@@ -1,0 +1,76 @@
+#include "cli/context.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "core/error.h"
+#include "schema/all_migrations.h"
+
+namespace fupin::cli {
+
+store::Database& Context::database() {
+  if (!database_) database_ = store::OpenDatabase(db_url, AllMigrations());
+  return *database_;
+}
+
+store::Connection& Context::connection() {
+  if (!connection_) connection_ = database().Connect();
+  return *connection_;
+}
+
+void Context::PrintJson(const nlohmann::json& value) { out_ << value.dump(2) << '\n'; }
+
+namespace {
+
+int ExitStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 2;
+    case ErrorCode::kNotFound: return 3;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kConflict: return 4;
+    case ErrorCode::kFailedPrecondition: return 5;
+    case ErrorCode::kPermissionDenied:
+    case ErrorCode::kUnauthenticated: return 6;
+    case ErrorCode::kResourceExhausted: return 7;
+    case ErrorCode::kInternal: return 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  Context ctx(out, err);
+  CLI::App app{"fupin: precision poverty-alleviation information system (精准扶贫信息系统)", "fupin"};
+  app.require_subcommand(1);
+  app.fallthrough();  // --db and --json are accepted after the subcommand too
+  if (const char* env = std::getenv("FUPIN_DB"); env && *env) ctx.db_url = env;
+  app.add_option("--db", ctx.db_url, "Database: a SQLite file path (default ./fupin.db, or $FUPIN_DB)");
+  app.add_flag("--json", ctx.json, "Print JSON instead of text");
+  AddAreaCommands(app, ctx);
+  AddRegistryCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err) == 0 ? 0 : 2;
+  } catch (const Error& e) {
+    if (ctx.json) {
+      nlohmann::json details = nlohmann::json::array();
+      for (const auto& d : e.details()) details.push_back({{"path", d.path}, {"problem", d.problem}});
+      ctx.PrintJson({{"error", {{"code", ErrorCodeName(e.code()), }, {"message", e.what()}, {"details", details}}}});
+    } else {
+      err << "fupin: " << e.what() << '\n';
+      for (const auto& d : e.details()) err << "  " << d.path << ": " << d.problem << '\n';
+    }
+    return ExitStatus(e.code());
+  } catch (const std::exception& e) {
+    err << "fupin: internal error: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace fupin::cli

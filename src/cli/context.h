@@ -1,0 +1,56 @@
+#pragma once
+// What every CLI command gets: the database (opened on first use, with every
+// migration applied), the caller, output streams and the --json switch.
+// Commands parse their options, call one service function and render the
+// result; they hold no business rules.
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/caller.h"
+#include "store/database.h"
+
+namespace CLI {
+class App;
+}
+
+namespace fupin::cli {
+
+class Context {
+ public:
+  Context(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
+
+  std::string db_url = "fupin.db";
+  bool json = false;
+  Caller caller = Caller::LocalOperator();
+
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  store::Database& database();
+  store::Connection& connection();
+
+  // Prints `value` as indented JSON followed by a newline.
+  void PrintJson(const nlohmann::json& value);
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<store::Database> database_;
+  std::unique_ptr<store::Connection> connection_;
+};
+
+// Each module adds its subcommands; the callback of a subcommand runs the command.
+void AddAreaCommands(CLI::App& app, Context& ctx);
+void AddRegistryCommands(CLI::App& app, Context& ctx);
+
+// Runs the whole command line; returns the process exit status. Errors are
+// printed on `err` (or as {"error": ...} on `out` with --json):
+//   0 ok, 1 internal, 2 usage / invalid input, 3 not found, 4 conflict or
+//   already exists, 5 failed precondition, 6 permission denied.
+int Run(int argc, char** argv, std::ostream& out, std::ostream& err);
+
+}  // namespace fupin::cli

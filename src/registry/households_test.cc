@@ -1,0 +1,155 @@
+#include "registry/households.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "registry/testing.h"
+#include "store/testing/faulty_connection.h"
+
+namespace fupin::registry {
+namespace {
+
+class HouseholdsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { f_.AddAreas(); }
+  testing::RegistryFixture f_;
+  HouseholdRegistry households() { return HouseholdRegistry(f_.db(), f_.clock()); }
+  PersonRegistry persons() { return PersonRegistry(f_.db(), f_.clock()); }
+
+  static Caller VillageCadre(const std::string& village) {
+    Caller c;
+    c.user_id = 7;
+    c.user_name = "cadre";
+    c.role = Role::kVillageCadre;
+    c.area_scope = village;
+    return c;
+  }
+};
+
+TEST_F(HouseholdsTest, StatusIsDerivedFromTheHistory) {
+  const int64_t id = f_.AddHousehold("H1", "430424100200", 2014);
+  auto reg = households();
+  EXPECT_EQ(reg.GetHousehold(f_.admin(), id).status, "poor");
+  reg.RecordEvent(f_.admin(), {id, "exited", "2016-11-01", std::nullopt, "达标"});
+  EXPECT_EQ(reg.GetHousehold(f_.admin(), id).status, "exited");
+  reg.RecordEvent(f_.admin(), {id, "returned", "2019-02-01", std::nullopt, "因病返贫"});
+  reg.RecordEvent(f_.admin(), {id, "exited", "2020-06-01", std::nullopt, ""});
+  auto h = reg.GetHousehold(f_.admin(), id);
+  EXPECT_EQ(h.status, "exited");
+  ASSERT_EQ(h.events.size(), 4u);  // nothing overwritten
+  // Status as of earlier years.
+  HouseholdRegistry::ListFilter filter;
+  filter.status = "poor";
+  filter.year = 2019;
+  EXPECT_EQ(reg.ListHouseholds(f_.admin(), filter).total, 1);
+  filter.year = 2017;
+  EXPECT_EQ(reg.ListHouseholds(f_.admin(), filter).total, 0);
+}
+
+TEST_F(HouseholdsTest, ExitYearMayBeTheYearBeforeTheDate) {
+  const int64_t id = f_.AddHousehold("H1", "430424100200", 2014);
+  auto reg = households();
+  EXPECT_THROW(reg.RecordEvent(f_.admin(), {id, "exited", "2017-01-10", 2015, ""}), Error);
+  reg.RecordEvent(f_.admin(), {id, "exited", "2017-01-10", 2016, "2016年度脱贫"});
+  EXPECT_EQ(reg.GetHousehold(f_.admin(), id).events.back().year, 2016);
+}
+
+TEST_F(HouseholdsTest, AVillageCadreSeesAndChangesOnlyTheirVillage) {
+  const int64_t mine = f_.AddHousehold("M", "430424100200");
+  const int64_t other = f_.AddHousehold("O", "430424100201");
+  auto reg = households();
+  const Caller cadre = VillageCadre("430424100200");
+  EXPECT_EQ(reg.GetHousehold(cadre, mine).number, "M");
+  try {
+    reg.GetHousehold(cadre, other);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
+  }
+  EXPECT_THROW(reg.RecordEvent(cadre, {other, "exited", "2016-01-01", std::nullopt, ""}), Error);
+  HouseholdInput in;
+  in.number = "X";
+  in.village_code = "430424100201";
+  in.identified_year = 2015;
+  EXPECT_THROW(reg.AddHousehold(cadre, in), Error);
+  // Listing the whole county narrows to the cadre's village.
+  HouseholdRegistry::ListFilter all;
+  all.area_code = "430424";
+  auto page = reg.ListHouseholds(cadre, all);
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.items[0].number, "M");
+  // A list of another county is refused.
+  all.area_code = "430426";
+  EXPECT_THROW(reg.ListHouseholds(cadre, all), Error);
+}
+
+TEST_F(HouseholdsTest, DonorsAndAuditorsCannotWrite) {
+  const int64_t id = f_.AddHousehold("H", "430424100200");
+  auto reg = households();
+  Caller donor;
+  donor.role = Role::kDonor;
+  EXPECT_THROW(reg.GetHousehold(donor, id), Error);
+  Caller auditor;
+  auditor.role = Role::kAuditor;
+  EXPECT_EQ(reg.GetHousehold(auditor, id).number, "H");
+  EXPECT_THROW(reg.RecordEvent(auditor, {id, "exited", "2016-01-01", std::nullopt, ""}), Error);
+}
+
+TEST_F(HouseholdsTest, OnlyVillagesHoldHouseholds) {
+  auto reg = households();
+  HouseholdInput in;
+  in.number = "X";
+  in.village_code = "430424100";
+  in.identified_year = 2014;
+  try {
+    reg.AddHousehold(f_.admin(), in);
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "village");
+    EXPECT_NE(e.details()[0].problem.find("not a village"), std::string::npos);
+  }
+}
+
+TEST_F(HouseholdsTest, PerCapitaIncomeUsesCurrentMembersByDefault) {
+  const int64_t id = f_.AddHousehold("H", "430424100200");
+  f_.AddPerson(id, "19800101", "head");
+  f_.AddPerson(id, "19820202", "spouse");
+  f_.AddPerson(id, "20100303", "child");
+  auto reg = households();
+  HouseholdYear y;
+  y.year = 2016;
+  y.wage_income = 900000;
+  y.transfer_income = 100000;
+  y.production_cost = 100;
+  reg.SetHouseholdYear(f_.admin(), id, y);
+  auto h = reg.GetHousehold(f_.admin(), id);
+  ASSERT_EQ(h.years.size(), 1u);
+  EXPECT_EQ(h.years[0].members, 3);
+  EXPECT_EQ(h.years[0].per_capita_net_income(), 333300);  // (9000 + 1000 - 1) / 3 yuan, rounded down in fen
+  y.wage_income = -1;
+  EXPECT_THROW(reg.SetHouseholdYear(f_.admin(), id, y), Error);
+}
+
+TEST_F(HouseholdsTest, OneHeadPerHousehold) {
+  const int64_t id = f_.AddHousehold("H", "430424100200");
+  f_.AddPerson(id, "19800101", "head");
+  EXPECT_THROW(f_.AddPerson(id, "19820202", "head"), Error);
+}
+
+TEST_F(HouseholdsTest, AFailedAddLeavesNoTrace) {
+  // The household insert succeeds, the identification event fails: neither remains.
+  store::testing::FaultyConnection faulty(f_.database().Connect());
+  faulty.FailAfterWrites(1);
+  HouseholdRegistry reg(faulty, f_.clock());
+  HouseholdInput in;
+  in.number = "H";
+  in.village_code = "430424100200";
+  in.identified_year = 2014;
+  EXPECT_THROW(reg.AddHousehold(f_.admin(), in), Error);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM households"), 0);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM household_events"), 0);
+}
+
+}  // namespace
+}  // namespace fupin::registry

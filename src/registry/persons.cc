@@ -1,0 +1,278 @@
+#include "core/error.h"
+#include "core/id_number.h"
+#include "registry/areas.h"
+#include "registry/households.h"
+#include "registry/registry_internal.h"
+#include "registry/vocab.h"
+
+namespace fupin::registry {
+
+using internal::Problems;
+
+namespace {
+
+constexpr const char* kPersonSelect =
+    "SELECT p.id, p.id_number, p.name, p.sex, p.birth_date, p.ethnicity, p.education, p.health,"
+    " p.disability_grade, p.labour_ability, p.phone, p.death_date, p.version, m.household_id, m.relation,"
+    " h.village_code FROM persons p"
+    " LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
+    " LEFT JOIN households h ON h.id = m.household_id";
+
+Person ReadPerson(store::Statement& s) {
+  Person p;
+  p.id = s.Int(0);
+  p.id_number = s.Text(1);
+  p.name = s.Text(2);
+  p.sex = s.Text(3);
+  p.birth_date = s.Text(4);
+  p.ethnicity = s.Text(5);
+  p.education = s.Text(6);
+  p.health = s.Text(7);
+  if (!s.IsNull(8)) p.disability_grade = static_cast<int>(s.Int(8));
+  p.labour_ability = s.Text(9);
+  p.phone = s.OptionalText(10);
+  p.death_date = s.OptionalText(11);
+  p.version = s.Int(12);
+  p.household_id = s.OptionalInt(13);
+  p.relation = s.IsNull(14) ? "" : s.Text(14);
+  return p;
+}
+
+// Village of the person's current household, or "" if they have none.
+std::string VillageOf(store::Statement& s) { return s.IsNull(15) ? "" : s.Text(15); }
+
+void RequireVocab(Problems& problems, const char* field, std::span<const Term> terms, const std::string& value,
+                  std::string& out) {
+  if (auto name = ParseTerm(terms, value)) {
+    out = *name;
+  } else {
+    problems.Add(field, "'" + value + "' is not one of " + TermNames(terms));
+  }
+}
+
+void RequireNoOtherHead(store::Connection& db, int64_t household_id) {
+  auto head = db.Prepare(
+      "SELECT p.name FROM memberships m JOIN persons p ON p.id = m.person_id"
+      " WHERE m.household_id = ? AND m.end_date IS NULL AND m.relation = 'head'");
+  head->BindInt(1, household_id);
+  if (head->Step()) {
+    throw Error::FailedPrecondition("the household already has a head",
+                                    {{"relation", "household " + std::to_string(household_id) +
+                                                      " already has a head: " + head->Text(0)}});
+  }
+}
+
+}  // namespace
+
+Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
+  const Date today = clock_.Today();
+  Problems problems;
+  const IdNumberCheck id = CheckIdNumber(in.id_number, today);
+  if (!id.ok()) problems.Add("id_number", "'" + in.id_number + "': " + id.problem);
+  if (in.name.empty() || in.name.size() > 60) problems.Add("name", "must be 1 to 60 bytes");
+  std::string relation, education, health, labour;
+  RequireVocab(problems, "relation", Relations(), in.relation, relation);
+  RequireVocab(problems, "education", EducationLevels(), in.education, education);
+  RequireVocab(problems, "health", HealthStates(), in.health, health);
+  RequireVocab(problems, "labour_ability", LabourAbilities(), in.labour_ability, labour);
+  if (in.disability_grade && (*in.disability_grade < 1 || *in.disability_grade > 4)) {
+    problems.Add("disability_grade", std::to_string(*in.disability_grade) + " is not a grade 1 to 4");
+  }
+  if (in.disability_grade && health != "disabled") problems.Add("disability_grade", "given for a person who is not disabled");
+  if (in.ethnicity.empty() || in.ethnicity.size() > 40) problems.Add("ethnicity", "must be 1 to 40 bytes");
+  if (in.phone && !internal::IsPlausiblePhone(*in.phone)) problems.Add("phone", "'" + *in.phone + "' is not a phone number");
+  std::string start = today.ToString();
+  if (in.start_date) {
+    auto d = Date::Parse(*in.start_date);
+    if (!d) {
+      problems.Add("start_date", "'" + *in.start_date + "' is not a date YYYY-MM-DD");
+    } else if (*d > today) {
+      problems.Add("start_date", *in.start_date + " is in the future");
+    } else if (id.ok() && *d < id.number->birth_date) {
+      problems.Add("start_date", *in.start_date + " is before the birth date");
+    } else {
+      start = *in.start_date;
+    }
+  }
+  problems.ThrowIfAny("invalid person");
+  const std::string village = internal::HouseholdVillage(db_, in.household_id);
+  internal::RequireRegistryWrite(caller, village);
+
+  Person result;
+  if (!FindArea(db_, id.number->area_prefix)) {
+    result.warnings.push_back("the area code " + id.number->area_prefix +
+                              " of the ID number is not in the area tree (codes change over time)");
+  }
+  store::Transaction tx(db_);
+  {
+    auto dup = db_.Prepare(
+        "SELECT p.id, h.number FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
+        " LEFT JOIN households h ON h.id = m.household_id WHERE p.id_number = ?");
+    dup->BindText(1, id.number->text);
+    if (dup->Step()) {
+      const std::string where = dup->IsNull(1) ? "the registry (no current household)" : "household " + dup->Text(1);
+      throw Error::AlreadyExists("ID number " + MaskIdNumber(id.number->text) + " is already in " + where,
+                                 {{"id_number", "already registered as person " + std::to_string(dup->Int(0)) +
+                                                    " in " + where}});
+    }
+  }
+  if (relation == "head") RequireNoOtherHead(db_, in.household_id);
+  const int64_t now = clock_.NowSeconds();
+  auto insert = db_.Prepare(
+      "INSERT INTO persons (id_number, name, sex, birth_date, ethnicity, education, health, disability_grade,"
+      " labour_ability, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  insert->BindText(1, id.number->text);
+  insert->BindText(2, in.name);
+  insert->BindText(3, SexName(id.number->sex));
+  insert->BindText(4, id.number->birth_date.ToString());
+  insert->BindText(5, in.ethnicity);
+  insert->BindText(6, education);
+  insert->BindText(7, health);
+  in.disability_grade ? insert->BindInt(8, *in.disability_grade) : insert->BindNull(8);
+  insert->BindText(9, labour);
+  insert->BindOptionalText(10, in.phone);
+  insert->BindInt(11, now);
+  insert->BindInt(12, now);
+  insert->Step();
+  const int64_t person_id = insert->Int(0);
+  insert->Reset();
+  auto member = db_.Prepare(
+      "INSERT INTO memberships (person_id, household_id, relation, start_date) VALUES (?, ?, ?, ?)");
+  member->BindInt(1, person_id);
+  member->BindInt(2, in.household_id);
+  member->BindText(3, relation);
+  member->BindText(4, start);
+  member->Run();
+  tx.Commit();
+  auto warnings = std::move(result.warnings);
+  result = GetPerson(caller, person_id);
+  result.warnings = std::move(warnings);
+  return result;
+}
+
+Person PersonRegistry::GetPerson(const Caller& caller, int64_t id) {
+  auto s = db_.Prepare(std::string(kPersonSelect) + " WHERE p.id = ?");
+  s->BindInt(1, id);
+  if (!s->Step()) throw Error::NotFound("no person with id " + std::to_string(id));
+  Person p = ReadPerson(*s);
+  const std::string village = VillageOf(*s);
+  if (village.empty()) {
+    // A person with no current household is visible to callers of the whole nation only.
+    if (!caller.CanReadRegistry() || !caller.area_scope.empty()) {
+      throw Error::PermissionDenied("person " + std::to_string(id) + " has no household in your area");
+    }
+  } else {
+    internal::RequireRegistryRead(caller, village);
+  }
+  auto history = db_.Prepare(
+      "SELECT m.household_id, h.number, m.relation, m.start_date, m.end_date, m.end_reason FROM memberships m"
+      " JOIN households h ON h.id = m.household_id WHERE m.person_id = ? ORDER BY m.start_date, m.id");
+  history->BindInt(1, id);
+  while (history->Step()) {
+    p.memberships.push_back({history->Int(0), history->Text(1), history->Text(2), history->Text(3),
+                             history->OptionalText(4), history->OptionalText(5)});
+  }
+  auto years = db_.Prepare(
+      "SELECT year, school_status, school_stage, medical_insured, pension_insured, employment FROM person_years"
+      " WHERE person_id = ? ORDER BY year");
+  years->BindInt(1, id);
+  while (years->Step()) {
+    PersonYear y;
+    y.year = static_cast<int>(years->Int(0));
+    y.school_status = years->OptionalText(1);
+    y.school_stage = years->OptionalText(2);
+    if (!years->IsNull(3)) y.medical_insured = years->Int(3) != 0;
+    if (!years->IsNull(4)) y.pension_insured = years->Int(4) != 0;
+    y.employment = years->OptionalText(5);
+    p.years.push_back(y);
+  }
+  return p;
+}
+
+Person PersonRegistry::GetPersonByIdNumber(const Caller& caller, const std::string& id_number) {
+  const IdNumberCheck id = CheckIdNumber(id_number, clock_.Today());
+  if (!id.ok()) throw Error::InvalidArgument("invalid ID number", {{"id_number", id.problem}});
+  auto s = db_.Prepare("SELECT id FROM persons WHERE id_number = ?");
+  s->BindText(1, id.number->text);
+  if (!s->Step()) throw Error::NotFound("no person with ID number " + MaskIdNumber(id.number->text));
+  return GetPerson(caller, s->Int(0));
+}
+
+void PersonRegistry::MovePerson(const Caller& caller, int64_t person_id, int64_t to_household_id,
+                                const std::string& relation_text, const std::string& date_text,
+                                const std::string& reason) {
+  Person p = GetPerson(caller, person_id);
+  const std::string to_village = internal::HouseholdVillage(db_, to_household_id);
+  internal::RequireRegistryWrite(caller, to_village);
+  if (p.household_id) internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, *p.household_id));
+  Problems problems;
+  std::string relation;
+  RequireVocab(problems, "relation", Relations(), relation_text, relation);
+  auto date = Date::Parse(date_text);
+  if (!date) {
+    problems.Add("date", "'" + date_text + "' is not a date YYYY-MM-DD");
+  } else if (*date > clock_.Today()) {
+    problems.Add("date", date_text + " is in the future");
+  } else if (!p.memberships.empty() && date_text < p.memberships.back().start_date) {
+    problems.Add("date", date_text + " is before the current membership began (" + p.memberships.back().start_date + ")");
+  }
+  if (p.household_id && *p.household_id == to_household_id) problems.Add("to", "the person is already in that household");
+  if (p.death_date) problems.Add("person", "the person is deceased");
+  problems.ThrowIfAny("invalid move");
+  store::Transaction tx(db_);
+  if (relation == "head") RequireNoOtherHead(db_, to_household_id);
+  auto close = db_.Prepare(
+      "UPDATE memberships SET end_date = ?, end_reason = ? WHERE person_id = ? AND end_date IS NULL");
+  close->BindText(1, date_text);
+  close->BindText(2, reason.empty() ? "moved" : reason);
+  close->BindInt(3, person_id);
+  close->Run();
+  auto open = db_.Prepare("INSERT INTO memberships (person_id, household_id, relation, start_date) VALUES (?, ?, ?, ?)");
+  open->BindInt(1, person_id);
+  open->BindInt(2, to_household_id);
+  open->BindText(3, relation);
+  open->BindText(4, date_text);
+  open->Run();
+  auto bump = db_.Prepare("UPDATE persons SET version = version + 1, updated_at = ? WHERE id = ?");
+  bump->BindInt(1, clock_.NowSeconds());
+  bump->BindInt(2, person_id);
+  bump->Run();
+  tx.Commit();
+}
+
+void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, const PersonYear& f) {
+  Person p = GetPerson(caller, person_id);
+  if (!p.household_id) throw Error::FailedPrecondition("person " + std::to_string(person_id) + " has no household");
+  internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, *p.household_id));
+  Problems problems;
+  if (f.year < 2000 || f.year > clock_.Today().year) problems.Add("year", std::to_string(f.year) + " is out of range");
+  std::optional<std::string> status, stage, employment;
+  auto vocab = [&](const char* field, std::span<const Term> terms, const std::optional<std::string>& in,
+                   std::optional<std::string>& out) {
+    if (!in) return;
+    std::string name;
+    RequireVocab(problems, field, terms, *in, name);
+    out = name;
+  };
+  vocab("school_status", SchoolStatuses(), f.school_status, status);
+  vocab("school_stage", SchoolStages(), f.school_stage, stage);
+  vocab("employment", EmploymentStates(), f.employment, employment);
+  problems.ThrowIfAny("invalid person facts");
+  auto s = db_.Prepare(
+      "INSERT INTO person_years (person_id, year, school_status, school_stage, medical_insured, pension_insured,"
+      " employment, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET"
+      " school_status = excluded.school_status, school_stage = excluded.school_stage,"
+      " medical_insured = excluded.medical_insured, pension_insured = excluded.pension_insured,"
+      " employment = excluded.employment, updated_at = excluded.updated_at");
+  s->BindInt(1, person_id);
+  s->BindInt(2, f.year);
+  s->BindOptionalText(3, status);
+  s->BindOptionalText(4, stage);
+  f.medical_insured ? s->BindInt(5, *f.medical_insured ? 1 : 0) : s->BindNull(5);
+  f.pension_insured ? s->BindInt(6, *f.pension_insured ? 1 : 0) : s->BindNull(6);
+  s->BindOptionalText(7, employment);
+  s->BindInt(8, clock_.NowSeconds());
+  s->Run();
+}
+
+}  // namespace fupin::registry

@@ -1,0 +1,152 @@
+#include "registry/registry_json.h"
+
+#include "core/id_number.h"
+#include "registry/vocab.h"
+
+namespace fupin::registry {
+namespace {
+
+nlohmann::json OptionalBoolJson(const std::optional<bool>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+template <typename T>
+nlohmann::json OptionalJson(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::string MaskPhone(const std::string& phone) {
+  if (phone.size() < 7) return std::string(phone.size(), '*');
+  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+}
+
+nlohmann::json AreaJson(const Area& a) {
+  return {{"code", a.code},
+          {"name", a.name},
+          {"level", AreaLevelName(a.level)},
+          {"parent_code", a.parent_code.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.parent_code)}};
+}
+
+nlohmann::json AreaViewJson(const AreaView& v) {
+  nlohmann::json j = AreaJson(v.area);
+  j["parents"] = nlohmann::json::array();
+  for (const auto& p : v.parents) j["parents"].push_back(AreaJson(p));
+  nlohmann::json by_level = nlohmann::json::object();
+  for (const auto& c : v.children) {
+    by_level[AreaLevelName(c.level)].push_back(AreaJson(c));
+  }
+  j["children"] = by_level;
+  nlohmann::json counts = nlohmann::json::object();
+  for (int level = static_cast<int>(v.area.level) + 1; level <= 5; ++level) {
+    counts[AreaLevelName(static_cast<AreaLevel>(level))] = v.descendants[level - 1];
+  }
+  j["descendant_counts"] = counts;
+  return j;
+}
+
+nlohmann::json HouseholdYearJson(const HouseholdYear& y) {
+  return {{"year", y.year},
+          {"members", y.members},
+          {"wage_income", y.wage_income},
+          {"production_income", y.production_income},
+          {"property_income", y.property_income},
+          {"transfer_income", y.transfer_income},
+          {"production_cost", y.production_cost},
+          {"net_income", y.net_income()},
+          {"per_capita_net_income", y.per_capita_net_income()},
+          {"food_secure", OptionalBoolJson(y.food_secure)},
+          {"clothing_secure", OptionalBoolJson(y.clothing_secure)},
+          {"housing_safe", OptionalBoolJson(y.housing_safe)},
+          {"drinking_water_safe", OptionalBoolJson(y.drinking_water_safe)}};
+}
+
+nlohmann::json HouseholdJson(const Household& h, bool unmasked) {
+  nlohmann::json j = {{"id", h.id},
+                      {"number", h.number},
+                      {"village_code", h.village_code},
+                      {"village_name", h.village_name},
+                      {"identified_year", OptionalJson(h.identified_year)},
+                      {"attribute", h.attribute},
+                      {"attribute_label", LabelZh(HouseholdAttributes(), h.attribute)},
+                      {"main_cause", h.main_cause},
+                      {"main_cause_label", LabelZh(Causes(), h.main_cause)},
+                      {"other_causes", h.other_causes},
+                      {"address", h.address},
+                      {"phone", h.phone ? nlohmann::json(unmasked ? *h.phone : MaskPhone(*h.phone)) : nullptr},
+                      {"status", h.status},
+                      {"status_label", LabelZh(HouseholdStatuses(), h.status)},
+                      {"version", h.version}};
+  if (!h.members.empty()) {
+    j["members"] = nlohmann::json::array();
+    for (const auto& m : h.members) {
+      j["members"].push_back({{"person_id", m.person_id},
+                              {"name", m.name},
+                              {"id_number", unmasked ? m.id_number : MaskIdNumber(m.id_number)},
+                              {"sex", m.sex},
+                              {"birth_date", m.birth_date},
+                              {"relation", m.relation},
+                              {"relation_label", LabelZh(Relations(), m.relation)},
+                              {"start_date", m.start_date}});
+    }
+  }
+  if (!h.events.empty()) {
+    j["events"] = nlohmann::json::array();
+    for (const auto& e : h.events) {
+      j["events"].push_back({{"id", e.id},
+                             {"kind", e.kind},
+                             {"kind_label", LabelZh(EventKinds(), e.kind)},
+                             {"year", e.year},
+                             {"date", e.date},
+                             {"reason", e.reason},
+                             {"actor", e.actor},
+                             {"recorded_at", e.recorded_at}});
+    }
+  }
+  if (!h.years.empty()) {
+    j["years"] = nlohmann::json::array();
+    for (const auto& y : h.years) j["years"].push_back(HouseholdYearJson(y));
+  }
+  return j;
+}
+
+nlohmann::json PersonJson(const Person& p, bool unmasked) {
+  nlohmann::json j = {{"id", p.id},
+                      {"id_number", unmasked ? p.id_number : MaskIdNumber(p.id_number)},
+                      {"name", p.name},
+                      {"sex", p.sex},
+                      {"birth_date", p.birth_date},
+                      {"ethnicity", p.ethnicity},
+                      {"education", p.education},
+                      {"health", p.health},
+                      {"disability_grade", OptionalJson(p.disability_grade)},
+                      {"labour_ability", p.labour_ability},
+                      {"phone", p.phone ? nlohmann::json(unmasked ? *p.phone : MaskPhone(*p.phone)) : nullptr},
+                      {"death_date", OptionalJson(p.death_date)},
+                      {"household_id", OptionalJson(p.household_id)},
+                      {"relation", p.relation},
+                      {"version", p.version}};
+  j["memberships"] = nlohmann::json::array();
+  for (const auto& m : p.memberships) {
+    j["memberships"].push_back({{"household_id", m.household_id},
+                                {"household_number", m.household_number},
+                                {"relation", m.relation},
+                                {"start_date", m.start_date},
+                                {"end_date", OptionalJson(m.end_date)},
+                                {"end_reason", OptionalJson(m.end_reason)}});
+  }
+  j["years"] = nlohmann::json::array();
+  for (const auto& y : p.years) {
+    j["years"].push_back({{"year", y.year},
+                          {"school_status", OptionalJson(y.school_status)},
+                          {"school_stage", OptionalJson(y.school_stage)},
+                          {"medical_insured", OptionalBoolJson(y.medical_insured)},
+                          {"pension_insured", OptionalBoolJson(y.pension_insured)},
+                          {"employment", OptionalJson(y.employment)}});
+  }
+  if (!p.warnings.empty()) j["warnings"] = p.warnings;
+  return j;
+}
+
+}  // namespace fupin::registry

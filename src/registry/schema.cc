@@ -1,0 +1,131 @@
+#include "registry/schema.h"
+
+namespace fupin::registry {
+
+std::vector<store::Migration> Migrations() {
+  return {
+      {100, "areas", R"sql(
+CREATE TABLE areas (
+  code        TEXT PRIMARY KEY,      -- natural statistical code: 2, 4, 6, 9 or 12 digits
+  name        TEXT NOT NULL,
+  level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),  -- 1 province .. 5 village
+  parent_code TEXT REFERENCES areas(code)
+);
+CREATE INDEX areas_parent ON areas(parent_code);
+CREATE INDEX areas_level ON areas(level);
+
+-- Facts about an area that change by year.
+CREATE TABLE area_years (
+  area_code        TEXT NOT NULL REFERENCES areas(code),
+  year             INTEGER NOT NULL CHECK (year BETWEEN 1949 AND 2100),
+  rural_population INTEGER CHECK (rural_population >= 0),   -- agricultural hukou population
+  poor_village     INTEGER NOT NULL DEFAULT 0 CHECK (poor_village IN (0, 1)),  -- on the poor-village list that year
+  exit_year        INTEGER CHECK (exit_year BETWEEN 1949 AND 2100),          -- year it left the list (摘帽)
+  PRIMARY KEY (area_code, year)
+);
+)sql"},
+      {101, "households and persons", R"sql(
+CREATE TABLE households (
+  id              {{pk}},
+  number          TEXT NOT NULL UNIQUE,                 -- 户编号
+  village_code    TEXT NOT NULL REFERENCES areas(code),
+  identified_year INTEGER CHECK (identified_year BETWEEN 2000 AND 2100),  -- NULL: never registered poor
+  attribute       TEXT NOT NULL CHECK (attribute IN ('general', 'dibao', 'destitute', 'none')),
+  main_cause      TEXT NOT NULL,
+  other_causes    TEXT NOT NULL DEFAULT '',             -- cause names joined by ','
+  address         TEXT NOT NULL DEFAULT '',
+  phone           TEXT,
+  version         INTEGER NOT NULL DEFAULT 1,           -- bumped by every update (lost-update check)
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX households_village ON households(village_code);
+
+-- The status history. Nothing is overwritten: the current status is the one
+-- the latest event (by date, then id) leads to.
+CREATE TABLE household_events (
+  id           {{pk}},
+  household_id INTEGER NOT NULL REFERENCES households(id),
+  kind         TEXT NOT NULL CHECK (kind IN ('identified', 'exited', 'returned', 'removed', 'deceased')),
+  year         INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+  date         TEXT NOT NULL,                -- YYYY-MM-DD
+  reason       TEXT NOT NULL DEFAULT '',
+  actor        TEXT NOT NULL,                -- who recorded it
+  recorded_at  INTEGER NOT NULL
+);
+CREATE INDEX household_events_household ON household_events(household_id, date, id);
+CREATE INDEX household_events_kind_year ON household_events(kind, year);
+
+CREATE TABLE persons (
+  id               {{pk}},
+  id_number        TEXT NOT NULL UNIQUE,    -- GB 11643, validated
+  name             TEXT NOT NULL,
+  sex              TEXT NOT NULL CHECK (sex IN ('male', 'female')),   -- read from id_number
+  birth_date       TEXT NOT NULL,                                     -- read from id_number
+  ethnicity        TEXT NOT NULL DEFAULT '汉族',
+  education        TEXT NOT NULL DEFAULT 'unknown'
+                   CHECK (education IN ('none', 'preschool', 'primary', 'junior', 'senior', 'vocational', 'college', 'unknown')),
+  health           TEXT NOT NULL DEFAULT 'healthy'
+                   CHECK (health IN ('healthy', 'chronic', 'major_disease', 'disabled')),
+  disability_grade INTEGER CHECK (disability_grade BETWEEN 1 AND 4),
+  labour_ability   TEXT NOT NULL DEFAULT 'unknown'
+                   CHECK (labour_ability IN ('full', 'partial', 'none', 'unknown')),
+  phone            TEXT,
+  death_date       TEXT,
+  version          INTEGER NOT NULL DEFAULT 1,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+
+-- Which household a person belongs to, over time. A person has at most one
+-- open membership (end_date NULL): their current household.
+CREATE TABLE memberships (
+  id           {{pk}},
+  person_id    INTEGER NOT NULL REFERENCES persons(id),
+  household_id INTEGER NOT NULL REFERENCES households(id),
+  relation     TEXT NOT NULL CHECK (relation IN ('head', 'spouse', 'child', 'child_in_law', 'grandchild',
+                                                 'parent', 'grandparent', 'sibling', 'other')),
+  start_date   TEXT NOT NULL,
+  end_date     TEXT,
+  end_reason   TEXT
+);
+CREATE UNIQUE INDEX memberships_open ON memberships(person_id) WHERE end_date IS NULL;
+CREATE INDEX memberships_household ON memberships(household_id);
+
+-- Facts surveyed for a household each year. Money in fen.
+CREATE TABLE household_years (
+  household_id        INTEGER NOT NULL REFERENCES households(id),
+  year                INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+  members             INTEGER NOT NULL CHECK (members > 0),  -- persons counted for per-capita income
+  wage_income         INTEGER NOT NULL DEFAULT 0 CHECK (wage_income >= 0),
+  production_income   INTEGER NOT NULL DEFAULT 0 CHECK (production_income >= 0),
+  property_income     INTEGER NOT NULL DEFAULT 0 CHECK (property_income >= 0),
+  transfer_income     INTEGER NOT NULL DEFAULT 0 CHECK (transfer_income >= 0),
+  production_cost     INTEGER NOT NULL DEFAULT 0 CHECK (production_cost >= 0),
+  food_secure         INTEGER CHECK (food_secure IN (0, 1)),       -- 不愁吃
+  clothing_secure     INTEGER CHECK (clothing_secure IN (0, 1)),   -- 不愁穿
+  housing_safe        INTEGER CHECK (housing_safe IN (0, 1)),      -- 住房安全有保障
+  drinking_water_safe INTEGER CHECK (drinking_water_safe IN (0, 1)), -- 饮水安全
+  updated_at          INTEGER NOT NULL,
+  PRIMARY KEY (household_id, year)
+);
+
+-- Facts about a person each year.
+CREATE TABLE person_years (
+  person_id       INTEGER NOT NULL REFERENCES persons(id),
+  year            INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+  school_status   TEXT CHECK (school_status IN ('not_school_age', 'enrolled', 'home_schooled', 'exempt',
+                                                'dropped_out', 'graduated')),
+  school_stage    TEXT CHECK (school_stage IN ('preschool', 'primary', 'junior', 'senior', 'vocational', 'college')),
+  medical_insured INTEGER CHECK (medical_insured IN (0, 1)),   -- 基本医疗保险
+  pension_insured INTEGER CHECK (pension_insured IN (0, 1)),   -- 城乡居民养老保险
+  employment      TEXT CHECK (employment IN ('not_in_labour_force', 'unemployed', 'local', 'migrant',
+                                             'public_welfare_job', 'self_employed')),
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (person_id, year)
+);
+)sql"},
+  };
+}
+
+}  // namespace fupin::registry

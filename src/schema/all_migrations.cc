@@ -1,0 +1,16 @@
+#include "schema/all_migrations.h"
+
+#include "registry/schema.h"
+
+namespace fupin {
+
+std::vector<store::Migration> AllMigrations() {
+  std::vector<store::Migration> all;
+  auto add = [&all](std::vector<store::Migration> more) {
+    for (auto& m : more) all.push_back(std::move(m));
+  };
+  add(registry::Migrations());
+  return all;
+}
+
+}  // namespace fupin
