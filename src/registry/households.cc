@@ -442,3 +442,68 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
 }
 
 }  // namespace fupin::registry
+
+namespace fupin::registry {
+
+Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, int64_t expected_version,
+                                             const HouseholdPatch& patch) {
+  Household current = GetHousehold(caller, id);
+  internal::RequireRegistryWrite(caller, current.village_code);
+  Problems problems;
+  std::string attribute = current.attribute, main_cause = current.main_cause, address = current.address;
+  std::vector<std::string> others = current.other_causes;
+  std::optional<std::string> phone = current.phone;
+  if (patch.attribute) {
+    if (auto a = ParseTerm(HouseholdAttributes(), *patch.attribute)) {
+      attribute = *a;
+    } else {
+      problems.Add("attribute", "'" + *patch.attribute + "' is not one of " + TermNames(HouseholdAttributes()));
+    }
+  }
+  if (patch.main_cause) {
+    if (auto c = ParseTerm(Causes(), *patch.main_cause)) {
+      main_cause = *c;
+    } else {
+      problems.Add("main_cause", "'" + *patch.main_cause + "' is not one of " + TermNames(Causes()));
+    }
+  }
+  if (patch.other_causes) {
+    others.clear();
+    for (const auto& c : *patch.other_causes) {
+      if (auto cause = ParseTerm(Causes(), c)) {
+        others.push_back(*cause);
+      } else {
+        problems.Add("other_causes", "'" + c + "' is not one of " + TermNames(Causes()));
+      }
+    }
+  }
+  if (patch.address) {
+    if (patch.address->size() > 500) problems.Add("address", "longer than 500 bytes");
+    address = *patch.address;
+  }
+  if (patch.phone) {
+    phone = *patch.phone;
+    if (phone && !internal::IsPlausiblePhone(*phone)) problems.Add("phone", "'" + *phone + "' is not a phone number");
+  }
+  problems.ThrowIfAny("invalid household change");
+  store::Transaction tx(db_);
+  auto s = db_.Prepare(
+      "UPDATE households SET attribute = ?, main_cause = ?, other_causes = ?, address = ?, phone = ?,"
+      " version = version + 1, updated_at = ? WHERE id = ? AND version = ?");
+  s->BindText(1, attribute);
+  s->BindText(2, main_cause);
+  s->BindText(3, JoinCauses(others));
+  s->BindText(4, address);
+  s->BindOptionalText(5, phone);
+  s->BindInt(6, clock_.NowSeconds());
+  s->BindInt(7, id);
+  s->BindInt(8, expected_version);
+  if (s->Run() != 1) {
+    throw Error::Conflict("household " + std::to_string(id) + " was changed by someone else since version " +
+                          std::to_string(expected_version) + "; reload it and try again");
+  }
+  tx.Commit();
+  return GetHousehold(caller, id);
+}
+
+}  // namespace fupin::registry

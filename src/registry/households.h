@@ -88,6 +88,15 @@ struct Household {
   std::vector<HouseholdYear> years;     // ascending (filled by GetHousehold)
 };
 
+// Fields of a household that can be changed; unset ones stay as they are.
+struct HouseholdPatch {
+  std::optional<std::string> attribute;
+  std::optional<std::string> main_cause;
+  std::optional<std::vector<std::string>> other_causes;
+  std::optional<std::string> address;
+  std::optional<std::optional<std::string>> phone;  // set to nullopt inside to clear
+};
+
 class HouseholdRegistry {
  public:
   HouseholdRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
@@ -129,6 +138,11 @@ class HouseholdRegistry {
   // Records the yearly facts (insert or replace). `members` defaults to the
   // current member count.
   void SetHouseholdYear(const Caller& caller, int64_t household_id, HouseholdYear facts);
+
+  // Changes the fields that are set in `patch`, if the household is still at
+  // `expected_version` (the version the caller read); otherwise throws
+  // Conflict and writes nothing, so two cadres never lose each other's changes.
+  Household UpdateHousehold(const Caller& caller, int64_t id, int64_t expected_version, const HouseholdPatch& patch);
 
  private:
   friend class PersonRegistry;
@@ -189,6 +203,19 @@ struct Person {
   std::vector<std::string> warnings;     // e.g. an unknown area prefix (on add)
 };
 
+// Fields of a person that can be changed (the ID number, and so sex and birth
+// date, cannot: a wrong number is corrected by removing and adding the person).
+struct PersonPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> ethnicity;
+  std::optional<std::string> education;
+  std::optional<std::string> health;
+  std::optional<std::optional<int>> disability_grade;
+  std::optional<std::string> labour_ability;
+  std::optional<std::optional<std::string>> phone;
+  std::optional<std::optional<std::string>> death_date;
+};
+
 class PersonRegistry {
  public:
   PersonRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
@@ -207,6 +234,9 @@ class PersonRegistry {
                   const std::string& date, const std::string& reason);
 
   void SetPersonYear(const Caller& caller, int64_t person_id, const PersonYear& facts);
+
+  // Changes the fields set in `patch` if the person is still at `expected_version`.
+  Person UpdatePerson(const Caller& caller, int64_t id, int64_t expected_version, const PersonPatch& patch);
 
  private:
   store::Connection& db_;

@@ -276,3 +276,69 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
 }
 
 }  // namespace fupin::registry
+
+namespace fupin::registry {
+
+Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t expected_version,
+                                    const PersonPatch& patch) {
+  Person p = GetPerson(caller, id);
+  if (p.household_id) internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, *p.household_id));
+  else if (!caller.CanWriteRegistry() || !caller.area_scope.empty()) {
+    throw Error::PermissionDenied("person " + std::to_string(id) + " has no household in your area");
+  }
+  Problems problems;
+  if (patch.name) {
+    if (patch.name->empty() || patch.name->size() > 60) problems.Add("name", "must be 1 to 60 bytes");
+    p.name = *patch.name;
+  }
+  if (patch.ethnicity) {
+    if (patch.ethnicity->empty() || patch.ethnicity->size() > 40) problems.Add("ethnicity", "must be 1 to 40 bytes");
+    p.ethnicity = *patch.ethnicity;
+  }
+  if (patch.education) RequireVocab(problems, "education", EducationLevels(), *patch.education, p.education);
+  if (patch.health) RequireVocab(problems, "health", HealthStates(), *patch.health, p.health);
+  if (patch.labour_ability) RequireVocab(problems, "labour_ability", LabourAbilities(), *patch.labour_ability, p.labour_ability);
+  if (patch.disability_grade) p.disability_grade = *patch.disability_grade;
+  if (p.disability_grade && (*p.disability_grade < 1 || *p.disability_grade > 4)) {
+    problems.Add("disability_grade", std::to_string(*p.disability_grade) + " is not a grade 1 to 4");
+  }
+  if (p.disability_grade && p.health != "disabled") problems.Add("disability_grade", "given for a person who is not disabled");
+  if (patch.phone) {
+    p.phone = *patch.phone;
+    if (p.phone && !internal::IsPlausiblePhone(*p.phone)) problems.Add("phone", "'" + *p.phone + "' is not a phone number");
+  }
+  if (patch.death_date) {
+    p.death_date = *patch.death_date;
+    if (p.death_date) {
+      auto d = Date::Parse(*p.death_date);
+      if (!d) problems.Add("death_date", "'" + *p.death_date + "' is not a date YYYY-MM-DD");
+      else if (*d > clock_.Today()) problems.Add("death_date", *p.death_date + " is in the future");
+      else if (*p.death_date < p.birth_date) problems.Add("death_date", *p.death_date + " is before the birth date");
+    }
+  }
+  problems.ThrowIfAny("invalid person change");
+  store::Transaction tx(db_);
+  auto s = db_.Prepare(
+      "UPDATE persons SET name = ?, ethnicity = ?, education = ?, health = ?, disability_grade = ?,"
+      " labour_ability = ?, phone = ?, death_date = ?, version = version + 1, updated_at = ?"
+      " WHERE id = ? AND version = ?");
+  s->BindText(1, p.name);
+  s->BindText(2, p.ethnicity);
+  s->BindText(3, p.education);
+  s->BindText(4, p.health);
+  p.disability_grade ? s->BindInt(5, *p.disability_grade) : s->BindNull(5);
+  s->BindText(6, p.labour_ability);
+  s->BindOptionalText(7, p.phone);
+  s->BindOptionalText(8, p.death_date);
+  s->BindInt(9, clock_.NowSeconds());
+  s->BindInt(10, id);
+  s->BindInt(11, expected_version);
+  if (s->Run() != 1) {
+    throw Error::Conflict("person " + std::to_string(id) + " was changed by someone else since version " +
+                          std::to_string(expected_version) + "; reload and try again");
+  }
+  tx.Commit();
+  return GetPerson(caller, id);
+}
+
+}  // namespace fupin::registry
