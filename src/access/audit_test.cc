@@ -1,0 +1,173 @@
+#include "access/audit.h"
+
+#include <gtest/gtest.h>
+
+#include "access/testing/fixture.h"
+
+namespace fupin::access {
+namespace {
+
+using testing::CodeOf;
+using testing::Filter;
+
+class AuditTest : public testing::AccessFixture {
+ protected:
+  // Ten entries on households of two villages.
+  void Fill() {
+    Audit a = audit();
+    for (int i = 1; i <= 10; ++i) {
+      Advance(60);
+      const std::string village = i % 2 ? "430424100201" : "430424101202";
+      a.Record(Caller::LocalOperator(),
+               AuditEvent{"household.update", "household/" + std::to_string(i % 3), village,
+                          R"({"income":)" + std::to_string(i) + "}", R"({"income":)" + std::to_string(i + 1) + "}"});
+    }
+  }
+  void DropTriggers() {
+    conn_->Execute(
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_head_forward_only;");
+  }
+};
+
+TEST_F(AuditTest, AnUntouchedChainVerifies) {
+  EXPECT_TRUE(audit().Verify().ok);  // empty
+  Fill();
+  const AuditVerification v = audit().Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.entries, 10);
+  EXPECT_EQ(audit().Head().first, 10);
+}
+
+TEST_F(AuditTest, TriggersForbidUpdateAndDelete) {
+  Fill();
+  EXPECT_ANY_THROW(conn_->Execute("UPDATE audit_log SET actor_name = 'x' WHERE id = 3"));
+  EXPECT_ANY_THROW(conn_->Execute("DELETE FROM audit_log WHERE id = 3"));
+  EXPECT_ANY_THROW(conn_->Execute("UPDATE audit_head SET last_id = 5"));
+  EXPECT_TRUE(audit().Verify().ok);
+}
+
+TEST_F(AuditTest, VerifyFindsAnEditedEntry) {
+  Fill();
+  DropTriggers();
+  conn_->Execute(R"(UPDATE audit_log SET after = '{"income":999}' WHERE id = 4)");
+  const AuditVerification v = audit().Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_id, 4);
+  EXPECT_NE(v.problem.find("does not match its hash"), std::string::npos) << v.problem;
+}
+
+TEST_F(AuditTest, VerifyFindsAnEditedEntryWhoseHashWasRecomputed) {
+  Fill();
+  DropTriggers();
+  // A forger who knows the scheme rewrites entry 4 with a correct hash: entry 5 no longer follows.
+  auto s = conn_->Prepare("SELECT hash FROM audit_log WHERE id = 3");
+  s->Step();
+  const std::string prev = s->Text(0);
+  s.reset();
+  AuditEntry forged = audit().List(Caller::LocalOperator(), Filter("", 500)).entries[6];
+  ASSERT_EQ(forged.id, 4);
+  forged.actor_name = "somebody else";
+  auto u = conn_->Prepare("UPDATE audit_log SET actor_name = ?, hash = ? WHERE id = 4");
+  u->BindText(1, forged.actor_name);
+  u->BindText(2, AuditEntryHash(prev, forged));
+  u->Run();
+  const AuditVerification v = audit().Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_id, 5);
+}
+
+TEST_F(AuditTest, VerifyFindsADeletedEntry) {
+  Fill();
+  DropTriggers();
+  conn_->Execute("DELETE FROM audit_log WHERE id = 6");
+  const AuditVerification v = audit().Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_id, 6);
+  EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
+}
+
+TEST_F(AuditTest, VerifyFindsEntriesCutOffTheEnd) {
+  Fill();
+  DropTriggers();
+  conn_->Execute("DELETE FROM audit_log WHERE id >= 9");
+  const AuditVerification v = audit().Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_id, 9);
+}
+
+TEST_F(AuditTest, VerifyFindsAnInsertedEntry) {
+  Fill();
+  DropTriggers();
+  // Renumber to make room for an entry between 5 and 6, copying 5's hash.
+  conn_->Execute("UPDATE audit_log SET id = id + 100 WHERE id > 5; UPDATE audit_log SET id = id - 99 WHERE id > 100;");
+  conn_->Execute(
+      "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, area_code, before, after, hash) "
+      "SELECT 6, at, actor_id, actor_name, 'household.delete', entity, area_code, after, NULL, hash "
+      "FROM audit_log WHERE id = 5");
+  const AuditVerification v = audit().Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_id, 6);
+}
+
+TEST_F(AuditTest, VerifyFindsAnEntryAppendedBehindItsBack) {
+  Fill();
+  // No trigger forbids INSERT; an entry with a correct hash but not written through Record.
+  AuditEntry e;
+  e.id = 11;
+  e.at = clock_.NowSeconds();
+  e.action = "household.delete";
+  e.entity = "household/1";
+  auto [id, hash] = audit().Head();
+  e.hash = AuditEntryHash(hash, e);
+  auto s = conn_->Prepare(
+      "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, area_code, hash) "
+      "VALUES (?, ?, 0, '', ?, ?, '', ?)");
+  s->BindInt(1, e.id);
+  s->BindInt(2, e.at);
+  s->BindText(3, e.action);
+  s->BindText(4, e.entity);
+  s->BindText(5, e.hash);
+  s->Run();
+  const AuditVerification v = audit().Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_id, 11);
+  EXPECT_NE(v.problem.find("inserted"), std::string::npos) << v.problem;
+}
+
+TEST_F(AuditTest, ListFiltersPagesAndKeepsToTheAuditorsScope) {
+  Fill();
+  Audit a = audit();
+  const AuditPage all = a.List(Caller::LocalOperator(), Filter("household/1", 2));
+  EXPECT_EQ(all.total, 4);  // i = 1, 4, 7, 10
+  ASSERT_EQ(all.entries.size(), 2u);
+  EXPECT_EQ(all.entries[0].id, 10);  // newest first
+  EXPECT_EQ(all.entries[1].id, 7);
+  EXPECT_EQ(a.List(Caller::LocalOperator(), Filter("household/", 2)).total, 10);
+
+  const Caller auditor{5, "shen", Role::kAuditor, "430424100"};
+  const AuditPage mine = a.List(auditor, Filter("household/1"));
+  EXPECT_EQ(mine.total, 2);  // 1 and 7 are in village 430424100201
+  const Caller other_auditor{6, "wu", Role::kAuditor, "430424101"};
+  EXPECT_EQ(a.List(other_auditor, Filter("household/1")).total, 2);  // 4 and 10
+
+  const Caller county{7, "xian", Role::kCountyOffice, "430424"};
+  EXPECT_EQ(CodeOf([&] { a.List(county, AuditFilter{}); }), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf([&] { a.List(auditor, Filter("", 0)); }), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(a.Verify().ok);  // the refusal was recorded in the chain
+  EXPECT_EQ(CountAudit("access.denied"), 1);
+}
+
+TEST_F(AuditTest, ARecordRolledBackWithItsWriteLeavesTheChainIntact) {
+  Fill();
+  {
+    store::Transaction tx(*conn_);
+    audit().Record(Caller::LocalOperator(), AuditEvent{"household.update", "household/1", "430424100201", "{}", "{}"});
+    // no commit: the write failed
+  }
+  audit().Record(Caller::LocalOperator(), AuditEvent{"household.update", "household/2", "430424100201", "{}", "{}"});
+  EXPECT_TRUE(audit().Verify().ok);
+  EXPECT_EQ(audit().Head().first, 11);
+}
+
+}  // namespace
+}  // namespace fupin::access

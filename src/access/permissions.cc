@@ -1,0 +1,177 @@
+#include "access/permissions.h"
+
+#include <nlohmann/json.hpp>
+
+#include "access/audit.h"
+#include "core/area_code.h"
+#include "core/error.h"
+
+namespace fupin::access {
+namespace {
+
+// How far a role reaches for one kind of access to one resource.
+enum class Reach {
+  kNone,     // never
+  kScope,    // records whose area lies in the caller's scope
+  kApplies,  // records in the scope, or set above it and so applying to it
+  kPaired,   // only households paired with the caller (and in scope)
+};
+
+struct Rule {
+  Reach read;
+  Reach write;
+};
+
+constexpr Rule kNo{Reach::kNone, Reach::kNone};
+constexpr Rule kRW{Reach::kScope, Reach::kScope};
+constexpr Rule kR{Reach::kScope, Reach::kNone};
+constexpr Rule kRulesRW{Reach::kApplies, Reach::kScope};  // definitions: read what applies, write in scope
+constexpr Rule kRules{Reach::kApplies, Reach::kNone};
+
+Rule RuleFor(Role role, Resource resource) {
+  switch (role) {
+    case Role::kAdministrator:
+      switch (resource) {
+        case Resource::kAudit: return kR;
+        case Resource::kPolicy:
+        case Resource::kParams: return kRulesRW;
+        default: return kRW;
+      }
+    case Role::kCountyOffice:
+      switch (resource) {
+        case Resource::kAudit:
+        case Resource::kUsers: return kNo;
+        case Resource::kPolicy:
+        case Resource::kParams: return kRulesRW;
+        default: return kRW;
+      }
+    case Role::kTownship:
+    case Role::kVillageCadre:
+      switch (resource) {
+        case Resource::kAudit:
+        case Resource::kUsers: return kNo;
+        case Resource::kPolicy:
+        case Resource::kParams: return kRules;
+        case Resource::kRoster: return kR;
+        default: return kRW;
+      }
+    case Role::kPairedCadre:
+      switch (resource) {
+        case Resource::kRegistry:
+        case Resource::kAssessment: return {Reach::kPaired, Reach::kNone};
+        case Resource::kAssistance: return {Reach::kScope, Reach::kPaired};
+        case Resource::kMonitoring: return {Reach::kPaired, Reach::kPaired};
+        case Resource::kSocial: return {Reach::kScope, Reach::kPaired};
+        case Resource::kPolicy:
+        case Resource::kParams: return kRules;
+        default: return kNo;
+      }
+    case Role::kSectorDepartment:
+      switch (resource) {
+        case Resource::kRegistry:
+        case Resource::kAssessment:
+        case Resource::kAssistance:
+        case Resource::kMonitoring: return kR;
+        case Resource::kRoster: return kRW;
+        case Resource::kPolicy:
+        case Resource::kParams: return kRules;
+        default: return kNo;
+      }
+    case Role::kDonor:
+      return resource == Resource::kSocial ? kRW : kNo;
+    case Role::kAuditor:
+      switch (resource) {
+        case Resource::kPolicy:
+        case Resource::kParams: return kRules;
+        default: return kR;
+      }
+  }
+  return kNo;
+}
+
+std::string Describe(const Caller& caller, Access access, Resource resource) {
+  return std::string(RoleName(caller.role)) + " may not " + (access == Access::kRead ? "read" : "change") + " " +
+         ResourceName(resource);
+}
+
+std::string ScopeText(const Caller& caller) {
+  return caller.area_scope.empty() ? "the nation" : "area " + caller.area_scope;
+}
+
+}  // namespace
+
+const char* ResourceName(Resource resource) {
+  switch (resource) {
+    case Resource::kRegistry: return "registry";
+    case Resource::kAssessment: return "assessment";
+    case Resource::kPolicy: return "policy";
+    case Resource::kRoster: return "roster";
+    case Resource::kAssistance: return "assistance";
+    case Resource::kSocial: return "social";
+    case Resource::kMonitoring: return "monitoring";
+    case Resource::kAudit: return "audit";
+    case Resource::kUsers: return "users";
+    case Resource::kParams: return "params";
+  }
+  return "unknown";
+}
+
+std::optional<std::string> Refusal(const Caller& caller, Access access, Resource resource, const Target& target,
+                                   const PairingCheck& pairing) {
+  const Rule rule = RuleFor(caller.role, resource);
+  Reach reach = access == Access::kRead ? rule.read : rule.write;
+  // A paired cadre reaches a single household only through a pairing,
+  // whatever the resource.
+  if (caller.role == Role::kPairedCadre && target.household_id && reach != Reach::kNone) reach = Reach::kPaired;
+
+  const bool in_scope = caller.CoversArea(target.area_code);
+  switch (reach) {
+    case Reach::kNone:
+      return Describe(caller, access, resource);
+    case Reach::kScope:
+      if (in_scope) return std::nullopt;
+      break;
+    case Reach::kApplies:
+      if (in_scope || AreaContains(target.area_code, caller.area_scope)) return std::nullopt;
+      break;
+    case Reach::kPaired:
+      if (!target.household_id) {
+        return Describe(caller, access, resource) + " beyond the households paired with them";
+      }
+      if (in_scope && pairing && pairing(caller, *target.household_id)) return std::nullopt;
+      return "household " + std::to_string(*target.household_id) + " is not paired with " + caller.user_name;
+  }
+  return "area " + (target.area_code.empty() ? std::string("(national)") : target.area_code) + " lies outside " +
+         ScopeText(caller) + " of " + caller.user_name;
+}
+
+ReadScope ReadScopeFor(const Caller& caller, Resource resource) {
+  const Reach reach = RuleFor(caller.role, resource).read;
+  ReadScope scope;
+  scope.allowed = reach != Reach::kNone;
+  if (!scope.allowed) return scope;
+  scope.area_prefix = caller.area_scope;
+  scope.include_ancestors = reach == Reach::kApplies;
+  scope.paired_households_only = reach == Reach::kPaired;
+  return scope;
+}
+
+void Guard::Require(const Caller& caller, Access access, Resource resource, const Target& target) {
+  const std::optional<std::string> refusal = Refusal(caller, access, resource, target, pairing_);
+  if (!refusal) return;
+  nlohmann::json detail = {{"access", access == Access::kRead ? "read" : "write"},
+                           {"resource", ResourceName(resource)},
+                           {"role", RoleName(caller.role)},
+                           {"scope", caller.area_scope},
+                           {"reason", *refusal}};
+  if (target.household_id) detail["household_id"] = *target.household_id;
+  AuditEvent event;
+  event.action = "access.denied";
+  event.entity = target.entity.empty() ? std::string(ResourceName(resource)) : target.entity;
+  event.area_code = target.area_code;
+  event.after = detail.dump();
+  audit_.Record(caller, event);
+  throw Error::PermissionDenied(*refusal);
+}
+
+}  // namespace fupin::access

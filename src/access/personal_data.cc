@@ -1,0 +1,372 @@
+#include "access/personal_data.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "access/crypto_util.h"
+#include "core/error.h"
+
+namespace fupin::access {
+namespace {
+
+constexpr uint8_t kBlobVersion = 1;
+constexpr size_t kHeaderBytes = 5;
+constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES + 1] = "fupin-pd";
+constexpr uint64_t kEncryptionSubkey = 1;
+constexpr uint64_t kIndexSubkey = 2;
+
+Error Undecryptable(std::string why) {
+  return Error::FailedPrecondition("cannot decrypt a protected value: " + std::move(why));
+}
+
+bool IsIdentifier(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'a' && c <= 'z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string Trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+uint32_t ParseKeyId(std::string_view text) {
+  if (text.empty() || text.size() > 9) throw Error::InvalidArgument("bad key id");
+  uint32_t id = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') throw Error::InvalidArgument("bad key id");
+    id = id * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (id == 0) throw Error::InvalidArgument("key ids start at 1");
+  return id;
+}
+
+// Writes `text` to `path` with permissions 0600: a new file (O_EXCL) or,
+// with `replace`, a temporary file renamed over it.
+void WriteSecretFile(const std::string& path, const std::string& text, bool replace) {
+  const std::string target = replace ? path + ".tmp" : path;
+  if (replace) std::filesystem::remove(target);
+  const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) throw Error::AlreadyExists("the key file " + target + " exists; it is not overwritten");
+    throw Error::FailedPrecondition("cannot create the key file " + target + ": " + std::strerror(errno));
+  }
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      throw Error::FailedPrecondition("cannot write the key file " + target + ": " + std::strerror(errno));
+    }
+    written += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) throw Error::FailedPrecondition("cannot sync the key file " + target);
+  if (replace && std::rename(target.c_str(), path.c_str()) != 0) {
+    throw Error::FailedPrecondition("cannot replace the key file " + path + ": " + std::strerror(errno));
+  }
+}
+
+KeyRing ReadKeyFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw Error::NotFound("no key file at " + path + " and FUPIN_KEY is not set; run `fupin init` or set FUPIN_KEY");
+  }
+  if ((st.st_mode & 077) != 0) {
+    throw Error::FailedPrecondition("the key file " + path +
+                                    " is readable by group or others; run `chmod 600 " + path + "`");
+  }
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  KeyRing ring = KeyRing::Parse(text, path);
+  sodium_memzero(text.data(), text.size());
+  return ring;
+}
+
+}  // namespace
+
+KeyRing::~KeyRing() {
+  for (auto& [id, key] : keys_) sodium_memzero(key.data(), key.size());
+}
+
+void KeyRing::Add(uint32_t id, std::span<const uint8_t> key) {
+  if (id == 0) throw Error::InvalidArgument("key ids start at 1");
+  if (key.size() != kMasterKeyBytes) throw Error::InvalidArgument("a key has 32 bytes (64 hex digits)");
+  if (keys_.contains(id)) throw Error::InvalidArgument("key " + std::to_string(id) + " appears twice");
+  std::array<uint8_t, kMasterKeyBytes> k{};
+  std::copy(key.begin(), key.end(), k.begin());
+  keys_.emplace(id, k);
+  sodium_memzero(k.data(), k.size());
+}
+
+uint32_t KeyRing::AddRandom() {
+  internal::EnsureSodium();
+  const uint32_t id = keys_.empty() ? 1 : keys_.rbegin()->first + 1;
+  std::array<uint8_t, kMasterKeyBytes> k{};
+  crypto_kdf_keygen(k.data());
+  Add(id, k);
+  sodium_memzero(k.data(), k.size());
+  return id;
+}
+
+uint32_t KeyRing::current_id() const {
+  if (keys_.empty()) throw Error::FailedPrecondition("no personal-data key");
+  return keys_.rbegin()->first;
+}
+
+std::vector<uint32_t> KeyRing::ids() const {
+  std::vector<uint32_t> out;
+  for (const auto& [id, key] : keys_) out.push_back(id);
+  return out;
+}
+
+const std::array<uint8_t, kMasterKeyBytes>* KeyRing::Find(uint32_t id) const {
+  auto it = keys_.find(id);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+std::string KeyRing::Serialize() const {
+  std::string out =
+      "# fupin personal-data keys: keep secret and back up apart from the database.\n"
+      "# Losing this file loses every encrypted ID number. One key a line: <id> <64 hex>; the highest id is "
+      "current.\n";
+  for (const auto& [id, key] : keys_) out += std::to_string(id) + " " + internal::ToHex(key) + "\n";
+  return out;
+}
+
+KeyRing KeyRing::Parse(std::string_view text, std::string_view source_name) {
+  KeyRing ring;
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string line = Trim(text.substr(pos, end - pos));
+    ++line_no;
+    pos = end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = std::string(source_name) + ", line " + std::to_string(line_no);
+    const size_t space = line.find_first_of(" \t");
+    try {
+      if (space == std::string::npos) throw Error::InvalidArgument("expected <id> <64 hex>");
+      const uint32_t id = ParseKeyId(line.substr(0, space));
+      std::vector<uint8_t> key = internal::FromHex(Trim(line.substr(space + 1)));
+      ring.Add(id, key);
+      sodium_memzero(key.data(), key.size());
+    } catch (const Error& e) {
+      throw Error::FailedPrecondition("malformed key file", {{where, e.what()}});
+    }
+  }
+  if (ring.empty()) throw Error::FailedPrecondition("the key file " + std::string(source_name) + " holds no key");
+  return ring;
+}
+
+KeyRing KeyRing::ParseEnvironment(std::string_view value) {
+  KeyRing ring;
+  try {
+    if (value.find(':') == std::string_view::npos) {
+      std::vector<uint8_t> key = internal::FromHex(Trim(value));
+      ring.Add(1, key);
+      sodium_memzero(key.data(), key.size());
+      return ring;
+    }
+    size_t pos = 0;
+    while (pos <= value.size()) {
+      const size_t end = std::min(value.find(',', pos), value.size());
+      const std::string item = Trim(value.substr(pos, end - pos));
+      pos = end + 1;
+      if (item.empty()) continue;
+      const size_t colon = item.find(':');
+      if (colon == std::string::npos) throw Error::InvalidArgument("expected <id>:<64 hex>");
+      std::vector<uint8_t> key = internal::FromHex(item.substr(colon + 1));
+      ring.Add(ParseKeyId(item.substr(0, colon)), key);
+      sodium_memzero(key.data(), key.size());
+    }
+  } catch (const Error& e) {
+    throw Error::FailedPrecondition("FUPIN_KEY is malformed", {{"FUPIN_KEY", e.what()}});
+  }
+  if (ring.empty()) throw Error::FailedPrecondition("FUPIN_KEY holds no key");
+  return ring;
+}
+
+std::string DefaultKeyPath(std::string_view database_path) { return std::string(database_path) + ".key"; }
+
+void CreateKeyFile(const std::string& path) {
+  KeyRing ring;
+  ring.AddRandom();
+  std::string text = ring.Serialize();
+  WriteSecretFile(path, text, /*replace=*/false);
+  sodium_memzero(text.data(), text.size());
+}
+
+KeyRing LoadKeys(const std::string& path) {
+  if (const char* env = std::getenv("FUPIN_KEY"); env != nullptr && *env != '\0') {
+    return KeyRing::ParseEnvironment(env);
+  }
+  return ReadKeyFile(path);
+}
+
+uint32_t AddKeyToFile(const std::string& path) {
+  KeyRing ring = ReadKeyFile(path);
+  const uint32_t id = ring.AddRandom();
+  std::string text = ring.Serialize();
+  WriteSecretFile(path, text, /*replace=*/true);
+  sodium_memzero(text.data(), text.size());
+  return id;
+}
+
+PersonalDataProtector::PersonalDataProtector(const KeyRing& keys) {
+  internal::EnsureSodium();
+  for (uint32_t id : keys.ids()) {
+    const auto* master = keys.Find(id);
+    Subkeys sub{};
+    if (crypto_kdf_derive_from_key(sub.encryption.data(), sub.encryption.size(), kEncryptionSubkey, kKdfContext,
+                                   master->data()) != 0 ||
+        crypto_kdf_derive_from_key(sub.index.data(), sub.index.size(), kIndexSubkey, kKdfContext,
+                                   master->data()) != 0) {
+      throw Error::Internal("key derivation failed");
+    }
+    subkeys_.emplace(id, sub);
+    sodium_memzero(&sub, sizeof sub);
+  }
+  current_id_ = keys.current_id();
+}
+
+PersonalDataProtector::~PersonalDataProtector() {
+  for (auto& [id, sub] : subkeys_) sodium_memzero(&sub, sizeof sub);
+}
+
+std::vector<uint8_t> PersonalDataProtector::Encrypt(std::string_view plaintext) const {
+  const Subkeys& key = subkeys_.at(current_id_);
+  std::vector<uint8_t> blob(kHeaderBytes + kNonceBytes + plaintext.size() + kTagBytes);
+  blob[0] = kBlobVersion;
+  for (int i = 0; i < 4; ++i) blob[1 + static_cast<size_t>(i)] = static_cast<uint8_t>(current_id_ >> (24 - 8 * i));
+  uint8_t* nonce = blob.data() + kHeaderBytes;
+  randombytes_buf(nonce, kNonceBytes);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(blob.data() + kHeaderBytes + kNonceBytes, &written,
+                                             reinterpret_cast<const uint8_t*>(plaintext.data()), plaintext.size(),
+                                             blob.data(), kHeaderBytes, nullptr, nonce, key.encryption.data());
+  return blob;
+}
+
+uint32_t PersonalDataProtector::KeyIdOf(std::span<const uint8_t> blob) {
+  if (blob.size() < kHeaderBytes + kNonceBytes + kTagBytes || blob[0] != kBlobVersion) {
+    throw Undecryptable("not a protected value");
+  }
+  uint32_t id = 0;
+  for (size_t i = 1; i < kHeaderBytes; ++i) id = (id << 8) | blob[i];
+  return id;
+}
+
+std::string PersonalDataProtector::Decrypt(std::span<const uint8_t> blob) const {
+  const uint32_t id = KeyIdOf(blob);
+  auto it = subkeys_.find(id);
+  if (it == subkeys_.end()) throw Undecryptable("it was encrypted with key " + std::to_string(id) + ", which is not loaded");
+  const size_t body = blob.size() - kHeaderBytes - kNonceBytes;
+  std::string out(body - kTagBytes, '\0');
+  unsigned long long len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<uint8_t*>(out.data()), &len, nullptr,
+                                                 blob.data() + kHeaderBytes + kNonceBytes, body, blob.data(),
+                                                 kHeaderBytes, blob.data() + kHeaderBytes,
+                                                 it->second.encryption.data()) != 0) {
+    throw Undecryptable("wrong key, or the value was damaged or altered");
+  }
+  out.resize(static_cast<size_t>(len));
+  return out;
+}
+
+std::string PersonalDataProtector::BlindIndex(std::string_view value, std::string_view purpose) const {
+  std::vector<uint8_t> data;
+  internal::AppendField(data, "fupin-blind-index-v1");
+  internal::AppendField(data, purpose);
+  internal::AppendField(data, value);
+  std::string out = internal::ToHex(internal::Blake2b256(data, subkeys_.at(current_id_).index));
+  sodium_memzero(data.data(), data.size());
+  return out;
+}
+
+RotationReport RotateColumns(store::Connection& connection, const PersonalDataProtector& protector,
+                             std::span<const EncryptedColumn> columns) {
+  for (const EncryptedColumn& c : columns) {
+    for (const std::string* name : {&c.table, &c.cipher_column, &c.key_column}) {
+      if (!IsIdentifier(*name)) throw Error::InvalidArgument("not a plain SQL name: " + *name);
+    }
+    if (!c.index_column.empty() && !IsIdentifier(c.index_column)) {
+      throw Error::InvalidArgument("not a plain SQL name: " + c.index_column);
+    }
+  }
+  RotationReport report;
+  store::Transaction tx(connection);
+  for (const EncryptedColumn& c : columns) {
+    struct Row {
+      int64_t key;
+      std::vector<uint8_t> cipher;
+      std::string index;
+    };
+    std::vector<Row> rows;
+    {
+      auto read = connection.Prepare("SELECT " + c.key_column + ", " + c.cipher_column + " FROM " + c.table +
+                                     " WHERE " + c.cipher_column + " IS NOT NULL");
+      while (read->Step()) rows.push_back(Row{read->Int(0), read->Blob(1), ""});
+    }
+    for (Row& row : rows) {
+      std::string plain = protector.Decrypt(row.cipher);
+      row.cipher = protector.Encrypt(plain);
+      if (!c.index_column.empty()) row.index = protector.BlindIndex(plain, c.index_purpose);
+      sodium_memzero(plain.data(), plain.size());
+    }
+    std::string sql = "UPDATE " + c.table + " SET " + c.cipher_column + " = ?";
+    if (!c.index_column.empty()) sql += ", " + c.index_column + " = ?";
+    sql += " WHERE " + c.key_column + " = ?";
+    auto write = connection.Prepare(sql);
+    for (const Row& row : rows) {
+      int i = 1;
+      write->BindBlob(i++, row.cipher);
+      if (!c.index_column.empty()) write->BindText(i++, row.index);
+      write->BindInt(i, row.key);
+      write->Run();
+    }
+    report.per_column[c.table + "." + c.cipher_column] = static_cast<int64_t>(rows.size());
+    report.values += static_cast<int64_t>(rows.size());
+  }
+  tx.Commit();
+  return report;
+}
+
+std::string MaskPhone(std::string_view phone) {
+  size_t digits = 0;
+  for (char c : phone) digits += (c >= '0' && c <= '9') ? 1 : 0;
+  const size_t keep_front = digits >= 7 ? 3 : 0;
+  const size_t keep_back = digits >= 7 ? 4 : std::min<size_t>(2, digits);
+  std::string out(phone);
+  size_t seen = 0;
+  for (char& c : out) {
+    if (c < '0' || c > '9') continue;
+    if (seen >= keep_front && seen < digits - keep_back) c = '*';
+    ++seen;
+  }
+  return out;
+}
+
+}  // namespace fupin::access

@@ -1,0 +1,139 @@
+#pragma once
+// Protection of personal data at rest: ID numbers (and phone numbers, if a
+// module chooses) are stored encrypted, with a keyed blind index for exact
+// lookup and duplicate detection, and shown masked. See docs/PERSONAL_DATA.md.
+//
+// Keys. A key ring holds numbered 256-bit master keys; the highest number is
+// the current one. From each master key two subkeys are derived
+// (crypto_kdf): one encrypts, one computes blind indexes, so the two uses
+// never share a key. Keys come from FUPIN_KEY in the environment if it is set
+// ("<64 hex>" for key 1, or "<id>:<64 hex>,<id>:<64 hex>..."), otherwise from
+// the key file (lines "<id> <64 hex>", '#' comments), which must not be
+// readable by group or others.
+//
+// Ciphertext layout (a BLOB): version byte 1 | key id (4 bytes, big-endian) |
+// 24-byte random nonce | XChaCha20-Poly1305 ciphertext and tag. The first 5
+// bytes are authenticated as associated data, so the key id cannot be
+// swapped.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/database.h"
+
+namespace fupin::access {
+
+inline constexpr size_t kMasterKeyBytes = 32;
+
+class KeyRing {
+ public:
+  KeyRing() = default;
+  KeyRing(const KeyRing& other) = default;
+  KeyRing& operator=(const KeyRing& other) = default;
+  ~KeyRing();  // wipes the keys from memory
+
+  // Adds key `id` (>= 1). kInvalidArgument for a wrong size or a repeated id.
+  void Add(uint32_t id, std::span<const uint8_t> key);
+  // Adds a fresh random key numbered one above the highest and returns its id.
+  uint32_t AddRandom();
+  bool empty() const { return keys_.empty(); }
+  uint32_t current_id() const;  // kFailedPrecondition when empty
+  std::vector<uint32_t> ids() const;
+  // nullptr when there is no key with that id.
+  const std::array<uint8_t, kMasterKeyBytes>* Find(uint32_t id) const;
+
+  // The key file's text form and back. Parse names the bad line in its error.
+  std::string Serialize() const;
+  static KeyRing Parse(std::string_view text, std::string_view source_name);
+  // The FUPIN_KEY form.
+  static KeyRing ParseEnvironment(std::string_view value);
+
+ private:
+  std::map<uint32_t, std::array<uint8_t, kMasterKeyBytes>> keys_;
+};
+
+// "<database path>.key".
+std::string DefaultKeyPath(std::string_view database_path);
+
+// Creates a key file with one fresh key (id 1), permissions 0600, refusing
+// (kAlreadyExists) to overwrite an existing file. For `fupin init`.
+void CreateKeyFile(const std::string& path);
+
+// The keys to use: FUPIN_KEY if set, else the key file at `path`.
+// kNotFound if neither exists; kFailedPrecondition if the file is readable by
+// group or others, or is malformed.
+KeyRing LoadKeys(const std::string& path);
+
+// Adds a fresh key to the key file (keeping the old ones, which decrypt
+// values not yet re-encrypted and old backups) and returns its id. The file
+// is rewritten atomically with permissions 0600. For `fupin keys rotate`,
+// followed by RotateColumns().
+uint32_t AddKeyToFile(const std::string& path);
+
+class PersonalDataProtector {
+ public:
+  explicit PersonalDataProtector(const KeyRing& keys);
+  ~PersonalDataProtector();
+  PersonalDataProtector(const PersonalDataProtector&) = delete;
+  PersonalDataProtector& operator=(const PersonalDataProtector&) = delete;
+
+  // Encrypts with the current key and a fresh random nonce: the same value
+  // encrypts differently every time (use BlindIndex to compare).
+  std::vector<uint8_t> Encrypt(std::string_view plaintext) const;
+  // kFailedPrecondition if the blob is malformed, names a key the ring lacks,
+  // or does not authenticate (wrong key, damaged or altered value).
+  std::string Decrypt(std::span<const uint8_t> blob) const;
+  // The key id a blob was encrypted with (kFailedPrecondition if malformed).
+  static uint32_t KeyIdOf(std::span<const uint8_t> blob);
+
+  // A keyed hash (hex, 64 characters) of `value` for exact lookup and unique
+  // constraints. `purpose` separates kinds of values ("id_number", "phone"):
+  // the same text gives different indexes for different purposes. Callers
+  // normalise first (CheckIdNumber gives the canonical ID number text).
+  std::string BlindIndex(std::string_view value, std::string_view purpose = "id_number") const;
+
+  uint32_t current_key_id() const { return current_id_; }
+
+ private:
+  struct Subkeys {
+    std::array<uint8_t, 32> encryption;
+    std::array<uint8_t, 32> index;
+  };
+  std::map<uint32_t, Subkeys> subkeys_;
+  uint32_t current_id_ = 0;
+};
+
+// One encrypted column to re-encrypt: `table`.`cipher_column` (BLOB,
+// NULL allowed), rows named by `key_column`; when `index_column` is set it is
+// recomputed with the current index key (with `index_purpose`). Names must be
+// plain SQL identifiers ([a-z_][a-z0-9_]*), checked before use.
+struct EncryptedColumn {
+  std::string table;
+  std::string cipher_column;
+  std::string key_column = "id";
+  std::string index_column;  // "" if the column has no blind index
+  std::string index_purpose = "id_number";
+};
+
+struct RotationReport {
+  int64_t values = 0;  // values re-encrypted over all columns
+  std::map<std::string, int64_t> per_column;  // "persons.id_number_enc" -> count
+};
+
+// Re-encrypts every value of the given columns with the current key (and
+// recomputes their blind indexes) in one transaction: all of it or, on any
+// failure (a value that does not decrypt), none of it. Set-based: one read
+// per column, then the writes.
+RotationReport RotateColumns(store::Connection& connection, const PersonalDataProtector& protector,
+                             std::span<const EncryptedColumn> columns);
+
+// "138****5678": the first 3 and last 4 digits of a phone number kept; a
+// shorter number keeps only its last 2; non-digits (spaces, '-', '+') are
+// kept in place. "" stays "".
+std::string MaskPhone(std::string_view phone);
+
+}  // namespace fupin::access

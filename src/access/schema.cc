@@ -1,0 +1,75 @@
+#include "access/schema.h"
+
+namespace fupin::access {
+
+std::vector<store::Migration> Migrations() {
+  return {
+      {300, "users and sessions", R"sql(
+CREATE TABLE users (
+  id                  {{pk}},
+  name                TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role                TEXT NOT NULL CHECK (role IN ('administrator', 'county_office', 'township', 'village_cadre',
+                                                    'paired_cadre', 'sector_department', 'donor', 'auditor')),
+  area_code           TEXT NOT NULL,                   -- natural area code of the scope; '' is the nation
+  disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  password_hash       TEXT NOT NULL,                   -- libsodium crypto_pwhash_str (Argon2id) string
+  password_changed_at INTEGER NOT NULL,
+  failed_attempts     INTEGER NOT NULL DEFAULT 0,      -- consecutive failed logins since the last success or lock
+  locked_until        INTEGER NOT NULL DEFAULT 0,      -- login refused before this time (UTC seconds)
+  version             INTEGER NOT NULL DEFAULT 1,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+);
+CREATE INDEX users_area ON users(area_code);
+
+-- Only a hash of each token is kept: a copy of the database opens no session.
+CREATE TABLE sessions (
+  id           {{pk}},
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  token_hash   TEXT NOT NULL UNIQUE,                   -- hex BLAKE2b-256 of the raw token
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,                       -- absolute end, whatever the activity
+  revoked_at   INTEGER,
+  revoke_reason TEXT
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+)sql"},
+      {301, "audit log", R"sql(
+-- Append-only and hash-chained: hash = BLAKE2b-256(previous hash || canonical fields).
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,                    -- 1, 2, 3, ... without gaps (assigned by Audit::Record)
+  at         INTEGER NOT NULL,                       -- UTC seconds
+  actor_id   INTEGER NOT NULL,                       -- users.id; 0 for the local operator or an unknown name
+  actor_name TEXT NOT NULL,
+  action     TEXT NOT NULL,                          -- "household.update", "login.failure", "access.denied", ...
+  entity     TEXT NOT NULL,                          -- "household/12", "user/3"
+  area_code  TEXT NOT NULL DEFAULT '',               -- area the entity belongs to, for auditors' scope
+  before     TEXT,                                   -- JSON, NULL when nothing existed
+  after      TEXT,                                   -- JSON, NULL when nothing remains
+  hash       TEXT NOT NULL                           -- hex
+);
+CREATE INDEX audit_log_entity ON audit_log(entity, id);
+
+-- The end of the chain as last written, so that cutting entries off the end is seen too.
+CREATE TABLE audit_head (
+  one     INTEGER PRIMARY KEY CHECK (one = 1),
+  last_id INTEGER NOT NULL,
+  hash    TEXT NOT NULL
+);
+INSERT INTO audit_head (one, last_id, hash) VALUES (1, 0, '');
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
+WHEN NEW.last_id <= OLD.last_id
+BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
+)sql"},
+  };
+}
+
+}  // namespace fupin::access

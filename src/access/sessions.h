@@ -1,0 +1,70 @@
+#pragma once
+// Logging in and sessions.
+//  - A token is 256 random bits, given to the client base64url-encoded (43
+//    characters); the database keeps only its BLAKE2b-256 hash.
+//  - A session ends after `idle_timeout` without use, after
+//    `absolute_timeout` in any case, on logout, and for every session of a
+//    user who is disabled or whose password changes.
+//  - After `max_failures` wrong passwords in a row an account is locked for
+//    `lockout` seconds; while locked even the right password is refused.
+//  - Every attempt (success, wrong password, unknown name, disabled, locked)
+//    and every logout is recorded in the audit trail.
+// Time comes from the Clock, so tests drive it with a FixedClock.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "access/password.h"
+#include "core/caller.h"
+#include "core/date.h"
+#include "store/database.h"
+
+namespace fupin::access {
+
+struct SessionOptions {
+  int64_t idle_timeout = 30 * 60;          // seconds without a request
+  int64_t absolute_timeout = 12 * 60 * 60; // seconds after login
+  int max_failures = 5;                    // wrong passwords in a row before a lock-out
+  int64_t lockout = 15 * 60;               // seconds
+};
+
+struct LoginResult {
+  std::string token;  // give to the client; never stored or logged
+  Caller caller;
+  int64_t expires_at = 0;  // absolute end of the session (UTC seconds)
+};
+
+class Sessions {
+ public:
+  Sessions(store::Connection& connection, const Clock& clock, const PasswordHasher& hasher,
+           SessionOptions options = {})
+      : connection_(connection), clock_(clock), hasher_(hasher), options_(options) {}
+
+  // kUnauthenticated ("wrong user name or password") for an unknown name, a
+  // wrong password or a disabled account alike; kResourceExhausted while the
+  // account is locked. The failure is recorded before the throw.
+  LoginResult Login(std::string_view name, std::string_view password);
+
+  // The caller a token stands for; touches the session's last use.
+  // kUnauthenticated for a malformed, unknown, expired or revoked token.
+  Caller Authenticate(std::string_view token);
+
+  // Ends the session of `token` (nothing happens for an unknown one).
+  void Logout(std::string_view token);
+
+  const SessionOptions& options() const { return options_; }
+
+ private:
+  store::Connection& connection_;
+  const Clock& clock_;
+  const PasswordHasher& hasher_;
+  SessionOptions options_;
+  std::string dummy_hash_;  // verified against for unknown names, made on first need
+};
+
+// Ends every open session of a user (used when a user is disabled or their
+// password changes). Returns how many were ended. Runs on the caller's
+// transaction, if any.
+int64_t RevokeSessions(store::Connection& connection, int64_t user_id, int64_t now, std::string_view reason);
+
+}  // namespace fupin::access
