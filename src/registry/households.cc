@@ -1,6 +1,11 @@
 #include "registry/households.h"
 
+#include <algorithm>
+
+#include "access/audit.h"
+#include "access/permissions.h"
 #include "core/area_code.h"
+#include "registry/registry_json.h"
 #include "core/error.h"
 #include "registry/areas.h"
 #include "registry/registry_internal.h"
@@ -9,18 +14,31 @@
 namespace fupin::registry {
 namespace internal {
 
-void RequireRegistryRead(const Caller& caller, const std::string& village_code) {
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
-  if (!caller.CoversArea(village_code)) {
-    throw Error::PermissionDenied("village " + village_code + " is outside your area " + caller.area_scope);
-  }
+void RequireRegistryRead(store::Connection& db, const Clock& clock, const Caller& caller,
+                         const std::string& village_code, std::optional<int64_t> household_id,
+                         const std::string& entity) {
+  access::Audit audit(db, clock);
+  access::Guard(audit).RequireRead(caller, access::Resource::kRegistry, {village_code, household_id, entity});
 }
 
-void RequireRegistryWrite(const Caller& caller, const std::string& village_code) {
-  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not change registry records");
-  if (!caller.CoversArea(village_code)) {
-    throw Error::PermissionDenied("village " + village_code + " is outside your area " + caller.area_scope);
-  }
+void RequireRegistryWrite(store::Connection& db, const Clock& clock, const Caller& caller,
+                          const std::string& village_code, std::optional<int64_t> household_id,
+                          const std::string& entity) {
+  access::Audit audit(db, clock);
+  access::Guard(audit).RequireWrite(caller, access::Resource::kRegistry, {village_code, household_id, entity});
+}
+
+void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                 const nlohmann::json& after) {
+  access::Audit audit(db, clock);
+  access::AuditEvent event;
+  event.action = action;
+  event.entity = entity;
+  event.area_code = area_code;
+  if (!before.is_null()) event.before = before.dump();
+  if (!after.is_null()) event.after = after.dump();
+  audit.Record(caller, event);
 }
 
 std::string HouseholdVillage(store::Connection& db, int64_t household_id) {
@@ -166,7 +184,7 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   }
   if (in.phone && !internal::IsPlausiblePhone(*in.phone)) problems.Add("phone", "'" + *in.phone + "' is not a phone number");
   problems.ThrowIfAny("invalid household");
-  internal::RequireRegistryWrite(caller, village);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, std::nullopt, "household/new");
 
   const int64_t now = clock_.NowSeconds();
   store::Transaction tx(db_);
@@ -206,6 +224,20 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
     event->BindInt(6, now);
     event->Run();
   }
+  Household added;
+  added.id = id;
+  added.number = in.number;
+  added.village_code = village;
+  added.identified_year = in.identified_year;
+  added.attribute = *attribute;
+  added.main_cause = *main_cause;
+  added.other_causes = others;
+  added.address = in.address;
+  added.phone = in.phone;
+  added.status = identified_date ? "poor" : "unregistered";
+  added.version = 1;
+  internal::RecordAudit(db_, clock_, caller, "household.add", "household/" + std::to_string(id), village, nullptr,
+                        HouseholdJson(added));
   tx.Commit();
   return id;
 }
@@ -216,7 +248,7 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   s->BindInt(2, id);
   if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(id));
   Household h = ReadHousehold(*s);
-  internal::RequireRegistryRead(caller, h.village_code);
+  internal::RequireRegistryRead(db_, clock_, caller, h.village_code, h.id, "household/" + std::to_string(id));
 
   auto members = db_.Prepare(
       "SELECT p.id, p.name, p.id_number, p.sex, p.birth_date, m.relation, m.start_date FROM memberships m"
@@ -266,9 +298,10 @@ Household HouseholdRegistry::GetHouseholdByNumber(const Caller& caller, const st
 }
 
 HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& caller, const ListFilter& f) {
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
+  const access::ReadScope scope = access::ReadScopeFor(caller, access::Resource::kRegistry);
+  if (!scope.allowed) throw Error::PermissionDenied("this role may not read registry records");
   Problems problems;
-  std::string area = caller.area_scope;
+  std::string area = scope.area_prefix;
   if (!f.area_code.empty()) {
     if (auto code = NormalizeAreaCode(f.area_code)) {
       area = *code;
@@ -285,10 +318,21 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
     problems.Add("status", "'" + *f.status + "' is not one of " + TermNames(HouseholdStatuses()));
   }
   if (f.year && (*f.year < 2000 || *f.year > 2100)) problems.Add("year", std::to_string(*f.year) + " is out of range");
+  const bool descending = !f.sort.empty() && f.sort[0] == '-';
+  const std::string sort_key = descending ? f.sort.substr(1) : f.sort;
+  static const std::vector<std::string> kSortKeys = {"number", "identified_year", "village_code", "status"};
+  if (std::find(kSortKeys.begin(), kSortKeys.end(), sort_key) == kSortKeys.end()) {
+    problems.Add("sort", "'" + f.sort + "' is not one of number, identified_year, village_code, status (- for descending)");
+  }
   if (f.limit < 1 || f.limit > 1000) problems.Add("limit", "must be between 1 and 1000");
   if (f.offset < 0) problems.Add("offset", "must not be negative");
   problems.ThrowIfAny("invalid household list filter");
 
+  if (scope.paired_households_only) {
+    // A paired cadre lists only households paired with them; pairings come
+    // with the assistance module, and until then there are none.
+    return {};
+  }
   const std::string as_of = f.year ? std::to_string(*f.year) + "-12-31" : "9999-12-31";
   std::string where = " WHERE h.village_code >= ?2 AND h.village_code < ?3";
   if (f.year && !f.status) where += " AND h.identified_year <= ?4";
@@ -306,8 +350,9 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   bind(*count);
   count->Step();
   page.total = count->Int(0);
-  auto list = db_.Prepare(base + " ORDER BY q.number LIMIT " + std::to_string(f.limit) + " OFFSET " +
-                          std::to_string(f.offset));
+  // sort_key is one of the names checked above, never user text.
+  const std::string order = " ORDER BY q." + sort_key + (descending ? " DESC" : "") + ", q.number";
+  auto list = db_.Prepare(base + order + " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
   bind(*list);
   while (list->Step()) page.items.push_back(ReadHousehold(*list));
   return page;
@@ -315,7 +360,8 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
 
 int64_t HouseholdRegistry::RecordEvent(const Caller& caller, const EventInput& in) {
   const std::string village = internal::HouseholdVillage(db_, in.household_id);
-  internal::RequireRegistryWrite(caller, village);
+  const std::string entity = "household/" + std::to_string(in.household_id);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, in.household_id, entity);
   Problems problems;
   if (!IsTerm(EventKinds(), in.kind)) problems.Add("kind", "'" + in.kind + "' is not one of " + TermNames(EventKinds()));
   auto date = Date::Parse(in.date);
@@ -379,13 +425,17 @@ int64_t HouseholdRegistry::RecordEvent(const Caller& caller, const EventInput& i
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, in.household_id);
   bump->Run();
+  internal::RecordAudit(db_, clock_, caller, "household.event", entity, village, {{"status", status}},
+                        {{"event_id", id}, {"kind", k}, {"year", year}, {"date", in.date}, {"reason", in.reason},
+                         {"status", StatusAfter(k)}});
   tx.Commit();
   return id;
 }
 
 void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household_id, HouseholdYear f) {
   const std::string village = internal::HouseholdVillage(db_, household_id);
-  internal::RequireRegistryWrite(caller, village);
+  const std::string entity = "household/" + std::to_string(household_id);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, household_id, entity);
   Problems problems;
   if (f.year < 2000 || f.year > clock_.Today().year) problems.Add("year", std::to_string(f.year) + " is out of range");
   const struct {
@@ -410,6 +460,30 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   }
   problems.ThrowIfAny("invalid household facts");
   store::Transaction tx(db_);
+  nlohmann::json before = nullptr;
+  {
+    auto old = db_.Prepare(
+        "SELECT members, wage_income, production_income, property_income, transfer_income, production_cost,"
+        " food_secure, clothing_secure, housing_safe, drinking_water_safe FROM household_years"
+        " WHERE household_id = ? AND year = ?");
+    old->BindInt(1, household_id);
+    old->BindInt(2, f.year);
+    if (old->Step()) {
+      HouseholdYear y;
+      y.year = f.year;
+      y.members = static_cast<int>(old->Int(0));
+      y.wage_income = old->Int(1);
+      y.production_income = old->Int(2);
+      y.property_income = old->Int(3);
+      y.transfer_income = old->Int(4);
+      y.production_cost = old->Int(5);
+      y.food_secure = OptionalBool(*old, 6);
+      y.clothing_secure = OptionalBool(*old, 7);
+      y.housing_safe = OptionalBool(*old, 8);
+      y.drinking_water_safe = OptionalBool(*old, 9);
+      before = HouseholdYearJson(y);
+    }
+  }
   auto s = db_.Prepare(
       "INSERT INTO household_years (household_id, year, members, wage_income, production_income, property_income,"
       " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at)"
@@ -438,6 +512,7 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, household_id);
   bump->Run();
+  internal::RecordAudit(db_, clock_, caller, "household.year", entity, village, before, HouseholdYearJson(f));
   tx.Commit();
 }
 
@@ -448,7 +523,8 @@ namespace fupin::registry {
 Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, int64_t expected_version,
                                              const HouseholdPatch& patch) {
   Household current = GetHousehold(caller, id);
-  internal::RequireRegistryWrite(caller, current.village_code);
+  const std::string entity = "household/" + std::to_string(id);
+  internal::RequireRegistryWrite(db_, clock_, caller, current.village_code, id, entity);
   Problems problems;
   std::string attribute = current.attribute, main_cause = current.main_cause, address = current.address;
   std::vector<std::string> others = current.other_causes;
@@ -502,6 +578,21 @@ Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, i
     throw Error::Conflict("household " + std::to_string(id) + " was changed by someone else since version " +
                           std::to_string(expected_version) + "; reload it and try again");
   }
+  Household after = current;
+  after.attribute = attribute;
+  after.main_cause = main_cause;
+  after.other_causes = others;
+  after.address = address;
+  after.phone = phone;
+  after.version = expected_version + 1;
+  current.members.clear();
+  current.events.clear();
+  current.years.clear();
+  after.members.clear();
+  after.events.clear();
+  after.years.clear();
+  internal::RecordAudit(db_, clock_, caller, "household.update", entity, current.village_code,
+                        HouseholdJson(current), HouseholdJson(after));
   tx.Commit();
   return GetHousehold(caller, id);
 }

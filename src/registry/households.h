@@ -114,6 +114,8 @@ class HouseholdRegistry {
     std::optional<std::string> status;     // as of the end of `year` (or now)
     std::optional<int> year;               // with status: the status at the end of that year;
                                            // alone: households identified up to that year
+    // number | identified_year | village_code | status, with '-' in front for descending.
+    std::string sort = "number";
     int64_t limit = 50;
     int64_t offset = 0;
   };

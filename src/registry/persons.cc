@@ -2,6 +2,7 @@
 #include "core/id_number.h"
 #include "registry/areas.h"
 #include "registry/households.h"
+#include "registry/registry_json.h"
 #include "registry/registry_internal.h"
 #include "registry/vocab.h"
 
@@ -36,6 +37,15 @@ Person ReadPerson(store::Statement& s) {
   p.household_id = s.OptionalInt(13);
   p.relation = s.IsNull(14) ? "" : s.Text(14);
   return p;
+}
+
+// The audited fields of a person, with ID and phone numbers masked.
+nlohmann::json PersonSummaryJson(const Person& p) {
+  nlohmann::json j = PersonJson(p);
+  j.erase("memberships");
+  j.erase("years");
+  j.erase("version");
+  return j;
 }
 
 // Village of the person's current household, or "" if they have none.
@@ -96,7 +106,8 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   }
   problems.ThrowIfAny("invalid person");
   const std::string village = internal::HouseholdVillage(db_, in.household_id);
-  internal::RequireRegistryWrite(caller, village);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, in.household_id,
+                                 "household/" + std::to_string(in.household_id));
 
   Person result;
   if (!FindArea(db_, id.number->area_prefix)) {
@@ -143,6 +154,14 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   member->BindText(3, relation);
   member->BindText(4, start);
   member->Run();
+  internal::RecordAudit(db_, clock_, caller, "person.add", "person/" + std::to_string(person_id), village, nullptr,
+                        {{"id_number", MaskIdNumber(id.number->text)},
+                         {"name", in.name},
+                         {"sex", SexName(id.number->sex)},
+                         {"birth_date", id.number->birth_date.ToString()},
+                         {"household_id", in.household_id},
+                         {"relation", relation},
+                         {"start_date", start}});
   tx.Commit();
   auto warnings = std::move(result.warnings);
   result = GetPerson(caller, person_id);
@@ -162,7 +181,7 @@ Person PersonRegistry::GetPerson(const Caller& caller, int64_t id) {
       throw Error::PermissionDenied("person " + std::to_string(id) + " has no household in your area");
     }
   } else {
-    internal::RequireRegistryRead(caller, village);
+    internal::RequireRegistryRead(db_, clock_, caller, village, p.household_id, "person/" + std::to_string(id));
   }
   auto history = db_.Prepare(
       "SELECT m.household_id, h.number, m.relation, m.start_date, m.end_date, m.end_reason FROM memberships m"
@@ -203,8 +222,12 @@ void PersonRegistry::MovePerson(const Caller& caller, int64_t person_id, int64_t
                                 const std::string& reason) {
   Person p = GetPerson(caller, person_id);
   const std::string to_village = internal::HouseholdVillage(db_, to_household_id);
-  internal::RequireRegistryWrite(caller, to_village);
-  if (p.household_id) internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, *p.household_id));
+  const std::string entity = "person/" + std::to_string(person_id);
+  internal::RequireRegistryWrite(db_, clock_, caller, to_village, to_household_id, entity);
+  if (p.household_id) {
+    internal::RequireRegistryWrite(db_, clock_, caller, internal::HouseholdVillage(db_, *p.household_id),
+                                   p.household_id, entity);
+  }
   Problems problems;
   std::string relation;
   RequireVocab(problems, "relation", Relations(), relation_text, relation);
@@ -237,13 +260,20 @@ void PersonRegistry::MovePerson(const Caller& caller, int64_t person_id, int64_t
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, person_id);
   bump->Run();
+  internal::RecordAudit(db_, clock_, caller, "person.move", entity, to_village,
+                        {{"household_id", p.household_id ? nlohmann::json(*p.household_id) : nullptr},
+                         {"relation", p.relation}},
+                        {{"household_id", to_household_id}, {"relation", relation}, {"date", date_text},
+                         {"reason", reason}});
   tx.Commit();
 }
 
 void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, const PersonYear& f) {
   Person p = GetPerson(caller, person_id);
   if (!p.household_id) throw Error::FailedPrecondition("person " + std::to_string(person_id) + " has no household");
-  internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, *p.household_id));
+  const std::string village = internal::HouseholdVillage(db_, *p.household_id);
+  const std::string entity = "person/" + std::to_string(person_id);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, p.household_id, entity);
   Problems problems;
   if (f.year < 2000 || f.year > clock_.Today().year) problems.Add("year", std::to_string(f.year) + " is out of range");
   std::optional<std::string> status, stage, employment;
@@ -272,7 +302,14 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
   f.pension_insured ? s->BindInt(6, *f.pension_insured ? 1 : 0) : s->BindNull(6);
   s->BindOptionalText(7, employment);
   s->BindInt(8, clock_.NowSeconds());
+  store::Transaction tx(db_);
   s->Run();
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  internal::RecordAudit(db_, clock_, caller, "person.year", entity, village, nullptr,
+                        {{"year", f.year}, {"school_status", opt(status)}, {"school_stage", opt(stage)},
+                         {"medical_insured", opt(f.medical_insured)}, {"pension_insured", opt(f.pension_insured)},
+                         {"employment", opt(employment)}});
+  tx.Commit();
 }
 
 }  // namespace fupin::registry
@@ -282,7 +319,10 @@ namespace fupin::registry {
 Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t expected_version,
                                     const PersonPatch& patch) {
   Person p = GetPerson(caller, id);
-  if (p.household_id) internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, *p.household_id));
+  const std::string entity = "person/" + std::to_string(id);
+  const std::string village = p.household_id ? internal::HouseholdVillage(db_, *p.household_id) : "";
+  const nlohmann::json before = PersonSummaryJson(p);
+  if (p.household_id) internal::RequireRegistryWrite(db_, clock_, caller, village, p.household_id, entity);
   else if (!caller.CanWriteRegistry() || !caller.area_scope.empty()) {
     throw Error::PermissionDenied("person " + std::to_string(id) + " has no household in your area");
   }
@@ -337,6 +377,7 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
     throw Error::Conflict("person " + std::to_string(id) + " was changed by someone else since version " +
                           std::to_string(expected_version) + "; reload and try again");
   }
+  internal::RecordAudit(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p));
   tx.Commit();
   return GetPerson(caller, id);
 }

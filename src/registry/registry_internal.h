@@ -3,7 +3,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/caller.h"
+#include "core/date.h"
 #include "core/error.h"
 #include "store/database.h"
 
@@ -23,8 +26,20 @@ class Problems {
   std::vector<ErrorDetail> items_;
 };
 
-void RequireRegistryRead(const Caller& caller, const std::string& village_code);
-void RequireRegistryWrite(const Caller& caller, const std::string& village_code);
+// Access checks through the access module's Guard (refusals are audited).
+// Call them before opening the write transaction.
+void RequireRegistryRead(store::Connection& db, const Clock& clock, const Caller& caller,
+                         const std::string& village_code, std::optional<int64_t> household_id,
+                         const std::string& entity);
+void RequireRegistryWrite(store::Connection& db, const Clock& clock, const Caller& caller,
+                          const std::string& village_code, std::optional<int64_t> household_id,
+                          const std::string& entity);
+
+// Appends to the audit trail inside the current transaction. `before` and
+// `after` are JSON (null for none); ID and phone numbers in them must be masked.
+void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                 const nlohmann::json& after);
 
 // The village code of a household; NotFound if it does not exist.
 std::string HouseholdVillage(store::Connection& db, int64_t household_id);

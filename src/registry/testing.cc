@@ -8,6 +8,7 @@
 
 #include "core/id_number.h"
 #include "registry/households.h"
+#include "access/schema.h"
 #include "registry/schema.h"
 
 namespace fupin::registry::testing {
@@ -17,6 +18,7 @@ RegistryFixture::RegistryFixture(std::vector<store::Migration> extra) {
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
   auto migrations = Migrations();
+  for (auto& m : access::Migrations()) migrations.push_back(std::move(m));
   for (auto& m : extra) migrations.push_back(std::move(m));
   database_ = store::OpenDatabase(path(), migrations);
   connection_ = database_->Connect();

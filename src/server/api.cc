@@ -1,0 +1,230 @@
+#include "server/api.h"
+
+#include "core/money.h"
+
+namespace fupin::server {
+
+BodyReader::BodyReader(const nlohmann::json& body, std::string path) : body_(body), path_(std::move(path)) {
+  if (!body_.is_object()) {
+    throw Error::InvalidArgument("the request body must be a JSON object",
+                                 {{path_.empty() ? "/" : path_, "expected an object"}});
+  }
+}
+
+const nlohmann::json* BodyReader::Field(const std::string& key, bool required) {
+  read_.insert(key);
+  auto it = body_.find(key);
+  if (it == body_.end()) {
+    if (required) Problem(key, "is required");
+    return nullptr;
+  }
+  return &*it;
+}
+
+void BodyReader::Problem(const std::string& key, const std::string& problem) {
+  problems_.push_back({path_ + "/" + key, problem});
+}
+
+std::optional<std::string> BodyReader::String(const std::string& key, bool required, size_t max_bytes) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    Problem(key, std::string("must be a string, got ") + v->type_name());
+    return std::nullopt;
+  }
+  std::string s = v->get<std::string>();
+  if (s.size() > max_bytes) {
+    Problem(key, "longer than " + std::to_string(max_bytes) + " bytes");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<int64_t> BodyReader::Int(const std::string& key, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_number_integer()) {
+    Problem(key, std::string("must be an integer, got ") + v->type_name());
+    return std::nullopt;
+  }
+  if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    Problem(key, "is too large");
+    return std::nullopt;
+  }
+  return v->get<int64_t>();
+}
+
+std::optional<bool> BodyReader::Bool(const std::string& key, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    Problem(key, std::string("must be true or false, got ") + v->type_name());
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<std::vector<std::string>> BodyReader::Strings(const std::string& key, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    Problem(key, std::string("must be an array of strings, got ") + v->type_name());
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_string()) {
+      problems_.push_back({path_ + "/" + key + "/" + std::to_string(i), "must be a string"});
+      continue;
+    }
+    out.push_back((*v)[i].get<std::string>());
+  }
+  return out;
+}
+
+std::optional<std::optional<std::string>> BodyReader::NullableString(const std::string& key, size_t max_bytes) {
+  const auto* v = Field(key, false);
+  if (!v) return std::nullopt;
+  if (v->is_null()) return std::optional<std::optional<std::string>>(std::optional<std::string>());
+  read_.erase(key);
+  auto s = String(key, false, max_bytes);
+  if (!s) return std::nullopt;
+  return std::optional<std::optional<std::string>>(s);
+}
+
+std::optional<std::optional<int64_t>> BodyReader::NullableInt(const std::string& key) {
+  const auto* v = Field(key, false);
+  if (!v) return std::nullopt;
+  if (v->is_null()) return std::optional<std::optional<int64_t>>(std::optional<int64_t>());
+  auto i = Int(key, false);
+  if (!i) return std::nullopt;
+  return std::optional<std::optional<int64_t>>(i);
+}
+
+std::optional<int64_t> BodyReader::Yuan(const std::string& key, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  std::optional<int64_t> fen;
+  if (v->is_number_integer()) {
+    fen = ParseYuan(std::to_string(v->get<int64_t>()));
+  } else if (v->is_string()) {
+    fen = ParseYuan(v->get<std::string>());
+  } else if (v->is_number_float()) {
+    // Only exact two-decimal values are taken; 0.1 + 0.2 style noise is refused.
+    const std::string text = v->dump();
+    fen = ParseYuan(text);
+  }
+  if (!fen) Problem(key, "must be an amount in yuan with at most two decimals");
+  return fen;
+}
+
+void BodyReader::Finish() {
+  for (auto it = body_.begin(); it != body_.end(); ++it) {
+    if (!read_.contains(it.key())) problems_.push_back({path_ + "/" + it.key(), "unknown field"});
+  }
+  if (!problems_.empty()) throw Error::InvalidArgument("the request body is not valid", problems_);
+}
+
+int64_t ApiRequest::PathId(const std::string& name) const {
+  auto it = path.find(name);
+  const std::string text = it == path.end() ? "" : it->second;
+  int64_t value = 0;
+  bool ok = !text.empty() && text.size() <= 18;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    value = value * 10 + (c - '0');
+  }
+  if (!ok || value <= 0) {
+    throw Error::InvalidArgument("bad " + name, {{"{" + name + "}", "'" + text + "' is not a positive integer id"}});
+  }
+  return value;
+}
+
+std::optional<std::string> ApiRequest::Query(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int64_t> ApiRequest::QueryInt(const std::string& name) const {
+  auto text = Query(name);
+  if (!text) return std::nullopt;
+  try {
+    size_t used = 0;
+    const long long v = std::stoll(*text, &used);
+    if (used == text->size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error::InvalidArgument("bad query parameter " + name, {{"?" + name, "'" + *text + "' is not an integer"}});
+}
+
+int64_t ApiRequest::RequiredVersion() const {
+  if (!if_match) {
+    throw Error(ErrorCode::kFailedPrecondition, "an update needs If-Match with the version it was based on",
+                {{"If-Match", "missing: send the ETag you read"}});
+  }
+  std::string t = *if_match;
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+  if (!t.empty() && t.front() == 'v') t = t.substr(1);
+  try {
+    size_t used = 0;
+    const long long v = std::stoll(t, &used);
+    if (used == t.size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error::InvalidArgument("bad If-Match", {{"If-Match", "'" + *if_match + "' is not an ETag of this API"}});
+}
+
+ApiResponse ApiResponse::Versioned(nlohmann::json body, int64_t version, int status) {
+  ApiResponse r{status, std::move(body), {}};
+  r.headers["ETag"] = "\"v" + std::to_string(version) + "\"";
+  return r;
+}
+
+Paging ReadPaging(const ApiRequest& request, int64_t max_limit) {
+  Paging p;
+  std::vector<ErrorDetail> problems;
+  if (auto limit = request.QueryInt("limit")) {
+    if (*limit < 1 || *limit > max_limit) {
+      problems.push_back({"?limit", "must be between 1 and " + std::to_string(max_limit)});
+    }
+    p.limit = *limit;
+  }
+  if (auto offset = request.QueryInt("offset")) {
+    if (*offset < 0) problems.push_back({"?offset", "must not be negative"});
+    p.offset = *offset;
+  }
+  if (!problems.empty()) throw Error::InvalidArgument("bad paging", problems);
+  return p;
+}
+
+nlohmann::json PageJson(int64_t total, const Paging& paging, nlohmann::json items) {
+  return {{"total", total}, {"limit", paging.limit}, {"offset", paging.offset}, {"items", std::move(items)}};
+}
+
+int HttpStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kFailedPrecondition: return 422;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+nlohmann::json ErrorJson(const std::string& code, const std::string& message,
+                         const std::vector<ErrorDetail>& details) {
+  nlohmann::json d = nlohmann::json::array();
+  for (const auto& x : details) d.push_back({{"path", x.path}, {"problem", x.problem}});
+  return {{"error", {{"code", code}, {"message", message}, {"details", d}}}};
+}
+
+}  // namespace fupin::server

@@ -1,0 +1,108 @@
+#pragma once
+// The pieces every route handler uses: the request as the service layer sees
+// it (caller, connection, path and query parameters, a strictly read JSON
+// body) and the response (status, JSON, headers). Handlers parse, call one
+// service function and render; rules stay in the services.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/caller.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "store/database.h"
+
+namespace fupin::server {
+
+// Reads a JSON object field by field, collecting every problem with its JSON
+// path; Finish() also refuses fields nobody asked for. Throws
+// Error::InvalidArgument with all problems at once.
+class BodyReader {
+ public:
+  BodyReader(const nlohmann::json& body, std::string path = "");
+
+  std::optional<std::string> String(const std::string& key, bool required = false, size_t max_bytes = 2000);
+  std::optional<int64_t> Int(const std::string& key, bool required = false);
+  std::optional<bool> Bool(const std::string& key, bool required = false);
+  std::optional<std::vector<std::string>> Strings(const std::string& key, bool required = false);
+  // For fields that may be null to clear them: nullopt = absent, optional(nullopt) = null.
+  std::optional<std::optional<std::string>> NullableString(const std::string& key, size_t max_bytes = 2000);
+  std::optional<std::optional<int64_t>> NullableInt(const std::string& key);
+  // Money in yuan as a JSON number or string with at most two decimals -> fen.
+  std::optional<int64_t> Yuan(const std::string& key, bool required = false);
+
+  void Problem(const std::string& key, const std::string& problem);
+  // Throws if any problem was found or any field was not read.
+  void Finish();
+
+ private:
+  const nlohmann::json* Field(const std::string& key, bool required);
+  const nlohmann::json& body_;
+  std::string path_;
+  std::set<std::string> read_;
+  std::vector<ErrorDetail> problems_;
+};
+
+struct ApiRequest {
+  Caller caller;
+  bool authenticated = false;
+  std::string token;  // the session token, when authenticated
+  store::Connection* db = nullptr;
+  const Clock* clock = nullptr;
+  std::map<std::string, std::string> path;   // {id} -> "12"
+  std::multimap<std::string, std::string> query;
+  nlohmann::json body;                       // object, or null when there is none
+  std::optional<std::string> if_match;       // raw If-Match header
+
+  // A path parameter that must be a positive integer (400 otherwise).
+  int64_t PathId(const std::string& name) const;
+  std::optional<std::string> Query(const std::string& name) const;
+  std::optional<int64_t> QueryInt(const std::string& name) const;
+  // The version an update was based on, from If-Match ("\"v3\"" or "3").
+  // 428 (precondition required) when absent, 400 when malformed.
+  int64_t RequiredVersion() const;
+  store::Connection& connection() const { return *db; }
+};
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+  std::map<std::string, std::string> headers;
+
+  static ApiResponse Ok(nlohmann::json body) { return {200, std::move(body), {}}; }
+  static ApiResponse Created(nlohmann::json body) { return {201, std::move(body), {}}; }
+  // With an ETag of the entity's version.
+  static ApiResponse Versioned(nlohmann::json body, int64_t version, int status = 200);
+};
+
+using ApiHandler = std::function<ApiResponse(ApiRequest&)>;
+
+struct Route {
+  std::string method;   // GET, POST, PUT, PATCH, DELETE
+  std::string pattern;  // OpenAPI style: /api/v1/households/{id}
+  bool needs_login = true;
+  ApiHandler handler;
+  std::string summary;
+};
+
+// Reads the standard paging parameters (limit 1..max, default 50; offset >= 0).
+struct Paging {
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+Paging ReadPaging(const ApiRequest& request, int64_t max_limit = 1000);
+nlohmann::json PageJson(int64_t total, const Paging& paging, nlohmann::json items);
+
+// HTTP status for an error code (the one place this mapping lives).
+int HttpStatus(ErrorCode code);
+// {"error": {"code", "message", "details": [{"path", "problem"}]}}
+nlohmann::json ErrorJson(const std::string& code, const std::string& message,
+                         const std::vector<ErrorDetail>& details = {});
+
+}  // namespace fupin::server

@@ -1,0 +1,148 @@
+// Sessions, users and the audit trail.
+#include "access/accounts.h"
+#include "access/audit.h"
+#include "access/permissions.h"
+#include "access/sessions.h"
+#include "core/area_code.h"
+#include "server/http_server.h"
+
+namespace fupin::server {
+namespace {
+
+nlohmann::json UserJson(const access::User& u) {
+  return {{"id", u.id},
+          {"name", u.name},
+          {"role", RoleName(u.role)},
+          {"role_label", RoleNameZh(u.role)},
+          {"area_code", u.area_code},
+          {"disabled", u.disabled},
+          {"version", u.version}};
+}
+
+nlohmann::json CallerJson(const Caller& c) {
+  return {{"id", c.user_id}, {"name", c.user_name}, {"role", RoleName(c.role)}, {"role_label", RoleNameZh(c.role)},
+          {"area_code", c.area_scope}};
+}
+
+nlohmann::json AuditEntryJson(const access::AuditEntry& e) {
+  auto parse = [](const std::optional<std::string>& s) {
+    if (!s) return nlohmann::json(nullptr);
+    auto j = nlohmann::json::parse(*s, nullptr, false);
+    return j.is_discarded() ? nlohmann::json(*s) : j;
+  };
+  return {{"id", e.id},         {"at", FormatTimestamp(e.at)}, {"actor_id", e.actor_id}, {"actor_name", e.actor_name},
+          {"action", e.action}, {"entity", e.entity},          {"area_code", e.area_code}, {"before", parse(e.before)},
+          {"after", parse(e.after)}};
+}
+
+}  // namespace
+
+void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher,
+                     const access::SessionOptions& options) {
+  const access::PasswordHasher* h = &hasher;
+  routes.push_back({"POST", "/api/v1/sessions", false,
+                    [h, options](ApiRequest& r) {
+                      BodyReader b(r.body);
+                      auto name = b.String("name", true, 64);
+                      auto password = b.String("password", true, 256);
+                      b.Finish();
+                      access::Sessions sessions(r.connection(), *r.clock, *h, options);
+                      auto result = sessions.Login(*name, *password);
+                      return ApiResponse::Created({{"token", result.token},
+                                                   {"expires_at", FormatTimestamp(result.expires_at)},
+                                                   {"user", CallerJson(result.caller)}});
+                    },
+                    "Log in: a session token for a user name and password"});
+  routes.push_back({"DELETE", "/api/v1/sessions/current", true,
+                    [h, options](ApiRequest& r) {
+                      access::Sessions sessions(r.connection(), *r.clock, *h, options);
+                      sessions.Logout(r.token);
+                      return ApiResponse{204, nullptr, {}};
+                    },
+                    "Log out"});
+  routes.push_back({"GET", "/api/v1/me", true, [](ApiRequest& r) { return ApiResponse::Ok(CallerJson(r.caller)); },
+                    "The logged-in user"});
+  routes.push_back({"GET", "/api/v1/users", true,
+                    [h](ApiRequest& r) {
+                      const Paging p = ReadPaging(r, 500);
+                      access::Accounts accounts(r.connection(), *r.clock, *h);
+                      access::UserFilter f;
+                      f.limit = p.limit;
+                      f.offset = p.offset;
+                      if (auto role = r.Query("role")) {
+                        f.role = ParseRole(*role);
+                        if (!f.role) throw Error::InvalidArgument("bad role", {{"?role", "unknown role " + *role}});
+                      }
+                      auto page = accounts.ListUsers(r.caller, f);
+                      nlohmann::json items = nlohmann::json::array();
+                      for (const auto& u : page.users) items.push_back(UserJson(u));
+                      return ApiResponse::Ok(PageJson(page.total, p, items));
+                    },
+                    "Users in the caller's scope (administrators, auditors)"});
+  routes.push_back({"POST", "/api/v1/users", true,
+                    [h](ApiRequest& r) {
+                      BodyReader b(r.body);
+                      access::NewUser u;
+                      u.name = b.String("name", true, 64).value_or("");
+                      auto role = b.String("role", true, 40);
+                      if (role) {
+                        if (auto parsed = ParseRole(*role)) u.role = *parsed;
+                        else b.Problem("role", "unknown role " + *role);
+                      }
+                      u.area_code = b.String("area_code", false, 12).value_or("");
+                      auto password = b.String("password", true, 256);
+                      b.Finish();
+                      access::Accounts accounts(r.connection(), *r.clock, *h);
+                      return ApiResponse::Created(UserJson(accounts.AddUser(r.caller, u, *password)));
+                    },
+                    "Create a user (administrators)"});
+  routes.push_back({"POST", "/api/v1/users/{id}/disable", true,
+                    [h](ApiRequest& r) {
+                      access::Accounts accounts(r.connection(), *r.clock, *h);
+                      return ApiResponse::Ok(UserJson(accounts.DisableUser(r.caller, r.PathId("id"))));
+                    },
+                    "Disable a user and end their sessions (administrators)"});
+  routes.push_back({"PUT", "/api/v1/users/{id}/password", true,
+                    [h](ApiRequest& r) {
+                      BodyReader b(r.body);
+                      auto current = b.String("current_password", false, 256);
+                      auto fresh = b.String("new_password", true, 256);
+                      b.Finish();
+                      access::Accounts accounts(r.connection(), *r.clock, *h);
+                      std::optional<std::string_view> cur;
+                      if (current) cur = *current;
+                      accounts.ChangePassword(r.caller, r.PathId("id"), cur, *fresh);
+                      return ApiResponse{204, nullptr, {}};
+                    },
+                    "Change a password (one's own with the current one; administrators reset others)"});
+  routes.push_back({"GET", "/api/v1/audit", true,
+                    [](ApiRequest& r) {
+                      const Paging p = ReadPaging(r, access::kMaxAuditPage);
+                      access::AuditFilter f;
+                      f.limit = p.limit;
+                      f.offset = p.offset;
+                      f.entity = r.Query("entity").value_or("");
+                      f.action_prefix = r.Query("action").value_or("");
+                      f.actor_id = r.QueryInt("actor_id");
+                      access::Audit audit(r.connection(), *r.clock);
+                      auto page = audit.List(r.caller, f);
+                      nlohmann::json items = nlohmann::json::array();
+                      for (const auto& e : page.entries) items.push_back(AuditEntryJson(e));
+                      return ApiResponse::Ok(PageJson(page.total, p, items));
+                    },
+                    "The audit trail in the caller's scope (auditors, administrators)"});
+  routes.push_back({"GET", "/api/v1/audit/verify", true,
+                    [](ApiRequest& r) {
+                      access::Audit audit(r.connection(), *r.clock);
+                      access::Guard(audit).RequireRead(r.caller, access::Resource::kAudit,
+                                                       {r.caller.area_scope, std::nullopt, "audit"});
+                      auto v = audit.Verify();
+                      return ApiResponse::Ok({{"ok", v.ok},
+                                              {"entries", v.entries},
+                                              {"first_bad_id", v.first_bad_id ? nlohmann::json(*v.first_bad_id) : nullptr},
+                                              {"problem", v.problem}});
+                    },
+                    "Check the audit trail's hash chain"});
+}
+
+}  // namespace fupin::server
