@@ -1,0 +1,339 @@
+// End-to-end tests of `fupin serve`: the real server on a loopback port, called
+// over HTTP by every role.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <set>
+
+#include "support/process.h"
+#include "support/server.h"
+
+namespace fupin::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kVillageIn = "430424100200";   // the cadre's village
+constexpr const char* kVillageOut = "430424101200";  // another township's village
+
+struct Role {
+  std::string user;
+  std::string role;
+  std::string area;
+};
+
+const std::vector<Role> kUsers = {
+    {"admin", "administrator", ""},
+    {"county", "county_office", "430424"},
+    {"town", "township", "430424100"},
+    {"cadre", "village_cadre", kVillageIn},
+    {"paired", "paired_cadre", kVillageIn},
+    {"sector", "sector_department", "430424"},
+    {"donor", "donor", "430424"},
+    {"auditor", "auditor", "430424"},
+};
+
+std::string PasswordOf(const std::string& user) { return user + "-Passw0rd"; }
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    db_ = dir_->File("fupin.db");
+    WriteAreaFixture(dir_->path(), 3, 4);
+    ASSERT_EQ(RunFupin(db_, {"areas", "import", dir_->path()}).exit_code, 0);
+    for (const auto& u : kUsers) {
+      std::vector<std::string> args = {"user", "add", u.user, "--role", u.role};
+      if (!u.area.empty()) {
+        args.push_back("--area");
+        args.push_back(u.area);
+      }
+      auto r = RunFupin(db_, args, PasswordOf(u.user) + "\n");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    server_ = new ServerProcess(db_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+
+  ApiClient As(const std::string& user) {
+    ApiClient c(server_->port());
+    auto r = c.Login(user, PasswordOf(user));
+    EXPECT_EQ(r.status, 201) << r.text;
+    return c;
+  }
+
+  int64_t AddHousehold(const std::string& number, const std::string& village) {
+    auto r = As("admin").Post("/api/v1/households",
+                              {{"number", number}, {"village_code", village}, {"identified_year", 2014}});
+    EXPECT_EQ(r.status, 201) << r.text;
+    return r.body["id"].get<int64_t>();
+  }
+
+  static void ExpectErrorShape(const HttpResult& r) {
+    ASSERT_TRUE(r.body.is_object()) << r.status << " " << r.text;
+    ASSERT_TRUE(r.body.contains("error")) << r.text;
+    EXPECT_TRUE(r.body["error"]["code"].is_string());
+    EXPECT_TRUE(r.body["error"]["message"].is_string());
+    EXPECT_TRUE(r.body["error"]["details"].is_array());
+  }
+
+  static TempDir* dir_;
+  static std::string db_;
+  static ServerProcess* server_;
+};
+
+TempDir* ServerTest::dir_ = nullptr;
+std::string ServerTest::db_;
+ServerProcess* ServerTest::server_ = nullptr;
+
+TEST_F(ServerTest, HealthAndOpenApiNeedNoLogin) {
+  ApiClient anonymous(server_->port());
+  EXPECT_EQ(anonymous.Get("/api/v1/health").body["status"], "ok");
+  auto doc = anonymous.Get("/api/v1/openapi.json");
+  EXPECT_EQ(doc.status, 200);
+  EXPECT_TRUE(doc.body["paths"].contains("/api/v1/households/{id}"));
+  auto denied = anonymous.Get("/api/v1/households");
+  EXPECT_EQ(denied.status, 401);
+  ExpectErrorShape(denied);
+}
+
+// Each role, on a household inside and outside its scope, by every route.
+TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
+  const int64_t in = AddHousehold("IN-1", kVillageIn);
+  const int64_t out = AddHousehold("OUT-1", kVillageOut);
+  auto admin = As("admin");
+  auto pin = admin.Post("/api/v1/persons", {{"household_id", in}, {"id_number", MakeIdNumber("43042419800101001")},
+                                            {"name", "张三"}, {"relation", "head"}});
+  ASSERT_EQ(pin.status, 201) << pin.text;
+  auto pout = admin.Post("/api/v1/persons", {{"household_id", out}, {"id_number", MakeIdNumber("43042419800101003")},
+                                             {"name", "李四"}, {"relation", "head"}});
+  ASSERT_EQ(pout.status, 201) << pout.text;
+  const std::string person_in = std::to_string(pin.body["id"].get<int64_t>());
+  const std::string person_out = std::to_string(pout.body["id"].get<int64_t>());
+
+  struct Expect {
+    std::string user;
+    int read_in, read_out, write_in, write_out;
+  };
+  const std::vector<Expect> table = {
+      {"admin", 200, 200, 200, 200},   {"county", 200, 200, 200, 200}, {"town", 200, 403, 200, 403},
+      {"cadre", 200, 403, 200, 403},   {"paired", 403, 403, 403, 403}, {"sector", 200, 200, 403, 403},
+      {"donor", 403, 403, 403, 403},   {"auditor", 200, 200, 403, 403},
+  };
+  int day = 1;
+  for (const auto& e : table) {
+    SCOPED_TRACE(e.user);
+    auto c = As(e.user);
+    const std::string hin = "/api/v1/households/" + std::to_string(in);
+    const std::string hout = "/api/v1/households/" + std::to_string(out);
+    EXPECT_EQ(c.Get(hin).status, e.read_in);
+    EXPECT_EQ(c.Get(hout).status, e.read_out);
+    EXPECT_EQ(c.Get("/api/v1/persons/" + person_in).status, e.read_in);
+    EXPECT_EQ(c.Get("/api/v1/persons/" + person_out).status, e.read_out);
+    for (const auto& [path, expected] : {std::pair{hin, e.write_in}, std::pair{hout, e.write_out}}) {
+      const std::string etag = admin.Get(path).headers["ETag"];
+      auto w = c.Patch(path, {{"address", "改于 " + e.user}}, etag);
+      EXPECT_EQ(w.status, expected) << w.text;
+      if (w.status != 200) ExpectErrorShape(w);
+      auto y = c.Put(path + "/years/2016", {{"wage_income", 1000}});
+      EXPECT_EQ(y.status, expected) << y.text;
+    }
+    // Adding a person or an event outside the scope is refused the same way.
+    char removed_on[32], back_on[32];
+    std::snprintf(removed_on, sizeof removed_on, "2015-06-%02d", day++);
+    std::snprintf(back_on, sizeof back_on, "2015-06-%02d", day++);
+    auto ev = c.Post(hout + "/events", {{"kind", "removed"}, {"date", removed_on}, {"reason", "test"}});
+    if (e.write_out == 200) {
+      EXPECT_EQ(ev.status, 201) << ev.text;
+      // Put it back so the next role finds it registered.
+      EXPECT_EQ(admin.Post(hout + "/events", {{"kind", "identified"}, {"date", back_on}}).status, 201);
+    } else {
+      EXPECT_EQ(ev.status, 403) << ev.text;
+    }
+  }
+  // Lists are narrowed to the caller's scope.
+  EXPECT_EQ(As("cadre").Get("/api/v1/households?area=430424").body["total"], 1);
+  EXPECT_EQ(As("town").Get("/api/v1/households").body["total"], 1);
+  EXPECT_EQ(As("county").Get("/api/v1/households").body["total"], 2);
+  EXPECT_EQ(As("cadre").Get("/api/v1/households?area=430424101").status, 403);
+  EXPECT_EQ(As("donor").Get("/api/v1/households").status, 403);
+  // Only administrators manage users.
+  EXPECT_EQ(As("county").Post("/api/v1/users", {{"name", "x1"}, {"role", "donor"}, {"password", "abcdefgh1"}}).status,
+            403);
+}
+
+TEST_F(ServerTest, AStaleUpdateIsRefusedAndWritesNothing) {
+  const int64_t id = AddHousehold("LOST-1", kVillageIn);
+  const std::string path = "/api/v1/households/" + std::to_string(id);
+  auto first = As("cadre");
+  auto second = As("county");
+  const auto read1 = first.Get(path);
+  const auto read2 = second.Get(path);
+  ASSERT_EQ(read1.headers.at("ETag"), read2.headers.at("ETag"));
+  auto w1 = first.Patch(path, {{"address", "一组"}}, read1.headers.at("ETag"));
+  ASSERT_EQ(w1.status, 200) << w1.text;
+  EXPECT_NE(w1.headers.at("ETag"), read1.headers.at("ETag"));
+  auto w2 = second.Patch(path, {{"address", "二组"}}, read2.headers.at("ETag"));
+  EXPECT_EQ(w2.status, 409);
+  ExpectErrorShape(w2);
+  EXPECT_EQ(w2.body["error"]["code"], "conflict");
+  EXPECT_EQ(first.Get(path).body["address"], "一组");
+  // Without If-Match an update is refused too.
+  auto w3 = second.Patch(path, {{"address", "三组"}});
+  EXPECT_EQ(w3.status, 422);
+  EXPECT_EQ(w3.body["error"]["details"][0]["path"], "If-Match");
+}
+
+TEST_F(ServerTest, EveryKindOfBadRequestIsA4xxWithTheErrorShape) {
+  auto c = As("admin");
+  const std::string h = "/api/v1/households/" + std::to_string(AddHousehold("BAD-1", kVillageIn));
+  struct Case {
+    std::string name;
+    HttpResult result;
+    int status;
+    std::string path;  // first detail's path, "" to skip
+  };
+  const std::string big(2 * 1024 * 1024, 'x');
+  std::vector<Case> cases;
+  cases.push_back({"malformed JSON", c.Raw("POST", "/api/v1/households", "{\"number\": "), 400, "/"});
+  cases.push_back({"not an object", c.Raw("POST", "/api/v1/households", "[1,2]"), 400, "/"});
+  cases.push_back({"wrong type", c.Post("/api/v1/households", {{"number", 12}, {"village_code", kVillageIn}}), 400,
+                   "/number"});
+  cases.push_back({"unknown field", c.Post("/api/v1/households", {{"number", "U1"}, {"village_code", kVillageIn},
+                                                                  {"colour", "red"}}),
+                   400, "/colour"});
+  cases.push_back({"missing field", c.Post("/api/v1/households", {{"number", "U2"}}), 400, "/village_code"});
+  cases.push_back({"bad vocabulary", c.Post("/api/v1/households", {{"number", "U3"}, {"village_code", kVillageIn},
+                                                                   {"attribute", "rich"}}),
+                   400, "attribute"});
+  cases.push_back({"over-long body", c.Raw("POST", "/api/v1/households", "{\"number\": \"" + big + "\"}"), 413, ""});
+  cases.push_back({"bad id", c.Get("/api/v1/households/abc"), 400, "{id}"});
+  cases.push_back({"zero id", c.Get("/api/v1/households/0"), 400, "{id}"});
+  cases.push_back({"huge id", c.Get("/api/v1/households/99999999999999999999999"), 400, "{id}"});
+  cases.push_back({"unknown id", c.Get("/api/v1/households/424242"), 404, ""});
+  cases.push_back({"bad paging", c.Get("/api/v1/households?limit=100000"), 400, "?limit"});
+  cases.push_back({"bad query int", c.Get("/api/v1/households?year=abc"), 400, "?year"});
+  cases.push_back({"bad sort", c.Get("/api/v1/households?sort=evil;drop"), 400, "sort"});
+  cases.push_back({"unknown route", c.Get("/api/v1/nothing-here"), 404, ""});
+  cases.push_back({"bad ID number", c.Post("/api/v1/persons", {{"household_id", 424242}, {"id_number", "110105194912310021"},
+                                                              {"name", "x"}}),
+                   400, "id_number"});
+  cases.push_back({"bad date", c.Post(h + "/events", {{"kind", "removed"}, {"date", "2016-02-30"}}),
+                   400, "date"});
+  cases.push_back({"bad year in path", c.Put(h + "/years/1800", {{"members", 1}}), 400, "{year}"});
+  cases.push_back({"bad money", c.Put(h + "/years/2016", {{"wage_income", "12.345"}}), 400,
+                   "/wage_income"});
+  ApiClient anonymous(server_->port());
+  cases.push_back({"bad login", anonymous.Post("/api/v1/sessions", {{"name", "admin"}, {"password", "wrong-one"}}),
+                   401, ""});
+  ApiClient forged(server_->port());
+  forged.set_token("forged-token");
+  cases.push_back({"forged token", forged.Get("/api/v1/households"), 401, ""});
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    EXPECT_EQ(k.result.status, k.status) << k.result.text.substr(0, 300);
+    ExpectErrorShape(k.result);
+    if (!k.path.empty() && k.result.body.is_object()) {
+      ASSERT_FALSE(k.result.body["error"]["details"].empty()) << k.result.text;
+      EXPECT_EQ(k.result.body["error"]["details"][0]["path"], k.path) << k.result.text;
+    }
+  }
+  // The server is still well after all that.
+  EXPECT_EQ(c.Get("/api/v1/health").status, 200);
+}
+
+TEST_F(ServerTest, AnEditShowsInTheAuditTrailWithBeforeAndAfter) {
+  const int64_t id = AddHousehold("AUD-1", kVillageIn);
+  const std::string path = "/api/v1/households/" + std::to_string(id);
+  auto cadre = As("cadre");
+  auto w = cadre.Patch(path, {{"main_cause", "因学"}}, cadre.Get(path).headers.at("ETag"));
+  ASSERT_EQ(w.status, 200) << w.text;
+  auto trail = As("auditor").Get("/api/v1/audit?entity=household/" + std::to_string(id));
+  ASSERT_EQ(trail.status, 200) << trail.text;
+  ASSERT_GE(trail.body["total"].get<int>(), 2);
+  const auto& latest = trail.body["items"][0];
+  EXPECT_EQ(latest["action"], "household.update");
+  EXPECT_EQ(latest["actor_name"], "cadre");
+  EXPECT_EQ(latest["before"]["main_cause"], "none");
+  EXPECT_EQ(latest["after"]["main_cause"], "schooling");
+  // A cadre cannot read the audit trail.
+  EXPECT_EQ(cadre.Get("/api/v1/audit").status, 403);
+}
+
+TEST_F(ServerTest, IdNumbersAreMaskedInResponses) {
+  const int64_t id = AddHousehold("MASK-1", kVillageIn);
+  const std::string number = MakeIdNumber("43042419900101002");
+  auto admin = As("admin");
+  auto p = admin.Post("/api/v1/persons", {{"household_id", id}, {"id_number", number}, {"name", "王五"},
+                                          {"phone", "13800138000"}});
+  ASSERT_EQ(p.status, 201) << p.text;
+  EXPECT_EQ(p.body["id_number"], number.substr(0, 6) + "********" + number.substr(14));
+  for (const auto& user : {"admin", "cadre", "auditor"}) {
+    auto c = As(user);
+    auto h = c.Get("/api/v1/households/" + std::to_string(id));
+    EXPECT_EQ(h.text.find(number), std::string::npos) << user;
+    EXPECT_EQ(h.text.find("13800138000"), std::string::npos) << user;
+    auto person = c.Get("/api/v1/persons/" + std::to_string(p.body["id"].get<int64_t>()));
+    EXPECT_EQ(person.text.find(number), std::string::npos) << user;
+  }
+}
+
+TEST_F(ServerTest, RepeatedWrongPasswordsLockTheAccount) {
+  ASSERT_EQ(RunFupin(db_, {"user", "add", "locky", "--role", "auditor"}, PasswordOf("locky") + "\n").exit_code, 0);
+  ApiClient c(server_->port());
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(c.Login("locky", "not-the-password").status, 401);
+  const int fifth = c.Login("locky", "not-the-password").status;  // this one locks the account
+  EXPECT_TRUE(fifth == 401 || fifth == 429) << fifth;
+  auto locked = c.Login("locky", PasswordOf("locky"));
+  EXPECT_EQ(locked.status, 429) << locked.text;
+  ExpectErrorShape(locked);
+}
+
+TEST_F(ServerTest, DisablingAUserEndsTheirSessions) {
+  ASSERT_EQ(RunFupin(db_, {"user", "add", "leaver", "--role", "auditor"}, PasswordOf("leaver") + "\n").exit_code, 0);
+  auto c = As("leaver");
+  EXPECT_EQ(c.Get("/api/v1/me").status, 200);
+  ASSERT_EQ(RunFupin(db_, {"user", "disable", "leaver"}).exit_code, 0);
+  EXPECT_EQ(c.Get("/api/v1/me").status, 401);
+}
+
+TEST(ServerLifecycleTest, AuditVerifyCatchesARowEditedInSqlite) {
+  TempDir dir;
+  const std::string db = dir.File("fupin.db");
+  WriteAreaFixture(dir.path(), 1, 2);
+  ASSERT_EQ(RunFupin(db, {"areas", "import", dir.path()}).exit_code, 0);
+  ASSERT_EQ(RunFupin(db, {"user", "add", "admin", "--role", "administrator"}, "admin-Passw0rd\n").exit_code, 0);
+  ASSERT_EQ(RunFupin(db, {"household", "add", "--number", "A1", "--village", kVillageIn, "--identified-year", "2014"})
+                .exit_code,
+            0);
+  ASSERT_EQ(RunFupin(db, {"household", "add", "--number", "A2", "--village", kVillageIn, "--identified-year", "2015"})
+                .exit_code,
+            0);
+  auto ok = RunFupin(db, {"audit", "verify"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  // An edit straight in SQLite, with the protecting trigger dropped first.
+  auto edit = RunProcess("sqlite3", {db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = "
+                                         "replace(after, 'A1', 'Z9') WHERE entity = 'household/1';"});
+  ASSERT_EQ(edit.exit_code, 0) << edit.err;
+  auto broken = RunFupin(db, {"audit", "verify", "--json"});
+  EXPECT_NE(broken.exit_code, 0);
+  EXPECT_NE(broken.out.find("\"ok\": false"), std::string::npos) << broken.out;
+}
+
+TEST(ServerLifecycleTest, SigtermStopsCleanly) {
+  TempDir dir;
+  const std::string db = dir.File("fupin.db");
+  ServerProcess server(db);
+  ApiClient c(server.port());
+  EXPECT_EQ(c.Get("/api/v1/health").status, 200);
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_NE(server.Output().find("fupin stopped"), std::string::npos);
+  // The request log names routes, never personal data.
+  EXPECT_NE(server.Log().find("\"route\":\"/api/v1/health\""), std::string::npos) << server.Log();
+}
+
+}  // namespace
+}  // namespace fupin::testing
