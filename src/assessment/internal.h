@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "assessment/criteria.h"
+#include "assessment/households.h"
 #include "core/caller.h"
 #include "store/database.h"
 
@@ -42,5 +44,15 @@ std::unordered_map<int64_t, std::vector<int32_t>> MembersAt(store::Connection& d
 // figure, else the sum over its children computed the same way (down to the
 // villages); 0 when nothing is known.
 std::vector<int64_t> RuralPopulation(store::Connection& db, const std::string& area, int from, int to);
+
+// The facts of the households of an area for a year (households.cc).
+//   kAssessment: status poor at the end of the year, or exited in the year
+//   kMeasures:   status poor or exited at the end of the year, with facts for the year
+enum class Scope { kAssessment, kMeasures };
+struct Gathered {
+  std::vector<HouseholdFacts> facts;
+  std::vector<HouseholdAssessment> rows;  // same order, decision empty
+};
+Gathered Gather(store::Connection& db, const std::string& area, int year, Fen line, int64_t only, Scope scope);
 
 }  // namespace fupin::assessment::internal
