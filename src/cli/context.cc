@@ -54,6 +54,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddRegistryCommands(app, ctx);
   AddAccessCommands(app, ctx);
   AddServeCommands(app, ctx);
+  AddAssessmentCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

@@ -1,6 +1,7 @@
 #include "schema/all_migrations.h"
 
 #include "access/schema.h"
+#include "assessment/schema.h"
 #include "registry/schema.h"
 
 namespace fupin {
@@ -12,6 +13,7 @@ std::vector<store::Migration> AllMigrations() {
   };
   add(registry::Migrations());
   add(access::Migrations());
+  add(assessment::Migrations());
   return all;
 }
 
