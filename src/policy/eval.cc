@@ -314,7 +314,13 @@ bool Passes(const Source& s, const std::string& value) {
   return hit != s.negate;
 }
 
-std::vector<int64_t> Run(const Code& code, const Frame& frame, size_t begin, size_t end);
+void RunInto(const Code& code, const Frame& frame, size_t begin, size_t end, int64_t* result);
+
+std::vector<int64_t> Run(const Code& code, const Frame& frame, size_t begin, size_t end) {
+  std::vector<int64_t> result(end >= begin ? end - begin : 0);
+  RunInto(code, frame, begin, end, result.data());
+  return result;
+}
 
 // Everything a Code reads, resolved against one frame.
 struct Bound {
@@ -408,7 +414,7 @@ int64_t AgeOn(int64_t birth, int64_t on) {
   return q;
 }
 
-std::vector<int64_t> Run(const Code& code, const Frame& frame, size_t begin, size_t end) {
+void RunInto(const Code& code, const Frame& frame, size_t begin, size_t end, int64_t* result) {
   const size_t rows = DomainRows(code, frame);
   if (begin > end || end > rows) throw Error::InvalidArgument("row range outside the frame");
   Bound bound = Bind(code, frame);
@@ -428,7 +434,6 @@ std::vector<int64_t> Run(const Code& code, const Frame& frame, size_t begin, siz
     reg[static_cast<size_t>(c.reg)] = out_of(c.reg);
   }
 
-  std::vector<int64_t> result(end - begin);
   for (size_t base = begin; base < end; base += kChunk) {
     const size_t n = std::min(kChunk, end - base);
     for (const Instr& in : code.instrs) {
@@ -509,9 +514,8 @@ std::vector<int64_t> Run(const Code& code, const Frame& frame, size_t begin, siz
       reg[static_cast<size_t>(in.dst)] = out;
     }
     const int64_t* r = reg[static_cast<size_t>(code.result)];
-    std::copy_n(r, n, result.data() + (base - begin));
+    std::copy_n(r, n, result + (base - begin));
   }
-  return result;
 }
 
 void FlattenChain(const Node& n, Op op, std::vector<const Node*>& out) {
@@ -598,6 +602,11 @@ Program& Program::operator=(Program&&) noexcept = default;
 
 std::vector<int64_t> Program::Evaluate(const Frame& frame) const {
   return Run(*main_, frame, 0, DomainRows(*main_, frame));
+}
+
+void Program::EvaluateInto(const Frame& frame, std::vector<int64_t>& out) const {
+  out.resize(DomainRows(*main_, frame));
+  RunInto(*main_, frame, 0, out.size(), out.data());
 }
 
 std::vector<int64_t> Program::Evaluate(const Frame& frame, size_t begin, size_t end) const {

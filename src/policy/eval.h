@@ -55,6 +55,9 @@ class Program {
   // argument) naming any field column or scalar the frame lacks or has with
   // the wrong type.
   std::vector<int64_t> Evaluate(const Frame& frame) const;
+  // As Evaluate, into `out` (resized to the row count): lets a run over many
+  // policies reuse one buffer instead of faulting in fresh pages each time.
+  void EvaluateInto(const Frame& frame, std::vector<int64_t>& out) const;
   // Rows [begin, end) of the target table only.
   std::vector<int64_t> Evaluate(const Frame& frame, size_t begin, size_t end) const;
 

@@ -823,6 +823,9 @@ CheckResult Check(std::string_view source, const Catalogue& catalogue, Target ta
     auto root = ParseOrFail(source);
     Checker checker{catalogue, target, {}, {}};
     checker.Visit(*root, {});
+    if (root->type == Type::kString) {
+      Fail(root->position, "an expression cannot be a string; compare it instead, such as person.health == \"chronic\"");
+    }
     if (expected && root->type != *expected) {
       Fail(root->position, std::string("the expression must be ") + TypeName(*expected) + ", but it is " +
                                TypeName(root->type));

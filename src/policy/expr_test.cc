@@ -68,6 +68,12 @@ TEST(ExprCheck, TypeErrorsArePositioned) {
             "\"chronic\"");
 }
 
+TEST(ExprCheck, AStringIsNeverAResult) {
+  // Found by the fuzzer: a bare string field used to reach the compiler.
+  EXPECT_EQ(ErrorOf("household.status # rest is a comment && person.alive"),
+            "line 1, column 1: an expression cannot be a string; compare it instead, such as person.health == \"chronic\"");
+}
+
 TEST(ExprCheck, ColumnsIncludeWhatDerivedFieldsRead) {
   CheckedExpr e = CheckOrThrow("person.age >= 6 && household.per_capita_net_income < params.poverty_line", C(),
                                Target::kPerson);

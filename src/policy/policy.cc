@@ -287,12 +287,16 @@ CompiledPolicy::CompiledPolicy(Policy policy)
 
 CompiledPolicy::Result CompiledPolicy::Evaluate(const Frame& frame) const {
   Result r;
-  r.eligible = eligibility_.Evaluate(frame);
-  r.amount = amount_.Evaluate(frame);
-  for (size_t i = 0; i < r.amount.size(); ++i) {
-    if (r.eligible[i] == 0) r.amount[i] = 0;
-  }
+  EvaluateInto(frame, r);
   return r;
+}
+
+void CompiledPolicy::EvaluateInto(const Frame& frame, Result& out) const {
+  eligibility_.EvaluateInto(frame, out.eligible);
+  amount_.EvaluateInto(frame, out.amount);
+  int64_t* amount = out.amount.data();
+  const int64_t* eligible = out.eligible.data();
+  for (size_t i = 0; i < out.amount.size(); ++i) amount[i] = eligible[i] != 0 ? amount[i] : 0;
 }
 
 }  // namespace fupin::policy

@@ -74,6 +74,8 @@ class CompiledPolicy {
   };
   // Both columns over the frame's target rows (persons or households).
   Result Evaluate(const Frame& frame) const;
+  // The same into `out`, reusing its buffers.
+  void EvaluateInto(const Frame& frame, Result& out) const;
 
  private:
   Policy policy_;
