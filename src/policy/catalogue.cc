@@ -84,7 +84,7 @@ std::string Catalogue::Suggest(std::string_view name) const {
 namespace {
 
 // These vocabularies mirror src/registry/vocab.cc (the CHECK constraints of
-// registry migration 101). Keep them in step; policy_test.cc lists them.
+// registry migration 101). Keep them in step with it.
 std::vector<Term> Sexes() { return {{"male", "男"}, {"female", "女"}}; }
 std::vector<Term> Attributes() {
   return {{"general", "一般贫困户"}, {"dibao", "低保贫困户"}, {"destitute", "特困供养户"}, {"none", "非贫困户"}};

@@ -12,7 +12,8 @@ namespace {
 
 std::filesystem::path PoliciesDir() {
   const char* root = std::getenv("FUPIN_SOURCE_DIR");
-  return std::filesystem::path(root != nullptr ? root : ".") / "policies";
+  if (root != nullptr) return std::filesystem::path(root) / "policies";
+  return FUPIN_POLICIES_DIR;
 }
 
 const char* kGood = R"toml(id = "t.one"
@@ -126,7 +127,9 @@ TEST(PolicyFile, LoadPoliciesReportsEveryBadFile) {
 }
 
 TEST(PolicyEval, CompulsoryLivingAllowanceOnASmallFrame) {
-  CompiledPolicy p(*CheckPolicyFile(PoliciesDir() / "edu_compulsory_living.toml").policy);
+  PolicyCheck check = CheckPolicyFile(PoliciesDir() / "edu_compulsory_living.toml");
+  ASSERT_TRUE(check.ok());
+  CompiledPolicy p(std::move(*check.policy));
   Frame f;
   f.households().set_rows(2);
   Column& status = f.households().Add("household.status", Type::kString);
