@@ -251,6 +251,15 @@ class Parser {
     DepthGuard& operator=(const DepthGuard&) = delete;
   };
 
+  // Sets the node's height from its kids; refuses trees too tall to walk.
+  static std::unique_ptr<Node> Finish(std::unique_ptr<Node> n) {
+    int height = 0;
+    for (const auto& k : n->kids) height = std::max(height, k->depth);
+    n->depth = height + 1;
+    if (n->depth > kMaxTreeHeight) Fail(n->position, "expression nested too deeply");
+    return n;
+  }
+
   std::unique_ptr<Node> MakeBinary(Op op, const Token& at, std::unique_ptr<Node> a, std::unique_ptr<Node> b) {
     auto n = std::make_unique<Node>();
     n->kind = NodeKind::kBinary;
@@ -260,7 +269,7 @@ class Parser {
     n->end = b->end;
     n->kids.push_back(std::move(a));
     n->kids.push_back(std::move(b));
-    return n;
+    return Finish(std::move(n));
   }
 
   std::unique_ptr<Node> Expr() {
@@ -279,7 +288,7 @@ class Parser {
     n->kids.push_back(std::move(cond));
     n->kids.push_back(std::move(yes));
     n->kids.push_back(std::move(no));
-    return n;
+    return Finish(std::move(n));
   }
 
   std::unique_ptr<Node> Or() {
@@ -338,10 +347,10 @@ class Parser {
         r->end = hi->end;
         r->kids.push_back(std::move(lo));
         r->kids.push_back(std::move(hi));
-        n->kids.push_back(std::move(r));
+        n->kids.push_back(Finish(std::move(r)));
       }
       n->end = n->kids.back()->end;
-      a = std::move(n);
+      a = Finish(std::move(n));
     }
     if (ComparisonOp() || IsIdent("in")) {
       Fail(Peek().position, "comparisons cannot be chained; join them with '&&'");
@@ -380,7 +389,7 @@ class Parser {
       n->begin = t.begin;
       n->end = operand->end;
       n->kids.push_back(std::move(operand));
-      return n;
+      return Finish(std::move(n));
     }
     return Primary();
   }
@@ -401,7 +410,7 @@ class Parser {
     }
     Take();
     n->end = LastEnd();
-    return n;
+    return Finish(std::move(n));
   }
 
   std::unique_ptr<Node> Primary() {
@@ -460,7 +469,7 @@ class Parser {
       }
       Take();
       n->end = LastEnd();
-      return n;
+      return Finish(std::move(n));
     }
     n->kind = NodeKind::kField;
     n->text = word;

@@ -64,6 +64,7 @@ struct Node {
   int64_t int_value = 0;  // kInt; kBool (0/1)
   std::string text;       // kString value, kField path, kCall function name
   std::vector<std::unique_ptr<Node>> kids;
+  int depth = 1;          // height of the subtree (bounded by kMaxDepth)
 
   // Set by the checker.
   Type type = Type::kInt;
@@ -124,8 +125,11 @@ CheckResult Check(std::string_view source, const Catalogue& catalogue, Target ta
 CheckedExpr CheckOrThrow(std::string_view source, const Catalogue& catalogue, Target target,
                          std::optional<Type> expected = std::nullopt);
 
-// Deepest nesting the parser accepts; deeper input is a positioned error.
+// Deepest nesting the parser accepts (parentheses, unary operators, and the
+// height of the tree, so a chain of 10,000 '+' is refused too); deeper input
+// is a positioned error. Keeps every later recursion shallow.
 inline constexpr int kMaxDepth = 64;
+inline constexpr int kMaxTreeHeight = 256;
 // Longest expression accepted, in bytes.
 inline constexpr size_t kMaxSourceBytes = 64 * 1024;
 

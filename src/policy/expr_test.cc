@@ -42,6 +42,9 @@ TEST(ExprCheck, SyntaxErrorsArePositioned) {
   EXPECT_EQ(ErrorOf("99999999999999999999"), "line 1, column 1: integer literal is too large");
   std::string deep(200, '(');
   EXPECT_EQ(ErrorOf(deep).rfind("line 1, column ", 0), 0u);
+  std::string chain = "1";
+  for (int i = 0; i < 20000; ++i) chain += "+1";
+  EXPECT_EQ(ErrorOf(chain), "line 1, column 512: expression nested too deeply");
 }
 
 TEST(ExprCheck, TypeErrorsArePositioned) {
