@@ -14,6 +14,14 @@ if(FUPIN_SANITIZE)
   target_link_options(fupin_options INTERFACE -fsanitize=address,undefined)
 endif()
 
+if(FUPIN_BUILD_FUZZ)
+  # Coverage for libFuzzer in every library, plus the sanitizers that make
+  # memory errors crash; fuzz targets add -fsanitize=fuzzer when linking.
+  target_compile_options(fupin_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(fupin_options INTERFACE -fsanitize=address,undefined)
+endif()
+
 # fupin_add_test(NAME name SOURCES ... LIBS ... [LABELS ...])
 # One GoogleTest executable, registered with CTest test by test.
 function(fupin_add_test)

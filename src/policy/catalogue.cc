@@ -1,0 +1,321 @@
+#include "policy/catalogue.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/error.h"
+
+namespace fupin::policy {
+
+const char* TypeName(Type type) {
+  switch (type) {
+    case Type::kInt: return "int";
+    case Type::kBool: return "bool";
+    case Type::kString: return "string";
+    case Type::kDate: return "date";
+  }
+  return "?";
+}
+
+const char* EntityName(Entity entity) {
+  switch (entity) {
+    case Entity::kPerson: return "person";
+    case Entity::kHousehold: return "household";
+    case Entity::kArea: return "area";
+    case Entity::kScalar: return "scalar";
+  }
+  return "?";
+}
+
+std::string_view Field::ValueLabel(std::string_view value) const {
+  for (const Term& t : values) {
+    if (t.name == value) return t.label_zh;
+  }
+  return value;
+}
+
+void Catalogue::Add(Field field) {
+  if (Find(field.name) != nullptr) {
+    throw Error::InvalidArgument("duplicate catalogue field", {{field.name, "defined twice"}});
+  }
+  fields_.push_back(std::move(field));
+}
+
+const Field* Catalogue::Find(std::string_view name) const {
+  for (const Field& f : fields_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Levenshtein distance, small strings only.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1);
+  std::vector<size_t> cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string Catalogue::Suggest(std::string_view name) const {
+  std::string best;
+  size_t best_distance = 3;  // suggest only near misses
+  for (const Field& f : fields_) {
+    size_t d = Distance(name, f.name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = f.name;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+// These vocabularies mirror src/registry/vocab.cc (the CHECK constraints of
+// registry migration 101). Keep them in step with it.
+std::vector<Term> Sexes() { return {{"male", "男"}, {"female", "女"}}; }
+std::vector<Term> Attributes() {
+  return {{"general", "一般贫困户"}, {"dibao", "低保贫困户"}, {"destitute", "特困供养户"}, {"none", "非贫困户"}};
+}
+std::vector<Term> Causes() {
+  return {{"illness", "因病"},          {"disability", "因残"},       {"schooling", "因学"},
+          {"disaster", "因灾"},         {"lack_of_land", "缺土地"},   {"lack_of_water", "缺水"},
+          {"lack_of_skills", "缺技术"}, {"lack_of_labour", "缺劳力"}, {"lack_of_capital", "缺资金"},
+          {"poor_transport", "交通条件落后"}, {"lack_of_motivation", "自身发展动力不足"}, {"none", "无"}};
+}
+std::vector<Term> Statuses() {
+  return {{"poor", "未脱贫"}, {"exited", "已脱贫"}, {"removed", "已清退"}, {"deceased", "已销户"},
+          {"unregistered", "未建档"}};
+}
+std::vector<Term> Relations() {
+  return {{"head", "户主"},     {"spouse", "配偶"},        {"child", "子女"},
+          {"child_in_law", "儿媳/女婿"}, {"grandchild", "孙子女"}, {"parent", "父母"},
+          {"grandparent", "祖父母"}, {"sibling", "兄弟姐妹"}, {"other", "其他"}};
+}
+std::vector<Term> Education() {
+  return {{"none", "文盲或半文盲"}, {"preschool", "学前"}, {"primary", "小学"}, {"junior", "初中"},
+          {"senior", "高中"}, {"vocational", "中职/高职"}, {"college", "大专及以上"}, {"unknown", "不详"}};
+}
+std::vector<Term> Health() {
+  return {{"healthy", "健康"}, {"chronic", "长期慢性病"}, {"major_disease", "患有大病"}, {"disabled", "残疾"}};
+}
+std::vector<Term> Labour() {
+  return {{"full", "普通劳动力"}, {"partial", "弱劳动力或半劳动力"}, {"none", "丧失劳动力"}, {"unknown", "不详"}};
+}
+std::vector<Term> SchoolStatuses() {
+  return {{"not_school_age", "非在校年龄"}, {"enrolled", "在校"}, {"home_schooled", "送教上门"},
+          {"exempt", "免学/缓学"},          {"dropped_out", "辍学"}, {"graduated", "已毕业"}};
+}
+std::vector<Term> SchoolStages() {
+  return {{"preschool", "学前教育"}, {"primary", "小学"}, {"junior", "初中"},
+          {"senior", "普通高中"},   {"vocational", "中职"}, {"college", "高等教育"}};
+}
+std::vector<Term> Employment() {
+  return {{"not_in_labour_force", "非劳动力"}, {"unemployed", "未就业"}, {"local", "本地务工"},
+          {"migrant", "外出务工"}, {"public_welfare_job", "公益性岗位"}, {"self_employed", "自主创业/务农"}};
+}
+// The 29 diseases of the major-disease special treatment (大病专项救治) as
+// used in 2019-2020. Illustrative: verify against the provincial list.
+std::vector<Term> MajorDiseases() {
+  return {{"child_congenital_heart", "儿童先天性心脏病"},
+          {"child_all", "儿童急性淋巴细胞白血病"},
+          {"child_apl", "儿童急性早幼粒细胞白血病"},
+          {"esophageal_cancer", "食管癌"},
+          {"gastric_cancer", "胃癌"},
+          {"colon_cancer", "结肠癌"},
+          {"rectal_cancer", "直肠癌"},
+          {"end_stage_renal", "终末期肾病"},
+          {"breast_cancer", "乳腺癌"},
+          {"cervical_cancer", "宫颈癌"},
+          {"severe_mental", "重性精神病"},
+          {"mdr_tuberculosis", "耐多药结核病"},
+          {"aids_opportunistic", "艾滋病机会性感染"},
+          {"lung_cancer", "肺癌"},
+          {"liver_cancer", "肝癌"},
+          {"chronic_myeloid_leukaemia", "慢性粒细胞白血病"},
+          {"cleft_lip_palate", "唇腭裂"},
+          {"haemophilia", "血友病"},
+          {"acute_myocardial_infarction", "急性心肌梗死"},
+          {"cerebral_infarction", "脑梗死"},
+          {"type1_diabetes", "1型糖尿病"},
+          {"hyperthyroidism", "甲状腺功能亢进"},
+          {"hypospadias", "尿道下裂"},
+          {"child_phenylketonuria", "儿童苯丙酮尿症"},
+          {"pneumoconiosis", "尘肺病"},
+          {"neuroblastoma", "神经母细胞瘤"},
+          {"child_lymphoma", "儿童淋巴瘤"},
+          {"osteosarcoma", "骨肉瘤"},
+          {"thalassaemia", "地中海贫血"}};
+}
+
+Catalogue BuildDefault() {
+  Catalogue c;
+  auto add = [&c](std::string name, Type type, Entity entity, std::string label, std::string source,
+                  std::string absent, std::vector<Term> values = {}, std::string unit = "",
+                  std::string description = "") {
+    Field f;
+    f.name = std::move(name);
+    f.type = type;
+    f.entity = entity;
+    f.label_zh = std::move(label);
+    f.source = std::move(source);
+    f.absent = std::move(absent);
+    f.values = std::move(values);
+    f.unit = std::move(unit);
+    f.description = std::move(description);
+    c.Add(std::move(f));
+  };
+  auto derive = [&c](std::string name, Type type, Entity entity, std::string label, std::string expr,
+                     std::string unit, std::string description) {
+    Field f;
+    f.name = std::move(name);
+    f.type = type;
+    f.entity = entity;
+    f.label_zh = std::move(label);
+    f.source = "derived";
+    f.derived = std::move(expr);
+    f.unit = std::move(unit);
+    f.description = std::move(description);
+    c.Add(std::move(f));
+  };
+  auto optional = [&c](std::string name, Type type, Entity entity, std::string label, std::string absent,
+                       std::vector<Term> values, std::string unit, std::string description) {
+    Field f;
+    f.name = std::move(name);
+    f.type = type;
+    f.entity = entity;
+    f.label_zh = std::move(label);
+    f.source = "optional fact";
+    f.absent = std::move(absent);
+    f.values = std::move(values);
+    f.unit = std::move(unit);
+    f.optional_fact = true;
+    f.description = std::move(description);
+    c.Add(std::move(f));
+  };
+  const Entity P = Entity::kPerson;
+  const Entity H = Entity::kHousehold;
+  const Entity A = Entity::kArea;
+  const Entity S = Entity::kScalar;
+
+  // The run.
+  add("year", Type::kInt, S, "年度", "the year evaluated", "");
+  add("ref_date", Type::kDate, S, "基准日", "the reference date of the run (ages are taken on it)", "");
+  add("params.poverty_line", Type::kInt, S, "扶贫标准", "year parameters (assessment)", "", {}, "fen",
+      "national rural poverty line of the year, per person per year");
+  add("params.dibao_standard_a", Type::kInt, S, "农村低保A类标准", "year parameters", "", {}, "fen",
+      "per person per year; Hengdong 2020: 4200 yuan");
+  add("params.dibao_standard_b", Type::kInt, S, "农村低保B类标准", "year parameters", "", {}, "fen",
+      "per person per year");
+  add("params.dibao_standard_c", Type::kInt, S, "农村低保C类标准", "year parameters", "", {}, "fen",
+      "per person per year");
+  add("params.destitute_standard", Type::kInt, S, "特困供养标准", "year parameters", "", {}, "fen",
+      "basic living support per destitute person per year");
+  add("params.medical_premium", Type::kInt, S, "城乡居民医保个人缴费标准", "year parameters", "", {}, "fen",
+      "individual premium of resident basic medical insurance");
+  add("params.pension_premium_min", Type::kInt, S, "城乡居民养老保险最低缴费档次", "year parameters", "", {},
+      "fen", "lowest premium grade of resident pension insurance");
+
+  // persons (registry migration 101).
+  add("person.id", Type::kInt, P, "人员编号", "persons.id", "");
+  add("person.sex", Type::kString, P, "性别", "persons.sex", "", Sexes());
+  add("person.birth_date", Type::kDate, P, "出生日期", "persons.birth_date", "");
+  add("person.death_date", Type::kDate, P, "死亡日期", "persons.death_date", "9999-12-31");
+  add("person.ethnicity", Type::kString, P, "民族", "persons.ethnicity", "汉族");
+  add("person.education", Type::kString, P, "文化程度", "persons.education", "unknown", Education());
+  add("person.health", Type::kString, P, "健康状况", "persons.health", "healthy", Health());
+  add("person.disability_grade", Type::kInt, P, "残疾等级", "persons.disability_grade", "0", {}, "",
+      "1 (most severe) to 4; 0 when not disabled");
+  add("person.labour_ability", Type::kString, P, "劳动技能", "persons.labour_ability", "unknown", Labour());
+  add("person.relation", Type::kString, P, "与户主关系", "memberships.relation (open membership)", "", Relations());
+  add("person.school_status", Type::kString, P, "在校生状况", "person_years.school_status", "", SchoolStatuses());
+  add("person.school_stage", Type::kString, P, "在读学段", "person_years.school_stage", "", SchoolStages());
+  add("person.medical_insured", Type::kBool, P, "参加基本医疗保险", "person_years.medical_insured", "false");
+  add("person.pension_insured", Type::kBool, P, "参加城乡居民养老保险", "person_years.pension_insured", "false");
+  add("person.employment", Type::kString, P, "务工状况", "person_years.employment", "", Employment());
+  derive("person.age", Type::kInt, P, "年龄", "age_on(person.birth_date, ref_date)", "years",
+         "completed years of age on the reference date");
+  derive("person.alive", Type::kBool, P, "在世", "person.death_date > ref_date", "",
+         "not deceased on the reference date");
+  optional("person.major_disease", Type::kString, P, "大病病种", "", MajorDiseases(), "",
+           "which of the 29 major diseases of the special treatment the person has; needs a column "
+           "(person_years.major_disease) or a health-department roster");
+  optional("person.chronic_contract", Type::kBool, P, "已签约家庭医生", "false", {}, "",
+           "whether the person has signed a family-doctor contract this year (person_years)");
+
+  // households, household_events, household_years.
+  add("household.id", Type::kInt, H, "户编号(内部)", "households.id", "");
+  add("household.number", Type::kString, H, "户编号", "households.number", "");
+  add("household.identified_year", Type::kInt, H, "识别年度", "households.identified_year", "0", {}, "",
+      "0 when never registered poor");
+  add("household.attribute", Type::kString, H, "贫困户属性", "households.attribute", "none", Attributes());
+  add("household.main_cause", Type::kString, H, "主要致贫原因", "households.main_cause", "none", Causes());
+  add("household.status", Type::kString, H, "脱贫状态", "household_events (latest event up to ref_date)",
+      "unregistered", Statuses());
+  add("household.exit_year", Type::kInt, H, "脱贫年度", "household_events (latest 'exited' up to ref_date)", "0");
+  add("household.members", Type::kInt, H, "家庭人口(收入测算)", "household_years.members", "0");
+  add("household.wage_income", Type::kInt, H, "工资性收入", "household_years.wage_income", "0", {}, "fen");
+  add("household.production_income", Type::kInt, H, "生产经营性收入", "household_years.production_income", "0", {},
+      "fen");
+  add("household.property_income", Type::kInt, H, "财产性收入", "household_years.property_income", "0", {}, "fen");
+  add("household.transfer_income", Type::kInt, H, "转移性收入", "household_years.transfer_income", "0", {}, "fen");
+  add("household.production_cost", Type::kInt, H, "生产经营性支出", "household_years.production_cost", "0", {},
+      "fen");
+  add("household.food_secure", Type::kBool, H, "不愁吃", "household_years.food_secure", "true");
+  add("household.clothing_secure", Type::kBool, H, "不愁穿", "household_years.clothing_secure", "true");
+  add("household.housing_safe", Type::kBool, H, "住房安全有保障", "household_years.housing_safe", "true");
+  add("household.drinking_water_safe", Type::kBool, H, "饮水安全", "household_years.drinking_water_safe", "true");
+  derive("household.registered", Type::kBool, H, "建档立卡户", "household.identified_year > 0", "",
+         "registered as poor in some year");
+  derive("household.net_income", Type::kInt, H, "家庭纯收入",
+         "household.wage_income + household.production_income + household.property_income + "
+         "household.transfer_income - household.production_cost",
+         "fen", "net income of the year");
+  derive("household.per_capita_net_income", Type::kInt, H, "人均纯收入",
+         "household.net_income / household.members", "fen",
+         "net income over household.members (0 when members is 0)");
+  derive("household.members_count", Type::kInt, H, "在册人口", "count(members, m.alive)", "",
+         "living members in the frame (open memberships)");
+  optional("household.dibao_class", Type::kString, H, "低保类别", "",
+           {{"A", "A类"}, {"B", "B类"}, {"C", "C类"}}, "",
+           "rural dibao class set by civil affairs; needs a household_years column");
+  optional("household.house_grade", Type::kString, H, "房屋危险等级", "",
+           {{"A", "A级"}, {"B", "B级"}, {"C", "C级(局部危房)"}, {"D", "D级(整栋危房)"}}, "",
+           "dangerous-house appraisal grade; needs a household_years column");
+  optional("household.relocation", Type::kBool, H, "易地扶贫搬迁对象", "false", {}, "",
+           "on the relocation plan (易地扶贫搬迁); needs a household column");
+  optional("household.pepper_area", Type::kInt, H, "黄贡椒种植面积", "0", {}, "0.01 mu",
+           "area planted with pepper, in hundredths of a mu; needs a household_years column");
+  optional("household.camellia_area", Type::kInt, H, "油茶种植面积", "0", {}, "0.01 mu",
+           "area planted with camellia, in hundredths of a mu; needs a household_years column");
+  optional("household.pv_share", Type::kBool, H, "光伏收益分配对象", "false", {}, "",
+           "shares the income of a photovoltaic station; needs a household_years column");
+
+  // area_years of the household's village.
+  add("area.code", Type::kString, A, "村代码", "households.village_code", "");
+  add("area.poor_village", Type::kBool, A, "贫困村", "area_years.poor_village", "false");
+  add("area.exit_year", Type::kInt, A, "贫困村出列年度", "area_years.exit_year", "0");
+  add("area.rural_population", Type::kInt, A, "农村人口", "area_years.rural_population", "0");
+  return c;
+}
+
+}  // namespace
+
+const Catalogue& Catalogue::Default() {
+  static const Catalogue catalogue = BuildDefault();
+  return catalogue;
+}
+
+}  // namespace fupin::policy
