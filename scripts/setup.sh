@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(
-  g++ cmake ninja-build ccache pkg-config git
+  g++ cmake ninja-build ccache pkg-config git binutils
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "access/audit.h"
 #include "access/crypto_util.h"
 #include "core/error.h"
 
@@ -367,6 +368,70 @@ std::string MaskPhone(std::string_view phone) {
     ++seen;
   }
   return out;
+}
+
+}  // namespace fupin::access
+
+namespace fupin::access {
+namespace {
+
+std::shared_ptr<const PersonalDataProtector>& ProcessProtector() {
+  static std::shared_ptr<const PersonalDataProtector> protector;
+  return protector;
+}
+
+}  // namespace
+
+void ConfigureProtector(std::shared_ptr<const PersonalDataProtector> protector) {
+  ProcessProtector() = std::move(protector);
+}
+
+const PersonalDataProtector& CurrentProtector() {
+  const auto& p = ProcessProtector();
+  if (!p) throw Error::FailedPrecondition("no key is configured for personal data (see `fupin init`)");
+  return *p;
+}
+
+std::shared_ptr<const PersonalDataProtector> OpenProtectorFor(const std::string& key_path, bool database_is_empty,
+                                                             bool* created) {
+  if (created) *created = false;
+  const char* env = std::getenv("FUPIN_KEY");
+  const bool have_env = env && *env;
+  if (!have_env && !std::filesystem::exists(key_path)) {
+    if (!database_is_empty) {
+      throw Error::FailedPrecondition("the key file " + key_path +
+                                      " is missing: the database holds encrypted ID numbers that only that key "
+                                      "reads; restore the key file or set FUPIN_KEY");
+    }
+    CreateKeyFile(key_path);
+    if (created) *created = true;
+  }
+  return std::make_shared<const PersonalDataProtector>(LoadKeys(key_path));
+}
+
+}  // namespace fupin::access
+
+namespace fupin::access {
+
+KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, const Clock& clock,
+                       const std::string& key_path, std::span<const EncryptedColumn> columns) {
+  Audit audit(connection, clock);
+  if (caller.role != Role::kAdministrator || !caller.area_scope.empty()) {
+    audit.Record(caller, {"access.denied", "keys", "", std::nullopt,
+                          std::string(R"({"reason":"only a national administrator rotates keys"})")});
+    throw Error::PermissionDenied("only an administrator of the whole nation rotates keys");
+  }
+  KeyRotation result;
+  result.key_id = AddKeyToFile(key_path);
+  auto protector = std::make_shared<const PersonalDataProtector>(LoadKeys(key_path));
+  store::Transaction tx(connection);
+  result.report = RotateColumns(connection, *protector, columns);
+  audit.Record(caller, {"keys.rotate", "keys", "", std::nullopt,
+                        "{\"key_id\":" + std::to_string(result.key_id) +
+                            ",\"values\":" + std::to_string(result.report.values) + "}"});
+  tx.Commit();
+  ConfigureProtector(std::move(protector));
+  return result;
 }
 
 }  // namespace fupin::access

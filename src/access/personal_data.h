@@ -18,11 +18,14 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/caller.h"
+#include "core/date.h"
 #include "store/database.h"
 
 namespace fupin::access {
@@ -135,5 +138,40 @@ RotationReport RotateColumns(store::Connection& connection, const PersonalDataPr
 // shorter number keeps only its last 2; non-digits (spaces, '-', '+') are
 // kept in place. "" stays "".
 std::string MaskPhone(std::string_view phone);
+
+}  // namespace fupin::access
+
+namespace fupin::access {
+
+// The protector of this process. Personal data is protected with the keys of
+// the database the process works on, so it is configured once at start-up
+// (the CLI and `fupin serve` call OpenProtectorFor) and used by every service
+// through CurrentProtector(); tests configure a throwaway key ring.
+void ConfigureProtector(std::shared_ptr<const PersonalDataProtector> protector);
+// kFailedPrecondition when none is configured.
+const PersonalDataProtector& CurrentProtector();
+
+// The keys for a database: FUPIN_KEY if set, else the key file at
+// `key_path`. When neither exists and the database holds no protected value
+// yet (`database_is_empty`), a new key file is created (0600) and `created`
+// is set; when the database already holds values, a missing key is an error
+// (a new key could neither read them nor detect duplicates).
+std::shared_ptr<const PersonalDataProtector> OpenProtectorFor(const std::string& key_path, bool database_is_empty,
+                                                             bool* created = nullptr);
+
+}  // namespace fupin::access
+
+namespace fupin::access {
+
+struct KeyRotation {
+  uint32_t key_id = 0;
+  RotationReport report;
+};
+
+// `fupin keys rotate`: an administrator of the whole nation adds a fresh key to
+// the key file, makes it the process's current key, and re-encrypts the given
+// columns with it in one transaction; the rotation is audited.
+KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, const Clock& clock,
+                       const std::string& key_path, std::span<const EncryptedColumn> columns);
 
 }  // namespace fupin::access

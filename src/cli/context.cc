@@ -6,13 +6,30 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "access/personal_data.h"
 #include "core/error.h"
 #include "schema/all_migrations.h"
 
 namespace fupin::cli {
 
+std::string Context::key_path() const {
+  const std::string path = db_url.rfind("sqlite:", 0) == 0 ? db_url.substr(7) : db_url;
+  return access::DefaultKeyPath(path);
+}
+
 store::Database& Context::database() {
-  if (!database_) database_ = store::OpenDatabase(db_url, AllMigrations());
+  if (!database_) {
+    database_ = store::OpenDatabase(db_url, AllMigrations());
+    // Configure the key that protects ID numbers; a new database gets a new key file.
+    auto connection = database_->Connect();
+    const bool empty = connection->QueryInt("SELECT count(*) FROM persons").value_or(0) == 0;
+    bool created = false;
+    access::ConfigureProtector(access::OpenProtectorFor(key_path(), empty, &created));
+    if (created) {
+      err_ << "fupin: created the key file " << key_path()
+           << " (keep it safe and back it up: without it the ID numbers cannot be read)\n";
+    }
+  }
   return *database_;
 }
 
@@ -54,6 +71,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddRegistryCommands(app, ctx);
   AddAccessCommands(app, ctx);
   AddServeCommands(app, ctx);
+  AddKeyCommands(app, ctx);
   AddAssessmentCommands(app, ctx);
   try {
     app.parse(argc, argv);

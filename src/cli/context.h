@@ -30,7 +30,10 @@ class Context {
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
 
+  // Opens the database (applying migrations) and configures the key that
+  // protects personal data (<database>.key, or FUPIN_KEY).
   store::Database& database();
+  std::string key_path() const;
   store::Connection& connection();
 
   // Prints `value` as indented JSON followed by a newline.
@@ -48,6 +51,7 @@ void AddAreaCommands(CLI::App& app, Context& ctx);
 void AddRegistryCommands(CLI::App& app, Context& ctx);
 void AddAccessCommands(CLI::App& app, Context& ctx);
 void AddServeCommands(CLI::App& app, Context& ctx);
+void AddKeyCommands(CLI::App& app, Context& ctx);
 void AddAssessmentCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are

@@ -264,7 +264,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     auto* show = person->add_subcommand("show", "Show a person with memberships and yearly facts");
     show->add_option("ID", o->id, "Person id");
     show->add_option("--id-number", o->id_number, "Find by ID number instead");
-    show->add_flag("--unmasked", o->unmasked, "Show the full ID and phone numbers");
+    show->add_flag("--unmasked", o->unmasked, "Show the full ID number (recorded in the audit trail)");
     show->callback([&ctx, o] {
       registry::PersonRegistry reg(ctx.connection());
       registry::Person p;
@@ -275,7 +275,8 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
       } else {
         throw Error::InvalidArgument("give a person id or --id-number", {{"ID", "missing"}});
       }
-      const nlohmann::json j = registry::PersonJson(p, o->unmasked);
+      nlohmann::json j = registry::PersonJson(p);
+      if (o->unmasked) j["id_number"] = reg.RevealIdNumber(ctx.caller, p.id);
       if (ctx.json) {
         ctx.PrintJson(j);
         return;

@@ -251,7 +251,7 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   internal::RequireRegistryRead(db_, clock_, caller, h.village_code, h.id, "household/" + std::to_string(id));
 
   auto members = db_.Prepare(
-      "SELECT p.id, p.name, p.id_number, p.sex, p.birth_date, m.relation, m.start_date FROM memberships m"
+      "SELECT p.id, p.name, p.id_number_masked, p.sex, p.birth_date, m.relation, m.start_date FROM memberships m"
       " JOIN persons p ON p.id = m.person_id WHERE m.household_id = ? AND m.end_date IS NULL"
       " ORDER BY CASE m.relation WHEN 'head' THEN 0 ELSE 1 END, p.birth_date, p.id");
   members->BindInt(1, id);

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <span>
+
+#include "access/personal_data.h"
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
@@ -58,7 +61,7 @@ struct HouseholdEvent {
 struct Member {
   int64_t person_id = 0;
   std::string name;
-  std::string id_number;  // full; adapters mask it
+  std::string id_number;  // masked: 430424********002X
   std::string sex;
   std::string birth_date;
   std::string relation;
@@ -207,7 +210,7 @@ struct MembershipRecord {
 
 struct Person {
   int64_t id = 0;
-  std::string id_number;
+  std::string id_number;  // masked (the full number only through RevealIdNumber)
   std::string name;
   std::string sex;
   std::string birth_date;
@@ -241,7 +244,11 @@ struct PersonPatch {
 
 class PersonRegistry {
  public:
-  PersonRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  // ID numbers are encrypted with `protector` (nullptr: the process's, see
+  // access::ConfigureProtector, looked up when the registry is made).
+  PersonRegistry(store::Connection& db, const Clock& clock = DefaultClock(),
+                 const access::PersonalDataProtector* protector = nullptr)
+      : db_(db), clock_(clock), protector_(protector ? *protector : access::CurrentProtector()) {}
 
   // Adds a person to a household. The ID number is validated (GB 11643); sex
   // and birth date are read from it. A number already in the registry is
@@ -261,9 +268,21 @@ class PersonRegistry {
   // Changes the fields set in `patch` if the person is still at `expected_version`.
   Person UpdatePerson(const Caller& caller, int64_t id, int64_t expected_version, const PersonPatch& patch);
 
+  // The full ID number, for a role that registers people in the person's
+  // village; every display is written to the audit trail.
+  std::string RevealIdNumber(const Caller& caller, int64_t person_id);
+
  private:
   store::Connection& db_;
   const Clock& clock_;
+  const access::PersonalDataProtector& protector_;
 };
+
+// Bulk exact matching of ID numbers (rosters, imports): for each number, the
+// id of the person who holds it, or nullopt. A few queries per thousand
+// numbers, through the blind index; no access check (callers check theirs).
+std::vector<std::optional<int64_t>> LookupPersonsByIdNumber(store::Connection& db,
+                                                           const access::PersonalDataProtector& protector,
+                                                           std::span<const std::string> id_numbers);
 
 }  // namespace fupin::registry

@@ -1,3 +1,6 @@
+#include <unordered_map>
+
+#include "access/personal_data.h"
 #include "core/error.h"
 #include "core/id_number.h"
 #include "registry/areas.h"
@@ -13,7 +16,7 @@ using internal::Problems;
 namespace {
 
 constexpr const char* kPersonSelect =
-    "SELECT p.id, p.id_number, p.name, p.sex, p.birth_date, p.ethnicity, p.education, p.health,"
+    "SELECT p.id, p.id_number_masked, p.name, p.sex, p.birth_date, p.ethnicity, p.education, p.health,"
     " p.disability_grade, p.labour_ability, p.phone, p.death_date, p.version, m.household_id, m.relation,"
     " h.village_code FROM persons p"
     " LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
@@ -118,8 +121,8 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   {
     auto dup = db_.Prepare(
         "SELECT p.id, h.number FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
-        " LEFT JOIN households h ON h.id = m.household_id WHERE p.id_number = ?");
-    dup->BindText(1, id.number->text);
+        " LEFT JOIN households h ON h.id = m.household_id WHERE p.id_number_index = ?");
+    dup->BindText(1, protector_.BlindIndex(id.number->text));
     if (dup->Step()) {
       const std::string where = dup->IsNull(1) ? "the registry (no current household)" : "household " + dup->Text(1);
       throw Error::AlreadyExists("ID number " + MaskIdNumber(id.number->text) + " is already in " + where,
@@ -130,9 +133,13 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   if (relation == "head") RequireNoOtherHead(db_, in.household_id);
   const int64_t now = clock_.NowSeconds();
   auto insert = db_.Prepare(
-      "INSERT INTO persons (id_number, name, sex, birth_date, ethnicity, education, health, disability_grade,"
-      " labour_ability, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  insert->BindText(1, id.number->text);
+      "INSERT INTO persons (id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity,"
+      " education, health, disability_grade, labour_ability, phone, created_at, updated_at)"
+      " VALUES (?13, ?14, ?15, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
+  const std::vector<uint8_t> encrypted = protector_.Encrypt(id.number->text);
+  insert->BindBlob(13, encrypted);
+  insert->BindText(14, protector_.BlindIndex(id.number->text));
+  insert->BindText(15, MaskIdNumber(id.number->text));
   insert->BindText(2, in.name);
   insert->BindText(3, SexName(id.number->sex));
   insert->BindText(4, id.number->birth_date.ToString());
@@ -211,8 +218,8 @@ Person PersonRegistry::GetPerson(const Caller& caller, int64_t id) {
 Person PersonRegistry::GetPersonByIdNumber(const Caller& caller, const std::string& id_number) {
   const IdNumberCheck id = CheckIdNumber(id_number, clock_.Today());
   if (!id.ok()) throw Error::InvalidArgument("invalid ID number", {{"id_number", id.problem}});
-  auto s = db_.Prepare("SELECT id FROM persons WHERE id_number = ?");
-  s->BindText(1, id.number->text);
+  auto s = db_.Prepare("SELECT id FROM persons WHERE id_number_index = ?");
+  s->BindText(1, protector_.BlindIndex(id.number->text));
   if (!s->Step()) throw Error::NotFound("no person with ID number " + MaskIdNumber(id.number->text));
   return GetPerson(caller, s->Int(0));
 }
@@ -380,6 +387,63 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
   internal::RecordAudit(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p));
   tx.Commit();
   return GetPerson(caller, id);
+}
+
+}  // namespace fupin::registry
+
+namespace fupin::registry {
+
+std::string PersonRegistry::RevealIdNumber(const Caller& caller, int64_t person_id) {
+  Person p = GetPerson(caller, person_id);
+  const std::string village = p.household_id ? internal::HouseholdVillage(db_, *p.household_id) : "";
+  const std::string entity = "person/" + std::to_string(person_id);
+  // Seeing a full ID number is a write-level right in the registry (the roles
+  // that register people), never a reader's (auditor, sector department, paired cadre).
+  internal::RequireRegistryWrite(db_, clock_, caller, village, p.household_id, entity);
+  auto s = db_.Prepare("SELECT id_number_enc FROM persons WHERE id = ?");
+  s->BindInt(1, person_id);
+  if (!s->Step()) throw Error::NotFound("no person with id " + std::to_string(person_id));
+  const std::vector<uint8_t> blob = s->Blob(0);
+  const std::string number = protector_.Decrypt(blob);
+  store::Transaction tx(db_);
+  internal::RecordAudit(db_, clock_, caller, "person.id_number_view", entity, village, nullptr,
+                        {{"id_number", MaskIdNumber(number)}});
+  tx.Commit();
+  return number;
+}
+
+std::vector<std::optional<int64_t>> LookupPersonsByIdNumber(store::Connection& db,
+                                                           const access::PersonalDataProtector& protector,
+                                                           std::span<const std::string> id_numbers) {
+  std::vector<std::optional<int64_t>> out(id_numbers.size());
+  // One query per batch of 500 numbers: the blind index makes it an exact match.
+  constexpr size_t kBatch = 500;
+  std::unordered_map<std::string, std::vector<size_t>> positions;
+  for (size_t start = 0; start < id_numbers.size(); start += kBatch) {
+    const size_t end = std::min(id_numbers.size(), start + kBatch);
+    positions.clear();
+    std::string sql = "SELECT id_number_index, id FROM persons WHERE id_number_index IN (";
+    for (size_t i = start; i < end; ++i) {
+      std::string text = id_numbers[i];
+      if (text.size() == 18 && text[17] == 'x') text[17] = 'X';
+      positions[protector.BlindIndex(text)].push_back(i);
+      sql += i == start ? "?" : ", ?";
+    }
+    sql += ")";
+    auto s = db.Prepare(sql);
+    int index = 1;
+    for (size_t i = start; i < end; ++i) {
+      std::string text = id_numbers[i];
+      if (text.size() == 18 && text[17] == 'x') text[17] = 'X';
+      s->BindText(index++, protector.BlindIndex(text));
+    }
+    while (s->Step()) {
+      auto it = positions.find(s->Text(0));
+      if (it == positions.end()) continue;
+      for (size_t pos : it->second) out[pos] = s->Int(1);
+    }
+  }
+  return out;
 }
 
 }  // namespace fupin::registry

@@ -1,5 +1,6 @@
 #include "registry/registry_json.h"
 
+#include "access/personal_data.h"
 #include "core/id_number.h"
 #include "registry/vocab.h"
 
@@ -17,10 +18,7 @@ nlohmann::json OptionalJson(const std::optional<T>& v) {
 
 }  // namespace
 
-std::string MaskPhone(const std::string& phone) {
-  if (phone.size() < 7) return std::string(phone.size(), '*');
-  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
-}
+std::string MaskPhone(const std::string& phone) { return access::MaskPhone(phone); }
 
 nlohmann::json AreaJson(const Area& a) {
   return {{"code", a.code},
@@ -62,7 +60,7 @@ nlohmann::json HouseholdYearJson(const HouseholdYear& y) {
           {"drinking_water_safe", OptionalBoolJson(y.drinking_water_safe)}};
 }
 
-nlohmann::json HouseholdJson(const Household& h, bool unmasked) {
+nlohmann::json HouseholdJson(const Household& h) {
   nlohmann::json j = {{"id", h.id},
                       {"number", h.number},
                       {"village_code", h.village_code},
@@ -74,7 +72,7 @@ nlohmann::json HouseholdJson(const Household& h, bool unmasked) {
                       {"main_cause_label", LabelZh(Causes(), h.main_cause)},
                       {"other_causes", h.other_causes},
                       {"address", h.address},
-                      {"phone", h.phone ? nlohmann::json(unmasked ? *h.phone : MaskPhone(*h.phone)) : nullptr},
+                      {"phone", h.phone ? nlohmann::json(MaskPhone(*h.phone)) : nullptr},
                       {"status", h.status},
                       {"status_label", LabelZh(HouseholdStatuses(), h.status)},
                       {"version", h.version}};
@@ -83,7 +81,7 @@ nlohmann::json HouseholdJson(const Household& h, bool unmasked) {
     for (const auto& m : h.members) {
       j["members"].push_back({{"person_id", m.person_id},
                               {"name", m.name},
-                              {"id_number", unmasked ? m.id_number : MaskIdNumber(m.id_number)},
+                              {"id_number", m.id_number},
                               {"sex", m.sex},
                               {"birth_date", m.birth_date},
                               {"relation", m.relation},
@@ -111,9 +109,9 @@ nlohmann::json HouseholdJson(const Household& h, bool unmasked) {
   return j;
 }
 
-nlohmann::json PersonJson(const Person& p, bool unmasked) {
+nlohmann::json PersonJson(const Person& p) {
   nlohmann::json j = {{"id", p.id},
-                      {"id_number", unmasked ? p.id_number : MaskIdNumber(p.id_number)},
+                      {"id_number", p.id_number},
                       {"name", p.name},
                       {"sex", p.sex},
                       {"birth_date", p.birth_date},
@@ -122,7 +120,7 @@ nlohmann::json PersonJson(const Person& p, bool unmasked) {
                       {"health", p.health},
                       {"disability_grade", OptionalJson(p.disability_grade)},
                       {"labour_ability", p.labour_ability},
-                      {"phone", p.phone ? nlohmann::json(unmasked ? *p.phone : MaskPhone(*p.phone)) : nullptr},
+                      {"phone", p.phone ? nlohmann::json(MaskPhone(*p.phone)) : nullptr},
                       {"death_date", OptionalJson(p.death_date)},
                       {"household_id", OptionalJson(p.household_id)},
                       {"relation", p.relation},

@@ -58,7 +58,11 @@ CREATE INDEX household_events_kind_year ON household_events(kind, year);
 
 CREATE TABLE persons (
   id               {{pk}},
-  id_number        TEXT NOT NULL UNIQUE,    -- GB 11643, validated
+  -- GB 11643 ID number, validated, stored encrypted (XChaCha20-Poly1305) with a
+  -- keyed blind index for exact lookup and uniqueness, and its masked form for display.
+  id_number_enc    {{blob}} NOT NULL,
+  id_number_index  TEXT NOT NULL UNIQUE,
+  id_number_masked TEXT NOT NULL,
   name             TEXT NOT NULL,
   sex              TEXT NOT NULL CHECK (sex IN ('male', 'female')),   -- read from id_number
   birth_date       TEXT NOT NULL,                                     -- read from id_number

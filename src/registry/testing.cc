@@ -8,6 +8,7 @@
 
 #include "core/id_number.h"
 #include "registry/households.h"
+#include "access/personal_data.h"
 #include "access/schema.h"
 #include "registry/schema.h"
 
@@ -21,6 +22,10 @@ RegistryFixture::RegistryFixture(std::vector<store::Migration> extra) {
   for (auto& m : access::Migrations()) migrations.push_back(std::move(m));
   for (auto& m : extra) migrations.push_back(std::move(m));
   database_ = store::OpenDatabase(path(), migrations);
+  // A throwaway key for the ID numbers of this fixture.
+  access::KeyRing keys;
+  keys.AddRandom();
+  access::ConfigureProtector(std::make_shared<const access::PersonalDataProtector>(keys));
   connection_ = database_->Connect();
 }
 

@@ -150,6 +150,13 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/persons/{id}", true,
                     [](ApiRequest& r) { return PersonResponse(r, r.PathId("id")); },
                     "A person with memberships and yearly facts; ID and phone numbers masked"});
+  routes.push_back({"GET", "/api/v1/persons/{id}/id_number", true,
+                    [](ApiRequest& r) {
+                      registry::PersonRegistry reg(r.connection(), *r.clock);
+                      const int64_t id = r.PathId("id");
+                      return ApiResponse::Ok({{"person_id", id}, {"id_number", reg.RevealIdNumber(r.caller, id)}});
+                    },
+                    "The full ID number, for roles that register people; every display is audited"});
   routes.push_back({"PATCH", "/api/v1/persons/{id}", true,
                     [](ApiRequest& r) {
                       const int64_t id = r.PathId("id");

@@ -237,6 +237,37 @@ TEST_F(CliTest, MovesAPersonAndKeepsTheHistory) {
   EXPECT_EQ(moved["memberships"][1]["household_number"], "B");
 }
 
+TEST_F(CliTest, KeysRotateKeepsEveryIdNumberReadableAndFindable) {
+  const int64_t id = AddHousehold("K1");
+  const std::string number = "440524188001010014";
+  auto p = Json({"person", "add", "--household", std::to_string(id), "--id-number", number, "--name", "王五"});
+  const std::string pid = std::to_string(p["id"].get<int64_t>());
+  EXPECT_EQ(Json({"person", "show", pid, "--unmasked"})["id_number"], number);
+  auto rotated = Json({"keys", "rotate"});
+  EXPECT_EQ(rotated["key_id"], 2);
+  EXPECT_EQ(rotated["values"], 1);
+  // Still readable, still found by its number, and a duplicate is still refused.
+  EXPECT_EQ(Json({"person", "show", pid, "--unmasked"})["id_number"], number);
+  EXPECT_EQ(Json({"person", "show", "--id-number", number})["id"], p["id"]);
+  Json({"person", "add", "--household", std::to_string(id), "--id-number", number, "--name", "x"}, 4);
+  // Every display of a full number is in the audit trail.
+  auto trail = Json({"audit", "list", "--entity", "person/" + pid});
+  int views = 0;
+  for (const auto& e : trail["items"]) views += e["action"] == "person.id_number_view" ? 1 : 0;
+  EXPECT_EQ(views, 2);
+}
+
+TEST_F(CliTest, AMissingKeyFileIsRefusedOnceIdNumbersExist) {
+  const int64_t id = AddHousehold("K2");
+  Json({"person", "add", "--household", std::to_string(id), "--id-number", "440524188001010014", "--name", "王五"});
+  std::filesystem::rename(db_ + ".key", db_ + ".key.away");
+  auto r = Fupin({"household", "list"});
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("key file"), std::string::npos) << r.err;
+  std::filesystem::rename(db_ + ".key.away", db_ + ".key");
+  EXPECT_EQ(Fupin({"household", "list"}).exit_code, 0);
+}
+
 TEST_F(CliTest, RefusesADatabaseFromANewerFupin) {
   RunProcess("sqlite3", {db_, "INSERT INTO schema_migrations (id, name, applied_at) VALUES (99999, 'future', 0)"});
   auto r = Fupin({"areas", "show", "430424"});

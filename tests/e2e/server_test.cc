@@ -281,6 +281,41 @@ TEST_F(ServerTest, IdNumbersAreMaskedInResponses) {
   }
 }
 
+TEST_F(ServerTest, FullIdNumbersOnlyForRolesThatRegisterAndAudited) {
+  const int64_t id = AddHousehold("REVEAL-1", kVillageIn);
+  const std::string number = MakeIdNumber("43042419950505003");
+  auto p = As("admin").Post("/api/v1/persons", {{"household_id", id}, {"id_number", number}, {"name", "赵六"}});
+  ASSERT_EQ(p.status, 201) << p.text;
+  const std::string path = "/api/v1/persons/" + std::to_string(p.body["id"].get<int64_t>()) + "/id_number";
+  auto shown = As("cadre").Get(path);
+  ASSERT_EQ(shown.status, 200) << shown.text;
+  EXPECT_EQ(shown.body["id_number"], number);
+  for (const auto& user : {"auditor", "sector", "donor", "paired"}) {
+    auto refused = As(user).Get(path);
+    EXPECT_EQ(refused.status, 403) << user;
+    EXPECT_EQ(refused.text.find(number), std::string::npos) << user;
+  }
+  auto trail = As("auditor").Get("/api/v1/audit?action=person.id_number_view");
+  ASSERT_EQ(trail.status, 200) << trail.text;
+  ASSERT_GE(trail.body["total"].get<int>(), 1);
+  EXPECT_EQ(trail.body["items"][0]["actor_name"], "cadre");
+  EXPECT_EQ(trail.text.find(number), std::string::npos);  // the trail itself holds the masked form
+}
+
+TEST_F(ServerTest, TheDatabaseFileHoldsNoIdNumber) {
+  const int64_t id = AddHousehold("STRINGS-1", kVillageIn);
+  const std::string number = MakeIdNumber("43042419870707001");
+  ASSERT_EQ(As("admin").Post("/api/v1/persons", {{"household_id", id}, {"id_number", number}, {"name", "钱七"}}).status,
+            201);
+  // Checkpoint the WAL into the main file, then look at every printable string of both.
+  RunProcess("sqlite3", {db_, "PRAGMA wal_checkpoint(FULL)"});
+  for (const std::string& file : {db_, db_ + "-wal"}) {
+    auto strings = RunProcess("strings", {"-n", "6", file});
+    EXPECT_EQ(strings.out.find(number), std::string::npos) << file;
+    EXPECT_EQ(strings.out.find(number.substr(0, 17)), std::string::npos) << file;
+  }
+}
+
 TEST_F(ServerTest, RepeatedWrongPasswordsLockTheAccount) {
   ASSERT_EQ(RunFupin(db_, {"user", "add", "locky", "--role", "auditor"}, PasswordOf("locky") + "\n").exit_code, 0);
   ApiClient c(server_->port());
