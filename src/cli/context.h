@@ -46,6 +46,8 @@ class Context {
 // Each module adds its subcommands; the callback of a subcommand runs the command.
 void AddAreaCommands(CLI::App& app, Context& ctx);
 void AddRegistryCommands(CLI::App& app, Context& ctx);
+void AddDemoCommands(CLI::App& app, Context& ctx);
+void AddReportCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):
