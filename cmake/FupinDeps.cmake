@@ -9,3 +9,7 @@ find_package(fmt REQUIRED)
 if(FUPIN_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
+# src/io: XLSX reading (libzip + expat) and writing (libxlsxwriter).
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
