@@ -430,8 +430,8 @@ class Row {
 
  private:
   void Mix(std::string_view v) {
-    for (unsigned char c : v) {
-      sum_ ^= c;
+    for (char c : v) {
+      sum_ ^= static_cast<uint8_t>(c);
       sum_ *= 1099511628211ULL;
     }
     sum_ ^= 0x1f;

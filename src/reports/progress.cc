@@ -327,7 +327,7 @@ std::string ProgressText(const ProgressReport& r) {
     return fmt::format("{:.2f}%", f->percent());
   };
   // The article's opening sentence, then every figure by section.
-  out += fmt::format("{}个建档立卡省级贫困村，已摘帽{}；建档立卡贫困户{}{}，已脱贫{}{}，贫困发生率由2014年的{}下降至{}。\n\n",
+  out += fmt::format("建档立卡省级贫困村{}，已摘帽{}；建档立卡贫困户{}{}，已脱贫{}{}，贫困发生率由2014年的{}下降至{}。\n\n",
                      value("poor_villages"), value("poor_villages_exited"), value("households_registered"),
                      value("persons_registered"), value("households_exited"), value("persons_exited"),
                      pct("incidence_2014"), pct("incidence_current"));
