@@ -21,7 +21,7 @@ struct IncidenceRow {
   int64_t poor_persons = 0;      // members of those households at that date
   int64_t rural_population = 0;  // the area's own figure for the year, else the sum over its villages
   // poor_persons / rural_population; 0 when the population is unknown (rural_population == 0).
-  double rate() const { return rural_population > 0 ? static_cast<double>(poor_persons) / rural_population : 0.0; }
+  double rate() const { return rural_population > 0 ? static_cast<double>(poor_persons) / static_cast<double>(rural_population) : 0.0; }
 };
 
 // One row per year from `from_year` to `to_year` for `area_code` (any level).

@@ -314,6 +314,23 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
 }
 
 int64_t HouseholdRegistry::RecordEvent(const Caller& caller, const EventInput& in) {
+  if (in.kind == "exited") {
+    internal::RequireRegistryWrite(caller, internal::HouseholdVillage(db_, in.household_id));
+    throw Error::FailedPrecondition(
+        "an exit is recorded through the exit procedure (village appraisal, work-team verification, public notice)",
+        {{"kind", "use `fupin exit record` (or `fupin household event --kind exited`, which runs the exit checks)"}});
+  }
+  return AppendEvent(caller, in);
+}
+
+int64_t HouseholdRegistry::RecordExit(const Caller& caller, const EventInput& in, const ExitPermit& /*permit*/) {
+  if (in.kind != "exited") {
+    throw Error::InvalidArgument("invalid exit", {{"kind", "RecordExit records 'exited' events only"}});
+  }
+  return AppendEvent(caller, in);
+}
+
+int64_t HouseholdRegistry::AppendEvent(const Caller& caller, const EventInput& in) {
   const std::string village = internal::HouseholdVillage(db_, in.household_id);
   internal::RequireRegistryWrite(caller, village);
   Problems problems;

@@ -16,7 +16,22 @@
 #include "core/money.h"
 #include "store/database.h"
 
+namespace fupin::assessment {
+class ExitService;
+}
+
 namespace fupin::registry {
+
+// Permission to record an 'exited' event. Only the exit procedure
+// (assessment::ExitService, which checks the procedure steps and the exit
+// criteria) can make one; the registry itself knows nothing of the criteria
+// and does not link the assessment module — it only names the one class
+// allowed to exit a household.
+class ExitPermit {
+ private:
+  ExitPermit() = default;
+  friend class fupin::assessment::ExitService;
+};
 
 struct HouseholdInput {
   std::string number;                   // 户编号, unique
@@ -123,14 +138,20 @@ class HouseholdRegistry {
   };
   // Appends an event to the history, after checking that it follows from the
   // current status (exit only from poor, return only from exited, ...).
-  // Returns the event id.
+  // Returns the event id. Refuses 'exited' (FailedPrecondition): an exit goes
+  // through the exit procedure (`fupin exit ...`, assessment::ExitService).
   int64_t RecordEvent(const Caller& caller, const EventInput& input);
+
+  // Records an 'exited' event; callable only by the exit procedure, which
+  // holds the permit after its own checks. Same status checks as RecordEvent.
+  int64_t RecordExit(const Caller& caller, const EventInput& input, const ExitPermit& permit);
 
   // Records the yearly facts (insert or replace). `members` defaults to the
   // current member count.
   void SetHouseholdYear(const Caller& caller, int64_t household_id, HouseholdYear facts);
 
  private:
+  int64_t AppendEvent(const Caller& caller, const EventInput& input);
   friend class PersonRegistry;
   store::Connection& db_;
   const Clock& clock_;

@@ -26,14 +26,26 @@ class HouseholdsTest : public ::testing::Test {
   }
 };
 
+// Exits are written here as rows: the registry records them only for the exit
+// procedure (assessment::ExitService, tested there).
+void InsertExit(store::Connection& db, int64_t household_id, const std::string& date) {
+  auto s = db.Prepare(
+      "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
+      " VALUES (?, 'exited', ?, ?, '', 'test', 0)");
+  s->BindInt(1, household_id);
+  s->BindInt(2, std::stoi(date.substr(0, 4)));
+  s->BindText(3, date);
+  s->Run();
+}
+
 TEST_F(HouseholdsTest, StatusIsDerivedFromTheHistory) {
   const int64_t id = f_.AddHousehold("H1", "430424100200", 2014);
   auto reg = households();
   EXPECT_EQ(reg.GetHousehold(f_.admin(), id).status, "poor");
-  reg.RecordEvent(f_.admin(), {id, "exited", "2016-11-01", std::nullopt, "达标"});
+  InsertExit(f_.db(), id, "2016-11-01");
   EXPECT_EQ(reg.GetHousehold(f_.admin(), id).status, "exited");
   reg.RecordEvent(f_.admin(), {id, "returned", "2019-02-01", std::nullopt, "因病返贫"});
-  reg.RecordEvent(f_.admin(), {id, "exited", "2020-06-01", std::nullopt, ""});
+  InsertExit(f_.db(), id, "2020-06-01");
   auto h = reg.GetHousehold(f_.admin(), id);
   EXPECT_EQ(h.status, "exited");
   ASSERT_EQ(h.events.size(), 4u);  // nothing overwritten
@@ -46,12 +58,25 @@ TEST_F(HouseholdsTest, StatusIsDerivedFromTheHistory) {
   EXPECT_EQ(reg.ListHouseholds(f_.admin(), filter).total, 0);
 }
 
-TEST_F(HouseholdsTest, ExitYearMayBeTheYearBeforeTheDate) {
+TEST_F(HouseholdsTest, EventYearMayBeTheYearBeforeTheDate) {
   const int64_t id = f_.AddHousehold("H1", "430424100200", 2014);
   auto reg = households();
-  EXPECT_THROW(reg.RecordEvent(f_.admin(), {id, "exited", "2017-01-10", 2015, ""}), Error);
-  reg.RecordEvent(f_.admin(), {id, "exited", "2017-01-10", 2016, "2016年度脱贫"});
+  EXPECT_THROW(reg.RecordEvent(f_.admin(), {id, "removed", "2017-01-10", 2015, ""}), Error);
+  reg.RecordEvent(f_.admin(), {id, "removed", "2017-01-10", 2016, "2016年度清退"});
   EXPECT_EQ(reg.GetHousehold(f_.admin(), id).events.back().year, 2016);
+}
+
+TEST_F(HouseholdsTest, AnExitIsNotRecordedOutsideTheExitProcedure) {
+  const int64_t id = f_.AddHousehold("H1", "430424100200", 2014);
+  auto reg = households();
+  try {
+    reg.RecordEvent(f_.admin(), {id, "exited", "2016-11-01", std::nullopt, "达标"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
+    EXPECT_NE(std::string(e.what()).find("exit procedure"), std::string::npos);
+  }
+  EXPECT_EQ(reg.GetHousehold(f_.admin(), id).status, "poor");
 }
 
 TEST_F(HouseholdsTest, AVillageCadreSeesAndChangesOnlyTheirVillage) {

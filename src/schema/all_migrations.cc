@@ -1,5 +1,6 @@
 #include "schema/all_migrations.h"
 
+#include "assessment/schema.h"
 #include "registry/schema.h"
 
 namespace fupin {
@@ -10,6 +11,7 @@ std::vector<store::Migration> AllMigrations() {
     for (auto& m : more) all.push_back(std::move(m));
   };
   add(registry::Migrations());
+  add(assessment::Migrations());
   return all;
 }
 

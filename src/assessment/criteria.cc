@@ -1,0 +1,190 @@
+#include "assessment/criteria.h"
+
+#include "core/date.h"
+
+namespace fupin::assessment {
+namespace {
+
+CriterionResult Flag(const char* criterion, const std::optional<bool>& value, const char* what_zh) {
+  CriterionResult r;
+  r.criterion = criterion;
+  r.values = {{criterion, value ? nlohmann::json(*value) : nlohmann::json(nullptr)}};
+  if (!value) {
+    r.outcome = Outcome::kUnknown;
+    r.reason = std::string("未登记") + what_zh + "情况";
+  } else if (*value) {
+    r.outcome = Outcome::kPass;
+    r.reason = std::string(what_zh) + "有保障";
+  } else {
+    r.outcome = Outcome::kFail;
+    r.reason = std::string(what_zh) + "未保障";
+  }
+  return r;
+}
+
+bool CompulsorySchoolingMet(const std::string& status) {
+  return status == "enrolled" || status == "home_schooled" || status == "exempt" || status == "graduated";
+}
+
+}  // namespace
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass: return "pass";
+    case Outcome::kFail: return "fail";
+    case Outcome::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+int SchoolAge(const std::string& birth_date, int year) {
+  auto birth = Date::Parse(birth_date);
+  if (!birth) return -1;
+  return AgeOn(*birth, Date{year, 9, 1});
+}
+
+HouseholdDecision Decide(const HouseholdFacts& f) {
+  HouseholdDecision d;
+  // Income.
+  {
+    CriterionResult r;
+    r.criterion = "income";
+    r.values = {{"poverty_line", f.poverty_line}};
+    if (!f.has_year) {
+      r.outcome = Outcome::kUnknown;
+      r.reason = "未登记" + std::to_string(f.year) + "年收入";
+      r.values["per_capita_net_income"] = nullptr;
+    } else {
+      r.values["per_capita_net_income"] = f.per_capita_net_income;
+      r.values["counted_members"] = f.counted_members;
+      const bool above = f.per_capita_net_income > f.poverty_line;
+      r.outcome = above ? Outcome::kPass : Outcome::kFail;
+      r.reason = "人均纯收入 " + FormatYuan(f.per_capita_net_income) + " 元" + (above ? "高于" : "未超过") +
+                 std::to_string(f.year) + "年贫困线 " + FormatYuan(f.poverty_line) + " 元";
+    }
+    d.criteria.push_back(std::move(r));
+  }
+  // Food and clothing.
+  {
+    CriterionResult r;
+    r.criterion = "food_clothing";
+    r.values = {{"food_secure", f.food_secure ? nlohmann::json(*f.food_secure) : nlohmann::json(nullptr)},
+                {"clothing_secure", f.clothing_secure ? nlohmann::json(*f.clothing_secure) : nlohmann::json(nullptr)}};
+    if ((f.food_secure && !*f.food_secure) || (f.clothing_secure && !*f.clothing_secure)) {
+      r.outcome = Outcome::kFail;
+      r.reason = (f.food_secure && !*f.food_secure) ? "愁吃" : "愁穿";
+    } else if (!f.food_secure || !f.clothing_secure) {
+      r.outcome = Outcome::kUnknown;
+      r.reason = "未登记吃穿情况";
+    } else {
+      r.outcome = Outcome::kPass;
+      r.reason = "不愁吃、不愁穿";
+    }
+    d.criteria.push_back(std::move(r));
+  }
+  // Compulsory education.
+  {
+    CriterionResult r;
+    r.criterion = "education";
+    nlohmann::json children = nlohmann::json::array();
+    std::vector<std::string> failed, missing;
+    for (const auto& m : f.members) {
+      const int age = SchoolAge(m.birth_date, f.year);
+      if (age < 6 || age > 15) continue;
+      children.push_back({{"person_id", m.person_id}, {"name", m.name}, {"age_on_1_september", age},
+                          {"school_status", m.school_status ? nlohmann::json(*m.school_status) : nlohmann::json(nullptr)}});
+      if (!m.school_status) {
+        missing.push_back(m.name);
+      } else if (!CompulsorySchoolingMet(*m.school_status)) {
+        failed.push_back(m.name + "（" + *m.school_status + "）");
+      }
+    }
+    r.values = {{"school_age_members", children}};
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : "、") + x;
+      return s;
+    };
+    if (!failed.empty()) {
+      r.outcome = Outcome::kFail;
+      r.reason = "义务教育阶段成员未就学：" + join(failed);
+    } else if (!missing.empty()) {
+      r.outcome = Outcome::kUnknown;
+      r.reason = "未登记就学情况：" + join(missing);
+    } else {
+      r.outcome = Outcome::kPass;
+      r.reason = children.empty() ? "无义务教育阶段（6-15岁）成员" : "义务教育阶段成员均在学、送教上门或免学";
+    }
+    d.criteria.push_back(std::move(r));
+  }
+  // Basic medical insurance.
+  {
+    CriterionResult r;
+    r.criterion = "medical";
+    nlohmann::json members = nlohmann::json::array();
+    std::vector<std::string> failed, missing;
+    for (const auto& m : f.members) {
+      members.push_back({{"person_id", m.person_id}, {"name", m.name},
+                         {"medical_insured", m.medical_insured ? nlohmann::json(*m.medical_insured) : nlohmann::json(nullptr)}});
+      if (!m.medical_insured) {
+        missing.push_back(m.name);
+      } else if (!*m.medical_insured) {
+        failed.push_back(m.name);
+      }
+    }
+    r.values = {{"members", members}};
+    std::string names;
+    for (const auto& x : failed.empty() ? missing : failed) names += (names.empty() ? "" : "、") + x;
+    if (f.members.empty()) {
+      r.outcome = Outcome::kUnknown;
+      r.reason = "户内没有在册成员";
+    } else if (!failed.empty()) {
+      r.outcome = Outcome::kFail;
+      r.reason = "未参加基本医疗保险：" + names;
+    } else if (!missing.empty()) {
+      r.outcome = Outcome::kUnknown;
+      r.reason = "未登记参保情况：" + names;
+    } else {
+      r.outcome = Outcome::kPass;
+      r.reason = "全部成员参加基本医疗保险";
+    }
+    d.criteria.push_back(std::move(r));
+  }
+  d.criteria.push_back(Flag("housing", f.housing_safe, "住房安全"));
+  d.criteria.push_back(Flag("water", f.drinking_water_safe, "饮水安全"));
+  d.ready = true;
+  for (const auto& c : d.criteria) {
+    if (c.outcome != Outcome::kPass) {
+      d.ready = false;
+      d.reasons.push_back(c.reason);
+    }
+  }
+  return d;
+}
+
+nlohmann::json DecisionJson(const HouseholdDecision& d) {
+  nlohmann::json criteria = nlohmann::json::array();
+  for (const auto& c : d.criteria) {
+    criteria.push_back({{"criterion", c.criterion}, {"result", OutcomeName(c.outcome)}, {"reason", c.reason},
+                        {"values", c.values}});
+  }
+  return criteria;
+}
+
+HouseholdDecision DecisionFromJson(const nlohmann::json& json, bool ready) {
+  HouseholdDecision d;
+  d.ready = ready;
+  for (const auto& c : json) {
+    CriterionResult r;
+    r.criterion = c.at("criterion").get<std::string>();
+    const std::string result = c.at("result").get<std::string>();
+    r.outcome = result == "pass" ? Outcome::kPass : result == "fail" ? Outcome::kFail : Outcome::kUnknown;
+    r.reason = c.at("reason").get<std::string>();
+    r.values = c.at("values");
+    if (r.outcome != Outcome::kPass) d.reasons.push_back(r.reason);
+    d.criteria.push_back(std::move(r));
+  }
+  return d;
+}
+
+}  // namespace fupin::assessment

@@ -1,0 +1,70 @@
+#pragma once
+// The household exit criteria (贫困户退出标准) as a pure function of the
+// facts: no database, so rule cases can be run from data files.
+//
+//   income         per-capita net income of the year strictly above that year's poverty line
+//   food_clothing  不愁吃、不愁穿: both recorded as secure
+//   education      义务教育有保障: every member aged 6-15 on 1 September of the year is enrolled,
+//                  taught at home, exempt or has finished compulsory school (graduated)
+//   medical        基本医疗有保障: every member has basic medical insurance that year
+//   housing        住房安全有保障
+//   water          饮水安全有保障
+//
+// A criterion whose facts are missing is "unknown", and an unknown criterion
+// makes the household "not ready" just as a failed one does: the system never
+// assumes a fact it was not given.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/money.h"
+
+namespace fupin::assessment {
+
+enum class Outcome { kPass, kFail, kUnknown };
+const char* OutcomeName(Outcome outcome);  // "pass", "fail", "unknown"
+
+struct MemberFacts {
+  int64_t person_id = 0;
+  std::string name;
+  std::string birth_date;                    // YYYY-MM-DD
+  std::optional<std::string> school_status;  // person_years of the year
+  std::optional<bool> medical_insured;
+};
+
+struct HouseholdFacts {
+  int64_t household_id = 0;
+  int year = 0;
+  Fen poverty_line = 0;                      // fen per person, that year
+  bool has_year = false;                     // a household_years row exists
+  int counted_members = 0;                   // household_years.members
+  Fen per_capita_net_income = 0;
+  std::optional<bool> food_secure, clothing_secure, housing_safe, drinking_water_safe;
+  std::vector<MemberFacts> members;          // members at the end of the year
+};
+
+struct CriterionResult {
+  std::string criterion;   // income, food_clothing, education, medical, housing, water
+  Outcome outcome = Outcome::kUnknown;
+  std::string reason;      // Chinese, for the user; says what was used or what is missing
+  nlohmann::json values;   // the facts used
+};
+
+struct HouseholdDecision {
+  bool ready = false;                     // 达到退出标准
+  std::vector<CriterionResult> criteria;  // always the six, in the order above
+  std::vector<std::string> reasons;       // one per failed or unknown criterion
+};
+
+HouseholdDecision Decide(const HouseholdFacts& facts);
+
+// The age used for compulsory education: completed years on 1 September of `year`.
+int SchoolAge(const std::string& birth_date, int year);
+
+nlohmann::json DecisionJson(const HouseholdDecision& decision);
+HouseholdDecision DecisionFromJson(const nlohmann::json& json, bool ready);
+
+}  // namespace fupin::assessment

@@ -1,0 +1,171 @@
+#include "assessment/exits.h"
+
+#include <gtest/gtest.h>
+
+#include "assessment/households.h"
+#include "assessment/params.h"
+#include "assessment/schema.h"
+#include "registry/households.h"
+#include "registry/testing.h"
+
+namespace fupin::assessment {
+namespace {
+
+class ExitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f_.AddAreas();
+    h_ = f_.AddHousehold("H1", "430424100200", 2014);
+    head_ = f_.AddPerson(h_, "19700101", "head", "张三");
+    child_ = f_.AddPerson(h_, "20060301", "child", "张小");  // 10 on 1 September 2016
+  }
+
+  // 2016 facts; per capita = wage / 2.
+  void Facts(Fen wage, std::optional<std::string> school = "enrolled") {
+    registry::HouseholdRegistry reg(f_.db(), f_.clock());
+    registry::HouseholdYear y;
+    y.year = 2016;
+    y.wage_income = wage;
+    y.food_secure = y.clothing_secure = y.housing_safe = y.drinking_water_safe = true;
+    reg.SetHouseholdYear(f_.admin(), h_, y);
+    registry::PersonRegistry persons(f_.db(), f_.clock());
+    registry::PersonYear py;
+    py.year = 2016;
+    py.medical_insured = true;
+    persons.SetPersonYear(f_.admin(), head_, py);
+    py.school_status = school;
+    persons.SetPersonYear(f_.admin(), child_, py);
+  }
+
+  void Procedure(const std::string& notice_end = "2016-11-07") {
+    ExitService exits(f_.db(), f_.clock());
+    exits.RecordStep(f_.admin(), h_, 2016, "appraisal", "2016-10-20", std::nullopt, "村民代表大会评议通过");
+    exits.RecordStep(f_.admin(), h_, 2016, "verification", "2016-10-25", std::nullopt, "工作队入户核实");
+    exits.RecordStep(f_.admin(), h_, 2016, "notice", "2016-11-01", notice_end, "村务公开栏");
+  }
+
+  std::string Status() { return registry::HouseholdRegistry(f_.db(), f_.clock()).GetHousehold(f_.admin(), h_).status; }
+
+  registry::testing::RegistryFixture f_{Migrations()};
+  int64_t h_ = 0, head_ = 0, child_ = 0;
+};
+
+TEST_F(ExitTest, TheRegistryRefusesAnExitOutsideTheProcedure) {
+  registry::HouseholdRegistry reg(f_.db(), f_.clock());
+  try {
+    reg.RecordEvent(f_.admin(), {h_, "exited", "2016-12-01", std::nullopt, "达标"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(Status(), "poor");
+}
+
+TEST_F(ExitTest, RefusesWithEveryUnmetConditionNamed) {
+  Facts(400000);  // 2000 yuan per person, below 2952
+  ExitService exits(f_.db(), f_.clock());
+  try {
+    exits.Exit(f_.admin(), {h_, "2016-12-01", std::nullopt, "脱贫", std::nullopt});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
+    std::set<std::string> paths;
+    for (const auto& d : e.details()) paths.insert(d.path);
+    EXPECT_EQ(paths, (std::set<std::string>{"appraisal", "verification", "notice", "criteria/income"}));
+  }
+  EXPECT_EQ(Status(), "poor");
+}
+
+TEST_F(ExitTest, ANoticeShorterThanTheParameterIsRefused) {
+  Facts(800000);
+  Procedure("2016-11-06");  // 6 days counting both ends
+  ExitService exits(f_.db(), f_.clock());
+  auto check = exits.Check(f_.admin(), h_, 2016, "2016-12-01");
+  ASSERT_EQ(check.unmet.size(), 1u);
+  EXPECT_EQ(check.unmet[0].path, "notice");
+  EXPECT_THROW(exits.Exit(f_.admin(), {h_, "2016-12-01", std::nullopt, "", std::nullopt}), Error);
+  // The period is a parameter: at 6 days the same notice suffices.
+  Parameters(f_.db(), f_.clock()).Set(f_.admin(), "notice_min_days", "", "6", "试行6天");
+  exits.Exit(f_.admin(), {h_, "2016-12-01", std::nullopt, "", std::nullopt});
+  EXPECT_EQ(Status(), "exited");
+}
+
+TEST_F(ExitTest, ACompleteProcedureAndEveryCriterionMetExits) {
+  Facts(800000);  // 4000 yuan per person
+  Procedure();
+  ExitService exits(f_.db(), f_.clock());
+  // Not before the notice has ended.
+  EXPECT_THROW(exits.Exit(f_.admin(), {h_, "2016-11-07", std::nullopt, "", std::nullopt}), Error);
+  exits.Exit(f_.admin(), {h_, "2016-11-20", std::nullopt, "达标退出", std::nullopt});
+  EXPECT_EQ(Status(), "exited");
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM exit_overrides"), 0);
+}
+
+TEST_F(ExitTest, AChildOutOfSchoolBlocksTheExitUnlessTheCountyOverrides) {
+  Facts(800000, "dropped_out");
+  Procedure();
+  ExitService exits(f_.db(), f_.clock());
+  try {
+    exits.Exit(f_.admin(), {h_, "2016-11-20", std::nullopt, "", std::nullopt});
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "criteria/education");
+    EXPECT_NE(e.details()[0].problem.find("张小"), std::string::npos) << e.details()[0].problem;
+  }
+  // A village cadre may not override.
+  Caller cadre;
+  cadre.user_name = "村干部";
+  cadre.role = Role::kVillageCadre;
+  cadre.area_scope = "430424100200";
+  try {
+    exits.Exit(cadre, {h_, "2016-11-20", std::nullopt, "", std::string("已复学")});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
+  }
+  // An override needs words.
+  Caller county;
+  county.user_name = "县扶贫办";
+  county.role = Role::kCountyOffice;
+  county.area_scope = "430424";
+  EXPECT_THROW(exits.Exit(county, {h_, "2016-11-20", std::nullopt, "", std::string("  ")}), Error);
+  exits.Exit(county, {h_, "2016-11-20", std::nullopt, "", std::string("孩子11月已复学，教育局证明")});
+  EXPECT_EQ(Status(), "exited");
+  auto s = f_.db().Prepare("SELECT reason, unmet, role FROM exit_overrides");
+  ASSERT_TRUE(s->Step());
+  EXPECT_EQ(s->Text(0), "孩子11月已复学，教育局证明");
+  EXPECT_NE(s->Text(1).find("criteria/education"), std::string::npos);
+  EXPECT_EQ(s->Text(2), "county_office");
+}
+
+TEST_F(ExitTest, AssessmentExplainsEveryCriterionAndIsRepeatable) {
+  Facts(400000, std::nullopt);  // income too low, the child's schooling not recorded
+  auto first = AssessHouseholds(f_.db(), f_.admin(), 2016, "430424", f_.clock());
+  ASSERT_EQ(first.assessed, 1);
+  EXPECT_EQ(first.ready, 0);
+  const auto& d = first.households[0].decision;
+  ASSERT_EQ(d.criteria.size(), 6u);
+  EXPECT_EQ(d.criteria[0].criterion, "income");
+  EXPECT_EQ(d.criteria[0].outcome, Outcome::kFail);
+  EXPECT_EQ(d.criteria[0].values["per_capita_net_income"], 200000);
+  EXPECT_EQ(d.criteria[0].values["poverty_line"], 295200);
+  EXPECT_EQ(d.criteria[2].outcome, Outcome::kUnknown);  // education: not recorded
+  EXPECT_EQ(d.criteria[3].outcome, Outcome::kPass);
+  EXPECT_EQ(d.reasons.size(), 2u);
+  auto stored = [&] {
+    auto s = f_.db().Prepare("SELECT ready, criteria FROM household_assessments WHERE household_id = ? AND year = 2016");
+    s->BindInt(1, h_);
+    EXPECT_TRUE(s->Step());
+    return s->Text(1);
+  };
+  const std::string before = stored();
+  AssessHouseholds(f_.db(), f_.admin(), 2016, "430424", f_.clock());
+  EXPECT_EQ(stored(), before);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM household_assessments"), 1);
+  // A year without a poverty line is refused, naming the parameter.
+  EXPECT_THROW(AssessHouseholds(f_.db(), f_.admin(), 2013, "430424", f_.clock()), Error);
+}
+
+}  // namespace
+}  // namespace fupin::assessment

@@ -1,0 +1,144 @@
+#include "assessment/internal.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/area_code.h"
+#include "core/error.h"
+
+namespace fupin::assessment::internal {
+
+std::string RequireArea(store::Connection& db, const std::string& text, const std::string& field) {
+  if (text.empty() || text == "nation" || text == "全国") return "";
+  auto code = NormalizeAreaCode(text);
+  if (!code) throw Error::InvalidArgument("invalid area code", {{field, "'" + text + "' is not an area code"}});
+  auto s = db.Prepare("SELECT 1 FROM areas WHERE code = ?");
+  s->BindText(1, *code);
+  if (!s->Step()) throw Error::NotFound("no area " + *code);
+  return *code;
+}
+
+void RequireRead(const Caller& caller, const std::string& area) {
+  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
+  if (!caller.CoversArea(area)) {
+    throw Error::PermissionDenied("area " + (area.empty() ? std::string("全国") : area) + " is outside your area " +
+                                  caller.area_scope);
+  }
+}
+
+void RequireRun(const Caller& caller, const std::string& area) {
+  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not run assessments");
+  RequireRead(caller, area);
+}
+
+Status StatusOfEvent(const std::string& kind) {
+  if (kind == "identified" || kind == "returned") return Status::kPoor;
+  if (kind == "exited") return Status::kExited;
+  if (kind == "removed") return Status::kRemoved;
+  if (kind == "deceased") return Status::kDeceased;
+  return Status::kUnregistered;
+}
+
+const char* StatusName(Status status) {
+  switch (status) {
+    case Status::kUnregistered: return "unregistered";
+    case Status::kPoor: return "poor";
+    case Status::kExited: return "exited";
+    case Status::kRemoved: return "removed";
+    case Status::kDeceased: return "deceased";
+  }
+  return "unregistered";
+}
+
+std::unordered_map<int64_t, std::vector<Status>> StatusesAt(store::Connection& db, const std::string& area,
+                                                            const std::vector<std::string>& dates) {
+  std::unordered_map<int64_t, std::vector<Status>> out;
+  // Events in order per household; the latest on or before a date decides.
+  auto s = db.Prepare(
+      "SELECT e.household_id, e.kind, e.date FROM household_events e JOIN households h ON h.id = e.household_id"
+      " WHERE h.village_code >= ? AND h.village_code < ? ORDER BY e.household_id, e.date, e.id");
+  s->BindText(1, area);
+  s->BindText(2, SubtreeEnd(area));
+  int64_t current = -1;
+  std::vector<Status>* row = nullptr;
+  while (s->Step()) {
+    const int64_t id = s->Int(0);
+    if (id != current) {
+      current = id;
+      row = &out.emplace(id, std::vector<Status>(dates.size(), Status::kUnregistered)).first->second;
+    }
+    const Status st = StatusOfEvent(s->Text(1));
+    const std::string date = s->Text(2);
+    // Events come in date order, so this event decides every date from its own on
+    // (a later event overwrites the later dates).
+    auto first = std::lower_bound(dates.begin(), dates.end(), date);
+    for (auto it = first; it != dates.end(); ++it) (*row)[static_cast<size_t>(it - dates.begin())] = st;
+  }
+  return out;
+}
+
+std::unordered_map<int64_t, std::vector<int32_t>> MembersAt(store::Connection& db, const std::string& area,
+                                                            const std::vector<std::string>& dates) {
+  std::unordered_map<int64_t, std::vector<int32_t>> out;
+  auto s = db.Prepare(
+      "SELECT m.household_id, m.start_date, m.end_date, p.death_date FROM memberships m"
+      " JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
+      " WHERE h.village_code >= ? AND h.village_code < ?");
+  s->BindText(1, area);
+  s->BindText(2, SubtreeEnd(area));
+  while (s->Step()) {
+    const int64_t id = s->Int(0);
+    const std::string start = s->Text(1);
+    std::string end = s->IsNull(2) ? "9999-12-31" : s->Text(2);
+    if (!s->IsNull(3)) end = std::min(end, s->Text(3));
+    auto& row = out[id];
+    if (row.empty()) row.assign(dates.size(), 0);
+    for (size_t i = 0; i < dates.size(); ++i) {
+      if (start <= dates[i] && dates[i] < end) ++row[i];
+    }
+  }
+  return out;
+}
+
+std::vector<int64_t> RuralPopulation(store::Connection& db, const std::string& area, int from, int to) {
+  const size_t n = static_cast<size_t>(to - from + 1);
+  std::vector<int64_t> out(n, 0);
+  // code -> per-year figure (-1 unknown)
+  std::map<std::string, std::vector<int64_t>> own;
+  auto s = db.Prepare(
+      "SELECT area_code, year, rural_population FROM area_years WHERE area_code >= ? AND area_code < ?"
+      " AND year BETWEEN ? AND ? AND rural_population IS NOT NULL");
+  s->BindText(1, area);
+  s->BindText(2, SubtreeEnd(area));
+  s->BindInt(3, from);
+  s->BindInt(4, to);
+  while (s->Step()) {
+    auto& row = own[s->Text(0)];
+    if (row.empty()) row.assign(n, -1);
+    row[static_cast<size_t>(s->Int(1) - from)] = s->Int(2);
+  }
+  if (own.empty()) return out;
+  // The tree of the codes that have figures, joined up to `area`.
+  std::map<std::string, std::set<std::string>> children;
+  for (const auto& [code, _] : own) {
+    for (std::string c = code; c != area && !c.empty();) {
+      std::string parent = ParentAreaCode(c);
+      children[parent].insert(c);
+      c = parent;
+    }
+  }
+  // Depth-first: own figure, else the sum over the children.
+  auto value = [&](auto&& self, const std::string& code, size_t year) -> int64_t {
+    if (auto it = own.find(code); it != own.end() && it->second[year] >= 0) return it->second[year];
+    int64_t sum = 0;
+    if (auto it = children.find(code); it != children.end()) {
+      for (const auto& c : it->second) sum += self(self, c, year);
+    }
+    return sum;
+  };
+  for (size_t y = 0; y < n; ++y) out[y] = value(value, area, y);
+  return out;
+}
+
+}  // namespace fupin::assessment::internal

@@ -1,0 +1,58 @@
+#pragma once
+// Helpers shared by the assessment module's .cc files; not part of its interface.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "assessment/criteria.h"
+#include "assessment/households.h"
+#include "core/caller.h"
+#include "store/database.h"
+
+namespace fupin::assessment::internal {
+
+// Parses an area code typed by a user ("" or "nation"/"全国" is the whole
+// country), checks that it exists (NotFound) and returns the natural code.
+std::string RequireArea(store::Connection& db, const std::string& text, const std::string& field);
+
+// Reading assessments and reports: a role that reads the registry, the area
+// inside the caller's scope.
+void RequireRead(const Caller& caller, const std::string& area_code);
+// Running assessments (writing results): a role that writes the registry.
+void RequireRun(const Caller& caller, const std::string& area_code);
+
+// Bounds of the subtree of `area` for `village_code >= lo AND village_code < hi`.
+inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+
+enum class Status : uint8_t { kUnregistered, kPoor, kExited, kRemoved, kDeceased };
+Status StatusOfEvent(const std::string& kind);
+const char* StatusName(Status status);
+
+// The status of every household of the subtree at each of `dates`
+// (YYYY-MM-DD, ascending), from one read of the events. Households without
+// events are absent (unregistered).
+std::unordered_map<int64_t, std::vector<Status>> StatusesAt(store::Connection& db, const std::string& area,
+                                                            const std::vector<std::string>& dates);
+
+// For each household of the subtree, the number of members at each date
+// (membership open: start <= date < end, and not dead by the date).
+std::unordered_map<int64_t, std::vector<int32_t>> MembersAt(store::Connection& db, const std::string& area,
+                                                            const std::vector<std::string>& dates);
+
+// Rural population of `area` for each year in [from, to]: the area's own
+// figure, else the sum over its children computed the same way (down to the
+// villages); 0 when nothing is known.
+std::vector<int64_t> RuralPopulation(store::Connection& db, const std::string& area, int from, int to);
+
+// The facts of the households of an area for a year (households.cc).
+//   kAssessment: status poor at the end of the year, or exited in the year
+//   kMeasures:   status poor or exited at the end of the year, with facts for the year
+enum class Scope { kAssessment, kMeasures };
+struct Gathered {
+  std::vector<HouseholdFacts> facts;
+  std::vector<HouseholdAssessment> rows;  // same order, decision empty
+};
+Gathered Gather(store::Connection& db, const std::string& area, int year, Fen line, int64_t only, Scope scope);
+
+}  // namespace fupin::assessment::internal

@@ -1,0 +1,203 @@
+#include "assessment/params.h"
+
+#include <cstdlib>
+
+#include "core/area_code.h"
+#include "core/error.h"
+
+namespace fupin::assessment {
+namespace {
+
+const ParameterSpec* FindSpec(const std::string& name) {
+  for (const auto& s : ParameterSpecs()) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+std::optional<double> ParseNumber(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return v;
+}
+
+Parameter Read(store::Statement& s) {
+  Parameter p;
+  p.id = s.Int(0);
+  p.name = s.Text(1);
+  p.key = s.Text(2);
+  p.value = s.Text(3);
+  p.source = s.Text(4);
+  p.effective_from = s.Text(5);
+  p.set_by = s.Text(6);
+  p.set_at = s.Int(7) == 0 ? "" : FormatTimestamp(s.Int(7));
+  return p;
+}
+
+constexpr const char* kColumns = "id, name, key, value, source, effective_from, set_by, set_at";
+
+}  // namespace
+
+const std::vector<ParameterSpec>& ParameterSpecs() {
+  static const std::vector<ParameterSpec> specs = {
+      {"poverty_line", "year", "yuan", "贫困线（元/人·年）"},
+      {"exit_threshold", "province", "percent", "贫困村、贫困县退出贫困发生率上限（%）"},
+      {"county_wrong_exit_max", "", "percent", "贫困县错退率上限（%）"},
+      {"county_missed_max", "", "percent", "贫困县漏评率上限（%）"},
+      {"county_satisfaction_min", "", "percent", "贫困县群众认可度下限（%）"},
+      {"notice_min_days", "", "days", "退出公示最少天数"},
+      {"monitoring_line", "year", "yuan", "防返贫监测线（元/人·年）"},
+      {"village_facilities", "", "list", "贫困村退出须具备的设施"},
+      {"village_collective_income_min", "", "yuan", "村集体经济收入下限（元/年）"},
+      {"af_weight", "indicator", "number", "Alkire–Foster 指标权重"},
+      {"af_k", "", "number", "Alkire–Foster 临界值 k"},
+  };
+  return specs;
+}
+
+std::vector<Parameter> Parameters::List(const Caller& caller, bool history, const std::string& name) {
+  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read parameters");
+  std::string sql = std::string("SELECT ") + kColumns + " FROM assessment_parameters p WHERE (?1 = '' OR name = ?1)";
+  if (!history) {
+    sql += " AND id = (SELECT max(id) FROM assessment_parameters q WHERE q.name = p.name AND q.key = p.key)";
+  }
+  sql += " ORDER BY name, CASE WHEN key GLOB '[0-9]*' THEN length(key) ELSE 0 END, key, id";
+  auto s = db_.Prepare(sql);
+  s->BindText(1, name);
+  std::vector<Parameter> out;
+  while (s->Step()) out.push_back(Read(*s));
+  return out;
+}
+
+Parameter Parameters::Set(const Caller& caller, const std::string& name, const std::string& key,
+                          const std::string& value, const std::string& source,
+                          const std::optional<std::string>& effective_from) {
+  if (caller.role != Role::kAdministrator) {
+    throw Error::PermissionDenied("only an administrator may change policy parameters");
+  }
+  std::vector<ErrorDetail> problems;
+  const ParameterSpec* spec = FindSpec(name);
+  if (!spec) {
+    std::string names;
+    for (const auto& s : ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(s.name);
+    throw Error::InvalidArgument("unknown parameter", {{"name", "'" + name + "' is not one of " + names}});
+  }
+  const std::string k = spec->key;
+  if (k == "year") {
+    auto y = ParseNumber(key);
+    if (!y || *y < 2000 || *y > 2100 || key.size() != 4) problems.push_back({"key", "'" + key + "' is not a year"});
+  } else if (k == "province") {
+    if (!key.empty() && (key.size() != 2 || LevelOfCode(key) != AreaLevel::kProvince)) {
+      problems.push_back({"key", "'" + key + "' is not a province code (2 digits) or empty for the default"});
+    }
+  } else if (k == "indicator") {
+    static const char* kIndicators[] = {"income", "food_clothing", "education", "medical", "housing", "water"};
+    bool known = false;
+    for (const char* i : kIndicators) known = known || key == i;
+    if (!known) problems.push_back({"key", "'" + key + "' is not one of income, food_clothing, education, medical, housing, water"});
+  } else if (!key.empty()) {
+    problems.push_back({"key", "this parameter takes no key"});
+  }
+  const std::string v = spec->value;
+  if (v == "list") {
+    static const char* kFacilities[] = {"road", "water", "power", "clinic", "broadband", "culture_centre"};
+    size_t start = 0;
+    while (start <= value.size() && !value.empty()) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      const std::string item = value.substr(start, comma - start);
+      bool known = false;
+      for (const char* f : kFacilities) known = known || item == f;
+      if (!known) problems.push_back({"value", "'" + item + "' is not one of road, water, power, clinic, broadband, culture_centre"});
+      start = comma + 1;
+    }
+  } else {
+    auto n = ParseNumber(value);
+    if (!n || *n < 0) {
+      problems.push_back({"value", "'" + value + "' is not a non-negative number"});
+    } else if (v == "percent" && *n > 100) {
+      problems.push_back({"value", "a percentage must be at most 100"});
+    } else if (v == "days" && (*n != static_cast<double>(static_cast<int>(*n)) || *n > 365)) {
+      problems.push_back({"value", "must be a whole number of days up to 365"});
+    } else if (name == "af_k" && (*n <= 0 || *n > 1)) {
+      problems.push_back({"value", "k must be above 0 and at most 1"});
+    }
+  }
+  if (source.empty()) problems.push_back({"source", "say where the figure comes from or why it changes"});
+  std::string from = clock_.Today().ToString();
+  if (effective_from) {
+    if (!Date::Parse(*effective_from)) {
+      problems.push_back({"effective_from", "'" + *effective_from + "' is not a date YYYY-MM-DD"});
+    } else {
+      from = *effective_from;
+    }
+  }
+  if (!problems.empty()) throw Error::InvalidArgument("invalid parameter value", problems);
+  auto s = db_.Prepare(std::string("INSERT INTO assessment_parameters (name, key, value, source, effective_from,"
+                                   " set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ") + kColumns);
+  s->BindText(1, name);
+  s->BindText(2, key);
+  s->BindText(3, value);
+  s->BindText(4, source);
+  s->BindText(5, from);
+  s->BindText(6, caller.user_name);
+  s->BindInt(7, clock_.NowSeconds());
+  s->Step();
+  Parameter p = Read(*s);
+  s->Reset();
+  return p;
+}
+
+std::optional<std::string> Parameters::Find(const std::string& name, const std::string& key) {
+  auto s = db_.Prepare("SELECT value FROM assessment_parameters WHERE name = ? AND key = ? ORDER BY id DESC LIMIT 1");
+  s->BindText(1, name);
+  s->BindText(2, key);
+  if (!s->Step()) return std::nullopt;
+  return s->Text(0);
+}
+
+std::string Parameters::Text(const std::string& name, const std::string& key) {
+  auto v = Find(name, key);
+  if (!v) {
+    throw Error::FailedPrecondition("parameter " + name + (key.empty() ? "" : " [" + key + "]") + " is not set",
+                                    {{name, "set it with `fupin params set " + name + " " + key + " VALUE`"}});
+  }
+  return *v;
+}
+
+double Parameters::Number(const std::string& name, const std::string& key) {
+  const std::string text = Text(name, key);
+  auto n = ParseNumber(text);
+  if (!n) throw Error::Internal("parameter " + name + " holds '" + text + "', not a number");
+  return *n;
+}
+
+Fen Parameters::PovertyLine(int year) {
+  const std::string text = Text("poverty_line", std::to_string(year));
+  auto fen = ParseYuan(text);
+  if (!fen) throw Error::Internal("poverty_line " + std::to_string(year) + " holds '" + text + "'");
+  return *fen;
+}
+
+double Parameters::ExitThresholdPercent(const std::string& area_code) {
+  if (area_code.size() >= 2) {
+    if (auto v = Find("exit_threshold", area_code.substr(0, 2))) {
+      if (auto n = ParseNumber(*v)) return *n;
+    }
+  }
+  return Number("exit_threshold", "");
+}
+
+std::map<std::string, std::string> Parameters::All(const std::string& name) {
+  auto s = db_.Prepare(
+      "SELECT key, value FROM assessment_parameters p WHERE name = ?"
+      " AND id = (SELECT max(id) FROM assessment_parameters q WHERE q.name = p.name AND q.key = p.key)");
+  s->BindText(1, name);
+  std::map<std::string, std::string> out;
+  while (s->Step()) out[s->Text(0)] = s->Text(1);
+  return out;
+}
+
+}  // namespace fupin::assessment
