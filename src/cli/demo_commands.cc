@@ -44,6 +44,7 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
                    {"households", s.households},
                    {"persons", s.persons},
                    {"household_events", s.household_events},
+                   {"exit_steps", s.exit_steps},
                    {"household_years", s.household_years},
                    {"person_years", s.person_years},
                    {"checksum", Hex(s.checksum)},
@@ -52,7 +53,7 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
   }
   ctx.out() << "生成完成 (seed " << seed << "): " << s.villages << " 个村（社区），其中贫困村 " << s.poor_villages
             << " 个；" << s.households << " 户 " << s.persons << " 人；状态记录 " << s.household_events
-            << " 条，户年度记录 " << s.household_years << " 条，人年度记录 " << s.person_years << " 条；校验和 "
+            << " 条，退出程序记录 " << s.exit_steps << " 条，户年度记录 " << s.household_years << " 条，人年度记录 " << s.person_years << " 条；校验和 "
             << Hex(s.checksum) << "；用时 " << seconds << " 秒\n";
 }
 

@@ -469,6 +469,11 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
   auto ins_event = db.Prepare(
       "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
       " VALUES (?, ?, ?, ?, ?, 'demo', ?)");
+  // The exit procedure (assessment module): village appraisal, work-team
+  // verification, a public notice of 8-10 days, all before the exit date.
+  auto ins_step = db.Prepare(
+      "INSERT INTO exit_steps (household_id, year, step, date, end_date, note, actor, recorded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, 'demo', ?)");
   auto ins_person = db.Prepare(
       "INSERT INTO persons (id, id_number, name, sex, birth_date, ethnicity, education, health, disability_grade,"
       " labour_ability, phone, death_date, version, created_at, updated_at)"
@@ -502,6 +507,28 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       r.Int(hid).Text(e.kind).Int(e.year).Text(e.date.ToString()).Text(e.reason).Int(Seconds(e.date));
       r.Run();
       ++c.events;
+      if (e.kind != "exited") continue;
+      const Date appraisal = Date::FromDays(e.date.ToDays() - rng.Between(25, 35));
+      const Date verification = Date::FromDays(appraisal.ToDays() + rng.Between(2, 5));
+      const Date notice = Date::FromDays(verification.ToDays() + rng.Between(1, 3));
+      const Date notice_end = Date::FromDays(notice.ToDays() + rng.Between(7, 9));
+      const struct {
+        const char* step;
+        Date date;
+        std::optional<std::string> end;
+        const char* note;
+      } steps[] = {
+          {"appraisal", appraisal, std::nullopt, "村民代表大会评议：收入稳定超过扶贫标准，同意退出"},
+          {"verification", verification, std::nullopt, "驻村工作队入户核实：收入和两不愁三保障达标"},
+          {"notice", notice, notice_end.ToString(), "在村务公开栏公示，无异议"},
+      };
+      for (const auto& st : steps) {
+        Row sr(*ins_step, c.checksum);
+        sr.Int(hid).Int(e.year).Text(st.step).Text(st.date.ToString()).OptText(st.end).Text(st.note)
+            .Int(Seconds(st.date));
+        sr.Run();
+        ++c.exit_steps;
+      }
     }
     const int last_year = h.fate == Fate::kRemoved ? h.removed_year : last_date.year;
     // Yearly facts use the status and membership at the end of the year (or on last_date).

@@ -123,6 +123,7 @@ struct WriteCounts {
   int64_t households = 0;
   int64_t persons = 0;
   int64_t events = 0;
+  int64_t exit_steps = 0;
   int64_t household_years = 0;
   int64_t person_years = 0;
   uint64_t checksum = 14695981039346656037ULL;

@@ -131,6 +131,7 @@ DemoSummary Summarise(const internal::WriteCounts& c) {
   s.households = c.households;
   s.persons = c.persons;
   s.household_events = c.events;
+  s.exit_steps = c.exit_steps;
   s.household_years = c.household_years;
   s.person_years = c.person_years;
   s.checksum = c.checksum;

@@ -39,6 +39,7 @@ struct DemoSummary {
   int64_t households = 0;         // every generated household, removed ones included
   int64_t persons = 0;
   int64_t household_events = 0;
+  int64_t exit_steps = 0;         // appraisal, verification and notice of every exit
   int64_t household_years = 0;
   int64_t person_years = 0;
   int64_t rural_population_2014 = 0;

@@ -136,7 +136,9 @@ TEST_F(HengdongTest, TownshipReportsAddUpToTheCounty) {
                         "villages_with_tasks", "disabled_pension_insured"};
   std::map<std::string, int64_t> sum;
   int64_t poor_2014 = 0, population_2014 = 0;
-  for (const auto& t : json::parse(show.out)["children"]["township"]) {
+  const json tree = json::parse(show.out);
+  ASSERT_EQ(tree["children"]["township"].size(), 19u);
+  for (const auto& t : tree["children"]["township"]) {
     auto f = Figures(Progress(Db(), t["code"].get<std::string>()));
     for (const char* k : keys) sum[k] += f[k]["value"].get<int64_t>();
     poor_2014 += f["incidence_2014"]["numerator"].get<int64_t>();
