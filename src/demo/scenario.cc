@@ -42,6 +42,7 @@ void Shuffle(Prng& rng, std::vector<T>& v) {
 }
 
 int PickYear(Prng& rng, int from, int to, const std::array<double, 7>& weights) {
+  if (from > to) throw Error::Internal(fmt::format("demo: no year between {} and {}", from, to));
   std::array<double, 7> w{};
   for (int y = from; y <= to; ++y) w[static_cast<size_t>(y - kFirstYear)] = weights[static_cast<size_t>(y - kFirstYear)];
   return kFirstYear + static_cast<int>(rng.Pick(w));
@@ -489,7 +490,8 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
     const VillagePlan& v = villages[h.village];
     const int size = DrawSize(hr, sizes);
     const bool added = hr.Chance(0.09);
-    h.identified_year = added ? static_cast<int>(hr.Between(2015, 2019)) : kFirstYear;
+    // Added households arrive before their village's exit, so that it exits below the threshold.
+    h.identified_year = added ? static_cast<int>(hr.Between(2015, v.poor ? v.exit_year - 1 : 2019)) : kFirstYear;
     h.identified_date = DateIn(hr, Date{h.identified_year, 4, 15}, Date{h.identified_year, 10, 31});
     if (!added && hr.Chance(0.10)) {
       h.fate = Fate::kRemoved;

@@ -207,7 +207,9 @@ const Figure* ProgressReport::Find(const std::string& key) const {
 
 ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
                                const std::optional<std::string>& as_of_text) {
-  const std::string code = registry::RequireAreaCode(area_code, "area");
+  // "", "nation" or "全国": the whole country.
+  const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
+  const std::string code = nation ? std::string() : registry::RequireAreaCode(area_code, "area");
   if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
   if (!caller.CoversArea(code)) {
     throw Error::PermissionDenied("area " + code + " is outside your area " + caller.area_scope);
@@ -225,13 +227,17 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     }
     as_of = *d;
   }
-  const auto area = registry::FindArea(db, code);
-  if (!area) throw Error::NotFound("no area " + code);
-
   ProgressReport r;
-  r.area_code = area->code;
-  r.area_name = area->name;
-  r.area_level = AreaLevelName(area->level);
+  if (nation) {
+    r.area_name = "全国";
+    r.area_level = "nation";
+  } else {
+    const auto area = registry::FindArea(db, code);
+    if (!area) throw Error::NotFound("no area " + code);
+    r.area_code = area->code;
+    r.area_name = area->name;
+    r.area_level = AreaLevelName(area->level);
+  }
   r.year = year;
   r.as_of = as_of.ToString();
   const Counts c = Count(db, code, year, as_of);
@@ -315,8 +321,8 @@ std::string ValueText(const Figure& f) {
 
 std::string ProgressText(const ProgressReport& r) {
   const auto d = Date::Parse(r.as_of);
-  std::string out = fmt::format("{}（{}）脱贫攻坚进展　截至{}年{}月{}日\n", r.area_name, r.area_code, d->year, d->month,
-                                d->day);
+  const std::string who = r.area_code.empty() ? r.area_name : r.area_name + "（" + r.area_code + "）";
+  std::string out = fmt::format("{}脱贫攻坚进展　截至{}年{}月{}日\n", who, d->year, d->month, d->day);
   auto value = [&r](const char* key) -> std::string {
     const Figure* f = r.Find(key);
     return f ? ValueText(*f) : "—";

@@ -157,6 +157,18 @@ TEST_F(HengdongTest, TheTextReportIsInChineseInTheArticlesOrder) {
   EXPECT_LT(r.out.find("一、建档立卡"), r.out.find("四、就业扶贫"));
 }
 
+TEST_F(HengdongTest, TheReportIsWrittenAsASpreadsheet) {
+  TempDir out;
+  const std::string path = out.File("progress.xlsx");
+  auto r = RunFupin(Db(), {"report", "progress", "--area", "430424100", "--year", "2020", "--format", "xlsx",
+                           "--output", path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto head = RunProcess("head", {"-c", "2", path});
+  EXPECT_EQ(head.out, "PK");  // a zip container
+  auto refused = RunFupin(Db(), {"report", "progress", "--area", "430424", "--year", "2020", "--format", "xlsx"});
+  EXPECT_EQ(refused.exit_code, 2);  // no file given
+}
+
 TEST_F(HengdongTest, GeneratedRecordsAreValid) {
   // Every ID number is unique, carries the county's prefix and agrees with the stored birth date.
   auto bad = Column(Db(),
