@@ -147,6 +147,15 @@ int64_t ExitService::Exit(const Caller& caller, const ExitRequest& in) {
   }
   auto d = Date::Parse(in.date);
   if (!d) throw Error::InvalidArgument("invalid exit", {{"date", "'" + in.date + "' is not a date YYYY-MM-DD"}});
+  if (*d > clock_.Today()) throw Error::InvalidArgument("invalid exit", {{"date", in.date + " is in the future"}});
+  {
+    auto last = db_.Prepare("SELECT max(date) FROM household_events WHERE household_id = ?");
+    last->BindInt(1, in.household_id);
+    if (last->Step() && !last->IsNull(0) && in.date < last->Text(0)) {
+      throw Error::InvalidArgument("event before the last one",
+                                   {{"date", in.date + " is before the last event's date " + last->Text(0)}});
+    }
+  }
   const int year = in.year.value_or(d->year);
   const bool overriding = in.override_reason.has_value();
   if (overriding) {

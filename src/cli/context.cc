@@ -52,6 +52,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_flag("--json", ctx.json, "Print JSON instead of text");
   AddAreaCommands(app, ctx);
   AddRegistryCommands(app, ctx);
+  AddAssessmentCommands(app, ctx);
   AddDemoCommands(app, ctx);
   AddReportCommands(app, ctx);
   try {

@@ -46,7 +46,9 @@ class Context {
 // Each module adds its subcommands; the callback of a subcommand runs the command.
 void AddAreaCommands(CLI::App& app, Context& ctx);
 void AddRegistryCommands(CLI::App& app, Context& ctx);
+void AddAssessmentCommands(CLI::App& app, Context& ctx);
 void AddDemoCommands(CLI::App& app, Context& ctx);
+// Adds to the `report` subcommand when another module has created it.
 void AddReportCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/context.h"
+#include "assessment/exits.h"
 #include "core/error.h"
 #include "core/money.h"
 #include "registry/households.h"
@@ -170,16 +171,29 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     });
   }
   {
-    auto o = std::make_shared<registry::HouseholdRegistry::EventInput>();
+    struct EventOptions {
+      registry::HouseholdRegistry::EventInput in;
+      std::optional<std::string> override_reason;
+    };
+    auto e = std::make_shared<EventOptions>();
+    auto* o = &e->in;
     auto* event = household->add_subcommand("event", "Record a status event (identified, exited, returned, removed, deceased)");
     event->add_option("ID", o->household_id, "Household id")->required();
     event->add_option("--kind", o->kind, "identified | exited | returned | removed | deceased")->required();
     event->add_option("--date", o->date, "Date YYYY-MM-DD")->required();
     event->add_option("--year", o->year, "Poverty year it counts for (the date's year or the one before)");
     event->add_option("--reason", o->reason, "Reason");
-    event->callback([&ctx, o] {
+    event->add_option("--override-reason", e->override_reason,
+                      "exited only: administrator or county office exits although a check fails, for this reason");
+    event->callback([&ctx, e, o] {
       registry::HouseholdRegistry reg(ctx.connection());
-      reg.RecordEvent(ctx.caller, *o);
+      if (o->kind == "exited") {
+        // An exit goes through the exit procedure's checks (assessment::ExitService).
+        assessment::ExitService exits(ctx.connection());
+        exits.Exit(ctx.caller, {o->household_id, o->date, o->year, o->reason, e->override_reason});
+      } else {
+        reg.RecordEvent(ctx.caller, *o);
+      }
       PrintHousehold(ctx, reg.GetHousehold(ctx.caller, o->household_id));
     });
   }

@@ -23,7 +23,9 @@ struct ProgressCommand {
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx) {
-  auto* report = app.add_subcommand("report", "Reports computed from the records (报表)");
+  // `report` is shared with other modules' reports (incidence, measures, ...).
+  CLI::App* report = app.get_subcommand_no_throw("report");
+  if (!report) report = app.add_subcommand("report", "Reports computed from the records (报表)");
   report->require_subcommand(1);
 
   auto* progress = report->add_subcommand("progress", "Progress of poverty alleviation: the county's published figures");

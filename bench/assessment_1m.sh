@@ -1,0 +1,42 @@
+#!/bin/sh
+# Builds a synthetic registry of about PERSONS persons (default 1,000,000; 4 per household)
+# by bulk SQL, then times `assess households`, `report incidence` and `report measures`.
+# Usage: bench/assessment_1m.sh [BUILD_DIR] [PERSONS]
+set -eu
+BUILD=${1:-build}
+PERSONS=${2:-1000000}
+HH=$((PERSONS / 4))
+DB=$(mktemp -d)/bench.db
+"$BUILD/fupin" --db "$DB" params list >/dev/null   # creates the schema
+sqlite3 "$DB" <<SQL
+PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
+BEGIN;
+INSERT INTO areas VALUES ('43','湖南省',1,NULL),('4304','衡阳市',2,'43'),('430424','衡东县',3,'4304');
+WITH RECURSIVE t(i) AS (SELECT 100 UNION ALL SELECT i+1 FROM t WHERE i < 119)
+INSERT INTO areas SELECT '430424'||i, '镇'||i, 4, '430424' FROM t;
+WITH RECURSIVE v(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM v WHERE i < 999)
+INSERT INTO areas SELECT '430424'||(100 + i % 20)||(200 + i / 20), '村'||i, 5, '430424'||(100 + i % 20) FROM v;
+WITH RECURSIVE y(n) AS (SELECT 2014 UNION ALL SELECT n+1 FROM y WHERE n < 2020)
+INSERT INTO area_years (area_code, year, rural_population) SELECT code, n, 1500 FROM areas, y WHERE level = 5;
+WITH RECURSIVE h(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM h WHERE i < $HH)
+INSERT INTO households (id, number, village_code, identified_year, attribute, main_cause, created_at, updated_at)
+SELECT i, 'H'||i, '430424'||(100 + (i % 1000) % 20)||(200 + (i % 1000) / 20), 2014, 'general', 'illness', 0, 0 FROM h;
+INSERT INTO household_events (household_id, kind, year, date, actor, recorded_at)
+SELECT id, 'identified', 2014, '2014-01-01', 'bench', 0 FROM households;
+INSERT INTO household_events (household_id, kind, year, date, actor, recorded_at)
+SELECT id, 'exited', 2014 + id % 7, (2014 + id % 7)||'-11-01', 'bench', 0 FROM households WHERE id % 10 < 9;
+WITH RECURSIVE p(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM p WHERE i < $PERSONS)
+INSERT INTO persons (id, id_number, name, sex, birth_date, created_at, updated_at)
+SELECT i, printf('B%017d', i), '人'||i, 'male', (1950 + i % 65)||'-05-05', 0, 0 FROM p;
+INSERT INTO memberships (person_id, household_id, relation, start_date)
+SELECT id, (id - 1) / 4 + 1, CASE WHEN id % 4 = 1 THEN 'head' ELSE 'other' END, '2014-01-01' FROM persons;
+INSERT INTO household_years (household_id, year, members, wage_income, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at)
+SELECT id, 2019, 4, 1000000 + (id % 50) * 40000, 1, 1, id % 13 != 0, 1, 0 FROM households;
+INSERT INTO person_years (person_id, year, school_status, medical_insured, updated_at)
+SELECT id, 2019, 'enrolled', id % 97 != 0, 0 FROM persons;
+COMMIT;
+SQL
+t() { s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$(echo "$e - $s" | bc) s  $*"; }
+t "$BUILD/fupin" --db "$DB" assess households --year 2019 --area 430424 --json
+t "$BUILD/fupin" --db "$DB" report incidence --area 430424 --from 2014 --to 2020 --json
+t "$BUILD/fupin" --db "$DB" report measures --area 430424 --year 2019 --json

@@ -1,0 +1,268 @@
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
+
+#include "assessment/exits.h"
+#include "assessment/households.h"
+#include "assessment/incidence.h"
+#include "assessment/measures.h"
+#include "assessment/params.h"
+#include "cli/context.h"
+#include "core/date.h"
+#include "core/money.h"
+
+namespace fupin::cli {
+namespace {
+
+struct ParamList {
+  bool history = false;
+  std::string name;
+};
+struct ParamSet {
+  std::string name, key, value, source;
+  std::optional<std::string> effective_from;
+};
+struct AssessOptions {
+  int year = 0;
+  std::string area;
+};
+struct StepOptions {
+  int64_t id = 0;
+  int year = 0;
+  std::string date;
+  std::optional<std::string> end_date;
+  std::string note;
+};
+struct IncidenceOptions {
+  std::string area;
+  std::optional<int> from, to;
+  std::optional<std::string> as_of;
+};
+struct MeasureOptions {
+  std::string area;
+  int year = 0;
+};
+
+nlohmann::json ParamJson(const assessment::Parameter& p) {
+  return {{"id", p.id},         {"name", p.name},     {"key", p.key},
+          {"value", p.value},   {"source", p.source}, {"effective_from", p.effective_from},
+          {"set_by", p.set_by}, {"set_at", p.set_at}};
+}
+
+nlohmann::json AssessmentJson(const assessment::HouseholdAssessment& a) {
+  return {{"household_id", a.household_id}, {"number", a.number},
+          {"village_code", a.village_code}, {"status", a.status},
+          {"ready", a.decision.ready},      {"reasons", a.decision.reasons},
+          {"criteria", assessment::DecisionJson(a.decision)}};
+}
+
+std::string Percent(double rate) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", rate * 100);
+  return buf;
+}
+
+}  // namespace
+
+void AddAssessmentCommands(CLI::App& app, Context& ctx) {
+  // fupin params list|set
+  auto* params = app.add_subcommand("params", "Policy parameters (政策参数): poverty lines, thresholds, weights");
+  params->require_subcommand(1);
+  {
+    auto o = std::make_shared<ParamList>();
+    auto* list = params->add_subcommand("list", "List the parameters in force (or their history)");
+    list->add_option("NAME", o->name, "Only this parameter");
+    list->add_flag("--history", o->history, "Every value ever set, oldest first");
+    list->callback([&ctx, o] {
+      assessment::Parameters p(ctx.connection());
+      const auto rows = p.List(ctx.caller, o->history, o->name);
+      if (ctx.json) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& r : rows) items.push_back(ParamJson(r));
+        ctx.PrintJson(items);
+        return;
+      }
+      for (const auto& r : rows) {
+        ctx.out() << r.name << (r.key.empty() ? "" : "[" + r.key + "]") << " = " << r.value << "  (自 "
+                  << r.effective_from << "，" << r.set_by << ")  " << r.source << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<ParamSet>();
+    auto* set = params->add_subcommand("set", "Set a parameter (administrator); the old value stays in the history");
+    set->add_option("NAME", o->name, "Parameter name")->required();
+    set->add_option("VALUE", o->value, "New value")->required();
+    set->add_option("--key", o->key, "Year (poverty_line), province code (exit_threshold) or indicator (af_weight)");
+    set->add_option("--source", o->source, "Where the figure comes from or why it changes")->required();
+    set->add_option("--effective-from", o->effective_from, "Date it applies from (default today)");
+    set->callback([&ctx, o] {
+      assessment::Parameters p(ctx.connection());
+      const auto r = p.Set(ctx.caller, o->name, o->key, o->value, o->source, o->effective_from);
+      if (ctx.json) {
+        ctx.PrintJson(ParamJson(r));
+      } else {
+        ctx.out() << "set " << r.name << (r.key.empty() ? "" : "[" + r.key + "]") << " = " << r.value << '\n';
+      }
+    });
+  }
+
+  // fupin assess households
+  auto* assess = app.add_subcommand("assess", "Exit assessments (退出评估)");
+  assess->require_subcommand(1);
+  {
+    auto o = std::make_shared<AssessOptions>();
+    auto* hh = assess->add_subcommand("households", "Check every poor household of an area against the exit criteria");
+    hh->add_option("--year", o->year, "Year")->required();
+    hh->add_option("--area", o->area, "Area code (default: your scope)");
+    hh->callback([&ctx, o] {
+      const auto s = assessment::AssessHouseholds(ctx.connection(), ctx.caller, o->year, o->area);
+      if (ctx.json) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& h : s.households) items.push_back(AssessmentJson(h));
+        ctx.PrintJson({{"year", s.year}, {"area_code", s.area_code}, {"poverty_line", s.poverty_line},
+                       {"assessed", s.assessed}, {"ready", s.ready}, {"households", items}});
+        return;
+      }
+      ctx.out() << s.year << " 年贫困线 " << FormatYuan(s.poverty_line) << " 元；评估 " << s.assessed << " 户，达标 "
+                << s.ready << " 户\n";
+      for (const auto& h : s.households) {
+        ctx.out() << h.number << " (" << h.household_id << ") " << (h.decision.ready ? "达到退出标准" : "未达标") << '\n';
+        for (const auto& c : h.decision.criteria) {
+          ctx.out() << "  " << c.criterion << " " << assessment::OutcomeName(c.outcome) << "  " << c.reason << '\n';
+        }
+      }
+    });
+  }
+
+  // fupin exit appraisal|verify|notice|record|check
+  auto* exit = app.add_subcommand("exit", "The household exit procedure (村评议 → 核实 → 公示 → 销号)");
+  exit->require_subcommand(1);
+  struct StepDef {
+    const char* command;
+    const char* step;
+    const char* help;
+  };
+  for (const StepDef& def : {StepDef{"appraisal", "appraisal", "Record the village appraisal (村评议)"},
+                             StepDef{"verify", "verification", "Record the work-team verification (驻村工作队核实)"},
+                             StepDef{"notice", "notice", "Record the public notice with its first and last day (公示)"}}) {
+    auto o = std::make_shared<StepOptions>();
+    const std::string step = def.step;
+    auto* cmd = exit->add_subcommand(def.command, def.help);
+    cmd->add_option("ID", o->id, "Household id")->required();
+    cmd->add_option("--year", o->year, "Poverty year of the exit")->required();
+    cmd->add_option("--date", o->date, step == "notice" ? "First day of the notice" : "Date")->required();
+    if (step == "notice") cmd->add_option("--end-date", o->end_date, "Last day of the notice")->required();
+    cmd->add_option("--note", o->note, "Note (minutes, where posted, ...)");
+    cmd->callback([&ctx, o, step] {
+      assessment::ExitService exits(ctx.connection());
+      const auto s = exits.RecordStep(ctx.caller, o->id, o->year, step, o->date, o->end_date, o->note);
+      if (ctx.json) {
+        ctx.PrintJson({{"id", s.id}, {"household_id", s.household_id}, {"year", s.year}, {"step", s.step},
+                       {"date", s.date}, {"end_date", s.end_date ? nlohmann::json(*s.end_date) : nlohmann::json()},
+                       {"note", s.note}, {"actor", s.actor}});
+      } else {
+        ctx.out() << "recorded " << s.step << " of household " << s.household_id << " for " << s.year << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<assessment::ExitRequest>();
+    auto* record = exit->add_subcommand("record", "Record the exit (销号) after the checks, or with an override");
+    record->add_option("ID", o->household_id, "Household id")->required();
+    record->add_option("--date", o->date, "Date of the exit")->required();
+    record->add_option("--year", o->year, "Poverty year (default: the date's year)");
+    record->add_option("--reason", o->reason, "Reason");
+    record->add_option("--override-reason", o->override_reason,
+                       "Administrator or county office: exit although a check fails, for this written reason");
+    record->callback([&ctx, o] {
+      assessment::ExitService exits(ctx.connection());
+      const int64_t id = exits.Exit(ctx.caller, *o);
+      if (ctx.json) {
+        ctx.PrintJson({{"event_id", id}, {"household_id", o->household_id}, {"status", "exited"}});
+      } else {
+        ctx.out() << "household " << o->household_id << " exited (event " << id << ")\n";
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<StepOptions>();
+    auto* check = exit->add_subcommand("check", "What stands between a household and its exit");
+    check->add_option("ID", o->id, "Household id")->required();
+    check->add_option("--year", o->year, "Poverty year")->required();
+    check->add_option("--date", o->date, "Intended exit date (default today)");
+    check->callback([&ctx, o] {
+      assessment::ExitService exits(ctx.connection());
+      const auto c = exits.Check(ctx.caller, o->id, o->year, o->date.empty() ? DefaultClock().Today().ToString() : o->date);
+      nlohmann::json unmet = nlohmann::json::array();
+      for (const auto& u : c.unmet) unmet.push_back({{"path", u.path}, {"problem", u.problem}});
+      if (ctx.json) {
+        ctx.PrintJson({{"household_id", c.household_id}, {"year", c.year}, {"may_exit", c.unmet.empty()},
+                       {"unmet", unmet}, {"assessment", AssessmentJson(c.assessment)}});
+        return;
+      }
+      ctx.out() << (c.unmet.empty() ? "可以退出\n" : "不能退出：\n");
+      for (const auto& u : c.unmet) ctx.out() << "  " << u.path << ": " << u.problem << '\n';
+    });
+  }
+
+  // fupin report incidence|measures
+  auto* report = app.add_subcommand("report", "Reports (报表)");
+  report->require_subcommand(1);
+  {
+    auto o = std::make_shared<IncidenceOptions>();
+    auto* inc = report->add_subcommand("incidence", "Poverty incidence (贫困发生率) by year, at any level");
+    inc->add_option("--area", o->area, "Area code (any level; 'nation' for the whole country)")->required();
+    inc->add_option("--from", o->from, "First year (default 2014)");
+    inc->add_option("--to", o->to, "Last year (default this year)");
+    inc->add_option("--as-of", o->as_of, "One date YYYY-MM-DD instead of year ends");
+    inc->callback([&ctx, o] {
+      std::vector<assessment::IncidenceRow> rows;
+      if (o->as_of) {
+        rows.push_back(assessment::ComputeIncidenceAt(ctx.connection(), ctx.caller, o->area, *o->as_of));
+      } else {
+        rows = assessment::ComputeIncidence(ctx.connection(), ctx.caller, o->area, o->from.value_or(2014),
+                                            o->to.value_or(DefaultClock().Today().year));
+      }
+      if (ctx.json) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& r : rows) {
+          items.push_back({{"area_code", r.area_code}, {"year", r.year}, {"poor_households", r.poor_households},
+                           {"poor_persons", r.poor_persons}, {"rural_population", r.rural_population},
+                           {"rate", r.rate()}});
+        }
+        ctx.PrintJson(items);
+        return;
+      }
+      ctx.out() << "年度\t贫困户\t贫困人口\t农业人口\t贫困发生率\n";
+      for (const auto& r : rows) {
+        ctx.out() << r.year << '\t' << r.poor_households << '\t' << r.poor_persons << '\t' << r.rural_population << '\t'
+                  << (r.rural_population > 0 ? Percent(r.rate()) : "-") << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<MeasureOptions>();
+    auto* m = report->add_subcommand("measures", "FGT P0/P1/P2, Gini and Alkire-Foster H/A/M0 of an area and year");
+    m->add_option("--area", o->area, "Area code")->required();
+    m->add_option("--year", o->year, "Year")->required();
+    m->callback([&ctx, o] {
+      const auto r = assessment::ComputeMeasures(ctx.connection(), ctx.caller, o->area, o->year);
+      if (ctx.json) {
+        ctx.PrintJson(assessment::MeasureJson(r));
+        return;
+      }
+      auto& out = ctx.out();
+      out << r.year << " 年 " << r.area_code << "：" << r.households << " 户 " << r.persons << " 人，贫困线 "
+          << FormatYuan(r.poverty_line) << " 元\n"
+          << "  FGT P0 " << r.fgt.p0 << "  P1 " << r.fgt.p1 << "  P2 " << r.fgt.p2 << "\n"
+          << "  基尼系数 " << r.gini << "\n"
+          << "  Alkire-Foster k=" << r.af_k << "  H " << r.af.h << "  A " << r.af.a << "  M0 " << r.af.m0
+          << "  (缺少数据未计入 " << r.af_excluded_persons << " 人)\n";
+    });
+  }
+}
+
+}  // namespace fupin::cli
