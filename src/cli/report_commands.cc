@@ -24,7 +24,8 @@ struct ProgressCommand {
 
 void AddReportCommands(CLI::App& app, Context& ctx) {
   // `report` is shared with other modules' reports (incidence, measures, ...).
-  CLI::App* report = app.get_subcommand_no_throw("report");
+  CLI::App* report = nullptr;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App* a) { return a->get_name() == "report"; })) report = sub;
   if (!report) report = app.add_subcommand("report", "Reports computed from the records (报表)");
   report->require_subcommand(1);
 
