@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "core/error.h"
 
@@ -86,7 +88,7 @@ bool IsValidUtf8(std::string_view text) {
     // Fast path: eight ASCII bytes at a time.
     while (i + 8 <= n) {
       uint64_t word;
-      __builtin_memcpy(&word, p + i, 8);
+      std::memcpy(&word, p + i, 8);
       if ((word & 0x8080808080808080ULL) != 0) break;
       i += 8;
     }
@@ -96,15 +98,21 @@ bool IsValidUtf8(std::string_view text) {
       ++i;
       continue;
     }
-    size_t len;
-    uint32_t min;
-    uint32_t cp;
+    size_t len = 0;
+    uint32_t min = 0;  // smallest code point of this length (no overlong forms)
+    uint32_t cp = 0;
     if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1Fu;
+      len = 2;
+      min = 0x80;
+      cp = c & 0x1Fu;
     } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0Fu;
+      len = 3;
+      min = 0x800;
+      cp = c & 0x0Fu;
     } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07u;
+      len = 4;
+      min = 0x10000;
+      cp = c & 0x07u;
     } else {
       return false;
     }

@@ -1,5 +1,7 @@
 #include "io/table_writer.h"
 
+#include <zip.h>
+
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -45,6 +47,41 @@ TEST(TableWriterTest, XlsxRoundTripKeepsTextNumbersAndDates) {
   EXPECT_EQ(ExcelSerialToDate(r.cells[5]), (Date{2020, 12, 31}));
   EXPECT_EQ(t.rows[2].cells, (Cells{"H002", "李四", "43042419920304567X", "1", "-12.25"}));
   EXPECT_FALSE(std::filesystem::exists(path + ".part"));
+}
+
+// The text of one part of a ZIP archive.
+std::string ZipPart(const std::string& path, const char* name) {
+  int error = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &error);
+  if (z == nullptr) return {};
+  std::string out;
+  if (zip_file_t* f = zip_fopen(z, name, 0)) {
+    char buf[4096];
+    zip_int64_t n;
+    while ((n = zip_fread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    zip_fclose(f);
+  }
+  zip_discard(z);
+  return out;
+}
+
+TEST(TableWriterTest, XlsxHeaderIsStyledFrozenFilteredAndColumnsFitContent) {
+  testing::TempDir dir;
+  const std::string path = dir.Path("styled.xlsx");
+  auto w = OpenTableWriter(path);
+  WriteSample(*w);
+  const std::string sheet = ZipPart(path, "xl/worksheets/sheet1.xml");
+  const std::string styles = ZipPart(path, "xl/styles.xml");
+  EXPECT_NE(sheet.find(R"(<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>)"),
+            std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(R"(<autoFilter ref="A1:G3"/>)"), std::string::npos) << sheet;
+  // 姓名 (two characters) gets the minimum width; the 18-character ID number
+  // column is wide enough to show it whole.
+  EXPECT_NE(sheet.find(R"(<col min="2" max="2" width="8.)"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(R"(<col min="3" max="3" width="20.)"), std::string::npos) << sheet;
+  EXPECT_NE(styles.find("<b/>"), std::string::npos) << styles;
+  EXPECT_NE(styles.find(R"(<patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>)"), std::string::npos)
+      << styles;
 }
 
 TEST(TableWriterTest, CsvRoundTripWithBomAndQuoting) {

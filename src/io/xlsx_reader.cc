@@ -12,10 +12,12 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -110,11 +112,15 @@ class ZipArchive {
 
 // --- XML ------------------------------------------------------------------
 
-// Local name of an expat namespace-qualified name "uri|local".
+// Local name of an element or attribute: "x:c" -> "c", "r:id" -> "id".
+// Namespace processing is off (it costs a long URI per name and these parts
+// never mix two vocabularies under one local name), so prefixes are dropped.
 std::string_view Local(const XML_Char* name) {
-  std::string_view s(name);
-  const size_t bar = s.rfind('|');
-  return bar == std::string_view::npos ? s : s.substr(bar + 1);
+  const char* local = name;
+  for (const char* p = name; *p != '\0'; ++p) {
+    if (*p == ':') local = p + 1;
+  }
+  return std::string_view(local);
 }
 
 const char* Attr(const XML_Char** attrs, std::string_view local) {
@@ -139,7 +145,7 @@ struct ParserFree {
 class XmlParser {
  public:
   XmlParser(XmlHandler& handler, std::string where) : handler_(handler), where_(std::move(where)) {
-    parser_.reset(XML_ParserCreateNS(nullptr, '|'));
+    parser_.reset(XML_ParserCreate(nullptr));
     if (!parser_) throw Error::Internal("expat: out of memory");
     XML_SetUserData(parser_.get(), this);
     XML_SetElementHandler(parser_.get(), &OnStart, &OnEnd);
