@@ -73,6 +73,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddServeCommands(app, ctx);
   AddKeyCommands(app, ctx);
   AddAssessmentCommands(app, ctx);
+  AddDemoCommands(app, ctx);
+  AddReportCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

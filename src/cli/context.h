@@ -53,6 +53,9 @@ void AddAccessCommands(CLI::App& app, Context& ctx);
 void AddServeCommands(CLI::App& app, Context& ctx);
 void AddKeyCommands(CLI::App& app, Context& ctx);
 void AddAssessmentCommands(CLI::App& app, Context& ctx);
+void AddDemoCommands(CLI::App& app, Context& ctx);
+// Adds to the `report` subcommand when another module has created it.
+void AddReportCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

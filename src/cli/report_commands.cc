@@ -1,0 +1,64 @@
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+#include "cli/context.h"
+#include "core/error.h"
+#include "reports/progress.h"
+
+namespace fupin::cli {
+namespace {
+
+struct ProgressCommand {
+  std::string area;
+  int year = 0;
+  std::optional<std::string> as_of;
+  std::string format = "text";
+  std::optional<std::string> output;
+};
+
+}  // namespace
+
+void AddReportCommands(CLI::App& app, Context& ctx) {
+  // `report` is shared with other modules' reports (incidence, measures, ...).
+  CLI::App* report = nullptr;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App* a) { return a->get_name() == "report"; })) report = sub;
+  if (!report) report = app.add_subcommand("report", "Reports computed from the records (报表)");
+  report->require_subcommand(1);
+
+  auto* progress = report->add_subcommand("progress", "Progress of poverty alleviation: the county's published figures");
+  auto p = std::make_shared<ProgressCommand>();
+  progress->add_option("--area", p->area, "Area code, any level")->required();
+  progress->add_option("--year", p->year, "Year of the report")->required();
+  progress->add_option("--as-of", p->as_of, "Count statuses and members on this date (YYYY-MM-DD, in --year; "
+                                            "default 31 December)");
+  progress->add_option("--format", p->format, "text, json or xlsx (default text; --json means json)")
+      ->check(CLI::IsMember({"text", "json", "xlsx"}));
+  progress->add_option("--output,-o", p->output, "File to write (required for xlsx)");
+  progress->callback([&ctx, p] {
+    if (p->format == "xlsx" && !p->output) {
+      throw Error::InvalidArgument("an XLSX report needs a file", {{"output", "give --output FILE.xlsx"}});
+    }
+    const auto r = reports::ComputeProgress(ctx.connection(), ctx.caller, p->area, p->year, p->as_of);
+    const std::string format = ctx.json ? "json" : p->format;
+    if (format == "xlsx") {
+      reports::WriteProgressXlsx(r, *p->output);
+      ctx.out() << "wrote " << *p->output << '\n';
+      return;
+    }
+    const std::string text = format == "json" ? reports::ProgressJson(r).dump(2) + "\n" : reports::ProgressText(r);
+    if (p->output) {
+      std::ofstream f(*p->output, std::ios::binary);
+      f << text;
+      if (!f.flush()) throw Error::InvalidArgument("cannot write the report", {{"output", *p->output}});
+      ctx.out() << "wrote " << *p->output << '\n';
+    } else {
+      ctx.out() << text;
+    }
+  });
+}
+
+}  // namespace fupin::cli

@@ -1,0 +1,373 @@
+#include "reports/progress.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "assessment/incidence.h"
+#include "core/area_code.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "io/table_writer.h"
+#include "registry/areas.h"
+
+namespace fupin::reports {
+namespace {
+
+struct Spec {
+  const char* key;
+  const char* section;
+  const char* label_zh;
+  const char* unit_zh;
+  const char* module;
+  FigureKind kind;
+};
+
+// Every keyed figure of figures.md, in the article's order, with the module
+// that provides it. "registry" figures are computed here from the records.
+constexpr Spec kSpecs[] = {
+    {"poor_villages", "registry", "建档立卡省级贫困村", "个", "registry", FigureKind::kCount},
+    {"poor_villages_exited", "registry", "贫困村已摘帽", "个", "registry", FigureKind::kCount},
+    {"households_registered", "registry", "建档立卡贫困户", "户", "registry", FigureKind::kCount},
+    {"persons_registered", "registry", "建档立卡贫困人口", "人", "registry", FigureKind::kCount},
+    {"households_exited", "registry", "已脱贫户", "户", "registry", FigureKind::kCount},
+    {"persons_exited", "registry", "已脱贫人口", "人", "registry", FigureKind::kCount},
+    {"incidence_2014", "registry", "2014年贫困发生率", "%", "assessment", FigureKind::kRate},
+    {"incidence_current", "registry", "当前贫困发生率", "%", "assessment", FigureKind::kRate},
+    {"county_leaders_linked", "mobilisation", "联点县级领导", "名", "assistance", FigureKind::kCount},
+    {"sector_departments", "mobilisation", "行业扶贫部门", "个", "assistance", FigureKind::kCount},
+    {"townships", "mobilisation", "乡镇", "个", "registry", FigureKind::kCount},
+    {"villages_with_tasks", "mobilisation", "有扶贫工作任务的村（社区）", "个", "registry", FigureKind::kCount},
+    {"work_teams", "mobilisation", "扶贫工作队", "支", "assistance", FigureKind::kCount},
+    {"work_team_members", "mobilisation", "工作队队员", "人", "assistance", FigureKind::kCount},
+    {"paired_cadres", "mobilisation", "结对帮扶党员干部", "名", "assistance", FigureKind::kCount},
+    {"households_paired", "mobilisation", "结对帮扶贫困户", "户", "assistance", FigureKind::kCount},
+    {"resident_coverage_rate", "mobilisation", "驻村帮扶覆盖率", "%", "assistance", FigureKind::kRate},
+    {"pairing_coverage_rate", "mobilisation", "结对帮扶覆盖率", "%", "assistance", FigureKind::kRate},
+    {"app_household_registration_rate", "social", "社会扶贫APP贫困户注册率", "%", "social", FigureKind::kRate},
+    {"donors_registered", "social", "爱心人士注册", "人", "social", FigureKind::kCount},
+    {"needs_published", "social", "帮助贫困户发布需求", "条", "social", FigureKind::kCount},
+    {"dockings_succeeded", "social", "累计对接成功", "次", "social", FigureKind::kCount},
+    {"labor_force", "employment", "建档立卡农村贫困劳动力", "人", "registry", FigureKind::kCount},
+    {"labor_employed", "employment", "已就业", "人", "registry", FigureKind::kCount},
+    {"employment_rate", "employment", "就业占比", "%", "registry", FigureKind::kRate},
+    {"dropouts_returned", "education", "“三帮一”劝返学生", "人", "education", FigureKind::kCount},
+    {"dropouts_returned_registered", "education", "其中建档立卡贫困学生", "人", "education", FigureKind::kCount},
+    {"home_schooling", "education", "“送教上门”", "人", "education", FigureKind::kCount},
+    {"home_schooling_registered", "education", "其中建档立卡贫困学生", "人", "education", FigureKind::kCount},
+    {"student_aid_times", "education", "累计资助各类学生", "人次", "education", FigureKind::kCount},
+    {"student_aid_yuan", "education", "资助金额", "元", "education", FigureKind::kCount},
+    {"student_aid_times_registered", "education", "其中建档立卡学生", "人次", "education", FigureKind::kCount},
+    {"student_aid_yuan_registered", "education", "建档立卡学生资助金额", "元", "education", FigureKind::kCount},
+    {"school_enrolment_rate", "education", "建档立卡适龄儿童就学率", "%", "registry", FigureKind::kRate},
+    {"education_policy_rate", "education", "建档立卡学生享受教育扶贫政策比例", "%", "policy", FigureKind::kRate},
+    {"medical_insured_rate", "health", "建档立卡贫困人口医保参保率", "%", "registry", FigureKind::kRate},
+    {"chronic_signing_rate", "health", "慢性病患者家庭医生签约率", "%", "health", FigureKind::kRate},
+    {"chronic_service_rate", "health", "慢性病患者家庭医生服务率", "%", "health", FigureKind::kRate},
+    {"major_disease_treatment_rate", "health", "大病集中救治率", "%", "health", FigureKind::kRate},
+    {"dibao_standard_a", "health", "农村低保标准A类", "元/人·年", "policy", FigureKind::kCount},
+    {"disabled_pension_insured", "health", "残疾贫困人口参加城乡居民养老保险", "人", "registry", FigureKind::kCount},
+};
+
+constexpr std::pair<const char*, const char*> kSections[] = {
+    {"registry", "一、建档立卡"},     {"mobilisation", "二、帮扶力量"}, {"social", "三、社会扶贫"},
+    {"employment", "四、就业扶贫"},   {"education", "五、教育扶贫"},    {"health", "六、健康扶贫与社会保障"}};
+
+std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+
+bool IsEmployed(const std::string& employment) {
+  return employment == "local" || employment == "migrant" || employment == "public_welfare_job" ||
+         employment == "self_employed";
+}
+
+// What the records say on the as-of date, gathered in a fixed number of queries.
+struct Counts {
+  int64_t poor_villages = 0, poor_villages_exited = 0;
+  int64_t households_registered = 0, persons_registered = 0, households_exited = 0, persons_exited = 0;
+  int64_t townships = 0, villages_with_tasks = 0;
+  int64_t labor_force = 0, labor_employed = 0;
+  int64_t school_age = 0, school_enrolled = 0;
+  int64_t medical_insured = 0;
+  int64_t disabled_pension_insured = 0;
+};
+
+Counts Count(store::Connection& db, const std::string& area, int year, const Date& as_of) {
+  Counts c;
+  const std::string end = SubtreeEnd(area);
+  const std::string date = as_of.ToString();
+  {
+    auto s = db.Prepare(
+        "SELECT COALESCE(SUM(y.poor_village), 0),"
+        " COALESCE(SUM(CASE WHEN y.poor_village = 1 AND y.exit_year IS NOT NULL AND y.exit_year <= ?3 THEN 1 ELSE 0 END), 0)"
+        " FROM area_years y JOIN areas a ON a.code = y.area_code"
+        " WHERE a.level = 5 AND a.code >= ?1 AND a.code < ?2 AND y.year = ?3");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    s->BindInt(3, year);
+    s->Step();
+    c.poor_villages = s->Int(0);
+    c.poor_villages_exited = s->Int(1);
+  }
+  {
+    // Township-level areas, development zones and industrial parks (codes 4xx) left out.
+    auto s = db.Prepare(
+        "SELECT COUNT(*) FROM areas WHERE level = 4 AND code >= ? AND code < ? AND substr(code, 7, 1) <> '4'");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    s->Step();
+    c.townships = s->Int(0);
+  }
+  // Status of each household on the as-of date: the latest event up to it.
+  std::unordered_map<int64_t, std::string> status;
+  std::unordered_map<int64_t, std::string> village;
+  {
+    auto s = db.Prepare(
+        "SELECT e.household_id, e.kind, h.village_code FROM household_events e"
+        " JOIN households h ON h.id = e.household_id"
+        " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ?"
+        " ORDER BY e.household_id, e.date, e.id");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    s->BindText(3, date);
+    while (s->Step()) {
+      const int64_t id = s->Int(0);
+      const std::string kind = s->Text(1);
+      status[id] = kind == "identified" || kind == "returned" ? "poor" : kind;
+      if (!village.contains(id)) village.emplace(id, s->Text(2));
+    }
+  }
+  std::unordered_set<std::string> task_villages;
+  for (const auto& [id, st] : status) {
+    if (st != "poor" && st != "exited") continue;
+    ++c.households_registered;
+    if (st == "exited") ++c.households_exited;
+    task_villages.insert(village[id]);
+  }
+  c.villages_with_tasks = static_cast<int64_t>(task_villages.size());
+  // Members on the as-of date with their facts of the year.
+  {
+    auto s = db.Prepare(
+        "SELECT m.household_id, p.birth_date, p.health, p.labour_ability,"
+        " y.school_status, y.employment, y.medical_insured, y.pension_insured"
+        " FROM memberships m JOIN households h ON h.id = m.household_id"
+        " JOIN persons p ON p.id = m.person_id"
+        " LEFT JOIN person_years y ON y.person_id = p.id AND y.year = ?4"
+        " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+        " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    s->BindText(3, date);
+    s->BindInt(4, year);
+    const Date school_day{year, 9, 1};
+    while (s->Step()) {
+      auto it = status.find(s->Int(0));
+      if (it == status.end() || (it->second != "poor" && it->second != "exited")) continue;
+      ++c.persons_registered;
+      if (it->second == "exited") ++c.persons_exited;
+      const auto birth = Date::Parse(s->Text(1));
+      if (!birth) continue;
+      const int age = AgeOn(*birth, as_of);
+      const std::string health = s->Text(2);
+      const std::string labour = s->Text(3);
+      const std::string school = s->IsNull(4) ? "" : s->Text(4);
+      const std::string employment = s->IsNull(5) ? "" : s->Text(5);
+      const bool in_school = school == "enrolled" || school == "home_schooled";
+      if (age >= 16 && age <= 64 && !in_school && (labour == "full" || labour == "partial")) {
+        ++c.labor_force;
+        if (IsEmployed(employment)) ++c.labor_employed;
+      }
+      const int school_age = AgeOn(*birth, school_day);
+      if (school_age >= 6 && school_age <= 15) {
+        ++c.school_age;
+        if (in_school) ++c.school_enrolled;
+      }
+      if (!s->IsNull(6) && s->Int(6) == 1) ++c.medical_insured;
+      if (health == "disabled" && !s->IsNull(7) && s->Int(7) == 1) ++c.disabled_pension_insured;
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+double Figure::percent() const {
+  if (denominator <= 0) return 0.0;
+  return std::round(static_cast<double>(numerator) * 10000.0 / static_cast<double>(denominator)) / 100.0;
+}
+
+const Figure* ProgressReport::Find(const std::string& key) const {
+  for (const auto& f : figures) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
+}
+
+ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
+                               const std::optional<std::string>& as_of_text) {
+  // "", "nation" or "全国": the whole country.
+  const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
+  const std::string code = nation ? std::string() : registry::RequireAreaCode(area_code, "area");
+  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
+  if (!caller.CoversArea(code)) {
+    throw Error::PermissionDenied("area " + code + " is outside your area " + caller.area_scope);
+  }
+  if (year < 2000 || year > 2100) {
+    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
+  }
+  Date as_of{year, 12, 31};
+  if (as_of_text) {
+    const auto d = Date::Parse(*as_of_text);
+    if (!d) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + *as_of_text + "' is not a date YYYY-MM-DD"}});
+    if (d->year != year) {
+      throw Error::InvalidArgument("invalid date",
+                                   {{"as_of", *as_of_text + " is not in the report's year " + std::to_string(year)}});
+    }
+    as_of = *d;
+  }
+  ProgressReport r;
+  if (nation) {
+    r.area_name = "全国";
+    r.area_level = "nation";
+  } else {
+    const auto area = registry::FindArea(db, code);
+    if (!area) throw Error::NotFound("no area " + code);
+    r.area_code = area->code;
+    r.area_name = area->name;
+    r.area_level = AreaLevelName(area->level);
+  }
+  r.year = year;
+  r.as_of = as_of.ToString();
+  const Counts c = Count(db, code, year, as_of);
+  const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
+  const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
+
+  for (const Spec& spec : kSpecs) {
+    Figure f;
+    f.key = spec.key;
+    f.section = spec.section;
+    f.label_zh = spec.label_zh;
+    f.unit_zh = spec.unit_zh;
+    f.module = spec.module;
+    f.kind = spec.kind;
+    auto count = [&f](int64_t v) {
+      f.computed = true;
+      f.count = v;
+    };
+    auto rate = [&f](int64_t n, int64_t d) {
+      f.computed = true;
+      f.numerator = n;
+      f.denominator = d;
+    };
+    const std::string key = spec.key;
+    if (key == "poor_villages") count(c.poor_villages);
+    else if (key == "poor_villages_exited") count(c.poor_villages_exited);
+    else if (key == "households_registered") count(c.households_registered);
+    else if (key == "persons_registered") count(c.persons_registered);
+    else if (key == "households_exited") count(c.households_exited);
+    else if (key == "persons_exited") count(c.persons_exited);
+    else if (key == "incidence_2014") rate(incidence_2014.poor_persons, incidence_2014.rural_population);
+    else if (key == "incidence_current") rate(incidence_now.poor_persons, incidence_now.rural_population);
+    else if (key == "townships") count(c.townships);
+    else if (key == "villages_with_tasks") count(c.villages_with_tasks);
+    else if (key == "labor_force") count(c.labor_force);
+    else if (key == "labor_employed") count(c.labor_employed);
+    else if (key == "employment_rate") rate(c.labor_employed, c.labor_force);
+    else if (key == "school_enrolment_rate") rate(c.school_enrolled, c.school_age);
+    else if (key == "medical_insured_rate") rate(c.medical_insured, c.persons_registered);
+    else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
+    r.figures.push_back(std::move(f));
+  }
+  return r;
+}
+
+nlohmann::json ProgressJson(const ProgressReport& r) {
+  nlohmann::json figures = nlohmann::json::array();
+  for (const auto& f : r.figures) {
+    nlohmann::json j = {{"key", f.key},       {"section", f.section},
+                        {"label", f.label_zh}, {"unit", f.kind == FigureKind::kRate ? "%" : f.unit_zh},
+                        {"module", f.module},  {"status", f.computed ? "computed" : "missing"}};
+    if (!f.computed) {
+      j["value"] = nullptr;
+    } else if (f.kind == FigureKind::kRate) {
+      j["value"] = f.denominator > 0 ? nlohmann::json(f.percent()) : nlohmann::json(nullptr);
+      j["numerator"] = f.numerator;
+      j["denominator"] = f.denominator;
+    } else {
+      j["value"] = f.count;
+    }
+    figures.push_back(std::move(j));
+  }
+  return {{"area", {{"code", r.area_code}, {"name", r.area_name}, {"level", r.area_level}}},
+          {"year", r.year},
+          {"as_of", r.as_of},
+          {"figures", figures}};
+}
+
+namespace {
+
+std::string ValueText(const Figure& f) {
+  if (!f.computed) return "—（待" + f.module + "模块）";
+  if (f.kind == FigureKind::kRate) {
+    if (f.denominator <= 0) return "—（无分母）";
+    return fmt::format("{:.2f}%（{}/{}）", f.percent(), f.numerator, f.denominator);
+  }
+  return fmt::format("{}{}", f.count, f.unit_zh);
+}
+
+}  // namespace
+
+std::string ProgressText(const ProgressReport& r) {
+  const auto d = Date::Parse(r.as_of);
+  const std::string who = r.area_code.empty() ? r.area_name : r.area_name + "（" + r.area_code + "）";
+  std::string out = fmt::format("{}脱贫攻坚进展　截至{}年{}月{}日\n", who, d->year, d->month, d->day);
+  auto value = [&r](const char* key) -> std::string {
+    const Figure* f = r.Find(key);
+    return f ? ValueText(*f) : "—";
+  };
+  auto pct = [&r](const char* key) -> std::string {
+    const Figure* f = r.Find(key);
+    if (!f || !f->computed || f->denominator <= 0) return "—";
+    return fmt::format("{:.2f}%", f->percent());
+  };
+  // The article's opening sentence, then every figure by section.
+  out += fmt::format("建档立卡省级贫困村{}，已摘帽{}；建档立卡贫困户{}{}，已脱贫{}{}，贫困发生率由2014年的{}下降至{}。\n\n",
+                     value("poor_villages"), value("poor_villages_exited"), value("households_registered"),
+                     value("persons_registered"), value("households_exited"), value("persons_exited"),
+                     pct("incidence_2014"), pct("incidence_current"));
+  for (const auto& [section, title] : kSections) {
+    out += std::string(title) + "\n";
+    for (const auto& f : r.figures) {
+      if (f.section != section) continue;
+      out += fmt::format("  {}：{}\n", f.label_zh, ValueText(f));
+    }
+  }
+  return out;
+}
+
+void WriteProgressXlsx(const ProgressReport& r, const std::string& path) {
+  io::WriterOptions options;
+  options.sheet = "脱贫攻坚进展";
+  auto w = io::OpenTableWriter(path, io::TableFormat::kXlsx, options);
+  w->WriteHeader({"地区代码", "地区", "年度", "截至日期", "指标键", "指标", "数值", "单位", "分子", "分母", "状态",
+                  "模块"});
+  for (const auto& f : r.figures) {
+    std::vector<io::CellValue> row = {r.area_code, r.area_name, static_cast<int64_t>(r.year), *Date::Parse(r.as_of),
+                                      f.key,       f.label_zh};
+    if (!f.computed) {
+      row.insert(row.end(), {std::monostate{}, f.kind == FigureKind::kRate ? "%" : f.unit_zh, std::monostate{},
+                             std::monostate{}, "missing", f.module});
+    } else if (f.kind == FigureKind::kRate) {
+      row.insert(row.end(), {f.denominator > 0 ? io::CellValue(f.percent()) : io::CellValue(std::monostate{}), "%",
+                             f.numerator, f.denominator, "computed", f.module});
+    } else {
+      row.insert(row.end(), {f.count, f.unit_zh, std::monostate{}, std::monostate{}, "computed", f.module});
+    }
+    w->WriteRow(row);
+  }
+  w->Close();
+}
+
+}  // namespace fupin::reports

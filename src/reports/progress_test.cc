@@ -1,0 +1,180 @@
+#include "reports/progress.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "assessment/schema.h"
+#include "core/error.h"
+#include "registry/testing.h"
+
+namespace fupin::reports {
+namespace {
+
+class ProgressTest : public ::testing::Test {
+ protected:
+  ProgressTest() : f_(assessment::Migrations()) {
+    f_.AddAreas();
+    f_.db().Execute(
+        "INSERT INTO area_years (area_code, year, rural_population, poor_village, exit_year) VALUES"
+        " ('430424100200', 2016, 1000, 1, NULL), ('430424100200', 2017, 1000, 1, 2017),"
+        " ('430424100201', 2016, 500, 0, NULL), ('430424100201', 2017, 500, 0, NULL),"
+        " ('430424101200', 2016, 500, 0, NULL), ('430424101200', 2017, 500, 0, NULL),"
+        " ('430424100200', 2014, 1000, 1, NULL), ('430424100201', 2014, 500, 0, NULL),"
+        " ('430424101200', 2014, 500, 0, NULL)");
+    exited_ = f_.AddHousehold("A", "430424100200", 2014);
+    removed_ = f_.AddHousehold("B", "430424100200", 2014);
+    poor_ = f_.AddHousehold("C", "430424100201", 2014);
+    added_ = f_.AddHousehold("D", "430424101200", 2017);
+    Event(exited_, "exited", "2016-12-10");
+    Event(removed_, "removed", "2015-06-01");
+    f_.AddPerson(exited_, "19700101", "head");
+    f_.AddPerson(exited_, "19720101", "spouse");
+    f_.AddPerson(removed_, "19600101", "head");
+    worker_ = f_.AddPerson(poor_, "19860101", "head");     // 30 in 2016: labour force, employed
+    jobless_ = f_.AddPerson(poor_, "19860301", "spouse");  // 30: labour force, unemployed
+    pupil_ = f_.AddPerson(poor_, "19990601", "child");     // 17: in school
+    elder_ = f_.AddPerson(poor_, "19500101", "parent");    // 66: too old
+    f_.AddPerson(added_, "19800101", "head");
+    f_.db().Execute(
+        "UPDATE persons SET labour_ability = 'full';"
+        "UPDATE persons SET labour_ability = 'partial', health = 'disabled', disability_grade = 3 WHERE id = " +
+        std::to_string(jobless_));
+    Year(worker_, "not_school_age", "local", 1);
+    Year(jobless_, "not_school_age", "unemployed", 1);
+    Year(pupil_, "enrolled", "not_in_labour_force", 0);
+    Year(elder_, "not_school_age", "not_in_labour_force", 1);
+  }
+
+  void Event(int64_t household, const std::string& kind, const std::string& date) {
+    auto s = f_.db().Prepare(
+        "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
+        " VALUES (?, ?, ?, ?, '', 'test', 0)");
+    s->BindInt(1, household);
+    s->BindText(2, kind);
+    s->BindInt(3, std::stoi(date.substr(0, 4)));
+    s->BindText(4, date);
+    s->Run();
+  }
+
+  void Year(int64_t person, const std::string& school, const std::string& employment, int pension) {
+    auto s = f_.db().Prepare(
+        "INSERT INTO person_years (person_id, year, school_status, medical_insured, pension_insured, employment,"
+        " updated_at) VALUES (?, 2016, ?, 1, ?, ?, 0)");
+    s->BindInt(1, person);
+    s->BindText(2, school);
+    s->BindInt(3, pension);
+    s->BindText(4, employment);
+    s->Run();
+  }
+
+  int64_t Count(const ProgressReport& r, const std::string& key) {
+    const Figure* fig = r.Find(key);
+    EXPECT_NE(fig, nullptr) << key;
+    EXPECT_TRUE(fig && fig->computed) << key;
+    return fig ? fig->count : -1;
+  }
+
+  registry::testing::RegistryFixture f_;
+  int64_t exited_ = 0, removed_ = 0, poor_ = 0, added_ = 0;
+  int64_t worker_ = 0, jobless_ = 0, pupil_ = 0, elder_ = 0;
+};
+
+TEST_F(ProgressTest, CountsStatusesAndMembersOnTheAsOfDate) {
+  // Mid-2016: A not exited yet, B removed, D not identified yet.
+  auto mid = ComputeProgress(f_.db(), f_.admin(), "430424", 2016, "2016-06-30");
+  EXPECT_EQ(Count(mid, "households_registered"), 2);
+  EXPECT_EQ(Count(mid, "persons_registered"), 6);
+  EXPECT_EQ(Count(mid, "households_exited"), 0);
+  // End of 2016: A exited.
+  auto end = ComputeProgress(f_.db(), f_.admin(), "430424", 2016);
+  EXPECT_EQ(end.as_of, "2016-12-31");
+  EXPECT_EQ(Count(end, "households_exited"), 1);
+  EXPECT_EQ(Count(end, "persons_exited"), 2);
+  EXPECT_EQ(Count(end, "poor_villages"), 1);
+  EXPECT_EQ(Count(end, "poor_villages_exited"), 0);  // its exit year is 2017
+  EXPECT_EQ(Count(end, "villages_with_tasks"), 2);   // the removed household's village still has A
+  EXPECT_EQ(Count(end, "townships"), 2);
+  // The incidence comes from the assessment module: C's 4 members over 2,000.
+  const Figure* inc = end.Find("incidence_current");
+  EXPECT_EQ(inc->numerator, 4);
+  EXPECT_EQ(inc->denominator, 2000);
+  EXPECT_DOUBLE_EQ(inc->percent(), 0.2);
+  // 2017: the poor village has exited.
+  auto next = ComputeProgress(f_.db(), f_.admin(), "430424", 2017);
+  EXPECT_EQ(Count(next, "poor_villages_exited"), 1);
+  EXPECT_EQ(Count(next, "households_registered"), 3);
+}
+
+TEST_F(ProgressTest, LabourForceIsWorkingAgeWithLabourAbilityOutOfSchool) {
+  auto r = ComputeProgress(f_.db(), f_.admin(), "430424100201", 2016);
+  EXPECT_EQ(Count(r, "labor_force"), 2);     // the worker and the jobless; not the pupil nor the elder
+  EXPECT_EQ(Count(r, "labor_employed"), 1);
+  const Figure* rate = r.Find("employment_rate");
+  EXPECT_DOUBLE_EQ(rate->percent(), 50.0);
+  EXPECT_EQ(Count(r, "disabled_pension_insured"), 1);
+}
+
+TEST_F(ProgressTest, VillagesAddUpToTheCounty) {
+  auto county = ComputeProgress(f_.db(), f_.admin(), "430424", 2016);
+  int64_t persons = 0, households = 0;
+  for (const char* v : {"430424100200", "430424100201", "430424101200"}) {
+    auto r = ComputeProgress(f_.db(), f_.admin(), v, 2016);
+    persons += Count(r, "persons_registered");
+    households += Count(r, "households_registered");
+  }
+  EXPECT_EQ(persons, Count(county, "persons_registered"));
+  EXPECT_EQ(households, Count(county, "households_registered"));
+}
+
+TEST_F(ProgressTest, FiguresOfMissingModulesAreNeverFilledIn) {
+  auto r = ComputeProgress(f_.db(), f_.admin(), "430424", 2016);
+  const Figure* f = r.Find("work_teams");
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(f->computed);
+  EXPECT_EQ(f->module, "assistance");
+  auto j = ProgressJson(r);
+  bool seen = false;
+  for (const auto& fig : j["figures"]) {
+    if (fig["key"] == "donors_registered") {
+      seen = true;
+      EXPECT_EQ(fig["status"], "missing");
+      EXPECT_TRUE(fig["value"].is_null());
+      EXPECT_EQ(fig["module"], "social");
+    }
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_NE(ProgressText(r).find("扶贫工作队：—（待assistance模块）"), std::string::npos);
+}
+
+TEST_F(ProgressTest, ChecksAccessAndInput) {
+  Caller township = f_.admin();
+  township.role = Role::kTownship;
+  township.area_scope = "430424100";
+  EXPECT_NO_THROW(ComputeProgress(f_.db(), township, "430424100", 2016));
+  try {
+    ComputeProgress(f_.db(), township, "430424", 2016);
+    FAIL() << "a township read the county";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
+  }
+  Caller donor = f_.admin();
+  donor.role = Role::kDonor;
+  EXPECT_THROW(ComputeProgress(f_.db(), donor, "430424", 2016), Error);
+  try {
+    ComputeProgress(f_.db(), f_.admin(), "430424", 2016, "2017-01-01");
+    FAIL() << "an as-of date outside the year was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.details().at(0).path, "as_of");
+  }
+  try {
+    ComputeProgress(f_.db(), f_.admin(), "430499", 2016);
+    FAIL() << "an unknown area was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kNotFound);
+  }
+}
+
+}  // namespace
+}  // namespace fupin::reports

