@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -19,6 +20,7 @@ constexpr Oid kBoolOid = 16;
 constexpr Oid kByteaOid = 17;
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kFloat8Oid = 701;
+constexpr Oid kTextOid = 25;
 constexpr Oid kUnknownOid = 0;  // let the server infer the type from the SQL
 
 struct ConnCloser {
@@ -90,6 +92,11 @@ class PostgresStatement final : public Statement {
       : connection_(connection), sql_(std::move(sql)), values_(static_cast<size_t>(parameters)),
         types_(static_cast<size_t>(parameters), kUnknownOid), binary_(static_cast<size_t>(parameters), 0) {}
   ~PostgresStatement() override;
+
+  void MarkUnused(int i) {
+    unused_.push_back(static_cast<size_t>(i) - 1);
+    types_[static_cast<size_t>(i) - 1] = kTextOid;
+  }
 
   void BindNull(int i) override { Set(i, std::nullopt, kUnknownOid, false); }
   void BindInt(int i, int64_t v) override { Set(i, std::to_string(v), kInt8Oid, false); }
@@ -170,6 +177,13 @@ class PostgresStatement final : public Statement {
     }
     const size_t k = static_cast<size_t>(i) - 1;
     values_[k] = std::move(value);
+    if (std::find(unused_.begin(), unused_.end(), k) != unused_.end()) {
+      // Not in the SQL: send it as text whatever it is.
+      if (binary) values_[k].reset();
+      types_[k] = kTextOid;
+      binary_[k] = 0;
+      return;
+    }
     // A NULL fits any type: keep the type the statement was prepared with.
     if (values_[k] || !prepared_) types_[k] = type;
     binary_[k] = binary ? 1 : 0;
@@ -185,6 +199,7 @@ class PostgresStatement final : public Statement {
   std::vector<std::optional<std::string>> values_;
   std::vector<Oid> types_;
   std::vector<int> binary_;
+  std::vector<size_t> unused_;
   ResultHandle result_;
   int row_ = 0;
   int runs_ = 0;
@@ -205,8 +220,15 @@ class PostgresConnection final : public Connection {
 
   std::unique_ptr<Statement> Prepare(std::string_view sql) override {
     int parameters = 0;
-    std::string text = RewritePlaceholders(sql, &parameters);
-    return std::make_unique<PostgresStatement>(*this, std::move(text), parameters);
+    std::vector<bool> used;
+    std::string text = RewritePlaceholders(sql, &parameters, &used);
+    auto statement = std::make_unique<PostgresStatement>(*this, std::move(text), parameters);
+    // SQLite allows numbered parameters the SQL never mentions (?5 without ?4);
+    // PostgreSQL must be told a type for them.
+    for (size_t i = 0; i < used.size(); ++i) {
+      if (!used[i]) statement->MarkUnused(static_cast<int>(i) + 1);
+    }
+    return statement;
   }
 
   void Execute(std::string_view sql) override {
@@ -400,7 +422,8 @@ bool IsPostgresUrl(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
 
-std::string RewritePlaceholders(std::string_view sql, int* parameters) {
+std::string RewritePlaceholders(std::string_view sql, int* parameters, std::vector<bool>* used) {
+  if (used) used->clear();
   std::string out;
   out.reserve(sql.size() + 16);
   int largest = 0;
@@ -455,6 +478,10 @@ std::string RewritePlaceholders(std::string_view sql, int* parameters) {
       while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') number = number * 10 + (sql[j++] - '0');
       if (j == i + 1) number = largest + 1;
       largest = std::max(largest, number);
+      if (used) {
+        if (used->size() < static_cast<size_t>(number)) used->resize(static_cast<size_t>(number), false);
+        if (number > 0) (*used)[static_cast<size_t>(number) - 1] = true;
+      }
       out += "$" + std::to_string(number);
       i = j;
     } else {

@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/database.h"
 
@@ -52,7 +53,8 @@ bool IsPostgresUrl(std::string_view url);
 
 // Rewrites SQLite-style placeholders to PostgreSQL's: each `?` becomes `$n`
 // with n one more than the largest number used so far, `?N` becomes `$N`.
-// Sets `parameters` to the largest number used.
-std::string RewritePlaceholders(std::string_view sql, int* parameters = nullptr);
+// Sets `parameters` to the largest number used, and `used[n-1]` to whether
+// parameter n appears at all.
+std::string RewritePlaceholders(std::string_view sql, int* parameters = nullptr, std::vector<bool>* used = nullptr);
 
 }  // namespace fupin::store
