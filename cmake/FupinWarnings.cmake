@@ -22,10 +22,13 @@ if(FUPIN_BUILD_FUZZ)
   target_link_options(fupin_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# fupin_add_test(NAME name SOURCES ... LIBS ... [LABELS ...])
-# One GoogleTest executable, registered with CTest test by test.
+# fupin_add_test(NAME name SOURCES ... LIBS ... [LABELS ...] [BOTH_STORES])
+# One GoogleTest executable, registered with CTest test by test. BOTH_STORES
+# registers every test a second time, prefixed "pg.", with
+# FUPIN_TEST_STORE=postgres: test fixtures (registry::testing::RegistryFixture)
+# then use a fresh PostgreSQL database on FUPIN_TEST_PG_URL.
 function(fupin_add_test)
-  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "BOTH_STORES" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT FUPIN_BUILD_TESTS)
     return()
   endif()
@@ -37,4 +40,11 @@ function(fupin_add_test)
   gtest_discover_tests(${T_NAME}
     PROPERTIES LABELS "${T_LABELS}"
     DISCOVERY_TIMEOUT 60)
+  if(T_BOTH_STORES)
+    gtest_discover_tests(${T_NAME}
+      TEST_PREFIX "pg."
+      TEST_LIST ${T_NAME}_PG_TESTS
+      PROPERTIES LABELS "${T_LABELS};postgres" ENVIRONMENT "FUPIN_TEST_STORE=postgres"
+      DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()

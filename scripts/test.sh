@@ -9,12 +9,12 @@ JOBS=${JOBS:-$(nproc)}
 
 echo "== build (warnings are errors)"
 BUILD_DIR=build ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=OFF
-echo "== all tests"
-(cd build && ctest --output-on-failure -j "$JOBS")
+echo "== all tests (SQLite, and PostgreSQL: FUPIN_TEST_PG_URL or a throwaway server)"
+(cd build && ../scripts/with-postgres.sh ctest --output-on-failure -j "$JOBS")
 
 if [ "${FUPIN_SKIP_SANITIZERS:-0}" != "1" ]; then
   echo "== unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
   BUILD_DIR=build-asan ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest --output-on-failure -j "$JOBS" -L unit)
+     ctest --output-on-failure -j "$JOBS" -L unit -LE postgres)
 fi

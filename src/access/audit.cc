@@ -50,7 +50,12 @@ std::string AuditEntryHash(std::string_view previous_hash, const AuditEntry& e) 
 
 int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   store::Transaction tx(connection_);
-  auto head = connection_.Prepare("SELECT last_id, hash FROM audit_head WHERE one = 1");
+  // The chain has one end, so writers take turns here. SQLite already has
+  // one writer at a time (BEGIN IMMEDIATE); PostgreSQL locks the head row until
+  // commit, and under READ COMMITTED the next writer then reads the new head.
+  auto head = connection_.Prepare(connection_.dialect() == store::Dialect::kPostgres
+                                      ? "SELECT last_id, hash FROM audit_head WHERE one = 1 FOR UPDATE"
+                                      : "SELECT last_id, hash FROM audit_head WHERE one = 1");
   if (!head->Step()) throw Error::Internal("audit_head is missing: the audit trail was tampered with");
   const int64_t last_id = head->Int(0);
   const std::string last_hash = head->Text(1);

@@ -24,8 +24,14 @@ class AuditTest : public testing::AccessFixture {
     }
   }
   void DropTriggers() {
-    conn_->Execute(
-        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_head_forward_only;");
+    if (conn_->dialect() == store::Dialect::kPostgres) {
+      conn_->Execute(
+          "DROP TRIGGER audit_log_no_update ON audit_log; DROP TRIGGER audit_log_no_delete ON audit_log;"
+          " DROP TRIGGER audit_head_forward_only ON audit_head;");
+    } else {
+      conn_->Execute(
+          "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_head_forward_only;");
+    }
   }
 };
 

@@ -115,8 +115,9 @@ TEST_F(KeyFileTest, RotationReencryptsEveryValueAndIndexInOneTransaction) {
   const std::string path = Path("fupin.db.key");
   CreateKeyFile(path);
   conn_->Execute(
-      "CREATE TABLE people (id INTEGER PRIMARY KEY, id_number_enc BLOB NOT NULL, id_number_index TEXT NOT NULL "
-      "UNIQUE, phone_enc BLOB)");
+      store::TranslateSql("CREATE TABLE people (id {{pk}}, id_number_enc {{blob}} NOT NULL, "
+                          "id_number_index TEXT NOT NULL UNIQUE, phone_enc {{blob}})",
+                          conn_->dialect()));
   const std::vector<std::string> ids = {kId, "430424198001010038", "430424200002020041"};
   {
     PersonalDataProtector p(LoadKeys(path));
@@ -167,7 +168,7 @@ TEST_F(KeyFileTest, RotationReencryptsEveryValueAndIndexInOneTransaction) {
 }
 
 TEST_F(KeyFileTest, ARotationThatCannotDecryptChangesNothing) {
-  conn_->Execute("CREATE TABLE people (id INTEGER PRIMARY KEY, id_number_enc BLOB)");
+  conn_->Execute(store::TranslateSql("CREATE TABLE people (id {{pk}}, id_number_enc {{blob}})", conn_->dialect()));
   PersonalDataProtector a(OneKey());
   PersonalDataProtector b(OneKey());
   auto ins = conn_->Prepare("INSERT INTO people (id_number_enc) VALUES (?)");

@@ -7,7 +7,7 @@ std::vector<store::Migration> Migrations() {
       {300, "users and sessions", R"sql(
 CREATE TABLE users (
   id                  {{pk}},
-  name                TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name                {{text_nocase}} NOT NULL UNIQUE,
   role                TEXT NOT NULL CHECK (role IN ('administrator', 'county_office', 'township', 'village_cadre',
                                                     'paired_cadre', 'sector_department', 'donor', 'auditor')),
   area_code           TEXT NOT NULL,                   -- natural area code of the scope; '' is the nation
@@ -59,6 +59,7 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (one, last_id, hash) VALUES (1, 0, '');
 
+{{sqlite}}
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
@@ -68,6 +69,24 @@ WHEN NEW.last_id <= OLD.last_id
 BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward'); END;
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
 BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
+{{end}}{{postgres}}
+-- The same refusals; integrity class 23001 maps to failed_precondition as
+-- SQLite's RAISE(ABORT) does. TRUNCATE skips row triggers, so refuse it too.
+CREATE FUNCTION fupin_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation'; END $$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION fupin_refuse('audit_log is append-only');
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION fupin_refuse('audit_log is append-only');
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION fupin_refuse('audit_log is append-only');
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
+FOR EACH ROW WHEN (NEW.last_id <= OLD.last_id) EXECUTE FUNCTION fupin_refuse('audit_head only moves forward');
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+FOR EACH ROW EXECUTE FUNCTION fupin_refuse('audit_head cannot be deleted');
+CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+FOR EACH STATEMENT EXECUTE FUNCTION fupin_refuse('audit_head cannot be deleted');
+{{end}}
 )sql"},
   };
 }

@@ -63,7 +63,7 @@ std::vector<Parameter> Parameters::List(const Caller& caller, bool history, cons
   if (!history) {
     sql += " AND id = (SELECT max(id) FROM assessment_parameters q WHERE q.name = p.name AND q.key = p.key)";
   }
-  sql += " ORDER BY name, CASE WHEN key GLOB '[0-9]*' THEN length(key) ELSE 0 END, key, id";
+  sql += " ORDER BY name, CASE WHEN substr(key, 1, 1) BETWEEN '0' AND '9' THEN length(key) ELSE 0 END, key, id";
   auto s = db_.Prepare(sql);
   s->BindText(1, name);
   std::vector<Parameter> out;

@@ -75,6 +75,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddAssessmentCommands(app, ctx);
   AddDemoCommands(app, ctx);
   AddReportCommands(app, ctx);
+  AddStoreCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

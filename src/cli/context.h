@@ -56,6 +56,7 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx);
 void AddDemoCommands(CLI::App& app, Context& ctx);
 // Adds to the `report` subcommand when another module has created it.
 void AddReportCommands(CLI::App& app, Context& ctx);
+void AddStoreCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

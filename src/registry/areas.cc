@@ -119,24 +119,35 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
   }
   if (only && !known.contains(*only)) throw Error::NotFound("no area " + *only + " in " + dir);
 
+  // Set-based: the rows go to a temporary table through the bulk path (COPY on
+  // PostgreSQL), then one upsert moves them in (a re-import renames areas).
   store::Transaction tx(db);
-  auto upsert = db.Prepare(
-      "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (code) DO UPDATE SET name = excluded.name");
-  for (const Row& r : rows) {
-    upsert->BindText(1, r.code);
-    upsert->BindText(2, r.name);
-    upsert->BindInt(3, static_cast<int>(r.level));
-    r.parent.empty() ? upsert->BindNull(4) : upsert->BindText(4, r.parent);
-    upsert->Run();
-    switch (r.level) {
-      case AreaLevel::kProvince: ++result.provinces; break;
-      case AreaLevel::kCity: ++result.cities; break;
-      case AreaLevel::kCounty: ++result.counties; break;
-      case AreaLevel::kTownship: ++result.townships; break;
-      case AreaLevel::kVillage: ++result.villages; break;
+  db.Execute(
+      "CREATE TEMP TABLE IF NOT EXISTS area_import (code TEXT NOT NULL, name TEXT NOT NULL, level INTEGER NOT NULL,"
+      " parent_code TEXT)");
+  db.Execute("DELETE FROM area_import");
+  {
+    static const std::vector<std::string> kColumns = {"code", "name", "level", "parent_code"};
+    auto writer = db.BulkInsert("area_import", kColumns);
+    for (const Row& r : rows) {
+      writer->Append({r.code, r.name, int64_t{static_cast<int>(r.level)},
+                      r.parent.empty() ? store::Value(nullptr) : store::Value(r.parent)});
+      switch (r.level) {
+        case AreaLevel::kProvince: ++result.provinces; break;
+        case AreaLevel::kCity: ++result.cities; break;
+        case AreaLevel::kCounty: ++result.counties; break;
+        case AreaLevel::kTownship: ++result.townships; break;
+        case AreaLevel::kVillage: ++result.villages; break;
+      }
     }
+    writer->Finish();
   }
+  // "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join's ON.
+  db.Execute(
+      "INSERT INTO areas (code, name, level, parent_code)"
+      " SELECT code, name, level, parent_code FROM area_import WHERE 1 = 1 ORDER BY level, code"
+      " ON CONFLICT (code) DO UPDATE SET name = excluded.name");
+  db.Execute("DROP TABLE area_import");
   tx.Commit();
   return result;
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -21,6 +22,12 @@ RegistryFixture::RegistryFixture(std::vector<store::Migration> extra) {
   auto migrations = Migrations();
   for (auto& m : access::Migrations()) migrations.push_back(std::move(m));
   for (auto& m : extra) migrations.push_back(std::move(m));
+  // FUPIN_TEST_STORE=postgres (set by CTest for the "pg." copies of the
+  // tests) runs the service on a fresh PostgreSQL database instead.
+  const char* store = std::getenv("FUPIN_TEST_STORE");
+  if (store != nullptr && std::string(store) == "postgres" && store::testing::PostgresServerUrl()) {
+    pg_ = std::make_unique<store::testing::TestDatabase>(store::testing::Backend::kPostgres);
+  }
   database_ = store::OpenDatabase(path(), migrations);
   // A throwaway key for the ID numbers of this fixture.
   access::KeyRing keys;
@@ -32,6 +39,7 @@ RegistryFixture::RegistryFixture(std::vector<store::Migration> extra) {
 RegistryFixture::~RegistryFixture() {
   connection_.reset();
   database_.reset();
+  pg_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

@@ -9,6 +9,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "store/database.h"
+#include "store/testing/test_databases.h"
 
 namespace fupin::registry::testing {
 
@@ -34,10 +35,12 @@ class RegistryFixture {
   int64_t AddPerson(int64_t household_id, const std::string& birth_yyyymmdd, const std::string& relation = "other",
                     const std::string& name = "成员");
 
-  std::string path() const { return dir_ + "/fupin.db"; }
+  // The database URL: a file in a temporary folder, or a PostgreSQL URL.
+  std::string path() const { return pg_ ? pg_->url() : dir_ + "/fupin.db"; }
 
  private:
   std::string dir_;
+  std::unique_ptr<store::testing::TestDatabase> pg_;
   FixedClock clock_{Date{2026, 11, 28}, 1795000000};
   Caller admin_ = Caller::LocalOperator();
   std::unique_ptr<store::Database> database_;

@@ -5,25 +5,67 @@
 //
 // Services see only these interfaces, never SQLite or libpq types, so the
 // backend is chosen by the database URL alone: a path or `sqlite:PATH` for
-// the embedded SQLite store.
+// the embedded SQLite store, `postgresql://user@host:port/db` (or
+// `postgres://`) for a PostgreSQL server (store/postgres_database.h).
 //
 // Errors: every failure throws fupin::Error. A unique or foreign-key
 // constraint failure is kAlreadyExists / kFailedPrecondition with the
-// backend's message; anything else is kInternal.
+// backend's message; a busy database, a serialisation failure or a deadlock
+// is a TransientError (kConflict; running the transaction again may succeed,
+// see RunInTransaction); anything else is kInternal.
 //
 // Threads: a Connection (and its Statements) is used by one thread at a time.
 // Open one Connection per thread from the same Database.
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
+
+#include "core/error.h"
 
 namespace fupin::store {
 
 enum class Dialect { kSqlite, kPostgres };
+
+// A failure that says nothing about the data: another writer held a lock too
+// long, a serialisation failure, a deadlock. The transaction was rolled back
+// (or must be); running it again from the start may succeed. Its code is
+// kConflict, so adapters that do not retry report it as 409.
+class TransientError : public Error {
+ public:
+  explicit TransientError(std::string message) : Error(ErrorCode::kConflict, std::move(message)) {}
+};
+
+// One value of a bulk-inserted row.
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, std::vector<uint8_t>>;
+
+// Appends many rows to one table: COPY FROM STDIN on PostgreSQL, one reused
+// prepared INSERT on SQLite. Rows are checked by the database as they arrive
+// (SQLite) or at Finish() (PostgreSQL): a failure throws like a Statement
+// would, and the caller's Transaction rolls the whole batch back. Use it
+// inside a Transaction. Destroying a writer without Finish() abandons the rows
+// not yet sent (and on PostgreSQL the whole COPY).
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  BulkWriter(const BulkWriter&) = delete;
+  BulkWriter& operator=(const BulkWriter&) = delete;
+
+  // One value per column, in the order the columns were given.
+  virtual void Append(std::span<const Value> row) = 0;
+  void Append(std::initializer_list<Value> row) { Append(std::span<const Value>(row.begin(), row.size())); }
+  // Sends what is left and checks it. Returns the number of rows written.
+  virtual int64_t Finish() = 0;
+
+ protected:
+  BulkWriter() = default;
+};
 
 class Statement {
  public:
@@ -106,6 +148,11 @@ class Connection {
   // nullopt if there is no row or it is NULL.
   std::optional<int64_t> QueryInt(std::string_view sql);
 
+  // A writer that appends rows to `table` (columns in the given order). The
+  // table and column names are identifiers written by the program, never
+  // user input. The default runs a reused prepared INSERT; PostgreSQL uses COPY.
+  virtual std::unique_ptr<BulkWriter> BulkInsert(std::string_view table, std::span<const std::string> columns);
+
   // Nesting depth of open transactions (0: none).
   int transaction_depth() const { return depth_; }
 
@@ -153,7 +200,17 @@ class Database {
   Database() = default;
 };
 
-// Opens the database named by `url` (a file path, or `sqlite:PATH`), applies
+// Runs `fn` in a Transaction on `connection` and commits. If it fails with a
+// TransientError (serialisation failure, deadlock, busy database) the
+// transaction is rolled back and `fn` runs again from the start, up to
+// `retries` more times; then the error is thrown. Any other error rolls back
+// and is thrown at once. `fn` must do nothing outside the database that it
+// cannot repeat. Inside an outer transaction there is nothing to retry (the
+// outer one is already doomed), so `fn` runs once in a savepoint.
+void RunInTransaction(Connection& connection, const std::function<void()>& fn, int retries = 3);
+
+// Opens the database named by `url` (a file path, `sqlite:PATH`, or a
+// `postgresql://` URL), applies
 // the given migrations in order of id (those not applied yet), and returns it.
 // Refuses (kFailedPrecondition) a database that has a migration this binary
 // does not know: it was written by a newer fupin.
@@ -164,6 +221,13 @@ std::unique_ptr<Database> OpenDatabase(const std::string& url, std::span<const M
 //   {{pk}}        an auto-numbered 64-bit primary key column type
 //   {{blob}}      a binary column type
 //   {{now}}       the current UTC time as seconds since the epoch (an expression)
+//   {{text_nocase}}  a text column type compared without case (SQLite: TEXT
+//                 COLLATE NOCASE; PostgreSQL: CITEXT); LIKE works on both
+//   {{sqlite}} ... {{end}}    text kept only for SQLite (e.g. a trigger body)
+//   {{postgres}} ... {{end}}  text kept only for PostgreSQL
+// For PostgreSQL, the word INTEGER outside string literals and comments
+// becomes BIGINT: SQLite's INTEGER holds 64 bits (fen amounts, epoch
+// seconds), PostgreSQL's holds 32.
 std::string TranslateSql(std::string_view sql, Dialect dialect);
 
 // Applies the migrations not yet recorded in schema_migrations, each in its own

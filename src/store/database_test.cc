@@ -1,44 +1,49 @@
 #include "store/database.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include <thread>
 
 #include "core/error.h"
+#include "store/postgres_database.h"
 #include "store/testing/faulty_connection.h"
+#include "store/testing/test_databases.h"
 
 namespace fupin::store {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "fupin-store-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (std::filesystem::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
+using testing::Backend;
+using testing::TestDatabase;
 
 const std::vector<Migration> kV1 = {
-    {1, "create things", "CREATE TABLE things (id {{pk}}, name TEXT NOT NULL UNIQUE);"},
+    {1, "create things", "CREATE TABLE things (id {{pk}}, name {{text_nocase}} NOT NULL UNIQUE);"},
 };
 const std::vector<Migration> kV2 = {
     kV1[0],
-    {2, "add notes", "CREATE TABLE notes (id {{pk}}, thing_id INTEGER NOT NULL REFERENCES things(id));"},
+    {2, "add notes", "CREATE TABLE notes (id {{pk}}, thing_id INTEGER NOT NULL REFERENCES things(id),"
+                     " amount INTEGER CHECK (amount >= 0), ratio REAL, data {{blob}});"},
 };
 
 int64_t Count(Connection& c, const std::string& table) { return *c.QueryInt("SELECT count(*) FROM " + table); }
 
-TEST(DatabaseTest, AppliesMigrationsInOrderOnceAndRecordsThem) {
-  TempDir dir;
-  const std::string path = dir.File("a.db");
-  { auto db = OpenDatabase(path, kV1); }
-  auto db = OpenDatabase(path, kV2);
+// Every test here runs on SQLite and, when FUPIN_TEST_PG_URL is set, on PostgreSQL.
+class DatabaseTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres && !testing::PostgresServerUrl()) {
+      GTEST_SKIP() << "FUPIN_TEST_PG_URL is not set (scripts/with-postgres.sh starts a server)";
+    }
+    db_ = std::make_unique<TestDatabase>(GetParam());
+  }
+  const std::string& url() const { return db_->url(); }
+
+  std::unique_ptr<TestDatabase> db_;
+};
+
+TEST_P(DatabaseTest, AppliesMigrationsInOrderOnceAndRecordsThem) {
+  { auto db = OpenDatabase(url(), kV1); }
+  auto db = OpenDatabase(url(), kV2);
+  EXPECT_EQ(db->dialect(), GetParam() == Backend::kSqlite ? Dialect::kSqlite : Dialect::kPostgres);
   auto c = db->Connect();
   EXPECT_EQ(AppliedMigrations(*c), (std::vector<int>{1, 2}));
   // Opening again applies nothing new.
@@ -46,12 +51,10 @@ TEST(DatabaseTest, AppliesMigrationsInOrderOnceAndRecordsThem) {
   EXPECT_EQ(AppliedMigrations(*c), (std::vector<int>{1, 2}));
 }
 
-TEST(DatabaseTest, RefusesADatabaseNewerThanTheBinary) {
-  TempDir dir;
-  const std::string path = dir.File("a.db");
-  { auto db = OpenDatabase(path, kV2); }
+TEST_P(DatabaseTest, RefusesADatabaseNewerThanTheBinary) {
+  { auto db = OpenDatabase(url(), kV2); }
   try {
-    OpenDatabase(path, kV1);
+    OpenDatabase(url(), kV1);
     FAIL() << "expected a refusal";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
@@ -59,24 +62,71 @@ TEST(DatabaseTest, RefusesADatabaseNewerThanTheBinary) {
   }
 }
 
-TEST(DatabaseTest, BoundParametersRoundTrip) {
-  TempDir dir;
-  auto db = OpenDatabase(dir.File("a.db"), kV1);
+TEST_P(DatabaseTest, BoundParametersRoundTrip) {
+  auto db = OpenDatabase(url(), kV2);
   auto c = db->Connect();
   auto insert = c->Prepare("INSERT INTO things (name) VALUES (?) RETURNING id");
-  insert->BindText(1, "it's \"quoted\"; DROP TABLE things; --");
+  insert->BindText(1, "it's \"quoted\"; ? DROP TABLE things; --");
   ASSERT_TRUE(insert->Step());
   const int64_t id = insert->Int(0);
   insert->Reset();
-  auto read = c->Prepare("SELECT name FROM things WHERE id = ?");
+  auto read = c->Prepare("SELECT name, '?' FROM things WHERE id = ?");
   read->BindInt(1, id);
   ASSERT_TRUE(read->Step());
-  EXPECT_EQ(read->Text(0), "it's \"quoted\"; DROP TABLE things; --");
+  EXPECT_EQ(read->Text(0), "it's \"quoted\"; ? DROP TABLE things; --");
+  EXPECT_EQ(read->Text(1), "?");
+  EXPECT_FALSE(read->Step());
+
+  // 64-bit integers (fen amounts, epoch seconds), doubles, NULLs and bytes.
+  const std::vector<uint8_t> bytes = {0, 1, 2, 0xff, '\\', '\t', '\n', 0};
+  auto note = c->Prepare("INSERT INTO notes (thing_id, amount, ratio, data) VALUES (?1, ?2, ?3, ?4)");
+  note->BindInt(1, id);
+  note->BindInt(2, 9'000'000'000'123);
+  note->BindDouble(3, 0.125);
+  note->BindBlob(4, bytes);
+  EXPECT_EQ(note->Run(), 1);
+  note->BindInt(1, id);
+  note->BindNull(2);
+  note->BindNull(3);
+  note->BindBlob(4, {});
+  EXPECT_EQ(note->Run(), 1);
+  auto notes = c->Prepare("SELECT amount, ratio, data, amount + ? FROM notes WHERE thing_id = ? ORDER BY id");
+  notes->BindInt(1, 1);
+  notes->BindInt(2, id);
+  ASSERT_TRUE(notes->Step());
+  EXPECT_EQ(notes->Int(0), 9'000'000'000'123);
+  EXPECT_DOUBLE_EQ(notes->Double(1), 0.125);
+  EXPECT_EQ(notes->Blob(2), bytes);
+  EXPECT_EQ(notes->Int(3), 9'000'000'000'124);
+  ASSERT_TRUE(notes->Step());
+  EXPECT_TRUE(notes->IsNull(0));
+  EXPECT_EQ(notes->OptionalInt(1), std::nullopt);
+  EXPECT_FALSE(notes->IsNull(2));
+  EXPECT_TRUE(notes->Blob(2).empty());
+  EXPECT_FALSE(notes->Step());
 }
 
-TEST(DatabaseTest, TransactionRollsBackUnlessCommitted) {
-  TempDir dir;
-  auto db = OpenDatabase(dir.File("a.db"), kV1);
+TEST_P(DatabaseTest, AStatementRunsManyTimesWithNewBindings) {
+  auto db = OpenDatabase(url(), kV1);
+  auto c = db->Connect();
+  auto insert = c->Prepare("INSERT INTO things (name) VALUES (?)");
+  for (int i = 0; i < 20; ++i) {
+    insert->BindText(1, "thing " + std::to_string(i));
+    EXPECT_EQ(insert->Run(), 1);
+  }
+  auto read = c->Prepare("SELECT count(*) FROM things WHERE name LIKE ?");
+  for (int round = 0; round < 3; ++round) {
+    read->BindText(1, "thing 1%");
+    ASSERT_TRUE(read->Step());
+    EXPECT_EQ(read->Int(0), 11);  // thing 1, thing 10 .. thing 19
+    read->Reset();
+  }
+  // Case-insensitive names ({{text_nocase}}).
+  EXPECT_THROW(c->Execute("INSERT INTO things (name) VALUES ('THING 1')"), Error);
+}
+
+TEST_P(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  auto db = OpenDatabase(url(), kV1);
   auto c = db->Connect();
   {
     Transaction tx(*c);
@@ -96,9 +146,26 @@ TEST(DatabaseTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(c->transaction_depth(), 0);
 }
 
-TEST(DatabaseTest, ConstraintFailuresHaveTheirOwnCodes) {
-  TempDir dir;
-  auto db = OpenDatabase(dir.File("a.db"), kV2);
+TEST_P(DatabaseTest, AFailedSavepointLeavesTheOuterTransactionUsable) {
+  auto db = OpenDatabase(url(), kV1);
+  auto c = db->Connect();
+  Transaction tx(*c);
+  c->Execute("INSERT INTO things (name) VALUES ('a')");
+  try {
+    Transaction inner(*c);
+    c->Execute("INSERT INTO things (name) VALUES ('a')");
+    inner.Commit();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kAlreadyExists);
+  }
+  c->Execute("INSERT INTO things (name) VALUES ('b')");
+  tx.Commit();
+  EXPECT_EQ(Count(*c, "things"), 2);
+}
+
+TEST_P(DatabaseTest, ConstraintFailuresHaveTheirOwnCodes) {
+  auto db = OpenDatabase(url(), kV2);
   auto c = db->Connect();
   c->Execute("INSERT INTO things (name) VALUES ('a')");
   try {
@@ -113,11 +180,16 @@ TEST(DatabaseTest, ConstraintFailuresHaveTheirOwnCodes) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);  // foreign keys are on
   }
+  try {
+    c->Execute("INSERT INTO notes (thing_id, amount) VALUES (1, -1)");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);  // a check
+  }
 }
 
-TEST(DatabaseTest, AFailureInTheMiddleOfABatchLeavesNoTrace) {
-  TempDir dir;
-  auto db = OpenDatabase(dir.File("a.db"), kV1);
+TEST_P(DatabaseTest, AFailureInTheMiddleOfABatchLeavesNoTrace) {
+  auto db = OpenDatabase(url(), kV1);
   testing::FaultyConnection c(db->Connect());
   c.FailAfterWrites(500);
   auto insert_batch = [&] {
@@ -137,9 +209,158 @@ TEST(DatabaseTest, AFailureInTheMiddleOfABatchLeavesNoTrace) {
   EXPECT_EQ(Count(c, "things"), 1000);
 }
 
-TEST(DatabaseTest, TranslatesDialectTokens) {
+TEST_P(DatabaseTest, BulkInsertWritesEveryRowOrNone) {
+  auto db = OpenDatabase(url(), kV2);
+  auto c = db->Connect();
+  const std::vector<std::string> columns = {"id", "name"};
+  {
+    Transaction tx(*c);
+    auto writer = c->BulkInsert("things", columns);
+    for (int i = 1; i <= 2000; ++i) {
+      writer->Append({int64_t{i}, "名称\t" + std::to_string(i) + "\\n\n"});
+    }
+    EXPECT_EQ(writer->Finish(), 2000);
+    tx.Commit();
+  }
+  EXPECT_EQ(Count(*c, "things"), 2000);
+  auto read = c->Prepare("SELECT name FROM things WHERE id = 7");
+  ASSERT_TRUE(read->Step());
+  EXPECT_EQ(read->Text(0), "名称\t7\\n\n");
+
+  const std::vector<std::string> note_columns = {"thing_id", "amount", "ratio", "data"};
+  {
+    Transaction tx(*c);
+    auto writer = c->BulkInsert("notes", note_columns);
+    writer->Append({int64_t{1}, nullptr, 0.5, std::vector<uint8_t>{0, 9, 0xff}});
+    EXPECT_EQ(writer->Finish(), 1);
+    tx.Commit();
+  }
+  auto note = c->Prepare("SELECT amount, ratio, data FROM notes");
+  ASSERT_TRUE(note->Step());
+  EXPECT_TRUE(note->IsNull(0));
+  EXPECT_DOUBLE_EQ(note->Double(1), 0.5);
+  EXPECT_EQ(note->Blob(2), (std::vector<uint8_t>{0, 9, 0xff}));
+
+  // A bad row (a duplicate name) fails the batch, and nothing of it stays.
+  auto bad_batch = [&] {
+    Transaction tx(*c);
+    auto writer = c->BulkInsert("things", columns);
+    writer->Append({int64_t{5001}, std::string("fresh")});
+    writer->Append({int64_t{5002}, std::string("名称\t1\\n\n")});
+    writer->Finish();
+    tx.Commit();
+  };
+  EXPECT_THROW(bad_batch(), Error);
+  EXPECT_EQ(Count(*c, "things"), 2000);
+}
+
+TEST_P(DatabaseTest, RunInTransactionRetriesTransientFailuresOnly) {
+  auto db = OpenDatabase(url(), kV1);
+  auto c = db->Connect();
+  int attempts = 0;
+  RunInTransaction(*c, [&] {
+    ++attempts;
+    c->Execute("INSERT INTO things (name) VALUES ('x" + std::to_string(attempts) + "')");
+    if (attempts < 3) throw TransientError("simulated serialisation failure");
+  });
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(Count(*c, "things"), 1);  // the failed attempts left nothing
+
+  attempts = 0;
+  EXPECT_THROW(RunInTransaction(*c, [&] {
+                 ++attempts;
+                 throw Error::Conflict("stale version");  // not transient: reported at once
+               }),
+               Error);
+  EXPECT_EQ(attempts, 1);
+  attempts = 0;
+  EXPECT_THROW(RunInTransaction(
+                   *c, [&] {
+                     ++attempts;
+                     throw TransientError("always");
+                   },
+                   2),
+               TransientError);
+  EXPECT_EQ(attempts, 3);
+}
+
+TEST_P(DatabaseTest, VersionColumnsStopLostUpdatesBetweenConnections) {
+  auto db = OpenDatabase(url(), {{{1, "v", "CREATE TABLE v (id INTEGER PRIMARY KEY, n INTEGER, version INTEGER);"}}});
+  auto a = db->Connect();
+  auto b = db->Connect();
+  a->Execute("INSERT INTO v VALUES (1, 0, 1)");
+  // Both read version 1; a writes first; b's write must find the version moved.
+  auto update_a = a->Prepare("UPDATE v SET n = ?, version = version + 1 WHERE id = 1 AND version = ?");
+  auto update_b = b->Prepare("UPDATE v SET n = ?, version = version + 1 WHERE id = 1 AND version = ?");
+  update_a->BindInt(1, 10);
+  update_a->BindInt(2, 1);
+  EXPECT_EQ(update_a->Run(), 1);
+  update_b->BindInt(1, 20);
+  update_b->BindInt(2, 1);
+  EXPECT_EQ(update_b->Run(), 0);
+  EXPECT_EQ(*a->QueryInt("SELECT n FROM v"), 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& p) { return std::string(testing::BackendName(p.param)); });
+
+TEST(PostgresTest, DeadlocksAreTransientAndRetried) {
+  if (!testing::PostgresServerUrl()) GTEST_SKIP() << "FUPIN_TEST_PG_URL is not set";
+  TestDatabase tdb(Backend::kPostgres);
+  auto db = OpenDatabase(tdb.url(), {{{1, "r", "CREATE TABLE r (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+                                                "INSERT INTO r VALUES (1, 0), (2, 0);"}}});
+  auto a = db->Connect();
+  auto b = db->Connect();
+  a->Execute("SET deadlock_timeout = '100ms'");
+  b->Execute("SET deadlock_timeout = '100ms'");
+  // a locks 1 then 2; b locks 2 then 1: one of them is chosen as the victim,
+  // rolled back, and runs again; both increments land.
+  auto work = [](Connection& c, int first, int second, std::atomic<int>& ready, int* attempts) {
+    RunInTransaction(c, [&] {
+      ++*attempts;
+      c.Execute("UPDATE r SET n = n + 1 WHERE id = " + std::to_string(first));
+      if (*attempts == 1) {
+        ready.fetch_add(1);
+        while (ready.load() < 2) std::this_thread::yield();
+      }
+      c.Execute("UPDATE r SET n = n + 1 WHERE id = " + std::to_string(second));
+    });
+  };
+  std::atomic<int> ready{0};
+  int attempts_a = 0;
+  int attempts_b = 0;
+  std::thread ta([&] { work(*a, 1, 2, ready, &attempts_a); });
+  std::thread tb([&] { work(*b, 2, 1, ready, &attempts_b); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(attempts_a + attempts_b, 3);  // exactly one victim ran twice
+  EXPECT_EQ(*a->QueryInt("SELECT n FROM r WHERE id = 1"), 2);
+  EXPECT_EQ(*a->QueryInt("SELECT n FROM r WHERE id = 2"), 2);
+}
+
+TEST(PostgresTest, RewritesPlaceholdersOutsideLiteralsAndComments) {
+  int n = 0;
+  EXPECT_EQ(RewritePlaceholders("SELECT ?, '?', \"a?\", ? -- ?\n FROM t WHERE x = ?", &n),
+            "SELECT $1, '?', \"a?\", $2 -- ?\n FROM t WHERE x = $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(RewritePlaceholders("a = ?2 AND b = ?1 AND c = ?", &n), "a = $2 AND b = $1 AND c = $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(RewritePlaceholders("'it''s ?' || ? /* ? */ $$ ? $$", &n), "'it''s ?' || $1 /* ? */ $$ ? $$");
+  EXPECT_EQ(n, 1);
+}
+
+TEST(TranslateSqlTest, TranslatesDialectTokens) {
   EXPECT_EQ(TranslateSql("id {{pk}}, b {{blob}}", Dialect::kSqlite), "id INTEGER PRIMARY KEY, b BLOB");
   EXPECT_EQ(TranslateSql("b {{blob}}", Dialect::kPostgres), "b BYTEA");
+  // INTEGER is 64-bit on PostgreSQL too, except in literals and comments.
+  EXPECT_EQ(TranslateSql("n INTEGER, s TEXT DEFAULT 'INTEGER' -- INTEGER", Dialect::kPostgres),
+            "n BIGINT, s TEXT DEFAULT 'INTEGER' -- INTEGER");
+  EXPECT_EQ(TranslateSql("n integer, m INTEGERS", Dialect::kSqlite), "n integer, m INTEGERS");
+  // Sections for one dialect.
+  const std::string both = "A;{{sqlite}}S;{{end}}{{postgres}}P;{{end}}B;";
+  EXPECT_EQ(TranslateSql(both, Dialect::kSqlite), "A;S;B;");
+  EXPECT_EQ(TranslateSql(both, Dialect::kPostgres), "A;P;B;");
+  EXPECT_THROW(TranslateSql("{{bogus}}", Dialect::kSqlite), Error);
 }
 
 }  // namespace

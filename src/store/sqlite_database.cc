@@ -29,7 +29,7 @@ using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
     throw Error::FailedPrecondition(message);
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    throw Error::Conflict(message + " (the database is busy; try again)");
+    throw TransientError(message + " (the database is busy; try again)");
   }
   throw Error::Internal(message);
 }

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "support/process.h"
+#include "store/testing/test_databases.h"
 #include "support/server.h"
 
 namespace fupin::testing {
@@ -40,6 +42,13 @@ class ServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     db_ = dir_->File("fupin.db");
+    // The "pg." copies of these tests (FUPIN_TEST_STORE=postgres) serve a
+    // fresh PostgreSQL database instead.
+    const char* store = std::getenv("FUPIN_TEST_STORE");
+    if (store != nullptr && std::string(store) == "postgres" && store::testing::PostgresServerUrl()) {
+      pg_ = new store::testing::TestDatabase(store::testing::Backend::kPostgres);
+      db_ = pg_->url();
+    }
     WriteAreaFixture(dir_->path(), 3, 4);
     ASSERT_EQ(RunFupin(db_, {"areas", "import", dir_->path()}).exit_code, 0);
     for (const auto& u : kUsers) {
@@ -55,6 +64,7 @@ class ServerTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete server_;
+    delete pg_;
     delete dir_;
   }
 
@@ -81,11 +91,13 @@ class ServerTest : public ::testing::Test {
   }
 
   static TempDir* dir_;
+  static store::testing::TestDatabase* pg_;
   static std::string db_;
   static ServerProcess* server_;
 };
 
 TempDir* ServerTest::dir_ = nullptr;
+store::testing::TestDatabase* ServerTest::pg_ = nullptr;
 std::string ServerTest::db_;
 ServerProcess* ServerTest::server_ = nullptr;
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "store/database.h"
+#include "store/testing/test_databases.h"
 
 namespace fupin::access::testing {
 
@@ -23,12 +25,19 @@ class AccessFixture : public ::testing::Test {
   AccessFixture() : clock_(Date{2020, 6, 1}, 1590969600) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "fupin-access-XXXXXX").string();
     dir_ = mkdtemp(tmpl.data());
-    db_ = store::OpenDatabase(Path("fupin.db"), Migrations());
+    // FUPIN_TEST_STORE=postgres (the "pg." copies of the tests): a fresh
+    // PostgreSQL database instead of the file.
+    const char* store = std::getenv("FUPIN_TEST_STORE");
+    if (store != nullptr && std::string(store) == "postgres" && store::testing::PostgresServerUrl()) {
+      pg_ = std::make_unique<store::testing::TestDatabase>(store::testing::Backend::kPostgres);
+    }
+    db_ = store::OpenDatabase(pg_ ? pg_->url() : Path("fupin.db"), Migrations());
     conn_ = db_->Connect();
   }
   ~AccessFixture() override {
     conn_.reset();
     db_.reset();
+    pg_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -51,6 +60,7 @@ class AccessFixture : public ::testing::Test {
   }
 
   std::string dir_;
+  std::unique_ptr<store::testing::TestDatabase> pg_;
   FixedClock clock_;
   WeakPasswordHasher hasher_;
   std::unique_ptr<store::Database> db_;
