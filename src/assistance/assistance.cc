@@ -725,6 +725,24 @@ MyHouseholds AssistanceService::MyView(const Caller& caller) {
   if (!s->Step()) throw Error::NotFound("user " + caller.user_name + " is not linked to a cadre");
   const int64_t cadre_id = s->Int(0);
   s.reset();
+  // The view holds only the caller's own cadre record and pairings, found by
+  // the caller's user id: no further check.
+  return View(cadre_id);
+}
+
+MyHouseholds AssistanceService::CadreView(const Caller& caller, int64_t cadre_id) {
+  const Cadre c = MustFindCadre(db_, clock_.Today(), cadre_id);
+  internal::Require(db_, clock_, caller, Access::kRead, c.area_code, std::nullopt, Id("cadre", cadre_id));
+  if (caller.role == Role::kPairedCadre) {
+    auto s = db_.Prepare("SELECT 1 FROM cadres WHERE id = ? AND user_id = ?");
+    s->BindInt(1, cadre_id);
+    s->BindInt(2, caller.user_id);
+    if (!s->Step()) throw Error::PermissionDenied("a paired cadre sees their own households only");
+  }
+  return View(cadre_id);
+}
+
+MyHouseholds AssistanceService::View(int64_t cadre_id) {
   MyHouseholds view;
   view.cadre = MustFindCadre(db_, clock_.Today(), cadre_id);
   const AssistanceParams params = ReadParams(db_);
@@ -754,8 +772,6 @@ MyHouseholds AssistanceService::MyView(const Caller& caller) {
     m.overdue = m.next_visit_due < today;
     view.households.push_back(std::move(m));
   }
-  // The view holds only the caller's own cadre record and pairings, found by
-  // the caller's user id: no further check.
   return view;
 }
 

@@ -220,8 +220,11 @@ class AssistanceService {
 
   // The calling cadre's households (the cadre whose user is the caller).
   MyHouseholds MyView(const Caller& caller);
+  // The same view of any cadre, for the office (read access to the cadre's area).
+  MyHouseholds CadreView(const Caller& caller, int64_t cadre_id);
 
  private:
+  MyHouseholds View(int64_t cadre_id);
   store::Connection& db_;
   const Clock& clock_;
 };
