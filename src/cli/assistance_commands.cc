@@ -8,8 +8,10 @@
 #include "assistance/assistance.h"
 #include "assistance/assistance_json.h"
 #include "assistance/coverage.h"
+#include "assistance/demo.h"
 #include "assistance/import.h"
 #include "cli/context.h"
+#include "core/error.h"
 
 namespace fupin::cli {
 namespace {
@@ -321,6 +323,26 @@ void AddAssistanceCommands(CLI::App& app, Context& ctx) {
     } else {
       for (const auto& [k, v] : j.items()) ctx.out() << k << " " << (v.is_object() ? v["value"] : v) << '\n';
     }
+  });
+
+  // Demo data on a generated registry (the lead wires it into `fupin demo hengdong`).
+  auto demo = std::make_shared<assistance::DemoOptions>();
+  auto* dm = app.add_subcommand("assistance-demo", "Generate demo assistance data on a generated registry");
+  dm->add_option("--seed", demo->seed, "Seed");
+  dm->add_option("--area", demo->area_code, "County code (default 430424)");
+  dm->add_option("--as-of", demo->as_of, "Date (default 2020-09-30)");
+  dm->add_option("--paired-cadres", demo->paired_cadres, "Paired cadres (default 4962)");
+  dm->add_option("--work-teams", demo->work_teams, "Work teams (default 187)");
+  dm->add_option("--work-team-members", demo->work_team_members, "Members (default 379)");
+  dm->add_option("--leaders", demo->county_leaders, "County leaders (default 60)");
+  dm->callback([&ctx, demo] {
+    if (ctx.caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
+    const auto r = assistance::GenerateDemo(ctx.connection(), *demo);
+    const nlohmann::json j = {{"cadres", r.cadres}, {"leader_links", r.leader_links}, {"departments", r.departments},
+                              {"work_teams", r.work_teams}, {"work_team_members", r.work_team_members},
+                              {"pairings", r.pairings}, {"visits", r.visits}};
+    if (ctx.json) ctx.PrintJson(j);
+    else ctx.out() << j.dump() << '\n';
   });
 
   auto imp = std::make_shared<ImportOptions>();
