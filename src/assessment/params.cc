@@ -53,6 +53,8 @@ const std::vector<ParameterSpec>& ParameterSpecs() {
       {"village_collective_income_min", "", "yuan", "村集体经济收入下限（元/年）"},
       {"af_weight", "indicator", "number", "Alkire–Foster 指标权重"},
       {"af_k", "", "number", "Alkire–Foster 临界值 k"},
+      {"pairing_household_limit", "", "number", "每名帮扶干部结对户数上限"},
+      {"visit_interval_days", "", "days", "结对帮扶走访间隔（天）"},
   };
   return specs;
 }

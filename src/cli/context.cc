@@ -76,6 +76,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddDemoCommands(app, ctx);
   AddReportCommands(app, ctx);
   AddStoreCommands(app, ctx);
+  AddAssistanceCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

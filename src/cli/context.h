@@ -57,6 +57,7 @@ void AddDemoCommands(CLI::App& app, Context& ctx);
 // Adds to the `report` subcommand when another module has created it.
 void AddReportCommands(CLI::App& app, Context& ctx);
 void AddStoreCommands(CLI::App& app, Context& ctx);
+void AddAssistanceCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

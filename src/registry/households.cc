@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "access/audit.h"
+#include "access/pairing.h"
 #include "access/permissions.h"
 #include "core/area_code.h"
 #include "registry/registry_json.h"
@@ -18,14 +19,14 @@ void RequireRegistryRead(store::Connection& db, const Clock& clock, const Caller
                          const std::string& village_code, std::optional<int64_t> household_id,
                          const std::string& entity) {
   access::Audit audit(db, clock);
-  access::Guard(audit).RequireRead(caller, access::Resource::kRegistry, {village_code, household_id, entity});
+  access::Guard(audit, access::ActivePairingCheck(db, clock.Today())).RequireRead(caller, access::Resource::kRegistry, {village_code, household_id, entity});
 }
 
 void RequireRegistryWrite(store::Connection& db, const Clock& clock, const Caller& caller,
                           const std::string& village_code, std::optional<int64_t> household_id,
                           const std::string& entity) {
   access::Audit audit(db, clock);
-  access::Guard(audit).RequireWrite(caller, access::Resource::kRegistry, {village_code, household_id, entity});
+  access::Guard(audit, access::ActivePairingCheck(db, clock.Today())).RequireWrite(caller, access::Resource::kRegistry, {village_code, household_id, entity});
 }
 
 void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
@@ -328,14 +329,11 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   if (f.offset < 0) problems.Add("offset", "must not be negative");
   problems.ThrowIfAny("invalid household list filter");
 
-  if (scope.paired_households_only) {
-    // A paired cadre lists only households paired with them; pairings come
-    // with the assistance module, and until then there are none.
-    return {};
-  }
   const std::string as_of = f.year ? std::to_string(*f.year) + "-12-31" : "9999-12-31";
   std::string where = " WHERE h.village_code >= ?2 AND h.village_code < ?3";
   if (f.year && !f.status) where += " AND h.identified_year <= ?4";
+  // A paired cadre lists only the households paired with them today.
+  if (scope.paired_households_only) where += " AND h.id IN (" + access::PairedHouseholdIdsSql(6, 7) + ")";
   std::string base = "SELECT * FROM (" + HouseholdSelect() + where + ") q";
   if (f.status) base += " WHERE q.status = ?5";
   auto bind = [&](store::Statement& s) {
@@ -344,6 +342,10 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
     s.BindText(3, area + ":");
     if (f.year && !f.status) s.BindInt(4, *f.year);
     if (f.status) s.BindText(5, *f.status);
+    if (scope.paired_households_only) {
+      s.BindInt(6, caller.user_id);
+      s.BindText(7, clock_.Today().ToString());
+    }
   };
   ListPage page;
   auto count = db_.Prepare("SELECT count(*) FROM (" + base + ") c");

@@ -2,6 +2,7 @@
 
 #include "access/schema.h"
 #include "assessment/schema.h"
+#include "assistance/schema.h"
 #include "registry/schema.h"
 
 namespace fupin {
@@ -14,6 +15,7 @@ std::vector<store::Migration> AllMigrations() {
   add(registry::Migrations());
   add(access::Migrations());
   add(assessment::Migrations());
+  add(assistance::Migrations());
   return all;
 }
 

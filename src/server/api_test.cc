@@ -60,6 +60,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddAccessRoutes(routes, hasher, {});
   AddRegistryRoutes(routes);
   AddAssessmentRoutes(routes);
+  AddAssistanceRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

@@ -196,6 +196,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddAccessRoutes(routes_, hasher, options.sessions);
   AddRegistryRoutes(routes_);
   AddAssessmentRoutes(routes_);
+  AddAssistanceRoutes(routes_);
   impl_->Install(routes_);
 }
 

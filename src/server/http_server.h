@@ -65,6 +65,7 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                      const access::SessionOptions& sessions);
 void AddRegistryRoutes(std::vector<Route>& routes);
 void AddAssessmentRoutes(std::vector<Route>& routes);
+void AddAssistanceRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -402,6 +403,52 @@ TEST(CliKillTest, KilledImportLeavesTheDatabaseAsItWas) {
   ASSERT_TRUE(killed_mid_write) << "could not kill the import while it was writing";
   EXPECT_EQ(RunProcess("sqlite3", {db, "SELECT count(*), group_concat(code) FROM areas"}).out, before);
   EXPECT_EQ(RunProcess("sqlite3", {db, "PRAGMA integrity_check"}).out, "ok\n");
+}
+
+TEST_F(CliTest, AssistanceFromCadresToCoverageWithPlantedGaps) {
+  const int64_t h1 = AddHousehold("430424100200001");
+  const int64_t h2 = AddHousehold("430424100200002");
+  AddHousehold("430424100200003");  // never paired
+  ASSERT_EQ(Fupin({"areas", "year", "430424100200", "--year", "2014", "--poor-village"}).exit_code, 0);
+  auto a = Json({"cadre", "add", "--name", "张三", "--unit", "县教育局", "--phone", "13812345678", "--area", "430424"});
+  EXPECT_EQ(a["phone"].get<std::string>().find("12345678"), std::string::npos);
+  auto b = Json({"cadre", "add", "--name", "李四", "--unit", "县民政局", "--area", "430424"});
+  const std::string ida = std::to_string(a["id"].get<int64_t>());
+  const std::string idb = std::to_string(b["id"].get<int64_t>());
+  Json({"pairing", "add", "--cadre", ida, "--household", std::to_string(h1), "--from", "2015-01-01"});
+  Json({"pairing", "add", "--cadre", ida, "--household", std::to_string(h2), "--from", "2015-01-01"});
+  // A household already paired is refused with status 5 (failed precondition).
+  Json({"pairing", "add", "--cadre", idb, "--household", std::to_string(h1), "--from", "2016-01-01"}, 5);
+  Json({"visit", "add", "--household", std::to_string(h1), "--date", "2020-01-05", "--done", "走访"});
+  auto cov = Json({"coverage", "--area", "430424"});
+  EXPECT_EQ(cov["total"]["poor_villages"], 1);
+  EXPECT_EQ(cov["gaps"]["villages_without_team"].size(), 1u);
+  EXPECT_EQ(cov["gaps"]["households_without_cadre"].size(), 1u);
+  EXPECT_EQ(cov["gaps"]["households_not_visited"].size(), 2u);  // visited long ago, and never
+  auto text = Fupin({"coverage", "--area", "430424"});
+  EXPECT_NE(text.out.find("结对帮扶覆盖率"), std::string::npos) << text.out;
+  // The cadre leaves: both households go to the other cadre in one step.
+  auto ho = Json({"cadre", "handover", ida, "--to", idb, "--date", "2020-06-01", "--reason", "调离"});
+  EXPECT_EQ(ho["opened"].size(), 2u);
+  auto mine = Json({"my", "households", "--cadre", idb});
+  EXPECT_EQ(mine["households"].size(), 2u);
+  auto history = Json({"pairing", "list", "--household", std::to_string(h1)});
+  EXPECT_EQ(history["total"], 2);
+  EXPECT_EQ(Json({"department", "add", "--area", "430424", "--standard"})["added"], 29);
+  auto fig = Json({"assistance-figures", "--area", "430424", "--year", "2020", "--as-of", "2020-09-30"});
+  EXPECT_EQ(fig["sector_departments"], 29);
+  EXPECT_EQ(fig["paired_cadres"], 1);
+  EXPECT_EQ(fig["households_paired"], 2);
+  // Import: a bad file names row and column and writes nothing.
+  const std::string csv = dir_.File("pairings.csv");
+  {
+    std::ofstream f(csv);
+    f << "户编号,干部,干部单位,开始日期\n430424100200003,李四,县民政局,2015-01-01\n430424100200009,李四,县民政局,2015-01-01\n";
+  }
+  auto bad = Fupin({"assistance-import", "pairings", csv});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("row 3, 户编号"), std::string::npos) << bad.err;
+  EXPECT_EQ(Json({"coverage", "--area", "430424"})["gaps"]["households_without_cadre"].size(), 1u);
 }
 
 }  // namespace

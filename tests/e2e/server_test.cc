@@ -125,6 +125,14 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   ASSERT_EQ(pout.status, 201) << pout.text;
   const std::string person_in = std::to_string(pin.body["id"].get<int64_t>());
   const std::string person_out = std::to_string(pout.body["id"].get<int64_t>());
+  // The paired cadre is paired with the household in scope only.
+  auto cadre = admin.Post("/api/v1/cadres", {{"name", "结对干部"}, {"unit", "县教育局"}, {"phone", "13812345678"},
+                                             {"area_code", "430424"}, {"user", "paired"}});
+  ASSERT_EQ(cadre.status, 201) << cadre.text;
+  EXPECT_EQ(cadre.body["phone"].get<std::string>().find("12345678"), std::string::npos) << "phone not masked";
+  auto pairing = admin.Post("/api/v1/pairings", {{"cadre_id", cadre.body["id"]}, {"household_id", in},
+                                                 {"start_date", "2015-01-01"}});
+  ASSERT_EQ(pairing.status, 201) << pairing.text;
 
   struct Expect {
     std::string user;
@@ -132,7 +140,7 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   };
   const std::vector<Expect> table = {
       {"admin", 200, 200, 200, 200},   {"county", 200, 200, 200, 200}, {"town", 200, 403, 200, 403},
-      {"cadre", 200, 403, 200, 403},   {"paired", 403, 403, 403, 403}, {"sector", 200, 200, 403, 403},
+      {"cadre", 200, 403, 200, 403},   {"paired", 200, 403, 403, 403}, {"sector", 200, 200, 403, 403},
       {"donor", 403, 403, 403, 403},   {"auditor", 200, 200, 403, 403},
   };
   int day = 1;
@@ -170,6 +178,25 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   EXPECT_EQ(As("cadre").Get("/api/v1/households?area=430424").body["total"], 1);
   EXPECT_EQ(As("town").Get("/api/v1/households").body["total"], 1);
   EXPECT_EQ(As("county").Get("/api/v1/households").body["total"], 2);
+  auto paired_list = As("paired").Get("/api/v1/households");
+  EXPECT_EQ(paired_list.body["total"], 1) << paired_list.text;
+  EXPECT_EQ(paired_list.body["items"][0]["id"], in);
+  // Visits: the paired cadre records visits to their own household only.
+  auto paired = As("paired");
+  EXPECT_EQ(paired.Post("/api/v1/households/" + std::to_string(in) + "/visits",
+                        {{"date", "2020-09-01"}, {"done", "走访"}}).status, 201);
+  EXPECT_EQ(paired.Post("/api/v1/households/" + std::to_string(out) + "/visits",
+                        {{"date", "2020-09-01"}, {"done", "走访"}}).status, 403);
+  auto mine = paired.Get("/api/v1/me/households");
+  ASSERT_EQ(mine.status, 200) << mine.text;
+  ASSERT_EQ(mine.body["households"].size(), 1u);
+  EXPECT_EQ(mine.body["households"][0]["last_visit"], "2020-09-01");
+  // Coverage: the out-of-scope household has no cadre.
+  auto cov = As("county").Get("/api/v1/coverage?area=430424");
+  ASSERT_EQ(cov.status, 200) << cov.text;
+  EXPECT_EQ(cov.body["total"]["households_paired"], 1);
+  EXPECT_EQ(cov.body["gaps"]["households_without_cadre"][0]["number"], "OUT-1");
+  EXPECT_EQ(As("donor").Get("/api/v1/coverage?area=430424").status, 403);
   EXPECT_EQ(As("cadre").Get("/api/v1/households?area=430424101").status, 403);
   EXPECT_EQ(As("donor").Get("/api/v1/households").status, 403);
   // Only administrators manage users.

@@ -1,0 +1,246 @@
+#include <gtest/gtest.h>
+
+#include "access/schema.h"
+#include "assessment/schema.h"
+#include "assistance/assistance.h"
+#include "assistance/coverage.h"
+#include "assistance/assistance_json.h"
+#include "assistance/schema.h"
+#include "core/error.h"
+#include "registry/households.h"
+#include "registry/testing.h"
+
+namespace fupin::assistance {
+namespace {
+
+std::vector<store::Migration> Extra() {
+  auto m = assessment::Migrations();
+  for (auto& x : Migrations()) m.push_back(std::move(x));
+  return m;
+}
+
+class AssistanceTest : public ::testing::Test {
+ protected:
+  AssistanceTest() : fx_(Extra()), svc_(fx_.db(), fx_.clock()) { fx_.AddAreas(); }
+
+  int64_t Cadre(const std::string& name, const std::optional<std::string>& user = std::nullopt) {
+    CadreInput in;
+    in.name = name;
+    in.unit = "县教育局";
+    in.phone = "13812345678";
+    in.area_code = "430424";
+    in.user_name = user;
+    return svc_.AddCadre(fx_.admin(), in);
+  }
+  int64_t AddUser(const std::string& name, const std::string& role, const std::string& area) {
+    auto s = fx_.db().Prepare(
+        "INSERT INTO users (name, role, area_code, password_hash, password_changed_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'x', 0, 0, 0) RETURNING id");
+    s->BindText(1, name);
+    s->BindText(2, role);
+    s->BindText(3, area);
+    s->Step();
+    return s->Int(0);
+  }
+  Caller As(int64_t user_id, const std::string& name, Role role, const std::string& area) {
+    Caller c;
+    c.user_id = user_id;
+    c.user_name = name;
+    c.role = role;
+    c.area_scope = area;
+    return c;
+  }
+  int64_t AuditCount(const std::string& action) {
+    auto s = fx_.db().Prepare("SELECT count(*) FROM audit_log WHERE action = ?");
+    s->BindText(1, action);
+    s->Step();
+    return s->Int(0);
+  }
+
+  registry::testing::RegistryFixture fx_;
+  AssistanceService svc_;
+};
+
+TEST_F(AssistanceTest, HandoverMovesEveryHouseholdInOneStepAndKeepsTheHistory) {
+  const int64_t a = Cadre("甲干部");
+  const int64_t b = Cadre("乙干部");
+  const int64_t h1 = fx_.AddHousehold("H1", "430424100200");
+  const int64_t h2 = fx_.AddHousehold("H2", "430424100201");
+  svc_.Pair(fx_.admin(), a, h1, "2015-01-01");
+  svc_.Pair(fx_.admin(), a, h2, "2015-01-01");
+  const auto r = svc_.HandOver(fx_.admin(), a, b, "2020-03-01", "调离");
+  EXPECT_EQ(r.ended.size(), 2u);
+  EXPECT_EQ(svc_.GetCadre(fx_.admin(), a).left_on, "2020-03-01");
+  EXPECT_EQ(svc_.GetCadre(fx_.admin(), a).active_households, 0);
+  EXPECT_EQ(svc_.GetCadre(fx_.admin(), b).active_households, 2);
+  // The old pairings stay, ended and pointing at their successors.
+  const auto history = svc_.ListPairings(fx_.admin(), {std::nullopt, h1, false});
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].cadre_id, a);
+  EXPECT_EQ(history[0].end_date, "2020-03-01");
+  EXPECT_EQ(history[0].handed_to, history[1].id);
+  EXPECT_EQ(history[1].cadre_id, b);
+  EXPECT_FALSE(history[1].end_date);
+  EXPECT_EQ(AuditCount("cadre.handover"), 1);
+}
+
+TEST_F(AssistanceTest, TheLimitPerCadreIsEnforcedForPairingsAndHandovers) {
+  const int64_t a = Cadre("甲干部");
+  std::vector<int64_t> hs;
+  for (int i = 0; i < 6; ++i) hs.push_back(fx_.AddHousehold("L" + std::to_string(i), "430424100200"));
+  for (int i = 0; i < 5; ++i) svc_.Pair(fx_.admin(), a, hs[static_cast<size_t>(i)], "2015-01-01");
+  try {
+    svc_.Pair(fx_.admin(), a, hs[5], "2015-01-01");
+    FAIL() << "the sixth household was paired";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
+    EXPECT_NE(std::string(e.what()).find("limit is 5"), std::string::npos) << e.what();
+  }
+  // A receiving cadre with room for fewer households refuses the whole handover.
+  const int64_t b = Cadre("乙干部");
+  const int64_t c = Cadre("丙干部");
+  svc_.Pair(fx_.admin(), b, hs[5], "2015-01-01");
+  EXPECT_THROW(svc_.HandOver(fx_.admin(), a, b, "2020-01-01", "调离"), Error);
+  EXPECT_EQ(svc_.GetCadre(fx_.admin(), a).active_households, 5);  // nothing moved
+  EXPECT_FALSE(svc_.GetCadre(fx_.admin(), a).left_on);
+  EXPECT_NO_THROW(svc_.HandOver(fx_.admin(), a, c, "2020-01-01", "调离"));
+  // A household has one active pairing.
+  EXPECT_THROW(svc_.Pair(fx_.admin(), b, hs[0], "2020-02-01"), Error);
+}
+
+TEST_F(AssistanceTest, PairingContinuesAfterTheHouseholdExits) {
+  const int64_t a = Cadre("甲干部");
+  const int64_t h = fx_.AddHousehold("E1", "430424100200");
+  svc_.Pair(fx_.admin(), a, h, "2015-01-01");
+  fx_.db().Execute(
+      "INSERT INTO household_events (household_id, kind, year, date, actor, recorded_at) VALUES (1, 'exited', 2018,"
+      " '2018-12-01', 'test', 0)");
+  const auto cov = Coverage(fx_.db(), fx_.admin(), "430424", "2019-06-01", fx_.clock());
+  EXPECT_EQ(cov.total.households_registered, 1);
+  EXPECT_EQ(cov.total.households_paired, 1);
+  // A removed household is no longer registered, and cannot be paired.
+  const int64_t r = fx_.AddHousehold("R1", "430424100200");
+  registry::HouseholdRegistry reg(fx_.db(), fx_.clock());
+  reg.RecordEvent(fx_.admin(), {r, "removed", "2016-01-01", std::nullopt, "清退"});
+  EXPECT_THROW(svc_.Pair(fx_.admin(), a, r, "2017-01-01"), Error);
+}
+
+TEST_F(AssistanceTest, CoverageFindsPlantedGapsOfEachKind) {
+  fx_.db().Execute(
+      "INSERT INTO area_years (area_code, year, poor_village) VALUES ('430424100200', 2014, 1),"
+      " ('430424101200', 2014, 1), ('430424100201', 2014, 0)");
+  // 100200 has a team with a member; 101200 has none.
+  TeamInput t{"430424100200", "县教育局", "2015-10-01", std::nullopt};
+  const int64_t team = svc_.AddTeam(fx_.admin(), t);
+  svc_.AddTeamMember(fx_.admin(), team, Cadre("队长"), "captain", "2015-10-01");
+  const int64_t a = Cadre("甲干部");
+  const int64_t b = Cadre("乙干部");
+  const int64_t visited = fx_.AddHousehold("V1", "430424100200");
+  const int64_t late = fx_.AddHousehold("V2", "430424100200");
+  const int64_t alone = fx_.AddHousehold("V3", "430424101200");
+  svc_.Pair(fx_.admin(), a, visited, "2015-01-01");
+  svc_.Pair(fx_.admin(), b, late, "2015-01-01");
+  svc_.RecordVisit(fx_.admin(), {visited, std::nullopt, "2026-11-20", "走访", ""});
+  svc_.RecordVisit(fx_.admin(), {late, std::nullopt, "2026-06-01", "走访", "下次带种苗"});
+  // Over the limit: the limit lowered under a cadre's load.
+  fx_.db().Execute(
+      "INSERT INTO assessment_parameters (name, key, value, source, effective_from, set_by, set_at)"
+      " VALUES ('pairing_household_limit', '', '0', 'test', '2014-01-01', 't', 0)");
+  const auto cov = Coverage(fx_.db(), fx_.admin(), "430424", std::nullopt, fx_.clock());
+  EXPECT_EQ(cov.total.poor_villages, 2);
+  EXPECT_EQ(cov.total.poor_villages_with_team, 1);
+  ASSERT_EQ(cov.villages_without_team.size(), 1u);
+  EXPECT_EQ(cov.villages_without_team[0].village_code, "430424101200");
+  ASSERT_EQ(cov.households_without_cadre.size(), 1u);
+  EXPECT_EQ(cov.households_without_cadre[0].household_id, alone);
+  ASSERT_EQ(cov.households_not_visited.size(), 1u);
+  EXPECT_EQ(cov.households_not_visited[0].household_id, late);
+  EXPECT_EQ(cov.cadres_over_limit.size(), 2u);
+  EXPECT_DOUBLE_EQ(cov.total.resident_coverage_rate(), 50.0);
+  ASSERT_EQ(cov.townships.size(), 2u);
+  EXPECT_EQ(cov.townships[0].households_paired, 2);
+  EXPECT_EQ(cov.townships[1].households_registered, 1);
+  EXPECT_EQ(cov.townships[1].households_paired, 0);
+  const auto j = CoverageJson(cov);
+  EXPECT_EQ(j["total"]["pairing_coverage_rate"], 66.67);
+}
+
+TEST_F(AssistanceTest, APairedCadreReachesExactlyTheirOwnHouseholds) {
+  const int64_t user = AddUser("paired1", "paired_cadre", "430424100200");
+  const int64_t mine_cadre = Cadre("甲干部", "paired1");
+  const int64_t other_cadre = Cadre("乙干部");
+  const int64_t mine = fx_.AddHousehold("M1", "430424100200");
+  const int64_t other = fx_.AddHousehold("M2", "430424100200");
+  svc_.Pair(fx_.admin(), mine_cadre, mine, "2015-01-01");
+  svc_.Pair(fx_.admin(), other_cadre, other, "2015-01-01");
+  const Caller me = As(user, "paired1", Role::kPairedCadre, "430424100200");
+  registry::HouseholdRegistry reg(fx_.db(), fx_.clock());
+  EXPECT_EQ(reg.GetHousehold(me, mine).number, "M1");
+  EXPECT_THROW(reg.GetHousehold(me, other), Error);
+  const auto page = reg.ListHouseholds(me, {});
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.items[0].id, mine);
+  // Visits: own households only, as themselves.
+  EXPECT_NO_THROW(svc_.RecordVisit(me, {mine, std::nullopt, "2026-11-01", "走访", ""}));
+  EXPECT_THROW(svc_.RecordVisit(me, {other, std::nullopt, "2026-11-01", "走访", ""}), Error);
+  EXPECT_THROW(svc_.RecordVisit(me, {mine, other_cadre, "2026-11-01", "走访", ""}), Error);
+  // Managing pairings is not theirs.
+  EXPECT_THROW(svc_.Pair(me, mine_cadre, other, "2016-01-01"), Error);
+  const auto view = svc_.MyView(me);
+  ASSERT_EQ(view.households.size(), 1u);
+  EXPECT_EQ(view.households[0].last_visit, "2026-11-01");
+  EXPECT_EQ(view.households[0].next_visit_due, "2026-12-01");
+  EXPECT_FALSE(view.households[0].overdue);
+  // Masked phone in every output.
+  EXPECT_NE(CadreJson(view.cadre)["phone"], "13812345678");
+  // After the pairing ends, the household is out of reach.
+  const auto pairs = svc_.ListPairings(fx_.admin(), {mine_cadre, std::nullopt, true});
+  ASSERT_EQ(pairs.size(), 1u);
+  svc_.EndPairing(fx_.admin(), pairs[0].id, "2026-11-15", "调整");
+  EXPECT_THROW(reg.GetHousehold(me, mine), Error);
+}
+
+TEST_F(AssistanceTest, RolesOutsideTheScopeOrWithoutAssistanceAreRefusedAndAudited) {
+  const Caller donor = As(0, "donor", Role::kDonor, "430424");
+  const Caller town = As(0, "town", Role::kTownship, "430424101");
+  EXPECT_THROW(svc_.ListCadres(donor, ""), Error);
+  TeamInput t{"430424100200", "县教育局", "2015-10-01", std::nullopt};
+  EXPECT_THROW(svc_.AddTeam(town, t), Error);
+  EXPECT_GE(AuditCount("access.denied"), 1);
+  const Caller auditor = As(0, "auditor", Role::kAuditor, "430424");
+  EXPECT_NO_THROW(Coverage(fx_.db(), auditor, "430424", std::nullopt, fx_.clock()));
+  CadreInput in{std::nullopt, "某", "县局", "", std::nullopt, "430424", std::nullopt};
+  EXPECT_THROW(svc_.AddCadre(auditor, in), Error);
+  EXPECT_EQ(svc_.AddStandardDepartments(fx_.admin(), "430424"), 29);
+  EXPECT_EQ(svc_.AddStandardDepartments(fx_.admin(), "430424"), 0);
+  EXPECT_EQ(svc_.ListDepartments(auditor, "430424").front().name, "县委组织部");
+}
+
+TEST_F(AssistanceTest, ProgressFiguresCountFromTheRecords) {
+  fx_.db().Execute("INSERT INTO area_years (area_code, year, poor_village) VALUES ('430424100200', 2020, 1)");
+  const int64_t leader = Cadre("县长");
+  svc_.LinkLeader(fx_.admin(), leader, "430424100", "2015-01-01");
+  svc_.LinkLeader(fx_.admin(), leader, "430424100200", "2015-01-01");
+  svc_.AddStandardDepartments(fx_.admin(), "430424");
+  const int64_t team = svc_.AddTeam(fx_.admin(), {"430424100200", "县教育局", "2015-10-01", std::nullopt});
+  svc_.AddTeamMember(fx_.admin(), team, Cadre("队长"), "captain", "2015-10-01");
+  svc_.AddTeamMember(fx_.admin(), team, Cadre("书记"), "first_secretary", "2015-10-01");
+  const int64_t h = fx_.AddHousehold("F1", "430424101200");
+  fx_.AddHousehold("F2", "430424101200");
+  svc_.Pair(fx_.admin(), Cadre("甲"), h, "2015-01-01");
+  const auto figures = ProgressFigures(fx_.db(), fx_.admin(), "430424", 2020, "2020-09-30");
+  const auto j = FiguresJson(figures);
+  EXPECT_EQ(j["county_leaders_linked"], 1);
+  EXPECT_EQ(j["sector_departments"], 29);
+  EXPECT_EQ(j["townships"], 2);
+  EXPECT_EQ(j["villages_with_tasks"], 2);
+  EXPECT_EQ(j["work_teams"], 1);
+  EXPECT_EQ(j["work_team_members"], 2);
+  EXPECT_EQ(j["paired_cadres"], 1);
+  EXPECT_EQ(j["households_paired"], 1);
+  EXPECT_EQ(j["resident_coverage_rate"]["value"], 100.0);
+  EXPECT_EQ(j["pairing_coverage_rate"]["value"], 50.0);
+}
+
+}  // namespace
+}  // namespace fupin::assistance

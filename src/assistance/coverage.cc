@@ -1,0 +1,218 @@
+#include "assistance/coverage.h"
+
+#include <map>
+#include <set>
+
+#include "assistance/assistance.h"
+#include "assistance/internal.h"
+#include "core/area_code.h"
+
+namespace fupin::assistance {
+namespace {
+
+double Percent(int64_t n, int64_t d) { return d == 0 ? 100.0 : 100.0 * static_cast<double>(n) / static_cast<double>(d); }
+
+struct Scope {
+  std::string area;
+  std::string date;
+};
+
+// Checks the area and the caller, and fixes the date.
+Scope Prepare(store::Connection& db, const Caller& caller, const std::string& area_code,
+              const std::optional<std::string>& as_of, const Clock& clock) {
+  internal::Problems problems;
+  auto area = internal::CheckArea(db, area_code, "area", problems);
+  std::string date = clock.Today().ToString();
+  if (as_of && internal::CheckDate(*as_of, "as_of", problems)) date = *as_of;
+  problems.ThrowIfAny("invalid coverage request");
+  const access::ReadScope scope = access::ReadScopeFor(caller, access::Resource::kAssistance);
+  if (!scope.allowed) throw Error::PermissionDenied(std::string(RoleName(caller.role)) + " may not read assistance");
+  internal::Require(db, clock, caller, access::Access::kRead, *area, std::nullopt, "coverage/" + *area);
+  return {*area, date};
+}
+
+// The registered households on the date with their active pairing.
+constexpr const char* kHouseholdsSql =
+    "SELECT q.id, q.number, q.village_code, q.status, p.start_date, c.name,"
+    " (SELECT max(v.date) FROM visits v WHERE v.household_id = q.id AND v.date <= ?1)"
+    " FROM (SELECT h.id, h.number, h.village_code, {status} AS status FROM households h"
+    "       WHERE h.village_code >= ?2 AND h.village_code < ?3) q"
+    " LEFT JOIN pairings p ON p.household_id = q.id AND p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
+    " LEFT JOIN cadres c ON c.id = p.cadre_id"
+    " WHERE q.status IN ('poor', 'exited') ORDER BY q.number";
+
+std::string HouseholdsSql() {
+  std::string sql = kHouseholdsSql;
+  sql.replace(sql.find("{status}"), 8, internal::StatusOn("h.id", 1));
+  return sql;
+}
+
+constexpr const char* kPoorVillagesSql =
+    "SELECT a.code, a.name, EXISTS (SELECT 1 FROM work_teams t WHERE t.village_code = a.code AND t.start_date <= ?1"
+    "   AND (t.end_date IS NULL OR t.end_date > ?1) AND EXISTS (SELECT 1 FROM work_team_members m"
+    "   WHERE m.team_id = t.id AND m.start_date <= ?1 AND (m.end_date IS NULL OR m.end_date > ?1)))"
+    " FROM areas a WHERE a.level = 5 AND a.code >= ?2 AND a.code < ?3"
+    " AND EXISTS (SELECT 1 FROM area_years y WHERE y.area_code = a.code AND y.poor_village = 1 AND y.year <= ?4)"
+    " ORDER BY a.code";
+
+}  // namespace
+
+double CoverageCounts::resident_coverage_rate() const { return Percent(poor_villages_with_team, poor_villages); }
+double CoverageCounts::pairing_coverage_rate() const { return Percent(households_paired, households_registered); }
+
+CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::string& area_code,
+                        const std::optional<std::string>& as_of, const Clock& clock) {
+  const Scope sc = Prepare(db, caller, area_code, as_of, clock);
+  const AssistanceParams params = ReadParams(db);
+  CoverageReport r;
+  r.as_of = sc.date;
+  r.pairing_household_limit = params.pairing_household_limit;
+  r.visit_interval_days = params.visit_interval_days;
+  const std::string end = internal::SubtreeEnd(sc.area);
+  const Date date = *Date::Parse(sc.date);
+  const std::string due_before = Date::FromDays(date.ToDays() - params.visit_interval_days).ToString();
+
+  // Breakdown: townships below a county or higher, villages below a township.
+  const auto level = LevelOfCode(sc.area).value_or(AreaLevel::kVillage);
+  const size_t child_len = level == AreaLevel::kTownship || level == AreaLevel::kVillage ? 12 : 9;
+  std::map<std::string, CoverageCounts> children;
+  {
+    auto s = db.Prepare("SELECT code, name FROM areas WHERE level = ? AND code >= ? AND code < ? ORDER BY code");
+    s->BindInt(1, child_len == 12 ? 5 : 4);
+    s->BindText(2, sc.area);
+    s->BindText(3, end);
+    while (s->Step()) children[s->Text(0)] = CoverageCounts{s->Text(0), s->Text(1)};
+    auto n = db.Prepare("SELECT name FROM areas WHERE code = ?");
+    n->BindText(1, sc.area);
+    r.total.area_code = sc.area;
+    if (n->Step()) r.total.area_name = n->Text(0);
+  }
+  auto child = [&](const std::string& village) -> CoverageCounts* {
+    auto it = children.find(village.substr(0, std::min(child_len, village.size())));
+    return it == children.end() ? nullptr : &it->second;
+  };
+  {
+    auto s = db.Prepare(kPoorVillagesSql);
+    s->BindText(1, sc.date);
+    s->BindText(2, sc.area);
+    s->BindText(3, end);
+    s->BindInt(4, date.year);
+    while (s->Step()) {
+      const bool team = s->Int(2) != 0;
+      for (CoverageCounts* c : {&r.total, child(s->Text(0))}) {
+        if (!c) continue;
+        ++c->poor_villages;
+        if (team) ++c->poor_villages_with_team;
+      }
+      if (!team) r.villages_without_team.push_back({s->Text(0), s->Text(1)});
+    }
+  }
+  {
+    auto s = db.Prepare(HouseholdsSql());
+    s->BindText(1, sc.date);
+    s->BindText(2, sc.area);
+    s->BindText(3, end);
+    std::set<int64_t> seen;
+    while (s->Step()) {
+      const int64_t id = s->Int(0);
+      if (!seen.insert(id).second) continue;  // two overlapping pairings count once
+      HouseholdGap g{id, s->Text(1), s->Text(2), s->Text(3), s->OptionalText(6), s->IsNull(5) ? "" : s->Text(5)};
+      const bool paired = !s->IsNull(4);
+      bool overdue = false;
+      if (paired) {
+        const std::string since = g.last_visit && *g.last_visit >= s->Text(4) ? *g.last_visit : s->Text(4);
+        overdue = since < due_before;
+      }
+      for (CoverageCounts* c : {&r.total, child(g.village_code)}) {
+        if (!c) continue;
+        ++c->households_registered;
+        if (paired) ++c->households_paired;
+        if (overdue) ++c->households_overdue;
+      }
+      if (!paired) {
+        r.households_without_cadre.push_back(g);
+      } else if (overdue) {
+        r.households_not_visited.push_back(g);
+      }
+    }
+  }
+  {
+    auto s = db.Prepare(
+        "SELECT c.id, c.name, c.unit, count(*) FROM pairings p JOIN cadres c ON c.id = p.cadre_id"
+        " WHERE p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
+        " AND c.id IN (SELECT p2.cadre_id FROM pairings p2 JOIN households h ON h.id = p2.household_id"
+        "   WHERE h.village_code >= ?2 AND h.village_code < ?3)"
+        " GROUP BY c.id, c.name, c.unit HAVING count(*) > ?4 ORDER BY count(*) DESC, c.name");
+    s->BindText(1, sc.date);
+    s->BindText(2, sc.area);
+    s->BindText(3, end);
+    s->BindInt(4, params.pairing_household_limit);
+    while (s->Step()) r.cadres_over_limit.push_back({s->Int(0), s->Text(1), s->Text(2), s->Int(3)});
+  }
+  if (sc.area.size() < 12) {
+    for (auto& [code, c] : children) r.townships.push_back(c);
+  }
+  return r;
+}
+
+std::vector<AssistanceFigure> ProgressFigures(store::Connection& db, const Caller& caller,
+                                              const std::string& area_code, int year, const std::string& as_of) {
+  const Scope sc = Prepare(db, caller, area_code, as_of, DefaultClock());
+  if (Date::Parse(sc.date)->year != year) {
+    throw Error::InvalidArgument("invalid progress date", {{"as_of", sc.date + " does not lie in " + std::to_string(year)}});
+  }
+  const std::string end = internal::SubtreeEnd(sc.area);
+  auto count = [&](const std::string& sql) {
+    auto s = db.Prepare(sql);
+    s->BindText(1, sc.date);
+    s->BindText(2, sc.area);
+    s->BindText(3, end);
+    s->Step();
+    return s->Int(0);
+  };
+  const std::string active = " <= ?1 AND ({t}.end_date IS NULL OR {t}.end_date > ?1)";
+  auto act = [&](const std::string& t) {
+    std::string a = active;
+    for (size_t p; (p = a.find("{t}")) != std::string::npos;) a.replace(p, 3, t);
+    return t + ".start_date" + a;
+  };
+  std::vector<AssistanceFigure> f;
+  auto add = [&](const char* key, int64_t n) { f.push_back({key, false, n, 0, 0}); };
+  add("county_leaders_linked",
+      count("SELECT count(DISTINCT l.cadre_id) FROM leader_links l WHERE l.area_code >= ?2 AND l.area_code < ?3 AND " +
+            act("l")));
+  add("sector_departments",
+      count("SELECT count(*) FROM sector_departments d WHERE d.area_code >= ?2 AND d.area_code < ?3"
+            " AND ?1 IS NOT NULL"));
+  add("townships", count("SELECT count(*) FROM areas WHERE level = 4 AND code >= ?2 AND code < ?3"
+                         " AND substr(code, 7, 1) <> '4' AND ?1 IS NOT NULL"));
+  {
+    auto s = db.Prepare(
+        "SELECT count(*) FROM areas a WHERE a.level = 5 AND a.code >= ?2 AND a.code < ?3 AND ("
+        " EXISTS (SELECT 1 FROM area_years y WHERE y.area_code = a.code AND y.poor_village = 1 AND y.year <= ?4)"
+        " OR EXISTS (SELECT 1 FROM households h WHERE h.village_code = a.code AND " +
+        internal::StatusOn("h.id", 1) + " IN ('poor', 'exited')))");
+    s->BindText(1, sc.date);
+    s->BindText(2, sc.area);
+    s->BindText(3, end);
+    s->BindInt(4, year);
+    s->Step();
+    add("villages_with_tasks", s->Int(0));
+  }
+  add("work_teams", count("SELECT count(*) FROM work_teams t WHERE t.village_code >= ?2 AND t.village_code < ?3 AND " +
+                          act("t")));
+  add("work_team_members",
+      count("SELECT count(DISTINCT m.cadre_id) FROM work_team_members m JOIN work_teams t ON t.id = m.team_id"
+            " WHERE t.village_code >= ?2 AND t.village_code < ?3 AND " + act("t") + " AND " + act("m")));
+  add("paired_cadres",
+      count("SELECT count(DISTINCT p.cadre_id) FROM pairings p JOIN households h ON h.id = p.household_id"
+            " WHERE h.village_code >= ?2 AND h.village_code < ?3 AND " + act("p")));
+  // The rates come from the coverage computation, so both always agree.
+  const CoverageReport cov = Coverage(db, caller, sc.area, sc.date);
+  add("households_paired", cov.total.households_paired);
+  f.push_back({"resident_coverage_rate", true, 0, cov.total.poor_villages_with_team, cov.total.poor_villages});
+  f.push_back({"pairing_coverage_rate", true, 0, cov.total.households_paired, cov.total.households_registered});
+  return f;
+}
+
+}  // namespace fupin::assistance

@@ -1,0 +1,58 @@
+#include "assistance/internal.h"
+
+#include "access/audit.h"
+#include "access/pairing.h"
+#include "core/area_code.h"
+
+namespace fupin::assistance::internal {
+
+void Require(store::Connection& db, const Clock& clock, const Caller& caller, access::Access access,
+             const std::string& area_code, std::optional<int64_t> household_id, const std::string& entity) {
+  access::Audit audit(db, clock);
+  access::Guard(audit, access::ActivePairingCheck(db, clock.Today()))
+      .Require(caller, access, access::Resource::kAssistance, {area_code, household_id, entity});
+}
+
+void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                 const nlohmann::json& after) {
+  access::Audit audit(db, clock);
+  access::AuditEvent event;
+  event.action = action;
+  event.entity = entity;
+  event.area_code = area_code;
+  if (!before.is_null()) event.before = before.dump();
+  if (!after.is_null()) event.after = after.dump();
+  audit.Record(caller, event);
+}
+
+std::optional<std::string> CheckArea(store::Connection& db, const std::string& text, const std::string& path,
+                                     Problems& problems) {
+  auto code = NormalizeAreaCode(text);
+  if (!code) {
+    problems.Add(path, "'" + text + "' is not an area code");
+    return std::nullopt;
+  }
+  auto s = db.Prepare("SELECT 1 FROM areas WHERE code = ?");
+  s->BindText(1, *code);
+  if (!s->Step()) {
+    problems.Add(path, "area " + *code + " is not in the area tree");
+    return std::nullopt;
+  }
+  return code;
+}
+
+bool CheckDate(const std::string& text, const std::string& path, Problems& problems) {
+  if (Date::Parse(text)) return true;
+  problems.Add(path, "'" + text + "' is not a date YYYY-MM-DD");
+  return false;
+}
+
+std::string StatusOn(const std::string& household_column, int date_param) {
+  return "(SELECT CASE e.kind WHEN 'identified' THEN 'poor' WHEN 'returned' THEN 'poor' WHEN 'exited' THEN 'exited'"
+         " WHEN 'removed' THEN 'removed' WHEN 'deceased' THEN 'deceased' END FROM household_events e"
+         " WHERE e.household_id = " + household_column + " AND e.date <= ?" + std::to_string(date_param) +
+         " ORDER BY e.date DESC, e.id DESC LIMIT 1)";
+}
+
+}  // namespace fupin::assistance::internal

@@ -1,0 +1,52 @@
+#pragma once
+// Helpers shared by the assistance module's .cc files; not its interface.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "access/permissions.h"
+#include "core/caller.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "store/database.h"
+
+namespace fupin::assistance::internal {
+
+class Problems {
+ public:
+  void Add(std::string path, std::string problem) { items_.push_back({std::move(path), std::move(problem)}); }
+  bool empty() const { return items_.empty(); }
+  void ThrowIfAny(const std::string& what) const {
+    if (!items_.empty()) throw Error::InvalidArgument(what, items_);
+  }
+
+ private:
+  std::vector<ErrorDetail> items_;
+};
+
+// Access through the Guard (refusals audited), with the pairing check.
+void Require(store::Connection& db, const Clock& clock, const Caller& caller, access::Access access,
+             const std::string& area_code, std::optional<int64_t> household_id, const std::string& entity);
+
+void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                 const nlohmann::json& after);
+
+// A known area code (normalised), or a problem at `path`.
+std::optional<std::string> CheckArea(store::Connection& db, const std::string& text, const std::string& path,
+                                     Problems& problems);
+// Validates YYYY-MM-DD into `problems`.
+bool CheckDate(const std::string& text, const std::string& path, Problems& problems);
+
+// The end of the code range of an area's subtree ("430424" -> "430424:").
+inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+
+// SQL expression: the status name of household `h` on the date bound at ?<param>.
+std::string StatusOn(const std::string& household_column, int date_param);
+
+// Whether the status counts as registered (identified and not removed).
+inline bool IsRegistered(const std::string& status) { return status == "poor" || status == "exited"; }
+
+}  // namespace fupin::assistance::internal
