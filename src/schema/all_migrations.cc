@@ -3,6 +3,7 @@
 #include "access/schema.h"
 #include "assessment/schema.h"
 #include "registry/schema.h"
+#include "social/schema.h"
 
 namespace fupin {
 
@@ -14,6 +15,7 @@ std::vector<store::Migration> AllMigrations() {
   add(registry::Migrations());
   add(access::Migrations());
   add(assessment::Migrations());
+  add(social::Migrations());
   return all;
 }
 
