@@ -55,6 +55,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddAccessCommands(app, ctx);
   AddServeCommands(app, ctx);
   AddAssessmentCommands(app, ctx);
+  AddSocialCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

@@ -49,6 +49,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx);
 void AddAccessCommands(CLI::App& app, Context& ctx);
 void AddServeCommands(CLI::App& app, Context& ctx);
 void AddAssessmentCommands(CLI::App& app, Context& ctx);
+void AddSocialCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

@@ -64,6 +64,8 @@ void AddSystemRoutes(std::vector<Route>& routes);
 void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher,
                      const access::SessionOptions& sessions);
 void AddRegistryRoutes(std::vector<Route>& routes);
+// Donors, needs, pledges, dockings; keeps the process's suggestion index.
+void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();
