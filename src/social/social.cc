@@ -1232,6 +1232,8 @@ SocialFigures ProgressFigures(store::Connection& db, const Caller& caller, const
   if (as_of.year != year) throw Error::InvalidArgument("bad date", {{"as_of", "must lie in " + std::to_string(year)}});
   const std::string code = area.value_or("");
   Audit audit(db, DefaultClock());
+  // The figures count registry households: not for donors, whatever their scope.
+  if (caller.role == Role::kDonor) Deny(audit, caller, "social/figures", code, "donors do not read the progress figures");
   Guard(audit).RequireRead(caller, Resource::kSocial, Target{code, std::nullopt, "social/figures"});
   const auto [lo, hi] = AreaRange(code);
   const std::string date = as_of.ToString();

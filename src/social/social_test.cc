@@ -567,6 +567,8 @@ TEST_F(SocialTest, ProgressFiguresCountFromTheRecords) {
   EXPECT_EQ(f.households_on_app, 1);
   EXPECT_EQ(CodeOf([&] { ProgressFigures(fx_.db(), cadre_, "430424", today.year, today); }),
             ErrorCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf([&] { ProgressFigures(fx_.db(), alice_, "430424", today.year, today); }),
+            ErrorCode::kPermissionDenied);
   EXPECT_EQ(CodeOf([&] { ProgressFigures(fx_.db(), county_, "430424", 2025, today); }), ErrorCode::kInvalidArgument);
   EXPECT_EQ(AuditCount("household.app_enrol"), 2);
 }

@@ -161,7 +161,7 @@ TEST(SocialE2eTest, TheWholeFlowThroughTheApi) {
   EXPECT_EQ(closed.body["status"], "closed");
   EXPECT_EQ(closed.body["close_reason"], "amount_reached");
   EXPECT_EQ(closed.body["received"], "1000.00");
-  EXPECT_EQ(alice.Post(need_path + "/pledges", {{"amount", 1}}).status, 412);
+  EXPECT_EQ(alice.Post(need_path + "/pledges", {{"amount", 1}}).status, 422);  // failed_precondition
 
   // The household's thanks, through the cadre; a phone number in it is refused.
   EXPECT_EQ(cadre.Post(docking1 + "/feedback", {{"kind", "thanks"}, {"text", "谢谢！电话13812345678"}}).status, 400);
