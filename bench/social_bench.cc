@@ -109,23 +109,22 @@ Store& TheStore() {
       households.emplace_back(household->Int(0), village);
       household->Reset();
     }
+    // One statement for the million needs: households round-robin, pseudo-random attributes.
     auto need = db.Prepare(
-        "INSERT INTO needs (household_id, village_code, category, title, description, amount_fen, deadline, urgency,"
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)"
+        " INSERT INTO needs (household_id, village_code, category, title, description, amount_fen, deadline, urgency,"
         " status, submitted_by, submitted_on, published_on, pledge_count, created_at, updated_at)"
-        " VALUES (?, ?, ?, '需求', '说明', 100000, ?, ?, 'open', 'bench', '2020-01-01', '2020-01-02', ?, 0, 0)");
-    const char* categories[] = {"production", "living", "education", "medical", "employment", "other"};
-    const char* urgencies[] = {"normal", "urgent", "critical"};
-    for (int64_t id = 1; id <= kNeeds; ++id) {
-      const uint64_t r = Mix(static_cast<uint64_t>(id));
-      const auto& [hid, village] = households[r % households.size()];
-      need->BindInt(1, hid);
-      need->BindText(2, std::to_string(village));
-      need->BindText(3, categories[r % 6]);
-      need->BindText(4, Date::FromDays(kToday.ToDays() + static_cast<int64_t>((r >> 20) % 200) - 20).ToString());
-      need->BindText(5, urgencies[(r >> 8) % 3]);
-      need->BindInt(6, static_cast<int64_t>((r >> 12) % 10));
-      need->Run();
-    }
+        " SELECT h.id, h.village_code,"
+        " CASE (k.i * 7919) % 6 WHEN 0 THEN 'production' WHEN 1 THEN 'living' WHEN 2 THEN 'education'"
+        "   WHEN 3 THEN 'medical' WHEN 4 THEN 'employment' ELSE 'other' END,"
+        " '需求', '说明', 100000, date(?2, ((k.i * 104729) % 200 - 20) || ' days'),"
+        " CASE (k.i * 31) % 3 WHEN 0 THEN 'normal' WHEN 1 THEN 'urgent' ELSE 'critical' END,"
+        " 'open', 'bench', '2020-01-01', '2020-01-02', (k.i * 13) % 10, 0, 0"
+        " FROM k JOIN households h ON h.id = 1 + (k.i * 2654435761) % ?3");
+    need->BindInt(1, kNeeds);
+    need->BindText(2, kToday.ToString());
+    need->BindInt(3, static_cast<int64_t>(households.size()));
+    need->Run();
     db.Execute("INSERT INTO need_changes (need_id) VALUES (0)");
     db.Execute(
         "INSERT INTO users (name, role, area_code, password_hash, password_changed_at, created_at, updated_at)"

@@ -757,12 +757,13 @@ std::vector<NeedSuggestion> SocialService::SuggestNeeds(const Caller& caller, in
   if (ranked.empty()) return {};
   std::string in;
   for (size_t i = 0; i < ranked.size(); ++i) in += i ? ", ?" : "?";
-  auto s = db_.Prepare(std::string(kNeedSelect) + " WHERE n.id IN (" + in + ") AND n.status = 'open'");
+  // By id only: a condition on status would let the planner walk the status index instead.
+  auto s = db_.Prepare(std::string(kNeedSelect) + " WHERE n.id IN (" + in + ")");
   for (size_t i = 0; i < ranked.size(); ++i) s->BindInt(static_cast<int>(i + 1), ranked[i].id);
   std::unordered_map<int64_t, Need> needs;
   while (s->Step()) {
     Need n = ReadNeed(*s, false);
-    needs.emplace(n.id, std::move(n));
+    if (n.status == "open") needs.emplace(n.id, std::move(n));
   }
   std::vector<NeedSuggestion> out;
   for (const auto& r : ranked) {
