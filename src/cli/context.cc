@@ -77,6 +77,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddReportCommands(app, ctx);
   AddStoreCommands(app, ctx);
   AddAssistanceCommands(app, ctx);
+  AddSocialCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

@@ -4,6 +4,7 @@
 #include "assessment/schema.h"
 #include "assistance/schema.h"
 #include "registry/schema.h"
+#include "social/schema.h"
 
 namespace fupin {
 
@@ -16,6 +17,7 @@ std::vector<store::Migration> AllMigrations() {
   add(access::Migrations());
   add(assessment::Migrations());
   add(assistance::Migrations());
+  add(social::Migrations());
   return all;
 }
 

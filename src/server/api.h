@@ -59,6 +59,7 @@ struct ApiRequest {
   std::multimap<std::string, std::string> query;
   nlohmann::json body;                       // object, or null when there is none
   std::optional<std::string> if_match;       // raw If-Match header
+  std::string remote_address;                // the client's address (for throttles)
 
   // A path parameter that must be a positive integer (400 otherwise).
   int64_t PathId(const std::string& name) const;

@@ -61,6 +61,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddRegistryRoutes(routes);
   AddAssessmentRoutes(routes);
   AddAssistanceRoutes(routes);
+  AddSocialRoutes(routes, hasher);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

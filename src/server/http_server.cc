@@ -123,6 +123,7 @@ class HttpServer::Impl {
       }
       for (const auto& [k, v] : req.params) request.query.emplace(k, v);
       if (req.has_header("If-Match")) request.if_match = req.get_header_value("If-Match");
+      request.remote_address = req.remote_addr;
       const std::string auth = req.get_header_value("Authorization");
       if (auth.rfind("Bearer ", 0) == 0) {
         request.token = auth.substr(7);
@@ -197,6 +198,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddRegistryRoutes(routes_);
   AddAssessmentRoutes(routes_);
   AddAssistanceRoutes(routes_);
+  AddSocialRoutes(routes_, hasher);
   impl_->Install(routes_);
 }
 

@@ -66,6 +66,8 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
 void AddRegistryRoutes(std::vector<Route>& routes);
 void AddAssessmentRoutes(std::vector<Route>& routes);
 void AddAssistanceRoutes(std::vector<Route>& routes);
+// Donors, needs, pledges, dockings; keeps the process's suggestion index.
+void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

@@ -1,0 +1,32 @@
+#pragma once
+// Personal data in public text. A need's title, description and items, and
+// feedback, are shown to donors; they must not carry an ID number or a phone
+// number. FindPersonalData finds them so the service can refuse the text,
+// naming the field and what was found (masked).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+
+namespace fupin::social {
+
+struct PersonalDataFinding {
+  std::string kind;    // "id_number", "mobile_phone", "landline_phone"
+  std::string masked;  // what was found, masked ("430424********002X", "138******78")
+};
+
+// Scans `text` for runs of digits (ASCII or full-width), also when the groups
+// are split by single spaces, hyphens or brackets around an area code:
+//  - an 18-character candidate (17 digits and a digit or X) that passes
+//    CheckIdNumber, or a 15-digit old-style number with a real birth date
+//    (YYMMDD after the 6-digit area code): "id_number";
+//  - 11 digits 1[3-9]xxxxxxxxx (optionally after +86 / 86): "mobile_phone";
+//  - 10 to 12 digits starting with 0 and an area code: "landline_phone".
+// Dates ("2020-09-30"), amounts ("3000") and short numbers are not found.
+std::vector<PersonalDataFinding> FindPersonalData(std::string_view text, const Date& today);
+
+// "contains an ID number (430424********002X)" for error details.
+std::string DescribeFinding(const PersonalDataFinding& finding);
+
+}  // namespace fupin::social
