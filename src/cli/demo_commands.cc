@@ -47,13 +47,21 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
                    {"exit_steps", s.exit_steps},
                    {"household_years", s.household_years},
                    {"person_years", s.person_years},
+                   {"cadres", s.cadres},
+                   {"pairings", s.pairings},
+                   {"visits", s.visits},
+                   {"donors", s.donors},
+                   {"needs", s.needs},
+                   {"dockings", s.dockings},
                    {"checksum", Hex(s.checksum)},
                    {"seconds", seconds}});
     return;
   }
   ctx.out() << "生成完成 (seed " << seed << "): " << s.villages << " 个村（社区），其中贫困村 " << s.poor_villages
             << " 个；" << s.households << " 户 " << s.persons << " 人；状态记录 " << s.household_events
-            << " 条，退出程序记录 " << s.exit_steps << " 条，户年度记录 " << s.household_years << " 条，人年度记录 " << s.person_years << " 条；校验和 "
+            << " 条，退出程序记录 " << s.exit_steps << " 条，户年度记录 " << s.household_years << " 条，人年度记录 " << s.person_years << " 条；帮扶干部 " << s.cadres << " 名，结对 " << s.pairings
+            << " 户，走访 " << s.visits << " 次；爱心人士 " << s.donors << " 人，需求 " << s.needs << " 条，对接 "
+            << s.dockings << " 次；校验和 "
             << Hex(s.checksum) << "；用时 " << seconds << " 秒\n";
 }
 

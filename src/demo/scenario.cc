@@ -1,5 +1,8 @@
 #include "demo/scenario.h"
 
+#include "assistance/demo.h"
+#include "social/demo.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -430,10 +433,32 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   Finish(rng, villages, households, as_of, ids);
   Prng wr = rng.Fork(5);
   const auto counts = internal::WritePlan(db, wr, villages, households, as_of);
+
+  // The other modules' records for the same county, in the same transaction:
+  // cadres, work teams, pairings and visits; the social-assistance platform.
+  assistance::DemoOptions help;
+  help.seed = options.seed;
+  help.county_leaders = static_cast<int>(60 * k);
+  help.sector_departments = 29;
+  help.work_teams = static_cast<int>(187 * k);
+  help.work_team_members = static_cast<int>(379 * k);
+  help.paired_cadres = static_cast<int>(4962 * k);
+  const auto assistance_result = assistance::GenerateDemo(db, help);
+  social::DemoOptions platform;
+  platform.donors = 35540 * k;
+  platform.needs = 8414 * k;
+  platform.dockings = 37326 * k;
+  const auto social_result = social::GenerateDemo(db, options.seed, caller, platform);
   tx.Commit();
 
   const int64_t imported = summary.areas_imported;
   summary = Summarise(counts);
+  summary.cadres = assistance_result.cadres;
+  summary.pairings = assistance_result.pairings;
+  summary.visits = assistance_result.visits;
+  summary.donors = social_result.donors;
+  summary.needs = social_result.needs;
+  summary.dockings = social_result.dockings;
   summary.areas_imported = imported;
   summary.villages = static_cast<int64_t>(villages.size());
   for (const auto& v : villages) summary.poor_villages += v.poor ? 1 : 0;

@@ -44,6 +44,12 @@ struct DemoSummary {
   int64_t person_years = 0;
   int64_t rural_population_2014 = 0;
   int64_t areas_imported = 0;     // 0 when the tree was already there
+  int64_t cadres = 0;             // assistance: cadres, pairings, visits
+  int64_t pairings = 0;
+  int64_t visits = 0;
+  int64_t donors = 0;             // social assistance: donors, needs, dockings
+  int64_t needs = 0;
+  int64_t dockings = 0;
   uint64_t checksum = 0;          // FNV-1a over every row written, in order
 };
 

@@ -1,5 +1,10 @@
 #include "reports/progress.h"
 
+#include <map>
+
+#include "assistance/coverage.h"
+#include "social/social.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -241,6 +246,11 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   r.year = year;
   r.as_of = as_of.ToString();
   const Counts c = Count(db, code, year, as_of);
+  // The mobilisation figures come from the assistance records, the social ones
+  // from the social-assistance platform, each read with the caller's rights.
+  std::map<std::string, assistance::AssistanceFigure> mobilisation;
+  for (auto& f : assistance::ProgressFigures(db, caller, code, year, r.as_of)) mobilisation[f.key] = f;
+  const social::SocialFigures platform = social::ProgressFigures(db, caller, code, year, as_of);
   const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
   const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
 
@@ -272,6 +282,14 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     else if (key == "incidence_current") rate(incidence_now.poor_persons, incidence_now.rural_population);
     else if (key == "townships") count(c.townships);
     else if (key == "villages_with_tasks") count(c.villages_with_tasks);
+    else if (auto m = mobilisation.find(key); m != mobilisation.end() && std::string_view(spec.module) == "assistance") {
+      if (m->second.is_rate) rate(m->second.numerator, m->second.denominator);
+      else count(m->second.count);
+    }
+    else if (key == "app_household_registration_rate") rate(platform.households_on_app, platform.households_registered);
+    else if (key == "donors_registered") count(platform.donors_registered);
+    else if (key == "needs_published") count(platform.needs_published);
+    else if (key == "dockings_succeeded") count(platform.dockings_succeeded);
     else if (key == "labor_force") count(c.labor_force);
     else if (key == "labor_employed") count(c.labor_employed);
     else if (key == "employment_rate") rate(c.labor_employed, c.labor_force);
