@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything fupin needs on a Debian 12 machine: the Debian packages
-# (compiler, build tools, libraries) and the npm packages of the lockfile.
+# (compiler, build tools, libraries, chromium for the browser tests) and the npm
+# packages of the lockfiles (./ and web/).
 # Idempotent: what is already there is not installed again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ DEBIAN_PACKAGES=(
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium
 )
 
 sudo_if_needed() {
