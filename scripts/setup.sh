@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  chromium
+  chromium fonts-wqy-microhei
 )
 
 sudo_if_needed() {

@@ -3,13 +3,16 @@
 // errors.field; what names no field of the form is listed above it.
 import { reactive, ref } from 'vue'
 
-export function fieldOf(path, fields) {
+// `aliases` maps the names a service uses to the form's fields where they
+// differ (the registry calls the village code "village").
+export function fieldOf(path, fields, aliases = {}) {
   if (!path) return null
-  const first = String(path).replace(/^[/?{]+/, '').split(/[/.}[]/)[0]
+  let first = String(path).replace(/^[/?{]+/, '').split(/[/.}[]/)[0]
+  if (aliases[first]) first = aliases[first]
   return fields.includes(first) ? first : null
 }
 
-export function useServerErrors(fields) {
+export function useServerErrors(fields, aliases = {}) {
   const errors = reactive(Object.fromEntries(fields.map((f) => [f, ''])))
   const general = ref([])
   function clear() {
@@ -21,7 +24,7 @@ export function useServerErrors(fields) {
     clear()
     if (!e || !e.details) return false
     for (const d of e.details) {
-      const f = fieldOf(d.path, fields)
+      const f = fieldOf(d.path, fields, aliases)
       if (f) errors[f] = errors[f] ? `${errors[f]}；${d.problem}` : d.problem
       else general.value.push(d.path ? `${d.path}: ${d.problem}` : d.problem)
     }

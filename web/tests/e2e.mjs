@@ -89,7 +89,10 @@ plan.forEach(([village, year, cause, events], i) => {
     '--phone', `1390734${String(1000 + i)}`])
   cli(['person', 'add', '--household', String(h.id), '--id-number', idNumber(`19${60 + i}0${1 + (i % 9)}15`, 11 + 2 * i),
     '--name', `测试户主${i + 1}`, '--relation', '户主'])
-  for (const [kind, date] of events) cli(['household', 'event', String(h.id), '--kind', kind, '--date', date, '--reason', '达标'])
+  for (const [kind, date] of events) {
+    const extra = kind === 'exited' ? ['--override-reason', '历史数据补录（测试）'] : []
+    cli(['household', 'event', String(h.id), '--kind', kind, '--date', date, '--reason', '达标', ...extra])
+  }
   households.push({ id: h.id, number, village })
 })
 cli(['household', 'year', String(households[0].id), '--year', '2016', '--wage', '5200', '--production', '1800.50',
