@@ -1,10 +1,13 @@
 #!/bin/sh
 # Builds a synthetic registry of about PERSONS persons (default 1,000,000; 4 per household)
 # by bulk SQL, then times `assess households`, `report incidence` and `report measures`.
-# Usage: bench/assessment_1m.sh [BUILD_DIR] [PERSONS]
+# Each command runs RUNS times (default 3); prints every run's wall time and
+# peak RSS (from /usr/bin/time -v) and the median wall time.
+# Usage: bench/assessment_1m.sh [BUILD_DIR] [PERSONS] [RUNS]
 set -eu
 BUILD=${1:-build}
 PERSONS=${2:-1000000}
+RUNS=${3:-3}
 HH=$((PERSONS / 4))
 DB=$(mktemp -d)/bench.db
 "$BUILD/fupin" --db "$DB" params list >/dev/null   # creates the schema
@@ -36,7 +39,22 @@ INSERT INTO person_years (person_id, year, school_status, medical_insured, updat
 SELECT id, 2019, 'enrolled', id % 97 != 0, 0 FROM persons;
 COMMIT;
 SQL
-t() { s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$(echo "$e - $s" | bc) s  $*"; }
+echo "persons $PERSONS, households $HH, database $(du -h "$DB" | cut -f1)"
+t() {
+  echo "$*" | sed "s|$BUILD/fupin --db $DB|fupin|"
+  times=""
+  for i in $(seq "$RUNS"); do
+    /usr/bin/time -v -o "$DB.time" "$@" >/dev/null
+    w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DB.time" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DB.time")
+    cpu=$(sed -n 's/.*User time (seconds): //p' "$DB.time")
+    echo "  run $i: ${w} s wall, ${cpu} s user, peak RSS $((rss / 1024)) MiB"
+    times="$times $w"
+  done
+  echo "median $(echo $times | tr ' ' '\n' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') s"
+}
 t "$BUILD/fupin" --db "$DB" assess households --year 2019 --area 430424 --json
 t "$BUILD/fupin" --db "$DB" report incidence --area 430424 --from 2014 --to 2020 --json
 t "$BUILD/fupin" --db "$DB" report measures --area 430424 --year 2019 --json
+t "$BUILD/fupin" --db "$DB" assess county 430424 --year 2019 --json
+rm -rf "$(dirname "$DB")"

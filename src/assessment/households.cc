@@ -124,7 +124,7 @@ AssessmentSummary AssessHouseholds(store::Connection& db, const Caller& caller, 
                                    const Clock& clock) {
   RequireYear(year);
   const std::string area = internal::RequireArea(db, area_code.empty() ? caller.area_scope : area_code, "area");
-  internal::RequireRun(caller, area);
+  internal::RequireRun(db, caller, area);
   Parameters params(db, clock);
   AssessmentSummary out;
   out.year = year;
@@ -163,13 +163,27 @@ AssessmentSummary AssessHouseholds(store::Connection& db, const Caller& caller, 
   return out;
 }
 
+nlohmann::json HouseholdAssessmentJson(const HouseholdAssessment& a) {
+  return {{"household_id", a.household_id}, {"number", a.number},
+          {"village_code", a.village_code}, {"status", a.status},
+          {"ready", a.decision.ready},      {"reasons", a.decision.reasons},
+          {"criteria", DecisionJson(a.decision)}};
+}
+
+nlohmann::json AssessmentSummaryJson(const AssessmentSummary& s) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& h : s.households) items.push_back(HouseholdAssessmentJson(h));
+  return {{"year", s.year},         {"area_code", s.area_code}, {"poverty_line", s.poverty_line},
+          {"assessed", s.assessed}, {"ready", s.ready},         {"households", items}};
+}
+
 HouseholdAssessment AssessOneHousehold(store::Connection& db, const Caller& caller, int64_t household_id, int year) {
   RequireYear(year);
   auto s = db.Prepare("SELECT village_code FROM households WHERE id = ?");
   s->BindInt(1, household_id);
   if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(household_id));
   const std::string village = s->Text(0);
-  internal::RequireRead(caller, village);
+  internal::RequireRead(db, caller, village, household_id);
   Parameters params(db);
   Gathered g = Gather(db, village, year, params.PovertyLine(year), household_id, internal::Scope::kAssessment);
   if (g.rows.empty()) throw Error::NotFound("no household with id " + std::to_string(household_id));

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "assessment/criteria.h"
 #include "core/caller.h"
 #include "core/date.h"
@@ -41,6 +43,11 @@ struct AssessmentSummary {
 // poverty line.
 AssessmentSummary AssessHouseholds(store::Connection& db, const Caller& caller, int year, const std::string& area_code,
                                    const Clock& clock = DefaultClock());
+
+// JSON of a run: year, area_code, poverty_line (fen), assessed, ready and
+// each household with its criteria (the CLI's and the API's shape).
+nlohmann::json AssessmentSummaryJson(const AssessmentSummary& summary);
+nlohmann::json HouseholdAssessmentJson(const HouseholdAssessment& assessment);
 
 // The facts and decision of one household for one year, computed now (not
 // stored). Used by the exit procedure. Checks read access.

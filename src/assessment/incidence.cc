@@ -40,7 +40,7 @@ void RequireYear(int year, const char* field) {
 std::vector<IncidenceRow> ComputeIncidence(store::Connection& db, const Caller& caller, const std::string& area_code,
                                            int from_year, int to_year) {
   const std::string area = internal::RequireArea(db, area_code, "area");
-  internal::RequireRead(caller, area);
+  internal::RequireRead(db, caller, area);
   RequireYear(from_year, "from");
   RequireYear(to_year, "to");
   if (from_year > to_year) {
@@ -62,7 +62,7 @@ std::vector<IncidenceRow> ComputeIncidence(store::Connection& db, const Caller& 
 IncidenceRow ComputeIncidenceAt(store::Connection& db, const Caller& caller, const std::string& area_code,
                                 const std::string& as_of) {
   const std::string area = internal::RequireArea(db, area_code, "area");
-  internal::RequireRead(caller, area);
+  internal::RequireRead(db, caller, area);
   auto date = Date::Parse(as_of);
   if (!date) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + as_of + "' is not a date YYYY-MM-DD"}});
   RequireYear(date->year, "as_of");

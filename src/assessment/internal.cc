@@ -4,7 +4,10 @@
 #include <map>
 #include <set>
 
+#include "access/audit.h"
+#include "access/permissions.h"
 #include "core/area_code.h"
+#include "core/date.h"
 #include "core/error.h"
 
 namespace fupin::assessment::internal {
@@ -19,17 +22,18 @@ std::string RequireArea(store::Connection& db, const std::string& text, const st
   return *code;
 }
 
-void RequireRead(const Caller& caller, const std::string& area) {
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
-  if (!caller.CoversArea(area)) {
-    throw Error::PermissionDenied("area " + (area.empty() ? std::string("全国") : area) + " is outside your area " +
-                                  caller.area_scope);
-  }
+void RequireRead(store::Connection& db, const Caller& caller, const std::string& area,
+                 std::optional<int64_t> household_id) {
+  access::Audit audit(db, DefaultClock());
+  const std::string entity = household_id ? "household/" + std::to_string(*household_id)
+                                          : "assessment/" + (area.empty() ? std::string("nation") : area);
+  access::Guard(audit).RequireRead(caller, access::Resource::kAssessment, {area, household_id, entity});
 }
 
-void RequireRun(const Caller& caller, const std::string& area) {
-  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not run assessments");
-  RequireRead(caller, area);
+void RequireRun(store::Connection& db, const Caller& caller, const std::string& area) {
+  access::Audit audit(db, DefaultClock());
+  access::Guard(audit).RequireWrite(caller, access::Resource::kAssessment,
+                                    {area, std::nullopt, "assessment/" + (area.empty() ? std::string("nation") : area)});
 }
 
 Status StatusOfEvent(const std::string& kind) {

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the assessment module's .cc files; not part of its interface.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,11 +17,14 @@ namespace fupin::assessment::internal {
 // country), checks that it exists (NotFound) and returns the natural code.
 std::string RequireArea(store::Connection& db, const std::string& text, const std::string& field);
 
-// Reading assessments and reports: a role that reads the registry, the area
-// inside the caller's scope.
-void RequireRead(const Caller& caller, const std::string& area_code);
-// Running assessments (writing results): a role that writes the registry.
-void RequireRun(const Caller& caller, const std::string& area_code);
+// Reading assessments and reports: read access to Resource::kAssessment for
+// the area (access::Guard; a refusal is audited). `household_id` when the
+// read concerns one household (paired cadres reach only theirs).
+void RequireRead(store::Connection& db, const Caller& caller, const std::string& area_code,
+                 std::optional<int64_t> household_id = std::nullopt);
+// Running assessments and recording their facts (writing results): write
+// access to Resource::kAssessment for the area.
+void RequireRun(store::Connection& db, const Caller& caller, const std::string& area_code);
 
 // Bounds of the subtree of `area` for `village_code >= lo AND village_code < hi`.
 inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }

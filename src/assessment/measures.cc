@@ -83,7 +83,7 @@ MeasureResult ComputeMeasures(store::Connection& db, const Caller& caller, const
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
   }
   const std::string area = internal::RequireArea(db, area_code, "area");
-  internal::RequireRead(caller, area);
+  internal::RequireRead(db, caller, area);
   Parameters params(db, clock);
   MeasureResult r;
   r.area_code = area;

@@ -190,6 +190,26 @@ double Parameters::ExitThresholdPercent(const std::string& area_code) {
   return Number("exit_threshold", "");
 }
 
+Parameter Parameters::InForce(const std::string& name, const std::string& key) {
+  auto s = db_.Prepare(std::string("SELECT ") + kColumns +
+                       " FROM assessment_parameters WHERE name = ? AND key = ? ORDER BY id DESC LIMIT 1");
+  s->BindText(1, name);
+  s->BindText(2, key);
+  if (!s->Step()) {
+    throw Error::FailedPrecondition("parameter " + name + (key.empty() ? "" : " [" + key + "]") + " is not set",
+                                    {{name, "set it with `fupin params set " + name + " VALUE" +
+                                                (key.empty() ? "" : " --key " + key) + "`"}});
+  }
+  return Read(*s);
+}
+
+Parameter Parameters::ExitThresholdFor(const std::string& area_code) {
+  if (area_code.size() >= 2 && Find("exit_threshold", area_code.substr(0, 2))) {
+    return InForce("exit_threshold", area_code.substr(0, 2));
+  }
+  return InForce("exit_threshold", "");
+}
+
 std::map<std::string, std::string> Parameters::All(const std::string& name) {
   auto s = db_.Prepare(
       "SELECT key, value FROM assessment_parameters p WHERE name = ?"

@@ -59,6 +59,11 @@ class Parameters {
   std::string Text(const std::string& name, const std::string& key = "");
   // Every key of a parameter with its value in force (e.g. af_weight).
   std::map<std::string, std::string> All(const std::string& name);
+  // The row in force of a (name, key), with its source, for reports that
+  // show where a threshold comes from. FailedPrecondition when not set.
+  Parameter InForce(const std::string& name, const std::string& key = "");
+  // The exit_threshold row that applies to an area: its province's, else the default ("").
+  Parameter ExitThresholdFor(const std::string& area_code);
 
  private:
   std::optional<std::string> Find(const std::string& name, const std::string& key);

@@ -4,13 +4,16 @@
 #include <memory>
 #include <ostream>
 
+#include "assessment/area_assessments.h"
 #include "assessment/exits.h"
 #include "assessment/households.h"
 #include "assessment/incidence.h"
 #include "assessment/measures.h"
 #include "assessment/params.h"
+#include "assessment/surveys.h"
 #include "cli/context.h"
 #include "core/date.h"
+#include "core/error.h"
 #include "core/money.h"
 
 namespace fupin::cli {
@@ -40,6 +43,30 @@ struct IncidenceOptions {
   std::optional<int> from, to;
   std::optional<std::string> as_of;
 };
+struct AreaAssessOptions {
+  std::string code;
+  int year = 0;
+};
+struct FacilityOptions {
+  std::string code;
+  int year = 0;
+  std::optional<int> road, water, power, clinic, broadband, culture_centre;
+  std::optional<std::string> collective_income;
+};
+struct SurveyAddOptions {
+  assessment::SurveyRecord record;
+  std::optional<std::string> income;
+  std::optional<int> food_clothing, education, medical, housing, water, poor, satisfied;
+};
+struct SurveyImportOptions {
+  std::string file;
+  std::string sheet;
+};
+struct SurveyListOptions {
+  std::string area;
+  int year = 0;
+  std::string kind;
+};
 struct MeasureOptions {
   std::string area;
   int year = 0;
@@ -56,6 +83,31 @@ nlohmann::json AssessmentJson(const assessment::HouseholdAssessment& a) {
           {"village_code", a.village_code}, {"status", a.status},
           {"ready", a.decision.ready},      {"reasons", a.decision.reasons},
           {"criteria", assessment::DecisionJson(a.decision)}};
+}
+
+std::optional<bool> Flag(const std::optional<int>& v) {
+  if (!v) return std::nullopt;
+  return *v != 0;
+}
+
+void PrintAreaAssessment(Context& ctx, const assessment::AreaAssessment& a) {
+  if (ctx.json) {
+    ctx.PrintJson(assessment::AreaAssessmentJson(a));
+    return;
+  }
+  ctx.out() << a.year << " 年 " << a.area_name << "（" << a.area_code << "）"
+            << (a.ready ? "达到退出标准" : "未达到退出标准") << '\n';
+  for (const auto& c : a.checks) {
+    ctx.out() << "  " << c.check << " " << assessment::OutcomeName(c.outcome) << "  " << c.reason;
+    if (c.values.contains("threshold")) {
+      const auto& t = c.values["threshold"];
+      ctx.out() << "  [" << t["parameter"].get<std::string>()
+                << (t["key"].get<std::string>().empty() ? "" : "[" + t["key"].get<std::string>() + "]") << " = "
+                << (t["value"].is_string() ? t["value"].get<std::string>() : t["value"].dump()) << "："
+                << t["source"].get<std::string>() << "]";
+    }
+    ctx.out() << '\n';
+  }
 }
 
 std::string Percent(double rate) {
@@ -134,6 +186,153 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
           ctx.out() << "  " << c.criterion << " " << assessment::OutcomeName(c.outcome) << "  " << c.reason << '\n';
         }
       }
+    });
+  }
+
+  for (const bool county : {false, true}) {
+    auto o = std::make_shared<AreaAssessOptions>();
+    auto* cmd = assess->add_subcommand(county ? "county" : "village",
+                                       county ? "Check a county against the exit conditions (贫困县退出评估)"
+                                              : "Check a village against the exit conditions (贫困村退出评估)");
+    cmd->add_option("CODE", o->code, county ? "County code (6 digits)" : "Village code (12 digits)")->required();
+    cmd->add_option("--year", o->year, "Year")->required();
+    cmd->callback([&ctx, o, county] {
+      PrintAreaAssessment(ctx, county ? assessment::AssessCounty(ctx.connection(), ctx.caller, o->code, o->year)
+                                      : assessment::AssessVillage(ctx.connection(), ctx.caller, o->code, o->year));
+    });
+  }
+
+  // fupin village facilities
+  auto* village = app.add_subcommand("village", "Village facts for the village exit (贫困村)");
+  village->require_subcommand(1);
+  {
+    auto o = std::make_shared<FacilityOptions>();
+    auto* fac = village->add_subcommand(
+        "facilities", "Record (or, with no value given, show) a village's infrastructure and services for a year");
+    fac->add_option("CODE", o->code, "Village code (12 digits)")->required();
+    fac->add_option("--year", o->year, "Year")->required();
+    auto flag = [&](const char* name, std::optional<int>& v, const char* help) {
+      fac->add_option(name, v, help)->check(CLI::IsMember({0, 1}));
+    };
+    flag("--road", o->road, "1: hardened road (通硬化路), 0: not");
+    flag("--water", o->water, "1: tap / safe water (通自来水), 0: not");
+    flag("--power", o->power, "1: power grid (通动力电), 0: not");
+    flag("--clinic", o->clinic, "1: standard clinic (标准化卫生室), 0: not");
+    flag("--broadband", o->broadband, "1: broadband (通宽带), 0: not");
+    flag("--culture-centre", o->culture_centre, "1: culture service centre (综合文化服务中心), 0: not");
+    fac->add_option("--collective-income", o->collective_income, "Village collective income of the year, yuan");
+    fac->callback([&ctx, o] {
+      assessment::SurveyService service(ctx.connection());
+      assessment::VillageFacilities f;
+      f.area_code = o->code;
+      f.year = o->year;
+      f.road = Flag(o->road);
+      f.water = Flag(o->water);
+      f.power = Flag(o->power);
+      f.clinic = Flag(o->clinic);
+      f.broadband = Flag(o->broadband);
+      f.culture_centre = Flag(o->culture_centre);
+      if (o->collective_income) {
+        f.collective_income = ParseYuan(*o->collective_income);
+        if (!f.collective_income) {
+          throw Error::InvalidArgument("invalid amount", {{"collective-income", "'" + *o->collective_income +
+                                                                                  "' is not an amount in yuan"}});
+        }
+      }
+      const bool any = f.road || f.water || f.power || f.clinic || f.broadband || f.culture_centre || f.collective_income;
+      const auto r = any ? service.SetFacilities(ctx.caller, f) : service.GetFacilities(ctx.caller, o->code, o->year);
+      if (ctx.json) {
+        ctx.PrintJson(assessment::FacilitiesJson(r));
+        return;
+      }
+      const auto j = assessment::FacilitiesJson(r);
+      ctx.out() << r.area_code << " " << r.year << '\n';
+      for (const auto& name : assessment::FacilityNames()) {
+        ctx.out() << "  " << name << " " << (j[name].is_null() ? "未登记" : j[name].get<bool>() ? "有" : "无") << '\n';
+      }
+      ctx.out() << "  collective_income "
+                << (r.collective_income ? FormatYuan(*r.collective_income) + " 元" : std::string("未登记")) << '\n';
+    });
+  }
+
+  // fupin survey add|import|list
+  auto* survey = app.add_subcommand("survey", "County exit survey records (回访、抽样、认可度调查)");
+  survey->require_subcommand(1);
+  {
+    auto o = std::make_shared<SurveyAddOptions>();
+    auto* add = survey->add_subcommand("add", "Record one survey record");
+    add->add_option("--kind", o->record.kind, "resurvey (exited household), sample (unregistered household), satisfaction")
+        ->required();
+    add->add_option("--year", o->record.year, "Year assessed")->required();
+    add->add_option("--village", o->record.village_code, "Village code")->required();
+    add->add_option("--date", o->record.date, "Date of the interview")->required();
+    add->add_option("--household", o->record.household_id, "Household id (required for resurvey)");
+    add->add_option("--subject", o->record.subject, "Respondent or sampled household (name, address)");
+    add->add_option("--income", o->income, "resurvey: per-capita net income found, yuan");
+    for (auto [name, v] : {std::pair{"--food-clothing", &o->food_clothing}, {"--education", &o->education},
+                           {"--medical", &o->medical}, {"--housing", &o->housing}, {"--water", &o->water}}) {
+      add->add_option(name, *v, "resurvey: 1 met, 0 not met")->check(CLI::IsMember({0, 1}));
+    }
+    add->add_option("--poor", o->poor, "sample: 1 found poor, 0 not")->check(CLI::IsMember({0, 1}));
+    add->add_option("--satisfied", o->satisfied, "satisfaction: 1 satisfied, 0 not")->check(CLI::IsMember({0, 1}));
+    add->add_option("--source", o->record.source, "Who surveyed (third-party team, ...)");
+    add->callback([&ctx, o] {
+      assessment::SurveyRecord r = o->record;
+      if (o->income) {
+        r.per_capita_income = ParseYuan(*o->income);
+        if (!r.per_capita_income) {
+          throw Error::InvalidArgument("invalid amount", {{"income", "'" + *o->income + "' is not an amount in yuan"}});
+        }
+      }
+      r.food_clothing = Flag(o->food_clothing);
+      r.education = Flag(o->education);
+      r.medical = Flag(o->medical);
+      r.housing = Flag(o->housing);
+      r.water = Flag(o->water);
+      r.poor = Flag(o->poor);
+      r.satisfied = Flag(o->satisfied);
+      assessment::SurveyService service(ctx.connection());
+      const auto stored = service.Add(ctx.caller, r);
+      if (ctx.json) {
+        ctx.PrintJson(assessment::SurveyJson(stored));
+      } else {
+        ctx.out() << "recorded " << stored.kind << " survey " << stored.id << '\n';
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<SurveyImportOptions>();
+    auto* imp = survey->add_subcommand("import", "Import survey records from CSV or XLSX (all or nothing)");
+    imp->add_option("FILE", o->file, "CSV or XLSX file; first row: column headers")->required();
+    imp->add_option("--sheet", o->sheet, "XLSX sheet (default the first)");
+    imp->callback([&ctx, o] {
+      assessment::SurveyService service(ctx.connection());
+      const auto r = service.Import(ctx.caller, o->file, o->sheet);
+      if (ctx.json) {
+        ctx.PrintJson({{"file", r.file}, {"imported", r.imported}, {"resurvey", r.resurvey}, {"sample", r.sample},
+                       {"satisfaction", r.satisfaction}});
+      } else {
+        ctx.out() << "imported " << r.imported << " records from " << r.file << " (resurvey " << r.resurvey
+                  << ", sample " << r.sample << ", satisfaction " << r.satisfaction << ")\n";
+      }
+    });
+  }
+  {
+    auto o = std::make_shared<SurveyListOptions>();
+    auto* list = survey->add_subcommand("list", "List the survey records of an area and year");
+    list->add_option("--area", o->area, "Area code")->required();
+    list->add_option("--year", o->year, "Year")->required();
+    list->add_option("--kind", o->kind, "Only resurvey, sample or satisfaction");
+    list->callback([&ctx, o] {
+      assessment::SurveyService service(ctx.connection());
+      const auto rows = service.List(ctx.caller, o->area, o->year, o->kind);
+      if (ctx.json) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& r : rows) items.push_back(assessment::SurveyJson(r));
+        ctx.PrintJson(items);
+        return;
+      }
+      for (const auto& r : rows) ctx.out() << assessment::SurveyJson(r).dump() << '\n';
     });
   }
 

@@ -59,6 +59,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddSystemRoutes(routes);
   AddAccessRoutes(routes, hasher, {});
   AddRegistryRoutes(routes);
+  AddAssessmentRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

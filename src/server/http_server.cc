@@ -195,6 +195,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddSystemRoutes(routes_);
   AddAccessRoutes(routes_, hasher, options.sessions);
   AddRegistryRoutes(routes_);
+  AddAssessmentRoutes(routes_);
   impl_->Install(routes_);
 }
 

@@ -64,6 +64,7 @@ void AddSystemRoutes(std::vector<Route>& routes);
 void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher,
                      const access::SessionOptions& sessions);
 void AddRegistryRoutes(std::vector<Route>& routes);
+void AddAssessmentRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

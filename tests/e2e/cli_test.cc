@@ -212,6 +212,70 @@ TEST_F(CliTest, AssessesHouseholdsAndReportsIncidence) {
   EXPECT_DOUBLE_EQ(m["fgt"]["p0"].get<double>(), 1.0);
 }
 
+// Village and county exit from the command line: facilities and surveys are
+// recorded, a survey file is imported whole or not at all, and each check
+// shows its values and where its threshold comes from.
+//   county 430424, 2020: H1 poor (1 person), rural population 100 in 430424100201 -> 1 %
+//   E exited (override), re-surveyed: income 5000 > 4000, all met -> 0 wrong exits
+//   sample 1 household, not poor -> 0 %; satisfaction 1 of 1 -> 100 %
+TEST_F(CliTest, AssessesAVillageAndACountyFromRecordedFacts) {
+  const int64_t h1 = AddHousehold("H1", "430424100201");
+  Json({"person", "add", "--household", std::to_string(h1), "--id-number", "440524188001010014", "--name", "王五",
+        "--start-date", "2014-01-01"});
+  const int64_t e = AddHousehold("E", "430424100201");
+  Json({"exit", "record", std::to_string(e), "--date", "2019-11-01", "--override-reason", "测试：已核实"});
+  Json({"areas", "year", "430424100201", "--year", "2020", "--rural-population", "100"});
+  auto f = Json({"village", "facilities", "430424100201", "--year", "2020", "--road", "1", "--water", "1", "--power",
+                 "1", "--clinic", "1", "--broadband", "1", "--culture-centre", "0", "--collective-income", "20000"});
+  EXPECT_EQ(f["collective_income"], 2000000);
+  EXPECT_EQ(f["culture_centre"], false);
+
+  auto v = Json({"assess", "village", "430424100201", "--year", "2020"});
+  EXPECT_EQ(v["ready"], false);
+  EXPECT_EQ(v["checks"][0]["check"], "incidence");
+  EXPECT_EQ(v["checks"][0]["result"], "pass");
+  EXPECT_DOUBLE_EQ(v["checks"][0]["values"]["rate"].get<double>(), 0.01);
+  EXPECT_EQ(v["checks"][0]["values"]["threshold"]["parameter"], "exit_threshold");
+  EXPECT_EQ(v["checks"][1]["result"], "fail");
+  Json({"village", "facilities", "430424100201", "--year", "2020", "--culture-centre", "1"});
+  EXPECT_EQ(Json({"assess", "village", "430424100201", "--year", "2020"})["ready"], true);
+
+  // A bad file: the error names file, row and column, and the database is unchanged.
+  WriteText(dir_.File("bad.csv"),
+            "kind,year,village_code,date,household_number,per_capita_income,food_clothing,education,medical,housing,"
+            "water,subject,poor,satisfied\n"
+            "resurvey,2020,430424100201,2020-12-01,E,5000,1,1,1,1,1,,,\n"
+            "sample,2020,430424100201,2020-12-02,,,,,,,,赵家,maybe,\n");
+  const std::string before = Snapshot();
+  auto bad = Fupin({"survey", "import", dir_.File("bad.csv")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.csv, row 3, column poor"), std::string::npos) << bad.err;
+  EXPECT_EQ(Snapshot(), before);
+
+  WriteText(dir_.File("good.csv"),
+            "kind,year,village_code,date,household_number,per_capita_income,food_clothing,education,medical,housing,"
+            "water,subject,poor,satisfied\n"
+            "resurvey,2020,430424100201,2020-12-01,E,5000,1,1,1,1,1,,,\n"
+            "sample,2020,430424100201,2020-12-02,,,,,,,,赵家,0,\n");
+  auto imported = Json({"survey", "import", dir_.File("good.csv")});
+  EXPECT_EQ(imported["imported"], 2);
+  Json({"survey", "add", "--kind", "satisfaction", "--year", "2020", "--village", "430424100201", "--date",
+        "2020-12-03", "--subject", "钱六", "--satisfied", "1"});
+  EXPECT_EQ(Json({"survey", "list", "--area", "430424", "--year", "2020"}).size(), 3u);
+
+  auto c = Json({"assess", "county", "430424", "--year", "2020"});
+  EXPECT_EQ(c["ready"], true) << c.dump(2);
+  ASSERT_EQ(c["checks"].size(), 4u);
+  EXPECT_EQ(c["checks"][1]["check"], "wrong_exit");
+  EXPECT_EQ(c["checks"][1]["values"]["resurveyed_households"], 1);
+  EXPECT_EQ(c["checks"][3]["values"]["threshold"]["parameter"], "county_satisfaction_min");
+  // The text form shows each check with its threshold's source.
+  auto text = Fupin({"assess", "county", "430424", "--year", "2020"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("达到退出标准"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("county_wrong_exit_max = 2"), std::string::npos) << text.out;
+}
+
 TEST_F(CliTest, RefusesBadHouseholdsNamingEveryField) {
   const std::string before = Snapshot();
   auto j = Json({"household", "add", "--number", "X", "--village", "430424100", "--attribute", "rich",

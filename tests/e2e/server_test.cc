@@ -335,5 +335,37 @@ TEST(ServerLifecycleTest, SigtermStopsCleanly) {
   EXPECT_NE(server.Log().find("\"route\":\"/api/v1/health\""), std::string::npos) << server.Log();
 }
 
+// An assessment route: facilities and the village assessment, within the
+// caller's scope only, with strict bodies.
+TEST_F(ServerTest, AssessesAVillageThroughTheApiWithinScope) {
+  const std::string village = "430424100201";
+  auto county = As("county");
+  auto put = county.Put("/api/v1/villages/" + village + "/facilities/2020",
+                        {{"road", true}, {"water", true}, {"power", true}, {"clinic", true}, {"broadband", true},
+                         {"culture_centre", true}, {"collective_income", "30000"}});
+  ASSERT_EQ(put.status, 200) << put.text;
+  EXPECT_EQ(put.body["collective_income"], 3000000);
+  auto r = county.Post("/api/v1/assessments/villages/" + village, {{"year", 2020}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["level"], "village");
+  EXPECT_EQ(r.body["checks"][0]["check"], "incidence");
+  EXPECT_EQ(r.body["checks"][0]["result"], "unknown");  // no rural population recorded for 2020
+  EXPECT_EQ(r.body["checks"][1]["result"], "pass");
+  EXPECT_EQ(r.body["ready"], false);
+
+  // Outside the cadre's village, and for roles that only read, the run is refused.
+  EXPECT_EQ(As("cadre").Post("/api/v1/assessments/villages/" + village, {{"year", 2020}}).status, 403);
+  EXPECT_EQ(As("auditor").Post("/api/v1/assessments/villages/" + village, {{"year", 2020}}).status, 403);
+  EXPECT_EQ(As("auditor").Get("/api/v1/villages/" + village + "/facilities/2020").status, 200);
+  EXPECT_EQ(As("donor").Get("/api/v1/villages/" + village + "/facilities/2020").status, 403);
+  auto bad = county.Post("/api/v1/assessments/villages/" + village, {{"year", 2020}, {"extra", 1}});
+  EXPECT_EQ(bad.status, 400);
+  ExpectErrorShape(bad);
+  EXPECT_EQ(bad.body["error"]["details"][0]["path"], "extra");
+  auto inc = county.Get("/api/v1/reports/incidence?area=430424&from=2020&to=2020");
+  ASSERT_EQ(inc.status, 200) << inc.text;
+  EXPECT_EQ(inc.body["items"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace fupin::testing
