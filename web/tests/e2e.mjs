@@ -88,18 +88,20 @@ plan.forEach(([village, year, cause, events], i) => {
     '--attribute', i % 3 === 0 ? '低保贫困户' : '一般贫困户', '--main-cause', cause, '--address', `${village.name}${i + 1}组`,
     '--phone', `1390734${String(1000 + i)}`])
   cli(['person', 'add', '--household', String(h.id), '--id-number', idNumber(`19${60 + i}0${1 + (i % 9)}15`, 11 + 2 * i),
-    '--name', `测试户主${i + 1}`, '--relation', '户主'])
+    '--name', `测试户主${i + 1}`, '--relation', '户主', '--start-date', `${year}-01-01`])
   for (const [kind, date] of events) {
     const extra = kind === 'exited' ? ['--override-reason', '历史数据补录（测试）'] : []
     cli(['household', 'event', String(h.id), '--kind', kind, '--date', date, '--reason', '达标', ...extra])
   }
   households.push({ id: h.id, number, village })
 })
+// The county's rural population for 2014-2020 (later years unknown: no rate).
+for (let y = 2014; y <= 2020; ++y) cli(['areas', 'year', COUNTY, '--year', String(y), '--rural-population', '1000'])
 cli(['household', 'year', String(households[0].id), '--year', '2016', '--wage', '5200', '--production', '1800.50',
   '--cost', '300', '--food', '1', '--clothing', '1', '--housing', '1', '--water', '1'])
 
 // ---- the server -------------------------------------------------------------
-const server = spawn(FUPIN, ['--db', DB, 'serve', '--listen', '127.0.0.1:0', '--static', DIST], { stdio: ['ignore', 'pipe', 'pipe'] })
+const server = spawn(FUPIN, ['--db', DB, 'serve', '--listen', '127.0.0.1:0', '--static', DIST, '--threads', '16'], { stdio: ['ignore', 'pipe', 'pipe'] })
 let serverLog = ''
 server.stderr.on('data', (d) => (serverLog += d))
 const BASE = await new Promise((resolve, reject) => {
@@ -116,10 +118,14 @@ const BASE = await new Promise((resolve, reject) => {
   server.on('exit', (code) => reject(new Error(`fupin serve exited (${code}): ${serverLog}`)))
 })
 
+const tokens = {}
 async function apiAs(user, method, p, { body, ifMatch } = {}) {
-  const login = await fetch(`${BASE}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: users[user][0], password: PASSWORD }) })
-  const { token } = await login.json()
+  if (!tokens[user]) {
+    const login = await fetch(`${BASE}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: users[user][0], password: PASSWORD }) })
+    tokens[user] = (await login.json()).token
+  }
+  const token = tokens[user]
   const headers = { Authorization: `Bearer ${token}` }
   if (body) headers['Content-Type'] = 'application/json'
   if (ifMatch) headers['If-Match'] = ifMatch
@@ -144,6 +150,9 @@ const foreign = []
 context.on('request', (r) => {
   if (!r.url().startsWith(BASE) && !r.url().startsWith('data:') && !r.url().startsWith('about:')) foreign.push(r.url())
 })
+// Generous waits: the machines that run CI are often busy with compiles.
+context.setDefaultTimeout(90000)
+context.setDefaultNavigationTimeout(90000)
 const page = context.pages()[0] || (await context.newPage())
 const consoleErrors = []
 page.on('pageerror', (e) => consoleErrors.push(String(e)))
@@ -153,7 +162,7 @@ const input = (id) => page.locator(`input[data-testid="${id}"], [data-testid="${
 const fieldError = (id) => page.locator(`.el-form-item:has([data-testid="${id}"]) .el-form-item__error`)
 async function settle() {
   await page.waitForLoadState('networkidle')
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 15000 })
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 90000 })
 }
 async function login(user) {
   await page.goto(`${BASE}/login`)
@@ -219,7 +228,28 @@ await step('an administrator logs in and sees the overview figures the API gives
   const poorB = await total('admin', { area: townB.code, status: 'poor' })
   const top = poorA >= poorB ? [townA, poorA] : [townB, poorB]
   expect(first.includes(top[0].name) && first.includes(String(top[1])), `first ranked row ${first.join(' ')}, want ${top[0].name} ${top[1]}`)
+  // The trend chart: each year's poor and exited households as the API counts them.
   await page.locator('[data-testid="chart-trend"] canvas').waitFor()
+  const trend = JSON.parse(await page.locator('[data-testid="chart-trend"]').getAttribute('data-values'))
+  for (let i = 0; i < trend.years.length; ++i) {
+    const y = trend.years[i]
+    const poor = await total('admin', { area: COUNTY, status: 'poor', year: y })
+    const exited = await total('admin', { area: COUNTY, status: 'exited', year: y })
+    expect(trend.poor[i] === poor && trend.exited[i] === exited, `${y}: chart ${trend.poor[i]}/${trend.exited[i]}, API ${poor}/${exited}`)
+  }
+  // Incidence, when the server has the route.
+  const routes = (await apiAs('admin', 'GET', '/openapi.json')).data.paths
+  if (routes['/api/v1/reports/incidence']) {
+    await page.locator('[data-testid="chart-incidence"] canvas').waitFor()
+    const shown = JSON.parse(await page.locator('[data-testid="chart-incidence"]').getAttribute('data-values'))
+    const years = shown.map((r) => r.year)
+    const api = (await apiAs('admin', 'GET', `/reports/incidence?area=${COUNTY}&from=${years[0]}&to=${years.at(-1)}`)).data.items
+    expect(JSON.stringify(api) === JSON.stringify(shown), `incidence differs: page ${JSON.stringify(shown)} API ${JSON.stringify(api)}`)
+    const y2014 = api.find((r) => r.year === 2014)
+    expect(y2014.rural_population === 1000 && y2014.poor_persons > 0, `2014 incidence ${JSON.stringify(y2014)}`)
+  } else {
+    await page.locator('[data-testid="unavailable"]').first().waitFor()
+  }
   await shot('02-overview-desktop')
 })
 
@@ -297,6 +327,24 @@ await step('a stale edit is refused with a 409 explained, and nothing is overwri
   const after = await apiAs('admin', 'GET', `/households/${target.id}`)
   expect(after.data.address === '他人改过的地址', 'the other change was overwritten')
   await shot('07-household-conflict-desktop')
+})
+
+await step('an administrator adds a user; a weak password is refused at its field', async () => {
+  await page.goto(`${BASE}/users`)
+  await settle()
+  await page.locator('[data-testid="user-add"]').click()
+  await input('user-name').fill('web-township')
+  await input('user-area').fill(townA.code)
+  await input('user-password').fill('short')
+  await page.locator('[data-testid="user-save"]').click()
+  await fieldError('user-password').waitFor()
+  await shot('08a-users-weak-password')
+  await input('user-password').fill(PASSWORD)
+  await page.locator('[data-testid="user-save"]').click()
+  await page.locator('[data-testid="users-table"]').getByText('web-township').waitFor()
+  const list = await apiAs('admin', 'GET', '/users?limit=100')
+  const u = list.data.items.find((x) => x.name === 'web-township')
+  expect(u && u.area_code === townA.code && u.role === 'village_cadre', `API has ${JSON.stringify(u)}`)
 })
 
 await step('the pages fit a phone-sized screen', async () => {

@@ -27,6 +27,7 @@ export default {
     byCause: 'Households by main cause', coverage: 'Coverage', progress: 'Progress report', figure: 'Figure', value: 'Value',
     unit: 'Unit', missing: 'No data yet ({module} module)', year: 'Year', chooseArea: 'Choose an area',
     source: 'Figures from {route}', noChildren: 'This area has no areas below it',
+    noPopulation: 'Years without a recorded rural population have no rate and are left blank.',
   },
   levels: { province: 'Province', city: 'City', county: 'County', township: 'Township', village: 'Village' },
   households: {

@@ -26,6 +26,7 @@ export default {
     byCause: '按主要致贫原因分户', coverage: '覆盖率', progress: '脱贫攻坚进展', figure: '指标', value: '数值', unit: '单位',
     missing: '尚无数据（{module} 模块）', year: '年度', chooseArea: '选择区划',
     source: '数字来自 {route}', noChildren: '本区划没有下级区划',
+    noPopulation: '未登记农业人口的年度无法计算发生率，图中留空。',
   },
   levels: { province: '省', city: '市', county: '县', township: '乡镇', village: '村' },
   households: {
