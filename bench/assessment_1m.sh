@@ -3,6 +3,7 @@
 # by bulk SQL, then times `assess households`, `report incidence` and `report measures`.
 # Each command runs RUNS times (default 3); prints every run's wall time and
 # peak RSS (from /usr/bin/time -v) and the median wall time.
+# ONLY=households times only `assess households`.
 # Usage: bench/assessment_1m.sh [BUILD_DIR] [PERSONS] [RUNS]
 set -eu
 BUILD=${1:-build}
@@ -48,13 +49,16 @@ t() {
     w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DB.time" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DB.time")
     cpu=$(sed -n 's/.*User time (seconds): //p' "$DB.time")
-    echo "  run $i: ${w} s wall, ${cpu} s user, peak RSS $((rss / 1024)) MiB"
+    sys=$(sed -n 's/.*System time (seconds): //p' "$DB.time")
+    echo "  run $i: ${w} s wall, ${cpu} s user, ${sys} s sys, peak RSS $((rss / 1024)) MiB"
     times="$times $w"
   done
   echo "median $(echo $times | tr ' ' '\n' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') s"
 }
 t "$BUILD/fupin" --db "$DB" assess households --year 2019 --area 430424 --json
+if [ "${ONLY:-}" != households ]; then
 t "$BUILD/fupin" --db "$DB" report incidence --area 430424 --from 2014 --to 2020 --json
 t "$BUILD/fupin" --db "$DB" report measures --area 430424 --year 2019 --json
 t "$BUILD/fupin" --db "$DB" assess county 430424 --year 2019 --json
+fi
 rm -rf "$(dirname "$DB")"

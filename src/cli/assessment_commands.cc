@@ -172,10 +172,25 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
     hh->callback([&ctx, o] {
       const auto s = assessment::AssessHouseholds(ctx.connection(), ctx.caller, o->year, o->area);
       if (ctx.json) {
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& h : s.households) items.push_back(AssessmentJson(h));
-        ctx.PrintJson({{"year", s.year}, {"area_code", s.area_code}, {"poverty_line", s.poverty_line},
-                       {"assessed", s.assessed}, {"ready", s.ready}, {"households", items}});
+        // Streamed household by household: at a million persons one JSON tree
+        // of every household (and its text) would hold gigabytes at once.
+        auto& out = ctx.out();
+        out << "{\n  \"area_code\": " << nlohmann::json(s.area_code).dump() << ",\n  \"assessed\": " << s.assessed
+            << ",\n  \"households\": [";
+        bool first = true;
+        for (const auto& h : s.households) {
+          std::string text = AssessmentJson(h).dump(2);
+          std::string indented = "    ";
+          indented.reserve(text.size() + text.size() / 8);
+          for (char c : text) {
+            indented += c;
+            if (c == '\n') indented += "    ";
+          }
+          out << (first ? "\n" : ",\n") << indented;
+          first = false;
+        }
+        out << (first ? "]" : "\n  ]") << ",\n  \"poverty_line\": " << s.poverty_line << ",\n  \"ready\": " << s.ready
+            << ",\n  \"year\": " << s.year << "\n}\n";
         return;
       }
       ctx.out() << s.year << " 年贫困线 " << FormatYuan(s.poverty_line) << " 元；评估 " << s.assessed << " 户，达标 "

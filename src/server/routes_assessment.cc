@@ -23,7 +23,7 @@ int BodyYear(ApiRequest& r) {
   BodyReader b(r.body);
   auto year = b.Int("year", true);
   b.Finish();
-  return RequiredYear(year, "year");
+  return RequiredYear(year, "/year");
 }
 
 std::optional<bool> OptionalFlag(BodyReader& b, const std::string& key) { return b.Bool(key); }
@@ -37,7 +37,7 @@ void AddAssessmentRoutes(std::vector<Route>& routes) {
                       const auto year = b.Int("year", true);
                       const std::string area = b.String("area", false, 12).value_or("");
                       b.Finish();
-                      const auto s = assessment::AssessHouseholds(r.connection(), r.caller, RequiredYear(year, "year"),
+                      const auto s = assessment::AssessHouseholds(r.connection(), r.caller, RequiredYear(year, "/year"),
                                                                   area, *r.clock);
                       return ApiResponse::Ok(assessment::AssessmentSummaryJson(s));
                     },

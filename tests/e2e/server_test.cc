@@ -361,7 +361,7 @@ TEST_F(ServerTest, AssessesAVillageThroughTheApiWithinScope) {
   auto bad = county.Post("/api/v1/assessments/villages/" + village, {{"year", 2020}, {"extra", 1}});
   EXPECT_EQ(bad.status, 400);
   ExpectErrorShape(bad);
-  EXPECT_EQ(bad.body["error"]["details"][0]["path"], "extra");
+  EXPECT_EQ(bad.body["error"]["details"][0]["path"], "/extra");
   auto inc = county.Get("/api/v1/reports/incidence?area=430424&from=2020&to=2020");
   ASSERT_EQ(inc.status, 200) << inc.text;
   EXPECT_EQ(inc.body["items"].size(), 1u);
