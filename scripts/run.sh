@@ -18,7 +18,8 @@ fi
 build/fupin --db "$DB" areas show 430424
 
 # The demo county (衡东县), once, when this build has the demo command.
-if build/fupin demo --help >/dev/null 2>&1; then
+# (`fupin demo --help` would not do: --help answers 0 even for an unknown subcommand.)
+if build/fupin --help 2>/dev/null | grep -qE '^ +demo +'; then
   if [ "$(sqlite3 "$DB" "SELECT count(*) FROM households WHERE village_code LIKE '430424%'" 2>/dev/null || echo 0)" -eq 0 ]; then
     echo "run: generating the demo county 衡东县 into $DB"
     build/fupin --db "$DB" demo hengdong
