@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything fupin needs on a Debian 12 machine: the Debian packages
-# (compiler, build tools, libraries) and the npm packages of the lockfile.
+# (compiler, build tools, libraries, chromium for the browser tests) and the npm
+# packages of the lockfiles (./ and web/).
 # Idempotent: what is already there is not installed again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ DEBIAN_PACKAGES=(
   libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql
+  chromium fonts-wqy-microhei
 )
 
 sudo_if_needed() {

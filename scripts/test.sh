@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: set up, build with warnings as errors, run every test; then
+# README command 2: set up, build with warnings as errors, build the web UI, run
+# every test (the browser tests among them); then
 # build again under AddressSanitizer and UndefinedBehaviorSanitizer and run
 # the unit tests once more.
 set -euo pipefail
@@ -9,6 +10,8 @@ JOBS=${JOBS:-$(nproc)}
 
 echo "== build (warnings are errors)"
 BUILD_DIR=build ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=OFF
+echo "== web UI"
+./scripts/build-web.sh
 echo "== all tests (SQLite, and PostgreSQL: FUPIN_TEST_PG_URL or a throwaway server)"
 (cd build && ../scripts/with-postgres.sh ctest --output-on-failure -j "$JOBS")
 

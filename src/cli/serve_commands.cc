@@ -17,7 +17,7 @@ namespace {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string static_dir;
-  int threads = 8;
+  int threads = 16;
 };
 
 }  // namespace

@@ -29,7 +29,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                       // 0: any free port (see port())
   size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
-  int threads = 8;
+  int threads = 16;
   std::string static_dir;                // the web UI's files; "" serves none
   access::SessionOptions sessions;
 };

@@ -1,0 +1,85 @@
+// The one way the UI talks to the server: JSON over /api/v1 with the session
+// token as a Bearer header. Errors come back as ApiError carrying the HTTP
+// status and the server's {code, message, details[{path, problem}]}.
+const TOKEN_KEY = 'fupin.token'
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {}
+    super(e.message || `HTTP ${status}`)
+    this.status = status
+    this.code = e.code || ''
+    this.details = Array.isArray(e.details) ? e.details : []
+  }
+}
+
+let onUnauthenticated = () => {}
+export function setUnauthenticatedHandler(fn) {
+  onUnauthenticated = fn
+}
+
+export function getToken() {
+  return localStorage.getItem(TOKEN_KEY)
+}
+export function setToken(token) {
+  if (token) localStorage.setItem(TOKEN_KEY, token)
+  else localStorage.removeItem(TOKEN_KEY)
+}
+
+function buildUrl(path, query) {
+  const url = new URL('/api/v1' + path, window.location.origin)
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v))
+  }
+  return url.pathname + url.search
+}
+
+// Returns {data, etag, status}. Throws ApiError for any status >= 400.
+export async function request(method, path, { query, body, ifMatch } = {}) {
+  const headers = { Accept: 'application/json' }
+  const token = getToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (ifMatch) headers['If-Match'] = ifMatch
+  const res = await fetch(buildUrl(path, query), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data)
+    if (res.status === 401 && token && path !== '/sessions') onUnauthenticated()
+    throw err
+  }
+  return { data, etag: res.headers.get('ETag'), status: res.status }
+}
+
+export const api = {
+  get: async (path, query) => (await request('GET', path, { query })).data,
+  post: async (path, body) => (await request('POST', path, { body: body ?? {} })).data,
+  put: async (path, body) => (await request('PUT', path, { body: body ?? {} })).data,
+  del: async (path) => (await request('DELETE', path)).data,
+}
+
+// Runs `tasks` (functions returning promises) at most `limit` at a time, in order.
+export async function allLimited(tasks, limit = 6) {
+  const out = new Array(tasks.length)
+  let next = 0
+  async function worker() {
+    while (next < tasks.length) {
+      const i = next++
+      out[i] = await tasks[i]()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker))
+  return out
+}

@@ -1,0 +1,73 @@
+export default {
+  app: { title: '精准扶贫信息系统', short: '扶贫系统' },
+  nav: { overview: '总览', households: '建档立卡', needs: '需求大厅', audit: '审计日志', users: '用户管理' },
+  common: {
+    loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
+    add: '新增', back: '返回', reload: '重新载入', yes: '是', no: '否', none: '无', total: '共 {n} 条', actions: '操作',
+    logout: '退出登录', language: '语言', unknown: '不详', retry: '重试', close: '关闭', saved: '已保存',
+    notAvailable: '暂未开放', details: '详情', all: '全部', loadFailed: '加载失败：{msg}',
+  },
+  unavailable: {
+    title: '此功能暂未开放',
+    text: '本服务器尚未提供“{what}”所需的接口（{route}）。相应模块上线后，此处将自动显示。',
+  },
+  login: {
+    title: '登录', name: '用户名', password: '密码', submit: '登录', failed: '用户名或密码不正确',
+    locked: '尝试次数过多，请稍后再试', required: '请输入用户名和密码',
+  },
+  forbidden: { title: '无权访问', text: '您的角色（{role}）不能查看此页面。', home: '回到首页' },
+  notFound: { title: '页面不存在', text: '没有找到您要访问的页面。' },
+  overview: {
+    title: '{area} 总览', area: '统计范围', up: '上一级', figures: '关键指标',
+    householdsRegistered: '建档立卡户', poorNow: '未脱贫户', exitedNow: '已脱贫户', removedNow: '已清退户',
+    descendants: '下辖区划', trend: '年末贫困户与累计脱贫户', trendPoor: '年末未脱贫户', trendExited: '年末已脱贫户（累计）',
+    ranked: '下级区划未脱贫户排名', rankedPoor: '未脱贫户', rankedAll: '建档立卡户',
+    incidence: '贫困发生率（年末）', incidenceRate: '贫困发生率', poorPersons: '贫困人口',
+    byCause: '按主要致贫原因分户', coverage: '覆盖率', progress: '脱贫攻坚进展', figure: '指标', value: '数值', unit: '单位',
+    missing: '尚无数据（{module} 模块）', year: '年度', chooseArea: '选择区划',
+    source: '数字来自 {route}', noChildren: '本区划没有下级区划',
+    noPopulation: '未登记农业人口的年度无法计算发生率，图中留空。',
+  },
+  levels: { province: '省', city: '市', county: '县', township: '乡镇', village: '村' },
+  households: {
+    title: '建档立卡户', area: '区划代码', status: '状态', year: '年度', sort: '排序', number: '户编号',
+    village: '所在村', attribute: '户属性', mainCause: '主要致贫原因', otherCauses: '其他致贫原因',
+    identifiedYear: '识别年度', identifiedDate: '识别日期', address: '住址', phone: '联系电话', version: '版本',
+    add: '新增贫困户', villageCode: '村代码（12位）', areaHint: '县、乡镇或村的代码，留空为本人范围',
+    sortNumber: '按户编号', sortYear: '按识别年度', sortVillage: '按村', sortStatus: '按状态', empty: '没有符合条件的户',
+  },
+  household: {
+    title: '户详情', basics: '基本信息', members: '家庭成员', events: '状态变更记录', years: '年度信息', audit: '操作记录',
+    name: '姓名', idNumber: '身份证号', sex: '性别', birthDate: '出生日期', relation: '与户主关系', startDate: '入户日期',
+    kind: '变更类型', date: '日期', reason: '原因', actor: '操作人', recordedAt: '录入时间',
+    membersCount: '人口', wage: '工资性收入', production: '生产经营性收入', property: '财产性收入', transfer: '转移性收入',
+    cost: '生产经营支出', netIncome: '家庭纯收入', perCapita: '人均纯收入', food: '不愁吃', clothing: '不愁穿',
+    housing: '住房安全', water: '饮水安全', noMembers: '尚无成员', noEvents: '尚无记录', noYears: '尚无年度信息',
+    recordEvent: '记录状态变更', recordYear: '登记年度信息', addMember: '添加成员',
+    auditAt: '时间', auditAction: '操作', auditActor: '操作人', auditChange: '变更内容',
+    assessment: '评估（按指标）', assistance: '帮扶措施', entitlements: '政策享受', needs: '需求', monitoring: '返贫监测',
+    sexM: '男', sexF: '女', yuan: '元',
+  },
+  form: {
+    addTitle: '新增贫困户', editTitle: '编辑户信息：{number}', fixFields: '请更正标出的字段后再保存',
+    conflictTitle: '保存失败：此户已被他人修改',
+    conflictText: '您打开此页后，其他人修改了这户的信息（您基于版本 {mine}，现在是版本 {theirs}）。为避免覆盖他人的修改，本次未保存。请查看最新内容后重新修改。',
+    showLatest: '载入最新内容', required: '必填', phoneClear: '留空将清除电话',
+  },
+  person: {
+    add: '添加家庭成员', idNumber: '身份证号（18位）', name: '姓名', relation: '与户主关系', startDate: '入户日期',
+  },
+  users: {
+    title: '用户管理', add: '新建用户', name: '用户名', role: '角色', area: '管辖区划', status: '状态', disabled: '已停用',
+    active: '正常', disable: '停用', disableConfirm: '停用用户 {name}？其登录会话将立即失效。', password: '初始密码',
+    resetPassword: '重置密码', newPassword: '新密码', areaHint: '区划代码；留空为全国',
+  },
+  audit: {
+    title: '审计日志', entity: '对象', action: '操作', verify: '校验哈希链', verifyOk: '哈希链完整（共 {n} 条）',
+    verifyBad: '哈希链在第 {id} 条处断开：{problem}',
+  },
+  needs: { title: '需求大厅' },
+  errors: {
+    forbidden: '无权执行此操作', notFound: '记录不存在', network: '无法连接服务器', generic: '操作失败：{msg}',
+  },
+}

@@ -1,0 +1,45 @@
+// Pages and the guard that lets each role see only what it may. The server
+// checks every request again; the guard keeps people out of pages whose
+// requests would all be refused.
+import { createRouter, createWebHistory } from 'vue-router'
+import { setUnauthenticatedHandler } from './api.js'
+import { session, loadMe, loadRoutes, can, homeFor, forgetSession } from './session.js'
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, bare: true } },
+  { path: '/', name: 'home', redirect: () => homeFor(session.user) },
+  { path: '/overview', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { ability: 'overview' } },
+  { path: '/households', name: 'households', component: () => import('./views/HouseholdsView.vue'), meta: { ability: 'readRegistry' } },
+  { path: '/households/new', name: 'household-new', component: () => import('./views/HouseholdFormView.vue'), meta: { ability: 'writeRegistry' } },
+  { path: '/households/:id', name: 'household', component: () => import('./views/HouseholdView.vue'), meta: { ability: 'readRegistry' } },
+  { path: '/households/:id/edit', name: 'household-edit', component: () => import('./views/HouseholdFormView.vue'), meta: { ability: 'writeRegistry' } },
+  { path: '/needs', name: 'needs', component: () => import('./views/NeedsView.vue'), meta: { ability: 'readSocial' } },
+  { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { ability: 'readAudit' } },
+  { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { ability: 'readUsers' } },
+  { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  try {
+    await loadRoutes()
+  } catch {
+    // Without the route list, module pages say they are unavailable.
+  }
+  const user = await loadMe()
+  if (!user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  if (to.meta.ability && !can(to.meta.ability, user)) {
+    return { name: 'forbidden', query: { from: to.fullPath } }
+  }
+  return true
+})
+
+// A session that expired while the page was open sends the user to log in.
+setUnauthenticatedHandler(() => {
+  forgetSession()
+  const current = router.currentRoute.value
+  if (!current.meta.public) router.push({ name: 'login', query: { redirect: current.fullPath } })
+})

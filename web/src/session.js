@@ -1,0 +1,84 @@
+// Who is logged in (GET /api/v1/me), what their role may see, and which API
+// routes this server has (from its OpenAPI document) so that pages and
+// household sections of later modules appear as soon as their routes exist.
+import { reactive } from 'vue'
+import { api, getToken, setToken, request } from './api.js'
+
+export const session = reactive({
+  user: null, // {id, name, role, role_label, area_code}
+  routes: null, // Set of "METHOD /api/v1/path" this server offers
+})
+
+export async function loadRoutes() {
+  if (session.routes) return session.routes
+  const doc = await api.get('/openapi.json')
+  const set = new Set()
+  for (const [path, ops] of Object.entries(doc.paths || {})) {
+    for (const method of Object.keys(ops)) set.add(`${method.toUpperCase()} ${path}`)
+  }
+  session.routes = set
+  return set
+}
+
+// True when the server offers `route` ("GET /api/v1/needs").
+export function hasRoute(route) {
+  return !!session.routes && session.routes.has(route)
+}
+
+export async function loadMe() {
+  if (!getToken()) return null
+  if (session.user) return session.user
+  try {
+    session.user = await api.get('/me')
+  } catch (e) {
+    if (e.status === 401) setToken(null)
+    else throw e
+  }
+  return session.user
+}
+
+export async function login(name, password) {
+  const { data } = await request('POST', '/sessions', { body: { name, password } })
+  setToken(data.token)
+  session.user = data.user
+  return data.user
+}
+
+export async function logout() {
+  try {
+    if (getToken()) await api.del('/sessions/current')
+  } catch {
+    // The session may already have expired; the token is dropped either way.
+  }
+  setToken(null)
+  session.user = null
+}
+
+export function forgetSession() {
+  setToken(null)
+  session.user = null
+}
+
+// What each role may do, as src/access/permissions.cc grants it. The server
+// enforces every rule; this only decides which menus and buttons to show.
+const READ_REGISTRY = ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre',
+  'sector_department', 'auditor']
+const WRITE_REGISTRY = ['administrator', 'county_office', 'township', 'village_cadre']
+export const abilities = {
+  overview: READ_REGISTRY,
+  readRegistry: READ_REGISTRY,
+  writeRegistry: WRITE_REGISTRY,
+  readUsers: ['administrator', 'auditor'],
+  writeUsers: ['administrator'],
+  readAudit: ['administrator', 'auditor'],
+  readSocial: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre', 'donor', 'auditor'],
+}
+
+export function can(ability, user = session.user) {
+  return !!user && (abilities[ability] || []).includes(user.role)
+}
+
+// The page a role lands on after logging in.
+export function homeFor(user) {
+  return user && user.role === 'donor' ? '/needs' : '/overview'
+}

@@ -1,0 +1,33 @@
+// Code lists of the registry (src/registry/vocab.cc): the API takes the code,
+// the server checks it and answers with the Chinese label beside it.
+export const vocab = {
+  attribute: [['general', '一般贫困户', 'General'], ['dibao', '低保贫困户', 'Minimum-living-allowance'],
+    ['destitute', '特困供养户', 'Destitute (five guarantees)'], ['none', '非贫困户', 'Not poor']],
+  cause: [['illness', '因病', 'Illness'], ['disability', '因残', 'Disability'], ['schooling', '因学', 'Schooling'],
+    ['disaster', '因灾', 'Disaster'], ['lack_of_land', '缺土地', 'Lack of land'], ['lack_of_water', '缺水', 'Lack of water'],
+    ['lack_of_skills', '缺技术', 'Lack of skills'], ['lack_of_labour', '缺劳力', 'Lack of labour'],
+    ['lack_of_capital', '缺资金', 'Lack of capital'], ['poor_transport', '交通条件落后', 'Poor transport'],
+    ['lack_of_motivation', '自身发展动力不足', 'Lack of motivation'], ['none', '无', 'None']],
+  status: [['poor', '未脱贫', 'Poor'], ['exited', '已脱贫', 'Exited'], ['removed', '已清退', 'Removed'],
+    ['deceased', '已销户', 'Closed (deceased)'], ['unregistered', '未建档', 'Unregistered']],
+  eventKind: [['identified', '识别纳入', 'Identified'], ['exited', '脱贫', 'Exited'], ['returned', '返贫', 'Returned to poverty'],
+    ['removed', '清退', 'Removed'], ['deceased', '死亡销户', 'Closed (deceased)']],
+  relation: [['head', '户主', 'Head'], ['spouse', '配偶', 'Spouse'], ['child', '子女', 'Child'],
+    ['child_in_law', '儿媳/女婿', 'Child-in-law'], ['grandchild', '孙子女', 'Grandchild'], ['parent', '父母', 'Parent'],
+    ['grandparent', '祖父母', 'Grandparent'], ['sibling', '兄弟姐妹', 'Sibling'], ['other', '其他', 'Other']],
+  role: [['administrator', '系统管理员', 'Administrator'], ['county_office', '县扶贫办', 'County office'],
+    ['township', '乡镇', 'Township'], ['village_cadre', '村干部/驻村工作队', 'Village cadre'],
+    ['paired_cadre', '结对帮扶干部', 'Paired cadre'], ['sector_department', '行业部门', 'Sector department'],
+    ['donor', '爱心人士', 'Donor'], ['auditor', '审计监督', 'Auditor']],
+}
+
+// [{value, label}] in the current language.
+export function options(list, locale) {
+  return vocab[list].map(([value, zh, en]) => ({ value, label: locale === 'en' ? en : zh }))
+}
+
+export function label(list, value, locale) {
+  const t = vocab[list].find((x) => x[0] === value)
+  if (!t) return value ?? ''
+  return locale === 'en' ? t[2] : t[1]
+}

