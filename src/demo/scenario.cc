@@ -434,7 +434,11 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   Prng wr = rng.Fork(5);
   const auto counts = internal::WritePlan(db, wr, villages, households, as_of);
 
-  // The other modules' records for the same county, in the same transaction:
+  tx.Commit();
+
+  // The other modules' records for the same county, each in its own
+  // transaction (inside the registry's, SQLite's per-statement savepoint
+  // bookkeeping over the registry's dirty pages made them quadratic):
   // cadres, work teams, pairings and visits; the social-assistance platform.
   assistance::DemoOptions help;
   help.seed = options.seed;
@@ -449,7 +453,6 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   platform.needs = 8414 * k;
   platform.dockings = 37326 * k;
   const auto social_result = social::GenerateDemo(db, options.seed, caller, platform);
-  tx.Commit();
 
   const int64_t imported = summary.areas_imported;
   summary = Summarise(counts);
