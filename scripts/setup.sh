@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git binutils
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
-  libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev
+  libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql
   chromium fonts-wqy-microhei
