@@ -30,7 +30,7 @@ TEST(TextCheckTest, FindsAnIdNumberEndingInXAndSplitBySpaces) {
   // Find a 17-digit stem whose check character is X.
   std::string id;
   for (int seq = 0; seq < 1000 && id.empty(); ++seq) {
-    char buf[4];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%03d", seq);
     const std::string first17 = std::string("43042419900215") + buf;
     if (IdCheckCharacter(first17) == 'X') id = first17 + 'x';
