@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -13,6 +14,15 @@
 namespace fupin::cli {
 
 std::string Context::key_path() const {
+  if (const char* file = std::getenv("FUPIN_KEY_FILE"); file && *file) return file;
+  if (db_url.find("://") != std::string::npos) {
+    // A database server: the key file lives in the working folder, named after the URL.
+    std::string name = "fupin-";
+    for (char c : db_url.substr(db_url.find("://") + 3)) {
+      name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    }
+    return name + ".key";
+  }
   const std::string path = db_url.rfind("sqlite:", 0) == 0 ? db_url.substr(7) : db_url;
   return access::DefaultKeyPath(path);
 }

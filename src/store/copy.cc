@@ -86,7 +86,8 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
     const Table& t = *it;
     if (t.name == "audit_head") continue;
     if (CountRows(to, t.name) == 0) continue;
-    if (t.name != "assessment_parameters") {
+    // Reference data that migrations seed (parameters, the standard sector departments).
+    if (t.name != "assessment_parameters" && t.name != "sector_department_types") {
       throw Error::FailedPrecondition("the target database is not empty: table " + t.name + " has rows");
     }
     to.Execute("DELETE FROM " + t.name);
