@@ -162,11 +162,12 @@ std::vector<AssistanceFigure> ProgressFigures(store::Connection& db, const Calle
     throw Error::InvalidArgument("invalid progress date", {{"as_of", sc.date + " does not lie in " + std::to_string(year)}});
   }
   const std::string end = internal::SubtreeEnd(sc.area);
-  auto count = [&](const std::string& sql) {
+  // ?1 is the date (only in queries about the date), ?2 and ?3 the subtree.
+  auto count = [&](const std::string& sql, bool dated = true) {
     auto s = db.Prepare(sql);
-    s->BindText(1, sc.date);
-    s->BindText(2, sc.area);
-    s->BindText(3, end);
+    if (dated) s->BindText(1, sc.date);
+    s->BindText(dated ? 2 : 1, sc.area);
+    s->BindText(dated ? 3 : 2, end);
     s->Step();
     return s->Int(0);
   };
@@ -182,10 +183,10 @@ std::vector<AssistanceFigure> ProgressFigures(store::Connection& db, const Calle
       count("SELECT count(DISTINCT l.cadre_id) FROM leader_links l WHERE l.area_code >= ?2 AND l.area_code < ?3 AND " +
             act("l")));
   add("sector_departments",
-      count("SELECT count(*) FROM sector_departments d WHERE d.area_code >= ?2 AND d.area_code < ?3"
-            " AND ?1 IS NOT NULL"));
-  add("townships", count("SELECT count(*) FROM areas WHERE level = 4 AND code >= ?2 AND code < ?3"
-                         " AND substr(code, 7, 1) <> '4' AND ?1 IS NOT NULL"));
+      count("SELECT count(*) FROM sector_departments d WHERE d.area_code >= ?1 AND d.area_code < ?2", false));
+  add("townships", count("SELECT count(*) FROM areas WHERE level = 4 AND code >= ?1 AND code < ?2"
+                         " AND substr(code, 7, 1) <> '4'",
+                         false));
   {
     auto s = db.Prepare(
         "SELECT count(*) FROM areas a WHERE a.level = 5 AND a.code >= ?2 AND a.code < ?3 AND ("

