@@ -163,6 +163,17 @@ TEST_F(AssistanceTest, CoverageFindsPlantedGapsOfEachKind) {
   EXPECT_EQ(cov.townships[1].households_paired, 0);
   const auto j = CoverageJson(cov);
   EXPECT_EQ(j["total"]["pairing_coverage_rate"], 66.67);
+
+  // The whole country ("nation"): the same households, broken down by province;
+  // a county officer may not ask for it.
+  const auto nation = Coverage(fx_.db(), fx_.admin(), "nation", std::nullopt, fx_.clock());
+  EXPECT_EQ(nation.total.area_name, "全国");
+  EXPECT_EQ(nation.total.households_registered, cov.total.households_registered);
+  EXPECT_EQ(nation.total.households_paired, cov.total.households_paired);
+  ASSERT_EQ(nation.townships.size(), 1u);
+  EXPECT_EQ(nation.townships[0].area_code, "43");
+  const Caller county = As(AddUser("county1", "county_office", "430424"), "county1", Role::kCountyOffice, "430424");
+  EXPECT_THROW(Coverage(fx_.db(), county, "nation", std::nullopt, fx_.clock()), Error);
 }
 
 TEST_F(AssistanceTest, APairedCadreReachesExactlyTheirOwnHouseholds) {

@@ -21,7 +21,9 @@ struct Scope {
 Scope Prepare(store::Connection& db, const Caller& caller, const std::string& area_code,
               const std::optional<std::string>& as_of, const Clock& clock) {
   internal::Problems problems;
-  auto area = internal::CheckArea(db, area_code, "area", problems);
+  // "", "nation" or "全国": the whole country (a caller whose scope is the nation).
+  const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
+  auto area = nation ? std::optional<std::string>(std::string()) : internal::CheckArea(db, area_code, "area", problems);
   std::string date = clock.Today().ToString();
   if (as_of && internal::CheckDate(*as_of, "as_of", problems)) date = *as_of;
   problems.ThrowIfAny("invalid coverage request");
@@ -72,13 +74,16 @@ CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::
   const Date date = *Date::Parse(sc.date);
   const std::string due_before = Date::FromDays(date.ToDays() - params.visit_interval_days).ToString();
 
-  // Breakdown: townships below a county or higher, villages below a township.
+  // Breakdown: provinces below the nation, townships below a county or higher,
+  // villages below a township.
   const auto level = LevelOfCode(sc.area).value_or(AreaLevel::kVillage);
-  const size_t child_len = level == AreaLevel::kTownship || level == AreaLevel::kVillage ? 12 : 9;
+  const size_t child_len = sc.area.empty()                                                   ? 2
+                           : level == AreaLevel::kTownship || level == AreaLevel::kVillage ? 12
+                                                                                           : 9;
   std::map<std::string, CoverageCounts> children;
   {
     auto s = db.Prepare("SELECT code, name FROM areas WHERE level = ? AND code >= ? AND code < ? ORDER BY code");
-    s->BindInt(1, child_len == 12 ? 5 : 4);
+    s->BindInt(1, child_len == 12 ? 5 : child_len == 9 ? 4 : 1);
     s->BindText(2, sc.area);
     s->BindText(3, end);
     while (s->Step()) children[s->Text(0)] = CoverageCounts{s->Text(0), s->Text(1)};
@@ -86,6 +91,7 @@ CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::
     n->BindText(1, sc.area);
     r.total.area_code = sc.area;
     if (n->Step()) r.total.area_name = n->Text(0);
+    if (sc.area.empty()) r.total.area_name = "全国";
   }
   auto child = [&](const std::string& village) -> CoverageCounts* {
     auto it = children.find(village.substr(0, std::min(child_len, village.size())));
