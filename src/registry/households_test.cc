@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include "access/personal_data.h"
+#include "core/id_number.h"
 #include "core/error.h"
 #include "registry/testing.h"
 #include "store/testing/faulty_connection.h"
@@ -174,6 +178,56 @@ TEST_F(HouseholdsTest, AFailedAddLeavesNoTrace) {
   EXPECT_THROW(reg.AddHousehold(f_.admin(), in), Error);
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM households"), 0);
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM household_events"), 0);
+}
+
+}  // namespace
+}  // namespace fupin::registry
+
+namespace fupin::registry {
+namespace {
+
+// Bulk matching through the blind index: every position answered, a lower-case
+// x matches, a number repeated in the input matches each time, unknown and
+// malformed numbers give nullopt — across more than one batch of 500.
+TEST(LookupPersonsByIdNumberTest, MatchesEachPositionOnceIndexed) {
+  testing::RegistryFixture f;
+  f.AddAreas();
+  const int64_t h = f.AddHousehold("L1", "430424100200");
+  // A number whose check character is X.
+  std::string with_x;
+  for (int seq = 0; seq < 1000 && with_x.empty(); ++seq) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%03d", seq);
+    const std::string first17 = std::string("43042419700101") + buf;
+    if (IdCheckCharacter(first17) == 'X') with_x = first17 + 'X';
+  }
+  ASSERT_FALSE(with_x.empty());
+  PersonRegistry persons(f.db(), f.clock());
+  PersonInput in;
+  in.id_number = with_x;
+  in.name = "有X";
+  in.household_id = h;
+  in.relation = "head";
+  in.start_date = "2014-01-01";
+  const int64_t x_person = persons.AddPerson(f.admin(), in).id;
+  const int64_t other = f.AddPerson(h, "19800101", "spouse");
+  const std::string other_number = persons.RevealIdNumber(f.admin(), other);
+
+  std::vector<std::string> numbers(1203, "430424199001011234");  // not in the registry
+  numbers[0] = with_x;
+  numbers[1] = with_x.substr(0, 17) + "x";
+  numbers[499] = other_number;
+  numbers[500] = other_number;  // first of the second batch
+  numbers[1202] = "not a number";
+  const auto found = LookupPersonsByIdNumber(f.db(), access::CurrentProtector(), numbers);
+  ASSERT_EQ(found.size(), numbers.size());
+  EXPECT_EQ(found[0], x_person);
+  EXPECT_EQ(found[1], x_person);
+  EXPECT_EQ(found[499], other);
+  EXPECT_EQ(found[500], other);
+  EXPECT_FALSE(found[2].has_value());
+  EXPECT_FALSE(found[1201].has_value());
+  EXPECT_FALSE(found[1202].has_value());
 }
 
 }  // namespace

@@ -416,27 +416,28 @@ std::vector<std::optional<int64_t>> LookupPersonsByIdNumber(store::Connection& d
                                                            const access::PersonalDataProtector& protector,
                                                            std::span<const std::string> id_numbers) {
   std::vector<std::optional<int64_t>> out(id_numbers.size());
-  // One query per batch of 500 numbers: the blind index makes it an exact match.
+  // One query per batch of up to 500 distinct numbers: the blind index makes it
+  // an exact match. Each number is normalised and indexed once.
   constexpr size_t kBatch = 500;
   std::unordered_map<std::string, std::vector<size_t>> positions;
+  std::vector<const std::string*> keys;
   for (size_t start = 0; start < id_numbers.size(); start += kBatch) {
     const size_t end = std::min(id_numbers.size(), start + kBatch);
     positions.clear();
-    std::string sql = "SELECT id_number_index, id FROM persons WHERE id_number_index IN (";
+    keys.clear();
     for (size_t i = start; i < end; ++i) {
       std::string text = id_numbers[i];
       if (text.size() == 18 && text[17] == 'x') text[17] = 'X';
-      positions[protector.BlindIndex(text)].push_back(i);
-      sql += i == start ? "?" : ", ?";
+      auto [it, inserted] = positions.try_emplace(protector.BlindIndex(text));
+      it->second.push_back(i);
+      if (inserted) keys.push_back(&it->first);
     }
+    std::string sql = "SELECT id_number_index, id FROM persons WHERE id_number_index IN (";
+    for (size_t k = 0; k < keys.size(); ++k) sql += k == 0 ? "?" : ", ?";
     sql += ")";
     auto s = db.Prepare(sql);
     int index = 1;
-    for (size_t i = start; i < end; ++i) {
-      std::string text = id_numbers[i];
-      if (text.size() == 18 && text[17] == 'x') text[17] = 'X';
-      s->BindText(index++, protector.BlindIndex(text));
-    }
+    for (const std::string* key : keys) s->BindText(index++, *key);
     while (s->Step()) {
       auto it = positions.find(s->Text(0));
       if (it == positions.end()) continue;

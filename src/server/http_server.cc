@@ -75,6 +75,11 @@ class HttpServer::Impl {
     };
     server_.set_payload_max_length(options_.max_body_bytes);
     server_.set_keep_alive_max_count(1000);
+    // cpp-httplib gives each open connection a worker thread for as long as it
+    // lives; an idle keep-alive connection (a browser keeps up to six) holds it
+    // until this timeout. Two seconds keeps page loads on one connection while
+    // idle tabs do not starve the pool.
+    server_.set_keep_alive_timeout(2);
     server_.set_read_timeout(30, 0);
     for (const Route& route : routes) {
       auto [regex, names] = CompilePattern(route.pattern);
