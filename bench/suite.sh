@@ -145,7 +145,7 @@ fi
 PASSWORD='bench-Passw0rd-1'
 "$FUPIN" --db "$DB" user add bench --role administrator <<<"$PASSWORD" >/dev/null 2>&1 || true
 PORT=$((20000 + RANDOM % 20000))
-"$FUPIN" --db "$DB" serve --listen "127.0.0.1:$PORT" --threads 8 >"$WORK/serve.log" 2>&1 &
+"$FUPIN" --db "$DB" serve --listen "127.0.0.1:$PORT" --threads 16 >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
 TOKEN=$(curl -sf -H 'Content-Type: application/json' -d "{\"name\":\"bench\",\"password\":\"$PASSWORD\"}" \
