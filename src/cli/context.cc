@@ -32,7 +32,8 @@ store::Database& Context::database() {
     database_ = store::OpenDatabase(db_url, AllMigrations());
     // Configure the key that protects ID numbers; a new database gets a new key file.
     auto connection = database_->Connect();
-    const bool empty = connection->QueryInt("SELECT count(*) FROM persons").value_or(0) == 0;
+    // Whether any person is stored (not how many: counting reads the whole table).
+    const bool empty = !connection->QueryInt("SELECT 1 FROM persons LIMIT 1").has_value();
     bool created = false;
     access::ConfigureProtector(access::OpenProtectorFor(key_path(), empty, &created));
     if (created) {

@@ -129,6 +129,13 @@ CREATE TABLE person_years (
   PRIMARY KEY (person_id, year)
 );
 )sql"},
+      // "The villages (level 5) under area X" is the commonest question in the
+      // reports; with an index on level alone the planner walked all 620,000
+      // villages of the country to answer it for one village (0.9 s at 1M persons).
+      {150, "areas by level and code", R"sql(
+DROP INDEX areas_level;
+CREATE INDEX areas_level_code ON areas(level, code);
+)sql"},
   };
 }
 
