@@ -6,6 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
+
+#include <unistd.h>
 
 #include "access/schema.h"
 #include "assessment/schema.h"
@@ -17,6 +20,7 @@
 #include "monitoring/schema.h"
 #include "registry/households.h"
 #include "registry/testing.h"
+#include "store/testing/faulty_connection.h"
 
 namespace fupin::monitoring {
 namespace {
@@ -103,10 +107,20 @@ class MonitoringTest : public ::testing::Test {
     return registry::PersonRegistry(fx_.db(), fx_.clock()).RevealIdNumber(fx_.admin(), person);
   }
 
+  // Roster files live in a folder of their own (the database may be a server URL).
   std::string WriteFile(const std::string& name, const std::string& text) {
-    const std::string path = (std::filesystem::path(fx_.path()).parent_path() / name).string();
+    if (files_.empty()) {
+      std::string tmpl = (std::filesystem::temp_directory_path() / "fupin-monitoring-XXXXXX").string();
+      if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+      files_ = tmpl;
+    }
+    const std::string path = files_ + "/" + name;
     std::ofstream(path) << text;
     return path;
+  }
+  ~MonitoringTest() override {
+    std::error_code ec;
+    if (!files_.empty()) std::filesystem::remove_all(files_, ec);
   }
 
   int64_t Count(const std::string& sql) { return fx_.db().QueryInt(sql).value_or(-1); }
@@ -148,6 +162,7 @@ class MonitoringTest : public ::testing::Test {
   MonitoringService svc_;
   Caller village_, township_, county_, auditor_;
   std::map<int64_t, std::vector<int64_t>> persons_;
+  std::string files_;
 };
 
 TEST_F(MonitoringTest, LinesAreDataPerYearAndProvinceCarriedForward) {
@@ -468,6 +483,32 @@ TEST_F(MonitoringTest, FiguresCountCategoriesStatusesShareAndDurations) {
   // A village cadre sees its own village only.
   EXPECT_THROW(svc_.Figures(village_, "430424", 2021), Error);
   EXPECT_EQ(svc_.Figures(village_, kVillage, 2021).households, 2);
+}
+
+// A failure in the middle of a batch (a full disk) leaves no trace: no half
+// of a roster, no half of the cases a scan opens.
+TEST_F(MonitoringTest, AFailureInTheMiddleOfABatchLeavesNoTrace) {
+  std::vector<std::string> lines = {"身份证号,日期,金额"};
+  for (int i = 0; i < 4; ++i) {
+    const int64_t h = Household("H" + std::to_string(i), true);
+    Income(h, 2021, 400000);
+    lines.push_back(IdNumber(persons_[h][0]) + ",2021-05-0" + std::to_string(i + 1) + ",1000");
+  }
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  const std::string roster = WriteFile("medical.csv", text);
+  store::testing::FaultyConnection faulty(fx_.database().Connect());
+  MonitoringService svc(faulty, fx_.clock());
+  faulty.FailAfterWrites(3);
+  EXPECT_THROW(svc.ImportAlerts(fx_.admin(), AlertKind::kMedical, 2021, roster), Error);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alert_imports"), 0);
+  faulty.FailAfterWrites(5);
+  EXPECT_THROW(svc.Scan(fx_.admin(), 2021, "430424", true), Error);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_cases"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_case_steps"), 0);
+  faulty.FailAfterWrites(-1);
+  EXPECT_EQ(svc.Scan(fx_.admin(), 2021, "430424", true).cases_opened, 4);
 }
 
 }  // namespace
