@@ -485,6 +485,37 @@ TEST_F(MonitoringTest, FiguresCountCategoriesStatusesShareAndDurations) {
   EXPECT_EQ(svc_.Figures(village_, kVillage, 2021).households, 2);
 }
 
+// A paired cadre reports for their own households and sees only their cases.
+TEST_F(MonitoringTest, APairedCadreReachesOnlyTheirOwnHouseholds) {
+  const int64_t mine = Household("MINE", true);
+  const int64_t other = Household("OTHER", true);
+  const Caller paired = As("结对干部", Role::kPairedCadre, "430424");
+  auto s = fx_.db().Prepare(
+      "INSERT INTO cadres (name, unit, area_code, user_id, created_at, updated_at)"
+      " VALUES ('结对干部', '县教育局', '430424', ?, 0, 0) RETURNING id");
+  s->BindInt(1, paired.user_id);
+  s->Step();
+  const int64_t cadre = s->Int(0);
+  s->Reset();
+  auto p = fx_.db().Prepare(
+      "INSERT INTO pairings (cadre_id, household_id, start_date, created_at) VALUES (?, ?, '2020-01-01', 0)");
+  p->BindInt(1, cadre);
+  p->BindInt(2, mine);
+  p->Run();
+  const Case c = svc_.OpenCase(paired, {mine, 2021, "cadre_report", std::nullopt, "2021-03-01", "走访发现因病"});
+  EXPECT_EQ(c.steps[0].role, "paired_cadre");
+  EXPECT_THROW(svc_.OpenCase(paired, {other, 2021, "cadre_report", std::nullopt, "2021-03-01", ""}), Error);
+  svc_.OpenCase(village_, {other, 2021, "cadre_report", std::nullopt, "2021-03-01", ""});
+  CaseFilter f;
+  EXPECT_EQ(svc_.ListCases(paired, f).total, 1);
+  EXPECT_EQ(svc_.ListCases(county_, f).total, 2);
+  // The identification steps are not theirs; nor are area scans and figures.
+  EXPECT_THROW(svc_.RecordStep(paired, c.id, {"home_check", "done", "2021-03-02", std::nullopt, std::nullopt, ""}),
+               Error);
+  EXPECT_THROW(svc_.Scan(paired, 2021, "430424"), Error);
+  EXPECT_THROW(svc_.Figures(paired, "430424", 2021), Error);
+}
+
 // A failure in the middle of a batch (a full disk) leaves no trace: no half
 // of a roster, no half of the cases a scan opens.
 TEST_F(MonitoringTest, AFailureInTheMiddleOfABatchLeavesNoTrace) {
