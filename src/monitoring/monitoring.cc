@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "access/audit.h"
 #include "access/personal_data.h"
 #include "core/area_code.h"
 #include "core/id_number.h"
@@ -317,8 +318,10 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   if (year < 2000 || year > 2100) {
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
   }
-  if (!access::ReadScopeFor(caller, access::Resource::kMonitoring).allowed || caller.role == Role::kSectorDepartment ||
-      caller.role == Role::kAuditor || caller.role == Role::kPairedCadre) {
+  // A sector department hands in its own roster (it writes rosters); the
+  // offices and cadres who write monitoring records import them too.
+  const bool department = caller.role == Role::kSectorDepartment;
+  if (!department && (caller.role == Role::kAuditor || caller.role == Role::kPairedCadre || caller.role == Role::kDonor)) {
     internal::Refuse(db_, clock_, caller, caller.area_scope, "monitoring_alerts",
                      std::string(RoleName(caller.role)) + " may not import department alerts");
   }
@@ -455,7 +458,12 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   }
   problems.ThrowIfAny("invalid roster " + path);
   for (const auto& v : villages) {
-    internal::Require(db_, clock_, caller, access::Access::kWrite, v, std::nullopt, "monitoring_alerts");
+    if (department) {
+      access::Audit audit(db_, clock_);
+      access::Guard(audit).RequireWrite(caller, access::Resource::kRoster, {v, std::nullopt, "monitoring_alerts"});
+    } else {
+      internal::Require(db_, clock_, caller, access::Access::kWrite, v, std::nullopt, "monitoring_alerts");
+    }
   }
   store::Transaction tx(db_);
   auto imp = db_.Prepare(

@@ -297,6 +297,14 @@ TEST_F(MonitoringTest, RostersAreAllOrNothingAndNameRowAndColumn) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'monitoring.alerts_import'"), 1);
   EXPECT_EQ(svc_.ListAlerts(county_, 2021, "430424").size(), 1u);
+  // The department hands in its own roster; an auditor may not.
+  const Caller health = As("县卫健局", Role::kSectorDepartment, "430424");
+  const std::string path3 = WriteFile("medical.csv", "身份证号,日期,金额\n" + good + ",2021-08-01,20000\n");
+  EXPECT_EQ(svc_.ImportAlerts(health, AlertKind::kMedical, 2021, path3).imported, 1);
+  EXPECT_THROW(svc_.ImportAlerts(auditor_, AlertKind::kMedical, 2021, path3), Error);
+  const Caller other_health = As("祁东卫健局", Role::kSectorDepartment, "430426");
+  EXPECT_THROW(svc_.ImportAlerts(other_health, AlertKind::kMedical, 2021, path3), Error);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 2);
 }
 
 TEST_F(MonitoringTest, EachStepNeedsItsRoleAndCanSendTheCaseBack) {
