@@ -34,6 +34,15 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
+nlohmann::json Planted(const demo::DemoSummary& s) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& p : s.monitoring_planted) {
+    a.push_back({{"household_id", p.household_id}, {"number", p.number}, {"category", p.category}, {"rule", p.rule},
+                 {"year", demo::kMonitoringScanYear}});
+  }
+  return a;
+}
+
 void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint64_t seed) {
   if (ctx.json) {
     ctx.PrintJson({{"seed", seed},
@@ -53,6 +62,8 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
                    {"donors", s.donors},
                    {"needs", s.needs},
                    {"dockings", s.dockings},
+                   {"monitoring_cases", s.monitoring_cases},
+                   {"monitoring_planted", Planted(s)},
                    {"checksum", Hex(s.checksum)},
                    {"seconds", seconds}});
     return;
@@ -61,7 +72,7 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
             << " 个；" << s.households << " 户 " << s.persons << " 人；状态记录 " << s.household_events
             << " 条，退出程序记录 " << s.exit_steps << " 条，户年度记录 " << s.household_years << " 条，人年度记录 " << s.person_years << " 条；帮扶干部 " << s.cadres << " 名，结对 " << s.pairings
             << " 户，走访 " << s.visits << " 次；爱心人士 " << s.donors << " 人，需求 " << s.needs << " 条，对接 "
-            << s.dockings << " 次；校验和 "
+            << s.dockings << " 次；防返贫监测案件 " << s.monitoring_cases << " 件；校验和 "
             << Hex(s.checksum) << "；用时 " << seconds << " 秒\n";
 }
 

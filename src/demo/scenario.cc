@@ -2,6 +2,7 @@
 
 #include "assistance/demo.h"
 #include "social/demo.h"
+#include "demo/monitoring_plan.h"
 
 #include <fmt/format.h>
 
@@ -453,6 +454,8 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   platform.needs = 8414 * k;
   platform.dockings = 37326 * k;
   const auto social_result = social::GenerateDemo(db, options.seed, caller, platform);
+  // 2021-2025: return-to-poverty monitoring (its own transactions).
+  const auto monitoring_result = GenerateMonitoringDemo(db, caller, options.seed, static_cast<int>(k));
 
   const int64_t imported = summary.areas_imported;
   summary = Summarise(counts);
@@ -462,6 +465,8 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   summary.donors = social_result.donors;
   summary.needs = social_result.needs;
   summary.dockings = social_result.dockings;
+  summary.monitoring_cases = monitoring_result.cases;
+  summary.monitoring_planted = monitoring_result.planted;
   summary.areas_imported = imported;
   summary.villages = static_cast<int64_t>(villages.size());
   for (const auto& v : villages) summary.poor_villages += v.poor ? 1 : 0;

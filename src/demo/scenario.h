@@ -17,8 +17,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/caller.h"
+#include "demo/monitoring_plan.h"
 #include "store/database.h"
 
 namespace fupin::demo {
@@ -50,6 +52,8 @@ struct DemoSummary {
   int64_t donors = 0;             // social assistance: donors, needs, dockings
   int64_t needs = 0;
   int64_t dockings = 0;
+  int64_t monitoring_cases = 0;   // 2021-2025: monitoring cases, and households planted for the 2025 scan
+  std::vector<PlantedHousehold> monitoring_planted;
   uint64_t checksum = 0;          // FNV-1a over every row written, in order
 };
 

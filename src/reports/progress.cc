@@ -1,8 +1,11 @@
 #include "reports/progress.h"
 
+#include <algorithm>
 #include <map>
 
+#include "access/permissions.h"
 #include "assistance/coverage.h"
+#include "monitoring/monitoring.h"
 #include "social/social.h"
 
 #include <fmt/format.h>
@@ -79,7 +82,24 @@ constexpr Spec kSpecs[] = {
 
 constexpr std::pair<const char*, const char*> kSections[] = {
     {"registry", "一、建档立卡"},     {"mobilisation", "二、帮扶力量"}, {"social", "三、社会扶贫"},
-    {"employment", "四、就业扶贫"},   {"education", "五、教育扶贫"},    {"health", "六、健康扶贫与社会保障"}};
+    {"employment", "四、就业扶贫"},   {"education", "五、教育扶贫"},    {"health", "六、健康扶贫与社会保障"},
+    {"monitoring", "七、防止返贫动态监测"}};
+
+// From 2021 (the monitoring years): the monitoring module's figures.
+constexpr int kMonitoringFromYear = 2021;
+constexpr Spec kMonitoringSpecs[] = {
+    {"monitoring_households", "monitoring", "纳入监测对象", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_persons", "monitoring", "纳入监测人口", "人", "monitoring", FigureKind::kCount},
+    {"monitoring_unstable", "monitoring", "其中脱贫不稳定户", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_marginal", "monitoring", "其中边缘易致贫户", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_sudden", "monitoring", "其中突发严重困难户", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_share", "monitoring", "监测人口占建档立卡人口比例", "%", "monitoring", FigureKind::kRate},
+    {"monitoring_identifying", "monitoring", "识别程序中", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_at_risk", "monitoring", "风险未消除", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_risk_eliminated", "monitoring", "已标注风险消除", "户", "monitoring", FigureKind::kCount},
+    {"monitoring_days_to_entry", "monitoring", "预警到纳入监测平均用时", "天", "monitoring", FigureKind::kCount},
+    {"monitoring_days_to_elimination", "monitoring", "纳入监测到风险消除平均用时", "天", "monitoring", FigureKind::kCount},
+};
 
 std::string SubtreeEnd(const std::string& area) { return area + ":"; }
 
@@ -298,6 +318,43 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
     r.figures.push_back(std::move(f));
   }
+  if (year >= kMonitoringFromYear) {
+    // Read with the caller's rights; a caller who may not read the monitoring
+    // records for the whole area gets the figures as missing.
+    const auto scope = access::ReadScopeFor(caller, access::Resource::kMonitoring);
+    std::optional<monitoring::MonitoringFigures> m;
+    if (scope.allowed && !scope.paired_households_only) {
+      m = monitoring::MonitoringService(db).Figures(caller, code, year, r.as_of);
+    }
+    for (const Spec& spec : kMonitoringSpecs) {
+      Figure f;
+      f.key = spec.key;
+      f.section = spec.section;
+      f.label_zh = spec.label_zh;
+      f.unit_zh = spec.unit_zh;
+      f.module = spec.module;
+      f.kind = spec.kind;
+      if (m) {
+        f.computed = true;
+        const std::string key = spec.key;
+        if (key == "monitoring_households") f.count = m->households;
+        else if (key == "monitoring_persons") f.count = m->persons;
+        else if (key == "monitoring_unstable") f.count = m->unstable;
+        else if (key == "monitoring_marginal") f.count = m->marginal;
+        else if (key == "monitoring_sudden") f.count = m->sudden;
+        else if (key == "monitoring_identifying") f.count = m->identifying;
+        else if (key == "monitoring_at_risk") f.count = m->monitored;
+        else if (key == "monitoring_risk_eliminated") f.count = m->eliminated;
+        else if (key == "monitoring_days_to_entry") f.count = m->days_to_entry_average();
+        else if (key == "monitoring_days_to_elimination") f.count = m->days_to_elimination_average();
+        else if (key == "monitoring_share") {
+          f.numerator = m->persons;
+          f.denominator = m->registered_persons;
+        }
+      }
+      r.figures.push_back(std::move(f));
+    }
+  }
   return r;
 }
 
@@ -356,6 +413,9 @@ std::string ProgressText(const ProgressReport& r) {
                      value("persons_registered"), value("households_exited"), value("persons_exited"),
                      pct("incidence_2014"), pct("incidence_current"));
   for (const auto& [section, title] : kSections) {
+    const bool any = std::any_of(r.figures.begin(), r.figures.end(),
+                                 [section = section](const Figure& f) { return f.section == section; });
+    if (!any) continue;
     out += std::string(title) + "\n";
     for (const auto& f : r.figures) {
       if (f.section != section) continue;

@@ -2,6 +2,8 @@
 
 #include "assistance/schema.h"
 #include "social/schema.h"
+#include "monitoring/monitoring.h"
+#include "monitoring/schema.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +20,7 @@ std::vector<store::Migration> Extra() {
   auto all = assessment::Migrations();
   for (auto& m : assistance::Migrations()) all.push_back(std::move(m));
   for (auto& m : social::Migrations()) all.push_back(std::move(m));
+  for (auto& m : monitoring::Migrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -89,6 +92,34 @@ class ProgressTest : public ::testing::Test {
   int64_t exited_ = 0, removed_ = 0, poor_ = 0, added_ = 0;
   int64_t worker_ = 0, jobless_ = 0, pupil_ = 0, elder_ = 0;
 };
+
+// From 2021 the report carries the monitoring figures; before, it has none.
+TEST_F(ProgressTest, MonitoringFiguresFrom2021) {
+  EXPECT_EQ(ComputeProgress(f_.db(), f_.admin(), "430424", 2020).Find("monitoring_households"), nullptr);
+  monitoring::MonitoringService svc(f_.db(), f_.clock());
+  const auto opened = svc.OpenCase(f_.admin(), {exited_, 2021, "self_report", std::nullopt, "2021-03-01", ""});
+  const char* steps[] = {"home_check", "consent", "data_comparison", "village_appraisal", "public_notice",
+                         "township_review", "county_approval", "entry"};
+  for (const char* step : steps) {
+    monitoring::StepInput in;
+    in.step = step;
+    in.date = "2021-03-10";
+    if (std::string(step) == "public_notice") in.end_date = "2021-03-15";
+    if (std::string(step) == "township_review") in.date = "2021-03-16";
+    if (std::string(step) == "county_approval" || std::string(step) == "entry") in.date = "2021-03-17";
+    svc.RecordStep(f_.admin(), opened.id, in);
+  }
+  const auto r = ComputeProgress(f_.db(), f_.admin(), "430424", 2021);
+  ASSERT_NE(r.Find("monitoring_households"), nullptr);
+  EXPECT_EQ(r.Find("monitoring_households")->count, 1);
+  EXPECT_EQ(r.Find("monitoring_unstable")->count, 1);
+  EXPECT_EQ(r.Find("monitoring_persons")->count, 2);
+  EXPECT_EQ(r.Find("monitoring_days_to_entry")->count, 16);
+  EXPECT_EQ(r.Find("monitoring_share")->numerator, 2);
+  EXPECT_EQ(r.Find("monitoring_share")->module, "monitoring");
+  EXPECT_NE(ProgressText(r).find("七、防止返贫动态监测"), std::string::npos);
+  EXPECT_EQ(ProgressText(ComputeProgress(f_.db(), f_.admin(), "430424", 2020)).find("防止返贫"), std::string::npos);
+}
 
 TEST_F(ProgressTest, CountsStatusesAndMembersOnTheAsOfDate) {
   // Mid-2016: A not exited yet, B removed, D not identified yet.

@@ -5,6 +5,7 @@
 #include "assistance/schema.h"
 #include "registry/schema.h"
 #include "social/schema.h"
+#include "monitoring/schema.h"
 
 namespace fupin {
 
@@ -18,6 +19,7 @@ std::vector<store::Migration> AllMigrations() {
   add(assessment::Migrations());
   add(assistance::Migrations());
   add(social::Migrations());
+  add(monitoring::Migrations());
   return all;
 }
 

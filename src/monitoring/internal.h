@@ -1,0 +1,77 @@
+#pragma once
+// Helpers shared by the monitoring module's .cc files; not its interface.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "access/permissions.h"
+#include "core/caller.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "monitoring/monitoring.h"
+#include "store/database.h"
+
+namespace fupin::monitoring::internal {
+
+class Problems {
+ public:
+  void Add(std::string path, std::string problem) { items_.push_back({std::move(path), std::move(problem)}); }
+  bool empty() const { return items_.empty(); }
+  const std::vector<ErrorDetail>& items() const { return items_; }
+  void ThrowIfAny(const std::string& what) const {
+    if (!items_.empty()) throw Error::InvalidArgument(what, items_);
+  }
+
+ private:
+  std::vector<ErrorDetail> items_;
+};
+
+// Access through the Guard on Resource::kMonitoring (refusals audited), with
+// the paired-cadre check.
+void Require(store::Connection& db, const Clock& clock, const Caller& caller, access::Access access,
+             const std::string& area_code, std::optional<int64_t> household_id, const std::string& entity);
+// Records a refusal that is not about the area (a step owned by another role) and throws.
+[[noreturn]] void Refuse(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area_code,
+                         const std::string& entity, const std::string& reason);
+
+void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                 const nlohmann::json& after);
+
+// The area a caller asked for: normalised and known, or the caller's scope when "".
+std::string ResolveArea(store::Connection& db, const Caller& caller, const std::string& text);
+inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+
+// Parameters in force (name -> value, enabled), read once.
+struct ParameterValues {
+  std::map<std::string, std::pair<std::string, bool>> values;
+  double Number(const std::string& name) const;  // FailedPrecondition when missing
+  bool Enabled(const std::string& name) const;
+};
+ParameterValues LoadParameters(store::Connection& db);
+
+// The lines in force per (year, province), read once.
+class Lines {
+ public:
+  explicit Lines(store::Connection& db);
+  // nullopt when no line is set for the year or any earlier year.
+  std::optional<Threshold> For(int year, const std::string& area_code) const;
+
+ private:
+  std::map<std::pair<int, std::string>, Threshold> rows_;
+};
+
+// Validated date text, or today for "". Problems at `path`.
+std::optional<Date> ReadDate(const std::string& text, const std::string& path, const Clock& clock, Problems& problems);
+
+// The status of each household (by id) at the end of `date`, from its events;
+// households without events are absent (unregistered).
+std::map<int64_t, std::string> StatusesOn(store::Connection& db, const std::string& area, const std::string& date);
+
+std::string YuanText(Fen fen);
+std::string PercentText(double percent);
+
+}  // namespace fupin::monitoring::internal

@@ -1,0 +1,854 @@
+// Thresholds, rules, rigid spending, department alerts and the scan.
+#include "monitoring/monitoring.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "access/audit.h"
+#include "access/personal_data.h"
+#include "core/area_code.h"
+#include "core/id_number.h"
+#include "io/excel_date.h"
+#include "io/table.h"
+#include "monitoring/internal.h"
+#include "registry/households.h"
+
+namespace fupin::monitoring {
+namespace {
+
+using internal::Problems;
+
+struct ParameterSpec {
+  const char* name;
+  const char* unit;
+  const char* kind;
+  const char* label_zh;
+};
+
+constexpr ParameterSpec kParameterSpecs[] = {
+    {"income_below_line", "factor", "risk", "人均纯收入低于监测线（系数）"},
+    {"income_drop", "percent", "risk", "人均纯收入较上年大幅下降（%）"},
+    {"income_drop_below_factor", "factor", "risk", "收入骤减计入风险的收入上限（监测线倍数）"},
+    {"rigid_spending", "percent", "risk", "刚性支出占家庭纯收入比例（%）"},
+    {"job_loss", "persons", "risk", "家庭成员失业人数"},
+    {"notice_min_days", "days", "procedure", "公示最少天数"},
+    {"step_days", "days", "procedure", "每步办理时限（天）"},
+    {"elimination_min_months", "months", "procedure", "风险消除前最短监测月数"},
+    {"elimination_stable_years", "years", "procedure", "收入稳定年度数"},
+    {"max_monitored_months", "months", "procedure", "长期监测提示月数"},
+};
+
+const ParameterSpec* FindSpec(const std::string& name) {
+  for (const auto& s : kParameterSpecs) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+const char* RuleLabel(const std::string& rule) {
+  if (rule == "income_below_line") return "人均纯收入低于监测线";
+  if (rule == "income_drop") return "收入大幅缩减";
+  if (rule == "rigid_spending") return "刚性支出远超收入";
+  if (rule == "job_loss") return "家庭成员失业";
+  return "";
+}
+
+void RequireParamsWriter(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area,
+                         const std::string& entity) {
+  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
+    internal::Refuse(db, clock, caller, area, entity,
+                     std::string(RoleName(caller.role)) + " may not change monitoring thresholds or rules");
+  }
+  internal::Require(db, clock, caller, access::Access::kWrite, area, std::nullopt, entity);
+}
+
+void RequireReader(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area,
+                   const std::string& entity) {
+  internal::Require(db, clock, caller, access::Access::kRead, area, std::nullopt, entity);
+  if (access::ReadScopeFor(caller, access::Resource::kMonitoring).paired_households_only) {
+    internal::Refuse(db, clock, caller, area, entity, "a paired cadre reads the cases of their own households only");
+  }
+}
+
+bool IsEmployed(const std::string& e) {
+  return e == "local" || e == "migrant" || e == "public_welfare_job" || e == "self_employed";
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string Trim(std::string_view v) {
+  size_t a = 0, b = v.size();
+  while (a < b && (v[a] == ' ' || v[a] == '\t')) ++a;
+  while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t')) --b;
+  return std::string(v.substr(a, b - a));
+}
+
+}  // namespace
+
+const char* AlertKindName(AlertKind kind) {
+  switch (kind) {
+    case AlertKind::kMedical: return "medical";
+    case AlertKind::kDisaster: return "disaster";
+    case AlertKind::kUnemployment: return "unemployment";
+  }
+  return "medical";
+}
+
+std::optional<AlertKind> ParseAlertKind(const std::string& text) {
+  if (text == "medical" || text == "医疗") return AlertKind::kMedical;
+  if (text == "disaster" || text == "灾害") return AlertKind::kDisaster;
+  if (text == "unemployment" || text == "失业") return AlertKind::kUnemployment;
+  return std::nullopt;
+}
+
+// ---- thresholds and parameters ------------------------------------------
+
+std::vector<Threshold> MonitoringService::Thresholds(const Caller& caller) {
+  if (!access::ReadScopeFor(caller, access::Resource::kMonitoring).allowed) {
+    internal::Require(db_, clock_, caller, access::Access::kRead, caller.area_scope, std::nullopt,
+                      "monitoring_thresholds");
+  }
+  std::map<std::pair<int, std::string>, Threshold> latest;
+  auto s = db_.Prepare("SELECT id, year, province, line, source, set_by FROM monitoring_thresholds ORDER BY id");
+  while (s->Step()) {
+    Threshold t{s->Int(0), static_cast<int>(s->Int(1)), s->Text(2), s->Int(3), s->Text(4), s->Text(5)};
+    latest[{t.year, t.province}] = t;
+  }
+  std::vector<Threshold> out;
+  for (auto& [k, t] : latest) out.push_back(t);
+  return out;
+}
+
+Threshold MonitoringService::LineFor(int year, const std::string& area_code) {
+  auto t = internal::Lines(db_).For(year, area_code);
+  if (!t) throw Error::FailedPrecondition("no monitoring line is set for " + std::to_string(year) + " or before");
+  return *t;
+}
+
+Threshold MonitoringService::SetThreshold(const Caller& caller, int year, const std::string& province, Fen line,
+                                          const std::string& source) {
+  Problems problems;
+  if (year < 2020 || year > 2100) problems.Add("year", std::to_string(year) + " is not between 2020 and 2100");
+  if (!province.empty() && (province.size() != 2 || !LevelOfCode(province))) {
+    problems.Add("province", "'" + province + "' is not a 2-digit province code");
+  }
+  if (line <= 0) problems.Add("line", "must be more than 0");
+  if (source.empty()) problems.Add("source", "give the document or decision the line comes from");
+  problems.ThrowIfAny("invalid monitoring line");
+  RequireParamsWriter(db_, clock_, caller, province, "monitoring_threshold/" + std::to_string(year));
+  store::Transaction tx(db_);
+  auto s = db_.Prepare(
+      "INSERT INTO monitoring_thresholds (year, province, line, source, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)"
+      " RETURNING id");
+  s->BindInt(1, year);
+  s->BindText(2, province);
+  s->BindInt(3, line);
+  s->BindText(4, source);
+  s->BindText(5, caller.user_name);
+  s->BindInt(6, clock_.NowSeconds());
+  s->Step();
+  Threshold t{s->Int(0), year, province, line, source, caller.user_name};
+  s->Reset();
+  internal::RecordAudit(db_, clock_, caller, "monitoring.threshold_set", "monitoring_threshold/" + std::to_string(t.id),
+                        province, nullptr,
+                        {{"year", year}, {"province", province}, {"line", FormatYuan(line)}, {"source", source}});
+  tx.Commit();
+  return t;
+}
+
+std::vector<RuleParameter> MonitoringService::Parameters(const Caller& caller) {
+  if (!access::ReadScopeFor(caller, access::Resource::kMonitoring).allowed) {
+    internal::Require(db_, clock_, caller, access::Access::kRead, caller.area_scope, std::nullopt,
+                      "monitoring_parameters");
+  }
+  std::map<std::string, RuleParameter> latest;
+  auto s = db_.Prepare("SELECT name, value, enabled, source, set_by FROM monitoring_parameters ORDER BY id");
+  while (s->Step()) {
+    RuleParameter p;
+    p.name = s->Text(0);
+    p.value = s->Text(1);
+    p.enabled = s->Int(2) == 1;
+    p.source = s->Text(3);
+    p.set_by = s->Text(4);
+    if (const auto* spec = FindSpec(p.name)) {
+      p.unit = spec->unit;
+      p.kind = spec->kind;
+      p.label_zh = spec->label_zh;
+    }
+    latest[p.name] = p;
+  }
+  std::vector<RuleParameter> out;
+  for (const auto& spec : kParameterSpecs) {
+    if (auto it = latest.find(spec.name); it != latest.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+RuleParameter MonitoringService::SetParameter(const Caller& caller, const std::string& name, const std::string& value,
+                                              bool enabled, const std::string& source) {
+  Problems problems;
+  const ParameterSpec* spec = FindSpec(name);
+  if (!spec) {
+    std::string names;
+    for (const auto& s : kParameterSpecs) names += (names.empty() ? "" : ", ") + std::string(s.name);
+    problems.Add("name", "'" + name + "' is not a monitoring parameter (" + names + ")");
+  }
+  double number = 0;
+  try {
+    size_t used = 0;
+    number = std::stod(value, &used);
+    if (used != value.size()) throw std::invalid_argument(value);
+  } catch (const std::exception&) {
+    problems.Add("value", "'" + value + "' is not a number");
+  }
+  if (number < 0) problems.Add("value", "may not be negative");
+  if (spec && std::string(spec->kind) == "procedure" && !enabled) problems.Add("enabled", "a procedure setting cannot be switched off");
+  if (source.empty()) problems.Add("source", "give the document or decision the value comes from");
+  problems.ThrowIfAny("invalid monitoring parameter");
+  RequireParamsWriter(db_, clock_, caller, "", "monitoring_parameter/" + name);
+  store::Transaction tx(db_);
+  auto s = db_.Prepare(
+      "INSERT INTO monitoring_parameters (name, value, enabled, source, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)");
+  s->BindText(1, name);
+  s->BindText(2, value);
+  s->BindInt(3, enabled ? 1 : 0);
+  s->BindText(4, source);
+  s->BindText(5, caller.user_name);
+  s->BindInt(6, clock_.NowSeconds());
+  s->Run();
+  internal::RecordAudit(db_, clock_, caller, "monitoring.parameter_set", "monitoring_parameter/" + name, "", nullptr,
+                        {{"name", name}, {"value", value}, {"enabled", enabled}, {"source", source}});
+  tx.Commit();
+  RuleParameter p{name, value, enabled, spec->unit, spec->label_zh, spec->kind, source, caller.user_name};
+  return p;
+}
+
+// ---- rigid spending -------------------------------------------------------
+
+int64_t MonitoringService::AddSpending(const Caller& caller, int64_t household_id, int year, const std::string& kind,
+                                       Fen amount, const std::string& note) {
+  Problems problems;
+  if (year < 2000 || year > 2100) problems.Add("year", std::to_string(year) + " is not between 2000 and 2100");
+  if (kind != "illness" && kind != "schooling" && kind != "disaster" && kind != "accident") {
+    problems.Add("kind", "'" + kind + "' is not illness, schooling, disaster or accident");
+  }
+  if (amount <= 0) problems.Add("amount", "must be more than 0");
+  problems.ThrowIfAny("invalid rigid spending");
+  auto h = db_.Prepare("SELECT village_code FROM households WHERE id = ?");
+  h->BindInt(1, household_id);
+  if (!h->Step()) throw Error::NotFound("no household " + std::to_string(household_id));
+  const std::string village = h->Text(0);
+  h->Reset();
+  internal::Require(db_, clock_, caller, access::Access::kWrite, village, household_id,
+                    "household/" + std::to_string(household_id));
+  store::Transaction tx(db_);
+  auto s = db_.Prepare(
+      "INSERT INTO monitoring_spending (household_id, year, kind, amount, note, recorded_by, recorded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  s->BindInt(1, household_id);
+  s->BindInt(2, year);
+  s->BindText(3, kind);
+  s->BindInt(4, amount);
+  s->BindText(5, note);
+  s->BindText(6, caller.user_name);
+  s->BindInt(7, clock_.NowSeconds());
+  s->Step();
+  const int64_t id = s->Int(0);
+  s->Reset();
+  internal::RecordAudit(db_, clock_, caller, "monitoring.spending_add", "household/" + std::to_string(household_id),
+                        village, nullptr,
+                        {{"id", id}, {"year", year}, {"kind", kind}, {"amount", FormatYuan(amount)}, {"note", note}});
+  tx.Commit();
+  return id;
+}
+
+// ---- department alerts ----------------------------------------------------
+
+namespace {
+
+struct AlertRow {
+  size_t row = 0;
+  std::string id_number, name, date, amount, note;
+  std::string id_header = "身份证号", name_header = "姓名", date_header = "日期", amount_header = "金额";
+};
+
+std::string Where(size_t row, const std::string& header) { return "row " + std::to_string(row) + ", " + header; }
+
+// Person id -> (current household, village, name), in chunks.
+struct PersonHome {
+  int64_t household_id = 0;
+  std::string village;
+  std::string name;
+};
+std::map<int64_t, PersonHome> Homes(store::Connection& db, const std::vector<int64_t>& person_ids) {
+  std::map<int64_t, PersonHome> out;
+  const size_t chunk = 500;
+  for (size_t i = 0; i < person_ids.size(); i += chunk) {
+    const size_t n = std::min(chunk, person_ids.size() - i);
+    std::string sql =
+        "SELECT p.id, p.name, m.household_id, h.village_code FROM persons p"
+        " LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
+        " LEFT JOIN households h ON h.id = m.household_id WHERE p.id IN (";
+    for (size_t k = 0; k < n; ++k) sql += k ? ",?" : "?";
+    sql += ")";
+    auto s = db.Prepare(sql);
+    for (size_t k = 0; k < n; ++k) s->BindInt(static_cast<int>(k + 1), person_ids[i + k]);
+    while (s->Step()) {
+      PersonHome home;
+      home.name = s->Text(1);
+      if (!s->IsNull(2)) {
+        home.household_id = s->Int(2);
+        home.village = s->Text(3);
+      }
+      out[s->Int(0)] = home;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKind kind, int year,
+                                                  const std::string& path, bool skip_unmatched) {
+  Problems problems;
+  if (year < 2000 || year > 2100) {
+    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
+  }
+  // A sector department hands in its own roster (it writes rosters); the
+  // offices and cadres who write monitoring records import them too.
+  const bool department = caller.role == Role::kSectorDepartment;
+  if (!department && (caller.role == Role::kAuditor || caller.role == Role::kPairedCadre || caller.role == Role::kDonor)) {
+    internal::Refuse(db_, clock_, caller, caller.area_scope, "monitoring_alerts",
+                     std::string(RoleName(caller.role)) + " may not import department alerts");
+  }
+  // Read the file: the first non-blank row holds the headers.
+  auto reader = io::OpenTable(path);
+  io::Row row;
+  std::vector<AlertRow> rows;
+  struct Col {
+    const char* key;
+    const char* zh;
+    const char* en;
+  };
+  const Col cols[] = {{"id_number", "身份证号", "id_number"},
+                      {"name", "姓名", "name"},
+                      {"date", "日期", "date"},
+                      {"amount", "金额", "amount"},
+                      {"note", "说明", "note"}};
+  std::vector<std::optional<size_t>> column_of;
+  std::vector<std::string> headers;
+  bool have_header = false;
+  while (reader->Next(row)) {
+    if (!have_header) {
+      have_header = true;
+      for (size_t i = 0; i < row.cells.size(); ++i) {
+        const std::string h = Trim(row.cells[i]);
+        headers.push_back(h);
+        std::optional<size_t> match;
+        for (size_t c = 0; c < std::size(cols); ++c) {
+          if (h == cols[c].zh || Lower(h) == cols[c].en) match = c;
+        }
+        if (!match && !h.empty()) problems.Add(Where(row.number, h), "unknown column '" + h + "'");
+        column_of.push_back(match);
+      }
+      auto has = [&](size_t c) {
+        return std::find(column_of.begin(), column_of.end(), std::optional<size_t>(c)) != column_of.end();
+      };
+      if (!has(0)) problems.Add("row " + std::to_string(row.number), "missing column 身份证号 (id_number)");
+      if (!has(2)) problems.Add("row " + std::to_string(row.number), "missing column 日期 (date)");
+      if (kind != AlertKind::kUnemployment && !has(3)) {
+        problems.Add("row " + std::to_string(row.number), "missing column 金额 (amount)");
+      }
+      problems.ThrowIfAny("invalid roster " + path);
+      continue;
+    }
+    AlertRow r;
+    r.row = row.number;
+    for (size_t i = 0; i < column_of.size(); ++i) {
+      if (!column_of[i]) continue;
+      std::string v = Trim(row.cell(i));
+      const size_t c = *column_of[i];
+      if (c == 2 && i < row.kinds.size() && row.kinds[i] == io::CellKind::kDate) {
+        if (double serial = std::strtod(v.c_str(), nullptr); serial > 0) {
+          if (auto d = io::ExcelSerialToDate(serial, reader->date1904())) v = d->ToString();
+        }
+      }
+      if (c == 2) std::replace(v.begin(), v.end(), '/', '-');
+      switch (c) {
+        case 0: r.id_number = v; r.id_header = headers[i]; break;
+        case 1: r.name = v; r.name_header = headers[i]; break;
+        case 2: r.date = v; r.date_header = headers[i]; break;
+        case 3: r.amount = v; r.amount_header = headers[i]; break;
+        default: r.note = v; break;
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+  if (!have_header) throw Error::InvalidArgument("invalid roster " + path, {{"row 1", "the file is empty: no header row"}});
+
+  // Check every cell, then match every valid number in one bulk lookup.
+  const Date today = clock_.Today();
+  std::vector<std::string> numbers;
+  std::vector<size_t> number_row;  // index into rows
+  std::vector<std::optional<Fen>> amounts(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const AlertRow& r = rows[i];
+    if (r.id_number.empty()) {
+      problems.Add(Where(r.row, r.id_header), "empty: the ID number is required");
+    } else if (auto check = CheckIdNumber(r.id_number, today); !check.ok()) {
+      problems.Add(Where(r.row, r.id_header), MaskIdNumber(r.id_number) + ": " + check.problem);
+    } else {
+      numbers.push_back(check.number->text);
+      number_row.push_back(i);
+    }
+    const auto d = Date::Parse(r.date);
+    if (!d) {
+      problems.Add(Where(r.row, r.date_header), "'" + r.date + "' is not a date (YYYY-MM-DD)");
+    } else if (d->year != year) {
+      problems.Add(Where(r.row, r.date_header), r.date + " is not in " + std::to_string(year));
+    } else if (*d > today) {
+      problems.Add(Where(r.row, r.date_header), r.date + " lies in the future");
+    }
+    if (!r.amount.empty()) {
+      auto fen = ParseYuan(r.amount);
+      if (!fen || *fen <= 0) problems.Add(Where(r.row, r.amount_header), "'" + r.amount + "' is not an amount in yuan above 0");
+      else amounts[i] = fen;
+    } else if (kind != AlertKind::kUnemployment) {
+      problems.Add(Where(r.row, r.amount_header),
+                   kind == AlertKind::kMedical ? "empty: the out-of-pocket amount is required" : "empty: the loss is required");
+    }
+  }
+  const auto found = registry::LookupPersonsByIdNumber(db_, access::CurrentProtector(), numbers);
+  std::vector<int64_t> person_ids;
+  for (const auto& f : found) {
+    if (f) person_ids.push_back(*f);
+  }
+  const auto homes = Homes(db_, person_ids);
+  AlertImportResult result;
+  result.kind = AlertKindName(kind);
+  result.year = year;
+  result.rows = static_cast<int64_t>(rows.size());
+  std::vector<AlertRecord> records;
+  std::set<std::string> villages;
+  for (size_t k = 0; k < found.size(); ++k) {
+    const AlertRow& r = rows[number_row[k]];
+    if (!found[k]) {
+      if (skip_unmatched) {
+        result.skipped_rows.push_back(static_cast<int64_t>(r.row));
+      } else {
+        problems.Add(Where(r.row, r.id_header), MaskIdNumber(numbers[k]) + " is not in the registry");
+      }
+      continue;
+    }
+    const PersonHome& home = homes.at(*found[k]);
+    if (!r.name.empty() && r.name != home.name) {
+      problems.Add(Where(r.row, r.name_header), "'" + r.name + "' differs from the registry's name of " +
+                                                    MaskIdNumber(numbers[k]) + " ('" + home.name + "')");
+    }
+    if (home.household_id == 0) {
+      problems.Add(Where(r.row, r.id_header), MaskIdNumber(numbers[k]) + " belongs to no household now");
+      continue;
+    }
+    villages.insert(home.village);
+    records.push_back({kind, year, *found[k], r.date, amounts[number_row[k]], r.note});
+  }
+  problems.ThrowIfAny("invalid roster " + path);
+  for (const auto& v : villages) {
+    if (department) {
+      access::Audit audit(db_, clock_);
+      access::Guard(audit).RequireWrite(caller, access::Resource::kRoster, {v, std::nullopt, "monitoring_alerts"});
+    } else {
+      internal::Require(db_, clock_, caller, access::Access::kWrite, v, std::nullopt, "monitoring_alerts");
+    }
+  }
+  store::Transaction tx(db_);
+  auto imp = db_.Prepare(
+      "INSERT INTO monitoring_alert_imports (kind, year, file_name, rows, skipped, imported_by, imported_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  imp->BindText(1, result.kind);
+  imp->BindInt(2, year);
+  imp->BindText(3, path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1));
+  imp->BindInt(4, result.rows);
+  imp->BindInt(5, static_cast<int64_t>(result.skipped_rows.size()));
+  imp->BindText(6, caller.user_name);
+  imp->BindInt(7, clock_.NowSeconds());
+  imp->Step();
+  result.import_id = imp->Int(0);
+  imp->Reset();
+  auto ins = db_.Prepare(
+      "INSERT INTO monitoring_alerts (import_id, kind, year, person_id, household_id, date, amount, note, source_row)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  size_t k = 0;
+  for (const auto& a : records) {
+    ins->BindInt(1, result.import_id);
+    ins->BindText(2, result.kind);
+    ins->BindInt(3, year);
+    ins->BindInt(4, a.person_id);
+    ins->BindInt(5, homes.at(a.person_id).household_id);
+    ins->BindText(6, a.date);
+    ins->BindOptionalInt(7, a.amount);
+    ins->BindText(8, a.note);
+    ins->BindInt(9, static_cast<int64_t>(k++));
+    ins->Run();
+  }
+  result.imported = static_cast<int64_t>(records.size());
+  internal::RecordAudit(db_, clock_, caller, "monitoring.alerts_import",
+                        "monitoring_alert_import/" + std::to_string(result.import_id), caller.area_scope, nullptr,
+                        {{"kind", result.kind}, {"year", year}, {"rows", result.rows}, {"imported", result.imported},
+                         {"skipped_rows", result.skipped_rows}});
+  tx.Commit();
+  return result;
+}
+
+int64_t MonitoringService::RecordAlerts(const Caller& caller, const std::vector<AlertRecord>& alerts,
+                                        const std::string& source_name) {
+  std::vector<int64_t> ids;
+  for (const auto& a : alerts) ids.push_back(a.person_id);
+  const auto homes = Homes(db_, ids);
+  Problems problems;
+  std::set<std::string> villages;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const std::string p = "/" + std::to_string(i);
+    auto it = homes.find(alerts[i].person_id);
+    if (it == homes.end() || it->second.household_id == 0) problems.Add(p + "/person_id", "no person in a household");
+    else villages.insert(it->second.village);
+    if (!Date::Parse(alerts[i].date)) problems.Add(p + "/date", "'" + alerts[i].date + "' is not a date");
+  }
+  problems.ThrowIfAny("invalid alerts");
+  for (const auto& v : villages) {
+    internal::Require(db_, clock_, caller, access::Access::kWrite, v, std::nullopt, "monitoring_alerts");
+  }
+  store::Transaction tx(db_);
+  auto ins = db_.Prepare(
+      "INSERT INTO monitoring_alerts (import_id, kind, year, person_id, household_id, date, amount, note, source_row)"
+      " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)");
+  int64_t n = 0;
+  for (const auto& a : alerts) {
+    ins->BindText(1, AlertKindName(a.kind));
+    ins->BindInt(2, a.year);
+    ins->BindInt(3, a.person_id);
+    ins->BindInt(4, homes.at(a.person_id).household_id);
+    ins->BindText(5, a.date);
+    ins->BindOptionalInt(6, a.amount);
+    ins->BindText(7, a.note);
+    ins->BindInt(8, n++);
+    ins->Run();
+  }
+  internal::RecordAudit(db_, clock_, caller, "monitoring.alerts_record", "monitoring_alerts", caller.area_scope,
+                        nullptr, {{"source", source_name}, {"alerts", n}});
+  tx.Commit();
+  return n;
+}
+
+std::vector<Alert> MonitoringService::ListAlerts(const Caller& caller, int year, const std::string& area_code) {
+  const std::string area = internal::ResolveArea(db_, caller, area_code);
+  RequireReader(db_, clock_, caller, area, "monitoring_alerts");
+  auto s = db_.Prepare(
+      "SELECT a.id, a.kind, a.year, a.person_id, a.household_id, h.number, a.date, a.amount, a.note"
+      " FROM monitoring_alerts a JOIN households h ON h.id = a.household_id"
+      " WHERE a.year = ? AND h.village_code >= ? AND h.village_code < ? ORDER BY a.id");
+  s->BindInt(1, year);
+  s->BindText(2, area);
+  s->BindText(3, internal::SubtreeEnd(area));
+  std::vector<Alert> out;
+  while (s->Step()) {
+    out.push_back({s->Int(0), s->Text(1), static_cast<int>(s->Int(2)), s->Int(3), s->Int(4), s->Text(5), s->Text(6),
+                   s->OptionalInt(7), s->Text(8)});
+  }
+  return out;
+}
+
+// ---- scan -------------------------------------------------------------------
+
+namespace {
+
+struct Facts {
+  int members = 0;
+  Fen net = 0;
+  bool has = false;
+  Fen PerCapita() const { return members > 0 ? net / members : 0; }
+};
+
+struct HouseholdScan {
+  std::string number, village;
+  Facts now, before;
+  int current_members = 0;
+  Fen spending = 0;                       // recorded rigid spending
+  Fen medical = 0, disaster = 0;          // alert amounts
+  int unemployment_alerts = 0;
+  int lost_work = 0;                      // members employed last year and unemployed this year
+  std::set<int64_t> alert_persons;
+};
+
+}  // namespace
+
+ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::string& area_code, bool open_cases) {
+  if (year < 2000 || year > 2100) {
+    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
+  }
+  const std::string area = internal::ResolveArea(db_, caller, area_code);
+  RequireReader(db_, clock_, caller, area, "monitoring/scan");
+  if (open_cases) internal::Require(db_, clock_, caller, access::Access::kWrite, area, std::nullopt, "monitoring/scan");
+  const std::string end = internal::SubtreeEnd(area);
+  const std::string year_end = Date{year, 12, 31}.ToString();
+  const auto params = internal::LoadParameters(db_);
+  const internal::Lines lines(db_);
+
+  std::map<int64_t, HouseholdScan> hs;
+  {
+    auto s = db_.Prepare("SELECT id, number, village_code FROM households WHERE village_code >= ? AND village_code < ?");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    while (s->Step()) {
+      auto& h = hs[s->Int(0)];
+      h.number = s->Text(1);
+      h.village = s->Text(2);
+    }
+  }
+  const auto status = internal::StatusesOn(db_, area, year_end);
+  {
+    auto s = db_.Prepare(
+        "SELECT y.household_id, y.year, y.members,"
+        " y.wage_income + y.production_income + y.property_income + y.transfer_income - y.production_cost"
+        " FROM household_years y JOIN households h ON h.id = y.household_id"
+        " WHERE h.village_code >= ? AND h.village_code < ? AND y.year IN (?, ?)");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    s->BindInt(3, year);
+    s->BindInt(4, year - 1);
+    while (s->Step()) {
+      auto it = hs.find(s->Int(0));
+      if (it == hs.end()) continue;
+      Facts& f = s->Int(1) == year ? it->second.now : it->second.before;
+      f.has = true;
+      f.members = static_cast<int>(s->Int(2));
+      f.net = s->Int(3);
+    }
+  }
+  {
+    // Members at the end of the year, with their employment last year and this year.
+    auto s = db_.Prepare(
+        "SELECT m.household_id, m.person_id, py.year, py.employment FROM memberships m"
+        " JOIN households h ON h.id = m.household_id"
+        " LEFT JOIN person_years py ON py.person_id = m.person_id AND py.year IN (?3, ?4)"
+        " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?5"
+        " AND (m.end_date IS NULL OR m.end_date > ?5) ORDER BY m.household_id, m.person_id");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    s->BindInt(3, year);
+    s->BindInt(4, year - 1);
+    s->BindText(5, year_end);
+    int64_t last_person = -1;
+    std::string prev, cur;
+    int64_t household = -1;
+    auto flush = [&]() {
+      if (last_person < 0) return;
+      auto it = hs.find(household);
+      if (it == hs.end()) return;
+      ++it->second.current_members;
+      if (IsEmployed(prev) && cur == "unemployed") ++it->second.lost_work;
+    };
+    while (s->Step()) {
+      const int64_t person = s->Int(1);
+      if (person != last_person) {
+        flush();
+        last_person = person;
+        household = s->Int(0);
+        prev.clear();
+        cur.clear();
+      }
+      if (!s->IsNull(2)) (s->Int(2) == year ? cur : prev) = s->IsNull(3) ? "" : s->Text(3);
+    }
+    flush();
+  }
+  {
+    auto s = db_.Prepare(
+        "SELECT x.household_id, SUM(x.amount) FROM monitoring_spending x JOIN households h ON h.id = x.household_id"
+        " WHERE x.year = ? AND h.village_code >= ? AND h.village_code < ? GROUP BY x.household_id");
+    s->BindInt(1, year);
+    s->BindText(2, area);
+    s->BindText(3, end);
+    while (s->Step()) {
+      if (auto it = hs.find(s->Int(0)); it != hs.end()) it->second.spending = s->Int(1);
+    }
+  }
+  {
+    auto s = db_.Prepare(
+        "SELECT a.household_id, a.kind, a.amount, a.person_id FROM monitoring_alerts a"
+        " JOIN households h ON h.id = a.household_id"
+        " WHERE a.year = ? AND h.village_code >= ? AND h.village_code < ?");
+    s->BindInt(1, year);
+    s->BindText(2, area);
+    s->BindText(3, end);
+    while (s->Step()) {
+      auto it = hs.find(s->Int(0));
+      if (it == hs.end()) continue;
+      const std::string kind = s->Text(1);
+      const Fen amount = s->IsNull(2) ? 0 : s->Int(2);
+      if (kind == "medical") it->second.medical += amount;
+      else if (kind == "disaster") it->second.disaster += amount;
+      else if (it->second.alert_persons.insert(s->Int(3)).second) ++it->second.unemployment_alerts;
+    }
+  }
+  std::map<int64_t, int64_t> open_case;
+  {
+    auto s = db_.Prepare(
+        "SELECT c.household_id, c.id FROM monitoring_cases c WHERE c.village_code >= ? AND c.village_code < ?"
+        " AND c.status IN ('identifying', 'monitored')");
+    s->BindText(1, area);
+    s->BindText(2, end);
+    while (s->Step()) open_case[s->Int(0)] = s->Int(1);
+  }
+
+  const bool below_on = params.Enabled("income_below_line");
+  const double below_factor = below_on ? params.Number("income_below_line") : 0;
+  const bool drop_on = params.Enabled("income_drop");
+  const double drop_percent = drop_on ? params.Number("income_drop") : 0;
+  const double drop_ceiling = drop_on ? params.Number("income_drop_below_factor") : 0;
+  const bool rigid_on = params.Enabled("rigid_spending");
+  const double rigid_percent = rigid_on ? params.Number("rigid_spending") : 0;
+  const bool job_on = params.Enabled("job_loss");
+  const double job_members = job_on ? params.Number("job_loss") : 0;
+
+  ScanResult result;
+  result.year = year;
+  result.area_code = area;
+  if (auto t = lines.For(year, area)) result.line = t->line;
+  std::map<std::string, Fen> line_of_province;
+  for (auto& [id, h] : hs) {
+    auto st = status.find(id);
+    const std::string registry_status = st == status.end() ? "unregistered" : st->second;
+    if (registry_status == "removed" || registry_status == "deceased") continue;
+    ++result.households_scanned;
+    const std::string province = h.village.substr(0, 2);
+    auto lp = line_of_province.find(province);
+    if (lp == line_of_province.end()) {
+      auto t = lines.For(year, h.village);
+      if (!t) throw Error::FailedPrecondition("no monitoring line is set for " + std::to_string(year) + " or before");
+      lp = line_of_province.emplace(province, t->line).first;
+    }
+    const Fen line = lp->second;
+    Candidate c;
+    if (below_on && h.now.has) {
+      const Fen limit = static_cast<Fen>(static_cast<double>(line) * below_factor);
+      if (h.now.PerCapita() < limit) {
+        c.hits.push_back({"income_below_line", RuleLabel("income_below_line"),
+                          {{"per_capita_income", internal::YuanText(h.now.PerCapita())},
+                           {"line", internal::YuanText(limit)}}});
+      }
+    }
+    if (drop_on && h.now.has && h.before.has && h.before.PerCapita() > 0) {
+      const double fall = static_cast<double>(h.before.PerCapita() - h.now.PerCapita()) * 100.0 /
+                          static_cast<double>(h.before.PerCapita());
+      const double ceiling = static_cast<double>(line) * drop_ceiling;
+      if (fall >= drop_percent && static_cast<double>(h.now.PerCapita()) < ceiling) {
+        c.hits.push_back({"income_drop", RuleLabel("income_drop"),
+                          {{"per_capita_income_before", internal::YuanText(h.before.PerCapita())},
+                           {"per_capita_income", internal::YuanText(h.now.PerCapita())},
+                           {"fall_percent", internal::PercentText(fall)},
+                           {"threshold_percent", internal::PercentText(drop_percent)}}});
+      }
+    }
+    const Fen rigid = h.spending + h.medical + h.disaster;
+    if (rigid_on && rigid > 0) {
+      const Fen net = h.now.has ? h.now.net : (h.before.has ? h.before.net : 0);
+      const bool fires = net <= 0 || static_cast<double>(rigid) * 100.0 >= rigid_percent * static_cast<double>(net);
+      if (fires) {
+        std::vector<std::pair<std::string, std::string>> values = {{"rigid_spending", internal::YuanText(rigid)},
+                                                                   {"net_income", internal::YuanText(net)}};
+        if (net > 0) {
+          values.push_back({"spending_percent",
+                            internal::PercentText(static_cast<double>(rigid) * 100.0 / static_cast<double>(net))});
+        }
+        values.push_back({"threshold_percent", internal::PercentText(rigid_percent)});
+        if (h.medical > 0) values.push_back({"medical_alert", internal::YuanText(h.medical)});
+        if (h.disaster > 0) values.push_back({"disaster_alert", internal::YuanText(h.disaster)});
+        if (h.spending > 0) values.push_back({"recorded_spending", internal::YuanText(h.spending)});
+        c.hits.push_back({"rigid_spending", RuleLabel("rigid_spending"), values});
+      }
+    }
+    const int lost = std::max(h.lost_work, h.unemployment_alerts);
+    if (job_on && lost > 0 && static_cast<double>(lost) >= job_members) {
+      c.hits.push_back({"job_loss", RuleLabel("job_loss"),
+                        {{"members_lost_work", std::to_string(lost)},
+                         {"unemployment_alerts", std::to_string(h.unemployment_alerts)},
+                         {"registry_employed_to_unemployed", std::to_string(h.lost_work)}}});
+    }
+    if (c.hits.empty()) continue;
+    c.household_id = id;
+    c.household_number = h.number;
+    c.village_code = h.village;
+    c.registry_status = registry_status;
+    c.members = h.now.has ? h.now.members : h.current_members;
+    bool sudden = false;
+    for (const auto& hit : c.hits) sudden = sudden || hit.rule == "rigid_spending" || hit.rule == "job_loss";
+    c.category = registry_status == "exited" || registry_status == "poor" ? "unstable" : (sudden ? "sudden" : "marginal");
+    if (auto oc = open_case.find(id); oc != open_case.end()) c.case_id = oc->second;
+    result.candidates.push_back(std::move(c));
+  }
+  std::sort(result.candidates.begin(), result.candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.village_code, a.household_number) < std::tie(b.village_code, b.household_number);
+  });
+
+  if (open_cases) {
+    const int64_t now = clock_.NowSeconds();
+    const std::string today = clock_.Today().ToString();
+    store::Transaction tx(db_);
+    auto ins = db_.Prepare(
+        "INSERT INTO monitoring_cases (household_id, village_code, year, category, source, risks, note, status, stage,"
+        " alert_date, stage_since, opened_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, '', 'identifying', 'home_check', ?, ?, ?, ?, ?) RETURNING id");
+    auto step = db_.Prepare(
+        "INSERT INTO monitoring_case_steps (case_id, step, action, date, note, actor, role, recorded_at)"
+        " VALUES (?, 'alert', 'done', ?, ?, ?, ?, ?)");
+    nlohmann::json opened = nlohmann::json::array();
+    for (auto& c : result.candidates) {
+      if (c.case_id) continue;
+      const auto& h = hs.at(c.household_id);
+      bool by_alert = false;
+      nlohmann::json risks = nlohmann::json::array();
+      for (const auto& hit : c.hits) {
+        nlohmann::json values = nlohmann::json::object();
+        for (const auto& [k, v] : hit.values) values[k] = v;
+        risks.push_back({{"rule", hit.rule}, {"values", values}});
+        by_alert = by_alert || (hit.rule == "rigid_spending" && (h.medical > 0 || h.disaster > 0)) ||
+                   (hit.rule == "job_loss" && h.unemployment_alerts > 0);
+      }
+      ins->BindInt(1, c.household_id);
+      ins->BindText(2, c.village_code);
+      ins->BindInt(3, year);
+      ins->BindText(4, c.category);
+      ins->BindText(5, by_alert ? "department_alert" : "data_analysis");
+      ins->BindText(6, risks.dump());
+      ins->BindText(7, today);
+      ins->BindText(8, today);
+      ins->BindText(9, caller.user_name);
+      ins->BindInt(10, now);
+      ins->BindInt(11, now);
+      ins->Step();
+      const int64_t case_id = ins->Int(0);
+      ins->Reset();
+      step->BindInt(1, case_id);
+      step->BindText(2, today);
+      step->BindText(3, std::string("扫描预警：") + c.hits.front().label_zh);
+      step->BindText(4, caller.user_name);
+      step->BindText(5, RoleName(caller.role));
+      step->BindInt(6, now);
+      step->Run();
+      c.case_id = case_id;
+      c.opened = true;
+      ++result.cases_opened;
+      opened.push_back(case_id);
+    }
+    internal::RecordAudit(db_, clock_, caller, "monitoring.scan_open", "monitoring/scan", area, nullptr,
+                          {{"year", year}, {"cases_opened", result.cases_opened}, {"case_ids", opened}});
+    tx.Commit();
+  }
+  return result;
+}
+
+}  // namespace fupin::monitoring

