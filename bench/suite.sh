@@ -58,7 +58,7 @@ cleanup() {
 trap cleanup EXIT
 
 ROWS=()  # table rows
-row() { ROWS+=("| $* |"); echo "| $* |" >&2; }
+row() { ROWS+=("| $*"); echo "| $*" >&2; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # timed NAME RUNS cmd...: runs cmd RUNS times; sets T_WALL (median s), T_USER, T_SYS (medians),
