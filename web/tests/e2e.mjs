@@ -177,7 +177,7 @@ const consoleErrors = []
 page.on('pageerror', (e) => consoleErrors.push(String(e)))
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
-const input = (id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
+const input = (id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first()
 const fieldError = (id) => page.locator(`.el-form-item:has([data-testid="${id}"]) .el-form-item__error`)
 async function settle() {
   await page.waitForLoadState('networkidle')
@@ -192,6 +192,7 @@ async function login(user) {
   await settle()
 }
 async function logout() {
+  await page.keyboard.press('Escape') // a dialog left open by a failed step
   await page.locator('[data-testid="logout"]').click()
   await page.waitForURL((u) => u.pathname.startsWith('/login'))
 }
