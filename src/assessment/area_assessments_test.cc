@@ -349,5 +349,26 @@ TEST_F(AreaAssessmentTest, ImportsAGoodFileAndRefusesABadOneWhole) {
   EXPECT_EQ(SurveyCount(), before);
 }
 
+// A parameter change is audited with the value it replaces; a refused one
+// leaves neither a row nor an entry.
+TEST_F(AreaAssessmentTest, ParameterChangesAreAudited) {
+  Parameters p(f_.db(), f_.clock());
+  p.Set(f_.admin(), "exit_threshold", "43", "0.5", "测试：省定更严标准");
+  p.Set(f_.admin(), "exit_threshold", "43", "1", "恢复");
+  auto s = f_.db().Prepare("SELECT action, before, after FROM audit_log WHERE entity = 'param/exit_threshold/43' ORDER BY id");
+  ASSERT_TRUE(s->Step());
+  EXPECT_EQ(s->Text(0), "param.set");
+  EXPECT_TRUE(s->IsNull(1));
+  EXPECT_NE(s->Text(2).find("测试：省定更严标准"), std::string::npos);
+  ASSERT_TRUE(s->Step());
+  EXPECT_EQ(s->Text(1), "{\"value\":\"0.5\"}");
+  EXPECT_FALSE(s->Step());
+  s.reset();
+  EXPECT_THROW(p.Set(f_.admin(), "exit_threshold", "43", "150", "太高"), Error);
+  auto n = f_.db().Prepare("SELECT count(*) FROM audit_log WHERE action = 'param.set'");
+  n->Step();
+  EXPECT_EQ(n->Int(0), 2);
+}
+
 }  // namespace
 }  // namespace fupin::assessment

@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
+#include "access/audit.h"
 #include "core/area_code.h"
 #include "core/error.h"
 
@@ -137,6 +140,9 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
     }
   }
   if (!problems.empty()) throw Error::InvalidArgument("invalid parameter value", problems);
+  // The new row and its audit entry (with the value it replaces) together or not at all.
+  store::Transaction tx(db_);
+  const std::optional<std::string> before = Find(name, key);
   auto s = db_.Prepare(std::string("INSERT INTO assessment_parameters (name, key, value, source, effective_from,"
                                    " set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ") + kColumns);
   s->BindText(1, name);
@@ -149,6 +155,13 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
   s->Step();
   Parameter p = Read(*s);
   s->Reset();
+  access::AuditEvent event;
+  event.action = "param.set";
+  event.entity = "param/" + name + (key.empty() ? "" : "/" + key);
+  if (before) event.before = nlohmann::json{{"value", *before}}.dump();
+  event.after = nlohmann::json{{"value", p.value}, {"source", p.source}, {"effective_from", p.effective_from}}.dump();
+  access::Audit(db_, clock_).Record(caller, event);
+  tx.Commit();
   return p;
 }
 

@@ -1,4 +1,5 @@
 #include "reports/progress.h"
+#include "reports/breakdown.h"
 
 #include "assistance/schema.h"
 #include "social/schema.h"
@@ -220,6 +221,37 @@ TEST_F(ProgressTest, ChecksAccessAndInput) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kNotFound);
   }
+}
+
+// Exits per year and households by cause, from the same status history as
+// the progress report: the cause counts add up to households_registered.
+TEST_F(ProgressTest, BreakdownCountsExitsPerYearAndRegisteredHouseholdsByCause) {
+  f_.db().Execute("UPDATE households SET main_cause = 'disability' WHERE number = 'C'");
+  auto b = ComputeBreakdown(f_.db(), f_.admin(), "430424", 2017);
+  ASSERT_EQ(b.exits_by_year.size(), 4u);  // 2014 .. 2017
+  EXPECT_EQ(b.exits_by_year[0].year, 2014);
+  EXPECT_EQ(b.exits_by_year[2].year, 2016);
+  EXPECT_EQ(b.exits_by_year[2].households, 1);
+  EXPECT_EQ(b.exits_by_year[3].households, 0);
+  // A (illness, exited), C (disability, poor), D (illness, identified 2017); B removed.
+  ASSERT_EQ(b.households_by_cause.size(), 2u);
+  EXPECT_EQ(b.households_by_cause[0].cause, "illness");
+  EXPECT_EQ(b.households_by_cause[0].label_zh, "因病");
+  EXPECT_EQ(b.households_by_cause[0].households, 2);
+  EXPECT_EQ(b.households_by_cause[1].households, 1);
+  int64_t sum = 0;
+  for (const auto& c : b.households_by_cause) sum += c.households;
+  EXPECT_EQ(sum, Count(ComputeProgress(f_.db(), f_.admin(), "430424", 2017), "households_registered"));
+  // Before A's exit date the 2016 exit is not counted.
+  auto mid = ComputeBreakdown(f_.db(), f_.admin(), "430424", 2016, "2016-06-30");
+  EXPECT_EQ(mid.exits_by_year.back().households, 0);
+  auto j = BreakdownJson(b);
+  EXPECT_EQ(j["households_by_cause"][0]["label"], "因病");
+  EXPECT_EQ(j["exits_by_year"][2]["households"], 1);
+  Caller township = f_.admin();
+  township.role = Role::kTownship;
+  township.area_scope = "430424100";
+  EXPECT_THROW(ComputeBreakdown(f_.db(), township, "430424", 2017), Error);
 }
 
 }  // namespace

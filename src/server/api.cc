@@ -184,6 +184,13 @@ ApiResponse ApiResponse::Versioned(nlohmann::json body, int64_t version, int sta
   return r;
 }
 
+ApiResponse ApiResponse::File(std::string bytes, std::string content_type, const std::string& file_name) {
+  ApiResponse r{200, nlohmann::json(std::move(bytes)), {}};
+  r.headers["Content-Type"] = std::move(content_type);
+  r.headers["Content-Disposition"] = "attachment; filename=\"" + file_name + "\"";
+  return r;
+}
+
 Paging ReadPaging(const ApiRequest& request, int64_t max_limit) {
   Paging p;
   std::vector<ErrorDetail> problems;

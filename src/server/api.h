@@ -80,6 +80,10 @@ struct ApiResponse {
   static ApiResponse Created(nlohmann::json body) { return {201, std::move(body), {}}; }
   // With an ETag of the entity's version.
   static ApiResponse Versioned(nlohmann::json body, int64_t version, int status = 200);
+  // A download named `file_name` (Content-Disposition: attachment): `body`
+  // holds the file's bytes as a JSON string and headers its Content-Type;
+  // the server sends those bytes as they are instead of JSON.
+  static ApiResponse File(std::string bytes, std::string content_type, const std::string& file_name);
 };
 
 using ApiHandler = std::function<ApiResponse(ApiRequest&)>;

@@ -63,6 +63,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddAssistanceRoutes(routes);
   AddSocialRoutes(routes, hasher);
   AddMonitoringRoutes(routes);
+  AddReportRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

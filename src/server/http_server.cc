@@ -154,10 +154,18 @@ class HttpServer::Impl {
         request.body = nlohmann::json::object();
       }
       ApiResponse response = RunHandler(route, request);
-      for (const auto& [k, v] : response.headers) res.set_header(k, v);
+      const auto file_type = response.headers.find("Content-Type");
+      for (const auto& [k, v] : response.headers) {
+        if (k != "Content-Type") res.set_header(k, v);
+      }
       status = response.status;
       if (status == 204) {
         res.status = 204;
+      } else if (file_type != response.headers.end() && response.body.is_string()) {
+        // A download (ApiResponse::File): the bytes as they are.
+        res.status = status;
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(response.body.get_ref<const std::string&>(), file_type->second);
       } else {
         SendJson(res, status, response.body);
       }
@@ -224,6 +232,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddAssistanceRoutes(routes_);
   AddSocialRoutes(routes_, hasher);
   AddMonitoringRoutes(routes_);
+  AddReportRoutes(routes_);
   impl_->Install(routes_);
 }
 

@@ -70,6 +70,8 @@ void AddAssistanceRoutes(std::vector<Route>& routes);
 void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher);
 // Return-to-poverty monitoring (cases, steps, measures, scan, figures, overdue).
 void AddMonitoringRoutes(std::vector<Route>& routes);
+// The progress report (JSON and XLSX), the overview's breakdowns, policy parameters.
+void AddReportRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

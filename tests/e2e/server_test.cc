@@ -441,5 +441,65 @@ TEST_F(ServerTest, AssessesAVillageThroughTheApiWithinScope) {
   EXPECT_EQ(inc.body["items"].size(), 1u);
 }
 
+// The progress report over HTTP: the JSON of the report service, the same
+// report as an XLSX download, the breakdowns, each with the caller's access;
+// policy parameters read by registry readers and changed (audited) by an
+// administrator only.
+TEST_F(ServerTest, ProgressReportRoutesAndParameters) {
+  AddHousehold("RPT-1", kVillageIn);
+  AddHousehold("RPT-2", kVillageOut);
+  auto county = As("county");
+  auto report = county.Get("/api/v1/reports/progress?area=430424&year=2020");
+  ASSERT_EQ(report.status, 200) << report.text;
+  EXPECT_EQ(report.body["area"]["code"], "430424");
+  EXPECT_EQ(report.body["as_of"], "2020-12-31");
+  int64_t registered = -1;
+  for (const auto& f : report.body["figures"]) {
+    if (f["key"] == "households_registered") registered = f["value"].get<int64_t>();
+  }
+  EXPECT_GE(registered, 2);
+  auto breakdown = county.Get("/api/v1/reports/breakdown?area=430424&year=2020");
+  ASSERT_EQ(breakdown.status, 200) << breakdown.text;
+  int64_t by_cause = 0;
+  for (const auto& c : breakdown.body["households_by_cause"]) by_cause += c["households"].get<int64_t>();
+  EXPECT_EQ(by_cause, registered);
+  EXPECT_EQ(breakdown.body["exits_by_year"].size(), 7u);  // 2014 .. 2020
+
+  auto xlsx = county.Get("/api/v1/reports/progress.xlsx?area=430424&year=2020");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.text;
+  EXPECT_EQ(xlsx.text.substr(0, 2), "PK") << "not a ZIP (XLSX) file";
+  bool attachment = false;
+  for (const auto& [k, v] : xlsx.headers) {
+    if ((k == "Content-Disposition" || k == "content-disposition") && v.find("attachment") != std::string::npos) attachment = true;
+  }
+  EXPECT_TRUE(attachment);
+  // A village cadre reads their village, not the county; a donor nothing.
+  auto cadre = As("cadre");
+  EXPECT_EQ(cadre.Get(std::string("/api/v1/reports/progress?area=") + kVillageIn + "&year=2020").status, 200);
+  EXPECT_EQ(cadre.Get("/api/v1/reports/progress?area=430424&year=2020").status, 403);
+  EXPECT_EQ(cadre.Get("/api/v1/reports/progress.xlsx?area=430424&year=2020").status, 403);
+  EXPECT_EQ(As("donor").Get("/api/v1/reports/progress?year=2020").status, 403);
+  auto bad = county.Get("/api/v1/reports/progress?area=430424&year=2020&as_of=2019-05-01");
+  EXPECT_EQ(bad.status, 400);
+  ExpectErrorShape(bad);
+
+  auto params = county.Get("/api/v1/params?name=poverty_line");
+  ASSERT_EQ(params.status, 200) << params.text;
+  EXPECT_FALSE(params.body["items"].empty());
+  EXPECT_FALSE(params.body["specs"].empty());
+  const json change = {{"key", "2031"}, {"value", "4100"}, {"source", "测试：调整"}};
+  EXPECT_EQ(county.Put("/api/v1/params/poverty_line", change).status, 403);
+  auto admin = As("admin");
+  auto set = admin.Put("/api/v1/params/poverty_line", change);
+  ASSERT_EQ(set.status, 200) << set.text;
+  EXPECT_EQ(set.body["value"], "4100");
+  auto refused = admin.Put("/api/v1/params/poverty_line", {{"key", "20x0"}, {"value", "-1"}, {"source", ""}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.body["error"]["details"].size(), 3u) << refused.text;
+  auto audit = admin.Get("/api/v1/audit?entity=param/poverty_line/2031");
+  ASSERT_EQ(audit.status, 200) << audit.text;
+  EXPECT_NE(audit.text.find("param.set"), std::string::npos) << audit.text;
+}
+
 }  // namespace
 }  // namespace fupin::testing

@@ -83,3 +83,33 @@ export async function allLimited(tasks, limit = 6) {
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker))
   return out
 }
+
+// Downloads a file route (e.g. /reports/progress.xlsx) with the session's
+// token and hands it to the browser under the server's file name.
+export async function download(path, query, fallbackName) {
+  const headers = {}
+  const token = getToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+  const res = await fetch(buildUrl(path, query), { headers })
+  if (!res.ok) {
+    let data = null
+    try {
+      data = await res.json()
+    } catch {
+      data = null
+    }
+    throw new ApiError(res.status, data)
+  }
+  const blob = await res.blob()
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')
+  const name = (m && m[1]) || fallbackName
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10000)
+  return { name, size: blob.size }
+}

@@ -1,22 +1,31 @@
-// The pages and household sections of each module. A later module slots in
-// here: give its page a route in router.js and its `probe` (a route of the
-// API that must exist) here. Menus show a page when the role may see it; a
-// page whose API is not on this server says so instead of showing anything.
+// The pages and household sections of each module. A module slots in here:
+// give its page a route in router.js and its `probe` (a route of the API that
+// must exist) here. The menu shows a page only when the role may see it AND
+// the server's /api/v1/openapi.json has its probe route; a module whose API is
+// not on this server has no menu entry (and no placeholder page).
 export const pages = [
   { name: 'overview', path: '/overview', icon: 'DataAnalysis', ability: 'overview', probe: 'GET /api/v1/households' },
   { name: 'households', path: '/households', icon: 'House', ability: 'readRegistry', probe: 'GET /api/v1/households' },
+  { name: 'assessment', path: '/assessment', icon: 'Finished', ability: 'readAssessment', probe: 'GET /api/v1/reports/incidence' },
+  { name: 'assistance', path: '/assistance', icon: 'Connection', ability: 'readAssistance', probe: 'GET /api/v1/coverage' },
   { name: 'needs', path: '/needs', icon: 'Present', ability: 'readSocial', probe: 'GET /api/v1/needs' },
+  { name: 'reports', path: '/reports', icon: 'Tickets', ability: 'readReports', probe: 'GET /api/v1/reports/progress' },
+  { name: 'params', path: '/params', icon: 'Setting', ability: 'readParams', probe: 'GET /api/v1/params' },
   { name: 'audit', path: '/audit', icon: 'Document', ability: 'readAudit', probe: 'GET /api/v1/audit' },
   { name: 'users', path: '/users', icon: 'User', ability: 'readUsers', probe: 'GET /api/v1/users' },
+  // Policy entitlements and reconciliation (issue 6), monitoring (issue 9) and
+  // data-quality findings (issue 10) get their entries here together with
+  // their views, probing their own routes; see docs/WEB_UI.md.
 ]
 
-// Sections of the household page owned by later modules. Each appears only
-// when its probe route exists on the server; until then nothing is shown.
+// Sections of the household page. Each appears only when its probe route
+// exists on the server. Those with a `component` have their own view in
+// components/household/; the others are shown generically (DataSection).
 export const householdSections = [
-  { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'readRegistry' },
-  { name: 'assistance', probe: 'GET /api/v1/households/{id}/assistance', ability: 'readRegistry' },
+  { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'readAssessment', component: 'assessment' },
+  { name: 'assistance', probe: 'GET /api/v1/households/{id}/visits', ability: 'readAssistance', component: 'assistance' },
   { name: 'entitlements', probe: 'GET /api/v1/households/{id}/entitlements', ability: 'readRegistry' },
-  { name: 'needs', probe: 'GET /api/v1/households/{id}/needs', ability: 'readSocial' },
+  { name: 'needs', probe: 'GET /api/v1/needs', ability: 'readSocial', component: 'needs' },
   { name: 'monitoring', probe: 'GET /api/v1/households/{id}/monitoring', ability: 'readRegistry' },
 ]
 
@@ -24,5 +33,10 @@ export const householdSections = [
 export const reportRoutes = {
   progress: 'GET /api/v1/reports/progress',
   incidence: 'GET /api/v1/reports/incidence',
-  byCause: 'GET /api/v1/reports/households-by-cause',
+  breakdown: 'GET /api/v1/reports/breakdown',
+}
+
+// The menu of `user`: pages their role may see whose API this server has.
+export function menuFor(can, hasRoute) {
+  return pages.filter((p) => can(p.ability) && (!p.probe || hasRoute(p.probe)))
 }

@@ -3,7 +3,8 @@
 // requests would all be refused.
 import { createRouter, createWebHistory } from 'vue-router'
 import { setUnauthenticatedHandler } from './api.js'
-import { session, loadMe, loadRoutes, can, homeFor, forgetSession } from './session.js'
+import { session, loadMe, loadRoutes, can, hasRoute, homeFor, forgetSession } from './session.js'
+import { pages } from './modules.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, bare: true } },
@@ -14,6 +15,10 @@ const routes = [
   { path: '/households/:id', name: 'household', component: () => import('./views/HouseholdView.vue'), meta: { ability: 'readRegistry' } },
   { path: '/households/:id/edit', name: 'household-edit', component: () => import('./views/HouseholdFormView.vue'), meta: { ability: 'writeRegistry' } },
   { path: '/needs', name: 'needs', component: () => import('./views/NeedsView.vue'), meta: { ability: 'readSocial' } },
+  { path: '/assessment', name: 'assessment', component: () => import('./views/AssessmentView.vue'), meta: { ability: 'readAssessment' } },
+  { path: '/assistance', name: 'assistance', component: () => import('./views/AssistanceView.vue'), meta: { ability: 'readAssistance' } },
+  { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue'), meta: { ability: 'readReports' } },
+  { path: '/params', name: 'params', component: () => import('./views/ParamsView.vue'), meta: { ability: 'readParams' } },
   { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { ability: 'readAudit' } },
   { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { ability: 'readUsers' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
@@ -33,6 +38,11 @@ router.beforeEach(async (to) => {
   if (!user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   if (to.meta.ability && !can(to.meta.ability, user)) {
     return { name: 'forbidden', query: { from: to.fullPath } }
+  }
+  // A module page whose API this server lacks does not exist here.
+  const page = pages.find((p) => p.path === to.path)
+  if (page && page.probe && session.routes && !hasRoute(page.probe)) {
+    return { name: 'not-found', params: { rest: to.path.slice(1).split('/') } }
   }
   return true
 })

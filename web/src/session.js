@@ -72,6 +72,17 @@ export const abilities = {
   writeUsers: ['administrator'],
   readAudit: ['administrator', 'auditor'],
   readSocial: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre', 'donor', 'auditor'],
+  // Cadres who publish needs, record dockings, confirm them and record feedback.
+  writeSocial: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre'],
+  reviewNeeds: ['administrator', 'county_office', 'township'],
+  pledge: ['donor'],
+  readAssessment: READ_REGISTRY,
+  runAssessment: WRITE_REGISTRY,
+  readAssistance: READ_REGISTRY,
+  writeAssistance: WRITE_REGISTRY,
+  readReports: READ_REGISTRY,
+  readParams: READ_REGISTRY,
+  writeParams: ['administrator'],
 }
 
 export function can(ability, user = session.user) {

@@ -19,6 +19,17 @@ export const vocab = {
     ['township', '乡镇', 'Township'], ['village_cadre', '村干部/驻村工作队', 'Village cadre'],
     ['paired_cadre', '结对帮扶干部', 'Paired cadre'], ['sector_department', '行业部门', 'Sector department'],
     ['donor', '爱心人士', 'Donor'], ['auditor', '审计监督', 'Auditor']],
+  // Social assistance (src/social, docs/SOCIAL.md).
+  needCategory: [['production', '产业发展', 'Production'], ['living', '生活救助', 'Living'], ['education', '教育助学', 'Education'],
+    ['medical', '医疗救助', 'Medical'], ['employment', '就业帮扶', 'Employment'], ['other', '其他', 'Other']],
+  urgency: [['normal', '一般', 'Normal'], ['urgent', '紧急', 'Urgent'], ['critical', '特急', 'Critical']],
+  needStatus: [['pending_review', '待审核', 'Awaiting review'], ['open', '募集中', 'Open'], ['closed', '已完成', 'Closed'],
+    ['rejected', '未通过', 'Rejected']],
+  pledgeStatus: [['open', '待送达', 'Open'], ['delivered', '已送达', 'Delivered'], ['withdrawn', '已撤回', 'Withdrawn'],
+    ['released', '需求已满足', 'Released']],
+  dockingStatus: [['reported', '待确认', 'Awaiting confirmation'], ['confirmed', '已确认', 'Confirmed'], ['rejected', '已退回', 'Rejected']],
+  feedbackKind: [['thanks', '感谢', 'Thanks'], ['complaint', '投诉', 'Complaint']],
+  criterionResult: [['pass', '达标', 'Pass'], ['fail', '未达标', 'Fail'], ['unknown', '待核实', 'Unknown']],
 }
 
 // [{value, label}] in the current language.

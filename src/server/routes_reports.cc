@@ -1,0 +1,112 @@
+// Reports (the progress report as JSON and XLSX, the overview's breakdowns)
+// and the policy parameters. Access is checked in the report and assessment
+// services with the caller's rights.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "assessment/households.h"
+#include "assessment/params.h"
+#include "reports/breakdown.h"
+#include "reports/progress.h"
+#include "server/http_server.h"
+
+namespace fupin::server {
+namespace {
+
+int ReportYear(const ApiRequest& r) {
+  const int64_t year = r.QueryInt("year").value_or(r.clock->Today().year);
+  if (year < 2000 || year > 2100) {
+    throw Error::InvalidArgument("bad year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
+  }
+  return static_cast<int>(year);
+}
+
+std::string ReportArea(const ApiRequest& r) { return r.Query("area").value_or(r.caller.area_scope); }
+
+// The XLSX writer writes to a file: a private temporary one, read back and removed.
+std::string ProgressXlsxBytes(const reports::ProgressReport& report) {
+  std::string path = "/tmp/fupin-progress-XXXXXX.xlsx";
+  const int fd = mkstemps(path.data(), 5);
+  if (fd < 0) throw Error::Internal("cannot create a temporary file for the XLSX report");
+  close(fd);
+  struct Cleanup {
+    const std::string& file;
+    ~Cleanup() { std::remove(file.c_str()); }
+  } cleanup{path};
+  reports::WriteProgressXlsx(report, path);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+nlohmann::json ParamJson(const assessment::Parameter& p) {
+  return {{"id", p.id},         {"name", p.name},     {"key", p.key},
+          {"value", p.value},   {"source", p.source}, {"effective_from", p.effective_from},
+          {"set_by", p.set_by}, {"set_at", p.set_at}};
+}
+
+}  // namespace
+
+void AddReportRoutes(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/reports/progress", true,
+                    [](ApiRequest& r) {
+                      return ApiResponse::Ok(reports::ProgressJson(reports::ComputeProgress(
+                          r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"))));
+                    },
+                    "The progress report (脱贫攻坚进展) of an area (default: the caller's) for a year and date"});
+  routes.push_back({"GET", "/api/v1/reports/progress.xlsx", true,
+                    [](ApiRequest& r) {
+                      const auto report =
+                          reports::ComputeProgress(r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"));
+                      const std::string name = "progress-" + (report.area_code.empty() ? "nation" : report.area_code) +
+                                               "-" + report.as_of + ".xlsx";
+                      return ApiResponse::File(ProgressXlsxBytes(report),
+                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+                    },
+                    "The progress report as an XLSX sheet (one row per figure)"});
+  routes.push_back({"GET", "/api/v1/reports/breakdown", true,
+                    [](ApiRequest& r) {
+                      return ApiResponse::Ok(reports::BreakdownJson(reports::ComputeBreakdown(
+                          r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"))));
+                    },
+                    "Exits per year and registered households by main cause of an area up to a date"});
+  routes.push_back({"GET", "/api/v1/households/{id}/assessment", true,
+                    [](ApiRequest& r) {
+                      const int year = ReportYear(r);
+                      return ApiResponse::Ok(assessment::HouseholdAssessmentJson(
+                          assessment::AssessOneHousehold(r.connection(), r.caller, r.PathId("id"), year)));
+                    },
+                    "One household checked against each exit criterion for a year, computed now (not stored)"});
+  routes.push_back({"GET", "/api/v1/params", true,
+                    [](ApiRequest& r) {
+                      assessment::Parameters p(r.connection(), *r.clock);
+                      const auto rows = p.List(r.caller, r.Query("history").value_or("") == "true", r.Query("name").value_or(""));
+                      nlohmann::json items = nlohmann::json::array();
+                      for (const auto& x : rows) items.push_back(ParamJson(x));
+                      nlohmann::json specs = nlohmann::json::array();
+                      for (const auto& s : assessment::ParameterSpecs()) {
+                        specs.push_back({{"name", s.name}, {"key", s.key}, {"value", s.value}, {"label", s.label_zh}});
+                      }
+                      return ApiResponse::Ok({{"items", items}, {"specs", specs}});
+                    },
+                    "Policy parameters in force (or their history) and what each one is"});
+  routes.push_back({"PUT", "/api/v1/params/{name}", true,
+                    [](ApiRequest& r) {
+                      BodyReader b(r.body);
+                      const std::string key = b.String("key", false, 20).value_or("");
+                      const std::string value = b.String("value", true, 400).value_or("");
+                      const std::string source = b.String("source", true, 2000).value_or("");
+                      const auto from = b.String("effective_from", false, 10);
+                      b.Finish();
+                      assessment::Parameters p(r.connection(), *r.clock);
+                      return ApiResponse::Ok(ParamJson(p.Set(r.caller, r.path.at("name"), key, value, source, from)));
+                    },
+                    "Set a policy parameter (administrator, audited); earlier values stay in the history"});
+}
+
+}  // namespace fupin::server
