@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The national-scale benchmark suite (issue 12): one command, a table of medians.
 #
-#   bench/suite.sh [--persons N] [--runs R] [--build DIR] [--keep DIR] [--out FILE]
+#   bench/suite.sh [--persons N] [--runs R] [--build DIR] [--no-build] [--keep DIR] [--out FILE]
+#
+# --keep DIR keeps (and on a later run reuses) the generated registry in DIR.
 #
 # On a registry made by `fupin demo nation --persons N` (default 1,000,000) it measures, each
 # command RUNS times (default 3) under /usr/bin/time, the median wall time, the user and system
@@ -25,6 +27,7 @@ RUNS=3
 BUILD=build-bench
 KEEP=""
 OUT=""
+NO_BUILD=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --persons) PERSONS=$2; shift 2 ;;
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --no-build) NO_BUILD=1; shift ;;
     -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench/suite.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -43,9 +47,11 @@ for tool in wrk jq sqlite3 curl; do
   command -v "$tool" >/dev/null || { echo "bench/suite.sh: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
 
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFUPIN_BUILD_TESTS=OFF -DFUPIN_BUILD_BENCH=ON \
-  -DFUPIN_WERROR=OFF >/dev/null
-ninja -C "$BUILD" fupin >/dev/null
+if [ -z "$NO_BUILD" ]; then
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFUPIN_BUILD_TESTS=OFF -DFUPIN_BUILD_BENCH=ON \
+    -DFUPIN_WERROR=OFF >/dev/null
+  ninja -C "$BUILD" fupin >/dev/null
+fi
 FUPIN="$ROOT/$BUILD/fupin"
 
 WORK=${KEEP:-$(mktemp -d "${TMPDIR:-/tmp}/fupin-bench-XXXXXX")}

@@ -9,6 +9,7 @@
 #include <map>
 #include <unistd.h>
 
+#include "access/personal_data.h"
 #include "assessment/exits.h"
 #include "assessment/households.h"
 #include "assessment/incidence.h"
@@ -26,6 +27,10 @@ class ScenarioTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     database_ = store::OpenDatabase((dir_ / "fupin.db").string(), AllMigrations()).release();
     db_ = database_->Connect().release();
+    // A throwaway key for the scenario's ID numbers.
+    access::KeyRing keys;
+    keys.AddRandom();
+    access::ConfigureProtector(std::make_shared<const access::PersonalDataProtector>(keys));
     HengdongOptions options;
     options.areas_dir = areas;
     summary_ = GenerateHengdong(*db_, Caller::LocalOperator(), options);
