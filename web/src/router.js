@@ -40,7 +40,8 @@ router.beforeEach(async (to) => {
     return { name: 'forbidden', query: { from: to.fullPath } }
   }
   // A module page whose API this server lacks does not exist here.
-  const page = pages.find((p) => p.path === to.path)
+  // (By route name: the not-found page keeps the address, so matching by path would loop.)
+  const page = pages.find((p) => p.name === to.name)
   if (page && page.probe && session.routes && !hasRoute(page.probe)) {
     return { name: 'not-found', params: { rest: to.path.slice(1).split('/') } }
   }

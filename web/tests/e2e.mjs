@@ -177,7 +177,7 @@ const consoleErrors = []
 page.on('pageerror', (e) => consoleErrors.push(String(e)))
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
-const input = (id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first()
+const input = (id) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first()
 const fieldError = (id) => page.locator(`.el-form-item:has([data-testid="${id}"]) .el-form-item__error`)
 async function settle() {
   await page.waitForLoadState('networkidle')
@@ -324,7 +324,7 @@ await step('a household page shows members, status history, yearly facts and its
   await page.waitForURL((u) => u.pathname === `/households/${target.id}`)
   await settle()
   expect((await page.locator('[data-testid="household-number"]').innerText()) === target.number, 'wrong household')
-  expect(await page.getByText('测试户主2').isVisible(), 'member missing')
+  expect(await page.getByText('测试户主2', { exact: true }).first().isVisible(), 'member missing')
   expect(await page.locator('[data-testid="household-events"]').getByText('识别纳入').first().isVisible(), 'status history missing')
   expect((await page.locator('[data-testid="household-audit"] .el-table__body tr').count()) > 0, 'audit trail empty')
   // Assessment per criterion, as GET /households/{id}/assessment answers for the year shown.
