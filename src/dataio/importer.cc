@@ -410,16 +410,6 @@ std::vector<Group> GroupHouseholds(Parsed& p, size_t number_spec) {
       }
     }
   }
-  for (Group& g : groups) {
-    for (size_t s = 0; s < columns.size(); ++s) {
-      if (columns[s].level == Level::kHousehold && columns[s].required && IsNull(g.values[s])) {
-        bool cell_problem = false;
-        for (size_t r : g.rows) cell_problem = cell_problem || p.bad(r);
-        if (!cell_problem) p.Problem(g.rows.front(), s, "必填（本户各行都没有填写）");
-        if (g.bad_row == kNone) g.bad_row = g.rows.front();
-      }
-    }
-  }
   return groups;
 }
 
@@ -729,7 +719,17 @@ class PersonImport {
     });
     for (Group& g : *groups_) {
       auto it = existing_households_.find(g.key);
-      if (it == existing_households_.end()) continue;
+      if (it == existing_households_.end()) {
+        // A new household needs its required household columns on one of its rows.
+        for (size_t s : household_cols_) {
+          if (!columns_[s].required || !IsNull(g.values[s])) continue;
+          bool cell_problem = false;
+          for (size_t r : g.rows) cell_problem = cell_problem || p_.bad(r);
+          if (!cell_problem) p_.Problem(g.rows.front(), s, "新户必填（本户各行都没有填写）");
+          if (g.bad_row == kNone) g.bad_row = g.rows.front();
+        }
+        continue;
+      }
       const std::string& current = household_villages_[g.key];
       if (!caller_.CoversArea(current)) {
         p_.Problem(g.rows.front(), number_, "该户已登记在 " + current + "，不在您的管辖范围内");
@@ -874,7 +874,6 @@ class PersonImport {
         if (!p_.bad(r)) good.push_back(r);
       }
       if (good.empty()) continue;
-      villages_.insert(ValueText(g.values[village_]));
       auto eh = existing_households_.find(g.key);
       HouseholdWrite hw;
       hw.number = g.key;
@@ -904,6 +903,7 @@ class PersonImport {
         if (changed) ++report_.households_updated;
         if (!changed) hw.skip = true;
       }
+      villages_.insert(ValueText(hw.values[village_]));
       const size_t hw_index = household_writes_.size();
       household_writes_.push_back(std::move(hw));
       for (size_t r : good) PlanPerson(r, hw_index, today);
