@@ -115,7 +115,14 @@ int main(int argc, char** argv) {
     fupin::dataio::Importer importer(*db);
     const fupin::Caller caller = fupin::Caller::LocalOperator();
     auto t0 = Clock::now();
-    auto r = importer.Import(caller, fupin::dataio::TemplateKind::kPersons, persons, {});
+    fupin::dataio::ImportOptions traced;
+    if (std::getenv("IMPORT_BENCH_TRACE")) {
+      traced.progress = [t0](std::string_view phase, size_t done, size_t total) {
+        std::printf("  %6.2f s %.*s %zu/%zu\n", std::chrono::duration<double>(Clock::now() - t0).count(),
+                    static_cast<int>(phase.size()), phase.data(), done, total);
+      };
+    }
+    auto r = importer.Import(caller, fupin::dataio::TemplateKind::kPersons, persons, traced);
     auto t1 = Clock::now();
     if (!r.written) {
       std::cerr << "import refused: " << r.problems.size() << " problems, first: row " << r.problems.front().row << " "

@@ -1213,14 +1213,7 @@ class PersonImport {
       u->BindInt(1, now);
       u->Run();
     }
-    for (auto& c : changes_) {
-      if (c.entity == "household/new") {
-        for (const auto& h : household_writes_) {
-          if (h.number == c.key) c.entity = "household/" + std::to_string(h.id);
-        }
-      }
-    }
-    FixNewPersonEntities();
+    FixNewEntities();
     RecordRun(db_, clock_, caller_, report_, changes_, villages_);
     db_.Execute("DROP TABLE IF EXISTS import_household_updates");
     db_.Execute("DROP TABLE IF EXISTS import_person_updates");
@@ -1231,7 +1224,8 @@ class PersonImport {
     if (options_.progress) options_.progress("写入", person_writes_.size(), person_writes_.size());
   }
 
-  void FixNewPersonEntities() {
+  // Records added get their ids once they are written.
+  void FixNewEntities() {
     std::unordered_map<size_t, int64_t> by_row;
     for (const PersonWrite& pw : person_writes_) {
       if (pw.is_new) by_row[p_.RowNumber(pw.r)] = pw.id;
@@ -1242,6 +1236,9 @@ class PersonImport {
       if (c.entity == "person/new") {
         auto it = by_row.find(c.row);
         if (it != by_row.end()) c.entity = "person/" + std::to_string(it->second);
+      } else if (c.entity == "household/new") {
+        auto it = household_by_number.find(c.key);
+        if (it != household_by_number.end()) c.entity = "household/" + std::to_string(it->second);
       }
     }
   }
