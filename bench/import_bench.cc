@@ -11,6 +11,7 @@
 // the medians.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -106,7 +107,7 @@ int main(int argc, char** argv) {
   for (auto& m : fupin::access::Migrations()) migrations.push_back(m);
   for (auto& m : fupin::assessment::Migrations()) migrations.push_back(m);
   for (auto& m : fupin::dataio::Migrations()) migrations.push_back(m);
-  std::vector<double> first, again, hy;
+  std::vector<double> first, again, hy, first_cpu, again_cpu;
   for (int run = 0; run < runs; ++run) {
     const std::string db_path = (dir / ("bench" + std::to_string(run) + ".db")).string();
     auto database = fupin::store::OpenDatabase(db_path, migrations);
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
     Areas(*db);
     fupin::dataio::Importer importer(*db);
     const fupin::Caller caller = fupin::Caller::LocalOperator();
+    const std::clock_t c0 = std::clock();
     auto t0 = Clock::now();
     fupin::dataio::ImportOptions traced;
     if (std::getenv("IMPORT_BENCH_TRACE")) {
@@ -124,6 +126,7 @@ int main(int argc, char** argv) {
     }
     auto r = importer.Import(caller, fupin::dataio::TemplateKind::kPersons, persons, traced);
     auto t1 = Clock::now();
+    const std::clock_t c1 = std::clock();
     if (!r.written) {
       std::cerr << "import refused: " << r.problems.size() << " problems, first: row " << r.problems.front().row << " "
                 << r.problems.front().reason << "\n";
@@ -131,11 +134,18 @@ int main(int argc, char** argv) {
     }
     auto r2 = importer.Import(caller, fupin::dataio::TemplateKind::kPersons, persons, {});
     auto t2 = Clock::now();
+    const std::clock_t c2 = std::clock();
     auto r3 = importer.Import(caller, fupin::dataio::TemplateKind::kHouseholdYears, years, {});
     auto t3 = Clock::now();
     const double s1 = std::chrono::duration<double>(t1 - t0).count();
     const double s2 = std::chrono::duration<double>(t2 - t1).count();
     const double s3 = std::chrono::duration<double>(t3 - t2).count();
+    const double cpu1 = static_cast<double>(c1 - c0) / CLOCKS_PER_SEC;
+    const double cpu2 = static_cast<double>(c2 - c1) / CLOCKS_PER_SEC;
+    std::printf("run %d CPU: first import %.2f s (%.0f persons per CPU second), re-import %.2f s (%.0f)\n", run, cpu1,
+                static_cast<double>(n) / cpu1, cpu2, static_cast<double>(n) / cpu2);
+    first_cpu.push_back(cpu1);
+    again_cpu.push_back(cpu2);
     first.push_back(s1);
     again.push_back(s2);
     hy.push_back(s3);
@@ -147,6 +157,8 @@ int main(int argc, char** argv) {
   }
   std::printf("median: first import %.0f persons/s, re-import %.0f persons/s, household years %.2f s\n",
               static_cast<double>(n) / Median(first), static_cast<double>(n) / Median(again), Median(hy));
+  std::printf("median CPU: first import %.0f persons per CPU second, re-import %.0f\n",
+              static_cast<double>(n) / Median(first_cpu), static_cast<double>(n) / Median(again_cpu));
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return 0;

@@ -281,7 +281,7 @@ struct Parsed {
   std::vector<std::string> file_headers;  // the header row as read
   const std::vector<io::Row>* table_rows = nullptr;
   std::vector<size_t> data;           // indexes into table_rows of the data rows
-  std::vector<std::vector<store::Value>> values;   // per data row, per spec
+  std::vector<store::Value> values;                // per data row, per spec (row-major)
   std::vector<std::vector<std::string>> reasons;   // per data row: why it is rejected
   bool file_error = false;
   std::vector<ImportProblem>* problems = nullptr;
@@ -299,7 +299,7 @@ struct Parsed {
     problems->push_back({RowNumber(i), column, value, std::move(reason)});
   }
   bool bad(size_t i) const { return !reasons[i].empty(); }
-  const store::Value& at(size_t i, size_t spec) const { return values[i][spec]; }
+  const store::Value& at(size_t i, size_t spec) const { return values[i * columns->size() + spec]; }
 };
 
 void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, const Date& today, Parsed& p,
@@ -350,7 +350,7 @@ void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, 
   if (p.file_error) return;
   const size_t n = table.rows.size() - 1;
   p.data.resize(n);
-  p.values.assign(n, std::vector<store::Value>(columns.size(), nullptr));
+  p.values.assign(n * columns.size(), nullptr);
   p.reasons.assign(n, {});
   for (size_t i = 0; i < n; ++i) {
     p.data[i] = i + 1;
@@ -365,7 +365,7 @@ void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, 
       } else if (IsNull(r.value) && columns[s].required && columns[s].level != Level::kHousehold) {
         p.Problem(i, s, "必填");
       } else {
-        p.values[i][s] = std::move(r.value);
+        p.values[i * columns.size() + s] = std::move(r.value);
       }
     }
     if (progress && (i + 1) % 20000 == 0) progress("校验", i + 1, n);
@@ -496,7 +496,8 @@ io::Table ReadWithProgress(const std::string& path, const io::TableOptions& opti
   t.sheet = reader->sheet();
   io::Row row;
   while (reader->Next(row)) {
-    t.rows.push_back(row);
+    t.rows.push_back(std::move(row));
+    row = io::Row();
     if (progress && t.rows.size() % 20000 == 0) progress("读取", t.rows.size(), 0);
   }
   t.date1904 = reader->date1904();
@@ -653,7 +654,7 @@ class PersonImport {
   };
   struct ExistingPerson {
     int64_t id = 0;
-    std::vector<store::Value> values;  // per spec (person columns only)
+    std::vector<store::Value> values;  // person columns (person_cols_ order)
     std::optional<int64_t> household_id;
     std::string relation;
     std::string village;
@@ -779,9 +780,9 @@ class PersonImport {
         ep.household_id = s->OptionalInt(1);
         ep.relation = s->IsNull(2) ? "" : s->Text(2);
         ep.village = s->IsNull(3) ? "" : s->Text(3);
-        ep.values.assign(columns_.size(), nullptr);
+        ep.values.assign(person_cols_.size(), nullptr);
         for (size_t k = 0; k < person_cols_.size(); ++k) {
-          ep.values[person_cols_[k]] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]]);
+          ep.values[k] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]]);
         }
         existing_persons_[ep.id] = std::move(ep);
       }
@@ -930,7 +931,7 @@ class PersonImport {
     bool relation_update = false;
     std::string relation;
     std::string start_date;
-    std::vector<store::Value> values;
+    std::vector<store::Value> values;  // person columns (person_cols_ order), merged
     std::vector<store::Value> year_values;
     std::optional<int64_t> year;
   };
@@ -939,7 +940,8 @@ class PersonImport {
     PersonWrite pw;
     pw.r = r;
     pw.household = hw_index;
-    pw.values = p_.values[r];
+    pw.values.resize(person_cols_.size());
+    for (size_t k = 0; k < person_cols_.size(); ++k) pw.values[k] = p_.at(r, person_cols_[k]);
     pw.relation = ValueText(p_.at(r, relation_));
     pw.start_date = IsNull(p_.at(r, start_)) ? today.ToString() : ValueText(p_.at(r, start_));
     const size_t row = p_.RowNumber(r);
@@ -949,22 +951,22 @@ class PersonImport {
     if (known == person_of_row_.end()) {
       pw.is_new = true;
       pw.open_membership = true;
-      for (size_t s : person_cols_) {
-        if (IsNull(pw.values[s])) pw.values[s] = columns_[s].default_value;
+      for (size_t k = 0; k < person_cols_.size(); ++k) {
+        if (IsNull(pw.values[k])) pw.values[k] = columns_[person_cols_[k]].default_value;
       }
       ++report_.persons_added;
-      changes_.push_back({"person/new", masked, "*", std::nullopt, "added", row});
     } else {
       const ExistingPerson& ep = existing_persons_.at(known->second);
       pw.id = ep.id;
       bool changed = false;
-      for (size_t s : person_cols_) {
-        if (IsNull(pw.values[s])) {
-          pw.values[s] = ep.values[s];
-        } else if (pw.values[s] != ep.values[s]) {
+      for (size_t k = 0; k < person_cols_.size(); ++k) {
+        if (IsNull(pw.values[k])) {
+          pw.values[k] = ep.values[k];
+        } else if (pw.values[k] != ep.values[k]) {
           changed = true;
-          changes_.push_back({"person/" + std::to_string(ep.id), masked, std::string(columns_[s].db_column),
-                              OptText(ep.values[s]), OptText(pw.values[s]), row});
+          changes_.push_back({"person/" + std::to_string(ep.id), masked,
+                              std::string(columns_[person_cols_[k]].db_column), OptText(ep.values[k]),
+                              OptText(pw.values[k]), row});
         }
       }
       pw.update = changed;
@@ -1082,7 +1084,10 @@ class PersonImport {
       }
     }
     // New persons: encrypted ID number, blind index and masked form, as the registry stores them.
-    std::vector<std::string> new_ids;
+    // New persons get ids above the current maximum; they are found again by
+    // their blind index among the rows above it (one query).
+    const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0);
+    std::unordered_map<std::string, size_t> new_by_index;  // blind index -> index into person_writes_
     {
       std::vector<std::string> cols = {"id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
                                        "version", "created_at", "updated_at"};
@@ -1091,33 +1096,38 @@ class PersonImport {
       std::vector<store::Value> row(cols.size());
       const Date today = clock_.Today();
       size_t done = 0;
-      for (const PersonWrite& pw : person_writes_) {
+      for (size_t i = 0; i < person_writes_.size(); ++i) {
+        const PersonWrite& pw = person_writes_[i];
         if (!pw.is_new) continue;
-        const std::string number = ValueText(pw.values[id_]);
+        const std::string number = ValueText(p_.at(pw.r, id_));
+        std::string index = protector_.BlindIndex(number);
         const IdNumberCheck check = CheckIdNumber(number, today);
         row[0] = protector_.Encrypt(number);
-        row[1] = protector_.BlindIndex(number);
+        row[1] = index;
         row[2] = MaskIdNumber(number);
         row[3] = std::string(SexName(check.number->sex));
         row[4] = check.number->birth_date.ToString();
         row[5] = int64_t{1};
         row[6] = now;
         row[7] = now;
-        for (size_t k = 0; k < person_cols_.size(); ++k) row[8 + k] = pw.values[person_cols_[k]];
+        for (size_t k = 0; k < person_cols_.size(); ++k) row[8 + k] = pw.values[k];
         w->Append(row);
-        new_ids.push_back(number);
+        new_by_index.emplace(std::move(index), i);
         if (options_.progress && ++done % 20000 == 0) options_.progress("写入", done, person_writes_.size());
       }
       w->Finish();
     }
     {
-      const auto found = registry::LookupPersonsByIdNumber(db_, protector_, new_ids);
-      size_t k = 0;
-      for (PersonWrite& pw : person_writes_) {
-        if (!pw.is_new) continue;
-        if (!found[k]) throw Error::Internal("a person just added was not found by ID number");
-        pw.id = *found[k++];
+      auto s = db_.Prepare("SELECT id, id_number_index FROM persons WHERE id > ?");
+      s->BindInt(1, max_before);
+      size_t found = 0;
+      while (s->Step()) {
+        auto it = new_by_index.find(s->Text(1));
+        if (it == new_by_index.end()) continue;
+        person_writes_[it->second].id = s->Int(0);
+        ++found;
       }
+      if (found != new_by_index.size()) throw Error::Internal("a person just added was not found again");
     }
     // Changed persons.
     {
@@ -1137,7 +1147,7 @@ class PersonImport {
       for (const PersonWrite& pw : person_writes_) {
         if (!pw.update) continue;
         row[0] = pw.id;
-        for (size_t k = 0; k < person_cols_.size(); ++k) row[1 + k] = pw.values[person_cols_[k]];
+        for (size_t k = 0; k < person_cols_.size(); ++k) row[1 + k] = pw.values[k];
         w->Append(row);
         ++n;
       }
