@@ -90,6 +90,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddAssistanceCommands(app, ctx);
   AddSocialCommands(app, ctx);
   AddMonitoringCommands(app, ctx);
+  AddDataioCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

@@ -60,6 +60,8 @@ void AddStoreCommands(CLI::App& app, Context& ctx);
 void AddAssistanceCommands(CLI::App& app, Context& ctx);
 void AddSocialCommands(CLI::App& app, Context& ctx);
 void AddMonitoringCommands(CLI::App& app, Context& ctx);
+// import, notice, check (module dataio).
+void AddDataioCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

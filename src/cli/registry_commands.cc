@@ -8,6 +8,7 @@
 #include "assessment/exits.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "dataio/exports.h"
 #include "registry/households.h"
 #include "registry/registry_json.h"
 
@@ -27,6 +28,7 @@ struct HouseholdList {
   registry::HouseholdRegistry::ListFilter filter;
   std::optional<std::string> status;
   std::optional<int> year;
+  std::optional<std::string> output;  // every matching household to FILE.xlsx / FILE.csv
 };
 struct HouseholdYearOptions {
   int64_t id = 0;
@@ -153,9 +155,16 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     list->add_option("--year", o->year, "Status at the end of this year; alone: identified by then");
     list->add_option("--limit", o->filter.limit, "Page size (1-1000, default 50)");
     list->add_option("--offset", o->filter.offset, "Rows to skip");
+    list->add_option("--output", o->output, "Write every matching household to FILE.xlsx or FILE.csv");
     list->callback([&ctx, o] {
       o->filter.status = o->status;
       o->filter.year = o->year;
+      if (o->output) {
+        const int64_t n = dataio::ExportHouseholds(ctx.connection(), ctx.caller, o->filter, *o->output);
+        if (ctx.json) ctx.PrintJson({{"output", *o->output}, {"households", n}});
+        else ctx.out() << n << " households written to " << *o->output << '\n';
+        return;
+      }
       registry::HouseholdRegistry reg(ctx.connection());
       const auto page = reg.ListHouseholds(ctx.caller, o->filter);
       if (ctx.json) {

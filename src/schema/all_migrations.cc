@@ -3,6 +3,7 @@
 #include "access/schema.h"
 #include "assessment/schema.h"
 #include "assistance/schema.h"
+#include "dataio/schema.h"
 #include "registry/schema.h"
 #include "social/schema.h"
 #include "monitoring/schema.h"
@@ -20,6 +21,7 @@ std::vector<store::Migration> AllMigrations() {
   add(assistance::Migrations());
   add(social::Migrations());
   add(monitoring::Migrations());
+  add(dataio::Migrations());
   return all;
 }
 

@@ -64,6 +64,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddSocialRoutes(routes, hasher);
   AddMonitoringRoutes(routes);
   AddReportRoutes(routes);
+  AddQualityRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

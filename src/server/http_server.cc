@@ -233,6 +233,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddSocialRoutes(routes_, hasher);
   AddMonitoringRoutes(routes_);
   AddReportRoutes(routes_);
+  AddQualityRoutes(routes_);
   impl_->Install(routes_);
 }
 

@@ -72,6 +72,8 @@ void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
 void AddMonitoringRoutes(std::vector<Route>& routes);
 // The progress report (JSON and XLSX), the overview's breakdowns, policy parameters.
 void AddReportRoutes(std::vector<Route>& routes);
+// Data-quality findings and the exit notice list (module dataio).
+void AddQualityRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

@@ -1,0 +1,1514 @@
+#include "dataio/importer.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "access/audit.h"
+#include "core/error.h"
+#include "core/id_number.h"
+#include "core/money.h"
+#include "io/excel_date.h"
+#include "io/table_writer.h"
+#include "registry/households.h"
+
+namespace fupin::dataio {
+namespace {
+
+constexpr size_t kBatch = 500;
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+std::string Placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i == 0 ? "?" : ", ?";
+  return s;
+}
+
+// Calls fn(begin, end) for each batch of at most kBatch items.
+template <typename Fn>
+void ForBatches(size_t n, Fn&& fn) {
+  for (size_t begin = 0; begin < n; begin += kBatch) fn(begin, std::min(n, begin + kBatch));
+}
+
+std::string Trim(std::string_view s) {
+  auto strip_front = [&s]() {
+    if (s.empty()) return false;
+    if (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n') { s.remove_prefix(1); return true; }
+    if (s.starts_with("\xE3\x80\x80")) { s.remove_prefix(3); return true; }
+    if (s.starts_with("\xC2\xA0")) { s.remove_prefix(2); return true; }
+    return false;
+  };
+  auto strip_back = [&s]() {
+    if (s.empty()) return false;
+    const char c = s.back();
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { s.remove_suffix(1); return true; }
+    if (s.ends_with("\xE3\x80\x80")) { s.remove_suffix(3); return true; }
+    if (s.ends_with("\xC2\xA0")) { s.remove_suffix(2); return true; }
+    return false;
+  };
+  while (strip_front()) {}
+  while (strip_back()) {}
+  return std::string(s);
+}
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::string ValueText(const store::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+  return "";
+}
+
+bool IsNull(const store::Value& v) { return std::holds_alternative<std::nullptr_t>(v); }
+
+bool IsPhone(std::string_view p) {
+  if (p.size() < 7 || p.size() > 20) return false;
+  int digits = 0;
+  for (char c : p) {
+    if (c >= '0' && c <= '9') ++digits;
+    else if (c != '-' && c != '+' && c != ' ') return false;
+  }
+  return digits >= 7;
+}
+
+bool IsInteger(std::string_view s) {
+  if (s.empty() || s.size() > 18) return false;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+std::optional<Date> ParseDateText(std::string_view s) {
+  if (auto d = Date::Parse(s)) return d;
+  // YYYYMMDD, YYYY/M/D, YYYY.M.D, YYYY年M月D日
+  if (s.size() == 8 && IsInteger(s) && s[0] != '-') {
+    const int y = std::stoi(std::string(s.substr(0, 4)));
+    const int m = std::stoi(std::string(s.substr(4, 2)));
+    const int d = std::stoi(std::string(s.substr(6, 2)));
+    if (Date::IsValid(y, m, d)) return Date{y, m, d};
+    return std::nullopt;
+  }
+  std::string t(s);
+  for (const char* sep : {"年", "月"}) {
+    for (size_t p = t.find(sep); p != std::string::npos; p = t.find(sep)) t.replace(p, 3, "-");
+  }
+  if (t.ends_with("日")) t.resize(t.size() - 3);
+  for (char& c : t) {
+    if (c == '/' || c == '.') c = '-';
+  }
+  int parts[3] = {0, 0, 0};
+  size_t k = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= t.size(); ++i) {
+    if (i < t.size() && t[i] != '-') continue;
+    const std::string part = t.substr(start, i - start);
+    if (k == 3 || part.empty() || part.size() > 4 || !IsInteger(part) || part[0] == '-') return std::nullopt;
+    parts[k++] = std::stoi(part);
+    start = i + 1;
+  }
+  if (k != 3 || parts[0] < 1000 || !Date::IsValid(parts[0], parts[1], parts[2])) return std::nullopt;
+  return Date{parts[0], parts[1], parts[2]};
+}
+
+std::vector<std::string> SplitTerms(std::string_view s) {
+  std::string t(s);
+  for (const char* sep : {"，", "、", "；"}) {
+    for (size_t p = t.find(sep); p != std::string::npos; p = t.find(sep)) t.replace(p, 3, ",");
+  }
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= t.size(); ++i) {
+    if (i == t.size() || t[i] == ',' || t[i] == ';') {
+      std::string part = Trim(std::string_view(t).substr(start, i - start));
+      if (!part.empty()) out.push_back(part);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+struct CellResult {
+  store::Value value = nullptr;
+  std::string problem;  // empty: fine
+};
+
+CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind kind, bool date1904,
+                     const Date& today) {
+  CellResult r;
+  if (kind == io::CellKind::kError) {
+    r.problem = "单元格是公式错误 " + std::string(raw);
+    return r;
+  }
+  const std::string text = Trim(raw);
+  if (text.empty()) return r;
+  switch (spec.type) {
+    case ValueType::kText:
+      if (Utf8Length(text) > spec.max_length) {
+        r.problem = "超过" + std::to_string(spec.max_length) + "个字";
+      } else {
+        r.value = text;
+      }
+      break;
+    case ValueType::kInteger: {
+      if (!IsInteger(text)) {
+        r.problem = "不是整数";
+        break;
+      }
+      const int64_t v = std::stoll(text);
+      if (v < spec.min || v > spec.max) {
+        r.problem = "应在" + std::to_string(spec.min) + "到" + std::to_string(spec.max) + "之间";
+        break;
+      }
+      r.value = v;
+      break;
+    }
+    case ValueType::kYuan: {
+      std::string t;
+      for (char c : text) {
+        if (c != ',') t.push_back(c);
+      }
+      auto fen = ParseYuan(t);
+      if (!fen) {
+        r.problem = "不是金额（元，最多两位小数）";
+      } else if (*fen < 0) {
+        r.problem = "收入和支出不能为负数";
+      } else {
+        r.value = int64_t{*fen};
+      }
+      break;
+    }
+    case ValueType::kBool: {
+      static const char* kYes[] = {"是", "1", "Y", "y", "yes", "Yes", "YES", "TRUE", "true", "√", "有"};
+      static const char* kNo[] = {"否", "0", "N", "n", "no", "No", "NO", "FALSE", "false", "×", "无"};
+      for (const char* y : kYes) {
+        if (text == y) r.value = int64_t{1};
+      }
+      for (const char* n : kNo) {
+        if (text == n) r.value = int64_t{0};
+      }
+      if (IsNull(r.value)) r.problem = "应填“是”或“否”";
+      break;
+    }
+    case ValueType::kTerm: {
+      auto name = registry::ParseTerm(spec.terms(), text);
+      if (!name) {
+        r.problem = "不是可选值之一（" + AllowedValues(spec) + "）";
+      } else {
+        r.value = *name;
+      }
+      break;
+    }
+    case ValueType::kTerms: {
+      std::string joined;
+      for (const auto& part : SplitTerms(text)) {
+        auto name = registry::ParseTerm(spec.terms(), part);
+        if (!name) {
+          r.problem = "“" + part + "”不是可选值之一（" + AllowedValues(spec) + "）";
+          return r;
+        }
+        if (("," + joined + ",").find("," + *name + ",") != std::string::npos) continue;
+        joined += (joined.empty() ? "" : ",") + *name;
+      }
+      r.value = joined;
+      break;
+    }
+    case ValueType::kDate: {
+      std::optional<Date> d;
+      if (kind == io::CellKind::kDate || kind == io::CellKind::kNumber) {
+        d = io::ExcelSerialToDate(text, date1904);
+        if (!d && text.size() == 8) d = ParseDateText(text);
+      } else {
+        d = ParseDateText(text);
+      }
+      if (!d) {
+        r.problem = "不是日期（应为YYYY-MM-DD）";
+      } else if (today < *d) {
+        r.problem = "日期晚于今天";
+      } else {
+        r.value = d->ToString();
+      }
+      break;
+    }
+    case ValueType::kIdNumber: {
+      if (kind == io::CellKind::kNumber) {
+        r.problem = "身份证号存成了数字，末几位已丢失；请把该列设为文本格式后重新录入";
+        break;
+      }
+      const IdNumberCheck check = CheckIdNumber(text, today);
+      if (!check.ok()) {
+        r.problem = "身份证号无效：" + check.problem;
+      } else {
+        r.value = check.number->text;
+      }
+      break;
+    }
+    case ValueType::kAreaCode:
+      if (text.size() != 12 || !IsInteger(text) || text[0] == '-') {
+        r.problem = "应为12位行政村代码";
+      } else {
+        r.value = text;
+      }
+      break;
+    case ValueType::kPhone:
+      if (!IsPhone(text)) {
+        r.problem = "不是电话号码";
+      } else {
+        r.value = text;
+      }
+      break;
+  }
+  return r;
+}
+
+// A file read and checked cell by cell.
+struct Parsed {
+  const std::vector<ColumnSpec>* columns = nullptr;
+  std::vector<size_t> file_col;       // per spec: the file's column, or kNone
+  std::vector<std::string> headers;   // per spec: the header as written in the file (or the template's)
+  std::vector<std::string> file_headers;  // the header row as read
+  const std::vector<io::Row>* table_rows = nullptr;
+  std::vector<size_t> data;           // indexes into table_rows of the data rows
+  std::vector<store::Value> values;                // per data row, per spec (row-major)
+  std::vector<std::vector<std::string>> reasons;   // per data row: why it is rejected
+  bool file_error = false;
+  std::vector<ImportProblem>* problems = nullptr;
+
+  size_t RowNumber(size_t i) const { return (*table_rows)[data[i]].number; }
+  std::string Raw(size_t i, size_t spec) const {
+    if (file_col[spec] == kNone) return "";
+    const std::string raw(((*table_rows)[data[i]]).cell(file_col[spec]));
+    return (*columns)[spec].type == ValueType::kIdNumber ? MaskIdNumber(Trim(raw)) : raw;
+  }
+  void Problem(size_t i, size_t spec, std::string reason) {
+    const std::string column = spec == kNone ? "" : headers[spec];
+    const std::string value = spec == kNone ? "" : Raw(i, spec);
+    reasons[i].push_back((column.empty() ? "" : column + "：") + reason);
+    problems->push_back({RowNumber(i), column, value, std::move(reason)});
+  }
+  bool bad(size_t i) const { return !reasons[i].empty(); }
+  const store::Value& at(size_t i, size_t spec) const { return values[i * columns->size() + spec]; }
+};
+
+void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, const Date& today, Parsed& p,
+                std::vector<std::string>* warnings, const ProgressFn& progress) {
+  p.columns = &columns;
+  p.table_rows = &table.rows;
+  p.file_col.assign(columns.size(), kNone);
+  p.headers.clear();
+  for (const auto& c : columns) p.headers.push_back(TemplateHeader(c));
+  if (table.rows.empty()) {
+    p.file_error = true;
+    p.problems->push_back({1, "", "", "文件是空的：第一行应为表头"});
+    return;
+  }
+  const io::Row& header = table.rows.front();
+  p.file_headers = header.cells;
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(NormalizeHeader(c.key));
+  for (size_t col = 0; col < header.cells.size(); ++col) {
+    const std::string h = NormalizeHeader(header.cells[col]);
+    if (h.empty()) continue;
+    size_t found = kNone;
+    for (size_t s = 0; s < columns.size() && found == kNone; ++s) {
+      if (h == NormalizeHeader(columns[s].header_zh) || h == names[s]) found = s;
+      for (auto alias : columns[s].aliases) {
+        if (found == kNone && h == NormalizeHeader(alias)) found = s;
+      }
+    }
+    if (found == kNone) {
+      if (warnings && h != "序号" && h != "错误原因") warnings->push_back("忽略了不认识的列“" + header.cells[col] + "”");
+      continue;
+    }
+    if (p.file_col[found] != kNone) {
+      p.file_error = true;
+      p.problems->push_back({header.number, header.cells[col], "", "与“" + p.headers[found] + "”是同一列，重复了"});
+      continue;
+    }
+    p.file_col[found] = col;
+    p.headers[found] = header.cells[col];
+  }
+  for (size_t s = 0; s < columns.size(); ++s) {
+    if (columns[s].required && p.file_col[s] == kNone) {
+      p.file_error = true;
+      p.problems->push_back({header.number, TemplateHeader(columns[s]), "", "缺少必填列（也可用英文列名 " +
+                                                                              std::string(columns[s].key) + "）"});
+    }
+  }
+  if (p.file_error) return;
+  const size_t n = table.rows.size() - 1;
+  p.data.resize(n);
+  p.values.assign(n * columns.size(), nullptr);
+  p.reasons.assign(n, {});
+  for (size_t i = 0; i < n; ++i) {
+    p.data[i] = i + 1;
+    const io::Row& row = table.rows[i + 1];
+    for (size_t s = 0; s < columns.size(); ++s) {
+      if (p.file_col[s] == kNone) continue;
+      const size_t col = p.file_col[s];
+      const io::CellKind kind = col < row.kinds.size() ? row.kinds[col] : io::CellKind::kEmpty;
+      CellResult r = ParseCell(columns[s], row.cell(col), kind, table.date1904, today);
+      if (!r.problem.empty()) {
+        p.Problem(i, s, r.problem);
+      } else if (IsNull(r.value) && columns[s].required && columns[s].level != Level::kHousehold) {
+        p.Problem(i, s, "必填");
+      } else {
+        p.values[i * columns.size() + s] = std::move(r.value);
+      }
+    }
+    if (progress && (i + 1) % 20000 == 0) progress("校验", i + 1, n);
+  }
+}
+
+// Rows grouped by a text key (the household number), in order of first appearance.
+struct Group {
+  std::string key;
+  std::vector<size_t> rows;
+  std::vector<store::Value> values;  // merged household-level values
+  size_t bad_row = kNone;            // first row with a household-level problem
+};
+
+// Household columns must agree on every row of a household (blank = the same).
+std::vector<Group> GroupHouseholds(Parsed& p, size_t number_spec) {
+  const auto& columns = *p.columns;
+  std::vector<Group> groups;
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    const auto& nv = p.at(i, number_spec);
+    if (IsNull(nv)) continue;
+    const std::string number = ValueText(nv);
+    auto [it, fresh] = index.try_emplace(number, groups.size());
+    if (fresh) groups.push_back({number, {}, std::vector<store::Value>(columns.size(), nullptr), kNone});
+    Group& g = groups[it->second];
+    g.rows.push_back(i);
+    for (size_t s = 0; s < columns.size(); ++s) {
+      if (columns[s].level != Level::kHousehold || p.file_col[s] == kNone) continue;
+      const auto& v = p.at(i, s);
+      if (IsNull(v)) continue;
+      if (IsNull(g.values[s])) {
+        g.values[s] = v;
+      } else if (g.values[s] != v) {
+        size_t first = g.rows.front();
+        for (size_t r : g.rows) {
+          if (p.at(r, s) == g.values[s]) { first = r; break; }
+        }
+        p.Problem(i, s, "与同户第" + std::to_string(p.RowNumber(first)) + "行（" + ValueText(g.values[s]) +
+                            "）不一致；同户各行的户信息须相同");
+        if (g.bad_row == kNone) g.bad_row = i;
+      }
+    }
+  }
+  return groups;
+}
+
+// A household whose household columns are wrong is rejected whole.
+void RejectBadHouseholds(Parsed& p, std::vector<Group>& groups, size_t number_spec) {
+  for (Group& g : groups) {
+    if (g.bad_row == kNone) continue;
+    for (size_t r : g.rows) {
+      if (!p.bad(r)) p.Problem(r, number_spec, "同户第" + std::to_string(p.RowNumber(g.bad_row)) + "行的户信息有错误，本户整户未导入");
+    }
+  }
+}
+
+void CheckPersonsInMemory(Parsed& p, std::vector<Group>* out_groups) {
+  const auto& columns = *p.columns;
+  const size_t number = ColumnIndex(columns, "household_number");
+  const size_t id = ColumnIndex(columns, "id_number");
+  const size_t year = ColumnIndex(columns, "year");
+  std::unordered_map<std::string, size_t> seen;
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    const auto& v = p.at(i, id);
+    if (IsNull(v)) continue;
+    auto [it, fresh] = seen.try_emplace(ValueText(v), i);
+    if (!fresh) p.Problem(i, id, "与第" + std::to_string(p.RowNumber(it->second)) + "行的身份证号重复");
+    bool has_year_fact = false;
+    for (size_t s = 0; s < columns.size(); ++s) {
+      if (columns[s].level == Level::kPersonYear && !IsNull(p.at(i, s))) has_year_fact = true;
+    }
+    if (has_year_fact && IsNull(p.at(i, year)) && p.file_col[year] != kNone) {
+      p.Problem(i, year, "填写了年度信息（在校状况等），须填写年度");
+    } else if (has_year_fact && p.file_col[year] == kNone) {
+      p.Problem(i, kNone, "填写了年度信息（在校状况等），文件缺少“年度”列");
+    }
+  }
+  const size_t relation = ColumnIndex(columns, "relation");
+  const size_t grade = ColumnIndex(columns, "disability_grade");
+  const size_t health = ColumnIndex(columns, "health");
+  const size_t start = ColumnIndex(columns, "start_date");
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (!IsNull(p.at(i, grade)) && p.at(i, health) != store::Value(std::string("disabled"))) {
+      p.Problem(i, grade, "残疾等级只能填写给健康状况为“残疾”的人");
+    }
+    const auto& id_value = p.at(i, id);
+    if (!IsNull(p.at(i, start)) && !IsNull(id_value)) {
+      const std::string birth = ValueText(id_value).substr(6, 8);
+      const std::string day = ValueText(p.at(i, start));
+      const std::string b = birth.substr(0, 4) + "-" + birth.substr(4, 2) + "-" + birth.substr(6, 2);
+      if (day < b) p.Problem(i, start, "早于出生日期 " + b);
+    }
+  }
+  auto groups = GroupHouseholds(p, number);
+  for (const Group& g : groups) {
+    size_t head = kNone;
+    for (size_t r : g.rows) {
+      if (p.at(r, relation) != store::Value(std::string("head"))) continue;
+      if (head == kNone) {
+        head = r;
+      } else {
+        p.Problem(r, relation, "同户第" + std::to_string(p.RowNumber(head)) + "行已是户主；每户只能有一名户主");
+      }
+    }
+  }
+  RejectBadHouseholds(p, groups, number);
+  if (out_groups) *out_groups = std::move(groups);
+}
+
+void CheckHouseholdYearsInMemory(Parsed& p) {
+  const auto& columns = *p.columns;
+  const size_t number = ColumnIndex(columns, "household_number");
+  const size_t year = ColumnIndex(columns, "year");
+  std::map<std::pair<std::string, int64_t>, size_t> seen;
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (IsNull(p.at(i, number)) || IsNull(p.at(i, year))) continue;
+    auto [it, fresh] = seen.try_emplace({ValueText(p.at(i, number)), std::get<int64_t>(p.at(i, year))}, i);
+    if (!fresh) p.Problem(i, year, "与第" + std::to_string(p.RowNumber(it->second)) + "行是同一户同一年度，重复了");
+  }
+}
+
+io::Table ReadWithProgress(const std::string& path, const io::TableOptions& options, const ProgressFn& progress) {
+  auto reader = io::OpenTable(path, options);
+  io::Table t;
+  t.format = reader->format();
+  t.encoding = reader->encoding();
+  t.sheet = reader->sheet();
+  io::Row row;
+  while (reader->Next(row)) {
+    t.rows.push_back(std::move(row));
+    row = io::Row();
+    if (progress && t.rows.size() % 20000 == 0) progress("读取", t.rows.size(), 0);
+  }
+  t.date1904 = reader->date1904();
+  return t;
+}
+
+// Writes the rejected rows in the input's layout with a 错误原因 column.
+void WriteErrors(const Parsed& p, const io::Table& table, const std::string& path) {
+  auto format = io::FormatFromPath(path).value_or(table.format);
+  auto writer = io::OpenTableWriter(path, format);
+  std::vector<std::string> header = p.file_headers;
+  header.push_back("错误原因");
+  writer->WriteHeader(header);
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (!p.bad(i)) continue;
+    std::vector<std::string> cells = table.rows[p.data[i]].cells;
+    cells.resize(p.file_headers.size());
+    std::string reason;
+    for (const auto& r : p.reasons[i]) reason += (reason.empty() ? "" : "；") + r;
+    cells.push_back("第" + std::to_string(p.RowNumber(i)) + "行：" + reason);
+    writer->WriteTextRow(cells);
+  }
+  writer->Close();
+}
+
+store::Value ReadValue(store::Statement& s, int col, const ColumnSpec& spec) {
+  if (s.IsNull(col)) return nullptr;
+  if (spec.type == ValueType::kInteger || spec.type == ValueType::kYuan || spec.type == ValueType::kBool) {
+    return s.Int(col);
+  }
+  return s.Text(col);
+}
+
+struct Change {
+  std::string entity, key, field;
+  std::optional<std::string> old_value, new_value;
+  size_t row = 0;
+};
+
+std::optional<std::string> OptText(const store::Value& v) {
+  if (IsNull(v)) return std::nullopt;
+  return ValueText(v);
+}
+
+// Builds "CREATE TEMP TABLE name (id INTEGER, c1 TYPE, ...)" staging tables.
+void CreateStage(store::Connection& db, const std::string& name, const std::vector<std::string>& columns_with_types) {
+  std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + name + " (";
+  for (size_t i = 0; i < columns_with_types.size(); ++i) sql += (i ? ", " : "") + columns_with_types[i];
+  sql += ")";
+  db.Execute(sql);
+  db.Execute("DELETE FROM " + name);
+}
+
+const char* SqlType(const ColumnSpec& c) {
+  return c.type == ValueType::kInteger || c.type == ValueType::kYuan || c.type == ValueType::kBool ? "INTEGER"
+                                                                                                    : "TEXT";
+}
+
+// The area the audit entry is filed under: the county when all rows are in
+// one, otherwise the caller's scope.
+std::string AuditArea(const std::set<std::string>& villages, const Caller& caller) {
+  if (villages.empty()) return caller.area_scope;
+  const std::string county = villages.begin()->substr(0, 6);
+  for (const auto& v : villages) {
+    if (v.substr(0, 6) != county) return caller.area_scope;
+  }
+  return county;
+}
+
+void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, ImportReport& report,
+               const std::vector<Change>& changes, const std::set<std::string>& villages) {
+  nlohmann::json summary = ImportReportJson(report);
+  summary.erase("problems");
+  summary.erase("warnings");
+  summary.erase("run_id");
+  auto run = db.Prepare(
+      "INSERT INTO import_runs (kind, file_name, actor, rows_read, rows_imported, rows_rejected, summary, recorded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  run->BindText(1, TemplateKindName(report.kind));
+  run->BindText(2, report.file);
+  run->BindText(3, caller.user_name.empty() ? "local" : caller.user_name);
+  run->BindInt(4, static_cast<int64_t>(report.rows));
+  run->BindInt(5, static_cast<int64_t>(report.imported_rows));
+  run->BindInt(6, static_cast<int64_t>(report.rejected_rows));
+  run->BindText(7, summary.dump());
+  run->BindInt(8, clock.NowSeconds());
+  if (!run->Step()) throw Error::Internal("import run not recorded");
+  const int64_t run_id = run->Int(0);
+  run.reset();
+  report.run_id = run_id;
+  static const std::vector<std::string> kChangeColumns = {"run_id",    "entity",    "entity_key", "field",
+                                                          "old_value", "new_value", "row_number"};
+  auto writer = db.BulkInsert("import_changes", kChangeColumns);
+  for (const Change& c : changes) {
+    writer->Append({run_id, c.entity, c.key, c.field, c.old_value ? store::Value(*c.old_value) : store::Value(nullptr),
+                    c.new_value ? store::Value(*c.new_value) : store::Value(nullptr), static_cast<int64_t>(c.row)});
+  }
+  writer->Finish();
+  report.changes = static_cast<int64_t>(changes.size());
+  summary["run_id"] = run_id;
+  summary["changes"] = report.changes;
+  access::Audit audit(db, clock);
+  access::AuditEvent event;
+  event.action = std::string("import.") + TemplateKindName(report.kind);
+  event.entity = "import/" + std::to_string(run_id);
+  event.area_code = AuditArea(villages, caller);
+  event.after = summary.dump();
+  audit.Record(caller, event);
+}
+
+void RequireWriter(const Caller& caller) {
+  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not import into the registry");
+}
+
+// ---------------------------------------------------------------------------
+// Persons
+
+class PersonImport {
+ public:
+  PersonImport(store::Connection& db, const Clock& clock, const access::PersonalDataProtector& protector,
+               const Caller& caller, Parsed& p, ImportReport& report, const ImportOptions& options)
+      : db_(db), clock_(clock), protector_(protector), caller_(caller), p_(p), report_(report), options_(options),
+        columns_(*p.columns) {
+    number_ = ColumnIndex(columns_, "household_number");
+    id_ = ColumnIndex(columns_, "id_number");
+    village_ = ColumnIndex(columns_, "village_code");
+    identified_ = ColumnIndex(columns_, "identified_year");
+    relation_ = ColumnIndex(columns_, "relation");
+    start_ = ColumnIndex(columns_, "start_date");
+    year_ = ColumnIndex(columns_, "year");
+    for (size_t s = 0; s < columns_.size(); ++s) {
+      if (columns_[s].db_column.empty()) continue;
+      if (columns_[s].level == Level::kHousehold) household_cols_.push_back(s);
+      if (columns_[s].level == Level::kPerson) person_cols_.push_back(s);
+      if (columns_[s].level == Level::kPersonYear) person_year_cols_.push_back(s);
+    }
+  }
+
+  void Run(std::vector<Group>& groups) {
+    groups_ = &groups;
+    LookUpVillages();
+    LookUpHouseholds();
+    LookUpPersons();
+    CheckHeads();
+    RejectBadHouseholds(p_, groups, number_);
+    Finish();
+  }
+
+ private:
+  struct ExistingHousehold {
+    int64_t id = 0;
+    std::optional<int64_t> identified_year;
+    std::vector<store::Value> values;  // per spec (household columns only)
+  };
+  struct ExistingPerson {
+    int64_t id = 0;
+    std::vector<store::Value> values;  // person columns (person_cols_ order)
+    std::optional<int64_t> household_id;
+    std::string relation;
+    std::string village;
+  };
+
+  void LookUpVillages() {
+    std::vector<std::string> codes;
+    for (const Group& g : *groups_) {
+      if (!IsNull(g.values[village_])) codes.push_back(ValueText(g.values[village_]));
+    }
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    std::unordered_map<std::string, int64_t> level;
+    ForBatches(codes.size(), [&](size_t b, size_t e) {
+      auto s = db_.Prepare("SELECT code, level FROM areas WHERE code IN (" + Placeholders(e - b) + ")");
+      for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), codes[i]);
+      while (s->Step()) level[s->Text(0)] = s->Int(1);
+    });
+    for (Group& g : *groups_) {
+      if (IsNull(g.values[village_])) continue;
+      const std::string code = ValueText(g.values[village_]);
+      const size_t row = FirstRowWith(g, village_);
+      std::string problem;
+      auto it = level.find(code);
+      if (it == level.end()) problem = "系统中没有这个区划代码（请先导入区划）";
+      else if (it->second != 5) problem = "不是行政村（户只能登记在行政村）";
+      else if (!caller_.CoversArea(code)) problem = "不在您的管辖范围内";
+      if (!problem.empty()) {
+        p_.Problem(row, village_, problem);
+        if (g.bad_row == kNone) g.bad_row = row;
+      }
+    }
+  }
+
+  size_t FirstRowWith(const Group& g, size_t spec) const {
+    for (size_t r : g.rows) {
+      if (!IsNull(p_.at(r, spec))) return r;
+    }
+    return g.rows.front();
+  }
+
+  void LookUpHouseholds() {
+    std::vector<std::string> numbers;
+    for (const Group& g : *groups_) numbers.push_back(g.key);
+    std::string select = "SELECT id, number, identified_year, h.village_code";
+    for (size_t s : household_cols_) select += ", h." + std::string(columns_[s].db_column);
+    select += " FROM households h WHERE number IN (";
+    ForBatches(numbers.size(), [&](size_t b, size_t e) {
+      auto s = db_.Prepare(select + Placeholders(e - b) + ")");
+      for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), numbers[i]);
+      while (s->Step()) {
+        ExistingHousehold h;
+        h.id = s->Int(0);
+        h.identified_year = s->OptionalInt(2);
+        h.values.assign(columns_.size(), nullptr);
+        for (size_t k = 0; k < household_cols_.size(); ++k) {
+          h.values[household_cols_[k]] = ReadValue(*s, static_cast<int>(4 + k), columns_[household_cols_[k]]);
+        }
+        const std::string current_village = s->Text(3);
+        existing_households_[s->Text(1)] = std::move(h);
+        household_villages_[s->Text(1)] = current_village;
+      }
+    });
+    for (Group& g : *groups_) {
+      auto it = existing_households_.find(g.key);
+      if (it == existing_households_.end()) {
+        // A new household needs its required household columns on one of its rows.
+        for (size_t s : household_cols_) {
+          if (!columns_[s].required || !IsNull(g.values[s])) continue;
+          bool cell_problem = false;
+          for (size_t r : g.rows) cell_problem = cell_problem || p_.bad(r);
+          if (!cell_problem) p_.Problem(g.rows.front(), s, "新户必填（本户各行都没有填写）");
+          if (g.bad_row == kNone) g.bad_row = g.rows.front();
+        }
+        continue;
+      }
+      const std::string& current = household_villages_[g.key];
+      if (!caller_.CoversArea(current)) {
+        p_.Problem(g.rows.front(), number_, "该户已登记在 " + current + "，不在您的管辖范围内");
+        if (g.bad_row == kNone) g.bad_row = g.rows.front();
+        continue;
+      }
+      const auto& given = g.values[identified_];
+      if (!IsNull(given) && it->second.identified_year != std::get<int64_t>(given)) {
+        const size_t row = FirstRowWith(g, identified_);
+        p_.Problem(row, identified_,
+                   "该户已登记，识别年度为" +
+                       (it->second.identified_year ? std::to_string(*it->second.identified_year) : std::string("空")) +
+                       "；识别年度不能通过导入修改");
+        if (g.bad_row == kNone) g.bad_row = row;
+      }
+    }
+  }
+
+  void LookUpPersons() {
+    std::vector<std::string> ids;
+    std::vector<size_t> rows;
+    for (size_t i = 0; i < p_.data.size(); ++i) {
+      if (IsNull(p_.at(i, id_))) continue;
+      ids.push_back(ValueText(p_.at(i, id_)));
+      rows.push_back(i);
+    }
+    if (options_.progress) options_.progress("校验", 0, ids.size());
+    const auto found = registry::LookupPersonsByIdNumber(db_, protector_, ids);
+    std::vector<int64_t> person_ids;
+    for (size_t k = 0; k < found.size(); ++k) {
+      if (found[k]) {
+        person_of_row_[rows[k]] = *found[k];
+        person_ids.push_back(*found[k]);
+      }
+    }
+    std::string select = "SELECT p.id, m.household_id, m.relation, h.village_code";
+    for (size_t s : person_cols_) select += ", p." + std::string(columns_[s].db_column);
+    select +=
+        " FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
+        " LEFT JOIN households h ON h.id = m.household_id WHERE p.id IN (";
+    ForBatches(person_ids.size(), [&](size_t b, size_t e) {
+      auto s = db_.Prepare(select + Placeholders(e - b) + ")");
+      for (size_t i = b; i < e; ++i) s->BindInt(static_cast<int>(i - b + 1), person_ids[i]);
+      while (s->Step()) {
+        ExistingPerson ep;
+        ep.id = s->Int(0);
+        ep.household_id = s->OptionalInt(1);
+        ep.relation = s->IsNull(2) ? "" : s->Text(2);
+        ep.village = s->IsNull(3) ? "" : s->Text(3);
+        ep.values.assign(person_cols_.size(), nullptr);
+        for (size_t k = 0; k < person_cols_.size(); ++k) {
+          ep.values[k] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]]);
+        }
+        existing_persons_[ep.id] = std::move(ep);
+      }
+    });
+    // Yearly facts already recorded for these persons.
+    if (!person_year_cols_.empty() && p_.file_col[year_] != kNone) {
+      std::string ys = "SELECT person_id, year";
+      for (size_t s : person_year_cols_) ys += ", " + std::string(columns_[s].db_column);
+      ys += " FROM person_years WHERE person_id IN (";
+      ForBatches(person_ids.size(), [&](size_t b, size_t e) {
+        auto s = db_.Prepare(ys + Placeholders(e - b) + ")");
+        for (size_t i = b; i < e; ++i) s->BindInt(static_cast<int>(i - b + 1), person_ids[i]);
+        while (s->Step()) {
+          std::vector<store::Value> v(columns_.size(), nullptr);
+          for (size_t k = 0; k < person_year_cols_.size(); ++k) {
+            v[person_year_cols_[k]] = ReadValue(*s, static_cast<int>(2 + k), columns_[person_year_cols_[k]]);
+          }
+          existing_person_years_[{s->Int(0), s->Int(1)}] = std::move(v);
+        }
+      });
+    }
+    for (const auto& [row, pid] : person_of_row_) {
+      const ExistingPerson& ep = existing_persons_.at(pid);
+      if (!ep.village.empty() && !caller_.CoversArea(ep.village)) {
+        p_.Problem(row, id_, "此人现登记在 " + ep.village + " 的户中，不在您的管辖范围内");
+      }
+    }
+  }
+
+  // A household already registered keeps one head: a row making someone else
+  // head is refused unless the current head appears in the file as something
+  // else (or in another household).
+  void CheckHeads() {
+    std::vector<int64_t> ids;
+    for (const auto& [number, h] : existing_households_) ids.push_back(h.id);
+    std::unordered_map<int64_t, std::pair<int64_t, std::string>> head_of;  // household -> (person, name)
+    ForBatches(ids.size(), [&](size_t b, size_t e) {
+      auto s = db_.Prepare(
+          "SELECT m.household_id, m.person_id, p.name FROM memberships m JOIN persons p ON p.id = m.person_id"
+          " WHERE m.end_date IS NULL AND m.relation = 'head' AND m.household_id IN (" + Placeholders(e - b) + ")");
+      for (size_t i = b; i < e; ++i) s->BindInt(static_cast<int>(i - b + 1), ids[i]);
+      while (s->Step()) head_of[s->Int(0)] = {s->Int(1), s->Text(2)};
+    });
+    std::unordered_map<int64_t, size_t> row_of_person;
+    for (const auto& [row, pid] : person_of_row_) row_of_person[pid] = row;
+    for (Group& g : *groups_) {
+      auto eh = existing_households_.find(g.key);
+      if (eh == existing_households_.end()) continue;
+      auto head = head_of.find(eh->second.id);
+      if (head == head_of.end()) continue;
+      const int64_t current = head->second.first;
+      bool current_stays_head = true;
+      auto in_file = row_of_person.find(current);
+      if (in_file != row_of_person.end()) {
+        const size_t r = in_file->second;
+        const bool same_group = ValueText(p_.at(r, number_)) == g.key;
+        current_stays_head = same_group && p_.at(r, relation_) == store::Value(std::string("head"));
+      }
+      if (!current_stays_head) continue;
+      for (size_t r : g.rows) {
+        if (p_.at(r, relation_) != store::Value(std::string("head"))) continue;
+        auto pid = person_of_row_.find(r);
+        if (pid != person_of_row_.end() && pid->second == current) continue;
+        p_.Problem(r, relation_, "该户已有户主" + head->second.second + "；请在同一文件中把原户主改为其他关系");
+      }
+    }
+  }
+
+  void Finish() {
+    size_t imported = 0;
+    for (size_t i = 0; i < p_.data.size(); ++i) imported += p_.bad(i) ? 0u : 1u;
+    report_.imported_rows = imported;
+    report_.rejected_rows = p_.data.size() - imported;
+    if (report_.rejected_rows > 0 && !options_.skip_invalid) {
+      report_.refused = true;
+      report_.imported_rows = 0;
+      return;
+    }
+    Plan();
+    if (options_.dry_run || report_.imported_rows == 0) return;
+    Write();
+  }
+
+  // What the import does, in memory.
+  void Plan() {
+    const Date today = clock_.Today();
+    for (Group& g : *groups_) {
+      std::vector<size_t> good;
+      for (size_t r : g.rows) {
+        if (!p_.bad(r)) good.push_back(r);
+      }
+      if (good.empty()) continue;
+      auto eh = existing_households_.find(g.key);
+      HouseholdWrite hw;
+      hw.number = g.key;
+      hw.row = p_.RowNumber(good.front());
+      hw.values = g.values;
+      if (eh == existing_households_.end()) {
+        hw.is_new = true;
+        for (size_t s : household_cols_) {
+          if (IsNull(hw.values[s])) hw.values[s] = columns_[s].default_value;
+        }
+        hw.identified_year = IsNull(g.values[identified_]) ? std::nullopt
+                                                           : std::optional<int64_t>(std::get<int64_t>(g.values[identified_]));
+        ++report_.households_added;
+        changes_.push_back({"household/new", g.key, "*", std::nullopt, "added", hw.row});
+      } else {
+        hw.id = eh->second.id;
+        bool changed = false;
+        for (size_t s : household_cols_) {
+          if (IsNull(hw.values[s])) {
+            hw.values[s] = eh->second.values[s];
+          } else if (hw.values[s] != eh->second.values[s]) {
+            changed = true;
+            changes_.push_back({"household/" + std::to_string(hw.id), g.key, std::string(columns_[s].db_column),
+                                OptText(eh->second.values[s]), OptText(hw.values[s]), hw.row});
+          }
+        }
+        if (changed) ++report_.households_updated;
+        if (!changed) hw.skip = true;
+      }
+      villages_.insert(ValueText(hw.values[village_]));
+      const size_t hw_index = household_writes_.size();
+      household_writes_.push_back(std::move(hw));
+      for (size_t r : good) PlanPerson(r, hw_index, today);
+    }
+  }
+
+  struct HouseholdWrite {
+    std::string number;
+    int64_t id = 0;
+    bool is_new = false;
+    bool skip = false;  // exists and nothing changed
+    size_t row = 0;
+    std::optional<int64_t> identified_year;
+    std::vector<store::Value> values;
+  };
+  struct PersonWrite {
+    size_t r = 0;  // data row
+    size_t household = 0;  // index into household_writes_
+    int64_t id = 0;
+    bool is_new = false;
+    bool update = false;
+    bool open_membership = false;    // new person or moved
+    bool end_membership = false;     // moved out of another household
+    bool relation_update = false;
+    std::string relation;
+    std::string start_date;
+    std::vector<store::Value> values;  // person columns (person_cols_ order), merged
+    std::vector<store::Value> year_values;
+    std::optional<int64_t> year;
+  };
+
+  void PlanPerson(size_t r, size_t hw_index, const Date& today) {
+    PersonWrite pw;
+    pw.r = r;
+    pw.household = hw_index;
+    pw.values.resize(person_cols_.size());
+    for (size_t k = 0; k < person_cols_.size(); ++k) pw.values[k] = p_.at(r, person_cols_[k]);
+    pw.relation = ValueText(p_.at(r, relation_));
+    pw.start_date = IsNull(p_.at(r, start_)) ? today.ToString() : ValueText(p_.at(r, start_));
+    const size_t row = p_.RowNumber(r);
+    const std::string masked = MaskIdNumber(ValueText(p_.at(r, id_)));
+    const HouseholdWrite& hw = household_writes_[hw_index];
+    auto known = person_of_row_.find(r);
+    if (known == person_of_row_.end()) {
+      pw.is_new = true;
+      pw.open_membership = true;
+      for (size_t k = 0; k < person_cols_.size(); ++k) {
+        if (IsNull(pw.values[k])) pw.values[k] = columns_[person_cols_[k]].default_value;
+      }
+      ++report_.persons_added;
+    } else {
+      const ExistingPerson& ep = existing_persons_.at(known->second);
+      pw.id = ep.id;
+      bool changed = false;
+      for (size_t k = 0; k < person_cols_.size(); ++k) {
+        if (IsNull(pw.values[k])) {
+          pw.values[k] = ep.values[k];
+        } else if (pw.values[k] != ep.values[k]) {
+          changed = true;
+          changes_.push_back({"person/" + std::to_string(ep.id), masked,
+                              std::string(columns_[person_cols_[k]].db_column), OptText(ep.values[k]),
+                              OptText(pw.values[k]), row});
+        }
+      }
+      pw.update = changed;
+      if (changed) ++report_.persons_updated;
+      const bool same_household = !hw.is_new && ep.household_id && *ep.household_id == hw.id;
+      if (!same_household) {
+        pw.open_membership = true;
+        pw.end_membership = ep.household_id.has_value();
+        ++report_.persons_moved;
+        changes_.push_back({"membership/" + std::to_string(ep.id), masked, "household",
+                            ep.household_id ? std::optional<std::string>(std::to_string(*ep.household_id))
+                                            : std::nullopt,
+                            hw.number, row});
+      } else if (ep.relation != pw.relation) {
+        pw.relation_update = true;
+        changes_.push_back({"membership/" + std::to_string(ep.id), masked, "relation", ep.relation, pw.relation, row});
+      }
+    }
+    if (!IsNull(p_.at(r, year_))) {
+      pw.year = std::get<int64_t>(p_.at(r, year_));
+      pw.year_values.assign(columns_.size(), nullptr);
+      const std::vector<store::Value>* old = nullptr;
+      if (!pw.is_new) {
+        auto it = existing_person_years_.find({pw.id, *pw.year});
+        if (it != existing_person_years_.end()) old = &it->second;
+      }
+      bool any = false;
+      for (size_t s : person_year_cols_) {
+        const auto& v = p_.at(r, s);
+        pw.year_values[s] = IsNull(v) && old ? (*old)[s] : v;
+        if (!IsNull(v) && (!old || (*old)[s] != v)) {
+          any = true;
+          if (old) {
+            changes_.push_back({"person_year/" + std::to_string(pw.id) + "/" + std::to_string(*pw.year), masked,
+                                std::string(columns_[s].db_column), OptText((*old)[s]), OptText(v), row});
+          }
+        }
+      }
+      if (!any) pw.year.reset();
+      if (pw.year) ++report_.person_years;
+    }
+    person_writes_.push_back(std::move(pw));
+  }
+
+  void Write() {
+    const int64_t now = clock_.NowSeconds();
+    store::Transaction tx(db_);
+    if (options_.progress) options_.progress("写入", 0, person_writes_.size());
+    // New households, through the bulk path; then their ids by number.
+    {
+      std::vector<std::string> cols = {"number", "identified_year", "version", "created_at", "updated_at"};
+      for (size_t s : household_cols_) cols.emplace_back(columns_[s].db_column);
+      auto w = db_.BulkInsert("households", cols);
+      std::vector<store::Value> row(cols.size());
+      std::vector<std::string> numbers;
+      for (const HouseholdWrite& h : household_writes_) {
+        if (!h.is_new) continue;
+        row[0] = h.number;
+        row[1] = h.identified_year ? store::Value(*h.identified_year) : store::Value(nullptr);
+        row[2] = int64_t{1};
+        row[3] = now;
+        row[4] = now;
+        for (size_t k = 0; k < household_cols_.size(); ++k) row[5 + k] = h.values[household_cols_[k]];
+        w->Append(row);
+        numbers.push_back(h.number);
+      }
+      w->Finish();
+      std::unordered_map<std::string, int64_t> ids;
+      ForBatches(numbers.size(), [&](size_t b, size_t e) {
+        auto s = db_.Prepare("SELECT number, id FROM households WHERE number IN (" + Placeholders(e - b) + ")");
+        for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), numbers[i]);
+        while (s->Step()) ids[s->Text(0)] = s->Int(1);
+      });
+      static const std::vector<std::string> kEventCols = {"household_id", "kind", "year", "date",
+                                                          "reason",       "actor", "recorded_at"};
+      auto ev = db_.BulkInsert("household_events", kEventCols);
+      for (HouseholdWrite& h : household_writes_) {
+        if (!h.is_new) continue;
+        h.id = ids.at(h.number);
+        if (!h.identified_year) continue;
+        ev->Append({h.id, std::string("identified"), *h.identified_year,
+                    std::to_string(*h.identified_year) + "-01-01", std::string("导入建档"), Actor(), now});
+      }
+      ev->Finish();
+    }
+    // Changed households: one UPDATE ... FROM a staging table.
+    {
+      std::vector<std::string> stage_cols = {"id INTEGER"};
+      std::vector<std::string> cols = {"id"};
+      std::string set;
+      for (size_t s : household_cols_) {
+        const std::string c(columns_[s].db_column);
+        stage_cols.push_back(c + " " + SqlType(columns_[s]));
+        cols.push_back(c);
+        set += c + " = u." + c + ", ";
+      }
+      CreateStage(db_, "import_household_updates", stage_cols);
+      auto w = db_.BulkInsert("import_household_updates", cols);
+      std::vector<store::Value> row(cols.size());
+      int64_t n = 0;
+      for (const HouseholdWrite& h : household_writes_) {
+        if (h.is_new || h.skip) continue;
+        row[0] = h.id;
+        for (size_t k = 0; k < household_cols_.size(); ++k) row[1 + k] = h.values[household_cols_[k]];
+        w->Append(row);
+        ++n;
+      }
+      w->Finish();
+      if (n > 0) {
+        auto u = db_.Prepare("UPDATE households SET " + set +
+                             "version = households.version + 1, updated_at = ? FROM import_household_updates u"
+                             " WHERE households.id = u.id");
+        u->BindInt(1, now);
+        u->Run();
+      }
+    }
+    // New persons: encrypted ID number, blind index and masked form, as the registry stores them.
+    // New persons get ids above the current maximum; they are found again by
+    // their blind index among the rows above it (one query).
+    const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0);
+    std::unordered_map<std::string, size_t> new_by_index;  // blind index -> index into person_writes_
+    {
+      std::vector<std::string> cols = {"id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
+                                       "version", "created_at", "updated_at"};
+      for (size_t s : person_cols_) cols.emplace_back(columns_[s].db_column);
+      auto w = db_.BulkInsert("persons", cols);
+      std::vector<store::Value> row(cols.size());
+      const Date today = clock_.Today();
+      size_t done = 0;
+      for (size_t i = 0; i < person_writes_.size(); ++i) {
+        const PersonWrite& pw = person_writes_[i];
+        if (!pw.is_new) continue;
+        const std::string number = ValueText(p_.at(pw.r, id_));
+        std::string index = protector_.BlindIndex(number);
+        const IdNumberCheck check = CheckIdNumber(number, today);
+        row[0] = protector_.Encrypt(number);
+        row[1] = index;
+        row[2] = MaskIdNumber(number);
+        row[3] = std::string(SexName(check.number->sex));
+        row[4] = check.number->birth_date.ToString();
+        row[5] = int64_t{1};
+        row[6] = now;
+        row[7] = now;
+        for (size_t k = 0; k < person_cols_.size(); ++k) row[8 + k] = pw.values[k];
+        w->Append(row);
+        new_by_index.emplace(std::move(index), i);
+        if (options_.progress && ++done % 20000 == 0) options_.progress("写入", done, person_writes_.size());
+      }
+      w->Finish();
+    }
+    {
+      auto s = db_.Prepare("SELECT id, id_number_index FROM persons WHERE id > ?");
+      s->BindInt(1, max_before);
+      size_t found = 0;
+      while (s->Step()) {
+        auto it = new_by_index.find(s->Text(1));
+        if (it == new_by_index.end()) continue;
+        person_writes_[it->second].id = s->Int(0);
+        ++found;
+      }
+      if (found != new_by_index.size()) throw Error::Internal("a person just added was not found again");
+    }
+    // Changed persons.
+    {
+      std::vector<std::string> stage_cols = {"id INTEGER"};
+      std::vector<std::string> cols = {"id"};
+      std::string set;
+      for (size_t s : person_cols_) {
+        const std::string c(columns_[s].db_column);
+        stage_cols.push_back(c + " " + SqlType(columns_[s]));
+        cols.push_back(c);
+        set += c + " = u." + c + ", ";
+      }
+      CreateStage(db_, "import_person_updates", stage_cols);
+      auto w = db_.BulkInsert("import_person_updates", cols);
+      std::vector<store::Value> row(cols.size());
+      int64_t n = 0;
+      for (const PersonWrite& pw : person_writes_) {
+        if (!pw.update) continue;
+        row[0] = pw.id;
+        for (size_t k = 0; k < person_cols_.size(); ++k) row[1 + k] = pw.values[k];
+        w->Append(row);
+        ++n;
+      }
+      w->Finish();
+      if (n > 0) {
+        auto u = db_.Prepare("UPDATE persons SET " + set +
+                             "version = persons.version + 1, updated_at = ? FROM import_person_updates u"
+                             " WHERE persons.id = u.id");
+        u->BindInt(1, now);
+        u->Run();
+      }
+    }
+    // Memberships: end the old ones of persons who moved, change relations, open the new ones.
+    {
+      CreateStage(db_, "import_membership_updates", {"person_id INTEGER", "end_date TEXT", "relation TEXT"});
+      static const std::vector<std::string> kStage = {"person_id", "end_date", "relation"};
+      auto w = db_.BulkInsert("import_membership_updates", kStage);
+      int64_t ended = 0, relations = 0;
+      for (const PersonWrite& pw : person_writes_) {
+        if (pw.end_membership) {
+          w->Append({pw.id, pw.start_date, nullptr});
+          ++ended;
+        } else if (pw.relation_update) {
+          w->Append({pw.id, nullptr, pw.relation});
+          ++relations;
+        }
+      }
+      w->Finish();
+      if (ended > 0) {
+        db_.Execute(
+            "UPDATE memberships SET end_date = u.end_date, end_reason = '导入：迁入他户' FROM import_membership_updates u"
+            " WHERE memberships.person_id = u.person_id AND memberships.end_date IS NULL AND u.end_date IS NOT NULL");
+      }
+      if (relations > 0) {
+        db_.Execute(
+            "UPDATE memberships SET relation = u.relation FROM import_membership_updates u"
+            " WHERE memberships.person_id = u.person_id AND memberships.end_date IS NULL AND u.relation IS NOT NULL");
+      }
+      static const std::vector<std::string> kMember = {"person_id", "household_id", "relation", "start_date"};
+      auto m = db_.BulkInsert("memberships", kMember);
+      for (const PersonWrite& pw : person_writes_) {
+        if (!pw.open_membership) continue;
+        m->Append({pw.id, household_writes_[pw.household].id, pw.relation, pw.start_date});
+      }
+      m->Finish();
+    }
+    // Yearly facts of persons: insert or replace with the merged values.
+    if (report_.person_years > 0) {
+      std::vector<std::string> stage_cols = {"person_id INTEGER", "year INTEGER"};
+      std::vector<std::string> cols = {"person_id", "year"};
+      std::string names, set;
+      for (size_t s : person_year_cols_) {
+        const std::string c(columns_[s].db_column);
+        stage_cols.push_back(c + " " + SqlType(columns_[s]));
+        cols.push_back(c);
+        names += ", " + c;
+        set += c + " = excluded." + c + ", ";
+      }
+      CreateStage(db_, "import_person_years", stage_cols);
+      auto w = db_.BulkInsert("import_person_years", cols);
+      std::vector<store::Value> row(cols.size());
+      for (const PersonWrite& pw : person_writes_) {
+        if (!pw.year) continue;
+        row[0] = pw.id;
+        row[1] = *pw.year;
+        for (size_t k = 0; k < person_year_cols_.size(); ++k) row[2 + k] = pw.year_values[person_year_cols_[k]];
+        w->Append(row);
+      }
+      w->Finish();
+      auto u = db_.Prepare("INSERT INTO person_years (person_id, year" + names + ", updated_at) SELECT person_id, year" +
+                           names + ", ? FROM import_person_years WHERE 1 = 1 ON CONFLICT (person_id, year) DO UPDATE SET " +
+                           set + "updated_at = excluded.updated_at");
+      u->BindInt(1, now);
+      u->Run();
+    }
+    FixNewEntities();
+    RecordRun(db_, clock_, caller_, report_, changes_, villages_);
+    db_.Execute("DROP TABLE IF EXISTS import_household_updates");
+    db_.Execute("DROP TABLE IF EXISTS import_person_updates");
+    db_.Execute("DROP TABLE IF EXISTS import_membership_updates");
+    db_.Execute("DROP TABLE IF EXISTS import_person_years");
+    tx.Commit();
+    report_.written = true;
+    if (options_.progress) options_.progress("写入", person_writes_.size(), person_writes_.size());
+  }
+
+  // Records added get their ids once they are written.
+  void FixNewEntities() {
+    std::unordered_map<size_t, int64_t> by_row;
+    for (const PersonWrite& pw : person_writes_) {
+      if (pw.is_new) by_row[p_.RowNumber(pw.r)] = pw.id;
+    }
+    std::unordered_map<std::string, int64_t> household_by_number;
+    for (const auto& h : household_writes_) household_by_number[h.number] = h.id;
+    for (auto& c : changes_) {
+      if (c.entity == "person/new") {
+        auto it = by_row.find(c.row);
+        if (it != by_row.end()) c.entity = "person/" + std::to_string(it->second);
+      } else if (c.entity == "household/new") {
+        auto it = household_by_number.find(c.key);
+        if (it != household_by_number.end()) c.entity = "household/" + std::to_string(it->second);
+      }
+    }
+  }
+
+  std::string Actor() const { return caller_.user_name.empty() ? "local" : caller_.user_name; }
+
+  store::Connection& db_;
+  const Clock& clock_;
+  const access::PersonalDataProtector& protector_;
+  const Caller& caller_;
+  Parsed& p_;
+  ImportReport& report_;
+  const ImportOptions& options_;
+  const std::vector<ColumnSpec>& columns_;
+  size_t number_ = 0, id_ = 0, village_ = 0, identified_ = 0, relation_ = 0, start_ = 0, year_ = 0;
+  std::vector<size_t> household_cols_, person_cols_, person_year_cols_;
+  std::vector<Group>* groups_ = nullptr;
+  std::unordered_map<std::string, ExistingHousehold> existing_households_;
+  std::unordered_map<std::string, std::string> household_villages_;
+  std::unordered_map<size_t, int64_t> person_of_row_;
+  std::unordered_map<int64_t, ExistingPerson> existing_persons_;
+  std::map<std::pair<int64_t, int64_t>, std::vector<store::Value>> existing_person_years_;
+  std::vector<HouseholdWrite> household_writes_;
+  std::vector<PersonWrite> person_writes_;
+  std::vector<Change> changes_;
+  std::set<std::string> villages_;
+};
+
+// ---------------------------------------------------------------------------
+// Household years
+
+void ImportHouseholdYears(store::Connection& db, const Clock& clock, const Caller& caller, Parsed& p,
+                          ImportReport& report, const ImportOptions& options) {
+  const auto& columns = *p.columns;
+  const size_t number = ColumnIndex(columns, "household_number");
+  const size_t year = ColumnIndex(columns, "year");
+  const size_t members = ColumnIndex(columns, "members");
+  std::vector<size_t> fact_cols;
+  for (size_t s = 0; s < columns.size(); ++s) {
+    if (columns[s].level == Level::kHouseholdYear) fact_cols.push_back(s);
+  }
+  // Households by number, with their village and current member count.
+  std::vector<std::string> numbers;
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (!IsNull(p.at(i, number))) numbers.push_back(ValueText(p.at(i, number)));
+  }
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  struct Known {
+    int64_t id = 0;
+    std::string village;
+    int64_t members = 0;
+  };
+  std::unordered_map<std::string, Known> known;
+  std::unordered_map<int64_t, std::string> number_of;
+  ForBatches(numbers.size(), [&](size_t b, size_t e) {
+    auto s = db.Prepare(
+        "SELECT h.number, h.id, h.village_code, (SELECT count(*) FROM memberships m WHERE m.household_id = h.id AND"
+        " m.end_date IS NULL) FROM households h WHERE h.number IN (" +
+        Placeholders(e - b) + ")");
+    for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), numbers[i]);
+    while (s->Step()) {
+      known[s->Text(0)] = {s->Int(1), s->Text(2), s->Int(3)};
+      number_of[s->Int(1)] = s->Text(0);
+    }
+  });
+  std::map<std::pair<int64_t, int64_t>, std::vector<store::Value>> old;
+  {
+    std::vector<int64_t> ids;
+    for (const auto& [n, k] : known) ids.push_back(k.id);
+    std::string sql = "SELECT household_id, year";
+    for (size_t s : fact_cols) sql += ", " + std::string(columns[s].db_column);
+    sql += " FROM household_years WHERE household_id IN (";
+    ForBatches(ids.size(), [&](size_t b, size_t e) {
+      auto s = db.Prepare(sql + Placeholders(e - b) + ")");
+      for (size_t i = b; i < e; ++i) s->BindInt(static_cast<int>(i - b + 1), ids[i]);
+      while (s->Step()) {
+        std::vector<store::Value> v(columns.size(), nullptr);
+        for (size_t k = 0; k < fact_cols.size(); ++k) v[fact_cols[k]] = ReadValue(*s, static_cast<int>(2 + k), columns[fact_cols[k]]);
+        old[{s->Int(0), s->Int(1)}] = std::move(v);
+      }
+    });
+  }
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (IsNull(p.at(i, number))) continue;
+    auto it = known.find(ValueText(p.at(i, number)));
+    if (it == known.end()) {
+      p.Problem(i, number, "系统中没有这个户编号（请先导入人员）");
+    } else if (!caller.CoversArea(it->second.village)) {
+      p.Problem(i, number, "该户在 " + it->second.village + "，不在您的管辖范围内");
+    } else if (IsNull(p.at(i, members)) && it->second.members == 0 && !IsNull(p.at(i, year)) &&
+               !old.contains({it->second.id, std::get<int64_t>(p.at(i, year))})) {
+      p.Problem(i, members, "该户没有在册成员，须填写家庭人口");
+    }
+  }
+  size_t imported = 0;
+  for (size_t i = 0; i < p.data.size(); ++i) imported += p.bad(i) ? 0u : 1u;
+  report.imported_rows = imported;
+  report.rejected_rows = p.data.size() - imported;
+  if (report.rejected_rows > 0 && !options.skip_invalid) {
+    report.refused = true;
+    report.imported_rows = 0;
+    return;
+  }
+  // Merge: a blank cell keeps the recorded value; a new year gets the defaults.
+  std::vector<Change> changes;
+  std::set<std::string> villages;
+  std::vector<std::vector<store::Value>> rows;  // household_id, year, facts...
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (p.bad(i)) continue;
+    const Known& k = known.at(ValueText(p.at(i, number)));
+    villages.insert(k.village);
+    const int64_t y = std::get<int64_t>(p.at(i, year));
+    auto o = old.find({k.id, y});
+    std::vector<store::Value> row = {k.id, y};
+    const std::string entity = "household_year/" + std::to_string(k.id) + "/" + std::to_string(y);
+    bool changed = false;
+    for (size_t s : fact_cols) {
+      store::Value v = p.at(i, s);
+      if (o == old.end()) {
+        if (IsNull(v)) v = s == members ? store::Value(k.members) : columns[s].default_value;
+      } else if (IsNull(v)) {
+        v = o->second[s];
+      } else if (v != o->second[s]) {
+        changed = true;
+        changes.push_back({entity, ValueText(p.at(i, number)), std::string(columns[s].db_column), OptText(o->second[s]),
+                           OptText(v), p.RowNumber(i)});
+      }
+      row.push_back(std::move(v));
+    }
+    if (o == old.end()) {
+      ++report.household_years_added;
+      changes.push_back({entity, ValueText(p.at(i, number)), "*", std::nullopt, "added", p.RowNumber(i)});
+    } else if (changed) {
+      ++report.household_years_updated;
+    } else {
+      continue;
+    }
+    rows.push_back(std::move(row));
+  }
+  if (options.dry_run || rows.empty()) return;
+  const int64_t now = clock.NowSeconds();
+  store::Transaction tx(db);
+  std::vector<std::string> stage_cols = {"household_id INTEGER", "year INTEGER"};
+  std::vector<std::string> cols = {"household_id", "year"};
+  std::string names, set;
+  for (size_t s : fact_cols) {
+    const std::string c(columns[s].db_column);
+    stage_cols.push_back(c + " " + SqlType(columns[s]));
+    cols.push_back(c);
+    names += ", " + c;
+    set += c + " = excluded." + c + ", ";
+  }
+  CreateStage(db, "import_household_years", stage_cols);
+  {
+    auto w = db.BulkInsert("import_household_years", cols);
+    for (const auto& r : rows) w->Append(r);
+    w->Finish();
+  }
+  auto u = db.Prepare("INSERT INTO household_years (household_id, year" + names + ", updated_at) SELECT household_id, year" +
+                      names + ", ? FROM import_household_years WHERE 1 = 1 ON CONFLICT (household_id, year) DO UPDATE SET " +
+                      set + "updated_at = excluded.updated_at");
+  u->BindInt(1, now);
+  u->Run();
+  db.Execute("DROP TABLE IF EXISTS import_household_years");
+  RecordRun(db, clock, caller, report, changes, villages);
+  tx.Commit();
+  report.written = true;
+}
+
+}  // namespace
+
+nlohmann::json ImportReportJson(const ImportReport& r) {
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) {
+    problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"reason", p.reason}});
+  }
+  nlohmann::json j = {{"kind", TemplateKindName(r.kind)},
+                      {"file", r.file},
+                      {"dry_run", r.dry_run},
+                      {"written", r.written},
+                      {"refused", r.refused},
+                      {"rows", r.rows},
+                      {"imported_rows", r.imported_rows},
+                      {"rejected_rows", r.rejected_rows},
+                      {"changes", r.changes},
+                      {"problems", problems},
+                      {"warnings", r.warnings}};
+  if (r.kind == TemplateKind::kPersons) {
+    j["households_added"] = r.households_added;
+    j["households_updated"] = r.households_updated;
+    j["persons_added"] = r.persons_added;
+    j["persons_updated"] = r.persons_updated;
+    j["persons_moved"] = r.persons_moved;
+    j["person_years"] = r.person_years;
+  } else {
+    j["household_years_added"] = r.household_years_added;
+    j["household_years_updated"] = r.household_years_updated;
+  }
+  j["run_id"] = r.run_id ? nlohmann::json(*r.run_id) : nlohmann::json(nullptr);
+  j["errors_file"] = r.errors_file;
+  return j;
+}
+
+Importer::Importer(store::Connection& db, const Clock& clock, const access::PersonalDataProtector* protector)
+    : db_(db), clock_(clock), protector_(protector ? *protector : access::CurrentProtector()) {}
+
+ImportReport Importer::Import(const Caller& caller, TemplateKind kind, const std::string& path,
+                              const ImportOptions& options) {
+  RequireWriter(caller);
+  const io::Table table = ReadWithProgress(path, options.table, options.progress);
+  return ImportTable(caller, kind, table, path, options);
+}
+
+ImportReport Importer::ImportTable(const Caller& caller, TemplateKind kind, const io::Table& table,
+                                   const std::string& source, const ImportOptions& options) {
+  RequireWriter(caller);
+  ImportReport report;
+  report.kind = kind;
+  report.file = source;
+  report.dry_run = options.dry_run;
+  Parsed p;
+  p.problems = &report.problems;
+  ParseTable(Columns(kind), table, clock_.Today(), p, &report.warnings, options.progress);
+  report.rows = table.rows.empty() ? 0 : table.rows.size() - 1;
+  if (p.file_error) {
+    report.rejected_rows = report.rows;
+    report.refused = true;
+    return report;
+  }
+  if (kind == TemplateKind::kPersons) {
+    std::vector<Group> groups;
+    CheckPersonsInMemory(p, &groups);
+    PersonImport run(db_, clock_, protector_, caller, p, report, options);
+    run.Run(groups);
+  } else {
+    CheckHouseholdYearsInMemory(p);
+    ImportHouseholdYears(db_, clock_, caller, p, report, options);
+  }
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
+  if (report.rejected_rows > 0 && options.errors_path) {
+    WriteErrors(p, table, *options.errors_path);
+    report.errors_file = *options.errors_path;
+  }
+  return report;
+}
+
+size_t CheckTableOnly(TemplateKind kind, const io::Table& table, const Date& today,
+                      std::vector<ImportProblem>& problems) {
+  Parsed p;
+  p.problems = &problems;
+  ParseTable(Columns(kind), table, today, p, nullptr, nullptr);
+  if (p.file_error) return 0;
+  if (kind == TemplateKind::kPersons) {
+    CheckPersonsInMemory(p, nullptr);
+  } else {
+    CheckHouseholdYearsInMemory(p);
+  }
+  return p.data.size();
+}
+
+}  // namespace fupin::dataio

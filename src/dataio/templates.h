@@ -1,0 +1,20 @@
+#pragma once
+// Empty import templates (`fupin import template`): the header row of the
+// standard person template or the household-years template, as XLSX (text
+// format on ID number, code and phone columns so Excel keeps every digit,
+// drop-down lists for vocabulary columns, a notes sheet 填写说明) or CSV
+// (UTF-8 with BOM, header only).
+#include <string>
+
+#include "dataio/columns.h"
+#include "io/table.h"
+
+namespace fupin::dataio {
+
+// Writes the template to `path` (nothing appears there unless it succeeds).
+void WriteTemplate(TemplateKind kind, io::TableFormat format, const std::string& path);
+
+// The sheet name of a template's data sheet ("人员", "户年度信息").
+std::string TemplateSheetName(TemplateKind kind);
+
+}  // namespace fupin::dataio
