@@ -3,6 +3,7 @@
 #include "access/schema.h"
 #include "assessment/schema.h"
 #include "assistance/schema.h"
+#include "policy/schema.h"
 #include "registry/schema.h"
 #include "social/schema.h"
 
@@ -18,6 +19,7 @@ std::vector<store::Migration> AllMigrations() {
   add(assessment::Migrations());
   add(assistance::Migrations());
   add(social::Migrations());
+  add(policy::Migrations());
   return all;
 }
 
