@@ -88,6 +88,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddStoreCommands(app, ctx);
   AddAssistanceCommands(app, ctx);
   AddSocialCommands(app, ctx);
+  AddPolicyCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

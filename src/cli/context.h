@@ -59,6 +59,8 @@ void AddReportCommands(CLI::App& app, Context& ctx);
 void AddStoreCommands(CLI::App& app, Context& ctx);
 void AddAssistanceCommands(CLI::App& app, Context& ctx);
 void AddSocialCommands(CLI::App& app, Context& ctx);
+// policy check|list|show, entitle, roster import, reconcile.
+void AddPolicyCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

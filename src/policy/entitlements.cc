@@ -356,15 +356,20 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
     total.department = p->department;
     total.target = TargetName(p->target);
     const bool person = p->target == Target::kPerson;
+    std::vector<size_t> rows;
     for (size_t row = 0; row < result.eligible.size(); ++row) {
-      if (result.eligible[row] == 0) continue;
+      if (result.eligible[row] != 0) rows.push_back(row);
+    }
+    const auto explained = compiled.eligibility().ExplainRows(rf.frame, rows);
+    for (size_t j = 0; j < rows.size(); ++j) {
+      const size_t row = rows[j];
       const size_t h = person ? static_cast<size_t>(rf.frame.person_household()[row]) : row;
       Built b;
       b.household_id = rf.household_ids[h];
       b.person_id = person ? rf.person_ids[row] : 0;
       b.village = rf.village_codes[h];
       b.amount = result.amount[row];
-      auto clauses = compiled.eligibility().Explain(rf.frame, row);
+      const auto& clauses = explained[j];
       b.reason = internal::Explanation(*p, compiled.eligibility().joiner(), clauses, b.amount);
       b.clauses = internal::ClausesJson(clauses).dump();
       ++total.entitled;
