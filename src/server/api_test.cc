@@ -62,6 +62,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddAssessmentRoutes(routes);
   AddAssistanceRoutes(routes);
   AddSocialRoutes(routes, hasher);
+  AddPolicyRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

@@ -199,6 +199,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddAssessmentRoutes(routes_);
   AddAssistanceRoutes(routes_);
   AddSocialRoutes(routes_, hasher);
+  AddPolicyRoutes(routes_);
   impl_->Install(routes_);
 }
 

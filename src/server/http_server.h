@@ -68,6 +68,8 @@ void AddAssessmentRoutes(std::vector<Route>& routes);
 void AddAssistanceRoutes(std::vector<Route>& routes);
 // Donors, needs, pledges, dockings; keeps the process's suggestion index.
 void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher);
+// Policies, entitlements and reconciliation.
+void AddPolicyRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();
