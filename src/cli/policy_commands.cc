@@ -170,7 +170,10 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
       if (ctx.json) {
         nlohmann::json j = policy::RunJson(run);
         if (o->timing) {
-          j["seconds"] = {{"fill", run.seconds_fill}, {"eval", run.seconds_eval}, {"store", run.seconds_store}};
+          j["seconds"] = {{"fill", run.seconds_fill},
+                         {"eval", run.seconds_eval},
+                         {"rules", run.seconds_rules},
+                         {"store", run.seconds_store}};
         }
         if (o->list) {
           j["entitlements"] = nlohmann::json::array();
@@ -198,8 +201,8 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
         }
       }
       if (o->timing) {
-        out << "读取 " << run.seconds_fill << " s, 计算 " << run.seconds_eval << " s, 写入 " << run.seconds_store
-            << " s\n";
+        out << "读取 " << run.seconds_fill << " s, 计算 " << run.seconds_eval << " s (其中规则 " << run.seconds_rules
+            << " s), 写入 " << run.seconds_store << " s\n";
       }
       for (const auto& e : items) {
         out << e.village_name << "\t" << e.household_number << "\t" << (e.person_name.empty() ? "(本户)" : e.person_name)

@@ -349,7 +349,9 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
   CompiledPolicy::Result result;
   for (const Policy* p : selected) {
     CompiledPolicy compiled(*p);
+    const auto t_rules = std::chrono::steady_clock::now();
     compiled.EvaluateInto(rf.frame, result);
+    run.seconds_rules += Seconds(t_rules);
     PolicyTotal& total = totals[p->id];
     total.policy_id = p->id;
     total.name = p->name;

@@ -103,7 +103,8 @@ struct EntitlementRun {
   std::vector<PolicyTotal> by_policy;
   std::vector<EntitlementChange> changes;  // at most 1000, added/removed/changed in that order
   double seconds_fill = 0;                 // timings of the run (shown by the CLI with --timing)
-  double seconds_eval = 0;
+  double seconds_eval = 0;                 // rules and explanations
+  double seconds_rules = 0;                // of which the rules alone (bulk evaluation)
   double seconds_store = 0;
 };
 
@@ -244,5 +245,23 @@ nlohmann::json EntitlementJson(const Entitlement& e);
 nlohmann::json RunJson(const EntitlementRun& run);
 nlohmann::json ReconciliationJson(const Reconciliation& r);
 const char* ReconcileKindZh(const std::string& kind);
+
+}  // namespace fupin::policy
+
+namespace fupin::policy {
+
+// The education and health figures of the progress report that come from
+// entitlements, rosters and the policy facts (docs/POLICY.md says how each is
+// counted). A figure whose source is absent (no roster handed in, no fact
+// recorded) is left out, so the report shows it as missing rather than 0.
+struct PolicyFigure {
+  std::string key;
+  bool is_rate = false;
+  int64_t count = 0;
+  int64_t numerator = 0;
+  int64_t denominator = 0;
+};
+std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                          int year, const Date& as_of);
 
 }  // namespace fupin::policy

@@ -1,6 +1,7 @@
 #include "reports/progress.h"
 
 #include "assistance/schema.h"
+#include "policy/schema.h"
 #include "social/schema.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@ std::vector<store::Migration> Extra() {
   auto all = assessment::Migrations();
   for (auto& m : assistance::Migrations()) all.push_back(std::move(m));
   for (auto& m : social::Migrations()) all.push_back(std::move(m));
+  for (auto& m : policy::Migrations()) all.push_back(std::move(m));
   return all;
 }
 

@@ -115,6 +115,9 @@ void ExpectArticleFigures(const json& report) {
   EXPECT_DOUBLE_EQ(f["medical_insured_rate"]["value"].get<double>(), 100.0);
   EXPECT_DOUBLE_EQ(f["school_enrolment_rate"]["value"].get<double>(), 100.0);
   EXPECT_EQ(f["disabled_pension_insured"]["value"], 4449);
+  // Policy: the year parameter the dibao policies pay (两线合一).
+  EXPECT_EQ(f["dibao_standard_a"]["value"], 4200);
+  EXPECT_EQ(f["dibao_standard_a"]["status"], "computed");
   // Mobilisation (assistance records) and the social-assistance platform.
   EXPECT_EQ(f["county_leaders_linked"]["value"], 60);
   EXPECT_EQ(f["sector_departments"]["value"], 29);
