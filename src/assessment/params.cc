@@ -58,6 +58,13 @@ const std::vector<ParameterSpec>& ParameterSpecs() {
       {"af_k", "", "number", "Alkire–Foster 临界值 k"},
       {"pairing_household_limit", "", "number", "每名帮扶干部结对户数上限"},
       {"visit_interval_days", "", "days", "结对帮扶走访间隔（天）"},
+      // Read by the policies (policy migration 401 seeds them; docs/POLICY.md).
+      {"dibao_standard_a", "year", "yuan", "农村低保A类标准（元/人·年）"},
+      {"dibao_standard_b", "year", "yuan", "农村低保B类标准（元/人·年）"},
+      {"dibao_standard_c", "year", "yuan", "农村低保C类标准（元/人·年）"},
+      {"destitute_standard", "year", "yuan", "特困人员基本生活标准（元/人·年）"},
+      {"medical_premium", "year", "yuan", "城乡居民医保个人缴费标准（元/人·年）"},
+      {"pension_premium_min", "year", "yuan", "城乡居民养老保险最低缴费档次（元/人·年）"},
   };
   return specs;
 }

@@ -91,6 +91,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddSocialCommands(app, ctx);
   AddMonitoringCommands(app, ctx);
   AddDataioCommands(app, ctx);
+  AddPolicyCommands(app, ctx);
   try {
     app.parse(argc, argv);
     return 0;

@@ -62,6 +62,8 @@ void AddSocialCommands(CLI::App& app, Context& ctx);
 void AddMonitoringCommands(CLI::App& app, Context& ctx);
 // import, notice, check (module dataio).
 void AddDataioCommands(CLI::App& app, Context& ctx);
+// policy check|list|show, entitle, roster import, reconcile.
+void AddPolicyCommands(CLI::App& app, Context& ctx);
 
 // Runs the whole command line; returns the process exit status. Errors are
 // printed on `err` (or as {"error": ...} on `out` with --json):

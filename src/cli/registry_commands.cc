@@ -36,6 +36,9 @@ struct HouseholdYearOptions {
   int members = 0;
   std::string wage = "0", production = "0", property = "0", transfer = "0", cost = "0";
   std::optional<int> food, clothing, housing, water;
+  std::optional<std::string> dibao_class, house_grade;
+  std::optional<int> relocation, pv_share;
+  std::optional<std::string> pepper_mu, camellia_mu;
 };
 struct PersonRef {
   std::optional<int64_t> id;
@@ -52,7 +55,7 @@ struct PersonMove {
 struct PersonYearOptions {
   int64_t id = 0;
   registry::PersonYear facts;
-  std::optional<int> medical, pension;
+  std::optional<int> medical, pension, chronic_contract;
 };
 
 std::vector<std::string> SplitComma(const std::string& text) {
@@ -221,6 +224,12 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     year->add_option("--clothing", o->clothing, "Clothing secure: 1 or 0");
     year->add_option("--housing", o->housing, "Housing safe: 1 or 0");
     year->add_option("--water", o->water, "Drinking water safe: 1 or 0");
+    year->add_option("--dibao-class", o->dibao_class, "Rural dibao class: A, B or C");
+    year->add_option("--house-grade", o->house_grade, "Dangerous-house grade: A, B, C or D");
+    year->add_option("--relocation", o->relocation, "On the relocation plan: 1 or 0");
+    year->add_option("--pepper-mu", o->pepper_mu, "Area planted with pepper, mu (two decimals)");
+    year->add_option("--camellia-mu", o->camellia_mu, "Area planted with camellia, mu (two decimals)");
+    year->add_option("--pv-share", o->pv_share, "Shares a photovoltaic station's income: 1 or 0");
     year->callback([&ctx, o] {
       registry::HouseholdYear f;
       f.year = o->year;
@@ -234,6 +243,13 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
       f.clothing_secure = Flag01(o->clothing, "--clothing");
       f.housing_safe = Flag01(o->housing, "--housing");
       f.drinking_water_safe = Flag01(o->water, "--water");
+      f.dibao_class = o->dibao_class;
+      f.house_grade = o->house_grade;
+      f.relocation = Flag01(o->relocation, "--relocation");
+      f.pv_share = Flag01(o->pv_share, "--pv-share");
+      // Mu with two decimals read like yuan with two decimals: hundredths.
+      if (o->pepper_mu) f.pepper_area = Yuan(*o->pepper_mu, "--pepper-mu");
+      if (o->camellia_mu) f.camellia_area = Yuan(*o->camellia_mu, "--camellia-mu");
       registry::HouseholdRegistry reg(ctx.connection());
       reg.SetHouseholdYear(ctx.caller, o->id, f);
       PrintHousehold(ctx, reg.GetHousehold(ctx.caller, o->id));
@@ -327,7 +343,10 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     year->add_option("--medical-insured", o->medical, "1 or 0");
     year->add_option("--pension-insured", o->pension, "1 or 0");
     year->add_option("--employment", o->facts.employment, "unemployed | local | migrant | public_welfare_job | ...");
+    year->add_option("--major-disease", o->facts.major_disease, "One of the 29 major diseases (name or Chinese label)");
+    year->add_option("--chronic-contract", o->chronic_contract, "Signed a family-doctor contract: 1 or 0");
     year->callback([&ctx, o] {
+      o->facts.chronic_contract = Flag01(o->chronic_contract, "--chronic-contract");
       o->facts.medical_insured = Flag01(o->medical, "--medical-insured");
       o->facts.pension_insured = Flag01(o->pension, "--pension-insured");
       registry::PersonRegistry reg(ctx.connection());

@@ -1,9 +1,11 @@
 #include "policy/catalogue.h"
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 #include "core/error.h"
+#include "registry/vocab.h"
 
 namespace fupin::policy {
 
@@ -83,82 +85,26 @@ std::string Catalogue::Suggest(std::string_view name) const {
 
 namespace {
 
-// These vocabularies mirror src/registry/vocab.cc (the CHECK constraints of
-// registry migration 101). Keep them in step with it.
-std::vector<Term> Sexes() { return {{"male", "男"}, {"female", "女"}}; }
-std::vector<Term> Attributes() {
-  return {{"general", "一般贫困户"}, {"dibao", "低保贫困户"}, {"destitute", "特困供养户"}, {"none", "非贫困户"}};
+// The vocabularies are the registry's (registry/vocab.h), so a policy can only
+// compare a fact with a value the registry accepts.
+std::vector<Term> FromRegistry(std::span<const registry::Term> terms) {
+  std::vector<Term> out;
+  out.reserve(terms.size());
+  for (const registry::Term& t : terms) out.push_back({std::string(t.name), std::string(t.label_zh)});
+  return out;
 }
-std::vector<Term> Causes() {
-  return {{"illness", "因病"},          {"disability", "因残"},       {"schooling", "因学"},
-          {"disaster", "因灾"},         {"lack_of_land", "缺土地"},   {"lack_of_water", "缺水"},
-          {"lack_of_skills", "缺技术"}, {"lack_of_labour", "缺劳力"}, {"lack_of_capital", "缺资金"},
-          {"poor_transport", "交通条件落后"}, {"lack_of_motivation", "自身发展动力不足"}, {"none", "无"}};
-}
-std::vector<Term> Statuses() {
-  return {{"poor", "未脱贫"}, {"exited", "已脱贫"}, {"removed", "已清退"}, {"deceased", "已销户"},
-          {"unregistered", "未建档"}};
-}
-std::vector<Term> Relations() {
-  return {{"head", "户主"},     {"spouse", "配偶"},        {"child", "子女"},
-          {"child_in_law", "儿媳/女婿"}, {"grandchild", "孙子女"}, {"parent", "父母"},
-          {"grandparent", "祖父母"}, {"sibling", "兄弟姐妹"}, {"other", "其他"}};
-}
-std::vector<Term> Education() {
-  return {{"none", "文盲或半文盲"}, {"preschool", "学前"}, {"primary", "小学"}, {"junior", "初中"},
-          {"senior", "高中"}, {"vocational", "中职/高职"}, {"college", "大专及以上"}, {"unknown", "不详"}};
-}
-std::vector<Term> Health() {
-  return {{"healthy", "健康"}, {"chronic", "长期慢性病"}, {"major_disease", "患有大病"}, {"disabled", "残疾"}};
-}
-std::vector<Term> Labour() {
-  return {{"full", "普通劳动力"}, {"partial", "弱劳动力或半劳动力"}, {"none", "丧失劳动力"}, {"unknown", "不详"}};
-}
-std::vector<Term> SchoolStatuses() {
-  return {{"not_school_age", "非在校年龄"}, {"enrolled", "在校"}, {"home_schooled", "送教上门"},
-          {"exempt", "免学/缓学"},          {"dropped_out", "辍学"}, {"graduated", "已毕业"}};
-}
-std::vector<Term> SchoolStages() {
-  return {{"preschool", "学前教育"}, {"primary", "小学"}, {"junior", "初中"},
-          {"senior", "普通高中"},   {"vocational", "中职"}, {"college", "高等教育"}};
-}
-std::vector<Term> Employment() {
-  return {{"not_in_labour_force", "非劳动力"}, {"unemployed", "未就业"}, {"local", "本地务工"},
-          {"migrant", "外出务工"}, {"public_welfare_job", "公益性岗位"}, {"self_employed", "自主创业/务农"}};
-}
-// The 29 diseases of the major-disease special treatment (大病专项救治) as
-// used in 2019-2020. Illustrative: verify against the provincial list.
-std::vector<Term> MajorDiseases() {
-  return {{"child_congenital_heart", "儿童先天性心脏病"},
-          {"child_all", "儿童急性淋巴细胞白血病"},
-          {"child_apl", "儿童急性早幼粒细胞白血病"},
-          {"esophageal_cancer", "食管癌"},
-          {"gastric_cancer", "胃癌"},
-          {"colon_cancer", "结肠癌"},
-          {"rectal_cancer", "直肠癌"},
-          {"end_stage_renal", "终末期肾病"},
-          {"breast_cancer", "乳腺癌"},
-          {"cervical_cancer", "宫颈癌"},
-          {"severe_mental", "重性精神病"},
-          {"mdr_tuberculosis", "耐多药结核病"},
-          {"aids_opportunistic", "艾滋病机会性感染"},
-          {"lung_cancer", "肺癌"},
-          {"liver_cancer", "肝癌"},
-          {"chronic_myeloid_leukaemia", "慢性粒细胞白血病"},
-          {"cleft_lip_palate", "唇腭裂"},
-          {"haemophilia", "血友病"},
-          {"acute_myocardial_infarction", "急性心肌梗死"},
-          {"cerebral_infarction", "脑梗死"},
-          {"type1_diabetes", "1型糖尿病"},
-          {"hyperthyroidism", "甲状腺功能亢进"},
-          {"hypospadias", "尿道下裂"},
-          {"child_phenylketonuria", "儿童苯丙酮尿症"},
-          {"pneumoconiosis", "尘肺病"},
-          {"neuroblastoma", "神经母细胞瘤"},
-          {"child_lymphoma", "儿童淋巴瘤"},
-          {"osteosarcoma", "骨肉瘤"},
-          {"thalassaemia", "地中海贫血"}};
-}
+std::vector<Term> Sexes() { return {{"male", "男"}, {"female", "女"}}; }  // persons.sex CHECK
+std::vector<Term> Attributes() { return FromRegistry(registry::HouseholdAttributes()); }
+std::vector<Term> Causes() { return FromRegistry(registry::Causes()); }
+std::vector<Term> Statuses() { return FromRegistry(registry::HouseholdStatuses()); }
+std::vector<Term> Relations() { return FromRegistry(registry::Relations()); }
+std::vector<Term> Education() { return FromRegistry(registry::EducationLevels()); }
+std::vector<Term> Health() { return FromRegistry(registry::HealthStates()); }
+std::vector<Term> Labour() { return FromRegistry(registry::LabourAbilities()); }
+std::vector<Term> SchoolStatuses() { return FromRegistry(registry::SchoolStatuses()); }
+std::vector<Term> SchoolStages() { return FromRegistry(registry::SchoolStages()); }
+std::vector<Term> Employment() { return FromRegistry(registry::EmploymentStates()); }
+std::vector<Term> MajorDiseases() { return FromRegistry(registry::MajorDiseases()); }
 
 Catalogue BuildDefault() {
   Catalogue c;
@@ -187,21 +133,6 @@ Catalogue BuildDefault() {
     f.source = "derived";
     f.derived = std::move(expr);
     f.unit = std::move(unit);
-    f.description = std::move(description);
-    c.Add(std::move(f));
-  };
-  auto optional = [&c](std::string name, Type type, Entity entity, std::string label, std::string absent,
-                       std::vector<Term> values, std::string unit, std::string description) {
-    Field f;
-    f.name = std::move(name);
-    f.type = type;
-    f.entity = entity;
-    f.label_zh = std::move(label);
-    f.source = "optional fact";
-    f.absent = std::move(absent);
-    f.values = std::move(values);
-    f.unit = std::move(unit);
-    f.optional_fact = true;
     f.description = std::move(description);
     c.Add(std::move(f));
   };
@@ -249,11 +180,10 @@ Catalogue BuildDefault() {
          "completed years of age on the reference date");
   derive("person.alive", Type::kBool, P, "在世", "person.death_date > ref_date", "",
          "not deceased on the reference date");
-  optional("person.major_disease", Type::kString, P, "大病病种", "", MajorDiseases(), "",
-           "which of the 29 major diseases of the special treatment the person has; needs a column "
-           "(person_years.major_disease) or a health-department roster");
-  optional("person.chronic_contract", Type::kBool, P, "已签约家庭医生", "false", {}, "",
-           "whether the person has signed a family-doctor contract this year (person_years)");
+  add("person.major_disease", Type::kString, P, "大病病种", "person_years.major_disease", "", MajorDiseases(), "",
+      "which of the 29 major diseases of the special treatment the person has (registry migration 102)");
+  add("person.chronic_contract", Type::kBool, P, "已签约家庭医生", "person_years.chronic_contract", "false", {}, "",
+      "whether the person has signed a family-doctor contract this year");
 
   // households, household_events, household_years.
   add("household.id", Type::kInt, H, "户编号(内部)", "households.id", "");
@@ -288,20 +218,18 @@ Catalogue BuildDefault() {
          "net income over household.members (0 when members is 0)");
   derive("household.members_count", Type::kInt, H, "在册人口", "count(members, m.alive)", "",
          "living members in the frame (open memberships)");
-  optional("household.dibao_class", Type::kString, H, "低保类别", "",
-           {{"A", "A类"}, {"B", "B类"}, {"C", "C类"}}, "",
-           "rural dibao class set by civil affairs; needs a household_years column");
-  optional("household.house_grade", Type::kString, H, "房屋危险等级", "",
-           {{"A", "A级"}, {"B", "B级"}, {"C", "C级(局部危房)"}, {"D", "D级(整栋危房)"}}, "",
-           "dangerous-house appraisal grade; needs a household_years column");
-  optional("household.relocation", Type::kBool, H, "易地扶贫搬迁对象", "false", {}, "",
-           "on the relocation plan (易地扶贫搬迁); needs a household column");
-  optional("household.pepper_area", Type::kInt, H, "黄贡椒种植面积", "0", {}, "0.01 mu",
-           "area planted with pepper, in hundredths of a mu; needs a household_years column");
-  optional("household.camellia_area", Type::kInt, H, "油茶种植面积", "0", {}, "0.01 mu",
-           "area planted with camellia, in hundredths of a mu; needs a household_years column");
-  optional("household.pv_share", Type::kBool, H, "光伏收益分配对象", "false", {}, "",
-           "shares the income of a photovoltaic station; needs a household_years column");
+  add("household.dibao_class", Type::kString, H, "低保类别", "household_years.dibao_class", "",
+      FromRegistry(registry::DibaoClasses()), "", "rural dibao class set by civil affairs");
+  add("household.house_grade", Type::kString, H, "房屋危险等级", "household_years.house_grade", "",
+      FromRegistry(registry::HouseGrades()), "", "dangerous-house appraisal grade");
+  add("household.relocation", Type::kBool, H, "易地扶贫搬迁对象", "household_years.relocation", "false", {}, "",
+      "on the relocation plan (易地扶贫搬迁) that year");
+  add("household.pepper_area", Type::kInt, H, "黄贡椒种植面积", "household_years.pepper_area", "0", {}, "0.01 mu",
+      "area planted with pepper, in hundredths of a mu");
+  add("household.camellia_area", Type::kInt, H, "油茶种植面积", "household_years.camellia_area", "0", {}, "0.01 mu",
+      "area planted with camellia, in hundredths of a mu");
+  add("household.pv_share", Type::kBool, H, "光伏收益分配对象", "household_years.pv_share", "false", {}, "",
+      "shares the income of a photovoltaic station that year");
 
   // area_years of the household's village.
   add("area.code", Type::kString, A, "村代码", "households.village_code", "");

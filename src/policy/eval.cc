@@ -649,4 +649,49 @@ std::vector<ClauseValue> Program::Explain(const Frame& frame, size_t row) const 
   return out;
 }
 
+std::vector<std::vector<ClauseValue>> Program::ExplainRows(const Frame& frame, const std::vector<size_t>& rows) const {
+  std::vector<std::vector<ClauseValue>> out(rows.size());
+  if (rows.empty()) return out;
+  for (size_t i = 0; i < clause_codes_.size(); ++i) {
+    const ClauseCode& c = clause_codes_[i];
+    const size_t n = DomainRows(*c.code, frame);
+    const std::vector<int64_t> values = Run(*c.code, frame, 0, n);
+    std::vector<std::vector<int64_t>> derived(c.facts.size());
+    std::vector<const Column*> columns(c.facts.size(), nullptr);
+    for (size_t k = 0; k < c.facts.size(); ++k) {
+      const FactCode& fc = c.facts[k];
+      if (fc.code) {
+        derived[k] = Run(*fc.code, frame, 0, DomainRows(*fc.code, frame));
+      } else {
+        const bool household = fc.field->entity != Entity::kPerson;
+        columns[k] = (household ? frame.households() : frame.persons()).Find(fc.field->name);
+        if (columns[k] == nullptr) Missing(fc.field->name, "no such column in the frame");
+      }
+    }
+    for (size_t j = 0; j < rows.size(); ++j) {
+      const size_t row = rows[j];
+      ClauseValue v;
+      v.text = clause_texts_[i];
+      v.value = values.at(row);
+      v.holds = v.value != 0;
+      for (size_t k = 0; k < c.facts.size(); ++k) {
+        const Field& f = *c.facts[k].field;
+        FactValue fv{f.name, f.label_zh, ""};
+        if (c.facts[k].code) {
+          fv.value = FormatFact(f, derived[k].at(row));
+        } else {
+          size_t r = row;
+          if (f.entity != Entity::kPerson && target_ == Target::kPerson) {
+            r = static_cast<size_t>(frame.person_household().at(row));
+          }
+          fv.value = std::string(f.ValueLabel(columns[k]->ValueText(r)));
+        }
+        v.facts.push_back(std::move(fv));
+      }
+      out[j].push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
 }  // namespace fupin::policy

@@ -71,6 +71,9 @@ class Program {
   // Each clause's value for one row, with the facts it read (facts of
   // members inside any/count/sum are not listed).
   std::vector<ClauseValue> Explain(const Frame& frame, size_t row) const;
+  // Explain for many rows at once: each clause and each derived fact is
+  // evaluated in bulk once, then read at the given rows (of the target table).
+  std::vector<std::vector<ClauseValue>> ExplainRows(const Frame& frame, const std::vector<size_t>& rows) const;
 
  private:
   struct FactCode;

@@ -152,6 +152,24 @@ TEST(Eval, ExplainsEachClause) {
   EXPECT_EQ(columns[1], (std::vector<int64_t>{0, 1, 1, 0}));
 }
 
+TEST(Eval, ExplainingManyRowsAtOnceGivesWhatEachRowGives) {
+  Program p(CheckOrThrow("person.school_stage in [\"primary\", \"junior\"] && person.age in 6..15 &&\n"
+                         "  household.attribute == \"dibao\"",
+                         Catalogue::Default(), Target::kPerson));
+  const Frame frame = SmallFrame();
+  auto many = p.ExplainRows(frame, {3, 1});
+  ASSERT_EQ(many.size(), 2u);
+  for (size_t j = 0; j < 2; ++j) {
+    auto one = p.Explain(frame, j == 0 ? 3 : 1);
+    ASSERT_EQ(many[j].size(), one.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      EXPECT_EQ(many[j][i].holds, one[i].holds);
+      ASSERT_EQ(many[j][i].facts.size(), one[i].facts.size());
+      for (size_t k = 0; k < one[i].facts.size(); ++k) EXPECT_EQ(many[j][i].facts[k].value, one[i].facts[k].value);
+    }
+  }
+}
+
 TEST(Eval, MissingColumnIsNamed) {
   Program p(CheckOrThrow("person.health == \"chronic\"", Catalogue::Default(), Target::kPerson));
   try {

@@ -132,6 +132,22 @@ void BindOptionalBool(store::Statement& s, int i, const std::optional<bool>& v) 
   v ? s.BindInt(i, *v ? 1 : 0) : s.BindNull(i);
 }
 
+// The policy facts of household_years (migration 102), in this order.
+constexpr std::string_view kPolicyFacts = " dibao_class, house_grade, relocation, pepper_area, camellia_area, pv_share";
+
+void ReadPolicyFacts(store::Statement& s, int c, HouseholdYear& y) {
+  y.dibao_class = s.OptionalText(c);
+  y.house_grade = s.OptionalText(c + 1);
+  y.relocation = OptionalBool(s, c + 2);
+  if (!s.IsNull(c + 3)) y.pepper_area = s.Int(c + 3);
+  if (!s.IsNull(c + 4)) y.camellia_area = s.Int(c + 4);
+  y.pv_share = OptionalBool(s, c + 5);
+}
+
+void BindOptionalInt(store::Statement& s, int i, const std::optional<int64_t>& v) {
+  v ? s.BindInt(i, *v) : s.BindNull(i);
+}
+
 }  // namespace
 
 int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInput& in) {
@@ -270,8 +286,8 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   }
   auto years = db_.Prepare(
       "SELECT year, members, wage_income, production_income, property_income, transfer_income, production_cost,"
-      " food_secure, clothing_secure, housing_safe, drinking_water_safe FROM household_years"
-      " WHERE household_id = ? ORDER BY year");
+      " food_secure, clothing_secure, housing_safe, drinking_water_safe," + std::string(kPolicyFacts) +
+      " FROM household_years WHERE household_id = ? ORDER BY year");
   years->BindInt(1, id);
   while (years->Step()) {
     HouseholdYear y;
@@ -286,6 +302,7 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
     y.clothing_secure = OptionalBool(*years, 8);
     y.housing_safe = OptionalBool(*years, 9);
     y.drinking_water_safe = OptionalBool(*years, 10);
+    ReadPolicyFacts(*years, 11, y);
     h.years.push_back(y);
   }
   return h;
@@ -469,6 +486,23 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   for (const auto& a : amounts) {
     if (a.value < 0) problems.Add(a.name, "must not be negative");
   }
+  auto vocab = [&problems](const char* field, std::span<const Term> terms, std::optional<std::string>& value) {
+    if (!value) return;
+    if (auto name = ParseTerm(terms, *value)) {
+      value = *name;
+    } else {
+      problems.Add(field, "'" + *value + "' is not one of " + TermNames(terms));
+    }
+  };
+  vocab("dibao_class", DibaoClasses(), f.dibao_class);
+  vocab("house_grade", HouseGrades(), f.house_grade);
+  // 0.01 mu; a household farms at most a few hundred mu.
+  if (f.pepper_area && (*f.pepper_area < 0 || *f.pepper_area > 10'000'000)) {
+    problems.Add("pepper_area", std::to_string(*f.pepper_area) + " (0.01 mu) is out of range");
+  }
+  if (f.camellia_area && (*f.camellia_area < 0 || *f.camellia_area > 10'000'000)) {
+    problems.Add("camellia_area", std::to_string(*f.camellia_area) + " (0.01 mu) is out of range");
+  }
   if (f.members == 0) {
     auto count = db_.Prepare("SELECT count(*) FROM memberships WHERE household_id = ? AND end_date IS NULL");
     count->BindInt(1, household_id);
@@ -484,8 +518,8 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   {
     auto old = db_.Prepare(
         "SELECT members, wage_income, production_income, property_income, transfer_income, production_cost,"
-        " food_secure, clothing_secure, housing_safe, drinking_water_safe FROM household_years"
-        " WHERE household_id = ? AND year = ?");
+        " food_secure, clothing_secure, housing_safe, drinking_water_safe," + std::string(kPolicyFacts) +
+        " FROM household_years WHERE household_id = ? AND year = ?");
     old->BindInt(1, household_id);
     old->BindInt(2, f.year);
     if (old->Step()) {
@@ -501,19 +535,23 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
       y.clothing_secure = OptionalBool(*old, 7);
       y.housing_safe = OptionalBool(*old, 8);
       y.drinking_water_safe = OptionalBool(*old, 9);
+      ReadPolicyFacts(*old, 10, y);
       before = HouseholdYearJson(y);
     }
   }
   auto s = db_.Prepare(
       "INSERT INTO household_years (household_id, year, members, wage_income, production_income, property_income,"
-      " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, year) DO UPDATE SET"
+      " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at," +
+      std::string(kPolicyFacts) +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, year) DO UPDATE SET"
       " members = excluded.members, wage_income = excluded.wage_income,"
       " production_income = excluded.production_income, property_income = excluded.property_income,"
       " transfer_income = excluded.transfer_income, production_cost = excluded.production_cost,"
       " food_secure = excluded.food_secure, clothing_secure = excluded.clothing_secure,"
       " housing_safe = excluded.housing_safe, drinking_water_safe = excluded.drinking_water_safe,"
-      " updated_at = excluded.updated_at");
+      " updated_at = excluded.updated_at, dibao_class = excluded.dibao_class, house_grade = excluded.house_grade,"
+      " relocation = excluded.relocation, pepper_area = excluded.pepper_area,"
+      " camellia_area = excluded.camellia_area, pv_share = excluded.pv_share");
   s->BindInt(1, household_id);
   s->BindInt(2, f.year);
   s->BindInt(3, f.members);
@@ -527,6 +565,12 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   BindOptionalBool(*s, 11, f.housing_safe);
   BindOptionalBool(*s, 12, f.drinking_water_safe);
   s->BindInt(13, clock_.NowSeconds());
+  s->BindOptionalText(14, f.dibao_class);
+  s->BindOptionalText(15, f.house_grade);
+  BindOptionalBool(*s, 16, f.relocation);
+  BindOptionalInt(*s, 17, f.pepper_area);
+  BindOptionalInt(*s, 18, f.camellia_area);
+  BindOptionalBool(*s, 19, f.pv_share);
   s->Run();
   auto bump = db_.Prepare("UPDATE households SET version = version + 1, updated_at = ? WHERE id = ?");
   bump->BindInt(1, clock_.NowSeconds());

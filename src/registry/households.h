@@ -80,6 +80,13 @@ struct HouseholdYear {
   std::optional<bool> clothing_secure;
   std::optional<bool> housing_safe;
   std::optional<bool> drinking_water_safe;
+  // Facts the policies read (registry migration 102); unset: not recorded.
+  std::optional<std::string> dibao_class;  // vocab DibaoClasses: A, B, C
+  std::optional<std::string> house_grade;  // vocab HouseGrades: A-D
+  std::optional<bool> relocation;          // on the relocation plan (易地扶贫搬迁)
+  std::optional<int64_t> pepper_area;      // 0.01 mu
+  std::optional<int64_t> camellia_area;    // 0.01 mu
+  std::optional<bool> pv_share;            // shares a photovoltaic station's income
 
   Fen net_income() const {
     return wage_income + production_income + property_income + transfer_income - production_cost;
@@ -197,6 +204,8 @@ struct PersonYear {
   std::optional<bool> medical_insured;
   std::optional<bool> pension_insured;
   std::optional<std::string> employment;
+  std::optional<std::string> major_disease;  // vocab MajorDiseases (registry migration 102)
+  std::optional<bool> chronic_contract;      // signed a family-doctor contract (家庭医生签约)
 };
 
 struct MembershipRecord {

@@ -160,6 +160,60 @@ TEST_F(HouseholdsTest, PerCapitaIncomeUsesCurrentMembersByDefault) {
   EXPECT_THROW(reg.SetHouseholdYear(f_.admin(), id, y), Error);
 }
 
+TEST_F(HouseholdsTest, PolicyFactsAreStoredValidatedAndReadBack) {
+  const int64_t id = f_.AddHousehold("H", "430424100200");
+  const int64_t child = f_.AddPerson(id, "20100303", "child");
+  auto reg = households();
+  HouseholdYear y;
+  y.year = 2020;
+  y.members = 3;
+  y.dibao_class = "A类";  // the Chinese label is accepted
+  y.house_grade = "D";
+  y.relocation = true;
+  y.pepper_area = 250;
+  y.camellia_area = 0;
+  y.pv_share = false;
+  reg.SetHouseholdYear(f_.admin(), id, y);
+  auto h = reg.GetHousehold(f_.admin(), id);
+  ASSERT_EQ(h.years.size(), 1u);
+  EXPECT_EQ(h.years[0].dibao_class, "A");
+  EXPECT_EQ(h.years[0].house_grade, "D");
+  EXPECT_EQ(h.years[0].relocation, true);
+  EXPECT_EQ(h.years[0].pepper_area, 250);
+  EXPECT_EQ(h.years[0].camellia_area, 0);
+  EXPECT_EQ(h.years[0].pv_share, false);
+
+  y.dibao_class = "E";
+  y.pepper_area = -5;
+  try {
+    reg.SetHouseholdYear(f_.admin(), id, y);
+    FAIL() << "accepted a bad dibao class";
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 2u);
+    EXPECT_EQ(e.details()[0].path, "dibao_class");
+    EXPECT_EQ(e.details()[1].path, "pepper_area");
+  }
+
+  auto people = persons();
+  PersonYear py;
+  py.year = 2020;
+  py.major_disease = "儿童先天性心脏病";
+  py.chronic_contract = true;
+  people.SetPersonYear(f_.admin(), child, py);
+  auto p = people.GetPerson(f_.admin(), child);
+  ASSERT_EQ(p.years.size(), 1u);
+  EXPECT_EQ(p.years[0].major_disease, "child_congenital_heart");
+  EXPECT_EQ(p.years[0].chronic_contract, true);
+  py.major_disease = "flu";
+  try {
+    people.SetPersonYear(f_.admin(), child, py);
+    FAIL() << "accepted an unknown disease";
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "major_disease");
+  }
+}
+
 TEST_F(HouseholdsTest, OneHeadPerHousehold) {
   const int64_t id = f_.AddHousehold("H", "430424100200");
   f_.AddPerson(id, "19800101", "head");

@@ -199,7 +199,8 @@ Person PersonRegistry::GetPerson(const Caller& caller, int64_t id) {
                              history->OptionalText(4), history->OptionalText(5)});
   }
   auto years = db_.Prepare(
-      "SELECT year, school_status, school_stage, medical_insured, pension_insured, employment FROM person_years"
+      "SELECT year, school_status, school_stage, medical_insured, pension_insured, employment, major_disease,"
+      " chronic_contract FROM person_years"
       " WHERE person_id = ? ORDER BY year");
   years->BindInt(1, id);
   while (years->Step()) {
@@ -210,6 +211,8 @@ Person PersonRegistry::GetPerson(const Caller& caller, int64_t id) {
     if (!years->IsNull(3)) y.medical_insured = years->Int(3) != 0;
     if (!years->IsNull(4)) y.pension_insured = years->Int(4) != 0;
     y.employment = years->OptionalText(5);
+    y.major_disease = years->OptionalText(6);
+    if (!years->IsNull(7)) y.chronic_contract = years->Int(7) != 0;
     p.years.push_back(y);
   }
   return p;
@@ -294,13 +297,17 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
   vocab("school_status", SchoolStatuses(), f.school_status, status);
   vocab("school_stage", SchoolStages(), f.school_stage, stage);
   vocab("employment", EmploymentStates(), f.employment, employment);
+  std::optional<std::string> disease;
+  vocab("major_disease", MajorDiseases(), f.major_disease, disease);
   problems.ThrowIfAny("invalid person facts");
   auto s = db_.Prepare(
       "INSERT INTO person_years (person_id, year, school_status, school_stage, medical_insured, pension_insured,"
-      " employment, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO UPDATE SET"
+      " employment, updated_at, major_disease, chronic_contract) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (person_id, year) DO UPDATE SET"
       " school_status = excluded.school_status, school_stage = excluded.school_stage,"
       " medical_insured = excluded.medical_insured, pension_insured = excluded.pension_insured,"
-      " employment = excluded.employment, updated_at = excluded.updated_at");
+      " employment = excluded.employment, updated_at = excluded.updated_at,"
+      " major_disease = excluded.major_disease, chronic_contract = excluded.chronic_contract");
   s->BindInt(1, person_id);
   s->BindInt(2, f.year);
   s->BindOptionalText(3, status);
@@ -309,13 +316,16 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
   f.pension_insured ? s->BindInt(6, *f.pension_insured ? 1 : 0) : s->BindNull(6);
   s->BindOptionalText(7, employment);
   s->BindInt(8, clock_.NowSeconds());
+  s->BindOptionalText(9, disease);
+  f.chronic_contract ? s->BindInt(10, *f.chronic_contract ? 1 : 0) : s->BindNull(10);
   store::Transaction tx(db_);
   s->Run();
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   internal::RecordAudit(db_, clock_, caller, "person.year", entity, village, nullptr,
                         {{"year", f.year}, {"school_status", opt(status)}, {"school_stage", opt(stage)},
                          {"medical_insured", opt(f.medical_insured)}, {"pension_insured", opt(f.pension_insured)},
-                         {"employment", opt(employment)}});
+                         {"employment", opt(employment)}, {"major_disease", opt(disease)},
+                         {"chronic_contract", opt(f.chronic_contract)}});
   tx.Commit();
 }
 

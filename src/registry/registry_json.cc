@@ -57,7 +57,13 @@ nlohmann::json HouseholdYearJson(const HouseholdYear& y) {
           {"food_secure", OptionalBoolJson(y.food_secure)},
           {"clothing_secure", OptionalBoolJson(y.clothing_secure)},
           {"housing_safe", OptionalBoolJson(y.housing_safe)},
-          {"drinking_water_safe", OptionalBoolJson(y.drinking_water_safe)}};
+          {"drinking_water_safe", OptionalBoolJson(y.drinking_water_safe)},
+          {"dibao_class", OptionalJson(y.dibao_class)},
+          {"house_grade", OptionalJson(y.house_grade)},
+          {"relocation", OptionalBoolJson(y.relocation)},
+          {"pepper_area", OptionalJson(y.pepper_area)},
+          {"camellia_area", OptionalJson(y.camellia_area)},
+          {"pv_share", OptionalBoolJson(y.pv_share)}};
 }
 
 nlohmann::json HouseholdJson(const Household& h) {
@@ -141,7 +147,11 @@ nlohmann::json PersonJson(const Person& p) {
                           {"school_stage", OptionalJson(y.school_stage)},
                           {"medical_insured", OptionalBoolJson(y.medical_insured)},
                           {"pension_insured", OptionalBoolJson(y.pension_insured)},
-                          {"employment", OptionalJson(y.employment)}});
+                          {"employment", OptionalJson(y.employment)},
+                          {"major_disease", OptionalJson(y.major_disease)},
+                          {"major_disease_label", y.major_disease ? nlohmann::json(LabelZh(MajorDiseases(), *y.major_disease))
+                                                                  : nlohmann::json(nullptr)},
+                          {"chronic_contract", OptionalBoolJson(y.chronic_contract)}});
   }
   if (!p.warnings.empty()) j["warnings"] = p.warnings;
   return j;

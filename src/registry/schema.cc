@@ -129,6 +129,19 @@ CREATE TABLE person_years (
   PRIMARY KEY (person_id, year)
 );
 )sql"},
+      // Facts the policies read (docs/POLICY.md): major disease, doctor
+      // contract, dibao class, house grade, relocation, pepper/camellia area,
+      // photovoltaic share. NULL: not recorded (reads as the catalogue's absent value).
+      {102, "policy facts", R"sql(
+ALTER TABLE person_years ADD COLUMN major_disease TEXT;        -- one of the 29 diseases (vocab MajorDiseases)
+ALTER TABLE person_years ADD COLUMN chronic_contract INTEGER CHECK (chronic_contract IN (0, 1));  -- 家庭医生签约
+ALTER TABLE household_years ADD COLUMN dibao_class TEXT CHECK (dibao_class IN ('A', 'B', 'C'));   -- 低保类别
+ALTER TABLE household_years ADD COLUMN house_grade TEXT CHECK (house_grade IN ('A', 'B', 'C', 'D'));  -- 房屋危险等级
+ALTER TABLE household_years ADD COLUMN relocation INTEGER CHECK (relocation IN (0, 1));  -- 易地扶贫搬迁对象
+ALTER TABLE household_years ADD COLUMN pepper_area INTEGER CHECK (pepper_area >= 0);     -- 0.01 mu
+ALTER TABLE household_years ADD COLUMN camellia_area INTEGER CHECK (camellia_area >= 0); -- 0.01 mu
+ALTER TABLE household_years ADD COLUMN pv_share INTEGER CHECK (pv_share IN (0, 1));      -- 光伏收益分配对象
+)sql"},
       // "The villages (level 5) under area X" is the commonest question in the
       // reports; with an index on level alone the planner walked all 620,000
       // villages of the country to answer it for one village (0.9 s at 1M persons).

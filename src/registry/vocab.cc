@@ -32,9 +32,43 @@ constexpr Term kSchoolStages[] = {{"preschool", "学前教育"}, {"primary", "�
 constexpr Term kEmployment[] = {{"not_in_labour_force", "非劳动力"}, {"unemployed", "未就业"},
                                 {"local", "本地务工"},             {"migrant", "外出务工"},
                                 {"public_welfare_job", "公益性岗位"}, {"self_employed", "自主创业/务农"}};
+constexpr Term kMajorDiseases[] = {{"child_congenital_heart", "儿童先天性心脏病"},
+                                   {"child_all", "儿童急性淋巴细胞白血病"},
+                                   {"child_apl", "儿童急性早幼粒细胞白血病"},
+                                   {"esophageal_cancer", "食管癌"},
+                                   {"gastric_cancer", "胃癌"},
+                                   {"colon_cancer", "结肠癌"},
+                                   {"rectal_cancer", "直肠癌"},
+                                   {"end_stage_renal", "终末期肾病"},
+                                   {"breast_cancer", "乳腺癌"},
+                                   {"cervical_cancer", "宫颈癌"},
+                                   {"severe_mental", "重性精神病"},
+                                   {"mdr_tuberculosis", "耐多药结核病"},
+                                   {"aids_opportunistic", "艾滋病机会性感染"},
+                                   {"lung_cancer", "肺癌"},
+                                   {"liver_cancer", "肝癌"},
+                                   {"chronic_myeloid_leukaemia", "慢性粒细胞白血病"},
+                                   {"cleft_lip_palate", "唇腭裂"},
+                                   {"haemophilia", "血友病"},
+                                   {"acute_myocardial_infarction", "急性心肌梗死"},
+                                   {"cerebral_infarction", "脑梗死"},
+                                   {"type1_diabetes", "1型糖尿病"},
+                                   {"hyperthyroidism", "甲状腺功能亢进"},
+                                   {"hypospadias", "尿道下裂"},
+                                   {"child_phenylketonuria", "儿童苯丙酮尿症"},
+                                   {"pneumoconiosis", "尘肺病"},
+                                   {"neuroblastoma", "神经母细胞瘤"},
+                                   {"child_lymphoma", "儿童淋巴瘤"},
+                                   {"osteosarcoma", "骨肉瘤"},
+                                   {"thalassaemia", "地中海贫血"}};
+constexpr Term kDibaoClasses[] = {{"A", "A类"}, {"B", "B类"}, {"C", "C类"}};
+constexpr Term kHouseGrades[] = {{"A", "A级"}, {"B", "B级"}, {"C", "C级(局部危房)"}, {"D", "D级(整栋危房)"}};
 
 }  // namespace
 
+std::span<const Term> MajorDiseases() { return kMajorDiseases; }
+std::span<const Term> DibaoClasses() { return kDibaoClasses; }
+std::span<const Term> HouseGrades() { return kHouseGrades; }
 std::span<const Term> HouseholdAttributes() { return kAttributes; }
 std::span<const Term> Causes() { return kCauses; }
 std::span<const Term> EventKinds() { return kEventKinds; }

@@ -28,6 +28,13 @@ std::span<const Term> LabourAbilities();
 std::span<const Term> SchoolStatuses();
 std::span<const Term> SchoolStages();
 std::span<const Term> EmploymentStates();
+// The 29 diseases of the major-disease special treatment (大病专项救治),
+// 2019-2020. Illustrative: verify against the provincial list.
+std::span<const Term> MajorDiseases();
+// Rural dibao classes A, B, C (农村低保分类施保).
+std::span<const Term> DibaoClasses();
+// Dangerous-house appraisal grades A-D (C 局部危房, D 整栋危房).
+std::span<const Term> HouseGrades();
 
 // Whether `value` is one of the names in `terms`.
 bool IsTerm(std::span<const Term> terms, std::string_view value);

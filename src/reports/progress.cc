@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "io/table_writer.h"
+#include "policy/entitlements.h"
 #include "registry/areas.h"
 
 namespace fupin::reports {
@@ -271,6 +272,9 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   std::map<std::string, assistance::AssistanceFigure> mobilisation;
   for (auto& f : assistance::ProgressFigures(db, caller, code, year, r.as_of)) mobilisation[f.key] = f;
   const social::SocialFigures platform = social::ProgressFigures(db, caller, code, year, as_of);
+  // Education and health figures from entitlements, rosters and policy facts.
+  std::map<std::string, policy::PolicyFigure> policy_figures;
+  for (auto& f : policy::ProgressFigures(db, caller, code, year, as_of)) policy_figures[f.key] = f;
   const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
   const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
 
@@ -316,6 +320,10 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     else if (key == "school_enrolment_rate") rate(c.school_enrolled, c.school_age);
     else if (key == "medical_insured_rate") rate(c.medical_insured, c.persons_registered);
     else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
+    else if (auto pf = policy_figures.find(key); pf != policy_figures.end()) {
+      if (pf->second.is_rate) rate(pf->second.numerator, pf->second.denominator);
+      else count(pf->second.count);
+    }
     r.figures.push_back(std::move(f));
   }
   if (year >= kMonitoringFromYear) {

@@ -2,6 +2,7 @@
 #include "reports/breakdown.h"
 
 #include "assistance/schema.h"
+#include "policy/schema.h"
 #include "social/schema.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/schema.h"
@@ -22,6 +23,7 @@ std::vector<store::Migration> Extra() {
   for (auto& m : assistance::Migrations()) all.push_back(std::move(m));
   for (auto& m : social::Migrations()) all.push_back(std::move(m));
   for (auto& m : monitoring::Migrations()) all.push_back(std::move(m));
+  for (auto& m : policy::Migrations()) all.push_back(std::move(m));
   return all;
 }
 

@@ -4,6 +4,7 @@
 #include "assessment/schema.h"
 #include "assistance/schema.h"
 #include "dataio/schema.h"
+#include "policy/schema.h"
 #include "registry/schema.h"
 #include "social/schema.h"
 #include "monitoring/schema.h"
@@ -22,6 +23,7 @@ std::vector<store::Migration> AllMigrations() {
   add(social::Migrations());
   add(monitoring::Migrations());
   add(dataio::Migrations());
+  add(policy::Migrations());
   return all;
 }
 

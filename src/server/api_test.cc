@@ -65,6 +65,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddMonitoringRoutes(routes);
   AddReportRoutes(routes);
   AddQualityRoutes(routes);
+  AddPolicyRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

@@ -234,6 +234,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddMonitoringRoutes(routes_);
   AddReportRoutes(routes_);
   AddQualityRoutes(routes_);
+  AddPolicyRoutes(routes_);
   impl_->Install(routes_);
 }
 

@@ -74,6 +74,8 @@ void AddMonitoringRoutes(std::vector<Route>& routes);
 void AddReportRoutes(std::vector<Route>& routes);
 // Data-quality findings and the exit notice list (module dataio).
 void AddQualityRoutes(std::vector<Route>& routes);
+// Policies, entitlements and reconciliation.
+void AddPolicyRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

@@ -19,6 +19,12 @@ registry::HouseholdYear ReadHouseholdYear(BodyReader& b, int year) {
   y.clothing_secure = b.Bool("clothing_secure");
   y.housing_safe = b.Bool("housing_safe");
   y.drinking_water_safe = b.Bool("drinking_water_safe");
+  y.dibao_class = b.String("dibao_class", false, 10);
+  y.house_grade = b.String("house_grade", false, 30);
+  y.relocation = b.Bool("relocation");
+  y.pepper_area = b.Int("pepper_area");      // 0.01 mu
+  y.camellia_area = b.Int("camellia_area");  // 0.01 mu
+  y.pv_share = b.Bool("pv_share");
   return y;
 }
 
@@ -204,6 +210,8 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       y.medical_insured = b.Bool("medical_insured");
                       y.pension_insured = b.Bool("pension_insured");
                       y.employment = b.String("employment", false, 40);
+                      y.major_disease = b.String("major_disease", false, 60);
+                      y.chronic_contract = b.Bool("chronic_contract");
                       b.Finish();
                       registry::PersonRegistry reg(r.connection(), *r.clock);
                       reg.SetPersonYear(r.caller, id, y);

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -114,6 +115,9 @@ void ExpectArticleFigures(const json& report) {
   EXPECT_DOUBLE_EQ(f["medical_insured_rate"]["value"].get<double>(), 100.0);
   EXPECT_DOUBLE_EQ(f["school_enrolment_rate"]["value"].get<double>(), 100.0);
   EXPECT_EQ(f["disabled_pension_insured"]["value"], 4449);
+  // Policy: the year parameter the dibao policies pay (两线合一).
+  EXPECT_EQ(f["dibao_standard_a"]["value"], 4200);
+  EXPECT_EQ(f["dibao_standard_a"]["status"], "computed");
   // Mobilisation (assistance records) and the social-assistance platform.
   EXPECT_EQ(f["county_leaders_linked"]["value"], 60);
   EXPECT_EQ(f["sector_departments"]["value"], 29);
@@ -259,6 +263,117 @@ TEST(DemoCommandTest, RefusesAnAreaTreeWithoutTheRealCounty) {
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
   auto count = RunProcess("sqlite3", {db, "SELECT COUNT(*) FROM areas"});
   EXPECT_EQ(count.out, "0\n");
+}
+
+
+// `entitle` lists every pupil owed the compulsory-school living allowance,
+// each with the reason read out to the family; the registry says who they are.
+TEST_F(HengdongTest, EntitleListsEveryPupilOwedEducationAidWithReasons) {
+  auto r = RunFupin(Db(), {"entitle", "--year", "2020", "--area", "430424", "--as-of", "2020-09-30", "--policy",
+                           "edu.compulsory_living", "--list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json run = json::parse(r.out);
+  std::set<std::string> listed;
+  for (const auto& e : run["entitlements"]) {
+    listed.insert(std::to_string(e["person_id"].get<int64_t>()));
+    const std::string reason = e["reason"];
+    EXPECT_NE(reason.find("在读学段："), std::string::npos) << reason;
+    EXPECT_NE(reason.find("脱贫状态："), std::string::npos) << reason;
+    EXPECT_NE(reason.find("元"), std::string::npos) << reason;
+  }
+  const auto expected = Column(
+      Db(),
+      "SELECT py.person_id FROM person_years py JOIN memberships m ON m.person_id = py.person_id AND m.end_date IS NULL"
+      " JOIN households h ON h.id = m.household_id WHERE py.year = 2020 AND py.school_stage IN ('primary', 'junior')"
+      " AND py.school_status IN ('enrolled', 'home_schooled') AND (SELECT e.kind FROM household_events e"
+      " WHERE e.household_id = h.id AND e.date <= '2020-09-30' ORDER BY e.date DESC, e.id DESC LIMIT 1)"
+      " IN ('identified', 'returned', 'exited')");
+  ASSERT_GT(expected.size(), 1000u);
+  EXPECT_EQ(listed, std::set<std::string>(expected.begin(), expected.end()));
+  EXPECT_EQ(run["entitled"].get<size_t>(), expected.size());
+  // A second run finds nothing changed.
+  auto again = RunFupin(Db(), {"entitle", "--year", "2020", "--area", "430424", "--as-of", "2020-09-30", "--policy",
+                               "edu.compulsory_living", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const json second = json::parse(again.out);
+  EXPECT_FALSE(second["first_run"].get<bool>());
+  EXPECT_EQ(second["added"], 0);
+  EXPECT_EQ(second["removed"], 0);
+  EXPECT_EQ(second["changed"], 0);
+}
+
+// A roster with one right payment, one wrong amount, one payment to a child
+// not entitled and one unknown ID number: reconcile finds each kind of gap.
+TEST_F(HengdongTest, ReconcileFindsPlantedGapsOfEachKind) {
+  auto r = RunFupin(Db(), {"entitle", "--year", "2020", "--area", "430424", "--as-of", "2020-09-30", "--policy",
+                           "edu.compulsory_living", "--list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json run = json::parse(r.out);
+  ASSERT_GE(run["entitlements"].size(), 3u);
+  auto reveal = [&](const std::string& person) {
+    auto p = RunFupin(Db(), {"person", "show", person, "--unmasked", "--json"});
+    EXPECT_EQ(p.exit_code, 0) << p.err;
+    return json::parse(p.out)["id_number"].get<std::string>();
+  };
+  const json& first = run["entitlements"][0];
+  const json& second = run["entitlements"][1];
+  const std::string right = reveal(std::to_string(first["person_id"].get<int64_t>()));
+  const std::string wrong = reveal(std::to_string(second["person_id"].get<int64_t>()));
+  // A registered adult (a household head) is not owed the allowance.
+  const auto heads = Column(Db(), "SELECT person_id FROM memberships WHERE relation = 'head' AND end_date IS NULL LIMIT 1");
+  ASSERT_EQ(heads.size(), 1u);
+  const std::string adult = reveal(heads[0]);
+  const std::string unknown = MakeIdNumber("43042420100101007");
+  const std::string roster = dir_->File("edu_2020.csv");
+  {
+    std::ofstream out(roster);
+    out << "身份证号,金额（元）,发放日期\n"
+        << right << "," << first["amount_yuan"].get<std::string>() << ",2020-09-15\n"
+        << wrong << ",1.00,2020-09-15\n"
+        << adult << ",1000,2020-09-15\n"
+        << unknown << ",1000,2020-09-15\n";
+  }
+  auto imported = RunFupin(Db(), {"roster", "import", "--department", "education", "--policy", "edu.compulsory_living",
+                                  "--year", "2020", roster, "--json"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(json::parse(imported.out)["unknown"], 1);
+  const std::string xlsx = dir_->File("gaps.xlsx");
+  auto rec = RunFupin(Db(), {"reconcile", "--year", "2020", "--area", "430424", "--policy", "edu.compulsory_living",
+                             "--json", "--output", xlsx});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  const json gaps = json::parse(rec.out);
+  EXPECT_EQ(gaps["summary"]["missed"].get<size_t>(), run["entitlements"].size() - 2);
+  EXPECT_EQ(gaps["summary"]["unentitled"], 1);
+  EXPECT_EQ(gaps["summary"]["amount_differences"], 1);
+  EXPECT_EQ(gaps["summary"]["unknown"], 1);
+  EXPECT_TRUE(std::filesystem::exists(xlsx));
+  // Township groups: the unknown number is placed by its area prefix.
+  bool unknown_group = false;
+  for (const auto& g : gaps["groups"]) unknown_group |= g["unknown"].get<int>() == 1 && g["area_code"] == "430424";
+  EXPECT_TRUE(unknown_group);
+}
+
+// A malformed policy file is refused with file, line and column.
+TEST(PolicyCli, AMalformedPolicyGetsLineAndColumn) {
+  TempDir dir;
+  const std::string file = dir.File("bad.toml");
+  {
+    std::ofstream out(file);
+    out << "id = \"edu.bad\"\nname = \"坏政策\"\ndepartment = \"education\"\ntarget = \"person\"\nfrom_year = 2014\n"
+           "eligibility = 'person.age in 6..15 && person.school_stage == \"seniorr\"'\namount = 'yuan(100)'\n"
+           "facts = [\"person.age\", \"person.school_stage\"]\nbasis = \"测试\"\nillustrative_amount = false\n"
+           "amount_note = \"测试\"\n";
+  }
+  auto r = RunFupin(dir.File("x.db"), {"policy", "check", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.toml, line 6, column 62"), std::string::npos) << r.err;
+  // The shipped policies all check.
+  auto list = RunFupin(dir.File("x.db"), {"policy", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_GE(json::parse(list.out)["items"].size(), 19u);
+  auto show = RunFupin(dir.File("x.db"), {"policy", "show", "civil.dibao_a", "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(json::parse(show.out)["department"], "civil_affairs");
 }
 
 }  // namespace

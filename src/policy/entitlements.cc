@@ -1,0 +1,586 @@
+#include "policy/entitlements.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "access/audit.h"
+#include "access/permissions.h"
+#include "core/error.h"
+#include "core/money.h"
+#include "policy/internal.h"
+#include "registry/vocab.h"
+
+namespace fupin::policy {
+
+using access::Resource;
+
+// ------------------------------------------------------------ policy sets
+
+std::vector<Policy> PolicySet(const std::string& dir) {
+  if (!dir.empty()) return LoadPolicies(dir);
+  std::vector<Policy> out;
+  std::vector<ErrorDetail> problems;
+  for (const auto& [name, text] : ShippedPolicyFiles()) {
+    PolicyCheck c = CheckPolicyText(text, name);
+    if (!c.ok()) {
+      for (auto& p : c.problems) problems.push_back(std::move(p));
+    } else {
+      out.push_back(std::move(*c.policy));
+    }
+  }
+  if (!problems.empty()) throw Error::Internal("a shipped policy does not check: " + problems.front().path);
+  std::sort(out.begin(), out.end(), [](const Policy& a, const Policy& b) { return a.id < b.id; });
+  return out;
+}
+
+// ------------------------------------------------------------ frame
+
+namespace {
+
+void AppendAbsent(Column& column, const Field& field) {
+  switch (field.type) {
+    case Type::kInt: column.AppendInt(field.absent.empty() ? 0 : std::stoll(field.absent)); break;
+    case Type::kBool: column.AppendBool(field.absent == "true"); break;
+    case Type::kDate: {
+      auto d = Date::Parse(field.absent);
+      column.mutable_ints().push_back(d ? DateKey(*d) : 0);
+      break;
+    }
+    case Type::kString: column.AppendString(field.absent); break;
+  }
+}
+
+// One catalogue field read from one column of a bulk query.
+struct Binding {
+  const Field* field;
+  int sql_column;
+  Column* column = nullptr;
+};
+
+std::vector<Binding> Bind(Table& table, const std::vector<std::pair<std::string, int>>& fields, size_t rows) {
+  std::vector<Binding> out;
+  const Catalogue& catalogue = Catalogue::Default();
+  for (const auto& [name, index] : fields) {
+    const Field* f = catalogue.Find(name);
+    if (f == nullptr) throw Error::Internal("frame field " + name + " is not in the catalogue");
+    Column& c = table.Add(name, f->type);
+    c.Reserve(rows);
+    out.push_back({f, index, &c});
+  }
+  return out;
+}
+
+void AppendRow(store::Statement& s, std::vector<Binding>& bindings) {
+  for (Binding& b : bindings) {
+    if (s.IsNull(b.sql_column)) {
+      AppendAbsent(*b.column, *b.field);
+      continue;
+    }
+    switch (b.field->type) {
+      case Type::kInt: b.column->AppendInt(s.Int(b.sql_column)); break;
+      case Type::kBool: b.column->AppendBool(s.Int(b.sql_column) != 0); break;
+      case Type::kDate: {
+        auto d = Date::Parse(s.Text(b.sql_column));
+        if (d) {
+          b.column->AppendDate(*d);
+        } else {
+          AppendAbsent(*b.column, *b.field);
+        }
+        break;
+      }
+      case Type::kString: b.column->AppendString(s.Text(b.sql_column)); break;
+    }
+  }
+}
+
+}  // namespace
+
+RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix) {
+  RegistryFrame rf;
+  Frame& frame = rf.frame;
+  const auto [lo, hi] = internal::AreaRange(area_prefix);
+  const std::string ref = ref_date.ToString();
+
+  // Households with their year facts and their village's year facts.
+  {
+    auto count = db.Prepare("SELECT count(*) FROM households WHERE village_code >= ? AND village_code < ?");
+    count->BindText(1, lo);
+    count->BindText(2, hi);
+    count->Step();
+    const auto rows = static_cast<size_t>(count->Int(0));
+    auto s = db.Prepare(
+        "SELECT h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
+        " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
+        " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe, hy.drinking_water_safe,"
+        " hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area, hy.camellia_area, hy.pv_share,"
+        " ay.poor_village, ay.exit_year, ay.rural_population"
+        " FROM households h"
+        " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?"
+        " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?"
+        " WHERE h.village_code >= ? AND h.village_code < ? ORDER BY h.id");
+    s->BindInt(1, year);
+    s->BindInt(2, year);
+    s->BindText(3, lo);
+    s->BindText(4, hi);
+    auto bindings = Bind(frame.households(),
+                         {{"household.id", 0},
+                          {"household.number", 1},
+                          {"household.identified_year", 2},
+                          {"household.attribute", 3},
+                          {"household.main_cause", 4},
+                          {"area.code", 5},
+                          {"household.members", 6},
+                          {"household.wage_income", 7},
+                          {"household.production_income", 8},
+                          {"household.property_income", 9},
+                          {"household.transfer_income", 10},
+                          {"household.production_cost", 11},
+                          {"household.food_secure", 12},
+                          {"household.clothing_secure", 13},
+                          {"household.housing_safe", 14},
+                          {"household.drinking_water_safe", 15},
+                          {"household.dibao_class", 16},
+                          {"household.house_grade", 17},
+                          {"household.relocation", 18},
+                          {"household.pepper_area", 19},
+                          {"household.camellia_area", 20},
+                          {"household.pv_share", 21},
+                          {"area.poor_village", 22},
+                          {"area.exit_year", 23},
+                          {"area.rural_population", 24}},
+                         rows);
+    rf.household_ids.reserve(rows);
+    rf.village_codes.reserve(rows);
+    while (s->Step()) {
+      rf.household_ids.push_back(s->Int(0));
+      rf.village_codes.push_back(s->Text(5));
+      AppendRow(*s, bindings);
+    }
+    frame.households().set_rows(rf.household_ids.size());
+  }
+  std::unordered_map<int64_t, int32_t> household_row;
+  household_row.reserve(rf.household_ids.size());
+  for (size_t i = 0; i < rf.household_ids.size(); ++i) {
+    household_row.emplace(rf.household_ids[i], static_cast<int32_t>(i));
+  }
+
+  // Status and exit year from the events up to the reference date.
+  {
+    std::vector<std::string> status(rf.household_ids.size(), "unregistered");
+    std::vector<int64_t> exit_year(rf.household_ids.size(), 0);
+    auto s = db.Prepare(
+        "SELECT e.household_id, e.kind, e.year FROM household_events e JOIN households h ON h.id = e.household_id"
+        " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ? ORDER BY e.household_id, e.date, e.id");
+    s->BindText(1, lo);
+    s->BindText(2, hi);
+    s->BindText(3, ref);
+    while (s->Step()) {
+      auto it = household_row.find(s->Int(0));
+      if (it == household_row.end()) continue;
+      const std::string kind = s->Text(1);
+      const auto row = static_cast<size_t>(it->second);
+      status[row] = std::string(registry::StatusAfter(kind));
+      if (kind == "exited") exit_year[row] = s->Int(2);
+    }
+    Column& st = frame.households().Add("household.status", Type::kString);
+    Column& ex = frame.households().Add("household.exit_year", Type::kInt);
+    st.Reserve(status.size());
+    for (const auto& v : status) st.AppendString(v);
+    ex.mutable_ints() = std::move(exit_year);
+  }
+
+  // Persons who belong to one of these households on the reference date.
+  {
+    auto count = db.Prepare(
+        "SELECT count(*) FROM memberships m JOIN households h ON h.id = m.household_id"
+        " WHERE h.village_code >= ? AND h.village_code < ? AND m.start_date <= ?"
+        " AND (m.end_date IS NULL OR m.end_date > ?)");
+    count->BindText(1, lo);
+    count->BindText(2, hi);
+    count->BindText(3, ref);
+    count->BindText(4, ref);
+    count->Step();
+    const auto rows = static_cast<size_t>(count->Int(0));
+    auto s = db.Prepare(
+        "SELECT p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health, p.disability_grade,"
+        " p.labour_ability, m.relation, py.school_status, py.school_stage, py.medical_insured, py.pension_insured,"
+        " py.employment, py.major_disease, py.chronic_contract, m.household_id"
+        " FROM memberships m JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
+        " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?"
+        " WHERE h.village_code >= ? AND h.village_code < ? AND m.start_date <= ?"
+        " AND (m.end_date IS NULL OR m.end_date > ?) ORDER BY m.household_id, p.id");
+    s->BindInt(1, year);
+    s->BindText(2, lo);
+    s->BindText(3, hi);
+    s->BindText(4, ref);
+    s->BindText(5, ref);
+    auto bindings = Bind(frame.persons(),
+                         {{"person.id", 0},
+                          {"person.sex", 1},
+                          {"person.birth_date", 2},
+                          {"person.death_date", 3},
+                          {"person.ethnicity", 4},
+                          {"person.education", 5},
+                          {"person.health", 6},
+                          {"person.disability_grade", 7},
+                          {"person.labour_ability", 8},
+                          {"person.relation", 9},
+                          {"person.school_status", 10},
+                          {"person.school_stage", 11},
+                          {"person.medical_insured", 12},
+                          {"person.pension_insured", 13},
+                          {"person.employment", 14},
+                          {"person.major_disease", 15},
+                          {"person.chronic_contract", 16}},
+                         rows);
+    rf.person_ids.reserve(rows);
+    frame.person_household().reserve(rows);
+    while (s->Step()) {
+      auto it = household_row.find(s->Int(17));
+      if (it == household_row.end()) continue;
+      rf.person_ids.push_back(s->Int(0));
+      frame.person_household().push_back(it->second);
+      AppendRow(*s, bindings);
+    }
+  }
+
+  // Scalars: the run and the year parameters (latest value of each).
+  frame.SetScalar("year", year);
+  frame.SetScalarDate("ref_date", ref_date);
+  {
+    auto s = db.Prepare(
+        "SELECT name, value FROM assessment_parameters WHERE key = ? AND name IN ('poverty_line',"
+        " 'dibao_standard_a', 'dibao_standard_b', 'dibao_standard_c', 'destitute_standard', 'medical_premium',"
+        " 'pension_premium_min') ORDER BY id");
+    s->BindText(1, std::to_string(year));
+    while (s->Step()) {
+      if (auto fen = ParseYuan(s->Text(1))) frame.SetScalar("params." + s->Text(0), *fen);
+    }
+  }
+  frame.Validate();
+  return rf;
+}
+
+// ------------------------------------------------------------ service
+
+EntitlementService::EntitlementService(store::Connection& db, std::vector<Policy> policies, const Clock& clock)
+    : db_(db), policies_(std::move(policies)), clock_(clock) {}
+
+EntitlementService::~EntitlementService() = default;
+
+const Policy& EntitlementService::FindPolicy(const std::string& id) const {
+  return internal::FindPolicy(policies_, id);
+}
+
+namespace {
+
+// Key of one entitlement: policy, household, person (0 for a household policy).
+using Key = std::tuple<std::string, int64_t, int64_t>;
+
+struct Built {
+  int64_t household_id;
+  int64_t person_id;
+  std::string village;
+  Fen amount;
+  std::string reason;
+  std::string clauses;
+};
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in) {
+  access::Audit audit(db_, clock_);
+  const std::string area = in.area_code.empty() ? caller.area_scope : in.area_code;
+  const std::string entity = "entitlements/" + std::to_string(in.year);
+  std::vector<ErrorDetail> problems;
+  const Date today = clock_.Today();
+  if (in.year < 2000 || in.year > today.year) problems.push_back({"year", std::to_string(in.year) + " is out of range"});
+  Date ref{in.year, 12, 31};
+  if (in.ref_date) {
+    auto d = Date::Parse(*in.ref_date);
+    if (!d) {
+      problems.push_back({"ref_date", "'" + *in.ref_date + "' is not a date YYYY-MM-DD"});
+    } else if (d->year != in.year) {
+      problems.push_back({"ref_date", *in.ref_date + " is not in " + std::to_string(in.year)});
+    } else {
+      ref = *d;
+    }
+  } else if (today < ref) {
+    ref = today;
+  }
+  if (!problems.empty()) throw Error::InvalidArgument("invalid entitlement run", std::move(problems));
+  access::Guard(audit).RequireWrite(caller, Resource::kPolicy, {area, std::nullopt, entity});
+  internal::RequireArea(db_, area);
+
+  std::vector<const Policy*> selected;
+  if (!in.policy_id.empty()) {
+    selected.push_back(&FindPolicy(in.policy_id));
+  } else {
+    for (const Policy& p : policies_) {
+      if (p.InForce(in.year)) selected.push_back(&p);
+    }
+  }
+
+  EntitlementRun run;
+  run.year = in.year;
+  run.area_code = area;
+  run.policy_id = in.policy_id;
+  run.ref_date = ref.ToString();
+
+  auto t0 = std::chrono::steady_clock::now();
+  RegistryFrame rf = FillFrame(db_, in.year, ref, area);
+  run.seconds_fill = Seconds(t0);
+  run.persons = static_cast<int64_t>(rf.person_ids.size());
+  run.households = static_cast<int64_t>(rf.household_ids.size());
+
+  t0 = std::chrono::steady_clock::now();
+  std::map<Key, Built> built;
+  std::map<std::string, PolicyTotal> totals;
+  CompiledPolicy::Result result;
+  for (const Policy* p : selected) {
+    CompiledPolicy compiled(*p);
+    const auto t_rules = std::chrono::steady_clock::now();
+    compiled.EvaluateInto(rf.frame, result);
+    run.seconds_rules += Seconds(t_rules);
+    PolicyTotal& total = totals[p->id];
+    total.policy_id = p->id;
+    total.name = p->name;
+    total.department = p->department;
+    total.target = TargetName(p->target);
+    const bool person = p->target == Target::kPerson;
+    std::vector<size_t> rows;
+    for (size_t row = 0; row < result.eligible.size(); ++row) {
+      if (result.eligible[row] != 0) rows.push_back(row);
+    }
+    const auto explained = compiled.eligibility().ExplainRows(rf.frame, rows);
+    for (size_t j = 0; j < rows.size(); ++j) {
+      const size_t row = rows[j];
+      const size_t h = person ? static_cast<size_t>(rf.frame.person_household()[row]) : row;
+      Built b;
+      b.household_id = rf.household_ids[h];
+      b.person_id = person ? rf.person_ids[row] : 0;
+      b.village = rf.village_codes[h];
+      b.amount = result.amount[row];
+      const auto& clauses = explained[j];
+      b.reason = internal::Explanation(*p, compiled.eligibility().joiner(), clauses, b.amount);
+      b.clauses = internal::ClausesJson(clauses).dump();
+      ++total.entitled;
+      total.amount += b.amount;
+      built.emplace(Key{p->id, b.household_id, b.person_id}, std::move(b));
+    }
+  }
+  run.seconds_eval = Seconds(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  const auto [lo, hi] = internal::AreaRange(area);
+  std::set<std::string> ids;
+  for (const Policy* p : selected) ids.insert(p->id);
+  store::Transaction tx(db_);
+  // What was stored before for this scope.
+  std::map<Key, std::pair<Fen, std::string>> before;
+  {
+    auto s = db_.Prepare(
+        "SELECT policy_id, household_id, person_id, amount, village_code FROM entitlements"
+        " WHERE year = ? AND village_code >= ? AND village_code < ?");
+    s->BindInt(1, in.year);
+    s->BindText(2, lo);
+    s->BindText(3, hi);
+    while (s->Step()) {
+      std::string policy = s->Text(0);
+      if (!ids.count(policy)) continue;
+      before.emplace(Key{std::move(policy), s->Int(1), s->Int(2)}, std::make_pair(s->Int(3), s->Text(4)));
+    }
+  }
+  {
+    auto prior = db_.Prepare(
+        "SELECT count(*) FROM entitlement_runs WHERE year = ? AND area_code = ? AND (policy_id = ? OR policy_id = '')");
+    prior->BindInt(1, in.year);
+    prior->BindText(2, area);
+    prior->BindText(3, in.policy_id);
+    prior->Step();
+    run.first_run = prior->Int(0) == 0 && before.empty();
+  }
+  std::vector<EntitlementChange> changes;
+  for (const auto& [key, b] : built) {
+    auto it = before.find(key);
+    if (it == before.end()) {
+      changes.push_back({"added", std::get<0>(key), b.household_id, b.person_id, b.village, std::nullopt, b.amount});
+    } else if (it->second.first != b.amount) {
+      changes.push_back({"changed", std::get<0>(key), b.household_id, b.person_id, b.village, it->second.first, b.amount});
+    }
+  }
+  for (const auto& [key, old] : before) {
+    if (!built.count(key)) {
+      changes.push_back({"removed", std::get<0>(key), std::get<1>(key), std::get<2>(key), old.second, old.first,
+                         std::nullopt});
+    }
+  }
+  for (const auto& c : changes) {
+    if (c.kind == "added") ++run.added;
+    if (c.kind == "removed") ++run.removed;
+    if (c.kind == "changed") ++run.changed;
+  }
+  for (const auto& [id, t] : totals) {
+    run.entitled += t.entitled;
+    run.amount += t.amount;
+    run.by_policy.push_back(t);
+  }
+  {
+    auto s = db_.Prepare(
+        "INSERT INTO entitlement_runs (year, area_code, policy_id, ref_date, persons, households, entitled, amount,"
+        " added, removed, changed, actor, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    s->BindInt(1, in.year);
+    s->BindText(2, area);
+    s->BindText(3, in.policy_id);
+    s->BindText(4, run.ref_date);
+    s->BindInt(5, run.persons);
+    s->BindInt(6, run.households);
+    s->BindInt(7, run.entitled);
+    s->BindInt(8, run.amount);
+    s->BindInt(9, run.added);
+    s->BindInt(10, run.removed);
+    s->BindInt(11, run.changed);
+    s->BindText(12, caller.user_name.empty() ? "local" : caller.user_name);
+    s->BindInt(13, clock_.NowSeconds());
+    s->Step();
+    run.id = s->Int(0);
+  }
+  for (const std::string& id : ids) {
+    auto del = db_.Prepare(
+        "DELETE FROM entitlements WHERE year = ? AND policy_id = ? AND village_code >= ? AND village_code < ?");
+    del->BindInt(1, in.year);
+    del->BindText(2, id);
+    del->BindText(3, lo);
+    del->BindText(4, hi);
+    del->Run();
+  }
+  {
+    const std::vector<std::string> columns = {"year",   "policy_id", "household_id", "person_id", "village_code",
+                                              "amount", "reason",    "clauses",      "run_id"};
+    auto w = db_.BulkInsert("entitlements", columns);
+    for (auto& [key, b] : built) {
+      w->Append({int64_t{in.year}, std::get<0>(key), b.household_id, b.person_id, b.village, b.amount,
+                 std::move(b.reason), std::move(b.clauses), run.id});
+    }
+    w->Finish();
+  }
+  {
+    const std::vector<std::string> columns = {"run_id",       "policy_id", "household_id", "person_id",
+                                              "village_code", "kind",      "old_amount",   "new_amount"};
+    auto w = db_.BulkInsert("entitlement_changes", columns);
+    auto opt = [](const std::optional<Fen>& v) { return v ? store::Value(*v) : store::Value(nullptr); };
+    for (const auto& c : changes) {
+      w->Append({run.id, c.policy_id, c.household_id, c.person_id, c.village_code, c.kind, opt(c.old_amount),
+                 opt(c.new_amount)});
+    }
+    w->Finish();
+  }
+  if (changes.size() > 1000) changes.resize(1000);
+  run.changes = std::move(changes);
+  nlohmann::json summary = {{"run_id", run.id},       {"year", run.year},         {"area", area},
+                            {"policy", in.policy_id}, {"ref_date", run.ref_date}, {"entitled", run.entitled},
+                            {"amount", run.amount},   {"added", run.added},       {"removed", run.removed},
+                            {"changed", run.changed}};
+  audit.Record(caller, {"entitlement.run", entity, area, std::nullopt, summary.dump()});
+  tx.Commit();
+  run.seconds_store = Seconds(t0);
+  return run;
+}
+
+Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
+  access::Audit audit(db_, clock_);
+  const std::string area = internal::ReadArea(audit, caller, f.area_code, "entitlements/" + std::to_string(f.year));
+  if (f.limit < 1 || f.limit > 1000) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
+  if (f.offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
+  if (!f.policy_id.empty()) FindPolicy(f.policy_id);
+  const auto [lo, hi] = internal::AreaRange(area);
+  const std::string where =
+      " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)"
+      " AND (? = 0 OR e.household_id = ?)";
+  auto bind = [&](store::Statement& s) {
+    s.BindInt(1, f.year);
+    s.BindText(2, lo);
+    s.BindText(3, hi);
+    s.BindText(4, f.policy_id);
+    s.BindText(5, f.policy_id);
+    s.BindInt(6, f.household_id.value_or(0));
+    s.BindInt(7, f.household_id.value_or(0));
+  };
+  Page page;
+  auto count = db_.Prepare("SELECT count(*) FROM entitlements e" + where);
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
+  auto s = db_.Prepare(
+      "SELECT e.policy_id, e.household_id, h.number, e.person_id, p.name, p.id_number_masked, e.village_code,"
+      " a.name, e.amount, e.reason, e.clauses FROM entitlements e JOIN households h ON h.id = e.household_id"
+      " LEFT JOIN persons p ON p.id = e.person_id LEFT JOIN areas a ON a.code = e.village_code" +
+      where + " ORDER BY e.village_code, h.number, e.person_id, e.policy_id LIMIT ? OFFSET ?");
+  bind(*s);
+  s->BindInt(8, f.limit);
+  s->BindInt(9, f.offset);
+  while (s->Step()) {
+    Entitlement e;
+    e.year = f.year;
+    e.policy_id = s->Text(0);
+    for (const Policy& p : policies_) {
+      if (p.id == e.policy_id) {
+        e.policy_name = p.name;
+        e.department = p.department;
+      }
+    }
+    e.household_id = s->Int(1);
+    e.household_number = s->Text(2);
+    e.person_id = s->Int(3);
+    e.person_name = s->IsNull(4) ? "" : s->Text(4);
+    e.id_number = s->IsNull(5) ? "" : s->Text(5);
+    e.village_code = s->Text(6);
+    e.village_name = s->IsNull(7) ? "" : s->Text(7);
+    e.amount = s->Int(8);
+    e.reason = s->Text(9);
+    e.clauses = nlohmann::json::parse(s->Text(10), nullptr, false);
+    page.items.push_back(std::move(e));
+  }
+  return page;
+}
+
+std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller, int year,
+                                                            const std::string& area_code,
+                                                            const std::string& policy_id) {
+  access::Audit audit(db_, clock_);
+  const std::string area = internal::ReadArea(audit, caller, area_code, "entitlements/" + std::to_string(year));
+  auto s = db_.Prepare(
+      "SELECT id, ref_date, persons, households, entitled, amount, added, removed, changed FROM entitlement_runs"
+      " WHERE year = ? AND area_code = ? AND policy_id = ? ORDER BY id DESC LIMIT 1");
+  s->BindInt(1, year);
+  s->BindText(2, area);
+  s->BindText(3, policy_id);
+  if (!s->Step()) return std::nullopt;
+  EntitlementRun r;
+  r.id = s->Int(0);
+  r.year = year;
+  r.area_code = area;
+  r.policy_id = policy_id;
+  r.ref_date = s->Text(1);
+  r.persons = s->Int(2);
+  r.households = s->Int(3);
+  r.entitled = s->Int(4);
+  r.amount = s->Int(5);
+  r.added = s->Int(6);
+  r.removed = s->Int(7);
+  r.changed = s->Int(8);
+  r.first_run = false;
+  return r;
+}
+
+}  // namespace fupin::policy

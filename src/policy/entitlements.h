@@ -1,0 +1,267 @@
+#pragma once
+// Entitlements ("one click", 一键式): who is owed what in a year under the
+// policies, with the clauses that made each one eligible, stored per year;
+// sector departments' rosters of what they delivered; and the reconciliation
+// of the two (应享未享, 不应享而享, amount differences, unknown ID numbers).
+//
+// Set-based throughout: the Frame is filled from a handful of bulk reads
+// (no query per person), every policy is evaluated over its columns, and the
+// results are written in one transaction. Access: running entitlements needs
+// write access to policy in the area; reading them needs read access to
+// policy and to the registry there (a paired cadre does not list them);
+// importing a roster needs write access to rosters; reconciling reads both.
+// Every run and import is written to the audit trail.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "access/personal_data.h"
+#include "core/caller.h"
+#include "core/date.h"
+#include "core/money.h"
+#include "policy/frame.h"
+#include "policy/policy.h"
+#include "store/database.h"
+
+namespace fupin::policy {
+
+// The policies shipped in policies/, compiled into the program (checked when
+// first used). `dir` non-empty: the *.toml files of that folder instead.
+std::vector<Policy> PolicySet(const std::string& dir = "");
+// The shipped files as (file name, text), for `fupin policy check` and tests.
+const std::vector<std::pair<std::string, std::string>>& ShippedPolicyFiles();
+
+// A Frame filled from the registry, with the ids behind its rows.
+struct RegistryFrame {
+  Frame frame;
+  std::vector<int64_t> person_ids;        // per person row
+  std::vector<int64_t> household_ids;     // per household row
+  std::vector<std::string> village_codes; // per household row
+};
+
+// Every catalogue field of the persons and households whose village code
+// starts with `area_prefix` ("" = all), as of `ref_date` (membership on that
+// date, status from the events up to it) with the yearly facts of `year`,
+// and the scalars year, ref_date and params.* (a parameter not set for the
+// year is left out: a policy reading it fails naming it). Four bulk reads.
+RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix);
+
+struct Entitlement {
+  int year = 0;
+  std::string policy_id;
+  std::string policy_name;
+  std::string department;
+  int64_t household_id = 0;
+  std::string household_number;
+  int64_t person_id = 0;        // 0 for a household policy
+  std::string person_name;      // "" for a household policy
+  std::string id_number;        // masked
+  std::string village_code;
+  std::string village_name;
+  Fen amount = 0;               // per year
+  std::string reason;           // 符合条件说明, read out to the household
+  nlohmann::json clauses;       // [{text, holds, facts: [{field, label, value}]}]
+};
+
+struct EntitlementChange {
+  std::string kind;  // added | removed | changed
+  std::string policy_id;
+  int64_t household_id = 0;
+  int64_t person_id = 0;
+  std::string village_code;
+  std::optional<Fen> old_amount;
+  std::optional<Fen> new_amount;
+};
+
+struct PolicyTotal {
+  std::string policy_id;
+  std::string name;
+  std::string department;
+  std::string target;   // person | household
+  int64_t entitled = 0;
+  Fen amount = 0;
+};
+
+struct EntitlementRun {
+  int64_t id = 0;
+  int year = 0;
+  std::string area_code;
+  std::string policy_id;    // "" = every policy in force
+  std::string ref_date;
+  int64_t persons = 0;
+  int64_t households = 0;
+  int64_t entitled = 0;
+  Fen amount = 0;
+  bool first_run = true;    // nothing was stored for this scope before
+  int64_t added = 0;
+  int64_t removed = 0;
+  int64_t changed = 0;
+  std::vector<PolicyTotal> by_policy;
+  std::vector<EntitlementChange> changes;  // at most 1000, added/removed/changed in that order
+  double seconds_fill = 0;                 // timings of the run (shown by the CLI with --timing)
+  double seconds_eval = 0;                 // rules and explanations
+  double seconds_rules = 0;                // of which the rules alone (bulk evaluation)
+  double seconds_store = 0;
+};
+
+struct Page {
+  int64_t total = 0;
+  std::vector<Entitlement> items;
+};
+
+class EntitlementService {
+ public:
+  EntitlementService(store::Connection& db, std::vector<Policy> policies, const Clock& clock = DefaultClock());
+  ~EntitlementService();
+
+  const std::vector<Policy>& policies() const { return policies_; }
+  // The policy with this id; NotFound naming the known ids.
+  const Policy& FindPolicy(const std::string& id) const;
+
+  struct RunInput {
+    int year = 0;
+    std::string area_code;                 // "" = the caller's scope
+    std::string policy_id;                 // "" = every policy in force that year
+    std::optional<std::string> ref_date;   // default: 31 December of the year, or today if earlier
+  };
+  // Evaluates the policies over the area, replaces the stored entitlements of
+  // that year, area and policies, records what changed and audits the run.
+  EntitlementRun Run(const Caller& caller, const RunInput& input);
+
+  struct ListFilter {
+    int year = 0;
+    std::string area_code;
+    std::string policy_id;
+    std::optional<int64_t> household_id;
+    int64_t limit = 50;     // 1-1000
+    int64_t offset = 0;
+  };
+  // Stored entitlements, by village, household, person, policy.
+  Page List(const Caller& caller, const ListFilter& filter);
+
+  // The latest run for a year and area (and policy), if any.
+  std::optional<EntitlementRun> LatestRun(const Caller& caller, int year, const std::string& area_code,
+                                          const std::string& policy_id = "");
+
+ private:
+  store::Connection& db_;
+  std::vector<Policy> policies_;
+  const Clock& clock_;
+};
+
+// ------------------------------------------------------------------ rosters
+
+struct RosterImportResult {
+  int64_t import_id = 0;
+  std::string department;
+  std::string policy_id;
+  int year = 0;
+  int64_t rows = 0;
+  int64_t matched = 0;
+  int64_t unknown = 0;     // ID numbers the registry does not hold (kept as such)
+  Fen amount = 0;
+  int64_t replaced = 0;    // rows of an earlier import of the same department, policy and year
+};
+
+class RosterService {
+ public:
+  RosterService(store::Connection& db, std::vector<Policy> policies, const Clock& clock = DefaultClock(),
+                const access::PersonalDataProtector* protector = nullptr);
+
+  struct ImportInput {
+    std::string department;  // a Departments() code (the policy's own, normally)
+    std::string policy_id;
+    int year = 0;
+    std::string path;        // CSV (UTF-8 or GBK) or XLSX: ID number, amount (yuan), date
+  };
+  // Reads the whole file first: any bad row fails the import naming file,
+  // row and column, and nothing is written. Otherwise stores every row
+  // (unknown ID numbers too) in one transaction, replacing an earlier import
+  // of the same department, policy and year.
+  RosterImportResult Import(const Caller& caller, const ImportInput& input);
+
+ private:
+  store::Connection& db_;
+  std::vector<Policy> policies_;
+  const Clock& clock_;
+  const access::PersonalDataProtector& protector_;
+};
+
+// ------------------------------------------------------------ reconciliation
+
+struct ReconcileItem {
+  std::string kind;         // missed (应享未享) | unentitled (不应享而享) | amount (金额不符) | unknown (身份证号不在库)
+  std::string policy_id;
+  std::string policy_name;
+  std::string village_code; // for unknown: the area the ID number's first six digits name
+  int64_t household_id = 0;
+  std::string household_number;
+  int64_t person_id = 0;
+  std::string person_name;
+  std::string id_number;    // masked
+  Fen entitled_amount = 0;
+  Fen paid_amount = 0;
+  std::string reason;       // the entitlement's explanation, when there is one
+};
+
+struct ReconcileGroup {
+  std::string area_code;    // village (or the ID number's area for unknown numbers)
+  std::string area_name;
+  std::string policy_id;
+  int64_t entitled = 0;
+  int64_t paid = 0;
+  int64_t missed = 0;
+  int64_t unentitled = 0;
+  int64_t amount_differences = 0;
+  int64_t unknown = 0;
+};
+
+struct Reconciliation {
+  int year = 0;
+  std::string area_code;
+  std::string policy_id;
+  std::vector<std::string> policies_with_rosters;
+  std::vector<std::string> policies_without_rosters;  // entitled but no roster handed in: not reconciled
+  int64_t missed = 0;
+  int64_t unentitled = 0;
+  int64_t amount_differences = 0;
+  int64_t unknown = 0;
+  std::vector<ReconcileGroup> groups;  // by area and policy
+  std::vector<ReconcileItem> items;    // every gap
+};
+
+// Compares the stored entitlements of a year with the rosters handed in, for
+// the policies that have a roster that year.
+Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& policies, const Caller& caller, int year,
+                         const std::string& area_code, const std::string& policy_id, const Clock& clock = DefaultClock());
+
+// JSON forms shared by the CLI and the HTTP API.
+nlohmann::json PolicyJson(const Policy& policy, bool full);
+nlohmann::json EntitlementJson(const Entitlement& e);
+nlohmann::json RunJson(const EntitlementRun& run);
+nlohmann::json ReconciliationJson(const Reconciliation& r);
+const char* ReconcileKindZh(const std::string& kind);
+
+}  // namespace fupin::policy
+
+namespace fupin::policy {
+
+// The education and health figures of the progress report that come from
+// entitlements, rosters and the policy facts (docs/POLICY.md says how each is
+// counted). A figure whose source is absent (no roster handed in, no fact
+// recorded) is left out, so the report shows it as missing rather than 0.
+struct PolicyFigure {
+  std::string key;
+  bool is_rate = false;
+  int64_t count = 0;
+  int64_t numerator = 0;
+  int64_t denominator = 0;
+};
+std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                          int year, const Date& as_of);
+
+}  // namespace fupin::policy

@@ -1,0 +1,223 @@
+#include "policy/entitlements.h"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "assessment/schema.h"
+#include "core/error.h"
+#include "core/id_number.h"
+#include "policy/schema.h"
+#include "registry/households.h"
+#include "registry/testing.h"
+
+namespace fupin::policy {
+namespace {
+
+std::vector<store::Migration> Extra() {
+  auto all = assessment::Migrations();
+  for (auto& m : Migrations()) all.push_back(std::move(m));
+  return all;
+}
+
+// Hengdong-like fixture: one poor household with a primary pupil, a junior
+// pupil and a dibao class; one non-registered household with a pupil.
+class EntitlementsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f_.AddAreas();
+    poor_ = f_.AddHousehold("H1", "430424100200", 2014);
+    head_ = f_.AddPerson(poor_, "19800101", "head", "李大");
+    pupil_ = f_.AddPerson(poor_, "20110303", "child", "李小");
+    junior_ = f_.AddPerson(poor_, "20070707", "child", "李中");
+    other_ = f_.AddHousehold("H2", "430424101200", 2014);
+    other_pupil_ = f_.AddPerson(other_, "20120505", "child", "王小");
+    registry::HouseholdRegistry households(f_.db(), f_.clock());
+    registry::HouseholdInput none;
+    none.number = "H3";
+    none.village_code = "430424100201";
+    none.attribute = "none";
+    none_ = households.AddHousehold(f_.admin(), none);
+    none_pupil_ = f_.AddPerson(none_, "20110404", "child", "赵小");
+    registry::PersonRegistry persons(f_.db(), f_.clock());
+    auto school = [&](int64_t id, const char* stage) {
+      registry::PersonYear y;
+      y.year = 2020;
+      y.school_status = "enrolled";
+      y.school_stage = stage;
+      persons.SetPersonYear(f_.admin(), id, y);
+    };
+    school(pupil_, "primary");
+    school(junior_, "junior");
+    school(other_pupil_, "primary");
+    school(none_pupil_, "primary");
+  }
+
+  EntitlementService Service() { return EntitlementService(f_.db(), PolicySet(), f_.clock()); }
+  EntitlementRun RunEducation() {
+    EntitlementService::RunInput in;
+    in.year = 2020;
+    in.area_code = "430424";
+    in.policy_id = "edu.compulsory_living";
+    return Service().Run(f_.admin(), in);
+  }
+
+  std::string WriteRoster(const std::string& name, const std::string& text) {
+    const std::string path = f_.path().substr(0, f_.path().rfind('/') + 1) + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  registry::testing::RegistryFixture f_{Extra()};
+  int64_t poor_ = 0, head_ = 0, pupil_ = 0, junior_ = 0, other_ = 0, other_pupil_ = 0, none_ = 0, none_pupil_ = 0;
+};
+
+TEST_F(EntitlementsTest, ShippedPoliciesLoadFromTheProgram) {
+  auto all = PolicySet();
+  EXPECT_EQ(all.size(), ShippedPolicyFiles().size());
+  EXPECT_GE(all.size(), 19u);
+}
+
+TEST_F(EntitlementsTest, EveryRegisteredPupilIsListedWithReasons) {
+  auto run = RunEducation();
+  EXPECT_TRUE(run.first_run);
+  EXPECT_EQ(run.entitled, 3);  // two pupils of H1, one of H2; not the unregistered household's
+  EXPECT_EQ(run.amount, 100000 + 125000 + 100000);
+  EXPECT_EQ(run.added, 3);
+  EntitlementService::ListFilter filter;
+  filter.year = 2020;
+  filter.area_code = "430424100200";
+  auto page = Service().List(f_.admin(), filter);
+  ASSERT_EQ(page.total, 2);
+  const Entitlement& e = page.items[0];
+  EXPECT_EQ(e.policy_id, "edu.compulsory_living");
+  EXPECT_EQ(e.household_number, "H1");
+  EXPECT_NE(e.reason.find("义务教育家庭经济困难学生生活补助"), std::string::npos) << e.reason;
+  EXPECT_NE(e.reason.find("在读学段：小学"), std::string::npos) << e.reason;
+  EXPECT_NE(e.reason.find("脱贫状态：未脱贫"), std::string::npos) << e.reason;
+  EXPECT_NE(e.reason.find("1000.00元"), std::string::npos) << e.reason;
+  ASSERT_TRUE(e.clauses.is_array());
+  EXPECT_EQ(e.clauses.size(), 3u);
+}
+
+TEST_F(EntitlementsTest, ARerunReportsWhatChanged) {
+  RunEducation();
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  registry::PersonYear y;
+  y.year = 2020;
+  y.school_status = "dropped_out";
+  persons.SetPersonYear(f_.admin(), other_pupil_, y);  // removed
+  y.school_status = "enrolled";
+  y.school_stage = "junior";
+  persons.SetPersonYear(f_.admin(), pupil_, y);  // primary -> junior: amount changed
+  y.school_stage = "primary";
+  persons.SetPersonYear(f_.admin(), head_, y);  // an adult learner, added (the rule reads only stage and status)
+  auto run = RunEducation();
+  EXPECT_FALSE(run.first_run);
+  EXPECT_EQ(run.added, 1);
+  EXPECT_EQ(run.removed, 1);
+  EXPECT_EQ(run.changed, 1);
+  ASSERT_EQ(run.changes.size(), 3u);
+  // A third run with nothing changed changes nothing.
+  auto again = RunEducation();
+  EXPECT_EQ(again.added + again.removed + again.changed, 0);
+  EXPECT_EQ(again.entitled, run.entitled);
+}
+
+TEST_F(EntitlementsTest, AllPoliciesRunAndReadTheNewFacts) {
+  registry::HouseholdRegistry households(f_.db(), f_.clock());
+  registry::HouseholdYear hy;
+  hy.year = 2020;
+  hy.house_grade = "D";
+  households.SetHouseholdYear(f_.admin(), poor_, hy);
+  EntitlementService::RunInput in;
+  in.year = 2020;
+  in.area_code = "430424";
+  auto run = Service().Run(f_.admin(), in);
+  bool housing = false;
+  for (const auto& t : run.by_policy) {
+    if (t.policy_id == "housing.renovation") {
+      housing = true;
+      EXPECT_EQ(t.entitled, 1);
+      EXPECT_EQ(t.amount, 2000000);
+    }
+  }
+  EXPECT_TRUE(housing);
+}
+
+TEST_F(EntitlementsTest, AVillageCadreRunsNothingAndReadsOnlyTheirVillage) {
+  RunEducation();
+  Caller cadre;
+  cadre.user_id = 9;
+  cadre.user_name = "cadre";
+  cadre.role = Role::kVillageCadre;
+  cadre.area_scope = "430424101200";
+  EntitlementService::RunInput in;
+  in.year = 2020;
+  EXPECT_THROW(Service().Run(cadre, in), Error);
+  EntitlementService::ListFilter filter;
+  filter.year = 2020;
+  auto page = Service().List(cadre, filter);
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.items[0].person_name, "王小");
+  filter.area_code = "430424100200";
+  EXPECT_THROW(Service().List(cadre, filter), Error);
+}
+
+TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
+  RunEducation();
+  // The registry's ID numbers, revealed for the roster (the fixture makes them).
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  const std::string pupil = persons.RevealIdNumber(f_.admin(), pupil_);
+  const std::string none_pupil = persons.RevealIdNumber(f_.admin(), none_pupil_);
+  const std::string junior = persons.RevealIdNumber(f_.admin(), junior_);
+  // pupil paid right, junior paid 1000 instead of 1250, other_pupil not paid (missed),
+  // none_pupil paid without right, and a number unknown to the registry.
+  const std::string unknown = std::string("43042420100101001") + IdCheckCharacter("43042420100101001");
+  const std::string path =
+      WriteRoster("edu.csv", "身份证号,金额,发放日期\n" + pupil + ",1000,2020-09-15\n" + junior + ",1000.00,2020/9/15\n" +
+                                 none_pupil + ",1000,20200915\n" + unknown + ",500,2020-09-15\n");
+  RosterService rosters(f_.db(), PolicySet(), f_.clock());
+  auto imported = rosters.Import(f_.admin(), {"education", "edu.compulsory_living", 2020, path});
+  EXPECT_EQ(imported.rows, 4);
+  EXPECT_EQ(imported.unknown, 1);
+  auto r = Reconcile(f_.db(), PolicySet(), f_.admin(), 2020, "430424", "", f_.clock());
+  EXPECT_EQ(r.missed, 1);
+  EXPECT_EQ(r.unentitled, 1);
+  EXPECT_EQ(r.amount_differences, 1);
+  EXPECT_EQ(r.unknown, 1);
+  ASSERT_EQ(r.items.size(), 4u);
+  EXPECT_EQ(r.items[0].kind, "missed");
+  EXPECT_EQ(r.items[0].person_name, "王小");
+  EXPECT_EQ(r.items[3].kind, "unknown");
+  EXPECT_EQ(r.items[3].id_number.substr(0, 6), "430424");
+  EXPECT_EQ(r.items[3].id_number.find("20100101"), std::string::npos);  // masked
+  // Importing the corrected roster replaces the earlier one.
+  const std::string fixed = WriteRoster("edu2.csv", "身份证号,金额,日期\n" + pupil + ",1000,2020-09-15\n" + junior +
+                                                        ",1250,2020-09-15\n");
+  auto again = rosters.Import(f_.admin(), {"education", "edu.compulsory_living", 2020, fixed});
+  EXPECT_EQ(again.replaced, 4);
+  r = Reconcile(f_.db(), PolicySet(), f_.admin(), 2020, "430424", "", f_.clock());
+  EXPECT_EQ(r.missed, 1);
+  EXPECT_EQ(r.unentitled + r.amount_differences + r.unknown, 0);
+}
+
+TEST_F(EntitlementsTest, ABadRosterRowFailsTheWholeImportNamingFileRowAndColumn) {
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  const std::string pupil = persons.RevealIdNumber(f_.admin(), pupil_);
+  const std::string path = WriteRoster("bad.csv", "身份证号,金额,日期\n" + pupil + ",1000,2020-09-15\n" + pupil +
+                                                      ",abc,2020-09-15\n");
+  RosterService rosters(f_.db(), PolicySet(), f_.clock());
+  try {
+    rosters.Import(f_.admin(), {"education", "edu.compulsory_living", 2020, path});
+    FAIL() << "imported a bad amount";
+  } catch (const Error& e) {
+    ASSERT_FALSE(e.details().empty());
+    EXPECT_EQ(e.details()[0].path, "bad.csv, row 3, column B (金额)");
+  }
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM roster_entries"), 0);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM roster_imports"), 0);
+}
+
+}  // namespace
+}  // namespace fupin::policy

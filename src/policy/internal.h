@@ -1,0 +1,39 @@
+#pragma once
+// Helpers shared by the entitlement, roster and reconciliation code.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "access/audit.h"
+#include "access/permissions.h"
+#include "core/caller.h"
+#include "core/money.h"
+#include "policy/eval.h"
+#include "policy/policy.h"
+#include "store/database.h"
+
+namespace fupin::policy::internal {
+
+// Area codes starting with `prefix` are in [first, second).
+inline std::pair<std::string, std::string> AreaRange(const std::string& prefix) { return {prefix, prefix + ":"}; }
+
+// NotFound naming the known ids.
+const Policy& FindPolicy(const std::vector<Policy>& policies, const std::string& id);
+
+// NotFound unless the area exists ("" is the nation).
+void RequireArea(store::Connection& db, const std::string& area_code);
+
+// The area a read covers: `area_code`, or the caller's scope when empty.
+// Checks read access to policy there and that the caller reads registry
+// records by area (a paired cadre does not list entitlements).
+std::string ReadArea(access::Audit& audit, const Caller& caller, const std::string& area_code,
+                     const std::string& entity, access::Resource also = access::Resource::kRegistry);
+
+// "符合《name》条件（脱贫状态：已脱贫；在读学段：小学），每年1000.00元。"
+std::string Explanation(const Policy& policy, const std::string& joiner, const std::vector<ClauseValue>& clauses,
+                        Fen amount);
+nlohmann::json ClausesJson(const std::vector<ClauseValue>& clauses);
+
+}  // namespace fupin::policy::internal

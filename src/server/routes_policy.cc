@@ -1,0 +1,97 @@
+// Policies, entitlements and reconciliation (policy module).
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include "policy/entitlements.h"
+#include "server/http_server.h"
+
+namespace fupin::server {
+namespace {
+
+// The policies the server applies: $FUPIN_POLICIES_DIR, else the shipped
+// ones; loaded once per process.
+const std::vector<policy::Policy>& ServerPolicies() {
+  static std::once_flag once;
+  static std::unique_ptr<std::vector<policy::Policy>> policies;
+  std::call_once(once, [] {
+    const char* dir = std::getenv("FUPIN_POLICIES_DIR");
+    policies = std::make_unique<std::vector<policy::Policy>>(policy::PolicySet(dir && *dir ? dir : ""));
+  });
+  return *policies;
+}
+
+int QueryYear(const ApiRequest& r, bool required) {
+  auto y = r.QueryInt("year");
+  if (!y) {
+    if (required) throw Error::InvalidArgument("missing query parameter", {{"?year", "required"}});
+    return 0;
+  }
+  if (*y < 2000 || *y > 2100) throw Error::InvalidArgument("bad query parameter", {{"?year", "out of range"}});
+  return static_cast<int>(*y);
+}
+
+}  // namespace
+
+void AddPolicyRoutes(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/policies", true,
+                    [](ApiRequest&) {
+                      nlohmann::json items = nlohmann::json::array();
+                      for (const auto& p : ServerPolicies()) items.push_back(policy::PolicyJson(p, false));
+                      return ApiResponse::Ok({{"items", items}});
+                    },
+                    "The policies in force: id, name, department, target, years"});
+  routes.push_back({"GET", "/api/v1/policies/{id}", true,
+                    [](ApiRequest& r) {
+                      const std::string id = r.path.at("id");
+                      for (const auto& p : ServerPolicies()) {
+                        if (p.id == id) return ApiResponse::Ok(policy::PolicyJson(p, true));
+                      }
+                      throw Error::NotFound("no policy " + id);
+                    },
+                    "One policy with its rule, amount, facts read and basis"});
+  routes.push_back({"POST", "/api/v1/entitlements/runs", true,
+                    [](ApiRequest& r) {
+                      BodyReader b(r.body);
+                      policy::EntitlementService::RunInput in;
+                      in.year = static_cast<int>(b.Int("year", true).value_or(0));
+                      in.area_code = b.String("area", false, 12).value_or("");
+                      in.policy_id = b.String("policy", false, 80).value_or("");
+                      in.ref_date = b.String("ref_date", false, 10);
+                      b.Finish();
+                      policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
+                      return ApiResponse::Created(policy::RunJson(s.Run(r.caller, in)));
+                    },
+                    "Compute the entitlements of a year (one click), store them and return what changed"});
+  routes.push_back({"GET", "/api/v1/entitlements", true,
+                    [](ApiRequest& r) {
+                      const Paging paging = ReadPaging(r);
+                      policy::EntitlementService::ListFilter f;
+                      f.year = QueryYear(r, true);
+                      f.area_code = r.Query("area").value_or("");
+                      f.policy_id = r.Query("policy").value_or("");
+                      f.household_id = r.QueryInt("household_id");
+                      f.limit = paging.limit;
+                      f.offset = paging.offset;
+                      policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
+                      auto page = s.List(r.caller, f);
+                      nlohmann::json items = nlohmann::json::array();
+                      for (const auto& e : page.items) items.push_back(policy::EntitlementJson(e));
+                      nlohmann::json body = PageJson(page.total, paging, items);
+                      auto run = s.LatestRun(r.caller, f.year, f.area_code, "");
+                      body["latest_run"] = run ? policy::RunJson(*run) : nlohmann::json(nullptr);
+                      return ApiResponse::Ok(body);
+                    },
+                    "Stored entitlements of a year with their explanations, by area and policy (paginated)"});
+  routes.push_back({"GET", "/api/v1/reconciliation", true,
+                    [](ApiRequest& r) {
+                      const int year = QueryYear(r, true);
+                      auto rec = policy::Reconcile(r.connection(), ServerPolicies(), r.caller, year,
+                                                   r.Query("area").value_or(""), r.Query("policy").value_or(""),
+                                                   *r.clock);
+                      return ApiResponse::Ok(policy::ReconciliationJson(rec));
+                    },
+                    "Entitlements against department rosters: 应享未享, 不应享而享, amount differences, unknown IDs"});
+}
+
+}  // namespace fupin::server
