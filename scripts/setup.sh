@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql
   chromium fonts-wqy-microhei
+  wrk jq curl   # bench/suite.sh
 )
 
 sudo_if_needed() {
