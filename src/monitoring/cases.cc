@@ -298,6 +298,7 @@ CasePage MonitoringService::ListCases(const Caller& caller, const CaseFilter& f)
   if (f.status) where += " AND c.status = ?3";
   if (f.category) where += " AND c.category = ?4";
   if (f.year) where += " AND c.year = ?5";
+  if (f.household_id) where += " AND c.household_id = ?10";
   if (scope.paired_households_only) where += " AND c.household_id IN (" + access::PairedHouseholdIdsSql(6, 7) + ")";
   auto bind = [&](store::Statement& s) {
     s.BindText(1, area);
@@ -305,6 +306,7 @@ CasePage MonitoringService::ListCases(const Caller& caller, const CaseFilter& f)
     if (f.status) s.BindText(3, *f.status);
     if (f.category) s.BindText(4, *f.category);
     if (f.year) s.BindInt(5, *f.year);
+    if (f.household_id) s.BindInt(10, *f.household_id);
     if (scope.paired_households_only) {
       s.BindInt(6, caller.user_id);
       s.BindText(7, clock_.Today().ToString());

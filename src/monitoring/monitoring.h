@@ -203,6 +203,7 @@ struct CaseFilter {
   std::optional<std::string> status;
   std::optional<std::string> category;
   std::optional<int> year;
+  std::optional<int64_t> household_id;  // the cases of one household
   int64_t limit = 50;
   int64_t offset = 0;
 };

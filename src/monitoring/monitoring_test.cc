@@ -517,6 +517,13 @@ TEST_F(MonitoringTest, APairedCadreReachesOnlyTheirOwnHouseholds) {
   CaseFilter f;
   EXPECT_EQ(svc_.ListCases(paired, f).total, 1);
   EXPECT_EQ(svc_.ListCases(county_, f).total, 2);
+  // The household page lists one household's cases.
+  f.household_id = other;
+  const CasePage of_other = svc_.ListCases(county_, f);
+  ASSERT_EQ(of_other.total, 1);
+  EXPECT_EQ(of_other.items[0].household_id, other);
+  EXPECT_EQ(svc_.ListCases(paired, f).total, 0);
+  f.household_id.reset();
   // The identification steps are not theirs; nor are area scans and figures.
   EXPECT_THROW(svc_.RecordStep(paired, c.id, {"home_check", "done", "2021-03-02", std::nullopt, std::nullopt, ""}),
                Error);

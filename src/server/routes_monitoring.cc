@@ -28,11 +28,12 @@ void AddMonitoringRoutes(std::vector<Route>& routes) {
                       f.status = r.Query("status");
                       f.category = r.Query("category");
                       if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);
+                      f.household_id = r.QueryInt("household");
                       f.limit = p.limit;
                       f.offset = p.offset;
                       return ApiResponse::Ok(monitoring::CasePageJson(Service(r).ListCases(r.caller, f), p.limit, p.offset));
                     },
-                    "Monitoring cases by area, status, category and year"});
+                    "Monitoring cases by area, status, category, year and household"});
   routes.push_back({"POST", "/api/v1/monitoring/cases", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);

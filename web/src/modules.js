@@ -13,9 +13,10 @@ export const pages = [
   { name: 'params', path: '/params', icon: 'Setting', ability: 'readParams', probe: 'GET /api/v1/params' },
   { name: 'audit', path: '/audit', icon: 'Document', ability: 'readAudit', probe: 'GET /api/v1/audit' },
   { name: 'users', path: '/users', icon: 'User', ability: 'readUsers', probe: 'GET /api/v1/users' },
-  // Policy entitlements and reconciliation (issue 6), monitoring (issue 9) and
-  // data-quality findings (issue 10) get their entries here together with
-  // their views, probing their own routes; see docs/WEB_UI.md.
+  { name: 'monitoring', path: '/monitoring', icon: 'Warning', ability: 'readMonitoring', probe: 'GET /api/v1/monitoring/cases' },
+  { name: 'quality', path: '/quality', icon: 'CircleCheck', ability: 'readQuality', probe: 'GET /api/v1/quality/summary' },
+  // Policy entitlements and reconciliation (issue 6) get their entry here
+  // together with their view, probing their own routes; see docs/WEB_UI.md.
 ]
 
 // Sections of the household page. Each appears only when its probe route
@@ -26,7 +27,7 @@ export const householdSections = [
   { name: 'assistance', probe: 'GET /api/v1/households/{id}/visits', ability: 'readAssistance', component: 'assistance' },
   { name: 'entitlements', probe: 'GET /api/v1/households/{id}/entitlements', ability: 'readRegistry' },
   { name: 'needs', probe: 'GET /api/v1/needs', ability: 'readSocial', component: 'needs' },
-  { name: 'monitoring', probe: 'GET /api/v1/households/{id}/monitoring', ability: 'readRegistry' },
+  { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'readMonitoring', component: 'monitoring' },
 ]
 
 // Report routes the overview uses when the server has them.

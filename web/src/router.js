@@ -21,6 +21,9 @@ const routes = [
   { path: '/params', name: 'params', component: () => import('./views/ParamsView.vue'), meta: { ability: 'readParams' } },
   { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { ability: 'readAudit' } },
   { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { ability: 'readUsers' } },
+  { path: '/monitoring', name: 'monitoring', component: () => import('./views/MonitoringView.vue'), meta: { ability: 'readMonitoring' } },
+  { path: '/monitoring/cases/:id', name: 'monitoring-case', component: () => import('./views/MonitoringCaseView.vue'), meta: { ability: 'readMonitoring', probe: 'GET /api/v1/monitoring/cases/{id}' } },
+  { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'readQuality' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]
@@ -42,7 +45,8 @@ router.beforeEach(async (to) => {
   // A module page whose API this server lacks does not exist here.
   // (By route name: the not-found page keeps the address, so matching by path would loop.)
   const page = pages.find((p) => p.name === to.name)
-  if (page && page.probe && session.routes && !hasRoute(page.probe)) {
+  const probe = (page && page.probe) || to.meta.probe
+  if (probe && session.routes && !hasRoute(probe)) {
     return { name: 'not-found', params: { rest: to.path.slice(1).split('/') } }
   }
   return true

@@ -83,6 +83,13 @@ export const abilities = {
   readReports: READ_REGISTRY,
   readParams: READ_REGISTRY,
   writeParams: ['administrator'],
+  // Monitoring (Resource::kMonitoring): paired cadres see their own households;
+  // who does which step is checked by the server (docs/MONITORING.md).
+  readMonitoring: READ_REGISTRY,
+  writeMonitoring: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre'],
+  eliminateRisk: ['administrator', 'county_office'],
+  // Data-quality checks: every registry reader except paired cadres (dataio/quality.cc).
+  readQuality: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department', 'auditor'],
 }
 
 export function can(ability, user = session.user) {

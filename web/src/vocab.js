@@ -30,6 +30,25 @@ export const vocab = {
   dockingStatus: [['reported', '待确认', 'Awaiting confirmation'], ['confirmed', '已确认', 'Confirmed'], ['rejected', '已退回', 'Rejected']],
   feedbackKind: [['thanks', '感谢', 'Thanks'], ['complaint', '投诉', 'Complaint']],
   criterionResult: [['pass', '达标', 'Pass'], ['fail', '未达标', 'Fail'], ['unknown', '待核实', 'Unknown']],
+  // Return-to-poverty monitoring (src/monitoring, docs/MONITORING.md).
+  monitoringCategory: [['unstable', '脱贫不稳定户', 'Unstable exited'], ['marginal', '边缘易致贫户', 'Marginal'],
+    ['sudden', '突发严重困难户', 'Sudden hardship']],
+  caseStatus: [['identifying', '识别中', 'Identifying'], ['monitored', '监测中', 'Monitored'], ['eliminated', '风险已消除', 'Risk eliminated'],
+    ['rejected', '未纳入', 'Rejected']],
+  caseSource: [['self_report', '农户自主申报', 'Self-report'], ['cadre_report', '干部排查', 'Cadre report'],
+    ['department_alert', '部门筛查预警', 'Department alert'], ['data_analysis', '数据分析', 'Data analysis']],
+  caseStep: [['alert', '预警', 'Alert'], ['home_check', '入户核实', 'Home check'], ['consent', '农户承诺授权', 'Consent'],
+    ['data_comparison', '部门数据比对', 'Data comparison'], ['village_appraisal', '村民主评议', 'Village appraisal'],
+    ['public_notice', '公示', 'Public notice'], ['township_review', '乡镇审核', 'Township review'],
+    ['county_approval', '县级审定', 'County approval'], ['entry', '纳入监测', 'Entry']],
+  stepAction: [['done', '办结', 'Done'], ['return', '退回', 'Sent back'], ['reject', '不予纳入', 'Rejected'], ['open', '发起', 'Opened']],
+  measureKind: [['policy', '政策帮扶', 'Policy'], ['assistance', '结对帮扶', 'Assistance'], ['employment', '就业帮扶', 'Employment'],
+    ['industry', '产业帮扶', 'Industry'], ['other', '其他', 'Other']],
+  measureStatus: [['planned', '计划', 'Planned'], ['in_progress', '实施中', 'In progress'], ['done', '已完成', 'Done'],
+    ['stopped', '已终止', 'Stopped']],
+  eliminationReason: [['income_stable', '收入持续稳定', 'Income stable'], ['hardship_over', '困难已解决', 'Hardship over']],
+  overdueKind: [['step_overdue', '环节超期', 'Step overdue'], ['monitored_too_long', '监测时间过长', 'Monitored too long']],
+  severity: [['error', '错误', 'Error'], ['warning', '警告', 'Warning'], ['info', '提示', 'Info']],
 }
 
 // [{value, label}] in the current language.

@@ -71,6 +71,7 @@ const users = {
   cadre: ['web-cadre', 'village_cadre', vA1.code],
   donor: ['web-donor', 'donor', COUNTY],
   auditor: ['web-auditor', 'auditor', COUNTY],
+  town: ['web-town', 'township', townA.code],
 }
 // The donor registers through the API once the server runs (a donor needs a donor profile).
 for (const [name, role, area] of Object.values(users)) {
@@ -151,6 +152,14 @@ if (published.status !== 201) throw new Error(`publishing a need: ${published.st
 const need = published.data
 const approved = await apiAs('admin', 'POST', `/needs/${need.id}/review`, { body: { approve: true } })
 if (approved.status !== 200) throw new Error(`approving the need: ${approved.status} ${JSON.stringify(approved.data)}`)
+
+// Return-to-poverty monitoring: the village cadre reports a risk for a household
+// of their village; the case waits for the home check (入户核实, a village cadre's step).
+const THIS_YEAR = new Date().getFullYear()
+const opened = await apiAs('cadre', 'POST', '/monitoring/cases', { body: { household_id: households[0].id, year: THIS_YEAR,
+  source: 'cadre_report', date: inDays(0), note: '户主住院，医疗支出大' } })
+if (opened.status !== 201) throw new Error(`opening a monitoring case: ${opened.status} ${JSON.stringify(opened.data)}`)
+const monitoringCase = opened.data
 
 const total = async (user, query) => (await apiAs(user, 'GET', `/households?${new URLSearchParams({ ...query, limit: 1 })}`)).data.total
 
@@ -604,6 +613,85 @@ await step('a module whose API the server lacks has no menu entry and no page', 
   expect((await page.locator('[data-testid="coverage-total"]').count()) === 0, 'the page of a missing module was shown')
   await shot('22-missing-module')
   await page.unroute('**/api/v1/openapi.json')
+})
+
+await step('the monitoring page shows the figures the API gives, and the case list', async () => {
+  // (The administrator is still logged in from the previous step.)
+  const api = (await apiAs('admin', 'GET', `/monitoring/figures?area=${COUNTY}&year=${THIS_YEAR}`)).data
+  await page.goto(`${BASE}/monitoring?area=${COUNTY}&year=${THIS_YEAR}`)
+  await page.locator('[data-testid="nav-monitoring"]').waitFor()
+  const grid = page.locator('[data-testid="monitoring-figures"]')
+  await grid.waitFor()
+  await settle()
+  const shown = JSON.parse(await grid.getAttribute('data-values'))
+  expect(JSON.stringify(shown) === JSON.stringify(api), `the page's figures ${JSON.stringify(shown)} are not the API's ${JSON.stringify(api)}`)
+  // (households and persons count those in monitoring; the new case is still being identified.)
+  expect(api.by_status.identifying === 1, `the opened case is not in the figures: ${JSON.stringify(api)}`)
+  expect((await page.locator('[data-testid="mf-households"]').innerText()).trim() === String(api.households), 'households shown wrongly')
+  expect((await page.locator('[data-testid="mf-status-identifying"]').innerText()).trim() === String(api.by_status.identifying),
+    'identifying shown wrongly')
+  await shot('23-monitoring-figures')
+  await page.locator('.el-tabs__item', { hasText: '监测对象' }).click()
+  await page.locator(`[data-testid="case-${monitoringCase.id}"]`).waitFor()
+  await shot('24-monitoring-cases')
+})
+
+await step('the data-quality page\'s counts equal the API\'s; findings and the exit notice list load', async () => {
+  const api = (await apiAs('admin', 'GET', `/quality/summary?area=${COUNTY}`)).data
+  await page.goto(`${BASE}/quality?area=${COUNTY}`)
+  await page.locator('[data-testid="nav-quality"]').waitFor()
+  await page.locator('[data-testid="quality-counts"]').waitFor()
+  await settle()
+  const totalShown = await page.locator('[data-testid="quality-total"]').getAttribute('data-total')
+  expect(totalShown === String(api.total), `total ${totalShown} is not the API's ${api.total}`)
+  for (const c of api.counts) {
+    const shown = (await page.locator(`[data-testid="qc-${c.check}"]`).innerText()).trim()
+    expect(shown === String(c.count), `check ${c.check}: the page shows ${shown}, the API ${c.count}`)
+  }
+  await shot('25-quality-summary')
+  await page.locator('.el-tabs__item', { hasText: '问题清单' }).click()
+  const findingsTotal = page.locator('[data-testid="quality-findings-total"]')
+  await findingsTotal.waitFor()
+  expect((await findingsTotal.getAttribute('data-total')) === String(api.total), 'the findings list does not count the summary\'s total')
+  await page.locator('.el-tabs__item', { hasText: '公示名单' }).click()
+  await settle()
+  expect((await page.locator('.el-alert--error').count()) === 0, 'the exit notice list failed to load')
+  await shot('26-quality-findings')
+})
+
+await step('a monitoring step is refused for the wrong role (the server says why) and done by the right one', async () => {
+  await logout()
+  await login('town')
+  await page.goto(`${BASE}/monitoring/cases/${monitoringCase.id}`)
+  await page.locator('[data-testid="step-form"]').waitFor()
+  await input('step-note').fill('乡镇代为核实')
+  await page.locator('[data-testid="step-submit"]').click()
+  const refusal = page.locator('[data-testid="step-error"]')
+  await refusal.waitFor()
+  const text = await refusal.innerText()
+  expect(text.includes('入户核实') && text.includes('township'), `the server's reason is not shown: ${text}`)
+  let now = (await apiAs('admin', 'GET', `/monitoring/cases/${monitoringCase.id}`)).data
+  expect(now.stage === 'home_check' && now.steps.length === 1, `a refused step changed the case: ${JSON.stringify(now)}`)
+  await shot('27-monitoring-refused')
+  await logout()
+  await login('cadre')
+  await page.goto(`${BASE}/monitoring/cases/${monitoringCase.id}`)
+  await page.locator('[data-testid="step-form"]').waitFor()
+  await input('step-note').fill('入户核实：户主住院，家庭收入骤减')
+  await page.locator('[data-testid="step-submit"]').click()
+  await page.locator('[data-testid="case-stage"][data-stage="consent"]').waitFor()
+  await page.locator('[data-testid="step-notice"]').waitFor()
+  now = (await apiAs('admin', 'GET', `/monitoring/cases/${monitoringCase.id}`)).data
+  const last = now.steps[now.steps.length - 1]
+  expect(now.stage === 'consent' && last.step === 'home_check' && last.actor === users.cadre[0],
+    `the step was not recorded: ${JSON.stringify(now.steps)}`)
+  expect((await page.locator('[data-testid="case-steps"] .el-timeline-item').count()) === now.steps.length, 'the timeline misses a step')
+  await shot('28-monitoring-step-done')
+  // The household page lists the case.
+  await page.goto(`${BASE}/households/${households[0].id}`)
+  await page.locator('[data-testid="household-monitoring"] .el-table__row').first().waitFor()
+  expect((await page.locator('[data-testid="household-monitoring"] .el-table__row').count()) === 1, 'the household shows another household\'s case')
+  expect(consoleErrors.length === 0, `page errors: ${consoleErrors.join('; ')}`)
 })
 
 await context.close()

@@ -1,6 +1,6 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality' },
   common: {
     loading: 'Loading…', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit',
     add: 'Add', back: 'Back', reload: 'Reload', yes: 'Yes', no: 'No', none: 'None', total: '{n} in all', actions: 'Actions',
@@ -111,6 +111,35 @@ export default {
   params: {
     title: 'Policy parameters', history: 'History', add: 'Set a parameter', change: 'Change', name: 'Parameter', key: 'Key',
     value: 'Value', from: 'Effective from', source: 'Source', keyOf: 'Key ({kind})', valueOf: 'Value ({kind})',
+  },
+  monitoring: {
+    title: 'Return-to-poverty monitoring', area: 'Area code', year: 'Year', figures: 'Figures', cases: 'Cases', overdue: 'Overdue',
+    households: 'Monitored households', persons: 'Monitored persons', share: 'Share of registered persons', registeredPersons: 'Registered persons',
+    daysToEntry: 'Alert to entry (days)', daysToElimination: 'Entry to elimination (days)', average: 'average', max: 'max', timed: '{n} households',
+    byCategory: 'By category', byStatus: 'By status', byArea: 'By area', monitoredByCategory: 'Monitored, by category',
+    category: 'Category', status: 'Status', stage: 'Current step', number: 'Household', village: 'Village', source: 'Source',
+    alertDate: 'Alert date', stageSince: 'Step since', enteredOn: 'Entered', closedOn: 'Closed', empty: 'No cases match',
+    noOverdue: 'Nothing is overdue', kind: 'Kind', since: 'Since', days: 'Days', limitDays: 'Limit (days)', open: 'Open',
+    caseTitle: 'Case of {number} ({year})', steps: 'Identification steps', measures: 'Measures', elimination: 'Risk elimination',
+    nextStep: 'Next step: {step}', doneBy: 'This step is done by {roles}', notYourStep: 'Your role ({role}) does not do this step; the server will refuse it.',
+    action: 'Outcome', date: 'Date', endDate: 'Last day of the notice', returnTo: 'Send back to', note: 'Note / reason', submit: 'Submit',
+    reasonRequired: 'Sending back or rejecting needs a reason', stepRecorded: 'Recorded: {step}', closed: 'This case is closed ({status})',
+    actor: 'By', role: 'Role', recordedAt: 'Recorded at',
+    measureKind: 'Kind', description: 'Description', policyId: 'Policy id', responsible: 'Responsible', startDate: 'Start',
+    measureStatus: 'Progress', result: 'Result', addMeasure: 'Add a measure', updateMeasure: 'Update', noMeasures: 'No measures yet',
+    measureOnlyMonitored: 'Measures are assigned once the household is in monitoring.',
+    eliminate: 'Decide the risk is eliminated', reason: 'Reason', evidence: 'Evidence', eliminated: 'Risk eliminated', decidedBy: 'Decided by',
+    checks: 'Figures checked', eliminateHint: 'Decided by the county office; needs evidence and the minimum monitoring period; income_stable needs each year\'s per-capita income above the line, hardship_over needs the measures carried out.',
+    householdCases: 'Monitoring of this household', noCases: 'This household has no monitoring case', openMonitoring: 'Open',
+    chooseYear: 'Enter a year', refused: 'The server refused: {msg}',
+  },
+  quality: {
+    title: 'Data quality', summary: 'Summary', findings: 'Findings', notice: 'Exit public notice', area: 'Area code', year: 'Year',
+    check: 'Check', severity: 'Severity', count: 'Findings', total: '{n} findings in all', byCheck: 'By check', byArea: 'By village',
+    village: 'Village', household: 'Household', person: 'Person', idNumber: 'ID number', detail: 'Problem', empty: 'No problems found',
+    noticeNeeds: 'The notice list needs an area and a year', township: 'Township', head: 'Head', members: 'Members', perCapita: 'Per-capita income (yuan)',
+    mainCause: 'Main cause', appraisal: 'Appraised on', noticeStart: 'Notice from', noticeEnd: 'Notice until', noticeStatus: 'Status',
+    noNotice: 'No household proposed for exit in this area and year', description: 'Description', unavailable: 'not available',
   },
   errors: {
     forbidden: 'Not allowed', notFound: 'Not found', network: 'Cannot reach the server', generic: 'Failed: {msg}',

@@ -1,6 +1,6 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量' },
   common: {
     loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
     add: '新增', back: '返回', reload: '重新载入', yes: '是', no: '否', none: '无', total: '共 {n} 条', actions: '操作',
@@ -108,6 +108,35 @@ export default {
   params: {
     title: '政策参数', history: '显示历史', add: '设定参数', change: '修改', name: '参数', key: '键', value: '值', from: '生效日期',
     source: '依据', keyOf: '键（{kind}）', valueOf: '值（{kind}）',
+  },
+  monitoring: {
+    title: '防返贫监测', area: '区划代码', year: '年度', figures: '监测统计', cases: '监测对象', overdue: '超期提醒',
+    households: '监测户', persons: '监测人口', share: '占建档人口比例', registeredPersons: '建档立卡人口',
+    daysToEntry: '预警到纳入（天）', daysToElimination: '纳入到风险消除（天）', average: '平均', max: '最长', timed: '{n} 户',
+    byCategory: '按监测类别', byStatus: '按状态', byArea: '按区划', monitoredByCategory: '在监测户按类别',
+    category: '监测类别', status: '状态', stage: '当前环节', number: '户编号', village: '所在村', source: '来源',
+    alertDate: '预警日期', stageSince: '本环节起始', enteredOn: '纳入日期', closedOn: '办结日期', empty: '没有符合条件的监测对象',
+    noOverdue: '没有超期事项', kind: '类型', since: '起始', days: '已用天数', limitDays: '时限（天）', open: '查看',
+    caseTitle: '监测对象 {number}（{year}年）', steps: '识别流程', measures: '帮扶措施', elimination: '风险消除',
+    nextStep: '办理下一环节：{step}', doneBy: '本环节由 {roles} 办理', notYourStep: '您的角色（{role}）不办理本环节，提交后服务器将拒绝。',
+    action: '办理结果', date: '日期', endDate: '公示截止日期', returnTo: '退回到', note: '说明/原因', submit: '提交',
+    reasonRequired: '退回或不予纳入须写明原因', stepRecorded: '已记录：{step}', closed: '本案已办结（{status}）',
+    actor: '经办人', role: '角色', recordedAt: '录入时间',
+    measureKind: '措施类型', description: '内容', policyId: '政策编号', responsible: '责任人', startDate: '开始日期',
+    measureStatus: '进度', result: '结果', addMeasure: '新增措施', updateMeasure: '更新进度', noMeasures: '尚无措施',
+    measureOnlyMonitored: '纳入监测后才能落实帮扶措施。',
+    eliminate: '认定风险消除', reason: '消除原因', evidence: '佐证材料', eliminated: '已认定风险消除', decidedBy: '认定人',
+    checks: '核验数据', eliminateHint: '由县扶贫办认定；须有佐证材料、满足最短监测期，收入稳定须各年人均纯收入高于监测线，困难消除须措施已落实。',
+    householdCases: '本户监测记录', noCases: '本户没有监测记录', openMonitoring: '查看监测',
+    chooseYear: '请填写年度', refused: '服务器拒绝：{msg}',
+  },
+  quality: {
+    title: '数据质量', summary: '汇总', findings: '问题清单', notice: '公示名单', area: '区划代码', year: '年度',
+    check: '检查项', severity: '级别', count: '问题数', total: '问题总数 {n} 条', byCheck: '按检查项', byArea: '按村',
+    village: '村', household: '户编号', person: '人员', idNumber: '身份证号', detail: '问题说明', empty: '没有发现问题',
+    noticeNeeds: '公示名单须指定区划和年度', township: '乡镇', head: '户主', members: '人口', perCapita: '人均纯收入（元）',
+    mainCause: '主要致贫原因', appraisal: '民主评议日期', noticeStart: '公示开始', noticeEnd: '公示结束', noticeStatus: '状态',
+    noNotice: '该区划该年度没有拟退出户', description: '说明', unavailable: '暂不可用',
   },
   errors: {
     forbidden: '无权执行此操作', notFound: '记录不存在', network: '无法连接服务器', generic: '操作失败：{msg}',
