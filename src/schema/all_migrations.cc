@@ -7,6 +7,7 @@
 #include "registry/schema.h"
 #include "social/schema.h"
 #include "monitoring/schema.h"
+#include "reports/snapshot.h"
 
 namespace fupin {
 
@@ -22,6 +23,7 @@ std::vector<store::Migration> AllMigrations() {
   add(social::Migrations());
   add(monitoring::Migrations());
   add(dataio::Migrations());
+  add(reports::Migrations());
   return all;
 }
 
