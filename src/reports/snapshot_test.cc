@@ -91,7 +91,7 @@ TEST_F(SnapshotTest, RecomputedAfterAWrite) {
   EXPECT_EQ(after.at("snapshot").at("source"), "computed");
   EXPECT_FALSE(after.at("snapshot").at("stale").get<bool>());
   EXPECT_EQ(Households(after), 3);
-  // The same at village level, and the new snapshot is served again.
+  // A county is never served stale; the new snapshot is served next time.
   EXPECT_EQ(Read(f_.admin(), "430424").at("snapshot").at("source"), "snapshot");
 }
 
@@ -105,7 +105,6 @@ TEST_F(SnapshotTest, StaleProvinceServedWithinTheAgeAndFlagged) {
   EXPECT_TRUE(stale.at("snapshot").at("stale").get<bool>());
   EXPECT_EQ(stale.at("snapshot").at("audit_head_id"), first.at("snapshot").at("audit_head_id"));
   EXPECT_EQ(Households(stale), 2);
-  // A county is never served stale.
   // fresh=true recomputes for an administrator.
   SnapshotOptions fresh;
   fresh.fresh = true;
