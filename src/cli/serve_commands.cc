@@ -18,6 +18,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string static_dir;
   int threads = 16;
+  double snapshot_max_age_hours = 24;
 };
 
 }  // namespace
@@ -28,6 +29,8 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)");
   serve->add_option("--static", o->static_dir, "Folder of the web UI's built files");
   serve->add_option("--threads", o->threads, "Worker threads");
+  serve->add_option("--snapshot-max-age", o->snapshot_max_age_hours,
+                    "Hours a province or nation progress report snapshot is served after a write (default 24; 0: never stale)");
   serve->callback([&ctx, o] {
     server::ServerOptions options;
     const size_t colon = o->listen.rfind(':');
@@ -41,6 +44,10 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
     }
     options.static_dir = o->static_dir;
     options.threads = o->threads;
+    if (o->snapshot_max_age_hours < 0) {
+      throw Error::InvalidArgument("bad --snapshot-max-age", {{"--snapshot-max-age", "must not be negative"}});
+    }
+    options.report_snapshot_max_age_seconds = static_cast<int64_t>(o->snapshot_max_age_hours * 3600);
     // Handle SIGTERM and SIGINT on one thread of our own: every other thread blocks them.
     sigset_t signals;
     sigemptyset(&signals);

@@ -8,6 +8,7 @@
 #include "registry/schema.h"
 #include "social/schema.h"
 #include "monitoring/schema.h"
+#include "reports/snapshot.h"
 
 namespace fupin {
 
@@ -24,6 +25,7 @@ std::vector<store::Migration> AllMigrations() {
   add(monitoring::Migrations());
   add(dataio::Migrations());
   add(policy::Migrations());
+  add(reports::Migrations());
   return all;
 }
 

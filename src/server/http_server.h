@@ -32,6 +32,9 @@ struct ServerOptions {
   int threads = 16;
   std::string static_dir;                // the web UI's files; "" serves none
   access::SessionOptions sessions;
+  // A province or nation progress report stale by audit head is served from
+  // its snapshot while younger than this (issue 12; docs/REPORTS.md).
+  int64_t report_snapshot_max_age_seconds = 24 * 60 * 60;
 };
 
 class HttpServer {
@@ -71,7 +74,7 @@ void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
 // Return-to-poverty monitoring (cases, steps, measures, scan, figures, overdue).
 void AddMonitoringRoutes(std::vector<Route>& routes);
 // The progress report (JSON and XLSX), the overview's breakdowns, policy parameters.
-void AddReportRoutes(std::vector<Route>& routes);
+void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_seconds = 24 * 60 * 60);
 // Data-quality findings and the exit notice list (module dataio).
 void AddQualityRoutes(std::vector<Route>& routes);
 // Policies, entitlements and reconciliation.

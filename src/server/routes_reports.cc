@@ -12,6 +12,7 @@
 #include "assessment/params.h"
 #include "reports/breakdown.h"
 #include "reports/progress.h"
+#include "reports/snapshot.h"
 #include "server/http_server.h"
 
 namespace fupin::server {
@@ -52,13 +53,22 @@ nlohmann::json ParamJson(const assessment::Parameter& p) {
 
 }  // namespace
 
-void AddReportRoutes(std::vector<Route>& routes) {
+void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_seconds) {
   routes.push_back({"GET", "/api/v1/reports/progress", true,
-                    [](ApiRequest& r) {
-                      return ApiResponse::Ok(reports::ProgressJson(reports::ComputeProgress(
-                          r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"))));
+                    [snapshot_max_age_seconds](ApiRequest& r) {
+                      reports::SnapshotOptions options;
+                      options.max_stale_seconds = snapshot_max_age_seconds;
+                      const auto fresh = r.Query("fresh").value_or("false");
+                      if (fresh != "true" && fresh != "false") {
+                        throw Error::InvalidArgument("bad fresh", {{"fresh", "'" + fresh + "' is not true or false"}});
+                      }
+                      options.fresh = fresh == "true";
+                      return ApiResponse::Ok(reports::ProgressJsonWithSnapshot(
+                          r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"), *r.clock, options));
                     },
-                    "The progress report (脱贫攻坚进展) of an area (default: the caller's) for a year and date"});
+                    "The progress report (脱贫攻坚进展) of an area (default: the caller's) for a year and date, served "
+                    "from its snapshot while the audit head is unchanged (province and nation: also while younger "
+                    "than the server's snapshot age, flagged stale); fresh=true recomputes (administrator, county office)"});
   routes.push_back({"GET", "/api/v1/reports/progress.xlsx", true,
                     [](ApiRequest& r) {
                       const auto report =

@@ -479,6 +479,19 @@ TEST_F(ServerTest, ProgressReportRoutesAndParameters) {
   EXPECT_EQ(cadre.Get("/api/v1/reports/progress?area=430424&year=2020").status, 403);
   EXPECT_EQ(cadre.Get("/api/v1/reports/progress.xlsx?area=430424&year=2020").status, 403);
   EXPECT_EQ(As("donor").Get("/api/v1/reports/progress?year=2020").status, 403);
+  // Snapshots (issue 12): the same report twice in a row, nothing audited in
+  // between (the refusals above were) -> the second is the stored one; a
+  // village cadre may not force a recomputation, the county office may.
+  auto first = county.Get("/api/v1/reports/progress?area=430424&year=2020");
+  auto again = county.Get("/api/v1/reports/progress?area=430424&year=2020");
+  ASSERT_EQ(again.status, 200) << again.text;
+  EXPECT_EQ(again.body["snapshot"]["source"], "snapshot");
+  EXPECT_EQ(again.body["snapshot"]["computed_at"], first.body["snapshot"]["computed_at"]);
+  EXPECT_EQ(again.body["figures"], report.body["figures"]);
+  EXPECT_EQ(cadre.Get(std::string("/api/v1/reports/progress?area=") + kVillageIn + "&year=2020&fresh=true").status, 403);
+  auto forced = county.Get("/api/v1/reports/progress?area=430424&year=2020&fresh=true");
+  ASSERT_EQ(forced.status, 200) << forced.text;
+  EXPECT_EQ(forced.body["snapshot"]["source"], "computed");
   auto bad = county.Get("/api/v1/reports/progress?area=430424&year=2020&as_of=2019-05-01");
   EXPECT_EQ(bad.status, 400);
   ExpectErrorShape(bad);
