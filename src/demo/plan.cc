@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "store/copy.h"
 
 namespace fupin::demo::internal {
 namespace {
@@ -662,6 +663,8 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       ++c.household_years;
     }
   }
+  // The rows above carry their ids; later writers let the database number theirs.
+  store::AdvanceIdentitySequences(db);
   return c;
 }
 

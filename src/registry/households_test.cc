@@ -250,7 +250,7 @@ TEST(LookupPersonsByIdNumberTest, MatchesEachPositionOnceIndexed) {
   // A number whose check character is X.
   std::string with_x;
   for (int seq = 0; seq < 1000 && with_x.empty(); ++seq) {
-    char buf[4];
+    char buf[12];
     std::snprintf(buf, sizeof buf, "%03d", seq);
     const std::string first17 = std::string("43042419700101") + buf;
     if (IdCheckCharacter(first17) == 'X') with_x = first17 + 'X';

@@ -86,8 +86,12 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
     const Table& t = *it;
     if (t.name == "audit_head") continue;
     if (CountRows(to, t.name) == 0) continue;
-    // Reference data that migrations seed (parameters, the standard sector departments).
-    if (t.name != "assessment_parameters" && t.name != "sector_department_types") {
+    // Reference data that migrations seed (parameters, the standard sector
+    // departments, the monitoring line and rules). A new seeding migration must
+    // add its table here; MigrateStoreCopiesACountyFromSqliteAndVerifiesIt fails otherwise.
+    static const std::set<std::string> kSeeded = {"assessment_parameters", "sector_department_types",
+                                                  "monitoring_thresholds", "monitoring_parameters"};
+    if (!kSeeded.contains(t.name)) {
       throw Error::FailedPrecondition("the target database is not empty: table " + t.name + " has rows");
     }
     to.Execute("DELETE FROM " + t.name);
@@ -140,18 +144,7 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
     copy.target_rows = CountRows(to, t.name);
     result.push_back(copy);
   }
-  if (to.dialect() == Dialect::kPostgres) {
-    // Ids were copied as they were: move each identity sequence past them.
-    std::vector<std::pair<std::string, std::string>> identities;
-    auto list = to.Prepare(
-        "SELECT table_name, column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND is_identity = 'YES'");
-    while (list->Step()) identities.emplace_back(list->Text(0), list->Text(1));
-    for (const auto& [table, column] : identities) {
-      to.Execute("SELECT setval(pg_get_serial_sequence('" + table + "', '" + column + "'), (SELECT COALESCE(max(" +
-                 column + "), 0) + 1 FROM " + table + "), false)");
-    }
-  }
+  AdvanceIdentitySequences(to);  // ids were copied as they were
   for (const TableCopy& c : result) {
     if (c.source_rows != c.target_rows) {
       throw Error::Internal("table " + c.table + ": " + std::to_string(c.source_rows) + " rows read but " +
@@ -161,6 +154,19 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
   write.Commit();
   read.Commit();
   return result;
+}
+
+void AdvanceIdentitySequences(Connection& connection) {
+  if (connection.dialect() != Dialect::kPostgres) return;
+  std::vector<std::pair<std::string, std::string>> identities;
+  auto list = connection.Prepare(
+      "SELECT table_name, column_name FROM information_schema.columns"
+      " WHERE table_schema = current_schema() AND is_identity = 'YES'");
+  while (list->Step()) identities.emplace_back(list->Text(0), list->Text(1));
+  for (const auto& [table, column] : identities) {
+    connection.Execute("SELECT setval(pg_get_serial_sequence('" + table + "', '" + column + "'), (SELECT COALESCE(max(" +
+                       column + "), 0) + 1 FROM " + table + "), false)");
+  }
 }
 
 }  // namespace fupin::store

@@ -30,4 +30,9 @@ struct TableCopy {
 
 std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to);
 
+// After rows were written with explicit ids (a copy, a generator): moves each
+// identity sequence past the largest id, so that the next row the database
+// numbers itself does not collide. PostgreSQL only; SQLite numbers from max(id).
+void AdvanceIdentitySequences(Connection& connection);
+
 }  // namespace fupin::store

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "store/testing/test_databases.h"
@@ -181,11 +182,12 @@ TEST_F(PostgresE2eTest, HengdongOnPostgresGivesTheSameProgressReportAsOnSqlite) 
   EXPECT_GT(computed, 20) << county.dump(1);
 
   // Every township of the county.
-  auto children = RunFupin(sqlite, {"areas", "show", "430424", "--json"});
+  auto children = RunProcess("sqlite3", {sqlite, "SELECT code FROM areas WHERE level = 4 AND parent_code = '430424'"});
   ASSERT_EQ(children.exit_code, 0) << children.err;
   int townships = 0;
-  for (const auto& child : json::parse(children.out).at("children").at("township")) {
-    const std::string code = child.at("code").get<std::string>();
+  std::istringstream codes(children.out);
+  for (std::string code; std::getline(codes, code);) {
+    if (code.empty()) continue;
     EXPECT_EQ(report(pg.url(), code), report(sqlite, code)) << code;
     ++townships;
   }
