@@ -1,4 +1,5 @@
 #include "reports/breakdown.h"
+#include "reports/progress.h"
 
 #include <algorithm>
 #include <map>
@@ -15,25 +16,10 @@ namespace fupin::reports {
 
 Breakdown ComputeBreakdown(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
                            const std::optional<std::string>& as_of_text) {
-  const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
-  const std::string code = nation ? std::string() : registry::RequireAreaCode(area_code, "area");
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
-  if (!caller.CoversArea(code)) {
-    throw Error::PermissionDenied("area " + code + " is outside your area " + caller.area_scope);
-  }
-  if (year < 2000 || year > 2100) {
-    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
-  }
-  Date as_of{year, 12, 31};
-  if (as_of_text) {
-    const auto d = Date::Parse(*as_of_text);
-    if (!d) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + *as_of_text + "' is not a date YYYY-MM-DD"}});
-    if (d->year != year) {
-      throw Error::InvalidArgument("invalid date",
-                                   {{"as_of", *as_of_text + " is not in the report's year " + std::to_string(year)}});
-    }
-    as_of = *d;
-  }
+  const ReportRequest request = CheckReportRequest(caller, area_code, year, as_of_text);
+  const bool nation = request.nation;
+  const std::string& code = request.area;
+  const Date as_of = request.as_of;
   if (!nation && !registry::FindArea(db, code)) throw Error::NotFound("no area " + code);
 
   Breakdown b;

@@ -231,19 +231,19 @@ const Figure* ProgressReport::Find(const std::string& key) const {
   return nullptr;
 }
 
-ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
-                               const std::optional<std::string>& as_of_text) {
-  // "", "nation" or "全国": the whole country.
-  const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
-  const std::string code = nation ? std::string() : registry::RequireAreaCode(area_code, "area");
+ReportRequest CheckReportRequest(const Caller& caller, const std::string& area_code, int year,
+                                 const std::optional<std::string>& as_of_text) {
+  ReportRequest r;
+  r.nation = area_code.empty() || area_code == "nation" || area_code == "全国";
+  r.area = r.nation ? std::string() : registry::RequireAreaCode(area_code, "area");
   if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
-  if (!caller.CoversArea(code)) {
-    throw Error::PermissionDenied("area " + code + " is outside your area " + caller.area_scope);
+  if (!caller.CoversArea(r.area)) {
+    throw Error::PermissionDenied("area " + r.area + " is outside your area " + caller.area_scope);
   }
   if (year < 2000 || year > 2100) {
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
   }
-  Date as_of{year, 12, 31};
+  r.as_of = Date{year, 12, 31};
   if (as_of_text) {
     const auto d = Date::Parse(*as_of_text);
     if (!d) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + *as_of_text + "' is not a date YYYY-MM-DD"}});
@@ -251,8 +251,18 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
       throw Error::InvalidArgument("invalid date",
                                    {{"as_of", *as_of_text + " is not in the report's year " + std::to_string(year)}});
     }
-    as_of = *d;
+    r.as_of = *d;
   }
+  return r;
+}
+
+ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
+                               const std::optional<std::string>& as_of_text) {
+  // "", "nation" or "全国": the whole country.
+  const ReportRequest request = CheckReportRequest(caller, area_code, year, as_of_text);
+  const bool nation = request.nation;
+  const std::string& code = request.area;
+  const Date as_of = request.as_of;
   ProgressReport r;
   if (nation) {
     r.area_name = "全国";

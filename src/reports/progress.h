@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/caller.h"
+#include "core/date.h"
 #include "store/database.h"
 
 namespace fupin::reports {
@@ -59,5 +60,17 @@ nlohmann::json ProgressJson(const ProgressReport& report);
 std::string ProgressText(const ProgressReport& report);
 // Writes the report as an XLSX sheet (one row per figure) at `path`.
 void WriteProgressXlsx(const ProgressReport& report, const std::string& path);
+
+// The checks every report request makes before reading anything: the area
+// ("", "nation" or "全国" is the whole country, returned as ""), a role that may
+// read the registry and an area inside the caller's scope, a year 2000-2100,
+// and an as-of date in that year (default 31 December).
+struct ReportRequest {
+  std::string area;  // "" for the nation
+  bool nation = false;
+  Date as_of;
+};
+ReportRequest CheckReportRequest(const Caller& caller, const std::string& area_code, int year,
+                                 const std::optional<std::string>& as_of_text);
 
 }  // namespace fupin::reports

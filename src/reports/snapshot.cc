@@ -68,25 +68,10 @@ struct Key {
 // The key, after the checks ComputeProgress makes before reading anything.
 Key CheckedKey(const Caller& caller, const std::string& area_code, int year, const std::optional<std::string>& as_of) {
   Key k;
-  const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
-  k.area = nation ? std::string() : registry::RequireAreaCode(area_code, "area");
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
-  if (!caller.CoversArea(k.area)) {
-    throw Error::PermissionDenied("area " + k.area + " is outside your area " + caller.area_scope);
-  }
-  if (year < 2000 || year > 2100) {
-    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
-  }
-  Date d{year, 12, 31};
-  if (as_of) {
-    const auto parsed = Date::Parse(*as_of);
-    if (!parsed) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + *as_of + "' is not a date YYYY-MM-DD"}});
-    if (parsed->year != year) {
-      throw Error::InvalidArgument("invalid date", {{"as_of", *as_of + " is not in the report's year " + std::to_string(year)}});
-    }
-    d = *parsed;
-  }
-  k.as_of = d.ToString();
+  const ReportRequest request = CheckReportRequest(caller, area_code, year, as_of);
+  const bool nation = request.nation;
+  k.area = request.area;
+  k.as_of = request.as_of.ToString();
   k.view = ViewOf(caller);
   const auto level = LevelOfCode(k.area);
   k.expensive = nation || (level && *level == AreaLevel::kProvince);
