@@ -210,4 +210,16 @@ AuditPage Audit::List(const Caller& caller, const AuditFilter& filter) {
   return page;
 }
 
+void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                  const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                  const nlohmann::json& after) {
+  AuditEvent event;
+  event.action = action;
+  event.entity = entity;
+  event.area_code = area_code;
+  if (!before.is_null()) event.before = before.dump();
+  if (!after.is_null()) event.after = after.dump();
+  Audit(db, clock).Record(caller, event);
+}
+
 }  // namespace fupin::access

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/caller.h"
 #include "core/date.h"
 #include "store/database.h"
@@ -93,6 +95,13 @@ class Audit {
   store::Connection& connection_;
   const Clock& clock_;
 };
+
+// Appends a change to the trail inside the current transaction: `before` and
+// `after` are JSON (null for none); ID and phone numbers in them must already
+// be masked. The one way the modules record their writes.
+void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                  const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                  const nlohmann::json& after);
 
 // The hash of one entry given the previous entry's hash ("" for the first):
 // hex BLAKE2b-256 over length-prefixed fields. Exposed for tests.

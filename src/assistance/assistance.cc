@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "access/personal_data.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
 #include "registry/registry_json.h"
@@ -11,7 +12,6 @@
 namespace fupin::assistance {
 namespace {
 
-using internal::Problems;
 using access::Access;
 
 std::string Id(const char* kind, int64_t id) { return std::string(kind) + "/" + std::to_string(id); }
@@ -25,7 +25,7 @@ bool PlausiblePhone(const std::string& phone) {
 nlohmann::json CadreAudit(const Cadre& c) {
   nlohmann::json j = {{"name", c.name}, {"unit", c.unit}, {"position", c.position}, {"area_code", c.area_code}};
   if (c.code) j["code"] = *c.code;
-  if (c.phone) j["phone"] = registry::MaskPhone(*c.phone);
+  if (c.phone) j["phone"] = access::MaskPhone(*c.phone);
   if (c.user_name) j["user"] = *c.user_name;
   if (c.left_on) j["left_on"] = *c.left_on;
   return j;
@@ -173,7 +173,7 @@ int64_t AssistanceService::AddCadre(const Caller& caller, const CadreInput& in) 
   const int64_t id = s->Int(0);
   s.reset();
   const Cadre c = MustFindCadre(db_, clock_.Today(), id);
-  internal::RecordAudit(db_, clock_, caller, "cadre.add", Id("cadre", id), area, nullptr, CadreAudit(c));
+  access::RecordChange(db_, clock_, caller, "cadre.add", Id("cadre", id), area, nullptr, CadreAudit(c));
   tx.Commit();
   return id;
 }
@@ -223,7 +223,7 @@ int64_t AssistanceService::AddDepartment(const Caller& caller, const std::string
   s->Step();
   const int64_t id = s->Int(0);
   s.reset();
-  internal::RecordAudit(db_, clock_, caller, "department.add", Id("department", id), *area, nullptr,
+  access::RecordChange(db_, clock_, caller, "department.add", Id("department", id), *area, nullptr,
                         {{"name", name}, {"responsibility", responsibility}});
   tx.Commit();
   return id;
@@ -243,7 +243,7 @@ int AssistanceService::AddStandardDepartments(const Caller& caller, const std::s
   s->BindText(1, *area);
   s->BindInt(2, clock_.NowSeconds());
   const int64_t added = s->Run();
-  internal::RecordAudit(db_, clock_, caller, "department.add_standard", "department/" + *area, *area, nullptr,
+  access::RecordChange(db_, clock_, caller, "department.add_standard", "department/" + *area, *area, nullptr,
                         {{"added", added}});
   tx.Commit();
   return static_cast<int>(added);
@@ -290,7 +290,7 @@ int64_t AssistanceService::LinkLeader(const Caller& caller, int64_t cadre_id, co
   s->Step();
   const int64_t id = s->Int(0);
   s.reset();
-  internal::RecordAudit(db_, clock_, caller, "leader.link", Id("leader_link", id), *area, nullptr,
+  access::RecordChange(db_, clock_, caller, "leader.link", Id("leader_link", id), *area, nullptr,
                         {{"cadre_id", cadre_id}, {"cadre", c.name}, {"start_date", start_date}});
   tx.Commit();
   return id;
@@ -344,7 +344,7 @@ int64_t AssistanceService::AddTeam(const Caller& caller, const TeamInput& in) {
   nlohmann::json after = {{"village_code", *village}, {"dispatching_unit", in.dispatching_unit},
                           {"start_date", in.start_date}};
   if (in.end_date) after["end_date"] = *in.end_date;
-  internal::RecordAudit(db_, clock_, caller, "work_team.add", Id("work_team", id), *village, nullptr, after);
+  access::RecordChange(db_, clock_, caller, "work_team.add", Id("work_team", id), *village, nullptr, after);
   tx.Commit();
   return id;
 }
@@ -383,7 +383,7 @@ int64_t AssistanceService::AddTeamMember(const Caller& caller, int64_t team_id, 
   s->Step();
   const int64_t id = s->Int(0);
   s.reset();
-  internal::RecordAudit(db_, clock_, caller, "work_team.member_add", Id("work_team", team_id), village, nullptr,
+  access::RecordChange(db_, clock_, caller, "work_team.member_add", Id("work_team", team_id), village, nullptr,
                         {{"cadre_id", cadre_id}, {"cadre", c.name}, {"role", role}, {"start_date", start_date}});
   tx.Commit();
   return id;
@@ -495,7 +495,7 @@ int64_t AssistanceService::Pair(const Caller& caller, int64_t cadre_id, int64_t 
   s->Step();
   const int64_t id = s->Int(0);
   s.reset();
-  internal::RecordAudit(db_, clock_, caller, "pairing.add", Id("pairing", id), h.village, nullptr,
+  access::RecordChange(db_, clock_, caller, "pairing.add", Id("pairing", id), h.village, nullptr,
                         {{"cadre_id", cadre_id}, {"cadre", c.name}, {"household", h.number},
                          {"start_date", start_date}});
   tx.Commit();
@@ -529,7 +529,7 @@ void AssistanceService::EndPairing(const Caller& caller, int64_t pairing_id, con
   u->BindText(2, reason);
   u->BindInt(3, pairing_id);
   u->Run();
-  internal::RecordAudit(db_, clock_, caller, "pairing.end", Id("pairing", pairing_id), village, {{"end_date", nullptr}},
+  access::RecordChange(db_, clock_, caller, "pairing.end", Id("pairing", pairing_id), village, {{"end_date", nullptr}},
                         {{"household", number}, {"end_date", date}, {"end_reason", reason}});
   tx.Commit();
 }
@@ -605,7 +605,7 @@ HandoverResult AssistanceService::HandOver(const Caller& caller, int64_t from_ca
   left->BindInt(2, clock_.NowSeconds());
   left->BindInt(3, from_cadre_id);
   left->Run();
-  internal::RecordAudit(db_, clock_, caller, "cadre.handover", Id("cadre", from_cadre_id), from.area_code,
+  access::RecordChange(db_, clock_, caller, "cadre.handover", Id("cadre", from_cadre_id), from.area_code,
                         {{"left_on", nullptr}, {"pairings", result.ended}},
                         {{"left_on", date}, {"to_cadre_id", to_cadre_id}, {"to", to.name},
                          {"pairings", result.opened}, {"reason", reason}});
@@ -697,7 +697,7 @@ int64_t AssistanceService::RecordVisit(const Caller& caller, const VisitInput& i
   s->Step();
   const int64_t id = s->Int(0);
   s.reset();
-  internal::RecordAudit(db_, clock_, caller, "visit.add", Id("visit", id), h.village, nullptr,
+  access::RecordChange(db_, clock_, caller, "visit.add", Id("visit", id), h.village, nullptr,
                         {{"household", h.number}, {"cadre_id", *cadre_id}, {"date", in.date}, {"done", in.done},
                          {"promised", in.promised}});
   tx.Commit();

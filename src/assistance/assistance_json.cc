@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "access/personal_data.h"
 #include "registry/registry_json.h"
 
 namespace fupin::assistance {
@@ -35,7 +36,7 @@ nlohmann::json CadreJson(const Cadre& c) {
           {"name", c.name},
           {"unit", c.unit},
           {"position", c.position},
-          {"phone", c.phone ? nlohmann::json(registry::MaskPhone(*c.phone)) : nlohmann::json(nullptr)},
+          {"phone", c.phone ? nlohmann::json(access::MaskPhone(*c.phone)) : nlohmann::json(nullptr)},
           {"area_code", c.area_code},
           {"user", Opt(c.user_name)},
           {"left_on", Opt(c.left_on)},

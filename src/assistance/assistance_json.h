@@ -1,6 +1,6 @@
 #pragma once
 // JSON forms of assistance records, shared by the CLI and the HTTP API.
-// Phone numbers are always masked (registry::MaskPhone).
+// Phone numbers are always masked (access::MaskPhone).
 #include <nlohmann/json.hpp>
 
 #include "assistance/assistance.h"

@@ -20,7 +20,7 @@ struct Scope {
 // Checks the area and the caller, and fixes the date.
 Scope Prepare(store::Connection& db, const Caller& caller, const std::string& area_code,
               const std::optional<std::string>& as_of, const Clock& clock) {
-  internal::Problems problems;
+  Problems problems;
   // "", "nation" or "全国": the whole country (a caller whose scope is the nation).
   const bool nation = area_code.empty() || area_code == "nation" || area_code == "全国";
   auto area = nation ? std::optional<std::string>(std::string()) : internal::CheckArea(db, area_code, "area", problems);

@@ -74,7 +74,7 @@ struct Record {
 };
 
 // Reads the file into records, with dates from XLSX converted to YYYY-MM-DD.
-std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, internal::Problems& problems) {
+std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, Problems& problems) {
   auto reader = io::OpenTable(path);
   io::Row row;
   std::vector<Record> out;
@@ -122,13 +122,13 @@ std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, intern
   return out;
 }
 
-void CheckRequired(const Record& r, ImportKind kind, internal::Problems& problems) {
+void CheckRequired(const Record& r, ImportKind kind, Problems& problems) {
   for (const auto& c : Columns(kind)) {
     if (c.required && r.Get(c.key).empty()) problems.Add(r.Where(c.key), std::string("empty: ") + c.zh + " is required");
   }
 }
 
-void CheckDateCell(const Record& r, const std::string& key, internal::Problems& problems) {
+void CheckDateCell(const Record& r, const std::string& key, Problems& problems) {
   const std::string v = r.Get(key);
   if (!v.empty() && !Date::Parse(v)) problems.Add(r.Where(key), "'" + v + "' is not a date (YYYY-MM-DD)");
 }
@@ -146,7 +146,7 @@ class CadreIndex {
   }
   // Cadre id, or nullopt with a problem recorded.
   std::optional<int64_t> Find(const Record& r, const std::string& code_key, const std::string& name_key,
-                              const std::string& unit_key, internal::Problems& problems) const {
+                              const std::string& unit_key, Problems& problems) const {
     const std::string code = r.Get(code_key);
     if (!code.empty()) {
       auto it = by_code_.find(code);
@@ -177,7 +177,7 @@ class CadreIndex {
 
  private:
   std::optional<int64_t> Check(const Record& r, const std::string& key, const std::string& value, int64_t id,
-                               internal::Problems& problems) const {
+                               Problems& problems) const {
     auto left = left_.find(id);
     if (left != left_.end()) {
       problems.Add(r.Where(key), "'" + value + "': the cadre left on " + left->second);
@@ -216,7 +216,7 @@ std::string Role(const std::string& text) {
 
 ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
                     const Clock& clock) {
-  internal::Problems problems;
+  Problems problems;
   std::vector<Record> records = ReadRecords(path, kind, problems);
   problems.ThrowIfAny("cannot import " + path);
   ImportResult result{KindName(kind), static_cast<int64_t>(records.size()), 0};
@@ -296,7 +296,7 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
       ins->Run();
       ++result.added;
     }
-    internal::RecordAudit(db, clock, caller, "cadre.import", "cadre/import", caller.area_scope, nullptr,
+    access::RecordChange(db, clock, caller, "cadre.import", "cadre/import", caller.area_scope, nullptr,
                           {{"file", path}, {"rows", result.rows}, {"added", result.added}});
     tx.Commit();
     return result;
@@ -369,7 +369,7 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
         ++result.added;
       }
     }
-    internal::RecordAudit(db, clock, caller, "work_team.import", "work_team/import", caller.area_scope, nullptr,
+    access::RecordChange(db, clock, caller, "work_team.import", "work_team/import", caller.area_scope, nullptr,
                           {{"file", path}, {"rows", result.rows}, {"teams", order.size()}, {"members", result.added}});
     tx.Commit();
     return result;
@@ -449,7 +449,7 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
     ins->Run();
     ++result.added;
   }
-  internal::RecordAudit(db, clock, caller, "pairing.import", "pairing/import", caller.area_scope, nullptr,
+  access::RecordChange(db, clock, caller, "pairing.import", "pairing/import", caller.area_scope, nullptr,
                         {{"file", path}, {"rows", result.rows}, {"added", result.added}});
   tx.Commit();
   return result;

@@ -13,19 +13,6 @@ void Require(store::Connection& db, const Clock& clock, const Caller& caller, ac
       .Require(caller, access, access::Resource::kAssistance, {area_code, household_id, entity});
 }
 
-void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
-                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                 const nlohmann::json& after) {
-  access::Audit audit(db, clock);
-  access::AuditEvent event;
-  event.action = action;
-  event.entity = entity;
-  event.area_code = area_code;
-  if (!before.is_null()) event.before = before.dump();
-  if (!after.is_null()) event.after = after.dump();
-  audit.Record(caller, event);
-}
-
 std::optional<std::string> CheckArea(store::Connection& db, const std::string& text, const std::string& path,
                                      Problems& problems) {
   auto code = NormalizeAreaCode(text);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/audit.h"
 #include "access/permissions.h"
 #include "core/caller.h"
 #include "core/date.h"
@@ -14,25 +15,10 @@
 
 namespace fupin::assistance::internal {
 
-class Problems {
- public:
-  void Add(std::string path, std::string problem) { items_.push_back({std::move(path), std::move(problem)}); }
-  bool empty() const { return items_.empty(); }
-  void ThrowIfAny(const std::string& what) const {
-    if (!items_.empty()) throw Error::InvalidArgument(what, items_);
-  }
-
- private:
-  std::vector<ErrorDetail> items_;
-};
-
 // Access through the Guard (refusals audited), with the pairing check.
 void Require(store::Connection& db, const Clock& clock, const Caller& caller, access::Access access,
              const std::string& area_code, std::optional<int64_t> household_id, const std::string& entity);
 
-void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
-                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                 const nlohmann::json& after);
 
 // A known area code (normalised), or a problem at `path`.
 std::optional<std::string> CheckArea(store::Connection& db, const std::string& text, const std::string& path,

@@ -61,6 +61,21 @@ class Error : public std::runtime_error {
   std::vector<ErrorDetail> details_;
 };
 
+// Collects the problems of one input so that they are reported together:
+// Add() each, then ThrowIfAny() throws one InvalidArgument naming them all.
+class Problems {
+ public:
+  void Add(std::string path, std::string problem) { items_.push_back({std::move(path), std::move(problem)}); }
+  bool empty() const { return items_.empty(); }
+  const std::vector<ErrorDetail>& items() const { return items_; }
+  void ThrowIfAny(const std::string& what) const {
+    if (!items_.empty()) throw Error::InvalidArgument(what, items_);
+  }
+
+ private:
+  std::vector<ErrorDetail> items_;
+};
+
 // Stable lower-case name of a code ("invalid_argument"), used on the wire.
 const char* ErrorCodeName(ErrorCode code);
 

@@ -12,7 +12,6 @@
 namespace fupin::monitoring {
 namespace {
 
-using internal::Problems;
 
 const std::vector<std::string> kSteps = {"alert",           "home_check",      "consent",         "data_comparison",
                                          "village_appraisal", "public_notice", "township_review", "county_approval",
@@ -253,7 +252,7 @@ Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
   InsertStep(db_, id, "alert", "done", date->ToString(), std::nullopt, std::nullopt, in.note, caller.user_name,
              RoleName(caller.role), now);
   Case c = RequireCase(db_, id);
-  internal::RecordAudit(db_, clock_, caller, "monitoring.case_open", "monitoring_case/" + std::to_string(id), village,
+  access::RecordChange(db_, clock_, caller, "monitoring.case_open", "monitoring_case/" + std::to_string(id), village,
                         nullptr, CaseSummary(c));
   tx.Commit();
   return GetCase(caller, id);
@@ -423,7 +422,7 @@ Case MonitoringService::RecordStep(const Caller& caller, int64_t case_id, const 
   detail["action"] = in.action;
   detail["date"] = date->ToString();
   if (!in.note.empty()) detail["note"] = in.note;
-  internal::RecordAudit(db_, clock_, caller, "monitoring.case_step", entity, c.village_code, CaseSummary(c), detail);
+  access::RecordChange(db_, clock_, caller, "monitoring.case_step", entity, c.village_code, CaseSummary(c), detail);
   tx.Commit();
   return GetCase(caller, case_id);
 }
@@ -466,7 +465,7 @@ Measure MonitoringService::AddMeasure(const Caller& caller, int64_t case_id, con
   s->Reset();
   Measure m{id, case_id, in.kind, in.description, in.policy_id, in.responsible, start->ToString(), in.status, "",
             caller.user_name};
-  internal::RecordAudit(db_, clock_, caller, "monitoring.measure_add", entity, c.village_code, nullptr,
+  access::RecordChange(db_, clock_, caller, "monitoring.measure_add", entity, c.village_code, nullptr,
                         {{"measure_id", id}, {"kind", in.kind}, {"description", in.description},
                          {"policy_id", in.policy_id ? nlohmann::json(*in.policy_id) : nlohmann::json(nullptr)},
                          {"status", in.status}});
@@ -506,7 +505,7 @@ Measure MonitoringService::UpdateMeasure(const Caller& caller, int64_t case_id, 
   s->BindInt(3, clock_.NowSeconds());
   s->BindInt(4, measure_id);
   s->Run();
-  internal::RecordAudit(db_, clock_, caller, "monitoring.measure_update", entity, c.village_code,
+  access::RecordChange(db_, clock_, caller, "monitoring.measure_update", entity, c.village_code,
                         {{"measure_id", measure_id}, {"status", before.status}, {"result", before.result}},
                         {{"measure_id", measure_id}, {"status", after.status}, {"result", after.result}});
   tx.Commit();
@@ -624,7 +623,7 @@ Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const E
   u->BindInt(3, case_id);
   u->BindInt(4, c.version);
   if (u->Run() != 1) throw Error::Conflict("case " + std::to_string(case_id) + " was changed meanwhile; read it again");
-  internal::RecordAudit(db_, clock_, caller, "monitoring.case_eliminate", entity, c.village_code, CaseSummary(c),
+  access::RecordChange(db_, clock_, caller, "monitoring.case_eliminate", entity, c.village_code, CaseSummary(c),
                         {{"date", date->ToString()}, {"reason", in.reason}, {"evidence", in.evidence}, {"checks", checks}});
   tx.Commit();
   return GetCase(caller, case_id);
@@ -946,7 +945,7 @@ int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const st
       elim->Run();
     }
   }
-  internal::RecordAudit(db, clock, caller, "monitoring.cases_import", "monitoring_cases", caller.area_scope, nullptr,
+  access::RecordChange(db, clock, caller, "monitoring.cases_import", "monitoring_cases", caller.area_scope, nullptr,
                         {{"cases", cases.size()}});
   tx.Commit();
   return static_cast<int64_t>(cases.size());

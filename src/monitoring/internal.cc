@@ -34,19 +34,6 @@ void Refuse(store::Connection& db, const Clock& clock, const Caller& caller, con
   throw Error::PermissionDenied(reason);
 }
 
-void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
-                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                 const nlohmann::json& after) {
-  access::Audit audit(db, clock);
-  access::AuditEvent event;
-  event.action = action;
-  event.entity = entity;
-  event.area_code = area_code;
-  if (!before.is_null()) event.before = before.dump();
-  if (!after.is_null()) event.after = after.dump();
-  audit.Record(caller, event);
-}
-
 std::string ResolveArea(store::Connection& db, const Caller& caller, const std::string& text) {
   if (text.empty() || text == "nation" || text == "全国") return text.empty() ? caller.area_scope : "";
   auto code = NormalizeAreaCode(text);

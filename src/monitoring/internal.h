@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/audit.h"
 #include "access/permissions.h"
 #include "core/caller.h"
 #include "core/date.h"
@@ -16,19 +17,6 @@
 
 namespace fupin::monitoring::internal {
 
-class Problems {
- public:
-  void Add(std::string path, std::string problem) { items_.push_back({std::move(path), std::move(problem)}); }
-  bool empty() const { return items_.empty(); }
-  const std::vector<ErrorDetail>& items() const { return items_; }
-  void ThrowIfAny(const std::string& what) const {
-    if (!items_.empty()) throw Error::InvalidArgument(what, items_);
-  }
-
- private:
-  std::vector<ErrorDetail> items_;
-};
-
 // Access through the Guard on Resource::kMonitoring (refusals audited), with
 // the paired-cadre check.
 void Require(store::Connection& db, const Clock& clock, const Caller& caller, access::Access access,
@@ -36,10 +24,6 @@ void Require(store::Connection& db, const Clock& clock, const Caller& caller, ac
 // Records a refusal that is not about the area (a step owned by another role) and throws.
 [[noreturn]] void Refuse(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area_code,
                          const std::string& entity, const std::string& reason);
-
-void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
-                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                 const nlohmann::json& after);
 
 // The area a caller asked for: normalised and known, or the caller's scope when "".
 std::string ResolveArea(store::Connection& db, const Caller& caller, const std::string& text);

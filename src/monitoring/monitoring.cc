@@ -17,7 +17,6 @@
 namespace fupin::monitoring {
 namespace {
 
-using internal::Problems;
 
 struct ParameterSpec {
   const char* name;
@@ -153,7 +152,7 @@ Threshold MonitoringService::SetThreshold(const Caller& caller, int year, const 
   s->Step();
   Threshold t{s->Int(0), year, province, line, source, caller.user_name};
   s->Reset();
-  internal::RecordAudit(db_, clock_, caller, "monitoring.threshold_set", "monitoring_threshold/" + std::to_string(t.id),
+  access::RecordChange(db_, clock_, caller, "monitoring.threshold_set", "monitoring_threshold/" + std::to_string(t.id),
                         province, nullptr,
                         {{"year", year}, {"province", province}, {"line", FormatYuan(line)}, {"source", source}});
   tx.Commit();
@@ -220,7 +219,7 @@ RuleParameter MonitoringService::SetParameter(const Caller& caller, const std::s
   s->BindText(5, caller.user_name);
   s->BindInt(6, clock_.NowSeconds());
   s->Run();
-  internal::RecordAudit(db_, clock_, caller, "monitoring.parameter_set", "monitoring_parameter/" + name, "", nullptr,
+  access::RecordChange(db_, clock_, caller, "monitoring.parameter_set", "monitoring_parameter/" + name, "", nullptr,
                         {{"name", name}, {"value", value}, {"enabled", enabled}, {"source", source}});
   tx.Commit();
   RuleParameter p{name, value, enabled, spec->unit, spec->label_zh, spec->kind, source, caller.user_name};
@@ -259,7 +258,7 @@ int64_t MonitoringService::AddSpending(const Caller& caller, int64_t household_i
   s->Step();
   const int64_t id = s->Int(0);
   s->Reset();
-  internal::RecordAudit(db_, clock_, caller, "monitoring.spending_add", "household/" + std::to_string(household_id),
+  access::RecordChange(db_, clock_, caller, "monitoring.spending_add", "household/" + std::to_string(household_id),
                         village, nullptr,
                         {{"id", id}, {"year", year}, {"kind", kind}, {"amount", FormatYuan(amount)}, {"note", note}});
   tx.Commit();
@@ -496,7 +495,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
     ins->Run();
   }
   result.imported = static_cast<int64_t>(records.size());
-  internal::RecordAudit(db_, clock_, caller, "monitoring.alerts_import",
+  access::RecordChange(db_, clock_, caller, "monitoring.alerts_import",
                         "monitoring_alert_import/" + std::to_string(result.import_id), caller.area_scope, nullptr,
                         {{"kind", result.kind}, {"year", year}, {"rows", result.rows}, {"imported", result.imported},
                          {"skipped_rows", result.skipped_rows}});
@@ -538,7 +537,7 @@ int64_t MonitoringService::RecordAlerts(const Caller& caller, const std::vector<
     ins->BindInt(8, n++);
     ins->Run();
   }
-  internal::RecordAudit(db_, clock_, caller, "monitoring.alerts_record", "monitoring_alerts", caller.area_scope,
+  access::RecordChange(db_, clock_, caller, "monitoring.alerts_record", "monitoring_alerts", caller.area_scope,
                         nullptr, {{"source", source_name}, {"alerts", n}});
   tx.Commit();
   return n;
@@ -844,7 +843,7 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
       ++result.cases_opened;
       opened.push_back(case_id);
     }
-    internal::RecordAudit(db_, clock_, caller, "monitoring.scan_open", "monitoring/scan", area, nullptr,
+    access::RecordChange(db_, clock_, caller, "monitoring.scan_open", "monitoring/scan", area, nullptr,
                           {{"year", year}, {"cases_opened", result.cases_opened}, {"case_ids", opened}});
     tx.Commit();
   }

@@ -29,19 +29,6 @@ void RequireRegistryWrite(store::Connection& db, const Clock& clock, const Calle
   access::Guard(audit, access::ActivePairingCheck(db, clock.Today())).RequireWrite(caller, access::Resource::kRegistry, {village_code, household_id, entity});
 }
 
-void RecordAudit(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
-                 const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                 const nlohmann::json& after) {
-  access::Audit audit(db, clock);
-  access::AuditEvent event;
-  event.action = action;
-  event.entity = entity;
-  event.area_code = area_code;
-  if (!before.is_null()) event.before = before.dump();
-  if (!after.is_null()) event.after = after.dump();
-  audit.Record(caller, event);
-}
-
 std::string HouseholdVillage(store::Connection& db, int64_t household_id) {
   auto s = db.Prepare("SELECT village_code FROM households WHERE id = ?");
   s->BindInt(1, household_id);
@@ -70,7 +57,6 @@ bool IsPlausiblePhone(const std::string& phone) {
 
 }  // namespace internal
 
-using internal::Problems;
 
 namespace {
 
@@ -253,7 +239,7 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   added.phone = in.phone;
   added.status = identified_date ? "poor" : "unregistered";
   added.version = 1;
-  internal::RecordAudit(db_, clock_, caller, "household.add", "household/" + std::to_string(id), village, nullptr,
+  access::RecordChange(db_, clock_, caller, "household.add", "household/" + std::to_string(id), village, nullptr,
                         HouseholdJson(added));
   tx.Commit();
   return id;
@@ -462,7 +448,7 @@ int64_t HouseholdRegistry::AppendEvent(const Caller& caller, const EventInput& i
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, in.household_id);
   bump->Run();
-  internal::RecordAudit(db_, clock_, caller, "household.event", entity, village, {{"status", status}},
+  access::RecordChange(db_, clock_, caller, "household.event", entity, village, {{"status", status}},
                         {{"event_id", id}, {"kind", k}, {"year", year}, {"date", in.date}, {"reason", in.reason},
                          {"status", StatusAfter(k)}});
   tx.Commit();
@@ -576,7 +562,7 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, household_id);
   bump->Run();
-  internal::RecordAudit(db_, clock_, caller, "household.year", entity, village, before, HouseholdYearJson(f));
+  access::RecordChange(db_, clock_, caller, "household.year", entity, village, before, HouseholdYearJson(f));
   tx.Commit();
 }
 
@@ -655,7 +641,7 @@ Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, i
   after.members.clear();
   after.events.clear();
   after.years.clear();
-  internal::RecordAudit(db_, clock_, caller, "household.update", entity, current.village_code,
+  access::RecordChange(db_, clock_, caller, "household.update", entity, current.village_code,
                         HouseholdJson(current), HouseholdJson(after));
   tx.Commit();
   return GetHousehold(caller, id);

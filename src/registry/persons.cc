@@ -11,7 +11,6 @@
 
 namespace fupin::registry {
 
-using internal::Problems;
 
 namespace {
 
@@ -161,7 +160,7 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   member->BindText(3, relation);
   member->BindText(4, start);
   member->Run();
-  internal::RecordAudit(db_, clock_, caller, "person.add", "person/" + std::to_string(person_id), village, nullptr,
+  access::RecordChange(db_, clock_, caller, "person.add", "person/" + std::to_string(person_id), village, nullptr,
                         {{"id_number", MaskIdNumber(id.number->text)},
                          {"name", in.name},
                          {"sex", SexName(id.number->sex)},
@@ -270,7 +269,7 @@ void PersonRegistry::MovePerson(const Caller& caller, int64_t person_id, int64_t
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, person_id);
   bump->Run();
-  internal::RecordAudit(db_, clock_, caller, "person.move", entity, to_village,
+  access::RecordChange(db_, clock_, caller, "person.move", entity, to_village,
                         {{"household_id", p.household_id ? nlohmann::json(*p.household_id) : nullptr},
                          {"relation", p.relation}},
                         {{"household_id", to_household_id}, {"relation", relation}, {"date", date_text},
@@ -321,7 +320,7 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
   store::Transaction tx(db_);
   s->Run();
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  internal::RecordAudit(db_, clock_, caller, "person.year", entity, village, nullptr,
+  access::RecordChange(db_, clock_, caller, "person.year", entity, village, nullptr,
                         {{"year", f.year}, {"school_status", opt(status)}, {"school_stage", opt(stage)},
                          {"medical_insured", opt(f.medical_insured)}, {"pension_insured", opt(f.pension_insured)},
                          {"employment", opt(employment)}, {"major_disease", opt(disease)},
@@ -394,7 +393,7 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
     throw Error::Conflict("person " + std::to_string(id) + " was changed by someone else since version " +
                           std::to_string(expected_version) + "; reload and try again");
   }
-  internal::RecordAudit(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p));
+  access::RecordChange(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p));
   tx.Commit();
   return GetPerson(caller, id);
 }
@@ -416,7 +415,7 @@ std::string PersonRegistry::RevealIdNumber(const Caller& caller, int64_t person_
   const std::vector<uint8_t> blob = s->Blob(0);
   const std::string number = protector_.Decrypt(blob);
   store::Transaction tx(db_);
-  internal::RecordAudit(db_, clock_, caller, "person.id_number_view", entity, village, nullptr,
+  access::RecordChange(db_, clock_, caller, "person.id_number_view", entity, village, nullptr,
                         {{"id_number", MaskIdNumber(number)}});
   tx.Commit();
   return number;

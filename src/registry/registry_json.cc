@@ -18,8 +18,6 @@ nlohmann::json OptionalJson(const std::optional<T>& v) {
 
 }  // namespace
 
-std::string MaskPhone(const std::string& phone) { return access::MaskPhone(phone); }
-
 nlohmann::json AreaJson(const Area& a) {
   return {{"code", a.code},
           {"name", a.name},
@@ -78,7 +76,7 @@ nlohmann::json HouseholdJson(const Household& h) {
                       {"main_cause_label", LabelZh(Causes(), h.main_cause)},
                       {"other_causes", h.other_causes},
                       {"address", h.address},
-                      {"phone", h.phone ? nlohmann::json(MaskPhone(*h.phone)) : nullptr},
+                      {"phone", h.phone ? nlohmann::json(access::MaskPhone(*h.phone)) : nullptr},
                       {"status", h.status},
                       {"status_label", LabelZh(HouseholdStatuses(), h.status)},
                       {"version", h.version}};
@@ -126,7 +124,7 @@ nlohmann::json PersonJson(const Person& p) {
                       {"health", p.health},
                       {"disability_grade", OptionalJson(p.disability_grade)},
                       {"labour_ability", p.labour_ability},
-                      {"phone", p.phone ? nlohmann::json(MaskPhone(*p.phone)) : nullptr},
+                      {"phone", p.phone ? nlohmann::json(access::MaskPhone(*p.phone)) : nullptr},
                       {"death_date", OptionalJson(p.death_date)},
                       {"household_id", OptionalJson(p.household_id)},
                       {"relation", p.relation},

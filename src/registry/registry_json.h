@@ -14,7 +14,5 @@ nlohmann::json AreaViewJson(const AreaView& view);
 nlohmann::json HouseholdJson(const Household& household);
 nlohmann::json PersonJson(const Person& person);
 nlohmann::json HouseholdYearJson(const HouseholdYear& year);
-// "138****8000" (access::MaskPhone).
-std::string MaskPhone(const std::string& phone);
 
 }  // namespace fupin::registry

@@ -1123,6 +1123,37 @@ ActivityScope ScopeForActivity(store::Connection& db, const Clock& clock, const 
   return scope;
 }
 
+// One page of pledges or dockings (table `table` under alias `alias`, joined
+// to needs as n) within `scope`, filtered by donor, need and status, newest first.
+template <typename Row>
+Page<Row> ListActivity(store::Connection& db, const ActivityScope& scope, const ActivityFilter& f,
+                       std::string_view table, char alias, std::string_view select,
+                       Row (*read)(const store::Statement&)) {
+  const std::string a(1, alias);
+  const std::string where = " WHERE n.village_code >= ?1 AND n.village_code < ?2 AND (?3 = 0 OR " + a +
+                            ".donor_id = ?3) AND (?4 = 0 OR " + a + ".need_id = ?4) AND (?5 = '' OR " + a +
+                            ".status = ?5)";
+  auto bind = [&](store::Statement& s) {
+    s.BindText(1, scope.lo);
+    s.BindText(2, scope.hi);
+    s.BindInt(3, scope.own_donor.value_or(f.donor_id.value_or(0)));
+    s.BindInt(4, f.need_id.value_or(0));
+    s.BindText(5, f.status.value_or(""));
+  };
+  Page<Row> page;
+  auto count = db.Prepare("SELECT COUNT(*) FROM " + std::string(table) + " " + a + " JOIN needs n ON n.id = " + a +
+                          ".need_id" + where);
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
+  auto s = db.Prepare(std::string(select) + where + " ORDER BY " + a + ".id DESC LIMIT ?6 OFFSET ?7");
+  bind(*s);
+  s->BindInt(6, f.limit);
+  s->BindInt(7, f.offset);
+  while (s->Step()) page.items.push_back(read(*s));
+  return page;
+}
+
 }  // namespace
 
 std::vector<Feedback> SocialService::ListFeedback(const Caller& caller, int64_t docking_id) {
@@ -1142,53 +1173,13 @@ std::vector<Feedback> SocialService::ListFeedback(const Caller& caller, int64_t 
 }
 
 Page<Pledge> SocialService::ListPledges(const Caller& caller, const ActivityFilter& f) {
-  auto scope = ScopeForActivity(db_, clock_, caller, f, "pledge");
-  const std::string where =
-      " WHERE n.village_code >= ?1 AND n.village_code < ?2 AND (?3 = 0 OR p.donor_id = ?3) AND (?4 = 0 OR p.need_id = ?4)"
-      " AND (?5 = '' OR p.status = ?5)";
-  auto bind = [&](store::Statement& s) {
-    s.BindText(1, scope.lo);
-    s.BindText(2, scope.hi);
-    s.BindInt(3, scope.own_donor.value_or(f.donor_id.value_or(0)));
-    s.BindInt(4, f.need_id.value_or(0));
-    s.BindText(5, f.status.value_or(""));
-  };
-  Page<Pledge> page;
-  auto count = db_.Prepare("SELECT COUNT(*) FROM pledges p JOIN needs n ON n.id = p.need_id" + where);
-  bind(*count);
-  count->Step();
-  page.total = count->Int(0);
-  auto s = db_.Prepare(std::string(kPledgeSelect) + where + " ORDER BY p.id DESC LIMIT ?6 OFFSET ?7");
-  bind(*s);
-  s->BindInt(6, f.limit);
-  s->BindInt(7, f.offset);
-  while (s->Step()) page.items.push_back(ReadPledge(*s));
-  return page;
+  return ListActivity<Pledge>(db_, ScopeForActivity(db_, clock_, caller, f, "pledge"), f, "pledges", 'p', kPledgeSelect,
+                              ReadPledge);
 }
 
 Page<Docking> SocialService::ListDockings(const Caller& caller, const ActivityFilter& f) {
-  auto scope = ScopeForActivity(db_, clock_, caller, f, "docking");
-  const std::string where =
-      " WHERE n.village_code >= ?1 AND n.village_code < ?2 AND (?3 = 0 OR k.donor_id = ?3) AND (?4 = 0 OR k.need_id = ?4)"
-      " AND (?5 = '' OR k.status = ?5)";
-  auto bind = [&](store::Statement& s) {
-    s.BindText(1, scope.lo);
-    s.BindText(2, scope.hi);
-    s.BindInt(3, scope.own_donor.value_or(f.donor_id.value_or(0)));
-    s.BindInt(4, f.need_id.value_or(0));
-    s.BindText(5, f.status.value_or(""));
-  };
-  Page<Docking> page;
-  auto count = db_.Prepare("SELECT COUNT(*) FROM dockings k JOIN needs n ON n.id = k.need_id" + where);
-  bind(*count);
-  count->Step();
-  page.total = count->Int(0);
-  auto s = db_.Prepare(std::string(kDockingSelect) + where + " ORDER BY k.id DESC LIMIT ?6 OFFSET ?7");
-  bind(*s);
-  s->BindInt(6, f.limit);
-  s->BindInt(7, f.offset);
-  while (s->Step()) page.items.push_back(ReadDocking(*s));
-  return page;
+  return ListActivity<Docking>(db_, ScopeForActivity(db_, clock_, caller, f, "docking"), f, "dockings", 'k',
+                               kDockingSelect, ReadDocking);
 }
 
 std::vector<UndeliveredPledge> SocialService::ListUndeliveredPledges(const Caller& caller, int64_t days) {
