@@ -29,12 +29,13 @@ nlohmann::json AccessJson(const Caller& c) {
   nlohmann::json out = nlohmann::json::object();
   for (Resource r : {Resource::kRegistry, Resource::kAssessment, Resource::kPolicy, Resource::kRoster, Resource::kAssistance,
                      Resource::kSocial, Resource::kMonitoring, Resource::kAudit, Resource::kUsers, Resource::kParams}) {
-    const access::ReadScope read = access::ReadScopeFor(c, r);
+    const access::ReadScope scope = access::ReadScopeFor(c, r);
     const access::Target own{c.area_scope, std::nullopt, ""};
     const access::Target paired{c.area_scope, int64_t{0}, ""};
-    const bool write = !access::Refusal(c, access::Access::kWrite, r, own) ||
+    const bool may_write = !access::Refusal(c, access::Access::kWrite, r, own) ||
                        (c.role == Role::kPairedCadre && !access::Refusal(c, access::Access::kWrite, r, paired, any_pairing));
-    out[access::ResourceName(r)] = {{"read", read.allowed}, {"write", write}, {"paired_only", read.paired_households_only}};
+    out[access::ResourceName(r)] = {
+        {"read", scope.allowed}, {"write", may_write}, {"paired_only", scope.paired_households_only}};
   }
   return out;
 }

@@ -230,7 +230,10 @@ function expect(cond, message) {
 }
 
 const results = []
+// FUPIN_WEB_STEPS=regex runs only the steps whose name matches (for work on the UI).
+const ONLY = process.env.FUPIN_WEB_STEPS ? new RegExp(process.env.FUPIN_WEB_STEPS) : null
 async function step(name, fn) {
+  if (ONLY && !ONLY.test(name)) return
   try {
     await fn()
     results.push([name, true])
