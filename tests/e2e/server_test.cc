@@ -112,6 +112,32 @@ TEST_F(ServerTest, HealthAndOpenApiNeedNoLogin) {
   ExpectErrorShape(denied);
 }
 
+// GET /me says what the role may do (the web UI's menu follows it), as the
+// access rules decide: a village cadre reads policies but may not run them,
+// a county office runs them, a donor reaches only social assistance, a
+// paired cadre reads only paired households.
+TEST_F(ServerTest, MeSaysWhatTheRoleMayDo) {
+  auto cadre = As("cadre").Get("/api/v1/me");
+  ASSERT_EQ(cadre.status, 200) << cadre.text;
+  const auto& a = cadre.body["access"];
+  EXPECT_EQ(a["policy"]["read"], true);
+  EXPECT_EQ(a["policy"]["write"], false);
+  EXPECT_EQ(a["registry"]["write"], true);
+  EXPECT_EQ(a["users"]["read"], false);
+  EXPECT_EQ(As("county").Get("/api/v1/me").body["access"]["policy"]["write"], true);
+  const auto donor = As("donor").Get("/api/v1/me").body["access"];
+  for (const auto& [resource, rights] : donor.items()) {
+    EXPECT_EQ(rights["read"], resource == "social") << resource;
+  }
+  const auto paired = As("paired").Get("/api/v1/me").body["access"];
+  EXPECT_EQ(paired["registry"]["paired_only"], true);
+  EXPECT_EQ(paired["monitoring"]["write"], true);
+  EXPECT_EQ(paired["registry"]["write"], false);
+  // The login answers with the same user.
+  ApiClient c(server_->port());
+  EXPECT_EQ(c.Login("auditor", PasswordOf("auditor")).body["user"]["access"]["audit"]["read"], true);
+}
+
 // Each role, on a household inside and outside its scope, by every route.
 TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   const int64_t in = AddHousehold("IN-1", kVillageIn);

@@ -15,8 +15,9 @@ export const pages = [
   { name: 'users', path: '/users', icon: 'User', ability: 'readUsers', probe: 'GET /api/v1/users' },
   { name: 'monitoring', path: '/monitoring', icon: 'Warning', ability: 'readMonitoring', probe: 'GET /api/v1/monitoring/cases' },
   { name: 'quality', path: '/quality', icon: 'CircleCheck', ability: 'readQuality', probe: 'GET /api/v1/quality/summary' },
-  // Policy entitlements and reconciliation (issue 6) get their entry here
-  // together with their view, probing their own routes; see docs/WEB_UI.md.
+  // Policies, the one-click entitlements and the reconciliation with the
+  // departments' rosters (issue 6); each tab of the page probes its own route.
+  { name: 'policies', path: '/policies', icon: 'Medal', ability: 'readPolicy', probe: 'GET /api/v1/policies' },
 ]
 
 // Sections of the household page. Each appears only when its probe route
@@ -25,7 +26,7 @@ export const pages = [
 export const householdSections = [
   { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'readAssessment', component: 'assessment' },
   { name: 'assistance', probe: 'GET /api/v1/households/{id}/visits', ability: 'readAssistance', component: 'assistance' },
-  { name: 'entitlements', probe: 'GET /api/v1/households/{id}/entitlements', ability: 'readRegistry' },
+  { name: 'entitlements', probe: 'GET /api/v1/entitlements', ability: 'readEntitlements', component: 'entitlements' },
   { name: 'needs', probe: 'GET /api/v1/needs', ability: 'readSocial', component: 'needs' },
   { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'readMonitoring', component: 'monitoring' },
 ]
@@ -35,6 +36,16 @@ export const reportRoutes = {
   progress: 'GET /api/v1/reports/progress',
   incidence: 'GET /api/v1/reports/incidence',
   breakdown: 'GET /api/v1/reports/breakdown',
+}
+
+// The policy page's routes (each tab appears when its route exists).
+export const policyRoutes = {
+  list: 'GET /api/v1/policies',
+  detail: 'GET /api/v1/policies/{id}',
+  run: 'POST /api/v1/entitlements/runs',
+  entitlements: 'GET /api/v1/entitlements',
+  reconciliation: 'GET /api/v1/reconciliation',
+  reconciliationXlsx: 'GET /api/v1/reconciliation.xlsx',
 }
 
 // The menu of `user`: pages their role may see whose API this server has.

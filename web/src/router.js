@@ -23,6 +23,7 @@ const routes = [
   { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { ability: 'readUsers' } },
   { path: '/monitoring', name: 'monitoring', component: () => import('./views/MonitoringView.vue'), meta: { ability: 'readMonitoring' } },
   { path: '/monitoring/cases/:id', name: 'monitoring-case', component: () => import('./views/MonitoringCaseView.vue'), meta: { ability: 'readMonitoring', probe: 'GET /api/v1/monitoring/cases/{id}' } },
+  { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue'), meta: { ability: 'readPolicy' } },
   { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'readQuality' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

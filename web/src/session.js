@@ -92,8 +92,56 @@ export const abilities = {
   readQuality: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department', 'auditor'],
 }
 
+// Policies (Resource::kPolicy, read by every role but donors), the stored
+// entitlements (also need the registry beyond paired households), running
+// them (policy write: administrators, county offices) and the reconciliation
+// with the departments' rosters (Resource::kRoster).
+Object.assign(abilities, {
+  readPolicy: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre', 'sector_department', 'auditor'],
+  readEntitlements: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department', 'auditor'],
+  runEntitlements: ['administrator', 'county_office'],
+  // Recomputing a stored report (?fresh=true; reports::MayForceFresh).
+  refreshReports: ['administrator', 'county_office'],
+  readReconciliation: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department', 'auditor'],
+})
+
+// What the server says the role may do: GET /api/v1/me (and the login) carry
+// `access` — per resource of src/access/permissions.cc {read, write,
+// paired_only} in the user's scope. Where the server gives it, each ability
+// below follows the server's answer; the table above is the fallback for an
+// older server and adds the services' own finer rules (only donors pledge...).
+const SERVER_RULE = {
+  overview: (a) => a.registry.read,
+  readRegistry: (a) => a.registry.read,
+  writeRegistry: (a) => a.registry.write && !a.registry.paired_only,
+  readUsers: (a) => a.users.read,
+  writeUsers: (a) => a.users.write,
+  readAudit: (a) => a.audit.read,
+  readSocial: (a) => a.social.read,
+  readAssessment: (a) => a.assessment.read,
+  readAssistance: (a) => a.assistance.read,
+  readReports: (a) => a.registry.read,
+  readParams: (a) => a.params.read,
+  writeParams: (a) => a.params.write,
+  readMonitoring: (a) => a.monitoring.read,
+  readPolicy: (a) => a.policy.read,
+  readEntitlements: (a) => a.policy.read && a.registry.read && !a.registry.paired_only,
+  runEntitlements: (a) => a.policy.write,
+  readReconciliation: (a) => a.roster.read && a.policy.read && a.registry.read && !a.registry.paired_only,
+}
+
 export function can(ability, user = session.user) {
-  return !!user && (abilities[ability] || []).includes(user.role)
+  if (!user) return false
+  const access = user.access
+  const rule = SERVER_RULE[ability]
+  if (access && rule) {
+    try {
+      return !!rule(access)
+    } catch {
+      // A resource the server does not name: fall back to the table.
+    }
+  }
+  return (abilities[ability] || []).includes(user.role)
 }
 
 // The page a role lands on after logging in.

@@ -35,6 +35,16 @@ for (const [what, p] of [['the fupin binary', FUPIN], ['the built web UI (script
 fs.mkdirSync(ARTIFACTS, { recursive: true })
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-web-'))
 const DB = path.join(tmp, 'web.db')
+// The demo county (fupin demo hengdong) for the policy steps, generated in
+// the background while the other steps run; its own server starts later.
+const DEMO_DB = path.join(tmp, 'demo.db')
+const demoReady = new Promise((resolve, reject) => {
+  const p = spawn(FUPIN, ['--db', DEMO_DB, 'demo', 'hengdong', '--areas', AREAS], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let err = ''
+  p.stderr.on('data', (d) => (err += d))
+  p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fupin demo hengdong failed (${code}): ${err}`))))
+})
+demoReady.catch(() => {}) // awaited (and reported) by the policy steps
 
 // ---- the database, through the CLI ----------------------------------------
 function cli(args, input) {
@@ -106,35 +116,43 @@ cli(['household', 'year', String(households[0].id), '--year', '2016', '--wage', 
   '--cost', '300', '--food', '1', '--clothing', '1', '--housing', '1', '--water', '1'])
 
 // ---- the server -------------------------------------------------------------
-const server = spawn(FUPIN, ['--db', DB, 'serve', '--listen', '127.0.0.1:0', '--static', DIST, '--threads', '16'], { stdio: ['ignore', 'pipe', 'pipe'] })
 let serverLog = ''
-server.stderr.on('data', (d) => (serverLog += d))
-const BASE = await new Promise((resolve, reject) => {
-  let out = ''
-  const timer = setTimeout(() => reject(new Error('fupin serve did not start: ' + out + serverLog)), 30000)
-  server.stdout.on('data', (d) => {
-    out += d
-    const m = out.match(/serving (http:\/\/[^\s]+?)\/?\s/)
-    if (m) {
-      clearTimeout(timer)
-      resolve(m[1])
-    }
+function serve(db) {
+  const proc = spawn(FUPIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--static', DIST, '--threads', '16'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  proc.stderr.on('data', (d) => (serverLog += d))
+  const base = new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error('fupin serve did not start: ' + out + serverLog)), 30000)
+    proc.stdout.on('data', (d) => {
+      out += d
+      const m = out.match(/serving (http:\/\/[^\s]+?)\/?\s/)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+    proc.on('exit', (code) => reject(new Error(`fupin serve exited (${code}): ${serverLog}`)))
   })
-  server.on('exit', (code) => reject(new Error(`fupin serve exited (${code}): ${serverLog}`)))
-})
+  return { proc, base }
+}
+let DEMO_BASE = '' // the second server, over the demo county
+const main = serve(DB)
+const server = main.proc
+const BASE = await main.base
 
 const tokens = {}
-async function apiAs(user, method, p, { body, ifMatch } = {}) {
-  if (!tokens[user]) {
-    const login = await fetch(`${BASE}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+async function apiAs(user, method, p, { body, ifMatch, base = BASE } = {}) {
+  const key = `${base} ${user}`
+  if (!tokens[key]) {
+    const login = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: users[user][0], password: PASSWORD }) })
-    tokens[user] = (await login.json()).token
+    tokens[key] = (await login.json()).token
   }
-  const token = tokens[user]
+  const token = tokens[key]
   const headers = { Authorization: `Bearer ${token}` }
   if (body) headers['Content-Type'] = 'application/json'
   if (ifMatch) headers['If-Match'] = ifMatch
-  const res = await fetch(`${BASE}/api/v1${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined })
+  const res = await fetch(`${base}/api/v1${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined })
   const text = await res.text()
   return { status: res.status, etag: res.headers.get('ETag'), data: text ? JSON.parse(text) : null }
 }
@@ -176,7 +194,9 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 // Nothing may be loaded from another host.
 const foreign = []
 context.on('request', (r) => {
-  if (!r.url().startsWith(BASE) && !r.url().startsWith('data:') && !r.url().startsWith('about:')) foreign.push(r.url())
+  if (![BASE, DEMO_BASE].some((b) => b && r.url().startsWith(b)) && !r.url().startsWith('data:') && !r.url().startsWith('about:')) {
+    foreign.push(r.url())
+  }
 })
 // Generous waits: the machines that run CI are often busy with compiles.
 context.setDefaultTimeout(90000)
@@ -192,8 +212,8 @@ async function settle() {
   await page.waitForLoadState('networkidle')
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 90000 })
 }
-async function login(user) {
-  await page.goto(`${BASE}/login`)
+async function login(user, base = BASE) {
+  await page.goto(`${base}/login`)
   await input('login-name').fill(users[user][0])
   await input('login-password').fill(PASSWORD)
   await page.locator('[data-testid="login-submit"]').click()
@@ -210,7 +230,10 @@ function expect(cond, message) {
 }
 
 const results = []
+// FUPIN_WEB_STEPS=regex runs only the steps whose name matches (for work on the UI).
+const ONLY = process.env.FUPIN_WEB_STEPS ? new RegExp(process.env.FUPIN_WEB_STEPS) : null
 async function step(name, fn) {
+  if (ONLY && !ONLY.test(name)) return
   try {
     await fn()
     results.push([name, true])
@@ -694,9 +717,215 @@ await step('a monitoring step is refused for the wrong role (the server says why
   expect(consoleErrors.length === 0, `page errors: ${consoleErrors.join('; ')}`)
 })
 
+// ---- policies, one-click entitlements and reconciliation ------------------------
+await step('roles: the menu follows the server (GET /me access); the policy page is refused to a donor, running to a cadre', async () => {
+  // The village cadre reads policies and entitlements but may not run them (policy write).
+  await login('cadre')
+  const me = (await apiAs('cadre', 'GET', '/me')).data
+  expect(me.access && me.access.policy.read === true && me.access.policy.write === false && me.access.users.read === false,
+    `GET /me access of the cadre: ${JSON.stringify(me.access)}`)
+  await page.locator('[data-testid="nav-policies"]').waitFor()
+  await page.goto(`${BASE}/policies?tab=entitlements&year=${THIS_YEAR}`)
+  await page.locator('[data-testid="entitlements-total"]').waitFor()
+  expect((await page.locator('[data-testid="policy-run"]').count()) === 0, 'the cadre is offered the one-click run')
+  const refused = await apiAs('cadre', 'POST', '/entitlements/runs', { body: { year: THIS_YEAR } })
+  expect(refused.status === 403, `the API let the cadre run entitlements: ${refused.status}`)
+  // The menu is the server's answer: without policy read in /me, no policy entry and no page.
+  await page.route('**/api/v1/me', async (r) => {
+    const res = await r.fetch()
+    const body = await res.json()
+    body.access.policy.read = false
+    await r.fulfill({ response: res, body: JSON.stringify(body) })
+  })
+  await page.goto(`${BASE}/overview`)
+  await page.locator('[data-testid="nav-households"]').waitFor()
+  expect((await page.locator('[data-testid="nav-policies"]').count()) === 0, 'the menu ignores the server\'s access answer')
+  await page.goto(`${BASE}/policies`)
+  await page.locator('[data-testid="forbidden"]').waitFor()
+  await page.unroute('**/api/v1/me')
+  // A donor: no policy page, and the API refuses the entitlements.
+  await page.goto(`${BASE}/overview`)
+  await logout()
+  await login('donor')
+  expect((await page.locator('[data-testid="nav-policies"]').count()) === 0, 'the donor has a policy menu entry')
+  await page.goto(`${BASE}/policies`)
+  await page.locator('[data-testid="forbidden"]').waitFor()
+  const api = await apiAs('donor', 'GET', `/entitlements?year=${THIS_YEAR}`)
+  expect(api.status === 403, `the API gave the donor entitlements: ${api.status}`)
+  await shot('29-donor-policies-refused')
+})
+
+// The demo county, its users and a roster handed in by the education bureau
+// for the compulsory-school living allowance of 2020: one ID number the
+// registry does not hold (so every child owed the allowance and not on the
+// roster is 应享未享).
+let demoServer = null
+const DEMO_YEAR = 2020
+let demoTown = null
+await step('the demo county is served (fupin demo hengdong) with a department roster', async () => {
+  await demoReady
+  const demoCli = (args, input) => {
+    const r = spawnSync(FUPIN, ['--db', DEMO_DB, ...args], { input: input ?? '', encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`fupin ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`)
+    return r.stdout
+  }
+  demoTown = childrenOf(JSON.parse(demoCli(['--json', 'areas', 'show', COUNTY])))[0]
+  for (const [name, role, area] of [users.admin, users.auditor]) demoCli(['user', 'add', name, '--role', role, '--area', area], PASSWORD + '\n')
+  const roster = path.join(tmp, 'roster-edu-2020.csv')
+  fs.writeFileSync(roster, `身份证号,金额,日期\n${idNumber('20100101', 1)},1000,2020-09-01\n`)
+  demoCli(['roster', 'import', '--department', 'education', '--policy', 'edu.compulsory_living', '--year', String(DEMO_YEAR), roster])
+  const s = serve(DEMO_DB)
+  demoServer = s.proc
+  DEMO_BASE = await s.base
+  await page.keyboard.press('Escape')
+  await login('admin', DEMO_BASE) // another origin: its own session
+})
+
+await step('the policies page lists the policies of the API; a policy shows its rule and basis', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  const api = (await apiAs('admin', 'GET', '/policies', { base: DEMO_BASE })).data.items
+  await page.goto(`${DEMO_BASE}/policies`)
+  await page.locator('[data-testid="nav-policies"]').waitFor()
+  await page.locator('[data-testid="policies-table"] [data-testid="policy-row"]').first().waitFor()
+  expect((await page.locator('[data-testid="policy-row"]').count()) === api.length, `policies: page ${await page.locator('[data-testid="policy-row"]').count()}, API ${api.length}`)
+  const edu = api.find((p) => p.id === 'edu.compulsory_living')
+  await page.locator('[data-testid="policy-row"]', { hasText: edu.name }).click()
+  const full = (await apiAs('admin', 'GET', '/policies/edu.compulsory_living', { base: DEMO_BASE })).data
+  await page.locator('[data-testid="policy-basis"]', { hasText: full.basis }).waitFor()
+  expect((await page.locator('[data-testid="policy-eligibility"]').innerText()).trim() === full.eligibility.trim(), 'eligibility differs from the API')
+  await shot('30-policy-detail-desktop')
+  await page.keyboard.press('Escape')
+})
+
+let demoRun = null
+await step('the one-click run lists the children owed the education allowance, each with the reason', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  await page.goto(`${DEMO_BASE}/policies?tab=entitlements&year=${DEMO_YEAR}&area=${demoTown.code}&policy=edu.compulsory_living`)
+  await page.locator('[data-testid="policy-run"]').click()
+  const result = page.locator('[data-testid="run-result"]')
+  await result.waitFor()
+  await settle()
+  demoRun = JSON.parse(await result.getAttribute('data-values'))
+  const list = (await apiAs('admin', 'GET', `/entitlements?year=${DEMO_YEAR}&area=${demoTown.code}&policy=edu.compulsory_living&limit=20`, { base: DEMO_BASE })).data
+  expect(demoRun.entitled > 0 && demoRun.entitled === list.total, `run ${demoRun.entitled}, list ${list.total}`)
+  expect((await page.locator('[data-testid="entitlements-total"]').getAttribute('data-total')) === String(list.total), 'the page lists another total')
+  const reasons = await page.locator('[data-testid="entitlements-table"] [data-testid="entitlement-reason"]').allInnerTexts()
+  expect(reasons.length === list.items.length, `rows: page ${reasons.length}, API ${list.items.length}`)
+  for (let i = 0; i < reasons.length; ++i) {
+    expect(reasons[i].trim() === list.items[i].reason && /义务教育/.test(reasons[i]) && /小学|初中/.test(reasons[i]), `row ${i} reason: ${reasons[i]}`)
+    expect(list.items[i].person_name && list.items[i].policy_id === 'edu.compulsory_living', `row ${i}: ${JSON.stringify(list.items[i])}`)
+  }
+  await shot('31-entitlements-run-desktop')
+  // A pupil drops out; the next run says what changed since this one.
+  const pupil = list.items[0]
+  const put = await apiAs('admin', 'PUT', `/persons/${pupil.person_id}/years/${DEMO_YEAR}`, { base: DEMO_BASE,
+    body: { school_status: 'dropped_out', school_stage: 'junior' } })
+  expect(put.status === 200 || put.status === 201, `recording the drop-out: ${put.status} ${JSON.stringify(put.data)}`)
+  await page.locator('[data-testid="policy-run"]').click()
+  await page.locator('[data-testid="run-change-list"]').waitFor()
+  const second = JSON.parse(await result.getAttribute('data-values'))
+  expect(!second.first_run && second.removed === 1 && second.entitled === demoRun.entitled - 1, `second run ${JSON.stringify({ ...second, changes: undefined })}`)
+  expect(second.changes.some((c) => c.kind === 'removed' && c.person_id === pupil.person_id), 'the drop-out is not among the changes')
+  await page.locator('[data-testid="latest-run"]', { hasText: `第 ${second.id} 次` }).waitFor()
+  await shot('32-entitlements-changes-desktop')
+  // The household page lists the household's entitlements.
+  const other = list.items.find((e) => e.household_id !== pupil.household_id) || list.items[1]
+  await page.goto(`${DEMO_BASE}/households/${other.household_id}`)
+  await page.locator('[data-testid="household-entitlements"]').getByText(other.reason).first().waitFor()
+  await page.setViewportSize(PHONE)
+  await page.goto(`${DEMO_BASE}/policies?tab=entitlements&year=${DEMO_YEAR}&area=${demoTown.code}&policy=edu.compulsory_living`)
+  await page.locator('[data-testid="entitlement-row"]').first().waitFor()
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow <= 1, `the entitlements list is ${overflow}px wider than the phone`)
+  await shot('33-entitlements-phone')
+  await page.setViewportSize(DESKTOP)
+})
+
+await step('the reconciliation page shows the gaps of the API (应享未享, unknown ID numbers) and downloads them as XLSX', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  const api = (await apiAs('admin', 'GET', `/reconciliation?year=${DEMO_YEAR}&area=${COUNTY}&policy=edu.compulsory_living`, { base: DEMO_BASE })).data
+  expect(api.summary.missed > 0 && api.summary.unknown === 1, `API reconciliation ${JSON.stringify(api.summary)}`)
+  await page.goto(`${DEMO_BASE}/policies?tab=reconciliation&year=${DEMO_YEAR}&area=${COUNTY}&policy=edu.compulsory_living`)
+  await page.locator('[data-testid="rec-summary"]').waitFor()
+  await settle()
+  for (const [k, key] of [['missed', 'missed'], ['unentitled', 'unentitled'], ['amount', 'amount_differences'], ['unknown', 'unknown']]) {
+    const shown = await page.locator(`[data-testid="rec-${k}"]`).getAttribute('data-value')
+    expect(shown === String(api.summary[key]), `${k}: page ${shown}, API ${api.summary[key]}`)
+  }
+  expect((await page.locator('[data-testid="rec-items-total"]').getAttribute('data-total')) === String(api.items.length), 'gap list total differs')
+  expect((await page.locator('[data-testid="rec-groups"] .el-table__body tr').count()) > 0, 'no gaps by area')
+  await shot('34-reconciliation-desktop')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="rec-xlsx"]').click()])
+  const file = path.join(ARTIFACTS, download.suggestedFilename())
+  await download.saveAs(file)
+  expect(download.suggestedFilename() === `reconciliation-${COUNTY}-${DEMO_YEAR}-edu.compulsory_living.xlsx`, `downloaded ${download.suggestedFilename()}`)
+  expect(fs.readFileSync(file).subarray(0, 2).toString() === 'PK', 'the download is not an XLSX (ZIP) file')
+  await page.setViewportSize(PHONE)
+  await page.reload()
+  await page.locator('[data-testid="rec-summary"]').waitFor()
+  await settle()
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow <= 1, `the reconciliation is ${overflow}px wider than the phone`)
+  await shot('35-reconciliation-phone')
+  await page.setViewportSize(DESKTOP)
+})
+
+await step('a stale report snapshot says as of when, and an administrator recomputes it (phone screen)', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  await page.setViewportSize(PHONE)
+  // The county's report is never stale (only province and nation reports are served
+  // stale); the answer is marked stale here as a province's would be.
+  const at = '2026-01-02T03:04:05Z'
+  const fresh = []
+  const progressRoute = (url) => url.pathname === '/api/v1/reports/progress'
+  await page.route(progressRoute, async (r) => {
+    const url = new URL(r.request().url())
+    if (url.searchParams.get('fresh') === 'true') {
+      fresh.push(url.search)
+      return r.continue()
+    }
+    const res = await r.fetch()
+    const body = await res.json()
+    body.snapshot = { ...(body.snapshot || {}), computed_at: at, stale: true, source: 'snapshot' }
+    await r.fulfill({ response: res, body: JSON.stringify(body) })
+  })
+  await page.goto(`${DEMO_BASE}/overview?year=${DEMO_YEAR}`)
+  const banner = page.locator('[data-testid="stale-banner"]')
+  await banner.waitFor()
+  expect((await banner.innerText()).includes('数据截至'), `banner: ${await banner.innerText()}`)
+  await settle()
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow <= 1, `the overview is ${overflow}px wider than the phone`)
+  await shot('36-overview-stale-phone')
+  await page.locator('[data-testid="report-refresh"]').click()
+  await banner.waitFor({ state: 'detached' })
+  expect(fresh.length === 1, `fresh=true requests: ${fresh.join(' ')}`)
+  await page.unroute(progressRoute)
+  // An auditor may not recompute: the banner has no button.
+  await page.route(progressRoute, async (r) => {
+    const res = await r.fetch()
+    const body = await res.json()
+    body.snapshot = { ...(body.snapshot || {}), computed_at: at, stale: true, source: 'snapshot' }
+    await r.fulfill({ response: res, body: JSON.stringify(body) })
+  })
+  await logout()
+  await login('auditor', DEMO_BASE)
+  await page.goto(`${DEMO_BASE}/overview?year=${DEMO_YEAR}`)
+  await banner.waitFor()
+  expect((await page.locator('[data-testid="report-refresh"]').count()) === 0, 'an auditor is offered the recomputation')
+  await page.unroute(progressRoute)
+  await page.setViewportSize(DESKTOP)
+  expect(foreign.length === 0, `loaded from elsewhere: ${foreign.join(', ')}`)
+  expect(consoleErrors.length === 0, `page errors: ${consoleErrors.join('; ')}`)
+})
+
 await context.close()
 server.kill('SIGTERM')
 await new Promise((r) => server.once('exit', r))
+if (demoServer) {
+  demoServer.kill('SIGTERM')
+  await new Promise((r) => demoServer.once('exit', r))
+}
 fs.rmSync(tmp, { recursive: true, force: true })
 const passed = results.filter((r) => r[1]).length
 const failed = results.length - passed

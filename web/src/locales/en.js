@@ -1,6 +1,6 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies' },
   common: {
     loading: 'Loading…', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit',
     add: 'Add', back: 'Back', reload: 'Reload', yes: 'Yes', no: 'No', none: 'None', total: '{n} in all', actions: 'Actions',
@@ -18,6 +18,7 @@ export default {
   forbidden: { title: 'Not allowed', text: 'Your role ({role}) may not see this page.', home: 'Home' },
   notFound: { title: 'Page not found', text: 'There is no page at this address.' },
   overview: {
+    staleAsOf: 'Data as of {at} (a stored report; later changes are not in it)', refresh: 'Recompute', refreshed: 'Recomputed',
     progressRefused: 'The progress report cannot be shown: {msg}',
     yearN: '{y}', progressFigures: 'Progress (as of {asOf})', exitsPerYear: 'Households exited per year', noHouseholds: 'No registered households', noCoverage: 'No coverage rate can be computed yet',
     title: 'Overview of {area}', area: 'Area', up: 'Up', figures: 'Key figures',
@@ -140,6 +141,22 @@ export default {
     noticeNeeds: 'The notice list needs an area and a year', township: 'Township', head: 'Head', members: 'Members', perCapita: 'Per-capita income (yuan)',
     mainCause: 'Main cause', appraisal: 'Appraised on', noticeStart: 'Notice from', noticeEnd: 'Notice until', noticeStatus: 'Status',
     noNotice: 'No household proposed for exit in this area and year', description: 'Description', unavailable: 'not available',
+  },
+  policy: {
+    title: 'Policies and entitlements', year: 'Year', area: 'Area code', policy: 'Policy', tabPolicies: 'Policies', tabEntitlements: 'Entitlements (one click)',
+    tabReconciliation: 'Reconciliation', name: 'Policy', id: 'Id', department: 'Department', target: 'For', targetPerson: 'Person',
+    targetHousehold: 'Household', years: 'Years', ongoing: 'now', illustrative: 'Illustrative amount', eligibility: 'Eligibility', amountRule: 'Amount',
+    facts: 'Facts read', basis: 'Basis', run: 'Compute now', runHint: 'Computes who is owed what in {year} in {area} under {policy} and compares with the last run',
+    myScope: 'your area', allPolicies: 'every policy', runDone: 'Computed: {n} entitlements', runResult: 'This run (no. {id}, reference date {date})',
+    persons: 'Persons', households: 'Households', entitled: 'Entitlements', amount: 'Amount', changes: 'Since the last run',
+    firstRun: 'First run', changedSince: 'Changes since the last run', change: 'Change', changeKind: { added: 'Added', removed: 'Removed', changed: 'Amount changed' },
+    village: 'Village', household: 'Household', oldNew: 'Old → new amount', moreChanges: '{n} changes; the first 200 are listed',
+    latestRun: 'Latest run: no. {id}, reference date {date}, {n} entitlements, {amount} yuan; since the run before: {added} added, {removed} removed, {changed} changed',
+    noRun: 'No entitlements computed for {year} yet', person: 'Person', wholeHousehold: '(household)', idNumber: 'ID number', amountYuan: 'Amount (yuan)',
+    reason: 'Why eligible', empty: 'No entitlements', paid: 'Paid', kind: { missed: 'Owed, not paid', unentitled: 'Paid, not owed', amount: 'Amount differs', unknown: 'ID not in the registry' },
+    withoutRosters: 'Not reconciled (no roster handed in): {list}', noRosters: 'No roster handed in for {year}', byAreaPolicy: 'By area and policy',
+    gaps: 'Gaps', gapKind: 'Kind', entitledAmount: 'Owed', paidAmount: 'Paid', noGaps: 'No gaps found',
+    householdTotal: '{n} entitlements, {amount} yuan in all', householdNone: 'No entitlements in {year} (or not computed)',
   },
   errors: {
     forbidden: 'Not allowed', notFound: 'Not found', network: 'Cannot reach the server', generic: 'Failed: {msg}',

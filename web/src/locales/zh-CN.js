@@ -1,6 +1,6 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受' },
   common: {
     loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
     add: '新增', back: '返回', reload: '重新载入', yes: '是', no: '否', none: '无', total: '共 {n} 条', actions: '操作',
@@ -18,6 +18,7 @@ export default {
   forbidden: { title: '无权访问', text: '您的角色（{role}）不能查看此页面。', home: '回到首页' },
   notFound: { title: '页面不存在', text: '没有找到您要访问的页面。' },
   overview: {
+    staleAsOf: '数据截至 {at}（缓存的报表，之后的变动尚未计入）', refresh: '重新计算', refreshed: '已重新计算',
     progressRefused: '脱贫攻坚进展无法显示：{msg}',
     yearN: '{y}年', progressFigures: '脱贫攻坚进展（截至 {asOf}）', exitsPerYear: '每年脱贫户数', noHouseholds: '没有建档立卡户', noCoverage: '尚无可计算的覆盖率',
     title: '{area} 总览', area: '统计范围', up: '上一级', figures: '关键指标',
@@ -137,6 +138,22 @@ export default {
     noticeNeeds: '公示名单须指定区划和年度', township: '乡镇', head: '户主', members: '人口', perCapita: '人均纯收入（元）',
     mainCause: '主要致贫原因', appraisal: '民主评议日期', noticeStart: '公示开始', noticeEnd: '公示结束', noticeStatus: '状态',
     noNotice: '该区划该年度没有拟退出户', description: '说明', unavailable: '暂不可用',
+  },
+  policy: {
+    title: '政策与一键享受', year: '年度', area: '区划代码', policy: '政策', tabPolicies: '政策清单', tabEntitlements: '应享名单（一键式）',
+    tabReconciliation: '比对结果', name: '政策名称', id: '编号', department: '主管部门', target: '对象', targetPerson: '个人',
+    targetHousehold: '家庭', years: '执行年度', ongoing: '至今', illustrative: '示例金额', eligibility: '享受条件', amountRule: '标准（金额）',
+    facts: '读取的数据项', basis: '政策依据', run: '一键计算', runHint: '计算 {year} 年 {area} 的 {policy} 应享名单，并与上次计算比较',
+    myScope: '本辖区', allPolicies: '全部政策', runDone: '已计算：应享 {n} 人（户）次', runResult: '本次计算（第 {id} 次，基准日 {date}）',
+    persons: '人数', households: '户数', entitled: '应享人（户）次', amount: '金额合计', changes: '与上次相比',
+    firstRun: '首次计算', changedSince: '与上次计算相比的变化', change: '变化', changeKind: { added: '新增', removed: '取消', changed: '金额变化' },
+    village: '村', household: '户', oldNew: '原金额 → 新金额', moreChanges: '共 {n} 项变化，此处列出前 200 项',
+    latestRun: '最近一次计算：第 {id} 次，基准日 {date}，应享 {n} 人（户）次，金额 {amount} 元；与前次相比新增 {added}、取消 {removed}、金额变化 {changed}',
+    noRun: '{year} 年尚未计算应享名单', person: '享受人', wholeHousehold: '（本户）', idNumber: '身份证号', amountYuan: '金额（元）',
+    reason: '符合条件说明', empty: '没有应享记录', paid: '实发', kind: { missed: '应享未享', unentitled: '不应享而享', amount: '金额不符', unknown: '身份证号不在库' },
+    withoutRosters: '以下政策有应享人员但未报送花名册，未比对：{list}', noRosters: '{year} 年尚无部门报送花名册', byAreaPolicy: '按区划和政策',
+    gaps: '问题清单', gapKind: '类别', entitledAmount: '应享金额', paidAmount: '实发金额', noGaps: '没有发现问题',
+    householdTotal: '{n} 项，合计 {amount} 元', householdNone: '{year} 年没有应享记录（或尚未计算）',
   },
   errors: {
     forbidden: '无权执行此操作', notFound: '记录不存在', network: '无法连接服务器', generic: '操作失败：{msg}',
