@@ -26,6 +26,7 @@ std::string TypeNote(const ColumnSpec& c) {
     case ValueType::kText: return "文本";
     case ValueType::kInteger: return "整数 " + std::to_string(c.min) + "-" + std::to_string(c.max);
     case ValueType::kYuan: return "金额（元），最多两位小数，不能为负";
+    case ValueType::kMu: return "面积（亩），最多两位小数，不能为负";
     case ValueType::kBool: return "是/否";
     case ValueType::kTerm: return "取值之一";
     case ValueType::kTerms: return "取值，可多个";
