@@ -234,7 +234,9 @@ void PlanEducationCases(Prng& rng, std::vector<HouseholdPlan>& households, const
     if (candidates.size() < target) throw Error::Internal("demo: too few children for home schooling");
     for (size_t i = 0; i < target; ++i) {
       PersonPlan& p = *candidates[i];
-      p.home_schooled_from = std::max(p.birth.year + 7, as_of.year - static_cast<int>(rng.Between(0, 2)));
+      int from = as_of.year - static_cast<int>(rng.Between(0, 2));
+      while (AgeOn(p.birth, Date{from, 9, 1}) < 6) ++from;  // not before school age
+      p.home_schooled_from = from;
       p.health = "disabled";
       p.disability_grade = static_cast<int>(rng.Between(1, 2));
       p.labour_ability = "none";
