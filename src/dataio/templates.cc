@@ -86,6 +86,12 @@ void WriteXlsxTemplate(TemplateKind kind, const std::string& path) {
       } else {
         for (const auto& t : c.terms()) labels.emplace_back(t.label_zh);
       }
+      // Excel keeps a list of at most 255 characters (libxlsxwriter writes it
+      // into a fixed buffer): a longer vocabulary (the 29 major diseases) gets
+      // no drop-down, its values are on the notes sheet.
+      size_t joined = 0;
+      for (const auto& l : labels) joined += l.size() + 1;
+      if (joined > 255) continue;
       std::vector<char*> list;  // libxlsxwriter's field is char** although it only reads it
       for (auto& l : labels) list.push_back(l.data());
       list.push_back(nullptr);
