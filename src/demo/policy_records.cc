@@ -522,7 +522,8 @@ PolicyRecordCounts WritePolicyRecords(store::Connection& db, const Caller& calle
     const std::vector<std::string> columns = {"import_id", "year",   "policy_id", "row_number", "person_id",
                                               "id_number_enc", "id_number_masked", "id_area", "amount", "date",
                                               "area_code"};
-    auto writer = db.BulkInsert("roster_entries", columns);
+    // The imports first: on PostgreSQL the bulk writer holds the connection (COPY) until it finishes.
+    std::vector<int64_t> import_ids;
     for (const auto& [key, rows] : rosters) {
       const auto& [policy, y] = key;
       const std::string department = policy.starts_with("edu.") ? "education" : "health";
@@ -541,9 +542,17 @@ PolicyRecordCounts WritePolicyRecords(store::Connection& db, const Caller& calle
       ins->BindInt(7, amount);
       ins->BindInt(8, Seconds(y == year ? as_of : Date{y, 12, 31}));
       ins->Step();
-      const int64_t import_id = ins->Int(0);
+      import_ids.push_back(ins->Int(0));
       ins->Reset();
       ++counts.roster_imports;
+    }
+    auto writer = db.BulkInsert("roster_entries", columns);
+    size_t next_import = 0;
+    for (const auto& [key, rows] : rosters) {
+      const auto& [policy, y] = key;
+      const int64_t import_id = import_ids[next_import++];
+      int64_t unknown = 0;
+      for (const auto& r : rows) unknown += r.person_id ? 0 : 1;
       for (size_t i = 0; i < rows.size(); ++i) {
         const RosterRow& r = rows[i];
         writer->Append({import_id, int64_t{y}, policy, static_cast<int64_t>(i + 2),
