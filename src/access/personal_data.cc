@@ -313,8 +313,8 @@ RotationReport RotateColumns(store::Connection& connection, const PersonalDataPr
     for (const std::string* name : {&c.table, &c.cipher_column, &c.key_column}) {
       if (!IsIdentifier(*name)) throw Error::InvalidArgument("not a plain SQL name: " + *name);
     }
-    if (!c.index_column.empty() && !IsIdentifier(c.index_column)) {
-      throw Error::InvalidArgument("not a plain SQL name: " + c.index_column);
+    for (const std::string* name : {&c.index_column, &c.key_column2}) {
+      if (!name->empty() && !IsIdentifier(*name)) throw Error::InvalidArgument("not a plain SQL name: " + *name);
     }
   }
   RotationReport report;
@@ -322,14 +322,17 @@ RotationReport RotateColumns(store::Connection& connection, const PersonalDataPr
   for (const EncryptedColumn& c : columns) {
     struct Row {
       int64_t key;
+      int64_t key2;
       std::vector<uint8_t> cipher;
       std::string index;
     };
+    const bool two_keys = !c.key_column2.empty();
     std::vector<Row> rows;
     {
-      auto read = connection.Prepare("SELECT " + c.key_column + ", " + c.cipher_column + " FROM " + c.table +
-                                     " WHERE " + c.cipher_column + " IS NOT NULL");
-      while (read->Step()) rows.push_back(Row{read->Int(0), read->Blob(1), ""});
+      auto read = connection.Prepare("SELECT " + c.key_column + ", " + (two_keys ? c.key_column2 : c.key_column) +
+                                     ", " + c.cipher_column + " FROM " + c.table + " WHERE " + c.cipher_column +
+                                     " IS NOT NULL");
+      while (read->Step()) rows.push_back(Row{read->Int(0), read->Int(1), read->Blob(2), ""});
     }
     for (Row& row : rows) {
       std::string plain = protector.Decrypt(row.cipher);
@@ -340,12 +343,14 @@ RotationReport RotateColumns(store::Connection& connection, const PersonalDataPr
     std::string sql = "UPDATE " + c.table + " SET " + c.cipher_column + " = ?";
     if (!c.index_column.empty()) sql += ", " + c.index_column + " = ?";
     sql += " WHERE " + c.key_column + " = ?";
+    if (two_keys) sql += " AND " + c.key_column2 + " = ?";
     auto write = connection.Prepare(sql);
     for (const Row& row : rows) {
       int i = 1;
       write->BindBlob(i++, row.cipher);
       if (!c.index_column.empty()) write->BindText(i++, row.index);
-      write->BindInt(i, row.key);
+      write->BindInt(i++, row.key);
+      if (two_keys) write->BindInt(i, row.key2);
       write->Run();
     }
     report.per_column[c.table + "." + c.cipher_column] = static_cast<int64_t>(rows.size());

@@ -112,7 +112,8 @@ class PersonalDataProtector {
 
 // One encrypted column to re-encrypt: `table`.`cipher_column` (BLOB,
 // NULL allowed), rows named by `key_column`; when `index_column` is set it is
-// recomputed with the current index key (with `index_purpose`). Names must be
+// recomputed with the current index key (with `index_purpose`); rows named by
+// two columns (`key_column`, `key_column2`) when the table has no id. Names must be
 // plain SQL identifiers ([a-z_][a-z0-9_]*), checked before use.
 struct EncryptedColumn {
   std::string table;
@@ -120,6 +121,7 @@ struct EncryptedColumn {
   std::string key_column = "id";
   std::string index_column;  // "" if the column has no blind index
   std::string index_purpose = "id_number";
+  std::string key_column2;   // "" or the second column of a two-column key (e.g. import_id, row_number)
 };
 
 struct RotationReport {

@@ -24,7 +24,11 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
   keys->require_subcommand(1);
   auto* rotate = keys->add_subcommand("rotate", "Add a new key and re-encrypt every ID number with it");
   rotate->callback([&ctx] {
-    const access::EncryptedColumn columns[] = {{"persons", "id_number_enc", "id", "id_number_index", "id_number"}};
+    // The registry's ID numbers and those the departments' rosters hold (the
+    // policy module's roster_entries, keyed by import and file row).
+    const access::EncryptedColumn columns[] = {
+        {"persons", "id_number_enc", "id", "id_number_index", "id_number", ""},
+        {"roster_entries", "id_number_enc", "import_id", "", "id_number", "row_number"}};
     const auto rotation =
         access::RotateKeys(ctx.connection(), ctx.caller, DefaultClock(), ctx.key_path(), columns);
     const uint32_t id = rotation.key_id;

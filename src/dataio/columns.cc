@@ -70,6 +70,11 @@ const std::vector<ColumnSpec>& PersonColumns() {
        "pension_insured", nullptr, 0, 0, 0, ""},
       {"employment", "务工状况", {"就业状况"}, L::kPersonYear, T::kTerm, false, registry::EmploymentStates,
        "employment", nullptr, 0, 0, 0, ""},
+      // Policy facts of the year (registry migration 102), read by the policies.
+      {"major_disease", "大病病种", {"29种大病", "患大病病种", "大病种类"}, L::kPersonYear, T::kTerm, false,
+       registry::MajorDiseases, "major_disease", nullptr, 0, 0, 0, "患29种大病之一者填写病种，无则留空"},
+      {"chronic_contract", "慢病家庭医生签约", {"家庭医生签约", "慢病签约"}, L::kPersonYear, T::kBool, false, nullptr,
+       "chronic_contract", nullptr, 0, 0, 0, "慢性病患者是否已签约家庭医生"},
   };
   return kColumns;
 }
@@ -100,6 +105,19 @@ const std::vector<ColumnSpec>& HouseholdYearColumns() {
        0, 0, 0, ""},
       {"drinking_water_safe", "饮水安全有保障", {"饮水安全"}, L::kHouseholdYear, T::kBool, false, nullptr,
        "drinking_water_safe", nullptr, 0, 0, 0, ""},
+      // Policy facts of the year (registry migration 102), read by the policies.
+      {"dibao_class", "低保类别", {"低保分类", "低保类型"}, L::kHouseholdYear, T::kTerm, false, registry::DibaoClasses,
+       "dibao_class", nullptr, 0, 0, 0, "农村低保户填A、B或C类，非低保户留空"},
+      {"house_grade", "房屋危险等级", {"危房等级", "房屋安全等级"}, L::kHouseholdYear, T::kTerm, false,
+       registry::HouseGrades, "house_grade", nullptr, 0, 0, 0, "房屋安全鉴定等级A-D（C级局部危房、D级整栋危房）"},
+      {"relocation", "易地扶贫搬迁对象", {"易地搬迁", "搬迁对象"}, L::kHouseholdYear, T::kBool, false, nullptr,
+       "relocation", nullptr, 0, 0, 0, ""},
+      {"pepper_area", "黄贡椒种植面积", {"辣椒种植面积", "黄贡椒面积"}, L::kHouseholdYear, T::kMu, false, nullptr,
+       "pepper_area", nullptr, 0, 0, 0, "亩，最多两位小数"},
+      {"camellia_area", "油茶种植面积", {"油茶面积"}, L::kHouseholdYear, T::kMu, false, nullptr, "camellia_area", nullptr,
+       0, 0, 0, "亩，最多两位小数"},
+      {"pv_share", "光伏收益分配对象", {"光伏收益", "光伏扶贫对象"}, L::kHouseholdYear, T::kBool, false, nullptr,
+       "pv_share", nullptr, 0, 0, 0, ""},
   };
   return kColumns;
 }
@@ -140,6 +158,7 @@ std::string NormalizeHeader(std::string_view header) {
 std::string TemplateHeader(const ColumnSpec& spec) {
   std::string h(spec.header_zh);
   if (spec.type == ValueType::kYuan) h += "（元）";
+  if (spec.type == ValueType::kMu) h += "（亩）";
   if (spec.required) h += "*";
   return h;
 }

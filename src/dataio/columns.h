@@ -37,6 +37,7 @@ enum class ValueType {
   kText,      // trimmed text, at most max_length characters
   kInteger,   // whole number in [min, max]
   kYuan,      // amount in yuan with at most two decimals, not negative; stored in fen
+  kMu,        // land area in mu with at most two decimals, not negative; stored in 0.01 mu
   kBool,      // 是/否, 1/0, Y/N, TRUE/FALSE
   kTerm,      // one vocabulary term (English name or Chinese label); stored as the name
   kTerms,     // several terms separated by , ， 、 or ; ; stored as names joined by ','

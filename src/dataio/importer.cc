@@ -190,6 +190,17 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       }
       break;
     }
+    case ValueType::kMu: {
+      auto hundredths = ParseYuan(text);  // the same two-decimal number, in 0.01 mu
+      if (!hundredths) {
+        r.problem = "不是面积（亩，最多两位小数）";
+      } else if (*hundredths < 0) {
+        r.problem = "面积不能为负数";
+      } else {
+        r.value = int64_t{*hundredths};
+      }
+      break;
+    }
     case ValueType::kBool: {
       static const char* kYes[] = {"是", "1", "Y", "y", "yes", "Yes", "YES", "TRUE", "true", "√", "有"};
       static const char* kNo[] = {"否", "0", "N", "n", "no", "No", "NO", "FALSE", "false", "×", "无"};
@@ -525,7 +536,8 @@ void WriteErrors(const Parsed& p, const io::Table& table, const std::string& pat
 
 store::Value ReadValue(store::Statement& s, int col, const ColumnSpec& spec) {
   if (s.IsNull(col)) return nullptr;
-  if (spec.type == ValueType::kInteger || spec.type == ValueType::kYuan || spec.type == ValueType::kBool) {
+  if (spec.type == ValueType::kInteger || spec.type == ValueType::kYuan || spec.type == ValueType::kMu ||
+      spec.type == ValueType::kBool) {
     return s.Int(col);
   }
   return s.Text(col);
@@ -552,7 +564,9 @@ void CreateStage(store::Connection& db, const std::string& name, const std::vect
 }
 
 const char* SqlType(const ColumnSpec& c) {
-  return c.type == ValueType::kInteger || c.type == ValueType::kYuan || c.type == ValueType::kBool ? "INTEGER"
+  return c.type == ValueType::kInteger || c.type == ValueType::kYuan || c.type == ValueType::kMu ||
+                 c.type == ValueType::kBool
+             ? "INTEGER"
                                                                                                     : "TEXT";
 }
 

@@ -371,5 +371,47 @@ TEST_F(ImportTest, HouseholdYearsUpdateAndRefuseNegativeOrUnknown) {
   EXPECT_EQ(r.problems[2].column, "不愁吃");
 }
 
+// The registry's policy facts (migration 102) go in through the templates:
+// Chinese headers or English keys, values checked with row, column, value and reason.
+TEST_F(ImportTest, PolicyFactColumnsImportAndAreChecked) {
+  ASSERT_TRUE(Import(TemplateKind::kPersons, Write("p.csv", GoodPersons())).written);
+  const std::string id = Id("43042419600101009");
+  auto r = Import(TemplateKind::kPersons,
+                  Write("facts.csv", "户编号,行政村代码,姓名,身份证号,与户主关系,年度,大病病种,慢病家庭医生签约\n"
+                                     "H003,430424100200,王五," + id + ",户主,2019,终末期肾病,是\n"));
+  ASSERT_TRUE(r.written) << (r.problems.empty() ? "" : r.problems[0].reason);
+  EXPECT_EQ(Count("SELECT count(*) FROM person_years WHERE year = 2019 AND major_disease = 'end_stage_renal'"
+                  " AND chronic_contract = 1"), 1);
+  const std::string header =
+      "household_number,year,dibao_class,house_grade,relocation,pepper_area,camellia_area,pv_share\n";
+  r = Import(TemplateKind::kHouseholdYears, Write("hy.csv", header + "H003,2019,A类,D级(整栋危房),是,2.5,10.25,否\n"));
+  ASSERT_TRUE(r.written) << (r.problems.empty() ? "" : r.problems[0].reason);
+  EXPECT_EQ(Count("SELECT count(*) FROM household_years WHERE year = 2019 AND dibao_class = 'A' AND house_grade = 'D'"
+                  " AND relocation = 1 AND pepper_area = 250 AND camellia_area = 1025 AND pv_share = 0"), 1);
+  // Bad values: each names its row, the column as written, the value and why.
+  r = Import(TemplateKind::kHouseholdYears,
+             Write("bad.csv", "户编号,年度,低保类别,房屋危险等级,黄贡椒种植面积（亩）,光伏收益分配对象\n"
+                              "H001,2020,D类,E级,-1,也许\nH002,2020,B,C,1.234,是\n"));
+  EXPECT_TRUE(r.refused);
+  ASSERT_EQ(r.problems.size(), 5u);
+  EXPECT_EQ(r.problems[0].row, 2u);
+  EXPECT_EQ(r.problems[0].column, "低保类别");
+  EXPECT_EQ(r.problems[0].value, "D类");
+  EXPECT_NE(r.problems[0].reason.find("A类"), std::string::npos) << r.problems[0].reason;
+  EXPECT_EQ(r.problems[1].column, "房屋危险等级");
+  EXPECT_EQ(r.problems[2].column, "黄贡椒种植面积（亩）");
+  EXPECT_NE(r.problems[2].reason.find("负数"), std::string::npos);
+  EXPECT_EQ(r.problems[3].column, "光伏收益分配对象");
+  EXPECT_EQ(r.problems[4].row, 3u);
+  EXPECT_EQ(r.problems[4].value, "1.234");
+  r = Import(TemplateKind::kPersons,
+             Write("badp.csv", "户编号,行政村代码,姓名,身份证号,与户主关系,年度,大病病种\n"
+                               "H003,430424100200,王五," + id + ",户主,2019,感冒\n"));
+  EXPECT_TRUE(r.refused);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].column, "大病病种");
+  EXPECT_EQ(r.problems[0].value, "感冒");
+}
+
 }  // namespace
 }  // namespace fupin::dataio

@@ -39,9 +39,10 @@ const std::vector<CheckInfo> kCatalogue = {
     {"exited_without_income", Severity::kWarning, "已脱贫户缺当年收入",
      "A household with an 'exited' event in a year but no income recorded for that year."},
     {"deceased_with_entitlements", Severity::kError, "已故人员仍享受待遇",
-     "A deceased person still holding an entitlement. Pending: entitlements are added by the policy module "
-     "(issue 6); the check runs once its table exists.",
-     false},
+     "A deceased person (a death date, or a household whose 'deceased' event ended it) who holds an entitlement "
+     "of the latest year entitled in the area although the run's reference date is on or after the death, or who "
+     "appears in a department's roster with a delivery dated after the death. Runs when the policy module's "
+     "tables are there (migrations 400 and 402)."},
     {"deceased_still_member", Severity::kWarning, "已故人员仍在户",
      "A person with a death date whose membership of the household is still open (counted in the household size)."},
     {"household_no_head", Severity::kError, "无户主",
@@ -111,6 +112,7 @@ class Runner {
     }
     if (Want({"negative_income", "negative_net_income", "missing_household_year"})) Incomes();
     if (Want({"household_not_in_village"})) NotInVillage();
+    if (Want({"deceased_with_entitlements"})) DeceasedWithEntitlements();
   }
 
  private:
@@ -184,6 +186,67 @@ class Runner {
   static bool Active(const HouseholdRow& h) { return h.last_kind != "removed" && h.last_kind != "deceased"; }
   static bool Registered(const HouseholdRow& h) {
     return h.last_kind == "identified" || h.last_kind == "returned" || h.last_kind == "exited";
+  }
+
+  // 已故人员仍享受待遇: stored entitlements (latest year in the area) whose
+  // run's reference date is on or after the death, and roster deliveries
+  // dated after it. Two queries; nothing when the policy tables are absent.
+  void DeceasedWithEntitlements() {
+    if (db_.QueryInt("SELECT COUNT(*) FROM schema_migrations WHERE id IN (400, 402)").value_or(0) < 2) return;
+    const std::string died =
+        " LEFT JOIN (SELECT household_id, MIN(date) AS date FROM household_events WHERE kind = 'deceased'"
+        " GROUP BY household_id) hd ON hd.household_id = h.id";
+    {
+      auto s = db_.Prepare(
+          "SELECT e.household_id, e.person_id, e.policy_id, e.year, r.ref_date, p.id_number_masked, p.name,"
+          " p.death_date, hd.date FROM entitlements e JOIN entitlement_runs r ON r.id = e.run_id"
+          " JOIN households h ON h.id = e.household_id LEFT JOIN persons p ON p.id = e.person_id" + died +
+          " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND e.year = (SELECT MAX(x.year) FROM entitlements x"
+          " WHERE x.village_code >= ?1 AND x.village_code < ?2)"
+          " AND ((p.death_date IS NOT NULL AND p.death_date <= r.ref_date) OR (hd.date IS NOT NULL AND hd.date <= r.ref_date))"
+          " ORDER BY e.household_id, e.person_id, e.policy_id");
+      Bind(*s, 1);
+      while (s->Step()) {
+        const int year = static_cast<int>(s->Int(3));
+        AddDeceased(s->Int(0), s->Int(1), s->IsNull(5) ? "" : s->Text(5), s->IsNull(6) ? "" : s->Text(6),
+                    (s->IsNull(7) ? "全户已于" + s->Text(8) + "消亡" : "已于" + s->Text(7) + "死亡") + "，" +
+                        std::to_string(year) + "年度仍计算享受“" + s->Text(2) +
+                        "”（计算基准日" + s->Text(4) + "）",
+                    year);
+      }
+    }
+    {
+      auto s = db_.Prepare(
+          "SELECT h.id, p.id, r.policy_id, r.year, r.date, p.id_number_masked, p.name, COALESCE(p.death_date, hd.date)"
+          " FROM roster_entries r JOIN persons p ON p.id = r.person_id"
+          " JOIN (SELECT person_id, MAX(id) AS id FROM memberships GROUP BY person_id) lm ON lm.person_id = p.id"
+          " JOIN memberships m ON m.id = lm.id JOIN households h ON h.id = m.household_id" + died +
+          " WHERE h.village_code >= ?1 AND h.village_code < ?2"
+          " AND ((p.death_date IS NOT NULL AND r.date > p.death_date) OR (hd.date IS NOT NULL AND r.date > hd.date))"
+          " ORDER BY h.id, p.id, r.year, r.policy_id, r.date");
+      Bind(*s, 1);
+      while (s->Step()) {
+        const int year = static_cast<int>(s->Int(3));
+        AddDeceased(s->Int(0), s->Int(1), s->Text(5), s->Text(6),
+                    "已于" + s->Text(7) + "死亡，" + s->Text(4) + "仍在“" + s->Text(2) + "”发放名册中", year);
+      }
+    }
+  }
+
+  void AddDeceased(int64_t household_id, int64_t person_id, const std::string& masked, const std::string& name,
+                   std::string detail, int year) {
+    auto h = households_.find(household_id);
+    if (h == households_.end()) return;
+    if (person_id == 0) {
+      AddHousehold("deceased_with_entitlements", h->second, std::move(detail), year);
+      return;
+    }
+    PersonRow p;
+    p.id = person_id;
+    p.masked = masked;
+    p.name = name;
+    p.household_id = household_id;
+    AddPerson("deceased_with_entitlements", p, std::move(detail), year);
   }
 
   void LoadPersons() {

@@ -6,6 +6,7 @@
 
 #include "assessment/schema.h"
 #include "dataio/schema.h"
+#include "policy/schema.h"
 #include "registry/households.h"
 #include "registry/testing.h"
 
@@ -15,6 +16,7 @@ namespace {
 std::vector<store::Migration> Extra() {
   auto m = assessment::Migrations();
   for (auto& d : dataio::Migrations()) m.push_back(std::move(d));
+  for (auto& d : policy::Migrations()) m.push_back(std::move(d));
   return m;
 }
 
@@ -61,6 +63,57 @@ class QualityTest : public ::testing::Test {
     Years(h, 3, 5000);
     Exit(h, 2019);
     return h;
+  }
+
+  // An entitlement of `year` stored by a run on `ref_date` (person 0: a household policy).
+  void Entitle(int64_t household, int64_t person, int year, const std::string& ref_date) {
+    auto run = fx_.db().Prepare(
+        "INSERT INTO entitlement_runs (year, area_code, policy_id, ref_date, persons, households, entitled, amount,"
+        " added, removed, changed, actor, run_at) VALUES (?, '430424', '', ?, 1, 1, 1, 420000, 1, 0, 0, 'test', 0)"
+        " RETURNING id");
+    run->BindInt(1, year);
+    run->BindText(2, ref_date);
+    ASSERT_TRUE(run->Step());
+    const int64_t run_id = run->Int(0);
+    run->Reset();
+    auto s = fx_.db().Prepare(
+        "INSERT INTO entitlements (year, policy_id, household_id, person_id, village_code, amount, reason, clauses,"
+        " run_id) SELECT ?, 'civil.dibao_a', h.id, ?, h.village_code, 420000, '', '[]', ? FROM households h WHERE h.id = ?");
+    s->BindInt(1, year);
+    s->BindInt(2, person);
+    s->BindInt(3, run_id);
+    s->BindInt(4, household);
+    s->Run();
+  }
+  // A delivery to `person` in a department's roster, dated `date`.
+  void Deliver(int64_t person, int year, const std::string& date) {
+    auto imp = fx_.db().Prepare(
+        "INSERT INTO roster_imports (department, policy_id, year, file_name, row_count, unknown, amount, actor,"
+        " imported_at) VALUES ('civil_affairs', 'civil.dibao_a', ?, 'r.xlsx', 1, 0, 35000, 'test', 0) RETURNING id");
+    imp->BindInt(1, year);
+    ASSERT_TRUE(imp->Step());
+    const int64_t import_id = imp->Int(0);
+    imp->Reset();
+    auto s = fx_.db().Prepare(
+        "INSERT INTO roster_entries (import_id, year, policy_id, row_number, person_id, id_number_enc, id_number_masked,"
+        " id_area, amount, date) VALUES (?, ?, 'civil.dibao_a', 2, ?, ?, '430424********0011', '430424', 35000, ?)");
+    s->BindInt(1, import_id);
+    s->BindInt(2, year);
+    s->BindInt(3, person);
+    s->BindBlob(4, std::vector<uint8_t>{1, 2, 3});
+    s->BindText(5, date);
+    s->Run();
+  }
+  // Records a death: the date on the person and the membership ended.
+  void Die(int64_t person, const std::string& date) {
+    auto s = fx_.db().Prepare("UPDATE persons SET death_date = ? WHERE id = ?");
+    s->BindText(1, date);
+    s->BindInt(2, person);
+    s->Run();
+    auto m = fx_.db().Prepare("UPDATE memberships SET end_date = ?, end_reason = 'deceased' WHERE person_id = ?");
+    m->BindText(1, date);
+    m->BindInt(2, person);
+    m->Run();
   }
 
   QualityResult Run(int year = 2019) {
@@ -196,6 +249,14 @@ TEST_F(QualityTest, EveryPlantedProblemIsFound) {
     db.Execute("PRAGMA ignore_check_constraints = OFF");
     planted["negative_income"] = "P15";
   }
+  {  // a dead grandmother still entitled to dibao and paid after her death
+    const int64_t h = CleanHousehold("P16", "430424100200");
+    const int64_t gran = fx_.AddPerson(h, "19400101", "grandparent", "祖母P16");
+    Die(gran, "2019-05-01");
+    Entitle(h, gran, 2019, "2019-12-31");
+    Deliver(gran, 2019, "2019-06-15");
+    planted["deceased_with_entitlements"] = "P16";
+  }
   const auto r = Run();
   std::map<std::string, std::set<std::string>> found;
   for (const auto& f : r.findings) found[f.check].insert(f.household_number);
@@ -230,6 +291,42 @@ TEST_F(QualityTest, EveryPlantedProblemIsFound) {
   f.severity.reset();
   f.area_code = "430424100201";
   for (const auto& fi : q.Run(fx_.admin(), f).findings) EXPECT_EQ(fi.village_code, "430424100201");
+}
+
+// Issue 10: a person who died keeps an entitlement of the latest run or is
+// paid after the death; deliveries before the death and the living are fine.
+TEST_F(QualityTest, DeceasedPersonsWithEntitlementsOrLaterDeliveriesAreFound) {
+  const int64_t h = CleanHousehold("D01", "430424100200");
+  const int64_t dead = fx_.AddPerson(h, "19400101", "grandparent", "祖父D01");
+  const int64_t alive = fx_.AddPerson(h, "19420101", "grandparent", "祖母D01");
+  Die(dead, "2019-05-01");
+  Entitle(h, dead, 2019, "2019-12-31");
+  Entitle(h, alive, 2019, "2019-12-31");
+  Deliver(dead, 2019, "2019-03-15");  // before the death: fine
+  Deliver(dead, 2019, "2019-06-15");  // after it
+  Deliver(alive, 2019, "2019-06-15");
+  // A person who died after the run's reference date keeps that year's entitlement.
+  const int64_t h2 = CleanHousehold("D02", "430424101200");
+  const int64_t later = fx_.AddPerson(h2, "19380101", "grandparent", "祖父D02");
+  Die(later, "2020-01-10");
+  Entitle(h2, later, 2019, "2019-12-31");
+  QualityService q(fx_.db(), fx_.clock());
+  QualityFilter f;
+  f.year = 2019;
+  f.check = "deceased_with_entitlements";
+  const auto r = q.Run(fx_.admin(), f);
+  ASSERT_EQ(r.findings.size(), 2u);
+  for (const auto& fi : r.findings) {
+    EXPECT_EQ(fi.household_number, "D01");
+    EXPECT_EQ(fi.person_id, std::optional<int64_t>(dead));
+    EXPECT_EQ(fi.person_name, "祖父D01");
+    EXPECT_EQ(fi.severity, Severity::kError);
+    EXPECT_NE(fi.detail.find("2019-05-01"), std::string::npos) << fi.detail;
+  }
+  const std::string details = r.findings[0].detail + " / " + r.findings[1].detail;
+  EXPECT_NE(details.find("2019年度仍计算享受"), std::string::npos) << details;
+  EXPECT_NE(details.find("2019-06-15仍在"), std::string::npos) << details;
+  EXPECT_EQ(details.find("2019-03-15"), std::string::npos) << details;
 }
 
 TEST_F(QualityTest, CallersOutsideTheAreaAreRefused) {

@@ -26,6 +26,7 @@ std::string TypeNote(const ColumnSpec& c) {
     case ValueType::kText: return "文本";
     case ValueType::kInteger: return "整数 " + std::to_string(c.min) + "-" + std::to_string(c.max);
     case ValueType::kYuan: return "金额（元），最多两位小数，不能为负";
+    case ValueType::kMu: return "面积（亩），最多两位小数，不能为负";
     case ValueType::kBool: return "是/否";
     case ValueType::kTerm: return "取值之一";
     case ValueType::kTerms: return "取值，可多个";
@@ -85,6 +86,12 @@ void WriteXlsxTemplate(TemplateKind kind, const std::string& path) {
       } else {
         for (const auto& t : c.terms()) labels.emplace_back(t.label_zh);
       }
+      // Excel keeps a list of at most 255 characters (libxlsxwriter writes it
+      // into a fixed buffer): a longer vocabulary (the 29 major diseases) gets
+      // no drop-down, its values are on the notes sheet.
+      size_t joined = 0;
+      for (const auto& l : labels) joined += l.size() + 1;
+      if (joined > 255) continue;
       std::vector<char*> list;  // libxlsxwriter's field is char** although it only reads it
       for (auto& l : labels) list.push_back(l.data());
       list.push_back(nullptr);

@@ -385,6 +385,9 @@ Schooling SchoolingIn(const PersonPlan& p, int year) {
   if (age < 6) return p.preschool_track ? Schooling{"enrolled", "preschool"} : Schooling{"not_school_age", std::nullopt};
   if (age <= 15) {
     if (p.dropout_year == year) return {"dropped_out", age < 12 ? "primary" : "junior"};
+    if (p.home_schooled_from > 0 && year >= p.home_schooled_from) {
+      return {"home_schooled", age < 12 ? "primary" : "junior"};
+    }
     return {"enrolled", age < 12 ? std::string("primary") : std::string("junior")};
   }
   if (age <= 18) {

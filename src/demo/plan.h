@@ -49,6 +49,7 @@ struct PersonPlan {
   bool college_track = false;
   bool preschool_track = false;
   int dropout_year = 0;       // 0: never dropped out
+  int home_schooled_from = 0; // 送教上门 from this school year on while of compulsory age (0: never)
   bool cause_holder = false;  // the member whose illness/disability is the household's cause
   // Employment in the last year (decided by the scenario's targets); earlier years follow from it.
   std::string employment_last = "not_in_labour_force";

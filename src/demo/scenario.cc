@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "demo/id_numbers.h"
 #include "demo/plan.h"
+#include "demo/policy_records.h"
 #include "registry/areas.h"
 
 namespace fupin::demo {
@@ -507,12 +508,25 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
     }
   }
 
+  // Dropouts persuaded back and children schooled at home (the education figures).
+  const internal::PolicyTargets policy_targets;
+  {
+    Prng er = rng.Fork(6);
+    internal::PlanEducationCases(er, households, policy_targets, k, as_of);
+  }
+
   IdNumberAllocator ids(static_cast<int>(rng.Below(400)));
   Finish(rng, villages, households, as_of, ids);
   Prng wr = rng.Fork(5);
   const auto counts = internal::WritePlan(db, wr, villages, households, as_of);
 
   tx.Commit();
+
+  // Health facts, the 2020 entitlements and the departments' rosters 2014-2020
+  // (their own transactions), for the education and health figures.
+  Prng rr = rng.Fork(7);
+  const auto policy_counts =
+      internal::WritePolicyRecords(db, caller, rr, villages, households, ids, policy_targets, k, as_of);
 
   // The other modules' records for the same county, each in its own
   // transaction (inside the registry's, SQLite's per-statement savepoint
@@ -543,6 +557,8 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   summary.needs = social_result.needs;
   summary.dockings = social_result.dockings;
   summary.monitoring_cases = monitoring_result.cases;
+  summary.entitlements = policy_counts.entitlements;
+  summary.roster_rows = policy_counts.roster_rows;
   summary.monitoring_planted = monitoring_result.planted;
   summary.areas_imported = imported;
   summary.villages = static_cast<int64_t>(villages.size());

@@ -52,6 +52,8 @@ struct DemoSummary {
   int64_t donors = 0;             // social assistance: donors, needs, dockings
   int64_t needs = 0;
   int64_t dockings = 0;
+  int64_t entitlements = 0;       // the 2020 entitlements, and the departments' roster rows 2014-2020
+  int64_t roster_rows = 0;
   int64_t monitoring_cases = 0;   // 2021-2025: monitoring cases, and households planted for the 2025 scan
   std::vector<PlantedHousehold> monitoring_planted;
   uint64_t checksum = 0;          // FNV-1a over every row written, in order

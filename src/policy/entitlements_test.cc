@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "assessment/schema.h"
 #include "core/error.h"
 #include "core/id_number.h"
@@ -217,6 +219,40 @@ TEST_F(EntitlementsTest, ABadRosterRowFailsTheWholeImportNamingFileRowAndColumn)
   }
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM roster_entries"), 0);
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM roster_imports"), 0);
+}
+
+// The department may write the village beside a row: it places a number the
+// registry does not hold below the county (reconciliation, report figures).
+TEST_F(EntitlementsTest, AnAreaCodeColumnPlacesUnknownNumbersInTheirVillage) {
+  RunEducation();
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  const std::string pupil = persons.RevealIdNumber(f_.admin(), pupil_);
+  const std::string unknown = std::string("43042420100101001") + IdCheckCharacter("43042420100101001");
+  RosterService rosters(f_.db(), PolicySet(), f_.clock());
+  const std::string bad = WriteRoster("bad_area.csv", "身份证号,金额,日期,区划代码\n" + pupil + ",1000,2020-09-15,4304\n");
+  try {
+    rosters.Import(f_.admin(), {"education", "edu.compulsory_living", 2020, bad});
+    FAIL() << "imported a bad area code";
+  } catch (const Error& e) {
+    ASSERT_FALSE(e.details().empty());
+    EXPECT_EQ(e.details()[0].path, "bad_area.csv, row 2, column D (区划代码)");
+  }
+  const std::string path = WriteRoster("area.csv", "身份证号,金额,日期,区划代码\n" + pupil + ",1000,2020-09-15,\n" +
+                                                       unknown + ",500,2020-09-15,430424100200\n");
+  rosters.Import(f_.admin(), {"education", "edu.compulsory_living", 2020, path});
+  auto r = Reconcile(f_.db(), PolicySet(), f_.admin(), 2020, "430424100", "", f_.clock());
+  EXPECT_EQ(r.unknown, 1);
+  bool placed = false;
+  for (const auto& item : r.items) placed |= item.kind == "unknown" && item.village_code == "430424100200";
+  EXPECT_TRUE(placed);
+  // Student aid of the township counts both rows; the registered one is the pupil's.
+  std::map<std::string, PolicyFigure> figures;
+  for (auto& f : ProgressFigures(f_.db(), f_.admin(), "430424100", 2020, Date{2020, 9, 30})) figures[f.key] = f;
+  ASSERT_TRUE(figures.contains("student_aid_times"));
+  EXPECT_EQ(figures["student_aid_times"].count, 2);
+  EXPECT_EQ(figures["student_aid_yuan"].count, 1500);
+  EXPECT_EQ(figures["student_aid_times_registered"].count, 1);
+  EXPECT_FALSE(figures.contains("dropouts_returned"));  // no roster of it: missing, not 0
 }
 
 }  // namespace

@@ -1,4 +1,13 @@
-// Progress-report figures from entitlements, rosters and policy facts.
+// Progress-report figures from entitlements, rosters and policy facts
+// (docs/POLICY.md, "Progress-report figures", says how each is counted).
+//
+// Set-based: one query per group of figures, whatever the size of the area.
+// A row of a roster is placed in the area of the registry household its
+// person belonged to on the row's date; a row whose ID number the registry
+// does not hold is placed by the area the department wrote beside it, or by
+// the ID number's first six digits, so a township's figures add up to the
+// county's whenever the departments place their rows below the county.
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -7,6 +16,33 @@
 #include "policy/internal.h"
 
 namespace fupin::policy {
+namespace {
+
+// The education department's service policies: recorded in rosters with
+// amount 0, counted as persons, not as student aid.
+constexpr const char* kDropoutReturn = "edu.dropout_return";
+constexpr const char* kHomeSchooling = "edu.home_schooling";
+
+// SQL: whether household `h` is registered (poor or exited) on the date
+// bound at the `?` it contains: the latest event up to that date.
+constexpr const char* kRegisteredOn =
+    "(SELECT e.kind FROM household_events e WHERE e.household_id = h.id AND e.date <= {date}"
+    " ORDER BY e.date DESC, e.id DESC LIMIT 1) IN ('identified', 'returned', 'exited')";
+
+std::string RegisteredOn(const std::string& date_expr) {
+  std::string sql = kRegisteredOn;
+  sql.replace(sql.find("{date}"), 6, date_expr);
+  return sql;
+}
+
+struct RosterSums {
+  int64_t rows = 0;
+  Fen amount = 0;
+  int64_t rows_registered = 0;
+  Fen amount_registered = 0;
+};
+
+}  // namespace
 
 std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& caller, const std::string& area_code,
                                           int year, const Date& as_of) {
@@ -25,75 +61,139 @@ std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& c
     }
   }
 
-  // Student aid (累计资助): education roster rows paid up to the as-of date,
-  // in all years so far; "registered" ones are persons of registered households.
+  // Which rosters were handed in (any area: a roster is the department's
+  // list for the county); a figure without its roster is missing.
+  std::set<std::pair<std::string, int>> imported;  // (policy, year)
+  {
+    auto s = db.Prepare("SELECT DISTINCT policy_id, year FROM roster_imports WHERE year <= ?");
+    s->BindInt(1, year);
+    while (s->Step()) imported.insert({s->Text(0), static_cast<int>(s->Int(1))});
+  }
+  auto any_import = [&](auto&& pred) {
+    for (const auto& [policy, y] : imported) {
+      if (pred(policy, y)) return true;
+    }
+    return false;
+  };
+  auto is_aid = [](const std::string& policy) {
+    return policy.rfind("edu.", 0) == 0 && policy != kDropoutReturn && policy != kHomeSchooling;
+  };
+
+  // Education rosters of every year up to the report's, rows dated up to the
+  // as-of date, by policy and year; "registered" rows are those of a person
+  // of a household registered (poor or exited) on the row's date.
+  std::map<std::pair<std::string, int>, RosterSums> education;
   {
     auto s = db.Prepare(
-        "SELECT COUNT(*), COALESCE(SUM(r.amount), 0),"
-        " COALESCE(SUM(CASE WHEN h.identified_year IS NOT NULL THEN 1 ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN h.identified_year IS NOT NULL THEN r.amount ELSE 0 END), 0)"
+        "SELECT x.policy_id, x.year, COUNT(*), COALESCE(SUM(x.amount), 0), COALESCE(SUM(x.registered), 0),"
+        " COALESCE(SUM(x.registered * x.amount), 0) FROM ("
+        " SELECT r.policy_id, r.year, r.amount, COALESCE(h.village_code, r.area_code, r.id_area) AS place,"
+        " CASE WHEN h.id IS NOT NULL AND " + RegisteredOn("r.date") + " THEN 1 ELSE 0 END AS registered"
         " FROM roster_entries r JOIN roster_imports i ON i.id = r.import_id"
-        " LEFT JOIN memberships m ON m.person_id = r.person_id AND m.end_date IS NULL"
+        " LEFT JOIN memberships m ON m.person_id = r.person_id AND m.start_date <= r.date"
+        " AND (m.end_date IS NULL OR m.end_date > r.date)"
         " LEFT JOIN households h ON h.id = m.household_id"
-        " WHERE i.department = 'education' AND r.year <= ? AND r.date <= ?"
-        " AND ((h.village_code >= ? AND h.village_code < ?) OR (h.id IS NULL AND r.id_area >= ? AND r.id_area < ?))");
+        " WHERE i.department = 'education' AND r.policy_id LIKE 'edu.%' AND r.year <= ? AND r.date <= ?) x"
+        " WHERE x.place >= ? AND x.place < ? GROUP BY x.policy_id, x.year");
     s->BindInt(1, year);
     s->BindText(2, date);
     s->BindText(3, lo);
     s->BindText(4, hi);
-    s->BindText(5, lo.substr(0, std::min<size_t>(lo.size(), 6)));
-    s->BindText(6, lo.substr(0, std::min<size_t>(lo.size(), 6)) + ":");
-    s->Step();
-    if (s->Int(0) > 0) {
-      out.push_back({"student_aid_times", false, s->Int(0), 0, 0});
-      out.push_back({"student_aid_yuan", false, s->Int(1) / 100, 0, 0});
-      out.push_back({"student_aid_times_registered", false, s->Int(2), 0, 0});
-      out.push_back({"student_aid_yuan_registered", false, s->Int(3) / 100, 0, 0});
+    while (s->Step()) {
+      education[{s->Text(0), static_cast<int>(s->Int(1))}] = {s->Int(2), s->Int(3), s->Int(4), s->Int(5)};
     }
   }
-
-  // Coverage rates: of those entitled in the year (stored entitlements), the
-  // share a department's roster of that year paid or served.
-  auto coverage = [&](const std::string& key, const std::string& policy_like) {
-    auto has = db.Prepare("SELECT COUNT(*) FROM roster_imports WHERE year = ? AND policy_id LIKE ?");
-    has->BindInt(1, year);
-    has->BindText(2, policy_like);
-    has->Step();
-    if (has->Int(0) == 0) return;
-    auto s = db.Prepare(
-        "SELECT COUNT(DISTINCT e.person_id), COUNT(DISTINCT CASE WHEN r.person_id IS NOT NULL THEN e.person_id END)"
-        " FROM entitlements e LEFT JOIN roster_entries r ON r.person_id = e.person_id AND r.year = e.year"
-        " AND r.policy_id LIKE ?"
-        " WHERE e.year = ? AND e.policy_id LIKE ? AND e.person_id <> 0 AND e.village_code >= ? AND e.village_code < ?");
-    s->BindText(1, policy_like);
-    s->BindInt(2, year);
-    s->BindText(3, policy_like);
-    s->BindText(4, lo);
-    s->BindText(5, hi);
-    s->Step();
-    if (s->Int(0) > 0) out.push_back({key, true, 0, s->Int(1), s->Int(0)});
+  auto sum_education = [&](auto&& pred) {
+    RosterSums t;
+    for (const auto& [key, v] : education) {
+      if (!pred(key.first, key.second)) continue;
+      t.rows += v.rows;
+      t.amount += v.amount;
+      t.rows_registered += v.rows_registered;
+      t.amount_registered += v.amount_registered;
+    }
+    return t;
   };
-  coverage("education_policy_rate", "edu.%");
-  coverage("chronic_service_rate", "health.chronic_contract");
-  coverage("major_disease_treatment_rate", "health.major_disease");
 
-  // Doctor-contract signing: chronic patients of registered households with
-  // the contract recorded for the year, when the fact is recorded at all.
+  // Student aid (累计资助): rows (person-times) and amounts of the aid policies, 2014 to the year.
+  if (any_import([&](const std::string& p, int) { return is_aid(p); })) {
+    const auto t = sum_education([&](const std::string& p, int) { return is_aid(p); });
+    out.push_back({"student_aid_times", false, t.rows, 0, 0});
+    out.push_back({"student_aid_yuan", false, t.amount / 100, 0, 0});
+    out.push_back({"student_aid_times_registered", false, t.rows_registered, 0, 0});
+    out.push_back({"student_aid_yuan_registered", false, t.amount_registered / 100, 0, 0});
+  }
+  // "三帮一"劝返: every student returned to school, 2014 to the year (one row each).
+  if (any_import([](const std::string& p, int) { return p == kDropoutReturn; })) {
+    const auto t = sum_education([](const std::string& p, int) { return p == kDropoutReturn; });
+    out.push_back({"dropouts_returned", false, t.rows, 0, 0});
+    out.push_back({"dropouts_returned_registered", false, t.rows_registered, 0, 0});
+  }
+  // 送教上门: the children schooled at home in the year (one row each).
+  if (imported.contains({kHomeSchooling, year})) {
+    const auto t = sum_education([&](const std::string& p, int y) { return p == kHomeSchooling && y == year; });
+    out.push_back({"home_schooling", false, t.rows, 0, 0});
+    out.push_back({"home_schooling_registered", false, t.rows_registered, 0, 0});
+  }
+
+  // Education-policy coverage (一键式精准助学): registered students entitled
+  // to an education policy in the year (the stored entitlements), and of them
+  // those a roster of that year served for every education policy they are
+  // entitled to, rows dated up to the as-of date: reconciliation's rule.
+  if (any_import([&](const std::string& p, int y) { return y == year && p.rfind("edu.", 0) == 0; })) {
+    auto s = db.Prepare(
+        "SELECT COUNT(DISTINCT e.person_id), COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM roster_entries r"
+        " WHERE r.year = e.year AND r.policy_id = e.policy_id AND r.person_id = e.person_id AND r.date <= ?)"
+        " THEN e.person_id END)"
+        " FROM entitlements e WHERE e.year = ? AND e.policy_id LIKE 'edu.%' AND e.person_id <> 0"
+        " AND e.village_code >= ? AND e.village_code < ?");
+    s->BindText(1, date);
+    s->BindInt(2, year);
+    s->BindText(3, lo);
+    s->BindText(4, hi);
+    s->Step();
+    if (s->Int(0) > 0) out.push_back({"education_policy_rate", true, 0, s->Int(0) - s->Int(1), s->Int(0)});
+  }
+
+  // Health: registered persons on the as-of date (member that day, alive,
+  // household poor or exited). Chronic patients (health 'chronic') with a
+  // doctor contract recorded for the year (签约); of the signed, those a
+  // health roster of the year served (服务); persons with one of the 29 major
+  // diseases recorded for the year, and of them those a roster treated.
   {
     auto s = db.Prepare(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN py.chronic_contract = 1 THEN 1 ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN py.chronic_contract IS NOT NULL THEN 1 ELSE 0 END), 0)"
-        " FROM persons p JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
-        " JOIN households h ON h.id = m.household_id"
-        " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?"
-        " WHERE p.health = 'chronic' AND h.identified_year IS NOT NULL AND (p.death_date IS NULL OR p.death_date > ?)"
-        " AND h.village_code >= ? AND h.village_code < ?");
+        "SELECT"
+        " COALESCE(SUM(CASE WHEN p.health = 'chronic' THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN p.health = 'chronic' AND py.chronic_contract = 1 THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN p.health = 'chronic' AND py.chronic_contract IS NOT NULL THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN p.health = 'chronic' AND py.chronic_contract = 1 AND EXISTS (SELECT 1 FROM"
+        " roster_entries r WHERE r.year = ?1 AND r.policy_id = 'health.chronic_contract' AND r.person_id = p.id"
+        " AND r.date <= ?2) THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN py.major_disease IS NOT NULL THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN py.major_disease IS NOT NULL AND EXISTS (SELECT 1 FROM roster_entries r"
+        " WHERE r.year = ?1 AND r.policy_id = 'health.major_disease' AND r.person_id = p.id AND r.date <= ?2)"
+        " THEN 1 ELSE 0 END), 0)"
+        " FROM memberships m JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
+        " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?1"
+        " WHERE h.village_code >= ?3 AND h.village_code < ?4 AND m.start_date <= ?2"
+        " AND (m.end_date IS NULL OR m.end_date > ?2) AND (p.death_date IS NULL OR p.death_date > ?2)"
+        " AND (p.health = 'chronic' OR py.major_disease IS NOT NULL) AND " + RegisteredOn("?2"));
     s->BindInt(1, year);
     s->BindText(2, date);
     s->BindText(3, lo);
     s->BindText(4, hi);
     s->Step();
-    if (s->Int(2) > 0) out.push_back({"chronic_signing_rate", true, 0, s->Int(1), s->Int(0)});
+    const int64_t chronic = s->Int(0), signed_up = s->Int(1), recorded = s->Int(2), served = s->Int(3);
+    const int64_t major = s->Int(4), treated = s->Int(5);
+    if (recorded > 0) {
+      out.push_back({"chronic_signing_rate", true, 0, signed_up, chronic});
+      if (imported.contains({"health.chronic_contract", year}) && signed_up > 0) {
+        out.push_back({"chronic_service_rate", true, 0, served, signed_up});
+      }
+    }
+    if (major > 0 && imported.contains({"health.major_disease", year})) {
+      out.push_back({"major_disease_treatment_rate", true, 0, treated, major});
+    }
   }
   return out;
 }

@@ -99,7 +99,7 @@ Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& polic
   std::vector<ReconcileItem> unknown;
   {
     auto s = db.Prepare(
-        "SELECT r.policy_id, r.person_id, r.amount, r.id_number_masked, r.id_area, m.household_id, h.village_code,"
+        "SELECT r.policy_id, r.person_id, r.amount, r.id_number_masked, COALESCE(r.area_code, r.id_area), m.household_id, h.village_code,"
         " h.number, p.name FROM roster_entries r LEFT JOIN persons p ON p.id = r.person_id"
         " LEFT JOIN memberships m ON m.person_id = r.person_id AND m.end_date IS NULL"
         " LEFT JOIN households h ON h.id = m.household_id"
@@ -111,7 +111,8 @@ Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& polic
       const std::string id = s->Text(0);
       auto pit = by_id.find(id);
       if (s->IsNull(1) || s->IsNull(5)) {
-        // Unknown to the registry (or in no household): placed by the ID number's area.
+        // Unknown to the registry (or in no household): placed by the area the
+        // department wrote beside the row, else by the ID number's area.
         const std::string id_area = s->Text(4);
         if (!InArea(id_area, area) && !InArea(area, id_area)) continue;
         ReconcileItem item;

@@ -95,12 +95,14 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
   auto reader = io::OpenTable(in.path);
   io::Row row;
   size_t id_col = 0, amount_col = 1, date_col = 2;
+  std::optional<size_t> area_col;  // optional: 区划代码 of the village (or township) the row belongs to
   struct Line {
     size_t row;
     std::string id_number;
     std::string area;
     Fen amount;
     std::string date;
+    std::optional<std::string> place;  // the area the department wrote, if any
   };
   std::vector<Line> lines;
   bool first = true;
@@ -109,6 +111,7 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
            (header.empty() ? "" : " (" + std::string(header) + ")");
   };
   std::vector<std::string> headers = {"身份证号", "金额", "日期"};
+  std::vector<std::string> header_cells;
   while (reader->Next(row)) {
     if (first) {
       first = false;
@@ -119,7 +122,8 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
         std::optional<size_t> id, amount, date;
         for (size_t c = 0; c < row.cells.size(); ++c) {
           const std::string h = Trim(row.cells[c]);
-          if (!id && Contains(h, {"身份证", "证件号", "id_number", "ID"})) id = c;
+          if (!area_col && Contains(h, {"区划代码", "村代码", "所在地代码", "area_code"})) area_col = c;
+          else if (!id && Contains(h, {"身份证", "证件号", "id_number", "ID"})) id = c;
           else if (!amount && Contains(h, {"金额", "amount", "元"})) amount = c;
           else if (!date && Contains(h, {"日期", "时间", "date"})) date = c;
         }
@@ -131,10 +135,21 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
         amount_col = *amount;
         date_col = *date;
         headers = {Trim(row.cells[id_col]), Trim(row.cells[amount_col]), Trim(row.cells[date_col])};
+        header_cells = row.cells;
         continue;
       }
     }
-    Line line{row.number, "", "", 0, ""};
+    Line line{row.number, "", "", 0, "", std::nullopt};
+    if (area_col) {
+      const std::string place = Trim(row.cell(*area_col));
+      const bool digits = std::all_of(place.begin(), place.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!place.empty() && (!digits || (place.size() != 6 && place.size() != 9 && place.size() != 12))) {
+        problems.push_back({where(row.number, *area_col, Trim(header_cells[*area_col])),
+                            "'" + place + "' is not an area code (6, 9 or 12 digits)"});
+      } else if (!place.empty()) {
+        line.place = place;
+      }
+    }
     const std::string id_text = Trim(row.cell(id_col));
     auto check = CheckIdNumber(id_text, today);
     if (!check.ok()) {
@@ -224,13 +239,15 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
   }
   {
     const std::vector<std::string> columns = {"import_id",        "year",    "policy_id", "row_number", "person_id",
-                                              "id_number_enc",    "id_number_masked", "id_area", "amount", "date"};
+                                              "id_number_enc",    "id_number_masked", "id_area", "amount", "date",
+                                              "area_code"};
     auto w = db_.BulkInsert("roster_entries", columns);
     for (size_t i = 0; i < lines.size(); ++i) {
       const Line& l = lines[i];
       w->Append({result.import_id, int64_t{in.year}, policy.id, static_cast<int64_t>(l.row),
                  persons[i] ? store::Value(*persons[i]) : store::Value(nullptr), protector_.Encrypt(l.id_number),
-                 MaskIdNumber(l.id_number), l.area, l.amount, l.date});
+                 MaskIdNumber(l.id_number), l.area, l.amount, l.date,
+                 l.place ? store::Value(*l.place) : store::Value(nullptr)});
     }
     w->Finish();
   }

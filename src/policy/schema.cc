@@ -136,6 +136,18 @@ CREATE TABLE roster_entries (
 CREATE INDEX roster_entries_year ON roster_entries(year, policy_id, person_id);
 CREATE INDEX roster_entries_import ON roster_entries(import_id);
 )sql"},
+      {403, "roster entry areas", R"sql(
+-- The village (or township) the department wrote beside a row, optional: it
+-- places rows whose ID number the registry does not hold (non-registered
+-- students of a whole-population roster) below the county, where the ID
+-- number's first six digits cannot. Registry persons are placed by their
+-- household's village whatever this says.
+ALTER TABLE roster_entries ADD COLUMN area_code TEXT;
+-- A row is named by its import and its row in the file (key rotation
+-- rewrites rows one by one by this key).
+DROP INDEX roster_entries_import;
+CREATE UNIQUE INDEX roster_entries_row ON roster_entries(import_id, row_number);
+)sql"},
   };
 }
 

@@ -322,6 +322,39 @@ TEST_F(CliTest, KeysRotateKeepsEveryIdNumberReadableAndFindable) {
   EXPECT_EQ(views, 2);
 }
 
+// Issue 6: rotation re-encrypts the ID numbers the departments' rosters hold
+// too, and reconciliation (and a new import) still matches them afterwards.
+TEST_F(CliTest, KeysRotateCoversRosterIdNumbersAndReconcileStillMatches) {
+  const int64_t id = AddHousehold("K3");
+  const std::string number = "440524188001010014";
+  Json({"person", "add", "--household", std::to_string(id), "--id-number", number, "--name", "王五"});
+  const std::string unknown = MakeIdNumber("43042420100101007");
+  const std::string roster = dir_.File("roster.csv");
+  std::ofstream(roster) << "身份证号,金额,日期\n" << number << ",1000,2020-09-15\n" << unknown << ",500,2020-09-15\n";
+  auto imported = Json({"roster", "import", "--department", "education", "--policy", "edu.compulsory_living", "--year",
+                        "2020", roster});
+  EXPECT_EQ(imported["matched"], 1);
+  auto ciphers = [&] {
+    return RunProcess("sqlite3", {db_, "SELECT hex(id_number_enc) FROM roster_entries ORDER BY row_number"}).out;
+  };
+  const std::string before_ciphers = ciphers();
+  const json before = Json({"reconcile", "--year", "2020"});
+  EXPECT_EQ(before["summary"]["unentitled"], 1);
+  EXPECT_EQ(before["summary"]["unknown"], 1);
+  auto rotated = Json({"keys", "rotate"});
+  EXPECT_EQ(rotated["values"], 3);  // one person, two roster rows
+  EXPECT_NE(ciphers(), before_ciphers);
+  const json after = Json({"reconcile", "--year", "2020"});
+  EXPECT_EQ(after["summary"], before["summary"]);
+  EXPECT_EQ(after["items"].size(), before["items"].size());
+  // The roster handed in again after the rotation still finds the person.
+  auto again = Json({"roster", "import", "--department", "education", "--policy", "edu.compulsory_living", "--year",
+                     "2020", roster});
+  EXPECT_EQ(again["matched"], 1);
+  EXPECT_EQ(again["unknown"], 1);
+  EXPECT_EQ(Json({"reconcile", "--year", "2020"})["summary"], before["summary"]);
+}
+
 TEST_F(CliTest, AMissingKeyFileIsRefusedOnceIdNumbersExist) {
   const int64_t id = AddHousehold("K2");
   Json({"person", "add", "--household", std::to_string(id), "--id-number", "440524188001010014", "--name", "王五"});

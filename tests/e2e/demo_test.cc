@@ -54,6 +54,12 @@ std::string Dump(const std::string& db) {
       "SELECT * FROM memberships ORDER BY id",
       "SELECT * FROM household_years ORDER BY household_id, year",
       "SELECT * FROM person_years ORDER BY person_id, year",
+      // The departments' rosters (ciphertexts left out) and the 2020 entitlements.
+      "SELECT i.department, i.policy_id, i.year, i.row_count, i.unknown, i.amount, i.imported_at, r.row_number,"
+      " r.person_id, r.id_number_masked, r.id_area, r.amount, r.date, r.area_code FROM roster_entries r"
+      " JOIN roster_imports i ON i.id = r.import_id ORDER BY i.id, r.row_number",
+      "SELECT year, policy_id, household_id, person_id, village_code, amount, reason FROM entitlements"
+      " ORDER BY year, policy_id, household_id, person_id",
   };
   std::string out;
   for (const char* q : queries) {
@@ -131,6 +137,23 @@ void ExpectArticleFigures(const json& report) {
   EXPECT_EQ(f["donors_registered"]["value"], 35540);
   EXPECT_EQ(f["needs_published"]["value"], 8414);
   EXPECT_EQ(f["dockings_succeeded"]["value"], 37326);
+  // Education and health (issue 6): from the departments' rosters, the 2020
+  // entitlements and the health facts the scenario generates.
+  EXPECT_EQ(f["dropouts_returned"]["value"], 620);
+  EXPECT_EQ(f["dropouts_returned_registered"]["value"], 323);
+  EXPECT_EQ(f["home_schooling"]["value"], 166);
+  EXPECT_EQ(f["home_schooling_registered"]["value"], 56);
+  EXPECT_EQ(f["student_aid_times"]["value"], 200203);
+  EXPECT_EQ(f["student_aid_yuan"]["value"], 132650000);
+  EXPECT_EQ(f["student_aid_times_registered"]["value"], 46223);
+  EXPECT_EQ(f["student_aid_yuan_registered"]["value"], 30480000);
+  EXPECT_DOUBLE_EQ(f["education_policy_rate"]["value"].get<double>(), 100.0);
+  EXPECT_GT(f["education_policy_rate"]["denominator"].get<int64_t>(), 3000);
+  EXPECT_DOUBLE_EQ(f["chronic_signing_rate"]["value"].get<double>(), 100.0);
+  EXPECT_DOUBLE_EQ(f["chronic_service_rate"]["value"].get<double>(), 100.0);
+  EXPECT_DOUBLE_EQ(f["major_disease_treatment_rate"]["value"].get<double>(), 99.28);
+  EXPECT_LT(f["major_disease_treatment_rate"]["numerator"].get<int64_t>(),
+            f["major_disease_treatment_rate"]["denominator"].get<int64_t>());
 }
 
 TEST_F(HengdongTest, ReportReproducesTheArticle) {
@@ -139,11 +162,10 @@ TEST_F(HengdongTest, ReportReproducesTheArticle) {
   EXPECT_EQ(report["area"]["name"], "衡东县");
   EXPECT_EQ(report["as_of"], "2020-09-30");
   ExpectArticleFigures(report);
-  // Figures of modules that do not exist yet are reported missing, not filled in.
+  // Every figure of figures.md is computed from the records now.
   auto f = Figures(report);
-  // (The policy module's rosters are not built yet: student aid comes from them.)
-  EXPECT_EQ(f["student_aid_times"]["status"], "missing");
-  EXPECT_TRUE(f["student_aid_times"]["value"].is_null());
+  for (const auto& [key, figure] : f) EXPECT_EQ(figure["status"], "computed") << key;
+  EXPECT_EQ(f["student_aid_times"]["module"], "education");
   EXPECT_EQ(f["paired_cadres"]["status"], "computed");
   EXPECT_EQ(f["paired_cadres"]["module"], "assistance");
   EXPECT_EQ(f["donors_registered"]["status"], "computed");
@@ -156,18 +178,35 @@ TEST_F(HengdongTest, TownshipReportsAddUpToTheCounty) {
   const json county = Figures(Progress(Db(), "430424"));
   const char* keys[] = {"poor_villages",  "poor_villages_exited", "households_registered", "persons_registered",
                         "households_exited", "persons_exited",   "labor_force",           "labor_employed",
-                        "villages_with_tasks", "disabled_pension_insured"};
+                        "villages_with_tasks", "disabled_pension_insured",
+                        // Education rosters: every row is placed in a village (registered students by their
+                        // household, the others by the area code the department wrote).
+                        "dropouts_returned", "dropouts_returned_registered", "home_schooling",
+                        "home_schooling_registered", "student_aid_times", "student_aid_yuan",
+                        "student_aid_times_registered", "student_aid_yuan_registered"};
+  const char* rates[] = {"education_policy_rate", "chronic_signing_rate", "chronic_service_rate",
+                         "major_disease_treatment_rate"};
+  std::map<std::string, std::pair<int64_t, int64_t>> rate_sum;
   std::map<std::string, int64_t> sum;
   int64_t poor_2014 = 0, population_2014 = 0;
   const json tree = json::parse(show.out);
   ASSERT_EQ(tree["children"]["township"].size(), 19u);
   for (const auto& t : tree["children"]["township"]) {
     auto f = Figures(Progress(Db(), t["code"].get<std::string>()));
-    for (const char* k : keys) sum[k] += f[k]["value"].get<int64_t>();
+    for (const char* k : keys) sum[k] += f[k]["value"].is_null() ? 0 : f[k]["value"].get<int64_t>();
+    for (const char* k : rates) {
+      if (f[k]["status"] != "computed") continue;  // a township without such persons
+      rate_sum[k].first += f[k]["numerator"].get<int64_t>();
+      rate_sum[k].second += f[k]["denominator"].get<int64_t>();
+    }
     poor_2014 += f["incidence_2014"]["numerator"].get<int64_t>();
     population_2014 += f["incidence_2014"]["denominator"].get<int64_t>();
   }
   for (const char* k : keys) EXPECT_EQ(sum[k], county.at(k)["value"].get<int64_t>()) << k;
+  for (const char* k : rates) {
+    EXPECT_EQ(rate_sum[k].first, county.at(k)["numerator"].get<int64_t>()) << k;
+    EXPECT_EQ(rate_sum[k].second, county.at(k)["denominator"].get<int64_t>()) << k;
+  }
   EXPECT_EQ(poor_2014, county.at("incidence_2014")["numerator"].get<int64_t>());
   EXPECT_EQ(population_2014, county.at("incidence_2014")["denominator"].get<int64_t>());
 }
