@@ -46,6 +46,16 @@ std::string Json(std::initializer_list<std::pair<const std::string, nlohmann::js
 
 }  // namespace
 
+bool SessionTouches::Claim(int64_t session_id, int64_t now) {
+  std::scoped_lock lock(mutex_);
+  // Forget sessions unused for a minute, so the map holds only the busy ones.
+  if (last_.size() > 4096) std::erase_if(last_, [now](const auto& e) { return e.second < now - 60; });
+  int64_t& last = last_[session_id];
+  if (last >= now) return false;
+  last = now;
+  return true;
+}
+
 int64_t RevokeSessions(store::Connection& connection, int64_t user_id, int64_t now, std::string_view reason) {
   auto s = connection.Prepare(
       "UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL");
@@ -172,7 +182,7 @@ Caller Sessions::Authenticate(std::string_view token) {
   if (now - last_seen >= options_.idle_timeout) {
     throw Unauthenticated("the session expired after inactivity; log in again");
   }
-  if (now > last_seen) {
+  if (now > last_seen && (!touches_ || touches_->Claim(session_id, now))) {
     auto touch = connection_.Prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?");
     touch->BindInt(1, now);
     touch->BindInt(2, session_id);

@@ -11,8 +11,10 @@
 //    and every logout is recorded in the audit trail.
 // Time comes from the Clock, so tests drive it with a FixedClock.
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "access/password.h"
 #include "core/caller.h"
@@ -34,11 +36,31 @@ struct LoginResult {
   int64_t expires_at = 0;  // absolute end of the session (UTC seconds)
 };
 
+// Which second each session's last use was last written in, shared by the
+// threads of one server over one database. Authenticate writes a session's
+// last use at most once per second anyway; without this, every request of
+// the session that is in flight when the second turns tries that write and
+// they queue for the database's write lock (SQLite's busy wait sleeps in
+// steps of 1-100 ms), which is where the slowest reads of a busy session
+// went. With it one request writes and the others go on. If that one write
+// fails, the next second's request writes: the session may then end up to a
+// second early, never late.
+class SessionTouches {
+ public:
+  // True for the first caller of a session in second `now` (who writes).
+  bool Claim(int64_t session_id, int64_t now);
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<int64_t, int64_t> last_;  // session id -> second claimed
+};
+
 class Sessions {
  public:
+  // `touches`, if given, must serve only this database (see SessionTouches).
   Sessions(store::Connection& connection, const Clock& clock, const PasswordHasher& hasher,
-           SessionOptions options = {})
-      : connection_(connection), clock_(clock), hasher_(hasher), options_(options) {}
+           SessionOptions options = {}, SessionTouches* touches = nullptr)
+      : connection_(connection), clock_(clock), hasher_(hasher), options_(options), touches_(touches) {}
 
   // kUnauthenticated ("wrong user name or password") for an unknown name, a
   // wrong password or a disabled account alike; kResourceExhausted while the
@@ -59,6 +81,7 @@ class Sessions {
   const Clock& clock_;
   const PasswordHasher& hasher_;
   SessionOptions options_;
+  SessionTouches* touches_;
   std::string dummy_hash_;  // verified against for unknown names, made on first need
 };
 

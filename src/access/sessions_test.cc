@@ -105,6 +105,32 @@ TEST_F(SessionsTest, InactivityEndsASessionAndUseKeepsItAlive) {
   EXPECT_EQ(CodeOf([&] { s.Authenticate(token); }), ErrorCode::kUnauthenticated);
 }
 
+// The server's threads share one SessionTouches: a session's last use is
+// written by the first request of each second, and inactivity is still
+// counted from the last request whichever thread served it.
+TEST_F(SessionsTest, ThreadsSharingTouchesKeepTheInactivityRule) {
+  Add("lihua", Role::kVillageCadre, "430424100201");
+  SessionTouches touches;
+  Sessions a(*conn_, clock_, hasher_, options_, &touches);
+  Sessions b(*conn_, clock_, hasher_, options_, &touches);
+  const std::string token = a.Login("lihua", "correct horse").token;
+  auto last_seen = [&] {
+    auto q = conn_->Prepare("SELECT last_seen_at FROM sessions");
+    q->Step();
+    return q->Int(0);
+  };
+  Advance(29 * 60);
+  EXPECT_NO_THROW(a.Authenticate(token));
+  EXPECT_NO_THROW(b.Authenticate(token));  // same second: a wrote it
+  EXPECT_EQ(last_seen(), clock_.NowSeconds());
+  Advance(29 * 60);
+  EXPECT_NO_THROW(b.Authenticate(token));  // 29 min after a's use
+  EXPECT_EQ(last_seen(), clock_.NowSeconds());
+  Advance(30 * 60);
+  EXPECT_EQ(CodeOf([&] { a.Authenticate(token); }), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(CodeOf([&] { b.Authenticate(token); }), ErrorCode::kUnauthenticated);
+}
+
 TEST_F(SessionsTest, TheAbsoluteTimeoutEndsEvenABusySessionAndLoginRenewsIt) {
   Add("lihua", Role::kVillageCadre, "430424100201");
   options_.idle_timeout = 3600;

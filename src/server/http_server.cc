@@ -14,7 +14,8 @@
 namespace fupin::server {
 namespace {
 
-// One connection per worker thread and database.
+// One connection per worker thread and database, kept for the thread's life
+// (with the statements it has prepared, see store/sqlite_database.cc).
 store::Connection& ThreadConnection(store::Database& database) {
   thread_local std::unordered_map<const store::Database*, std::unique_ptr<store::Connection>> connections;
   auto& c = connections[&database];
@@ -135,7 +136,7 @@ class HttpServer::Impl {
       const std::string auth = req.get_header_value("Authorization");
       if (auth.rfind("Bearer ", 0) == 0) {
         request.token = auth.substr(7);
-        access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions);
+        access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
         if (route.needs_login || !request.token.empty()) {
           request.caller = sessions.Authenticate(request.token);
           request.authenticated = true;
@@ -219,6 +220,7 @@ class HttpServer::Impl {
   const access::PasswordHasher& hasher_;
   std::ostream& log_;
   std::mutex log_mutex_;
+  access::SessionTouches session_touches_;  // all threads serve database_
   httplib::Server server_;
 };
 

@@ -125,6 +125,87 @@ TEST_P(DatabaseTest, AStatementRunsManyTimesWithNewBindings) {
   EXPECT_THROW(c->Execute("INSERT INTO things (name) VALUES ('THING 1')"), Error);
 }
 
+// A connection may keep the statements it prepared for reuse (SQLite does);
+// whatever it keeps, each Prepare behaves as a new statement.
+TEST_P(DatabaseTest, PreparingTheSameSqlAgainBehavesAsANewStatement) {
+  auto db = OpenDatabase(url(), kV1);
+  auto c = db->Connect();
+  c->Execute("INSERT INTO things (name) VALUES ('a'); INSERT INTO things (name) VALUES ('b');"
+             " INSERT INTO things (name) VALUES ('c')");
+  const std::string all = "SELECT name FROM things ORDER BY id";
+  // The same SQL prepared again while the first is half-way: two independent cursors.
+  auto outer = c->Prepare(all);
+  ASSERT_TRUE(outer->Step());
+  EXPECT_EQ(outer->Text(0), "a");
+  {
+    auto inner = c->Prepare(all);
+    std::string names;
+    while (inner->Step()) names += inner->Text(0);
+    EXPECT_EQ(names, "abc");
+  }
+  ASSERT_TRUE(outer->Step());
+  EXPECT_EQ(outer->Text(0), "b");
+  outer.reset();
+
+  // Prepared again after use: from the first row, with no bindings left over.
+  const std::string named = "SELECT count(*) FROM things WHERE name = ?";
+  {
+    auto s = c->Prepare(named);
+    s->BindText(1, "a");
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->Int(0), 1);
+  }
+  {
+    auto s = c->Prepare(named);  // parameter 1 unbound: NULL matches nothing
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->Int(0), 0);
+  }
+  {
+    auto s = c->Prepare(all);
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->Text(0), "a");
+  }
+
+  // A statement dropped half-way does not keep an old view of the data:
+  // a row another connection adds afterwards is seen by the same SQL.
+  {
+    auto s = c->Prepare(all);
+    ASSERT_TRUE(s->Step());
+  }
+  db->Connect()->Execute("INSERT INTO things (name) VALUES ('d')");
+  {
+    auto s = c->Prepare("SELECT count(*) FROM things");
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->Int(0), 4);
+    auto again = c->Prepare(all);
+    std::string names;
+    while (again->Step()) names += again->Text(0);
+    EXPECT_EQ(names, "abcd");
+  }
+
+  // After a schema change the same SQL sees the new schema.
+  {
+    auto s = c->Prepare("SELECT * FROM things ORDER BY id");
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->ColumnCount(), 2);
+  }
+  c->Execute("ALTER TABLE things ADD COLUMN note TEXT");
+  {
+    auto s = c->Prepare("SELECT * FROM things ORDER BY id");
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->ColumnCount(), 3);
+  }
+  // Many different statements (more than any cache keeps) all still work.
+  for (int i = 0; i < 600; ++i) {
+    auto s = c->Prepare("SELECT " + std::to_string(i) + " + count(*) FROM things");
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->Int(0), i + 4);
+  }
+  auto s = c->Prepare(all);
+  ASSERT_TRUE(s->Step());
+  EXPECT_EQ(s->Text(0), "a");
+}
+
 TEST_P(DatabaseTest, TransactionRollsBackUnlessCommitted) {
   auto db = OpenDatabase(url(), kV1);
   auto c = db->Connect();

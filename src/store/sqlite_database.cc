@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include "core/error.h"
 
@@ -34,9 +36,84 @@ using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
   throw Error::Internal(message);
 }
 
+// The statements a connection has prepared, kept for reuse and keyed by
+// their SQL text: preparing (parsing and planning) costs more than running
+// a primary-key read, and the services prepare the same few dozen statements
+// on every request. A statement in use is lent out (busy); preparing the
+// same SQL again while it is lent (a nested read) gets a fresh statement that
+// is finalised after use. SQLite re-prepares a kept statement by itself when
+// the schema changes. Owned jointly by the connection and the statements it
+// lent, so a statement that outlives its connection stays valid.
+class StatementCache {
+ public:
+  // Beyond this many kept statements the idle ones are dropped: SQL built
+  // with varying text (IN lists of many lengths) must not grow it unbounded.
+  static constexpr size_t kMaxKept = 256;
+
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool busy = false;
+  };
+
+  StatementCache() = default;
+  ~StatementCache() {
+    for (auto& [sql, entry] : entries_) sqlite3_finalize(entry.stmt);
+  }
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  // The kept idle statement for `sql`, now busy; nullptr if there is none.
+  Entry* Lend(const std::string& sql) {
+    auto it = entries_.find(sql);
+    if (it == entries_.end() || it->second.busy) return nullptr;
+    it->second.busy = true;
+    return &it->second;
+  }
+  // Keeps a newly prepared statement (busy); nullptr if `sql` already has
+  // one (lent out), in which case the caller owns `stmt`.
+  Entry* Keep(const std::string& sql, sqlite3_stmt* stmt) {
+    if (entries_.size() >= kMaxKept) DropIdle();
+    auto [it, added] = entries_.try_emplace(sql);
+    if (!added) return nullptr;
+    it->second.stmt = stmt;
+    it->second.busy = true;
+    return &it->second;
+  }
+  // A lent statement comes back: ready to run again, no bindings held.
+  static void Return(Entry* entry) {
+    sqlite3_reset(entry->stmt);
+    sqlite3_clear_bindings(entry->stmt);
+    entry->busy = false;
+  }
+
+ private:
+  void DropIdle() {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (it->second.busy) {
+        ++it;
+      } else {
+        sqlite3_finalize(it->second.stmt);
+        it = entries_.erase(it);
+      }
+    }
+  }
+  // Node-based: an Entry* stays valid while other entries come and go.
+  std::unordered_map<std::string, Entry> entries_;
+};
+
 class SqliteStatement final : public Statement {
  public:
+  // A statement of its own (finalised when done).
   SqliteStatement(sqlite3* db, StmtHandle stmt) : db_(db), stmt_(std::move(stmt)) {}
+  // A statement lent by `cache` (returned to it when done).
+  SqliteStatement(sqlite3* db, std::shared_ptr<StatementCache> cache, StatementCache::Entry* entry)
+      : db_(db), cache_(std::move(cache)), entry_(entry), stmt_(entry->stmt) {}
+  ~SqliteStatement() override {
+    if (entry_) {
+      (void)stmt_.release();
+      StatementCache::Return(entry_);
+    }
+  }
 
   void BindNull(int i) override { Check(sqlite3_bind_null(stmt_.get(), i)); }
   void BindInt(int i, int64_t v) override { Check(sqlite3_bind_int64(stmt_.get(), i, v)); }
@@ -88,20 +165,40 @@ class SqliteStatement final : public Statement {
     if (rc != SQLITE_OK) Fail(db_, rc, "cannot bind a parameter");
   }
   sqlite3* db_;
-  StmtHandle stmt_;
+  std::shared_ptr<StatementCache> cache_;  // set for a lent statement
+  StatementCache::Entry* entry_ = nullptr;
+  StmtHandle stmt_;  // released, not finalised, for a lent statement
 };
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(DbHandle db) : db_(std::move(db)) {}
+  explicit SqliteConnection(DbHandle db) : db_(std::move(db)), cache_(std::make_shared<StatementCache>()) {}
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   std::unique_ptr<Statement> Prepare(std::string_view sql) override {
+    std::string key(sql);
+    if (StatementCache::Entry* entry = cache_->Lend(key)) {
+      return std::make_unique<SqliteStatement>(db_.get(), cache_, entry);
+    }
     sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
     const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+                                      SQLITE_PREPARE_PERSISTENT, &raw, &tail);
     if (rc != SQLITE_OK) Fail(db_.get(), rc, "cannot prepare SQL");
-    return std::make_unique<SqliteStatement>(db_.get(), StmtHandle(raw));
+    StmtHandle stmt(raw);
+    // Only a statement that is the whole text (but blanks and semicolons) is
+    // kept: the key must name it.
+    bool whole = raw != nullptr && tail != nullptr;
+    for (const char* p = tail; whole && p < sql.data() + sql.size(); ++p) {
+      whole = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == ';';
+    }
+    if (whole) {
+      if (StatementCache::Entry* entry = cache_->Keep(key, raw)) {
+        (void)stmt.release();
+        return std::make_unique<SqliteStatement>(db_.get(), cache_, entry);
+      }
+    }
+    return std::make_unique<SqliteStatement>(db_.get(), std::move(stmt));
   }
 
   void Execute(std::string_view sql) override {
@@ -131,7 +228,11 @@ class SqliteConnection final : public Connection {
   }
 
  private:
+  // Declared after db_, so destroyed first: the kept statements are finalised
+  // before the handle closes (or, if some are still lent, when the last returns;
+  // sqlite3_close_v2 waits for them).
   DbHandle db_;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 DbHandle OpenHandle(const std::string& path, bool create) {
@@ -148,9 +249,23 @@ DbHandle OpenHandle(const std::string& path, bool create) {
   return db;
 }
 
+// Process-wide settings, made before SQLite initialises (sqlite3_config is
+// refused afterwards, harmlessly). Memory statistics take one global mutex
+// on every allocation; Debian's SQLite is built without lookaside memory, so
+// every small allocation of every connection went through that one mutex and
+// the server's threads queued on it. fupin never reads the statistics.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(std::string path, bool create) : path_(std::move(path)), create_(create) {
+  ConfigureSqliteOnce();
   OpenHandle(path_, create_);
 }
 
