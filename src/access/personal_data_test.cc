@@ -139,8 +139,8 @@ TEST_F(KeyFileTest, RotationReencryptsEveryValueAndIndexInOneTransaction) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   PersonalDataProtector p(LoadKeys(path));
   ASSERT_EQ(p.current_key_id(), 2u);
-  const std::vector<EncryptedColumn> columns = {{"people", "id_number_enc", "id", "id_number_index", "id_number"},
-                                                {"people", "phone_enc", "id", "", ""}};
+  const std::vector<EncryptedColumn> columns = {{"people", "id_number_enc", "id", "id_number_index", "id_number", ""},
+                                                {"people", "phone_enc", "id", "", "", ""}};
   const RotationReport report = RotateColumns(*conn_, p, columns);
   EXPECT_EQ(report.values, 4);
   EXPECT_EQ(report.per_column.at("people.id_number_enc"), 3);
@@ -181,12 +181,12 @@ TEST_F(KeyFileTest, ARotationThatCannotDecryptChangesNothing) {
   before->Step();
   const auto original = before->Blob(0);
   before.reset();
-  const std::vector<EncryptedColumn> columns = {{"people", "id_number_enc", "id", "", ""}};
+  const std::vector<EncryptedColumn> columns = {{"people", "id_number_enc", "id", "", "", ""}};
   EXPECT_EQ(CodeOf([&] { RotateColumns(*conn_, a, columns); }), ErrorCode::kFailedPrecondition);
   auto after = conn_->Prepare("SELECT id_number_enc FROM people WHERE id = 1");
   after->Step();
   EXPECT_EQ(after->Blob(0), original);
-  const std::vector<EncryptedColumn> bad = {{"people; DROP TABLE x", "id_number_enc", "id", "", ""}};
+  const std::vector<EncryptedColumn> bad = {{"people; DROP TABLE x", "id_number_enc", "id", "", "", ""}};
   EXPECT_EQ(CodeOf([&] { RotateColumns(*conn_, a, bad); }), ErrorCode::kInvalidArgument);
 }
 
