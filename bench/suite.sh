@@ -147,7 +147,9 @@ if skipped entitle; then
   :
 elif "$FUPIN" --help 2>&1 | grep -qE '^ +entitle\b'; then
   timed "$RUNS" "$FUPIN" --db "$DB" entitle --year 2020 --json
-  EVALS=$(jq -r '.evaluations // empty' "$WORK/out" 2>/dev/null || true)
+  # One evaluation per person for a person policy, per household for a household policy.
+  EVALS=$(jq -r '. as $r | [.by_policy[] | if .target == "household" then $r.households else $r.persons end] | add // empty' \
+    "$WORK/out" 2>/dev/null || true)
   if [ -n "$EVALS" ]; then
     RATE=$(awk -v e="$EVALS" -v t="$T_WALL" 'BEGIN { printf "%.0f", e / t }')
     row "\`entitle --year 2020\` (whole nation, $EVALS person-policy evaluations) | $RUNS | $T_WALL s | $T_USER s | $T_RSS MiB | $RATE evaluations/s end to end |"
