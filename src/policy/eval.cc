@@ -427,7 +427,17 @@ void RunInto(const Code& code, const Frame& frame, size_t begin, size_t end, int
     int64_t value = c.value;
     if (!c.scalar.empty()) {
       auto v = frame.Scalar(c.scalar);
-      if (!v) Missing(c.scalar, "no such scalar in the frame");
+      if (!v) {
+        // A year parameter (dibao standard, premiums...) nobody has set for the run's year.
+        if (c.scalar.rfind("params.", 0) == 0) {
+          const auto year = frame.Scalar("year");
+          const std::string name = c.scalar.substr(7);
+          Missing(c.scalar, "the year parameter " + name + " has no value for " +
+                                (year ? std::to_string(*year) : std::string("the run's year")) +
+                                "; set it with `fupin params set " + name + " VALUE --key YEAR --source ...`");
+        }
+        Missing(c.scalar, "no such scalar in the frame");
+      }
       value = *v;
     }
     std::fill_n(out_of(c.reg), kChunk, value);

@@ -179,8 +179,17 @@ TEST(Eval, MissingColumnIsNamed) {
     ASSERT_EQ(e.details().size(), 1u);
     EXPECT_EQ(e.details()[0].path, "person.health");
   }
+  // A year parameter nobody set for the run's year: the error names it, the year and the fix.
   Program q(CheckOrThrow("params.dibao_standard_a > 0", Catalogue::Default(), Target::kPerson));
-  EXPECT_THROW(q.Evaluate(SmallFrame()), Error);
+  try {
+    q.Evaluate(SmallFrame());
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "params.dibao_standard_a");
+    EXPECT_NE(e.details()[0].problem.find("no value for 2020"), std::string::npos) << e.details()[0].problem;
+    EXPECT_NE(e.details()[0].problem.find("fupin params set dibao_standard_a"), std::string::npos);
+  }
 }
 
 TEST(Frame, InconsistentFrameIsRejected) {
