@@ -254,6 +254,14 @@ namespace fupin::policy {
 // entitlements, rosters and the policy facts (docs/POLICY.md says how each is
 // counted). A figure whose source is absent (no roster handed in, no fact
 // recorded) is left out, so the report shows it as missing rather than 0.
+//
+// Access: the figures count persons of the registry, entitlements and the
+// departments' rosters of the whole area, so the caller needs read access to
+// policy, rosters and the registry by area there (not a paired cadre, not a
+// donor). ProgressFigures throws kPermissionDenied otherwise and records the
+// refusal in the audit trail; MayReadProgressFigures answers the same
+// question without side effects, for the progress report, which shows the
+// figures as missing to a caller who may not read them.
 struct PolicyFigure {
   std::string key;
   bool is_rate = false;
@@ -261,6 +269,7 @@ struct PolicyFigure {
   int64_t numerator = 0;
   int64_t denominator = 0;
 };
+bool MayReadProgressFigures(const Caller& caller, const std::string& area_code);
 std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& caller, const std::string& area_code,
                                           int year, const Date& as_of);
 

@@ -255,5 +255,38 @@ TEST_F(EntitlementsTest, AnAreaCodeColumnPlacesUnknownNumbersInTheirVillage) {
   EXPECT_FALSE(figures.contains("dropouts_returned"));  // no roster of it: missing, not 0
 }
 
+// The report's education and health figures count persons of the whole
+// area: read access to policy, rosters and the registry by area is checked
+// by the service itself; a refusal is an error, recorded in the audit trail.
+TEST_F(EntitlementsTest, ProgressFiguresCheckTheCallersAccess) {
+  auto caller = [&](Role role, const std::string& scope) {
+    Caller c = f_.admin();
+    c.role = role;
+    c.area_scope = scope;
+    c.user_name = RoleName(role);
+    return c;
+  };
+  const Date as_of{2020, 9, 30};
+  for (const Caller& c : {caller(Role::kTownship, "430424100"), caller(Role::kSectorDepartment, "430424"),
+                          caller(Role::kAuditor, "430424")}) {
+    EXPECT_TRUE(MayReadProgressFigures(c, "430424100")) << c.user_name;
+    EXPECT_NO_THROW(ProgressFigures(f_.db(), c, "430424100", 2020, as_of)) << c.user_name;
+  }
+  const auto denied_before = *f_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action = 'access.denied'");
+  const Caller refused[] = {caller(Role::kPairedCadre, "430424100200"), caller(Role::kDonor, "430424"),
+                            caller(Role::kTownship, "430424101")};
+  for (const Caller& c : refused) {
+    const std::string area = c.role == Role::kPairedCadre ? "430424100200" : "430424100";
+    EXPECT_FALSE(MayReadProgressFigures(c, area)) << c.user_name;
+    try {
+      ProgressFigures(f_.db(), c, area, 2020, as_of);
+      FAIL() << c.user_name << " read the figures";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied) << c.user_name;
+    }
+  }
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action = 'access.denied'"), denied_before + 3);
+}
+
 }  // namespace
 }  // namespace fupin::policy
