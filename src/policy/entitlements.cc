@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "access/audit.h"
 #include "access/permissions.h"
@@ -99,6 +100,57 @@ void AppendRow(store::Statement& s, std::vector<Binding>& bindings) {
   }
 }
 
+void BindValue(store::Statement& s, int index, const store::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    s.BindInt(index, *i);
+  } else if (const auto* t = std::get_if<std::string>(&v)) {
+    s.BindText(index, *t);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    s.BindDouble(index, *d);
+  } else if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) {
+    s.BindBlob(index, *b);
+  } else {
+    s.BindNull(index);
+  }
+}
+
+// One bulk read of the frame: `SELECT count(*) FROM <from> WHERE <where>`
+// first, so that every column is reserved once, then `SELECT <columns> FROM
+// <from> <joins> WHERE <where> ORDER BY <order>`. The WHERE clause uses the
+// numbered placeholders ?1..?n, bound from `where_binds` in both statements;
+// `joins` (joins that add columns, never rows) may use ?n+1.., bound from
+// `join_binds` in the select only.
+struct BulkRead {
+  std::string columns;
+  std::string from;
+  std::string where;
+  std::vector<store::Value> where_binds;
+  std::string joins;
+  std::vector<store::Value> join_binds;
+  std::string order;
+};
+
+struct CountedRead {
+  size_t rows = 0;
+  std::unique_ptr<store::Statement> select;
+};
+
+CountedRead CountThenSelect(store::Connection& db, const BulkRead& read) {
+  CountedRead out;
+  {
+    auto count = db.Prepare("SELECT count(*) FROM " + read.from + " WHERE " + read.where);
+    for (size_t i = 0; i < read.where_binds.size(); ++i) BindValue(*count, static_cast<int>(i + 1), read.where_binds[i]);
+    count->Step();
+    out.rows = static_cast<size_t>(count->Int(0));
+  }
+  out.select = db.Prepare("SELECT " + read.columns + " FROM " + read.from + read.joins + " WHERE " + read.where +
+                          " ORDER BY " + read.order);
+  int index = 1;
+  for (const auto& v : read.where_binds) BindValue(*out.select, index++, v);
+  for (const auto& v : read.join_binds) BindValue(*out.select, index++, v);
+  return out;
+}
+
 }  // namespace
 
 RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix) {
@@ -109,25 +161,21 @@ RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, c
 
   // Households with their year facts and their village's year facts.
   {
-    auto count = db.Prepare("SELECT count(*) FROM households WHERE village_code >= ? AND village_code < ?");
-    count->BindText(1, lo);
-    count->BindText(2, hi);
-    count->Step();
-    const auto rows = static_cast<size_t>(count->Int(0));
-    auto s = db.Prepare(
-        "SELECT h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
-        " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
-        " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe, hy.drinking_water_safe,"
-        " hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area, hy.camellia_area, hy.pv_share,"
-        " ay.poor_village, ay.exit_year, ay.rural_population"
-        " FROM households h"
-        " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?"
-        " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?"
-        " WHERE h.village_code >= ? AND h.village_code < ? ORDER BY h.id");
-    s->BindInt(1, year);
-    s->BindInt(2, year);
-    s->BindText(3, lo);
-    s->BindText(4, hi);
+    CountedRead read = CountThenSelect(
+        db, {.columns = "h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
+                        " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
+                        " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe,"
+                        " hy.drinking_water_safe, hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area,"
+                        " hy.camellia_area, hy.pv_share, ay.poor_village, ay.exit_year, ay.rural_population",
+             .from = "households h",
+             .where = "h.village_code >= ?1 AND h.village_code < ?2",
+             .where_binds = {lo, hi},
+             .joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?3"
+                      " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?3",
+             .join_binds = {int64_t{year}},
+             .order = "h.id"});
+    const size_t rows = read.rows;
+    auto& s = read.select;
     auto bindings = Bind(frame.households(),
                          {{"household.id", 0},
                           {"household.number", 1},
@@ -197,29 +245,21 @@ RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, c
 
   // Persons who belong to one of these households on the reference date.
   {
-    auto count = db.Prepare(
-        "SELECT count(*) FROM memberships m JOIN households h ON h.id = m.household_id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND m.start_date <= ?"
-        " AND (m.end_date IS NULL OR m.end_date > ?)");
-    count->BindText(1, lo);
-    count->BindText(2, hi);
-    count->BindText(3, ref);
-    count->BindText(4, ref);
-    count->Step();
-    const auto rows = static_cast<size_t>(count->Int(0));
-    auto s = db.Prepare(
-        "SELECT p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health, p.disability_grade,"
-        " p.labour_ability, m.relation, py.school_status, py.school_stage, py.medical_insured, py.pension_insured,"
-        " py.employment, py.major_disease, py.chronic_contract, m.household_id"
-        " FROM memberships m JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
-        " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND m.start_date <= ?"
-        " AND (m.end_date IS NULL OR m.end_date > ?) ORDER BY m.household_id, p.id");
-    s->BindInt(1, year);
-    s->BindText(2, lo);
-    s->BindText(3, hi);
-    s->BindText(4, ref);
-    s->BindText(5, ref);
+    CountedRead read = CountThenSelect(
+        db, {.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
+                        " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
+                        " py.medical_insured, py.pension_insured, py.employment, py.major_disease,"
+                        " py.chronic_contract, m.household_id",
+             .from = "memberships m JOIN households h ON h.id = m.household_id",
+             .where = "h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+                      " AND (m.end_date IS NULL OR m.end_date > ?3)",
+             .where_binds = {lo, hi, ref},
+             .joins = " JOIN persons p ON p.id = m.person_id"
+                      " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
+             .join_binds = {int64_t{year}},
+             .order = "m.household_id, p.id"});
+    const size_t rows = read.rows;
+    auto& s = read.select;
     auto bindings = Bind(frame.persons(),
                          {{"person.id", 0},
                           {"person.sex", 1},

@@ -80,6 +80,27 @@ TEST_F(EntitlementsTest, ShippedPoliciesLoadFromTheProgram) {
   EXPECT_GE(all.size(), 19u);
 }
 
+// The frame holds the households of the area with their year facts, and the
+// persons who are members on the reference date, each beside their household.
+TEST_F(EntitlementsTest, TheFrameHoldsTheAreasHouseholdsAndTheirMembersOnTheDate) {
+  f_.db().Execute("UPDATE memberships SET end_date = '2020-06-01' WHERE person_id = " + std::to_string(head_));
+  RegistryFrame rf = FillFrame(f_.db(), 2020, Date{2020, 12, 31}, "430424100");
+  EXPECT_EQ(rf.household_ids, (std::vector<int64_t>{poor_, none_}));
+  EXPECT_EQ(rf.village_codes, (std::vector<std::string>{"430424100200", "430424100201"}));
+  EXPECT_EQ(rf.person_ids, (std::vector<int64_t>{pupil_, junior_, none_pupil_}));  // not the head who left
+  EXPECT_EQ(rf.frame.person_household(), (std::vector<int32_t>{0, 0, 1}));
+  const Column* stage = rf.frame.persons().Find("person.school_stage");
+  ASSERT_NE(stage, nullptr);
+  EXPECT_EQ(stage->ValueText(0), "primary");
+  EXPECT_EQ(stage->ValueText(1), "junior");
+  // Before the head left, the head is there too; the whole county has H2 as well.
+  EXPECT_EQ(FillFrame(f_.db(), 2020, Date{2020, 3, 1}, "430424100").person_ids.size(), 4u);
+  RegistryFrame county = FillFrame(f_.db(), 2020, Date{2020, 3, 1}, "430424");
+  EXPECT_EQ(county.household_ids.size(), 3u);
+  EXPECT_EQ(county.person_ids.size(), 5u);
+  EXPECT_EQ(county.frame.households().rows(), 3u);
+}
+
 TEST_F(EntitlementsTest, EveryRegisteredPupilIsListedWithReasons) {
   auto run = RunEducation();
   EXPECT_TRUE(run.first_run);
