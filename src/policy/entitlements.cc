@@ -525,6 +525,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
     }
     w->Finish();
   }
+  run.changes_total = static_cast<int64_t>(changes.size());
   if (changes.size() > 1000) changes.resize(1000);
   run.changes = std::move(changes);
   nlohmann::json summary = {{"run_id", run.id},       {"year", run.year},         {"area", area},
@@ -596,9 +597,14 @@ Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
 
 std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller, int year,
                                                             const std::string& area_code,
-                                                            const std::string& policy_id) {
+                                                            const std::string& policy_id, int64_t changes_limit,
+                                                            int64_t changes_offset) {
   access::Audit audit(db_, clock_);
   const std::string area = internal::ReadArea(audit, caller, area_code, "entitlements/" + std::to_string(year));
+  if (changes_limit < 0 || changes_limit > 1000) {
+    throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
+  }
+  if (changes_offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
   auto s = db_.Prepare(
       "SELECT id, ref_date, persons, households, entitled, amount, added, removed, changed FROM entitlement_runs"
       " WHERE year = ? AND area_code = ? AND policy_id = ? ORDER BY id DESC LIMIT 1");
@@ -619,7 +625,34 @@ std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller
   r.added = s->Int(6);
   r.removed = s->Int(7);
   r.changed = s->Int(8);
-  r.first_run = false;
+  r.changes_total = r.added + r.removed + r.changed;
+  // As Run() decided it: nothing stored for the scope before (everything it
+  // stored was added, nothing removed or changed) and no earlier run of it.
+  {
+    auto prior = db_.Prepare(
+        "SELECT count(*) FROM entitlement_runs WHERE year = ? AND area_code = ? AND (policy_id = ? OR policy_id = '')"
+        " AND id < ?");
+    prior->BindInt(1, year);
+    prior->BindText(2, area);
+    prior->BindText(3, policy_id);
+    prior->BindInt(4, r.id);
+    prior->Step();
+    r.first_run = prior->Int(0) == 0 && r.removed == 0 && r.changed == 0 && r.added == r.entitled;
+  }
+  if (changes_limit > 0) {
+    auto c = db_.Prepare(
+        "SELECT kind, policy_id, household_id, person_id, village_code, old_amount, new_amount"
+        " FROM entitlement_changes WHERE run_id = ?"
+        " ORDER BY CASE kind WHEN 'added' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END, policy_id, household_id, person_id"
+        " LIMIT ? OFFSET ?");
+    c->BindInt(1, r.id);
+    c->BindInt(2, changes_limit);
+    c->BindInt(3, changes_offset);
+    while (c->Step()) {
+      r.changes.push_back({c->Text(0), c->Text(1), c->Int(2), c->Int(3), c->Text(4), c->OptionalInt(5),
+                           c->OptionalInt(6)});
+    }
+  }
   return r;
 }
 

@@ -101,7 +101,11 @@ struct EntitlementRun {
   int64_t removed = 0;
   int64_t changed = 0;
   std::vector<PolicyTotal> by_policy;
-  std::vector<EntitlementChange> changes;  // at most 1000, added/removed/changed in that order
+  // What the run changed: from Run(), the first 1000; from LatestRun(), the
+  // page asked for, added, removed, changed in that order, each by policy,
+  // household and person. changes_total counts them all.
+  std::vector<EntitlementChange> changes;
+  int64_t changes_total = 0;
   double seconds_fill = 0;                 // timings of the run (shown by the CLI with --timing)
   double seconds_eval = 0;                 // rules and explanations
   double seconds_rules = 0;                // of which the rules alone (bulk evaluation)
@@ -143,9 +147,13 @@ class EntitlementService {
   // Stored entitlements, by village, household, person, policy.
   Page List(const Caller& caller, const ListFilter& filter);
 
-  // The latest run for a year and area (and policy), if any.
+  // The latest run for a year and area (and policy), if any, with its counts
+  // and `changes_limit` of its changes from `changes_offset` (0-1000; none by
+  // default). by_policy is left empty (a later run of a smaller area may have
+  // replaced part of what it stored).
   std::optional<EntitlementRun> LatestRun(const Caller& caller, int year, const std::string& area_code,
-                                          const std::string& policy_id = "");
+                                          const std::string& policy_id = "", int64_t changes_limit = 0,
+                                          int64_t changes_offset = 0);
 
  private:
   store::Connection& db_;

@@ -147,6 +147,50 @@ TEST_F(EntitlementsTest, ARerunReportsWhatChanged) {
   EXPECT_EQ(again.entitled, run.entitled);
 }
 
+// After a reload the page asks for the latest run: it says what that run
+// changed, a page at a time, as the run itself did.
+TEST_F(EntitlementsTest, TheLatestRunGivesItsChangesPageByPage) {
+  const auto first = RunEducation();
+  auto latest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 50, 0);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->id, first.id);
+  EXPECT_TRUE(latest->first_run);
+  EXPECT_EQ(latest->changes_total, 3);
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  registry::PersonYear y;
+  y.year = 2020;
+  y.school_status = "dropped_out";
+  persons.SetPersonYear(f_.admin(), other_pupil_, y);  // removed
+  y.school_status = "enrolled";
+  y.school_stage = "junior";
+  persons.SetPersonYear(f_.admin(), pupil_, y);  // changed
+  y.school_stage = "primary";
+  persons.SetPersonYear(f_.admin(), head_, y);  // added
+  const auto second = RunEducation();
+  latest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 2, 0);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->id, second.id);
+  EXPECT_FALSE(latest->first_run);
+  EXPECT_EQ(latest->changes_total, 3);
+  ASSERT_EQ(latest->changes.size(), 2u);
+  EXPECT_EQ(latest->changes[0].kind, "added");
+  EXPECT_EQ(latest->changes[0].person_id, head_);
+  EXPECT_EQ(latest->changes[1].kind, "removed");
+  EXPECT_EQ(latest->changes[1].person_id, other_pupil_);
+  EXPECT_EQ(latest->changes[1].old_amount, 100000);
+  EXPECT_FALSE(latest->changes[1].new_amount);
+  const auto rest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 2, 2);
+  ASSERT_EQ(rest->changes.size(), 1u);
+  EXPECT_EQ(rest->changes[0].kind, "changed");
+  EXPECT_EQ(rest->changes[0].person_id, pupil_);
+  EXPECT_EQ(rest->changes[0].old_amount, 100000);
+  EXPECT_EQ(rest->changes[0].new_amount, 125000);
+  // Without a page, the counts alone (as the entitlements list shows them).
+  EXPECT_TRUE(Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living")->changes.empty());
+  EXPECT_FALSE(Service().LatestRun(f_.admin(), 2020, "430424", ""));  // no run of every policy
+  EXPECT_THROW(Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 1001, 0), Error);
+}
+
 TEST_F(EntitlementsTest, AllPoliciesRunAndReadTheNewFacts) {
   registry::HouseholdRegistry households(f_.db(), f_.clock());
   registry::HouseholdYear hy;

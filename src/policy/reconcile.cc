@@ -289,7 +289,8 @@ nlohmann::json RunJson(const EntitlementRun& run) {
           {"removed", run.removed},
           {"changed", run.changed},
           {"by_policy", by_policy},
-          {"changes", changes}};
+          {"changes", changes},
+          {"changes_total", run.changes_total}};
 }
 
 nlohmann::json ReconciliationJson(const Reconciliation& r) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "core/money.h"
@@ -73,6 +74,18 @@ std::string ReconciliationXlsxBytes(const policy::Reconciliation& rec) {
   return bytes.str();
 }
 
+// The latest run of the policy alone, else of every policy (as the
+// entitlements list shows it), with a page of its changes.
+std::optional<policy::EntitlementRun> LatestRunOf(policy::EntitlementService& s, const Caller& caller, int year,
+                                                  const std::string& area, const std::string& policy_id,
+                                                  const Paging* changes = nullptr) {
+  const int64_t limit = changes ? changes->limit : 0;
+  const int64_t offset = changes ? changes->offset : 0;
+  auto run = policy_id.empty() ? std::nullopt : s.LatestRun(caller, year, area, policy_id, limit, offset);
+  if (!run) run = s.LatestRun(caller, year, area, "", limit, offset);
+  return run;
+}
+
 }  // namespace
 
 void AddPolicyRoutes(std::vector<Route>& routes) {
@@ -121,13 +134,25 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
                       for (const auto& e : page.items) items.push_back(policy::EntitlementJson(e));
                       nlohmann::json body = PageJson(page.total, paging, items);
                       // The latest run of this policy alone, else of every policy.
-                      auto run = f.policy_id.empty() ? std::nullopt
-                                                     : s.LatestRun(r.caller, f.year, f.area_code, f.policy_id);
-                      if (!run) run = s.LatestRun(r.caller, f.year, f.area_code, "");
+                      auto run = LatestRunOf(s, r.caller, f.year, f.area_code, f.policy_id);
                       body["latest_run"] = run ? policy::RunJson(*run) : nlohmann::json(nullptr);
                       return ApiResponse::Ok(body);
                     },
                     "Stored entitlements of a year with their explanations, by area and policy (paginated)"});
+  routes.push_back({"GET", "/api/v1/entitlements/runs/latest", true,
+                    [](ApiRequest& r) {
+                      const Paging paging = ReadPaging(r);
+                      const int year = QueryYear(r, true);
+                      policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
+                      auto run = LatestRunOf(s, r.caller, year, r.Query("area").value_or(""),
+                                             r.Query("policy").value_or(""), &paging);
+                      if (!run) return ApiResponse::Ok({{"run", nullptr}});
+                      nlohmann::json j = policy::RunJson(*run);
+                      j["limit"] = paging.limit;
+                      j["offset"] = paging.offset;
+                      return ApiResponse::Ok({{"run", j}});
+                    },
+                    "The latest run of a year, area and policy (else of every policy) with a page of what it changed"});
   routes.push_back({"GET", "/api/v1/reconciliation", true,
                     [](ApiRequest& r) {
                       const int year = QueryYear(r, true);

@@ -828,6 +828,15 @@ await step('the one-click run lists the children owed the education allowance, e
   expect(second.changes.some((c) => c.kind === 'removed' && c.person_id === pupil.person_id), 'the drop-out is not among the changes')
   await page.locator('[data-testid="latest-run"]', { hasText: `第 ${second.id} 次` }).waitFor()
   await shot('32-entitlements-changes-desktop')
+  // After a reload the page still says what the latest run changed (GET /entitlements/runs/latest).
+  await page.reload()
+  const changes = page.locator('[data-testid="latest-changes"]')
+  await changes.waitFor()
+  const shown = JSON.parse(await changes.getAttribute('data-values'))
+  expect(shown.id === second.id && shown.changes_total === second.changes_total &&
+    shown.changes.some((c) => c.kind === 'removed' && c.person_id === pupil.person_id), `after a reload: ${JSON.stringify(shown)}`)
+  const changeRows = await page.locator('[data-testid="run-change-list"] .el-table__body tr').count()
+  expect(changeRows === Math.min(20, second.changes_total), `change rows after a reload: ${changeRows}, run ${second.changes_total}`)
   // The household page lists the household's entitlements.
   const other = list.items.find((e) => e.household_id !== pupil.household_id) || list.items[1]
   await page.goto(`${DEMO_BASE}/households/${other.household_id}`)
