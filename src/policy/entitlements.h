@@ -251,7 +251,17 @@ Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& polic
 nlohmann::json PolicyJson(const Policy& policy, bool full);
 nlohmann::json EntitlementJson(const Entitlement& e);
 nlohmann::json RunJson(const EntitlementRun& run);
-nlohmann::json ReconciliationJson(const Reconciliation& r);
+// The gaps a reconciliation answer lists: those of `kind` ("" = every kind,
+// else missed, unentitled, amount or unknown), `limit` of them (1-1000; 0 =
+// all) from `offset`. Counts and groups are always whole; "items_total"
+// says how many gaps of that kind there are. Bad values: InvalidArgument
+// naming kind, limit or offset.
+struct GapPage {
+  std::string kind;
+  int64_t limit = 0;
+  int64_t offset = 0;
+};
+nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page = {});
 const char* ReconcileKindZh(const std::string& kind);
 
 }  // namespace fupin::policy

@@ -259,6 +259,25 @@ TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
   EXPECT_EQ(r.items[3].kind, "unknown");
   EXPECT_EQ(r.items[3].id_number.substr(0, 6), "430424");
   EXPECT_EQ(r.items[3].id_number.find("20100101"), std::string::npos);  // masked
+  // The API pages the gaps (of a kind) on the server; counts and groups stay whole.
+  auto j = ReconciliationJson(r, {"", 2, 2});
+  EXPECT_EQ(j["items_total"], 4);
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][1]["kind"], "unknown");
+  EXPECT_EQ(j["summary"]["missed"], 1);
+  EXPECT_EQ(j["groups"].size(), r.groups.size());
+  j = ReconciliationJson(r, {"missed", 10, 0});
+  EXPECT_EQ(j["items_total"], 1);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["person_name"], "王小");
+  EXPECT_EQ(ReconciliationJson(r)["items"].size(), 4u);  // the CLI's: every gap
+  try {
+    ReconciliationJson(r, {"late", 10, 0});
+    FAIL() << "an unknown kind was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.details().at(0).path, "kind");
+  }
   // Importing the corrected roster replaces the earlier one.
   const std::string fixed = WriteRoster("edu2.csv", "身份证号,金额,日期\n" + pupil + ",1000,2020-09-15\n" + junior +
                                                         ",1250,2020-09-15\n");

@@ -155,13 +155,19 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
                     "The latest run of a year, area and policy (else of every policy) with a page of what it changed"});
   routes.push_back({"GET", "/api/v1/reconciliation", true,
                     [](ApiRequest& r) {
+                      const Paging paging = ReadPaging(r);
                       const int year = QueryYear(r, true);
                       auto rec = policy::Reconcile(r.connection(), ServerPolicies(), r.caller, year,
                                                    r.Query("area").value_or(""), r.Query("policy").value_or(""),
                                                    *r.clock);
-                      return ApiResponse::Ok(policy::ReconciliationJson(rec));
+                      nlohmann::json body = policy::ReconciliationJson(
+                          rec, {r.Query("kind").value_or(""), paging.limit, paging.offset});
+                      body["limit"] = paging.limit;
+                      body["offset"] = paging.offset;
+                      return ApiResponse::Ok(body);
                     },
-                    "Entitlements against department rosters: 应享未享, 不应享而享, amount differences, unknown IDs"});
+                    "Entitlements against department rosters: 应享未享, 不应享而享, amount differences, unknown IDs"
+                    " (counts and groups whole, the gaps paginated)"});
   routes.push_back({"GET", "/api/v1/reconciliation.xlsx", true,
                     [](ApiRequest& r) {
                       const int year = QueryYear(r, true);
