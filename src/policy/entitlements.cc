@@ -539,11 +539,25 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
 }
 
 Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
+  Page page;
+  page.total = Select(caller, f, true, true, [&](Entitlement&& e) { page.items.push_back(std::move(e)); });
+  return page;
+}
+
+int64_t EntitlementService::ForEach(const Caller& caller, const ListFilter& f,
+                                    const std::function<void(const Entitlement&)>& row) {
+  return Select(caller, f, false, false, [&](Entitlement&& e) { row(e); });
+}
+
+int64_t EntitlementService::Select(const Caller& caller, const ListFilter& f, bool paged, bool with_clauses,
+                                   const std::function<void(Entitlement&&)>& row) {
   access::Audit audit(db_, clock_);
   const std::string area = internal::ReadArea(audit, caller, f.area_code, "entitlements/" + std::to_string(f.year));
-  if (f.limit < 1 || f.limit > 1000) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
-  if (f.offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
+  if (paged && (f.limit < 1 || f.limit > 1000)) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
+  if (paged && f.offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
   if (!f.policy_id.empty()) FindPolicy(f.policy_id);
+  std::map<std::string, const Policy*> by_id;
+  for (const Policy& p : policies_) by_id[p.id] = &p;
   const auto [lo, hi] = internal::AreaRange(area);
   const std::string where =
       " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)"
@@ -557,28 +571,33 @@ Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
     s.BindInt(6, f.household_id.value_or(0));
     s.BindInt(7, f.household_id.value_or(0));
   };
-  Page page;
-  auto count = db_.Prepare("SELECT count(*) FROM entitlements e" + where);
-  bind(*count);
-  count->Step();
-  page.total = count->Int(0);
+  int64_t total = 0;
+  if (paged) {
+    auto count = db_.Prepare("SELECT count(*) FROM entitlements e" + where);
+    bind(*count);
+    count->Step();
+    total = count->Int(0);
+  }
   auto s = db_.Prepare(
-      "SELECT e.policy_id, e.household_id, h.number, e.person_id, p.name, p.id_number_masked, e.village_code,"
-      " a.name, e.amount, e.reason, e.clauses FROM entitlements e JOIN households h ON h.id = e.household_id"
+      std::string("SELECT e.policy_id, e.household_id, h.number, e.person_id, p.name, p.id_number_masked,"
+                  " e.village_code, a.name, e.amount, e.reason, ") +
+      (with_clauses ? "e.clauses" : "''") +
+      " FROM entitlements e JOIN households h ON h.id = e.household_id"
       " LEFT JOIN persons p ON p.id = e.person_id LEFT JOIN areas a ON a.code = e.village_code" +
-      where + " ORDER BY e.village_code, h.number, e.person_id, e.policy_id LIMIT ? OFFSET ?");
+      where + " ORDER BY e.village_code, h.number, e.person_id, e.policy_id" + (paged ? " LIMIT ? OFFSET ?" : ""));
   bind(*s);
-  s->BindInt(8, f.limit);
-  s->BindInt(9, f.offset);
+  if (paged) {
+    s->BindInt(8, f.limit);
+    s->BindInt(9, f.offset);
+  }
+  int64_t rows = 0;
   while (s->Step()) {
     Entitlement e;
     e.year = f.year;
     e.policy_id = s->Text(0);
-    for (const Policy& p : policies_) {
-      if (p.id == e.policy_id) {
-        e.policy_name = p.name;
-        e.department = p.department;
-      }
+    if (auto it = by_id.find(e.policy_id); it != by_id.end()) {
+      e.policy_name = it->second->name;
+      e.department = it->second->department;
     }
     e.household_id = s->Int(1);
     e.household_number = s->Text(2);
@@ -589,10 +608,11 @@ Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
     e.village_name = s->IsNull(7) ? "" : s->Text(7);
     e.amount = s->Int(8);
     e.reason = s->Text(9);
-    e.clauses = nlohmann::json::parse(s->Text(10), nullptr, false);
-    page.items.push_back(std::move(e));
+    if (with_clauses) e.clauses = nlohmann::json::parse(s->Text(10), nullptr, false);
+    ++rows;
+    row(std::move(e));
   }
-  return page;
+  return paged ? total : rows;
 }
 
 std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller, int year,

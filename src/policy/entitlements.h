@@ -12,6 +12,7 @@
 // importing a roster needs write access to rosters; reconciling reads both.
 // Every run and import is written to the audit trail.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -146,6 +147,11 @@ class EntitlementService {
   };
   // Stored entitlements, by village, household, person, policy.
   Page List(const Caller& caller, const ListFilter& filter);
+  // Every stored entitlement the filter selects (limit and offset ignored),
+  // in the list's order and with the same access check and masked ID
+  // numbers, handed to `row` one at a time without its clauses (for a
+  // download); returns how many.
+  int64_t ForEach(const Caller& caller, const ListFilter& filter, const std::function<void(const Entitlement&)>& row);
 
   // The latest run for a year and area (and policy), if any, with its counts
   // and `changes_limit` of its changes from `changes_offset` (0-1000; none by
@@ -156,6 +162,11 @@ class EntitlementService {
                                           int64_t changes_offset = 0);
 
  private:
+  // List and ForEach: the rows of the filter (a page of them when `paged`),
+  // to `row`; returns the total the filter selects (paged) or the rows read.
+  int64_t Select(const Caller& caller, const ListFilter& filter, bool paged, bool with_clauses,
+                 const std::function<void(Entitlement&&)>& row);
+
   store::Connection& db_;
   std::vector<Policy> policies_;
   const Clock& clock_;

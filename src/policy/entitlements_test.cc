@@ -231,6 +231,38 @@ TEST_F(EntitlementsTest, AVillageCadreRunsNothingAndReadsOnlyTheirVillage) {
   EXPECT_THROW(Service().List(cadre, filter), Error);
 }
 
+// The XLSX download reads every row of the list's filters, in its order,
+// with the same access rule and masked ID numbers.
+TEST_F(EntitlementsTest, TheDownloadHasEveryRowOfTheListWithMaskedIdNumbers) {
+  RunEducation();
+  EntitlementService::ListFilter filter;
+  filter.year = 2020;
+  filter.area_code = "430424";
+  filter.limit = 1;
+  const Page page = Service().List(f_.admin(), filter);
+  ASSERT_EQ(page.total, 3);
+  std::vector<Entitlement> all;
+  EXPECT_EQ(Service().ForEach(f_.admin(), filter, [&](const Entitlement& e) { all.push_back(e); }), 3);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].person_id, page.items[0].person_id);
+  EXPECT_EQ(all[0].reason, page.items[0].reason);
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  for (const Entitlement& e : all) {
+    EXPECT_EQ(e.policy_name, "义务教育家庭经济困难学生生活补助");
+    EXPECT_NE(e.id_number.find('*'), std::string::npos) << e.id_number;
+    EXPECT_NE(e.id_number, persons.RevealIdNumber(f_.admin(), e.person_id));
+  }
+  Caller cadre = f_.admin();
+  cadre.role = Role::kVillageCadre;
+  cadre.area_scope = "430424101200";
+  filter.area_code = "430424100200";
+  EXPECT_THROW(Service().ForEach(cadre, filter, [](const Entitlement&) {}), Error);
+  Caller paired = cadre;
+  paired.role = Role::kPairedCadre;
+  filter.area_code = "";
+  EXPECT_THROW(Service().ForEach(paired, filter, [](const Entitlement&) {}), Error);
+}
+
 TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
   RunEducation();
   // The registry's ID numbers, revealed for the roster (the fixture makes them).

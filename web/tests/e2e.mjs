@@ -816,6 +816,13 @@ await step('the one-click run lists the children owed the education allowance, e
     expect(list.items[i].person_name && list.items[i].policy_id === 'edu.compulsory_living', `row ${i}: ${JSON.stringify(list.items[i])}`)
   }
   await shot('31-entitlements-run-desktop')
+  // The list as XLSX (GET /entitlements.xlsx, the filters shown): a real spreadsheet file.
+  const [sheet] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="entitlements-xlsx"]').click()])
+  const sheetFile = path.join(ARTIFACTS, sheet.suggestedFilename())
+  await sheet.saveAs(sheetFile)
+  expect(sheet.suggestedFilename() === `entitlements-${demoTown.code}-${DEMO_YEAR}-edu.compulsory_living.xlsx`, `downloaded ${sheet.suggestedFilename()}`)
+  const sheetBytes = fs.readFileSync(sheetFile)
+  expect(sheetBytes.subarray(0, 2).toString() === 'PK' && sheetBytes.includes('xl/worksheets/sheet1.xml'), 'the entitlements download is not an XLSX file')
   // A pupil drops out; the next run says what changed since this one.
   const pupil = list.items[0]
   const put = await apiAs('admin', 'PUT', `/persons/${pupil.person_id}/years/${DEMO_YEAR}`, { base: DEMO_BASE,
