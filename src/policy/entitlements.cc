@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "access/audit.h"
 #include "access/permissions.h"
@@ -99,6 +100,57 @@ void AppendRow(store::Statement& s, std::vector<Binding>& bindings) {
   }
 }
 
+void BindValue(store::Statement& s, int index, const store::Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    s.BindInt(index, *i);
+  } else if (const auto* t = std::get_if<std::string>(&v)) {
+    s.BindText(index, *t);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    s.BindDouble(index, *d);
+  } else if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) {
+    s.BindBlob(index, *b);
+  } else {
+    s.BindNull(index);
+  }
+}
+
+// One bulk read of the frame: `SELECT count(*) FROM <from> WHERE <where>`
+// first, so that every column is reserved once, then `SELECT <columns> FROM
+// <from> <joins> WHERE <where> ORDER BY <order>`. The WHERE clause uses the
+// numbered placeholders ?1..?n, bound from `where_binds` in both statements;
+// `joins` (joins that add columns, never rows) may use ?n+1.., bound from
+// `join_binds` in the select only.
+struct BulkRead {
+  std::string columns;
+  std::string from;
+  std::string where;
+  std::vector<store::Value> where_binds;
+  std::string joins;
+  std::vector<store::Value> join_binds;
+  std::string order;
+};
+
+struct CountedRead {
+  size_t rows = 0;
+  std::unique_ptr<store::Statement> select;
+};
+
+CountedRead CountThenSelect(store::Connection& db, const BulkRead& read) {
+  CountedRead out;
+  {
+    auto count = db.Prepare("SELECT count(*) FROM " + read.from + " WHERE " + read.where);
+    for (size_t i = 0; i < read.where_binds.size(); ++i) BindValue(*count, static_cast<int>(i + 1), read.where_binds[i]);
+    count->Step();
+    out.rows = static_cast<size_t>(count->Int(0));
+  }
+  out.select = db.Prepare("SELECT " + read.columns + " FROM " + read.from + read.joins + " WHERE " + read.where +
+                          " ORDER BY " + read.order);
+  int index = 1;
+  for (const auto& v : read.where_binds) BindValue(*out.select, index++, v);
+  for (const auto& v : read.join_binds) BindValue(*out.select, index++, v);
+  return out;
+}
+
 }  // namespace
 
 RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix) {
@@ -109,25 +161,21 @@ RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, c
 
   // Households with their year facts and their village's year facts.
   {
-    auto count = db.Prepare("SELECT count(*) FROM households WHERE village_code >= ? AND village_code < ?");
-    count->BindText(1, lo);
-    count->BindText(2, hi);
-    count->Step();
-    const auto rows = static_cast<size_t>(count->Int(0));
-    auto s = db.Prepare(
-        "SELECT h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
-        " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
-        " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe, hy.drinking_water_safe,"
-        " hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area, hy.camellia_area, hy.pv_share,"
-        " ay.poor_village, ay.exit_year, ay.rural_population"
-        " FROM households h"
-        " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?"
-        " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?"
-        " WHERE h.village_code >= ? AND h.village_code < ? ORDER BY h.id");
-    s->BindInt(1, year);
-    s->BindInt(2, year);
-    s->BindText(3, lo);
-    s->BindText(4, hi);
+    CountedRead read = CountThenSelect(
+        db, {.columns = "h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
+                        " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
+                        " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe,"
+                        " hy.drinking_water_safe, hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area,"
+                        " hy.camellia_area, hy.pv_share, ay.poor_village, ay.exit_year, ay.rural_population",
+             .from = "households h",
+             .where = "h.village_code >= ?1 AND h.village_code < ?2",
+             .where_binds = {lo, hi},
+             .joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?3"
+                      " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?3",
+             .join_binds = {int64_t{year}},
+             .order = "h.id"});
+    const size_t rows = read.rows;
+    auto& s = read.select;
     auto bindings = Bind(frame.households(),
                          {{"household.id", 0},
                           {"household.number", 1},
@@ -197,29 +245,21 @@ RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, c
 
   // Persons who belong to one of these households on the reference date.
   {
-    auto count = db.Prepare(
-        "SELECT count(*) FROM memberships m JOIN households h ON h.id = m.household_id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND m.start_date <= ?"
-        " AND (m.end_date IS NULL OR m.end_date > ?)");
-    count->BindText(1, lo);
-    count->BindText(2, hi);
-    count->BindText(3, ref);
-    count->BindText(4, ref);
-    count->Step();
-    const auto rows = static_cast<size_t>(count->Int(0));
-    auto s = db.Prepare(
-        "SELECT p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health, p.disability_grade,"
-        " p.labour_ability, m.relation, py.school_status, py.school_stage, py.medical_insured, py.pension_insured,"
-        " py.employment, py.major_disease, py.chronic_contract, m.household_id"
-        " FROM memberships m JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
-        " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND m.start_date <= ?"
-        " AND (m.end_date IS NULL OR m.end_date > ?) ORDER BY m.household_id, p.id");
-    s->BindInt(1, year);
-    s->BindText(2, lo);
-    s->BindText(3, hi);
-    s->BindText(4, ref);
-    s->BindText(5, ref);
+    CountedRead read = CountThenSelect(
+        db, {.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
+                        " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
+                        " py.medical_insured, py.pension_insured, py.employment, py.major_disease,"
+                        " py.chronic_contract, m.household_id",
+             .from = "memberships m JOIN households h ON h.id = m.household_id",
+             .where = "h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+                      " AND (m.end_date IS NULL OR m.end_date > ?3)",
+             .where_binds = {lo, hi, ref},
+             .joins = " JOIN persons p ON p.id = m.person_id"
+                      " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
+             .join_binds = {int64_t{year}},
+             .order = "m.household_id, p.id"});
+    const size_t rows = read.rows;
+    auto& s = read.select;
     auto bindings = Bind(frame.persons(),
                          {{"person.id", 0},
                           {"person.sex", 1},
@@ -485,6 +525,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
     }
     w->Finish();
   }
+  run.changes_total = static_cast<int64_t>(changes.size());
   if (changes.size() > 1000) changes.resize(1000);
   run.changes = std::move(changes);
   nlohmann::json summary = {{"run_id", run.id},       {"year", run.year},         {"area", area},
@@ -498,11 +539,25 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
 }
 
 Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
+  Page page;
+  page.total = Select(caller, f, true, true, [&](Entitlement&& e) { page.items.push_back(std::move(e)); });
+  return page;
+}
+
+int64_t EntitlementService::ForEach(const Caller& caller, const ListFilter& f,
+                                    const std::function<void(const Entitlement&)>& row) {
+  return Select(caller, f, false, false, [&](Entitlement&& e) { row(e); });
+}
+
+int64_t EntitlementService::Select(const Caller& caller, const ListFilter& f, bool paged, bool with_clauses,
+                                   const std::function<void(Entitlement&&)>& row) {
   access::Audit audit(db_, clock_);
   const std::string area = internal::ReadArea(audit, caller, f.area_code, "entitlements/" + std::to_string(f.year));
-  if (f.limit < 1 || f.limit > 1000) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
-  if (f.offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
+  if (paged && (f.limit < 1 || f.limit > 1000)) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
+  if (paged && f.offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
   if (!f.policy_id.empty()) FindPolicy(f.policy_id);
+  std::map<std::string, const Policy*> by_id;
+  for (const Policy& p : policies_) by_id[p.id] = &p;
   const auto [lo, hi] = internal::AreaRange(area);
   const std::string where =
       " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)"
@@ -516,28 +571,33 @@ Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
     s.BindInt(6, f.household_id.value_or(0));
     s.BindInt(7, f.household_id.value_or(0));
   };
-  Page page;
-  auto count = db_.Prepare("SELECT count(*) FROM entitlements e" + where);
-  bind(*count);
-  count->Step();
-  page.total = count->Int(0);
+  int64_t total = 0;
+  if (paged) {
+    auto count = db_.Prepare("SELECT count(*) FROM entitlements e" + where);
+    bind(*count);
+    count->Step();
+    total = count->Int(0);
+  }
   auto s = db_.Prepare(
-      "SELECT e.policy_id, e.household_id, h.number, e.person_id, p.name, p.id_number_masked, e.village_code,"
-      " a.name, e.amount, e.reason, e.clauses FROM entitlements e JOIN households h ON h.id = e.household_id"
+      std::string("SELECT e.policy_id, e.household_id, h.number, e.person_id, p.name, p.id_number_masked,"
+                  " e.village_code, a.name, e.amount, e.reason, ") +
+      (with_clauses ? "e.clauses" : "''") +
+      " FROM entitlements e JOIN households h ON h.id = e.household_id"
       " LEFT JOIN persons p ON p.id = e.person_id LEFT JOIN areas a ON a.code = e.village_code" +
-      where + " ORDER BY e.village_code, h.number, e.person_id, e.policy_id LIMIT ? OFFSET ?");
+      where + " ORDER BY e.village_code, h.number, e.person_id, e.policy_id" + (paged ? " LIMIT ? OFFSET ?" : ""));
   bind(*s);
-  s->BindInt(8, f.limit);
-  s->BindInt(9, f.offset);
+  if (paged) {
+    s->BindInt(8, f.limit);
+    s->BindInt(9, f.offset);
+  }
+  int64_t rows = 0;
   while (s->Step()) {
     Entitlement e;
     e.year = f.year;
     e.policy_id = s->Text(0);
-    for (const Policy& p : policies_) {
-      if (p.id == e.policy_id) {
-        e.policy_name = p.name;
-        e.department = p.department;
-      }
+    if (auto it = by_id.find(e.policy_id); it != by_id.end()) {
+      e.policy_name = it->second->name;
+      e.department = it->second->department;
     }
     e.household_id = s->Int(1);
     e.household_number = s->Text(2);
@@ -548,17 +608,23 @@ Page EntitlementService::List(const Caller& caller, const ListFilter& f) {
     e.village_name = s->IsNull(7) ? "" : s->Text(7);
     e.amount = s->Int(8);
     e.reason = s->Text(9);
-    e.clauses = nlohmann::json::parse(s->Text(10), nullptr, false);
-    page.items.push_back(std::move(e));
+    if (with_clauses) e.clauses = nlohmann::json::parse(s->Text(10), nullptr, false);
+    ++rows;
+    row(std::move(e));
   }
-  return page;
+  return paged ? total : rows;
 }
 
 std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller, int year,
                                                             const std::string& area_code,
-                                                            const std::string& policy_id) {
+                                                            const std::string& policy_id, int64_t changes_limit,
+                                                            int64_t changes_offset) {
   access::Audit audit(db_, clock_);
   const std::string area = internal::ReadArea(audit, caller, area_code, "entitlements/" + std::to_string(year));
+  if (changes_limit < 0 || changes_limit > 1000) {
+    throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 1000"}});
+  }
+  if (changes_offset < 0) throw Error::InvalidArgument("bad offset", {{"offset", "must not be negative"}});
   auto s = db_.Prepare(
       "SELECT id, ref_date, persons, households, entitled, amount, added, removed, changed FROM entitlement_runs"
       " WHERE year = ? AND area_code = ? AND policy_id = ? ORDER BY id DESC LIMIT 1");
@@ -579,7 +645,34 @@ std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller
   r.added = s->Int(6);
   r.removed = s->Int(7);
   r.changed = s->Int(8);
-  r.first_run = false;
+  r.changes_total = r.added + r.removed + r.changed;
+  // As Run() decided it: nothing stored for the scope before (everything it
+  // stored was added, nothing removed or changed) and no earlier run of it.
+  {
+    auto prior = db_.Prepare(
+        "SELECT count(*) FROM entitlement_runs WHERE year = ? AND area_code = ? AND (policy_id = ? OR policy_id = '')"
+        " AND id < ?");
+    prior->BindInt(1, year);
+    prior->BindText(2, area);
+    prior->BindText(3, policy_id);
+    prior->BindInt(4, r.id);
+    prior->Step();
+    r.first_run = prior->Int(0) == 0 && r.removed == 0 && r.changed == 0 && r.added == r.entitled;
+  }
+  if (changes_limit > 0) {
+    auto c = db_.Prepare(
+        "SELECT kind, policy_id, household_id, person_id, village_code, old_amount, new_amount"
+        " FROM entitlement_changes WHERE run_id = ?"
+        " ORDER BY CASE kind WHEN 'added' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END, policy_id, household_id, person_id"
+        " LIMIT ? OFFSET ?");
+    c->BindInt(1, r.id);
+    c->BindInt(2, changes_limit);
+    c->BindInt(3, changes_offset);
+    while (c->Step()) {
+      r.changes.push_back({c->Text(0), c->Text(1), c->Int(2), c->Int(3), c->Text(4), c->OptionalInt(5),
+                           c->OptionalInt(6)});
+    }
+  }
   return r;
 }
 

@@ -12,6 +12,7 @@
 // importing a roster needs write access to rosters; reconciling reads both.
 // Every run and import is written to the audit trail.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -101,7 +102,11 @@ struct EntitlementRun {
   int64_t removed = 0;
   int64_t changed = 0;
   std::vector<PolicyTotal> by_policy;
-  std::vector<EntitlementChange> changes;  // at most 1000, added/removed/changed in that order
+  // What the run changed: from Run(), the first 1000; from LatestRun(), the
+  // page asked for, added, removed, changed in that order, each by policy,
+  // household and person. changes_total counts them all.
+  std::vector<EntitlementChange> changes;
+  int64_t changes_total = 0;
   double seconds_fill = 0;                 // timings of the run (shown by the CLI with --timing)
   double seconds_eval = 0;                 // rules and explanations
   double seconds_rules = 0;                // of which the rules alone (bulk evaluation)
@@ -142,12 +147,26 @@ class EntitlementService {
   };
   // Stored entitlements, by village, household, person, policy.
   Page List(const Caller& caller, const ListFilter& filter);
+  // Every stored entitlement the filter selects (limit and offset ignored),
+  // in the list's order and with the same access check and masked ID
+  // numbers, handed to `row` one at a time without its clauses (for a
+  // download); returns how many.
+  int64_t ForEach(const Caller& caller, const ListFilter& filter, const std::function<void(const Entitlement&)>& row);
 
-  // The latest run for a year and area (and policy), if any.
+  // The latest run for a year and area (and policy), if any, with its counts
+  // and `changes_limit` of its changes from `changes_offset` (0-1000; none by
+  // default). by_policy is left empty (a later run of a smaller area may have
+  // replaced part of what it stored).
   std::optional<EntitlementRun> LatestRun(const Caller& caller, int year, const std::string& area_code,
-                                          const std::string& policy_id = "");
+                                          const std::string& policy_id = "", int64_t changes_limit = 0,
+                                          int64_t changes_offset = 0);
 
  private:
+  // List and ForEach: the rows of the filter (a page of them when `paged`),
+  // to `row`; returns the total the filter selects (paged) or the rows read.
+  int64_t Select(const Caller& caller, const ListFilter& filter, bool paged, bool with_clauses,
+                 const std::function<void(Entitlement&&)>& row);
+
   store::Connection& db_;
   std::vector<Policy> policies_;
   const Clock& clock_;
@@ -243,7 +262,17 @@ Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& polic
 nlohmann::json PolicyJson(const Policy& policy, bool full);
 nlohmann::json EntitlementJson(const Entitlement& e);
 nlohmann::json RunJson(const EntitlementRun& run);
-nlohmann::json ReconciliationJson(const Reconciliation& r);
+// The gaps a reconciliation answer lists: those of `kind` ("" = every kind,
+// else missed, unentitled, amount or unknown), `limit` of them (1-1000; 0 =
+// all) from `offset`. Counts and groups are always whole; "items_total"
+// says how many gaps of that kind there are. Bad values: InvalidArgument
+// naming kind, limit or offset.
+struct GapPage {
+  std::string kind;
+  int64_t limit = 0;
+  int64_t offset = 0;
+};
+nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page = {});
 const char* ReconcileKindZh(const std::string& kind);
 
 }  // namespace fupin::policy
@@ -254,6 +283,14 @@ namespace fupin::policy {
 // entitlements, rosters and the policy facts (docs/POLICY.md says how each is
 // counted). A figure whose source is absent (no roster handed in, no fact
 // recorded) is left out, so the report shows it as missing rather than 0.
+//
+// Access: the figures count persons of the registry, entitlements and the
+// departments' rosters of the whole area, so the caller needs read access to
+// policy, rosters and the registry by area there (not a paired cadre, not a
+// donor). ProgressFigures throws kPermissionDenied otherwise and records the
+// refusal in the audit trail; MayReadProgressFigures answers the same
+// question without side effects, for the progress report, which shows the
+// figures as missing to a caller who may not read them.
 struct PolicyFigure {
   std::string key;
   bool is_rate = false;
@@ -261,6 +298,7 @@ struct PolicyFigure {
   int64_t numerator = 0;
   int64_t denominator = 0;
 };
+bool MayReadProgressFigures(const Caller& caller, const std::string& area_code);
 std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& caller, const std::string& area_code,
                                           int year, const Date& as_of);
 

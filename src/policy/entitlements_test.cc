@@ -80,6 +80,27 @@ TEST_F(EntitlementsTest, ShippedPoliciesLoadFromTheProgram) {
   EXPECT_GE(all.size(), 19u);
 }
 
+// The frame holds the households of the area with their year facts, and the
+// persons who are members on the reference date, each beside their household.
+TEST_F(EntitlementsTest, TheFrameHoldsTheAreasHouseholdsAndTheirMembersOnTheDate) {
+  f_.db().Execute("UPDATE memberships SET end_date = '2020-06-01' WHERE person_id = " + std::to_string(head_));
+  RegistryFrame rf = FillFrame(f_.db(), 2020, Date{2020, 12, 31}, "430424100");
+  EXPECT_EQ(rf.household_ids, (std::vector<int64_t>{poor_, none_}));
+  EXPECT_EQ(rf.village_codes, (std::vector<std::string>{"430424100200", "430424100201"}));
+  EXPECT_EQ(rf.person_ids, (std::vector<int64_t>{pupil_, junior_, none_pupil_}));  // not the head who left
+  EXPECT_EQ(rf.frame.person_household(), (std::vector<int32_t>{0, 0, 1}));
+  const Column* stage = rf.frame.persons().Find("person.school_stage");
+  ASSERT_NE(stage, nullptr);
+  EXPECT_EQ(stage->ValueText(0), "primary");
+  EXPECT_EQ(stage->ValueText(1), "junior");
+  // Before the head left, the head is there too; the whole county has H2 as well.
+  EXPECT_EQ(FillFrame(f_.db(), 2020, Date{2020, 3, 1}, "430424100").person_ids.size(), 4u);
+  RegistryFrame county = FillFrame(f_.db(), 2020, Date{2020, 3, 1}, "430424");
+  EXPECT_EQ(county.household_ids.size(), 3u);
+  EXPECT_EQ(county.person_ids.size(), 5u);
+  EXPECT_EQ(county.frame.households().rows(), 3u);
+}
+
 TEST_F(EntitlementsTest, EveryRegisteredPupilIsListedWithReasons) {
   auto run = RunEducation();
   EXPECT_TRUE(run.first_run);
@@ -126,6 +147,50 @@ TEST_F(EntitlementsTest, ARerunReportsWhatChanged) {
   EXPECT_EQ(again.entitled, run.entitled);
 }
 
+// After a reload the page asks for the latest run: it says what that run
+// changed, a page at a time, as the run itself did.
+TEST_F(EntitlementsTest, TheLatestRunGivesItsChangesPageByPage) {
+  const auto first = RunEducation();
+  auto latest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 50, 0);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->id, first.id);
+  EXPECT_TRUE(latest->first_run);
+  EXPECT_EQ(latest->changes_total, 3);
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  registry::PersonYear y;
+  y.year = 2020;
+  y.school_status = "dropped_out";
+  persons.SetPersonYear(f_.admin(), other_pupil_, y);  // removed
+  y.school_status = "enrolled";
+  y.school_stage = "junior";
+  persons.SetPersonYear(f_.admin(), pupil_, y);  // changed
+  y.school_stage = "primary";
+  persons.SetPersonYear(f_.admin(), head_, y);  // added
+  const auto second = RunEducation();
+  latest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 2, 0);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->id, second.id);
+  EXPECT_FALSE(latest->first_run);
+  EXPECT_EQ(latest->changes_total, 3);
+  ASSERT_EQ(latest->changes.size(), 2u);
+  EXPECT_EQ(latest->changes[0].kind, "added");
+  EXPECT_EQ(latest->changes[0].person_id, head_);
+  EXPECT_EQ(latest->changes[1].kind, "removed");
+  EXPECT_EQ(latest->changes[1].person_id, other_pupil_);
+  EXPECT_EQ(latest->changes[1].old_amount, 100000);
+  EXPECT_FALSE(latest->changes[1].new_amount);
+  const auto rest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 2, 2);
+  ASSERT_EQ(rest->changes.size(), 1u);
+  EXPECT_EQ(rest->changes[0].kind, "changed");
+  EXPECT_EQ(rest->changes[0].person_id, pupil_);
+  EXPECT_EQ(rest->changes[0].old_amount, 100000);
+  EXPECT_EQ(rest->changes[0].new_amount, 125000);
+  // Without a page, the counts alone (as the entitlements list shows them).
+  EXPECT_TRUE(Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living")->changes.empty());
+  EXPECT_FALSE(Service().LatestRun(f_.admin(), 2020, "430424", ""));  // no run of every policy
+  EXPECT_THROW(Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 1001, 0), Error);
+}
+
 TEST_F(EntitlementsTest, AllPoliciesRunAndReadTheNewFacts) {
   registry::HouseholdRegistry households(f_.db(), f_.clock());
   registry::HouseholdYear hy;
@@ -166,6 +231,38 @@ TEST_F(EntitlementsTest, AVillageCadreRunsNothingAndReadsOnlyTheirVillage) {
   EXPECT_THROW(Service().List(cadre, filter), Error);
 }
 
+// The XLSX download reads every row of the list's filters, in its order,
+// with the same access rule and masked ID numbers.
+TEST_F(EntitlementsTest, TheDownloadHasEveryRowOfTheListWithMaskedIdNumbers) {
+  RunEducation();
+  EntitlementService::ListFilter filter;
+  filter.year = 2020;
+  filter.area_code = "430424";
+  filter.limit = 1;
+  const Page page = Service().List(f_.admin(), filter);
+  ASSERT_EQ(page.total, 3);
+  std::vector<Entitlement> all;
+  EXPECT_EQ(Service().ForEach(f_.admin(), filter, [&](const Entitlement& e) { all.push_back(e); }), 3);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].person_id, page.items[0].person_id);
+  EXPECT_EQ(all[0].reason, page.items[0].reason);
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  for (const Entitlement& e : all) {
+    EXPECT_EQ(e.policy_name, "义务教育家庭经济困难学生生活补助");
+    EXPECT_NE(e.id_number.find('*'), std::string::npos) << e.id_number;
+    EXPECT_NE(e.id_number, persons.RevealIdNumber(f_.admin(), e.person_id));
+  }
+  Caller cadre = f_.admin();
+  cadre.role = Role::kVillageCadre;
+  cadre.area_scope = "430424101200";
+  filter.area_code = "430424100200";
+  EXPECT_THROW(Service().ForEach(cadre, filter, [](const Entitlement&) {}), Error);
+  Caller paired = cadre;
+  paired.role = Role::kPairedCadre;
+  filter.area_code = "";
+  EXPECT_THROW(Service().ForEach(paired, filter, [](const Entitlement&) {}), Error);
+}
+
 TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
   RunEducation();
   // The registry's ID numbers, revealed for the roster (the fixture makes them).
@@ -194,6 +291,25 @@ TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
   EXPECT_EQ(r.items[3].kind, "unknown");
   EXPECT_EQ(r.items[3].id_number.substr(0, 6), "430424");
   EXPECT_EQ(r.items[3].id_number.find("20100101"), std::string::npos);  // masked
+  // The API pages the gaps (of a kind) on the server; counts and groups stay whole.
+  auto j = ReconciliationJson(r, {"", 2, 2});
+  EXPECT_EQ(j["items_total"], 4);
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][1]["kind"], "unknown");
+  EXPECT_EQ(j["summary"]["missed"], 1);
+  EXPECT_EQ(j["groups"].size(), r.groups.size());
+  j = ReconciliationJson(r, {"missed", 10, 0});
+  EXPECT_EQ(j["items_total"], 1);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["person_name"], "王小");
+  EXPECT_EQ(ReconciliationJson(r)["items"].size(), 4u);  // the CLI's: every gap
+  try {
+    ReconciliationJson(r, {"late", 10, 0});
+    FAIL() << "an unknown kind was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.details().at(0).path, "kind");
+  }
   // Importing the corrected roster replaces the earlier one.
   const std::string fixed = WriteRoster("edu2.csv", "身份证号,金额,日期\n" + pupil + ",1000,2020-09-15\n" + junior +
                                                         ",1250,2020-09-15\n");
@@ -253,6 +369,39 @@ TEST_F(EntitlementsTest, AnAreaCodeColumnPlacesUnknownNumbersInTheirVillage) {
   EXPECT_EQ(figures["student_aid_yuan"].count, 1500);
   EXPECT_EQ(figures["student_aid_times_registered"].count, 1);
   EXPECT_FALSE(figures.contains("dropouts_returned"));  // no roster of it: missing, not 0
+}
+
+// The report's education and health figures count persons of the whole
+// area: read access to policy, rosters and the registry by area is checked
+// by the service itself; a refusal is an error, recorded in the audit trail.
+TEST_F(EntitlementsTest, ProgressFiguresCheckTheCallersAccess) {
+  auto caller = [&](Role role, const std::string& scope) {
+    Caller c = f_.admin();
+    c.role = role;
+    c.area_scope = scope;
+    c.user_name = RoleName(role);
+    return c;
+  };
+  const Date as_of{2020, 9, 30};
+  for (const Caller& c : {caller(Role::kTownship, "430424100"), caller(Role::kSectorDepartment, "430424"),
+                          caller(Role::kAuditor, "430424")}) {
+    EXPECT_TRUE(MayReadProgressFigures(c, "430424100")) << c.user_name;
+    EXPECT_NO_THROW(ProgressFigures(f_.db(), c, "430424100", 2020, as_of)) << c.user_name;
+  }
+  const auto denied_before = *f_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action = 'access.denied'");
+  const Caller refused[] = {caller(Role::kPairedCadre, "430424100200"), caller(Role::kDonor, "430424"),
+                            caller(Role::kTownship, "430424101")};
+  for (const Caller& c : refused) {
+    const std::string area = c.role == Role::kPairedCadre ? "430424100200" : "430424100";
+    EXPECT_FALSE(MayReadProgressFigures(c, area)) << c.user_name;
+    try {
+      ProgressFigures(f_.db(), c, area, 2020, as_of);
+      FAIL() << c.user_name << " read the figures";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied) << c.user_name;
+    }
+  }
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action = 'access.denied'"), denied_before + 3);
 }
 
 }  // namespace

@@ -8,8 +8,11 @@
 // the ID number's first six digits, so a township's figures add up to the
 // county's whenever the departments place their rows below the county.
 #include <map>
+#include <optional>
 #include <set>
 
+#include "access/audit.h"
+#include "access/permissions.h"
 #include "core/error.h"
 #include "core/money.h"
 #include "policy/entitlements.h"
@@ -42,11 +45,41 @@ struct RosterSums {
   Fen amount_registered = 0;
 };
 
+constexpr const char* kFiguresEntity = "policy/figures";
+
+// Why the caller may not read the figures of the area, if they may not.
+std::optional<std::string> FiguresRefusal(const Caller& caller, const std::string& area_code) {
+  using access::Resource;
+  for (const Resource r : {Resource::kPolicy, Resource::kRoster, Resource::kRegistry}) {
+    auto why = access::Refusal(caller, access::Access::kRead, r, {area_code, std::nullopt, kFiguresEntity});
+    if (why) return why;
+  }
+  if (access::ReadScopeFor(caller, Resource::kRegistry).paired_households_only) {
+    return std::string(RoleName(caller.role)) + " reads only paired households, not the figures of an area";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+bool MayReadProgressFigures(const Caller& caller, const std::string& area_code) {
+  return !FiguresRefusal(caller, area_code);
+}
 
 std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& caller, const std::string& area_code,
                                           int year, const Date& as_of) {
-  (void)caller;  // the report checks the caller's right to read the area's records
+  if (auto why = FiguresRefusal(caller, area_code)) {
+    access::Audit audit(db, DefaultClock());
+    access::AuditEvent denied{"access.denied", kFiguresEntity, area_code, std::nullopt,
+                              nlohmann::json{{"access", "read"},
+                                             {"resource", "policy"},
+                                             {"role", RoleName(caller.role)},
+                                             {"scope", caller.area_scope},
+                                             {"reason", *why}}
+                                  .dump()};
+    audit.Record(caller, denied);
+    throw Error::PermissionDenied(*why);
+  }
   std::vector<PolicyFigure> out;
   const auto [lo, hi] = internal::AreaRange(area_code);
   const std::string date = as_of.ToString();

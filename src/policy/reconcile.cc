@@ -289,10 +289,18 @@ nlohmann::json RunJson(const EntitlementRun& run) {
           {"removed", run.removed},
           {"changed", run.changed},
           {"by_policy", by_policy},
-          {"changes", changes}};
+          {"changes", changes},
+          {"changes_total", run.changes_total}};
 }
 
-nlohmann::json ReconciliationJson(const Reconciliation& r) {
+nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page) {
+  Problems problems;
+  if (!page.kind.empty() && *ReconcileKindZh(page.kind) == '\0') {
+    problems.Add("kind", "'" + page.kind + "' is not one of missed, unentitled, amount, unknown");
+  }
+  if (page.limit < 0 || page.limit > 1000) problems.Add("limit", "must be 1 to 1000");
+  if (page.offset < 0) problems.Add("offset", "must not be negative");
+  problems.ThrowIfAny("invalid reconciliation page");
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& g : r.groups) {
     groups.push_back({{"area_code", g.area_code},
@@ -306,7 +314,11 @@ nlohmann::json ReconciliationJson(const Reconciliation& r) {
                       {"unknown", g.unknown}});
   }
   nlohmann::json items = nlohmann::json::array();
+  int64_t of_kind = 0;
   for (const auto& i : r.items) {
+    if (!page.kind.empty() && i.kind != page.kind) continue;
+    const int64_t index = of_kind++;
+    if (index < page.offset || (page.limit > 0 && index >= page.offset + page.limit)) continue;
     items.push_back({{"kind", i.kind},
                      {"kind_label", ReconcileKindZh(i.kind)},
                      {"policy_id", i.policy_id},
@@ -332,7 +344,8 @@ nlohmann::json ReconciliationJson(const Reconciliation& r) {
             {"amount_differences", r.amount_differences},
             {"unknown", r.unknown}}},
           {"groups", groups},
-          {"items", items}};
+          {"items", items},
+          {"items_total", of_kind}};
 }
 
 }  // namespace fupin::policy

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "access/permissions.h"
 #include "assistance/coverage.h"
@@ -278,13 +279,19 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   r.as_of = as_of.ToString();
   const Counts c = Count(db, code, year, as_of);
   // The mobilisation figures come from the assistance records, the social ones
-  // from the social-assistance platform, each read with the caller's rights.
+  // from the social-assistance platform, each read with the caller's rights;
+  // figures the caller may not read are shown as missing, not refused.
   std::map<std::string, assistance::AssistanceFigure> mobilisation;
   for (auto& f : assistance::ProgressFigures(db, caller, code, year, r.as_of)) mobilisation[f.key] = f;
-  const social::SocialFigures platform = social::ProgressFigures(db, caller, code, year, as_of);
+  std::optional<social::SocialFigures> platform;
+  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kSocial, {code, std::nullopt, "social/figures"})) {
+    platform = social::ProgressFigures(db, caller, code, year, as_of);
+  }
   // Education and health figures from entitlements, rosters and policy facts.
   std::map<std::string, policy::PolicyFigure> policy_figures;
-  for (auto& f : policy::ProgressFigures(db, caller, code, year, as_of)) policy_figures[f.key] = f;
+  if (policy::MayReadProgressFigures(caller, code)) {
+    for (auto& f : policy::ProgressFigures(db, caller, code, year, as_of)) policy_figures[f.key] = f;
+  }
   const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
   const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
 
@@ -320,10 +327,11 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
       if (m->second.is_rate) rate(m->second.numerator, m->second.denominator);
       else count(m->second.count);
     }
-    else if (key == "app_household_registration_rate") rate(platform.households_on_app, platform.households_registered);
-    else if (key == "donors_registered") count(platform.donors_registered);
-    else if (key == "needs_published") count(platform.needs_published);
-    else if (key == "dockings_succeeded") count(platform.dockings_succeeded);
+    else if (std::string_view(spec.module) == "social" && !platform) {}  // not for this caller: missing
+    else if (key == "app_household_registration_rate") rate(platform->households_on_app, platform->households_registered);
+    else if (key == "donors_registered") count(platform->donors_registered);
+    else if (key == "needs_published") count(platform->needs_published);
+    else if (key == "dockings_succeeded") count(platform->dockings_succeeded);
     else if (key == "labor_force") count(c.labor_force);
     else if (key == "labor_employed") count(c.labor_employed);
     else if (key == "employment_rate") rate(c.labor_employed, c.labor_force);

@@ -225,6 +225,39 @@ TEST_F(ProgressTest, ChecksAccessAndInput) {
   }
 }
 
+// Figures from a module the caller may not read are reported missing, the
+// rest as for anyone else: a sector department reads the registry, policy and
+// rosters but not the social-assistance platform.
+TEST_F(ProgressTest, FiguresTheCallerMayNotReadAreMissingNotRefused) {
+  Caller sector = f_.admin();
+  sector.role = Role::kSectorDepartment;
+  sector.area_scope = "430424";
+  const auto all = ComputeProgress(f_.db(), f_.admin(), "430424", 2016);
+  const auto mine = ComputeProgress(f_.db(), sector, "430424", 2016);
+  ASSERT_EQ(all.figures.size(), mine.figures.size());
+  int social = 0;
+  for (size_t i = 0; i < all.figures.size(); ++i) {
+    const Figure& a = all.figures[i];
+    const Figure& m = mine.figures[i];
+    ASSERT_EQ(a.key, m.key);
+    if (a.module == "social") {
+      ++social;
+      EXPECT_TRUE(a.computed) << a.key;
+      EXPECT_FALSE(m.computed) << m.key;
+      continue;
+    }
+    EXPECT_EQ(a.computed, m.computed) << a.key;
+    EXPECT_EQ(a.count, m.count) << a.key;
+    EXPECT_EQ(a.numerator, m.numerator) << a.key;
+    EXPECT_EQ(a.denominator, m.denominator) << a.key;
+  }
+  EXPECT_EQ(social, 4);
+  // The policy module's figures are read with the caller's rights too: the
+  // class-A dibao standard (a policy parameter) is there for both.
+  ASSERT_NE(mine.Find("dibao_standard_a"), nullptr);
+  EXPECT_TRUE(mine.Find("dibao_standard_a")->computed);
+}
+
 // Exits per year and households by cause, from the same status history as
 // the progress report: the cause counts add up to households_registered.
 TEST_F(ProgressTest, BreakdownCountsExitsPerYearAndRegisteredHouseholdsByCause) {

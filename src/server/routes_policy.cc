@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "core/money.h"
@@ -39,15 +41,12 @@ int QueryYear(const ApiRequest& r, bool required) {
   return static_cast<int>(*y);
 }
 
-// Every gap of a reconciliation as an XLSX sheet (the columns of `fupin
-// reconcile --output`, with the area's name), written to a private temporary
-// file, read back and removed.
-std::string ReconciliationXlsxBytes(const policy::Reconciliation& rec) {
-  std::map<std::string, std::string> area_names;
-  for (const auto& g : rec.groups) area_names[g.area_code] = g.area_name;
-  std::string path = "/tmp/fupin-reconcile-XXXXXX.xlsx";
+// An XLSX sheet written by `write` to a private temporary file, read back
+// and removed.
+std::string XlsxBytes(const std::string& sheet, const std::function<void(io::TableWriter&)>& write) {
+  std::string path = "/tmp/fupin-sheet-XXXXXX.xlsx";
   const int fd = mkstemps(path.data(), 5);
-  if (fd < 0) throw Error::Internal("cannot create a temporary file for the XLSX reconciliation");
+  if (fd < 0) throw Error::Internal("cannot create a temporary file for an XLSX sheet");
   close(fd);
   struct Cleanup {
     const std::string& file;
@@ -55,22 +54,62 @@ std::string ReconciliationXlsxBytes(const policy::Reconciliation& rec) {
   } cleanup{path};
   {
     io::WriterOptions options;
-    options.sheet = "比对结果";
+    options.sheet = sheet;
     auto w = io::OpenTableWriter(path, io::TableFormat::kXlsx, options);
-    w->WriteHeader({"类别", "政策", "政策名称", "地区代码", "地区", "户编号", "姓名", "身份证号", "应享金额(元)",
-                    "实发金额(元)", "说明"});
-    for (const auto& i : rec.items) {
-      const auto name = area_names.find(i.village_code);
-      w->WriteRow({std::string(policy::ReconcileKindZh(i.kind)), i.policy_id, i.policy_name, i.village_code,
-                   name == area_names.end() ? std::string() : name->second, i.household_number, i.person_name,
-                   i.id_number, FormatYuan(i.entitled_amount), FormatYuan(i.paid_amount), i.reason});
-    }
+    write(*w);
     w->Close();
   }
   std::ifstream in(path, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
+}
+
+constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// "<what>-<area or nation>-<year>[-<policy>].xlsx"
+std::string SheetName(const std::string& what, const std::string& area, int year, const std::string& policy_id) {
+  return what + "-" + (area.empty() ? "nation" : area) + "-" + std::to_string(year) +
+         (policy_id.empty() ? "" : "-" + policy_id) + ".xlsx";
+}
+
+// Every gap of a reconciliation as an XLSX sheet (the columns of `fupin
+// reconcile --output`, with the area's name).
+std::string ReconciliationXlsxBytes(const policy::Reconciliation& rec) {
+  std::map<std::string, std::string> area_names;
+  for (const auto& g : rec.groups) area_names[g.area_code] = g.area_name;
+  return XlsxBytes("比对结果", [&](io::TableWriter& w) {
+    w.WriteHeader({"类别", "政策", "政策名称", "地区代码", "地区", "户编号", "姓名", "身份证号", "应享金额(元)",
+                   "实发金额(元)", "说明"});
+    for (const auto& i : rec.items) {
+      const auto name = area_names.find(i.village_code);
+      w.WriteRow({std::string(policy::ReconcileKindZh(i.kind)), i.policy_id, i.policy_name, i.village_code,
+                  name == area_names.end() ? std::string() : name->second, i.household_number, i.person_name,
+                  i.id_number, FormatYuan(i.entitled_amount), FormatYuan(i.paid_amount), i.reason});
+    }
+  });
+}
+
+// The filters of GET /entitlements (and of its XLSX download).
+policy::EntitlementService::ListFilter EntitlementFilter(const ApiRequest& r) {
+  policy::EntitlementService::ListFilter f;
+  f.year = QueryYear(r, true);
+  f.area_code = r.Query("area").value_or("");
+  f.policy_id = r.Query("policy").value_or("");
+  f.household_id = r.QueryInt("household_id");
+  return f;
+}
+
+// The latest run of the policy alone, else of every policy (as the
+// entitlements list shows it), with a page of its changes.
+std::optional<policy::EntitlementRun> LatestRunOf(policy::EntitlementService& s, const Caller& caller, int year,
+                                                  const std::string& area, const std::string& policy_id,
+                                                  const Paging* changes = nullptr) {
+  const int64_t limit = changes ? changes->limit : 0;
+  const int64_t offset = changes ? changes->offset : 0;
+  auto run = policy_id.empty() ? std::nullopt : s.LatestRun(caller, year, area, policy_id, limit, offset);
+  if (!run) run = s.LatestRun(caller, year, area, "", limit, offset);
+  return run;
 }
 
 }  // namespace
@@ -108,11 +147,7 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/entitlements", true,
                     [](ApiRequest& r) {
                       const Paging paging = ReadPaging(r);
-                      policy::EntitlementService::ListFilter f;
-                      f.year = QueryYear(r, true);
-                      f.area_code = r.Query("area").value_or("");
-                      f.policy_id = r.Query("policy").value_or("");
-                      f.household_id = r.QueryInt("household_id");
+                      policy::EntitlementService::ListFilter f = EntitlementFilter(r);
                       f.limit = paging.limit;
                       f.offset = paging.offset;
                       policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
@@ -121,33 +156,71 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
                       for (const auto& e : page.items) items.push_back(policy::EntitlementJson(e));
                       nlohmann::json body = PageJson(page.total, paging, items);
                       // The latest run of this policy alone, else of every policy.
-                      auto run = f.policy_id.empty() ? std::nullopt
-                                                     : s.LatestRun(r.caller, f.year, f.area_code, f.policy_id);
-                      if (!run) run = s.LatestRun(r.caller, f.year, f.area_code, "");
+                      auto run = LatestRunOf(s, r.caller, f.year, f.area_code, f.policy_id);
                       body["latest_run"] = run ? policy::RunJson(*run) : nlohmann::json(nullptr);
                       return ApiResponse::Ok(body);
                     },
                     "Stored entitlements of a year with their explanations, by area and policy (paginated)"});
+  routes.push_back({"GET", "/api/v1/entitlements.xlsx", true,
+                    [](ApiRequest& r) {
+                      const policy::EntitlementService::ListFilter f = EntitlementFilter(r);
+                      policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
+                      std::map<std::string, std::string> departments;  // code -> 教育局
+                      for (const auto& d : policy::Departments()) departments[std::string(d.code)] = d.label_zh;
+                      std::string bytes = XlsxBytes("应享名单", [&](io::TableWriter& w) {
+                        w.WriteHeader({"年度", "村代码", "村", "户编号", "享受人", "身份证号", "政策", "政策名称",
+                                       "主管部门", "金额(元)", "符合条件说明"});
+                        s.ForEach(r.caller, f, [&](const policy::Entitlement& e) {
+                          w.WriteRow({int64_t{e.year}, e.village_code, e.village_name, e.household_number,
+                                      e.person_id == 0 ? std::string("（本户）") : e.person_name, e.id_number,
+                                      e.policy_id, e.policy_name,
+                                      departments.contains(e.department) ? departments[e.department] : e.department,
+                                      static_cast<double>(e.amount) / 100.0,
+                                      e.reason});
+                        });
+                      });
+                      const std::string area = f.area_code.empty() ? r.caller.area_scope : f.area_code;
+                      return ApiResponse::File(std::move(bytes), kXlsxType,
+                                               SheetName("entitlements", area, f.year, f.policy_id));
+                    },
+                    "The stored entitlements of the list's filters as an XLSX sheet (every row; masked ID numbers)"});
+  routes.push_back({"GET", "/api/v1/entitlements/runs/latest", true,
+                    [](ApiRequest& r) {
+                      const Paging paging = ReadPaging(r);
+                      const int year = QueryYear(r, true);
+                      policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
+                      auto run = LatestRunOf(s, r.caller, year, r.Query("area").value_or(""),
+                                             r.Query("policy").value_or(""), &paging);
+                      if (!run) return ApiResponse::Ok({{"run", nullptr}});
+                      nlohmann::json j = policy::RunJson(*run);
+                      j["limit"] = paging.limit;
+                      j["offset"] = paging.offset;
+                      return ApiResponse::Ok({{"run", j}});
+                    },
+                    "The latest run of a year, area and policy (else of every policy) with a page of what it changed"});
   routes.push_back({"GET", "/api/v1/reconciliation", true,
                     [](ApiRequest& r) {
+                      const Paging paging = ReadPaging(r);
                       const int year = QueryYear(r, true);
                       auto rec = policy::Reconcile(r.connection(), ServerPolicies(), r.caller, year,
                                                    r.Query("area").value_or(""), r.Query("policy").value_or(""),
                                                    *r.clock);
-                      return ApiResponse::Ok(policy::ReconciliationJson(rec));
+                      nlohmann::json body = policy::ReconciliationJson(
+                          rec, {r.Query("kind").value_or(""), paging.limit, paging.offset});
+                      body["limit"] = paging.limit;
+                      body["offset"] = paging.offset;
+                      return ApiResponse::Ok(body);
                     },
-                    "Entitlements against department rosters: 应享未享, 不应享而享, amount differences, unknown IDs"});
+                    "Entitlements against department rosters: 应享未享, 不应享而享, amount differences, unknown IDs"
+                    " (counts and groups whole, the gaps paginated)"});
   routes.push_back({"GET", "/api/v1/reconciliation.xlsx", true,
                     [](ApiRequest& r) {
                       const int year = QueryYear(r, true);
                       auto rec = policy::Reconcile(r.connection(), ServerPolicies(), r.caller, year,
                                                    r.Query("area").value_or(""), r.Query("policy").value_or(""),
                                                    *r.clock);
-                      const std::string name = "reconciliation-" + (rec.area_code.empty() ? "nation" : rec.area_code) +
-                                               "-" + std::to_string(year) +
-                                               (rec.policy_id.empty() ? "" : "-" + rec.policy_id) + ".xlsx";
-                      return ApiResponse::File(ReconciliationXlsxBytes(rec),
-                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+                      return ApiResponse::File(ReconciliationXlsxBytes(rec), kXlsxType,
+                                               SheetName("reconciliation", rec.area_code, year, rec.policy_id));
                     },
                     "The reconciliation's gaps as an XLSX sheet (one row per gap)"});
 }

@@ -540,5 +540,53 @@ TEST_F(ServerTest, ProgressReportRoutesAndParameters) {
   EXPECT_NE(audit.text.find("param.set"), std::string::npos) << audit.text;
 }
 
+// The policy page's lists over HTTP: the latest run with a page of its
+// changes (null before any run, not an error the page would show), the
+// reconciliation's gaps paged by kind, the entitlements list as an XLSX
+// file; a donor reaches none of them.
+TEST_F(ServerTest, PolicyListsArePagedAndDownload) {
+  auto county = As("county");
+  auto latest = county.Get("/api/v1/entitlements/runs/latest?year=2020&area=430424&policy=edu.compulsory_living");
+  ASSERT_EQ(latest.status, 200) << latest.text;
+  EXPECT_TRUE(latest.body["run"].is_null());
+  auto run = county.Post("/api/v1/entitlements/runs", {{"year", 2020}, {"area", "430424"}});
+  ASSERT_EQ(run.status, 201) << run.text;
+  latest = county.Get("/api/v1/entitlements/runs/latest?year=2020&area=430424&policy=edu.compulsory_living&limit=5");
+  ASSERT_EQ(latest.status, 200) << latest.text;
+  ASSERT_TRUE(latest.body["run"].is_object()) << latest.text;  // the run of every policy
+  EXPECT_EQ(latest.body["run"]["id"], run.body["id"]);
+  EXPECT_EQ(latest.body["run"]["changes_total"], run.body["changes_total"]);
+  EXPECT_EQ(latest.body["run"]["first_run"], run.body["first_run"]);
+  EXPECT_EQ(latest.body["run"]["limit"], 5);
+  EXPECT_LE(latest.body["run"]["changes"].size(), 5u);
+
+  auto rec = county.Get("/api/v1/reconciliation?year=2020&area=430424&kind=missed&limit=10");
+  ASSERT_EQ(rec.status, 200) << rec.text;
+  EXPECT_EQ(rec.body["limit"], 10);
+  EXPECT_TRUE(rec.body["items_total"].is_number_integer());
+  EXPECT_LE(rec.body["items"].size(), 10u);
+  auto bad = county.Get("/api/v1/reconciliation?year=2020&area=430424&kind=late");
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  ExpectErrorShape(bad);
+  ASSERT_FALSE(bad.body["error"]["details"].empty());
+  EXPECT_EQ(bad.body["error"]["details"][0]["path"], "kind");
+
+  auto xlsx = county.Get("/api/v1/entitlements.xlsx?year=2020&area=430424");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.text;
+  EXPECT_EQ(xlsx.text.substr(0, 2), "PK") << "not a ZIP (XLSX) file";
+  bool named = false;
+  for (const auto& [k, v] : xlsx.headers) {
+    if ((k == "Content-Disposition" || k == "content-disposition") &&
+        v.find("entitlements-430424-2020.xlsx") != std::string::npos) {
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named);
+  auto donor = As("donor");
+  EXPECT_EQ(donor.Get("/api/v1/entitlements.xlsx?year=2020").status, 403);
+  EXPECT_EQ(donor.Get("/api/v1/entitlements/runs/latest?year=2020").status, 403);
+  EXPECT_EQ(As("paired").Get("/api/v1/entitlements.xlsx?year=2020").status, 403);
+}
+
 }  // namespace
 }  // namespace fupin::testing

@@ -44,6 +44,8 @@ export const policyRoutes = {
   detail: 'GET /api/v1/policies/{id}',
   run: 'POST /api/v1/entitlements/runs',
   entitlements: 'GET /api/v1/entitlements',
+  entitlementsXlsx: 'GET /api/v1/entitlements.xlsx',
+  latestRun: 'GET /api/v1/entitlements/runs/latest',
   reconciliation: 'GET /api/v1/reconciliation',
   reconciliationXlsx: 'GET /api/v1/reconciliation.xlsx',
 }

@@ -816,6 +816,13 @@ await step('the one-click run lists the children owed the education allowance, e
     expect(list.items[i].person_name && list.items[i].policy_id === 'edu.compulsory_living', `row ${i}: ${JSON.stringify(list.items[i])}`)
   }
   await shot('31-entitlements-run-desktop')
+  // The list as XLSX (GET /entitlements.xlsx, the filters shown): a real spreadsheet file.
+  const [sheet] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="entitlements-xlsx"]').click()])
+  const sheetFile = path.join(ARTIFACTS, sheet.suggestedFilename())
+  await sheet.saveAs(sheetFile)
+  expect(sheet.suggestedFilename() === `entitlements-${demoTown.code}-${DEMO_YEAR}-edu.compulsory_living.xlsx`, `downloaded ${sheet.suggestedFilename()}`)
+  const sheetBytes = fs.readFileSync(sheetFile)
+  expect(sheetBytes.subarray(0, 2).toString() === 'PK' && sheetBytes.includes('xl/worksheets/sheet1.xml'), 'the entitlements download is not an XLSX file')
   // A pupil drops out; the next run says what changed since this one.
   const pupil = list.items[0]
   const put = await apiAs('admin', 'PUT', `/persons/${pupil.person_id}/years/${DEMO_YEAR}`, { base: DEMO_BASE,
@@ -828,6 +835,15 @@ await step('the one-click run lists the children owed the education allowance, e
   expect(second.changes.some((c) => c.kind === 'removed' && c.person_id === pupil.person_id), 'the drop-out is not among the changes')
   await page.locator('[data-testid="latest-run"]', { hasText: `第 ${second.id} 次` }).waitFor()
   await shot('32-entitlements-changes-desktop')
+  // After a reload the page still says what the latest run changed (GET /entitlements/runs/latest).
+  await page.reload()
+  const changes = page.locator('[data-testid="latest-changes"]')
+  await changes.waitFor()
+  const shown = JSON.parse(await changes.getAttribute('data-values'))
+  expect(shown.id === second.id && shown.changes_total === second.changes_total &&
+    shown.changes.some((c) => c.kind === 'removed' && c.person_id === pupil.person_id), `after a reload: ${JSON.stringify(shown)}`)
+  const changeRows = await page.locator('[data-testid="run-change-list"] .el-table__body tr').count()
+  expect(changeRows === Math.min(20, second.changes_total), `change rows after a reload: ${changeRows}, run ${second.changes_total}`)
   // The household page lists the household's entitlements.
   const other = list.items.find((e) => e.household_id !== pupil.household_id) || list.items[1]
   await page.goto(`${DEMO_BASE}/households/${other.household_id}`)
@@ -852,7 +868,10 @@ await step('the reconciliation page shows the gaps of the API (应享未享, unk
     const shown = await page.locator(`[data-testid="rec-${k}"]`).getAttribute('data-value')
     expect(shown === String(api.summary[key]), `${k}: page ${shown}, API ${api.summary[key]}`)
   }
-  expect((await page.locator('[data-testid="rec-items-total"]').getAttribute('data-total')) === String(api.items.length), 'gap list total differs')
+  expect((await page.locator('[data-testid="rec-items-total"]').getAttribute('data-total')) === String(api.items_total), 'gap list total differs')
+  // The gaps are paged by the server: 20 rows a page of the API's total.
+  const gapRows = await page.locator('[data-testid="rec-items"] .el-table__body tr').count()
+  expect(gapRows === Math.min(20, api.items_total) && api.items.length === Math.min(50, api.items_total), `gap rows: page ${gapRows}, API ${api.items.length} of ${api.items_total}`)
   expect((await page.locator('[data-testid="rec-groups"] .el-table__body tr').count()) > 0, 'no gaps by area')
   await shot('34-reconciliation-desktop')
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="rec-xlsx"]').click()])

@@ -143,6 +143,7 @@ export default {
     noNotice: 'No household proposed for exit in this area and year', description: 'Description', unavailable: 'not available',
   },
   policy: {
+    changesOfRun: 'Changes of run no. {id} (reference date {date}) since the run before: {n}',
     title: 'Policies and entitlements', year: 'Year', area: 'Area code', policy: 'Policy', tabPolicies: 'Policies', tabEntitlements: 'Entitlements (one click)',
     tabReconciliation: 'Reconciliation', name: 'Policy', id: 'Id', department: 'Department', target: 'For', targetPerson: 'Person',
     targetHousehold: 'Household', years: 'Years', ongoing: 'now', illustrative: 'Illustrative amount', eligibility: 'Eligibility', amountRule: 'Amount',

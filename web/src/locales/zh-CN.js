@@ -140,6 +140,7 @@ export default {
     noNotice: '该区划该年度没有拟退出户', description: '说明', unavailable: '暂不可用',
   },
   policy: {
+    changesOfRun: '第 {id} 次计算（基准日 {date}）与上次计算相比的变化，共 {n} 项',
     title: '政策与一键享受', year: '年度', area: '区划代码', policy: '政策', tabPolicies: '政策清单', tabEntitlements: '应享名单（一键式）',
     tabReconciliation: '比对结果', name: '政策名称', id: '编号', department: '主管部门', target: '对象', targetPerson: '个人',
     targetHousehold: '家庭', years: '执行年度', ongoing: '至今', illustrative: '示例金额', eligibility: '享受条件', amountRule: '标准（金额）',
