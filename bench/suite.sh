@@ -15,7 +15,8 @@
 #   - `import persons` of the same persons from the standard template CSV against the ceiling:
 #     the same rows inserted by plain SQL in one transaction through the `sqlite3` shell
 #     (only when the build has `fupin import persons`);
-#   - household exit assessment, incidence 2014-2020 and the poverty measures for the nation;
+#   - household exit assessment, incidence 2014-2020 and the poverty measures for the nation, and
+#     all three for every area at once in one pass (`report indicators`);
 #   - a plain `sqlite3` scan of the same rows as the floor those commands are compared with;
 #   - the progress report of a village, a county, a province and the nation;
 #   - entitlements (person-policy evaluations per second; only when the build has `fupin entitle`);
@@ -128,7 +129,8 @@ row "floor: sqlite3 scan of persons × memberships × household_years | $RUNS | 
 FLOOR=$T_WALL
 for cmd in "assess households --year 2019 --area nation --json" \
            "report incidence --area nation --from 2014 --to 2020 --json" \
-           "report measures --area nation --year 2019 --json"; do
+           "report measures --area nation --year 2019 --json" \
+           "report indicators --area nation --year 2019 --from 2014 --json"; do
   # shellcheck disable=SC2086
   timed "$RUNS" "$FUPIN" --db "$DB" $cmd
   row "\`$cmd\` | $RUNS | $T_WALL s | $T_USER s | $T_RSS MiB | $(awk -v a="$T_WALL" -v b="$FLOOR" 'BEGIN { printf "%.1f", a / b }') × floor |"

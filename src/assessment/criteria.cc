@@ -9,24 +9,51 @@ CriterionResult Flag(const char* criterion, const std::optional<bool>& value, co
   CriterionResult r;
   r.criterion = criterion;
   r.values = {{criterion, value ? nlohmann::json(*value) : nlohmann::json(nullptr)}};
-  if (!value) {
-    r.outcome = Outcome::kUnknown;
+  r.outcome = FlagOutcome(value);
+  if (r.outcome == Outcome::kUnknown) {
     r.reason = std::string("未登记") + what_zh + "情况";
-  } else if (*value) {
-    r.outcome = Outcome::kPass;
+  } else if (r.outcome == Outcome::kPass) {
     r.reason = std::string(what_zh) + "有保障";
   } else {
-    r.outcome = Outcome::kFail;
     r.reason = std::string(what_zh) + "未保障";
   }
   return r;
 }
 
-bool CompulsorySchoolingMet(const std::string& status) {
+}  // namespace
+
+bool CompulsorySchoolingMet(std::string_view status) {
   return status == "enrolled" || status == "home_schooled" || status == "exempt" || status == "graduated";
 }
 
-}  // namespace
+Outcome IncomeOutcome(bool has_year, Fen per_capita_net_income, Fen poverty_line) {
+  if (!has_year) return Outcome::kUnknown;
+  return per_capita_net_income > poverty_line ? Outcome::kPass : Outcome::kFail;
+}
+
+Outcome FoodClothingOutcome(const std::optional<bool>& food, const std::optional<bool>& clothing) {
+  if ((food && !*food) || (clothing && !*clothing)) return Outcome::kFail;
+  if (!food || !clothing) return Outcome::kUnknown;
+  return Outcome::kPass;
+}
+
+Outcome EducationOutcome(int failed, int missing) {
+  if (failed > 0) return Outcome::kFail;
+  if (missing > 0) return Outcome::kUnknown;
+  return Outcome::kPass;
+}
+
+Outcome MedicalOutcome(int members, int failed, int missing) {
+  if (members == 0) return Outcome::kUnknown;
+  if (failed > 0) return Outcome::kFail;
+  if (missing > 0) return Outcome::kUnknown;
+  return Outcome::kPass;
+}
+
+Outcome FlagOutcome(const std::optional<bool>& value) {
+  if (!value) return Outcome::kUnknown;
+  return *value ? Outcome::kPass : Outcome::kFail;
+}
 
 const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
@@ -50,15 +77,14 @@ HouseholdDecision Decide(const HouseholdFacts& f) {
     CriterionResult r;
     r.criterion = "income";
     r.values = {{"poverty_line", f.poverty_line}};
+    r.outcome = IncomeOutcome(f.has_year, f.per_capita_net_income, f.poverty_line);
     if (!f.has_year) {
-      r.outcome = Outcome::kUnknown;
       r.reason = "未登记" + std::to_string(f.year) + "年收入";
       r.values["per_capita_net_income"] = nullptr;
     } else {
       r.values["per_capita_net_income"] = f.per_capita_net_income;
       r.values["counted_members"] = f.counted_members;
-      const bool above = f.per_capita_net_income > f.poverty_line;
-      r.outcome = above ? Outcome::kPass : Outcome::kFail;
+      const bool above = r.outcome == Outcome::kPass;
       r.reason = "人均纯收入 " + FormatYuan(f.per_capita_net_income) + " 元" + (above ? "高于" : "未超过") +
                  std::to_string(f.year) + "年贫困线 " + FormatYuan(f.poverty_line) + " 元";
     }
@@ -70,14 +96,12 @@ HouseholdDecision Decide(const HouseholdFacts& f) {
     r.criterion = "food_clothing";
     r.values = {{"food_secure", f.food_secure ? nlohmann::json(*f.food_secure) : nlohmann::json(nullptr)},
                 {"clothing_secure", f.clothing_secure ? nlohmann::json(*f.clothing_secure) : nlohmann::json(nullptr)}};
-    if ((f.food_secure && !*f.food_secure) || (f.clothing_secure && !*f.clothing_secure)) {
-      r.outcome = Outcome::kFail;
+    r.outcome = FoodClothingOutcome(f.food_secure, f.clothing_secure);
+    if (r.outcome == Outcome::kFail) {
       r.reason = (f.food_secure && !*f.food_secure) ? "愁吃" : "愁穿";
-    } else if (!f.food_secure || !f.clothing_secure) {
-      r.outcome = Outcome::kUnknown;
+    } else if (r.outcome == Outcome::kUnknown) {
       r.reason = "未登记吃穿情况";
     } else {
-      r.outcome = Outcome::kPass;
       r.reason = "不愁吃、不愁穿";
     }
     d.criteria.push_back(std::move(r));
@@ -90,7 +114,7 @@ HouseholdDecision Decide(const HouseholdFacts& f) {
     std::vector<std::string> failed, missing;
     for (const auto& m : f.members) {
       const int age = SchoolAge(m.birth_date, f.year);
-      if (age < 6 || age > 15) continue;
+      if (!IsCompulsorySchoolAge(age)) continue;
       children.push_back({{"person_id", m.person_id}, {"name", m.name}, {"age_on_1_september", age},
                           {"school_status", m.school_status ? nlohmann::json(*m.school_status) : nlohmann::json(nullptr)}});
       if (!m.school_status) {
@@ -105,14 +129,12 @@ HouseholdDecision Decide(const HouseholdFacts& f) {
       for (const auto& x : v) s += (s.empty() ? "" : "、") + x;
       return s;
     };
-    if (!failed.empty()) {
-      r.outcome = Outcome::kFail;
+    r.outcome = EducationOutcome(static_cast<int>(failed.size()), static_cast<int>(missing.size()));
+    if (r.outcome == Outcome::kFail) {
       r.reason = "义务教育阶段成员未就学：" + join(failed);
-    } else if (!missing.empty()) {
-      r.outcome = Outcome::kUnknown;
+    } else if (r.outcome == Outcome::kUnknown) {
       r.reason = "未登记就学情况：" + join(missing);
     } else {
-      r.outcome = Outcome::kPass;
       r.reason = children.empty() ? "无义务教育阶段（6-15岁）成员" : "义务教育阶段成员均在学、送教上门或免学";
     }
     d.criteria.push_back(std::move(r));
@@ -135,17 +157,15 @@ HouseholdDecision Decide(const HouseholdFacts& f) {
     r.values = {{"members", members}};
     std::string names;
     for (const auto& x : failed.empty() ? missing : failed) names += (names.empty() ? "" : "、") + x;
+    r.outcome = MedicalOutcome(static_cast<int>(f.members.size()), static_cast<int>(failed.size()),
+                               static_cast<int>(missing.size()));
     if (f.members.empty()) {
-      r.outcome = Outcome::kUnknown;
       r.reason = "户内没有在册成员";
-    } else if (!failed.empty()) {
-      r.outcome = Outcome::kFail;
+    } else if (r.outcome == Outcome::kFail) {
       r.reason = "未参加基本医疗保险：" + names;
-    } else if (!missing.empty()) {
-      r.outcome = Outcome::kUnknown;
+    } else if (r.outcome == Outcome::kUnknown) {
       r.reason = "未登记参保情况：" + names;
     } else {
-      r.outcome = Outcome::kPass;
       r.reason = "全部成员参加基本医疗保险";
     }
     d.criteria.push_back(std::move(r));

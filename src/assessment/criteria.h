@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,22 @@ struct HouseholdDecision {
 };
 
 HouseholdDecision Decide(const HouseholdFacts& facts);
+
+// The outcome of each criterion from the facts reduced to counts: the one
+// statement of each rule, used by Decide and by the national engine
+// (indicators.h), which decides millions of households without their texts.
+Outcome IncomeOutcome(bool has_year, Fen per_capita_net_income, Fen poverty_line);
+Outcome FoodClothingOutcome(const std::optional<bool>& food_secure, const std::optional<bool>& clothing_secure);
+// Counts over the members of compulsory-school age (IsCompulsorySchoolAge).
+Outcome EducationOutcome(int failed, int missing);
+// Counts over every member at the end of the year.
+Outcome MedicalOutcome(int members, int failed, int missing);
+Outcome FlagOutcome(const std::optional<bool>& value);  // housing, water
+inline bool IsCompulsorySchoolAge(int age) { return age >= 6 && age <= 15; }
+// enrolled, home_schooled, exempt, graduated
+bool CompulsorySchoolingMet(std::string_view school_status);
+// The criteria in the order of HouseholdDecision::criteria.
+inline constexpr const char* kCriterionNames[6] = {"income", "food_clothing", "education", "medical", "housing", "water"};
 
 // The age used for compulsory education: completed years on 1 September of `year`.
 int SchoolAge(const std::string& birth_date, int year);

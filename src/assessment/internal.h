@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the assessment module's .cc files; not part of its interface.
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -58,5 +60,20 @@ struct Gathered {
   std::vector<HouseholdAssessment> rows;  // same order, decision empty
 };
 Gathered Gather(store::Connection& db, const std::string& area, int year, Fen line, int64_t only, Scope scope);
+
+// The Alkire-Foster indicators in force (measures.h): the weighted ones
+// (weight > 0) in the order of their names, their weights, k.
+struct AfSetup {
+  std::vector<std::string> names;
+  std::vector<double> weights;                // relative, as set
+  std::map<std::string, double> normalised;   // weight / sum
+  std::vector<int> criterion;                 // index in kCriterionNames, -1 for none
+  double k = 0;
+};
+AfSetup ReadAfSetup(store::Connection& db);
+// The deprivation bits of a household (bit i: failed indicator names[i]);
+// false when a weighted indicator is unknown or not a criterion (the household
+// is left out of Alkire-Foster).
+bool AfDeprivations(const AfSetup& setup, const std::array<Outcome, 6>& outcomes, uint32_t& mask);
 
 }  // namespace fupin::assessment::internal

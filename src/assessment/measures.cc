@@ -1,6 +1,7 @@
 #include "assessment/measures.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 
@@ -9,6 +10,42 @@
 #include "core/error.h"
 
 namespace fupin::assessment {
+
+namespace internal {
+
+AfSetup ReadAfSetup(store::Connection& db) {
+  Parameters params(db);
+  AfSetup s;
+  s.k = params.Number("af_k");
+  for (const auto& [name, value] : params.All("af_weight")) {
+    const double w = std::strtod(value.c_str(), nullptr);
+    if (w > 0) {
+      s.names.push_back(name);
+      s.weights.push_back(w);
+      int index = -1;
+      for (int i = 0; i < 6; ++i) {
+        if (name == kCriterionNames[i]) index = i;
+      }
+      s.criterion.push_back(index);
+    }
+  }
+  double sum_w = 0;
+  for (double w : s.weights) sum_w += w;
+  for (size_t i = 0; i < s.names.size(); ++i) s.normalised[s.names[i]] = s.weights[i] / sum_w;
+  return s;
+}
+
+bool AfDeprivations(const AfSetup& setup, const std::array<Outcome, 6>& outcomes, uint32_t& mask) {
+  mask = 0;
+  for (size_t i = 0; i < setup.criterion.size(); ++i) {
+    const int c = setup.criterion[i];
+    if (c < 0 || outcomes[static_cast<size_t>(c)] == Outcome::kUnknown) return false;
+    if (outcomes[static_cast<size_t>(c)] == Outcome::kFail && i < 32) mask |= uint32_t{1} << i;
+  }
+  return true;
+}
+
+}  // namespace internal
 
 Fgt ComputeFgt(std::span<const WeightedIncome> incomes, double z) {
   Fgt f;
@@ -33,16 +70,21 @@ Fgt ComputeFgt(std::span<const WeightedIncome> incomes, double z) {
 double ComputeGini(std::span<const WeightedIncome> incomes) {
   std::vector<WeightedIncome> v;
   v.reserve(incomes.size());
-  double total_w = 0, total_y = 0;
   for (const auto& x : incomes) {
     if (x.weight <= 0) continue;
-    const double y = std::max(0.0, x.income);
-    v.push_back({y, x.weight});
+    v.push_back({std::max(0.0, x.income), x.weight});
+  }
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.income < b.income; });
+  return GiniOfSorted(v);
+}
+
+double GiniOfSorted(std::span<const WeightedIncome> v) {
+  double total_w = 0, total_y = 0;
+  for (const auto& x : v) {
     total_w += x.weight;
-    total_y += y * x.weight;
+    total_y += x.income * x.weight;
   }
   if (total_w <= 0 || total_y <= 0) return 0;
-  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.income < b.income; });
   // 1 - sum over groups of (population share) x (L_i + L_{i-1}), the area under the Lorenz curve twice.
   double lorenz_prev = 0, area = 0;
   for (const auto& x : v) {
@@ -54,6 +96,20 @@ double ComputeGini(std::span<const WeightedIncome> incomes) {
 }
 
 AfResult ComputeAlkireFoster(std::span<const AfUnit> units, std::span<const double> weights, double k) {
+  std::vector<AfMask> masks;
+  masks.reserve(units.size());
+  for (const auto& u : units) {
+    AfMask m;
+    m.weight = u.weight;
+    for (size_t d = 0; d < u.deprived.size() && d < 32; ++d) {
+      if (u.deprived[d]) m.deprived |= uint32_t{1} << d;
+    }
+    masks.push_back(m);
+  }
+  return ComputeAlkireFoster(std::span<const AfMask>(masks), weights, k);
+}
+
+AfResult ComputeAlkireFoster(std::span<const AfMask> units, std::span<const double> weights, double k) {
   AfResult r;
   double sum_w = 0;
   for (double w : weights) sum_w += w;
@@ -62,8 +118,8 @@ AfResult ComputeAlkireFoster(std::span<const AfUnit> units, std::span<const doub
     r.persons += u.weight;
     if (sum_w <= 0) continue;
     double c = 0;
-    for (size_t d = 0; d < weights.size() && d < u.deprived.size(); ++d) {
-      if (u.deprived[d]) c += weights[d] / sum_w;
+    for (size_t d = 0; d < weights.size() && d < 32; ++d) {
+      if ((u.deprived >> d) & 1U) c += weights[d] / sum_w;
     }
     // A tolerance so that, e.g., 2 of 6 equal weights (0.3333...) meets k = 1/3 typed as 0.3333.
     if (c > 0 && c + 1e-9 >= k) {
@@ -89,49 +145,32 @@ MeasureResult ComputeMeasures(store::Connection& db, const Caller& caller, const
   r.area_code = area;
   r.year = year;
   r.poverty_line = params.PovertyLine(year);
-  r.af_k = params.Number("af_k");
-  std::vector<std::string> names;
-  std::vector<double> weights;
-  for (const auto& [name, value] : params.All("af_weight")) {
-    const double w = std::strtod(value.c_str(), nullptr);
-    if (w > 0) {
-      names.push_back(name);
-      weights.push_back(w);
-    }
-  }
-  double sum_w = 0;
-  for (double w : weights) sum_w += w;
-  for (size_t i = 0; i < names.size(); ++i) r.af_weights[names[i]] = weights[i] / sum_w;
+  const internal::AfSetup af = internal::ReadAfSetup(db);
+  r.af_k = af.k;
+  r.af_weights = af.normalised;
 
   const auto g = internal::Gather(db, area, year, r.poverty_line, 0, internal::Scope::kMeasures);
   std::vector<WeightedIncome> incomes;
-  std::vector<AfUnit> units;
+  std::vector<AfMask> units;
   for (const auto& f : g.facts) {
     const double w = static_cast<double>(f.members.size());
     ++r.households;
     r.persons += static_cast<int64_t>(f.members.size());
     incomes.push_back({static_cast<double>(f.per_capita_net_income), w});
     const HouseholdDecision d = Decide(f);
-    AfUnit u;
+    std::array<Outcome, 6> outcomes{};
+    for (size_t i = 0; i < outcomes.size() && i < d.criteria.size(); ++i) outcomes[i] = d.criteria[i].outcome;
+    AfMask u;
     u.weight = w;
-    bool complete = true;
-    for (const auto& name : names) {
-      auto it = std::find_if(d.criteria.begin(), d.criteria.end(), [&](const auto& c) { return c.criterion == name; });
-      if (it == d.criteria.end() || it->outcome == Outcome::kUnknown) {
-        complete = false;
-        break;
-      }
-      u.deprived.push_back(it->outcome == Outcome::kFail);
-    }
-    if (complete) {
-      units.push_back(std::move(u));
+    if (internal::AfDeprivations(af, outcomes, u.deprived)) {
+      units.push_back(u);
     } else {
       r.af_excluded_persons += static_cast<int64_t>(f.members.size());
     }
   }
   r.fgt = ComputeFgt(incomes, static_cast<double>(r.poverty_line));
   r.gini = ComputeGini(incomes);
-  r.af = ComputeAlkireFoster(units, weights, r.af_k);
+  r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, r.af_k);
 
   store::Transaction tx(db);
   auto s = db.Prepare(

@@ -40,7 +40,12 @@ struct Fgt {
 // FGT_a = (1/N) sum over the poor (y < z) of ((z - y) / z)^a, weighted. All 0 when N = 0.
 Fgt ComputeFgt(std::span<const WeightedIncome> incomes, double poverty_line);
 // Weighted Gini (0 = equal). 0 when there is no one or total income is 0.
+// Incomes are ordered by a stable sort, so equal incomes keep their order and
+// the figure is the same to the last digit however the area is computed.
 double ComputeGini(std::span<const WeightedIncome> incomes);
+// The same of incomes already kept (weight > 0), made non-negative and sorted
+// ascending (stably) as ComputeGini does.
+double GiniOfSorted(std::span<const WeightedIncome> sorted);
 
 struct AfUnit {
   std::vector<bool> deprived;  // one per indicator
@@ -55,6 +60,12 @@ struct AfResult {
 };
 // `weights` relative (divided by their sum); scores c = sum w_d g_d; poor if c >= k.
 AfResult ComputeAlkireFoster(std::span<const AfUnit> units, std::span<const double> weights, double k);
+// The same with the deprivations as bits (bit d: deprived in indicator d; at most 32 indicators).
+struct AfMask {
+  uint32_t deprived = 0;
+  double weight = 0;
+};
+AfResult ComputeAlkireFoster(std::span<const AfMask> units, std::span<const double> weights, double k);
 
 struct MeasureResult {
   std::string area_code;

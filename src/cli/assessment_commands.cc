@@ -8,6 +8,7 @@
 #include "assessment/exits.h"
 #include "assessment/households.h"
 #include "assessment/incidence.h"
+#include "assessment/indicators.h"
 #include "assessment/measures.h"
 #include "assessment/params.h"
 #include "assessment/surveys.h"
@@ -70,6 +71,12 @@ struct SurveyListOptions {
 struct MeasureOptions {
   std::string area;
   int year = 0;
+};
+struct IndicatorOptions {
+  std::string area;
+  int year = 0;
+  int from = 2014;
+  std::optional<std::string> out;
 };
 
 nlohmann::json ParamJson(const assessment::Parameter& p) {
@@ -475,6 +482,43 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
           << "  基尼系数 " << r.gini << "\n"
           << "  Alkire-Foster k=" << r.af_k << "  H " << r.af.h << "  A " << r.af.a << "  M0 " << r.af.m0
           << "  (缺少数据未计入 " << r.af_excluded_persons << " 人)\n";
+    });
+  }
+  {
+    auto o = std::make_shared<IndicatorOptions>();
+    auto* ind = report->add_subcommand(
+        "indicators", "Exit assessment, incidence by year and measures of an area and every area under it, in one pass");
+    ind->add_option("--area", o->area, "Area code (default: your scope; 'nation' for the whole country)");
+    ind->add_option("--year", o->year, "Year of the assessment and the measures")->required();
+    ind->add_option("--from", o->from, "First year of the incidence (default 2014)");
+    ind->add_option("--out", o->out, "Write one row per area to FILE.xlsx or FILE.csv");
+    ind->callback([&ctx, o] {
+      // A second connection reads half of the tables at the same time.
+      auto second = ctx.database().Connect();
+      const auto r = assessment::ComputeIndicators(ctx.connection(), ctx.caller, o->area, o->from, o->year, second.get());
+      int64_t written = 0;
+      if (o->out) written = assessment::WriteIndicatorTable(r, *o->out);
+      if (ctx.json) {
+        auto j = assessment::IndicatorSummaryJson(r);
+        if (o->out) j["output"] = {{"path", *o->out}, {"rows", written}};
+        ctx.PrintJson(j);
+        return;
+      }
+      const auto& a = r.areas.at(0);
+      const auto m = r.Measures(0);
+      auto& out = ctx.out();
+      out << r.year << " 年 " << a.name << (a.area_code.empty() ? "" : " " + a.area_code) << "（含下级地区 "
+          << r.areas.size() - 1 << " 个）\n"
+          << "  退出评估 " << a.assessed << " 户，达标 " << a.ready << " 户\n"
+          << "  年度\t贫困户\t贫困人口\t农业人口\t贫困发生率\n";
+      for (const auto& i : r.IncidenceRows(0)) {
+        out << "  " << i.year << '\t' << i.poor_households << '\t' << i.poor_persons << '\t' << i.rural_population << '\t'
+            << (i.rural_population > 0 ? Percent(i.rate()) : "-") << '\n';
+      }
+      out << "  " << m.households << " 户 " << m.persons << " 人：FGT P0 " << m.fgt.p0 << "  P1 " << m.fgt.p1 << "  P2 "
+          << m.fgt.p2 << "  基尼系数 " << m.gini << "  Alkire-Foster H " << m.af.h << "  A " << m.af.a << "  M0 "
+          << m.af.m0 << '\n';
+      if (o->out) out << "  " << written << " 个地区写入 " << *o->out << '\n';
     });
   }
 }

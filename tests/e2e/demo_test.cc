@@ -437,6 +437,17 @@ TEST(NationDemo, NationOnANewFileIsTheSameAsOnAnExistingOne) {
   // The reports read it.
   auto report = RunFupin(fresh, {"report", "incidence", "--area", "nation", "--from", "2014", "--to", "2020", "--json"});
   EXPECT_EQ(report.exit_code, 0) << report.err;
+  // Everything at once gives the same figures as the commands one by one.
+  auto all = RunFupin(fresh, {"report", "indicators", "--area", "nation", "--year", "2020", "--json", "--out",
+                              dir.File("areas.csv")});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const json indicators = json::parse(all.out);
+  EXPECT_EQ(indicators["incidence"], json::parse(report.out));
+  auto measures = RunFupin(fresh, {"report", "measures", "--area", "nation", "--year", "2020", "--json"});
+  ASSERT_EQ(measures.exit_code, 0) << measures.err;
+  EXPECT_EQ(indicators["measures"], json::parse(measures.out));
+  EXPECT_EQ(indicators["output"]["rows"], indicators["areas"]["count"]);
+  EXPECT_GT(indicators["areas"]["by_level"]["village"].get<int64_t>(), 600000);
 
   // A run that fails on a new file removes it.
   const std::string failed = dir.File("failed.db");

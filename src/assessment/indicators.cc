@@ -1,0 +1,662 @@
+#include "assessment/indicators.h"
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+#include "assessment/criteria.h"
+#include "assessment/internal.h"
+#include "assessment/params.h"
+#include "core/area_code.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "io/table_writer.h"
+
+namespace fupin::assessment {
+namespace {
+
+using internal::Status;
+
+constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
+
+// "YYYY-MM-DD" as the number YYYYMMDD, which orders as the text does.
+int32_t DayNumber(std::string_view t) {
+  int32_t v = 0;
+  for (char c : t) {
+    if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+int32_t ToIndex(int64_t v) { return static_cast<int32_t>(v); }
+
+// Grows `v` to hold index `i`.
+template <typename T>
+T& At(std::vector<T>& v, size_t i, T fill) {
+  if (i >= v.size()) v.resize(std::max(i + 1, v.size() * 2), fill);
+  return v[i];
+}
+
+// Facts read by one of the two readers; ids as stored, mapped to dense
+// household numbers afterwards.
+struct RawEvent {
+  int32_t household_id;
+  int32_t date;
+  Status status;
+  bool exited_in_year;
+};
+struct RawMembership {
+  int32_t household_id, person_id, start, end;
+};
+struct RawYear {
+  int32_t household_id;
+  int32_t members;
+  int64_t net_income;
+  int8_t food, clothing, housing, water;  // -1 unknown, 0, 1
+};
+struct RawAreaYear {
+  std::string code;
+  int year;
+  int64_t population;
+};
+
+int8_t Flag(store::Statement& s, int c) { return s.IsNull(c) ? int8_t{-1} : static_cast<int8_t>(s.Int(c) != 0); }
+std::optional<bool> Opt(int8_t f) { return f < 0 ? std::nullopt : std::optional<bool>(f != 0); }
+
+// Reader B: events, household years, memberships, area years.
+struct SecondTables {
+  std::vector<RawEvent> events;
+  std::vector<RawYear> years;
+  std::vector<RawMembership> memberships;
+  std::vector<RawAreaYear> area_years;
+};
+
+SecondTables ReadSecond(store::Connection& db, const std::string& area, int from_year, int year) {
+  SecondTables t;
+  {
+    auto s = db.Prepare("SELECT household_id, kind, year, date FROM household_events");
+    while (s->Step()) {
+      const Status st = internal::StatusOfEvent(s->Text(1));
+      t.events.push_back({ToIndex(s->Int(0)), DayNumber(s->Text(3)), st,
+                          st == Status::kExited && s->Int(2) == year});
+    }
+  }
+  {
+    auto s = db.Prepare(
+        "SELECT household_id, members, wage_income + production_income + property_income + transfer_income"
+        " - production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe FROM household_years"
+        " WHERE year = ?");
+    s->BindInt(1, year);
+    while (s->Step()) {
+      t.years.push_back({ToIndex(s->Int(0)), static_cast<int32_t>(s->Int(1)), s->Int(2), Flag(*s, 3), Flag(*s, 4),
+                         Flag(*s, 5), Flag(*s, 6)});
+    }
+  }
+  {
+    auto s = db.Prepare("SELECT household_id, person_id, start_date, end_date FROM memberships");
+    while (s->Step()) {
+      t.memberships.push_back(
+          {ToIndex(s->Int(0)), ToIndex(s->Int(1)), DayNumber(s->Text(2)), s->IsNull(3) ? kNoDate : DayNumber(s->Text(3))});
+    }
+  }
+  {
+    auto s = db.Prepare(
+        "SELECT area_code, year, rural_population FROM area_years WHERE area_code >= ? AND area_code < ?"
+        " AND year BETWEEN ? AND ? AND rural_population IS NOT NULL");
+    s->BindText(1, area);
+    s->BindText(2, internal::SubtreeEnd(area));
+    s->BindInt(3, from_year);
+    s->BindInt(4, year);
+    while (s->Step()) t.area_years.push_back({s->Text(0), static_cast<int>(s->Int(1)), s->Int(2)});
+  }
+  return t;
+}
+
+// Reader A: the area tree, the households, persons and their facts of the year.
+struct Areas {
+  std::vector<AreaIndicators> rows;
+  std::vector<int32_t> parent;                 // -1 for the root
+  std::vector<std::array<int32_t, 6>> anc;     // ancestor at each level (0 root .. 5), -1 none
+  std::unordered_map<std::string, int32_t> index;
+};
+struct FirstTables {
+  Areas areas;
+  std::vector<int32_t> household_id;    // by dense number (household number order)
+  std::vector<int32_t> household_area;
+  std::vector<int32_t> birth, death;    // by person id
+  std::vector<uint8_t> school;          // by person id: 0 unknown, 1 meets compulsory schooling, 2 not
+  std::vector<uint8_t> medical;         // by person id: 0 unknown, 1 insured, 2 not
+};
+
+Areas ReadAreas(store::Connection& db, const std::string& area) {
+  Areas a;
+  if (area.empty()) {
+    AreaIndicators root;
+    root.name = "全国";
+    a.rows.push_back(std::move(root));
+    a.index.emplace("", 0);
+  }
+  {
+    // Sized once: the nation has 665,276 areas.
+    auto c = db.Prepare("SELECT count(*) FROM areas WHERE code >= ? AND code < ?");
+    c->BindText(1, area);
+    c->BindText(2, internal::SubtreeEnd(area));
+    const auto n = c->Step() ? static_cast<size_t>(c->Int(0)) + 1 : 1;
+    a.rows.reserve(n);
+    a.index.reserve(n);
+  }
+  auto s = db.Prepare("SELECT code, name, level FROM areas WHERE code >= ? AND code < ? ORDER BY code");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  while (s->Step()) {
+    AreaIndicators r;
+    r.area_code = s->Text(0);
+    r.name = s->Text(1);
+    r.level = static_cast<int>(s->Int(2));
+    a.index.emplace(r.area_code, static_cast<int32_t>(a.rows.size()));
+    a.rows.push_back(std::move(r));
+  }
+  // Parents by the natural code (as RuralPopulation walks them); an area whose
+  // parent is missing hangs from the nearest ancestor present, else the root.
+  // Parents come first in code order.
+  a.parent.assign(a.rows.size(), -1);
+  a.anc.assign(a.rows.size(), {-1, -1, -1, -1, -1, -1});
+  for (size_t i = 0; i < a.rows.size(); ++i) {
+    if (i > 0) {
+      int32_t p = 0;
+      for (std::string c = ParentAreaCode(a.rows[i].area_code); c.size() >= area.size(); c = ParentAreaCode(c)) {
+        if (auto it = a.index.find(c); it != a.index.end()) {
+          p = it->second;
+          break;
+        }
+        if (c.empty()) break;
+      }
+      a.parent[i] = p;
+      a.anc[i] = a.anc[static_cast<size_t>(p)];
+    }
+    const int level = i == 0 ? 0 : std::clamp(a.rows[i].level, 1, 5);
+    a.anc[i][static_cast<size_t>(level)] = static_cast<int32_t>(i);
+    a.anc[i][0] = 0;
+  }
+  return a;
+}
+
+FirstTables ReadFirst(store::Connection& db, const std::string& area, int year) {
+  FirstTables t;
+  t.areas = ReadAreas(db, area);
+  {
+    std::vector<std::string> numbers;
+    std::vector<int32_t> ids, areas;
+    auto s = db.Prepare("SELECT id, number, village_code FROM households WHERE village_code >= ? AND village_code < ?");
+    s->BindText(1, area);
+    s->BindText(2, internal::SubtreeEnd(area));
+    std::string last_code;
+    int32_t last_area = -1;
+    bool sorted = true;
+    while (s->Step()) {
+      std::string code = s->Text(2);
+      if (code != last_code || last_area < 0) {
+        auto it = t.areas.index.find(code);
+        last_area = it == t.areas.index.end() ? 0 : it->second;
+        last_code = std::move(code);
+      }
+      ids.push_back(ToIndex(s->Int(0)));
+      areas.push_back(last_area);
+      numbers.push_back(s->Text(1));
+      if (numbers.size() > 1 && numbers[numbers.size() - 2] > numbers.back()) sorted = false;
+    }
+    // In household number order (the order of the older services' sums).
+    if (sorted) {
+      t.household_id = std::move(ids);
+      t.household_area = std::move(areas);
+    } else {
+      std::vector<int32_t> order(ids.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), [&](int32_t x, int32_t y) {
+        return numbers[static_cast<size_t>(x)] < numbers[static_cast<size_t>(y)];
+      });
+      t.household_id.reserve(ids.size());
+      t.household_area.reserve(ids.size());
+      for (int32_t o : order) {
+        t.household_id.push_back(ids[static_cast<size_t>(o)]);
+        t.household_area.push_back(areas[static_cast<size_t>(o)]);
+      }
+    }
+  }
+  {
+    auto s = db.Prepare("SELECT id, birth_date, death_date FROM persons");
+    while (s->Step()) {
+      const auto id = static_cast<size_t>(s->Int(0));
+      // An unreadable birth date has no school age (SchoolAge gives -1).
+      const std::string birth = s->Text(1);
+      At(t.birth, id, int32_t{-1}) = Date::Parse(birth) ? DayNumber(birth) : -1;
+      At(t.death, id, kNoDate) = s->IsNull(2) ? kNoDate : DayNumber(s->Text(2));
+    }
+  }
+  {
+    auto s = db.Prepare("SELECT person_id, school_status, medical_insured FROM person_years WHERE year = ?");
+    s->BindInt(1, year);
+    while (s->Step()) {
+      const auto id = static_cast<size_t>(s->Int(0));
+      At(t.school, id, uint8_t{0}) = s->IsNull(1) ? 0 : CompulsorySchoolingMet(s->Text(1)) ? 1 : 2;
+      At(t.medical, id, uint8_t{0}) = s->IsNull(2) ? 0 : s->Int(2) != 0 ? 1 : 2;
+    }
+  }
+  return t;
+}
+
+template <typename T>
+T Get(const std::vector<T>& v, int32_t i, T fill) {
+  return i >= 0 && static_cast<size_t>(i) < v.size() ? v[static_cast<size_t>(i)] : fill;
+}
+
+// Lists of indexes grouped by key (a counting sort: within a key the order of `items` is kept).
+struct Buckets {
+  std::vector<size_t> start;   // key -> first position; start[key + 1] the end
+  std::vector<int32_t> items;
+};
+Buckets Group(std::span<const int32_t> items, std::span<const int32_t> key_of_item, size_t keys) {
+  Buckets b;
+  b.start.assign(keys + 1, 0);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (key_of_item[i] >= 0) ++b.start[static_cast<size_t>(key_of_item[i]) + 1];
+  }
+  for (size_t k = 0; k < keys; ++k) b.start[k + 1] += b.start[k];
+  b.items.resize(b.start[keys]);
+  std::vector<size_t> next(b.start.begin(), b.start.end() - 1);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (key_of_item[i] >= 0) b.items[next[static_cast<size_t>(key_of_item[i])]++] = items[i];
+  }
+  return b;
+}
+
+}  // namespace
+
+std::vector<IncidenceRow> IndicatorReport::IncidenceRows(size_t area) const {
+  std::vector<IncidenceRow> rows;
+  const auto counts = IncidenceOf(area);
+  for (size_t y = 0; y < counts.size(); ++y) {
+    IncidenceRow r;
+    r.area_code = areas[area].area_code;
+    r.year = from_year + static_cast<int>(y);
+    r.poor_households = counts[y].poor_households;
+    r.poor_persons = counts[y].poor_persons;
+    r.rural_population = counts[y].rural_population;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+MeasureResult IndicatorReport::Measures(size_t area) const {
+  const AreaIndicators& a = areas[area];
+  MeasureResult r;
+  r.area_code = a.area_code;
+  r.year = year;
+  r.poverty_line = poverty_line;
+  r.households = a.measure_households;
+  r.persons = a.measure_persons;
+  r.fgt = a.fgt;
+  r.gini = a.gini;
+  r.af_weights = af_weights;
+  r.af_k = af_k;
+  r.af = a.af;
+  r.af_excluded_persons = a.af_excluded_persons;
+  return r;
+}
+
+IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                  int from_year, int year, store::Connection* second) {
+  const std::string area = internal::RequireArea(db, area_code.empty() ? caller.area_scope : area_code, "area");
+  internal::RequireRead(db, caller, area);
+  for (const auto& [field, y] : {std::pair{"from", from_year}, std::pair{"year", year}}) {
+    if (y < 2000 || y > 2100) {
+      throw Error::InvalidArgument("invalid year", {{field, std::to_string(y) + " is not between 2000 and 2100"}});
+    }
+  }
+  if (from_year > year) {
+    throw Error::InvalidArgument("invalid years",
+                                 {{"from", std::to_string(from_year) + " is after " + std::to_string(year)}});
+  }
+  IndicatorReport report;
+  report.area_code = area;
+  report.from_year = from_year;
+  report.year = year;
+  {
+    Parameters params(db);
+    report.poverty_line = params.PovertyLine(year);
+  }
+  const internal::AfSetup af = internal::ReadAfSetup(db);
+  report.af_weights = af.normalised;
+  report.af_k = af.k;
+
+  // --- Reads: two connections at once when there are two.
+  FirstTables a;
+  SecondTables b;
+  if (second != nullptr) {
+    std::exception_ptr failure;
+    std::thread reader([&] {
+      try {
+        b = ReadSecond(*second, area, from_year, year);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    });
+    try {
+      a = ReadFirst(db, area, year);
+    } catch (...) {
+      reader.join();
+      throw;
+    }
+    reader.join();
+    if (failure) std::rethrow_exception(failure);
+  } else {
+    a = ReadFirst(db, area, year);
+    b = ReadSecond(db, area, from_year, year);
+  }
+
+  // --- Dense household numbers.
+  const size_t n = a.household_id.size();
+  const size_t nd = report.years();
+  std::vector<int32_t> dates(nd);  // 31 December of each year
+  for (size_t i = 0; i < nd; ++i) dates[i] = (from_year + static_cast<int>(i)) * 10000 + 1231;
+  const size_t last = nd - 1;      // the year of the assessment and the measures
+  std::vector<int32_t> dense;      // household id -> number, -1 outside the area
+  for (size_t h = 0; h < n; ++h) At(dense, static_cast<size_t>(a.household_id[h]), int32_t{-1}) = static_cast<int32_t>(h);
+
+  // --- Status at each date: the latest event (by date, then id) on or before it.
+  std::vector<Status> status(n * nd, Status::kUnregistered);
+  std::vector<uint8_t> exited_in_year(n, 0);
+  {
+    std::vector<RawEvent> events;
+    events.reserve(b.events.size());
+    for (const auto& e : b.events) {
+      const int32_t h = Get(dense, e.household_id, int32_t{-1});
+      if (h < 0) continue;
+      events.push_back({h, e.date, e.status, e.exited_in_year});
+    }
+    std::vector<RawEvent>().swap(b.events);
+    auto by_household_date = [](const RawEvent& x, const RawEvent& y) {
+      return x.household_id != y.household_id ? x.household_id < y.household_id : x.date < y.date;
+    };
+    // Read in id order: a stable sort keeps the id order among equal dates.
+    if (!std::is_sorted(events.begin(), events.end(), by_household_date)) {
+      std::stable_sort(events.begin(), events.end(), by_household_date);
+    }
+    for (const auto& e : events) {
+      const auto h = static_cast<size_t>(e.household_id);
+      if (e.exited_in_year) exited_in_year[h] = 1;
+      for (size_t i = 0; i < nd; ++i) {
+        if (e.date <= dates[i]) status[h * nd + i] = e.status;
+      }
+    }
+  }
+
+  // --- Members at each date; at the end of the year, the education and medical counts.
+  std::vector<int32_t> members(n * nd, 0);
+  struct MemberCounts {
+    uint16_t edu_failed = 0, edu_missing = 0, med_failed = 0, med_missing = 0;
+  };
+  std::vector<MemberCounts> counts(n);
+  const int32_t end_of_year = dates[last];
+  for (const auto& m : b.memberships) {
+    const int32_t h = Get(dense, m.household_id, int32_t{-1});
+    if (h < 0) continue;
+    const auto hh = static_cast<size_t>(h);
+    const int32_t end = std::min(m.end, Get(a.death, m.person_id, kNoDate));
+    for (size_t i = 0; i < nd; ++i) {
+      if (m.start <= dates[i] && dates[i] < end) ++members[hh * nd + i];
+    }
+    if (!(m.start <= end_of_year && end_of_year < end)) continue;
+    MemberCounts& c = counts[hh];
+    const int32_t birth = Get(a.birth, m.person_id, int32_t{-1});
+    if (birth >= 0) {
+      // SchoolAge: completed years on 1 September of the year.
+      const int age = year - birth / 10000 - (901 < birth % 10000 ? 1 : 0);
+      if (IsCompulsorySchoolAge(age)) {
+        const uint8_t school = Get(a.school, m.person_id, uint8_t{0});
+        if (school == 0) ++c.edu_missing;
+        if (school == 2) ++c.edu_failed;
+      }
+    }
+    const uint8_t medical = Get(a.medical, m.person_id, uint8_t{0});
+    if (medical == 0) ++c.med_missing;
+    if (medical == 2) ++c.med_failed;
+  }
+  std::vector<RawMembership>().swap(b.memberships);
+
+  // --- Facts of the year.
+  std::vector<int32_t> year_row(n, -1);
+  for (size_t i = 0; i < b.years.size(); ++i) {
+    const int32_t h = Get(dense, b.years[i].household_id, int32_t{-1});
+    if (h >= 0) year_row[static_cast<size_t>(h)] = static_cast<int32_t>(i);
+  }
+
+  // --- One pass over the households: counts at the household's own area.
+  const size_t na = a.areas.rows.size();
+  std::vector<AreaIndicators>& rows = a.areas.rows;
+  report.incidence.assign(na * nd, IncidenceCounts{});
+  std::vector<int32_t> measured;        // households in the measures' population, number order
+  std::vector<double> income, weight;   // per measured household
+  std::vector<uint32_t> deprived;
+  std::vector<uint8_t> af_complete;
+  for (size_t h = 0; h < n; ++h) {
+    const auto ar = static_cast<size_t>(a.household_area[h]);
+    for (size_t i = 0; i < nd; ++i) {
+      if (status[h * nd + i] != Status::kPoor) continue;
+      IncidenceCounts& c = report.incidence[ar * nd + i];
+      ++c.poor_households;
+      c.poor_persons += members[h * nd + i];
+    }
+    const Status st = status[h * nd + last];
+    const bool assessed = st == Status::kPoor || exited_in_year[h] != 0;
+    const int32_t yr = year_row[h];
+    const bool measure = (st == Status::kPoor || st == Status::kExited) && yr >= 0;
+    if (!assessed && !measure) continue;
+    const RawYear* y = yr >= 0 ? &b.years[static_cast<size_t>(yr)] : nullptr;
+    const Fen per_capita = y != nullptr && y->members > 0 ? y->net_income / y->members : 0;
+    const MemberCounts& mc = counts[h];
+    const int32_t persons = members[h * nd + last];
+    std::array<Outcome, 6> outcomes = {
+        IncomeOutcome(y != nullptr, per_capita, report.poverty_line),
+        FoodClothingOutcome(y ? Opt(y->food) : std::nullopt, y ? Opt(y->clothing) : std::nullopt),
+        EducationOutcome(mc.edu_failed, mc.edu_missing),
+        MedicalOutcome(persons, mc.med_failed, mc.med_missing),
+        FlagOutcome(y ? Opt(y->housing) : std::nullopt),
+        FlagOutcome(y ? Opt(y->water) : std::nullopt)};
+    AreaIndicators& r = rows[ar];
+    if (assessed) {
+      ++r.assessed;
+      bool ready = true;
+      for (size_t c = 0; c < 6; ++c) {
+        if (outcomes[c] == Outcome::kFail) ++r.failed[c];
+        if (outcomes[c] == Outcome::kUnknown) ++r.unknown[c];
+        if (outcomes[c] != Outcome::kPass) ready = false;
+      }
+      if (ready) ++r.ready;
+    }
+    if (measure) {
+      ++r.measure_households;
+      r.measure_persons += persons;
+      uint32_t mask = 0;
+      const bool complete = internal::AfDeprivations(af, outcomes, mask);
+      if (!complete) r.af_excluded_persons += persons;
+      measured.push_back(static_cast<int32_t>(h));
+      income.push_back(static_cast<double>(per_capita));
+      weight.push_back(static_cast<double>(persons));
+      deprived.push_back(mask);
+      af_complete.push_back(complete ? 1 : 0);
+    }
+  }
+  std::vector<Status>().swap(status);
+
+  // --- Roll the counts up the tree (children come after their parents in code order).
+  for (size_t i = na; i-- > 1;) {
+    const auto p = static_cast<size_t>(a.areas.parent[i]);
+    AreaIndicators& from = rows[i];
+    AreaIndicators& to = rows[p];
+    to.assessed += from.assessed;
+    to.ready += from.ready;
+    for (size_t c = 0; c < 6; ++c) {
+      to.failed[c] += from.failed[c];
+      to.unknown[c] += from.unknown[c];
+    }
+    to.measure_households += from.measure_households;
+    to.measure_persons += from.measure_persons;
+    to.af_excluded_persons += from.af_excluded_persons;
+    for (size_t y = 0; y < nd; ++y) {
+      report.incidence[p * nd + y].poor_households += report.incidence[i * nd + y].poor_households;
+      report.incidence[p * nd + y].poor_persons += report.incidence[i * nd + y].poor_persons;
+    }
+  }
+  // Rural population: the area's own figure, else the sum over its children.
+  {
+    std::vector<int64_t> own(na * nd, -1), sum(na * nd, 0);
+    for (const auto& r : b.area_years) {
+      auto it = a.areas.index.find(r.code);
+      if (it == a.areas.index.end()) continue;
+      own[static_cast<size_t>(it->second) * nd + static_cast<size_t>(r.year - from_year)] = r.population;
+    }
+    for (size_t i = na; i-- > 0;) {
+      for (size_t y = 0; y < nd; ++y) {
+        const int64_t v = own[i * nd + y] >= 0 ? own[i * nd + y] : sum[i * nd + y];
+        report.incidence[i * nd + y].rural_population = v;
+        if (i > 0) sum[static_cast<size_t>(a.areas.parent[i]) * nd + y] += v;
+      }
+    }
+  }
+
+  // --- Measures of every area: its measured households in number order (FGT,
+  // Alkire-Foster) and by income (Gini), grouped level by level.
+  std::vector<int32_t> positions(measured.size());
+  std::iota(positions.begin(), positions.end(), 0);
+  std::vector<int32_t> by_income;  // positions with a weight, stably by income (as ComputeGini)
+  for (int32_t p : positions) {
+    if (weight[static_cast<size_t>(p)] > 0) by_income.push_back(p);
+  }
+  auto clamped = [&](int32_t p) { return std::max(0.0, income[static_cast<size_t>(p)]); };
+  std::stable_sort(by_income.begin(), by_income.end(), [&](int32_t x, int32_t y) { return clamped(x) < clamped(y); });
+  const int root_level = a.areas.rows[0].level;
+  std::vector<int32_t> key(measured.size()), key_sorted(by_income.size());
+  std::vector<WeightedIncome> incomes, sorted;
+  std::vector<AfMask> units;
+  for (int level = 0; level <= 5; ++level) {
+    if (level > 0 && level <= root_level) continue;
+    const auto l = static_cast<size_t>(level);
+    for (size_t p = 0; p < measured.size(); ++p) {
+      key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(measured[p])])][l];
+    }
+    for (size_t q = 0; q < by_income.size(); ++q) key_sorted[q] = key[static_cast<size_t>(by_income[q])];
+    const Buckets plain = Group(positions, key, na);
+    const Buckets gini = Group(by_income, key_sorted, na);
+    for (size_t ar = 0; ar < na; ++ar) {
+      if (plain.start[ar] == plain.start[ar + 1]) continue;
+      incomes.clear();
+      units.clear();
+      for (size_t j = plain.start[ar]; j < plain.start[ar + 1]; ++j) {
+        const auto p = static_cast<size_t>(plain.items[j]);
+        incomes.push_back({income[p], weight[p]});
+        if (af_complete[p] != 0) units.push_back({deprived[p], weight[p]});
+      }
+      sorted.clear();
+      for (size_t j = gini.start[ar]; j < gini.start[ar + 1]; ++j) {
+        const auto p = gini.items[j];
+        sorted.push_back({clamped(p), weight[static_cast<size_t>(p)]});
+      }
+      AreaIndicators& r = rows[ar];
+      r.fgt = ComputeFgt(incomes, static_cast<double>(report.poverty_line));
+      r.gini = GiniOfSorted(sorted);
+      r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, af.k);
+    }
+  }
+  report.areas = std::move(rows);
+  return report;
+}
+
+namespace {
+
+const char* LevelName(int level) {
+  static constexpr const char* kNames[] = {"nation", "province", "city", "county", "township", "village"};
+  return level >= 0 && level <= 5 ? kNames[level] : "other";
+}
+
+}  // namespace
+
+nlohmann::json IndicatorSummaryJson(const IndicatorReport& report) {
+  const AreaIndicators& a = report.areas.at(0);
+  nlohmann::json criteria = nlohmann::json::object();
+  for (size_t c = 0; c < 6; ++c) criteria[kCriterionNames[c]] = {{"fail", a.failed[c]}, {"unknown", a.unknown[c]}};
+  nlohmann::json incidence = nlohmann::json::array();
+  for (const auto& r : report.IncidenceRows(0)) {
+    incidence.push_back({{"area_code", r.area_code}, {"year", r.year}, {"poor_households", r.poor_households},
+                         {"poor_persons", r.poor_persons}, {"rural_population", r.rural_population},
+                         {"rate", r.rate()}});
+  }
+  nlohmann::json levels = nlohmann::json::object();
+  for (const auto& r : report.areas) {
+    auto& v = levels[LevelName(r.level)];
+    v = v.is_null() ? 1 : v.get<int64_t>() + 1;
+  }
+  return {{"area_code", a.area_code},
+          {"name", a.name},
+          {"year", report.year},
+          {"from", report.from_year},
+          {"poverty_line", report.poverty_line},
+          {"assessment", {{"assessed", a.assessed}, {"ready", a.ready}, {"criteria", criteria}}},
+          {"incidence", incidence},
+          {"measures", MeasureJson(report.Measures(0))},
+          {"areas", {{"count", report.areas.size()}, {"by_level", levels}}}};
+}
+
+int64_t WriteIndicatorTable(const IndicatorReport& report, const std::string& path) {
+  auto w = io::OpenTableWriter(path, io::WriterOptions{.sheet = "指标"});
+  std::vector<std::string> header = {"地区代码", "地区名称", "层级", "评估户数", "达标户数"};
+  for (size_t c = 0; c < 6; ++c) {
+    header.push_back(std::string(kCriterionNames[c]) + "_未达标");
+    header.push_back(std::string(kCriterionNames[c]) + "_未知");
+  }
+  for (int y = report.from_year; y <= report.year; ++y) {
+    const std::string ys = std::to_string(y);
+    for (const char* h : {"贫困户", "贫困人口", "农业人口", "贫困发生率"}) header.push_back(ys + h);
+  }
+  for (const char* h : {"测算户数", "测算人数", "FGT_P0", "FGT_P1", "FGT_P2", "基尼系数", "AF_H", "AF_A", "AF_M0",
+                        "AF_人数", "AF_贫困人数", "AF_未计入人数"}) {
+    header.push_back(h);
+  }
+  w->WriteHeader(header);
+  std::vector<io::CellValue> cells;
+  for (size_t i = 0; i < report.areas.size(); ++i) {
+    const AreaIndicators& a = report.areas[i];
+    cells.clear();
+    cells.emplace_back(a.area_code);
+    cells.emplace_back(a.name);
+    cells.emplace_back(std::string(LevelName(a.level)));
+    cells.emplace_back(a.assessed);
+    cells.emplace_back(a.ready);
+    for (size_t c = 0; c < 6; ++c) {
+      cells.emplace_back(a.failed[c]);
+      cells.emplace_back(a.unknown[c]);
+    }
+    for (const auto& r : report.IncidenceRows(i)) {
+      cells.emplace_back(r.poor_households);
+      cells.emplace_back(r.poor_persons);
+      cells.emplace_back(r.rural_population);
+      cells.emplace_back(r.rate());
+    }
+    cells.emplace_back(a.measure_households);
+    cells.emplace_back(a.measure_persons);
+    for (double v : {a.fgt.p0, a.fgt.p1, a.fgt.p2, a.gini, a.af.h, a.af.a, a.af.m0, a.af.persons, a.af.poor_persons}) {
+      cells.emplace_back(v);
+    }
+    cells.emplace_back(a.af_excluded_persons);
+    w->WriteRow(cells);
+  }
+  w->Close();
+  return static_cast<int64_t>(report.areas.size());
+}
+
+}  // namespace fupin::assessment
