@@ -179,7 +179,7 @@ class RosterService {
     int year = 0;
     std::string path;        // CSV (UTF-8 or GBK) or XLSX: ID number, amount (yuan), date
     // The file's bytes when it was uploaded (then `path` is only its name).
-    std::optional<std::string> bytes;
+    std::optional<std::string> bytes = std::nullopt;
     bool dry_run = false;    // check everything (access too), write nothing
   };
   // Reads the whole file first: any bad row fails the import naming file,
