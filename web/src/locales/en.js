@@ -171,7 +171,7 @@ export default {
     department: 'Department', policy: 'Policy', year: 'Year', file: 'File', options: 'Options',
     skipInvalid: 'Import only the valid rows (the others are listed)', skipUnmatched: 'Skip ID numbers not in the registry',
     check: 'Check (dry run)', run: 'Import', chooseFirst: 'Choose a file first',
-    checkedOk: 'Checked: {n} rows can be imported; nothing written yet', done: 'Imported {n} rows', refused: 'Not imported: {msg}',
+    checkedOk: 'Checked: {n} rows can be imported; nothing written yet', done: 'Imported {n} rows', refused: '{msg}',
     checkTitle: 'Dry run (nothing written)', resultTitle: 'Import result', problems: '{n} problems',
     row: 'Row', column: 'Column', value: 'Value', reason: 'Reason',
     count: {
