@@ -54,11 +54,12 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   // one writer at a time (BEGIN IMMEDIATE); PostgreSQL locks the head row until
   // commit, and under READ COMMITTED the next writer then reads the new head.
   auto head = connection_.Prepare(connection_.dialect() == store::Dialect::kPostgres
-                                      ? "SELECT last_id, hash FROM audit_head WHERE one = 1 FOR UPDATE"
-                                      : "SELECT last_id, hash FROM audit_head WHERE one = 1");
+                                      ? "SELECT last_id, hash, data_id FROM audit_head WHERE one = 1 FOR UPDATE"
+                                      : "SELECT last_id, hash, data_id FROM audit_head WHERE one = 1");
   if (!head->Step()) throw Error::Internal("audit_head is missing: the audit trail was tampered with");
   const int64_t last_id = head->Int(0);
   const std::string last_hash = head->Text(1);
+  const int64_t last_data_id = head->IsNull(2) ? last_id : head->Int(2);
   head.reset();
 
   AuditEntry e;
@@ -87,12 +88,26 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   insert->BindOptionalText(9, e.after);
   insert->BindText(10, e.hash);
   insert->Run();
-  auto move = connection_.Prepare("UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1");
+  auto move = connection_.Prepare("UPDATE audit_head SET last_id = ?, hash = ?, data_id = ? WHERE one = 1");
   move->BindInt(1, e.id);
   move->BindText(2, e.hash);
+  move->BindInt(3, ChangesRecords(e.action) ? e.id : last_data_id);
   move->Run();
   tx.Commit();
   return e.id;
+}
+
+int64_t Audit::DataHead() {
+  auto head = connection_.Prepare("SELECT COALESCE(data_id, last_id) FROM audit_head WHERE one = 1");
+  if (!head->Step()) throw Error::Internal("audit_head is missing: the audit trail was tampered with");
+  return head->Int(0);
+}
+
+bool ChangesRecords(std::string_view action) {
+  for (std::string_view prefix : {"login.", "logout", "session.", "access.denied", "user.", "export.", "keys.rotate"}) {
+    if (action.starts_with(prefix)) return false;
+  }
+  return !action.ends_with("_view");
 }
 
 AuditVerification Audit::Verify() {

@@ -85,6 +85,11 @@ class Audit {
   // The id and hash of the last entry as recorded in audit_head.
   std::pair<int64_t, std::string> Head();
 
+  // The id of the last entry that changed records (ChangesRecords), one
+  // primary-key read: unchanged means no record changed since. Report
+  // snapshots are keyed by it, so logins and reads leave them fresh.
+  int64_t DataHead();
+
   // Entries for auditors and administrators, limited to their area scope
   // (entries with area "" only for callers whose scope is the nation, and
   // login events by the area of the user). Refusals throw PermissionDenied
@@ -102,6 +107,13 @@ class Audit {
 void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
                   const std::string& entity, const std::string& area_code, const nlohmann::json& before,
                   const nlohmann::json& after);
+
+// Whether an entry of this action records a change to records a report may
+// read. False for logins, logouts, refusals (access.denied), reads
+// (*_view, export.*), accounts (user.*) and key rotation (the values stay
+// the same); true for anything else, so an action added later counts as a
+// change until it is named here.
+bool ChangesRecords(std::string_view action);
 
 // The hash of one entry given the previous entry's hash ("" for the first):
 // hex BLAKE2b-256 over length-prefixed fields. Exposed for tests.

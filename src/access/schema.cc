@@ -88,6 +88,12 @@ CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
 FOR EACH STATEMENT EXECUTE FUNCTION fupin_refuse('audit_head cannot be deleted');
 {{end}}
 )sql"},
+      {302, "audit: the last entry that changed records", R"sql(
+-- The id of the last audit entry that changed records (not a login, logout,
+-- refusal or read; access::ChangesRecords): report snapshots are keyed by it.
+-- NULL until the first entry after this migration: then last_id stands for it.
+ALTER TABLE audit_head ADD COLUMN data_id INTEGER;
+)sql"},
   };
 }
 

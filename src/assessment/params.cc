@@ -165,6 +165,8 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
   access::AuditEvent event;
   event.action = "param.set";
   event.entity = "param/" + name + (key.empty() ? "" : "/" + key);
+  // The area the value applies to: its province, or the nation ("") for the rest.
+  if (k == "province") event.area_code = key;
   if (before) event.before = nlohmann::json{{"value", *before}}.dump();
   event.after = nlohmann::json{{"value", p.value}, {"source", p.source}, {"effective_from", p.effective_from}}.dump();
   access::Audit(db_, clock_).Record(caller, event);

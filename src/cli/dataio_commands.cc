@@ -16,6 +16,7 @@
 #include "dataio/importer.h"
 #include "dataio/quality.h"
 #include "dataio/templates.h"
+#include "dataio/uploads.h"
 
 namespace fupin::cli {
 namespace {
@@ -82,15 +83,7 @@ void PrintReport(Context& ctx, const dataio::ImportReport& r) {
       }
     }
   }
-  if (r.refused) {
-    std::vector<ErrorDetail> details;
-    for (const auto& p : r.problems) {
-      details.push_back({"第" + std::to_string(p.row) + "行" + (p.column.empty() ? "" : " " + p.column),
-                         (p.value.empty() ? "" : "“" + p.value + "”：") + p.reason});
-    }
-    throw Error::InvalidArgument(std::to_string(r.problems.size()) + " 处错误，文件未导入（--skip-invalid 可只导入正确的行）",
-                                 details);
-  }
+  if (r.refused) dataio::ThrowRefused(r);
 }
 
 void AddImport(CLI::App& import, Context& ctx, dataio::TemplateKind kind, const char* name, const char* help) {

@@ -95,7 +95,10 @@ std::unique_ptr<TableReader> OpenCsvBytes(std::string bytes, const TableOptions&
 }
 
 std::unique_ptr<TableReader> OpenTable(const std::string& path, const TableOptions& options) {
-  std::string bytes = ReadFile(path);
+  return OpenTableBytes(ReadFile(path), path, options);
+}
+
+std::unique_ptr<TableReader> OpenTableBytes(std::string bytes, const std::string& path, const TableOptions& options) {
   std::optional<TableFormat> format = options.format;
   if (!format) format = FormatFromPath(path);
   if (!format) {
@@ -118,13 +121,17 @@ std::unique_ptr<TableReader> OpenTable(const std::string& path, const TableOptio
 
 Table ReadTable(const std::string& path, const TableOptions& options) {
   std::unique_ptr<TableReader> reader = OpenTable(path, options);
+  return ReadTable(*reader);
+}
+
+Table ReadTable(TableReader& reader) {
   Table table;
-  table.format = reader->format();
-  table.encoding = reader->encoding();
-  table.sheet = reader->sheet();
-  table.date1904 = reader->date1904();
+  table.format = reader.format();
+  table.encoding = reader.encoding();
+  table.sheet = reader.sheet();
+  table.date1904 = reader.date1904();
   Row row;
-  while (reader->Next(row)) table.rows.push_back(std::move(row));
+  while (reader.Next(row)) table.rows.push_back(std::move(row));
   return table;
 }
 

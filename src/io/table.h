@@ -95,6 +95,13 @@ std::unique_ptr<TableReader> OpenCsvBytes(std::string bytes, const TableOptions&
 std::unique_ptr<TableReader> OpenXlsxBytes(std::string bytes, const TableOptions& options = {},
                                            std::string source = "XLSX");
 
+// Reads bytes already in memory (an uploaded file): the format from
+// options.format, else from the extension of `file_name`, else from the
+// content (a ZIP signature means XLSX); `file_name` names it in errors.
+// Throws as OpenTable does.
+std::unique_ptr<TableReader> OpenTableBytes(std::string bytes, const std::string& file_name,
+                                            const TableOptions& options = {});
+
 // The whole table at once.
 struct Table {
   TableFormat format = TableFormat::kCsv;
@@ -105,6 +112,8 @@ struct Table {
 };
 
 Table ReadTable(const std::string& path, const TableOptions& options = {});
+// The rest of a reader's rows as a Table.
+Table ReadTable(TableReader& reader);
 
 // Names of the sheets of an XLSX file, in workbook order.
 std::vector<std::string> ListSheets(const std::string& path);

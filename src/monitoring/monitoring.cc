@@ -313,6 +313,16 @@ std::map<int64_t, PersonHome> Homes(store::Connection& db, const std::vector<int
 
 AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKind kind, int year,
                                                   const std::string& path, bool skip_unmatched) {
+  AlertImportOptions options;
+  options.skip_unmatched = skip_unmatched;
+  auto reader = io::OpenTable(path);
+  return ImportAlerts(caller, kind, year, *reader, path, options);
+}
+
+AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKind kind, int year,
+                                                  io::TableReader& table, const std::string& path,
+                                                  const AlertImportOptions& options) {
+  const bool skip_unmatched = options.skip_unmatched;
   Problems problems;
   if (year < 2000 || year > 2100) {
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
@@ -325,7 +335,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
                      std::string(RoleName(caller.role)) + " may not import department alerts");
   }
   // Read the file: the first non-blank row holds the headers.
-  auto reader = io::OpenTable(path);
+  io::TableReader* reader = &table;
   io::Row row;
   std::vector<AlertRow> rows;
   struct Col {
@@ -463,6 +473,11 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
     } else {
       internal::Require(db_, clock_, caller, access::Access::kWrite, v, std::nullopt, "monitoring_alerts");
     }
+  }
+  if (options.dry_run) {
+    result.dry_run = true;
+    result.imported = static_cast<int64_t>(records.size());
+    return result;
   }
   store::Transaction tx(db_);
   auto imp = db_.Prepare(

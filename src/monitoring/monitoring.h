@@ -30,6 +30,10 @@
 #include "core/money.h"
 #include "store/database.h"
 
+namespace fupin::io {
+class TableReader;
+}  // namespace fupin::io
+
 namespace fupin::monitoring {
 
 // ---- thresholds and rules -------------------------------------------------
@@ -67,6 +71,12 @@ struct AlertImportResult {
   int64_t rows = 0;       // data rows read
   int64_t imported = 0;   // alerts written
   std::vector<int64_t> skipped_rows;  // unmatched ID numbers left out (skip_unmatched only)
+  bool dry_run = false;   // checked only: nothing written, import_id 0, `imported` what would be
+};
+
+struct AlertImportOptions {
+  bool skip_unmatched = false;
+  bool dry_run = false;  // check everything (access too), write nothing
 };
 
 // One alert already matched to a person (the demo and tests write these).
@@ -309,6 +319,10 @@ class MonitoringService {
   // number the registry does not hold is a problem unless skip_unmatched.
   AlertImportResult ImportAlerts(const Caller& caller, AlertKind kind, int year, const std::string& path,
                                  bool skip_unmatched = false);
+  // The same from a reader already opened (an uploaded file); `file_name`
+  // names it in messages and in the import record.
+  AlertImportResult ImportAlerts(const Caller& caller, AlertKind kind, int year, io::TableReader& reader,
+                                 const std::string& file_name, const AlertImportOptions& options);
   // Alerts already matched to persons, in one transaction (one audit entry).
   int64_t RecordAlerts(const Caller& caller, const std::vector<AlertRecord>& alerts, const std::string& source_name);
   std::vector<Alert> ListAlerts(const Caller& caller, int year, const std::string& area_code);

@@ -22,7 +22,8 @@ nlohmann::json ParameterJson(const RuleParameter& p) {
 
 nlohmann::json AlertImportJson(const AlertImportResult& r) {
   return {{"import_id", r.import_id}, {"kind", r.kind},         {"year", r.year},
-          {"rows", r.rows},           {"imported", r.imported}, {"skipped_rows", r.skipped_rows}};
+          {"rows", r.rows},           {"imported", r.imported}, {"skipped_rows", r.skipped_rows},
+          {"dry_run", r.dry_run}};
 }
 
 nlohmann::json AlertJson(const Alert& a) {

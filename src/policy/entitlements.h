@@ -184,6 +184,7 @@ struct RosterImportResult {
   int64_t unknown = 0;     // ID numbers the registry does not hold (kept as such)
   Fen amount = 0;
   int64_t replaced = 0;    // rows of an earlier import of the same department, policy and year
+  bool dry_run = false;    // checked only: nothing written, import_id 0
 };
 
 class RosterService {
@@ -196,11 +197,15 @@ class RosterService {
     std::string policy_id;
     int year = 0;
     std::string path;        // CSV (UTF-8 or GBK) or XLSX: ID number, amount (yuan), date
+    // The file's bytes when it was uploaded (then `path` is only its name).
+    std::optional<std::string> bytes = std::nullopt;
+    bool dry_run = false;    // check everything (access too), write nothing
   };
   // Reads the whole file first: any bad row fails the import naming file,
   // row and column, and nothing is written. Otherwise stores every row
   // (unknown ID numbers too) in one transaction, replacing an earlier import
-  // of the same department, policy and year.
+  // of the same department, policy and year. A row's 区划代码 outside the
+  // caller's scope is a problem like any other.
   RosterImportResult Import(const Caller& caller, const ImportInput& input);
 
  private:

@@ -92,7 +92,7 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
 
   // Read and check the whole file before anything is written.
   const std::string file = std::filesystem::path(in.path).filename().string();
-  auto reader = io::OpenTable(in.path);
+  auto reader = in.bytes ? io::OpenTableBytes(*in.bytes, file) : io::OpenTable(in.path);
   io::Row row;
   size_t id_col = 0, amount_col = 1, date_col = 2;
   std::optional<size_t> area_col;  // optional: 区划代码 of the village (or township) the row belongs to
@@ -146,6 +146,10 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
       if (!place.empty() && (!digits || (place.size() != 6 && place.size() != 9 && place.size() != 12))) {
         problems.push_back({where(row.number, *area_col, Trim(header_cells[*area_col])),
                             "'" + place + "' is not an area code (6, 9 or 12 digits)"});
+      } else if (!place.empty() && !caller.CoversArea(place)) {
+        problems.push_back({where(row.number, *area_col, Trim(header_cells[*area_col])),
+                            "'" + place + "' is outside your area (" +
+                                (caller.area_scope.empty() ? std::string("nation") : caller.area_scope) + ")"});
       } else if (!place.empty()) {
         line.place = place;
       }
@@ -208,6 +212,12 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
     old->BindInt(3, in.year);
     old->Step();
     result.replaced = old->Int(0);
+  }
+  if (in.dry_run) {
+    result.dry_run = true;
+    return result;  // the transaction rolls back: it wrote nothing
+  }
+  {
     auto del = db_.Prepare(
         "DELETE FROM roster_entries WHERE import_id IN (SELECT id FROM roster_imports"
         " WHERE department = ? AND policy_id = ? AND year = ?)");

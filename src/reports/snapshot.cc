@@ -132,7 +132,7 @@ nlohmann::json SnapshotInfo(const Stored& s, bool stale, const char* source) {
 // recomputes (never serves a report older than its head says).
 Stored ComputeAndStore(store::Connection& db, const Caller& caller, const Key& k, int year, const Clock& clock) {
   Stored s;
-  s.audit_head_id = access::Audit(db, clock).Head().first;
+  s.audit_head_id = access::Audit(db, clock).DataHead();
   s.computed_at = clock.NowSeconds();
   s.report_json = ProgressJson(ComputeProgress(db, caller, k.area, year, k.as_of)).dump();
   if (!k.view.empty()) {
@@ -157,7 +157,7 @@ nlohmann::json ProgressJsonWithSnapshot(store::Connection& db, const Caller& cal
   }
   if (!k.view.empty() && !options.fresh) {
     if (auto stored = Load(db, k, year)) {
-      const int64_t head = access::Audit(db, clock).Head().first;
+      const int64_t head = access::Audit(db, clock).DataHead();
       bool serve = stored->audit_head_id == head;
       const bool stale = !serve;
       if (stale && k.expensive && options.max_stale_seconds > 0 &&

@@ -1,9 +1,11 @@
 #pragma once
 // Report snapshots (issue 12): the progress report of an area, year and date
-// stored with the audit head it was computed at. Every write in fupin is
-// recorded in the hash-chained audit trail, so an unchanged head means the
-// records the report counts are unchanged: the stored report is served as
-// is. A changed head means recompute, store, serve -- except for province
+// stored with the audit trail's data head it was computed at
+// (access::Audit::DataHead: the last entry that changed records). Every write
+// in fupin is recorded in the hash-chained audit trail, so an unchanged data
+// head means the records the report counts are unchanged: the stored report
+// is served as is. Logins, logouts, refusals and reads are audited too but do
+// not move the data head. A changed head means recompute, store, serve -- except for province
 // and nation reports (seconds at 10M persons), where a snapshot younger than
 // `max_stale_seconds` is served flagged stale. Design: docs/REPORTS.md.
 #include <cstdint>

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/audit.h"
 #include "assessment/schema.h"
 #include "assistance/schema.h"
 #include "core/error.h"
@@ -95,6 +96,36 @@ TEST_F(SnapshotTest, RecomputedAfterAWrite) {
   EXPECT_EQ(Households(after), 3);
   // A county is never served stale; the new snapshot is served next time.
   EXPECT_EQ(Read(f_.admin(), "430424").at("snapshot").at("source"), "snapshot");
+}
+
+TEST_F(SnapshotTest, LoginsRefusalsAndReadsLeaveItFreshAnEditMakesItStale) {
+  const auto first = Read(f_.admin(), "43");  // a province: served stale rather than recomputed
+  EXPECT_EQ(first.at("snapshot").at("source"), "computed");
+  // Audited, but no record changes: a login, a logout, a refusal, a read of an ID number.
+  access::Audit audit(f_.db(), f_.clock());
+  const auto head_before = audit.Head().first;
+  for (const char* action : {"login.success", "logout", "access.denied", "person.id_number_view", "user.create"}) {
+    audit.Record(f_.admin(), {action, "user/1", "", std::nullopt, std::nullopt});
+  }
+  EXPECT_EQ(audit.Head().first, head_before + 5);
+  Later(60);
+  const auto after_login = Read(f_.admin(), "43");
+  EXPECT_EQ(after_login.at("snapshot").at("source"), "snapshot");
+  EXPECT_FALSE(after_login.at("snapshot").at("stale").get<bool>());
+
+  // An edit of the registry: the province snapshot is served flagged stale.
+  registry::HouseholdRegistry reg(f_.db(), f_.clock());
+  const auto a = reg.GetHouseholdByNumber(f_.admin(), "A");
+  registry::HouseholdPatch patch;
+  patch.address = "新地址";
+  reg.UpdateHousehold(f_.admin(), a.id, a.version, patch);
+  const auto after_edit = Read(f_.admin(), "43");
+  EXPECT_EQ(after_edit.at("snapshot").at("source"), "snapshot");
+  EXPECT_TRUE(after_edit.at("snapshot").at("stale").get<bool>());
+  // And a county report is recomputed.
+  Read(f_.admin(), "430424");
+  AddHouseholdThroughRegistry("C");
+  EXPECT_EQ(Read(f_.admin(), "430424").at("snapshot").at("source"), "computed");
 }
 
 TEST_F(SnapshotTest, StaleProvinceServedWithinTheAgeAndFlagged) {

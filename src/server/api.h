@@ -60,6 +60,10 @@ struct ApiRequest {
   nlohmann::json body;                       // object, or null when there is none
   std::optional<std::string> if_match;       // raw If-Match header
   std::string remote_address;                // the client's address (for throttles)
+  // Routes with raw_body: the body's bytes as sent (body stays null), and the
+  // file name from the X-File-Name header (percent-decoded), if any.
+  std::string raw_body;
+  std::optional<std::string> file_name;
 
   // A path parameter that must be a positive integer (400 otherwise).
   int64_t PathId(const std::string& name) const;
@@ -94,6 +98,9 @@ struct Route {
   bool needs_login = true;
   ApiHandler handler;
   std::string summary;
+  // The body is a file's bytes (an upload), not JSON; it may be as large as
+  // ServerOptions::max_upload_bytes instead of max_body_bytes.
+  bool raw_body = false;
 };
 
 // Reads the standard paging parameters (limit 1..max, default 50; offset >= 0).

@@ -66,6 +66,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddReportRoutes(routes);
   AddQualityRoutes(routes);
   AddPolicyRoutes(routes);
+  AddImportRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

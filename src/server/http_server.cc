@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <ostream>
@@ -74,7 +75,8 @@ class HttpServer::Impl {
     server_.new_task_queue = [threads = options_.threads] {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
-    server_.set_payload_max_length(options_.max_body_bytes);
+    // Uploads may be larger than JSON bodies; Handle() holds the others to max_body_bytes.
+    server_.set_payload_max_length(std::max(options_.max_body_bytes, options_.max_upload_bytes));
     server_.set_keep_alive_max_count(1000);
     // cpp-httplib gives each open connection a worker thread for as long as it
     // lives; an idle keep-alive connection (a browser keeps up to six) holds it
@@ -144,7 +146,17 @@ class HttpServer::Impl {
       } else if (route.needs_login) {
         throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");
       }
-      if (!req.body.empty()) {
+      if (route.raw_body) {
+        request.raw_body = req.body;
+        if (req.has_header("X-File-Name")) {
+          request.file_name = httplib::detail::decode_url(req.get_header_value("X-File-Name"), false);
+        }
+      } else if (req.body.size() > options_.max_body_bytes) {
+        status = 413;
+        SendJson(res, status, ErrorJson(StatusCode(status), "the request body is too large"));
+        Log(route, status, start, request, "");
+        return;
+      } else if (!req.body.empty()) {
         try {
           request.body = nlohmann::json::parse(req.body);
         } catch (const nlohmann::json::parse_error& e) {
@@ -237,6 +249,7 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
   AddReportRoutes(routes_, options.report_snapshot_max_age_seconds);
   AddQualityRoutes(routes_);
   AddPolicyRoutes(routes_);
+  AddImportRoutes(routes_);
   impl_->Install(routes_);
 }
 

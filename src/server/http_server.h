@@ -29,6 +29,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                       // 0: any free port (see port())
   size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
+  size_t max_upload_bytes = 32 * 1024 * 1024;  // uploads (Route::raw_body), dataio::kMaxUploadBytes
   int threads = 16;
   std::string static_dir;                // the web UI's files; "" serves none
   access::SessionOptions sessions;
@@ -79,6 +80,8 @@ void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_second
 void AddQualityRoutes(std::vector<Route>& routes);
 // Policies, entitlements and reconciliation.
 void AddPolicyRoutes(std::vector<Route>& routes);
+// Uploads of the import spreadsheets and their templates (dataio/uploads.h).
+void AddImportRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

@@ -15,12 +15,10 @@
 #include "io/table_writer.h"
 #include "policy/entitlements.h"
 #include "server/http_server.h"
+#include "server/server_policies.h"
 
 namespace fupin::server {
-namespace {
 
-// The policies the server applies: $FUPIN_POLICIES_DIR, else the shipped
-// ones; loaded once per process.
 const std::vector<policy::Policy>& ServerPolicies() {
   static std::once_flag once;
   static std::unique_ptr<std::vector<policy::Policy>> policies;
@@ -30,6 +28,8 @@ const std::vector<policy::Policy>& ServerPolicies() {
   });
   return *policies;
 }
+
+namespace {
 
 int QueryYear(const ApiRequest& r, bool required) {
   auto y = r.QueryInt("year");

@@ -113,3 +113,23 @@ export async function download(path, query, fallbackName) {
   setTimeout(() => URL.revokeObjectURL(url), 10000)
   return { name, size: blob.size }
 }
+
+// Sends a file the user chose (an import spreadsheet) as the request body,
+// the other parameters in the query. Returns the JSON answer; throws ApiError.
+export async function uploadFile(path, query, file) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' }
+  const token = getToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+  const res = await fetch(buildUrl(path, query), { method: 'POST', headers, body: file })
+  let data = null
+  try {
+    data = await res.json()
+  } catch {
+    data = null
+  }
+  if (!res.ok) {
+    if (res.status === 401 && token) onUnauthenticated()
+    throw new ApiError(res.status, data)
+  }
+  return data
+}

@@ -18,6 +18,8 @@ export const pages = [
   // Policies, the one-click entitlements and the reconciliation with the
   // departments' rosters (issue 6); each tab of the page probes its own route.
   { name: 'policies', path: '/policies', icon: 'Medal', ability: 'readPolicy', probe: 'GET /api/v1/policies' },
+  // Uploads of the import spreadsheets (docs/IMPORT_FORMATS.md "Upload over HTTP").
+  { name: 'imports', path: '/imports', icon: 'Upload', ability: 'importData', probe: 'GET /api/v1/imports/templates/{kind}' },
 ]
 
 // Sections of the household page. Each appears only when its probe route

@@ -25,6 +25,7 @@ const routes = [
   { path: '/monitoring/cases/:id', name: 'monitoring-case', component: () => import('./views/MonitoringCaseView.vue'), meta: { ability: 'readMonitoring', probe: 'GET /api/v1/monitoring/cases/{id}' } },
   { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue'), meta: { ability: 'readPolicy' } },
   { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'readQuality' } },
+  { path: '/imports', name: 'imports', component: () => import('./views/ImportView.vue'), meta: { ability: 'importData' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]

@@ -103,6 +103,12 @@ Object.assign(abilities, {
   // Recomputing a stored report (?fresh=true; reports::MayForceFresh).
   refreshReports: ['administrator', 'county_office'],
   readReconciliation: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department', 'auditor'],
+  // Imports (dataio/uploads.h): the registry templates by those who write the
+  // registry, alert rosters also by departments, rosters by departments and offices.
+  importRegistry: WRITE_REGISTRY,
+  importAlerts: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department'],
+  importRosters: ['administrator', 'county_office', 'sector_department'],
+  importData: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department'],
 })
 
 // What the server says the role may do: GET /api/v1/me (and the login) carry
@@ -128,6 +134,11 @@ const SERVER_RULE = {
   readEntitlements: (a) => a.policy.read && a.registry.read && !a.registry.paired_only,
   runEntitlements: (a) => a.policy.write,
   readReconciliation: (a) => a.roster.read && a.policy.read && a.registry.read && !a.registry.paired_only,
+  importRegistry: (a) => a.registry.write && !a.registry.paired_only,
+  importAlerts: (a) => (a.monitoring.write && !a.monitoring.paired_only) || a.roster.write,
+  importRosters: (a) => a.roster.write,
+  importData: (a) => (a.registry.write && !a.registry.paired_only) || (a.monitoring.write && !a.monitoring.paired_only) ||
+    a.roster.write,
 }
 
 export function can(ability, user = session.user) {

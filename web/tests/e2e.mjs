@@ -755,6 +755,58 @@ await step('roles: the menu follows the server (GET /me access); the policy page
   await shot('29-donor-policies-refused')
 })
 
+await step('imports: a file with planted errors shows every problem and changes nothing; a good file imports and the household appears', async () => {
+  await page.goto(`${BASE}/overview`)
+  await logout()
+  await login('admin')
+  await page.locator('[data-testid="nav-imports"]').click()
+  await page.waitForURL((u) => u.pathname === '/imports')
+  await page.locator('[data-testid="import-kind-persons"]').waitFor()
+  const before = await total('admin', {})
+  const header = '户编号,行政村代码,识别年度,姓名,身份证号,与户主关系\n'
+  const number = `${vA1.code}9001`
+  // Three planted errors: a wrong check character, a village that does not exist, an unknown relation.
+  const bad = header +
+    `${number},${vA1.code},2016,导入甲,${idNumber('19800101', 901)},户主\n` +
+    `${vA1.code}9002,${vA1.code},2016,导入乙,${idNumber('19800101', 902).slice(0, 17)}${idNumber('19800101', 902).endsWith('1') ? '2' : '1'},户主\n` +
+    `${vA1.code}9003,430424999999,2016,导入丙,${idNumber('19800101', 903)},户主\n` +
+    `${vA1.code}9004,${vA1.code},2016,导入丁,${idNumber('19800101', 904)},邻居\n`
+  await page.locator('[data-testid="import-file"]').setInputFiles({ name: '人员-有错.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) })
+  await page.locator('[data-testid="import-check"]').click()
+  const rows = page.locator('[data-testid="import-problems"] .el-table__body tr')
+  await rows.first().waitFor()
+  // Every problem the API names (the same file, checked over HTTP), each on its row.
+  await apiAs('admin', 'GET', '/me')
+  const res = await fetch(`${BASE}/api/v1/imports/persons?file_name=bad.csv&dry_run=true`,
+    { method: 'POST', headers: { Authorization: `Bearer ${tokens[`${BASE} admin`]}` }, body: bad })
+  const refusal = await res.json()
+  expect(res.status === 400 && refusal.error.details.length >= 3, `API: ${res.status} ${JSON.stringify(refusal)}`)
+  expect((await rows.count()) === refusal.error.details.length, `problems shown: ${await rows.count()} of ${refusal.error.details.length}`)
+  const texts = await rows.allInnerTexts()
+  for (const [row, column] of [[3, '身份证号'], [4, '行政村代码'], [5, '与户主关系']]) {
+    expect(texts.some((t) => t.split(/\s+/)[0] === String(row) && t.includes(column)), `no problem at row ${row} ${column}: ${texts.join(' | ')}`)
+  }
+  await page.locator('[data-testid="import-refused"]').waitFor()
+  expect(await page.locator('[data-testid="import-run"]').isDisabled(), 'the import button is enabled after a refusal')
+  expect((await total('admin', {})) === before, 'the refused file changed the registry')
+  await shot('26a-import-problems')
+
+  // A good file: checked (nothing written yet), then imported.
+  const good = header + `${number},${vA1.code},2016,导入甲,${idNumber('19800101', 901)},户主\n` +
+    `${number},${vA1.code},2016,导入乙,${idNumber('19820101', 902)},配偶\n`
+  await page.locator('[data-testid="import-file"]').setInputFiles({ name: '人员.csv', mimeType: 'text/csv', buffer: Buffer.from(good) })
+  await page.locator('[data-testid="import-check"]').click()
+  await page.locator('[data-testid="import-checked"]').waitFor()
+  expect((await total('admin', {})) === before, 'the dry run wrote')
+  await page.locator('[data-testid="import-run"]').click()
+  await page.locator('[data-testid="import-result"][data-written="true"]').waitFor()
+  expect((await page.locator('[data-testid="import-count-households_added"]').innerText()).trim() === '1', 'households added')
+  expect((await total('admin', {})) === before + 1, 'the import did not add the household')
+  await shot('26b-import-done')
+  await page.goto(`${BASE}/households?area=${vA1.code}&size=100`)
+  await page.locator('[data-testid="household-row"]', { hasText: number }).first().waitFor()
+})
+
 // The demo county, its users and a roster handed in by the education bureau
 // for the compulsory-school living allowance of 2020: one ID number the
 // registry does not hold (so every child owed the allowance and not on the

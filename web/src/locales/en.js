@@ -1,6 +1,6 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports' },
   common: {
     loading: 'Loading…', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit',
     add: 'Add', back: 'Back', reload: 'Reload', yes: 'Yes', no: 'No', none: 'None', total: '{n} in all', actions: 'Actions',
@@ -158,6 +158,30 @@ export default {
     withoutRosters: 'Not reconciled (no roster handed in): {list}', noRosters: 'No roster handed in for {year}', byAreaPolicy: 'By area and policy',
     gaps: 'Gaps', gapKind: 'Kind', entitledAmount: 'Owed', paidAmount: 'Paid', noGaps: 'No gaps found',
     householdTotal: '{n} entitlements, {amount} yuan in all', householdNone: 'No entitlements in {year} (or not computed)',
+  },
+  imports: {
+    title: 'Imports', kind: 'What', kinds: { persons: 'Persons', 'household-years': 'Household years', alerts: 'Department alerts', rosters: 'Department rosters' },
+    template: 'Template', templateXlsx: 'Download template (Excel)', templateCsv: 'Download template (CSV)',
+    hints: {
+      persons: 'One row per person, the household columns repeated; updates by household number and ID number.',
+      'household-years': 'One row per household and year: income by component, the basic-needs facts.',
+      alerts: 'A department\'s alerts: ID number, name, date, amount, note.',
+      rosters: 'What a department delivered: ID number, amount, date, optionally the area code; replaces the same department, policy and year.',
+    },
+    alertKind: 'Alert kind', alertKinds: { medical: 'Medical spending', disaster: 'Disaster loss', unemployment: 'Unemployment' },
+    department: 'Department', policy: 'Policy', year: 'Year', file: 'File', options: 'Options',
+    skipInvalid: 'Import only the valid rows (the others are listed)', skipUnmatched: 'Skip ID numbers not in the registry',
+    check: 'Check (dry run)', run: 'Import', chooseFirst: 'Choose a file first',
+    checkedOk: 'Checked: {n} rows can be imported; nothing written yet', done: 'Imported {n} rows', refused: '{msg}',
+    checkTitle: 'Dry run (nothing written)', resultTitle: 'Import result', problems: '{n} problems',
+    row: 'Row', column: 'Column', value: 'Value', reason: 'Reason',
+    count: {
+      rows: 'Rows read', imported_rows: 'Rows imported', rejected_rows: 'Rows rejected', households_added: 'Households added',
+      households_updated: 'Households updated', persons_added: 'Persons added', persons_updated: 'Persons updated',
+      persons_moved: 'Persons moved', person_years: 'Person years', household_years_added: 'Household years added',
+      household_years_updated: 'Household years updated', matched: 'Matched', unknown: 'Unknown ID numbers',
+      amount: 'Amount (yuan)', replaced: 'Rows replaced', changes: 'Changes recorded',
+    },
   },
   errors: {
     forbidden: 'Not allowed', notFound: 'Not found', network: 'Cannot reach the server', generic: 'Failed: {msg}',

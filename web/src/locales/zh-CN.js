@@ -1,6 +1,6 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入' },
   common: {
     loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
     add: '新增', back: '返回', reload: '重新载入', yes: '是', no: '否', none: '无', total: '共 {n} 条', actions: '操作',
@@ -155,6 +155,29 @@ export default {
     withoutRosters: '以下政策有应享人员但未报送花名册，未比对：{list}', noRosters: '{year} 年尚无部门报送花名册', byAreaPolicy: '按区划和政策',
     gaps: '问题清单', gapKind: '类别', entitledAmount: '应享金额', paidAmount: '实发金额', noGaps: '没有发现问题',
     householdTotal: '{n} 项，合计 {amount} 元', householdNone: '{year} 年没有应享记录（或尚未计算）',
+  },
+  imports: {
+    title: '数据导入', kind: '导入内容', kinds: { persons: '人员信息', 'household-years': '户年度信息', alerts: '部门预警名单', rosters: '部门花名册（教育、医疗等）' },
+    template: '导入模板', templateXlsx: '下载模板（Excel）', templateCsv: '下载模板（CSV）',
+    hints: {
+      persons: '每人一行，户的信息在每行重复；按户编号、身份证号更新已登记的户和人。',
+      'household-years': '每户每年一行：收入各项、两不愁三保障情况。',
+      alerts: '医保、应急、人社等部门的预警名单：身份证号、姓名、日期、金额、说明。',
+      rosters: '部门实际发放的花名册：身份证号、金额、日期，可加区划代码；同一部门、政策、年度再次导入将替换原名册。',
+    },
+    alertKind: '预警类别', alertKinds: { medical: '医疗支出', disaster: '灾害损失', unemployment: '失业' },
+    department: '主管部门', policy: '政策', year: '年度', file: '选择文件', options: '选项',
+    skipInvalid: '只导入正确的行（有错误的行列出，不导入）', skipUnmatched: '跳过登记库中没有的身份证号',
+    check: '检查（试导入）', run: '正式导入', chooseFirst: '请先选择要导入的文件',
+    checkedOk: '检查通过：可导入 {n} 行，尚未写入', done: '导入完成：{n} 行', refused: '{msg}',
+    checkTitle: '试导入结果（未写入）', resultTitle: '导入结果', problems: '问题 {n} 处',
+    row: '行号', column: '列', value: '内容', reason: '原因',
+    count: {
+      rows: '读取行数', imported_rows: '导入行数', rejected_rows: '拒绝行数', households_added: '新增户', households_updated: '更新户',
+      persons_added: '新增人', persons_updated: '更新人', persons_moved: '迁户', person_years: '人员年度信息',
+      household_years_added: '新增户年度信息', household_years_updated: '更新户年度信息', matched: '匹配到登记人员',
+      unknown: '身份证号不在库', amount: '金额合计（元）', replaced: '替换原名册行数', changes: '记录变更项',
+    },
   },
   errors: {
     forbidden: '无权执行此操作', notFound: '记录不存在', network: '无法连接服务器', generic: '操作失败：{msg}',

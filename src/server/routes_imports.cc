@@ -1,0 +1,100 @@
+// Uploads of the import spreadsheets (persons, household years, department
+// alert rosters, education/health rosters) and their empty templates. The
+// body is the file's bytes; everything else is in the query. The services
+// check access and every row (dataio/uploads.h); these handlers only read
+// the request.
+#include "dataio/uploads.h"
+
+#include <nlohmann/json.hpp>
+
+#include "server/http_server.h"
+#include "server/server_policies.h"
+
+namespace fupin::server {
+namespace {
+
+bool QueryFlag(const ApiRequest& r, const std::string& name) {
+  const auto v = r.Query(name);
+  if (!v || *v == "false" || *v == "0") return false;
+  if (*v == "true" || *v == "1") return true;
+  throw Error::InvalidArgument("bad query parameter " + name, {{"?" + name, "'" + *v + "' is not true or false"}});
+}
+
+dataio::Upload ReadUpload(const ApiRequest& r, dataio::UploadKind kind) {
+  dataio::Upload u;
+  u.kind = kind;
+  Problems problems;
+  const auto name = r.Query("file_name") ? r.Query("file_name") : r.file_name;
+  if (!name || name->empty()) {
+    problems.Add("?file_name", "required (or the X-File-Name header): the file's name, ending .xlsx or .csv");
+  } else {
+    u.file_name = *name;
+  }
+  u.dry_run = QueryFlag(r, "dry_run");
+  u.skip_invalid = QueryFlag(r, "skip_invalid");
+  u.sheet = r.Query("sheet").value_or("");
+  if (kind == dataio::UploadKind::kAlerts || kind == dataio::UploadKind::kRosters) {
+    if (auto y = r.QueryInt("year")) u.year = static_cast<int>(*y);
+    else problems.Add("?year", "required");
+  }
+  if (kind == dataio::UploadKind::kAlerts) {
+    u.alert_kind = r.Query("alert_kind").value_or("");
+    if (u.alert_kind.empty()) problems.Add("?alert_kind", "required: medical | disaster | unemployment");
+  }
+  if (kind == dataio::UploadKind::kRosters) {
+    u.department = r.Query("department").value_or("");
+    u.policy_id = r.Query("policy").value_or("");
+    if (u.department.empty()) problems.Add("?department", "required, e.g. education");
+    if (u.policy_id.empty()) problems.Add("?policy", "required: a policy id");
+    if (u.skip_invalid) problems.Add("?skip_invalid", "a roster is imported whole or not at all");
+  }
+  problems.ThrowIfAny("bad upload");
+  u.bytes = r.raw_body;
+  return u;
+}
+
+ApiHandler UploadHandler(dataio::UploadKind kind) {
+  return [kind](ApiRequest& r) {
+    const dataio::Upload upload = ReadUpload(r, kind);
+    return ApiResponse::Ok(dataio::ImportUpload(r.connection(), r.caller, upload, ServerPolicies(), *r.clock));
+  };
+}
+
+}  // namespace
+
+void AddImportRoutes(std::vector<Route>& routes) {
+  const struct {
+    dataio::UploadKind kind;
+    const char* summary;
+  } kinds[] = {
+      {dataio::UploadKind::kPersons, "Import persons and households (the person template; XLSX or CSV body)"},
+      {dataio::UploadKind::kHouseholdYears, "Import yearly household facts (the household-years template)"},
+      {dataio::UploadKind::kAlerts, "Import a department's alert roster (monitoring: medical, disaster, unemployment)"},
+      {dataio::UploadKind::kRosters, "Import a department's roster of what it delivered (education, health, ...)"},
+  };
+  for (const auto& k : kinds) {
+    Route route{"POST", std::string("/api/v1/imports/") + dataio::UploadKindName(k.kind), true, UploadHandler(k.kind),
+                k.summary};
+    route.raw_body = true;
+    routes.push_back(std::move(route));
+  }
+  routes.push_back({"GET", "/api/v1/imports/templates/{kind}", true,
+                    [](ApiRequest& r) {
+                      const std::string text = r.path.at("kind");
+                      const auto kind = dataio::ParseUploadKind(text);
+                      if (!kind) {
+                        throw Error::InvalidArgument(
+                            "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters"}});
+                      }
+                      const std::string format = r.Query("format").value_or("xlsx");
+                      if (format != "xlsx" && format != "csv") {
+                        throw Error::InvalidArgument("bad format", {{"?format", "'" + format + "': xlsx | csv"}});
+                      }
+                      auto t = dataio::UploadTemplate(*kind, format == "xlsx" ? io::TableFormat::kXlsx
+                                                                              : io::TableFormat::kCsv);
+                      return ApiResponse::File(std::move(t.bytes), std::move(t.content_type), t.file_name);
+                    },
+                    "An empty import template (XLSX with notes and drop-downs for the registry templates, or CSV)"});
+}
+
+}  // namespace fupin::server
