@@ -186,7 +186,9 @@ TEST_F(HouseholdsTest, ChecksRefuseValuesOutsideTheVocabularies) {
                                "dibao_class IN", "house_grade IN"}) {
         EXPECT_EQ(sql.find(list), std::string::npos) << s->Text(0) << " still has " << list;
       }
-      if (s->Text(0) == "household_years") EXPECT_NE(sql.find("WITHOUT ROWID"), std::string::npos);
+      if (s->Text(0) == "household_years") {
+        EXPECT_NE(sql.find("WITHOUT ROWID"), std::string::npos);
+      }
     }
     EXPECT_EQ(tables, 6);
   }
