@@ -8,7 +8,8 @@
 //   build-release/bench/import_bench [persons=120000] [runs=3]
 //
 // Prints, per run, the seconds and persons per second of each phase; then
-// the medians.
+// the medians. IMPORT_BENCH_WITHOUT_MIGRATION=ID leaves that migration out
+// (the "before" of a schema change).
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -107,6 +108,11 @@ int main(int argc, char** argv) {
   for (auto& m : fupin::access::Migrations()) migrations.push_back(m);
   for (auto& m : fupin::assessment::Migrations()) migrations.push_back(m);
   for (auto& m : fupin::dataio::Migrations()) migrations.push_back(m);
+  // IMPORT_BENCH_WITHOUT_MIGRATION=151 leaves one migration out, to measure what it changes.
+  if (const char* without = std::getenv("IMPORT_BENCH_WITHOUT_MIGRATION")) {
+    std::erase_if(migrations, [id = std::atoi(without)](const fupin::store::Migration& m) { return m.id == id; });
+    std::cout << "without migration " << without << "\n";
+  }
   std::vector<double> first, again, hy, first_cpu, again_cpu;
   for (int run = 0; run < runs; ++run) {
     const std::string db_path = (dir / ("bench" + std::to_string(run) + ".db")).string();

@@ -246,11 +246,15 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
 }
 
 Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
-  auto s = db_.Prepare(HouseholdSelect() + " WHERE h.id = ?2");
-  s->BindText(1, "9999-12-31");
-  s->BindInt(2, id);
+  // The status is taken from the events read below, not by HouseholdSelect's subquery.
+  auto s = db_.Prepare(
+      "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
+      " h.other_causes, h.address, h.phone, h.version, '' FROM households h JOIN areas a ON a.code = h.village_code"
+      " WHERE h.id = ?");
+  s->BindInt(1, id);
   if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(id));
   Household h = ReadHousehold(*s);
+  s.reset();
   internal::RequireRegistryRead(db_, clock_, caller, h.village_code, h.id, "household/" + std::to_string(id));
 
   auto members = db_.Prepare(
@@ -262,6 +266,7 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
     h.members.push_back({members->Int(0), members->Text(1), members->Text(2), members->Text(3), members->Text(4),
                          members->Text(5), members->Text(6)});
   }
+  members.reset();
   auto events = db_.Prepare(
       "SELECT id, kind, year, date, reason, actor, recorded_at FROM household_events WHERE household_id = ?"
       " ORDER BY date, id");
@@ -270,6 +275,9 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
     h.events.push_back({events->Int(0), events->Text(1), static_cast<int>(events->Int(2)), events->Text(3),
                         events->Text(4), events->Text(5), FormatTimestamp(events->Int(6))});
   }
+  events.reset();
+  // The latest event by (date, id), as HouseholdSelect's subquery orders them.
+  h.status = std::string(StatusAfter(h.events.empty() ? std::string_view() : std::string_view(h.events.back().kind)));
   auto years = db_.Prepare(
       "SELECT year, members, wage_income, production_income, property_income, transfer_income, production_cost,"
       " food_secure, clothing_secure, housing_safe, drinking_water_safe," + std::string(kPolicyFacts) +

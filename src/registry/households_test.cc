@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <map>
 
 #include "access/personal_data.h"
 #include "core/id_number.h"
 #include "core/error.h"
+#include "registry/registry_json.h"
 #include "registry/testing.h"
 #include "store/testing/faulty_connection.h"
 
@@ -60,6 +62,136 @@ TEST_F(HouseholdsTest, StatusIsDerivedFromTheHistory) {
   EXPECT_EQ(reg.ListHouseholds(f_.admin(), filter).total, 1);
   filter.year = 2017;
   EXPECT_EQ(reg.ListHouseholds(f_.admin(), filter).total, 0);
+}
+
+TEST_F(HouseholdsTest, TheStatusOfOneHouseholdIsTheStatusTheListShows) {
+  auto reg = households();
+  const int64_t never = f_.AddHousehold("S0", "430424100200", 2014);
+  f_.db().Execute("DELETE FROM household_events WHERE household_id = " + std::to_string(never));
+  const int64_t poor = f_.AddHousehold("S1", "430424100200", 2014);
+  const int64_t back = f_.AddHousehold("S2", "430424100200", 2014);
+  // Exited and returned on the same day: the later record (by id) counts.
+  InsertExit(f_.db(), back, "2019-02-01");
+  reg.RecordEvent(f_.admin(), {back, "returned", "2019-02-01", std::nullopt, "因病返贫"});
+  const int64_t out = f_.AddHousehold("S3", "430424100200", 2014);
+  InsertExit(f_.db(), out, "2019-02-01");
+  const int64_t gone = f_.AddHousehold("S4", "430424100200", 2014);
+  reg.RecordEvent(f_.admin(), {gone, "removed", "2015-03-01", std::nullopt, "识别不准"});
+  const std::map<int64_t, std::string> expected = {
+      {never, "unregistered"}, {poor, "poor"}, {back, "poor"}, {out, "exited"}, {gone, "removed"}};
+  HouseholdRegistry::ListFilter all;
+  all.area_code = "430424100200";
+  for (const auto& listed : reg.ListHouseholds(f_.admin(), all).items) {
+    EXPECT_EQ(reg.GetHousehold(f_.admin(), listed.id).status, listed.status) << listed.number;
+    EXPECT_EQ(listed.status, expected.at(listed.id)) << listed.number;
+  }
+}
+
+// The API's household read writes its JSON directly; it must be the JSON the
+// other paths (and the OpenAPI document) describe, byte for byte.
+TEST_F(HouseholdsTest, HouseholdJsonTextIsTheDumpOfHouseholdJson) {
+  auto reg = households();
+  const int64_t id = f_.AddHousehold("J1", "430424100200", 2014);
+  f_.AddPerson(id, "19700101", "head", "户主");
+  f_.AddPerson(id, "20080101", "child", "孩子");
+  HouseholdYear y;
+  y.year = 2019;
+  y.wage_income = 812345;
+  y.transfer_income = 100;
+  y.food_secure = true;
+  y.housing_safe = false;
+  y.dibao_class = "B";
+  y.pepper_area = 150;
+  y.pv_share = true;
+  reg.SetHouseholdYear(f_.admin(), id, y);
+  y.year = 2020;
+  y.dibao_class.reset();
+  y.camellia_area = 0;
+  reg.SetHouseholdYear(f_.admin(), id, y);
+  InsertExit(f_.db(), id, "2020-10-01");
+  Household h = reg.GetHousehold(f_.admin(), id);
+  ASSERT_EQ(h.members.size(), 2u);
+  ASSERT_EQ(h.events.size(), 2u);
+  ASSERT_EQ(h.years.size(), 2u);
+  EXPECT_EQ(HouseholdJsonText(h), HouseholdJson(h).dump());
+
+  // Text that needs escaping, a phone, no lists at all.
+  h.address = "湖南省\"衡东\"\\县\n\t\x01 😀";
+  h.phone = "0734-5551234";
+  h.other_causes = {"disease", "lack_of_funds"};
+  h.events[0].reason = "tab\there";
+  h.members[1].name = "名\"字";
+  EXPECT_EQ(HouseholdJsonText(h), HouseholdJson(h).dump());
+  h.members.clear();
+  h.events.clear();
+  h.years.clear();
+  h.identified_year.reset();
+  h.phone.reset();
+  EXPECT_EQ(HouseholdJsonText(h), HouseholdJson(h).dump());
+}
+
+// Migration 151 writes the CHECK lists of these tables as comparisons on
+// SQLite; they must refuse and accept the same values as before, on both stores.
+TEST_F(HouseholdsTest, ChecksRefuseValuesOutsideTheVocabularies) {
+  const int64_t h = f_.AddHousehold("C1", "430424100200", 2014);
+  const int64_t p = f_.AddPerson(h, "19700101", "head");
+  f_.db().Execute("INSERT INTO household_years (household_id, year, members, updated_at) VALUES (" +
+                  std::to_string(h) + ", 2019, 1, 0)");
+  f_.db().Execute("INSERT INTO person_years (person_id, year, updated_at) VALUES (" + std::to_string(p) + ", 2019, 0)");
+  const struct {
+    const char* table;
+    const char* column;
+    const char* key;
+    int64_t id;
+    const char* good;
+  } checks[] = {
+      {"households", "attribute", "id", h, "destitute"},
+      {"household_events", "kind", "household_id", h, "returned"},
+      {"persons", "education", "id", p, "vocational"},
+      {"persons", "health", "id", p, "major_disease"},
+      {"persons", "labour_ability", "id", p, "partial"},
+      {"memberships", "relation", "person_id", p, "grandparent"},
+      {"person_years", "school_status", "person_id", p, "dropped_out"},
+      {"person_years", "school_stage", "person_id", p, "college"},
+      {"person_years", "employment", "person_id", p, "public_welfare_job"},
+      {"household_years", "dibao_class", "household_id", h, "C"},
+      {"household_years", "house_grade", "household_id", h, "D"},
+  };
+  for (const auto& c : checks) {
+    const std::string update =
+        std::string("UPDATE ") + c.table + " SET " + c.column + " = ? WHERE " + c.key + " = ?";
+    for (const char* bad : {"bogus", "", "E", "Head", "none "}) {
+      auto s = f_.db().Prepare(update);
+      s->BindText(1, bad);
+      s->BindInt(2, c.id);
+      EXPECT_THROW(s->Run(), Error) << c.table << "." << c.column << " = '" << bad << "'";
+    }
+    auto s = f_.db().Prepare(update);
+    s->BindText(1, c.good);
+    s->BindInt(2, c.id);
+    EXPECT_EQ(s->Run(), 1) << c.table << "." << c.column;
+  }
+  if (f_.db().dialect() == store::Dialect::kSqlite) {
+    // The lists are gone from the definitions (a text that did not match would leave them), and
+    // the yearly facts are keyed by household.
+    auto s = f_.db().Prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('households', 'household_events',"
+        " 'persons', 'memberships', 'person_years', 'household_years')");
+    int tables = 0;
+    while (s->Step()) {
+      ++tables;
+      const std::string sql = s->Text(1);
+      for (const char* list : {"attribute IN", "kind IN", "education IN", "health IN", "labour_ability IN",
+                               "relation IN", "school_status IN", "school_stage IN", "employment IN",
+                               "dibao_class IN", "house_grade IN"}) {
+        EXPECT_EQ(sql.find(list), std::string::npos) << s->Text(0) << " still has " << list;
+      }
+      if (s->Text(0) == "household_years") {
+        EXPECT_NE(sql.find("WITHOUT ROWID"), std::string::npos);
+      }
+    }
+    EXPECT_EQ(tables, 6);
+  }
 }
 
 TEST_F(HouseholdsTest, EventYearMayBeTheYearBeforeTheDate) {

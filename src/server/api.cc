@@ -184,6 +184,14 @@ ApiResponse ApiResponse::Versioned(nlohmann::json body, int64_t version, int sta
   return r;
 }
 
+ApiResponse ApiResponse::VersionedText(std::string json_text, int64_t version, int status) {
+  ApiResponse r{status, nlohmann::json(std::move(json_text)), {}};
+  // A string body with a Content-Type is sent as its bytes (see File).
+  r.headers["Content-Type"] = "application/json; charset=utf-8";
+  r.headers["ETag"] = "\"v" + std::to_string(version) + "\"";
+  return r;
+}
+
 ApiResponse ApiResponse::File(std::string bytes, std::string content_type, const std::string& file_name) {
   ApiResponse r{200, nlohmann::json(std::move(bytes)), {}};
   r.headers["Content-Type"] = std::move(content_type);

@@ -84,6 +84,9 @@ struct ApiResponse {
   static ApiResponse Created(nlohmann::json body) { return {201, std::move(body), {}}; }
   // With an ETag of the entity's version.
   static ApiResponse Versioned(nlohmann::json body, int64_t version, int status = 200);
+  // The same with the JSON already serialised by the caller (hot reads that
+  // write their JSON directly, see core/json_writer.h); sent as it is.
+  static ApiResponse VersionedText(std::string json_text, int64_t version, int status = 200);
   // A download named `file_name` (Content-Disposition: attachment): `body`
   // holds the file's bytes as a JSON string and headers its Content-Type;
   // the server sends those bytes as they are instead of JSON.

@@ -175,7 +175,7 @@ class HttpServer::Impl {
       if (status == 204) {
         res.status = 204;
       } else if (file_type != response.headers.end() && response.body.is_string()) {
-        // A download (ApiResponse::File): the bytes as they are.
+        // A download (ApiResponse::File) or JSON serialised by the handler (VersionedText): the bytes as they are.
         res.status = status;
         res.set_header("Cache-Control", "no-store");
         res.set_content(response.body.get_ref<const std::string&>(), file_type->second);
@@ -221,8 +221,10 @@ class HttpServer::Impl {
                            {"ms", static_cast<double>(static_cast<int64_t>(ms * 100)) / 100},
                            {"user_id", request.authenticated ? nlohmann::json(request.caller.user_id) : nullptr}};
     if (!internal_error.empty()) line["internal_error"] = internal_error;
+    std::string text = line.dump();
+    text += '\n';
     std::scoped_lock lock(log_mutex_);
-    log_ << line.dump() << '\n';
+    log_ << text;  // one write per line on an unbuffered stream (std::cerr)
     log_.flush();
   }
 

@@ -37,7 +37,7 @@ int PathYear(const ApiRequest& r) {
 ApiResponse HouseholdResponse(ApiRequest& r, int64_t id, int status = 200) {
   registry::HouseholdRegistry reg(r.connection(), *r.clock);
   auto h = reg.GetHousehold(r.caller, id);
-  return ApiResponse::Versioned(registry::HouseholdJson(h), h.version, status);
+  return ApiResponse::VersionedText(registry::HouseholdJsonText(h), h.version, status);
 }
 
 ApiResponse PersonResponse(ApiRequest& r, int64_t id, int status = 200) {
