@@ -36,21 +36,12 @@ std::vector<store::Migration> Extra() {
 
 // An XLSX file written as a county office's spreadsheet program would: text cells.
 std::string XlsxBytes(const std::vector<std::vector<std::string>>& rows) {
-  std::string path = "/tmp/fupin-upload-test-XXXXXX.xlsx";
-  const int fd = mkstemps(path.data(), 5);
-  EXPECT_GE(fd, 0);
-  close(fd);
-  {
+  return io::BytesWrittenTo(".xlsx", [&](const std::string& path) {
     auto w = io::OpenTableWriter(path, io::TableFormat::kXlsx);
     w->WriteHeader(rows.front());
     for (size_t i = 1; i < rows.size(); ++i) w->WriteTextRow(rows[i]);
     w->Close();
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  std::remove(path.c_str());
-  return s.str();
+  });
 }
 
 class UploadTest : public ::testing::Test {

@@ -1,5 +1,6 @@
 #include "io/table_writer.h"
 
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "core/error.h"
@@ -345,6 +347,22 @@ size_t DisplayWidth(std::string_view text) {
     }
   }
   return width;
+}
+
+std::string BytesWrittenTo(const std::string& suffix, const std::function<void(const std::string& path)>& write) {
+  std::string path = (std::filesystem::temp_directory_path() / ("fupin-XXXXXX" + suffix)).string();
+  const int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw Error::Internal("cannot create a temporary file for a " + suffix + " file");
+  close(fd);
+  struct Cleanup {
+    const std::string& file;
+    ~Cleanup() { std::remove(file.c_str()); }
+  } cleanup{path};
+  write(path);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
 }  // namespace fupin::io

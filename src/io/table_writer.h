@@ -9,6 +9,7 @@
 // beside it as "<path>.part" and renamed. A writer destroyed without Close()
 // removes its partial file.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -60,6 +61,11 @@ std::unique_ptr<TableWriter> OpenTableWriter(const std::string& path, TableForma
 // The same, with the format from the extension (.xlsx or .csv); throws
 // fupin::Error for any other extension.
 std::unique_ptr<TableWriter> OpenTableWriter(const std::string& path, const WriterOptions& options = {});
+
+// For writers that can only write to a path (libxlsxwriter): runs `write` on a
+// private temporary file whose name ends in `suffix` (".xlsx"), returns the
+// file's bytes and removes it, also when `write` throws.
+std::string BytesWrittenTo(const std::string& suffix, const std::function<void(const std::string& path)>& write);
 
 // One CSV record (without the line end) as this writer writes it.
 std::string CsvLine(const std::vector<CellValue>& cells, bool guard_formulas = false);

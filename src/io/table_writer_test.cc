@@ -136,6 +136,27 @@ TEST(TableWriterTest, UnclosedWriterLeavesNoFile) {
   }
 }
 
+TEST(TableWriterTest, BytesWrittenToGivesTheFileAndLeavesNoFile) {
+  std::string seen;
+  const std::string bytes = BytesWrittenTo(".xlsx", [&](const std::string& path) {
+    seen = path;
+    auto w = OpenTableWriter(path, TableFormat::kXlsx);
+    w->WriteHeader({"姓名"});
+    w->WriteTextRow({"张三"});
+    w->Close();
+  });
+  EXPECT_EQ(bytes.substr(0, 2), "PK");  // a zip file: the XLSX itself
+  EXPECT_EQ(seen.substr(seen.size() - 5), ".xlsx");
+  EXPECT_FALSE(std::filesystem::exists(seen));
+  // A writer that fails leaves no file behind either.
+  EXPECT_THROW(BytesWrittenTo(".csv", [&](const std::string& path) {
+                 seen = path;
+                 throw Error::InvalidArgument("refused");
+               }),
+               Error);
+  EXPECT_FALSE(std::filesystem::exists(seen));
+}
+
 TEST(TableWriterTest, RefusesBadInput) {
   testing::TempDir dir;
   EXPECT_THROW(OpenTableWriter(dir.Path("x.pdf")), Error);

@@ -44,25 +44,13 @@ int QueryYear(const ApiRequest& r, bool required) {
 // An XLSX sheet written by `write` to a private temporary file, read back
 // and removed.
 std::string XlsxBytes(const std::string& sheet, const std::function<void(io::TableWriter&)>& write) {
-  std::string path = "/tmp/fupin-sheet-XXXXXX.xlsx";
-  const int fd = mkstemps(path.data(), 5);
-  if (fd < 0) throw Error::Internal("cannot create a temporary file for an XLSX sheet");
-  close(fd);
-  struct Cleanup {
-    const std::string& file;
-    ~Cleanup() { std::remove(file.c_str()); }
-  } cleanup{path};
-  {
+  return io::BytesWrittenTo(".xlsx", [&](const std::string& path) {
     io::WriterOptions options;
     options.sheet = sheet;
     auto w = io::OpenTableWriter(path, io::TableFormat::kXlsx, options);
     write(*w);
     w->Close();
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  });
 }
 
 constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "assessment/households.h"
+#include "io/table_writer.h"
 #include "assessment/params.h"
 #include "reports/breakdown.h"
 #include "reports/progress.h"
@@ -28,21 +29,8 @@ int ReportYear(const ApiRequest& r) {
 
 std::string ReportArea(const ApiRequest& r) { return r.Query("area").value_or(r.caller.area_scope); }
 
-// The XLSX writer writes to a file: a private temporary one, read back and removed.
 std::string ProgressXlsxBytes(const reports::ProgressReport& report) {
-  std::string path = "/tmp/fupin-progress-XXXXXX.xlsx";
-  const int fd = mkstemps(path.data(), 5);
-  if (fd < 0) throw Error::Internal("cannot create a temporary file for the XLSX report");
-  close(fd);
-  struct Cleanup {
-    const std::string& file;
-    ~Cleanup() { std::remove(file.c_str()); }
-  } cleanup{path};
-  reports::WriteProgressXlsx(report, path);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  return io::BytesWrittenTo(".xlsx", [&](const std::string& path) { reports::WriteProgressXlsx(report, path); });
 }
 
 nlohmann::json ParamJson(const assessment::Parameter& p) {

@@ -30,21 +30,12 @@ constexpr const char* kVillageOut = "430424101200";  // another township's villa
 std::string PasswordOf(const std::string& user) { return user + "-Passw0rd"; }
 
 std::string XlsxBytes(const std::vector<std::vector<std::string>>& rows) {
-  std::string path = "/tmp/fupin-upload-e2e-XXXXXX.xlsx";
-  const int fd = mkstemps(path.data(), 5);
-  EXPECT_GE(fd, 0);
-  close(fd);
-  {
+  return io::BytesWrittenTo(".xlsx", [&](const std::string& path) {
     auto w = io::OpenTableWriter(path, io::TableFormat::kXlsx);
     w->WriteHeader(rows.front());
     for (size_t i = 1; i < rows.size(); ++i) w->WriteTextRow(rows[i]);
     w->Close();
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  std::remove(path.c_str());
-  return s.str();
+  });
 }
 
 class UploadE2eTest : public ::testing::Test {
