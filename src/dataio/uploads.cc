@@ -103,6 +103,9 @@ nlohmann::json ImportAlertUpload(store::Connection& db, const Caller& caller, co
 
 nlohmann::json ImportRosterUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                   const std::vector<policy::Policy>& policies, const Clock& clock) {
+  if (upload.skip_invalid) {
+    throw Error::InvalidArgument("bad upload", {{"skip_invalid", "a roster is imported whole or not at all"}});
+  }
   policy::RosterService service(db, policies, clock);
   policy::RosterService::ImportInput in;
   in.department = upload.department;

@@ -195,6 +195,16 @@ TEST_F(UploadTest, AlertAndRosterUploadsCheckDryRunAndImport) {
   r.dry_run = false;
   Run(r);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM roster_entries"), 1);
+  // A roster is whole or not at all: skipping the bad rows is refused, by the service.
+  r.skip_invalid = true;
+  try {
+    Run(r);
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "skip_invalid");
+  }
+  r.skip_invalid = false;
   // A county department may not put a row in another county.
   Caller department;
   department.user_id = 5;

@@ -46,7 +46,6 @@ dataio::Upload ReadUpload(const ApiRequest& r, dataio::UploadKind kind) {
     u.policy_id = r.Query("policy").value_or("");
     if (u.department.empty()) problems.Add("?department", "required, e.g. education");
     if (u.policy_id.empty()) problems.Add("?policy", "required: a policy id");
-    if (u.skip_invalid) problems.Add("?skip_invalid", "a roster is imported whole or not at all");
   }
   problems.ThrowIfAny("bad upload");
   u.bytes = r.raw_body;
