@@ -249,13 +249,7 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
       const auto r = policy::Reconcile(ctx.connection(), Policies(o->dir), ctx.caller, o->year, o->area, o->policy);
       if (!o->output.empty()) {
         auto w = io::OpenTableWriter(o->output);
-        w->WriteHeader({"类别", "政策", "政策名称", "地区", "户编号", "姓名", "身份证号", "应享金额(元)",
-                        "实发金额(元)", "说明"});
-        for (const auto& i : r.items) {
-          w->WriteRow({std::string(policy::ReconcileKindZh(i.kind)), i.policy_id, i.policy_name, i.village_code,
-                       i.household_number, i.person_name, i.id_number, FormatYuan(i.entitled_amount),
-                       FormatYuan(i.paid_amount), i.reason});
-        }
+        policy::WriteReconciliation(r, *w);
         w->Close();
       }
       if (ctx.json) {

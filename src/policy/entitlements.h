@@ -28,6 +28,10 @@
 #include "policy/policy.h"
 #include "store/database.h"
 
+namespace fupin::io {
+class TableWriter;
+}
+
 namespace fupin::policy {
 
 // The policies shipped in policies/, compiled into the program (checked when
@@ -279,6 +283,9 @@ struct GapPage {
 };
 nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page = {});
 const char* ReconcileKindZh(const std::string& kind);
+// Every gap as a row of a sheet (the CLI's --output and the HTTP download):
+// 类别, 政策, 政策名称, 地区代码, 地区, 户编号, 姓名, 身份证号, amounts, 说明.
+void WriteReconciliation(const Reconciliation& r, io::TableWriter& w);
 
 }  // namespace fupin::policy
 

@@ -7,6 +7,7 @@
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "core/error.h"
+#include "io/table_writer.h"
 #include "policy/entitlements.h"
 #include "policy/internal.h"
 
@@ -346,6 +347,19 @@ nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page) 
           {"groups", groups},
           {"items", items},
           {"items_total", of_kind}};
+}
+
+void WriteReconciliation(const Reconciliation& r, io::TableWriter& w) {
+  std::map<std::string, std::string> area_names;
+  for (const auto& g : r.groups) area_names[g.area_code] = g.area_name;
+  w.WriteHeader({"类别", "政策", "政策名称", "地区代码", "地区", "户编号", "姓名", "身份证号", "应享金额(元)",
+                 "实发金额(元)", "说明"});
+  for (const auto& i : r.items) {
+    const auto name = area_names.find(i.village_code);
+    w.WriteRow({std::string(ReconcileKindZh(i.kind)), i.policy_id, i.policy_name, i.village_code,
+                name == area_names.end() ? std::string() : name->second, i.household_number, i.person_name,
+                i.id_number, FormatYuan(i.entitled_amount), FormatYuan(i.paid_amount), i.reason});
+  }
 }
 
 }  // namespace fupin::policy

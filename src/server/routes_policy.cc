@@ -61,21 +61,9 @@ std::string SheetName(const std::string& what, const std::string& area, int year
          (policy_id.empty() ? "" : "-" + policy_id) + ".xlsx";
 }
 
-// Every gap of a reconciliation as an XLSX sheet (the columns of `fupin
-// reconcile --output`, with the area's name).
+// Every gap of a reconciliation as an XLSX sheet (the same sheet as `fupin reconcile --output`).
 std::string ReconciliationXlsxBytes(const policy::Reconciliation& rec) {
-  std::map<std::string, std::string> area_names;
-  for (const auto& g : rec.groups) area_names[g.area_code] = g.area_name;
-  return XlsxBytes("比对结果", [&](io::TableWriter& w) {
-    w.WriteHeader({"类别", "政策", "政策名称", "地区代码", "地区", "户编号", "姓名", "身份证号", "应享金额(元)",
-                   "实发金额(元)", "说明"});
-    for (const auto& i : rec.items) {
-      const auto name = area_names.find(i.village_code);
-      w.WriteRow({std::string(policy::ReconcileKindZh(i.kind)), i.policy_id, i.policy_name, i.village_code,
-                  name == area_names.end() ? std::string() : name->second, i.household_number, i.person_name,
-                  i.id_number, FormatYuan(i.entitled_amount), FormatYuan(i.paid_amount), i.reason});
-    }
-  });
+  return XlsxBytes("比对结果", [&](io::TableWriter& w) { policy::WriteReconciliation(rec, w); });
 }
 
 // The filters of GET /entitlements (and of its XLSX download).
