@@ -75,9 +75,13 @@ int AgeOn(const Date& birth, const Date& on) {
   return age;
 }
 
-Date SystemClock::Today() const {
-  return Date::FromDays(NowSeconds() / 86400);
+Date BeijingDate(int64_t seconds) {
+  constexpr int64_t kUtcPlus8 = 8 * 3600;
+  const int64_t local = seconds + kUtcPlus8;
+  return Date::FromDays(local / 86400 - (local % 86400 < 0 ? 1 : 0));
 }
+
+Date SystemClock::Today() const { return BeijingDate(NowSeconds()); }
 
 int64_t SystemClock::NowSeconds() const {
   using namespace std::chrono;

@@ -38,6 +38,12 @@ class Clock {
   virtual int64_t NowSeconds() const = 0;
 };
 
+// The calendar day in Beijing time (UTC+8, no daylight saving) at `seconds` since the epoch:
+// what "today" means for people and for every rule that reads the date. Timestamps inside
+// (the audit trail, sessions) stay UTC.
+Date BeijingDate(int64_t seconds);
+
+// Today() is the date in Beijing (BeijingDate), whatever the machine's time zone.
 class SystemClock final : public Clock {
  public:
   Date Today() const override;

@@ -35,5 +35,14 @@ TEST(DateTest, Timestamp) {
   EXPECT_EQ(FormatTimestamp(1600000000), "2020-09-13T12:26:40Z");
 }
 
+TEST(DateTest, TodayIsTheDateInBeijing) {
+  // 2020-09-30T16:00:00Z is already 1 October in Beijing; a second earlier it is still 30 September.
+  const int64_t midnight_beijing = 1601481600;  // 2020-10-01T00:00:00+08:00
+  EXPECT_EQ(BeijingDate(midnight_beijing).ToString(), "2020-10-01");
+  EXPECT_EQ(BeijingDate(midnight_beijing - 1).ToString(), "2020-09-30");
+  EXPECT_EQ(BeijingDate(0).ToString(), "1970-01-01");
+  EXPECT_EQ(BeijingDate(-8 * 3600 - 1).ToString(), "1969-12-31");
+}
+
 }  // namespace
 }  // namespace fupin
