@@ -37,6 +37,10 @@ function(fupin_add_test)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
+  if("unit" IN_LIST T_LABELS)
+    # The target `unit_tests` builds just these (the sanitizer pass of scripts/test.sh).
+    set_property(GLOBAL APPEND PROPERTY FUPIN_UNIT_TEST_TARGETS ${T_NAME})
+  endif()
   gtest_discover_tests(${T_NAME}
     PROPERTIES LABELS "${T_LABELS}"
     DISCOVERY_TIMEOUT 60)

@@ -17,7 +17,10 @@ echo "== all tests (SQLite, and PostgreSQL: FUPIN_TEST_PG_URL or a throwaway ser
 
 if [ "${FUPIN_SKIP_SANITIZERS:-0}" != "1" ]; then
   echo "== unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-  BUILD_DIR=build-asan ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  # Only the unit-test executables (target unit_tests): the end-to-end tests and the program
+  # itself are not run under the sanitizers, so they are not built for them.
+  BUILD_DIR=build-asan TARGETS=unit_tests ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$JOBS" -L unit -LE postgres)
 fi
