@@ -6,6 +6,7 @@
 #include "assessment/internal.h"
 #include "assessment/params.h"
 #include "core/error.h"
+#include "core/money.h"
 
 namespace fupin::assessment {
 namespace {
@@ -71,7 +72,7 @@ Gathered Gather(store::Connection& db, const std::string& area, int year, Fen li
     f.has_year = s->Int(9) != 0;
     if (f.has_year) {
       f.counted_members = static_cast<int>(s->Int(3));
-      f.per_capita_net_income = f.counted_members > 0 ? s->Int(4) / f.counted_members : 0;
+      f.per_capita_net_income = PerCapita(s->Int(4), f.counted_members);
       f.food_secure = flag(5);
       f.clothing_secure = flag(6);
       f.housing_safe = flag(7);

@@ -15,6 +15,7 @@
 #include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "core/money.h"
 #include "io/table_writer.h"
 
 namespace fupin::assessment {
@@ -458,7 +459,7 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     const bool measure = (st == Status::kPoor || st == Status::kExited) && yr >= 0;
     if (!assessed && !measure) continue;
     const RawYear* y = yr >= 0 ? &b.years[static_cast<size_t>(yr)] : nullptr;
-    const Fen per_capita = y != nullptr && y->members > 0 ? y->net_income / y->members : 0;
+    const Fen per_capita = y != nullptr ? PerCapita(y->net_income, y->members) : 0;
     const MemberCounts& mc = counts[h];
     const int32_t persons = members[h * nd + last];
     std::array<Outcome, 6> outcomes = {

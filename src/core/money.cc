@@ -4,6 +4,13 @@
 
 namespace fupin {
 
+std::string PerCapitaSql(const std::string& total, const std::string& persons) {
+  const std::string t = "(" + total + ")";
+  const std::string p = "NULLIF(" + persons + ", 0)";
+  // floor(t / p) for p > 0: subtract the non-negative remainder first.
+  return "((" + t + " - ((" + t + " % " + p + ") + " + p + ") % " + p + ") / " + p + ")";
+}
+
 std::optional<Fen> ParseYuan(std::string_view t) {
   if (t.empty()) return std::nullopt;
   bool negative = false;

@@ -19,6 +19,17 @@ TEST(MoneyTest, ParsesYuan) {
   EXPECT_FALSE(ParseYuan("99999999999999999999"));
 }
 
+TEST(MoneyTest, PerCapitaRoundsTowardMinusInfinity) {
+  EXPECT_EQ(PerCapita(-1000, 3), -334);  // -10.00 yuan over 3 persons (truncation gave -333)
+  EXPECT_EQ(PerCapita(1000, 3), 333);
+  EXPECT_EQ(PerCapita(-999, 3), -333);
+  EXPECT_EQ(PerCapita(0, 3), 0);
+  EXPECT_EQ(PerCapita(500, 0), 0);
+  EXPECT_EQ(FloorDiv(7, -2), -4);
+  EXPECT_EQ(FloorDiv(-7, -2), 3);
+  EXPECT_EQ(FloorDiv(5, 0), 0);
+}
+
 TEST(MoneyTest, FormatsYuan) {
   EXPECT_EQ(FormatYuan(420000), "4200.00");
   EXPECT_EQ(FormatYuan(5), "0.05");

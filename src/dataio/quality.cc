@@ -406,7 +406,7 @@ class Runner {
         }
       }
       if (!lines[y] || s->Int(2) <= 0) continue;
-      const Fen per_capita = s->Int(3) / s->Int(2);
+      const Fen per_capita = PerCapita(s->Int(3), s->Int(2));
       if (per_capita < *lines[y]) {
         AddHousehold("exited_income_below_line", h->second,
                      std::to_string(y) + "年度脱贫，人均纯收入" + Yuan(per_capita) + "低于当年扶贫标准" + Yuan(*lines[y]),

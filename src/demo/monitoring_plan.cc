@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/personal_data.h"
+#include "core/money.h"
 #include "demo/id_numbers.h"
 #include "demo/prng.h"
 #include "monitoring/monitoring.h"
@@ -48,7 +49,8 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
   {
     auto s = db.Prepare(
         "SELECT h.id, h.number, h.village_code, y.members,"
-        " (y.wage_income + y.production_income + y.property_income + y.transfer_income - y.production_cost) / y.members"
+        " " + PerCapitaSql("y.wage_income + y.production_income + y.property_income + y.transfer_income - y.production_cost",
+                           "y.members") +
         " FROM households h JOIN household_years y ON y.household_id = h.id AND y.year = 2020"
         " WHERE h.village_code >= '430424' AND h.village_code < '430424:'"
         " AND (SELECT e.kind FROM household_events e WHERE e.household_id = h.id ORDER BY e.date DESC, e.id DESC LIMIT 1)"

@@ -6,6 +6,7 @@
 
 #include "access/pairing.h"
 #include "core/area_code.h"
+#include "core/money.h"
 #include "monitoring/internal.h"
 #include "monitoring/monitoring.h"
 
@@ -571,7 +572,7 @@ Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const E
     while (s->Step() && counted < years) {
       const int y = static_cast<int>(s->Int(0));
       const int64_t members = s->Int(1);
-      const Fen per = members > 0 ? s->Int(2) / members : 0;
+      const Fen per = PerCapita(s->Int(2), members);
       const auto line = lines.For(y, c.village_code);
       const Fen l = line ? line->line : 0;
       income.push_back({{"year", y}, {"per_capita_income", FormatYuan(per)}, {"line", FormatYuan(l)}, {"above", per > l}});

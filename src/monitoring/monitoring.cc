@@ -9,6 +9,7 @@
 #include "access/personal_data.h"
 #include "core/area_code.h"
 #include "core/id_number.h"
+#include "core/money.h"
 #include "io/excel_date.h"
 #include "io/table.h"
 #include "monitoring/internal.h"
@@ -584,7 +585,7 @@ struct Facts {
   int members = 0;
   Fen net = 0;
   bool has = false;
-  Fen PerCapita() const { return members > 0 ? net / members : 0; }
+  Fen PerCapita() const { return fupin::PerCapita(net, members); }
 };
 
 struct HouseholdScan {

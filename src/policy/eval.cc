@@ -396,15 +396,18 @@ void Map2(int64_t* out, const int64_t* a, const int64_t* b, size_t n, F f) {
   for (size_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
 }
 
+// Floor division and its remainder (the remainder takes the divisor's sign), so that a
+// per-capita amount rounds down like everywhere else (core/money.h FloorDiv).
 int64_t Div(int64_t a, int64_t b) {
   if (b == 0) return 0;
   if (b == -1) return Wrap(0 - U(a));
-  return a / b;
+  return FloorDiv(a, b);
 }
 
 int64_t Mod(int64_t a, int64_t b) {
   if (b == 0 || b == -1) return 0;
-  return a % b;
+  const int64_t r = a % b;
+  return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
 
 int64_t AgeOn(int64_t birth, int64_t on) {

@@ -106,6 +106,10 @@ TEST(Eval, ArithmeticIsTotal) {
   EXPECT_EQ(Eval("person.disability_grade > 0 ? min(yuan(100) * person.disability_grade, yuan(150)) : -1"),
             (std::vector<int64_t>{-1, -1, 15000, 10000}));
   EXPECT_EQ(Eval("9223372036854775807 + 1 == -9223372036854775807 - 1"), (std::vector<int64_t>{1, 1, 1, 1}));
+  // Division rounds toward minus infinity, like every per-capita amount (core/money.h).
+  EXPECT_EQ(Eval("(0 - 1000) / 3"), (std::vector<int64_t>{-334, -334, -334, -334}));
+  EXPECT_EQ(Eval("(0 - 7) % 3"), (std::vector<int64_t>{2, 2, 2, 2}));
+  EXPECT_EQ(Eval("1000 / 3 + 7 % (0 - 3)"), (std::vector<int64_t>{331, 331, 331, 331}));
 }
 
 TEST(Eval, RangesOfRowsAndManyChunks) {

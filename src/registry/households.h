@@ -92,7 +92,7 @@ struct HouseholdYear {
     return wage_income + production_income + property_income + transfer_income - production_cost;
   }
   // Per-capita net income (人均纯收入) in fen, rounded down.
-  Fen per_capita_net_income() const { return members > 0 ? net_income() / members : 0; }
+  Fen per_capita_net_income() const { return PerCapita(net_income(), members); }
 };
 
 struct Household {

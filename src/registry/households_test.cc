@@ -288,6 +288,12 @@ TEST_F(HouseholdsTest, PerCapitaIncomeUsesCurrentMembersByDefault) {
   ASSERT_EQ(h.years.size(), 1u);
   EXPECT_EQ(h.years[0].members, 3);
   EXPECT_EQ(h.years[0].per_capita_net_income(), 333300);  // (9000 + 1000 - 1) / 3 yuan, rounded down in fen
+  // A loss rounds down too (toward minus infinity): -10.00 yuan over 3 persons is -3.34, not -3.33.
+  y.wage_income = 0;
+  y.transfer_income = 0;
+  y.production_cost = 1000;
+  reg.SetHouseholdYear(f_.admin(), id, y);
+  EXPECT_EQ(reg.GetHousehold(f_.admin(), id).years[0].per_capita_net_income(), -334);
   y.wage_income = -1;
   EXPECT_THROW(reg.SetHouseholdYear(f_.admin(), id, y), Error);
 }

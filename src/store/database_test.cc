@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/money.h"
 #include "store/postgres_database.h"
 #include "store/testing/faulty_connection.h"
 #include "store/testing/test_databases.h"
@@ -123,6 +124,21 @@ TEST_P(DatabaseTest, AStatementRunsManyTimesWithNewBindings) {
   }
   // Case-insensitive names ({{text_nocase}}).
   EXPECT_THROW(c->Execute("INSERT INTO things (name) VALUES ('THING 1')"), Error);
+}
+
+// core/money.h PerCapitaSql rounds down on both stores, like PerCapita in C++.
+TEST_P(DatabaseTest, PerCapitaSqlRoundsTowardMinusInfinity) {
+  auto db = OpenDatabase(url(), kV1);
+  auto c = db->Connect();
+  for (const auto& [total, persons] : std::vector<std::pair<int64_t, int64_t>>{
+           {-1000, 3}, {1000, 3}, {-999, 3}, {0, 2}, {-1, 7}, {123456789, 4}}) {
+    auto s = c->Prepare("SELECT " + PerCapitaSql(std::to_string(total), std::to_string(persons)));
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(s->Int(0), PerCapita(total, persons)) << total << " / " << persons;
+  }
+  auto zero = c->Prepare("SELECT " + PerCapitaSql("5", "0"));
+  ASSERT_TRUE(zero->Step());
+  EXPECT_TRUE(zero->IsNull(0));
 }
 
 // A connection may keep the statements it prepared for reuse (SQLite does);
