@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql
+  john-data   # /usr/share/john/password.lst: the common passwords refused (src/access/CMakeLists.txt)
   chromium fonts-wqy-microhei
   wrk jq curl   # bench/suite.sh
 )

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "access/crypto_util.h"
 #include "core/error.h"
@@ -34,11 +35,48 @@ bool PasswordHasher::Verify(std::string_view hash, std::string_view password) co
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 
+const std::string& PasswordHasher::DummyHash() const {
+  std::call_once(dummy_once_, [this] { dummy_hash_ = Hash("fupin dummy password"); });
+  return dummy_hash_;
+}
+
 bool PasswordHasher::NeedsRehash(std::string_view hash) const {
   internal::EnsureSodium();
   const std::string h(hash);
   return crypto_pwhash_str_needs_rehash(h.c_str(), cost_.opslimit, cost_.memlimit) != 0;
 }
+
+namespace {
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return out;
+}
+
+// The compiled-in list, lower-cased, built on first use.
+const std::unordered_set<std::string>& CommonPasswords() {
+  static const std::unordered_set<std::string> kSet = [] {
+    std::unordered_set<std::string> set;
+    const std::string_view text = internal::CommonPasswordListText();
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(start, end - start);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty() && !line.starts_with("#!comment:")) set.insert(AsciiLower(line));
+      start = end + 1;
+    }
+    return set;
+  }();
+  return kSet;
+}
+
+}  // namespace
+
+bool IsCommonPassword(std::string_view password) { return CommonPasswords().contains(AsciiLower(password)); }
 
 std::string PasswordProblem(std::string_view password, std::string_view user_name) {
   size_t code_points = 0;
@@ -50,13 +88,9 @@ std::string PasswordProblem(std::string_view password, std::string_view user_nam
   if (std::all_of(password.begin(), password.end(), [&](char c) { return c == password.front(); })) {
     return "must not repeat a single character";
   }
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    return out;
-  };
-  if (!user_name.empty() && lower(password) == lower(user_name)) return "must not be the user name";
+  if (!user_name.empty() && AsciiLower(password) == AsciiLower(user_name)) return "must not be the user name";
+  // Shown as it is by the web form, so in Chinese.
+  if (IsCommonPassword(password)) return "是常见密码，很容易被猜中，请换一个不常见的密码";
   return "";
 }
 

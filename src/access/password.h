@@ -6,6 +6,7 @@
 // (access/testing/weak_password_hasher.h), which production targets do not link.
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -21,11 +22,19 @@ class PasswordHasher {
  public:
   // Throws kInvalidArgument if `cost` is below kMinPasswordCost.
   explicit PasswordHasher(PasswordCost cost = kMinPasswordCost);
+  virtual ~PasswordHasher() = default;
+  PasswordHasher(const PasswordHasher&) = delete;
+  PasswordHasher& operator=(const PasswordHasher&) = delete;
 
   // A self-describing string ("$argon2id$v=19$m=...") with a random salt.
-  std::string Hash(std::string_view password) const;
+  virtual std::string Hash(std::string_view password) const;
   // Whether `password` matches `hash`. False (never a throw) for a malformed hash.
-  bool Verify(std::string_view hash, std::string_view password) const;
+  virtual bool Verify(std::string_view hash, std::string_view password) const;
+  // A hash of a fixed secret with this hasher's cost, made on the first call
+  // and kept (thread-safe): a login with an unknown name verifies against it,
+  // so that it costs one verification like a wrong password does. The
+  // server has one hasher for the process, so the hash is made once.
+  const std::string& DummyHash() const;
   // Whether `hash` was made with other parameters than this hasher's (then
   // the next successful login stores a new hash).
   bool NeedsRehash(std::string_view hash) const;
@@ -38,11 +47,24 @@ class PasswordHasher {
 
  private:
   PasswordCost cost_;
+  mutable std::once_flag dummy_once_;
+  mutable std::string dummy_hash_;
 };
 
 // The rules a new password must meet: at least 8 characters (Unicode code
-// points), at most 256 bytes, not all the same character, and not the user
-// name. Returns the problem, or "" if it is acceptable.
+// points), at most 256 bytes, not all the same character, not the user name,
+// and not a common password (IsCommonPassword). Returns the problem, or "" if
+// it is acceptable.
 std::string PasswordProblem(std::string_view password, std::string_view user_name);
+
+// Whether `password` is on the list of common passwords compiled in from
+// Debian's john-data (/usr/share/john/password.lst, about 3,500 entries),
+// ignoring ASCII case ("Password1" is "password1").
+bool IsCommonPassword(std::string_view password);
+
+namespace internal {
+// The list's text as shipped (generated common_passwords.cc).
+std::string_view CommonPasswordListText();
+}  // namespace internal
 
 }  // namespace fupin::access

@@ -61,7 +61,8 @@ Rule RuleFor(Role role, Resource resource) {
         case Resource::kAssessment: return {Reach::kPaired, Reach::kNone};
         case Resource::kAssistance: return {Reach::kScope, Reach::kPaired};
         case Resource::kMonitoring: return {Reach::kPaired, Reach::kPaired};
-        case Resource::kSocial: return {Reach::kScope, Reach::kPaired};
+        // Needs, suggestions, pledges and dockings of their own households only (issue 26).
+        case Resource::kSocial: return {Reach::kPaired, Reach::kPaired};
         case Resource::kPolicy:
         case Resource::kParams: return kRules;
         default: return kNo;

@@ -28,7 +28,7 @@ constexpr Row kMatrix[] = {
     {Role::kCountyOffice,      "RW  RW  RW  RW  RW  RW  RW  --  --  RW"},
     {Role::kTownship,          "RW  RW  R-  R-  RW  RW  RW  --  --  R-"},
     {Role::kVillageCadre,      "RW  RW  R-  R-  RW  RW  RW  --  --  R-"},
-    {Role::kPairedCadre,       "--  --  R-  --  R-  R-  --  --  --  R-"},  // without a household
+    {Role::kPairedCadre,       "--  --  R-  --  R-  --  --  --  --  R-"},  // without a household
     {Role::kSectorDepartment,  "R-  R-  R-  RW  R-  --  R-  --  --  R-"},
     {Role::kDonor,             "--  --  --  --  --  RW  --  --  --  --"},
     {Role::kAuditor,           "R-  R-  R-  R-  R-  R-  R-  R-  R-  R-"},
@@ -98,6 +98,9 @@ TEST(PermissionsTest, APairedCadreReachesOnlyTheirOwnHouseholds) {
   EXPECT_FALSE(Refusal(c, Access::kWrite, Resource::kMonitoring, mine, PairedWithSeven));
   EXPECT_TRUE(Refusal(c, Access::kRead, Resource::kMonitoring, not_mine, PairedWithSeven));
   EXPECT_TRUE(Refusal(c, Access::kRead, Resource::kSocial, not_mine, PairedWithSeven));
+  // Social assistance: read, like write, only for their own households (issue 26).
+  EXPECT_FALSE(Refusal(c, Access::kRead, Resource::kSocial, mine, PairedWithSeven));
+  EXPECT_TRUE(ReadScopeFor(c, Resource::kSocial).paired_households_only);
   // Without a pairing check nothing is paired.
   EXPECT_TRUE(Refusal(c, Access::kRead, Resource::kRegistry, mine));
 }

@@ -65,17 +65,35 @@ int64_t RevokeSessions(store::Connection& connection, int64_t user_id, int64_t n
   return s->Run();
 }
 
-LoginResult Sessions::Login(std::string_view name, std::string_view password) {
+LoginResult Sessions::Login(std::string_view name, std::string_view password, std::string_view client) {
   internal::EnsureSodium();
   const int64_t now = clock_.NowSeconds();
+  if (throttle_) {
+    if (const int64_t wait = throttle_->RetryAfter(client, name, now); wait > 0) {
+      throw Error(ErrorCode::kResourceExhausted,
+                  "too many failed logins from this address or for this name: try again in " +
+                      std::to_string(wait) + " seconds",
+                  {{"Retry-After", std::to_string(wait)}});
+    }
+  }
+  // Every refusal below counts against the client and the name.
+  struct CountFailure {
+    LoginThrottle* throttle;
+    std::string_view client, name;
+    int64_t now;
+    bool succeeded = false;
+    ~CountFailure() {
+      if (throttle && !succeeded) throttle->RecordFailure(client, name, now);
+    }
+  } count{throttle_, client, name, now};
   Audit audit(connection_, clock_);
   const std::optional<User> user = LoadUserByName(connection_, name);
 
   if (!user) {
-    // Spend the same effort as for a real account, so the time taken does
-    // not tell which names exist.
-    if (dummy_hash_.empty()) dummy_hash_ = hasher_.Hash("fupin dummy password");
-    (void)hasher_.Verify(dummy_hash_, password);
+    // Spend the same effort as for a real account (one verification against
+    // a hash made once per hasher), so the time taken does not tell which
+    // names exist.
+    (void)hasher_.Verify(hasher_.DummyHash(), password);
     Caller unknown{0, std::string(name), Role::kAuditor, ""};
     audit.Record(unknown, AuditEvent{"login.failure", "user/0", "", std::nullopt,
                                      Json({{"name", std::string(name)}, {"reason", "unknown user"}})});
@@ -88,7 +106,8 @@ LoginResult Sessions::Login(std::string_view name, std::string_view password) {
     audit.Record(as_user, AuditEvent{"login.refused", entity, user->area_code, std::nullopt,
                                      Json({{"reason", "locked"}, {"locked_until", user->locked_until}})});
     throw Error(ErrorCode::kResourceExhausted,
-                "too many failed logins: the account is locked until " + FormatTimestamp(user->locked_until));
+                "too many failed logins: the account is locked until " + FormatTimestamp(user->locked_until),
+                {{"Retry-After", std::to_string(user->locked_until - now)}});
   }
 
   std::string hash;
@@ -111,8 +130,9 @@ LoginResult Sessions::Login(std::string_view name, std::string_view password) {
     audit.Record(as_user, AuditEvent{"login.failure", entity, user->area_code, std::nullopt, detail.dump()});
     tx.Commit();
     if (lock) {
-      throw Error(ErrorCode::kResourceExhausted, "too many failed logins: the account is locked until " +
-                                                     FormatTimestamp(now + options_.lockout));
+      throw Error(ErrorCode::kResourceExhausted,
+                  "too many failed logins: the account is locked until " + FormatTimestamp(now + options_.lockout),
+                  {{"Retry-After", std::to_string(options_.lockout)}});
     }
     throw Unauthenticated(kWrongCredentials);
   }
@@ -152,6 +172,7 @@ LoginResult Sessions::Login(std::string_view name, std::string_view password) {
   audit.Record(as_user, AuditEvent{"login.success", entity, user->area_code, std::nullopt,
                                    Json({{"expires_at", result.expires_at}})});
   tx.Commit();
+  count.succeeded = true;
   return result;
 }
 

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "access/login_throttle.h"
 #include "access/password.h"
 #include "core/caller.h"
 #include "core/date.h"
@@ -57,15 +58,24 @@ class SessionTouches {
 
 class Sessions {
  public:
-  // `touches`, if given, must serve only this database (see SessionTouches).
+  // `touches`, if given, must serve only this database (see SessionTouches);
+  // `throttle`, if given, is asked before and told after each login.
   Sessions(store::Connection& connection, const Clock& clock, const PasswordHasher& hasher,
-           SessionOptions options = {}, SessionTouches* touches = nullptr)
-      : connection_(connection), clock_(clock), hasher_(hasher), options_(options), touches_(touches) {}
+           SessionOptions options = {}, SessionTouches* touches = nullptr, LoginThrottle* throttle = nullptr)
+      : connection_(connection),
+        clock_(clock),
+        hasher_(hasher),
+        options_(options),
+        touches_(touches),
+        throttle_(throttle) {}
 
   // kUnauthenticated ("wrong user name or password") for an unknown name, a
-  // wrong password or a disabled account alike; kResourceExhausted while the
-  // account is locked. The failure is recorded before the throw.
-  LoginResult Login(std::string_view name, std::string_view password);
+  // wrong password or a disabled account alike, each after exactly one
+  // password verification; kResourceExhausted while the account is locked
+  // or while the throttle refuses `client` (the remote address) or `name`,
+  // with a detail {"Retry-After", seconds}. The failure is recorded before
+  // the throw (a throttled attempt is not: it did nothing).
+  LoginResult Login(std::string_view name, std::string_view password, std::string_view client = "");
 
   // The caller a token stands for; touches the session's last use.
   // kUnauthenticated for a malformed, unknown, expired or revoked token.
@@ -82,7 +92,7 @@ class Sessions {
   const PasswordHasher& hasher_;
   SessionOptions options_;
   SessionTouches* touches_;
-  std::string dummy_hash_;  // verified against for unknown names, made on first need
+  LoginThrottle* throttle_;
 };
 
 // Ends every open session of a user (used when a user is disabled or their

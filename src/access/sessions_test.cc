@@ -59,6 +59,61 @@ TEST_F(SessionsTest, WrongPasswordUnknownNameAndDisabledAccountAllLookTheSame) {
   EXPECT_EQ(CountAudit("login.failure"), 3);
 }
 
+// An unknown name costs one password verification, like a wrong password;
+// the dummy hash it is verified against is made once per hasher (the server
+// has one per process), not per Sessions (the server makes one per request).
+// Counted, not timed (issue 26).
+TEST_F(SessionsTest, AnUnknownNameCostsOneVerificationLikeAWrongPassword) {
+  testing::CountingPasswordHasher counting;
+  Accounts(*conn_, clock_, counting).AddUser(Caller::LocalOperator(), NewUser{"lihua", Role::kTownship, "430424100"},
+                                             "correct horse");
+  const int hashes = counting.hashes;
+  for (int i = 0; i < 3; ++i) {
+    Sessions s(*conn_, clock_, counting, options_);  // a new one per request, as the server does
+    int before = counting.verifications;
+    EXPECT_EQ(CodeOf([&] { s.Login("nobody", "guess"); }), ErrorCode::kUnauthenticated);
+    EXPECT_EQ(counting.verifications - before, 1);
+    before = counting.verifications;
+    EXPECT_EQ(CodeOf([&] { s.Login("lihua", "guess"); }), ErrorCode::kUnauthenticated);
+    EXPECT_EQ(counting.verifications - before, 1);
+  }
+  EXPECT_EQ(counting.hashes - hashes, 1);  // the dummy hash, once
+}
+
+// Failed logins are throttled per client address and per name, unknown names
+// included; the refusal says how long to wait (issue 26).
+TEST_F(SessionsTest, TheThrottleRefusesAClientOrANameAfterTooManyFailures) {
+  Add("lihua", Role::kTownship, "430424100");
+  LoginThrottle throttle(LoginThrottleOptions{4, 3, 60});
+  Sessions s(*conn_, clock_, hasher_, options_, nullptr, &throttle);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(CodeOf([&] { s.Login("nobody" + std::to_string(i), "guess", "10.0.0.1"); }),
+              ErrorCode::kUnauthenticated);
+  }
+  try {
+    s.Login("nobody9", "guess", "10.0.0.1");
+    ADD_FAILURE() << "not throttled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted);
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "Retry-After");
+    EXPECT_EQ(e.details()[0].problem, "60");
+  }
+  // Even the right password from that address waits; another address does not.
+  EXPECT_EQ(CodeOf([&] { s.Login("lihua", "correct horse", "10.0.0.1"); }), ErrorCode::kResourceExhausted);
+  EXPECT_NO_THROW(s.Login("lihua", "correct horse", "10.0.0.2"));
+  // One name from many addresses, whatever its case.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CodeOf([&] { s.Login("Ghost", "guess", "10.1.0." + std::to_string(i)); }), ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(CodeOf([&] { s.Login("ghost", "guess", "10.2.0.1"); }), ErrorCode::kResourceExhausted);
+  // The window ends.
+  Advance(60);
+  EXPECT_EQ(CodeOf([&] { s.Login("ghost", "guess", "10.0.0.1"); }), ErrorCode::kUnauthenticated);
+  // Throttled attempts are not in the audit trail (they did nothing); the others are.
+  EXPECT_EQ(CountAudit("login.failure"), 4 + 3 + 1);
+}
+
 TEST_F(SessionsTest, MalformedAndUnknownTokensAreRefused) {
   auto s = sessions();
   EXPECT_EQ(CodeOf([&] { s.Authenticate(""); }), ErrorCode::kUnauthenticated);
@@ -220,6 +275,18 @@ TEST(PasswordHasherTest, PasswordRules) {
   EXPECT_EQ(PasswordProblem("八个汉字的密码啊", "u"), "");  // 8 characters, 24 bytes
   EXPECT_NE(PasswordProblem("aaaaaaaaaa", "u"), "");
   EXPECT_NE(PasswordProblem("LiHua2020", "lihua2020"), "");
+}
+
+// Common passwords from Debian's john-data list are refused, ignoring case,
+// with a Chinese message the web form shows as it is (issue 26).
+TEST(PasswordHasherTest, CommonPasswordsAreRefused) {
+  for (const char* common : {"password", "12345678", "qwertyui", "Password1", "PASSWORD1", "iloveyou"}) {
+    EXPECT_TRUE(IsCommonPassword(common)) << common;
+    EXPECT_NE(PasswordProblem(common, "u").find("常见密码"), std::string::npos) << common;
+  }
+  EXPECT_FALSE(IsCommonPassword("correct horse"));
+  EXPECT_FALSE(IsCommonPassword("#!comment: This list has been compiled by Solar Designer of Openwall Project"));
+  EXPECT_EQ(PasswordProblem("lihua-Passw0rd", "lihua"), "");
 }
 
 }  // namespace

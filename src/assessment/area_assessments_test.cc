@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "assessment/params.h"
 #include "assessment/schema.h"
@@ -368,6 +369,54 @@ TEST_F(AreaAssessmentTest, ParameterChangesAreAudited) {
   auto n = f_.db().Prepare("SELECT count(*) FROM audit_log WHERE action = 'param.set'");
   n->Step();
   EXPECT_EQ(n->Int(0), 2);
+}
+
+// Parameters are changed only inside the caller's scope (issue 26): a
+// township administrator changes no nation- or province-wide value; a county
+// office may, where its scope covers the area the value applies to; every
+// refusal and change is audited with that area.
+TEST_F(AreaAssessmentTest, ParametersAreChangedOnlyInsideTheCallersScope) {
+  Parameters p(f_.db(), f_.clock());
+  auto code_of = [&](const Caller& c, const std::string& name, const std::string& key, const std::string& value) {
+    try {
+      p.Set(c, name, key, value, "测试");
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return ErrorCode::kInternal;  // stands for "allowed"
+  };
+  auto audited = [&](const std::string& action, const std::string& entity) {
+    auto s = f_.db().Prepare("SELECT area_code FROM audit_log WHERE action = ? AND entity = ? ORDER BY id DESC");
+    s->BindText(1, action);
+    s->BindText(2, entity);
+    return s->Step() ? std::optional<std::string>(s->Text(0)) : std::nullopt;
+  };
+  const std::string days = p.Text("notice_min_days");
+  const Caller town_admin{7, "town-admin", Role::kAdministrator, "430424104"};
+  EXPECT_EQ(code_of(town_admin, "notice_min_days", "", "99"), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(code_of(town_admin, "exit_threshold", "43", "2"), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(code_of(town_admin, "poverty_line", "2020", "9999"), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(p.Text("notice_min_days"), days);
+  EXPECT_EQ(audited("access.denied", "param/exit_threshold/43"), "43");
+  EXPECT_EQ(audited("access.denied", "param/notice_min_days"), "");
+
+  // A county office: not the province's value from a county; the province's
+  // from the province; the nation's from the nation.
+  EXPECT_EQ(code_of({8, "hengdong", Role::kCountyOffice, "430424"}, "exit_threshold", "43", "2"),
+            ErrorCode::kPermissionDenied);
+  const Caller hunan{9, "hunan", Role::kCountyOffice, "43"};
+  EXPECT_EQ(code_of(hunan, "exit_threshold", "43", "2"), ErrorCode::kInternal);
+  EXPECT_EQ(audited("param.set", "param/exit_threshold/43"), "43");
+  EXPECT_EQ(code_of(hunan, "exit_threshold", "", "2"), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(code_of({10, "nation", Role::kCountyOffice, ""}, "notice_min_days", "", "12"), ErrorCode::kInternal);
+  EXPECT_EQ(p.Text("notice_min_days"), "12");
+  // Roles that only read parameters, even for the whole nation.
+  EXPECT_EQ(code_of({11, "town", Role::kTownship, ""}, "af_k", "", "0.5"), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(code_of({12, "auditor", Role::kAuditor, ""}, "af_k", "", "0.5"), ErrorCode::kPermissionDenied);
+
+  // Reading: everyone but donors, whatever their scope.
+  EXPECT_FALSE(p.List({13, "village", Role::kVillageCadre, "430424104201"}).empty());
+  EXPECT_THROW(p.List({14, "donor", Role::kDonor, ""}), Error);
 }
 
 }  // namespace

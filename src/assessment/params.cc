@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/audit.h"
+#include "access/permissions.h"
 #include "core/area_code.h"
 #include "core/error.h"
 
@@ -70,7 +71,10 @@ const std::vector<ParameterSpec>& ParameterSpecs() {
 }
 
 std::vector<Parameter> Parameters::List(const Caller& caller, bool history, const std::string& name) {
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read parameters");
+  // Every parameter is set for the nation or a province, so it applies to
+  // the caller's scope: whoever reads parameters at all reads them all.
+  access::Audit audit(db_, clock_);
+  access::Guard(audit).RequireRead(caller, access::Resource::kParams, {caller.area_scope, std::nullopt, "param/"});
   std::string sql = std::string("SELECT ") + kColumns + " FROM assessment_parameters p WHERE (?1 = '' OR name = ?1)";
   if (!history) {
     sql += " AND id = (SELECT max(id) FROM assessment_parameters q WHERE q.name = p.name AND q.key = p.key)";
@@ -86,9 +90,6 @@ std::vector<Parameter> Parameters::List(const Caller& caller, bool history, cons
 Parameter Parameters::Set(const Caller& caller, const std::string& name, const std::string& key,
                           const std::string& value, const std::string& source,
                           const std::optional<std::string>& effective_from) {
-  if (caller.role != Role::kAdministrator) {
-    throw Error::PermissionDenied("only an administrator may change policy parameters");
-  }
   std::vector<ErrorDetail> problems;
   const ParameterSpec* spec = FindSpec(name);
   if (!spec) {
@@ -147,6 +148,14 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
     }
   }
   if (!problems.empty()) throw Error::InvalidArgument("invalid parameter value", problems);
+  // The area the value applies to: its province, or the nation ("") for the
+  // rest. Only a caller whose scope covers that area may change it
+  // (docs/ACCESS.md: administrators and county offices); checked before the
+  // transaction so that the refusal's audit entry stays.
+  const std::string area = k == "province" ? key : "";
+  const std::string entity = "param/" + name + (key.empty() ? "" : "/" + key);
+  access::Audit audit(db_, clock_);
+  access::Guard(audit).RequireWrite(caller, access::Resource::kParams, {area, std::nullopt, entity});
   // The new row and its audit entry (with the value it replaces) together or not at all.
   store::Transaction tx(db_);
   const std::optional<std::string> before = Find(name, key);
@@ -164,12 +173,11 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
   s->Reset();
   access::AuditEvent event;
   event.action = "param.set";
-  event.entity = "param/" + name + (key.empty() ? "" : "/" + key);
-  // The area the value applies to: its province, or the nation ("") for the rest.
-  if (k == "province") event.area_code = key;
+  event.entity = entity;
+  event.area_code = area;
   if (before) event.before = nlohmann::json{{"value", *before}}.dump();
   event.after = nlohmann::json{{"value", p.value}, {"source", p.source}, {"effective_from", p.effective_from}}.dump();
-  access::Audit(db_, clock_).Record(caller, event);
+  audit.Record(caller, event);
   tx.Commit();
   return p;
 }

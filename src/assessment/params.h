@@ -3,8 +3,9 @@
 // thresholds by province, the county checks, the public-notice period, the
 // monitoring line, village facility requirements and the Alkire-Foster
 // indicators, weights and cut-off. Shipped with their sources (migration 200);
-// an administrator changes them with a dated history. No rule constant lives
-// in code: every rule reads its figures here.
+// administrators and county offices change them within their scope, with a
+// dated history. No rule constant lives in code: every rule reads its figures
+// here.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -43,11 +44,13 @@ class Parameters {
   Parameters(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   // Values in force (latest per name and key), or with `history` every row,
-  // ordered by name, key, id. Readable by every role that reads the registry.
+  // ordered by name, key, id. Readable by every role that reads parameters (all but donors).
   std::vector<Parameter> List(const Caller& caller, bool history = false, const std::string& name = "");
 
-  // Appends a value (the history is kept). Only an administrator. Refuses an
-  // unknown name, a key or value of the wrong form, an empty source.
+  // Appends a value (the history is kept). Only a caller who may write
+  // parameters (access::Resource::kParams) for the area the value applies to
+  // (its province, or the nation). Refuses an unknown name, a key or value of
+  // the wrong form, an empty source.
   Parameter Set(const Caller& caller, const std::string& name, const std::string& key, const std::string& value,
                 const std::string& source, const std::optional<std::string>& effective_from = std::nullopt);
 

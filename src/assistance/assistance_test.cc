@@ -204,6 +204,17 @@ TEST_F(AssistanceTest, APairedCadreReachesExactlyTheirOwnHouseholds) {
   EXPECT_FALSE(view.households[0].overdue);
   // Masked phone in every output.
   EXPECT_NE(CadreJson(view.cadre)["phone"], "13812345678");
+  // Coverage counts and names only their own households (issue 26), while
+  // the village's office sees the unpaired one.
+  fx_.AddHousehold("M3", "430424100200");
+  const CoverageReport cov = Coverage(fx_.db(), me, "430424100200", std::nullopt, fx_.clock());
+  EXPECT_EQ(cov.total.households_registered, 1);
+  EXPECT_TRUE(cov.households_without_cadre.empty());
+  for (const auto& g : cov.households_not_visited) EXPECT_EQ(g.household_id, mine);
+  const CoverageReport all = Coverage(fx_.db(), fx_.admin(), "430424100200", std::nullopt, fx_.clock());
+  EXPECT_EQ(all.total.households_registered, 3);
+  ASSERT_EQ(all.households_without_cadre.size(), 1u);
+  EXPECT_EQ(all.households_without_cadre[0].number, "M3");
   // After the pairing ends, the household is out of reach.
   const auto pairs = svc_.ListPairings(fx_.admin(), {mine_cadre, std::nullopt, true});
   ASSERT_EQ(pairs.size(), 1u);

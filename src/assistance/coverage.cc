@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "access/pairing.h"
+#include "access/permissions.h"
 #include "assistance/assistance.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
@@ -41,11 +43,15 @@ constexpr const char* kHouseholdsSql =
     "       WHERE h.village_code >= ?2 AND h.village_code < ?3) q"
     " LEFT JOIN pairings p ON p.household_id = q.id AND p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
     " LEFT JOIN cadres c ON c.id = p.cadre_id"
-    " WHERE q.status IN ('poor', 'exited') ORDER BY q.number";
+    " WHERE q.status IN ('poor', 'exited'){paired} ORDER BY q.number";
 
-std::string HouseholdsSql() {
+// With `paired_only` (a paired cadre), only the households paired with user
+// ?4 on the date: the gap lists name no other household.
+std::string HouseholdsSql(bool paired_only) {
   std::string sql = kHouseholdsSql;
   sql.replace(sql.find("{status}"), 8, internal::StatusOn("h.id", 1));
+  sql.replace(sql.find("{paired}"), 8,
+              paired_only ? " AND q.id IN (" + access::PairedHouseholdIdsSql(4, 1) + ")" : std::string());
   return sql;
 }
 
@@ -114,10 +120,13 @@ CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::
     }
   }
   {
-    auto s = db.Prepare(HouseholdsSql());
+    // The households are registry records: a paired cadre sees only their own.
+    const bool paired_only = access::ReadScopeFor(caller, access::Resource::kRegistry).paired_households_only;
+    auto s = db.Prepare(HouseholdsSql(paired_only));
     s->BindText(1, sc.date);
     s->BindText(2, sc.area);
     s->BindText(3, end);
+    if (paired_only) s->BindInt(4, caller.user_id);
     std::set<int64_t> seen;
     while (s->Step()) {
       const int64_t id = s->Int(0);

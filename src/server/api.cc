@@ -1,8 +1,52 @@
 #include "server/api.h"
 
 #include "core/money.h"
+#include "io/encoding.h"
 
 namespace fupin::server {
+namespace {
+
+// The text with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string ValidUtf8(const std::string& text) {
+  if (io::IsValidUtf8(text)) return text;
+  const std::string quoted =
+      nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json::parse(quoted).get<std::string>();
+}
+
+}  // namespace
+
+std::string TextProblem(std::string_view text) {
+  if (!io::IsValidUtf8(text)) return "is not valid UTF-8";
+  if (text.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  return "";
+}
+
+nlohmann::json ParseJsonBody(std::string_view text) {
+  // Refuses nesting deeper than kMaxJsonDepth as soon as the parser enters it.
+  const nlohmann::json::parser_callback_t depth_limit = [](int depth, nlohmann::json::parse_event_t event,
+                                                           nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start ||
+         event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= kMaxJsonDepth) {
+      throw Error::InvalidArgument("the request body is nested too deeply",
+                                   {{"/", "arrays and objects nest deeper than " + std::to_string(kMaxJsonDepth) +
+                                              " levels"}});
+    }
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text.begin(), text.end(), depth_limit);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error::InvalidArgument("the request body is not JSON",
+                                 {{"/", "malformed JSON at byte " + std::to_string(e.byte)}});
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range 406: a number beyond the range of a double (1e999).
+    throw Error::InvalidArgument("the request body is not JSON this API takes",
+                                 {{"/", e.id == 406 ? "a number is too large (beyond the range of a double)"
+                                                    : "unreadable JSON"}});
+  }
+}
 
 BodyReader::BodyReader(const nlohmann::json& body, std::string path) : body_(body), path_(std::move(path)) {
   if (!body_.is_object()) {
@@ -35,6 +79,10 @@ std::optional<std::string> BodyReader::String(const std::string& key, bool requi
   std::string s = v->get<std::string>();
   if (s.size() > max_bytes) {
     Problem(key, "longer than " + std::to_string(max_bytes) + " bytes");
+    return std::nullopt;
+  }
+  if (s.find('\0') != std::string::npos) {
+    Problem(key, "contains a NUL byte");
     return std::nullopt;
   }
   return s;
@@ -75,6 +123,10 @@ std::optional<std::vector<std::string>> BodyReader::Strings(const std::string& k
   for (size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string()) {
       problems_.push_back({path_ + "/" + key + "/" + std::to_string(i), "must be a string"});
+      continue;
+    }
+    if ((*v)[i].get_ref<const std::string&>().find('\0') != std::string::npos) {
+      problems_.push_back({path_ + "/" + key + "/" + std::to_string(i), "contains a NUL byte"});
       continue;
     }
     out.push_back((*v)[i].get<std::string>());
@@ -146,6 +198,9 @@ int64_t ApiRequest::PathId(const std::string& name) const {
 std::optional<std::string> ApiRequest::Query(const std::string& name) const {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;
+  if (const std::string problem = TextProblem(it->second); !problem.empty()) {
+    throw Error::InvalidArgument("bad query parameter " + name, {{"?" + name, problem}});
+  }
   return it->second;
 }
 
@@ -238,8 +293,8 @@ int HttpStatus(ErrorCode code) {
 nlohmann::json ErrorJson(const std::string& code, const std::string& message,
                          const std::vector<ErrorDetail>& details) {
   nlohmann::json d = nlohmann::json::array();
-  for (const auto& x : details) d.push_back({{"path", x.path}, {"problem", x.problem}});
-  return {{"error", {{"code", code}, {"message", message}, {"details", d}}}};
+  for (const auto& x : details) d.push_back({{"path", ValidUtf8(x.path)}, {"problem", ValidUtf8(x.problem)}});
+  return {{"error", {{"code", code}, {"message", ValidUtf8(message)}, {"details", d}}}};
 }
 
 }  // namespace fupin::server

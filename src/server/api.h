@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ class BodyReader {
  public:
   BodyReader(const nlohmann::json& body, std::string path = "");
 
+  // Strings holding a NUL byte are refused (the parser already refused invalid UTF-8).
   std::optional<std::string> String(const std::string& key, bool required = false, size_t max_bytes = 2000);
   std::optional<int64_t> Int(const std::string& key, bool required = false);
   std::optional<bool> Bool(const std::string& key, bool required = false);
@@ -67,6 +69,8 @@ struct ApiRequest {
 
   // A path parameter that must be a positive integer (400 otherwise).
   int64_t PathId(const std::string& name) const;
+  // A query parameter; 400 naming "?name" when it is not valid UTF-8 or
+  // holds a NUL byte (every route reads its parameters through these).
   std::optional<std::string> Query(const std::string& name) const;
   std::optional<int64_t> QueryInt(const std::string& name) const;
   // The version an update was based on, from If-Match ("\"v3\"" or "3").
@@ -114,9 +118,26 @@ struct Paging {
 Paging ReadPaging(const ApiRequest& request, int64_t max_limit = 1000);
 nlohmann::json PageJson(int64_t total, const Paging& paging, nlohmann::json items);
 
+// The deepest nesting of arrays and objects a request body may have.
+inline constexpr int kMaxJsonDepth = 64;
+
+// A request body as JSON. Anything that is not JSON this API can take is an
+// Error::InvalidArgument at the JSON path "/" naming the byte where it went
+// wrong: malformed JSON, invalid UTF-8 in a string, a number too large for a
+// double (1e999, -1e999), nesting deeper than kMaxJsonDepth. Never another
+// exception.
+nlohmann::json ParseJsonBody(std::string_view text);
+
+// Whether a text taken from the request (query or path parameter, body
+// string) is something the services may see: valid UTF-8 without NUL bytes.
+// Returns the problem ("is not valid UTF-8", "contains a NUL byte") or "".
+std::string TextProblem(std::string_view text);
+
 // HTTP status for an error code (the one place this mapping lives).
 int HttpStatus(ErrorCode code);
-// {"error": {"code", "message", "details": [{"path", "problem"}]}}
+// {"error": {"code", "message", "details": [{"path", "problem"}]}}. Bytes of
+// the message and details that are not valid UTF-8 (a value echoed back from
+// a bad request) become U+FFFD, so the answer can always be serialised.
 nlohmann::json ErrorJson(const std::string& code, const std::string& message,
                          const std::vector<ErrorDetail>& details = {});
 

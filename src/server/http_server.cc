@@ -47,7 +47,8 @@ std::pair<std::string, std::vector<std::string>> CompilePattern(const std::strin
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // An invalid UTF-8 byte (echoed from a bad request) must not turn an answer into a 500.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 std::string StatusCode(int status) {
@@ -157,12 +158,7 @@ class HttpServer::Impl {
         Log(route, status, start, request, "");
         return;
       } else if (!req.body.empty()) {
-        try {
-          request.body = nlohmann::json::parse(req.body);
-        } catch (const nlohmann::json::parse_error& e) {
-          throw Error::InvalidArgument("the request body is not JSON",
-                                       {{"/", "malformed JSON at byte " + std::to_string(e.byte)}});
-        }
+        request.body = ParseJsonBody(req.body);
       } else if (route.method == "POST" || route.method == "PUT" || route.method == "PATCH") {
         request.body = nlohmann::json::object();
       }
@@ -221,7 +217,7 @@ class HttpServer::Impl {
                            {"ms", static_cast<double>(static_cast<int64_t>(ms * 100)) / 100},
                            {"user_id", request.authenticated ? nlohmann::json(request.caller.user_id) : nullptr}};
     if (!internal_error.empty()) line["internal_error"] = internal_error;
-    std::string text = line.dump();
+    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text += '\n';
     std::scoped_lock lock(log_mutex_);
     log_ << text;  // one write per line on an unbuffered stream (std::cerr)

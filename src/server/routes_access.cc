@@ -1,4 +1,6 @@
 // Sessions, users and the audit trail.
+#include <memory>
+
 #include "access/accounts.h"
 #include "access/audit.h"
 #include "access/permissions.h"
@@ -61,14 +63,29 @@ nlohmann::json AuditEntryJson(const access::AuditEntry& e) {
 void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher,
                      const access::SessionOptions& options) {
   const access::PasswordHasher* h = &hasher;
+  // One throttle for every request of this server (process): failed logins
+  // per remote address and per name (docs/ACCESS.md).
+  auto throttle = std::make_shared<access::LoginThrottle>();
   routes.push_back({"POST", "/api/v1/sessions", false,
-                    [h, options](ApiRequest& r) {
+                    [h, options, throttle](ApiRequest& r) {
                       BodyReader b(r.body);
                       auto name = b.String("name", true, 64);
                       auto password = b.String("password", true, 256);
                       b.Finish();
-                      access::Sessions sessions(r.connection(), *r.clock, *h, options);
-                      auto result = sessions.Login(*name, *password);
+                      access::Sessions sessions(r.connection(), *r.clock, *h, options, nullptr, throttle.get());
+                      access::LoginResult result;
+                      try {
+                        result = sessions.Login(*name, *password, r.remote_address);
+                      } catch (const Error& e) {
+                        // A throttle or lock-out: 429 with the wait in Retry-After.
+                        if (e.code() != ErrorCode::kResourceExhausted) throw;
+                        ApiResponse refused{HttpStatus(e.code()), ErrorJson(ErrorCodeName(e.code()), e.what(), e.details()),
+                                            {}};
+                        for (const auto& d : e.details()) {
+                          if (d.path == "Retry-After") refused.headers["Retry-After"] = d.problem;
+                        }
+                        return refused;
+                      }
                       return ApiResponse::Created({{"token", result.token},
                                                    {"expires_at", FormatTimestamp(result.expires_at)},
                                                    {"user", CallerJson(result.caller)}});

@@ -27,6 +27,8 @@ dataio::Upload ReadUpload(const ApiRequest& r, dataio::UploadKind kind) {
   const auto name = r.Query("file_name") ? r.Query("file_name") : r.file_name;
   if (!name || name->empty()) {
     problems.Add("?file_name", "required (or the X-File-Name header): the file's name, ending .xlsx or .csv");
+  } else if (const std::string problem = TextProblem(*name); !problem.empty()) {
+    problems.Add("X-File-Name", problem);  // (the query parameter was checked by Query)
   } else {
     u.file_name = *name;
   }

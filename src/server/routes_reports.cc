@@ -104,7 +104,7 @@ void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_second
                       assessment::Parameters p(r.connection(), *r.clock);
                       return ApiResponse::Ok(ParamJson(p.Set(r.caller, r.path.at("name"), key, value, source, from)));
                     },
-                    "Set a policy parameter (administrator, audited); earlier values stay in the history"});
+                    "Set a policy parameter (administrator or county office, in scope; audited); earlier values stay in the history"});
 }
 
 }  // namespace fupin::server

@@ -11,6 +11,7 @@
 
 #include "access/accounts.h"
 #include "access/audit.h"
+#include "access/pairing.h"
 #include "access/permissions.h"
 #include "core/area_code.h"
 #include "core/error.h"
@@ -59,6 +60,12 @@ size_t CodePoints(std::string_view s) {
     if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++n;
   }
   return n;
+}
+
+// A Guard that knows the pairings, so that a paired cadre reaches the needs
+// of the households paired with them (and nothing of the others).
+Guard PairedGuard(Audit& audit, store::Connection& db, const Clock& clock) {
+  return Guard(audit, access::ActivePairingCheck(db, clock.Today()));
 }
 
 // Records a refusal the way access::Guard does, and throws.
@@ -375,7 +382,7 @@ Donor SocialService::GetDonor(const Caller& caller, int64_t donor_id) {
     return *d;
   }
   if (!d) throw Error::NotFound("no donor " + std::to_string(donor_id));
-  Guard(audit).RequireRead(caller, Resource::kSocial, Target{DonorArea(*d), std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{DonorArea(*d), std::nullopt, entity});
   return *d;
 }
 
@@ -389,7 +396,7 @@ Donor SocialService::UpdateDonor(const Caller& caller, int64_t donor_id, int64_t
     Deny(audit, caller, entity, before ? DonorArea(*before) : "", "only the donor changes their profile");
   }
   if (!before) throw Error::NotFound("no donor " + std::to_string(donor_id));
-  if (!own) Guard(audit).RequireWrite(caller, Resource::kSocial, Target{DonorArea(*before), std::nullopt, entity});
+  if (!own) PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{DonorArea(*before), std::nullopt, entity});
   if (before->version != expected_version) {
     throw Error::Conflict("donor " + std::to_string(donor_id) + " was changed by someone else; reload and try again");
   }
@@ -435,7 +442,7 @@ Page<Donor> SocialService::ListDonors(const Caller& caller, const std::string& a
   if (!scope.allowed) Deny(audit, caller, "donor/", area_code, std::string(RoleName(caller.role)) + " may not read social");
   std::string prefix = scope.area_prefix;
   if (!area_code.empty()) {
-    Guard(audit).RequireRead(caller, Resource::kSocial, Target{area_code, std::nullopt, "donor/"});
+    PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{area_code, std::nullopt, "donor/"});
     prefix = area_code;
   }
   if (limit < 1 || limit > 500) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 500"}});
@@ -468,7 +475,7 @@ void SocialService::EnrolHousehold(const Caller& caller, int64_t household_id, c
   if (!IsCadre(caller)) Deny(audit, caller, entity, "", "only cadres enrol households on the platform");
   auto village = HouseholdVillage(db_, household_id);
   if (!village) throw Error::NotFound("no household " + std::to_string(household_id));
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{*village, household_id, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{*village, household_id, entity});
   std::string on = clock_.Today().ToString();
   if (date) {
     std::vector<ErrorDetail> problems;
@@ -502,7 +509,7 @@ Need SocialService::PublishNeed(const Caller& caller, const NeedInput& in) {
   if (!village) {
     throw Error::InvalidArgument("no such household", {{"household_id", "no household " + std::to_string(in.household_id)}});
   }
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{*village, in.household_id, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{*village, in.household_id, entity});
 
   const Date today = clock_.Today();
   std::vector<ErrorDetail> problems;
@@ -599,7 +606,7 @@ Need SocialService::ReviewNeed(const Caller& caller, int64_t need_id, bool appro
   const std::string entity = "need/" + std::to_string(need_id);
   const Need before = MustLoadNeed(db_, need_id);
   if (!IsReviewer(caller)) Deny(audit, caller, entity, before.village_code, "only townships and the county office review needs");
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{before.village_code, std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{before.village_code, std::nullopt, entity});
   if (before.status != "pending_review") {
     throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is " + before.status + ", not waiting for review");
   }
@@ -640,7 +647,7 @@ Need SocialService::GetNeed(const Caller& caller, int64_t need_id) {
   if (!need || (donor && need->status != "open" && need->status != "closed")) {
     throw Error::NotFound("no need " + std::to_string(need_id));
   }
-  Guard(audit).RequireRead(caller, Resource::kSocial, Target{need->village_code, std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{need->village_code, need->household_id, entity});
   if (donor) {
     need->household_id.reset();
     need->submitted_by.reset();
@@ -674,7 +681,7 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
     if (AreaContains(*area, caller.area_scope)) {
       prefix = caller.area_scope;
     } else {
-      Guard(audit).RequireRead(caller, Resource::kSocial, Target{*area, std::nullopt, "need/"});
+      PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{*area, std::nullopt, "need/"});
       prefix = *area;
     }
   }
@@ -684,6 +691,11 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
       " AND (?4 IS NULL OR n.amount_fen >= ?4) AND (?5 IS NULL OR n.amount_fen <= ?5) AND (?6 = '' OR n.urgency = ?6)"
       " AND (?7 = '' OR n.status = ?7) AND (?8 = 0 OR n.household_id = ?8)";
   if (donor) where += " AND n.status IN ('open', 'closed')";
+  // A paired cadre: only needs of the households paired with them.
+  // (Numbered parameters without gaps: PostgreSQL must see each one used.)
+  if (scope.paired_households_only) where += " AND n.household_id IN (" + access::PairedHouseholdIdsSql(9, 10) + ")";
+  const int paging = scope.paired_households_only ? 11 : 9;
+  const std::string today = clock_.Today().ToString();
   auto bind = [&](store::Statement& s) {
     s.BindText(1, lo);
     s.BindText(2, hi);
@@ -693,16 +705,21 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
     s.BindText(6, f.urgency.value_or(""));
     s.BindText(7, f.status.value_or(""));
     s.BindInt(8, f.household_id.value_or(0));
+    if (scope.paired_households_only) {
+      s.BindInt(9, caller.user_id);
+      s.BindText(10, today);
+    }
   };
   NeedPage page;
   auto count = db_.Prepare("SELECT COUNT(*) FROM needs n" + where);
   bind(*count);
   count->Step();
   page.total = count->Int(0);
-  auto s = db_.Prepare(std::string(kNeedSelect) + where + " ORDER BY n.id DESC LIMIT ?9 OFFSET ?10");
+  auto s = db_.Prepare(std::string(kNeedSelect) + where + " ORDER BY n.id DESC LIMIT ?" + std::to_string(paging) +
+                       " OFFSET ?" + std::to_string(paging + 1));
   bind(*s);
-  s->BindInt(9, f.limit);
-  s->BindInt(10, f.offset);
+  s->BindInt(paging, f.limit);
+  s->BindInt(paging + 1, f.offset);
   while (s->Step()) page.items.push_back(ReadNeed(*s, !donor));
   return page;
 }
@@ -712,7 +729,7 @@ Need SocialService::MarkFulfilled(const Caller& caller, int64_t need_id, const s
   const std::string entity = "need/" + std::to_string(need_id);
   const Need before = MustLoadNeed(db_, need_id);
   if (!IsCadre(caller)) Deny(audit, caller, entity, before.village_code, "only cadres mark a need fulfilled");
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{before.village_code, before.household_id, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{before.village_code, before.household_id, entity});
   if (before.status != "open") {
     throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is " + before.status + ", not open");
   }
@@ -786,7 +803,7 @@ std::vector<DonorSuggestion> SocialService::SuggestDonors(const Caller& caller, 
   const std::string entity = "need/" + std::to_string(need_id);
   const Need need = MustLoadNeed(db_, need_id);
   if (!IsCadre(caller)) Deny(audit, caller, entity, need.village_code, "only cadres get donors suggested");
-  Guard(audit).RequireRead(caller, Resource::kSocial, Target{need.village_code, std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{need.village_code, need.household_id, entity});
   if (limit < 1 || limit > 100) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 100"}});
   const std::string county = need.village_code.substr(0, 6);
   const std::string township = need.village_code.substr(0, 9);
@@ -838,7 +855,7 @@ Pledge SocialService::PledgeToNeed(const Caller& caller, int64_t need_id, std::o
   if (!need || (need->status != "open" && need->status != "closed")) {
     throw Error::NotFound("no need " + std::to_string(need_id));
   }
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{need->village_code, std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{need->village_code, std::nullopt, entity});
   if (need->status != "open") throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is closed");
   std::vector<ErrorDetail> problems;
   if (amount && *amount <= 0) problems.push_back({"amount", "must be more than 0"});
@@ -971,7 +988,7 @@ Docking SocialService::RecordDocking(const Caller& caller, int64_t pledge_id, st
   } else {
     if (!IsCadre(caller)) Deny(audit, caller, entity, "", "only the donor or a cadre records a docking");
     if (!pledge) throw Error::NotFound("no pledge " + std::to_string(pledge_id));
-    Guard(audit).RequireWrite(caller, Resource::kSocial, Target{pledge->village_code, std::nullopt, entity});
+    PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{pledge->village_code, std::nullopt, entity});
   }
   if (pledge->status != "open" && pledge->status != "released") {
     throw Error::FailedPrecondition("pledge " + std::to_string(pledge_id) + " is " + pledge->status +
@@ -1031,7 +1048,7 @@ Docking SocialService::ConfirmDocking(const Caller& caller, int64_t docking_id, 
   auto before = LoadDocking(db_, docking_id);
   if (!IsCadre(caller)) Deny(audit, caller, entity, before ? before->village_code : "", "only cadres confirm dockings");
   if (!before) throw Error::NotFound("no docking " + std::to_string(docking_id));
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{before->village_code, std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{before->village_code, std::nullopt, entity});
   if (before->status != "reported") {
     throw Error::FailedPrecondition("docking " + std::to_string(docking_id) + " is already " + before->status);
   }
@@ -1056,7 +1073,7 @@ Feedback SocialService::RecordFeedback(const Caller& caller, int64_t docking_id,
   auto docking = LoadDocking(db_, docking_id);
   if (!IsCadre(caller)) Deny(audit, caller, entity, docking ? docking->village_code : "", "only cadres record the household's feedback");
   if (!docking) throw Error::NotFound("no docking " + std::to_string(docking_id));
-  Guard(audit).RequireWrite(caller, Resource::kSocial, Target{docking->village_code, std::nullopt, entity});
+  PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{docking->village_code, std::nullopt, entity});
   if (docking->status != "confirmed") {
     throw Error::FailedPrecondition("feedback is recorded for confirmed dockings; docking " +
                                     std::to_string(docking_id) + " is " + docking->status);
@@ -1102,6 +1119,8 @@ bool IsSupervisor(store::Connection& db, const Caller& caller) {
 struct ActivityScope {
   std::string lo, hi;
   std::optional<int64_t> own_donor;  // a donor who is not a supervisor sees only their own
+  std::optional<int64_t> paired_user;  // a paired cadre: only needs of households paired with this user
+  std::string today;
 };
 
 ActivityScope ScopeForActivity(store::Connection& db, const Clock& clock, const Caller& caller,
@@ -1120,6 +1139,8 @@ ActivityScope ScopeForActivity(store::Connection& db, const Clock& clock, const 
   const access::ReadScope read = access::ReadScopeFor(caller, Resource::kSocial);
   if (!read.allowed) Deny(audit, caller, kind + "/", "", std::string(RoleName(caller.role)) + " may not read social");
   std::tie(scope.lo, scope.hi) = AreaRange(read.area_prefix);
+  if (read.paired_households_only) scope.paired_user = caller.user_id;
+  scope.today = clock.Today().ToString();
   return scope;
 }
 
@@ -1132,13 +1153,20 @@ Page<Row> ListActivity(store::Connection& db, const ActivityScope& scope, const 
   const std::string a(1, alias);
   const std::string where = " WHERE n.village_code >= ?1 AND n.village_code < ?2 AND (?3 = 0 OR " + a +
                             ".donor_id = ?3) AND (?4 = 0 OR " + a + ".need_id = ?4) AND (?5 = '' OR " + a +
-                            ".status = ?5)";
+                            ".status = ?5)" +
+                            (scope.paired_user ? " AND n.household_id IN (" + access::PairedHouseholdIdsSql(6, 7) + ")"
+                                               : std::string());
+  const int paging = scope.paired_user ? 8 : 6;  // numbered parameters without gaps (PostgreSQL)
   auto bind = [&](store::Statement& s) {
     s.BindText(1, scope.lo);
     s.BindText(2, scope.hi);
     s.BindInt(3, scope.own_donor.value_or(f.donor_id.value_or(0)));
     s.BindInt(4, f.need_id.value_or(0));
     s.BindText(5, f.status.value_or(""));
+    if (scope.paired_user) {
+      s.BindInt(6, *scope.paired_user);
+      s.BindText(7, scope.today);
+    }
   };
   Page<Row> page;
   auto count = db.Prepare("SELECT COUNT(*) FROM " + std::string(table) + " " + a + " JOIN needs n ON n.id = " + a +
@@ -1146,10 +1174,11 @@ Page<Row> ListActivity(store::Connection& db, const ActivityScope& scope, const 
   bind(*count);
   count->Step();
   page.total = count->Int(0);
-  auto s = db.Prepare(std::string(select) + where + " ORDER BY " + a + ".id DESC LIMIT ?6 OFFSET ?7");
+  auto s = db.Prepare(std::string(select) + where + " ORDER BY " + a + ".id DESC LIMIT ?" + std::to_string(paging) +
+                      " OFFSET ?" + std::to_string(paging + 1));
   bind(*s);
-  s->BindInt(6, f.limit);
-  s->BindInt(7, f.offset);
+  s->BindInt(paging, f.limit);
+  s->BindInt(paging + 1, f.offset);
   while (s->Step()) page.items.push_back(read(*s));
   return page;
 }
@@ -1163,6 +1192,13 @@ std::vector<Feedback> SocialService::ListFeedback(const Caller& caller, int64_t 
   if (!docking || (scope.own_donor && docking->donor_id != *scope.own_donor) || docking->village_code < scope.lo ||
       docking->village_code >= scope.hi) {
     throw Error::NotFound("no docking " + std::to_string(docking_id));
+  }
+  if (scope.paired_user) {
+    // A paired cadre: only dockings for needs of households paired with them.
+    Audit audit(db_, clock_);
+    const Need need = MustLoadNeed(db_, docking->need_id);
+    PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial,
+                     Target{need.village_code, need.household_id, "docking/" + std::to_string(docking_id)});
   }
   auto s = db_.Prepare(
       "SELECT id, docking_id, kind, text, recorded_by, recorded_on FROM docking_feedback WHERE docking_id = ? ORDER BY id");

@@ -7,6 +7,8 @@
 #include "access/accounts.h"
 #include "access/sessions.h"
 #include "access/testing/weak_password_hasher.h"
+#include "assessment/schema.h"
+#include "assistance/schema.h"
 #include "core/error.h"
 #include "core/id_number.h"
 #include "registry/households.h"
@@ -46,9 +48,17 @@ std::vector<ErrorDetail> DetailsOf(F&& f) {
   return {};
 }
 
+// Social assistance with the assistance module's pairings (for paired cadres).
+std::vector<store::Migration> SocialAndAssistance() {
+  std::vector<store::Migration> m = assessment::Migrations();
+  for (auto& x : assistance::Migrations()) m.push_back(std::move(x));
+  for (auto& x : Migrations()) m.push_back(std::move(x));
+  return m;
+}
+
 class SocialTest : public ::testing::Test {
  protected:
-  SocialTest() : fx_(Migrations()) {
+  SocialTest() : fx_(SocialAndAssistance()) {
     fx_.AddAreas();
     household_ = AddHouseholdWithPrivateData();
     household_other_ = fx_.AddHousehold("430424101200-001", kVillageOther);
@@ -393,6 +403,43 @@ TEST_F(SocialTest, ACadreGetsDonorsSuggestedForANeed) {
 }
 
 // ---------------------------------------------------------------- pledges, dockings, feedback
+
+// A paired cadre reads needs, donor suggestions, pledges and dockings only of
+// the households paired with them, even inside their scope (issue 26): lists
+// are filtered, single reads of another household's are refused.
+TEST_F(SocialTest, APairedCadreReadsOnlyTheSocialAssistanceOfTheirPairedHouseholds) {
+  const Caller paired = AddUser("paired", Role::kPairedCadre, "430424100");
+  fx_.db().Execute("INSERT INTO cadres (name, unit, area_code, user_id, created_at, updated_at)"
+                " VALUES ('结对干部甲', '县农业局', '430424', " + std::to_string(paired.user_id) + ", 0, 0)");
+  fx_.db().Execute("INSERT INTO pairings (cadre_id, household_id, start_date, created_at)"
+                " SELECT id, " + std::to_string(household_) + ", '2014-01-01', 0 FROM cadres");
+  const int64_t unpaired = fx_.AddHousehold("430424100200-002", kVillage);
+  const Need mine = PublishedNeed();
+  const Need theirs = Service().ReviewNeed(town_, Service().PublishNeed(cadre_, Input(unpaired)).id, true, "核实");
+
+  EXPECT_EQ(Service().GetNeed(paired, mine.id).id, mine.id);
+  EXPECT_EQ(CodeOf([&] { Service().GetNeed(paired, theirs.id); }), ErrorCode::kPermissionDenied);
+  const NeedPage page = Service().ListNeeds(paired, {});
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.items.at(0).id, mine.id);
+  EXPECT_EQ(Service().ListNeeds(cadre_, {}).total, 2);  // the village cadre sees both
+  EXPECT_FALSE(Service().SuggestDonors(paired, mine.id, 10).empty());
+  EXPECT_EQ(CodeOf([&] { Service().SuggestDonors(paired, theirs.id, 10); }), ErrorCode::kPermissionDenied);
+
+  const Pledge p_mine = Service().PledgeToNeed(alice_, mine.id, 10000, "");
+  const Pledge p_theirs = Service().PledgeToNeed(alice_, theirs.id, 10000, "");
+  const Docking d_mine = Service().RecordDocking(alice_, p_mine.id, 10000, "", std::nullopt);
+  const Docking d_theirs = Service().RecordDocking(alice_, p_theirs.id, 10000, "", std::nullopt);
+  const auto pledges = Service().ListPledges(paired, {});
+  ASSERT_EQ(pledges.total, 1);
+  EXPECT_EQ(pledges.items.at(0).id, p_mine.id);
+  const auto dockings = Service().ListDockings(paired, {});
+  ASSERT_EQ(dockings.total, 1);
+  EXPECT_EQ(dockings.items.at(0).id, d_mine.id);
+  EXPECT_EQ(Service().ListDockings(cadre_, {}).total, 2);
+  EXPECT_NO_THROW(Service().ListFeedback(paired, d_mine.id));
+  EXPECT_EQ(CodeOf([&] { Service().ListFeedback(paired, d_theirs.id); }), ErrorCode::kPermissionDenied);
+}
 
 TEST_F(SocialTest, PledgesAndDockingsFulfilAndCloseANeed) {
   const Need n = PublishedNeed();  // 1000 yuan
