@@ -22,7 +22,7 @@ TEST(TextTest, HalfWidthTurnsFullWidthFormsIntoAscii) {
   EXPECT_EQ(HalfWidth("１，２３４．５０"), "1,234.50");
   EXPECT_EQ(HalfWidth("２０１４／１／１"), "2014/1/1");
   EXPECT_EQ(HalfWidth("ＡＢｚ～"), "ABz~");
-  EXPECT_EQ(HalfWidth("a\xE3\x80\x80b"), "a b");
+  EXPECT_EQ(HalfWidth("a" "\xE3\x80\x80" "b"), "a b");
   EXPECT_EQ(HalfWidth("免学/缓学"), "免学/缓学");  // CJK unchanged
 }
 

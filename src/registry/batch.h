@@ -110,7 +110,8 @@ class RegistryBatch {
   void UpdatePersons(std::span<const std::string> fields, std::span<const RowUpdate> rows);
 
   // Yearly facts. `replace` false: the rows are new (a plain insert);
-  // true: a row that exists for (owner, year) is replaced in the given fields.
+  // true: a row that exists for (owner, year) is replaced in the given fields
+  // (the fields must still include what a new row needs: `members` for a household).
   void WriteHouseholdYears(std::span<const std::string> fields, std::span<const YearRow> rows, bool replace);
   void WritePersonYears(std::span<const std::string> fields, std::span<const YearRow> rows, bool replace);
 

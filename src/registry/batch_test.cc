@@ -79,15 +79,16 @@ TEST_F(BatchTest, UpdatesBumpTheVersionAndYearsAreReplacedInTheGivenFields) {
   const int64_t id = f_.AddHousehold("H1", "430424100200", 2014);
   auto batch = Batch();
   batch.UpdateHouseholds(std::vector<std::string>{"address"}, std::vector<RowUpdate>{{id, {std::string("东街1号")}}});
-  const std::vector<std::string> fields = {"members", "wage_income"};
-  batch.WriteHouseholdYears(fields, std::vector<YearRow>{{id, 2016, std::nullopt, {int64_t{3}, int64_t{500000}}}}, true);
-  batch.WriteHouseholdYears(std::vector<std::string>{"wage_income"},
-                            std::vector<YearRow>{{id, 2016, std::nullopt, {int64_t{600000}}}}, true);
+  batch.WriteHouseholdYears(std::vector<std::string>{"members", "transfer_income"},
+                            std::vector<YearRow>{{id, 2016, std::nullopt, {int64_t{3}, int64_t{500000}}}}, true);
+  batch.WriteHouseholdYears(std::vector<std::string>{"members", "wage_income"},
+                            std::vector<YearRow>{{id, 2016, std::nullopt, {int64_t{3}, int64_t{600000}}}}, true);
   const Household h = HouseholdRegistry(f_.db(), f_.clock()).GetHousehold(f_.admin(), id);
   EXPECT_EQ(h.address, "东街1号");
   EXPECT_EQ(h.version, 2);
   ASSERT_EQ(h.years.size(), 1u);
-  EXPECT_EQ(h.years[0].members, 3);  // kept: not in the second call's fields
+  EXPECT_EQ(h.years[0].members, 3);
+  EXPECT_EQ(h.years[0].transfer_income, 500000);  // kept: not in the second call's fields
   EXPECT_EQ(h.years[0].wage_income, 600000);
 }
 

@@ -79,9 +79,9 @@ std::string JoinCauses(const std::vector<std::string>& causes) {
 // Columns read for a household row, with its status as of `as_of` (a date
 // string, '9999-12-31' for now) in the last column.
 std::string HouseholdSelect() {
-  return "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
-         " h.other_causes, h.address, h.phone, h.version, " +
-         "COALESCE(" + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
+  return std::string(
+             "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
+             " h.other_causes, h.address, h.phone, h.version, COALESCE(") + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
          " AS status FROM households h JOIN areas a ON a.code = h.village_code";
 }
 
