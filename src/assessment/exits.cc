@@ -3,6 +3,8 @@
 #include "assessment/internal.h"
 #include "assessment/params.h"
 #include "registry/households.h"
+#include "registry/status.h"
+#include "registry/vocab.h"
 
 namespace fupin::assessment {
 namespace {
@@ -15,10 +17,10 @@ std::string HouseholdVillage(store::Connection& db, int64_t id) {
 }
 
 std::string CurrentStatus(store::Connection& db, int64_t id) {
-  auto s = db.Prepare("SELECT kind FROM household_events WHERE household_id = ? ORDER BY date DESC, id DESC LIMIT 1");
+  auto s = db.Prepare("SELECT " + registry::LatestEventKindSql("?"));
   s->BindInt(1, id);
-  if (!s->Step()) return "unregistered";
-  return internal::StatusName(internal::StatusOfEvent(s->Text(0)));
+  s->Step();
+  return std::string(registry::StatusAfter(s->IsNull(0) ? std::string() : s->Text(0)));
 }
 
 }  // namespace

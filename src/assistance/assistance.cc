@@ -8,6 +8,7 @@
 #include "core/area_code.h"
 #include "registry/registry_json.h"
 #include "store/database.h"
+#include "registry/status.h"
 
 namespace fupin::assistance {
 namespace {
@@ -74,7 +75,7 @@ struct HouseholdInfo {
 };
 
 HouseholdInfo MustFindHousehold(store::Connection& db, const Date& on, int64_t id) {
-  auto s = db.Prepare("SELECT h.id, h.number, h.village_code, coalesce(" + internal::StatusOn("h.id", 1) +
+  auto s = db.Prepare("SELECT h.id, h.number, h.village_code, coalesce(" + registry::StatusOnSql("h.id", "?1") +
                       ", 'unregistered') FROM households h WHERE h.id = ?2");
   s->BindText(1, on.ToString());
   s->BindInt(2, id);
@@ -749,7 +750,7 @@ MyHouseholds AssistanceService::View(int64_t cadre_id) {
   view.visit_interval_days = params.visit_interval_days;
   const std::string today = clock_.Today().ToString();
   auto q = db_.Prepare(
-      "SELECT h.id, h.number, h.village_code, a.name, coalesce(" + internal::StatusOn("h.id", 1) +
+      "SELECT h.id, h.number, h.village_code, a.name, coalesce(" + registry::StatusOnSql("h.id", "?1") +
       ", 'unregistered'), p.start_date,"
       " (SELECT max(v.date) FROM visits v WHERE v.household_id = h.id AND v.date >= p.start_date),"
       " (SELECT v.promised FROM visits v WHERE v.household_id = h.id ORDER BY v.date DESC, v.id DESC LIMIT 1)"

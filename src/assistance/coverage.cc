@@ -8,6 +8,7 @@
 #include "assistance/assistance.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
+#include "registry/status.h"
 
 namespace fupin::assistance {
 namespace {
@@ -49,7 +50,7 @@ constexpr const char* kHouseholdsSql =
 // ?4 on the date: the gap lists name no other household.
 std::string HouseholdsSql(bool paired_only) {
   std::string sql = kHouseholdsSql;
-  sql.replace(sql.find("{status}"), 8, internal::StatusOn("h.id", 1));
+  sql.replace(sql.find("{status}"), 8, registry::StatusOnSql("h.id", "?1"));
   sql.replace(sql.find("{paired}"), 8,
               paired_only ? " AND q.id IN (" + access::PairedHouseholdIdsSql(4, 1) + ")" : std::string());
   return sql;
@@ -207,7 +208,7 @@ std::vector<AssistanceFigure> ProgressFigures(store::Connection& db, const Calle
         "SELECT count(*) FROM areas a WHERE a.level = 5 AND a.code >= ?2 AND a.code < ?3 AND ("
         " EXISTS (SELECT 1 FROM area_years y WHERE y.area_code = a.code AND y.poor_village = 1 AND y.year <= ?4)"
         " OR EXISTS (SELECT 1 FROM households h WHERE h.village_code = a.code AND " +
-        internal::StatusOn("h.id", 1) + " IN ('poor', 'exited')))");
+        registry::StatusOnSql("h.id", "?1") + " IN ('poor', 'exited')))");
     s->BindText(1, sc.date);
     s->BindText(2, sc.area);
     s->BindText(3, end);

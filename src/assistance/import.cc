@@ -8,30 +8,28 @@
 
 #include "assistance/internal.h"
 #include "core/area_code.h"
-#include "io/excel_date.h"
 #include "io/table.h"
+#include "registry/status.h"
+#include "core/text.h"
+#include "dataio/sheet.h"
 
 namespace fupin::assistance {
 namespace {
 
-struct Column {
-  const char* key;
-  const char* zh;
-  const char* en;
-  bool required;
-};
+using dataio::SheetColumn;
 
-const std::vector<Column>& Columns(ImportKind kind) {
-  static const std::vector<Column> cadres = {
+// The sheets, declared as data (dataio/sheet.h): key, Chinese and English header, required.
+const std::vector<SheetColumn>& Columns(ImportKind kind) {
+  static const std::vector<SheetColumn> cadres = {
       {"name", "姓名", "name", true},        {"unit", "单位", "unit", true},
       {"position", "职务", "position", false}, {"phone", "电话", "phone", false},
       {"code", "干部编号", "code", false},     {"area_code", "区划", "area_code", false}};
-  static const std::vector<Column> teams = {
+  static const std::vector<SheetColumn> teams = {
       {"village_code", "村", "village_code", true},     {"dispatching_unit", "派出单位", "dispatching_unit", true},
       {"start_date", "开始日期", "start_date", true},    {"end_date", "结束日期", "end_date", false},
       {"cadre", "队员", "cadre", false},                 {"cadre_unit", "队员单位", "cadre_unit", false},
       {"cadre_code", "干部编号", "cadre_code", false},   {"role", "角色", "role", false}};
-  static const std::vector<Column> pairings = {
+  static const std::vector<SheetColumn> pairings = {
       {"household_number", "户编号", "household_number", true}, {"cadre", "干部", "cadre", false},
       {"cadre_unit", "干部单位", "cadre_unit", false},          {"cadre_code", "干部编号", "cadre_code", false},
       {"start_date", "开始日期", "start_date", true}};
@@ -41,18 +39,6 @@ const std::vector<Column>& Columns(ImportKind kind) {
     case ImportKind::kPairings: return pairings;
   }
   return cadres;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string Trim(std::string_view v) {
-  size_t a = 0, b = v.size();
-  while (a < b && (v[a] == ' ' || v[a] == '\t')) ++a;
-  while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t')) --b;
-  return std::string(v.substr(a, b - a));
 }
 
 struct Cell {
@@ -78,43 +64,29 @@ std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, Proble
   auto reader = io::OpenTable(path);
   io::Row row;
   std::vector<Record> out;
-  std::vector<std::optional<size_t>> column_of;  // file column -> index in Columns
-  std::vector<std::string> headers;
+  dataio::HeaderMatch header;
   const auto& cols = Columns(kind);
   bool have_header = false;
   while (reader->Next(row)) {
     if (!have_header) {
       have_header = true;
-      for (size_t i = 0; i < row.cells.size(); ++i) {
-        const std::string h = Trim(row.cells[i]);
-        headers.push_back(h);
-        std::optional<size_t> match;
-        for (size_t c = 0; c < cols.size(); ++c) {
-          if (h == cols[c].zh || Lower(h) == cols[c].en) match = c;
-        }
-        if (!match && !h.empty()) problems.Add("row " + std::to_string(row.number) + ", " + h, "unknown column '" + h + "'");
-        column_of.push_back(match);
-      }
-      for (size_t c = 0; c < cols.size(); ++c) {
-        if (cols[c].required && std::find(column_of.begin(), column_of.end(), std::optional<size_t>(c)) == column_of.end()) {
-          problems.Add("row " + std::to_string(row.number), std::string("missing column ") + cols[c].zh + " (" + cols[c].en + ")");
-        }
+      header = dataio::MatchHeader(cols, row);
+      for (const auto& h : header.unknown) problems.Add("row " + std::to_string(row.number) + ", " + h, "unknown column '" + h + "'");
+      for (size_t c : header.missing) {
+        problems.Add("row " + std::to_string(row.number),
+                     "missing column " + std::string(cols[c].header_zh) + " (" + std::string(cols[c].header_en) + ")");
       }
       continue;
     }
     Record r;
     r.row = row.number;
-    for (size_t i = 0; i < column_of.size(); ++i) {
-      if (!column_of[i]) continue;
-      std::string v = Trim(row.cell(i));
-      const std::string key = cols[*column_of[i]].key;
-      if (i < row.kinds.size() && row.kinds[i] == io::CellKind::kDate) {
-        if (auto serial = std::strtod(v.c_str(), nullptr); serial > 0) {
-          if (auto d = io::ExcelSerialToDate(serial, reader->date1904())) v = d->ToString();
-        }
-      }
-      if (key.find("date") != std::string::npos) std::replace(v.begin(), v.end(), '/', '-');
-      r.cells[key] = {v, headers[i]};
+    for (size_t i = 0; i < header.column_of.size(); ++i) {
+      if (!header.column_of[i]) continue;
+      const std::string key(cols[*header.column_of[i]].key);
+      // Dates as spreadsheet dates, 2014/1/1 or 2014年1月1日 read as YYYY-MM-DD.
+      std::string v = key.find("date") != std::string::npos ? dataio::DateCellText(row, i, reader->date1904())
+                                                            : Trim(row.cell(i));
+      r.cells[key] = {v, header.headers[i]};
     }
     out.push_back(std::move(r));
   }
@@ -124,7 +96,9 @@ std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, Proble
 
 void CheckRequired(const Record& r, ImportKind kind, Problems& problems) {
   for (const auto& c : Columns(kind)) {
-    if (c.required && r.Get(c.key).empty()) problems.Add(r.Where(c.key), std::string("empty: ") + c.zh + " is required");
+    if (c.required && r.Get(std::string(c.key)).empty()) {
+      problems.Add(r.Where(std::string(c.key)), "empty: " + std::string(c.header_zh) + " is required");
+    }
   }
 }
 
@@ -384,7 +358,7 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
   };
   std::map<std::string, HouseholdRow> households;
   {
-    auto s = db.Prepare("SELECT h.number, h.id, h.village_code, coalesce(" + internal::StatusOn("h.id", 1) +
+    auto s = db.Prepare("SELECT h.number, h.id, h.village_code, coalesce(" + registry::StatusOnSql("h.id", "?1") +
                         ", 'unregistered'), EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)"
                         " FROM households h WHERE h.village_code >= ?2 AND h.village_code < ?3");
     s->BindText(1, today);

@@ -35,11 +35,4 @@ bool CheckDate(const std::string& text, const std::string& path, Problems& probl
   return false;
 }
 
-std::string StatusOn(const std::string& household_column, int date_param) {
-  return "(SELECT CASE e.kind WHEN 'identified' THEN 'poor' WHEN 'returned' THEN 'poor' WHEN 'exited' THEN 'exited'"
-         " WHEN 'removed' THEN 'removed' WHEN 'deceased' THEN 'deceased' END FROM household_events e"
-         " WHERE e.household_id = " + household_column + " AND e.date <= ?" + std::to_string(date_param) +
-         " ORDER BY e.date DESC, e.id DESC LIMIT 1)";
-}
-
 }  // namespace fupin::assistance::internal

@@ -29,8 +29,6 @@ bool CheckDate(const std::string& text, const std::string& path, Problems& probl
 // The end of the code range of an area's subtree ("430424" -> "430424:").
 inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
 
-// SQL expression: the status name of household `h` on the date bound at ?<param>.
-std::string StatusOn(const std::string& household_column, int date_param);
 
 // Whether the status counts as registered (identified and not removed).
 inline bool IsRegistered(const std::string& status) { return status == "poor" || status == "exited"; }

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,10 @@
 #include "core/money.h"
 #include "io/excel_date.h"
 #include "io/table_writer.h"
+#include "registry/batch.h"
 #include "registry/households.h"
+#include "core/text.h"
+#include "dataio/clerk_values.h"
 
 namespace fupin::dataio {
 namespace {
@@ -31,27 +35,6 @@ std::string Placeholders(size_t n) {
 template <typename Fn>
 void ForBatches(size_t n, Fn&& fn) {
   for (size_t begin = 0; begin < n; begin += kBatch) fn(begin, std::min(n, begin + kBatch));
-}
-
-std::string Trim(std::string_view s) {
-  auto strip_front = [&s]() {
-    if (s.empty()) return false;
-    if (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n') { s.remove_prefix(1); return true; }
-    if (s.starts_with("\xE3\x80\x80")) { s.remove_prefix(3); return true; }
-    if (s.starts_with("\xC2\xA0")) { s.remove_prefix(2); return true; }
-    return false;
-  };
-  auto strip_back = [&s]() {
-    if (s.empty()) return false;
-    const char c = s.back();
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { s.remove_suffix(1); return true; }
-    if (s.ends_with("\xE3\x80\x80")) { s.remove_suffix(3); return true; }
-    if (s.ends_with("\xC2\xA0")) { s.remove_suffix(2); return true; }
-    return false;
-  };
-  while (strip_front()) {}
-  while (strip_back()) {}
-  return std::string(s);
 }
 
 size_t Utf8Length(std::string_view s) {
@@ -89,38 +72,6 @@ bool IsInteger(std::string_view s) {
     if (s[i] < '0' || s[i] > '9') return false;
   }
   return true;
-}
-
-std::optional<Date> ParseDateText(std::string_view s) {
-  if (auto d = Date::Parse(s)) return d;
-  // YYYYMMDD, YYYY/M/D, YYYY.M.D, YYYY年M月D日
-  if (s.size() == 8 && IsInteger(s) && s[0] != '-') {
-    const int y = std::stoi(std::string(s.substr(0, 4)));
-    const int m = std::stoi(std::string(s.substr(4, 2)));
-    const int d = std::stoi(std::string(s.substr(6, 2)));
-    if (Date::IsValid(y, m, d)) return Date{y, m, d};
-    return std::nullopt;
-  }
-  std::string t(s);
-  for (const char* sep : {"年", "月"}) {
-    for (size_t p = t.find(sep); p != std::string::npos; p = t.find(sep)) t.replace(p, 3, "-");
-  }
-  if (t.ends_with("日")) t.resize(t.size() - 3);
-  for (char& c : t) {
-    if (c == '/' || c == '.') c = '-';
-  }
-  int parts[3] = {0, 0, 0};
-  size_t k = 0;
-  size_t start = 0;
-  for (size_t i = 0; i <= t.size(); ++i) {
-    if (i < t.size() && t[i] != '-') continue;
-    const std::string part = t.substr(start, i - start);
-    if (k == 3 || part.empty() || part.size() > 4 || !IsInteger(part) || part[0] == '-') return std::nullopt;
-    parts[k++] = std::stoi(part);
-    start = i + 1;
-  }
-  if (k != 3 || parts[0] < 1000 || !Date::IsValid(parts[0], parts[1], parts[2])) return std::nullopt;
-  return Date{parts[0], parts[1], parts[2]};
 }
 
 std::vector<std::string> SplitTerms(std::string_view s) {
@@ -163,11 +114,12 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       }
       break;
     case ValueType::kInteger: {
-      if (!IsInteger(text)) {
+      const auto read = ReadInteger(text);  // "２０１９", "2019年", "1,234"
+      if (!read) {
         r.problem = "不是整数";
         break;
       }
-      const int64_t v = std::stoll(text);
+      const int64_t v = *read;
       if (v < spec.min || v > spec.max) {
         r.problem = "应在" + std::to_string(spec.min) + "到" + std::to_string(spec.max) + "之间";
         break;
@@ -176,11 +128,7 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       break;
     }
     case ValueType::kYuan: {
-      std::string t;
-      for (char c : text) {
-        if (c != ',') t.push_back(c);
-      }
-      auto fen = ParseYuan(t);
+      auto fen = ReadHundredths(text);  // "1,234.50", "１２３４．５", "1234.5元"
       if (!fen) {
         r.problem = "不是金额（元，最多两位小数）";
       } else if (*fen < 0) {
@@ -191,7 +139,7 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       break;
     }
     case ValueType::kMu: {
-      auto hundredths = ParseYuan(text);  // the same two-decimal number, in 0.01 mu
+      auto hundredths = ReadHundredths(text);  // the same two-decimal number, in 0.01 mu
       if (!hundredths) {
         r.problem = "不是面积（亩，最多两位小数）";
       } else if (*hundredths < 0) {
@@ -202,19 +150,13 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       break;
     }
     case ValueType::kBool: {
-      static const char* kYes[] = {"是", "1", "Y", "y", "yes", "Yes", "YES", "TRUE", "true", "√", "有"};
-      static const char* kNo[] = {"否", "0", "N", "n", "no", "No", "NO", "FALSE", "false", "×", "无"};
-      for (const char* y : kYes) {
-        if (text == y) r.value = int64_t{1};
-      }
-      for (const char* n : kNo) {
-        if (text == n) r.value = int64_t{0};
-      }
-      if (IsNull(r.value)) r.problem = "应填“是”或“否”";
+      const auto yes = ReadYesNo(text);  // 是/否, √/×, 有/无, 1/0
+      if (yes) r.value = int64_t{*yes ? 1 : 0};
+      else r.problem = "应填“是”或“否”";
       break;
     }
     case ValueType::kTerm: {
-      auto name = registry::ParseTerm(spec.terms(), text);
+      auto name = ReadTerm(spec.terms(), text);  // also one part of a combined label: 免学 for 免学/缓学
       if (!name) {
         r.problem = "不是可选值之一（" + AllowedValues(spec) + "）";
       } else {
@@ -225,7 +167,7 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
     case ValueType::kTerms: {
       std::string joined;
       for (const auto& part : SplitTerms(text)) {
-        auto name = registry::ParseTerm(spec.terms(), part);
+        auto name = ReadTerm(spec.terms(), part);
         if (!name) {
           r.problem = "“" + part + "”不是可选值之一（" + AllowedValues(spec) + "）";
           return r;
@@ -240,9 +182,9 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       std::optional<Date> d;
       if (kind == io::CellKind::kDate || kind == io::CellKind::kNumber) {
         d = io::ExcelSerialToDate(text, date1904);
-        if (!d && text.size() == 8) d = ParseDateText(text);
+        if (!d && text.size() == 8) d = ReadDate(text);
       } else {
-        d = ParseDateText(text);
+        d = ReadDate(text);  // 2014-01-01, 2014/1/1, 2014年1月1日, 20140101
       }
       if (!d) {
         r.problem = "不是日期（应为YYYY-MM-DD）";
@@ -258,7 +200,7 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
         r.problem = "身份证号存成了数字，末几位已丢失；请把该列设为文本格式后重新录入";
         break;
       }
-      const IdNumberCheck check = CheckIdNumber(text, today);
+      const IdNumberCheck check = CheckIdNumber(ClerkText(text), today);
       if (!check.ok()) {
         r.problem = "身份证号无效：" + check.problem;
       } else {
@@ -266,13 +208,15 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       }
       break;
     }
-    case ValueType::kAreaCode:
-      if (text.size() != 12 || !IsInteger(text) || text[0] == '-') {
+    case ValueType::kAreaCode: {
+      const std::string code = ClerkText(text);  // full-width digits too
+      if (code.size() != 12 || !IsInteger(code) || code[0] == '-') {
         r.problem = "应为12位行政村代码";
       } else {
-        r.value = text;
+        r.value = code;
       }
       break;
+    }
     case ValueType::kPhone:
       if (!IsPhone(text)) {
         r.problem = "不是电话号码";
@@ -383,6 +327,25 @@ void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, 
   }
 }
 
+constexpr const char* kNoSuchVillage = "系统中没有这个行政村（代码不存在；请核对代码，或先导入区划）";
+
+// The codes in column `spec` of the good cells that are not in the area tree (a few queries).
+std::unordered_set<std::string> UnknownAreas(store::Connection& db, const Parsed& p, size_t spec) {
+  std::vector<std::string> codes;
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (!IsNull(p.at(i, spec))) codes.push_back(ValueText(p.at(i, spec)));
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  std::unordered_set<std::string> unknown(codes.begin(), codes.end());
+  ForBatches(codes.size(), [&](size_t b, size_t e) {
+    auto s = db.Prepare("SELECT code FROM areas WHERE code IN (" + Placeholders(e - b) + ")");
+    for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), codes[i]);
+    while (s->Step()) unknown.erase(s->Text(0));
+  });
+  return unknown;
+}
+
 // Rows grouped by a text key (the household number), in order of first appearance.
 struct Group {
   std::string key;
@@ -392,8 +355,12 @@ struct Group {
 };
 
 // Household columns must agree on every row of a household (blank = the same).
-std::vector<Group> GroupHouseholds(Parsed& p, size_t number_spec) {
+// A village code in `unknown_villages` is refused as such on its row (not as
+// disagreeing with the household's other rows).
+std::vector<Group> GroupHouseholds(Parsed& p, size_t number_spec,
+                                   const std::unordered_set<std::string>* unknown_villages) {
   const auto& columns = *p.columns;
+  const size_t village = ColumnIndex(columns, "village_code");
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < p.data.size(); ++i) {
@@ -408,6 +375,11 @@ std::vector<Group> GroupHouseholds(Parsed& p, size_t number_spec) {
       if (columns[s].level != Level::kHousehold || p.file_col[s] == kNone) continue;
       const auto& v = p.at(i, s);
       if (IsNull(v)) continue;
+      if (s == village && unknown_villages && unknown_villages->contains(ValueText(v))) {
+        p.Problem(i, s, kNoSuchVillage);
+        if (g.bad_row == kNone) g.bad_row = i;
+        continue;
+      }
       if (IsNull(g.values[s])) {
         g.values[s] = v;
       } else if (g.values[s] != v) {
@@ -434,7 +406,8 @@ void RejectBadHouseholds(Parsed& p, std::vector<Group>& groups, size_t number_sp
   }
 }
 
-void CheckPersonsInMemory(Parsed& p, std::vector<Group>* out_groups) {
+void CheckPersonsInMemory(Parsed& p, std::vector<Group>* out_groups,
+                          const std::unordered_set<std::string>* unknown_villages) {
   const auto& columns = *p.columns;
   const size_t number = ColumnIndex(columns, "household_number");
   const size_t id = ColumnIndex(columns, "id_number");
@@ -471,7 +444,7 @@ void CheckPersonsInMemory(Parsed& p, std::vector<Group>* out_groups) {
       if (day < b) p.Problem(i, start, "早于出生日期 " + b);
     }
   }
-  auto groups = GroupHouseholds(p, number);
+  auto groups = GroupHouseholds(p, number, unknown_villages);
   for (const Group& g : groups) {
     size_t head = kNone;
     for (size_t r : g.rows) {
@@ -554,22 +527,6 @@ std::optional<std::string> OptText(const store::Value& v) {
   return ValueText(v);
 }
 
-// Builds "CREATE TEMP TABLE name (id INTEGER, c1 TYPE, ...)" staging tables.
-void CreateStage(store::Connection& db, const std::string& name, const std::vector<std::string>& columns_with_types) {
-  std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + name + " (";
-  for (size_t i = 0; i < columns_with_types.size(); ++i) sql += (i ? ", " : "") + columns_with_types[i];
-  sql += ")";
-  db.Execute(sql);
-  db.Execute("DELETE FROM " + name);
-}
-
-const char* SqlType(const ColumnSpec& c) {
-  return c.type == ValueType::kInteger || c.type == ValueType::kYuan || c.type == ValueType::kMu ||
-                 c.type == ValueType::kBool
-             ? "INTEGER"
-                                                                                                    : "TEXT";
-}
-
 // The area the audit entry is filed under: the county when all rows are in
 // one, otherwise the caller's scope.
 std::string AuditArea(const std::set<std::string>& villages, const Caller& caller) {
@@ -621,6 +578,9 @@ void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, 
   event.after = summary.dump();
   audit.Record(caller, event);
 }
+
+// The name written on the events a run records.
+std::string ActorName(const Caller& caller) { return caller.user_name.empty() ? "local" : caller.user_name; }
 
 void RequireWriter(const Caller& caller) {
   if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not import into the registry");
@@ -693,7 +653,7 @@ class PersonImport {
       const size_t row = FirstRowWith(g, village_);
       std::string problem;
       auto it = level.find(code);
-      if (it == level.end()) problem = "系统中没有这个区划代码（请先导入区划）";
+      if (it == level.end()) problem = kNoSuchVillage;
       else if (it->second != 5) problem = "不是行政村（户只能登记在行政村）";
       else if (!caller_.CoversArea(code)) problem = "不在您的管辖范围内";
       if (!problem.empty()) {
@@ -923,6 +883,7 @@ class PersonImport {
       household_writes_.push_back(std::move(hw));
       for (size_t r : good) PlanPerson(r, hw_index, today);
     }
+    WarnLateStartDates(today);
   }
 
   struct HouseholdWrite {
@@ -949,6 +910,33 @@ class PersonImport {
     std::vector<store::Value> year_values;
     std::optional<int64_t> year;
   };
+
+  // A blank 入户日期 makes the person a member from today. When the row's facts
+  // are of an earlier year (its 年度, or its household's 识别年度), the person
+  // would not count in that year's figures: said, with the rows, not silently.
+  void NoteStartDate(const PersonWrite& pw, const HouseholdWrite& hw, const Date& today) {
+    if (!pw.open_membership || !IsNull(p_.at(pw.r, start_))) return;
+    std::optional<int64_t> fact_year;
+    if (!IsNull(p_.at(pw.r, year_))) fact_year = std::get<int64_t>(p_.at(pw.r, year_));
+    else if (hw.is_new) fact_year = hw.identified_year;
+    if (!fact_year || *fact_year >= today.year) return;
+    late_start_rows_.push_back(p_.RowNumber(pw.r));
+    earliest_fact_year_ = std::min(earliest_fact_year_.value_or(*fact_year), *fact_year);
+  }
+
+  void WarnLateStartDates(const Date& today) {
+    if (late_start_rows_.empty()) return;
+    constexpr size_t kShown = 20;
+    std::string rows;
+    for (size_t i = 0; i < late_start_rows_.size() && i < kShown; ++i) {
+      rows += (i ? "、" : "") + std::to_string(late_start_rows_[i]);
+    }
+    if (late_start_rows_.size() > kShown) rows += " 等";
+    report_.warnings.push_back(std::to_string(late_start_rows_.size()) + " 行未填入户日期，按今天（" +
+                               today.ToString() + "）入户，晚于所填的 " + std::to_string(*earliest_fact_year_) +
+                               " 年度：这些人不计入该年度及以前的统计（第 " + rows +
+                               " 行）；如已在户，请填写入户日期");
+  }
 
   void PlanPerson(size_t r, size_t hw_index, const Date& today) {
     PersonWrite pw;
@@ -1022,230 +1010,113 @@ class PersonImport {
       if (!any) pw.year.reset();
       if (pw.year) ++report_.person_years;
     }
+    NoteStartDate(pw, hw, today);
     person_writes_.push_back(std::move(pw));
   }
 
   void Write() {
-    const int64_t now = clock_.NowSeconds();
     store::Transaction tx(db_);
     if (options_.progress) options_.progress("写入", 0, person_writes_.size());
-    // New households, through the bulk path; then their ids by number.
-    {
-      std::vector<std::string> cols = {"number", "identified_year", "version", "created_at", "updated_at"};
-      for (size_t s : household_cols_) cols.emplace_back(columns_[s].db_column);
-      auto w = db_.BulkInsert("households", cols);
-      std::vector<store::Value> row(cols.size());
-      std::vector<std::string> numbers;
-      for (const HouseholdWrite& h : household_writes_) {
-        if (!h.is_new) continue;
-        row[0] = h.number;
-        row[1] = h.identified_year ? store::Value(*h.identified_year) : store::Value(nullptr);
-        row[2] = int64_t{1};
-        row[3] = now;
-        row[4] = now;
-        for (size_t k = 0; k < household_cols_.size(); ++k) row[5 + k] = h.values[household_cols_[k]];
-        w->Append(row);
-        numbers.push_back(h.number);
-      }
-      w->Finish();
-      std::unordered_map<std::string, int64_t> ids;
-      ForBatches(numbers.size(), [&](size_t b, size_t e) {
-        auto s = db_.Prepare("SELECT number, id FROM households WHERE number IN (" + Placeholders(e - b) + ")");
-        for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), numbers[i]);
-        while (s->Step()) ids[s->Text(0)] = s->Int(1);
-      });
-      static const std::vector<std::string> kEventCols = {"household_id", "kind", "year", "date",
-                                                          "reason",       "actor", "recorded_at"};
-      auto ev = db_.BulkInsert("household_events", kEventCols);
-      for (HouseholdWrite& h : household_writes_) {
-        if (!h.is_new) continue;
-        h.id = ids.at(h.number);
-        if (!h.identified_year) continue;
-        ev->Append({h.id, std::string("identified"), *h.identified_year,
-                    std::to_string(*h.identified_year) + "-01-01", std::string("导入建档"), Actor(), now});
-      }
-      ev->Finish();
-    }
-    // Changed households: one UPDATE ... FROM a staging table.
-    {
-      std::vector<std::string> stage_cols = {"id INTEGER"};
-      std::vector<std::string> cols = {"id"};
-      std::string set;
-      for (size_t s : household_cols_) {
-        const std::string c(columns_[s].db_column);
-        stage_cols.push_back(c + " " + SqlType(columns_[s]));
-        cols.push_back(c);
-        set += c + " = u." + c + ", ";
-      }
-      CreateStage(db_, "import_household_updates", stage_cols);
-      auto w = db_.BulkInsert("import_household_updates", cols);
-      std::vector<store::Value> row(cols.size());
-      int64_t n = 0;
-      for (const HouseholdWrite& h : household_writes_) {
-        if (h.is_new || h.skip) continue;
-        row[0] = h.id;
-        for (size_t k = 0; k < household_cols_.size(); ++k) row[1 + k] = h.values[household_cols_[k]];
-        w->Append(row);
-        ++n;
-      }
-      w->Finish();
-      if (n > 0) {
-        auto u = db_.Prepare("UPDATE households SET " + set +
-                             "version = households.version + 1, updated_at = ? FROM import_household_updates u"
-                             " WHERE households.id = u.id");
-        u->BindInt(1, now);
-        u->Run();
-      }
-    }
-    // New persons: encrypted ID number, blind index and masked form, as the registry stores them.
-    // New persons get ids above the current maximum; they are found again by
-    // their blind index among the rows above it (one query).
-    const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0);
-    std::unordered_map<std::string, size_t> new_by_index;  // blind index -> index into person_writes_
-    {
-      std::vector<std::string> cols = {"id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
-                                       "version", "created_at", "updated_at"};
-      for (size_t s : person_cols_) cols.emplace_back(columns_[s].db_column);
-      auto w = db_.BulkInsert("persons", cols);
-      std::vector<store::Value> row(cols.size());
-      const Date today = clock_.Today();
-      size_t done = 0;
-      for (size_t i = 0; i < person_writes_.size(); ++i) {
-        const PersonWrite& pw = person_writes_[i];
-        if (!pw.is_new) continue;
-        const std::string number = ValueText(p_.at(pw.r, id_));
-        std::string index = protector_.BlindIndex(number);
-        const IdNumberCheck check = CheckIdNumber(number, today);
-        row[0] = protector_.Encrypt(number);
-        row[1] = index;
-        row[2] = MaskIdNumber(number);
-        row[3] = std::string(SexName(check.number->sex));
-        row[4] = check.number->birth_date.ToString();
-        row[5] = int64_t{1};
-        row[6] = now;
-        row[7] = now;
-        for (size_t k = 0; k < person_cols_.size(); ++k) row[8 + k] = pw.values[k];
-        w->Append(row);
-        new_by_index.emplace(std::move(index), i);
-        if (options_.progress && ++done % 20000 == 0) options_.progress("写入", done, person_writes_.size());
-      }
-      w->Finish();
-    }
-    {
-      auto s = db_.Prepare("SELECT id, id_number_index FROM persons WHERE id > ?");
-      s->BindInt(1, max_before);
-      size_t found = 0;
-      while (s->Step()) {
-        auto it = new_by_index.find(s->Text(1));
-        if (it == new_by_index.end()) continue;
-        person_writes_[it->second].id = s->Int(0);
-        ++found;
-      }
-      if (found != new_by_index.size()) throw Error::Internal("a person just added was not found again");
-    }
-    // Changed persons.
-    {
-      std::vector<std::string> stage_cols = {"id INTEGER"};
-      std::vector<std::string> cols = {"id"};
-      std::string set;
-      for (size_t s : person_cols_) {
-        const std::string c(columns_[s].db_column);
-        stage_cols.push_back(c + " " + SqlType(columns_[s]));
-        cols.push_back(c);
-        set += c + " = u." + c + ", ";
-      }
-      CreateStage(db_, "import_person_updates", stage_cols);
-      auto w = db_.BulkInsert("import_person_updates", cols);
-      std::vector<store::Value> row(cols.size());
-      int64_t n = 0;
-      for (const PersonWrite& pw : person_writes_) {
-        if (!pw.update) continue;
-        row[0] = pw.id;
-        for (size_t k = 0; k < person_cols_.size(); ++k) row[1 + k] = pw.values[k];
-        w->Append(row);
-        ++n;
-      }
-      w->Finish();
-      if (n > 0) {
-        auto u = db_.Prepare("UPDATE persons SET " + set +
-                             "version = persons.version + 1, updated_at = ? FROM import_person_updates u"
-                             " WHERE persons.id = u.id");
-        u->BindInt(1, now);
-        u->Run();
-      }
-    }
-    // Memberships: end the old ones of persons who moved, change relations, open the new ones.
-    {
-      CreateStage(db_, "import_membership_updates", {"person_id INTEGER", "end_date TEXT", "relation TEXT"});
-      static const std::vector<std::string> kStage = {"person_id", "end_date", "relation"};
-      auto w = db_.BulkInsert("import_membership_updates", kStage);
-      int64_t ended = 0, relations = 0;
-      for (const PersonWrite& pw : person_writes_) {
-        if (pw.end_membership) {
-          w->Append({pw.id, pw.start_date, nullptr});
-          ++ended;
-        } else if (pw.relation_update) {
-          w->Append({pw.id, nullptr, pw.relation});
-          ++relations;
-        }
-      }
-      w->Finish();
-      if (ended > 0) {
-        db_.Execute(
-            "UPDATE memberships SET end_date = u.end_date, end_reason = '导入：迁入他户' FROM import_membership_updates u"
-            " WHERE memberships.person_id = u.person_id AND memberships.end_date IS NULL AND u.end_date IS NOT NULL");
-      }
-      if (relations > 0) {
-        db_.Execute(
-            "UPDATE memberships SET relation = u.relation FROM import_membership_updates u"
-            " WHERE memberships.person_id = u.person_id AND memberships.end_date IS NULL AND u.relation IS NOT NULL");
-      }
-      static const std::vector<std::string> kMember = {"person_id", "household_id", "relation", "start_date"};
-      auto m = db_.BulkInsert("memberships", kMember);
-      for (const PersonWrite& pw : person_writes_) {
-        if (!pw.open_membership) continue;
-        m->Append({pw.id, household_writes_[pw.household].id, pw.relation, pw.start_date});
-      }
-      m->Finish();
-    }
-    // Yearly facts of persons: insert or replace with the merged values.
-    if (report_.person_years > 0) {
-      std::vector<std::string> stage_cols = {"person_id INTEGER", "year INTEGER"};
-      std::vector<std::string> cols = {"person_id", "year"};
-      std::string names, set;
-      for (size_t s : person_year_cols_) {
-        const std::string c(columns_[s].db_column);
-        stage_cols.push_back(c + " " + SqlType(columns_[s]));
-        cols.push_back(c);
-        names += ", " + c;
-        set += c + " = excluded." + c + ", ";
-      }
-      CreateStage(db_, "import_person_years", stage_cols);
-      auto w = db_.BulkInsert("import_person_years", cols);
-      std::vector<store::Value> row(cols.size());
-      for (const PersonWrite& pw : person_writes_) {
-        if (!pw.year) continue;
-        row[0] = pw.id;
-        row[1] = *pw.year;
-        for (size_t k = 0; k < person_year_cols_.size(); ++k) row[2 + k] = pw.year_values[person_year_cols_[k]];
-        w->Append(row);
-      }
-      w->Finish();
-      auto u = db_.Prepare("INSERT INTO person_years (person_id, year" + names + ", updated_at) SELECT person_id, year" +
-                           names + ", ? FROM import_person_years WHERE 1 = 1 ON CONFLICT (person_id, year) DO UPDATE SET " +
-                           set + "updated_at = excluded.updated_at");
-      u->BindInt(1, now);
-      u->Run();
-    }
+    // Every row goes through the registry's batch functions: they encrypt the
+    // ID numbers, set versions and timestamps and record the 'identified' events.
+    registry::RegistryBatch batch(db_, protector_, clock_.NowSeconds(), Actor());
+    WriteHouseholds(batch);
+    WritePersons(batch);
+    WriteMemberships(batch);
+    WritePersonYears(batch);
     FixNewEntities();
     RecordRun(db_, clock_, caller_, report_, changes_, villages_);
-    db_.Execute("DROP TABLE IF EXISTS import_household_updates");
-    db_.Execute("DROP TABLE IF EXISTS import_person_updates");
-    db_.Execute("DROP TABLE IF EXISTS import_membership_updates");
-    db_.Execute("DROP TABLE IF EXISTS import_person_years");
     tx.Commit();
     report_.written = true;
     if (options_.progress) options_.progress("写入", person_writes_.size(), person_writes_.size());
+  }
+
+  std::vector<std::string> FieldNames(const std::vector<size_t>& cols) const {
+    std::vector<std::string> names;
+    for (size_t s : cols) names.emplace_back(columns_[s].db_column);
+    return names;
+  }
+
+  // New households (with their 'identified' events), then the changed ones.
+  void WriteHouseholds(registry::RegistryBatch& batch) {
+    const std::vector<std::string> fields = FieldNames(household_cols_);
+    std::vector<registry::NewHousehold> added;
+    std::vector<registry::RowUpdate> changed;
+    for (const HouseholdWrite& h : household_writes_) {
+      std::vector<store::Value> values;
+      values.reserve(household_cols_.size());
+      for (size_t s : household_cols_) values.push_back(h.values[s]);
+      if (h.is_new) {
+        registry::NewHousehold n;
+        n.number = h.number;
+        if (h.identified_year) n.identified_year = static_cast<int>(*h.identified_year);
+        n.identified_reason = "导入建档";
+        n.values = std::move(values);
+        added.push_back(std::move(n));
+      } else if (!h.skip) {
+        changed.push_back({h.id, std::move(values)});
+      }
+    }
+    const std::vector<int64_t> ids = batch.AddHouseholds(fields, added);
+    size_t next = 0;
+    for (HouseholdWrite& h : household_writes_) {
+      if (h.is_new) h.id = ids[next++];
+    }
+    batch.UpdateHouseholds(fields, changed);
+  }
+
+  // New persons (their ID numbers protected by the registry), then the changed ones.
+  void WritePersons(registry::RegistryBatch& batch) {
+    const std::vector<std::string> fields = FieldNames(person_cols_);
+    std::vector<registry::NewPerson> added;
+    std::vector<registry::RowUpdate> changed;
+    for (const PersonWrite& pw : person_writes_) {
+      if (pw.is_new) {
+        added.push_back({std::nullopt, ValueText(p_.at(pw.r, id_)), std::nullopt, pw.values});
+      } else if (pw.update) {
+        changed.push_back({pw.id, pw.values});
+      }
+    }
+    const std::vector<int64_t> ids = batch.AddPersons(fields, added);
+    size_t next = 0;
+    for (PersonWrite& pw : person_writes_) {
+      if (pw.is_new) pw.id = ids[next++];
+    }
+    if (options_.progress) options_.progress("写入", added.size(), person_writes_.size());
+    batch.UpdatePersons(fields, changed);
+  }
+
+  // Memberships: end the old ones of persons who moved, change relations, open the new ones.
+  void WriteMemberships(registry::RegistryBatch& batch) {
+    std::vector<std::pair<int64_t, std::string>> ended, relations;
+    std::vector<registry::NewMembership> opened;
+    for (const PersonWrite& pw : person_writes_) {
+      if (pw.end_membership) {
+        ended.emplace_back(pw.id, pw.start_date);
+      } else if (pw.relation_update) {
+        relations.emplace_back(pw.id, pw.relation);
+      }
+      if (pw.open_membership) {
+        opened.push_back({pw.id, household_writes_[pw.household].id, pw.relation, pw.start_date, std::nullopt,
+                          std::nullopt});
+      }
+    }
+    batch.EndMemberships(ended, "导入：迁入他户");
+    batch.ChangeRelations(relations);
+    batch.OpenMemberships(opened);
+  }
+
+  // Yearly facts of persons: insert or replace with the merged values.
+  void WritePersonYears(registry::RegistryBatch& batch) {
+    if (report_.person_years == 0) return;
+    std::vector<registry::YearRow> rows;
+    for (const PersonWrite& pw : person_writes_) {
+      if (!pw.year) continue;
+      registry::YearRow y{pw.id, *pw.year, std::nullopt, {}};
+      for (size_t s : person_year_cols_) y.values.push_back(pw.year_values[s]);
+      rows.push_back(std::move(y));
+    }
+    batch.WritePersonYears(FieldNames(person_year_cols_), rows, true);
   }
 
   // Records added get their ids once they are written.
@@ -1267,7 +1138,7 @@ class PersonImport {
     }
   }
 
-  std::string Actor() const { return caller_.user_name.empty() ? "local" : caller_.user_name; }
+  std::string Actor() const { return ActorName(caller_); }
 
   store::Connection& db_;
   const Clock& clock_;
@@ -1289,13 +1160,15 @@ class PersonImport {
   std::vector<PersonWrite> person_writes_;
   std::vector<Change> changes_;
   std::set<std::string> villages_;
+  std::vector<size_t> late_start_rows_;
+  std::optional<int64_t> earliest_fact_year_;
 };
 
 // ---------------------------------------------------------------------------
 // Household years
 
-void ImportHouseholdYears(store::Connection& db, const Clock& clock, const Caller& caller, Parsed& p,
-                          ImportReport& report, const ImportOptions& options) {
+void ImportHouseholdYears(store::Connection& db, const Clock& clock, const access::PersonalDataProtector& protector,
+                          const Caller& caller, Parsed& p, ImportReport& report, const ImportOptions& options) {
   const auto& columns = *p.columns;
   const size_t number = ColumnIndex(columns, "household_number");
   const size_t year = ColumnIndex(columns, "year");
@@ -1404,30 +1277,19 @@ void ImportHouseholdYears(store::Connection& db, const Clock& clock, const Calle
     rows.push_back(std::move(row));
   }
   if (options.dry_run || rows.empty()) return;
-  const int64_t now = clock.NowSeconds();
   store::Transaction tx(db);
-  std::vector<std::string> stage_cols = {"household_id INTEGER", "year INTEGER"};
-  std::vector<std::string> cols = {"household_id", "year"};
-  std::string names, set;
-  for (size_t s : fact_cols) {
-    const std::string c(columns[s].db_column);
-    stage_cols.push_back(c + " " + SqlType(columns[s]));
-    cols.push_back(c);
-    names += ", " + c;
-    set += c + " = excluded." + c + ", ";
-  }
-  CreateStage(db, "import_household_years", stage_cols);
   {
-    auto w = db.BulkInsert("import_household_years", cols);
-    for (const auto& r : rows) w->Append(r);
-    w->Finish();
+    std::vector<std::string> fields;
+    for (size_t s : fact_cols) fields.emplace_back(columns[s].db_column);
+    std::vector<registry::YearRow> years;
+    years.reserve(rows.size());
+    for (auto& r : rows) {
+      registry::YearRow y{std::get<int64_t>(r[0]), std::get<int64_t>(r[1]), std::nullopt, {}};
+      y.values.assign(std::make_move_iterator(r.begin() + 2), std::make_move_iterator(r.end()));
+      years.push_back(std::move(y));
+    }
+    registry::RegistryBatch(db, protector, clock.NowSeconds(), ActorName(caller)).WriteHouseholdYears(fields, years, true);
   }
-  auto u = db.Prepare("INSERT INTO household_years (household_id, year" + names + ", updated_at) SELECT household_id, year" +
-                      names + ", ? FROM import_household_years WHERE 1 = 1 ON CONFLICT (household_id, year) DO UPDATE SET " +
-                      set + "updated_at = excluded.updated_at");
-  u->BindInt(1, now);
-  u->Run();
-  db.Execute("DROP TABLE IF EXISTS import_household_years");
   RecordRun(db, clock, caller, report, changes, villages);
   tx.Commit();
   report.written = true;
@@ -1495,12 +1357,13 @@ ImportReport Importer::ImportTable(const Caller& caller, TemplateKind kind, cons
   }
   if (kind == TemplateKind::kPersons) {
     std::vector<Group> groups;
-    CheckPersonsInMemory(p, &groups);
+    const auto unknown = UnknownAreas(db_, p, ColumnIndex(*p.columns, "village_code"));
+    CheckPersonsInMemory(p, &groups, &unknown);
     PersonImport run(db_, clock_, protector_, caller, p, report, options);
     run.Run(groups);
   } else {
     CheckHouseholdYearsInMemory(p);
-    ImportHouseholdYears(db_, clock_, caller, p, report, options);
+    ImportHouseholdYears(db_, clock_, protector_, caller, p, report, options);
   }
   std::stable_sort(report.problems.begin(), report.problems.end(),
                    [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
@@ -1518,7 +1381,7 @@ size_t CheckTableOnly(TemplateKind kind, const io::Table& table, const Date& tod
   ParseTable(Columns(kind), table, today, p, nullptr, nullptr);
   if (p.file_error) return 0;
   if (kind == TemplateKind::kPersons) {
-    CheckPersonsInMemory(p, nullptr);
+    CheckPersonsInMemory(p, nullptr, nullptr);
   } else {
     CheckHouseholdYearsInMemory(p);
   }

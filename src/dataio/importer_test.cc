@@ -371,6 +371,84 @@ TEST_F(ImportTest, HouseholdYearsUpdateAndRefuseNegativeOrUnknown) {
   EXPECT_EQ(r.problems[2].column, "不愁吃");
 }
 
+// What county clerks type: full-width digits, "2016年", dates as 2016/3/1 and
+// 2016年3月1日, one part of a combined label (免学 for 免学/缓学), √/×, "1,234.50".
+TEST_F(ImportTest, ReadsWhatClerksType) {
+  const std::string persons = std::string(kHeader) +
+      "H100,４３０４２４１００２００,２０１６年,一般贫困户,因病,,甲村,李一," + Id("43042419800101001") +
+      ",户主,2016年3月1日,初中,健康,2019年,\n"
+      "H100,,,,,,,李二," + Id("43042420100601002") + ",子女,2016/3/1,小学,健康,２０１９,免学\n";
+  auto r = Import(TemplateKind::kPersons, Write("clerk.csv", persons));
+  ASSERT_TRUE(r.problems.empty()) << r.problems.front().column << ": " << r.problems.front().reason;
+  ASSERT_TRUE(r.written);
+  registry::HouseholdRegistry hr(fx_.db(), fx_.clock());
+  const auto h = hr.GetHouseholdByNumber(fx_.admin(), "H100");
+  EXPECT_EQ(h.village_code, "430424100200");
+  EXPECT_EQ(h.identified_year, 2016);
+  ASSERT_EQ(h.members.size(), 2u);
+  EXPECT_EQ(h.members[0].start_date, "2016-03-01");
+  EXPECT_EQ(h.members[1].start_date, "2016-03-01");
+  registry::PersonRegistry pr(fx_.db(), fx_.clock());
+  const auto child = pr.GetPersonByIdNumber(fx_.admin(), Id("43042420100601002"));
+  ASSERT_EQ(child.years.size(), 1u);
+  EXPECT_EQ(child.years[0].year, 2019);
+  EXPECT_EQ(child.years[0].school_status, "exempt");
+
+  const std::string header = "户编号,年度,家庭人口,工资性收入（元）,不愁吃,住房安全有保障\n";
+  r = Import(TemplateKind::kHouseholdYears, Write("y.csv", header + "H100,2019年,２人,\"1,234.50\",√,×\n"));
+  ASSERT_TRUE(r.problems.empty()) << r.problems.front().column << ": " << r.problems.front().reason;
+  const auto y = hr.GetHouseholdByNumber(fx_.admin(), "H100").years.at(0);
+  EXPECT_EQ(y.year, 2019);
+  EXPECT_EQ(y.members, 2);
+  EXPECT_EQ(y.wage_income, 123450);
+  EXPECT_EQ(y.food_secure, std::optional<bool>(true));
+  EXPECT_EQ(y.housing_safe, std::optional<bool>(false));
+}
+
+// A village code that does not exist is said to be one, on its row, not as
+// "inconsistent with" the household's other rows.
+TEST_F(ImportTest, AWrongVillageCodeSaysThereIsNoSuchVillage) {
+  const std::string persons = std::string(kHeader) +
+      "H200,430424100200,2014,一般贫困户,因病,,甲村,周一," + Id("43042419700101001") + ",户主,2014-01-01,,,,\n"
+      "H200,430424100299,2014,一般贫困户,因病,,甲村,周二," + Id("43042419700101002") + ",配偶,2014-01-01,,,,\n";
+  const auto r = Import(TemplateKind::kPersons, Write("v.csv", persons));
+  EXPECT_TRUE(r.refused);
+  const ImportProblem* village = nullptr;
+  for (const auto& p : r.problems) {
+    if (p.row == 3 && p.column == "行政村代码") village = &p;
+  }
+  ASSERT_NE(village, nullptr);
+  EXPECT_EQ(village->value, "430424100299");
+  EXPECT_NE(village->reason.find("没有这个行政村"), std::string::npos) << village->reason;
+  EXPECT_EQ(village->reason.find("不一致"), std::string::npos);
+  // The household is rejected whole: its other row says so.
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_EQ(r.problems[0].row, 2u);
+  EXPECT_EQ(Count("SELECT count(*) FROM households"), 0);
+}
+
+// 入户日期 left blank means "from today": for facts of an earlier year that
+// leaves the members out of that year, which the import says, with the rows.
+TEST_F(ImportTest, ABlankStartDateBeforeTheFactsYearIsAWarningWithItsRows) {
+  const std::string persons = std::string(kHeader) +
+      "H300,430424100200,2019,一般贫困户,因病,,甲村,吴一," + Id("43042419700101001") + ",户主,,,,2019,\n"
+      "H300,,,,,,,吴二," + Id("43042420100101002") + ",子女,2019-01-01,,,2019,在校\n"
+      "H300,,,,,,,吴三," + Id("43042419720101003") + ",配偶,,,,,\n";
+  const auto r = Import(TemplateKind::kPersons, Write("s.csv", persons));
+  ASSERT_TRUE(r.written);
+  std::string warning;
+  for (const auto& w : r.warnings) {
+    if (w.find("入户日期") != std::string::npos) warning = w;
+  }
+  ASSERT_FALSE(warning.empty());
+  EXPECT_NE(warning.find("2 行"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("第 2、4 行"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("2019"), std::string::npos) << warning;
+  // With the dates filled in, no such warning.
+  const auto again = Import(TemplateKind::kPersons, Write("ok.csv", GoodPersons()));
+  for (const auto& w : again.warnings) EXPECT_EQ(w.find("入户日期"), std::string::npos) << w;
+}
+
 // The registry's policy facts (migration 102) go in through the templates:
 // Chinese headers or English keys, values checked with row, column, value and reason.
 TEST_F(ImportTest, PolicyFactColumnsImportAndAreChecked) {

@@ -14,6 +14,7 @@
 #include "io/table_writer.h"
 #include "registry/areas.h"
 #include "registry/vocab.h"
+#include "registry/status.h"
 
 namespace fupin::dataio {
 namespace {
@@ -169,7 +170,7 @@ class Runner {
   void LoadHouseholds() {
     auto s = db_.Prepare(
         "SELECT h.id, h.number, h.village_code, h.identified_year,"
-        " (SELECT e.kind FROM household_events e WHERE e.household_id = h.id ORDER BY e.date DESC, e.id DESC LIMIT 1)"
+        " " + registry::LatestEventKindSql("h.id") +
         " FROM households h WHERE h.village_code >= ? AND h.village_code < ?");
     Bind(*s, 1);
     while (s->Step()) {

@@ -13,6 +13,8 @@
 #include "demo/prng.h"
 #include "monitoring/monitoring.h"
 #include "registry/households.h"
+#include "registry/batch.h"
+#include "registry/status.h"
 
 namespace fupin::demo {
 namespace {
@@ -53,8 +55,7 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
                            "y.members") +
         " FROM households h JOIN household_years y ON y.household_id = h.id AND y.year = 2020"
         " WHERE h.village_code >= '430424' AND h.village_code < '430424:'"
-        " AND (SELECT e.kind FROM household_events e WHERE e.household_id = h.id ORDER BY e.date DESC, e.id DESC LIMIT 1)"
-        " = 'exited' ORDER BY h.id");
+        " AND " + registry::StatusOnSql("h.id") + " = 'exited' ORDER BY h.id");
     while (s->Step()) exited.push_back({s->Int(0), s->Text(1), s->Text(2), static_cast<int>(s->Int(3)), s->Int(4)});
   }
   if (exited.empty()) return summary;
@@ -86,9 +87,8 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
   {
     const int64_t now = Seconds(Date{2026, 1, 15});
     store::Transaction tx(db);
-    const std::vector<std::string> cols = {"household_id", "year", "members", "wage_income", "production_income",
-                                           "transfer_income", "updated_at"};
-    auto w = db.BulkInsert("household_years", cols);
+    const std::vector<std::string> fields = {"members", "wage_income", "production_income", "transfer_income"};
+    std::vector<registry::YearRow> rows;
     for (size_t i = 0; i < exited.size(); ++i) {
       const Exited& e = exited[i];
       double base = static_cast<double>(std::max<Fen>(e.per_capita_2020, 800000));
@@ -103,10 +103,11 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
         const Fen total = per * e.members;
         const Fen wage = total * 6 / 10;
         const Fen transfer = total / 10;
-        w->Append({e.id, int64_t{y}, int64_t{e.members}, wage, total - wage - transfer, transfer, now});
+        rows.push_back({e.id, int64_t{y}, now, {int64_t{e.members}, wage, total - wage - transfer, transfer}});
       }
     }
-    summary.household_years = w->Finish();
+    registry::RegistryBatch(db, access::CurrentProtector(), now, "demo").WriteHouseholdYears(fields, rows, false);
+    summary.household_years = static_cast<int64_t>(rows.size());
     tx.Commit();
   }
   summary.planted.push_back({exited[planted_low].id, exited[planted_low].number, "unstable", "income_below_line"});

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "registry/batch.h"
 #include "store/copy.h"
 
 namespace fupin::demo::internal {
@@ -408,41 +409,38 @@ bool WorkingAgeOutOfSchool(const PersonPlan& p, const Date& date) {
 
 namespace {
 
-// Binds values in order and folds them into a running FNV-1a checksum.
+// Collects a row's values in order and folds them into a running FNV-1a checksum.
 class Row {
  public:
-  Row(store::Statement& s, uint64_t& checksum) : s_(s), sum_(checksum) {}
+  explicit Row(uint64_t& checksum) : sum_(checksum) {}
   Row& Int(int64_t v) {
-    s_.BindInt(++i_, v);
+    values_.emplace_back(v);
     Mix(std::to_string(v));
     return *this;
   }
   Row& Text(std::string_view v) {
-    s_.BindText(++i_, v);
+    values_.emplace_back(std::string(v));
     Mix(v);
     return *this;
   }
   Row& Null() {
-    s_.BindNull(++i_);
+    values_.emplace_back(nullptr);
     Mix("\x01null");
     return *this;
   }
   Row& OptText(const std::optional<std::string>& v) { return v ? Text(*v) : Null(); }
-  // An ID number as the registry stores it: encrypted, its blind index and its
-  // masked form (three parameters). The checksum takes the plain number, so
-  // the same seed gives the same checksum although every ciphertext differs.
-  Row& IdNumber(const std::string& number, const access::PersonalDataProtector& protector) {
-    const std::vector<uint8_t> sealed = protector.Encrypt(number);
-    s_.BindBlob(++i_, sealed);
-    s_.BindText(++i_, protector.BlindIndex(number));
-    s_.BindText(++i_, MaskIdNumber(number));
-    Mix(number);
+  Row& OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
+  // A value the registry stores in its own form (an ID number: encrypted,
+  // blind-indexed, masked): folded into the checksum as given, not collected,
+  // so the same seed gives the same checksum although every ciphertext differs.
+  Row& Checked(std::string_view v) {
+    Mix(v);
     return *this;
   }
-  Row& OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
-  void Run() {
-    s_.Run();
+  // The values, ending the row in the checksum.
+  std::vector<store::Value> Take() {
     Mix("\n");
+    return std::move(values_);
   }
 
  private:
@@ -454,12 +452,53 @@ class Row {
     sum_ ^= 0x1f;
     sum_ *= 1099511628211ULL;
   }
-  store::Statement& s_;
   uint64_t& sum_;
-  int i_ = 0;
+  std::vector<store::Value> values_;
 };
 
 int64_t Seconds(const Date& d) { return d.ToDays() * 86400 + 9 * 3600; }
+
+// The fields the demo gives per row, in the order of the Row calls below.
+const std::vector<std::string> kHouseholdFields = {"village_code", "attribute", "main_cause",
+                                                   "other_causes", "address",   "phone"};
+const std::vector<std::string> kPersonFields = {"name",   "ethnicity",        "education",      "health",
+                                                "disability_grade", "labour_ability", "phone", "death_date"};
+const std::vector<std::string> kHouseholdYearFields = {
+    "members",      "wage_income",     "production_income", "property_income",    "transfer_income",
+    "production_cost", "food_secure", "clothing_secure",   "housing_safe", "drinking_water_safe"};
+const std::vector<std::string> kPersonYearFields = {"school_status", "school_stage", "medical_insured",
+                                                    "pension_insured", "employment"};
+
+// Rows of a run of households, written through the registry's batch functions
+// (and the exit steps, the assessment module's table, after their households).
+struct Pending {
+  std::vector<registry::NewHousehold> households;
+  std::vector<registry::NewEvent> events;
+  std::vector<std::vector<store::Value>> exit_steps;
+  std::vector<registry::NewPerson> persons;
+  std::vector<registry::NewMembership> memberships;
+  std::vector<registry::YearRow> household_years;
+  std::vector<registry::YearRow> person_years;
+
+  void Flush(store::Connection& db, registry::RegistryBatch& batch) {
+    static const std::vector<std::string> kStepCols = {"household_id", "year", "step",  "date",
+                                                       "end_date",     "note", "actor", "recorded_at"};
+    batch.AddHouseholds(kHouseholdFields, households);
+    batch.AppendEvents(events);
+    if (!exit_steps.empty()) {
+      auto w = db.BulkInsert("exit_steps", kStepCols);
+      for (const auto& r : exit_steps) w->Append(r);
+      w->Finish();
+    }
+    batch.AddPersons(kPersonFields, persons);
+    batch.OpenMemberships(memberships);
+    batch.WriteHouseholdYears(kHouseholdYearFields, household_years, false);
+    batch.WritePersonYears(kPersonYearFields, person_years, false);
+    *this = Pending();
+  }
+};
+
+constexpr size_t kFlushHouseholds = 2000;
 
 }  // namespace
 
@@ -472,58 +511,55 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       " poor_village = excluded.poor_village, exit_year = excluded.exit_year");
   for (const auto& v : villages) {
     for (int y = kFirstYear; y <= kLastYear; ++y) {
-      Row r(*area_year, c.checksum);
+      Row r(c.checksum);
       r.Text(v.code).Int(y).Int(v.population[static_cast<size_t>(y - kFirstYear)]).Int(v.poor ? 1 : 0);
       if (v.poor && y >= v.exit_year) r.Int(v.exit_year); else r.Null();
-      r.Run();
+      const auto values = r.Take();
+      for (size_t i = 0; i < values.size(); ++i) {
+        const int k = static_cast<int>(i + 1);
+        if (const auto* n = std::get_if<int64_t>(&values[i])) area_year->BindInt(k, *n);
+        else if (const auto* t = std::get_if<std::string>(&values[i])) area_year->BindText(k, *t);
+        else area_year->BindNull(k);
+      }
+      area_year->Run();
     }
   }
   int64_t next_household = db.QueryInt("SELECT COALESCE(MAX(id), 0) FROM households").value_or(0) + 1;
   int64_t next_person = db.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0) + 1;
-  auto ins_household = db.Prepare(
-      "INSERT INTO households (id, number, village_code, identified_year, attribute, main_cause, other_causes,"
-      " address, phone, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
-  auto ins_event = db.Prepare(
-      "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-      " VALUES (?, ?, ?, ?, ?, 'demo', ?)");
-  // The exit procedure (assessment module): village appraisal, work-team
-  // verification, a public notice of 8-10 days, all before the exit date.
-  auto ins_step = db.Prepare(
-      "INSERT INTO exit_steps (household_id, year, step, date, end_date, note, actor, recorded_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, 'demo', ?)");
-  auto ins_person = db.Prepare(
-      "INSERT INTO persons (id, id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity,"
-      " education, health, disability_grade, labour_ability, phone, death_date, version, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
-  const access::PersonalDataProtector& protector = access::CurrentProtector();
-  auto ins_member = db.Prepare(
-      "INSERT INTO memberships (person_id, household_id, relation, start_date, end_date, end_reason)"
-      " VALUES (?, ?, ?, ?, ?, ?)");
-  auto ins_hyear = db.Prepare(
-      "INSERT INTO household_years (household_id, year, members, wage_income, production_income, property_income,"
-      " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe,"
-      " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  auto ins_pyear = db.Prepare(
-      "INSERT INTO person_years (person_id, year, school_status, school_stage, medical_insured, pension_insured,"
-      " employment, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  registry::RegistryBatch batch(db, access::CurrentProtector(), Seconds(last_date), "demo");
+  Pending pending;
 
   for (auto& h : households) {
     const VillagePlan& v = villages[h.village];
     const int64_t hid = next_household++;
     const int64_t created = Seconds(h.identified_date);
     {
+      // The first event is the identification: the registry records it with the household.
+      const Event& identified = h.events.front();
       std::string others;
       for (const auto& o : h.other_causes) others += (others.empty() ? "" : ",") + o;
-      Row r(*ins_household, c.checksum);
-      r.Int(hid).Text(h.number).Text(v.code).Int(h.identified_year).Text(h.attribute).Text(h.main_cause)
-          .Text(others).Text(h.address).OptText(h.persons[0].phone).Int(created).Int(created);
-      r.Run();
+      Row r(c.checksum);
+      r.Int(hid).Text(h.number);
+      r.Text(v.code).Int(h.identified_year).Text(h.attribute).Text(h.main_cause).Text(others).Text(h.address)
+          .OptText(h.persons[0].phone).Int(created).Int(created);
+      std::vector<store::Value> all = r.Take();
+      registry::NewHousehold n;
+      n.id = hid;
+      n.number = h.number;
+      n.identified_year = h.identified_year;
+      n.identified_date = identified.date.ToString();
+      n.identified_reason = identified.reason;
+      n.created_at = created;
+      n.values = {all[2], all[4], all[5], all[6], all[7], all[8]};
+      pending.households.push_back(std::move(n));
       ++c.households;
     }
-    for (const auto& e : h.events) {
-      Row r(*ins_event, c.checksum);
+    for (size_t i = 0; i < h.events.size(); ++i) {
+      const Event& e = h.events[i];
+      Row r(c.checksum);
       r.Int(hid).Text(e.kind).Int(e.year).Text(e.date.ToString()).Text(e.reason).Int(Seconds(e.date));
-      r.Run();
+      r.Take();
+      if (i > 0) pending.events.push_back({hid, e.kind, e.year, e.date.ToString(), e.reason, Seconds(e.date)});
       ++c.events;
       if (e.kind != "exited") continue;
       const Date appraisal = Date::FromDays(e.date.ToDays() - rng.Between(25, 35));
@@ -541,10 +577,12 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
           {"notice", notice, notice_end.ToString(), "在村务公开栏公示，无异议"},
       };
       for (const auto& st : steps) {
-        Row sr(*ins_step, c.checksum);
+        Row sr(c.checksum);
         sr.Int(hid).Int(e.year).Text(st.step).Text(st.date.ToString()).OptText(st.end).Text(st.note)
             .Int(Seconds(st.date));
-        sr.Run();
+        std::vector<store::Value> row = sr.Take();
+        row.insert(row.end() - 1, std::string("demo"));  // actor, before recorded_at
+        pending.exit_steps.push_back(std::move(row));
         ++c.exit_steps;
       }
     }
@@ -555,21 +593,28 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       const int64_t pid = next_person++;
       const Date start = std::max(h.identified_date, p.birth);
       {
-        Row r(*ins_person, c.checksum);
-        r.Int(pid).IdNumber(p.id_number, protector).Text(p.name).Text(SexName(p.sex)).Text(p.birth.ToString()).Text(p.ethnicity)
-            .Text(p.education).Text(p.health).OptInt(p.disability_grade ? std::optional<int64_t>(*p.disability_grade)
-                                                                        : std::nullopt)
+        // Sex and birth date are read from the ID number by the registry; the
+        // checksum still folds the plan's values in.
+        Row r(c.checksum);
+        r.Int(pid).Checked(p.id_number).Text(p.name).Checked(SexName(p.sex)).Checked(p.birth.ToString())
+            .Text(p.ethnicity).Text(p.education).Text(p.health)
+            .OptInt(p.disability_grade ? std::optional<int64_t>(*p.disability_grade) : std::nullopt)
             .Text(p.labour_ability).OptText(p.phone)
             .OptText(p.death ? std::optional<std::string>(p.death->ToString()) : std::nullopt)
-            .Int(Seconds(start)).Int(Seconds(start));
-        r.Run();
+            .Checked(std::to_string(Seconds(start))).Checked(std::to_string(Seconds(start)));
+        std::vector<store::Value> values = r.Take();
+        values.erase(values.begin());  // the id
+        pending.persons.push_back({pid, p.id_number, Seconds(start), std::move(values)});
         ++c.persons;
       }
       {
-        Row r(*ins_member, c.checksum);
+        Row r(c.checksum);
         r.Int(pid).Int(hid).Text(p.relation).Text(start.ToString());
         if (p.death) r.Text(p.death->ToString()).Text("deceased"); else r.Null().Null();
-        r.Run();
+        r.Take();
+        pending.memberships.push_back({pid, hid, p.relation, start.ToString(),
+                                       p.death ? std::optional<std::string>(p.death->ToString()) : std::nullopt,
+                                       p.death ? std::optional<std::string>("deceased") : std::nullopt});
       }
       for (int y = h.identified_year; y <= last_year; ++y) {
         const Date end = year_end(y);
@@ -602,10 +647,12 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
             employment = employed ? (p.employment_kind.empty() ? "local" : p.employment_kind) : "unemployed";
           }
         }
-        Row r(*ins_pyear, c.checksum);
+        Row r(c.checksum);
         r.Int(pid).Int(y).Text(school.status).OptText(school.stage).Int(medical ? 1 : 0).OptInt(pension)
-            .Text(employment).Int(Seconds(end));
-        r.Run();
+            .Text(employment).Checked(std::to_string(Seconds(end)));
+        std::vector<store::Value> values = r.Take();
+        values.erase(values.begin(), values.begin() + 2);  // the key
+        pending.person_years.push_back({pid, y, Seconds(end), std::move(values)});
         ++c.person_years;
       }
     }
@@ -659,13 +706,17 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       const Fen cost = production - pn;
       const bool housing = h.housing_fixed_year == 0 || y >= h.housing_fixed_year;
       const bool water = h.water_fixed_year == 0 || y >= h.water_fixed_year;
-      Row r(*ins_hyear, c.checksum);
+      Row r(c.checksum);
       r.Int(hid).Int(y).Int(members).Int(w).Int(production).Int(q).Int(tt).Int(cost).Int(1).Int(1)
-          .Int(housing ? 1 : 0).Int(water ? 1 : 0).Int(Seconds(end));
-      r.Run();
+          .Int(housing ? 1 : 0).Int(water ? 1 : 0).Checked(std::to_string(Seconds(end)));
+      std::vector<store::Value> values = r.Take();
+      values.erase(values.begin(), values.begin() + 2);  // the key
+      pending.household_years.push_back({hid, y, Seconds(end), std::move(values)});
       ++c.household_years;
     }
+    if (pending.households.size() >= kFlushHouseholds) pending.Flush(db, batch);
   }
+  pending.Flush(db, batch);
   // The rows above carry their ids; later writers let the database number theirs.
   store::AdvanceIdentitySequences(db);
   return c;

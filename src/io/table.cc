@@ -6,6 +6,7 @@
 
 #include "core/csv.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace fupin::io {
 namespace {
@@ -67,12 +68,6 @@ class CsvTableReader final : public TableReader {
   std::string sheet_;
   std::optional<CsvReader> reader_;
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 

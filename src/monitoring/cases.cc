@@ -9,6 +9,7 @@
 #include "core/money.h"
 #include "monitoring/internal.h"
 #include "monitoring/monitoring.h"
+#include "registry/status.h"
 
 namespace fupin::monitoring {
 namespace {
@@ -148,11 +149,11 @@ void InsertStep(store::Connection& db, int64_t case_id, const std::string& step,
 }
 
 std::string SuggestCategory(store::Connection& db, int64_t household_id) {
-  auto s = db.Prepare("SELECT kind FROM household_events WHERE household_id = ? ORDER BY date DESC, id DESC LIMIT 1");
+  auto s = db.Prepare("SELECT " + registry::StatusOnSql("?"));
   s->BindInt(1, household_id);
-  if (!s->Step()) return "marginal";
-  const std::string kind = s->Text(0);
-  return kind == "exited" || kind == "identified" || kind == "returned" ? "unstable" : "marginal";
+  s->Step();
+  const std::string status = s->IsNull(0) ? std::string() : s->Text(0);
+  return status == "poor" || status == "exited" ? "unstable" : "marginal";
 }
 
 }  // namespace
@@ -223,9 +224,9 @@ Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
       throw Error::FailedPrecondition("the household already has an open monitoring case",
                                       {{"household_id", "case " + std::to_string(s->Int(0)) + " is open"}});
     }
-    auto st = db_.Prepare("SELECT kind FROM household_events WHERE household_id = ? ORDER BY date DESC, id DESC LIMIT 1");
+    auto st = db_.Prepare("SELECT " + registry::StatusOnSql("?"));
     st->BindInt(1, in.household_id);
-    if (st->Step() && (st->Text(0) == "removed" || st->Text(0) == "deceased")) {
+    if (st->Step() && !st->IsNull(0) && (st->Text(0) == "removed" || st->Text(0) == "deceased")) {
       throw Error::FailedPrecondition("the household is " + st->Text(0) + " in the registry");
     }
   }

@@ -7,6 +7,7 @@
 #include "access/audit.h"
 #include "access/pairing.h"
 #include "core/area_code.h"
+#include "registry/status.h"
 
 namespace fupin::monitoring::internal {
 
@@ -107,16 +108,7 @@ std::optional<Date> ReadDate(const std::string& text, const std::string& path, c
 
 std::map<int64_t, std::string> StatusesOn(store::Connection& db, const std::string& area, const std::string& date) {
   std::map<int64_t, std::string> status;
-  auto s = db.Prepare(
-      "SELECT e.household_id, e.kind FROM household_events e JOIN households h ON h.id = e.household_id"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ? ORDER BY e.household_id, e.date, e.id");
-  s->BindText(1, area);
-  s->BindText(2, SubtreeEnd(area));
-  s->BindText(3, date);
-  while (s->Step()) {
-    const std::string kind = s->Text(1);
-    status[s->Int(0)] = kind == "identified" || kind == "returned" ? "poor" : kind;
-  }
+  for (auto& [id, h] : registry::StatusesOn(db, area, date)) status.emplace(id, std::move(h.status));
   return status;
 }
 

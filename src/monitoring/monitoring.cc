@@ -10,10 +10,12 @@
 #include "core/area_code.h"
 #include "core/id_number.h"
 #include "core/money.h"
-#include "io/excel_date.h"
 #include "io/table.h"
 #include "monitoring/internal.h"
 #include "registry/households.h"
+#include "core/text.h"
+#include "dataio/clerk_values.h"
+#include "dataio/sheet.h"
 
 namespace fupin::monitoring {
 namespace {
@@ -73,18 +75,6 @@ void RequireReader(store::Connection& db, const Clock& clock, const Caller& call
 
 bool IsEmployed(const std::string& e) {
   return e == "local" || e == "migrant" || e == "public_welfare_job" || e == "self_employed";
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string Trim(std::string_view v) {
-  size_t a = 0, b = v.size();
-  while (a < b && (v[a] == ' ' || v[a] == '\t')) ++a;
-  while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t')) --b;
-  return std::string(v.substr(a, b - a));
 }
 
 }  // namespace
@@ -339,60 +329,39 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   io::TableReader* reader = &table;
   io::Row row;
   std::vector<AlertRow> rows;
-  struct Col {
-    const char* key;
-    const char* zh;
-    const char* en;
-  };
-  const Col cols[] = {{"id_number", "身份证号", "id_number"},
-                      {"name", "姓名", "name"},
-                      {"date", "日期", "date"},
-                      {"amount", "金额", "amount"},
-                      {"note", "说明", "note"}};
-  std::vector<std::optional<size_t>> column_of;
-  std::vector<std::string> headers;
+  // The roster, declared as data (dataio/sheet.h); 金额 is required but for unemployment.
+  const std::vector<dataio::SheetColumn> cols = {{"id_number", "身份证号", "id_number", true},
+                                                 {"name", "姓名", "name", false},
+                                                 {"date", "日期", "date", true},
+                                                 {"amount", "金额", "amount", kind != AlertKind::kUnemployment},
+                                                 {"note", "说明", "note", false}};
+  dataio::HeaderMatch header;
   bool have_header = false;
   while (reader->Next(row)) {
     if (!have_header) {
       have_header = true;
-      for (size_t i = 0; i < row.cells.size(); ++i) {
-        const std::string h = Trim(row.cells[i]);
-        headers.push_back(h);
-        std::optional<size_t> match;
-        for (size_t c = 0; c < std::size(cols); ++c) {
-          if (h == cols[c].zh || Lower(h) == cols[c].en) match = c;
-        }
-        if (!match && !h.empty()) problems.Add(Where(row.number, h), "unknown column '" + h + "'");
-        column_of.push_back(match);
-      }
-      auto has = [&](size_t c) {
-        return std::find(column_of.begin(), column_of.end(), std::optional<size_t>(c)) != column_of.end();
-      };
-      if (!has(0)) problems.Add("row " + std::to_string(row.number), "missing column 身份证号 (id_number)");
-      if (!has(2)) problems.Add("row " + std::to_string(row.number), "missing column 日期 (date)");
-      if (kind != AlertKind::kUnemployment && !has(3)) {
-        problems.Add("row " + std::to_string(row.number), "missing column 金额 (amount)");
+      header = dataio::MatchHeader(cols, row);
+      for (const auto& h : header.unknown) problems.Add(Where(row.number, h), "unknown column '" + h + "'");
+      for (size_t c : header.missing) {
+        problems.Add("row " + std::to_string(row.number),
+                     "missing column " + std::string(cols[c].header_zh) + " (" + std::string(cols[c].header_en) + ")");
       }
       problems.ThrowIfAny("invalid roster " + path);
       continue;
     }
     AlertRow r;
     r.row = row.number;
-    for (size_t i = 0; i < column_of.size(); ++i) {
-      if (!column_of[i]) continue;
-      std::string v = Trim(row.cell(i));
-      const size_t c = *column_of[i];
-      if (c == 2 && i < row.kinds.size() && row.kinds[i] == io::CellKind::kDate) {
-        if (double serial = std::strtod(v.c_str(), nullptr); serial > 0) {
-          if (auto d = io::ExcelSerialToDate(serial, reader->date1904())) v = d->ToString();
-        }
-      }
-      if (c == 2) std::replace(v.begin(), v.end(), '/', '-');
+    for (size_t i = 0; i < header.column_of.size(); ++i) {
+      if (!header.column_of[i]) continue;
+      const size_t c = *header.column_of[i];
+      // Dates as spreadsheet dates, 2025/3/1 or 2025年3月1日 read as YYYY-MM-DD.
+      std::string v = c == 2 ? dataio::DateCellText(row, i, reader->date1904()) : Trim(row.cell(i));
+      const std::string& h = header.headers[i];
       switch (c) {
-        case 0: r.id_number = v; r.id_header = headers[i]; break;
-        case 1: r.name = v; r.name_header = headers[i]; break;
-        case 2: r.date = v; r.date_header = headers[i]; break;
-        case 3: r.amount = v; r.amount_header = headers[i]; break;
+        case 0: r.id_number = dataio::ClerkText(v); r.id_header = h; break;
+        case 1: r.name = v; r.name_header = h; break;
+        case 2: r.date = v; r.date_header = h; break;
+        case 3: r.amount = v; r.amount_header = h; break;
         default: r.note = v; break;
       }
     }
@@ -424,7 +393,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
       problems.Add(Where(r.row, r.date_header), r.date + " lies in the future");
     }
     if (!r.amount.empty()) {
-      auto fen = ParseYuan(r.amount);
+      auto fen = dataio::ReadHundredths(r.amount);  // "1,234.50", "１２３４．５", "1234.5元"
       if (!fen || *fen <= 0) problems.Add(Where(r.row, r.amount_header), "'" + r.amount + "' is not an amount in yuan above 0");
       else amounts[i] = fen;
     } else if (kind != AlertKind::kUnemployment) {

@@ -17,6 +17,7 @@
 #include "core/money.h"
 #include "policy/entitlements.h"
 #include "policy/internal.h"
+#include "registry/status.h"
 
 namespace fupin::policy {
 namespace {
@@ -26,16 +27,9 @@ namespace {
 constexpr const char* kDropoutReturn = "edu.dropout_return";
 constexpr const char* kHomeSchooling = "edu.home_schooling";
 
-// SQL: whether household `h` is registered (poor or exited) on the date
-// bound at the `?` it contains: the latest event up to that date.
-constexpr const char* kRegisteredOn =
-    "(SELECT e.kind FROM household_events e WHERE e.household_id = h.id AND e.date <= {date}"
-    " ORDER BY e.date DESC, e.id DESC LIMIT 1) IN ('identified', 'returned', 'exited')";
-
+// SQL: whether household `h` is registered (poor or exited) on `date_expr`.
 std::string RegisteredOn(const std::string& date_expr) {
-  std::string sql = kRegisteredOn;
-  sql.replace(sql.find("{date}"), 6, date_expr);
-  return sql;
+  return registry::StatusOnSql("h.id", date_expr) + " IN ('poor', 'exited')";
 }
 
 struct RosterSums {

@@ -13,6 +13,7 @@
 #include "policy/entitlements.h"
 #include "policy/internal.h"
 #include "registry/households.h"
+#include "core/text.h"
 
 namespace fupin::policy {
 
@@ -24,12 +25,6 @@ RosterService::RosterService(store::Connection& db, std::vector<Policy> policies
       protector_(protector ? *protector : access::CurrentProtector()) {}
 
 namespace {
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return std::string(s);
-}
 
 bool Contains(std::string_view text, std::initializer_list<std::string_view> words) {
   for (auto w : words) {

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "registry/areas.h"
 #include "registry/registry_internal.h"
+#include "registry/status.h"
 #include "registry/vocab.h"
 
 namespace fupin::registry {
@@ -34,12 +35,6 @@ std::string HouseholdVillage(store::Connection& db, int64_t household_id) {
   s->BindInt(1, household_id);
   if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(household_id));
   return s->Text(0);
-}
-
-std::string StatusCase(const std::string& k) {
-  return "CASE " + k +
-         " WHEN 'identified' THEN 'poor' WHEN 'returned' THEN 'poor' WHEN 'exited' THEN 'exited'"
-         " WHEN 'removed' THEN 'removed' WHEN 'deceased' THEN 'deceased' ELSE 'unregistered' END";
 }
 
 bool IsPlausiblePhone(const std::string& phone) {
@@ -84,11 +79,9 @@ std::string JoinCauses(const std::vector<std::string>& causes) {
 // Columns read for a household row, with its status as of `as_of` (a date
 // string, '9999-12-31' for now) in the last column.
 std::string HouseholdSelect() {
-  return "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
-         " h.other_causes, h.address, h.phone, h.version, " +
-         internal::StatusCase(
-             "(SELECT e.kind FROM household_events e WHERE e.household_id = h.id AND e.date <= ?1"
-             " ORDER BY e.date DESC, e.id DESC LIMIT 1)") +
+  return std::string(
+             "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
+             " h.other_causes, h.address, h.phone, h.version, COALESCE(") + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
          " AS status FROM households h JOIN areas a ON a.code = h.village_code";
 }
 
@@ -340,7 +333,7 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   if (f.offset < 0) problems.Add("offset", "must not be negative");
   problems.ThrowIfAny("invalid household list filter");
 
-  const std::string as_of = f.year ? std::to_string(*f.year) + "-12-31" : "9999-12-31";
+  const std::string as_of = f.year ? YearEnd(*f.year) : "9999-12-31";
   std::string where = " WHERE h.village_code >= ?2 AND h.village_code < ?3";
   if (f.year && !f.status) where += " AND h.identified_year <= ?4";
   // A paired cadre lists only the households paired with them today.

@@ -25,9 +25,6 @@ void RequireRegistryWrite(store::Connection& db, const Clock& clock, const Calle
 // The village code of a household; NotFound if it does not exist.
 std::string HouseholdVillage(store::Connection& db, int64_t household_id);
 
-// SQL expression mapping an event kind column to a status name.
-std::string StatusCase(const std::string& kind_column);
-
 // Whether `phone` looks like a phone number (digits, '-', '+', spaces; 7-20 characters).
 bool IsPlausiblePhone(const std::string& phone);
 

@@ -23,6 +23,7 @@
 #include "io/table_writer.h"
 #include "policy/entitlements.h"
 #include "registry/areas.h"
+#include "registry/status.h"
 
 namespace fupin::reports {
 namespace {
@@ -147,31 +148,16 @@ Counts Count(store::Connection& db, const std::string& area, int year, const Dat
     s->Step();
     c.townships = s->Int(0);
   }
-  // Status of each household on the as-of date: the latest event up to it.
+  // Status of each household on the as-of date.
   std::unordered_map<int64_t, std::string> status;
-  std::unordered_map<int64_t, std::string> village;
-  {
-    auto s = db.Prepare(
-        "SELECT e.household_id, e.kind, h.village_code FROM household_events e"
-        " JOIN households h ON h.id = e.household_id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ?"
-        " ORDER BY e.household_id, e.date, e.id");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindText(3, date);
-    while (s->Step()) {
-      const int64_t id = s->Int(0);
-      const std::string kind = s->Text(1);
-      status[id] = kind == "identified" || kind == "returned" ? "poor" : kind;
-      if (!village.contains(id)) village.emplace(id, s->Text(2));
-    }
-  }
   std::unordered_set<std::string> task_villages;
-  for (const auto& [id, st] : status) {
-    if (st != "poor" && st != "exited") continue;
-    ++c.households_registered;
-    if (st == "exited") ++c.households_exited;
-    task_villages.insert(village[id]);
+  for (auto& [id, h] : registry::StatusesOn(db, area, date)) {
+    if (h.status == "poor" || h.status == "exited") {
+      ++c.households_registered;
+      if (h.status == "exited") ++c.households_exited;
+      task_villages.insert(h.village_code);
+    }
+    status.emplace(id, std::move(h.status));
   }
   c.villages_with_tasks = static_cast<int64_t>(task_villages.size());
   // Members on the as-of date with their facts of the year.

@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "social/internal.h"
+#include "registry/vocab.h"
 
 namespace fupin::social {
 namespace {
@@ -160,7 +161,8 @@ DemoSocialSummary GenerateDemo(store::Connection& db, uint64_t seed, const Calle
     std::string kind;
     current.id = -1;
     auto flush = [&] {
-      if (current.id >= 0 && (kind == "identified" || kind == "returned" || kind == "exited")) {
+      const std::string_view status = registry::StatusAfter(kind);
+      if (current.id >= 0 && (status == "poor" || status == "exited")) {
         households.push_back(current);
       }
     };

@@ -1,11 +1,13 @@
 #include "social/social.h"
 
+#include <unordered_set>
 #include <algorithm>
 #include <array>
 #include <tuple>
 #include <cmath>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +19,7 @@
 #include "core/error.h"
 #include "social/internal.h"
 #include "social/text_check.h"
+#include "registry/status.h"
 
 namespace fupin::social {
 
@@ -1267,37 +1270,21 @@ SocialFigures ProgressFigures(store::Connection& db, const Caller& caller, const
   const std::string date = as_of.ToString();
   SocialFigures f;
   {
-    // Status of each household on the as-of date: the latest event up to it.
+    // Registered (poor or exited) on the as-of date, and of those enrolled on the platform by then.
+    const auto statuses = registry::StatusesOn(db, code, date);
     auto s = db.Prepare(
-        "SELECT e.household_id, e.kind, r.enrolled_on FROM household_events e"
-        " JOIN households h ON h.id = e.household_id"
-        " LEFT JOIN household_app_registrations r ON r.household_id = h.id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ?"
-        " ORDER BY e.household_id, e.date, e.id");
+        "SELECT r.household_id FROM household_app_registrations r JOIN households h ON h.id = r.household_id"
+        " WHERE h.village_code >= ? AND h.village_code < ? AND r.enrolled_on <= ?");
     s->BindText(1, lo);
     s->BindText(2, hi);
     s->BindText(3, date);
-    int64_t current = -1;
-    std::string kind;
-    bool on_app = false;
-    auto flush = [&] {
-      if (current < 0) return;
-      if (kind == "identified" || kind == "returned" || kind == "exited") {
-        ++f.households_registered;
-        if (on_app) ++f.households_on_app;
-      }
-    };
-    while (s->Step()) {
-      const int64_t id = s->Int(0);
-      if (id != current) {
-        flush();
-        current = id;
-        const auto enrolled = s->OptionalText(2);
-        on_app = enrolled && *enrolled <= date;
-      }
-      kind = s->Text(1);
+    std::unordered_set<int64_t> on_app;
+    while (s->Step()) on_app.insert(s->Int(0));
+    for (const auto& [id, h] : statuses) {
+      if (h.status != "poor" && h.status != "exited") continue;
+      ++f.households_registered;
+      if (on_app.contains(id)) ++f.households_on_app;
     }
-    flush();
   }
   {
     auto s = db.Prepare(

@@ -1,0 +1,346 @@
+#include "registry/batch.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+#include "core/error.h"
+#include "core/id_number.h"
+
+namespace fupin::registry {
+namespace {
+
+struct Field {
+  const char* name;
+  const char* sql_type;
+};
+
+constexpr Field kHouseholdFields[] = {{"village_code", "TEXT"}, {"attribute", "TEXT"}, {"main_cause", "TEXT"},
+                                      {"other_causes", "TEXT"}, {"address", "TEXT"},   {"phone", "TEXT"}};
+constexpr Field kPersonFields[] = {{"name", "TEXT"},           {"ethnicity", "TEXT"}, {"education", "TEXT"},
+                                   {"health", "TEXT"},         {"disability_grade", "INTEGER"},
+                                   {"labour_ability", "TEXT"}, {"phone", "TEXT"},     {"death_date", "TEXT"}};
+constexpr Field kHouseholdYearFields[] = {
+    {"members", "INTEGER"},         {"wage_income", "INTEGER"},         {"production_income", "INTEGER"},
+    {"property_income", "INTEGER"}, {"transfer_income", "INTEGER"},     {"production_cost", "INTEGER"},
+    {"food_secure", "INTEGER"},     {"clothing_secure", "INTEGER"},     {"housing_safe", "INTEGER"},
+    {"drinking_water_safe", "INTEGER"}, {"dibao_class", "TEXT"},        {"house_grade", "TEXT"},
+    {"relocation", "INTEGER"},      {"pepper_area", "INTEGER"},         {"camellia_area", "INTEGER"},
+    {"pv_share", "INTEGER"}};
+constexpr Field kPersonYearFields[] = {{"school_status", "TEXT"},    {"school_stage", "TEXT"},
+                                       {"medical_insured", "INTEGER"}, {"pension_insured", "INTEGER"},
+                                       {"employment", "TEXT"},       {"major_disease", "TEXT"},
+                                       {"chronic_contract", "INTEGER"}};
+
+// The SQL type of each field, refusing a name the table does not let a batch set.
+template <size_t N>
+std::vector<std::string> FieldTypes(const Field (&allowed)[N], std::span<const std::string> fields,
+                                    const char* table) {
+  std::vector<std::string> types;
+  for (const auto& f : fields) {
+    auto it = std::find_if(std::begin(allowed), std::end(allowed), [&f](const Field& a) { return f == a.name; });
+    if (it == std::end(allowed)) {
+      throw Error::Internal("a registry batch may not set " + std::string(table) + "." + f);
+    }
+    types.emplace_back(it->sql_type);
+  }
+  return types;
+}
+
+std::vector<std::string> AllowedTypes(const std::string& table, std::span<const std::string> fields) {
+  if (table == "households") return FieldTypes(kHouseholdFields, fields, "households");
+  if (table == "persons") return FieldTypes(kPersonFields, fields, "persons");
+  if (table == "household_years") return FieldTypes(kHouseholdYearFields, fields, "household_years");
+  return FieldTypes(kPersonYearFields, fields, "person_years");
+}
+
+void CheckWidth(size_t values, size_t fields) {
+  if (values != fields) throw Error::Internal("a registry batch row has a value count unlike its fields");
+}
+
+// A temporary staging table (emptied) for an UPDATE ... FROM or an upsert.
+void CreateStage(store::Connection& db, const std::string& name, const std::vector<std::string>& columns_with_types) {
+  std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + name + " (";
+  for (size_t i = 0; i < columns_with_types.size(); ++i) sql += (i ? ", " : "") + columns_with_types[i];
+  sql += ")";
+  db.Execute(sql);
+  db.Execute("DELETE FROM " + name);
+}
+
+}  // namespace
+
+RegistryBatch::RegistryBatch(store::Connection& db, const access::PersonalDataProtector& protector, int64_t now,
+                             std::string actor)
+    : db_(db), protector_(protector), now_(now), actor_(std::move(actor)) {}
+
+std::vector<int64_t> RegistryBatch::IdsByKey(const std::string& table, const std::string& key_column,
+                                             const std::vector<std::string>& keys, int64_t above) {
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!keys[i].empty()) position.emplace(keys[i], i);
+  }
+  std::vector<int64_t> ids(keys.size(), 0);
+  if (position.empty()) return ids;
+  auto s = db_.Prepare("SELECT id, " + key_column + " FROM " + table + " WHERE id > ?");
+  s->BindInt(1, above);
+  size_t found = 0;
+  while (s->Step()) {
+    auto it = position.find(s->Text(1));
+    if (it == position.end()) continue;
+    ids[it->second] = s->Int(0);
+    ++found;
+  }
+  if (found != position.size()) throw Error::Internal("a row just added to " + table + " was not found again");
+  return ids;
+}
+
+std::vector<int64_t> RegistryBatch::AddHouseholds(std::span<const std::string> fields,
+                                                  std::span<const NewHousehold> rows) {
+  AllowedTypes("households", fields);
+  const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM households").value_or(0);
+  std::vector<std::string> cols = {"id", "number", "identified_year", "version", "created_at", "updated_at"};
+  cols.insert(cols.end(), fields.begin(), fields.end());
+  std::vector<std::string> numbers(rows.size());  // of the rows the store numbers
+  {
+    // Rows with their own ids and rows without go through two writers (a NULL
+    // id is not "number it" on PostgreSQL's COPY).
+    std::vector<std::string> no_id(cols.begin() + 1, cols.end());
+    auto with_id = db_.BulkInsert("households", cols);
+    std::vector<store::Value> row(cols.size());
+    bool any_without = false;
+    for (const NewHousehold& h : rows) {
+      CheckWidth(h.values.size(), fields.size());
+      if (!h.id) {
+        any_without = true;
+        continue;
+      }
+      const int64_t created = h.created_at.value_or(now_);
+      row[0] = *h.id;
+      row[1] = h.number;
+      row[2] = h.identified_year ? store::Value(int64_t{*h.identified_year}) : store::Value(nullptr);
+      row[3] = int64_t{1};
+      row[4] = created;
+      row[5] = created;
+      std::copy(h.values.begin(), h.values.end(), row.begin() + 6);
+      with_id->Append(row);
+    }
+    with_id->Finish();
+    if (any_without) {
+      auto without = db_.BulkInsert("households", no_id);
+      std::vector<store::Value> r(no_id.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const NewHousehold& h = rows[i];
+        if (h.id) continue;
+        const int64_t created = h.created_at.value_or(now_);
+        r[0] = h.number;
+        r[1] = h.identified_year ? store::Value(int64_t{*h.identified_year}) : store::Value(nullptr);
+        r[2] = int64_t{1};
+        r[3] = created;
+        r[4] = created;
+        std::copy(h.values.begin(), h.values.end(), r.begin() + 5);
+        without->Append(r);
+        numbers[i] = h.number;
+      }
+      without->Finish();
+    }
+  }
+  std::vector<int64_t> ids = IdsByKey("households", "number", numbers, max_before);
+  std::vector<NewEvent> events;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const NewHousehold& h = rows[i];
+    if (h.id) ids[i] = *h.id;
+    if (!h.identified_year) continue;
+    events.push_back({ids[i], "identified", *h.identified_year,
+                      h.identified_date.value_or(std::to_string(*h.identified_year) + "-01-01"),
+                      h.identified_reason, h.created_at});
+  }
+  AppendEvents(events);
+  return ids;
+}
+
+void RegistryBatch::AppendEvents(std::span<const NewEvent> events) {
+  if (events.empty()) return;
+  static const std::vector<std::string> kCols = {"household_id", "kind", "year", "date",
+                                                 "reason",       "actor", "recorded_at"};
+  auto w = db_.BulkInsert("household_events", kCols);
+  for (const NewEvent& e : events) {
+    w->Append({e.household_id, e.kind, int64_t{e.year}, e.date, e.reason, actor_, e.recorded_at.value_or(now_)});
+  }
+  w->Finish();
+}
+
+std::vector<int64_t> RegistryBatch::AddPersons(std::span<const std::string> fields, std::span<const NewPerson> rows) {
+  AllowedTypes("persons", fields);
+  const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0);
+  std::vector<std::string> cols = {"id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
+                                   "version", "created_at", "updated_at"};
+  cols.insert(cols.end(), fields.begin(), fields.end());
+  std::vector<std::string> with_id_cols = cols;
+  with_id_cols.insert(with_id_cols.begin(), "id");
+  std::vector<std::string> indexes(rows.size());  // blind indexes of the rows the store numbers
+  const Date today = Date::FromDays(now_ / 86400);
+  // One pass per kind of row (own id or not): the two writers are never open together.
+  for (const bool own_id : {true, false}) {
+    std::unique_ptr<store::BulkWriter> w;
+    std::vector<store::Value> row((own_id ? 1 : 0) + cols.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const NewPerson& p = rows[i];
+      if (p.id.has_value() != own_id) continue;
+      CheckWidth(p.values.size(), fields.size());
+      if (!w) w = db_.BulkInsert("persons", own_id ? with_id_cols : cols);
+      const IdNumberCheck check = CheckIdNumber(p.id_number, today);
+      if (!check.number) throw Error::Internal("a registry batch was given an unchecked ID number");
+      size_t k = 0;
+      if (own_id) row[k++] = *p.id;
+      std::string index = protector_.BlindIndex(p.id_number);
+      row[k++] = protector_.Encrypt(p.id_number);
+      row[k++] = index;
+      row[k++] = MaskIdNumber(p.id_number);
+      row[k++] = std::string(SexName(check.number->sex));
+      row[k++] = check.number->birth_date.ToString();
+      row[k++] = int64_t{1};
+      row[k++] = p.created_at.value_or(now_);
+      row[k++] = p.created_at.value_or(now_);
+      std::copy(p.values.begin(), p.values.end(), row.begin() + static_cast<ptrdiff_t>(k));
+      w->Append(row);
+      if (!own_id) indexes[i] = std::move(index);
+    }
+    if (w) w->Finish();
+  }
+  std::vector<int64_t> ids = IdsByKey("persons", "id_number_index", indexes, max_before);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].id) ids[i] = *rows[i].id;
+  }
+  return ids;
+}
+
+void RegistryBatch::OpenMemberships(std::span<const NewMembership> memberships) {
+  if (memberships.empty()) return;
+  static const std::vector<std::string> kCols = {"person_id",  "household_id", "relation",
+                                                 "start_date", "end_date",     "end_reason"};
+  auto w = db_.BulkInsert("memberships", kCols);
+  for (const NewMembership& m : memberships) {
+    w->Append({m.person_id, m.household_id, m.relation, m.start_date,
+               m.end_date ? store::Value(*m.end_date) : store::Value(nullptr),
+               m.end_reason ? store::Value(*m.end_reason) : store::Value(nullptr)});
+  }
+  w->Finish();
+}
+
+void RegistryBatch::EndMemberships(std::span<const std::pair<int64_t, std::string>> person_dates,
+                                   const std::string& reason) {
+  if (person_dates.empty()) return;
+  CreateStage(db_, "registry_membership_ends", {"person_id INTEGER", "end_date TEXT"});
+  static const std::vector<std::string> kCols = {"person_id", "end_date"};
+  auto w = db_.BulkInsert("registry_membership_ends", kCols);
+  for (const auto& [person, date] : person_dates) w->Append({person, date});
+  w->Finish();
+  auto u = db_.Prepare(
+      "UPDATE memberships SET end_date = u.end_date, end_reason = ? FROM registry_membership_ends u"
+      " WHERE memberships.person_id = u.person_id AND memberships.end_date IS NULL");
+  u->BindText(1, reason);
+  u->Run();
+  db_.Execute("DROP TABLE IF EXISTS registry_membership_ends");
+}
+
+void RegistryBatch::ChangeRelations(std::span<const std::pair<int64_t, std::string>> person_relations) {
+  if (person_relations.empty()) return;
+  CreateStage(db_, "registry_relations", {"person_id INTEGER", "relation TEXT"});
+  static const std::vector<std::string> kCols = {"person_id", "relation"};
+  auto w = db_.BulkInsert("registry_relations", kCols);
+  for (const auto& [person, relation] : person_relations) w->Append({person, relation});
+  w->Finish();
+  db_.Execute(
+      "UPDATE memberships SET relation = u.relation FROM registry_relations u"
+      " WHERE memberships.person_id = u.person_id AND memberships.end_date IS NULL");
+  db_.Execute("DROP TABLE IF EXISTS registry_relations");
+}
+
+void RegistryBatch::Update(const std::string& table, std::span<const std::string> fields,
+                           std::span<const RowUpdate> rows) {
+  if (rows.empty()) return;
+  const std::vector<std::string> types = AllowedTypes(table, fields);
+  const std::string stage = "registry_" + table + "_updates";
+  std::vector<std::string> stage_cols = {"id INTEGER"};
+  std::vector<std::string> cols = {"id"};
+  std::string set;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    stage_cols.push_back(fields[i] + " " + types[i]);
+    cols.push_back(fields[i]);
+    set += fields[i] + " = u." + fields[i] + ", ";
+  }
+  CreateStage(db_, stage, stage_cols);
+  {
+    auto w = db_.BulkInsert(stage, cols);
+    std::vector<store::Value> row(cols.size());
+    for (const RowUpdate& r : rows) {
+      CheckWidth(r.values.size(), fields.size());
+      row[0] = r.id;
+      std::copy(r.values.begin(), r.values.end(), row.begin() + 1);
+      w->Append(row);
+    }
+    w->Finish();
+  }
+  auto u = db_.Prepare("UPDATE " + table + " SET " + set + "version = " + table + ".version + 1, updated_at = ? FROM " +
+                       stage + " u WHERE " + table + ".id = u.id");
+  u->BindInt(1, now_);
+  u->Run();
+  db_.Execute("DROP TABLE IF EXISTS " + stage);
+}
+
+void RegistryBatch::UpdateHouseholds(std::span<const std::string> fields, std::span<const RowUpdate> rows) {
+  Update("households", fields, rows);
+}
+
+void RegistryBatch::UpdatePersons(std::span<const std::string> fields, std::span<const RowUpdate> rows) {
+  Update("persons", fields, rows);
+}
+
+void RegistryBatch::WriteYears(const std::string& table, const std::string& owner, std::span<const std::string> fields,
+                               std::span<const YearRow> rows, bool replace) {
+  if (rows.empty()) return;
+  const std::vector<std::string> types = AllowedTypes(table, fields);
+  std::vector<std::string> cols = {owner, "year", "updated_at"};
+  cols.insert(cols.end(), fields.begin(), fields.end());
+  const std::string target = replace ? "registry_" + table + "_stage" : table;
+  if (replace) {
+    std::vector<std::string> stage_cols = {owner + " INTEGER", "year INTEGER", "updated_at INTEGER"};
+    for (size_t i = 0; i < fields.size(); ++i) stage_cols.push_back(fields[i] + " " + types[i]);
+    CreateStage(db_, target, stage_cols);
+  }
+  {
+    auto w = db_.BulkInsert(target, cols);
+    std::vector<store::Value> row(cols.size());
+    for (const YearRow& r : rows) {
+      CheckWidth(r.values.size(), fields.size());
+      row[0] = r.owner_id;
+      row[1] = r.year;
+      row[2] = r.updated_at.value_or(now_);
+      std::copy(r.values.begin(), r.values.end(), row.begin() + 3);
+      w->Append(row);
+    }
+    w->Finish();
+  }
+  if (!replace) return;
+  std::string names, set;
+  for (const auto& f : fields) {
+    names += ", " + f;
+    set += f + " = excluded." + f + ", ";
+  }
+  db_.Execute("INSERT INTO " + table + " (" + owner + ", year, updated_at" + names + ") SELECT " + owner +
+              ", year, updated_at" + names + " FROM " + target + " WHERE 1 = 1 ON CONFLICT (" + owner +
+              ", year) DO UPDATE SET " + set + "updated_at = excluded.updated_at");
+  db_.Execute("DROP TABLE IF EXISTS " + target);
+}
+
+void RegistryBatch::WriteHouseholdYears(std::span<const std::string> fields, std::span<const YearRow> rows,
+                                        bool replace) {
+  WriteYears("household_years", "household_id", fields, rows, replace);
+}
+
+void RegistryBatch::WritePersonYears(std::span<const std::string> fields, std::span<const YearRow> rows,
+                                     bool replace) {
+  WriteYears("person_years", "person_id", fields, rows, replace);
+}
+
+}  // namespace fupin::registry
