@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git binutils
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
+  libboost1.81-dev libssl-dev openssl   # the HTTP(S) server (Boost.Beast/Asio); openssl for the TLS test's certificate
   libcpp-httplib-dev libtomlplusplus-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql

@@ -17,7 +17,14 @@ namespace {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string static_dir;
-  int threads = 16;
+  int threads = 8;
+  int io_threads = 1;
+  int header_timeout = 10;
+  int body_timeout = 60;
+  int idle_timeout = 10;
+  int max_connections = 10000;
+  std::string tls_cert;
+  std::string tls_key;
   double snapshot_max_age_hours = 24;
 };
 
@@ -28,7 +35,14 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (and the web UI) until SIGTERM or SIGINT");
   serve->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)");
   serve->add_option("--static", o->static_dir, "Folder of the web UI's built files");
-  serve->add_option("--threads", o->threads, "Worker threads");
+  serve->add_option("--threads", o->threads, "Handler threads, each with its own database connection (default 8)");
+  serve->add_option("--io-threads", o->io_threads, "Threads reading and writing the sockets (default 1)");
+  serve->add_option("--header-timeout", o->header_timeout, "Seconds for a request's whole header (default 10)");
+  serve->add_option("--body-timeout", o->body_timeout, "Seconds for a request's whole body (default 60)");
+  serve->add_option("--idle-timeout", o->idle_timeout, "Seconds an idle keep-alive connection stays open (default 10)");
+  serve->add_option("--max-connections", o->max_connections, "Open connections at most; more get 503 (default 10000)");
+  serve->add_option("--tls-cert", o->tls_cert, "PEM certificate chain: serve HTTPS (with --tls-key)");
+  serve->add_option("--tls-key", o->tls_key, "PEM private key of --tls-cert");
   serve->add_option("--snapshot-max-age", o->snapshot_max_age_hours,
                     "Hours a province or nation progress report snapshot is served after a write (default 24; 0: never stale)");
   serve->callback([&ctx, o] {
@@ -43,7 +57,25 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
       throw Error::InvalidArgument("bad --listen", {{"--listen", "'" + o->listen + "' is not HOST:PORT"}});
     }
     options.static_dir = o->static_dir;
+    const std::pair<const char*, int> positive[] = {{"--threads", o->threads},
+                                                    {"--io-threads", o->io_threads},
+                                                    {"--header-timeout", o->header_timeout},
+                                                    {"--body-timeout", o->body_timeout},
+                                                    {"--idle-timeout", o->idle_timeout},
+                                                    {"--max-connections", o->max_connections}};
+    std::vector<ErrorDetail> problems;
+    for (const auto& [name, value] : positive) {
+      if (value < 1) problems.push_back({name, "must be at least 1, not " + std::to_string(value)});
+    }
+    if (!problems.empty()) throw Error::InvalidArgument("bad serve option", problems);
     options.threads = o->threads;
+    options.io_threads = o->io_threads;
+    options.header_timeout_seconds = o->header_timeout;
+    options.body_timeout_seconds = o->body_timeout;
+    options.idle_timeout_seconds = o->idle_timeout;
+    options.max_connections = o->max_connections;
+    options.tls_cert_file = o->tls_cert;
+    options.tls_key_file = o->tls_key;
     if (o->snapshot_max_age_hours < 0) {
       throw Error::InvalidArgument("bad --snapshot-max-age", {{"--snapshot-max-age", "must not be negative"}});
     }
@@ -57,7 +89,8 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
     access::PasswordHasher hasher;
     server::HttpServer server(ctx.database(), options, DefaultClock(), hasher, std::cerr);
     const int port = server.Bind();
-    ctx.out() << "fupin serving http://" << options.host << ":" << port << "/" << std::endl;
+    const bool tls = !options.tls_cert_file.empty();
+    ctx.out() << "fupin serving " << (tls ? "https" : "http") << "://" << options.host << ":" << port << "/" << std::endl;
     std::thread waiter([&server, signals] {
       int received = 0;
       sigwait(&signals, &received);

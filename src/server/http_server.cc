@@ -1,12 +1,35 @@
+// The HTTP transport: Boost.Beast over Asio. Every Beast and Asio template
+// lives in this file alone, so that no other translation unit pays for them.
+//
+// Shape: one io_context run by `io_threads` threads does all socket I/O,
+// each connection on its own strand; a request whose header and body are in
+// is handed to the handler pool (`threads` threads, each with its own
+// database connection), and its answer is posted back to the connection's
+// strand to be written. A connection waiting for its client holds no thread.
+#define BOOST_BEAST_USE_STD_STRING_VIEW 1
+
 #include "server/http_server.h"
 
-#include <httplib.h>
+#include <sys/resource.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <optional>
 #include <ostream>
-#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -15,40 +38,35 @@
 namespace fupin::server {
 namespace {
 
-// One connection per worker thread and database, kept for the thread's life
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// Larger headers get 431; a browser's headers are a few hundred bytes.
+constexpr size_t kMaxHeaderBytes = 16 * 1024;
+// A response is written within this, or the connection is dropped.
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+// After an answer sent before the body was read (400, 413), the rest of what
+// the client sends is read and dropped for at most this long, so that a client
+// still writing its body gets to read the answer instead of a reset.
+constexpr auto kLingerTimeout = std::chrono::seconds(5);
+
+// The web UI is one bundle from this origin: scripts only from files (no
+// inline script, no eval), styles also inline (Element Plus sets style
+// attributes), images also as data: and blob: URLs, no frames, no plugins.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+// One connection per handler thread and database, kept for the thread's life
 // (with the statements it has prepared, see store/sqlite_database.cc).
 store::Connection& ThreadConnection(store::Database& database) {
   thread_local std::unordered_map<const store::Database*, std::unique_ptr<store::Connection>> connections;
   auto& c = connections[&database];
   if (!c) c = database.Connect();
   return *c;
-}
-
-// "/api/v1/households/{id}" -> "^/api/v1/households/([^/]+)$" and {"id"}.
-std::pair<std::string, std::vector<std::string>> CompilePattern(const std::string& pattern) {
-  std::string regex;
-  std::vector<std::string> names;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '{') {
-      const size_t end = pattern.find('}', i);
-      names.push_back(pattern.substr(i + 1, end - i - 1));
-      regex += "([^/]+)";
-      i = end;
-    } else if (std::string(".+*?()[]^$|\\").find(pattern[i]) != std::string::npos) {
-      regex += '\\';
-      regex += pattern[i];
-    } else {
-      regex += pattern[i];
-    }
-  }
-  return {regex, names};
-}
-
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  // An invalid UTF-8 byte (echoed from a bad request) must not turn an answer into a 500.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 std::string StatusCode(int status) {
@@ -58,87 +76,313 @@ std::string StatusCode(int status) {
     case 403: return "permission_denied";
     case 404: return "not_found";
     case 405: return "method_not_allowed";
+    case 408: return "request_timeout";
     case 413: return "payload_too_large";
     case 429: return "resource_exhausted";
+    case 431: return "request_header_fields_too_large";
+    case 503: return "unavailable";
     default: return status >= 500 ? "internal" : "bad_request";
   }
 }
 
-}  // namespace
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 
-class HttpServer::Impl {
+void AppendUtf8(std::string& out, uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+// Percent-decoding as the web sends it: %XX, the older %uXXXX, and '+' as a
+// space in query strings. A malformed escape stays as it was written.
+std::string DecodeUrl(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%' && i + 5 < s.size() && (s[i + 1] == 'u' || s[i + 1] == 'U')) {
+      uint32_t code = 0;
+      bool ok = true;
+      for (size_t k = 2; k < 6; ++k) {
+        const int v = HexValue(s[i + k]);
+        if (v < 0) ok = false;
+        code = code * 16 + static_cast<uint32_t>(std::max(v, 0));
+      }
+      if (ok) {
+        AppendUtf8(out, code);
+        i += 5;
+        continue;
+      }
+    }
+    if (c == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// "a=1&b=x+y&a=2" -> {a:1, a:2, b:"x y"}; a pair without '=' has an empty
+// value, an empty name is skipped, the same pair twice counts once.
+std::multimap<std::string, std::string> ParseQuery(std::string_view query) {
+  std::multimap<std::string, std::string> params;
+  std::set<std::string_view> seen;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty() || !seen.insert(pair).second) continue;
+    const size_t eq = pair.find('=');
+    std::string key = DecodeUrl(pair.substr(0, eq), true);
+    if (key.empty()) continue;
+    params.emplace(std::move(key), eq == std::string_view::npos ? "" : DecodeUrl(pair.substr(eq + 1), true));
+  }
+  return params;
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 1;  // after the leading '/'
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// A route's pattern split at '/': literal segments, and parameters ({id})
+// that match one non-empty segment.
+struct CompiledRoute {
+  const Route* route;
+  std::vector<std::string> segments;
+  std::vector<bool> is_parameter;
+};
+
+CompiledRoute Compile(const Route& route) {
+  CompiledRoute c{&route, {}, {}};
+  for (std::string_view s : Segments(route.pattern)) {
+    const bool parameter = s.size() > 2 && s.front() == '{' && s.back() == '}';
+    c.segments.emplace_back(parameter ? s.substr(1, s.size() - 2) : s);
+    c.is_parameter.push_back(parameter);
+  }
+  return c;
+}
+
+bool Matches(const CompiledRoute& c, const std::vector<std::string_view>& segments,
+             std::map<std::string, std::string>* values) {
+  if (segments.size() != c.segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (c.is_parameter[i] ? segments[i].empty() : segments[i] != c.segments[i]) return false;
+  }
+  if (values != nullptr) {
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (c.is_parameter[i]) (*values)[c.segments[i]] = std::string(segments[i]);
+    }
+  }
+  return true;
+}
+
+std::string ContentTypeOf(const std::filesystem::path& file) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"}, {".json", "application/json; charset=utf-8"},
+      {".map", "application/json; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
+      {".csv", "text/csv; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".webp", "image/webp"},
+      {".ico", "image/x-icon"}, {".woff", "font/woff"}, {".woff2", "font/woff2"}, {".ttf", "font/ttf"},
+      {".otf", "font/otf"}, {".wasm", "application/wasm"}, {".pdf", "application/pdf"},
+      {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}};
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const auto it = kTypes.find(ext);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+std::optional<std::string> ReadFile(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// What a request is, as far as the transport needs it once its header is in.
+struct Target {
+  std::string path;   // percent-decoded
+  std::string query;  // raw, after '?'
+};
+
+Target SplitTarget(std::string_view target) {
+  const size_t q = target.find('?');
+  Target t;
+  t.path = DecodeUrl(target.substr(0, q), false);
+  if (q != std::string_view::npos) t.query = std::string(target.substr(q + 1));
+  return t;
+}
+
+// An answer before it becomes Beast's response (built on a handler thread).
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type;  // "" with an empty body
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool close = false;        // Connection: close after this answer
+};
+
+Reply JsonReply(int status, const nlohmann::json& body) {
+  Reply r;
+  r.status = status;
+  // An invalid UTF-8 byte (echoed from a bad request) must not turn an answer into a 500.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.content_type = "application/json; charset=utf-8";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Reply ErrorReply(int status, const std::string& message) {
+  return JsonReply(status, ErrorJson(StatusCode(status), message));
+}
+
+// Everything the server is, apart from the connections (below).
+class Engine {
  public:
-  Impl(store::Database& database, ServerOptions options, const Clock& clock, const access::PasswordHasher& hasher,
+  Engine(store::Database& database, ServerOptions options, const Clock& clock, const access::PasswordHasher& hasher,
        std::ostream& log)
-      : database_(database), options_(std::move(options)), clock_(clock), hasher_(hasher), log_(log) {}
+      : database_(database),
+        options_(std::move(options)),
+        clock_(clock),
+        hasher_(hasher),
+        log_(log),
+        pool_(static_cast<size_t>(std::max(1, options_.threads))),
+        ssl_(asio::ssl::context::tls_server) {}
 
   void Install(const std::vector<Route>& routes) {
-    server_.new_task_queue = [threads = options_.threads] {
-      return new httplib::ThreadPool(static_cast<size_t>(threads));
-    };
-    // Uploads may be larger than JSON bodies; Handle() holds the others to max_body_bytes.
-    server_.set_payload_max_length(std::max(options_.max_body_bytes, options_.max_upload_bytes));
-    server_.set_keep_alive_max_count(1000);
-    // cpp-httplib gives each open connection a worker thread for as long as it
-    // lives; an idle keep-alive connection (a browser keeps up to six) holds it
-    // until this timeout. Two seconds keeps page loads on one connection while
-    // idle tabs do not starve the pool.
-    server_.set_keep_alive_timeout(2);
-    // Without it, small responses wait for the peer's delayed ACK (Nagle): 40 ms each.
-    server_.set_tcp_nodelay(true);
-    server_.set_read_timeout(30, 0);
-    for (const Route& route : routes) {
-      auto [regex, names] = CompilePattern(route.pattern);
-      httplib::Server::Handler handler = [this, &route, names = names](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-        Handle(route, names, req, res);
-      };
-      if (route.method == "GET") server_.Get(regex, handler);
-      else if (route.method == "POST") server_.Post(regex, handler);
-      else if (route.method == "PUT") server_.Put(regex, handler);
-      else if (route.method == "PATCH") server_.Patch(regex, handler);
-      else if (route.method == "DELETE") server_.Delete(regex, handler);
-    }
-    if (!options_.static_dir.empty()) {
-      server_.set_mount_point("/", options_.static_dir);
-      // A page of the single-page app reloaded at its own address gets index.html.
-      server_.Get("^/(?!api/).*", [this](const httplib::Request&, httplib::Response& res) {
-        std::ifstream in(options_.static_dir + "/index.html", std::ios::binary);
-        std::stringstream s;
-        s << in.rdbuf();
-        res.set_content(s.str(), "text/html; charset=utf-8");
-      });
-    }
-    // Responses httplib makes itself (unknown route, body too large, ...) get the error shape too.
-    server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      std::string message = "HTTP " + std::to_string(res.status);
-      if (res.status == 404) message = "no such route: " + req.method + " " + req.path;
-      if (res.status == 413) message = "the request body is too large";
-      SendJson(res, res.status, ErrorJson(StatusCode(res.status), message));
-    });
-    server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      SendJson(res, 500, ErrorJson("internal", "internal error"));
-    });
+    for (const Route& route : routes) compiled_.push_back(Compile(route));
   }
 
-  void Handle(const Route& route, const std::vector<std::string>& names, const httplib::Request& req,
-              httplib::Response& res) {
-    const auto start = std::chrono::steady_clock::now();
+  // --- what every connection calls --------------------------------------
+
+  // The route a request goes to, decided from its header alone; nullptr when
+  // none (then the answer is 404 or 405, or a static file).
+  const CompiledRoute* FindRoute(std::string_view method, const std::vector<std::string_view>& segments) const {
+    const std::string_view m = method == "HEAD" ? std::string_view("GET") : method;
+    for (const CompiledRoute& c : compiled_) {
+      if (c.route->method == m && Matches(c, segments, nullptr)) return &c;
+    }
+    return nullptr;
+  }
+
+  size_t BodyLimit(const CompiledRoute* route) const {
+    return route != nullptr && route->route->raw_body ? options_.max_upload_bytes : options_.max_body_bytes;
+  }
+
+  // Runs on a handler thread: everything after the request is read.
+  Reply Answer(const CompiledRoute* compiled, const http::request<http::string_body>& req, const Target& target,
+               const std::string& remote_address, std::chrono::steady_clock::time_point start) {
+    const std::string_view method = req.method_string();
+    if (compiled != nullptr) {
+      Reply reply = Handle(*compiled, req, target, remote_address, start);
+      if (method == "HEAD") {
+        reply.headers.emplace_back("Content-Length", std::to_string(reply.body.size()));
+        reply.body.clear();
+      }
+      return reply;
+    }
+    Reply reply = Unrouted(method, target);
+    Log(std::string(method), nullptr, reply.status, start, ApiRequest{}, "");
+    return reply;
+  }
+
+  // No route: a file of the web UI, the single-page app's index.html, 405 or 404.
+  Reply Unrouted(std::string_view method, const Target& target) const {
+    const bool read = method == "GET" || method == "HEAD";
+    const bool api = target.path.rfind("/api/", 0) == 0;
+    if (read && !options_.static_dir.empty()) {
+      const std::vector<std::string_view> segments = Segments(target.path);
+      // Only names below static_dir: no "..", no empty segment before the last ("//etc"), no NUL or backslash.
+      bool safe = true;
+      for (size_t i = 0; i < segments.size(); ++i) {
+        const std::string_view s = segments[i];
+        if (s == ".." || (s.empty() && i + 1 < segments.size()) || s.find('\\') != std::string_view::npos ||
+            s.find('\0') != std::string_view::npos) {
+          safe = false;
+        }
+      }
+      std::optional<std::string> file;
+      std::filesystem::path name = std::filesystem::path(options_.static_dir) / target.path.substr(1);
+      if (safe) {
+        if (target.path.back() == '/') name /= "index.html";
+        file = ReadFile(name);
+      }
+      if (!file && !api) {  // a page of the app reloaded at its own address
+        name = std::filesystem::path(options_.static_dir) / "index.html";
+        file = ReadFile(name);
+      }
+      if (file) {
+        Reply r;
+        r.body = std::move(*file);
+        r.content_type = ContentTypeOf(name);
+        if (method == "HEAD") {
+          r.headers.emplace_back("Content-Length", std::to_string(r.body.size()));
+          r.body.clear();
+        }
+        return r;
+      }
+    }
+    const std::vector<std::string_view> segments = Segments(target.path);
+    for (const CompiledRoute& c : compiled_) {
+      if (Matches(c, segments, nullptr)) {
+        Reply r = ErrorReply(405, "method " + std::string(method) + " is not allowed on " + c.route->pattern);
+        std::string allow;
+        for (const CompiledRoute& other : compiled_) {
+          if (Matches(other, segments, nullptr)) allow += (allow.empty() ? "" : ", ") + other.route->method;
+        }
+        r.headers.emplace_back("Allow", allow);
+        return r;
+      }
+    }
+    return ErrorReply(404, "no such route: " + std::string(method) + " " + target.path);
+  }
+
+  Reply Handle(const CompiledRoute& compiled, const http::request<http::string_body>& req, const Target& target,
+               const std::string& remote_address, std::chrono::steady_clock::time_point start) {
+    const Route& route = *compiled.route;
     ApiRequest request;
     request.clock = &clock_;
     int status = 500;
+    Reply reply;
     try {
       request.db = &ThreadConnection(database_);
-      for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
-        request.path[names[i]] = req.matches[i + 1];
-      }
-      for (const auto& [k, v] : req.params) request.query.emplace(k, v);
-      if (req.has_header("If-Match")) request.if_match = req.get_header_value("If-Match");
-      request.remote_address = req.remote_addr;
-      const std::string auth = req.get_header_value("Authorization");
+      Matches(compiled, Segments(target.path), &request.path);
+      request.query = ParseQuery(target.query);
+      if (const auto it = req.find("If-Match"); it != req.end()) request.if_match = std::string(it->value());
+      request.remote_address = remote_address;
+      const std::string_view auth = req["Authorization"];
       if (auth.rfind("Bearer ", 0) == 0) {
-        request.token = auth.substr(7);
+        request.token = std::string(auth.substr(7));
         access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
         if (route.needs_login || !request.token.empty()) {
           request.caller = sessions.Authenticate(request.token);
@@ -147,47 +391,45 @@ class HttpServer::Impl {
       } else if (route.needs_login) {
         throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");
       }
+      const std::string& body = req.body();
       if (route.raw_body) {
-        request.raw_body = req.body;
-        if (req.has_header("X-File-Name")) {
-          request.file_name = httplib::detail::decode_url(req.get_header_value("X-File-Name"), false);
+        request.raw_body = body;
+        if (const auto it = req.find("X-File-Name"); it != req.end()) {
+          request.file_name = DecodeUrl(it->value(), false);
         }
-      } else if (req.body.size() > options_.max_body_bytes) {
-        status = 413;
-        SendJson(res, status, ErrorJson(StatusCode(status), "the request body is too large"));
-        Log(route, status, start, request, "");
-        return;
-      } else if (!req.body.empty()) {
-        request.body = ParseJsonBody(req.body);
+      } else if (!body.empty()) {
+        request.body = ParseJsonBody(body);
       } else if (route.method == "POST" || route.method == "PUT" || route.method == "PATCH") {
         request.body = nlohmann::json::object();
       }
       ApiResponse response = RunHandler(route, request);
       const auto file_type = response.headers.find("Content-Type");
-      for (const auto& [k, v] : response.headers) {
-        if (k != "Content-Type") res.set_header(k, v);
-      }
       status = response.status;
       if (status == 204) {
-        res.status = 204;
+        reply.status = 204;
       } else if (file_type != response.headers.end() && response.body.is_string()) {
         // A download (ApiResponse::File) or JSON serialised by the handler (VersionedText): the bytes as they are.
-        res.status = status;
-        res.set_header("Cache-Control", "no-store");
-        res.set_content(response.body.get_ref<const std::string&>(), file_type->second);
+        reply.status = status;
+        reply.headers.emplace_back("Cache-Control", "no-store");
+        reply.body = std::move(response.body.get_ref<std::string&>());
+        reply.content_type = file_type->second;
       } else {
-        SendJson(res, status, response.body);
+        reply = JsonReply(status, response.body);
+      }
+      for (const auto& [k, v] : response.headers) {
+        if (k != "Content-Type") reply.headers.emplace_back(k, v);
       }
     } catch (const Error& e) {
       status = HttpStatus(e.code());
-      SendJson(res, status, ErrorJson(ErrorCodeName(e.code()), e.what(), e.details()));
+      reply = JsonReply(status, ErrorJson(ErrorCodeName(e.code()), e.what(), e.details()));
     } catch (const std::exception& e) {
       status = 500;
-      SendJson(res, 500, ErrorJson("internal", "internal error"));
-      Log(route, status, start, request, e.what());
-      return;
+      reply = JsonReply(500, ErrorJson("internal", "internal error"));
+      Log(route.method, &route, status, start, request, e.what());
+      return reply;
     }
-    Log(route, status, start, request, "");
+    Log(route.method, &route, status, start, request, "");
+    return reply;
   }
 
   // A serialisation failure, deadlock or busy database rolled the handler's
@@ -206,13 +448,15 @@ class HttpServer::Impl {
     }
   }
 
-  void Log(const Route& route, int status, std::chrono::steady_clock::time_point start, const ApiRequest& request,
-           const std::string& internal_error) {
+  // One JSON line per answer: the route's pattern (never the path, which may
+  // hold personal data), or null when no route matched.
+  void Log(const std::string& method, const Route* route, int status, std::chrono::steady_clock::time_point start,
+           const ApiRequest& request, const std::string& internal_error) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     nlohmann::json line = {{"at", FormatTimestamp(clock_.NowSeconds())},
-                           {"method", route.method},
-                           {"route", route.pattern},
+                           {"method", method},
+                           {"route", route != nullptr ? nlohmann::json(route->pattern) : nullptr},
                            {"status", status},
                            {"ms", static_cast<double>(static_cast<int64_t>(ms * 100)) / 100},
                            {"user_id", request.authenticated ? nlohmann::json(request.caller.user_id) : nullptr}};
@@ -224,14 +468,368 @@ class HttpServer::Impl {
     log_.flush();
   }
 
+  // --- requests in flight, for Stop() -------------------------------------
+
+  // False once stopping: the connection then closes instead of answering.
+  bool BeginRequest() {
+    std::scoped_lock lock(stop_mutex_);
+    if (stopping_) return false;
+    ++in_flight_;
+    return true;
+  }
+  void EndRequest() {
+    std::scoped_lock lock(stop_mutex_);
+    if (--in_flight_ == 0) stop_cv_.notify_all();
+  }
+  bool stopping() {
+    std::scoped_lock lock(stop_mutex_);
+    return stopping_;
+  }
+
+  void Accept();
+  int Bind();
+  void Serve();
+  void Stop();
+
   store::Database& database_;
   ServerOptions options_;
   const Clock& clock_;
   const access::PasswordHasher& hasher_;
   std::ostream& log_;
   std::mutex log_mutex_;
-  access::SessionTouches session_touches_;  // all threads serve database_
-  httplib::Server server_;
+  access::SessionTouches session_touches_;  // all handler threads serve database_
+  std::vector<CompiledRoute> compiled_;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  int in_flight_ = 0;
+  std::atomic<int> open_connections_{0};
+
+  asio::thread_pool pool_;  // the handler threads
+  asio::ssl::context ssl_;
+  bool tls_ = false;
+  // Declared last: destroyed first, with the connections its pending operations hold.
+  asio::io_context io_{std::max(1, options_.io_threads)};
+  tcp::acceptor acceptor_{asio::make_strand(io_)};
+  asio::steady_timer accept_retry_{io_};
+};
+
+// One connection, plain TCP or TLS. Every step runs on the connection's
+// strand; a request is answered on a handler thread and its answer posted back.
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... Args>
+  Connection(Engine& server, std::string remote_address, Args&&... args)
+      : server_(server), remote_address_(std::move(remote_address)), stream_(std::forward<Args>(args)...) {}
+
+  ~Connection() { --server_.open_connections_; }
+
+  void Start() {
+    if constexpr (kTls) {
+      Lowest().expires_after(std::chrono::seconds(server_.options_.header_timeout_seconds));
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->ReadHeader();
+                              });
+    } else {
+      ReadHeader();
+    }
+  }
+
+ private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // Between requests on a keep-alive connection: wait for the first byte of
+  // the next one for idle_timeout_seconds, then give the header its deadline.
+  void WaitForNextRequest() {
+    if (buffer_.size() > 0) return ReadHeader();
+    Lowest().expires_after(std::chrono::seconds(server_.options_.idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
+    parser_->body_limit(boost::none);  // decided per route once the header is in
+    Lowest().expires_after(std::chrono::seconds(server_.options_.header_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    start_ = std::chrono::steady_clock::now();
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == http::error::header_limit) return Refuse(431, "the request header is too large", nullptr);
+    if (ec == http::error::bad_content_length) {
+      return Refuse(400, "Content-Length is not a non-negative number", nullptr);
+    }
+    if (ec) return Refuse(400, "malformed request: " + ec.message(), nullptr);
+    const auto& req = parser_->get();
+    target_ = SplitTarget(req.target());
+    if (target_.path.empty() || target_.path.front() != '/') {
+      return Refuse(400, "the request target must be a path starting with /", nullptr);
+    }
+    route_ = server_.FindRoute(req.method_string(), Segments(target_.path));
+    const size_t limit = server_.BodyLimit(route_);
+    if (parser_->content_length() && *parser_->content_length() > limit) {
+      return Refuse(413, "the request body is too large", route_);
+    }
+    parser_->body_limit(limit);
+    if (parser_->is_done()) return Dispatch();
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      Lowest().expires_after(kWriteTimeout);
+      return asio::async_write(stream_, asio::buffer(kContinue),
+                               [self = this->shared_from_this()](beast::error_code e, size_t) {
+                                 if (e) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    Lowest().expires_after(std::chrono::seconds(server_.options_.body_timeout_seconds));
+    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec == http::error::body_limit) return self->Refuse(413, "the request body is too large", self->route_);
+      if (ec == beast::error::timeout) return self->Refuse(408, "the request body did not arrive in time", self->route_);
+      if (ec) return self->Close();
+      self->Dispatch();
+    });
+  }
+
+  // The request is in: answer it on a handler thread.
+  void Dispatch() {
+    if (!server_.BeginRequest()) return Close();
+    const bool keep_alive = parser_->get().keep_alive();
+    auto request = std::make_shared<http::request<http::string_body>>(parser_->release());
+    parser_.reset();
+    asio::post(server_.pool_, [self = this->shared_from_this(), request, keep_alive] {
+      Reply reply;
+      try {
+        reply = self->server_.Answer(self->route_, *request, self->target_, self->remote_address_, self->start_);
+      } catch (const std::exception&) {
+        reply = ErrorReply(500, "internal error");
+      }
+      reply.close = !keep_alive || self->server_.stopping();
+      asio::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
+        self->Write(std::move(reply), [self] {
+          self->server_.EndRequest();
+          if (self->response_.keep_alive()) self->WaitForNextRequest();
+          else self->CloseGracefully();
+        }, [self] { self->server_.EndRequest(); });
+      });
+    });
+  }
+
+  // An answer before the body was read (400, 408, 413, 431): sent at once,
+  // then the connection drains what the client still sends and closes.
+  void Refuse(int status, const std::string& message, const CompiledRoute* route) {
+    const std::string method = parser_ ? std::string(parser_->get().method_string()) : "";
+    server_.Log(method, route != nullptr ? route->route : nullptr, status, start_, ApiRequest{}, "");
+    Reply reply = ErrorReply(status, message);
+    reply.close = true;
+    parser_.reset();
+    Write(std::move(reply), [self = this->shared_from_this()] { self->Linger(); }, [] {});
+  }
+
+  template <class Done, class Failed>
+  void Write(Reply reply, Done done, Failed failed) {
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(reply.status));
+    response_.set(http::field::server, "fupin");
+    response_.set("X-Content-Type-Options", "nosniff");
+    response_.set("X-Frame-Options", "DENY");
+    response_.set("Referrer-Policy", "no-referrer");
+    response_.set("Content-Security-Policy", kContentSecurityPolicy);
+    if (!reply.content_type.empty()) response_.set(http::field::content_type, reply.content_type);
+    std::optional<std::string> head_length;
+    for (auto& [k, v] : reply.headers) {
+      if (k == "Content-Length") head_length = v;
+      else response_.insert(k, v);
+    }
+    response_.body() = std::move(reply.body);
+    response_.keep_alive(!reply.close);
+    response_.prepare_payload();
+    if (head_length) response_.set(http::field::content_length, *head_length);
+    Lowest().expires_after(kWriteTimeout);
+    http::async_write(stream_, response_,
+                      [self = this->shared_from_this(), done = std::move(done), failed = std::move(failed)](
+                          beast::error_code ec, size_t) {
+                        if (ec) {
+                          failed();
+                          return self->Close();
+                        }
+                        done();
+                      });
+  }
+
+  void Linger() {
+    Lowest().expires_after(kLingerTimeout);
+    DrainSome();
+  }
+  void DrainSome() {
+    stream_.async_read_some(asio::buffer(drain_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->DrainSome();
+    });
+  }
+
+  void CloseGracefully() {
+    if constexpr (kTls) {
+      Lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->Close(); });
+    } else {
+      Close();
+    }
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().close();
+  }
+
+  Engine& server_;
+  std::string remote_address_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  Target target_;
+  const CompiledRoute* route_ = nullptr;
+  std::chrono::steady_clock::time_point start_;
+  std::array<char, 8192> drain_;
+};
+
+void Engine::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      // Out of file descriptors or the like: try again shortly instead of spinning.
+      accept_retry_.expires_after(std::chrono::milliseconds(50));
+      accept_retry_.async_wait([this](beast::error_code) {
+        if (acceptor_.is_open()) Accept();
+      });
+      return;
+    }
+    {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait for the peer's delayed ACK
+      if (open_connections_.load() >= options_.max_connections) {
+        // Over the cap: a short 503 (best effort, never blocking) and close.
+        const std::string body = ErrorJson("unavailable", "too many open connections").dump();
+        const std::string text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
+                                 "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+                                 "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: " +
+                                 std::string(kContentSecurityPolicy) + "\r\nContent-Length: " +
+                                 std::to_string(body.size()) + "\r\n\r\n" + body;
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(text), ignored);
+        socket.shutdown(tcp::socket::shutdown_send, ignored);
+        socket.close(ignored);
+      } else {
+        ++open_connections_;
+        const std::string remote = socket.remote_endpoint(ignored).address().to_string();
+        if (tls_) {
+          std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), ssl_)
+              ->Start();
+        } else {
+          std::make_shared<Connection<beast::tcp_stream>>(*this, remote, std::move(socket))->Start();
+        }
+      }
+    }
+    Accept();
+  });
+}
+
+int Engine::Bind() {
+  const auto& o = options_;
+  if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+    if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
+      throw Error::InvalidArgument("TLS needs both a certificate and a key",
+                                   {{o.tls_cert_file.empty() ? "--tls-cert" : "--tls-key", "missing"}});
+    }
+    beast::error_code ec;
+    ssl_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    ssl_.use_certificate_chain_file(o.tls_cert_file, ec);
+    if (ec) {
+      throw Error::InvalidArgument("cannot use the TLS certificate",
+                                   {{"--tls-cert", "'" + o.tls_cert_file + "': " + ec.message()}});
+    }
+    ssl_.use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+      throw Error::InvalidArgument("cannot use the TLS key", {{"--tls-key", "'" + o.tls_key_file + "': " + ec.message()}});
+    }
+    tls_ = true;
+  }
+  // Each open connection is a file descriptor: allow as many as the hard limit.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(o.host == "localhost" ? "127.0.0.1" : o.host, ec);
+  if (!ec) {
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(o.port));
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) throw Error::FailedPrecondition("cannot listen on " + o.host + ":" + std::to_string(o.port));
+  return acceptor_.local_endpoint().port();
+}
+
+void Engine::Serve() {
+  Accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, options_.io_threads); ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+  pool_.join();
+}
+
+void Engine::Stop() {
+  {
+    std::unique_lock lock(stop_mutex_);
+    stopping_ = true;
+  }
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+  });
+  {
+    // Requests in flight finish and their answers are written (bounded, so
+    // that a client that stopped reading cannot hold the server up).
+    std::unique_lock lock(stop_mutex_);
+    stop_cv_.wait_for(lock, std::chrono::seconds(30), [this] { return in_flight_ == 0; });
+  }
+  io_.stop();
+}
+
+}  // namespace
+
+class HttpServer::Impl : public Engine {
+ public:
+  using Engine::Engine;
 };
 
 HttpServer::HttpServer(store::Database& database, ServerOptions options, const Clock& clock,
@@ -254,20 +852,12 @@ HttpServer::HttpServer(store::Database& database, ServerOptions options, const C
 HttpServer::~HttpServer() = default;
 
 int HttpServer::Bind() {
-  const auto& o = impl_->options_;
-  if (o.port == 0) {
-    port_ = impl_->server_.bind_to_any_port(o.host);
-  } else {
-    port_ = impl_->server_.bind_to_port(o.host, o.port) ? o.port : -1;
-  }
-  if (port_ <= 0) {
-    throw Error::FailedPrecondition("cannot listen on " + o.host + ":" + std::to_string(o.port));
-  }
+  port_ = impl_->Bind();
   return port_;
 }
 
-void HttpServer::Serve() { impl_->server_.listen_after_bind(); }
+void HttpServer::Serve() { impl_->Serve(); }
 
-void HttpServer::Stop() { impl_->server_.stop(); }
+void HttpServer::Stop() { impl_->Stop(); }
 
 }  // namespace fupin::server

@@ -1,12 +1,26 @@
 #pragma once
 // `fupin serve`: the JSON API under /api/v1 (and, when given, the web UI's
-// built files) on one port, with cpp-httplib.
+// built files) on one port, over HTTP/1.1 or HTTPS (Boost.Beast/Asio, all of
+// it inside http_server.cc).
+//
+//  - A few I/O threads read and write every connection, event-driven; a small
+//    pool of handler threads runs the routes (they block on the database).
+//    An idle keep-alive connection holds no thread.
+//  - Slow or bad clients are refused at the header: the whole header within
+//    header_timeout_seconds, the body within body_timeout_seconds, an idle
+//    keep-alive connection closed after idle_timeout_seconds; a Content-Length
+//    that is not a number answered 400 and one over the route's limit
+//    (max_body_bytes for JSON, max_upload_bytes for Route::raw_body) 413, both
+//    before any of the body is read. Beyond max_connections open connections a
+//    new one gets 503 and is closed.
+//  - Every answer carries the security headers (nosniff, a Content-Security-
+//    Policy for the web UI, X-Frame-Options DENY, Referrer-Policy no-referrer).
 //
 //  - Every route calls service functions; the caller comes from the session
 //    token (Authorization: Bearer <token>), and the services check access.
 //  - Errors have one shape, {"error": {"code", "message", "details"}}; anything
 //    the client sent wrong is a 4xx, never a 500.
-//  - Each worker thread has its own database connection.
+//  - Each handler thread has its own database connection.
 //  - Stop() lets requests in flight finish, then returns from Serve().
 //  - The request log (one JSON line per request on the log stream) holds the
 //    method, the route pattern, status, duration and user id: no personal data.
@@ -30,8 +44,16 @@ struct ServerOptions {
   int port = 8080;                       // 0: any free port (see port())
   size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
   size_t max_upload_bytes = 32 * 1024 * 1024;  // uploads (Route::raw_body), dataio::kMaxUploadBytes
-  int threads = 16;
+  int threads = 4;                       // handler threads (each with its own database connection)
+  int io_threads = 1;                    // threads reading and writing the sockets
+  int header_timeout_seconds = 10;       // the whole request header (and the TLS handshake)
+  int body_timeout_seconds = 60;         // the whole body, once the header is in
+  int idle_timeout_seconds = 10;         // a keep-alive connection between requests
+  int max_connections = 10000;           // open connections; more get 503
   std::string static_dir;                // the web UI's files; "" serves none
+  // HTTPS when both are given: a PEM certificate chain and its PEM private key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   access::SessionOptions sessions;
   // A province or nation progress report stale by audit head is served from
   // its snapshot while younger than this (issue 12; docs/REPORTS.md).
@@ -46,7 +68,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the port; returns the port bound. Throws if it cannot.
+  // Binds the port (and loads the TLS certificate and key); returns the port
+  // bound. Throws if it cannot.
   int Bind();
   // Serves until Stop(); returns after in-flight requests finished.
   void Serve();

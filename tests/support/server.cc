@@ -43,7 +43,7 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
   const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + binary);
-  const std::regex serving("serving http://127\\.0\\.0\\.1:([0-9]+)/");
+  const std::regex serving("serving https?://127\\.0\\.0\\.1:([0-9]+)/");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;

@@ -14,7 +14,7 @@ namespace fupin::testing {
 
 class ServerProcess {
  public:
-  // Starts `fupin --db DB serve --listen 127.0.0.1:0` and waits until it listens.
+  // Starts `fupin --db DB serve --listen 127.0.0.1:0` and waits until it listens (HTTP or HTTPS).
   explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra_args = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;

@@ -204,6 +204,8 @@ context.setDefaultNavigationTimeout(90000)
 const page = context.pages()[0] || (await context.newPage())
 const consoleErrors = []
 page.on('pageerror', (e) => consoleErrors.push(String(e)))
+// Whatever the server's Content-Security-Policy refuses shows only on the console: a page error too.
+page.on('console', (m) => { if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) consoleErrors.push(m.text()) })
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
 const input = (id) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first()
