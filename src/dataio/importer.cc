@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "access/audit.h"
+#include "access/personal_data.h"
 #include "core/error.h"
 #include "core/id_number.h"
 #include "core/money.h"
 #include "io/excel_date.h"
 #include "io/table_writer.h"
+#include "registry/audited.h"
 #include "registry/households.h"
 
 namespace fupin::dataio {
@@ -534,8 +536,33 @@ void WriteErrors(const Parsed& p, const io::Table& table, const std::string& pat
   writer->Close();
 }
 
-store::Value ReadValue(store::Statement& s, int col, const ColumnSpec& spec) {
+// A phone column is stored encrypted (access::kPhoneColumns): it is read back
+// through its ciphertext, written as its three columns, and shown masked in
+// the change list.
+std::string StoredColumn(const ColumnSpec& c) {
+  return c.type == ValueType::kPhone ? "phone_enc" : std::string(c.db_column);
+}
+
+void AppendColumns(std::vector<std::string>& columns, const ColumnSpec& c, const char* sql_type = nullptr);
+
+void AppendValues(std::vector<store::Value>& row, const ColumnSpec& c, const store::Value& v,
+                  const access::PersonalDataProtector& protector) {
+  if (c.type != ValueType::kPhone) {
+    row.push_back(v);
+    return;
+  }
+  for (auto& x : access::PhoneValues(IsNull(v) ? std::nullopt : std::optional<std::string>(ValueText(v)), &protector)) {
+    row.push_back(std::move(x));
+  }
+}
+
+store::Value ReadValue(store::Statement& s, int col, const ColumnSpec& spec,
+                       const access::PersonalDataProtector* protector = nullptr) {
   if (s.IsNull(col)) return nullptr;
+  if (spec.type == ValueType::kPhone) {
+    if (protector == nullptr) throw Error::Internal("a phone column read without the key");
+    return protector->Decrypt(s.Blob(col));
+  }
   if (spec.type == ValueType::kInteger || spec.type == ValueType::kYuan || spec.type == ValueType::kMu ||
       spec.type == ValueType::kBool) {
     return s.Int(col);
@@ -554,12 +581,18 @@ std::optional<std::string> OptText(const store::Value& v) {
   return ValueText(v);
 }
 
+std::optional<std::string> Shown(const ColumnSpec& c, const store::Value& v) {
+  auto text = OptText(v);
+  if (text && c.type == ValueType::kPhone) return access::MaskPhone(*text);
+  return text;
+}
+
 // Builds "CREATE TEMP TABLE name (id INTEGER, c1 TYPE, ...)" staging tables.
 void CreateStage(store::Connection& db, const std::string& name, const std::vector<std::string>& columns_with_types) {
   std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + name + " (";
   for (size_t i = 0; i < columns_with_types.size(); ++i) sql += (i ? ", " : "") + columns_with_types[i];
   sql += ")";
-  db.Execute(sql);
+  db.Execute(store::TranslateSql(sql, db.dialect()));  // {{blob}} of encrypted columns
   db.Execute("DELETE FROM " + name);
 }
 
@@ -568,6 +601,18 @@ const char* SqlType(const ColumnSpec& c) {
                  c.type == ValueType::kBool
              ? "INTEGER"
                                                                                                     : "TEXT";
+}
+
+// The column names a value of `c` is written to (with `sql_type`: "name TYPE"
+// for a staging table).
+void AppendColumns(std::vector<std::string>& columns, const ColumnSpec& c, const char* sql_type) {
+  if (c.type != ValueType::kPhone) {
+    columns.push_back(std::string(c.db_column) + (sql_type ? std::string(" ") + sql_type : ""));
+    return;
+  }
+  static const char* const kTypes[] = {" {{blob}}", " TEXT", " TEXT"};
+  static const char* const kNames[] = {"phone_enc", "phone_index", "phone_masked"};
+  for (int i = 0; i < 3; ++i) columns.push_back(std::string(kNames[i]) + (sql_type ? kTypes[i] : ""));
 }
 
 // The area the audit entry is filed under: the county when all rows are in
@@ -619,6 +664,8 @@ void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, 
   event.entity = "import/" + std::to_string(run_id);
   event.area_code = AuditArea(villages, caller);
   event.after = summary.dump();
+  // The registry rows the import wrote, by their digests (one read of each table).
+  event.records = access::ChangedRecords(db, registry::AuditedTables());
   audit.Record(caller, event);
 }
 
@@ -714,7 +761,7 @@ class PersonImport {
     std::vector<std::string> numbers;
     for (const Group& g : *groups_) numbers.push_back(g.key);
     std::string select = "SELECT id, number, identified_year, h.village_code";
-    for (size_t s : household_cols_) select += ", h." + std::string(columns_[s].db_column);
+    for (size_t s : household_cols_) select += ", h." + StoredColumn(columns_[s]);
     select += " FROM households h WHERE number IN (";
     ForBatches(numbers.size(), [&](size_t b, size_t e) {
       auto s = db_.Prepare(select + Placeholders(e - b) + ")");
@@ -725,7 +772,7 @@ class PersonImport {
         h.identified_year = s->OptionalInt(2);
         h.values.assign(columns_.size(), nullptr);
         for (size_t k = 0; k < household_cols_.size(); ++k) {
-          h.values[household_cols_[k]] = ReadValue(*s, static_cast<int>(4 + k), columns_[household_cols_[k]]);
+          h.values[household_cols_[k]] = ReadValue(*s, static_cast<int>(4 + k), columns_[household_cols_[k]], &protector_);
         }
         const std::string current_village = s->Text(3);
         existing_households_[s->Text(1)] = std::move(h);
@@ -781,7 +828,7 @@ class PersonImport {
       }
     }
     std::string select = "SELECT p.id, m.household_id, m.relation, h.village_code";
-    for (size_t s : person_cols_) select += ", p." + std::string(columns_[s].db_column);
+    for (size_t s : person_cols_) select += ", p." + StoredColumn(columns_[s]);
     select +=
         " FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
         " LEFT JOIN households h ON h.id = m.household_id WHERE p.id IN (";
@@ -796,7 +843,7 @@ class PersonImport {
         ep.village = s->IsNull(3) ? "" : s->Text(3);
         ep.values.assign(person_cols_.size(), nullptr);
         for (size_t k = 0; k < person_cols_.size(); ++k) {
-          ep.values[k] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]]);
+          ep.values[k] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]], &protector_);
         }
         existing_persons_[ep.id] = std::move(ep);
       }
@@ -812,7 +859,7 @@ class PersonImport {
         while (s->Step()) {
           std::vector<store::Value> v(columns_.size(), nullptr);
           for (size_t k = 0; k < person_year_cols_.size(); ++k) {
-            v[person_year_cols_[k]] = ReadValue(*s, static_cast<int>(2 + k), columns_[person_year_cols_[k]]);
+            v[person_year_cols_[k]] = ReadValue(*s, static_cast<int>(2 + k), columns_[person_year_cols_[k]], &protector_);
           }
           existing_person_years_[{s->Int(0), s->Int(1)}] = std::move(v);
         }
@@ -912,7 +959,7 @@ class PersonImport {
           } else if (hw.values[s] != eh->second.values[s]) {
             changed = true;
             changes_.push_back({"household/" + std::to_string(hw.id), g.key, std::string(columns_[s].db_column),
-                                OptText(eh->second.values[s]), OptText(hw.values[s]), hw.row});
+                                Shown(columns_[s], eh->second.values[s]), Shown(columns_[s], hw.values[s]), hw.row});
           }
         }
         if (changed) ++report_.households_updated;
@@ -979,8 +1026,9 @@ class PersonImport {
         } else if (pw.values[k] != ep.values[k]) {
           changed = true;
           changes_.push_back({"person/" + std::to_string(ep.id), masked,
-                              std::string(columns_[person_cols_[k]].db_column), OptText(ep.values[k]),
-                              OptText(pw.values[k]), row});
+                              std::string(columns_[person_cols_[k]].db_column),
+                              Shown(columns_[person_cols_[k]], ep.values[k]), Shown(columns_[person_cols_[k]], pw.values[k]),
+                              row});
         }
       }
       pw.update = changed;
@@ -1032,18 +1080,14 @@ class PersonImport {
     // New households, through the bulk path; then their ids by number.
     {
       std::vector<std::string> cols = {"number", "identified_year", "version", "created_at", "updated_at"};
-      for (size_t s : household_cols_) cols.emplace_back(columns_[s].db_column);
+      for (size_t s : household_cols_) AppendColumns(cols, columns_[s]);
       auto w = db_.BulkInsert("households", cols);
-      std::vector<store::Value> row(cols.size());
+      std::vector<store::Value> row;
       std::vector<std::string> numbers;
       for (const HouseholdWrite& h : household_writes_) {
         if (!h.is_new) continue;
-        row[0] = h.number;
-        row[1] = h.identified_year ? store::Value(*h.identified_year) : store::Value(nullptr);
-        row[2] = int64_t{1};
-        row[3] = now;
-        row[4] = now;
-        for (size_t k = 0; k < household_cols_.size(); ++k) row[5 + k] = h.values[household_cols_[k]];
+        row = {h.number, h.identified_year ? store::Value(*h.identified_year) : store::Value(nullptr), int64_t{1}, now, now};
+        for (size_t s : household_cols_) AppendValues(row, columns_[s], h.values[s], protector_);
         w->Append(row);
         numbers.push_back(h.number);
       }
@@ -1072,19 +1116,18 @@ class PersonImport {
       std::vector<std::string> cols = {"id"};
       std::string set;
       for (size_t s : household_cols_) {
-        const std::string c(columns_[s].db_column);
-        stage_cols.push_back(c + " " + SqlType(columns_[s]));
-        cols.push_back(c);
-        set += c + " = u." + c + ", ";
+        AppendColumns(stage_cols, columns_[s], SqlType(columns_[s]));
+        AppendColumns(cols, columns_[s]);
       }
+      for (size_t i = 1; i < cols.size(); ++i) set += cols[i] + " = u." + cols[i] + ", ";
       CreateStage(db_, "import_household_updates", stage_cols);
       auto w = db_.BulkInsert("import_household_updates", cols);
-      std::vector<store::Value> row(cols.size());
+      std::vector<store::Value> row;
       int64_t n = 0;
       for (const HouseholdWrite& h : household_writes_) {
         if (h.is_new || h.skip) continue;
-        row[0] = h.id;
-        for (size_t k = 0; k < household_cols_.size(); ++k) row[1 + k] = h.values[household_cols_[k]];
+        row = {h.id};
+        for (size_t s : household_cols_) AppendValues(row, columns_[s], h.values[s], protector_);
         w->Append(row);
         ++n;
       }
@@ -1105,9 +1148,9 @@ class PersonImport {
     {
       std::vector<std::string> cols = {"id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
                                        "version", "created_at", "updated_at"};
-      for (size_t s : person_cols_) cols.emplace_back(columns_[s].db_column);
+      for (size_t s : person_cols_) AppendColumns(cols, columns_[s]);
       auto w = db_.BulkInsert("persons", cols);
-      std::vector<store::Value> row(cols.size());
+      std::vector<store::Value> row(8);
       const Date today = clock_.Today();
       size_t done = 0;
       for (size_t i = 0; i < person_writes_.size(); ++i) {
@@ -1124,7 +1167,8 @@ class PersonImport {
         row[5] = int64_t{1};
         row[6] = now;
         row[7] = now;
-        for (size_t k = 0; k < person_cols_.size(); ++k) row[8 + k] = pw.values[k];
+        row.resize(8);
+        for (size_t k = 0; k < person_cols_.size(); ++k) AppendValues(row, columns_[person_cols_[k]], pw.values[k], protector_);
         w->Append(row);
         new_by_index.emplace(std::move(index), i);
         if (options_.progress && ++done % 20000 == 0) options_.progress("写入", done, person_writes_.size());
@@ -1149,19 +1193,18 @@ class PersonImport {
       std::vector<std::string> cols = {"id"};
       std::string set;
       for (size_t s : person_cols_) {
-        const std::string c(columns_[s].db_column);
-        stage_cols.push_back(c + " " + SqlType(columns_[s]));
-        cols.push_back(c);
-        set += c + " = u." + c + ", ";
+        AppendColumns(stage_cols, columns_[s], SqlType(columns_[s]));
+        AppendColumns(cols, columns_[s]);
       }
+      for (size_t i = 1; i < cols.size(); ++i) set += cols[i] + " = u." + cols[i] + ", ";
       CreateStage(db_, "import_person_updates", stage_cols);
       auto w = db_.BulkInsert("import_person_updates", cols);
-      std::vector<store::Value> row(cols.size());
+      std::vector<store::Value> row;
       int64_t n = 0;
       for (const PersonWrite& pw : person_writes_) {
         if (!pw.update) continue;
-        row[0] = pw.id;
-        for (size_t k = 0; k < person_cols_.size(); ++k) row[1 + k] = pw.values[k];
+        row = {pw.id};
+        for (size_t k = 0; k < person_cols_.size(); ++k) AppendValues(row, columns_[person_cols_[k]], pw.values[k], protector_);
         w->Append(row);
         ++n;
       }

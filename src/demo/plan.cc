@@ -440,6 +440,14 @@ class Row {
     return *this;
   }
   Row& OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
+  // A phone number as the registry stores it (access::kPhoneColumns, three
+  // parameters); the checksum takes it as OptText would.
+  Row& Phone(const std::optional<std::string>& phone, const access::PersonalDataProtector& protector) {
+    access::BindPhone(s_, i_ + 1, phone, &protector);
+    i_ += 3;
+    Mix(phone ? std::string_view(*phone) : std::string_view("\x01null"));
+    return *this;
+  }
   void Run() {
     s_.Run();
     Mix("\n");
@@ -482,7 +490,8 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
   int64_t next_person = db.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0) + 1;
   auto ins_household = db.Prepare(
       "INSERT INTO households (id, number, village_code, identified_year, attribute, main_cause, other_causes,"
-      " address, phone, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
+      " address, phone_enc, phone_index, phone_masked, version, created_at, updated_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
   auto ins_event = db.Prepare(
       "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
       " VALUES (?, ?, ?, ?, ?, 'demo', ?)");
@@ -493,8 +502,8 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       " VALUES (?, ?, ?, ?, ?, ?, 'demo', ?)");
   auto ins_person = db.Prepare(
       "INSERT INTO persons (id, id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity,"
-      " education, health, disability_grade, labour_ability, phone, death_date, version, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
+      " education, health, disability_grade, labour_ability, phone_enc, phone_index, phone_masked, death_date, version,"
+      " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
   const access::PersonalDataProtector& protector = access::CurrentProtector();
   auto ins_member = db.Prepare(
       "INSERT INTO memberships (person_id, household_id, relation, start_date, end_date, end_reason)"
@@ -516,7 +525,7 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       for (const auto& o : h.other_causes) others += (others.empty() ? "" : ",") + o;
       Row r(*ins_household, c.checksum);
       r.Int(hid).Text(h.number).Text(v.code).Int(h.identified_year).Text(h.attribute).Text(h.main_cause)
-          .Text(others).Text(h.address).OptText(h.persons[0].phone).Int(created).Int(created);
+          .Text(others).Text(h.address).Phone(h.persons[0].phone, protector).Int(created).Int(created);
       r.Run();
       ++c.households;
     }
@@ -559,7 +568,7 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
         r.Int(pid).IdNumber(p.id_number, protector).Text(p.name).Text(SexName(p.sex)).Text(p.birth.ToString()).Text(p.ethnicity)
             .Text(p.education).Text(p.health).OptInt(p.disability_grade ? std::optional<int64_t>(*p.disability_grade)
                                                                         : std::nullopt)
-            .Text(p.labour_ability).OptText(p.phone)
+            .Text(p.labour_ability).Phone(p.phone, protector)
             .OptText(p.death ? std::optional<std::string>(p.death->ToString()) : std::nullopt)
             .Int(Seconds(start)).Int(Seconds(start));
         r.Run();
