@@ -6,12 +6,11 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 #include "access/personal_data.h"
 #include "access/schema.h"
+#include "core/csv.h"
 #include "core/id_number.h"
 #include "core/error.h"
 #include "registry/registry_json.h"
@@ -489,8 +488,7 @@ TEST(PhoneUpgradeTest, EncryptsClearPhonesAndLeavesNoneInTheFile) {
   }
   for (const std::string& file : {path, path + "-wal"}) {
     if (!std::filesystem::exists(file)) continue;
-    std::ifstream in(file, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string bytes = ReadFile(file);
     EXPECT_EQ(bytes.find("1381111"), std::string::npos) << file;
     EXPECT_EQ(bytes.find("2222-1"), std::string::npos) << file;
   }
