@@ -74,7 +74,7 @@ BEGIN {
   while (person < n) {
     size = 1 + (hh * 7) % 5
     number = sprintf("B%08d", hh); vil = village[hh % nv]; hid = hh + 1
-    printf "INSERT INTO households (id, number, village_code, identified_year, attribute, main_cause, other_causes, address, phone, version, created_at, updated_at) VALUES (%d, \x27%s\x27, \x27%s\x27, 2014, \x27general\x27, \x27illness\x27, \x27\x27, \x27某村某组\x27, NULL, 1, 1400000000, 1400000000);\n", hid, number, vil > sql
+    printf "INSERT INTO households (id, number, village_code, identified_year, attribute, main_cause, other_causes, address, phone_masked, version, created_at, updated_at) VALUES (%d, \x27%s\x27, \x27%s\x27, 2014, \x27general\x27, \x27illness\x27, \x27\x27, \x27某村某组\x27, NULL, 1, 1400000000, 1400000000);\n", hid, number, vil > sql
     printf "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at) VALUES (%d, \x27identified\x27, 2014, \x27%s\x27, \x27\x27, \x27import\x27, 1400000000);\n", hid, "2014-01-01" > sql
     for (k = 0; k < size && person < n; k++) {
       base = (k == 2 || k == 3) ? 2007 : (k == 4 ? 1940 : 1965)
@@ -108,7 +108,7 @@ BEGIN {
       sex = (seq % 2) ? "male" : "female"
       bd = substr(birth, 1, 4) "-" substr(birth, 5, 2) "-" substr(birth, 7, 2)
       masked = substr(id, 1, 6) "********" substr(id, 15, 4)
-      printf "INSERT INTO persons (id, id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity, education, health, disability_grade, labour_ability, phone, death_date, version, created_at, updated_at) VALUES (%d, randomblob(58), lower(hex(randomblob(32))), \x27%s\x27, \x27成员%d\x27, \x27%s\x27, \x27%s\x27, \x27汉族\x27, \x27junior\x27, \x27healthy\x27, NULL, \x27full\x27, NULL, NULL, 1, 1400000000, 1400000000);\n", pid, masked, person, sex, bd > sql
+      printf "INSERT INTO persons (id, id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity, education, health, disability_grade, labour_ability, phone_masked, death_date, version, created_at, updated_at) VALUES (%d, randomblob(58), lower(hex(randomblob(32))), \x27%s\x27, \x27成员%d\x27, \x27%s\x27, \x27%s\x27, \x27汉族\x27, \x27junior\x27, \x27healthy\x27, NULL, \x27full\x27, NULL, NULL, 1, 1400000000, 1400000000);\n", pid, masked, person, sex, bd > sql
       printf "INSERT INTO memberships (person_id, household_id, relation, start_date, end_date, end_reason) VALUES (%d, %d, \x27%s\x27, \x272014-01-01\x27, NULL, NULL);\n", pid, hid, relsql[k] > sql
       if (pupil) printf "INSERT INTO person_years (person_id, year, school_status, school_stage, medical_insured, pension_insured, employment, updated_at) VALUES (%d, 2019, \x27enrolled\x27, NULL, NULL, NULL, NULL, 1400000000);\n", pid > sql
       person++

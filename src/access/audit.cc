@@ -10,7 +10,7 @@ namespace fupin::access {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, at, actor_id, actor_name, action, entity, area_code, before, after, hash";
+    "id, at, actor_id, actor_name, action, entity, area_code, before, after, hash, records";
 
 AuditEntry ReadEntry(const store::Statement& s) {
   AuditEntry e;
@@ -24,6 +24,7 @@ AuditEntry ReadEntry(const store::Statement& s) {
   e.before = s.OptionalText(7);
   e.after = s.OptionalText(8);
   e.hash = s.Text(9);
+  e.records = s.OptionalText(10);
   return e;
 }
 
@@ -45,6 +46,8 @@ std::string AuditEntryHash(std::string_view previous_hash, const AuditEntry& e) 
   internal::AppendField(data, e.area_code);
   internal::AppendField(data, OptionalField(e.before));
   internal::AppendField(data, OptionalField(e.after));
+  // Entries written before records were covered hash as they did then.
+  if (e.records) internal::AppendField(data, "records:" + *e.records);
   return internal::ToHex(internal::Blake2b256(data));
 }
 
@@ -72,11 +75,12 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   e.area_code = event.area_code;
   e.before = event.before;
   e.after = event.after;
+  if (!event.records.empty()) e.records = RecordListHash(event.records);
   e.hash = AuditEntryHash(last_hash, e);
 
   auto insert = connection_.Prepare(
-      "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, area_code, before, after, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, area_code, before, after, hash, records) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert->BindInt(1, e.id);
   insert->BindInt(2, e.at);
   insert->BindInt(3, e.actor_id);
@@ -87,7 +91,14 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   insert->BindOptionalText(8, e.before);
   insert->BindOptionalText(9, e.after);
   insert->BindText(10, e.hash);
+  insert->BindOptionalText(11, e.records);
   insert->Run();
+  if (!event.records.empty()) {
+    static const std::vector<std::string> kRecordColumns = {"audit_id", "record", "digest"};
+    auto writer = connection_.BulkInsert("audit_records", kRecordColumns);
+    for (const RecordDigest& r : event.records) writer->Append({e.id, r.record, r.digest});
+    writer->Finish();
+  }
   auto move = connection_.Prepare("UPDATE audit_head SET last_id = ?, hash = ?, data_id = ? WHERE one = 1");
   move->BindInt(1, e.id);
   move->BindText(2, e.hash);
@@ -227,13 +238,14 @@ AuditPage Audit::List(const Caller& caller, const AuditFilter& filter) {
 
 void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
                   const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                  const nlohmann::json& after) {
+                  const nlohmann::json& after, std::vector<RecordDigest> records) {
   AuditEvent event;
   event.action = action;
   event.entity = entity;
   event.area_code = area_code;
   if (!before.is_null()) event.before = before.dump();
   if (!after.is_null()) event.after = after.dump();
+  event.records = std::move(records);
   Audit(db, clock).Record(caller, event);
 }
 

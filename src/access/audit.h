@@ -19,6 +19,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "access/records.h"
 #include "core/caller.h"
 #include "core/date.h"
 #include "store/database.h"
@@ -36,6 +37,9 @@ struct AuditEntry {
   std::optional<std::string> before;  // JSON text
   std::optional<std::string> after;   // JSON text
   std::string hash;                   // hex
+  // RecordListHash of the rows the entry changed, as they were after it
+  // (access/records.h); absent for entries that change no covered row.
+  std::optional<std::string> records = std::nullopt;
 };
 
 // What Record() is told about a change.
@@ -45,6 +49,9 @@ struct AuditEvent {
   std::string area_code;  // area of the entity ("" when it has none); decides which auditors see it
   std::optional<std::string> before;
   std::optional<std::string> after;
+  // The digests of the covered rows the change wrote (access/records.h):
+  // kept in audit_records, their hash in the entry.
+  std::vector<RecordDigest> records = {};
 };
 
 struct AuditVerification {
@@ -104,9 +111,10 @@ class Audit {
 // Appends a change to the trail inside the current transaction: `before` and
 // `after` are JSON (null for none); ID and phone numbers in them must already
 // be masked. The one way the modules record their writes.
+// `records`: the digests of the covered rows written (DigestRows).
 void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
                   const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                  const nlohmann::json& after);
+                  const nlohmann::json& after, std::vector<RecordDigest> records = {});
 
 // Whether an entry of this action records a change to records a report may
 // read. False for logins, logouts, refusals (access.denied), reads

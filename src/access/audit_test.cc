@@ -44,6 +44,60 @@ TEST_F(AuditTest, AnUntouchedChainVerifies) {
   EXPECT_EQ(audit().Head().first, 10);
 }
 
+// Issue 26 item 9: the digests an entry carries are in its hash (through the
+// list's hash), and VerifyRecords names a row changed, added or removed
+// behind the trail's back and a list that was altered.
+TEST_F(AuditTest, RecordDigestsAreChainedAndRowsAreCheckedAgainstThem) {
+  conn_->Execute(store::TranslateSql("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT, data {{blob}})",
+                                     conn_->dialect()));
+  const RecordTable things{"things", {"id"}, {"id", "name", "data"}, {"data"}};
+  const std::vector<RecordTable> tables = {things};
+  conn_->Execute("INSERT INTO things (id, name, data) VALUES (1, 'a', NULL), (2, '', NULL)");
+  // NULL and "" differ.
+  const auto first = DigestRows(*conn_, things);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].record, "things/1");
+  EXPECT_NE(first[0].digest, first[1].digest);
+  EXPECT_EQ(ChangedRecords(*conn_, tables).size(), 2u);
+  AuditEvent e{"thing.add", "things", "", std::nullopt, std::nullopt};
+  e.records = ChangedRecords(*conn_, tables);
+  const int64_t id = audit().Record(Caller::LocalOperator(), e);
+  EXPECT_TRUE(audit().Verify().ok);
+  EXPECT_TRUE(ChangedRecords(*conn_, tables).empty());
+  EXPECT_TRUE(VerifyRecords(*conn_, tables).ok());
+
+  conn_->Execute("UPDATE things SET name = 'b' WHERE id = 1");
+  conn_->Execute("DELETE FROM things WHERE id = 2");
+  conn_->Execute("INSERT INTO things (id, name) VALUES (3, 'c')");
+  RecordVerification v = VerifyRecords(*conn_, tables);
+  ASSERT_EQ(v.mismatches.size(), 3u);
+  EXPECT_EQ(v.mismatches[0].record, "things/1");
+  EXPECT_EQ(v.mismatches[0].audit_id, id);
+  EXPECT_EQ(v.mismatches[1].record, "things/2");
+  EXPECT_NE(v.mismatches[1].problem.find("missing"), std::string::npos);
+  EXPECT_EQ(v.mismatches[2].record, "things/3");
+  EXPECT_FALSE(v.mismatches[2].audit_id.has_value());
+
+  // The list itself, rewritten to match the edited row, no longer matches its entry.
+  const auto now = DigestRows(*conn_, things, "id = 1");
+  conn_->Execute(conn_->dialect() == store::Dialect::kPostgres ? "DROP TRIGGER audit_records_no_update ON audit_records"
+                                                                : "DROP TRIGGER audit_records_no_update");
+  auto edit = conn_->Prepare("UPDATE audit_records SET digest = ? WHERE record = 'things/1'");
+  edit->BindText(1, now.at(0).digest);
+  edit->Run();
+  v = VerifyRecords(*conn_, tables);
+  bool list_altered = false;
+  for (const auto& m : v.mismatches) list_altered = list_altered || m.record == "audit/" + std::to_string(id);
+  EXPECT_TRUE(list_altered);
+  // And rewriting the entry's `records` field breaks the chain.
+  DropTriggers();
+  auto forge = conn_->Prepare("UPDATE audit_log SET records = ? WHERE id = ?");
+  forge->BindText(1, RecordListHash({now.at(0)}));
+  forge->BindInt(2, id);
+  forge->Run();
+  EXPECT_FALSE(audit().Verify().ok);
+}
+
 TEST_F(AuditTest, TriggersForbidUpdateAndDelete) {
   Fill();
   EXPECT_ANY_THROW(conn_->Execute("UPDATE audit_log SET actor_name = 'x' WHERE id = 3"));

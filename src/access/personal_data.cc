@@ -337,7 +337,9 @@ RotationReport RotateColumns(store::Connection& connection, const PersonalDataPr
     for (Row& row : rows) {
       std::string plain = protector.Decrypt(row.cipher);
       row.cipher = protector.Encrypt(plain);
-      if (!c.index_column.empty()) row.index = protector.BlindIndex(plain, c.index_purpose);
+      if (!c.index_column.empty()) {
+        row.index = c.index_purpose == "phone" ? PhoneIndex(protector, plain) : protector.BlindIndex(plain, c.index_purpose);
+      }
       sodium_memzero(plain.data(), plain.size());
     }
     std::string sql = "UPDATE " + c.table + " SET " + c.cipher_column + " = ?";
@@ -375,6 +377,99 @@ std::string MaskPhone(std::string_view phone) {
   return out;
 }
 
+std::string NormalizePhone(std::string_view phone) {
+  std::string digits;
+  for (char c : phone) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  const bool plus = phone.find('+') != std::string_view::npos;
+  if (plus && digits.size() > 2 && digits.compare(0, 2, "86") == 0) return digits.substr(2);
+  if (digits.size() > 4 && digits.compare(0, 4, "0086") == 0) return digits.substr(4);
+  return digits;
+}
+
+std::string PhoneIndex(const PersonalDataProtector& protector, std::string_view phone) {
+  return protector.BlindIndex(NormalizePhone(phone), "phone");
+}
+
+ProtectedPhone ProtectPhone(const PersonalDataProtector& protector, std::string_view phone) {
+  return {protector.Encrypt(phone), PhoneIndex(protector, phone), MaskPhone(phone)};
+}
+
+std::array<store::Value, 3> PhoneValues(const std::optional<std::string>& phone,
+                                        const PersonalDataProtector* protector) {
+  if (!phone) return {nullptr, nullptr, nullptr};
+  ProtectedPhone p = ProtectPhone(protector ? *protector : CurrentProtector(), *phone);
+  return {std::move(p.encrypted), std::move(p.index), std::move(p.masked)};
+}
+
+void BindPhone(store::Statement& statement, int first, const std::optional<std::string>& phone,
+               const PersonalDataProtector* protector) {
+  if (!phone) {
+    for (int i = 0; i < 3; ++i) statement.BindNull(first + i);
+    return;
+  }
+  const ProtectedPhone p = ProtectPhone(protector ? *protector : CurrentProtector(), *phone);
+  statement.BindBlob(first, p.encrypted);
+  statement.BindText(first + 1, p.index);
+  statement.BindText(first + 2, p.masked);
+}
+
+int64_t EncryptPendingPhones(store::Connection& connection, const PersonalDataProtector& protector) {
+  const std::string pending = "SELECT table_name FROM pending_phone_encryption ORDER BY table_name";
+  if (!connection.QueryInt("SELECT 1 FROM pending_phone_encryption LIMIT 1").has_value()) return 0;
+  std::vector<std::string> tables;
+  int64_t values = 0;
+  {
+    store::Transaction tx(connection);
+    // Read again under the write lock: two processes starting on one database
+    // upgrade it once (PostgreSQL: the rows stay locked until commit).
+    auto list = connection.Prepare(connection.dialect() == store::Dialect::kPostgres ? pending + " FOR UPDATE"
+                                                                                      : pending);
+    while (list->Step()) tables.push_back(list->Text(0));
+    list.reset();
+    if (tables.empty()) return 0;
+    for (const std::string& table : tables) {
+      if (!IsIdentifier(table)) throw Error::Internal("pending_phone_encryption names '" + table + "'");
+      struct Row {
+        int64_t id;
+        std::string phone;
+      };
+      std::vector<Row> rows;
+      {
+        auto read = connection.Prepare("SELECT id, phone FROM " + table + " WHERE phone IS NOT NULL");
+        while (read->Step()) rows.push_back({read->Int(0), read->Text(1)});
+      }
+      // Dropped first: PostgreSQL keeps a dropped column's values in a row
+      // until the row is written again, which the UPDATE below then does.
+      connection.Execute("ALTER TABLE " + table + " DROP COLUMN phone");
+      auto write = connection.Prepare("UPDATE " + table +
+                                      " SET phone_enc = ?1, phone_index = ?2, phone_masked = ?3 WHERE id = ?4");
+      for (Row& row : rows) {
+        BindPhone(*write, 1, row.phone, &protector);
+        write->BindInt(4, row.id);
+        write->Run();
+        sodium_memzero(row.phone.data(), row.phone.size());
+      }
+      values += static_cast<int64_t>(rows.size());
+      auto done = connection.Prepare("DELETE FROM pending_phone_encryption WHERE table_name = ?");
+      done->BindText(1, table);
+      done->Run();
+    }
+    tx.Commit();
+  }
+  if (connection.dialect() == store::Dialect::kSqlite) {
+    // Rows grew and moved: the clear numbers may survive in free space of old
+    // pages and in WAL frames until both are rewritten.
+    connection.Execute("VACUUM");
+    connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  } else {
+    // The old row versions hold the clear numbers until the table is rewritten.
+    for (const std::string& table : tables) connection.Execute("VACUUM FULL " + table);
+  }
+  return values;
+}
+
 }  // namespace fupin::access
 
 namespace fupin::access {
@@ -404,9 +499,12 @@ std::shared_ptr<const PersonalDataProtector> OpenProtectorFor(const std::string&
   const bool have_env = env && *env;
   if (!have_env && !std::filesystem::exists(key_path)) {
     if (!database_is_empty) {
-      throw Error::FailedPrecondition("the key file " + key_path +
-                                      " is missing: the database holds encrypted ID numbers that only that key "
-                                      "reads; restore the key file or set FUPIN_KEY");
+      throw Error::FailedPrecondition(
+          "the key file " + key_path +
+              " is missing: the database holds encrypted ID and phone numbers that only its key reads; a new key "
+              "could not read them, so none is made",
+          {{"key_file", "restore " + key_path + ", or name the right file with --key-file or FUPIN_KEY_FILE, or "
+                        "give the keys in FUPIN_KEY"}});
     }
     CreateKeyFile(key_path);
     if (created) *created = true;
@@ -419,7 +517,8 @@ std::shared_ptr<const PersonalDataProtector> OpenProtectorFor(const std::string&
 namespace fupin::access {
 
 KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, const Clock& clock,
-                       const std::string& key_path, std::span<const EncryptedColumn> columns) {
+                       const std::string& key_path, std::span<const EncryptedColumn> columns,
+                       std::span<const RecordTable> covered) {
   Audit audit(connection, clock);
   if (caller.role != Role::kAdministrator || !caller.area_scope.empty()) {
     audit.Record(caller, {"access.denied", "keys", "", std::nullopt,
@@ -431,9 +530,11 @@ KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, cons
   auto protector = std::make_shared<const PersonalDataProtector>(LoadKeys(key_path));
   store::Transaction tx(connection);
   result.report = RotateColumns(connection, *protector, columns);
-  audit.Record(caller, {"keys.rotate", "keys", "", std::nullopt,
-                        "{\"key_id\":" + std::to_string(result.key_id) +
-                            ",\"values\":" + std::to_string(result.report.values) + "}"});
+  AuditEvent event{"keys.rotate", "keys", "", std::nullopt,
+                   "{\"key_id\":" + std::to_string(result.key_id) +
+                       ",\"values\":" + std::to_string(result.report.values) + "}"};
+  event.records = ChangedRecords(connection, covered);
+  audit.Record(caller, event);
   tx.Commit();
   ConfigureProtector(std::move(protector));
   return result;

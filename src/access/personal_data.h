@@ -19,11 +19,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "access/records.h"
 #include "core/caller.h"
 #include "core/date.h"
 #include "store/database.h"
@@ -120,7 +122,7 @@ struct EncryptedColumn {
   std::string cipher_column;
   std::string key_column = "id";
   std::string index_column;  // "" if the column has no blind index
-  std::string index_purpose = "id_number";
+  std::string index_purpose = "id_number";  // "phone": the index is PhoneIndex of the value
   std::string key_column2;   // "" or the second column of a two-column key (e.g. import_id, row_number)
 };
 
@@ -140,6 +142,45 @@ RotationReport RotateColumns(store::Connection& connection, const PersonalDataPr
 // shorter number keeps only its last 2; non-digits (spaces, '-', '+') are
 // kept in place. "" stays "".
 std::string MaskPhone(std::string_view phone);
+
+// Phone numbers at rest (persons, households, cadres): stored in three
+// columns `phone_enc` (Encrypt of the number as entered), `phone_index`
+// (PhoneIndex, for exact search) and `phone_masked` (MaskPhone, for lists),
+// all NULL when there is no number. Every write path — one row or a batch —
+// takes the values from ProtectPhone, so they are made one way.
+inline constexpr std::string_view kPhoneColumns = "phone_enc, phone_index, phone_masked";
+
+// The digits of a phone number, without separators ('-', spaces) and without
+// a leading "+86" / "0086" country code: "+86 138-1234-5678" -> "13812345678".
+std::string NormalizePhone(std::string_view phone);
+// BlindIndex(NormalizePhone(phone), "phone"): the same number written with or
+// without separators has the same index.
+std::string PhoneIndex(const PersonalDataProtector& protector, std::string_view phone);
+
+struct ProtectedPhone {
+  std::vector<uint8_t> encrypted;
+  std::string index;
+  std::string masked;
+};
+ProtectedPhone ProtectPhone(const PersonalDataProtector& protector, std::string_view phone);
+
+// The three values of kPhoneColumns for `phone` (three NULLs for none), for a
+// BulkInsert row or a staging table. `protector` nullptr: the process's
+// (CurrentProtector), looked up only when there is a number.
+std::array<store::Value, 3> PhoneValues(const std::optional<std::string>& phone,
+                                        const PersonalDataProtector* protector = nullptr);
+// Binds the three values of kPhoneColumns to parameters first, first+1, first+2.
+void BindPhone(store::Statement& statement, int first, const std::optional<std::string>& phone,
+               const PersonalDataProtector* protector = nullptr);
+
+// The upgrade step of registry migration 152 and assistance migration 501,
+// which SQL cannot do: encrypts the values of each clear `phone` column listed
+// in pending_phone_encryption into kPhoneColumns, drops the clear column and
+// empties the list, in one transaction (a value that fails leaves everything
+// as it was). On SQLite it then rewrites the file (VACUUM) and empties the WAL,
+// so no free page or old frame keeps a clear number. Returns the number of
+// values encrypted; with nothing pending it returns 0 at once (one read).
+int64_t EncryptPendingPhones(store::Connection& connection, const PersonalDataProtector& protector);
 
 }  // namespace fupin::access
 
@@ -173,7 +214,10 @@ struct KeyRotation {
 // `fupin keys rotate`: an administrator of the whole nation adds a fresh key to
 // the key file, makes it the process's current key, and re-encrypts the given
 // columns with it in one transaction; the rotation is audited.
+// `covered`: the tables the audit covers (access/records.h); the rows whose
+// ciphertexts changed are recorded with their new digests in the entry.
 KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, const Clock& clock,
-                       const std::string& key_path, std::span<const EncryptedColumn> columns);
+                       const std::string& key_path, std::span<const EncryptedColumn> columns,
+                       std::span<const RecordTable> covered = {});
 
 }  // namespace fupin::access

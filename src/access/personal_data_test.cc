@@ -198,5 +198,24 @@ TEST(MaskPhoneTest, KeepsTheFirstThreeAndLastFourDigits) {
   EXPECT_EQ(MaskPhone(""), "");
 }
 
+TEST(PhoneIndexTest, TheSameNumberWrittenOtherwiseHasTheSameIndex) {
+  EXPECT_EQ(NormalizePhone("138-1234 5678"), "13812345678");
+  EXPECT_EQ(NormalizePhone("+86 138 1234 5678"), "13812345678");
+  EXPECT_EQ(NormalizePhone("0086 13812345678"), "13812345678");
+  EXPECT_EQ(NormalizePhone("0734-1234567"), "07341234567");
+  EXPECT_EQ(NormalizePhone("8613812345678"), "8613812345678");  // no '+': not taken as a country code
+  KeyRing keys;
+  keys.AddRandom();
+  const PersonalDataProtector p(keys);
+  EXPECT_EQ(PhoneIndex(p, "+86 138-1234-5678"), PhoneIndex(p, "13812345678"));
+  EXPECT_NE(PhoneIndex(p, "13812345678"), PhoneIndex(p, "13812345679"));
+  // Not the ID-number index of the same digits.
+  EXPECT_NE(PhoneIndex(p, "13812345678"), p.BlindIndex("13812345678"));
+  const ProtectedPhone stored = ProtectPhone(p, "138-1234-5678");
+  EXPECT_EQ(p.Decrypt(stored.encrypted), "138-1234-5678");
+  EXPECT_EQ(stored.masked, "138-****-5678");
+  EXPECT_EQ(stored.index, PhoneIndex(p, "13812345678"));
+}
+
 }  // namespace
 }  // namespace fupin::access

@@ -94,6 +94,35 @@ FOR EACH STATEMENT EXECUTE FUNCTION fupin_refuse('audit_head cannot be deleted')
 -- NULL until the first entry after this migration: then last_id stands for it.
 ALTER TABLE audit_head ADD COLUMN data_id INTEGER;
 )sql"},
+      // Registry rows covered by the audit (access/records.h): each entry that
+      // writes covered rows lists their digests after the change here, and
+      // its `records` field (in the hash chain) is the hash of that list.
+      // Rows written before this migration get one baseline entry
+      // (access::RecordBaseline, run once when the marker is present).
+      {303, "audit: digests of the records each entry wrote", R"sql(
+ALTER TABLE audit_log ADD COLUMN records TEXT;
+CREATE TABLE audit_records (
+  audit_id INTEGER NOT NULL REFERENCES audit_log(id),
+  record   TEXT NOT NULL,   -- "households/12", "household_years/12/2019"
+  digest   TEXT NOT NULL,   -- hex, 16 bytes of BLAKE2b-256 over the row's columns
+  PRIMARY KEY (record, audit_id)
+);
+CREATE TABLE records_baseline_pending (one INTEGER PRIMARY KEY CHECK (one = 1));
+INSERT INTO records_baseline_pending (one) VALUES (1);
+{{sqlite}}
+CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+BEGIN SELECT RAISE(ABORT, 'audit_records is append-only'); END;
+CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+BEGIN SELECT RAISE(ABORT, 'audit_records is append-only'); END;
+{{end}}{{postgres}}
+CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+FOR EACH ROW EXECUTE FUNCTION fupin_refuse('audit_records is append-only');
+CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+FOR EACH ROW EXECUTE FUNCTION fupin_refuse('audit_records is append-only');
+CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
+FOR EACH STATEMENT EXECUTE FUNCTION fupin_refuse('audit_records is append-only');
+{{end}}
+)sql"},
   };
 }
 

@@ -33,7 +33,7 @@ nlohmann::json CadreAudit(const Cadre& c) {
 }
 
 constexpr const char* kCadreColumns =
-    "c.id, c.code, c.name, c.unit, c.position, c.phone, c.area_code, u.name, c.left_on,"
+    "c.id, c.code, c.name, c.unit, c.position, c.phone_masked, c.area_code, u.name, c.left_on,"
     " (SELECT count(*) FROM pairings p WHERE p.cadre_id = c.id AND p.start_date <= ?1"
     "  AND (p.end_date IS NULL OR p.end_date > ?1))";
 
@@ -160,13 +160,13 @@ int64_t AssistanceService::AddCadre(const Caller& caller, const CadreInput& in) 
   internal::Require(db_, clock_, caller, Access::kWrite, area, std::nullopt, "cadre/new");
   store::Transaction tx(db_);
   auto s = db_.Prepare(
-      "INSERT INTO cadres (code, name, unit, position, phone, area_code, user_id, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8) RETURNING id");
+      "INSERT INTO cadres (code, name, unit, position, phone_enc, phone_index, phone_masked, area_code, user_id,"
+      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?9, ?10, ?11, ?6, ?7, ?8, ?8) RETURNING id");
   s->BindOptionalText(1, in.code);
   s->BindText(2, in.name);
   s->BindText(3, in.unit);
   s->BindText(4, in.position);
-  s->BindOptionalText(5, in.phone);
+  access::BindPhone(*s, 9, in.phone);
   s->BindText(6, area);
   s->BindOptionalInt(7, user_id);
   s->BindInt(8, clock_.NowSeconds());

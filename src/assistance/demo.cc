@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "access/personal_data.h"
 #include "assistance/assistance.h"
 #include "assistance/internal.h"
 #include "core/date.h"
@@ -159,8 +160,8 @@ DemoResult GenerateDemo(store::Connection& db, const DemoOptions& o) {
   }
   store::Transaction tx(db);
   auto cadre = db.Prepare(
-      "INSERT INTO cadres (code, name, unit, position, phone, area_code, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?7, ?7) RETURNING id");
+      "INSERT INTO cadres (code, name, unit, position, phone_enc, phone_index, phone_masked, area_code, created_at,"
+      " updated_at) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?10, ?6, ?7, ?7) RETURNING id");
   int64_t serial = 0;
   auto add_cadre = [&](const std::string& unit, const std::string& position) {
     char code[32];
@@ -169,7 +170,7 @@ DemoResult GenerateDemo(store::Connection& db, const DemoOptions& o) {
     cadre->BindText(2, Name(rnd));
     cadre->BindText(3, unit);
     cadre->BindText(4, position);
-    cadre->BindText(5, Phone(rnd));
+    access::BindPhone(*cadre, 8, Phone(rnd));
     cadre->BindText(6, area);
     cadre->BindInt(7, now);
     cadre->Step();

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "access/personal_data.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
 #include "io/table.h"
@@ -258,13 +259,14 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
     for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "cadre/import");
     store::Transaction tx(db);
     auto ins = db.Prepare(
-        "INSERT INTO cadres (code, name, unit, position, phone, area_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?7, ?7)");
+        "INSERT INTO cadres (code, name, unit, position, phone_enc, phone_index, phone_masked, area_code, created_at,"
+        " updated_at) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?10, ?6, ?7, ?7)");
     for (const auto& x : rows) {
       ins->BindOptionalText(1, x.code.empty() ? std::nullopt : std::optional<std::string>(x.code));
       ins->BindText(2, x.name);
       ins->BindText(3, x.unit);
       ins->BindText(4, x.position);
-      ins->BindOptionalText(5, x.phone);
+      access::BindPhone(*ins, 8, x.phone);
       ins->BindText(6, x.area);
       ins->BindInt(7, now);
       ins->Run();

@@ -140,6 +140,15 @@ INSERT INTO assessment_parameters (name, key, value, source, effective_from, set
   ('pairing_household_limit', '', '5', '每名帮扶干部结对贫困户一般不超过5户（湖南省结对帮扶通行做法）；confidence: medium', '2014-01-01', 'fupin 默认值', 0),
   ('visit_interval_days', '', '30', '结对帮扶干部每月至少走访一次；confidence: medium', '2014-01-01', 'fupin 默认值', 0);
 )sql"},
+      // Cadres' phones as the registry's (registry migration 152): encrypted,
+      // indexed, masked; the clear column goes with access::EncryptPendingPhones.
+      {501, "cadre phones encrypted", R"sql(
+ALTER TABLE cadres ADD COLUMN phone_enc {{blob}};
+ALTER TABLE cadres ADD COLUMN phone_index TEXT;
+ALTER TABLE cadres ADD COLUMN phone_masked TEXT;
+CREATE INDEX cadres_phone_index ON cadres(phone_index) WHERE phone_index IS NOT NULL;
+INSERT INTO pending_phone_encryption (table_name) VALUES ('cadres');
+)sql"},
   };
 }
 

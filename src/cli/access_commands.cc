@@ -1,11 +1,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include <iostream>
 #include <memory>
 
 #include "access/accounts.h"
 #include "access/audit.h"
+#include "access/records.h"
+#include "registry/audited.h"
 #include "access/password.h"
 #include "cli/context.h"
 #include "core/error.h"
@@ -98,24 +102,53 @@ void AddAccessCommands(CLI::App& app, Context& ctx) {
   auto* audit = app.add_subcommand("audit", "The audit trail");
   audit->require_subcommand(1);
   {
+    auto records = std::make_shared<bool>(false);
     auto* verify = audit->add_subcommand("verify", "Check that no entry was edited, inserted or deleted");
-    verify->callback([&ctx] {
+    verify->add_flag("--records", *records,
+                     "Also check every registry row against the digest of its last audit entry (rows edited in the "
+                     "database file behind fupin's back)");
+    verify->callback([&ctx, records] {
       access::Audit a(ctx.connection(), DefaultClock());
       const auto v = a.Verify();
+      std::optional<access::RecordVerification> r;
+      if (*records) r = access::VerifyRecords(ctx.connection(), registry::AuditedTables());
       if (ctx.json) {
-        ctx.PrintJson({{"ok", v.ok},
-                       {"entries", v.entries},
-                       {"first_bad_id", v.first_bad_id ? nlohmann::json(*v.first_bad_id) : nullptr},
-                       {"problem", v.problem}});
-      } else if (v.ok) {
-        const auto head = a.Head();
-        ctx.out() << "audit trail intact: " << v.entries << " entries; head " << head.first << " " << head.second
-                  << '\n';
+        nlohmann::json j = {{"ok", v.ok && (!r || r->ok())},
+                            {"entries", v.entries},
+                            {"first_bad_id", v.first_bad_id ? nlohmann::json(*v.first_bad_id) : nullptr},
+                            {"problem", v.problem}};
+        if (r) {
+          nlohmann::json list = nlohmann::json::array();
+          for (const auto& m : r->mismatches) {
+            const size_t slash = m.record.find('/');
+            list.push_back({{"record", m.record},
+                            {"table", m.record.substr(0, slash)},
+                            {"id", m.record.substr(slash + 1)},
+                            {"audit_id", m.audit_id ? nlohmann::json(*m.audit_id) : nullptr},
+                            {"problem", m.problem}});
+          }
+          j["records"] = {{"rows", r->rows}, {"audited", r->audited}, {"mismatches", list}};
+        }
+        ctx.PrintJson(j);
       } else {
-        ctx.out() << "audit trail BROKEN at entry " << (v.first_bad_id ? std::to_string(*v.first_bad_id) : "?")
-                  << ": " << v.problem << '\n';
+        if (v.ok) {
+          const auto head = a.Head();
+          ctx.out() << "audit trail intact: " << v.entries << " entries; head " << head.first << " " << head.second
+                    << '\n';
+        } else {
+          ctx.out() << "audit trail BROKEN at entry " << (v.first_bad_id ? std::to_string(*v.first_bad_id) : "?")
+                    << ": " << v.problem << '\n';
+        }
+        if (r && r->ok()) ctx.out() << "records intact: " << r->rows << " rows match their audited digests\n";
+        if (r) {
+          for (const auto& m : r->mismatches) ctx.out() << "record " << m.record << " " << m.problem << '\n';
+        }
       }
       if (!v.ok) throw Error::FailedPrecondition("the audit trail does not verify");
+      if (r && !r->ok()) {
+        throw Error::FailedPrecondition(std::to_string(r->mismatches.size()) +
+                                        " records do not match the audit trail");
+      }
     });
   }
   {

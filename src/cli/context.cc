@@ -5,24 +5,52 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "access/personal_data.h"
+#include "access/records.h"
 #include "core/error.h"
+#include "registry/audited.h"
 #include "schema/all_migrations.h"
 
 namespace fupin::cli {
 
-std::string Context::key_path() const {
-  if (const char* file = std::getenv("FUPIN_KEY_FILE"); file && *file) return file;
-  if (db_url.find("://") != std::string::npos) {
-    // A database server: the key file lives in the working folder, named after the URL.
-    std::string name = "fupin-";
-    for (char c : db_url.substr(db_url.find("://") + 3)) {
-      name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    }
-    return name + ".key";
+namespace {
+
+// "host_port_database" of a postgresql:// URL: no user, password or options,
+// so the file name reveals no secret and stays the same whatever the options.
+std::string ServerKeyName(std::string_view url) {
+  std::string_view rest = url.substr(url.find("://") + 3);
+  rest = rest.substr(0, rest.find('?'));
+  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+  std::string name;
+  for (char c : rest) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  return name.empty() ? "default" : name;
+}
+
+}  // namespace
+
+std::string ServerKeyPath(std::string_view url) {
+  std::string base;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = std::string(home) + "/.config";
+  } else {
+    throw Error::FailedPrecondition("no place for the key file of " + std::string(url.substr(0, url.find("://"))) +
+                                        " database: set HOME or XDG_CONFIG_HOME, or name the file",
+                                    {{"--key-file", "the key file (or FUPIN_KEY_FILE; or the keys in FUPIN_KEY)"}});
   }
+  return base + "/fupin/keys/" + ServerKeyName(url) + ".key";
+}
+
+std::string Context::key_path() const {
+  if (!key_file.empty()) return key_file;
+  if (const char* file = std::getenv("FUPIN_KEY_FILE"); file && *file) return file;
+  // A database server has no folder of ours: the key lives in the user's
+  // configuration folder, named after the server and database.
+  if (db_url.find("://") != std::string::npos) return ServerKeyPath(db_url);
   const std::string path = db_url.rfind("sqlite:", 0) == 0 ? db_url.substr(7) : db_url;
   return access::DefaultKeyPath(path);
 }
@@ -32,13 +60,30 @@ store::Database& Context::database() {
     database_ = store::OpenDatabase(db_url, AllMigrations());
     // Configure the key that protects ID numbers; a new database gets a new key file.
     auto connection = database_->Connect();
-    // Whether any person is stored (not how many: counting reads the whole table).
-    const bool empty = !connection->QueryInt("SELECT 1 FROM persons LIMIT 1").has_value();
+    // Whether any protected value is stored (not how many: counting reads whole tables).
+    const bool empty = !connection->QueryInt(
+        "SELECT 1 FROM persons UNION ALL SELECT 1 FROM households WHERE phone_enc IS NOT NULL"
+        " UNION ALL SELECT 1 FROM cadres WHERE phone_enc IS NOT NULL UNION ALL SELECT 1 FROM roster_entries"
+        " LIMIT 1").has_value();
+    const std::string key = key_path();
+    if (db_url.find("://") != std::string::npos && key_file.empty() && !std::getenv("FUPIN_KEY_FILE")) {
+      std::filesystem::create_directories(std::filesystem::path(key).parent_path());
+      std::filesystem::permissions(std::filesystem::path(key).parent_path(), std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace);
+    }
     bool created = false;
-    access::ConfigureProtector(access::OpenProtectorFor(key_path(), empty, &created));
+    access::ConfigureProtector(access::OpenProtectorFor(key, empty, &created));
     if (created) {
-      err_ << "fupin: created the key file " << key_path()
-           << " (keep it safe and back it up: without it the ID numbers cannot be read)\n";
+      err_ << "fupin: created the key file " << key
+           << " (keep it safe and back it up: without it the ID and phone numbers cannot be read)\n";
+    }
+    // The upgrade step of the migrations that encrypt phone numbers (once).
+    if (const int64_t phones = access::EncryptPendingPhones(*connection, access::CurrentProtector()); phones > 0) {
+      err_ << "fupin: encrypted " << phones << " phone numbers stored in clear by an older fupin\n";
+    }
+    // Rows written before the audit covered them get one baseline entry (once).
+    if (const int64_t rows = access::RecordBaseline(*connection, DefaultClock(), registry::AuditedTables()); rows > 0) {
+      err_ << "fupin: recorded the digests of " << rows << " registry rows written by an older fupin (audit baseline)\n";
     }
   }
   return *database_;
@@ -78,6 +123,9 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (const char* env = std::getenv("FUPIN_DB"); env && *env) ctx.db_url = env;
   app.add_option("--db", ctx.db_url, "Database: a SQLite file path (default ./fupin.db, or $FUPIN_DB)");
   app.add_flag("--json", ctx.json, "Print JSON instead of text");
+  app.add_option("--key-file", ctx.key_file,
+                 "The key file that protects ID and phone numbers (or $FUPIN_KEY_FILE; default <db>.key for SQLite,"
+                 " $XDG_CONFIG_HOME/fupin/keys/<host>_<port>_<db>.key for PostgreSQL)");
   AddAreaCommands(app, ctx);
   AddRegistryCommands(app, ctx);
   AddAccessCommands(app, ctx);

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -24,6 +25,7 @@ class Context {
   Context(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
 
   std::string db_url = "fupin.db";
+  std::string key_file;  // --key-file; "" for FUPIN_KEY_FILE or the default place (key_path())
   bool json = false;
   Caller caller = Caller::LocalOperator();
 
@@ -31,8 +33,10 @@ class Context {
   std::ostream& err() { return err_; }
 
   // Opens the database (applying migrations) and configures the key that
-  // protects personal data (<database>.key, or FUPIN_KEY).
+  // protects personal data (FUPIN_KEY, or the file at key_path()).
   store::Database& database();
+  // --key-file, else FUPIN_KEY_FILE, else <database>.key for SQLite and
+  // ServerKeyPath(url) for PostgreSQL.
   std::string key_path() const;
   store::Connection& connection();
 
@@ -45,6 +49,11 @@ class Context {
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<store::Connection> connection_;
 };
+
+// The default key file of a database server's URL:
+// $XDG_CONFIG_HOME/fupin/keys/<host>_<port>_<database>.key (XDG_CONFIG_HOME
+// defaults to ~/.config); no user, password or options in the name.
+std::string ServerKeyPath(std::string_view url);
 
 // Each module adds its subcommands; the callback of a subcommand runs the command.
 void AddAreaCommands(CLI::App& app, Context& ctx);

@@ -5,6 +5,7 @@
 
 #include "access/personal_data.h"
 #include "cli/context.h"
+#include "registry/audited.h"
 
 namespace fupin::cli {
 
@@ -22,15 +23,20 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
 
   auto* keys = app.add_subcommand("keys", "Keys that protect personal data");
   keys->require_subcommand(1);
-  auto* rotate = keys->add_subcommand("rotate", "Add a new key and re-encrypt every ID number with it");
+  auto* rotate = keys->add_subcommand("rotate", "Add a new key and re-encrypt every ID and phone number with it");
   rotate->callback([&ctx] {
     // The registry's ID numbers and those the departments' rosters hold (the
-    // policy module's roster_entries, keyed by import and file row).
+    // policy module's roster_entries, keyed by import and file row); the phone
+    // numbers of persons, households and cadres, with their blind indexes.
     const access::EncryptedColumn columns[] = {
         {"persons", "id_number_enc", "id", "id_number_index", "id_number", ""},
-        {"roster_entries", "id_number_enc", "import_id", "", "id_number", "row_number"}};
+        {"roster_entries", "id_number_enc", "import_id", "", "id_number", "row_number"},
+        {"persons", "phone_enc", "id", "phone_index", "phone", ""},
+        {"households", "phone_enc", "id", "phone_index", "phone", ""},
+        {"cadres", "phone_enc", "id", "phone_index", "phone", ""}};
     const auto rotation =
-        access::RotateKeys(ctx.connection(), ctx.caller, DefaultClock(), ctx.key_path(), columns);
+        access::RotateKeys(ctx.connection(), ctx.caller, DefaultClock(), ctx.key_path(), columns,
+                           registry::AuditedTables());
     const uint32_t id = rotation.key_id;
     const auto& report = rotation.report;
     if (ctx.json) {

@@ -156,6 +156,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     list->add_option("--area", o->filter.area_code, "Area code at any level");
     list->add_option("--status", o->status, "poor | exited | removed | deceased | unregistered");
     list->add_option("--year", o->year, "Status at the end of this year; alone: identified by then");
+    list->add_option("--phone", o->filter.phone, "Households with this full phone number (theirs or a member's)");
     list->add_option("--limit", o->filter.limit, "Page size (1-1000, default 50)");
     list->add_option("--offset", o->filter.offset, "Rows to skip");
     list->add_option("--output", o->output, "Write every matching household to FILE.xlsx or FILE.csv");
@@ -289,7 +290,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     auto* show = person->add_subcommand("show", "Show a person with memberships and yearly facts");
     show->add_option("ID", o->id, "Person id");
     show->add_option("--id-number", o->id_number, "Find by ID number instead");
-    show->add_flag("--unmasked", o->unmasked, "Show the full ID number (recorded in the audit trail)");
+    show->add_flag("--unmasked", o->unmasked, "Show the full ID and phone numbers (recorded in the audit trail)");
     show->callback([&ctx, o] {
       registry::PersonRegistry reg(ctx.connection());
       registry::Person p;
@@ -301,7 +302,10 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
         throw Error::InvalidArgument("give a person id or --id-number", {{"ID", "missing"}});
       }
       nlohmann::json j = registry::PersonJson(p);
-      if (o->unmasked) j["id_number"] = reg.RevealIdNumber(ctx.caller, p.id);
+      if (o->unmasked) {
+        j["id_number"] = reg.RevealIdNumber(ctx.caller, p.id);
+        if (p.phone) j["phone"] = reg.RevealPhone(ctx.caller, p.id);
+      }
       if (ctx.json) {
         ctx.PrintJson(j);
         return;

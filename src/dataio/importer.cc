@@ -9,11 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "access/audit.h"
+#include "access/personal_data.h"
 #include "core/error.h"
 #include "core/id_number.h"
 #include "core/money.h"
 #include "io/excel_date.h"
 #include "io/table_writer.h"
+#include "registry/audited.h"
 #include "registry/batch.h"
 #include "registry/households.h"
 #include "core/text.h"
@@ -507,8 +509,20 @@ void WriteErrors(const Parsed& p, const io::Table& table, const std::string& pat
   writer->Close();
 }
 
-store::Value ReadValue(store::Statement& s, int col, const ColumnSpec& spec) {
+// A phone column is stored encrypted (access::kPhoneColumns): it is read back
+// through its ciphertext, written as its three columns by the registry's batch
+// (registry::RegistryBatch), and shown masked in the change list.
+std::string StoredColumn(const ColumnSpec& c) {
+  return c.type == ValueType::kPhone ? "phone_enc" : std::string(c.db_column);
+}
+
+store::Value ReadValue(store::Statement& s, int col, const ColumnSpec& spec,
+                       const access::PersonalDataProtector* protector = nullptr) {
   if (s.IsNull(col)) return nullptr;
+  if (spec.type == ValueType::kPhone) {
+    if (protector == nullptr) throw Error::Internal("a phone column read without the key");
+    return protector->Decrypt(s.Blob(col));
+  }
   if (spec.type == ValueType::kInteger || spec.type == ValueType::kYuan || spec.type == ValueType::kMu ||
       spec.type == ValueType::kBool) {
     return s.Int(col);
@@ -525,6 +539,12 @@ struct Change {
 std::optional<std::string> OptText(const store::Value& v) {
   if (IsNull(v)) return std::nullopt;
   return ValueText(v);
+}
+
+std::optional<std::string> Shown(const ColumnSpec& c, const store::Value& v) {
+  auto text = OptText(v);
+  if (text && c.type == ValueType::kPhone) return access::MaskPhone(*text);
+  return text;
 }
 
 // The area the audit entry is filed under: the county when all rows are in
@@ -576,6 +596,8 @@ void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, 
   event.entity = "import/" + std::to_string(run_id);
   event.area_code = AuditArea(villages, caller);
   event.after = summary.dump();
+  // The registry rows the import wrote, by their digests (one read of each table).
+  event.records = access::ChangedRecords(db, registry::AuditedTables());
   audit.Record(caller, event);
 }
 
@@ -674,7 +696,7 @@ class PersonImport {
     std::vector<std::string> numbers;
     for (const Group& g : *groups_) numbers.push_back(g.key);
     std::string select = "SELECT id, number, identified_year, h.village_code";
-    for (size_t s : household_cols_) select += ", h." + std::string(columns_[s].db_column);
+    for (size_t s : household_cols_) select += ", h." + StoredColumn(columns_[s]);
     select += " FROM households h WHERE number IN (";
     ForBatches(numbers.size(), [&](size_t b, size_t e) {
       auto s = db_.Prepare(select + Placeholders(e - b) + ")");
@@ -685,7 +707,7 @@ class PersonImport {
         h.identified_year = s->OptionalInt(2);
         h.values.assign(columns_.size(), nullptr);
         for (size_t k = 0; k < household_cols_.size(); ++k) {
-          h.values[household_cols_[k]] = ReadValue(*s, static_cast<int>(4 + k), columns_[household_cols_[k]]);
+          h.values[household_cols_[k]] = ReadValue(*s, static_cast<int>(4 + k), columns_[household_cols_[k]], &protector_);
         }
         const std::string current_village = s->Text(3);
         existing_households_[s->Text(1)] = std::move(h);
@@ -741,7 +763,7 @@ class PersonImport {
       }
     }
     std::string select = "SELECT p.id, m.household_id, m.relation, h.village_code";
-    for (size_t s : person_cols_) select += ", p." + std::string(columns_[s].db_column);
+    for (size_t s : person_cols_) select += ", p." + StoredColumn(columns_[s]);
     select +=
         " FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
         " LEFT JOIN households h ON h.id = m.household_id WHERE p.id IN (";
@@ -756,7 +778,7 @@ class PersonImport {
         ep.village = s->IsNull(3) ? "" : s->Text(3);
         ep.values.assign(person_cols_.size(), nullptr);
         for (size_t k = 0; k < person_cols_.size(); ++k) {
-          ep.values[k] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]]);
+          ep.values[k] = ReadValue(*s, static_cast<int>(4 + k), columns_[person_cols_[k]], &protector_);
         }
         existing_persons_[ep.id] = std::move(ep);
       }
@@ -772,7 +794,7 @@ class PersonImport {
         while (s->Step()) {
           std::vector<store::Value> v(columns_.size(), nullptr);
           for (size_t k = 0; k < person_year_cols_.size(); ++k) {
-            v[person_year_cols_[k]] = ReadValue(*s, static_cast<int>(2 + k), columns_[person_year_cols_[k]]);
+            v[person_year_cols_[k]] = ReadValue(*s, static_cast<int>(2 + k), columns_[person_year_cols_[k]], &protector_);
           }
           existing_person_years_[{s->Int(0), s->Int(1)}] = std::move(v);
         }
@@ -872,7 +894,7 @@ class PersonImport {
           } else if (hw.values[s] != eh->second.values[s]) {
             changed = true;
             changes_.push_back({"household/" + std::to_string(hw.id), g.key, std::string(columns_[s].db_column),
-                                OptText(eh->second.values[s]), OptText(hw.values[s]), hw.row});
+                                Shown(columns_[s], eh->second.values[s]), Shown(columns_[s], hw.values[s]), hw.row});
           }
         }
         if (changed) ++report_.households_updated;
@@ -967,8 +989,9 @@ class PersonImport {
         } else if (pw.values[k] != ep.values[k]) {
           changed = true;
           changes_.push_back({"person/" + std::to_string(ep.id), masked,
-                              std::string(columns_[person_cols_[k]].db_column), OptText(ep.values[k]),
-                              OptText(pw.values[k]), row});
+                              std::string(columns_[person_cols_[k]].db_column),
+                              Shown(columns_[person_cols_[k]], ep.values[k]), Shown(columns_[person_cols_[k]], pw.values[k]),
+                              row});
         }
       }
       pw.update = changed;

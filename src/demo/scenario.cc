@@ -5,6 +5,7 @@
 #include "demo/monitoring_plan.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -18,6 +19,7 @@
 #include "demo/plan.h"
 #include "demo/policy_records.h"
 #include "registry/areas.h"
+#include "registry/audited.h"
 
 namespace fupin::demo {
 namespace {
@@ -547,6 +549,13 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   const auto social_result = social::GenerateDemo(db, options.seed, caller, platform);
   // 2021-2025: return-to-poverty monitoring (its own transactions).
   const auto monitoring_result = GenerateMonitoringDemo(db, caller, options.seed, static_cast<int>(k));
+  // One audit entry carries the digests of every registry row written (issue 26 item 9).
+  {
+    store::Transaction audit_tx(db);
+    registry::RecordBatchChanges(db, DefaultClock(), caller, "demo.generate", "demo/hengdong", county,
+                                 {{"seed", options.seed}, {"scale", k}});
+    audit_tx.Commit();
+  }
 
   const int64_t imported = summary.areas_imported;
   summary = Summarise(counts);
@@ -666,6 +675,8 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
   load.DropIndexes();
   const auto counts = internal::WritePlan(db, wr, villages, households, last);
   load.BuildIndexes();
+  registry::RecordBatchChanges(db, DefaultClock(), caller, "demo.generate", "demo/nation", "",
+                               {{"persons", options.persons}});
   tx.Commit();
   const int64_t imported = summary.areas_imported;
   summary = Summarise(counts);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/date.h"
 #include "core/error.h"
 #include "core/id_number.h"
 
@@ -63,8 +64,43 @@ void CreateStage(store::Connection& db, const std::string& name, const std::vect
   std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + name + " (";
   for (size_t i = 0; i < columns_with_types.size(); ++i) sql += (i ? ", " : "") + columns_with_types[i];
   sql += ")";
-  db.Execute(sql);
+  db.Execute(store::TranslateSql(sql, db.dialect()));  // {{blob}} of the encrypted phone
   db.Execute("DELETE FROM " + name);
+}
+
+// A batch sets "phone" in clear; the table keeps it encrypted, blind-indexed and
+// masked (access::kPhoneColumns, made by access::PhoneValues): the one place the
+// importer's and the demo's phones are protected.
+bool IsPhone(const std::string& field) { return field == "phone"; }
+
+// The stored columns of `fields` (with their SQL types when `types` is given).
+std::vector<std::string> StoredColumns(std::span<const std::string> fields,
+                                       const std::vector<std::string>* types = nullptr) {
+  static const char* const kPhone[][2] = {{"phone_enc", "{{blob}}"}, {"phone_index", "TEXT"}, {"phone_masked", "TEXT"}};
+  std::vector<std::string> out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!IsPhone(fields[i])) {
+      out.push_back(fields[i] + (types ? " " + (*types)[i] : std::string()));
+      continue;
+    }
+    for (const auto& c : kPhone) out.push_back(std::string(c[0]) + (types ? std::string(" ") + c[1] : std::string()));
+  }
+  return out;
+}
+
+// Appends `values` (one per field) as the stored columns' values.
+void AppendStored(std::vector<store::Value>& row, std::span<const std::string> fields,
+                  const std::vector<store::Value>& values, const access::PersonalDataProtector& protector) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!IsPhone(fields[i])) {
+      row.push_back(values[i]);
+      continue;
+    }
+    const auto* text = std::get_if<std::string>(&values[i]);
+    for (auto& v : access::PhoneValues(text ? std::optional<std::string>(*text) : std::nullopt, &protector)) {
+      row.push_back(std::move(v));
+    }
+  }
 }
 
 }  // namespace
@@ -99,14 +135,16 @@ std::vector<int64_t> RegistryBatch::AddHouseholds(std::span<const std::string> f
   AllowedTypes("households", fields);
   const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM households").value_or(0);
   std::vector<std::string> cols = {"id", "number", "identified_year", "version", "created_at", "updated_at"};
-  cols.insert(cols.end(), fields.begin(), fields.end());
+  const std::vector<std::string> stored = StoredColumns(fields);
+  cols.insert(cols.end(), stored.begin(), stored.end());
   std::vector<std::string> numbers(rows.size());  // of the rows the store numbers
   {
     // Rows with their own ids and rows without go through two writers (a NULL
     // id is not "number it" on PostgreSQL's COPY).
     std::vector<std::string> no_id(cols.begin() + 1, cols.end());
     auto with_id = db_.BulkInsert("households", cols);
-    std::vector<store::Value> row(cols.size());
+    std::vector<store::Value> row;
+    row.reserve(cols.size());
     bool any_without = false;
     for (const NewHousehold& h : rows) {
       CheckWidth(h.values.size(), fields.size());
@@ -115,29 +153,23 @@ std::vector<int64_t> RegistryBatch::AddHouseholds(std::span<const std::string> f
         continue;
       }
       const int64_t created = h.created_at.value_or(now_);
-      row[0] = *h.id;
-      row[1] = h.number;
-      row[2] = h.identified_year ? store::Value(int64_t{*h.identified_year}) : store::Value(nullptr);
-      row[3] = int64_t{1};
-      row[4] = created;
-      row[5] = created;
-      std::copy(h.values.begin(), h.values.end(), row.begin() + 6);
+      row = {*h.id, h.number,
+             h.identified_year ? store::Value(int64_t{*h.identified_year}) : store::Value(nullptr), int64_t{1},
+             created, created};
+      AppendStored(row, fields, h.values, protector_);
       with_id->Append(row);
     }
     with_id->Finish();
     if (any_without) {
       auto without = db_.BulkInsert("households", no_id);
-      std::vector<store::Value> r(no_id.size());
+      std::vector<store::Value> r;
       for (size_t i = 0; i < rows.size(); ++i) {
         const NewHousehold& h = rows[i];
         if (h.id) continue;
         const int64_t created = h.created_at.value_or(now_);
-        r[0] = h.number;
-        r[1] = h.identified_year ? store::Value(int64_t{*h.identified_year}) : store::Value(nullptr);
-        r[2] = int64_t{1};
-        r[3] = created;
-        r[4] = created;
-        std::copy(h.values.begin(), h.values.end(), r.begin() + 5);
+        r = {h.number, h.identified_year ? store::Value(int64_t{*h.identified_year}) : store::Value(nullptr),
+             int64_t{1}, created, created};
+        AppendStored(r, fields, h.values, protector_);
         without->Append(r);
         numbers[i] = h.number;
       }
@@ -174,15 +206,16 @@ std::vector<int64_t> RegistryBatch::AddPersons(std::span<const std::string> fiel
   const int64_t max_before = db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0);
   std::vector<std::string> cols = {"id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
                                    "version", "created_at", "updated_at"};
-  cols.insert(cols.end(), fields.begin(), fields.end());
+  const std::vector<std::string> stored = StoredColumns(fields);
+  cols.insert(cols.end(), stored.begin(), stored.end());
   std::vector<std::string> with_id_cols = cols;
   with_id_cols.insert(with_id_cols.begin(), "id");
   std::vector<std::string> indexes(rows.size());  // blind indexes of the rows the store numbers
-  const Date today = Date::FromDays(now_ / 86400);
+  const Date today = BeijingDate(now_);
   // One pass per kind of row (own id or not): the two writers are never open together.
   for (const bool own_id : {true, false}) {
     std::unique_ptr<store::BulkWriter> w;
-    std::vector<store::Value> row((own_id ? 1 : 0) + cols.size());
+    std::vector<store::Value> row;
     for (size_t i = 0; i < rows.size(); ++i) {
       const NewPerson& p = rows[i];
       if (p.id.has_value() != own_id) continue;
@@ -190,18 +223,18 @@ std::vector<int64_t> RegistryBatch::AddPersons(std::span<const std::string> fiel
       if (!w) w = db_.BulkInsert("persons", own_id ? with_id_cols : cols);
       const IdNumberCheck check = CheckIdNumber(p.id_number, today);
       if (!check.number) throw Error::Internal("a registry batch was given an unchecked ID number");
-      size_t k = 0;
-      if (own_id) row[k++] = *p.id;
+      row.clear();
+      if (own_id) row.emplace_back(*p.id);
       std::string index = protector_.BlindIndex(p.id_number);
-      row[k++] = protector_.Encrypt(p.id_number);
-      row[k++] = index;
-      row[k++] = MaskIdNumber(p.id_number);
-      row[k++] = std::string(SexName(check.number->sex));
-      row[k++] = check.number->birth_date.ToString();
-      row[k++] = int64_t{1};
-      row[k++] = p.created_at.value_or(now_);
-      row[k++] = p.created_at.value_or(now_);
-      std::copy(p.values.begin(), p.values.end(), row.begin() + static_cast<ptrdiff_t>(k));
+      row.emplace_back(protector_.Encrypt(p.id_number));
+      row.emplace_back(index);
+      row.emplace_back(MaskIdNumber(p.id_number));
+      row.emplace_back(std::string(SexName(check.number->sex)));
+      row.emplace_back(check.number->birth_date.ToString());
+      row.emplace_back(int64_t{1});
+      row.emplace_back(p.created_at.value_or(now_));
+      row.emplace_back(p.created_at.value_or(now_));
+      AppendStored(row, fields, p.values, protector_);
       w->Append(row);
       if (!own_id) indexes[i] = std::move(index);
     }
@@ -264,19 +297,19 @@ void RegistryBatch::Update(const std::string& table, std::span<const std::string
   std::vector<std::string> stage_cols = {"id INTEGER"};
   std::vector<std::string> cols = {"id"};
   std::string set;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    stage_cols.push_back(fields[i] + " " + types[i]);
-    cols.push_back(fields[i]);
-    set += fields[i] + " = u." + fields[i] + ", ";
+  for (const std::string& c : StoredColumns(fields, &types)) stage_cols.push_back(c);
+  for (const std::string& c : StoredColumns(fields)) {
+    cols.push_back(c);
+    set += c + " = u." + c + ", ";
   }
   CreateStage(db_, stage, stage_cols);
   {
     auto w = db_.BulkInsert(stage, cols);
-    std::vector<store::Value> row(cols.size());
+    std::vector<store::Value> row;
     for (const RowUpdate& r : rows) {
       CheckWidth(r.values.size(), fields.size());
-      row[0] = r.id;
-      std::copy(r.values.begin(), r.values.end(), row.begin() + 1);
+      row = {r.id};
+      AppendStored(row, fields, r.values, protector_);
       w->Append(row);
     }
     w->Finish();

@@ -30,6 +30,8 @@ namespace fupin::registry {
 // Persons: name ethnicity education health disability_grade labour_ability phone death_date.
 // Yearly facts: the columns of household_years / person_years but the key and updated_at.
 // Any other name is refused (Error::Internal: a programming error, not user input).
+// "phone" is given in clear and stored as access::kPhoneColumns (encrypted, blind
+// index, masked), like ID numbers: callers never write those columns themselves.
 
 struct NewHousehold {
   std::optional<int64_t> id;               // a generator's own id; unset: the store numbers it

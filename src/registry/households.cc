@@ -5,10 +5,12 @@
 #include "access/audit.h"
 #include "access/pairing.h"
 #include "access/permissions.h"
+#include "access/personal_data.h"
 #include "core/area_code.h"
 #include "registry/registry_json.h"
 #include "core/error.h"
 #include "registry/areas.h"
+#include "registry/audited.h"
 #include "registry/registry_internal.h"
 #include "registry/status.h"
 #include "registry/vocab.h"
@@ -50,6 +52,22 @@ bool IsPlausiblePhone(const std::string& phone) {
   return digits >= 7;
 }
 
+void SetPhone(store::Connection& db, std::string_view table, int64_t id, const std::optional<std::string>& phone) {
+  auto s = db.Prepare("UPDATE " + std::string(table) +
+                      " SET phone_enc = ?1, phone_index = ?2, phone_masked = ?3 WHERE id = ?4");
+  access::BindPhone(*s, 1, phone);
+  s->BindInt(4, id);
+  s->Run();
+}
+
+std::string RevealPhone(store::Connection& db, std::string_view table, int64_t id) {
+  auto s = db.Prepare("SELECT phone_enc FROM " + std::string(table) + " WHERE id = ?");
+  s->BindInt(1, id);
+  if (!s->Step()) throw Error::NotFound("no row " + std::to_string(id) + " in " + std::string(table));
+  if (s->IsNull(0)) return "";
+  return access::CurrentProtector().Decrypt(s->Blob(0));
+}
+
 }  // namespace internal
 
 
@@ -81,7 +99,7 @@ std::string JoinCauses(const std::vector<std::string>& causes) {
 std::string HouseholdSelect() {
   return std::string(
              "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
-             " h.other_causes, h.address, h.phone, h.version, COALESCE(") + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
+             " h.other_causes, h.address, h.phone_masked, h.version, COALESCE(") + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
          " AS status FROM households h JOIN areas a ON a.code = h.village_code";
 }
 
@@ -194,7 +212,8 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   }
   auto insert = db_.Prepare(
       "INSERT INTO households (number, village_code, identified_year, attribute, main_cause, other_causes,"
-      " address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      " address, phone_enc, phone_index, phone_masked, created_at, updated_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
   insert->BindText(1, in.number);
   insert->BindText(2, village);
   in.identified_year ? insert->BindInt(3, *in.identified_year) : insert->BindNull(3);
@@ -202,9 +221,9 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   insert->BindText(5, *main_cause);
   insert->BindText(6, JoinCauses(others));
   insert->BindText(7, in.address);
-  insert->BindOptionalText(8, in.phone);
-  insert->BindInt(9, now);
-  insert->BindInt(10, now);
+  access::BindPhone(*insert, 8, in.phone);
+  insert->BindInt(11, now);
+  insert->BindInt(12, now);
   insert->Step();
   const int64_t id = insert->Int(0);
   insert->Reset();
@@ -229,11 +248,12 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   added.main_cause = *main_cause;
   added.other_causes = others;
   added.address = in.address;
-  added.phone = in.phone;
+  if (in.phone) added.phone = access::MaskPhone(*in.phone);
   added.status = identified_date ? "poor" : "unregistered";
   added.version = 1;
   access::RecordChange(db_, clock_, caller, "household.add", "household/" + std::to_string(id), village, nullptr,
-                        HouseholdJson(added));
+                        HouseholdJson(added),
+                        RowDigests(db_, {{"households", "id = ?1", {id}}, {"household_events", "household_id = ?1", {id}}}));
   tx.Commit();
   return id;
 }
@@ -242,7 +262,7 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   // The status is taken from the events read below, not by HouseholdSelect's subquery.
   auto s = db_.Prepare(
       "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
-      " h.other_causes, h.address, h.phone, h.version, '' FROM households h JOIN areas a ON a.code = h.village_code"
+      " h.other_causes, h.address, h.phone_masked, h.version, '' FROM households h JOIN areas a ON a.code = h.village_code"
       " WHERE h.id = ?");
   s->BindInt(1, id);
   if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(id));
@@ -295,6 +315,18 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   return h;
 }
 
+std::string HouseholdRegistry::RevealPhone(const Caller& caller, int64_t id) {
+  const std::string village = internal::HouseholdVillage(db_, id);
+  const std::string entity = "household/" + std::to_string(id);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, id, entity);
+  const std::string phone = internal::RevealPhone(db_, "households", id);
+  store::Transaction tx(db_);
+  access::RecordChange(db_, clock_, caller, "household.phone_view", entity, village, nullptr,
+                        {{"phone", access::MaskPhone(phone)}});
+  tx.Commit();
+  return phone;
+}
+
 Household HouseholdRegistry::GetHouseholdByNumber(const Caller& caller, const std::string& number) {
   auto s = db_.Prepare("SELECT id FROM households WHERE number = ?");
   s->BindText(1, number);
@@ -331,6 +363,9 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   }
   if (f.limit < 1 || f.limit > 1000) problems.Add("limit", "must be between 1 and 1000");
   if (f.offset < 0) problems.Add("offset", "must not be negative");
+  if (f.phone && !internal::IsPlausiblePhone(*f.phone)) {
+    problems.Add("phone", "'" + access::MaskPhone(*f.phone) + "' is not a phone number");
+  }
   problems.ThrowIfAny("invalid household list filter");
 
   const std::string as_of = f.year ? YearEnd(*f.year) : "9999-12-31";
@@ -338,6 +373,12 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   if (f.year && !f.status) where += " AND h.identified_year <= ?4";
   // A paired cadre lists only the households paired with them today.
   if (scope.paired_households_only) where += " AND h.id IN (" + access::PairedHouseholdIdsSql(6, 7) + ")";
+  std::string phone_index;
+  if (f.phone) {
+    phone_index = access::PhoneIndex(access::CurrentProtector(), *f.phone);
+    where += " AND (h.phone_index = ?8 OR h.id IN (SELECT m.household_id FROM memberships m JOIN persons p"
+             " ON p.id = m.person_id WHERE m.end_date IS NULL AND p.phone_index = ?8))";
+  }
   std::string base = "SELECT * FROM (" + HouseholdSelect() + where + ") q";
   if (f.status) base += " WHERE q.status = ?5";
   auto bind = [&](store::Statement& s) {
@@ -350,6 +391,7 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
       s.BindInt(6, caller.user_id);
       s.BindText(7, clock_.Today().ToString());
     }
+    if (f.phone) s.BindText(8, phone_index);
   };
   ListPage page;
   auto count = db_.Prepare("SELECT count(*) FROM (" + base + ") c");
@@ -451,7 +493,8 @@ int64_t HouseholdRegistry::AppendEvent(const Caller& caller, const EventInput& i
   bump->Run();
   access::RecordChange(db_, clock_, caller, "household.event", entity, village, {{"status", status}},
                         {{"event_id", id}, {"kind", k}, {"year", year}, {"date", in.date}, {"reason", in.reason},
-                         {"status", StatusAfter(k)}});
+                         {"status", StatusAfter(k)}},
+                        RowDigests(db_, {{"households", "id = ?1", {in.household_id}}, {"household_events", "id = ?1", {id}}}));
   tx.Commit();
   return id;
 }
@@ -563,7 +606,9 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, household_id);
   bump->Run();
-  access::RecordChange(db_, clock_, caller, "household.year", entity, village, before, HouseholdYearJson(f));
+  access::RecordChange(db_, clock_, caller, "household.year", entity, village, before, HouseholdYearJson(f),
+                        RowDigests(db_, {{"households", "id = ?1", {household_id}},
+                                         {"household_years", "household_id = ?1 AND year = ?2", {household_id, f.year}}}));
   tx.Commit();
 }
 
@@ -579,7 +624,7 @@ Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, i
   Problems problems;
   std::string attribute = current.attribute, main_cause = current.main_cause, address = current.address;
   std::vector<std::string> others = current.other_causes;
-  std::optional<std::string> phone = current.phone;
+  std::optional<std::string> phone = current.phone;  // masked; the clear number only when patched
   if (patch.attribute) {
     if (auto a = ParseTerm(HouseholdAttributes(), *patch.attribute)) {
       attribute = *a;
@@ -615,19 +660,22 @@ Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, i
   problems.ThrowIfAny("invalid household change");
   store::Transaction tx(db_);
   auto s = db_.Prepare(
-      "UPDATE households SET attribute = ?, main_cause = ?, other_causes = ?, address = ?, phone = ?,"
+      "UPDATE households SET attribute = ?, main_cause = ?, other_causes = ?, address = ?,"
       " version = version + 1, updated_at = ? WHERE id = ? AND version = ?");
   s->BindText(1, attribute);
   s->BindText(2, main_cause);
   s->BindText(3, JoinCauses(others));
   s->BindText(4, address);
-  s->BindOptionalText(5, phone);
-  s->BindInt(6, clock_.NowSeconds());
-  s->BindInt(7, id);
-  s->BindInt(8, expected_version);
+  s->BindInt(5, clock_.NowSeconds());
+  s->BindInt(6, id);
+  s->BindInt(7, expected_version);
   if (s->Run() != 1) {
     throw Error::Conflict("household " + std::to_string(id) + " was changed by someone else since version " +
                           std::to_string(expected_version) + "; reload it and try again");
+  }
+  if (patch.phone) {
+    internal::SetPhone(db_, "households", id, phone);
+    if (phone) phone = access::MaskPhone(*phone);
   }
   Household after = current;
   after.attribute = attribute;
@@ -643,7 +691,7 @@ Household HouseholdRegistry::UpdateHousehold(const Caller& caller, int64_t id, i
   after.events.clear();
   after.years.clear();
   access::RecordChange(db_, clock_, caller, "household.update", entity, current.village_code,
-                        HouseholdJson(current), HouseholdJson(after));
+                        HouseholdJson(current), HouseholdJson(after), RowDigests(db_, {{"households", "id = ?1", {id}}}));
   tx.Commit();
   return GetHousehold(caller, id);
 }

@@ -105,7 +105,7 @@ struct Household {
   std::string main_cause;
   std::vector<std::string> other_causes;
   std::string address;
-  std::optional<std::string> phone;
+  std::optional<std::string> phone;  // masked (the full number only through RevealPhone)
   std::string status;       // derived from the events: poor, exited, removed, deceased, unregistered
   int64_t version = 0;
   std::vector<Member> members;          // current members (filled by GetHousehold)
@@ -133,6 +133,9 @@ class HouseholdRegistry {
   // By id or number; NotFound if neither matches.
   Household GetHousehold(const Caller& caller, int64_t id);
   Household GetHouseholdByNumber(const Caller& caller, const std::string& number);
+  // The household's full phone number ("" when none): the roles that see full
+  // ID numbers, audited (household.phone_view).
+  std::string RevealPhone(const Caller& caller, int64_t id);
 
   struct ListFilter {
     std::string area_code;                 // any level; "" = caller's scope
@@ -141,6 +144,9 @@ class HouseholdRegistry {
                                            // alone: households identified up to that year
     // number | identified_year | village_code | status, with '-' in front for descending.
     std::string sort = "number";
+    // A full phone number: households whose phone, or a current member's, is
+    // this number (exact, through the blind index; separators and +86 ignored).
+    std::optional<std::string> phone;
     int64_t limit = 50;
     int64_t offset = 0;
   };
@@ -280,6 +286,9 @@ class PersonRegistry {
   // The full ID number, for a role that registers people in the person's
   // village; every display is written to the audit trail.
   std::string RevealIdNumber(const Caller& caller, int64_t person_id);
+  // The full phone number ("" when none): the same roles, and audited
+  // (person.phone_view) as RevealIdNumber. Elsewhere phones are masked.
+  std::string RevealPhone(const Caller& caller, int64_t person_id);
 
  private:
   store::Connection& db_;

@@ -2,13 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "access/personal_data.h"
+#include "access/schema.h"
+#include "core/csv.h"
 #include "core/id_number.h"
 #include "core/error.h"
 #include "registry/registry_json.h"
+#include "registry/schema.h"
 #include "registry/testing.h"
 #include "store/testing/faulty_connection.h"
 
@@ -420,6 +426,79 @@ TEST(LookupPersonsByIdNumberTest, MatchesEachPositionOnceIndexed) {
   EXPECT_FALSE(found[2].has_value());
   EXPECT_FALSE(found[1201].has_value());
   EXPECT_FALSE(found[1202].has_value());
+}
+
+// Issue 26 item 8: a database written before migration 152 holds phone
+// numbers in clear; the upgrade step encrypts them, drops the clear columns
+// and leaves no number in the file or its WAL.
+TEST(PhoneUpgradeTest, EncryptsClearPhonesAndLeavesNoneInTheFile) {
+  std::string dir = (std::filesystem::temp_directory_path() / "fupin-phones-XXXXXX").string();
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/old.db";
+  std::vector<store::Migration> all = Migrations();
+  for (auto& m : access::Migrations()) all.push_back(std::move(m));
+  std::vector<store::Migration> old;
+  for (const auto& m : all) {
+    if (m.id < 152 || m.id >= 300) old.push_back(m);
+  }
+  auto phone_of = [](int i) { return "1381111" + std::to_string(1000 + i); };
+  {
+    auto db = store::OpenDatabase(path, old);
+    auto c = db->Connect();
+    c->Execute(
+        "INSERT INTO areas (code, name, level, parent_code) VALUES ('43', '湖南省', 1, NULL),"
+        " ('4304', '衡阳市', 2, '43'), ('430424', '衡东县', 3, '4304'), ('430424100', '洣水镇', 4, '430424'),"
+        " ('430424100200', '甲村', 5, '430424100')");
+    store::Transaction tx(*c);
+    auto h = c->Prepare(
+        "INSERT INTO households (number, village_code, attribute, main_cause, phone, created_at, updated_at)"
+        " VALUES (?, '430424100200', 'general', 'illness', ?, 0, 0)");
+    auto p = c->Prepare(
+        "INSERT INTO persons (id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, phone,"
+        " created_at, updated_at) VALUES (x'00', ?, '', '某', 'male', '1980-01-01', ?, 0, 0)");
+    for (int i = 0; i < 500; ++i) {
+      h->BindText(1, "H" + std::to_string(i));
+      h->BindText(2, phone_of(i));
+      h->Run();
+      p->BindText(1, "index" + std::to_string(i));
+      if (i % 2) {
+        p->BindText(2, "+86 139-2222-" + std::to_string(1000 + i));
+      } else {
+        p->BindNull(2);
+      }
+      p->Run();
+    }
+    tx.Commit();
+    ASSERT_EQ(c->QueryInt("SELECT count(*) FROM households WHERE phone LIKE '1381111%'"), 500);
+  }
+  access::KeyRing keys;
+  keys.AddRandom();
+  const access::PersonalDataProtector protector(keys);
+  {
+    auto db = store::OpenDatabase(path, all);
+    auto c = db->Connect();
+    EXPECT_EQ(access::EncryptPendingPhones(*c, protector), 750);
+    EXPECT_EQ(access::EncryptPendingPhones(*c, protector), 0);  // done once
+    EXPECT_THROW(c->Prepare("SELECT phone FROM households")->Step(), Error);
+    EXPECT_THROW(c->Prepare("SELECT phone FROM persons")->Step(), Error);
+    auto s = c->Prepare("SELECT phone_enc, phone_index, phone_masked FROM households WHERE number = 'H7'");
+    ASSERT_TRUE(s->Step());
+    EXPECT_EQ(protector.Decrypt(s->Blob(0)), phone_of(7));
+    EXPECT_EQ(s->Text(1), access::PhoneIndex(protector, phone_of(7)));
+    EXPECT_EQ(s->Text(2), "138****1007");
+    auto p = c->Prepare("SELECT phone_masked, phone_index FROM persons WHERE id_number_index = 'index3'");
+    ASSERT_TRUE(p->Step());
+    EXPECT_EQ(p->Text(0), "+86 1**-****-1003");
+    EXPECT_EQ(p->Text(1), access::PhoneIndex(protector, "13922221003"));
+    EXPECT_EQ(c->QueryInt("SELECT count(*) FROM persons WHERE phone_enc IS NULL"), 250);
+  }
+  for (const std::string& file : {path, path + "-wal"}) {
+    if (!std::filesystem::exists(file)) continue;
+    const std::string bytes = ReadFile(file);
+    EXPECT_EQ(bytes.find("1381111"), std::string::npos) << file;
+    EXPECT_EQ(bytes.find("2222-1"), std::string::npos) << file;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

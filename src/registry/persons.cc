@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/id_number.h"
 #include "registry/areas.h"
+#include "registry/audited.h"
 #include "registry/households.h"
 #include "registry/registry_json.h"
 #include "registry/registry_internal.h"
@@ -16,7 +17,7 @@ namespace {
 
 constexpr const char* kPersonSelect =
     "SELECT p.id, p.id_number_masked, p.name, p.sex, p.birth_date, p.ethnicity, p.education, p.health,"
-    " p.disability_grade, p.labour_ability, p.phone, p.death_date, p.version, m.household_id, m.relation,"
+    " p.disability_grade, p.labour_ability, p.phone_masked, p.death_date, p.version, m.household_id, m.relation,"
     " h.village_code FROM persons p"
     " LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
     " LEFT JOIN households h ON h.id = m.household_id";
@@ -133,8 +134,8 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   const int64_t now = clock_.NowSeconds();
   auto insert = db_.Prepare(
       "INSERT INTO persons (id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity,"
-      " education, health, disability_grade, labour_ability, phone, created_at, updated_at)"
-      " VALUES (?13, ?14, ?15, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
+      " education, health, disability_grade, labour_ability, phone_enc, phone_index, phone_masked, created_at,"
+      " updated_at) VALUES (?13, ?14, ?15, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?16, ?17, ?18, ?11, ?12) RETURNING id");
   const std::vector<uint8_t> encrypted = protector_.Encrypt(id.number->text);
   insert->BindBlob(13, encrypted);
   insert->BindText(14, protector_.BlindIndex(id.number->text));
@@ -147,7 +148,7 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
   insert->BindText(7, health);
   in.disability_grade ? insert->BindInt(8, *in.disability_grade) : insert->BindNull(8);
   insert->BindText(9, labour);
-  insert->BindOptionalText(10, in.phone);
+  access::BindPhone(*insert, 16, in.phone, &protector_);
   insert->BindInt(11, now);
   insert->BindInt(12, now);
   insert->Step();
@@ -167,7 +168,8 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
                          {"birth_date", id.number->birth_date.ToString()},
                          {"household_id", in.household_id},
                          {"relation", relation},
-                         {"start_date", start}});
+                         {"start_date", start}},
+                        RowDigests(db_, {{"persons", "id = ?1", {person_id}}, {"memberships", "person_id = ?1", {person_id}}}));
   tx.Commit();
   auto warnings = std::move(result.warnings);
   result = GetPerson(caller, person_id);
@@ -273,7 +275,8 @@ void PersonRegistry::MovePerson(const Caller& caller, int64_t person_id, int64_t
                         {{"household_id", p.household_id ? nlohmann::json(*p.household_id) : nullptr},
                          {"relation", p.relation}},
                         {{"household_id", to_household_id}, {"relation", relation}, {"date", date_text},
-                         {"reason", reason}});
+                         {"reason", reason}},
+                        RowDigests(db_, {{"persons", "id = ?1", {person_id}}, {"memberships", "person_id = ?1", {person_id}}}));
   tx.Commit();
 }
 
@@ -324,7 +327,8 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
                         {{"year", f.year}, {"school_status", opt(status)}, {"school_stage", opt(stage)},
                          {"medical_insured", opt(f.medical_insured)}, {"pension_insured", opt(f.pension_insured)},
                          {"employment", opt(employment)}, {"major_disease", opt(disease)},
-                         {"chronic_contract", opt(f.chronic_contract)}});
+                         {"chronic_contract", opt(f.chronic_contract)}},
+                        RowDigests(db_, {{"person_years", "person_id = ?1 AND year = ?2", {person_id, f.year}}}));
   tx.Commit();
 }
 
@@ -376,7 +380,7 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
   store::Transaction tx(db_);
   auto s = db_.Prepare(
       "UPDATE persons SET name = ?, ethnicity = ?, education = ?, health = ?, disability_grade = ?,"
-      " labour_ability = ?, phone = ?, death_date = ?, version = version + 1, updated_at = ?"
+      " labour_ability = ?, death_date = ?, version = version + 1, updated_at = ?"
       " WHERE id = ? AND version = ?");
   s->BindText(1, p.name);
   s->BindText(2, p.ethnicity);
@@ -384,16 +388,20 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
   s->BindText(4, p.health);
   p.disability_grade ? s->BindInt(5, *p.disability_grade) : s->BindNull(5);
   s->BindText(6, p.labour_ability);
-  s->BindOptionalText(7, p.phone);
-  s->BindOptionalText(8, p.death_date);
-  s->BindInt(9, clock_.NowSeconds());
-  s->BindInt(10, id);
-  s->BindInt(11, expected_version);
+  s->BindOptionalText(7, p.death_date);
+  s->BindInt(8, clock_.NowSeconds());
+  s->BindInt(9, id);
+  s->BindInt(10, expected_version);
   if (s->Run() != 1) {
     throw Error::Conflict("person " + std::to_string(id) + " was changed by someone else since version " +
                           std::to_string(expected_version) + "; reload and try again");
   }
-  access::RecordChange(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p));
+  if (patch.phone) {
+    internal::SetPhone(db_, "persons", id, p.phone);
+    if (p.phone) p.phone = access::MaskPhone(*p.phone);
+  }
+  access::RecordChange(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p),
+                        RowDigests(db_, {{"persons", "id = ?1", {id}}}));
   tx.Commit();
   return GetPerson(caller, id);
 }
@@ -419,6 +427,20 @@ std::string PersonRegistry::RevealIdNumber(const Caller& caller, int64_t person_
                         {{"id_number", MaskIdNumber(number)}});
   tx.Commit();
   return number;
+}
+
+std::string PersonRegistry::RevealPhone(const Caller& caller, int64_t person_id) {
+  Person p = GetPerson(caller, person_id);
+  const std::string village = p.household_id ? internal::HouseholdVillage(db_, *p.household_id) : "";
+  const std::string entity = "person/" + std::to_string(person_id);
+  // As for ID numbers: a write-level right in the registry.
+  internal::RequireRegistryWrite(db_, clock_, caller, village, p.household_id, entity);
+  const std::string phone = internal::RevealPhone(db_, "persons", person_id);
+  store::Transaction tx(db_);
+  access::RecordChange(db_, clock_, caller, "person.phone_view", entity, village, nullptr,
+                        {{"phone", access::MaskPhone(phone)}});
+  tx.Commit();
+  return phone;
 }
 
 std::vector<std::optional<int64_t>> LookupPersonsByIdNumber(store::Connection& db,

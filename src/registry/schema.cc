@@ -278,6 +278,24 @@ CREATE INDEX areas_level_code ON areas(level, code);
 )sql"},
       // docs/PERFORMANCE.md, "Household reads (session 4)".
       {151, "registry checks as comparisons, household reads clustered", Migration151()},
+      // Phone numbers at rest as ID numbers are (docs/PERSONAL_DATA.md): encrypted,
+      // a blind index for exact search, the masked form for lists. SQL cannot
+      // encrypt, so the clear `phone` columns are listed in pending_phone_encryption;
+      // access::EncryptPendingPhones (run when the key is configured) encrypts their
+      // values, drops them and empties the list, in one transaction.
+      {152, "phone numbers encrypted", R"sql(
+ALTER TABLE households ADD COLUMN phone_enc {{blob}};
+ALTER TABLE households ADD COLUMN phone_index TEXT;
+ALTER TABLE households ADD COLUMN phone_masked TEXT;
+ALTER TABLE persons ADD COLUMN phone_enc {{blob}};
+ALTER TABLE persons ADD COLUMN phone_index TEXT;
+ALTER TABLE persons ADD COLUMN phone_masked TEXT;
+CREATE INDEX households_phone_index ON households(phone_index) WHERE phone_index IS NOT NULL;
+CREATE INDEX persons_phone_index ON persons(phone_index) WHERE phone_index IS NOT NULL;
+CREATE TABLE pending_phone_encryption (table_name TEXT PRIMARY KEY);
+INSERT INTO pending_phone_encryption (table_name) VALUES ('households');
+INSERT INTO pending_phone_encryption (table_name) VALUES ('persons');
+)sql"},
   };
 }
 

@@ -34,6 +34,7 @@ RegistryFixture::RegistryFixture(std::vector<store::Migration> extra) {
   keys.AddRandom();
   access::ConfigureProtector(std::make_shared<const access::PersonalDataProtector>(keys));
   connection_ = database_->Connect();
+  access::EncryptPendingPhones(*connection_, access::CurrentProtector());
 }
 
 RegistryFixture::~RegistryFixture() {

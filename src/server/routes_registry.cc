@@ -57,6 +57,7 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       f.status = r.Query("status");
                       if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);
                       f.sort = r.Query("sort").value_or("number");
+                      f.phone = r.Query("phone");
                       f.limit = p.limit;
                       f.offset = p.offset;
                       registry::HouseholdRegistry reg(r.connection(), *r.clock);
@@ -87,6 +88,15 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/households/{id}", true,
                     [](ApiRequest& r) { return HouseholdResponse(r, r.PathId("id")); },
                     "A household with members, status history and yearly facts; ETag is its version"});
+  routes.push_back({"GET", "/api/v1/households/{id}/phone", true,
+                    [](ApiRequest& r) {
+                      registry::HouseholdRegistry reg(r.connection(), *r.clock);
+                      const int64_t id = r.PathId("id");
+                      const std::string phone = reg.RevealPhone(r.caller, id);
+                      return ApiResponse::Ok(
+                          {{"household_id", id}, {"phone", phone.empty() ? nlohmann::json(nullptr) : nlohmann::json(phone)}});
+                    },
+                    "The household's full phone number, for the roles that see full ID numbers; audited"});
   routes.push_back({"PATCH", "/api/v1/households/{id}", true,
                     [](ApiRequest& r) {
                       const int64_t id = r.PathId("id");
@@ -163,6 +173,15 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok({{"person_id", id}, {"id_number", reg.RevealIdNumber(r.caller, id)}});
                     },
                     "The full ID number, for roles that register people; every display is audited"});
+  routes.push_back({"GET", "/api/v1/persons/{id}/phone", true,
+                    [](ApiRequest& r) {
+                      registry::PersonRegistry reg(r.connection(), *r.clock);
+                      const int64_t id = r.PathId("id");
+                      const std::string phone = reg.RevealPhone(r.caller, id);
+                      return ApiResponse::Ok(
+                          {{"person_id", id}, {"phone", phone.empty() ? nlohmann::json(nullptr) : nlohmann::json(phone)}});
+                    },
+                    "The person's full phone number, for the roles that see full ID numbers; audited"});
   routes.push_back({"PATCH", "/api/v1/persons/{id}", true,
                     [](ApiRequest& r) {
                       const int64_t id = r.PathId("id");

@@ -90,7 +90,8 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
     // departments, the monitoring line and rules). A new seeding migration must
     // add its table here; MigrateStoreCopiesACountyFromSqliteAndVerifiesIt fails otherwise.
     static const std::set<std::string> kSeeded = {"assessment_parameters", "sector_department_types",
-                                                  "monitoring_thresholds", "monitoring_parameters"};
+                                                  "monitoring_thresholds", "monitoring_parameters",
+                                                  "pending_phone_encryption", "records_baseline_pending"};
     if (!kSeeded.contains(t.name)) {
       throw Error::FailedPrecondition("the target database is not empty: table " + t.name + " has rows");
     }

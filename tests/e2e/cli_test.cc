@@ -1,6 +1,8 @@
 // End-to-end tests of the command line: each runs the real build/fupin binary
 // on a temporary database.
 #include <gtest/gtest.h>
+
+#include <map>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -320,6 +322,104 @@ TEST_F(CliTest, KeysRotateKeepsEveryIdNumberReadableAndFindable) {
   int views = 0;
   for (const auto& e : trail["items"]) views += e["action"] == "person.id_number_view" ? 1 : 0;
   EXPECT_EQ(views, 2);
+}
+
+// Issue 26 item 8: phone numbers are stored encrypted (no clear column), shown
+// masked, found by the full number whatever its separators, shown whole only to
+// the roles that see full ID numbers (audited), and the rotation re-encrypts and
+// re-indexes them.
+TEST_F(CliTest, PhoneNumbersAreEncryptedFindableAndCoveredByKeyRotation) {
+  auto h = Json({"household", "add", "--number", "PH1", "--village", "430424100200", "--identified-year", "2014",
+                 "--phone", "138-1234-5678"});
+  const std::string hid = std::to_string(h["id"].get<int64_t>());
+  EXPECT_EQ(h["phone"], "138-****-5678");
+  auto p = Json({"person", "add", "--household", hid, "--id-number", "440524188001010014", "--name", "王五",
+                 "--phone", "13987654321"});
+  const std::string pid = std::to_string(p["id"].get<int64_t>());
+  EXPECT_EQ(p["phone"], "139****4321");
+  AddHousehold("PH2");
+  // No clear column is left, and the stored values are not the numbers.
+  auto clear = RunProcess("sqlite3", {db_, "SELECT phone FROM households"});
+  EXPECT_NE(clear.exit_code, 0) << clear.out;
+  auto stored = [&] {
+    return RunProcess("sqlite3", {db_, "SELECT hex(phone_enc) || phone_index || phone_masked FROM households"
+                                       " WHERE phone_enc IS NOT NULL UNION ALL SELECT hex(phone_enc) || phone_index"
+                                       " FROM persons WHERE phone_enc IS NOT NULL"}).out;
+  };
+  const std::string before = stored();
+  EXPECT_EQ(before.find("1234-5678"), std::string::npos) << before;
+  EXPECT_EQ(before.find("13987654321"), std::string::npos) << before;
+  EXPECT_NE(before.find("138-****-5678"), std::string::npos) << before;
+  auto found = [&](const std::string& number) {
+    std::vector<int64_t> ids;
+    const json page = Json({"household", "list", "--phone", number});
+    for (const auto& item : page["items"]) ids.push_back(item["id"]);
+    return ids;
+  };
+  const std::vector<int64_t> just_h = {h["id"].get<int64_t>()};
+  EXPECT_EQ(found("13812345678"), just_h);
+  EXPECT_EQ(found("+86 139 8765 4321"), just_h);  // a member's phone, written otherwise
+  EXPECT_TRUE(found("13800000000").empty());
+  EXPECT_EQ(Json({"person", "show", pid, "--unmasked"})["phone"], "13987654321");
+
+  auto rotated = Json({"keys", "rotate"});
+  EXPECT_EQ(rotated["values"], 3);  // one ID number, two phones
+  EXPECT_NE(stored(), before);
+  EXPECT_EQ(found("13812345678"), just_h);
+  EXPECT_EQ(found("13987654321"), just_h);
+  EXPECT_EQ(Json({"person", "show", pid, "--unmasked"})["phone"], "13987654321");
+  auto trail = Json({"audit", "list", "--entity", "person/" + pid});
+  int views = 0;
+  for (const auto& e : trail["items"]) views += e["action"] == "person.phone_view" ? 1 : 0;
+  EXPECT_EQ(views, 2);
+}
+
+// Issue 26 item 9: every audit entry that writes registry rows carries their
+// digests; `audit verify --records` names a row edited, added or deleted in
+// the database file behind fupin's back (table, id, the entry that audited it).
+TEST_F(CliTest, AuditVerifyRecordsFindsRowsEditedInTheFile) {
+  const int64_t hid = AddHousehold("R1");
+  const std::string h = std::to_string(hid);
+  auto p = Json({"person", "add", "--household", h, "--id-number", "440524188001010014", "--name", "王五", "--phone",
+                 "13812345678"});
+  const std::string pid = std::to_string(p["id"].get<int64_t>());
+  Json({"household", "year", h, "--year", "2016", "--wage", "5000"});
+  Json({"person", "year", pid, "--year", "2016", "--medical-insured", "1"});
+  Json({"household", "event", h, "--kind", "removed", "--date", "2017-03-01", "--reason", "test"});
+  Json({"keys", "rotate"});  // re-encrypts the person's ID and phone numbers: recorded too
+  auto verify = [&](int expected_exit) {
+    auto r = Fupin({"audit", "verify", "--records", "--json"});
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    return json::parse(r.out.substr(0, r.out.find("\n}\n") + 3));  // the report before any error
+  };
+  const json ok = verify(0);
+  EXPECT_EQ(ok["ok"], true);
+  EXPECT_EQ(ok["records"]["rows"], 7);  // household, 2 events, person, membership, 2 yearly facts
+  EXPECT_TRUE(ok["records"]["mismatches"].empty()) << ok.dump(1);
+
+  // Edited in the file: a name, a year's income; a membership deleted; an event added.
+  auto edit = RunProcess("sqlite3", {db_, "UPDATE persons SET name = '赵六' WHERE id = " + pid +
+                                              "; UPDATE household_years SET wage_income = 999999 WHERE household_id = " +
+                                              h + "; DELETE FROM memberships WHERE person_id = " + pid +
+                                              "; INSERT INTO household_events (household_id, kind, year, date, actor,"
+                                              " recorded_at) VALUES (" + h + ", 'returned', 2018, '2018-01-01', 'x', 0)"});
+  ASSERT_EQ(edit.exit_code, 0) << edit.err;
+  const json bad = verify(5);
+  EXPECT_EQ(bad["ok"], false);
+  EXPECT_EQ(bad["first_bad_id"], nullptr);  // the chain itself is intact
+  std::map<std::string, json> found;
+  for (const auto& m : bad["records"]["mismatches"]) found[m["record"].get<std::string>()] = m;
+  ASSERT_EQ(found.size(), 4u) << bad.dump(1);
+  const json& person = found.at("persons/" + pid);
+  EXPECT_EQ(person["table"], "persons");
+  EXPECT_EQ(person["id"], pid);
+  EXPECT_TRUE(person["audit_id"].is_number()) << person;
+  EXPECT_NE(person["problem"].get<std::string>().find("changed"), std::string::npos);
+  EXPECT_TRUE(found.contains("household_years/" + h + "/2016"));
+  EXPECT_NE(found.at("memberships/1")["problem"].get<std::string>().find("missing"), std::string::npos);
+  bool added = false;
+  for (const auto& [record, m] : found) added = added || (record.rfind("household_events/", 0) == 0 && m["audit_id"].is_null());
+  EXPECT_TRUE(added) << bad.dump(1);
 }
 
 // Issue 6: rotation re-encrypts the ID numbers the departments' rosters hold

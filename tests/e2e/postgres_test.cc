@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -192,6 +193,58 @@ TEST_F(PostgresE2eTest, HengdongOnPostgresGivesTheSameProgressReportAsOnSqlite) 
     ++townships;
   }
   EXPECT_EQ(townships, 19);
+}
+
+// Issue 26: the personal-data key of a PostgreSQL database is not written into
+// whatever folder the command runs in but to one documented place
+// ($XDG_CONFIG_HOME/fupin/keys/<host>_<port>_<db>.key, no password in the
+// name); once the database holds protected values a missing key is refused,
+// naming the file, and no new key is made; --key-file names another place.
+TEST_F(PostgresE2eTest, TheKeyLivesInTheConfigFolderAndAMissingOneIsRefused) {
+  TestDatabase db(Backend::kPostgres);
+  TempDir dir;
+  const std::string config = dir.path() + "/config";
+  ::setenv("XDG_CONFIG_HOME", config.c_str(), 1);
+  struct Unset {
+    ~Unset() { ::unsetenv("XDG_CONFIG_HOME"); }
+  } unset;
+  ASSERT_EQ(std::getenv("FUPIN_KEY_FILE"), nullptr);
+  auto keys_in_working_folder = [] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::current_path())) {
+      const std::string name = e.path().filename().string();
+      n += name.size() > 4 && name.substr(name.size() - 4) == ".key" ? 1 : 0;
+    }
+    return n;
+  };
+  const int before = keys_in_working_folder();
+  auto init = RunFupin(db.url(), {"init", "--json"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  const std::string key = json::parse(init.out).at("key_file").get<std::string>();
+  EXPECT_EQ(key.rfind(config + "/fupin/keys/", 0), 0u) << key;
+  EXPECT_EQ(key.find('@'), std::string::npos) << key;
+  EXPECT_TRUE(std::filesystem::exists(key)) << key;
+  EXPECT_EQ(keys_in_working_folder(), before);
+
+  Prepare(db.url(), dir);
+  auto h = RunFupin(db.url(), {"household", "add", "--number", "KEY-1", "--village", kVillage, "--json"});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  const std::string hid = std::to_string(json::parse(h.out).at("id").get<int64_t>());
+  auto p = RunFupin(db.url(), {"person", "add", "--household", hid, "--id-number", MakeIdNumber("43042419870707001"),
+                               "--name", "钱七", "--phone", "13812345678"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+
+  const std::string away = dir.path() + "/moved.key";
+  std::filesystem::rename(key, away);
+  auto refused = RunFupin(db.url(), {"household", "list"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.out;
+  EXPECT_NE(refused.err.find(key), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--key-file"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(key)) << "a new key was made";
+  auto named = RunFupin(db.url(), {"--key-file", away, "household", "list", "--phone", "13812345678", "--json"});
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_EQ(json::parse(named.out).at("total"), 1);
+  EXPECT_EQ(keys_in_working_folder(), before);
 }
 
 }  // namespace

@@ -1,0 +1,201 @@
+#include "access/records.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "access/audit.h"
+#include "access/crypto_util.h"
+#include "core/error.h"
+
+namespace fupin::access {
+namespace {
+
+constexpr size_t kDigestBytes = 16;
+
+bool IsName(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (!((c >= 'a' && c <= 'z') || c == '_' || (i > 0 && c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+void CheckNames(const RecordTable& t) {
+  bool ok = IsName(t.name) && !t.key.empty();
+  for (const auto* list : {&t.key, &t.columns, &t.blobs}) {
+    for (const auto& c : *list) ok = ok && IsName(c);
+  }
+  if (!ok) throw Error::Internal("record table " + t.name + " has a name that is not a plain SQL identifier");
+}
+
+struct Last {
+  int64_t audit_id = 0;
+  std::string digest;
+};
+
+// The last audited digest of every record, in one read.
+std::unordered_map<std::string, Last> LastDigests(store::Connection& connection) {
+  std::unordered_map<std::string, Last> last;
+  auto s = connection.Prepare("SELECT audit_id, record, digest FROM audit_records ORDER BY audit_id");
+  while (s->Step()) last[s->Text(1)] = Last{s->Int(0), s->Text(2)};
+  return last;
+}
+
+std::string TableOf(const std::string& record) { return record.substr(0, record.find('/')); }
+
+}  // namespace
+
+std::vector<RecordDigest> DigestRows(store::Connection& connection, const RecordTable& table, const std::string& where,
+                                     const std::function<void(store::Statement&)>& bind) {
+  CheckNames(table);
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < table.key.size(); ++i) sql += (i ? ", " : "") + table.key[i];
+  for (const auto& c : table.columns) sql += ", " + c;
+  sql += " FROM " + table.name;
+  if (!where.empty()) sql += " WHERE " + where;
+  auto s = connection.Prepare(sql);
+  if (bind) bind(*s);
+  const int keys = static_cast<int>(table.key.size());
+  std::vector<bool> is_blob(table.columns.size());
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    is_blob[i] = std::find(table.blobs.begin(), table.blobs.end(), table.columns[i]) != table.blobs.end();
+  }
+  std::vector<RecordDigest> out;
+  std::vector<uint8_t> data;
+  while (s->Step()) {
+    RecordDigest d;
+    d.record = table.name;
+    for (int k = 0; k < keys; ++k) d.record += "/" + s->Text(k);
+    data.clear();
+    internal::AppendField(data, "fupin-record-v1");
+    internal::AppendField(data, table.name);
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const int c = keys + static_cast<int>(i);
+      if (s->IsNull(c)) {
+        internal::AppendField(data, "0");
+      } else if (is_blob[i]) {
+        const std::vector<uint8_t> bytes = s->Blob(c);
+        internal::AppendField(data, "1" + std::string(bytes.begin(), bytes.end()));
+      } else {
+        internal::AppendField(data, "1" + s->Text(c));
+      }
+    }
+    const std::vector<uint8_t> hash = internal::Blake2b256(data);
+    d.digest = internal::ToHex(std::span<const uint8_t>(hash.data(), kDigestBytes));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<RecordDigest> ChangedRecords(store::Connection& connection, std::span<const RecordTable> tables) {
+  const auto last = LastDigests(connection);
+  std::vector<RecordDigest> changed;
+  for (const RecordTable& t : tables) {
+    for (RecordDigest& d : DigestRows(connection, t)) {
+      auto it = last.find(d.record);
+      if (it == last.end() || it->second.digest != d.digest) changed.push_back(std::move(d));
+    }
+  }
+  return changed;
+}
+
+std::string RecordListHash(std::vector<RecordDigest> records) {
+  std::sort(records.begin(), records.end(),
+            [](const RecordDigest& a, const RecordDigest& b) { return a.record < b.record; });
+  std::vector<uint8_t> data;
+  internal::AppendField(data, "fupin-records-v1");
+  for (const auto& r : records) {
+    internal::AppendField(data, r.record);
+    internal::AppendField(data, r.digest);
+  }
+  return internal::ToHex(internal::Blake2b256(data));
+}
+
+RecordVerification VerifyRecords(store::Connection& connection, std::span<const RecordTable> tables) {
+  RecordVerification v;
+  // 1. Each entry's list against the hash the chain covers.
+  std::map<int64_t, std::string> hashes;
+  {
+    auto s = connection.Prepare("SELECT id, records FROM audit_log WHERE records IS NOT NULL");
+    while (s->Step()) hashes[s->Int(0)] = s->Text(1);
+  }
+  std::unordered_map<std::string, Last> last;
+  {
+    std::map<int64_t, std::vector<RecordDigest>> lists;
+    auto s = connection.Prepare("SELECT audit_id, record, digest FROM audit_records ORDER BY audit_id");
+    while (s->Step()) {
+      const int64_t id = s->Int(0);
+      RecordDigest d{s->Text(1), s->Text(2)};
+      last[d.record] = Last{id, d.digest};
+      lists[id].push_back(std::move(d));
+    }
+    for (auto& [id, list] : lists) {
+      auto h = hashes.find(id);
+      if (h == hashes.end() || RecordListHash(list) != h->second) {
+        v.mismatches.push_back({"audit/" + std::to_string(id), id,
+                                "the record digests of audit entry " + std::to_string(id) +
+                                    " were altered (they do not match the entry's hash)"});
+      }
+      if (h != hashes.end()) hashes.erase(h);
+    }
+    for (const auto& [id, hash] : hashes) {
+      v.mismatches.push_back({"audit/" + std::to_string(id), id,
+                              "the record digests of audit entry " + std::to_string(id) + " were deleted"});
+    }
+  }
+  v.audited = static_cast<int64_t>(last.size());
+  // 2. Every current row against its last audited digest.
+  std::unordered_set<std::string> seen;
+  std::unordered_set<std::string> names;
+  for (const RecordTable& t : tables) {
+    names.insert(t.name);
+    for (const RecordDigest& d : DigestRows(connection, t)) {
+      ++v.rows;
+      seen.insert(d.record);
+      auto it = last.find(d.record);
+      if (it == last.end()) {
+        v.mismatches.push_back({d.record, std::nullopt, "not in the audit trail (written behind fupin's back)"});
+      } else if (it->second.digest != d.digest) {
+        v.mismatches.push_back({d.record, it->second.audit_id,
+                                "does not match its digest in audit entry " + std::to_string(it->second.audit_id) +
+                                    " (changed behind fupin's back)"});
+      }
+    }
+  }
+  // 3. Audited rows that are gone.
+  for (const auto& [record, l] : last) {
+    if (names.contains(TableOf(record)) && !seen.contains(record)) {
+      v.mismatches.push_back({record, l.audit_id,
+                              "is missing (deleted behind fupin's back; last audited in entry " +
+                                  std::to_string(l.audit_id) + ")"});
+    }
+  }
+  std::sort(v.mismatches.begin(), v.mismatches.end(),
+            [](const RecordMismatch& a, const RecordMismatch& b) { return a.record < b.record; });
+  return v;
+}
+
+int64_t RecordBaseline(store::Connection& connection, const Clock& clock, std::span<const RecordTable> tables) {
+  if (!connection.QueryInt("SELECT 1 FROM records_baseline_pending LIMIT 1").has_value()) return 0;
+  store::Transaction tx(connection);
+  std::vector<RecordDigest> rows = ChangedRecords(connection, tables);
+  const auto count = static_cast<int64_t>(rows.size());
+  if (!rows.empty()) {
+    AuditEvent event;
+    event.action = "records.baseline";
+    event.entity = "records";
+    event.after = nlohmann::json{{"rows", count}}.dump();
+    event.records = std::move(rows);
+    Audit(connection, clock).Record(Caller::LocalOperator(), event);
+  }
+  connection.Execute("DELETE FROM records_baseline_pending");
+  tx.Commit();
+  return count;
+}
+
+}  // namespace fupin::access
