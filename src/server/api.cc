@@ -1,6 +1,7 @@
 #include "server/api.h"
 
 #include "core/money.h"
+#include "server/messages_zh.h"
 
 namespace fupin::server {
 
@@ -239,7 +240,7 @@ nlohmann::json ErrorJson(const std::string& code, const std::string& message,
                          const std::vector<ErrorDetail>& details) {
   nlohmann::json d = nlohmann::json::array();
   for (const auto& x : details) d.push_back({{"path", x.path}, {"problem", x.problem}});
-  return {{"error", {{"code", code}, {"message", message}, {"details", d}}}};
+  return {{"error", {{"code", code}, {"message", message}, {"message_zh", MessageZh(code, message)}, {"details", d}}}};
 }
 
 }  // namespace fupin::server
