@@ -306,7 +306,10 @@ await step('an administrator logs in and sees the overview figures the API gives
   }
   // The progress report's key figures, exits per year, households by cause and
   // the coverage gauges: each the numbers of GET /reports/progress and /reports/breakdown.
-  const year = new Date().getFullYear()
+  // The overview opens on the latest year with data (GET /reports/years), and says so.
+  const year = (await apiAs('admin', 'GET', `/reports/years?area=${COUNTY}`)).data.report
+  expect(year === 2020, `latest year with data ${year}, want 2020 (area rows and events end in 2020)`)
+  expect(Number(await page.locator('[data-testid="year-shown"]').first().getAttribute('data-year')) === year, 'the overview does not show 2020')
   const progress = (await apiAs('admin', 'GET', `/reports/progress?area=${COUNTY}&year=${year}`)).data
   const breakdown = (await apiAs('admin', 'GET', `/reports/breakdown?area=${COUNTY}&year=${year}`)).data
   const fig = Object.fromEntries(progress.figures.map((f) => [f.key, f]))
