@@ -18,6 +18,7 @@ const FIELDS = {
   end_date: ['结束日期', 'end date'], members: ['计算人口', 'members'], wage_income: ['工资性收入', 'wage income'],
   production_income: ['生产经营性收入', 'production income'], property_income: ['财产性收入', 'property income'],
   transfer_income: ['转移性收入', 'transfer income'], production_cost: ['生产经营支出', 'production cost'],
+  net_income: ['家庭纯收入', 'net income'], per_capita_net_income: ['人均纯收入', 'per-capita net income'],
   food_secure: ['不愁吃', 'food secure'], clothing_secure: ['不愁穿', 'clothing secure'], housing_safe: ['住房安全', 'housing safe'],
   drinking_water_safe: ['饮水安全', 'safe water'], key: ['键', 'key'], value: ['值', 'value'], source: ['依据', 'source'],
   effective_from: ['生效日期', 'effective from'], role: ['角色', 'role'], area_code: ['区划', 'area'], disabled: ['停用', 'disabled'],
@@ -29,7 +30,7 @@ const FIELDS = {
   entitlements: ['应享记录', 'entitlements'], department: ['部门', 'department'], rows: ['行数', 'rows'],
 }
 const FEN_FIELDS = new Set(['wage_income', 'production_income', 'property_income', 'transfer_income', 'production_cost',
-  'amount_fen', 'received_fen'])
+  'net_income', 'per_capita_net_income', 'amount_fen', 'received_fen'])
 // Fields whose values are codes of a vocabulary.
 const CODES = { attribute: 'attribute', main_cause: 'cause', other_causes: 'cause', status: 'status', relation: 'relation',
   role: 'role', category: 'needCategory', urgency: 'urgency', step: 'caseStep', stage: 'caseStep' }
