@@ -5,6 +5,7 @@
 #include <set>
 
 #include "access/audit.h"
+#include "access/pairing.h"
 #include "access/permissions.h"
 #include "core/area_code.h"
 #include "core/date.h"
@@ -27,7 +28,10 @@ void RequireRead(store::Connection& db, const Caller& caller, const std::string&
   access::Audit audit(db, DefaultClock());
   const std::string entity = household_id ? "household/" + std::to_string(*household_id)
                                           : "assessment/" + (area.empty() ? std::string("nation") : area);
-  access::Guard(audit).RequireRead(caller, access::Resource::kAssessment, {area, household_id, entity});
+  // A paired cadre reads the assessment of the households paired with them
+  // (Reach::kPaired): the Guard needs the pairings to tell which those are.
+  access::Guard(audit, access::ActivePairingCheck(db, DefaultClock().Today()))
+      .RequireRead(caller, access::Resource::kAssessment, {area, household_id, entity});
 }
 
 void RequireRun(store::Connection& db, const Caller& caller, const std::string& area) {

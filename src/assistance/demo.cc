@@ -77,6 +77,14 @@ struct Village {
 
 }  // namespace
 
+std::string CountyUnitName(const std::string& county, const std::string& unit) {
+  // The "县" of a generic name ("县妇联", "团县委") stands for the county's name.
+  static const std::string kCounty = "县";
+  const size_t at = unit.find(kCounty);
+  if (at == std::string::npos) return county + unit;
+  return unit.substr(0, at) + county + unit.substr(at + kCounty.size());
+}
+
 DemoResult GenerateDemo(store::Connection& db, const DemoOptions& o) {
   const auto as_of = Date::Parse(o.as_of);
   if (!as_of) throw Error::InvalidArgument("invalid demo options", {{"as_of", "'" + o.as_of + "' is not a date"}});
@@ -154,8 +162,11 @@ DemoResult GenerateDemo(store::Connection& db, const DemoOptions& o) {
   const int64_t now = Date::Parse(o.as_of)->ToDays() * 86400;
   std::vector<std::string> units;
   {
+    auto c = db.Prepare("SELECT name FROM areas WHERE code = ?");
+    c->BindText(1, area);
+    const std::string county = c->Step() ? c->Text(0) : std::string("县");
     auto s = db.Prepare("SELECT name FROM sector_department_types ORDER BY sort_order");
-    while (s->Step()) units.push_back("县" + s->Text(0));
+    while (s->Step()) units.push_back(CountyUnitName(county, s->Text(0)));
     for (const auto& t : townships) units.push_back(t.second + "人民政府");
   }
   store::Transaction tx(db);

@@ -46,4 +46,10 @@ struct DemoResult {
 
 DemoResult GenerateDemo(store::Connection& db, const DemoOptions& options);
 
+// The name of a county's unit from the reference list's generic name:
+// "衡东县" with "教育局" gives "衡东县教育局", with "县妇联" "衡东县妇联", with
+// "团县委" "团衡东县委"; "湘乡市" with "县妇联" "湘乡市妇联" (a "县" in the
+// generic name stands for the county's name).
+std::string CountyUnitName(const std::string& county, const std::string& unit);
+
 }  // namespace fupin::assistance

@@ -52,12 +52,23 @@ TEST_P(DemoTest, TheFiguresComeOutAsAskedAndBothCoveragesAreFull) {
   const auto cov = Coverage(fx.db(), fx.admin(), "430424", "2020-09-30", fx.clock());
   EXPECT_TRUE(cov.households_not_visited.empty());
   EXPECT_TRUE(cov.cadres_over_limit.empty());
+  // Units are named after the county, never "县县妇联".
+  EXPECT_EQ(fx.db().QueryInt("SELECT count(*) FROM cadres WHERE unit LIKE '%县县%'"), 0);
+  EXPECT_GT(fx.db().QueryInt("SELECT count(*) FROM cadres WHERE unit LIKE '衡东县%'"), 0);
   // A second run on the same area is refused and writes nothing.
   EXPECT_THROW(GenerateDemo(fx.db(), o), Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, DemoTest,
                          ::testing::Values(Case{10, 4, 1, 3, 2}, Case{30, 12, 3, 7, 5}, Case{50, 10, 2, 2, 1}));
+
+TEST(CountyUnitName, TheCountysNameOnceInEachUnit) {
+  EXPECT_EQ(CountyUnitName("衡东县", "教育局"), "衡东县教育局");
+  EXPECT_EQ(CountyUnitName("衡东县", "县妇联"), "衡东县妇联");
+  EXPECT_EQ(CountyUnitName("衡东县", "县委组织部"), "衡东县委组织部");
+  EXPECT_EQ(CountyUnitName("衡东县", "团县委"), "团衡东县委");
+  EXPECT_EQ(CountyUnitName("湘乡市", "县妇联"), "湘乡市妇联");
+}
 
 TEST(DemoRefusal, TooFewCadresForTheLimit) {
   registry::testing::RegistryFixture fx(Extra());

@@ -72,6 +72,30 @@ void AddAreaCommands(CLI::App& app, Context& ctx) {
     for (const auto& c : view.children) out << "  " << c.code << "  " << c.name << '\n';
   });
 
+  struct FindOptions {
+    std::string query;
+    std::string within;
+    int limit = 20;
+  };
+  auto* find = areas->add_subcommand("find", "Find areas by part of their name, with their path (洣水 → 洣水镇 …)");
+  auto f = std::make_shared<FindOptions>();
+  find->add_option("NAME", f->query, "Part of the name")->required();
+  find->add_option("--within", f->within, "Search under this area (default: your own area)");
+  find->add_option("--limit", f->limit, "At most this many (1-100, default 20)");
+  find->callback([&ctx, f] {
+    const auto matches = registry::FindAreas(ctx.connection(), ctx.caller, f->query, f->within, f->limit);
+    if (ctx.json) {
+      ctx.PrintJson(registry::AreaMatchesJson(matches));
+      return;
+    }
+    for (const auto& m : matches) {
+      auto& out = ctx.out();
+      out << m.area.code << "  ";
+      for (const auto& p : m.path) out << p.name << " › ";
+      out << m.area.name << " (" << AreaLevelNameZh(m.area.level) << ")\n";
+    }
+  });
+
   auto* year = areas->add_subcommand("year", "Record an area's facts for a year (rural population, poor village)");
   auto y = std::make_shared<YearOptions>();
   year->add_option("CODE", y->facts.area_code, "Area code")->required();

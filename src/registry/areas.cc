@@ -1,6 +1,8 @@
 #include "registry/areas.h"
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <unordered_set>
 
 #include "core/csv.h"
@@ -157,6 +159,61 @@ std::optional<Area> FindArea(store::Connection& db, const std::string& code) {
   s->BindText(1, code);
   if (!s->Step()) return std::nullopt;
   return ReadArea(*s);
+}
+
+std::vector<AreaMatch> FindAreas(store::Connection& db, const Caller& caller, const std::string& query,
+                                 const std::string& within_text, int limit) {
+  std::string q = query;
+  while (!q.empty() && (q.back() == ' ')) q.pop_back();
+  while (!q.empty() && (q.front() == ' ')) q.erase(0, 1);
+  if (q.empty()) throw Error::InvalidArgument("empty query", {{"q", "give part of an area's name"}});
+  if (q.size() > 100) throw Error::InvalidArgument("query too long", {{"q", "at most 100 bytes"}});
+  if (limit < 1 || limit > 100) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1..100"}});
+  std::string within = within_text.empty() ? caller.area_scope : RequireAreaCode(within_text, "within");
+  if (!within.empty() && !FindArea(db, within)) throw Error::NotFound("no area " + within);
+  // LIKE with the query's own % and _ taken literally.
+  std::string pattern = "%";
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += '%';
+  auto s = db.Prepare(std::string("SELECT ") + kAreaColumns +
+                      " FROM areas WHERE code >= ?1 AND code < ?2 AND code <> ?1 AND name LIKE ?3 ESCAPE '\\'"
+                      " ORDER BY level, code LIMIT ?4");
+  s->BindText(1, within);
+  s->BindText(2, within + ":");
+  s->BindText(3, pattern);
+  s->BindInt(4, limit);
+  std::vector<AreaMatch> out;
+  std::set<std::string> ancestors;
+  while (s->Step()) {
+    AreaMatch m;
+    m.area = ReadArea(*s);
+    for (std::string p = ParentAreaCode(m.area.code); p.size() >= within.size() && !p.empty(); p = ParentAreaCode(p)) {
+      ancestors.insert(p);
+    }
+    out.push_back(std::move(m));
+  }
+  s.reset();
+  std::map<std::string, Area> names;
+  if (!ancestors.empty()) {
+    std::string sql = std::string("SELECT ") + kAreaColumns + " FROM areas WHERE code IN (";
+    for (size_t i = 0; i < ancestors.size(); ++i) sql += i ? ", ?" : "?";
+    auto a = db.Prepare(sql + ")");
+    int i = 0;
+    for (const auto& code : ancestors) a->BindText(++i, code);
+    while (a->Step()) {
+      Area area = ReadArea(*a);
+      names.emplace(area.code, area);
+    }
+  }
+  for (auto& m : out) {
+    for (std::string p = ParentAreaCode(m.area.code); p.size() >= within.size() && !p.empty(); p = ParentAreaCode(p)) {
+      if (auto it = names.find(p); it != names.end()) m.path.insert(m.path.begin(), it->second);
+    }
+  }
+  return out;
 }
 
 AreaView ShowArea(store::Connection& db, const Caller& /*caller*/, const std::string& text) {

@@ -49,6 +49,20 @@ struct AreaView {
 // Throws NotFound for an unknown code, InvalidArgument for a malformed one.
 AreaView ShowArea(store::Connection& db, const Caller& caller, const std::string& code);
 
+// Areas whose name contains `query` (洣水 finds 洣水镇 and its villages named
+// 洣水…), within `within` (a code; "" = the caller's own area), townships
+// before villages, at most `limit` (1..100). Each with its path of names from
+// the area `within` down ("衡东县 › 洣水镇 › 新塘村"). The tree is public; the
+// default keeps a county user among their own areas. Two queries (the
+// matches, then every ancestor's name at once). Throws InvalidArgument for an
+// empty query or a bad `within`, NotFound for an unknown one.
+struct AreaMatch {
+  Area area;
+  std::vector<Area> path;  // from `within` (included) down to the area's parent
+};
+std::vector<AreaMatch> FindAreas(store::Connection& db, const Caller& caller, const std::string& query,
+                                 const std::string& within = "", int limit = 20);
+
 // Returns the area or nullopt. `code` must be normalised.
 std::optional<Area> FindArea(store::Connection& db, const std::string& code);
 

@@ -22,6 +22,31 @@ TEST(AreasTest, ShowCountsDescendantsByLevel) {
   EXPECT_THROW(ShowArea(f.db(), f.admin(), "12345"), Error);
 }
 
+// Areas by part of their name, within the caller's area by default, each with
+// its path of names from that area down.
+TEST(AreasTest, FindByNameWithPath) {
+  testing::RegistryFixture f;
+  f.AddAreas();
+  f.db().Execute("INSERT INTO areas (code, name, level, parent_code) VALUES ('430424100202', '洣水村', 5, '430424100')");
+  Caller county = f.admin();
+  county.area_scope = "430424";
+  auto found = FindAreas(f.db(), county, "洣水");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].area.code, "430424100");  // the township before the village
+  ASSERT_EQ(found[0].path.size(), 1u);
+  EXPECT_EQ(found[0].path[0].name, "衡东县");
+  EXPECT_EQ(found[1].area.name, "洣水村");
+  ASSERT_EQ(found[1].path.size(), 2u);
+  EXPECT_EQ(found[1].path[1].name, "洣水镇");
+  // Another county's areas are outside the default; "within" reaches them.
+  EXPECT_TRUE(FindAreas(f.db(), county, "洪桥").empty());
+  EXPECT_EQ(FindAreas(f.db(), county, "洪桥", "430426").size(), 1u);
+  EXPECT_EQ(FindAreas(f.db(), f.admin(), "村", "", 2).size(), 2u);  // the limit
+  EXPECT_TRUE(FindAreas(f.db(), county, "%").empty());            // % is a character, not a wildcard
+  EXPECT_THROW(FindAreas(f.db(), county, "  "), Error);
+  EXPECT_THROW(FindAreas(f.db(), county, "村", "430499"), Error);
+}
+
 TEST(AreasTest, YearlyFactsAreKeptPerYear) {
   testing::RegistryFixture f;
   f.AddAreas();

@@ -43,6 +43,22 @@ nlohmann::json AreaViewJson(const AreaView& v) {
   return j;
 }
 
+nlohmann::json AreaMatchesJson(const std::vector<AreaMatch>& matches) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& m : matches) {
+    nlohmann::json j = AreaJson(m.area);
+    j["path"] = nlohmann::json::array();
+    std::string text;
+    for (const auto& p : m.path) {
+      j["path"].push_back(AreaJson(p));
+      text += (text.empty() ? "" : " › ") + p.name;
+    }
+    j["path_text"] = text;
+    items.push_back(std::move(j));
+  }
+  return {{"items", items}};
+}
+
 nlohmann::json HouseholdYearJson(const HouseholdYear& y) {
   return {{"year", y.year},
           {"members", y.members},

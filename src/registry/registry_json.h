@@ -13,6 +13,8 @@ namespace fupin::registry {
 
 nlohmann::json AreaJson(const Area& area);
 nlohmann::json AreaViewJson(const AreaView& view);
+// {"items": [{code, name, level, parent_code, "path": [{code, name, level}], "path_text": "衡东县 › 洣水镇"}]}
+nlohmann::json AreaMatchesJson(const std::vector<AreaMatch>& matches);
 nlohmann::json HouseholdJson(const Household& household);
 // HouseholdJson(household).dump(), byte for byte, written without building the
 // JSON objects (the API's household read, issue 12).

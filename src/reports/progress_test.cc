@@ -1,5 +1,6 @@
 #include "reports/progress.h"
 #include "reports/breakdown.h"
+#include "reports/years.h"
 
 #include "assistance/schema.h"
 #include "policy/schema.h"
@@ -287,6 +288,45 @@ TEST_F(ProgressTest, BreakdownCountsExitsPerYearAndRegisteredHouseholdsByCause) 
   township.role = Role::kTownship;
   township.area_scope = "430424100";
   EXPECT_THROW(ComputeBreakdown(f_.db(), township, "430424", 2017), Error);
+}
+
+}  // namespace
+}  // namespace fupin::reports
+
+namespace fupin::reports {
+namespace {
+
+// The latest year with data of each kind, up to this year: the pages of the
+// web UI open on it (a registry ending in 2017 gives 2017, not this year).
+TEST_F(ProgressTest, LatestDataYearsPerKind) {
+  auto years = LatestDataYears(f_.db(), f_.admin(), "430424", 2026);
+  EXPECT_EQ(years.report, 2017);  // D identified in 2017; area rows up to 2017
+  EXPECT_EQ(years.assessment, std::nullopt);
+  EXPECT_EQ(years.monitoring, std::nullopt);
+  EXPECT_EQ(LatestDataYears(f_.db(), f_.admin(), "430424", 2016).report, 2016);
+  // Income facts of 2019 and 2025: 2025 has no poverty line, so 2019.
+  f_.db().Execute(
+      "INSERT INTO household_years (household_id, year, members, wage_income, updated_at) VALUES"
+      " (" + std::to_string(exited_) + ", 2019, 2, 500000, 0), (" + std::to_string(exited_) + ", 2025, 2, 900000, 0)");
+  years = LatestDataYears(f_.db(), f_.admin(), "430424", 2026);
+  EXPECT_EQ(years.assessment, 2019);
+  monitoring::MonitoringService svc(f_.db(), f_.clock());
+  svc.OpenCase(f_.admin(), {exited_, 2021, "self_report", std::nullopt, "2021-03-01", ""});
+  EXPECT_EQ(LatestDataYears(f_.db(), f_.admin(), "430424", 2026).monitoring, 2021);
+  // Another township's villages have none of it.
+  const auto other = LatestDataYears(f_.db(), f_.admin(), "430424101", 2026);
+  EXPECT_EQ(other.assessment, std::nullopt);
+  EXPECT_EQ(other.monitoring, std::nullopt);
+  EXPECT_EQ(DataYearsJson(other)["monitoring"], nullptr);
+  // Read only by those who read the registry of the area.
+  Caller donor = f_.admin();
+  donor.role = Role::kDonor;
+  EXPECT_THROW(LatestDataYears(f_.db(), donor, "430424", 2026), Error);
+  Caller township = f_.admin();
+  township.role = Role::kTownship;
+  township.area_scope = "430424101";
+  EXPECT_THROW(LatestDataYears(f_.db(), township, "430424", 2026), Error);
+  EXPECT_EQ(LatestDataYears(f_.db(), township, "", 2026).area_code, "430424101");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "core/money.h"
 #include "io/encoding.h"
+#include "server/messages_zh.h"
 
 namespace fupin::server {
 namespace {
@@ -294,7 +295,8 @@ nlohmann::json ErrorJson(const std::string& code, const std::string& message,
                          const std::vector<ErrorDetail>& details) {
   nlohmann::json d = nlohmann::json::array();
   for (const auto& x : details) d.push_back({{"path", ValidUtf8(x.path)}, {"problem", ValidUtf8(x.problem)}});
-  return {{"error", {{"code", code}, {"message", ValidUtf8(message)}, {"details", d}}}};
+  const std::string text = ValidUtf8(message);
+  return {{"error", {{"code", code}, {"message", text}, {"message_zh", MessageZh(code, text)}, {"details", d}}}};
 }
 
 }  // namespace fupin::server

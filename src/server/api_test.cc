@@ -6,6 +6,7 @@
 
 #include "access/password.h"
 #include "server/http_server.h"
+#include "server/messages_zh.h"
 
 namespace fupin::server {
 namespace {
@@ -83,6 +84,33 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
     }
   }
   EXPECT_EQ(served, documented);
+}
+
+}  // namespace
+}  // namespace fupin::server
+
+namespace fupin::server {
+namespace {
+
+// Every refusal carries a Chinese message: the common ones read with their
+// names and numbers, any other the sentence of its code.
+TEST(MessageZhTest, RefusalsReadInChinese) {
+  EXPECT_EQ(MessageZh("permission_denied", "paired_cadre may not read assessment beyond the households paired with them"),
+            "结对帮扶干部只能查看本人结对户的退出评估，不能查看整个区划");
+  EXPECT_EQ(MessageZh("permission_denied", "donor may not read registry"), "爱心人士无权查看建档立卡信息");
+  EXPECT_EQ(MessageZh("permission_denied", "household 2 is not paired with 王五"), "户 2 不是 王五 的结对帮扶户");
+  EXPECT_EQ(MessageZh("permission_denied", "area 430424101 lies outside area 430424100 of 张三"),
+            "区划 430424101 不在 张三 的管辖范围（430424100）内");
+  EXPECT_EQ(MessageZh("permission_denied", "the step home_check (入户核实) is done by village_cadre or paired_cadre, not by township"),
+            "“入户核实”环节由村干部/驻村工作队或结对帮扶干部办理，乡镇不能办理");
+  EXPECT_EQ(MessageZh("not_found", "no area 430499"), "没有区划 430499");
+  EXPECT_EQ(MessageZh("failed_precondition", "need 7 closed for pledges on its deadline 2020-01-31"),
+            "需求 7 已于 2020-01-31 截止，不再接受认捐");
+  EXPECT_EQ(MessageZh("conflict", "something nobody translated"), "记录已被他人修改，请重新载入后再改");
+  EXPECT_EQ(MessageZh("teapot", "?"), "请求未能完成");
+  const auto j = ErrorJson("not_found", "no household 12", {});
+  EXPECT_EQ(j["error"]["message"], "no household 12");
+  EXPECT_EQ(j["error"]["message_zh"], "没有户 12");
 }
 
 }  // namespace

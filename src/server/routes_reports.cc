@@ -14,6 +14,7 @@
 #include "reports/breakdown.h"
 #include "reports/progress.h"
 #include "reports/snapshot.h"
+#include "reports/years.h"
 #include "server/http_server.h"
 
 namespace fupin::server {
@@ -73,6 +74,13 @@ void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_second
                           r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"))));
                     },
                     "Exits per year and registered households by main cause of an area up to a date"});
+  routes.push_back({"GET", "/api/v1/reports/years", true,
+                    [](ApiRequest& r) {
+                      return ApiResponse::Ok(reports::DataYearsJson(reports::LatestDataYears(
+                          r.connection(), r.caller, ReportArea(r), r.clock->Today().year)));
+                    },
+                    "The latest year that has data in an area (default: the caller's): for reports, assessment and "
+                    "monitoring; the web UI's pages open on these years"});
   routes.push_back({"GET", "/api/v1/households/{id}/assessment", true,
                     [](ApiRequest& r) {
                       const int year = ReportYear(r);

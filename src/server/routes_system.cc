@@ -15,6 +15,15 @@ void AddSystemRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/openapi.json", false,
                     [](ApiRequest&) { return ApiResponse::Ok(nlohmann::json::parse(OpenApiDocument())); },
                     "This API's OpenAPI 3 document"});
+  routes.push_back({"GET", "/api/v1/areas", true,
+                    [](ApiRequest& r) {
+                      const auto q = r.Query("q");
+                      if (!q) throw Error::InvalidArgument("missing query", {{"q", "give part of an area's name"}});
+                      const int limit = static_cast<int>(r.QueryInt("limit").value_or(20));
+                      return ApiResponse::Ok(registry::AreaMatchesJson(
+                          registry::FindAreas(r.connection(), r.caller, *q, r.Query("within").value_or(""), limit)));
+                    },
+                    "Areas by name (q: part of the name) within an area (default the caller's), with their path"});
   routes.push_back({"GET", "/api/v1/areas/{code}", true,
                     [](ApiRequest& r) {
                       return ApiResponse::Ok(

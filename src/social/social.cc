@@ -860,6 +860,11 @@ Pledge SocialService::PledgeToNeed(const Caller& caller, int64_t need_id, std::o
   }
   PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{need->village_code, std::nullopt, entity});
   if (need->status != "open") throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is closed");
+  // A need whose deadline has passed takes no new pledge (已截止); the board marks it.
+  if (!need->deadline.empty() && need->deadline < clock_.Today().ToString()) {
+    throw Error::FailedPrecondition("need " + std::to_string(need_id) + " closed for pledges on its deadline " +
+                                    need->deadline);
+  }
   std::vector<ErrorDetail> problems;
   if (amount && *amount <= 0) problems.push_back({"amount", "must be more than 0"});
   if (!amount && items.empty()) problems.push_back({"amount", "give an amount, items, or both"});

@@ -565,6 +565,17 @@ TEST_F(SocialTest, ADonorUpdatesTheirOwnProfileWithTheVersionTheyRead) {
   EXPECT_EQ(AuditCount("donor.update"), 1);
 }
 
+// A need past its deadline (已截止) takes no new pledge; the day itself still does.
+TEST_F(SocialTest, NoPledgeAfterTheDeadline) {
+  const Need n = PublishedNeed();  // deadline 2027-03-01
+  const Date deadline = *Date::Parse(n.deadline);
+  fx_.clock().Set(deadline, fx_.clock().NowSeconds());
+  EXPECT_NO_THROW(Service().PledgeToNeed(alice_, n.id, 10000, ""));
+  fx_.clock().Set(Date::FromDays(deadline.ToDays() + 1), fx_.clock().NowSeconds() + 86400);
+  EXPECT_EQ(CodeOf([&] { Service().PledgeToNeed(bob_, n.id, 10000, ""); }), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Service().ListPledges(county_, {}).total, 1);
+}
+
 TEST_F(SocialTest, SupervisorsSeeEveryPledgeAndTheDonorsWhoNeverDelivered) {
   const Need n = PublishedNeed();
   Service().PledgeToNeed(alice_, n.id, 10000, "");

@@ -213,6 +213,10 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
                         {{"date", "2020-09-01"}, {"done", "走访"}}).status, 201);
   EXPECT_EQ(paired.Post("/api/v1/households/" + std::to_string(out) + "/visits",
                         {{"date", "2020-09-01"}, {"done", "走访"}}).status, 403);
+  // The assessment of their own household too (the assessment service's
+  // Guard knows the pairings), not of another.
+  EXPECT_EQ(paired.Get("/api/v1/households/" + std::to_string(in) + "/assessment?year=2016").status, 200);
+  EXPECT_EQ(paired.Get("/api/v1/households/" + std::to_string(out) + "/assessment?year=2016").status, 403);
   auto mine = paired.Get("/api/v1/me/households");
   ASSERT_EQ(mine.status, 200) << mine.text;
   ASSERT_EQ(mine.body["households"].size(), 1u);

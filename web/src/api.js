@@ -1,12 +1,15 @@
 // The one way the UI talks to the server: JSON over /api/v1 with the session
 // token as a Bearer header. Errors come back as ApiError carrying the HTTP
-// status and the server's {code, message, details[{path, problem}]}.
+// status and the server's {code, message, message_zh, details[{path, problem}]};
+// its text is the Chinese message (message_zh) unless English is chosen.
 const TOKEN_KEY = 'fupin.token'
 
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {}
-    super(e.message || `HTTP ${status}`)
+    const english = typeof localStorage !== 'undefined' && localStorage.getItem('fupin.locale') === 'en'
+    super((english ? e.message : e.message_zh || e.message) || `HTTP ${status}`)
+    this.messageEn = e.message || ''
     this.status = status
     this.code = e.code || ''
     this.details = Array.isArray(e.details) ? e.details : []

@@ -26,11 +26,11 @@ export const pages = [
 // exists on the server. Those with a `component` have their own view in
 // components/household/; the others are shown generically (DataSection).
 export const householdSections = [
-  { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'readAssessment', component: 'assessment' },
+  { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'readHouseholdAssessment', component: 'assessment' },
   { name: 'assistance', probe: 'GET /api/v1/households/{id}/visits', ability: 'readAssistance', component: 'assistance' },
   { name: 'entitlements', probe: 'GET /api/v1/entitlements', ability: 'readEntitlements', component: 'entitlements' },
   { name: 'needs', probe: 'GET /api/v1/needs', ability: 'readSocial', component: 'needs' },
-  { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'readMonitoring', component: 'monitoring' },
+  { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'readHouseholdMonitoring', component: 'monitoring' },
 ]
 
 // Report routes the overview uses when the server has them.

@@ -3,6 +3,7 @@
 // household sections of later modules appear as soon as their routes exist.
 import { reactive } from 'vue'
 import { api, getToken, setToken, request } from './api.js'
+import { pages } from './modules.js'
 
 export const session = reactive({
   user: null, // {id, name, role, role_label, area_code}
@@ -64,8 +65,11 @@ export function forgetSession() {
 const READ_REGISTRY = ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre',
   'sector_department', 'auditor']
 const WRITE_REGISTRY = ['administrator', 'county_office', 'township', 'village_cadre']
+// Pages of a whole area (overview, reports, the assessment and monitoring
+// pages): not for paired cadres, who read only their paired households.
+const READ_AREA = ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department', 'auditor']
 export const abilities = {
-  overview: READ_REGISTRY,
+  overview: READ_AREA,
   readRegistry: READ_REGISTRY,
   writeRegistry: WRITE_REGISTRY,
   readUsers: ['administrator', 'auditor'],
@@ -76,16 +80,19 @@ export const abilities = {
   writeSocial: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre'],
   reviewNeeds: ['administrator', 'county_office', 'township'],
   pledge: ['donor'],
-  readAssessment: READ_REGISTRY,
+  readAssessment: READ_AREA,
+  // A household's own assessment and monitoring cases (paired cadres: their households).
+  readHouseholdAssessment: READ_REGISTRY,
+  readHouseholdMonitoring: READ_REGISTRY,
   runAssessment: WRITE_REGISTRY,
   readAssistance: READ_REGISTRY,
   writeAssistance: WRITE_REGISTRY,
-  readReports: READ_REGISTRY,
+  readReports: READ_AREA,
   readParams: READ_REGISTRY,
   writeParams: ['administrator'],
   // Monitoring (Resource::kMonitoring): paired cadres see their own households;
   // who does which step is checked by the server (docs/MONITORING.md).
-  readMonitoring: READ_REGISTRY,
+  readMonitoring: READ_AREA,
   writeMonitoring: ['administrator', 'county_office', 'township', 'village_cadre', 'paired_cadre'],
   eliminateRisk: ['administrator', 'county_office'],
   // Data-quality checks: every registry reader except paired cadres (dataio/quality.cc).
@@ -116,20 +123,25 @@ Object.assign(abilities, {
 // paired_only} in the user's scope. Where the server gives it, each ability
 // below follows the server's answer; the table above is the fallback for an
 // older server and adds the services' own finer rules (only donors pledge...).
+// A page over a whole area needs the resource beyond paired households: a
+// paired cadre's menu has no page that would only be refused.
+const AREA_READ = (r) => r.read && !r.paired_only
 const SERVER_RULE = {
-  overview: (a) => a.registry.read,
+  overview: (a) => AREA_READ(a.registry),
   readRegistry: (a) => a.registry.read,
   writeRegistry: (a) => a.registry.write && !a.registry.paired_only,
   readUsers: (a) => a.users.read,
   writeUsers: (a) => a.users.write,
   readAudit: (a) => a.audit.read,
   readSocial: (a) => a.social.read,
-  readAssessment: (a) => a.assessment.read,
+  readAssessment: (a) => AREA_READ(a.assessment),
+  readHouseholdAssessment: (a) => a.assessment.read,
+  readHouseholdMonitoring: (a) => a.monitoring.read,
   readAssistance: (a) => a.assistance.read,
-  readReports: (a) => a.registry.read,
+  readReports: (a) => AREA_READ(a.registry),
   readParams: (a) => a.params.read,
   writeParams: (a) => a.params.write,
-  readMonitoring: (a) => a.monitoring.read,
+  readMonitoring: (a) => AREA_READ(a.monitoring),
   readPolicy: (a) => a.policy.read,
   readEntitlements: (a) => a.policy.read && a.registry.read && !a.registry.paired_only,
   runEntitlements: (a) => a.policy.write,
@@ -155,7 +167,13 @@ export function can(ability, user = session.user) {
   return (abilities[ability] || []).includes(user.role)
 }
 
-// The page a role lands on after logging in.
+// The page a role lands on after logging in: the overview when the role may
+// open it, else the first page of its menu (a donor: the needs board; a paired
+// cadre: 帮扶力量, with their own households).
 export function homeFor(user) {
-  return user && user.role === 'donor' ? '/needs' : '/overview'
+  if (!user) return '/overview'
+  if (user.role === 'donor') return '/needs'
+  if (can('overview', user)) return '/overview'
+  const first = pages.find((p) => can(p.ability, user) && (!p.probe || !session.routes || session.routes.has(p.probe)))
+  return first ? first.path : '/overview'
 }

@@ -82,6 +82,8 @@ const users = {
   donor: ['web-donor', 'donor', COUNTY],
   auditor: ['web-auditor', 'auditor', COUNTY],
   town: ['web-town', 'township', townA.code],
+  // A paired cadre of the first village (paired with one household through the API below).
+  paired: ['web-paired', 'paired_cadre', vA1.code],
 }
 // The donor registers through the API once the server runs (a donor needs a donor profile).
 for (const [name, role, area] of Object.values(users)) {
@@ -306,7 +308,10 @@ await step('an administrator logs in and sees the overview figures the API gives
   }
   // The progress report's key figures, exits per year, households by cause and
   // the coverage gauges: each the numbers of GET /reports/progress and /reports/breakdown.
-  const year = new Date().getFullYear()
+  // The overview opens on the latest year with data (GET /reports/years), and says so.
+  const year = (await apiAs('admin', 'GET', `/reports/years?area=${COUNTY}`)).data.report
+  expect(year === 2020, `latest year with data ${year}, want 2020 (area rows and events end in 2020)`)
+  expect(Number(await page.locator('[data-testid="year-shown"]').first().getAttribute('data-year')) === year, 'the overview does not show 2020')
   const progress = (await apiAs('admin', 'GET', `/reports/progress?area=${COUNTY}&year=${year}`)).data
   const breakdown = (await apiAs('admin', 'GET', `/reports/breakdown?area=${COUNTY}&year=${year}`)).data
   const fig = Object.fromEntries(progress.figures.map((f) => [f.key, f]))
@@ -694,7 +699,8 @@ await step('a monitoring step is refused for the wrong role (the server says why
   const refusal = page.locator('[data-testid="step-error"]')
   await refusal.waitFor()
   const text = await refusal.innerText()
-  expect(text.includes('入户核实') && text.includes('township'), `the server's reason is not shown: ${text}`)
+  // The server's reason, in Chinese (message_zh): the step and the roles by name, no English.
+  expect(text.includes('入户核实') && text.includes('乡镇') && !/[A-Za-z]{3,}/.test(text), `the server's reason is not shown in Chinese: ${text}`)
   let now = (await apiAs('admin', 'GET', `/monitoring/cases/${monitoringCase.id}`)).data
   expect(now.stage === 'home_check' && now.steps.length === 1, `a refused step changed the case: ${JSON.stringify(now)}`)
   await shot('27-monitoring-refused')
@@ -990,6 +996,166 @@ await step('a stale report snapshot says as of when, and an administrator recomp
   await page.setViewportSize(DESKTOP)
   expect(foreign.length === 0, `loaded from elsewhere: ${foreign.join(', ')}`)
   expect(consoleErrors.length === 0, `page errors: ${consoleErrors.join('; ')}`)
+})
+
+// ---- issue 24: a county's daily work ---------------------------------------------
+// What a person reads: money in yuan with its unit, Chinese words, the year shown.
+const yuanText = (fen) => (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const LATIN = /[A-Za-z]{3,}/
+async function errorsShown() {
+  return (await page.locator('.el-alert--error').allInnerTexts()).filter((x) => x.trim())
+}
+
+await step('issue 24: household yearly incomes are shown in yuan (the API gives fen)', async () => {
+  const h = (await apiAs('admin', 'GET', `/households/${households[0].id}`)).data
+  const y = h.years.find((r) => r.year === 2016)
+  expect(y && y.per_capita_net_income > 0, `no 2016 facts: ${JSON.stringify(h.years)}`)
+  await login('admin')
+  await page.goto(`${BASE}/households/${households[0].id}`)
+  await settle()
+  const text = await page.locator('.el-card', { hasText: '年度信息' }).first().innerText()
+  expect(text.includes(yuanText(y.per_capita_net_income)), `per-capita income ${yuanText(y.per_capita_net_income)} not shown: ${text}`)
+  expect(text.includes(yuanText(y.wage_income)) && yuanText(y.wage_income) === '5,200.00', `wage 5,200.00 元 not shown: ${text}`)
+  expect(!text.includes('520,000.00'), `the wage is shown 100 times too large: ${text}`)
+})
+
+await step('issue 24: a paired cadre\'s menu has only pages that work; their household\'s assessment shows', async () => {
+  // (the user web-paired was added with the others at the start)
+  const cadre = await apiAs('admin', 'POST', '/cadres', { body: { name: '结对干部甲', unit: '衡东县教育局', area_code: COUNTY, user: users.paired[0] } })
+  expect(cadre.status === 201, `cadre: ${cadre.status} ${JSON.stringify(cadre.data)}`)
+  const pairing = await apiAs('admin', 'POST', '/pairings', { body: { cadre_id: cadre.data.id, household_id: households[1].id, start_date: '2016-01-01' } })
+  expect(pairing.status === 201, `pairing: ${pairing.status} ${JSON.stringify(pairing.data)}`)
+  await login('paired')
+  expect(new URL(page.url()).pathname !== '/overview', `a paired cadre landed on the overview: ${page.url()}`)
+  const menu = await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').slice(4)))
+  for (const p of ['overview', 'assessment', 'reports', 'monitoring']) expect(!menu.includes(p), `the menu offers ${p}: ${menu}`)
+  // Every page of the menu opens without a refusal.
+  for (const p of menu) {
+    await page.goto(`${BASE}/${p}`)
+    await settle()
+    const errs = await errorsShown()
+    expect(!errs.length && new URL(page.url()).pathname !== '/forbidden', `${p} fails for a paired cadre: ${errs.join('; ')}`)
+  }
+  // Their own household: the assessment section shows the criteria (the service knows the pairing).
+  await page.goto(`${BASE}/households/${households[1].id}`)
+  await page.locator('[data-testid="section-assessment"]').waitFor()
+  await settle()
+  const section = await page.locator('[data-testid="section-assessment"]').innerText()
+  expect((await page.locator('[data-testid="section-assessment"] .el-alert').count()) === 0 && !(await errorsShown()).length,
+    `assessment refused: ${section}`)
+  const api = await apiAs('paired', 'GET', `/households/${households[1].id}/assessment?year=2016`)
+  expect(api.status === 200, `API refuses the paired household's assessment: ${api.status}`)
+  // Another household: refused, in Chinese beside the English.
+  const other = await apiAs('paired', 'GET', `/households/${households[2].id}/assessment?year=2016`)
+  expect(other.status === 403 && other.data.error.message_zh.includes('结对'), `refusal: ${JSON.stringify(other.data)}`)
+  await shot('40-paired-cadre-household')
+  await logout()
+})
+
+await step('issue 24: refusals carry message_zh and the page shows it', async () => {
+  const r = await apiAs('donor', 'GET', '/households')
+  expect(r.status === 403 && r.data.error.message && r.data.error.message_zh && !LATIN.test(r.data.error.message_zh),
+    `refusal: ${JSON.stringify(r.data)}`)
+  const nf = await apiAs('admin', 'GET', '/areas/430499')
+  expect(nf.data.error.message_zh === '没有区划 430499' || nf.status === 404, `not found: ${JSON.stringify(nf.data)}`)
+})
+
+await step('issue 24 (demo county): years default to the latest with data and each page says which', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  await page.goto(`${DEMO_BASE}/login`)
+  await login('admin', DEMO_BASE)
+  await page.goto(`${DEMO_BASE}/overview`)
+  const years = (await apiAs('admin', 'GET', `/reports/years?area=${COUNTY}`, { base: DEMO_BASE })).data
+  expect(years.report && years.report < THIS_YEAR, `report year ${JSON.stringify(years)}`)
+  await page.locator('[data-testid="progress-households_registered"]').waitFor()
+  await settle()
+  const shown = page.locator('[data-testid="year-shown"]').first()
+  expect(Number(await shown.getAttribute('data-year')) === years.report, `overview shows ${await shown.getAttribute('data-year')}, latest ${years.report}`)
+  expect((await shown.innerText()).includes(`${years.report} 年`), `the overview does not say its year: ${await shown.innerText()}`)
+  const villages = Number(await page.locator('[data-testid="progress-poor_villages"]').getAttribute('data-value'))
+  expect(villages > 0, `0 poor villages on the default year ${years.report}`)
+  expect((await page.locator('[data-testid="blocks-note"]').innerText()).includes('含已清退'), 'the two headline blocks are not explained')
+  await shot('41-demo-overview-year')
+  // Monitoring opens on the latest year with cases, and lists them.
+  await page.goto(`${DEMO_BASE}/monitoring?tab=cases`)
+  await page.locator('[data-testid="year-shown"]').waitFor()
+  await settle()
+  expect(Number(await page.locator('[data-testid="year-shown"]').getAttribute('data-year')) === years.monitoring, 'monitoring year')
+  const cases = (await apiAs('admin', 'GET', `/monitoring/cases?area=${COUNTY}&year=${years.monitoring}&limit=1`, { base: DEMO_BASE })).data
+  expect(cases.total > 0, `no cases in ${years.monitoring}`)
+  expect((await page.locator('[data-testid="monitoring-cases"] .el-table__body tr').count()) > 0, 'the case list is empty on the default year')
+  // The poverty measures open on a year with a poverty line: no refusal.
+  await page.goto(`${DEMO_BASE}/assessment?tab=measures`)
+  await page.locator('[data-testid="year-shown"]').waitFor()
+  await settle()
+  expect(!(await errorsShown()).length, `measures fail: ${await errorsShown()}`)
+  expect(Number(await page.locator('[data-testid="year-shown"]').getAttribute('data-year')) === years.assessment, 'assessment year')
+  await shot('42-demo-measures-year')
+})
+
+await step('issue 24 (demo county): no English in reports, work teams, parameters and the audit log; Beijing time', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  await page.goto(`${DEMO_BASE}/reports`)
+  await page.locator('[data-testid="report-table"]').waitFor()
+  await settle()
+  const table = await page.locator('[data-testid="report-table"]').innerText()
+  expect(!/\b(registry|assistance|social|monitoring|policy|assessment|health|education)\b/.test(table), `module names in English: ${table.slice(0, 400)}`)
+  await page.goto(`${DEMO_BASE}/assistance?tab=teams`)
+  await page.locator('[data-testid="team-role"]').first().waitFor()
+  const roles = await page.locator('[data-testid="team-role"]').allInnerTexts()
+  expect(roles.every((r) => !LATIN.test(r)) && roles.some((r) => r === '队长' || r === '第一书记' || r === '队员'), `team roles: ${roles.slice(0, 5)}`)
+  const body = await page.locator('body').innerText()
+  expect(!body.includes('县县'), 'a unit named 县县…')
+  await page.goto(`${DEMO_BASE}/params`)
+  await page.locator('[data-testid="params-table"] .el-table__body tr').first().waitFor()
+  // The key and value columns (the source column is free text as it was entered).
+  const params = (await page.locator('[data-testid="params-table"] .el-table__body tr td:nth-child(2), [data-testid="params-table"] .el-table__body tr td:nth-child(3)').allInnerTexts()).join(' ')
+  expect(!/\b(income|food_clothing|culture_centre|broadband)\b/.test(params), `parameter keys in English: ${params.slice(0, 300)}`)
+  // The audit log: sentences, Beijing time, no raw JSON.
+  const entry = (await apiAs('admin', 'GET', '/audit?limit=1', { base: DEMO_BASE })).data.items[0]
+  await page.goto(`${DEMO_BASE}/audit`)
+  await page.locator('[data-testid="audit-sentence"]').first().waitFor()
+  const at = await page.locator('[data-testid="audit-at"]').first().innerText()
+  const utc = new Date(entry.at)
+  const beijing = new Date(utc.getTime() + 8 * 3600000).toISOString().replace('T', ' ').slice(0, 19)
+  expect(at === beijing, `time ${at}, want Beijing ${beijing} for ${entry.at}`)
+  const sentences = await page.locator('[data-testid="audit-sentence"]').allInnerTexts()
+  const changes = await page.locator('[data-testid="audit-change"]').allInnerTexts()
+  expect(sentences.every((s) => !/[a-z]+\.[a-z_]+/.test(s)), `action codes shown: ${sentences.slice(0, 3)}`)
+  expect(changes.every((c) => !c.includes('{"')), `raw JSON shown: ${changes.slice(0, 3)}`)
+  await shot('43-demo-audit')
+  expect(!(await page.locator('body').innerText()).includes('数字来自'), 'a "数字来自 GET" line')
+})
+
+await step('issue 24 (demo county): the donor\'s board marks needs past their deadline, with no pledge button', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  const signupDemo = await fetch(`${DEMO_BASE}/api/v1/donors`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user_name: users.donor[0], password: PASSWORD, display_name: '爱心人士王先生', county_code: COUNTY }) })
+  expect(signupDemo.status === 201, `donor registration: ${signupDemo.status}`)
+  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10)
+  const open = (await apiAs('donor', 'GET', '/needs?status=open&limit=200', { base: DEMO_BASE })).data.items
+  const past = open.filter((n) => n.deadline && n.deadline < today)
+  expect(past.length > 0, 'the demo has no open need past its deadline')
+  const refused = await apiAs('donor', 'POST', `/needs/${past[0].id}/pledges`, { base: DEMO_BASE, body: { amount: 100 } })
+  expect(refused.status === 422 || refused.status === 409, `a pledge to an expired need: ${refused.status}`)
+  expect(refused.data.error.message_zh.includes('截止'), `refusal: ${JSON.stringify(refused.data)}`)
+  await page.keyboard.press('Escape')
+  await page.locator('[data-testid="logout"]').click()
+  await login('donor', DEMO_BASE)
+  await page.locator('[data-testid="need-card"]').first().waitFor()
+  const card = page.locator(`[data-testid="need-card"][data-need-id="${past[0].id}"]`)
+  if (await card.count()) {
+    expect((await card.locator('[data-testid="need-expired"]').innerText()) === '已截止', 'no 已截止 mark')
+    expect((await card.locator('[data-testid="need-pledge"]').count()) === 0, 'an expired need offers 我要认捐')
+  }
+  const cards = page.locator('[data-testid="need-card"]')
+  const n = await cards.count()
+  for (let i = 0; i < n; ++i) {
+    const c = cards.nth(i)
+    const expired = await c.locator('[data-testid="need-expired"]').count()
+    expect(!(expired && (await c.locator('[data-testid="need-pledge"]').count())), 'a card marked 已截止 offers a pledge')
+  }
+  await shot('44-demo-donor-expired')
 })
 
 await context.close()

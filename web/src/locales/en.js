@@ -20,9 +20,9 @@ export default {
   overview: {
     staleAsOf: 'Data as of {at} (a stored report; later changes are not in it)', refresh: 'Recompute', refreshed: 'Recomputed',
     progressRefused: 'The progress report cannot be shown: {msg}',
-    yearN: '{y}', progressFigures: 'Progress (as of {asOf})', exitsPerYear: 'Households exited per year', noHouseholds: 'No registered households', noCoverage: 'No coverage rate can be computed yet',
-    title: 'Overview of {area}', area: 'Area', up: 'Up', figures: 'Key figures',
-    householdsRegistered: 'Registered households', poorNow: 'Poor households', exitedNow: 'Exited households',
+    yearN: '{y}', progressFigures: 'Progress ({year}, as of {asOf})', exitsPerYear: 'Households exited per year', noHouseholds: 'No registered households', noCoverage: 'No coverage rate can be computed yet',
+    title: 'Overview of {area}', area: 'Area', up: 'Up', figures: 'Registry today (removed households included)', blocksNote: 'Progress counts the registered poor households on the as-of date of the chosen year (poor plus exited, removed households left out); the registry today counts every household recorded now, removed ones included.',
+    householdsRegistered: 'All households recorded (incl. removed)', registeredPoor: 'Registered households', poorNow: 'Poor households', exitedNow: 'Exited households',
     removedNow: 'Removed households', descendants: 'Areas below', trend: 'Poor and exited households at year end',
     trendPoor: 'Poor at year end', trendExited: 'Exited (cumulative) at year end',
     ranked: 'Areas below ranked by poor households', rankedPoor: 'Poor households', rankedAll: 'Registered households',
@@ -32,6 +32,7 @@ export default {
     source: 'Figures from {route}', noChildren: 'This area has no areas below it',
     noPopulation: 'Years without a recorded rural population have no rate and are left blank.',
   },
+  years: { showing: 'Showing {y}', latest: ' (the latest year with data)', latestIs: ' (the latest year with data is {y})' },
   levels: { province: 'Province', city: 'City', county: 'County', township: 'Township', village: 'Village' },
   households: {
     title: 'Registered households', area: 'Area code', status: 'Status', year: 'Year', sort: 'Sort', number: 'Number',
@@ -68,14 +69,14 @@ export default {
     resetPassword: 'Reset password', newPassword: 'New password', areaHint: 'Area code; empty: the whole nation',
   },
   audit: {
-    title: 'Audit trail', entity: 'Entity', action: 'Action', verify: 'Verify the hash chain', verifyOk: 'Chain intact ({n} entries)',
+    title: 'Audit trail', entity: 'Entity', action: 'Action', what: 'What happened', verify: 'Verify the hash chain', verifyOk: 'Chain intact ({n} entries)',
     verifyBad: 'Chain broken at entry {id}: {problem}',
   },
   needs: {
     title: 'Needs board', cadreTitle: 'Social assistance: needs and dockings', board: 'Needs board', myPledges: 'My pledges',
     myDockings: 'My deliveries', needs: 'Needs', pledges: 'Pledges', dockings: 'Dockings', status: 'Status', category: 'Category',
     urgency: 'Urgency', area: 'Area', amount: 'Amount', amountYuan: 'Amount (yuan)', items: 'Items', received: 'Received',
-    deadline: 'Deadline', pledgeCount: '{n} pledges', pledge: 'Pledge', pledgeTitle: 'Pledge to: {title}', empty: 'No needs',
+    deadline: 'Deadline', expired: 'Deadline passed', pledgeCount: '{n} pledges', pledge: 'Pledge', pledgeTitle: 'Pledge to: {title}', empty: 'No needs',
     noPledges: 'No pledges', noDockings: 'No dockings', need: 'Need', donor: 'Donor', pledgedOn: 'Pledged on',
     deliveredOn: 'Delivered on', note: 'Note', reportDelivery: 'Report delivery', recordDelivery: 'Record delivery',
     withdraw: 'Withdraw', confirm: 'Confirm', sendBack: 'Send back', confirmTitle: 'Confirm the docking',

@@ -20,9 +20,9 @@ export default {
   overview: {
     staleAsOf: '数据截至 {at}（缓存的报表，之后的变动尚未计入）', refresh: '重新计算', refreshed: '已重新计算',
     progressRefused: '脱贫攻坚进展无法显示：{msg}',
-    yearN: '{y}年', progressFigures: '脱贫攻坚进展（截至 {asOf}）', exitsPerYear: '每年脱贫户数', noHouseholds: '没有建档立卡户', noCoverage: '尚无可计算的覆盖率',
-    title: '{area} 总览', area: '统计范围', up: '上一级', figures: '关键指标',
-    householdsRegistered: '建档立卡户', poorNow: '未脱贫户', exitedNow: '已脱贫户', removedNow: '已清退户',
+    yearN: '{y}年', progressFigures: '脱贫攻坚进展（{year}年，截至 {asOf}）', exitsPerYear: '每年脱贫户数', noHouseholds: '没有建档立卡户', noCoverage: '尚无可计算的覆盖率',
+    title: '{area} 总览', area: '统计范围', up: '上一级', figures: '当前登记状态（今日，含已清退户）', blocksNote: '“脱贫攻坚进展”按所选年度的截止日统计建档立卡贫困户（未脱贫与已脱贫户之和，不含已清退户）；“当前登记状态”为今日系统中登记的全部户，含已清退户，两者口径不同。',
+    householdsRegistered: '登记户总数（含已清退）', registeredPoor: '建档立卡户', poorNow: '未脱贫户', exitedNow: '已脱贫户', removedNow: '已清退户',
     descendants: '下辖区划', trend: '年末贫困户与累计脱贫户', trendPoor: '年末未脱贫户', trendExited: '年末已脱贫户（累计）',
     ranked: '下级区划未脱贫户排名', rankedPoor: '未脱贫户', rankedAll: '建档立卡户',
     incidence: '贫困发生率（年末）', incidenceRate: '贫困发生率', poorPersons: '贫困人口',
@@ -31,6 +31,7 @@ export default {
     source: '数字来自 {route}', noChildren: '本区划没有下级区划',
     noPopulation: '未登记农业人口的年度无法计算发生率，图中留空。',
   },
+  years: { showing: '显示 {y} 年数据', latest: '（有数据的最近年度）', latestIs: '（有数据的最近年度为 {y} 年）' },
   levels: { province: '省', city: '市', county: '县', township: '乡镇', village: '村' },
   households: {
     title: '建档立卡户', area: '区划代码', status: '状态', year: '年度', sort: '排序', number: '户编号',
@@ -66,13 +67,13 @@ export default {
     resetPassword: '重置密码', newPassword: '新密码', areaHint: '区划代码；留空为全国',
   },
   audit: {
-    title: '审计日志', entity: '对象', action: '操作', verify: '校验哈希链', verifyOk: '哈希链完整（共 {n} 条）',
+    title: '审计日志', entity: '对象', action: '操作', what: '操作记录', verify: '校验哈希链', verifyOk: '哈希链完整（共 {n} 条）',
     verifyBad: '哈希链在第 {id} 条处断开：{problem}',
   },
   needs: {
     title: '需求大厅', cadreTitle: '社会扶贫 · 需求与对接', board: '需求大厅', myPledges: '我的认捐', myDockings: '我的对接',
     needs: '需求', pledges: '认捐', dockings: '对接', status: '状态', category: '类别', urgency: '紧急程度', area: '区划',
-    amount: '金额', amountYuan: '金额（元）', items: '物资', received: '已到位', deadline: '截止日期', pledgeCount: '{n} 人认捐',
+    amount: '金额', amountYuan: '金额（元）', items: '物资', received: '已到位', deadline: '截止日期', expired: '已截止', pledgeCount: '{n} 人认捐',
     pledge: '我要认捐', pledgeTitle: '认捐：{title}', empty: '暂无需求', noPledges: '暂无认捐', noDockings: '暂无对接记录',
     need: '需求', donor: '爱心人士', pledgedOn: '认捐日期', deliveredOn: '送达日期', note: '备注',
     reportDelivery: '报告已送达', recordDelivery: '登记送达', withdraw: '撤回', confirm: '确认对接', sendBack: '退回',

@@ -1,0 +1,122 @@
+#include "server/messages_zh.h"
+
+#include <regex>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/caller.h"
+
+namespace fupin::server {
+namespace {
+
+std::string ResourceZh(const std::string& r) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"registry", "建档立卡信息"}, {"assessment", "退出评估"}, {"policy", "政策"},       {"roster", "部门名册"},
+      {"assistance", "帮扶力量"},  {"social", "社会帮扶"},   {"monitoring", "防返贫监测"}, {"audit", "审计日志"},
+      {"users", "用户"},           {"params", "政策参数"}};
+  for (const auto& [en, zh] : kNames) {
+    if (r == en) return zh;
+  }
+  return r;
+}
+
+std::string RoleZh(const std::string& role) {
+  if (const auto r = ParseRole(role)) return RoleNameZh(*r);
+  return role;
+}
+
+std::string DefaultFor(const std::string& code) {
+  static const std::pair<const char*, const char*> kDefaults[] = {
+      {"invalid_argument", "输入有误，请按提示修改"},
+      {"not_found", "没有找到所要的记录"},
+      {"already_exists", "记录已存在"},
+      {"conflict", "记录已被他人修改，请重新载入后再改"},
+      {"failed_precondition", "当前状态不允许此操作"},
+      {"permission_denied", "您无权进行此操作"},
+      {"unauthenticated", "请先登录"},
+      {"resource_exhausted", "请求过多或过大，请稍后再试"},
+      {"internal", "系统内部错误，请联系管理员"},
+      {"method_not_allowed", "不支持此操作"},
+      {"payload_too_large", "提交的内容过大"},
+      {"unsupported_media_type", "提交的内容格式不受支持"}};
+  for (const auto& [c, zh] : kDefaults) {
+    if (code == c) return zh;
+  }
+  return "请求未能完成";
+}
+
+struct Pattern {
+  std::regex re;
+  std::string (*zh)(const std::smatch&);
+};
+
+const std::vector<Pattern>& Patterns() {
+  static const std::vector<Pattern> kPatterns = [] {
+    std::vector<Pattern> p;
+    auto add = [&](const char* re, std::string (*zh)(const std::smatch&)) { p.push_back({std::regex(re), zh}); };
+    // access::Refusal
+    add(R"(^(\w+) may not (read|change) (\w+) beyond the households paired with them$)", [](const std::smatch& m) {
+      return RoleZh(m[1]) + "只能" + (m[2] == "read" ? "查看" : "修改") + "本人结对户的" + ResourceZh(m[3]) +
+             "，不能查看整个区划";
+    });
+    add(R"(^(\w+) may not (read|change) (\w+)$)", [](const std::smatch& m) {
+      return RoleZh(m[1]) + "无权" + (m[2] == "read" ? "查看" : "修改") + ResourceZh(m[3]);
+    });
+    add(R"(^household (\d+) is not paired with (.+)$)",
+        [](const std::smatch& m) { return "户 " + m[1].str() + " 不是 " + m[2].str() + " 的结对帮扶户"; });
+    add(R"(^area (\S+) lies outside (?:area (\S+)|the nation) of (.+)$)", [](const std::smatch& m) {
+      return "区划 " + m[1].str() + " 不在 " + m[3].str() + " 的管辖范围" +
+             (m[2].matched ? "（" + m[2].str() + "）" : std::string()) + "内";
+    });
+    add(R"(^area (\S+) is outside your area (\S*)$)",
+        [](const std::smatch& m) { return "区划 " + m[1].str() + " 不在您的管辖范围（" + m[2].str() + "）内"; });
+    add(R"(^this role may not read registry records$)", [](const std::smatch&) { return std::string("您的角色无权查看建档立卡信息"); });
+    // monitoring: a step done by another role ("the step home_check (入户核实) is done by village_cadre, not by township")
+    add(R"(^the step \w+ \((.+)\) is done by (.+), not by (\w+)$)", [](const std::smatch& m) {
+      std::string roles;
+      const std::string list = m[2].str();
+      size_t start = 0;
+      while (start <= list.size()) {
+        const size_t end = list.find(" or ", start);
+        roles += (roles.empty() ? "" : "或") + RoleZh(list.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos) break;
+        start = end + 4;
+      }
+      return "“" + m[1].str() + "”环节由" + roles + "办理，" + RoleZh(m[3]) + "不能办理";
+    });
+    // Records not found.
+    add(R"(^no area (\S+)$)", [](const std::smatch& m) { return "没有区划 " + m[1].str(); });
+    add(R"(^no household(?: with id)? (\S+)$)", [](const std::smatch& m) { return "没有户 " + m[1].str(); });
+    add(R"(^no person(?: with id)? (\S+)$)", [](const std::smatch& m) { return "没有人员 " + m[1].str(); });
+    add(R"(^no need (\d+)$)", [](const std::smatch& m) { return "没有需求 " + m[1].str(); });
+    add(R"(^no pledge (\d+)$)", [](const std::smatch& m) { return "没有认捐 " + m[1].str(); });
+    add(R"(^no docking (\d+)$)", [](const std::smatch& m) { return "没有对接记录 " + m[1].str(); });
+    // Social assistance states.
+    add(R"(^need (\d+) is closed$)", [](const std::smatch& m) { return "需求 " + m[1].str() + " 已结束，不再接受认捐"; });
+    add(R"(^need (\d+) closed for pledges on its deadline (\S+)$)",
+        [](const std::smatch& m) { return "需求 " + m[1].str() + " 已于 " + m[2].str() + " 截止，不再接受认捐"; });
+    add(R"(^only donors pledge$)", [](const std::smatch&) { return std::string("只有爱心人士可以认捐"); });
+    // Input.
+    add(R"(^(?:bad|invalid|missing) year$)", [](const std::smatch&) { return std::string("年度不正确"); });
+    add(R"(^(?:bad|invalid) area(?: code)?$)", [](const std::smatch&) { return std::string("区划代码不正确"); });
+    add(R"(^(?:bad|invalid) date$)", [](const std::smatch&) { return std::string("日期不正确（应为 YYYY-MM-DD）"); });
+    add(R"(^(?:bad|invalid) amount$)", [](const std::smatch&) { return std::string("金额不正确"); });
+    add(R"(^(?:bad limit|bad offset|negative offset|page size out of range)$)",
+        [](const std::smatch&) { return std::string("分页参数不正确"); });
+    return p;
+  }();
+  return kPatterns;
+}
+
+}  // namespace
+
+std::string MessageZh(const std::string& code, const std::string& message) {
+  for (const auto& p : Patterns()) {
+    std::smatch m;
+    if (std::regex_match(message, m, p.re)) return p.zh(m);
+  }
+  return DefaultFor(code);
+}
+
+}  // namespace fupin::server

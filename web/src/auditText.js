@@ -1,0 +1,101 @@
+// The audit trail read as sentences (docs/WEB_UI.md "Audit"): who did what to
+// which record, when (Beijing time), and what changed, "字段：旧 → 新", with
+// Chinese field names and code values read through the vocabularies. The
+// raw entry stays in the API (GET /audit); this is only how it is shown.
+import { label, vocab } from './vocab.js'
+import { beijingTime } from './time.js'
+import { fenWithUnit } from './money.js'
+
+const FIELDS = {
+  number: ['户编号', 'household number'], village_code: ['所在村', 'village'], attribute: ['户属性', 'attribute'],
+  main_cause: ['主要致贫原因', 'main cause'], other_causes: ['其他致贫原因', 'other causes'],
+  identified_year: ['识别年度', 'identified year'], address: ['住址', 'address'], phone: ['联系电话', 'phone'],
+  status: ['状态', 'status'], kind: ['类别', 'kind'], date: ['日期', 'date'], year: ['年度', 'year'], reason: ['原因', 'reason'],
+  name: ['名称', 'name'], relation: ['与户主关系', 'relation'], id_number: ['身份证号', 'ID number'], sex: ['性别', 'sex'],
+  birth_date: ['出生日期', 'birth date'], ethnicity: ['民族', 'ethnicity'], education: ['文化程度', 'education'],
+  health: ['健康状况', 'health'], disability_grade: ['残疾等级', 'disability grade'], labour_ability: ['劳动能力', 'labour ability'],
+  household_id: ['户', 'household'], person_id: ['人员', 'person'], start_date: ['开始日期', 'start date'],
+  end_date: ['结束日期', 'end date'], members: ['计算人口', 'members'], wage_income: ['工资性收入', 'wage income'],
+  production_income: ['生产经营性收入', 'production income'], property_income: ['财产性收入', 'property income'],
+  transfer_income: ['转移性收入', 'transfer income'], production_cost: ['生产经营支出', 'production cost'],
+  net_income: ['家庭纯收入', 'net income'], per_capita_net_income: ['人均纯收入', 'per-capita net income'],
+  food_secure: ['不愁吃', 'food secure'], clothing_secure: ['不愁穿', 'clothing secure'], housing_safe: ['住房安全', 'housing safe'],
+  drinking_water_safe: ['饮水安全', 'safe water'], key: ['键', 'key'], value: ['值', 'value'], source: ['依据', 'source'],
+  effective_from: ['生效日期', 'effective from'], role: ['角色', 'role'], area_code: ['区划', 'area'], disabled: ['停用', 'disabled'],
+  title: ['标题', 'title'], description: ['说明', 'description'], category: ['类别', 'category'], urgency: ['紧急程度', 'urgency'],
+  deadline: ['截止日期', 'deadline'], amount: ['金额', 'amount'], amount_fen: ['金额', 'amount'], received_fen: ['已到位', 'received'],
+  items: ['物资', 'items'], note: ['备注', 'note'], step: ['环节', 'step'], stage: ['当前环节', 'stage'], access: ['访问', 'access'],
+  resource: ['模块', 'module'], scope: ['范围', 'scope'], unit: ['单位', 'unit'], position: ['职务', 'position'],
+  cadre_id: ['帮扶干部', 'cadre'], done: ['帮扶内容', 'what was done'], policy: ['政策', 'policy'], policy_id: ['政策', 'policy'],
+  entitlements: ['应享记录', 'entitlements'], department: ['部门', 'department'], rows: ['行数', 'rows'],
+}
+const FEN_FIELDS = new Set(['wage_income', 'production_income', 'property_income', 'transfer_income', 'production_cost',
+  'net_income', 'per_capita_net_income', 'amount_fen', 'received_fen'])
+// Fields whose values are codes of a vocabulary.
+const CODES = { attribute: 'attribute', main_cause: 'cause', other_causes: 'cause', status: 'status', relation: 'relation',
+  role: 'role', category: 'needCategory', urgency: 'urgency', step: 'caseStep', stage: 'caseStep' }
+const HIDDEN = (k) => k === 'version' || k === 'id' || k.endsWith('_label') || k === 'updated_at' || k === 'created_at'
+
+const en = (locale) => locale === 'en'
+
+export function fieldLabel(key, locale) {
+  const f = FIELDS[key]
+  if (f) return en(locale) ? f[1] : f[0]
+  return en(locale) ? key : '其他项'
+}
+
+function valueText(key, v, locale) {
+  if (v === undefined || v === null || v === '') return en(locale) ? '(none)' : '（空）'
+  if (typeof v === 'boolean') return en(locale) ? (v ? 'yes' : 'no') : (v ? '是' : '否')
+  if (FEN_FIELDS.has(key) && typeof v === 'number') return fenWithUnit(v)
+  const list = CODES[key]
+  if (Array.isArray(v)) return v.map((x) => valueText(key, x, locale)).join('、')
+  if (list && typeof v === 'string' && vocab[list]) return label(list, v, locale)
+  if (typeof v === 'object') return Object.entries(v).filter(([k]) => !HIDDEN(k)).map(([k, x]) => `${fieldLabel(k, locale)} ${valueText(k, x, locale)}`).join('，')
+  if (key === 'resource' && typeof v === 'string') return label('auditEntity', v, locale)
+  return String(v)
+}
+
+// "household/12" -> "户 #12"; "registry" -> "建档立卡".
+export function entityText(entity, locale) {
+  if (!entity) return ''
+  const [kind, id] = String(entity).split('/', 2)
+  const known = vocab.auditEntity.find((x) => x[0] === kind)
+  const name = known ? (en(locale) ? known[2] : known[1]) : (en(locale) ? kind : '记录')
+  return id ? `${name} #${id}` : name
+}
+
+export function actionText(action, locale) {
+  const known = vocab.auditAction.find((x) => x[0] === action)
+  if (known) return en(locale) ? known[2] : known[1]
+  return en(locale) ? action : '进行了操作'
+}
+
+// "张三 修改了贫困户信息 户 #12"
+export function auditSentence(e, locale) {
+  return `${e.actor_name || (en(locale) ? 'system' : '系统')} ${actionText(e.action, locale)} ${entityText(e.entity, locale)}`.trim()
+}
+
+// What an entry changed: "住址：旧 → 新；…" for an update, the recorded fields
+// for an addition; a refusal gives its reason.
+export function auditChange(e, locale) {
+  const before = e.before && typeof e.before === 'object' ? e.before : null
+  const after = e.after && typeof e.after === 'object' ? e.after : null
+  if (!after) return e.after == null ? '' : valueText('', e.after, locale)
+  const sep = en(locale) ? '; ' : '；'
+  const colon = en(locale) ? ': ' : '：'
+  if (e.action === 'access.denied') {
+    // The reason is the server's English text; the module and the access say it.
+    const access = after.access === 'write' ? (en(locale) ? 'change' : '修改') : (en(locale) ? 'read' : '读取')
+    return `${fieldLabel('resource', locale)}${colon}${label('auditEntity', after.resource, locale)}${sep}${fieldLabel('access', locale)}${colon}${access}`
+  }
+  if (!before) {
+    return Object.keys(after).filter((k) => !HIDDEN(k) && after[k] !== '' && after[k] !== null)
+      .map((k) => `${fieldLabel(k, locale)}${colon}${valueText(k, after[k], locale)}`).join(sep)
+  }
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => !HIDDEN(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => `${fieldLabel(k, locale)}${colon}${valueText(k, before[k], locale)} → ${valueText(k, after[k], locale)}`).join(sep)
+}
+
+export const auditTime = (e) => beijingTime(e.at)
