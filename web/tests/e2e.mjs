@@ -78,6 +78,8 @@ const vB1 = villagesB[0]
 
 const users = {
   admin: ['web-admin', 'administrator', COUNTY],
+  // The nation's administrator: parameters are national, so only this office changes them (issue 26).
+  root: ['web-root', 'administrator', ''],
   cadre: ['web-cadre', 'village_cadre', vA1.code],
   donor: ['web-donor', 'donor', COUNTY],
   auditor: ['web-auditor', 'auditor', COUNTY],
@@ -481,9 +483,16 @@ await step('module pages: assessment, assistance and parameters read the API; a 
   const gaps = page.locator('[data-testid="gap-without-cadre"] .el-table__body tr')
   expect((await gaps.count()) === cov.gaps.households_without_cadre.length, 'households without a cadre differ from the API')
   await shot('17-assistance-desktop')
+  // A county's administrator reads the national parameters but may not change them (issue 26).
+  const paramsBefore = (await apiAs('admin', 'GET', '/params')).data.items
+  const countyPut = await apiAs('admin', 'PUT', '/params/notice_min_days', { body: { value: '10', source: '县扶贫办通知（测试）' } })
+  expect(countyPut.status === 403, `a county administrator changed a national parameter: ${countyPut.status}`)
+  await logout()
+  await login('root')
   await page.goto(`${BASE}/params`)
   await settle()
-  const params = (await apiAs('admin', 'GET', '/params')).data.items
+  const params = (await apiAs('root', 'GET', '/params')).data.items
+  expect(params.length === paramsBefore.length, 'the nation and the county read different parameter lists')
   expect((await page.locator('[data-testid="params-table"] .el-table__body tr').count()) === params.length, 'parameter rows differ from the API')
   await page.locator('[data-testid="param-edit-notice_min_days"]').click()
   await input('param-value').fill('400')
@@ -496,12 +505,13 @@ await step('module pages: assessment, assistance and parameters read the API; a 
   await input('param-source').fill('县扶贫办通知（测试）')
   await page.locator('[data-testid="param-save"]').click()
   await page.locator('[data-testid="params-table"]').getByText('县扶贫办通知（测试）').waitFor()
-  // Parameters are national: their audit entries have no area, so the county's administrator
-  // does not list them; the local operator (the CLI) does.
+  // The change is in the audit trail (the local operator, the CLI, lists it).
   const audit = cliJson(['audit', 'list', '--entity', 'param/notice_min_days']).items
-  expect(audit.some((e) => e.action === 'param.set' && e.actor === users.admin[0] && JSON.stringify(e.after).includes('10')),
+  expect(audit.some((e) => e.action === 'param.set' && e.actor === users.root[0] && JSON.stringify(e.after).includes('10')),
     `no audit entry: ${JSON.stringify(audit)}`)
-  await apiAs('admin', 'PUT', '/params/notice_min_days', { body: { value: params.find((p) => p.name === 'notice_min_days').value, source: '恢复（测试）' } })
+  await apiAs('root', 'PUT', '/params/notice_min_days', { body: { value: params.find((p) => p.name === 'notice_min_days').value, source: '恢复（测试）' } })
+  await logout()
+  await login('admin')
 })
 
 await step('the pages fit a phone-sized screen', async () => {
