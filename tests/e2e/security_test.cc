@@ -39,12 +39,7 @@ class SecurityTest : public ::testing::Test {
     WriteAreaFixture(dir_->path(), 5, 2);
     ASSERT_EQ(RunFupin(db_, {"areas", "import", dir_->path()}).exit_code, 0);
     for (const auto& u : kUsers) {
-      std::vector<std::string> args = {"user", "add", u.name, "--role", u.role};
-      if (!u.area.empty()) {
-        args.push_back("--area");
-        args.push_back(u.area);
-      }
-      auto r = RunFupin(db_, args, PasswordOf(u.name) + "\n");
+      auto r = AddUser(db_, u.name, u.role, u.area, PasswordOf(u.name));
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     server_ = new ServerProcess(db_);

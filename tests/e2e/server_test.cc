@@ -52,12 +52,7 @@ class ServerTest : public ::testing::Test {
     WriteAreaFixture(dir_->path(), 3, 4);
     ASSERT_EQ(RunFupin(db_, {"areas", "import", dir_->path()}).exit_code, 0);
     for (const auto& u : kUsers) {
-      std::vector<std::string> args = {"user", "add", u.user, "--role", u.role};
-      if (!u.area.empty()) {
-        args.push_back("--area");
-        args.push_back(u.area);
-      }
-      auto r = RunFupin(db_, args, PasswordOf(u.user) + "\n");
+      auto r = AddUser(db_, u.user, u.role, u.area, PasswordOf(u.user));
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     server_ = new ServerProcess(db_);

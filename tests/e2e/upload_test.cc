@@ -50,12 +50,7 @@ class UploadE2eTest : public ::testing::Test {
                                                           {"auditor", "auditor", "430424"},
                                                           {"provaud", "auditor", "43"}};
     for (const auto& u : users) {
-      std::vector<std::string> args = {"user", "add", u[0], "--role", u[1]};
-      if (!u[2].empty()) {
-        args.push_back("--area");
-        args.push_back(u[2]);
-      }
-      auto r = RunFupin(db_, args, PasswordOf(u[0]) + "\n");
+      auto r = AddUser(db_, u[0], u[1], u[2], PasswordOf(u[0]));
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     server_ = new ServerProcess(db_);

@@ -77,6 +77,16 @@ ProcessResult RunFupin(const std::string& db, const std::vector<std::string>& ar
   return RunProcess(FupinBinary(), all, input);
 }
 
+ProcessResult AddUser(const std::string& db, const std::string& name, const std::string& role, const std::string& area,
+                      const std::string& password) {
+  std::vector<std::string> args = {"user", "add", name, "--role", role};
+  if (!area.empty()) {
+    args.push_back("--area");
+    args.push_back(area);
+  }
+  return RunFupin(db, args, password + "\n");
+}
+
 pid_t Start(const std::string& binary, const std::vector<std::string>& args) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -23,6 +23,10 @@ std::string SourceDir();
 ProcessResult RunProcess(const std::string& binary, const std::vector<std::string>& args, const std::string& input = "");
 // Runs fupin with `--db db` in front of `args`.
 ProcessResult RunFupin(const std::string& db, const std::vector<std::string>& args, const std::string& input = "");
+// `fupin user add name --role role [--area area]` with the password on standard input
+// (no --area for the nation, area ""): the fixture of the end-to-end tests' users.
+ProcessResult AddUser(const std::string& db, const std::string& name, const std::string& role, const std::string& area,
+                      const std::string& password);
 
 // Starts a process in the background with output to /dev/null; returns its pid.
 pid_t Start(const std::string& binary, const std::vector<std::string>& args);
