@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   john-data   # /usr/share/john/password.lst: the common passwords refused (src/access/CMakeLists.txt)
   chromium fonts-wqy-microhei
   wrk jq curl   # bench/suite.sh
+  clang-tidy    # scripts/tidy.sh, run by scripts/test.sh
 )
 
 sudo_if_needed() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: set up, build with warnings as errors, build the web UI, run
-# every test (the browser tests among them); then
+# every test (the browser tests among them) with clang-tidy beside them on the
+# sources changed since the last tag (scripts/tidy.sh, docs/CHECKS.md); then
 # build again under AddressSanitizer and UndefinedBehaviorSanitizer and run
 # the unit tests once more.
 set -euo pipefail
@@ -12,8 +13,16 @@ echo "== build (warnings are errors)"
 BUILD_DIR=build ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=OFF
 echo "== web UI"
 ./scripts/build-web.sh
+echo "== clang-tidy on the sources changed since the last tag (beside the tests, one at a time)"
+JOBS=1 ./scripts/tidy.sh > build/tidy.log 2>&1 &
+tidy_pid=$!
 echo "== all tests (SQLite, and PostgreSQL: FUPIN_TEST_PG_URL or a throwaway server)"
 (cd build && ../scripts/with-postgres.sh ctest --output-on-failure -j "$JOBS")
+echo "== clang-tidy findings"
+tidy_status=0
+wait "$tidy_pid" || tidy_status=$?
+cat build/tidy.log
+[ "$tidy_status" -eq 0 ] || { echo "clang-tidy failed (build/tidy.log)" >&2; exit "$tidy_status"; }
 
 if [ "${FUPIN_SKIP_SANITIZERS:-0}" != "1" ]; then
   echo "== unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"

@@ -172,7 +172,7 @@ AreaAssessment AssessVillage(store::Connection& db, const Caller& caller, const 
       auto it = have.find(name);
       if (it == have.end()) continue;
       facts[name] = it->second ? nlohmann::json(*it->second) : nlohmann::json();
-      const std::string zh = kNameZh.at(name);
+      const std::string& zh = kNameZh.at(name);
       if (!it->second) missing += (missing.empty() ? "" : "、") + zh;
       else if (!*it->second) absent += (absent.empty() ? "" : "、") + zh;
     }

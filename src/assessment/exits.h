@@ -51,7 +51,7 @@ struct ExitRequest {
 
 class ExitService {
  public:
-  ExitService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  explicit ExitService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   // Records one step. Needs a role that writes the household's village. The
   // household must be poor; `end_date` is required for a notice and refused

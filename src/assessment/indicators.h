@@ -73,7 +73,7 @@ struct IndicatorReport {
   // Incidence, areas.size() x (year - from_year + 1), area by area.
   std::vector<IncidenceCounts> incidence;
 
-  size_t years() const { return static_cast<size_t>(year - from_year + 1); }
+  size_t years() const { return static_cast<size_t>(year - from_year) + 1; }
   std::span<const IncidenceCounts> IncidenceOf(size_t area) const {
     return std::span<const IncidenceCounts>(incidence).subspan(area * years(), years());
   }

@@ -110,7 +110,7 @@ std::unordered_map<int64_t, std::vector<int32_t>> MembersAt(store::Connection& d
 }
 
 std::vector<int64_t> RuralPopulation(store::Connection& db, const std::string& area, int from, int to) {
-  const size_t n = static_cast<size_t>(to - from + 1);
+  const size_t n = static_cast<size_t>(to - from) + 1;
   std::vector<int64_t> out(n, 0);
   // code -> per-year figure (-1 unknown)
   std::map<std::string, std::vector<int64_t>> own;

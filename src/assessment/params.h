@@ -41,7 +41,7 @@ const std::vector<ParameterSpec>& ParameterSpecs();
 
 class Parameters {
  public:
-  Parameters(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  explicit Parameters(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   // Values in force (latest per name and key), or with `history` every row,
   // ordered by name, key, id. Readable by every role that reads parameters (all but donors).

@@ -64,7 +64,7 @@ const std::vector<std::string>& FacilityNames();
 
 class SurveyService {
  public:
-  SurveyService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  explicit SurveyService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   // Validates and stores one record. InvalidArgument naming each bad field.
   SurveyRecord Add(const Caller& caller, SurveyRecord record);

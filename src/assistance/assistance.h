@@ -174,7 +174,7 @@ AssistanceParams ReadParams(store::Connection& db);
 
 class AssistanceService {
  public:
-  AssistanceService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  explicit AssistanceService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   int64_t AddCadre(const Caller& caller, const CadreInput& input);
   Cadre GetCadre(const Caller& caller, int64_t id);

@@ -354,9 +354,9 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
   // Pairings: households by number, in bulk.
   const std::string today = clock.Today().ToString();
   struct HouseholdRow {
-    int64_t id;
+    int64_t id = 0;
     std::string village, status;
-    bool paired;
+    bool paired = false;
   };
   std::map<std::string, HouseholdRow> households;
   {

@@ -84,7 +84,7 @@ Date BeijingDate(int64_t seconds) {
 Date SystemClock::Today() const { return BeijingDate(NowSeconds()); }
 
 int64_t SystemClock::NowSeconds() const {
-  using namespace std::chrono;
+  using std::chrono::duration_cast, std::chrono::seconds, std::chrono::system_clock;
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 

@@ -13,7 +13,7 @@ struct Date {
   int month = 1;
   int day = 1;
 
-  auto operator<=>(const Date&) const = default;
+  auto operator<=>(const Date&) const = default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
 
   // Days since 1970-01-01 (negative before).
   int64_t ToDays() const;

@@ -34,27 +34,27 @@ struct ErrorDetail {
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, std::string message, std::vector<ErrorDetail> details = {})
-      : std::runtime_error(std::move(message)), code_(code), details_(std::move(details)) {}
+  Error(ErrorCode code, const std::string& message, std::vector<ErrorDetail> details = {})
+      : std::runtime_error(message), code_(code), details_(std::move(details)) {}
 
   ErrorCode code() const { return code_; }
   const std::vector<ErrorDetail>& details() const { return details_; }
 
-  static Error InvalidArgument(std::string message, std::vector<ErrorDetail> details = {}) {
-    return Error(ErrorCode::kInvalidArgument, std::move(message), std::move(details));
+  static Error InvalidArgument(const std::string& message, std::vector<ErrorDetail> details = {}) {
+    return Error(ErrorCode::kInvalidArgument, message, std::move(details));
   }
-  static Error NotFound(std::string message) { return Error(ErrorCode::kNotFound, std::move(message)); }
-  static Error AlreadyExists(std::string message, std::vector<ErrorDetail> details = {}) {
-    return Error(ErrorCode::kAlreadyExists, std::move(message), std::move(details));
+  static Error NotFound(const std::string& message) { return Error(ErrorCode::kNotFound, message); }
+  static Error AlreadyExists(const std::string& message, std::vector<ErrorDetail> details = {}) {
+    return Error(ErrorCode::kAlreadyExists, message, std::move(details));
   }
-  static Error Conflict(std::string message) { return Error(ErrorCode::kConflict, std::move(message)); }
-  static Error FailedPrecondition(std::string message, std::vector<ErrorDetail> details = {}) {
-    return Error(ErrorCode::kFailedPrecondition, std::move(message), std::move(details));
+  static Error Conflict(const std::string& message) { return Error(ErrorCode::kConflict, message); }
+  static Error FailedPrecondition(const std::string& message, std::vector<ErrorDetail> details = {}) {
+    return Error(ErrorCode::kFailedPrecondition, message, std::move(details));
   }
-  static Error PermissionDenied(std::string message) {
-    return Error(ErrorCode::kPermissionDenied, std::move(message));
+  static Error PermissionDenied(const std::string& message) {
+    return Error(ErrorCode::kPermissionDenied, message);
   }
-  static Error Internal(std::string message) { return Error(ErrorCode::kInternal, std::move(message)); }
+  static Error Internal(const std::string& message) { return Error(ErrorCode::kInternal, message); }
 
  private:
   ErrorCode code_;

@@ -87,7 +87,7 @@ nlohmann::json ImportReportJson(const ImportReport& report);
 class Importer {
  public:
   // `protector`: nullptr for the process's (access::CurrentProtector()).
-  Importer(store::Connection& db, const Clock& clock = DefaultClock(),
+  explicit Importer(store::Connection& db, const Clock& clock = DefaultClock(),
            const access::PersonalDataProtector* protector = nullptr);
 
   // Needs a role that writes the registry; each row's village (and, for a

@@ -83,7 +83,7 @@ class QualityService {
  public:
   // `protector`: nullptr for the process's (ID numbers are decrypted in
   // memory to be checked; nothing decrypted leaves this class).
-  QualityService(store::Connection& db, const Clock& clock = DefaultClock(),
+  explicit QualityService(store::Connection& db, const Clock& clock = DefaultClock(),
                  const access::PersonalDataProtector* protector = nullptr);
 
   // Needs a role that reads the registry (not a paired cadre or donor) and

@@ -297,7 +297,7 @@ struct MonitoringFigures {
 
 class MonitoringService {
  public:
-  MonitoringService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  explicit MonitoringService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   std::vector<Threshold> Thresholds(const Caller& caller);
   // The line in force for a year and an area (its province's, else the national one, carried forward).

@@ -124,7 +124,7 @@ struct HouseholdPatch {
 
 class HouseholdRegistry {
  public:
-  HouseholdRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
+  explicit HouseholdRegistry(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
 
   // Adds a household; returns its id. Refuses a duplicate number, an unknown
   // area or one that is not a village, unknown vocabulary.
@@ -261,7 +261,7 @@ class PersonRegistry {
  public:
   // ID numbers are encrypted with `protector` (nullptr: the process's, see
   // access::ConfigureProtector, looked up when the registry is made).
-  PersonRegistry(store::Connection& db, const Clock& clock = DefaultClock(),
+  explicit PersonRegistry(store::Connection& db, const Clock& clock = DefaultClock(),
                  const access::PersonalDataProtector* protector = nullptr)
       : db_(db), clock_(clock), protector_(protector ? *protector : access::CurrentProtector()) {}
 

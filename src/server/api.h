@@ -26,7 +26,7 @@ namespace fupin::server {
 // Error::InvalidArgument with all problems at once.
 class BodyReader {
  public:
-  BodyReader(const nlohmann::json& body, std::string path = "");
+  explicit BodyReader(const nlohmann::json& body, std::string path = "");
 
   // Strings holding a NUL byte are refused (the parser already refused invalid UTF-8).
   std::optional<std::string> String(const std::string& key, bool required = false, size_t max_bytes = 2000);

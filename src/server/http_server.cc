@@ -713,7 +713,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Target target_;
   const CompiledRoute* route_ = nullptr;
   std::chrono::steady_clock::time_point start_;
-  std::array<char, 8192> drain_;
+  std::array<char, 8192> drain_{};
 };
 
 void Engine::Accept() {
@@ -832,7 +832,7 @@ class HttpServer::Impl : public Engine {
   using Engine::Engine;
 };
 
-HttpServer::HttpServer(store::Database& database, ServerOptions options, const Clock& clock,
+HttpServer::HttpServer(store::Database& database, const ServerOptions& options, const Clock& clock,
                        const access::PasswordHasher& hasher, std::ostream& log)
     : impl_(std::make_unique<Impl>(database, options, clock, hasher, log)) {
   AddSystemRoutes(routes_);

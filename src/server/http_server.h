@@ -62,7 +62,7 @@ struct ServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(store::Database& database, ServerOptions options, const Clock& clock,
+  HttpServer(store::Database& database, const ServerOptions& options, const Clock& clock,
              const access::PasswordHasher& hasher, std::ostream& log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

@@ -39,7 +39,7 @@ enum class Dialect { kSqlite, kPostgres };
 // kConflict, so adapters that do not retry report it as 409.
 class TransientError : public Error {
  public:
-  explicit TransientError(std::string message) : Error(ErrorCode::kConflict, std::move(message)) {}
+  explicit TransientError(const std::string& message) : Error(ErrorCode::kConflict, message) {}
 };
 
 // One value of a bulk-inserted row.
