@@ -46,6 +46,19 @@ std::string Json(std::initializer_list<std::pair<const std::string, nlohmann::js
 
 }  // namespace
 
+std::string CsrfToken(std::string_view token) {
+  static constexpr std::string_view kLabel = "fupin-csrf-token-v1";  // 19 bytes: a BLAKE2b key needs 16-64
+  const auto* data = reinterpret_cast<const uint8_t*>(token.data());
+  const auto* key = reinterpret_cast<const uint8_t*>(kLabel.data());
+  return internal::ToHex(internal::Blake2b256({data, token.size()}, {key, kLabel.size()}));
+}
+
+bool CsrfTokenMatches(std::string_view token, std::string_view offered) {
+  if (token.empty()) return false;
+  const std::string expected = CsrfToken(token);
+  return offered.size() == expected.size() && sodium_memcmp(offered.data(), expected.data(), expected.size()) == 0;
+}
+
 bool SessionTouches::Claim(int64_t session_id, int64_t now) {
   std::scoped_lock lock(mutex_);
   // Forget sessions unused for a minute, so the map holds only the busy ones.

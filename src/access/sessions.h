@@ -95,6 +95,14 @@ class Sessions {
   LoginThrottle* throttle_;
 };
 
+// The CSRF token of a session (docs/ACCESS.md, "Session cookie"): hex
+// BLAKE2b-256 of the session token, keyed with a fixed label. Bound to the
+// session, the same in every server process, and it reveals neither the token
+// nor the hash stored for it (that one is unkeyed).
+std::string CsrfToken(std::string_view token);
+// Whether `offered` is the CSRF token of `token` (compared in constant time).
+bool CsrfTokenMatches(std::string_view token, std::string_view offered);
+
 // Ends every open session of a user (used when a user is disabled or their
 // password changes). Returns how many were ended. Runs on the caller's
 // transaction, if any.

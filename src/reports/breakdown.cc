@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/permissions.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "registry/areas.h"
@@ -17,6 +18,12 @@ namespace fupin::reports {
 Breakdown ComputeBreakdown(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
                            const std::optional<std::string>& as_of_text) {
   const ReportRequest request = CheckReportRequest(caller, area_code, year, as_of_text);
+  // Figures of a whole area: not for a paired cadre, who reads only their
+  // paired households (issue 26, found by the access matrix test).
+  if (auto refused = access::Refusal(caller, access::Access::kRead, access::Resource::kRegistry,
+                                     {request.area, std::nullopt, "reports/breakdown"})) {
+    throw Error::PermissionDenied(*refused);
+  }
   const bool nation = request.nation;
   const std::string& code = request.area;
   const Date as_of = request.as_of;

@@ -288,6 +288,16 @@ TEST_F(ProgressTest, BreakdownCountsExitsPerYearAndRegisteredHouseholdsByCause) 
   township.role = Role::kTownship;
   township.area_scope = "430424100";
   EXPECT_THROW(ComputeBreakdown(f_.db(), township, "430424", 2017), Error);
+  // A paired cadre reads only their paired households, not an area's figures (issue 26).
+  Caller paired = f_.admin();
+  paired.role = Role::kPairedCadre;
+  paired.area_scope = "430424";
+  try {
+    ComputeBreakdown(f_.db(), paired, "430424", 2017);
+    ADD_FAILURE() << "a paired cadre read the county's breakdown";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied) << e.what();
+  }
 }
 
 }  // namespace

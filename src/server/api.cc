@@ -276,6 +276,15 @@ nlohmann::json PageJson(int64_t total, const Paging& paging, nlohmann::json item
   return {{"total", total}, {"limit", paging.limit}, {"offset", paging.offset}, {"items", std::move(items)}};
 }
 
+std::string SessionCookieValue(const std::string& token, bool tls) {
+  // No Max-Age on a live session: the browser forgets it when closed, and the
+  // server's timeouts (30 minutes idle, 12 hours) end it anyway.
+  std::string v = std::string(kSessionCookie) + "=" + token + "; Path=/api/; HttpOnly; SameSite=Strict";
+  if (token.empty()) v += "; Max-Age=0";
+  if (tls) v += "; Secure";
+  return v;
+}
+
 int HttpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument: return 400;

@@ -62,6 +62,7 @@ struct ApiRequest {
   nlohmann::json body;                       // object, or null when there is none
   std::optional<std::string> if_match;       // raw If-Match header
   std::string remote_address;                // the client's address (for throttles)
+  bool tls = false;                          // came over HTTPS (the session cookie is then Secure)
   // Routes with raw_body: the body's bytes as sent (body stays null), and the
   // file name from the X-File-Name header (percent-decoded), if any.
   std::string raw_body;
@@ -132,6 +133,15 @@ nlohmann::json ParseJsonBody(std::string_view text);
 // string) is something the services may see: valid UTF-8 without NUL bytes.
 // Returns the problem ("is not valid UTF-8", "contains a NUL byte") or "".
 std::string TextProblem(std::string_view text);
+
+// The web UI's session (docs/ACCESS.md, "Session cookie"): the cookie that
+// carries the token, and the header that must carry the session's CSRF token
+// on every request with the cookie that is not a GET.
+inline constexpr std::string_view kSessionCookie = "fupin_session";
+inline constexpr char kCsrfHeader[] = "X-CSRF-Token";
+// The Set-Cookie value that gives the browser `token` (HttpOnly,
+// SameSite=Strict, Path=/api/, Secure when `tls`); an empty token clears it.
+std::string SessionCookieValue(const std::string& token, bool tls);
 
 // HTTP status for an error code (the one place this mapping lives).
 int HttpStatus(ErrorCode code);

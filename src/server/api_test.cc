@@ -7,9 +7,27 @@
 #include "access/password.h"
 #include "server/http_server.h"
 #include "server/messages_zh.h"
+#include "server/request_head.h"
 
 namespace fupin::server {
 namespace {
+
+// The session cookie among others, and what is not one (docs/ACCESS.md).
+TEST(RequestHeadTest, FindsTheSessionCookieAmongOthers) {
+  EXPECT_EQ(SessionCookie("fupin_session=abc"), "abc");
+  EXPECT_EQ(SessionCookie("theme=dark; fupin_session=abc; lang=zh"), "abc");
+  EXPECT_EQ(SessionCookie("theme=dark;fupin_session=abc"), "abc");
+  EXPECT_EQ(SessionCookie("my_fupin_session=abc"), std::nullopt);
+  EXPECT_EQ(SessionCookie("fupin_session="), std::nullopt);
+  EXPECT_EQ(SessionCookie("fupin_session"), std::nullopt);
+  EXPECT_EQ(SessionCookie(""), std::nullopt);
+}
+
+TEST(RequestHeadTest, SessionCookieValueIsHttpOnlyStrictAndSecureOverTls) {
+  EXPECT_EQ(SessionCookieValue("t0k", false), "fupin_session=t0k; Path=/api/; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(SessionCookieValue("t0k", true), "fupin_session=t0k; Path=/api/; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(SessionCookieValue("", false), "fupin_session=; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
 
 TEST(BodyReaderTest, CollectsEveryProblemWithItsPath) {
   auto body = nlohmann::json::parse(R"({"number": 5, "village_code": "4304", "extra": 1, "other_causes": ["a", 2]})");

@@ -34,6 +34,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "server/request_head.h"
 
 namespace fupin::server {
 namespace {
@@ -83,91 +84,6 @@ std::string StatusCode(int status) {
     case 503: return "unavailable";
     default: return status >= 500 ? "internal" : "bad_request";
   }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void AppendUtf8(std::string& out, uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
-// Percent-decoding as the web sends it: %XX, the older %uXXXX, and '+' as a
-// space in query strings. A malformed escape stays as it was written.
-std::string DecodeUrl(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%' && i + 5 < s.size() && (s[i + 1] == 'u' || s[i + 1] == 'U')) {
-      uint32_t code = 0;
-      bool ok = true;
-      for (size_t k = 2; k < 6; ++k) {
-        const int v = HexValue(s[i + k]);
-        if (v < 0) ok = false;
-        code = code * 16 + static_cast<uint32_t>(std::max(v, 0));
-      }
-      if (ok) {
-        AppendUtf8(out, code);
-        i += 5;
-        continue;
-      }
-    }
-    if (c == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// "a=1&b=x+y&a=2" -> {a:1, a:2, b:"x y"}; a pair without '=' has an empty
-// value, an empty name is skipped, the same pair twice counts once.
-std::multimap<std::string, std::string> ParseQuery(std::string_view query) {
-  std::multimap<std::string, std::string> params;
-  std::set<std::string_view> seen;
-  size_t start = 0;
-  while (start <= query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string_view::npos) end = query.size();
-    const std::string_view pair = query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty() || !seen.insert(pair).second) continue;
-    const size_t eq = pair.find('=');
-    std::string key = DecodeUrl(pair.substr(0, eq), true);
-    if (key.empty()) continue;
-    params.emplace(std::move(key), eq == std::string_view::npos ? "" : DecodeUrl(pair.substr(eq + 1), true));
-  }
-  return params;
-}
-
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 1;  // after the leading '/'
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 // A route's pattern split at '/': literal segments, and parameters ({id})
@@ -380,13 +296,31 @@ class Engine {
       request.query = ParseQuery(target.query);
       if (const auto it = req.find("If-Match"); it != req.end()) request.if_match = std::string(it->value());
       request.remote_address = remote_address;
+      request.tls = tls_;
       const std::string_view auth = req["Authorization"];
+      const std::optional<std::string> cookie = SessionCookie(req[http::field::cookie]);
       if (auth.rfind("Bearer ", 0) == 0) {
         request.token = std::string(auth.substr(7));
         access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
         if (route.needs_login || !request.token.empty()) {
           request.caller = sessions.Authenticate(request.token);
           request.authenticated = true;
+        }
+      } else if (cookie && route.needs_login) {
+        // The web UI's session cookie (docs/ACCESS.md): a browser sends it by
+        // itself, so whatever changes something must also carry the session's
+        // CSRF token, which only the page (not another site) can read.
+        request.token = *cookie;
+        access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
+        request.caller = sessions.Authenticate(request.token);
+        request.authenticated = true;
+        if (route.method != "GET") {
+          const std::string_view offered = req[kCsrfHeader];
+          if (!access::CsrfTokenMatches(request.token, offered)) {
+            throw Error(ErrorCode::kPermissionDenied,
+                        "a request with the session cookie that changes something needs the session's CSRF token",
+                        {{kCsrfHeader, offered.empty() ? "missing" : "not the token of this session"}});
+          }
         }
       } else if (route.needs_login) {
         throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");

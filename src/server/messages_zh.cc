@@ -71,6 +71,9 @@ const std::vector<Pattern>& Patterns() {
     });
     add(R"(^area (\S+) is outside your area (\S*)$)",
         [](const std::smatch& m) { return "区划 " + m[1].str() + " 不在您的管辖范围（" + m[2].str() + "）内"; });
+    // server: a cookie request without the session's CSRF token (docs/ACCESS.md)
+    add(R"(^a request with the session cookie that changes something needs the session's CSRF token$)",
+        [](const std::smatch&) { return std::string("页面的会话校验码缺失或不符，请刷新页面后重试"); });
     add(R"(^this role may not read registry records$)", [](const std::smatch&) { return std::string("您的角色无权查看建档立卡信息"); });
     // monitoring: a step done by another role ("the step home_check (入户核实) is done by village_cadre, not by township")
     add(R"(^the step \w+ \((.+)\) is done by (.+), not by (\w+)$)", [](const std::smatch& m) {

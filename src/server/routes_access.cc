@@ -86,19 +86,28 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                         }
                         return refused;
                       }
-                      return ApiResponse::Created({{"token", result.token},
-                                                   {"expires_at", FormatTimestamp(result.expires_at)},
-                                                   {"user", CallerJson(result.caller)}});
+                      // The token for Bearer clients (CLI, scripts); the cookie and CSRF token for the web UI.
+                      ApiResponse created = ApiResponse::Created({{"token", result.token},
+                                                                  {"csrf_token", access::CsrfToken(result.token)},
+                                                                  {"expires_at", FormatTimestamp(result.expires_at)},
+                                                                  {"user", CallerJson(result.caller)}});
+                      created.headers["Set-Cookie"] = SessionCookieValue(result.token, r.tls);
+                      return created;
                     },
                     "Log in: a session token for a user name and password"});
   routes.push_back({"DELETE", "/api/v1/sessions/current", true,
                     [h, options](ApiRequest& r) {
                       access::Sessions sessions(r.connection(), *r.clock, *h, options);
                       sessions.Logout(r.token);
-                      return ApiResponse{204, nullptr, {}};
+                      return ApiResponse{204, nullptr, {{"Set-Cookie", SessionCookieValue("", r.tls)}}};
                     },
                     "Log out"});
-  routes.push_back({"GET", "/api/v1/me", true, [](ApiRequest& r) { return ApiResponse::Ok(CallerJson(r.caller)); },
+  routes.push_back({"GET", "/api/v1/me", true,
+                    [](ApiRequest& r) {
+                      nlohmann::json me = CallerJson(r.caller);
+                      me["csrf_token"] = access::CsrfToken(r.token);  // for a page reloaded with the cookie
+                      return ApiResponse::Ok(std::move(me));
+                    },
                     "The logged-in user"});
   routes.push_back({"GET", "/api/v1/users", true,
                     [h](ApiRequest& r) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "access/permissions.h"
 #include "core/money.h"
 #include "io/table_writer.h"
 #include "policy/entitlements.h"
@@ -30,6 +31,15 @@ const std::vector<policy::Policy>& ServerPolicies() {
 }
 
 namespace {
+
+// The server's policies apply to the nation: read by whoever may read
+// policies (access::Refusal: every role but donors; issue 26, found by the
+// access matrix test: the list and each policy were open to donors).
+void RequirePolicyRead(const Caller& caller) {
+  if (auto refused = access::Refusal(caller, access::Access::kRead, access::Resource::kPolicy, {"", std::nullopt, "policy"})) {
+    throw Error::PermissionDenied(*refused);
+  }
+}
 
 int QueryYear(const ApiRequest& r, bool required) {
   auto y = r.QueryInt("year");
@@ -92,7 +102,8 @@ std::optional<policy::EntitlementRun> LatestRunOf(policy::EntitlementService& s,
 
 void AddPolicyRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/policies", true,
-                    [](ApiRequest&) {
+                    [](ApiRequest& r) {
+                      RequirePolicyRead(r.caller);
                       nlohmann::json items = nlohmann::json::array();
                       for (const auto& p : ServerPolicies()) items.push_back(policy::PolicyJson(p, false));
                       return ApiResponse::Ok({{"items", items}});
@@ -100,6 +111,7 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
                     "The policies in force: id, name, department, target, years"});
   routes.push_back({"GET", "/api/v1/policies/{id}", true,
                     [](ApiRequest& r) {
+                      RequirePolicyRead(r.caller);
                       const std::string id = r.path.at("id");
                       for (const auto& p : ServerPolicies()) {
                         if (p.id == id) return ApiResponse::Ok(policy::PolicyJson(p, true));

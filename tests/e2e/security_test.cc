@@ -232,6 +232,76 @@ TEST_F(SecurityTest, ParametersAreChangedOnlyInsideTheCallersScope) {
   EXPECT_EQ(now.body["items"][0]["value"], "12");
 }
 
+// The web UI's session (issue 26 item 7): the login sets an HttpOnly,
+// SameSite=Strict cookie; with the cookie alone a GET works, a POST needs the
+// session's CSRF token in X-CSRF-Token (403 without it or with another
+// session's); Bearer clients need no CSRF token; logout clears the cookie and
+// ends the session.
+TEST_F(SecurityTest, TheSessionCookieNeedsTheCsrfTokenForChanges) {
+  ApiClient anonymous(server_->port());
+  auto login = anonymous.Post("/api/v1/sessions", {{"name", "admin"}, {"password", PasswordOf("admin")}});
+  ASSERT_EQ(login.status, 201) << login.text;
+  ASSERT_TRUE(login.headers.contains("Set-Cookie"));
+  const std::string set_cookie = login.headers["Set-Cookie"];
+  const std::string token = login.body["token"].get<std::string>();
+  EXPECT_EQ(set_cookie.rfind("fupin_session=" + token + ";", 0), 0u) << set_cookie;
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "plain HTTP: " << set_cookie;
+  const std::string csrf = login.body["csrf_token"].get<std::string>();
+  ASSERT_FALSE(csrf.empty());
+  const std::map<std::string, std::string> cookie = {{"Cookie", "theme=dark; fupin_session=" + token}};
+
+  auto me = anonymous.Raw("GET", "/api/v1/me", "", cookie);
+  ASSERT_EQ(me.status, 200) << me.text;
+  EXPECT_EQ(me.body["name"], "admin");
+  EXPECT_EQ(me.body["csrf_token"], csrf);
+
+  const json user = {{"name", "cookie-user"}, {"role", "township"}, {"area_code", "430424100"},
+                     {"password", "cookie-user-Passw0rd"}};
+  auto without = anonymous.Raw("POST", "/api/v1/users", user.dump(), cookie);
+  EXPECT_EQ(without.status, 403) << without.text;
+  ASSERT_TRUE(HasErrorShape(without));
+  EXPECT_EQ(without.body["error"]["details"][0]["path"], "X-CSRF-Token");
+  EXPECT_EQ(without.body["error"]["details"][0]["problem"], "missing");
+  EXPECT_NE(without.body["error"]["message_zh"].get<std::string>().find("校验码"), std::string::npos);
+
+  // Another session's CSRF token does not do.
+  auto other = As("admin");
+  auto other_me = other.Get("/api/v1/me");
+  ASSERT_EQ(other_me.status, 200);
+  auto with_other = cookie;
+  with_other["X-CSRF-Token"] = other_me.body["csrf_token"].get<std::string>();
+  EXPECT_NE(with_other["X-CSRF-Token"], csrf);
+  EXPECT_EQ(anonymous.Raw("POST", "/api/v1/users", user.dump(), with_other).status, 403);
+  EXPECT_EQ(anonymous.Raw("GET", "/api/v1/users?limit=500", "", cookie).body["items"].dump().find("cookie-user"),
+            std::string::npos)
+      << "a refused request changed nothing";
+
+  auto with = cookie;
+  with["X-CSRF-Token"] = csrf;
+  auto created = anonymous.Raw("POST", "/api/v1/users", user.dump(), with);
+  EXPECT_EQ(created.status, 201) << created.text;
+
+  // Bearer: no CSRF token, as before.
+  auto bearer = other.Post("/api/v1/users", {{"name", "bearer-user"}, {"role", "township"}, {"area_code", "430424100"},
+                                             {"password", "bearer-user-Passw0rd"}});
+  EXPECT_EQ(bearer.status, 201) << bearer.text;
+
+  // Logging out needs the CSRF token too, then clears the cookie and ends the session.
+  EXPECT_EQ(anonymous.Raw("DELETE", "/api/v1/sessions/current", "", cookie).status, 403);
+  auto out = anonymous.Raw("DELETE", "/api/v1/sessions/current", "", with);
+  EXPECT_EQ(out.status, 204) << out.text;
+  ASSERT_TRUE(out.headers.contains("Set-Cookie"));
+  EXPECT_EQ(out.headers["Set-Cookie"].rfind("fupin_session=;", 0), 0u) << out.headers["Set-Cookie"];
+  EXPECT_NE(out.headers["Set-Cookie"].find("Max-Age=0"), std::string::npos) << out.headers["Set-Cookie"];
+  EXPECT_EQ(anonymous.Raw("GET", "/api/v1/me", "", cookie).status, 401);
+  // A stale cookie does not stand in the way of logging in again.
+  auto again = anonymous.Raw("POST", "/api/v1/sessions", json({{"name", "admin"}, {"password", PasswordOf("admin")}}).dump(),
+                             cookie);
+  EXPECT_EQ(again.status, 201) << again.text;
+}
+
 // Common passwords are refused with a Chinese message naming the field.
 TEST_F(SecurityTest, CommonPasswordsAreRefused) {
   auto admin = As("admin");

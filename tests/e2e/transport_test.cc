@@ -307,6 +307,7 @@ TEST(TransportTlsTest, ServesHttpsWithTheGivenCertificate) {
                                      "subjectAltName=IP:127.0.0.1"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const std::string db = dir.File("fupin.db");
+  ASSERT_EQ(AddUser(db, "admin", "administrator", "", "admin-Passw0rd").exit_code, 0);
   ServerProcess server(db, {"--tls-cert", cert, "--tls-key", key});
   EXPECT_NE(server.Output().find("serving https://127.0.0.1:"), std::string::npos) << server.Output();
   httplib::SSLClient client("127.0.0.1", server.port());
@@ -317,6 +318,13 @@ TEST(TransportTlsTest, ServesHttpsWithTheGivenCertificate) {
   EXPECT_EQ(r->status, 200);
   EXPECT_NE(r->body.find("\"ok\""), std::string::npos) << r->body;
   EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY");
+  // Over HTTPS the session cookie is Secure (docs/ACCESS.md).
+  auto login = client.Post("/api/v1/sessions", R"({"name":"admin","password":"admin-Passw0rd"})", "application/json");
+  ASSERT_TRUE(login) << httplib::to_string(login.error());
+  EXPECT_EQ(login->status, 201) << login->body;
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
   // Plain HTTP to the TLS port gets no answer.
   RawConnection plain(server.port());
   ASSERT_TRUE(plain.Send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));

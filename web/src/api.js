@@ -1,8 +1,10 @@
-// The one way the UI talks to the server: JSON over /api/v1 with the session
-// token as a Bearer header. Errors come back as ApiError carrying the HTTP
+// The one way the UI talks to the server: JSON over /api/v1. The session is an
+// HttpOnly cookie the server sets at login (this code never sees the token);
+// every request that is not a GET carries the session's CSRF token, which the
+// login and GET /me give and which is kept in memory only (docs/ACCESS.md). Errors come back as ApiError carrying the HTTP
 // status and the server's {code, message, message_zh, details[{path, problem}]};
 // its text is the Chinese message (message_zh) unless English is chosen.
-const TOKEN_KEY = 'fupin.token'
+let csrfToken = null
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -21,12 +23,18 @@ export function setUnauthenticatedHandler(fn) {
   onUnauthenticated = fn
 }
 
-export function getToken() {
-  return localStorage.getItem(TOKEN_KEY)
+// The CSRF token of the session (null when logged out).
+export function getCsrfToken() {
+  return csrfToken
 }
-export function setToken(token) {
-  if (token) localStorage.setItem(TOKEN_KEY, token)
-  else localStorage.removeItem(TOKEN_KEY)
+export function setCsrfToken(token) {
+  csrfToken = token || null
+}
+
+// The headers that say which session a request belongs to.
+function sessionHeaders(method, headers) {
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  return headers
 }
 
 function buildUrl(path, query) {
@@ -39,9 +47,8 @@ function buildUrl(path, query) {
 
 // Returns {data, etag, status}. Throws ApiError for any status >= 400.
 export async function request(method, path, { query, body, ifMatch } = {}) {
-  const headers = { Accept: 'application/json' }
-  const token = getToken()
-  if (token) headers.Authorization = `Bearer ${token}`
+  const headers = sessionHeaders(method, { Accept: 'application/json' })
+  const hadSession = !!csrfToken
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (ifMatch) headers['If-Match'] = ifMatch
   const res = await fetch(buildUrl(path, query), {
@@ -60,7 +67,7 @@ export async function request(method, path, { query, body, ifMatch } = {}) {
   }
   if (!res.ok) {
     const err = new ApiError(res.status, data)
-    if (res.status === 401 && token && path !== '/sessions') onUnauthenticated()
+    if (res.status === 401 && hadSession && path !== '/sessions') onUnauthenticated()
     throw err
   }
   return { data, etag: res.headers.get('ETag'), status: res.status }
@@ -88,12 +95,9 @@ export async function allLimited(tasks, limit = 6) {
 }
 
 // Downloads a file route (e.g. /reports/progress.xlsx) with the session's
-// token and hands it to the browser under the server's file name.
+// cookie and hands it to the browser under the server's file name.
 export async function download(path, query, fallbackName) {
-  const headers = {}
-  const token = getToken()
-  if (token) headers.Authorization = `Bearer ${token}`
-  const res = await fetch(buildUrl(path, query), { headers })
+  const res = await fetch(buildUrl(path, query))
   if (!res.ok) {
     let data = null
     try {
@@ -120,9 +124,8 @@ export async function download(path, query, fallbackName) {
 // Sends a file the user chose (an import spreadsheet) as the request body,
 // the other parameters in the query. Returns the JSON answer; throws ApiError.
 export async function uploadFile(path, query, file) {
-  const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' }
-  const token = getToken()
-  if (token) headers.Authorization = `Bearer ${token}`
+  const headers = sessionHeaders('POST', { Accept: 'application/json', 'Content-Type': 'application/octet-stream' })
+  const hadSession = !!csrfToken
   const res = await fetch(buildUrl(path, query), { method: 'POST', headers, body: file })
   let data = null
   try {
@@ -131,7 +134,7 @@ export async function uploadFile(path, query, file) {
     data = null
   }
   if (!res.ok) {
-    if (res.status === 401 && token) onUnauthenticated()
+    if (res.status === 401 && hadSession) onUnauthenticated()
     throw new ApiError(res.status, data)
   }
   return data

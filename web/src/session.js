@@ -2,7 +2,7 @@
 // routes this server has (from its OpenAPI document) so that pages and
 // household sections of later modules appear as soon as their routes exist.
 import { reactive } from 'vue'
-import { api, getToken, setToken, request } from './api.js'
+import { api, setCsrfToken, request } from './api.js'
 import { pages } from './modules.js'
 
 export const session = reactive({
@@ -26,13 +26,14 @@ export function hasRoute(route) {
   return !!session.routes && session.routes.has(route)
 }
 
+// Asks the server whether the session cookie (if any) is still a session.
 export async function loadMe() {
-  if (!getToken()) return null
   if (session.user) return session.user
   try {
     session.user = await api.get('/me')
+    setCsrfToken(session.user.csrf_token)
   } catch (e) {
-    if (e.status === 401) setToken(null)
+    if (e.status === 401) setCsrfToken(null)
     else throw e
   }
   return session.user
@@ -40,23 +41,23 @@ export async function loadMe() {
 
 export async function login(name, password) {
   const { data } = await request('POST', '/sessions', { body: { name, password } })
-  setToken(data.token)
+  setCsrfToken(data.csrf_token)
   session.user = data.user
   return data.user
 }
 
 export async function logout() {
   try {
-    if (getToken()) await api.del('/sessions/current')
+    await api.del('/sessions/current') // clears the cookie
   } catch {
-    // The session may already have expired; the token is dropped either way.
+    // The session may already have expired; it is forgotten either way.
   }
-  setToken(null)
+  setCsrfToken(null)
   session.user = null
 }
 
 export function forgetSession() {
-  setToken(null)
+  setCsrfToken(null)
   session.user = null
 }
 
