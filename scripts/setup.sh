@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   john-data   # /usr/share/john/password.lst: the common passwords refused (src/access/CMakeLists.txt)
   chromium fonts-wqy-microhei
   wrk jq curl   # bench/suite.sh
+  bsdutils   # script(1): the progress line on a pseudo-terminal (tests/e2e/jobs_test.cc)
 )
 
 sudo_if_needed() {
