@@ -1,10 +1,11 @@
 // A batch the server runs as a job (docs/API.md, Jobs): the page starts it
 // with ?async=true and gets 202 with the job; this follows it with
-// GET /jobs/{id} until it is done or failed, and keeps its id per page in
-// sessionStorage, so that leaving the page and coming back finds the job
-// still running (or its result, if it finished meanwhile).
+// GET /jobs/{id} until it is done or failed, and keeps the id of the page's
+// latest job in sessionStorage, so that leaving the page and coming back
+// finds the job still running, or shows its result again (onDone's second
+// argument is then { again: true }, for the page to skip its message).
 //
-//   const job = useJob('policies.run', { onDone: (result) => ..., onFailed: (apiError) => ... })
+//   const job = useJob('policies.run', { onDone: (result, { again }) => ..., onFailed: (apiError) => ... })
 //   await job.start(() => request('POST', '/entitlements/runs', { query: { async: true }, body }))
 //   job.job (the latest state), job.active, job.percent, job.stageText
 import { computed, onMounted, onUnmounted, ref } from 'vue'
@@ -19,6 +20,7 @@ export function useJob(key, { onDone = () => {}, onFailed = () => {} } = {}) {
   const job = ref(null)
   let timer = null
   let gone = false
+  let resumed = false // following a job started before the page was opened
 
   const active = computed(() => !!job.value && (job.value.state === 'queued' || job.value.state === 'running'))
   const percent = computed(() => (job.value ? job.value.progress.percent : 0))
@@ -32,9 +34,12 @@ export function useJob(key, { onDone = () => {}, onFailed = () => {} } = {}) {
   })
 
   function finish(j) {
-    sessionStorage.removeItem(storageKey)
-    if (j.state === 'done') onDone(j.result)
-    else onFailed(new ApiError(j.error ? j.error.status : 500, { error: j.error }))
+    if (j.state === 'done') {
+      onDone(j.result, { again: resumed })
+    } else {
+      sessionStorage.removeItem(storageKey)
+      onFailed(new ApiError(j.error ? j.error.status : 500, { error: j.error }))
+    }
   }
 
   async function poll() {
@@ -57,6 +62,7 @@ export function useJob(key, { onDone = () => {}, onFailed = () => {} } = {}) {
   async function start(send) {
     const r = await send()
     job.value = r && r.data && r.data.progress ? r.data : r
+    resumed = false
     sessionStorage.setItem(storageKey, String(job.value.id))
     timer = setTimeout(poll, POLL_MS / 5)
   }
@@ -65,6 +71,7 @@ export function useJob(key, { onDone = () => {}, onFailed = () => {} } = {}) {
     const id = sessionStorage.getItem(storageKey)
     if (!id) return
     job.value = { id: Number(id), state: 'queued', progress: { stage: 'queued', stage_zh: '排队等待', done: 0, total: 0, percent: 0 } }
+    resumed = true
     poll()
   })
   onUnmounted(() => {
