@@ -17,6 +17,7 @@ DEBIAN_PACKAGES=(
   chromium fonts-wqy-microhei
   wrk jq curl   # bench/suite.sh
   clang-tidy    # scripts/tidy.sh, run by scripts/test.sh
+  bsdutils   # script(1): the progress line on a pseudo-terminal (tests/e2e/jobs_test.cc)
 )
 
 sudo_if_needed() {

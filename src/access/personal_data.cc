@@ -518,7 +518,7 @@ namespace fupin::access {
 
 KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, const Clock& clock,
                        const std::string& key_path, std::span<const EncryptedColumn> columns,
-                       std::span<const RecordTable> covered) {
+                       std::span<const RecordTable> covered, Progress& progress) {
   Audit audit(connection, clock);
   if (caller.role != Role::kAdministrator || !caller.area_scope.empty()) {
     audit.Record(caller, {"access.denied", "keys", "", std::nullopt,
@@ -529,7 +529,16 @@ KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, cons
   result.key_id = AddKeyToFile(key_path);
   auto protector = std::make_shared<const PersonalDataProtector>(LoadKeys(key_path));
   store::Transaction tx(connection);
-  result.report = RotateColumns(connection, *protector, columns);
+  {
+    // Column by column inside the one transaction, to report each as it is done.
+    ProgressStage stage(progress, "reencrypt", static_cast<int64_t>(columns.size()));
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const RotationReport part = RotateColumns(connection, *protector, columns.subspan(i, 1));
+      result.report.values += part.values;
+      for (const auto& [column, count] : part.per_column) result.report.per_column[column] += count;
+      stage.Advance();
+    }
+  }
   AuditEvent event{"keys.rotate", "keys", "", std::nullopt,
                    "{\"key_id\":" + std::to_string(result.key_id) +
                        ",\"values\":" + std::to_string(result.report.values) + "}"};

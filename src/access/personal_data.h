@@ -28,6 +28,7 @@
 #include "access/records.h"
 #include "core/caller.h"
 #include "core/date.h"
+#include "core/progress.h"
 #include "store/database.h"
 
 namespace fupin::access {
@@ -218,6 +219,6 @@ struct KeyRotation {
 // ciphertexts changed are recorded with their new digests in the entry.
 KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, const Clock& clock,
                        const std::string& key_path, std::span<const EncryptedColumn> columns,
-                       std::span<const RecordTable> covered = {});
+                       std::span<const RecordTable> covered = {}, Progress& progress = NoProgress());
 
 }  // namespace fupin::access

@@ -311,7 +311,7 @@ MeasureResult IndicatorReport::Measures(size_t area) const {
 }
 
 IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
-                                  int from_year, int year, store::Connection* second) {
+                                  int from_year, int year, store::Connection* second, Progress& progress) {
   const std::string area = internal::RequireArea(db, area_code.empty() ? caller.area_scope : area_code, "area");
   internal::RequireRead(db, caller, area);
   for (const auto& [field, y] : {std::pair{"from", from_year}, std::pair{"year", year}}) {
@@ -338,6 +338,8 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
   // --- Reads: two connections at once when there are two.
   FirstTables a;
   SecondTables b;
+  std::optional<ProgressStage> stage;
+  stage.emplace(progress, "read", 2);
   if (second != nullptr) {
     std::exception_ptr failure;
     std::thread reader([&] {
@@ -349,6 +351,7 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     });
     try {
       a = ReadFirst(db, area, year);
+      stage->Advance();
     } catch (...) {
       reader.join();
       throw;
@@ -357,8 +360,12 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     if (failure) std::rethrow_exception(failure);
   } else {
     a = ReadFirst(db, area, year);
+    stage->Advance();
     b = ReadSecond(db, area, from_year, year);
   }
+  stage->Advance();
+  stage.reset();
+  stage.emplace(progress, "evaluate", 7);
 
   // --- Dense household numbers.
   const size_t n = a.household_id.size();
@@ -531,6 +538,7 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     }
   }
 
+  stage->Advance();
   // --- Measures of every area: its measured households in number order (FGT,
   // Alkire-Foster) and by income (Gini), grouped level by level.
   std::vector<int32_t> positions(measured.size());
@@ -546,6 +554,7 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
   std::vector<WeightedIncome> incomes, sorted;
   std::vector<AfMask> units;
   for (int level = 0; level <= 5; ++level) {
+    stage->Advance();
     if (level > 0 && level <= root_level) continue;
     const auto l = static_cast<size_t>(level);
     for (size_t p = 0; p < measured.size(); ++p) {

@@ -32,6 +32,7 @@
 #include "assessment/measures.h"
 #include "core/caller.h"
 #include "core/money.h"
+#include "core/progress.h"
 #include "store/database.h"
 
 namespace fupin::assessment {
@@ -86,9 +87,12 @@ struct IndicatorReport {
 // "": the caller's scope). Needs read access to the area (as `report incidence`). Years
 // between 2000 and 2100, from_year <= year; FailedPrecondition when the year
 // has no poverty line. `second` (optional): another connection to the same
-// database, used to read half of the tables at the same time.
+// database, used to read half of the tables at the same time. Reports the
+// stages read (two groups of tables) and evaluate (the household pass, then
+// one unit per level of areas) to `progress`.
 IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
-                                  int from_year, int year, store::Connection* second = nullptr);
+                                  int from_year, int year, store::Connection* second = nullptr,
+                                  Progress& progress = NoProgress());
 
 // The area's own figures (assessment, incidence by year, measures in the
 // shape of MeasureJson) and how many areas of each level the report holds.

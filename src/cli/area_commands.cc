@@ -37,7 +37,7 @@ void AddAreaCommands(CLI::App& app, Context& ctx) {
   import->add_option("--only", in->only, "Load only this area's subtree and its parents");
   import->callback([&ctx, in] {
     const auto start = std::chrono::steady_clock::now();
-    const auto r = registry::ImportAreas(ctx.connection(), ctx.caller, in->dir, in->only);
+    const auto r = registry::ImportAreas(ctx.connection(), ctx.caller, in->dir, in->only, ctx.progress());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (ctx.json) {
       ctx.PrintJson({{"provinces", r.provinces},

@@ -495,7 +495,8 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
     ind->callback([&ctx, o] {
       // A second connection reads half of the tables at the same time.
       auto second = ctx.database().Connect();
-      const auto r = assessment::ComputeIndicators(ctx.connection(), ctx.caller, o->area, o->from, o->year, second.get());
+      const auto r = assessment::ComputeIndicators(ctx.connection(), ctx.caller, o->area, o->from, o->year, second.get(),
+                                                   ctx.progress());
       int64_t written = 0;
       if (o->out) written = assessment::WriteIndicatorTable(r, *o->out);
       if (ctx.json) {

@@ -8,8 +8,11 @@
 #include <filesystem>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "access/personal_data.h"
 #include "access/records.h"
+#include "cli/progress_line.h"
 #include "core/error.h"
 #include "registry/audited.h"
 #include "schema/all_migrations.h"
@@ -94,7 +97,23 @@ store::Connection& Context::connection() {
   return *connection_;
 }
 
-void Context::PrintJson(const nlohmann::json& value) { out_ << value.dump(2) << '\n'; }
+std::ostream& Context::out() {
+  if (progress_) progress_->End();
+  return out_;
+}
+
+std::ostream& Context::err() {
+  if (progress_) progress_->End();
+  return err_;
+}
+
+void Context::PrintJson(const nlohmann::json& value) { out() << value.dump(2) << '\n'; }
+
+Progress& Context::progress() {
+  if (json || isatty(STDERR_FILENO) == 0) return NoProgress();
+  if (!progress_) progress_ = std::make_unique<ProgressLine>(err_);
+  return *progress_;
+}
 
 namespace {
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/caller.h"
+#include "core/progress.h"
 #include "store/database.h"
 
 namespace CLI {
@@ -29,8 +30,9 @@ class Context {
   bool json = false;
   Caller caller = Caller::LocalOperator();
 
-  std::ostream& out() { return out_; }
-  std::ostream& err() { return err_; }
+  // Both erase the progress line first, so what is printed starts clean.
+  std::ostream& out();
+  std::ostream& err();
 
   // Opens the database (applying migrations) and configures the key that
   // protects personal data (FUPIN_KEY, or the file at key_path()).
@@ -43,11 +45,17 @@ class Context {
   // Prints `value` as indented JSON followed by a newline.
   void PrintJson(const nlohmann::json& value);
 
+  // Where long commands report their progress: a ProgressLine on err() when
+  // stderr is a terminal and --json is off, else NoProgress() (nothing extra
+  // when piped). Decided on first use, after the options are parsed.
+  Progress& progress();
+
  private:
   std::ostream& out_;
   std::ostream& err_;
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<store::Connection> connection_;
+  std::unique_ptr<Progress> progress_;
 };
 
 // The default key file of a database server's URL:

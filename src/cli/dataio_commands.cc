@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -34,21 +33,6 @@ struct ImportCliOptions {
   std::optional<std::string> errors;
   std::optional<std::string> sheet;
 };
-
-// A one-line progress bar on stderr when it is a terminal.
-dataio::ProgressFn TerminalProgress(std::ostream& err) {
-  if (isatty(fileno(stderr)) == 0) return nullptr;
-  return [&err](std::string_view phase, size_t done, size_t total) {
-    if (total == 0) {
-      err << "\r" << phase << " " << done << " 行" << std::flush;
-      return;
-    }
-    const size_t width = 30;
-    const size_t filled = total == 0 ? 0 : std::min(width, done * width / total);
-    err << "\r" << phase << " [" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/"
-        << total << (done >= total ? "\n" : "") << std::flush;
-  };
-}
 
 std::string DefaultErrorsPath(const std::string& file) {
   const auto dot = file.find_last_of('.');
@@ -100,7 +84,7 @@ void AddImport(CLI::App& import, Context& ctx, dataio::TemplateKind kind, const 
     options.skip_invalid = o->skip_invalid;
     options.errors_path = o->errors ? *o->errors : DefaultErrorsPath(o->file);
     if (o->sheet) options.table.sheet = *o->sheet;
-    options.progress = TerminalProgress(ctx.err());
+    options.progress = dataio::ReportTo(ctx.progress());
     dataio::Importer importer(ctx.connection());
     const auto report = importer.Import(ctx.caller, kind, o->file, options);
     PrintReport(ctx, report);

@@ -110,7 +110,7 @@ void AddDemoCommands(CLI::App& app, Context& ctx) {
   hengdong->callback([&ctx, h] {
     h->options.areas_dir = h->areas.value_or(DefaultAreasDir());
     const auto start = std::chrono::steady_clock::now();
-    const auto s = demo::GenerateHengdong(ctx.connection(), ctx.caller, h->options);
+    const auto s = demo::GenerateHengdong(ctx.connection(), ctx.caller, h->options, ctx.progress());
     PrintSummary(ctx, s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                  h->options.seed);
   });
@@ -128,7 +128,7 @@ void AddDemoCommands(CLI::App& app, Context& ctx) {
     const auto start = std::chrono::steady_clock::now();
     demo::DemoSummary s;
     try {
-      s = demo::GenerateNation(ctx.connection(), ctx.caller, n->options);
+      s = demo::GenerateNation(ctx.connection(), ctx.caller, n->options, ctx.progress());
     } catch (...) {
       if (n->options.new_file) {
         RemoveSqliteFile(file);

@@ -36,7 +36,7 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
         {"cadres", "phone_enc", "id", "phone_index", "phone", ""}};
     const auto rotation =
         access::RotateKeys(ctx.connection(), ctx.caller, DefaultClock(), ctx.key_path(), columns,
-                           registry::AuditedTables());
+                           registry::AuditedTables(), ctx.progress());
     const uint32_t id = rotation.key_id;
     const auto& report = rotation.report;
     if (ctx.json) {

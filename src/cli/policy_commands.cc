@@ -152,7 +152,7 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
       in.area_code = o->area;
       in.policy_id = o->policy;
       if (!o->as_of.empty()) in.ref_date = o->as_of;
-      const auto run = service.Run(ctx.caller, in);
+      const auto run = service.Run(ctx.caller, in, ctx.progress());
       std::vector<policy::Entitlement> items;
       if (o->list) {
         policy::EntitlementService::ListFilter f;

@@ -40,7 +40,7 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
                                       " does not verify (entry " + std::to_string(source_chain.first_bad_id.value_or(0)) +
                                       ": " + source_chain.problem + "); nothing was copied");
     }
-    const auto tables = store::CopyDatabase(*from, *to);
+    const auto tables = store::CopyDatabase(*from, *to, ctx.progress());
     const auto chain = access::Audit(*to, DefaultClock()).Verify();
     if (!chain.ok) {
       throw Error::Internal("the audit trail copied to " + to_db->description() + " does not verify: " + chain.problem);

@@ -33,6 +33,7 @@
 #include "access/personal_data.h"
 #include "core/caller.h"
 #include "core/date.h"
+#include "core/progress.h"
 #include "dataio/columns.h"
 #include "io/table.h"
 #include "store/database.h"
@@ -48,6 +49,8 @@ struct ImportProblem {
 
 // Progress of a long import: `phase` is 读取 / 校验 / 写入; `total` 0 when not known yet.
 using ProgressFn = std::function<void(std::string_view phase, size_t done, size_t total)>;
+// The same reports handed to a core/progress.h sink (stages read, validate, store).
+ProgressFn ReportTo(Progress& progress);
 
 struct ImportOptions {
   bool dry_run = false;

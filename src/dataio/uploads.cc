@@ -50,9 +50,10 @@ nlohmann::json ProblemsJson(const std::vector<ImportProblem>& problems) {
 }
 
 nlohmann::json ImportTemplateUpload(store::Connection& db, const Caller& caller, const Upload& upload,
-                                    TemplateKind kind, const Clock& clock) {
+                                    TemplateKind kind, const Clock& clock, Progress& progress) {
   Importer importer(db, clock);
   ImportOptions options;
+  options.progress = ReportTo(progress);
   options.dry_run = upload.dry_run;
   options.skip_invalid = upload.skip_invalid;
   options.table.sheet = upload.sheet;
@@ -184,16 +185,17 @@ void ThrowRefused(const ImportReport& report) {
 }
 
 nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const Upload& upload,
-                            const std::vector<policy::Policy>& policies, const Clock& clock) {
+                            const std::vector<policy::Policy>& policies, const Clock& clock, Progress& progress) {
   if (upload.bytes.empty()) throw Error::InvalidArgument("no file", {{"body", "the file is empty"}});
   if (upload.bytes.size() > kMaxUploadBytes) {
     throw Error::InvalidArgument("the file is too large",
                                  {{"body", "larger than " + std::to_string(kMaxUploadBytes / (1024 * 1024)) + " MiB"}});
   }
   switch (upload.kind) {
-    case UploadKind::kPersons: return ImportTemplateUpload(db, caller, upload, TemplateKind::kPersons, clock);
+    case UploadKind::kPersons:
+      return ImportTemplateUpload(db, caller, upload, TemplateKind::kPersons, clock, progress);
     case UploadKind::kHouseholdYears:
-      return ImportTemplateUpload(db, caller, upload, TemplateKind::kHouseholdYears, clock);
+      return ImportTemplateUpload(db, caller, upload, TemplateKind::kHouseholdYears, clock, progress);
     case UploadKind::kAlerts: return ImportAlertUpload(db, caller, upload, clock);
     case UploadKind::kRosters: return ImportRosterUpload(db, caller, upload, policies, clock);
   }

@@ -28,6 +28,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "dataio/importer.h"
 #include "io/table.h"
 #include "store/database.h"
@@ -63,8 +64,11 @@ struct Upload {
 // "dry_run", "rows" and "problems" for every kind). Throws Error
 // invalid_argument naming every problem when the file is refused; the
 // services' PermissionDenied when the caller may not import it.
+// Reports its stages to `progress` (the person and household-year imports:
+// validate, store).
 nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const Upload& upload,
-                            const std::vector<policy::Policy>& policies, const Clock& clock = DefaultClock());
+                            const std::vector<policy::Policy>& policies, const Clock& clock = DefaultClock(),
+                            Progress& progress = NoProgress());
 
 // One ErrorDetail per problem of a refused import: path "第R行 列名" (or
 // "第R行" for the whole row), problem "“值”：原因" (or the reason alone).

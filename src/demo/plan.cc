@@ -503,7 +503,7 @@ constexpr size_t kFlushHouseholds = 2000;
 }  // namespace
 
 WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<VillagePlan>& villages,
-                      std::vector<HouseholdPlan>& households, const Date& last_date) {
+                      std::vector<HouseholdPlan>& households, const Date& last_date, Progress& progress) {
   WriteCounts c;
   auto area_year = db.Prepare(
       "INSERT INTO area_years (area_code, year, rural_population, poor_village, exit_year) VALUES (?, ?, ?, ?, ?)"
@@ -529,7 +529,9 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
   registry::RegistryBatch batch(db, access::CurrentProtector(), Seconds(last_date), "demo");
   Pending pending;
 
+  ProgressStage stage(progress, "store", static_cast<int64_t>(households.size()));
   for (auto& h : households) {
+    stage.Advance();
     const VillagePlan& v = villages[h.village];
     const int64_t hid = next_household++;
     const int64_t created = Seconds(h.identified_date);

@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/id_number.h"
 #include "core/money.h"
+#include "core/progress.h"
 #include "demo/prng.h"
 #include "store/database.h"
 
@@ -134,7 +135,9 @@ struct WriteCounts {
 // events and yearly facts up to `last_date`) with prepared statements reused
 // for every row. The caller holds the transaction. IDs are taken from the
 // current maxima so the rows keep the plan's order.
+// Reports the stage store, one unit per household.
 WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<VillagePlan>& villages,
-                      std::vector<HouseholdPlan>& households, const Date& last_date);
+                      std::vector<HouseholdPlan>& households, const Date& last_date,
+                      Progress& progress = NoProgress());
 
 }  // namespace fupin::demo::internal

@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -242,7 +243,8 @@ class NationLoad {
 
 }  // namespace
 
-DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const HengdongOptions& options) {
+DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const HengdongOptions& options,
+                             Progress& progress) {
   if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
   if (options.scale < 1 || options.scale > 1000) {
     throw Error::InvalidArgument("invalid scale", {{"scale", std::to_string(options.scale) + " is not between 1 and 1000"}});
@@ -256,7 +258,7 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   store::Transaction tx(db);
   DemoSummary summary;
   if (!registry::FindArea(db, county)) {
-    summary.areas_imported = registry::ImportAreas(db, caller, options.areas_dir, county).total();
+    summary.areas_imported = registry::ImportAreas(db, caller, options.areas_dir, county, progress).total();
   }
   RequireNoHouseholds(db, county);
   std::vector<VillagePlan> villages = LoadVillages(db, county);
@@ -520,7 +522,7 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   IdNumberAllocator ids(static_cast<int>(rng.Below(400)));
   Finish(rng, villages, households, as_of, ids);
   Prng wr = rng.Fork(5);
-  const auto counts = internal::WritePlan(db, wr, villages, households, as_of);
+  const auto counts = internal::WritePlan(db, wr, villages, households, as_of, progress);
 
   tx.Commit();
 
@@ -576,7 +578,8 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   return summary;
 }
 
-DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const NationOptions& options) {
+DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const NationOptions& options,
+                           Progress& progress) {
   if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
   if (options.persons < 1 || options.persons > 100000000) {
     throw Error::InvalidArgument("invalid size",
@@ -587,7 +590,7 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
   store::Transaction tx(db);
   DemoSummary summary;
   if (db.QueryInt("SELECT COUNT(*) FROM areas WHERE level = 5").value_or(0) < 100000) {
-    summary.areas_imported = registry::ImportAreas(db, caller, options.areas_dir).total();
+    summary.areas_imported = registry::ImportAreas(db, caller, options.areas_dir, std::nullopt, progress).total();
   }
   RequireNoHouseholds(db, "");
   std::vector<VillagePlan> all = LoadVillages(db, "");
@@ -620,6 +623,8 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
   std::vector<HouseholdPlan> households;
   std::vector<int64_t> persons_2014(villages.size(), 0);
   int64_t persons = 0;
+  std::optional<ProgressStage> stage;
+  stage.emplace(progress, "households", options.persons);
   while (persons < options.persons) {
     HouseholdPlan h;
     h.village = hr.Below(villages.size());
@@ -647,6 +652,7 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
       const int n = internal::MembersOn(h, h.identified_date);
       persons += n;
       persons_2014[h.village] += n;
+      stage->Advance(n);
     }
     for (auto& p : h.persons) {
       p.employment_kind = EmploymentKind(hr);
@@ -672,8 +678,9 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
     Finish(rng, villages, households, last, ids);
   }
   Prng wr = rng.Fork(5);
+  stage.reset();
   load.DropIndexes();
-  const auto counts = internal::WritePlan(db, wr, villages, households, last);
+  const auto counts = internal::WritePlan(db, wr, villages, households, last, progress);
   load.BuildIndexes();
   registry::RecordBatchChanges(db, DefaultClock(), caller, "demo.generate", "demo/nation", "",
                                {{"persons", options.persons}});

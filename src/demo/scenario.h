@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/caller.h"
+#include "core/progress.h"
 #include "demo/monitoring_plan.h"
 #include "store/database.h"
 
@@ -64,7 +65,11 @@ inline constexpr const char* kHengdongAsOf = "2020-09-30";
 
 // Generates Hengdong. Needs an administrator. Refuses (failed_precondition)
 // when the database already holds households in 430424.
-DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const HengdongOptions& options);
+// Both report their stages to `progress`: those of ImportAreas (when the
+// tree is imported first), households (the nation's plan, one unit per person
+// of 2014), store (one unit per household written).
+DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const HengdongOptions& options,
+                             Progress& progress = NoProgress());
 
 struct NationOptions {
   uint64_t seed = 2020;
@@ -86,6 +91,7 @@ struct NationOptions {
 // population of the villages that receive households is set so that the
 // 2014 incidence is 10.2 % (89.62 million of 880 million). Needs an
 // administrator; refuses a database that already holds households.
-DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const NationOptions& options);
+DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const NationOptions& options,
+                           Progress& progress = NoProgress());
 
 }  // namespace fupin::demo

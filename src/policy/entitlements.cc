@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -338,7 +339,7 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in) {
+EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in, Progress& progress) {
   access::Audit audit(db_, clock_);
   const std::string area = in.area_code.empty() ? caller.area_scope : in.area_code;
   const std::string entity = "entitlements/" + std::to_string(in.year);
@@ -378,7 +379,10 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
   run.ref_date = ref.ToString();
 
   auto t0 = std::chrono::steady_clock::now();
+  std::optional<ProgressStage> stage;
+  stage.emplace(progress, "read", 1);
   RegistryFrame rf = FillFrame(db_, in.year, ref, area);
+  stage->Advance();
   run.seconds_fill = Seconds(t0);
   run.persons = static_cast<int64_t>(rf.person_ids.size());
   run.households = static_cast<int64_t>(rf.household_ids.size());
@@ -387,6 +391,8 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
   std::map<Key, Built> built;
   std::map<std::string, PolicyTotal> totals;
   CompiledPolicy::Result result;
+  stage.reset();
+  stage.emplace(progress, "evaluate", static_cast<int64_t>(selected.size()));
   for (const Policy* p : selected) {
     CompiledPolicy compiled(*p);
     const auto t_rules = std::chrono::steady_clock::now();
@@ -418,9 +424,12 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
       total.amount += b.amount;
       built.emplace(Key{p->id, b.household_id, b.person_id}, std::move(b));
     }
+    stage->Advance();
   }
   run.seconds_eval = Seconds(t0);
 
+  stage.reset();
+  stage.emplace(progress, "store", 1);
   t0 = std::chrono::steady_clock::now();
   const auto [lo, hi] = internal::AreaRange(area);
   std::set<std::string> ids;
@@ -534,6 +543,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in)
                             {"changed", run.changed}};
   audit.Record(caller, {"entitlement.run", entity, area, std::nullopt, summary.dump()});
   tx.Commit();
+  stage->Advance();
   run.seconds_store = Seconds(t0);
   return run;
 }

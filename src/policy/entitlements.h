@@ -24,6 +24,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "core/progress.h"
 #include "policy/frame.h"
 #include "policy/policy.h"
 #include "store/database.h"
@@ -139,7 +140,8 @@ class EntitlementService {
   };
   // Evaluates the policies over the area, replaces the stored entitlements of
   // that year, area and policies, records what changed and audits the run.
-  EntitlementRun Run(const Caller& caller, const RunInput& input);
+  // Reports the stages read (1), evaluate (one unit per policy) and store (1).
+  EntitlementRun Run(const Caller& caller, const RunInput& input, Progress& progress = NoProgress());
 
   struct ListFilter {
     int year = 0;

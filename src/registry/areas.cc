@@ -1,7 +1,9 @@
 #include "registry/areas.h"
 
 #include <filesystem>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
@@ -62,7 +64,7 @@ std::string RequireAreaCode(const std::string& text, const std::string& field) {
 }
 
 AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
-                             const std::optional<std::string>& only_text) {
+                             const std::optional<std::string>& only_text, Progress& progress) {
   if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator imports areas");
   std::optional<std::string> only;
   if (only_text) only = RequireAreaCode(*only_text, "--only");
@@ -75,6 +77,8 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
   std::vector<Row> rows;
   std::unordered_set<std::string> known;
   AreaImportResult result;
+  std::optional<ProgressStage> stage;
+  stage.emplace(progress, "read", static_cast<int64_t>(std::size(kFiles)));
   for (const SourceFile& src : kFiles) {
     const std::string path = (std::filesystem::path(dir) / src.file).string();
     const std::string text = ReadFile(path);
@@ -118,11 +122,14 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
       known.insert(code);
       rows.push_back({code, fields[name_col], parent, src.level});
     }
+    stage->Advance();
   }
   if (only && !known.contains(*only)) throw Error::NotFound("no area " + *only + " in " + dir);
 
   // Set-based: the rows go to a temporary table through the bulk path (COPY on
   // PostgreSQL), then one upsert moves them in (a re-import renames areas).
+  stage.reset();
+  stage.emplace(progress, "store", static_cast<int64_t>(rows.size()));
   store::Transaction tx(db);
   db.Execute(
       "CREATE TEMP TABLE IF NOT EXISTS area_import (code TEXT NOT NULL, name TEXT NOT NULL, level INTEGER NOT NULL,"
@@ -141,6 +148,7 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
         case AreaLevel::kTownship: ++result.townships; break;
         case AreaLevel::kVillage: ++result.villages; break;
       }
+      stage->Advance();
     }
     writer->Finish();
   }

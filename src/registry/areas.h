@@ -8,6 +8,7 @@
 
 #include "core/area_code.h"
 #include "core/caller.h"
+#include "core/progress.h"
 #include "store/database.h"
 
 namespace fupin::registry {
@@ -34,8 +35,10 @@ struct AreaImportResult {
 // code and its parents. Existing areas with the same code are updated (name),
 // so an import can be repeated. Refuses (naming file, line and field) a row
 // whose code is malformed or whose parent is missing. Requires an administrator.
+// Reports the stages read (one unit per file) and store (one per area).
 AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
-                             const std::optional<std::string>& only = std::nullopt);
+                             const std::optional<std::string>& only = std::nullopt,
+                             Progress& progress = NoProgress());
 
 struct AreaView {
   Area area;

@@ -21,6 +21,8 @@
 
 namespace fupin::server {
 
+class Jobs;
+
 // Reads a JSON object field by field, collecting every problem with its JSON
 // path; Finish() also refuses fields nobody asked for. Throws
 // Error::InvalidArgument with all problems at once.
@@ -67,6 +69,8 @@ struct ApiRequest {
   // file name from the X-File-Name header (percent-decoded), if any.
   std::string raw_body;
   std::optional<std::string> file_name;
+  Jobs* jobs = nullptr;          // the server's jobs (server/jobs.h)
+  bool prefer_async = false;     // the header Prefer: respond-async was sent
 
   // A path parameter that must be a positive integer (400 otherwise).
   int64_t PathId(const std::string& name) const;

@@ -86,6 +86,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddQualityRoutes(routes);
   AddPolicyRoutes(routes);
   AddImportRoutes(routes);
+  AddJobRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

@@ -9,6 +9,7 @@
 #define BOOST_BEAST_USE_STD_STRING_VIEW 1
 
 #include "server/http_server.h"
+#include "server/jobs.h"
 
 #include <sys/resource.h>
 
@@ -288,6 +289,8 @@ class Engine {
     const Route& route = *compiled.route;
     ApiRequest request;
     request.clock = &clock_;
+    request.jobs = &jobs_;
+    request.prefer_async = req["Prefer"].find("respond-async") != std::string_view::npos;
     int status = 500;
     Reply reply;
     try {
@@ -433,6 +436,7 @@ class Engine {
   std::mutex log_mutex_;
   access::SessionTouches session_touches_;  // all handler threads serve database_
   std::vector<CompiledRoute> compiled_;
+  Jobs jobs_{database_, clock_};  // batches started with ?async=true, on a worker of their own
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
@@ -780,6 +784,7 @@ HttpServer::HttpServer(store::Database& database, const ServerOptions& options, 
   AddQualityRoutes(routes_);
   AddPolicyRoutes(routes_);
   AddImportRoutes(routes_);
+  AddJobRoutes(routes_);
   impl_->Install(routes_);
 }
 

@@ -106,6 +106,9 @@ void AddPolicyRoutes(std::vector<Route>& routes);
 // Uploads of the import spreadsheets and their templates (dataio/uploads.h).
 void AddImportRoutes(std::vector<Route>& routes);
 
+// The caller's jobs (server/jobs.h): GET /api/v1/jobs and /api/v1/jobs/{id}.
+void AddJobRoutes(std::vector<Route>& routes);
+
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();
 

@@ -4,9 +4,11 @@
 #include "assessment/area_assessments.h"
 #include "assessment/households.h"
 #include "assessment/incidence.h"
+#include "assessment/indicators.h"
 #include "assessment/measures.h"
 #include "assessment/surveys.h"
 #include "server/http_server.h"
+#include "server/jobs.h"
 
 namespace fupin::server {
 namespace {
@@ -76,6 +78,21 @@ void AddAssessmentRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok({{"items", items}});
                     },
                     "Poverty incidence of an area by year (or at one date)"});
+  routes.push_back({"GET", "/api/v1/reports/indicators", true,
+                    [](ApiRequest& r) {
+                      const bool as_job = WantsJob(r);
+                      const std::string area = r.Query("area").value_or("");
+                      const int year = RequiredYear(r.QueryInt("year"), "?year");
+                      const int from = static_cast<int>(r.QueryInt("from").value_or(2014));
+                      auto compute = [area, from, year](store::Connection& db, const Caller& caller, Progress& progress) {
+                        return assessment::IndicatorSummaryJson(
+                            assessment::ComputeIndicators(db, caller, area, from, year, nullptr, progress));
+                      };
+                      if (as_job) return StartJob(r, "reports.indicators", 200, compute);
+                      return ApiResponse::Ok(compute(r.connection(), r.caller, NoProgress()));
+                    },
+                    "Exit assessment, incidence by year and measures of an area and every area under it, in one pass"
+                    " (as `fupin report indicators`; ?async=true: as a job, 202)"});
   routes.push_back({"GET", "/api/v1/reports/measures", true,
                     [](ApiRequest& r) {
                       const int year = RequiredYear(r.QueryInt("year"), "year");

@@ -5,9 +5,12 @@
 // the request.
 #include "dataio/uploads.h"
 
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "server/http_server.h"
+#include "server/jobs.h"
 #include "server/server_policies.h"
 
 namespace fupin::server {
@@ -56,8 +59,14 @@ dataio::Upload ReadUpload(const ApiRequest& r, dataio::UploadKind kind) {
 
 ApiHandler UploadHandler(dataio::UploadKind kind) {
   return [kind](ApiRequest& r) {
-    const dataio::Upload upload = ReadUpload(r, kind);
-    return ApiResponse::Ok(dataio::ImportUpload(r.connection(), r.caller, upload, ServerPolicies(), *r.clock));
+    const bool as_job = WantsJob(r);
+    auto upload = std::make_shared<const dataio::Upload>(ReadUpload(r, kind));
+    const Clock& clock = *r.clock;
+    auto run_import = [upload, &clock](store::Connection& db, const Caller& caller, Progress& progress) {
+      return dataio::ImportUpload(db, caller, *upload, ServerPolicies(), clock, progress);
+    };
+    if (as_job) return StartJob(r, std::string("imports.") + dataio::UploadKindName(kind), 200, run_import);
+    return ApiResponse::Ok(run_import(r.connection(), r.caller, NoProgress()));
   };
 }
 

@@ -16,6 +16,7 @@
 #include "io/table_writer.h"
 #include "policy/entitlements.h"
 #include "server/http_server.h"
+#include "server/jobs.h"
 #include "server/server_policies.h"
 
 namespace fupin::server {
@@ -121,6 +122,7 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
                     "One policy with its rule, amount, facts read and basis"});
   routes.push_back({"POST", "/api/v1/entitlements/runs", true,
                     [](ApiRequest& r) {
+                      const bool as_job = WantsJob(r);
                       BodyReader b(r.body);
                       policy::EntitlementService::RunInput in;
                       in.year = static_cast<int>(b.Int("year", true).value_or(0));
@@ -128,10 +130,16 @@ void AddPolicyRoutes(std::vector<Route>& routes) {
                       in.policy_id = b.String("policy", false, 80).value_or("");
                       in.ref_date = b.String("ref_date", false, 10);
                       b.Finish();
-                      policy::EntitlementService s(r.connection(), ServerPolicies(), *r.clock);
-                      return ApiResponse::Created(policy::RunJson(s.Run(r.caller, in)));
+                      const Clock& clock = *r.clock;
+                      auto run = [in, &clock](store::Connection& db, const Caller& caller, Progress& progress) {
+                        policy::EntitlementService s(db, ServerPolicies(), clock);
+                        return policy::RunJson(s.Run(caller, in, progress));
+                      };
+                      if (as_job) return StartJob(r, "entitlements.run", 201, run);
+                      return ApiResponse::Created(run(r.connection(), r.caller, NoProgress()));
                     },
-                    "Compute the entitlements of a year (one click), store them and return what changed"});
+                    "Compute the entitlements of a year (one click), store them and return what changed"
+                    " (?async=true: as a job, 202)"});
   routes.push_back({"GET", "/api/v1/entitlements", true,
                     [](ApiRequest& r) {
                       const Paging paging = ReadPaging(r);

@@ -72,7 +72,7 @@ int64_t CountRows(Connection& c, const std::string& table) { return c.QueryInt("
 
 }  // namespace
 
-std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
+std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to, Progress& progress) {
   if (from.dialect() != Dialect::kSqlite) throw Error::InvalidArgument("the source of a copy must be a SQLite database");
   if (AppliedMigrations(from) != AppliedMigrations(to)) {
     throw Error::FailedPrecondition(
@@ -102,6 +102,7 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
   }
 
   std::vector<TableCopy> result;
+  ProgressStage stage(progress, "tables", static_cast<int64_t>(tables.size()));
   for (const Table& t : tables) {
     TableCopy copy{t.name, CountRows(from, t.name), 0};
     std::string select = "SELECT ";
@@ -144,6 +145,7 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to) {
     }
     copy.target_rows = CountRows(to, t.name);
     result.push_back(copy);
+    stage.Advance();
   }
   AdvanceIdentitySequences(to);  // ids were copied as they were
   for (const TableCopy& c : result) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/progress.h"
 #include "store/database.h"
 
 namespace fupin::store {
@@ -28,7 +29,8 @@ struct TableCopy {
   int64_t target_rows = 0;  // counted in the target after the copy
 };
 
-std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to);
+// Reports the stage "tables", one unit per table copied.
+std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to, Progress& progress = NoProgress());
 
 // After rows were written with explicit ids (a copy, a generator): moves each
 // identity sequence past the largest id, so that the next row the database

@@ -870,12 +870,30 @@ await step('the policies page lists the policies of the API; a policy shows its 
 let demoRun = null
 await step('the one-click run lists the children owed the education allowance, each with the reason', async () => {
   expect(DEMO_BASE, 'no demo server')
-  await page.goto(`${DEMO_BASE}/policies?tab=entitlements&year=${DEMO_YEAR}&area=${demoTown.code}&policy=edu.compulsory_living`)
+  const runPage = `${DEMO_BASE}/policies?tab=entitlements&year=${DEMO_YEAR}&area=${demoTown.code}&policy=edu.compulsory_living`
+  await page.goto(runPage)
+  // The run is a job on the server (POST ?async=true -> 202) with a progress bar; the page is
+  // left as soon as the job is started and opened again: it finds the job (the id of its latest
+  // job kept for the page in sessionStorage), running or done, and the bar reaches 100 % with the
+  // run's numbers below it.
   await page.locator('[data-testid="policy-run"]').click()
+  await page.locator('[data-testid="run-progress"]').waitFor()
+  const jobId = await page.evaluate(() => sessionStorage.getItem('fupin.job.policies.run'))
+  expect(jobId, 'the page did not keep the job id')
+  await page.goto(`${DEMO_BASE}/imports`)
+  await page.goto(runPage)
   const result = page.locator('[data-testid="run-result"]')
   await result.waitFor()
+  const bar = page.locator('[data-testid="run-progress"]')
+  await page.locator('[data-testid="run-progress"][data-state="done"]').waitFor()
+  expect((await bar.getAttribute('data-percent')) === '100', `the bar stopped at ${await bar.getAttribute('data-percent')} %`)
+  expect((await bar.innerText()).includes('100%') && (await bar.innerText()).includes('已完成'), `the bar reads ${await bar.innerText()}`)
   await settle()
   demoRun = JSON.parse(await result.getAttribute('data-values'))
+  const job = (await apiAs('admin', 'GET', `/jobs/${jobId}`, { base: DEMO_BASE })).data
+  expect(job.state === 'done' && job.result.id === demoRun.id && job.result.entitled === demoRun.entitled, `the job ${JSON.stringify(job).slice(0, 300)} is not the run shown`)
+  expect((await page.locator('[data-testid="run-entitled"]').innerText()).trim() === String(job.result.entitled), 'the entitled count shown is not the job\'s')
+  expect(await page.evaluate(() => sessionStorage.getItem('fupin.job.policies.run')) === jobId, 'the page forgot its latest job')
   const list = (await apiAs('admin', 'GET', `/entitlements?year=${DEMO_YEAR}&area=${demoTown.code}&policy=edu.compulsory_living&limit=20`, { base: DEMO_BASE })).data
   expect(demoRun.entitled > 0 && demoRun.entitled === list.total, `run ${demoRun.entitled}, list ${list.total}`)
   expect((await page.locator('[data-testid="entitlements-total"]').getAttribute('data-total')) === String(list.total), 'the page lists another total')

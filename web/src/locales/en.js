@@ -1,6 +1,7 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
   nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports' },
+  job: { done: 'Done', running: 'Running in the background; you may leave this page and come back' },
   common: {
     loading: 'Loading…', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit',
     add: 'Add', back: 'Back', reload: 'Reload', yes: 'Yes', no: 'No', none: 'None', total: '{n} in all', actions: 'Actions',

@@ -1,6 +1,7 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
   nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入' },
+  job: { done: '已完成', running: '正在后台计算，可离开本页，回来时仍显示进度' },
   common: {
     loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
     add: '新增', back: '返回', reload: '重新载入', yes: '是', no: '否', none: '无', total: '共 {n} 条', actions: '操作',
