@@ -4,7 +4,7 @@ namespace fupin::projects {
 
 std::vector<store::Migration> Migrations() {
   return {
-      {900, "projects: project library, funds, assets and their income", R"sql(
+      {910, "projects: project library, funds, assets and their income", R"sql(
 -- Fund sources (资金来源), a closed vocabulary with its Chinese labels.
 CREATE TABLE fund_sources (
   code     TEXT PRIMARY KEY,
