@@ -52,7 +52,8 @@ Rule RuleFor(Role role, Resource resource) {
         case Resource::kUsers: return kNo;
         case Resource::kPolicy:
         case Resource::kParams: return kRules;
-        case Resource::kRoster: return kR;
+        case Resource::kRoster:
+        case Resource::kProjects: return kR;  // projects and funds are written by the county office
         default: return kRW;
       }
     case Role::kPairedCadre:
@@ -110,6 +111,7 @@ const char* ResourceName(Resource resource) {
     case Resource::kAssistance: return "assistance";
     case Resource::kSocial: return "social";
     case Resource::kMonitoring: return "monitoring";
+    case Resource::kProjects: return "projects";
     case Resource::kAudit: return "audit";
     case Resource::kUsers: return "users";
     case Resource::kParams: return "params";

@@ -26,6 +26,7 @@ enum class Resource {
   kAssistance,  // leaders, work teams, pairings, visits, measures
   kSocial,      // donors, needs, pledges, dockings, feedback
   kMonitoring,  // monitored households, risks, measures
+  kProjects,    // projects, funds, assets and their income (issue 20)
   kAudit,       // the audit trail (written only by Audit::Record)
   kUsers,       // accounts
   kParams,      // yearly thresholds, poverty lines, settings

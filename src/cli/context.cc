@@ -157,6 +157,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddAssistanceCommands(app, ctx);
   AddSocialCommands(app, ctx);
   AddMonitoringCommands(app, ctx);
+  AddProjectCommands(app, ctx);
   AddDataioCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   try {

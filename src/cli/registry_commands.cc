@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/context.h"
+#include "projects/projects.h"
 #include "assessment/exits.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -141,12 +142,23 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     show->add_option("--number", o->number, "Household number instead of the id");
     show->callback([&ctx, o] {
       registry::HouseholdRegistry reg(ctx.connection());
-      if (o->number) {
-        PrintHousehold(ctx, reg.GetHouseholdByNumber(ctx.caller, *o->number));
-      } else if (o->id) {
-        PrintHousehold(ctx, reg.GetHousehold(ctx.caller, *o->id));
-      } else {
-        throw Error::InvalidArgument("give a household id or --number", {{"ID", "missing"}});
+      if (!o->number && !o->id) throw Error::InvalidArgument("give a household id or --number", {{"ID", "missing"}});
+      const registry::Household h =
+          o->number ? reg.GetHouseholdByNumber(ctx.caller, *o->number) : reg.GetHousehold(ctx.caller, *o->id);
+      // What the household received from projects and assets (issue 20).
+      const auto received = projects::ProjectService(ctx.connection(), DefaultClock()).HouseholdReceipts(ctx.caller, h.id);
+      if (ctx.json) {
+        nlohmann::json j = registry::HouseholdJson(h);
+        j["received"] = nlohmann::json::array();
+        for (const auto& r : received) j["received"].push_back(projects::ReceiptJson(r));
+        ctx.PrintJson(j);
+        return;
+      }
+      PrintHousehold(ctx, h);
+      for (const auto& r : received) {
+        ctx.out() << "  受益 " << (r.kind == "project" ? "项目" : r.kind == "dividend" ? "分红" : r.kind == "station" ? "光伏电站" : "到户资产")
+                  << " " << r.name << (r.year ? " " + std::to_string(*r.year) + "年" : "")
+                  << (r.amount_fen ? " " + FormatYuan(r.amount_fen) + " 元" : "") << '\n';
       }
     });
   }

@@ -19,6 +19,7 @@
 #include "demo/id_numbers.h"
 #include "demo/plan.h"
 #include "demo/policy_records.h"
+#include "projects/demo.h"
 #include "registry/areas.h"
 #include "registry/audited.h"
 
@@ -551,6 +552,14 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   const auto social_result = social::GenerateDemo(db, options.seed, caller, platform);
   // 2021-2025: return-to-poverty monitoring (its own transactions).
   const auto monitoring_result = GenerateMonitoringDemo(db, caller, options.seed, static_cast<int>(k));
+  // Projects, funds and stations 2014-2020 (its own transaction).
+  projects::DemoOptions development;
+  development.county_code = county;
+  development.as_of = as_of.ToString();
+  development.industry_households = 2986 * k;
+  development.pv_households = 7467 * k;
+  development.pv_persons = 22850 * k;
+  const auto projects_result = projects::GenerateDemo(db, options.seed, caller, development);
   // One audit entry carries the digests of every registry row written (issue 26 item 9).
   {
     store::Transaction audit_tx(db);
@@ -568,6 +577,8 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   summary.needs = social_result.needs;
   summary.dockings = social_result.dockings;
   summary.monitoring_cases = monitoring_result.cases;
+  summary.projects = projects_result.projects;
+  summary.pv_stations = projects_result.stations;
   summary.entitlements = policy_counts.entitlements;
   summary.roster_rows = policy_counts.roster_rows;
   summary.monitoring_planted = monitoring_result.planted;

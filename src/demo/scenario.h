@@ -57,6 +57,8 @@ struct DemoSummary {
   int64_t roster_rows = 0;
   int64_t monitoring_cases = 0;   // 2021-2025: monitoring cases, and households planted for the 2025 scan
   std::vector<PlantedHousehold> monitoring_planted;
+  int64_t projects = 0;           // projects 2014-2020 (industry, water, photovoltaic) and PV stations
+  int64_t pv_stations = 0;
   uint64_t checksum = 0;          // FNV-1a over every row written, in order
 };
 

@@ -7,6 +7,7 @@
 #include "access/permissions.h"
 #include "assistance/coverage.h"
 #include "monitoring/monitoring.h"
+#include "projects/projects.h"
 #include "social/social.h"
 
 #include <fmt/format.h>
@@ -81,12 +82,24 @@ constexpr Spec kSpecs[] = {
     {"major_disease_treatment_rate", "health", "大病集中救治率", "%", "health", FigureKind::kRate},
     {"dibao_standard_a", "health", "农村低保标准A类", "元/人·年", "policy", FigureKind::kCount},
     {"disabled_pension_insured", "health", "残疾贫困人口参加城乡居民养老保险", "人", "registry", FigureKind::kCount},
+    {"industry_projects_provincial", "projects", "省级重点产业扶贫项目", "个", "projects", FigureKind::kCount},
+    {"industry_projects_county", "projects", "县级重点产业扶贫项目", "个", "projects", FigureKind::kCount},
+    {"industry_project_households", "projects", "产业扶贫项目帮扶贫困户", "户", "projects", FigureKind::kCount},
+    {"pv_stations_joint", "projects", "联村并建式光伏电站", "处", "projects", FigureKind::kCount},
+    {"pv_stations_central", "projects", "集中式光伏电站", "处", "projects", FigureKind::kCount},
+    {"pv_stations_village", "projects", "村级光伏电站", "处", "projects", FigureKind::kCount},
+    {"pv_households", "projects", "光伏扶贫电站收益惠及贫困户", "户", "projects", FigureKind::kCount},
+    {"pv_persons", "projects", "光伏扶贫电站收益惠及贫困人口", "人", "projects", FigureKind::kCount},
+    {"water_projects", "projects", "集中供水工程", "处", "projects", FigureKind::kCount},
+    {"water_investment_yuan", "projects", "饮水工程投入", "元", "projects", FigureKind::kCount},
+    {"water_pipe_km", "projects", "埋设主管网", "公里", "projects", FigureKind::kDecimal},
+    {"water_beneficiaries", "projects", "饮水工程受益人口", "人", "projects", FigureKind::kCount},
 };
 
 constexpr std::pair<const char*, const char*> kSections[] = {
     {"registry", "一、建档立卡"},     {"mobilisation", "二、帮扶力量"}, {"social", "三、社会扶贫"},
     {"employment", "四、就业扶贫"},   {"education", "五、教育扶贫"},    {"health", "六、健康扶贫与社会保障"},
-    {"monitoring", "七、防止返贫动态监测"}};
+    {"projects", "七、项目资金与资产"}, {"monitoring", "八、防止返贫动态监测"}};
 
 // From 2021 (the monitoring years): the monitoring module's figures.
 constexpr int kMonitoringFromYear = 2021;
@@ -278,6 +291,11 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   if (policy::MayReadProgressFigures(caller, code)) {
     for (auto& f : policy::ProgressFigures(db, caller, code, year, as_of)) policy_figures[f.key] = f;
   }
+  // Projects, funds and assets, for a caller who reads them in the whole area.
+  std::optional<projects::ProjectFigures> development;
+  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kProjects, {code, std::nullopt, "projects/figures"})) {
+    development = projects::ComputeFigures(db, code, r.as_of);
+  }
   const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
   const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
 
@@ -324,6 +342,23 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     else if (key == "school_enrolment_rate") rate(c.school_enrolled, c.school_age);
     else if (key == "medical_insured_rate") rate(c.medical_insured, c.persons_registered);
     else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
+    else if (std::string_view(spec.module) == "projects") {
+      if (development) {
+        const auto& dev = *development;
+        if (key == "industry_projects_provincial") count(dev.industry_provincial);
+        else if (key == "industry_projects_county") count(dev.industry_county);
+        else if (key == "industry_project_households") count(dev.industry_households);
+        else if (key == "pv_stations_joint") count(dev.pv_joint);
+        else if (key == "pv_stations_central") count(dev.pv_central);
+        else if (key == "pv_stations_village") count(dev.pv_village);
+        else if (key == "pv_households") count(dev.pv_households);
+        else if (key == "pv_persons") count(dev.pv_persons);
+        else if (key == "water_projects") count(dev.water_projects);
+        else if (key == "water_investment_yuan") count(FloorDiv(dev.water_investment_fen, 100));
+        else if (key == "water_pipe_km") count(dev.water_pipe_milli_km);
+        else if (key == "water_beneficiaries") count(dev.water_beneficiaries);
+      }
+    }
     else if (auto pf = policy_figures.find(key); pf != policy_figures.end()) {
       if (pf->second.is_rate) rate(pf->second.numerator, pf->second.denominator);
       else count(pf->second.count);
@@ -382,6 +417,8 @@ nlohmann::json ProgressJson(const ProgressReport& r) {
       j["value"] = f.denominator > 0 ? nlohmann::json(f.percent()) : nlohmann::json(nullptr);
       j["numerator"] = f.numerator;
       j["denominator"] = f.denominator;
+    } else if (f.kind == FigureKind::kDecimal) {
+      j["value"] = static_cast<double>(f.count) / 1000.0;
     } else {
       j["value"] = f.count;
     }
@@ -401,6 +438,7 @@ std::string ValueText(const Figure& f) {
     if (f.denominator <= 0) return "—（无分母）";
     return fmt::format("{:.2f}%（{}/{}）", f.percent(), f.numerator, f.denominator);
   }
+  if (f.kind == FigureKind::kDecimal) return fmt::format("{}{}", static_cast<double>(f.count) / 1000.0, f.unit_zh);
   return fmt::format("{}{}", f.count, f.unit_zh);
 }
 
@@ -452,6 +490,9 @@ void WriteProgressXlsx(const ProgressReport& r, const std::string& path) {
     } else if (f.kind == FigureKind::kRate) {
       row.insert(row.end(), {f.denominator > 0 ? io::CellValue(f.percent()) : io::CellValue(std::monostate{}), "%",
                              f.numerator, f.denominator, "computed", f.module});
+    } else if (f.kind == FigureKind::kDecimal) {
+      row.insert(row.end(), {static_cast<double>(f.count) / 1000.0, f.unit_zh, std::monostate{}, std::monostate{},
+                             "computed", f.module});
     } else {
       row.insert(row.end(), {f.count, f.unit_zh, std::monostate{}, std::monostate{}, "computed", f.module});
     }

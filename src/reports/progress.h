@@ -17,7 +17,8 @@
 
 namespace fupin::reports {
 
-enum class FigureKind { kCount, kRate };
+// kDecimal: a quantity with decimals (328.5 km), `count` holding thousandths.
+enum class FigureKind { kCount, kRate, kDecimal };
 
 struct Figure {
   std::string key;       // the key of figures.md, e.g. "households_registered"
@@ -27,7 +28,7 @@ struct Figure {
   std::string module;    // the module that provides it
   FigureKind kind = FigureKind::kCount;
   bool computed = false;  // false: "missing" (the module does not exist yet)
-  int64_t count = 0;      // kCount
+  int64_t count = 0;      // kCount (kDecimal: thousandths)
   // kRate: numerator / denominator; percent() rounds to two decimals.
   int64_t numerator = 0;
   int64_t denominator = 0;

@@ -48,7 +48,8 @@ std::string ViewOf(const Caller& caller) {
                                                       {'e', access::Resource::kAssessment},
                                                       {'a', access::Resource::kAssistance},
                                                       {'s', access::Resource::kSocial},
-                                                      {'m', access::Resource::kMonitoring}};
+                                                      {'m', access::Resource::kMonitoring},
+                                                      {'p', access::Resource::kProjects}};
   for (const auto& [letter, resource] : parts) {
     const auto scope = access::ReadScopeFor(caller, resource);
     if (scope.paired_households_only) return "";

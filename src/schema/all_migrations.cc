@@ -5,6 +5,7 @@
 #include "assistance/schema.h"
 #include "dataio/schema.h"
 #include "policy/schema.h"
+#include "projects/schema.h"
 #include "registry/schema.h"
 #include "social/schema.h"
 #include "monitoring/schema.h"
@@ -25,6 +26,7 @@ std::vector<store::Migration> AllMigrations() {
   add(monitoring::Migrations());
   add(dataio::Migrations());
   add(policy::Migrations());
+  add(projects::Migrations());
   add(reports::Migrations());
   return all;
 }

@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include <algorithm>
+
 #include "core/money.h"
 #include "io/encoding.h"
 #include "server/messages_zh.h"
@@ -169,6 +171,67 @@ std::optional<int64_t> BodyReader::Yuan(const std::string& key, bool required) {
   }
   if (!fen) Problem(key, "must be an amount in yuan with at most two decimals");
   return fen;
+}
+
+void BodyReader::Objects(const std::string& key, const std::function<void(BodyReader&)>& read, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return;
+  if (!v->is_array()) {
+    Problem(key, std::string("must be an array of objects, got ") + v->type_name());
+    return;
+  }
+  for (size_t i = 0; i < v->size(); ++i) {
+    const std::string path = path_ + "/" + key + "/" + std::to_string(i);
+    if (!(*v)[i].is_object()) {
+      problems_.push_back({path, "must be an object"});
+      continue;
+    }
+    BodyReader element((*v)[i], path);
+    read(element);
+    for (auto it = element.body_.begin(); it != element.body_.end(); ++it) {
+      if (!element.read_.contains(it.key())) problems_.push_back({path + "/" + it.key(), "unknown field"});
+    }
+    problems_.insert(problems_.end(), element.problems_.begin(), element.problems_.end());
+  }
+}
+
+std::optional<int64_t> BodyReader::Milli(const std::string& key, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  const std::string text = v->is_string() ? v->get<std::string>() : v->is_number() ? v->dump() : std::string();
+  // digits, optionally a point and one to three digits
+  const size_t point = text.find('.');
+  const std::string whole = text.substr(0, point);
+  const std::string part = point == std::string::npos ? "" : text.substr(point + 1);
+  const auto digits = [](const std::string& t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > 12 || !digits(whole) || (point != std::string::npos && (part.empty() ||
+      part.size() > 3 || !digits(part)))) {
+    Problem(key, "must be a quantity that is not negative, with at most three decimals");
+    return std::nullopt;
+  }
+  int64_t milli = std::stoll(whole) * 1000;
+  for (size_t i = 0; i < 3; ++i) milli += (i < part.size() ? part[i] - '0' : 0) * (i == 0 ? 100 : i == 1 ? 10 : 1);
+  return milli;
+}
+
+std::optional<std::vector<int64_t>> BodyReader::Ints(const std::string& key, bool required) {
+  const auto* v = Field(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    Problem(key, std::string("must be an array of integers, got ") + v->type_name());
+    return std::nullopt;
+  }
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_number_integer()) {
+      problems_.push_back({path_ + "/" + key + "/" + std::to_string(i), "must be an integer"});
+      continue;
+    }
+    out.push_back((*v)[i].get<int64_t>());
+  }
+  return out;
 }
 
 void BodyReader::Finish() {

@@ -41,6 +41,15 @@ class BodyReader {
   // Money in yuan as a JSON number or string with at most two decimals -> fen.
   std::optional<int64_t> Yuan(const std::string& key, bool required = false);
 
+  // An array of objects: `read` gets a reader of each element (path
+  // /key/i); its problems and unknown fields join this reader's.
+  void Objects(const std::string& key, const std::function<void(BodyReader&)>& read, bool required = false);
+  // A quantity as a JSON number or string with at most three decimals ->
+  // thousandths (12.5 -> 12500).
+  std::optional<int64_t> Milli(const std::string& key, bool required = false);
+  // An array of integers.
+  std::optional<std::vector<int64_t>> Ints(const std::string& key, bool required = false);
+
   void Problem(const std::string& key, const std::string& problem);
   // Throws if any problem was found or any field was not read.
   void Finish();

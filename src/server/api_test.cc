@@ -82,6 +82,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddAssistanceRoutes(routes);
   AddSocialRoutes(routes, hasher);
   AddMonitoringRoutes(routes);
+  AddProjectRoutes(routes);
   AddReportRoutes(routes);
   AddQualityRoutes(routes);
   AddPolicyRoutes(routes);
@@ -123,6 +124,14 @@ TEST(MessageZhTest, RefusalsReadInChinese) {
   EXPECT_EQ(MessageZh("permission_denied", "the step home_check (入户核实) is done by village_cadre or paired_cadre, not by township"),
             "“入户核实”环节由村干部/驻村工作队或结对帮扶干部办理，乡镇不能办理");
   EXPECT_EQ(MessageZh("not_found", "no area 430499"), "没有区划 430499");
+  EXPECT_EQ(MessageZh("failed_precondition",
+                      "spending 1000.01 yuan exceeds what project 1 has left of allocation 1: 1000.00 yuan of 6000.00 yuan"),
+            "支出 1000.01 元超出项目 1 在资金下达 1 中的余额：剩余 1000.00 元（已安排 6000.00 元）");
+  EXPECT_EQ(MessageZh("failed_precondition",
+                      "assigning 5000.00 yuan exceeds what is left of allocation 1: 4000.00 yuan of 10000.00 yuan"),
+            "安排 5000.00 元超出资金下达 1 的余额：剩余 4000.00 元（下达 10000.00 元）");
+  EXPECT_EQ(MessageZh("failed_precondition", "project 3 is proposed; the step completed is not allowed (allowed: reviewed, withdrawn)"),
+            "项目 3 当前为“申报”，不能办理“完工”；可办理：审核、撤销");
   EXPECT_EQ(MessageZh("failed_precondition", "need 7 closed for pledges on its deadline 2020-01-31"),
             "需求 7 已于 2020-01-31 截止，不再接受认捐");
   EXPECT_EQ(MessageZh("conflict", "something nobody translated"), "记录已被他人修改，请重新载入后再改");

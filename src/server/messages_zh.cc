@@ -14,11 +14,22 @@ std::string ResourceZh(const std::string& r) {
   static const std::pair<const char*, const char*> kNames[] = {
       {"registry", "建档立卡信息"}, {"assessment", "退出评估"}, {"policy", "政策"},       {"roster", "部门名册"},
       {"assistance", "帮扶力量"},  {"social", "社会帮扶"},   {"monitoring", "防返贫监测"}, {"audit", "审计日志"},
-      {"users", "用户"},           {"params", "政策参数"}};
+      {"users", "用户"},           {"params", "政策参数"},
+      {"projects", "项目资金资产"}};
   for (const auto& [en, zh] : kNames) {
     if (r == en) return zh;
   }
   return r;
+}
+
+std::string ProjectStepZh(const std::string& step) {
+  static const std::pair<const char*, const char*> kSteps[] = {
+      {"proposed", "申报"}, {"reviewed", "审核"}, {"listed", "入库"},    {"approved", "批复"}, {"under_way", "实施"},
+      {"accepted", "验收"}, {"completed", "完工"}, {"withdrawn", "撤销"}, {"none", "无"}};
+  for (const auto& [en, zh] : kSteps) {
+    if (step == en) return zh;
+  }
+  return step;
 }
 
 std::string RoleZh(const std::string& role) {
@@ -100,6 +111,38 @@ const std::vector<Pattern>& Patterns() {
     add(R"(^need (\d+) closed for pledges on its deadline (\S+)$)",
         [](const std::smatch& m) { return "需求 " + m[1].str() + " 已于 " + m[2].str() + " 截止，不再接受认捐"; });
     add(R"(^only donors pledge$)", [](const std::smatch&) { return std::string("只有爱心人士可以认捐"); });
+    // Projects, funds and assets: nothing spent twice, steps in order.
+    add(R"(^assigning (\S+) yuan exceeds what is left of allocation (\d+): (\S+) yuan of (\S+) yuan$)",
+        [](const std::smatch& m) {
+          return "安排 " + m[1].str() + " 元超出资金下达 " + m[2].str() + " 的余额：剩余 " + m[3].str() + " 元（下达 " +
+                 m[4].str() + " 元）";
+        });
+    add(R"(^spending (\S+) yuan exceeds what project (\d+) has left of allocation (\d+): (\S+) yuan of (\S+) yuan$)",
+        [](const std::smatch& m) {
+          return "支出 " + m[1].str() + " 元超出项目 " + m[2].str() + " 在资金下达 " + m[3].str() + " 中的余额：剩余 " +
+                 m[4].str() + " 元（已安排 " + m[5].str() + " 元）";
+        });
+    add(R"(^distributing (\S+) yuan exceeds what is left of asset (\d+)'s income in (\d+): (\S+) yuan of (\S+) yuan$)",
+        [](const std::smatch& m) {
+          return "分配 " + m[1].str() + " 元超出资产 " + m[2].str() + " " + m[3].str() + " 年收益的余额：剩余 " +
+                 m[4].str() + " 元（收益 " + m[5].str() + " 元）";
+        });
+    add(R"(^project (\d+) is (\w+); the step (\w+) is not allowed \(allowed: (.+)\)$)", [](const std::smatch& m) {
+      std::string allowed;
+      const std::string list = m[4].str();
+      size_t start = 0;
+      while (start < list.size()) {
+        size_t end = list.find(", ", start);
+        if (end == std::string::npos) end = list.size();
+        allowed += (allowed.empty() ? "" : "、") + ProjectStepZh(list.substr(start, end - start));
+        start = end + 2;
+      }
+      return "项目 " + m[1].str() + " 当前为“" + ProjectStepZh(m[2]) + "”，不能办理“" + ProjectStepZh(m[3]) +
+             "”；可办理：" + allowed;
+    });
+    add(R"(^no project (\d+)$)", [](const std::smatch& m) { return "没有项目 " + m[1].str(); });
+    add(R"(^no allocation (\d+)$)", [](const std::smatch& m) { return "没有资金下达记录 " + m[1].str(); });
+    add(R"(^no asset (\d+)$)", [](const std::smatch& m) { return "没有资产 " + m[1].str(); });
     // Input.
     add(R"(^(?:bad|invalid|missing) year$)", [](const std::smatch&) { return std::string("年度不正确"); });
     add(R"(^(?:bad|invalid) area(?: code)?$)", [](const std::smatch&) { return std::string("区划代码不正确"); });

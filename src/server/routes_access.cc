@@ -30,7 +30,8 @@ nlohmann::json AccessJson(const Caller& c) {
   const access::PairingCheck any_pairing = [](const Caller&, int64_t) { return true; };
   nlohmann::json out = nlohmann::json::object();
   for (Resource r : {Resource::kRegistry, Resource::kAssessment, Resource::kPolicy, Resource::kRoster, Resource::kAssistance,
-                     Resource::kSocial, Resource::kMonitoring, Resource::kAudit, Resource::kUsers, Resource::kParams}) {
+                     Resource::kSocial, Resource::kMonitoring, Resource::kProjects, Resource::kAudit, Resource::kUsers,
+                     Resource::kParams}) {
     const access::ReadScope scope = access::ReadScopeFor(c, r);
     const access::Target own{c.area_scope, std::nullopt, ""};
     const access::Target paired{c.area_scope, int64_t{0}, ""};

@@ -138,6 +138,19 @@ void ExpectArticleFigures(const json& report) {
   EXPECT_DOUBLE_EQ(f["pairing_coverage_rate"]["value"].get<double>(), 100.0);
   EXPECT_DOUBLE_EQ(f["app_household_registration_rate"]["value"].get<double>(), 100.0);
   EXPECT_EQ(f["donors_registered"]["value"], 35540);
+  // Projects, funds and stations (issue 20): from the project library's records.
+  EXPECT_EQ(f["industry_projects_provincial"]["value"], 7);
+  EXPECT_EQ(f["industry_projects_county"]["value"], 16);
+  EXPECT_EQ(f["industry_project_households"]["value"], 2986);
+  EXPECT_EQ(f["pv_stations_joint"]["value"], 3);
+  EXPECT_EQ(f["pv_stations_central"]["value"], 2);
+  EXPECT_EQ(f["pv_stations_village"]["value"], 1);
+  EXPECT_EQ(f["pv_households"]["value"], 7467);
+  EXPECT_EQ(f["pv_persons"]["value"], 22850);
+  EXPECT_EQ(f["water_projects"]["value"], 40);
+  EXPECT_EQ(f["water_investment_yuan"]["value"], 174660000);
+  EXPECT_DOUBLE_EQ(f["water_pipe_km"]["value"].get<double>(), 328.5);
+  EXPECT_EQ(f["water_beneficiaries"]["value"], 399800);
   EXPECT_EQ(f["needs_published"]["value"], 8414);
   EXPECT_EQ(f["dockings_succeeded"]["value"], 37326);
   // Education and health (issue 6): from the departments' rosters, the 2020
@@ -173,6 +186,47 @@ TEST_F(HengdongTest, ReportReproducesTheArticle) {
   EXPECT_EQ(f["paired_cadres"]["module"], "assistance");
   EXPECT_EQ(f["donors_registered"]["status"], "computed");
   EXPECT_EQ(f["households_registered"]["status"], "computed");
+}
+
+// The project figures follow the records: a water work approved before the
+// as-of date adds to the count, the pipes and the investment; one approved
+// after it does not.
+TEST_F(HengdongTest, ProjectFiguresMoveWithTheRecords) {
+  TempDir copy;
+  const std::string db = copy.File("hengdong.db");
+  std::filesystem::copy_file(Db(), db);
+  if (std::filesystem::exists(Db() + ".key")) std::filesystem::copy_file(Db() + ".key", db + ".key");
+  auto add = [&db](const std::string& approved_on) {
+    auto r = RunFupin(db, {"project", "add", "--name", "新增集中供水工程", "--kind", "water", "--level", "county",
+                           "--area", "430424", "--start-year", "2020", "--end-year", "2020", "--implementer", "县水利局",
+                           "--output", "主管网:km:1.5", "--outside-beneficiaries", "200", "--date", "2020-01-02",
+                           "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::string id = std::to_string(json::parse(r.out)["id"].get<int64_t>());
+    for (const char* step : {"reviewed", "listed", "approved"}) {
+      auto s = RunFupin(db, {"project", "step", id, step, "--date", approved_on});
+      EXPECT_EQ(s.exit_code, 0) << s.out << s.err;
+    }
+    return id;
+  };
+  add("2020-09-01");
+  add("2020-10-01");  // after the as-of date
+  auto f = Figures(Progress(db, "430424"));
+  EXPECT_EQ(f["water_projects"]["value"], 41);
+  EXPECT_DOUBLE_EQ(f["water_pipe_km"]["value"].get<double>(), 330.0);
+  EXPECT_EQ(f["water_beneficiaries"]["value"], 400000);
+  EXPECT_EQ(f["industry_projects_provincial"]["value"], 7);
+  // The spending-progress table by source and by year of the same records.
+  auto by_source = RunFupin(db, {"fund", "progress", "--area", "430424", "--by", "source", "--json"});
+  ASSERT_EQ(by_source.exit_code, 0) << by_source.err;
+  const json p = json::parse(by_source.out);
+  EXPECT_GE(p["rows"].size(), 4u);
+  EXPECT_GT(p["total"]["spent_fen"].get<int64_t>(), 17466000000);
+  EXPECT_LE(p["total"]["spent_fen"].get<int64_t>(), p["total"]["assigned_fen"].get<int64_t>());
+  auto by_year = RunFupin(db, {"fund", "progress", "--area", "430424", "--by", "year"});
+  ASSERT_EQ(by_year.exit_code, 0) << by_year.err;
+  EXPECT_NE(by_year.out.find("2020年"), std::string::npos) << by_year.out;
+  EXPECT_NE(by_year.out.find("支出进度"), std::string::npos) << by_year.out;
 }
 
 TEST_F(HengdongTest, TownshipReportsAddUpToTheCounty) {

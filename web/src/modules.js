@@ -19,6 +19,8 @@ export const pages = [
   // departments' rosters (issue 6); each tab of the page probes its own route.
   { name: 'policies', path: '/policies', icon: 'Medal', ability: 'readPolicy', probe: 'GET /api/v1/policies' },
   // Uploads of the import spreadsheets (docs/IMPORT_FORMATS.md "Upload over HTTP").
+  // Projects, funds and assets (issue 20): 项目库 · 资金 · 资产 as tabs of one page.
+  { name: 'projects', path: '/projects', icon: 'Coin', ability: 'readProjects', probe: 'GET /api/v1/projects' },
   { name: 'imports', path: '/imports', icon: 'Upload', ability: 'importData', probe: 'GET /api/v1/imports/templates/{kind}' },
 ]
 

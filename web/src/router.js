@@ -26,6 +26,7 @@ const routes = [
   { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue'), meta: { ability: 'readPolicy' } },
   { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'readQuality' } },
   { path: '/imports', name: 'imports', component: () => import('./views/ImportView.vue'), meta: { ability: 'importData' } },
+  { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue'), meta: { ability: 'readProjects' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]

@@ -117,6 +117,8 @@ Object.assign(abilities, {
   importAlerts: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department'],
   importRosters: ['administrator', 'county_office', 'sector_department'],
   importData: ['administrator', 'county_office', 'township', 'village_cadre', 'sector_department'],
+  // Projects, funds and assets (Resource::kProjects).
+  readProjects: ['administrator', 'county_office', 'township', 'village_cadre', 'auditor'],
 })
 
 // What the server says the role may do: GET /api/v1/me (and the login) carry
@@ -150,6 +152,7 @@ const SERVER_RULE = {
   importRegistry: (a) => a.registry.write && !a.registry.paired_only,
   importAlerts: (a) => (a.monitoring.write && !a.monitoring.paired_only) || a.roster.write,
   importRosters: (a) => a.roster.write,
+  readProjects: (a) => a.projects.read,
   importData: (a) => (a.registry.write && !a.registry.paired_only) || (a.monitoring.write && !a.monitoring.paired_only) ||
     a.roster.write,
 }

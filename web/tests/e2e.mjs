@@ -977,6 +977,46 @@ await step('the reconciliation page shows the gaps of the API (应享未享, unk
   await page.setViewportSize(DESKTOP)
 })
 
+await step('issue 20 (demo county): 项目库, 资金 and 资产 show the API's numbers with their units in Chinese', async () => {
+  expect(DEMO_BASE, 'no demo server')
+  const zh = (fen) => `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`
+  const list = (await apiAs('admin', 'GET', `/projects?area=${COUNTY}&kind=water`, { base: DEMO_BASE })).data
+  expect(list.total === 40, `water works: API ${list.total}`)
+  await page.goto(`${DEMO_BASE}/projects?area=${COUNTY}&kind=water`)
+  await page.locator('[data-testid="nav-projects"]').waitFor()
+  const total = page.locator('[data-testid="projects-total"]')
+  await total.waitFor()
+  expect((await total.getAttribute('data-total')) === String(list.total), `projects: page ${await total.getAttribute('data-total')}, API ${list.total}`)
+  const firstSpent = (await page.locator('[data-testid="project-spent"]').first().innerText()).trim()
+  expect(firstSpent === zh(list.items[0].spent_fen), `spent: page ${firstSpent}, API ${list.items[0].spent_fen} fen`)
+  await page.locator('[data-testid="projects-table"] .el-table__row').first().click()
+  await page.locator('[data-testid="project-steps"]', { hasText: '完工' }).waitFor()
+  await page.keyboard.press('Escape')
+  await shot('40-projects-library')
+
+  const progress = (await apiAs('admin', 'GET', `/funds/progress?area=${COUNTY}&by=source`, { base: DEMO_BASE })).data
+  await page.goto(`${DEMO_BASE}/projects?tab=funds&area=${COUNTY}&by=source`)
+  const spent = page.locator('[data-testid="funds-spent-total"]')
+  await spent.waitFor()
+  expect((await spent.innerText()).trim() === zh(progress.total.spent_fen), `funds spent: page ${await spent.innerText()}, API ${progress.total.spent_fen} fen`)
+  const rate = (await page.locator('[data-testid="funds-rate-total"]').innerText()).trim()
+  expect(rate === `${progress.total.rate.toFixed(2)}%`, `rate: page ${rate}, API ${progress.total.rate}`)
+  expect(await page.locator('[data-testid="funds-progress"]', { hasText: '中央财政专项扶贫资金' }).count() === 1, 'sources are named in Chinese')
+  await page.locator('.chart-grid canvas, .chart-grid svg').first().waitFor()
+  await shot('41-funds-progress')
+
+  const assets = (await apiAs('admin', 'GET', `/assets?area=${COUNTY}&stations=true`, { base: DEMO_BASE })).data.items
+  await page.goto(`${DEMO_BASE}/projects?tab=assets&area=${COUNTY}`)
+  await page.locator('[data-testid="station-capacity"]').first().waitFor()
+  expect((await page.locator('[data-testid="station-capacity"]').count()) === assets.length, `stations: API ${assets.length}`)
+  const households = assets.reduce((n, a) => n + a.beneficiary_households, 0)
+  expect(households === 7467, `station households: API ${households}`)
+  const first = (await page.locator('[data-testid="station-households"]').first().innerText()).trim()
+  expect(first === `${assets[0].beneficiary_households.toLocaleString('zh-CN')} 户 ${assets[0].beneficiary_persons.toLocaleString('zh-CN')} 人`, `station households: page ${first}`)
+  expect(/千瓦$/.test((await page.locator('[data-testid="station-capacity"]').first().innerText()).trim()), 'capacity in 千瓦')
+  await shot('42-assets-stations')
+})
+
 await step('a stale report snapshot says as of when, and an administrator recomputes it (phone screen)', async () => {
   expect(DEMO_BASE, 'no demo server')
   await page.setViewportSize(PHONE)

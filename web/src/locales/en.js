@@ -1,6 +1,6 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds' },
   job: { done: 'Done', running: 'Running in the background; you may leave this page and come back' },
   common: {
     loading: 'Loading…', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit',
@@ -135,6 +135,16 @@ export default {
     checks: 'Figures checked', eliminateHint: 'Decided by the county office; needs evidence and the minimum monitoring period; income_stable needs each year\'s per-capita income above the line, hardship_over needs the measures carried out.',
     householdCases: 'Monitoring of this household', noCases: 'This household has no monitoring case', openMonitoring: 'Open',
     chooseYear: 'Enter a year', refused: 'The server refused: {msg}',
+  },
+  projects: {
+    title: 'Projects, funds and assets', tab_projects: 'Project library', tab_funds: 'Funds', tab_assets: 'Assets', area: 'Area code',
+    kind: 'Kind', level: 'Level', name: 'Name', years: 'Years', status: 'Status', given: 'Assigned', spent: 'Spent', balance: 'Balance',
+    allocated: 'Allocated', rate: 'Spending progress', beneficiaries: 'Beneficiaries', by: 'Group by', by_source: 'By source',
+    by_year: 'By year', by_kind: 'By kind', by_area: 'By area', group: 'Group', progressTitle: 'Spending progress',
+    progressChart: 'Spent and balance (10,000 yuan)', tenThousandYuan: '10,000 yuan', idle: 'Completed projects with unspent funds',
+    noIdle: 'No unspent funds of completed projects', left: 'Unspent', stations: 'Photovoltaic stations', stationKind: 'Station kind',
+    capacity: 'Capacity', value: 'Value', income: 'Income to date', otherAssets: 'Other assets', assetKind: 'Asset kind', owner: 'Owner',
+    implementer: 'Implementing unit', budget: 'Planned budget', outputs: 'Outputs', steps: 'Steps', notices: 'Public notices',
   },
   quality: {
     title: 'Data quality', summary: 'Summary', findings: 'Findings', notice: 'Exit public notice', area: 'Area code', year: 'Year',

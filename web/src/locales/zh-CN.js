@@ -1,6 +1,6 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金' },
   job: { done: '已完成', running: '正在后台计算，可离开本页，回来时仍显示进度' },
   common: {
     loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
@@ -132,6 +132,16 @@ export default {
     checks: '核验数据', eliminateHint: '由县扶贫办认定；须有佐证材料、满足最短监测期，收入稳定须各年人均纯收入高于监测线，困难消除须措施已落实。',
     householdCases: '本户监测记录', noCases: '本户没有监测记录', openMonitoring: '查看监测',
     chooseYear: '请填写年度', refused: '服务器拒绝：{msg}',
+  },
+  projects: {
+    title: '项目资金资产', tab_projects: '项目库', tab_funds: '资金', tab_assets: '资产', area: '区划代码', kind: '项目类别',
+    level: '级别', name: '名称', years: '建设年度', status: '状态', given: '已安排', spent: '已支出', balance: '结余',
+    allocated: '已下达', rate: '支出进度', beneficiaries: '受益', by: '分组', by_source: '按资金来源', by_year: '按年度',
+    by_kind: '按项目类别', by_area: '按区划', group: '分组', progressTitle: '资金支出进度', progressChart: '支出与结余（万元）',
+    tenThousandYuan: '万元', idle: '已完工项目未支出资金', noIdle: '没有已完工未支出的资金', left: '未支出', stations: '光伏扶贫电站',
+    stationKind: '电站类型', capacity: '装机容量', value: '资产价值', income: '累计收益', otherAssets: '其他扶贫资产',
+    assetKind: '资产类别', owner: '所有权人', implementer: '实施单位', budget: '计划投资', outputs: '建设内容', steps: '项目进度',
+    notices: '公告公示',
   },
   quality: {
     title: '数据质量', summary: '汇总', findings: '问题清单', notice: '公示名单', area: '区划代码', year: '年度',
