@@ -252,7 +252,7 @@ TEST_F(CliTest, AssessesAVillageAndACountyFromRecordedFacts) {
   const std::string before = Snapshot();
   auto bad = Fupin({"survey", "import", dir_.File("bad.csv")});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("bad.csv, row 3, column poor"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("第3行 poor: “maybe”：应填 是/否"), std::string::npos) << bad.err;
   EXPECT_EQ(Snapshot(), before);
 
   WriteText(dir_.File("good.csv"),
