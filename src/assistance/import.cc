@@ -45,7 +45,10 @@ class RowProblems {
   // All or nothing: any problem refuses the file.
   void ThrowIfAny() {
     std::stable_sort(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
-    if (!items_.empty()) dataio::ThrowRefusal(items_);
+    // (No skip_invalid here, so not dataio::ThrowRefusal, whose message offers it.)
+    if (!items_.empty()) {
+      throw Error::InvalidArgument(std::to_string(items_.size()) + " 处错误，文件未导入", dataio::RefusalDetails(items_));
+    }
   }
 
  private:

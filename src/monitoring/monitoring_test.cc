@@ -320,7 +320,7 @@ TEST_F(MonitoringTest, RostersAreAllOrNothingAndNameRowAndColumn) {
   EXPECT_THROW(svc_.ImportAlerts(auditor_, AlertKind::kMedical, 2021, path3), Error);
   const Caller other_health = As("祁东卫健局", Role::kSectorDepartment, "430426");
   EXPECT_THROW(svc_.ImportAlerts(other_health, AlertKind::kMedical, 2021, path3), Error);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 3);  // unemployment, disaster, the department's
 }
 
 TEST_F(MonitoringTest, EachStepNeedsItsRoleAndCanSendTheCaseBack) {
