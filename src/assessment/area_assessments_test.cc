@@ -54,10 +54,7 @@ class AreaAssessmentTest : public ::testing::Test {
     f_.AddPerson(e2_, "19610101");
     f_.AddPerson(e3_, "19620101");
     // Exits written directly: this test is about the area checks, not the household procedure.
-    for (int64_t id : {e1_, e2_, e3_}) {
-      f_.db().Execute("INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-                      " VALUES (" + std::to_string(id) + ", 'exited', 2019, '2019-11-01', '', 't', 0)");
-    }
+    for (int64_t id : {e1_, e2_, e3_}) f_.AddEvent(id, "exited", "2019-11-01");
     registry::SetAreaYear(f_.db(), f_.admin(), {"430424100200", 2020, 100, true, std::nullopt});
     registry::SetAreaYear(f_.db(), f_.admin(), {"430424100201", 2020, 50, false, std::nullopt});
     registry::SetAreaYear(f_.db(), f_.admin(), {"430424101200", 2020, 50, false, std::nullopt});
@@ -333,8 +330,10 @@ TEST_F(AreaAssessmentTest, ImportsAGoodFileAndRefusesABadOneWhole) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
     ASSERT_EQ(e.details().size(), 2u);
-    EXPECT_EQ(e.details()[0].path, "bad.csv, row 3, column date");
-    EXPECT_EQ(e.details()[1].path, "bad.csv, row 4, column water");
+    EXPECT_EQ(e.details()[0].path, "第3行 date");
+    EXPECT_EQ(e.details()[0].problem, "“2020-13-10”：不是日期（如 2020-12-10）");
+    EXPECT_EQ(e.details()[1].path, "第4行 water");
+    EXPECT_EQ(e.details()[1].problem, "错退复核记录必填");
   }
   EXPECT_EQ(SurveyCount(), before);
 
@@ -345,9 +344,56 @@ TEST_F(AreaAssessmentTest, ImportsAGoodFileAndRefusesABadOneWhole) {
     FAIL();
   } catch (const Error& e) {
     ASSERT_FALSE(e.details().empty());
-    EXPECT_EQ(e.details()[0].path, "odd.csv, row 1, column colour");
+    EXPECT_EQ(e.details()[0].path, "第1行 colour");
+    EXPECT_EQ(e.details()[0].problem, "未知的列");
   }
   EXPECT_EQ(SurveyCount(), before);
+
+  // With skip_invalid the good row is stored and the bad ones reported, by
+  // row, column, value and reason.
+  const SurveyImportResult some = s.Import(f_.admin(), bad, "", true);
+  EXPECT_EQ(some.rows, 3);
+  EXPECT_EQ(some.imported, 1);
+  EXPECT_EQ(some.rejected_rows, 2);
+  ASSERT_EQ(some.problems.size(), 2u);
+  EXPECT_EQ(some.problems[0].row, 3u);
+  EXPECT_EQ(some.problems[0].column, "date");
+  EXPECT_EQ(some.problems[0].value, "2020-13-10");
+  EXPECT_EQ(SurveyCount(), before + 1);
+}
+
+// Survey files as clerks type them: Chinese headers and kinds, full-width
+// digits, "2020年", "4,000.50", √/×, 有/无, dates 2020/12/10 and 2020年12月11日;
+// a village the area list does not hold is "无此村".
+TEST_F(AreaAssessmentTest, SurveyImportReadsClerkValues) {
+  SurveyService s(f_.db(), f_.clock());
+  const std::string good = WriteFile(
+      "clerk.csv",
+      "类型,年度,村代码,调查日期,户编号,调查对象,人均纯收入（元）,不愁吃穿,义务教育,基本医疗,住房安全,饮水安全,是否贫困,是否满意\n"
+      "错退复核,２０２０,430424100201,2020/12/10,E1,,\"4,000.50\",√,是,有,√,1,,\n"
+      "漏评抽查,2020年,430424100201,2020年12月11日,,张三家,,,,,,,无,\n"
+      "群众认可度,2020,430424100201,20201212,,李四,,,,,,,,×\n");
+  const SurveyImportResult r = s.Import(f_.admin(), good);
+  EXPECT_EQ(r.imported, 3);
+  const auto rows = s.List(f_.admin(), "430424", 2020);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].per_capita_income, 400050);
+  EXPECT_EQ(rows[0].medical, true);
+  EXPECT_EQ(rows[0].date, "2020-12-10");
+  EXPECT_EQ(rows[1].poor, false);
+  EXPECT_EQ(rows[1].date, "2020-12-11");
+  EXPECT_EQ(rows[2].satisfied, false);
+
+  const std::string nowhere =
+      WriteFile("nowhere.csv", "类型,年度,村代码,调查日期,调查对象,是否满意\n群众认可度,2020,430424199999,2020-12-12,王五,是\n");
+  try {
+    s.Import(f_.admin(), nowhere);
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "第2行 村代码");
+    EXPECT_EQ(e.details()[0].problem, "“430424199999”：无此村");
+  }
 }
 
 // A parameter change is audited with the value it replaces; a refused one

@@ -33,10 +33,8 @@ class IncidenceTest : public ::testing::Test {
     mover_ = f_.AddPerson(h2_, "19810101");
     f_.AddPerson(h3_, "19600101");
     // Events written directly: this test is about counting, not the exit procedure.
-    f_.db().Execute(
-        "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at) VALUES"
-        " (" + std::to_string(h1_) + ", 'exited', 2016, '2016-11-01', '', 't', 0),"
-        " (" + std::to_string(h3_) + ", 'removed', 2015, '2015-05-01', '', 't', 0)");
+    f_.AddEvent(h1_, "exited", "2016-11-01");
+    f_.AddEvent(h3_, "removed", "2015-05-01");
     registry::PersonRegistry persons(f_.db(), f_.clock());
     persons.MovePerson(f_.admin(), mover_, h3_, "other", "2016-06-01", "分户");
     for (int y = 2014; y <= 2016; ++y) {

@@ -13,12 +13,13 @@
 #include "assessment/internal.h"
 #include "core/area_code.h"
 #include "core/error.h"
+#include "dataio/clerk_values.h"
+#include "dataio/sheet.h"
 #include "io/table.h"
 
 namespace fupin::assessment {
 namespace {
 
-constexpr size_t kMaxProblems = 100;  // an import lists at most this many problems
 constexpr size_t kChunk = 500;        // bound parameters per IN (...) list
 
 // The fields of a survey record as they appear in files and error paths.
@@ -27,71 +28,51 @@ enum class Field {
   kFoodClothing, kEducation, kMedical, kHousing, kWater, kPoor, kSatisfied, kSource,
 };
 
-struct FieldName {
-  Field field;
-  const char* name;
-  const char* name_zh;
-};
-constexpr FieldName kFields[] = {
-    {Field::kKind, "kind", "类型"},
-    {Field::kYear, "year", "年度"},
-    {Field::kVillage, "village_code", "村代码"},
-    {Field::kDate, "date", "调查日期"},
-    {Field::kHouseholdId, "household_id", "户ID"},
-    {Field::kHouseholdNumber, "household_number", "户编号"},
-    {Field::kSubject, "subject", "调查对象"},
-    {Field::kIncome, "per_capita_income", "人均纯收入"},
-    {Field::kFoodClothing, "food_clothing", "不愁吃穿"},
-    {Field::kEducation, "education", "义务教育"},
-    {Field::kMedical, "medical", "基本医疗"},
-    {Field::kHousing, "housing", "住房安全"},
-    {Field::kWater, "water", "饮水安全"},
-    {Field::kPoor, "poor", "是否贫困"},
-    {Field::kSatisfied, "satisfied", "是否满意"},
-    {Field::kSource, "source", "调查单位"},
-};
-
-const char* NameOf(Field f) {
-  for (const auto& n : kFields) {
-    if (n.field == f) return n.name;
-  }
-  return "?";
+// The sheet, declared once (dataio/sheet.h), in the order of Field.
+std::span<const registry::Term> SurveyKinds() {
+  static constexpr registry::Term kKinds[] = {
+      {"resurvey", "错退复核"}, {"sample", "漏评抽查"}, {"satisfaction", "群众认可度"}};
+  return kKinds;
 }
 
-std::optional<bool> ParseFlag(std::string_view text) {
-  if (text == "1" || text == "是" || text == "true" || text == "TRUE" || text == "yes") return true;
-  if (text == "0" || text == "否" || text == "false" || text == "FALSE" || text == "no") return false;
-  return std::nullopt;
+const dataio::SheetColumn& ColumnOf(Field f) { return SurveySheet().at(static_cast<size_t>(f)); }
+std::string NameOf(Field f) { return std::string(ColumnOf(f).header_en); }
+
+// A problem with a field: its English wording names the field of an entered
+// record (the API's path), its Chinese one the cell of an imported row.
+using Report = std::function<void(Field, const std::string& value, std::string en, std::string zh)>;
+
+std::string Kind(const SurveyRecord& r) {
+  return r.kind == "resurvey" ? "错退复核" : r.kind == "sample" ? "漏评抽查" : "群众认可度";
 }
 
-// Where a problem with a field is: the field name for an entered record, the
-// file, row and column header for an imported one.
-using PathOf = std::function<std::string(Field)>;
-
-// The checks that need no database. Appends to `problems`.
-void CheckRecord(const SurveyRecord& r, const Date& today, const PathOf& path, std::vector<ErrorDetail>& problems) {
+// The checks that need no database.
+void CheckRecord(const SurveyRecord& r, const Date& today, const Report& report) {
   const bool resurvey = r.kind == "resurvey", sample = r.kind == "sample", satisfaction = r.kind == "satisfaction";
   if (!resurvey && !sample && !satisfaction) {
-    problems.push_back({path(Field::kKind), "'" + r.kind + "' is not one of resurvey, sample, satisfaction"});
+    report(Field::kKind, r.kind, "'" + r.kind + "' is not one of resurvey, sample, satisfaction",
+           "不是可选值之一：错退复核（resurvey）、漏评抽查（sample）、群众认可度（satisfaction）");
     return;
   }
   if (r.year < 2000 || r.year > 2100) {
-    problems.push_back({path(Field::kYear), std::to_string(r.year) + " is not a year between 2000 and 2100"});
+    report(Field::kYear, std::to_string(r.year), std::to_string(r.year) + " is not a year between 2000 and 2100",
+           "年度应在 2000 到 2100 之间");
   }
   if (LevelOfCode(r.village_code) != AreaLevel::kVillage) {
-    problems.push_back({path(Field::kVillage), "'" + r.village_code + "' is not a village code (12 digits)"});
+    report(Field::kVillage, r.village_code, "'" + r.village_code + "' is not a village code (12 digits)",
+           "不是村代码（12位数字）");
   }
   auto date = Date::Parse(r.date);
   if (!date) {
-    problems.push_back({path(Field::kDate), "'" + r.date + "' is not a date YYYY-MM-DD"});
+    report(Field::kDate, r.date, "'" + r.date + "' is not a date YYYY-MM-DD", "不是日期（如 2020-12-10）");
   } else if (*date > today) {
-    problems.push_back({path(Field::kDate), r.date + " is in the future"});
+    report(Field::kDate, r.date, r.date + " is in the future", "日期在今天之后");
   }
   auto forbid = [&](bool present, Field f) {
-    if (present) problems.push_back({path(f), "not used by a " + r.kind + " record"});
+    if (present) report(f, "", "not used by a " + r.kind + " record", Kind(r) + "记录不填此项");
   };
   auto require = [&](bool present, Field f) {
-    if (!present) problems.push_back({path(f), "required for a " + r.kind + " record"});
+    if (!present) report(f, "", "required for a " + r.kind + " record", Kind(r) + "记录必填");
   };
   if (resurvey) {
     require(r.household_id.has_value(), Field::kHouseholdId);
@@ -114,7 +95,7 @@ void CheckRecord(const SurveyRecord& r, const Date& today, const PathOf& path, s
     forbid((sample ? r.satisfied : r.poor).has_value(), sample ? Field::kSatisfied : Field::kPoor);
   }
   if (r.per_capita_income && *r.per_capita_income < 0) {
-    problems.push_back({path(Field::kIncome), "may not be negative"});
+    report(Field::kIncome, FormatYuan(*r.per_capita_income), "may not be negative", "不能为负");
   }
 }
 
@@ -175,21 +156,22 @@ Lookups Lookup(store::Connection& db, const std::set<std::string>& villages, con
 
 // The checks against the registry: the village exists, the household exists,
 // lies in that village, and (resurvey) has exited.
-void CheckAgainstRegistry(const SurveyRecord& r, const Lookups& l, const PathOf& path, Field household_field,
-                          std::vector<ErrorDetail>& problems) {
+void CheckAgainstRegistry(const SurveyRecord& r, const Lookups& l, Field household_field, const Report& report) {
   if (LevelOfCode(r.village_code) == AreaLevel::kVillage && !l.villages.contains(r.village_code)) {
-    problems.push_back({path(Field::kVillage), "no village " + r.village_code + " in the area list"});
+    report(Field::kVillage, r.village_code, "no village " + r.village_code + " in the area list", "无此村");
   }
   if (!r.household_id) return;
   auto it = l.by_id.find(*r.household_id);
   if (it == l.by_id.end()) return;  // reported where the id or number was read
+  const std::string id = std::to_string(*r.household_id);
   if (it->second.village_code != r.village_code) {
-    problems.push_back({path(household_field), "household " + std::to_string(*r.household_id) + " belongs to village " +
-                                                   it->second.village_code + ", not " + r.village_code});
+    report(household_field, "", "household " + id + " belongs to village " + it->second.village_code + ", not " +
+                                    r.village_code,
+           "此户属于村 " + it->second.village_code + "，不是 " + r.village_code);
   }
   if (r.kind == "resurvey" && !it->second.exited) {
-    problems.push_back({path(household_field),
-                        "household " + std::to_string(*r.household_id) + " has not exited: only exited households are re-surveyed"});
+    report(household_field, "", "household " + id + " has not exited: only exited households are re-surveyed",
+           "此户未脱贫退出：只复核已退出的户");
   }
 }
 
@@ -209,6 +191,45 @@ void BindFlag(store::Statement& s, int i, const std::optional<bool>& v) {
 }
 
 }  // namespace
+
+const std::vector<dataio::SheetColumn>& SurveySheet() {
+  using dataio::CellType;
+  static const std::vector<dataio::SheetColumn> kColumns = {
+      {.key = "kind", .header_zh = "类型", .header_en = "kind", .required = true, .aliases = {"调查类型"},
+       .type = CellType::kTerm, .terms = SurveyKinds, .note_zh = "错退复核、漏评抽查或群众认可度"},
+      {.key = "year", .header_zh = "年度", .header_en = "year", .required = true, .aliases = {"年份"},
+       .type = CellType::kInteger, .note_zh = "2000-2100"},
+      {.key = "village_code", .header_zh = "村代码", .header_en = "village_code", .required = true,
+       .aliases = {"行政村代码"}, .type = CellType::kAreaCode, .note_zh = "12位行政村代码"},
+      {.key = "date", .header_zh = "调查日期", .header_en = "date", .required = true, .aliases = {"日期"},
+       .type = CellType::kDate, .note_zh = "不晚于今天"},
+      {.key = "household_id", .header_zh = "户ID", .header_en = "household_id", .required = false, .aliases = {},
+       .type = CellType::kInteger, .note_zh = "系统中的户ID；可用户编号代替"},
+      {.key = "household_number", .header_zh = "户编号", .header_en = "household_number", .required = false,
+       .aliases = {"户号"}, .type = CellType::kText, .note_zh = "错退复核必填户（户编号或户ID）：已退出、属于该村的户"},
+      {.key = "subject", .header_zh = "调查对象", .header_en = "subject", .required = false, .aliases = {},
+       .type = CellType::kText, .note_zh = "漏评抽查、群众认可度填写（或填户）"},
+      {.key = "per_capita_income", .header_zh = "人均纯收入", .header_en = "per_capita_income", .required = false,
+       .aliases = {}, .type = CellType::kYuan, .unit = "元", .note_zh = "错退复核必填"},
+      {.key = "food_clothing", .header_zh = "不愁吃穿", .header_en = "food_clothing", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "错退复核必填"},
+      {.key = "education", .header_zh = "义务教育", .header_en = "education", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "错退复核必填"},
+      {.key = "medical", .header_zh = "基本医疗", .header_en = "medical", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "错退复核必填"},
+      {.key = "housing", .header_zh = "住房安全", .header_en = "housing", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "错退复核必填"},
+      {.key = "water", .header_zh = "饮水安全", .header_en = "water", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "错退复核必填"},
+      {.key = "poor", .header_zh = "是否贫困", .header_en = "poor", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "漏评抽查必填"},
+      {.key = "satisfied", .header_zh = "是否满意", .header_en = "satisfied", .required = false, .aliases = {},
+       .type = CellType::kBool, .note_zh = "群众认可度必填"},
+      {.key = "source", .header_zh = "调查单位", .header_en = "source", .required = false, .aliases = {},
+       .type = CellType::kText, .note_zh = "第三方机构或工作队"},
+  };
+  return kColumns;
+}
 
 const std::vector<std::string>& FacilityNames() {
   static const std::vector<std::string> names = {"road", "water", "power", "clinic", "broadband", "culture_centre"};
@@ -254,188 +275,130 @@ nlohmann::json FacilitiesJson(const VillageFacilities& f) {
 
 SurveyRecord SurveyService::Add(const Caller& caller, SurveyRecord record) {
   std::vector<ErrorDetail> problems;
-  const PathOf path = [](Field f) { return std::string(NameOf(f)); };
+  const Report report = [&](Field f, const std::string&, std::string en, std::string) {
+    problems.push_back({NameOf(f), std::move(en)});
+  };
   if (auto code = NormalizeAreaCode(record.village_code)) record.village_code = *code;
-  CheckRecord(record, clock_.Today(), path, problems);
+  CheckRecord(record, clock_.Today(), report);
   std::set<int64_t> ids;
   if (record.household_id) ids.insert(*record.household_id);
   const Lookups l = Lookup(db_, {record.village_code}, ids, {});
   if (record.household_id && !l.by_id.contains(*record.household_id)) {
     problems.push_back({"household_id", "no household with id " + std::to_string(*record.household_id)});
   }
-  CheckAgainstRegistry(record, l, path, Field::kHouseholdId, problems);
+  CheckAgainstRegistry(record, l, Field::kHouseholdId, report);
   if (!problems.empty()) throw Error::InvalidArgument("invalid survey record", problems);
   std::vector<SurveyRecord> one{std::move(record)};
   Store(caller, one);
   return one[0];
 }
 
-SurveyImportResult SurveyService::Import(const Caller& caller, const std::string& path, const std::string& sheet) {
+SurveyImportResult SurveyService::Import(const Caller& caller, const std::string& path, const std::string& sheet_name,
+                                        bool skip_invalid) {
   io::TableOptions options;
-  options.sheet = sheet;
+  options.sheet = sheet_name;
   auto reader = io::OpenTable(path, options);
   const std::string file = std::filesystem::path(path).filename().string();
-  io::Row row;
-  if (!reader->Next(row)) throw Error::InvalidArgument("empty survey file", {{file, "no header row"}});
-  // Header -> field.
-  std::vector<std::optional<Field>> columns;
-  std::map<Field, std::string> header_of;
-  std::vector<ErrorDetail> problems;
-  for (size_t c = 0; c < row.cells.size(); ++c) {
-    std::string h = row.cells[c];
-    while (!h.empty() && (h.back() == ' ' || h.back() == '\r')) h.pop_back();
-    while (!h.empty() && h.front() == ' ') h.erase(0, 1);
-    std::optional<Field> f;
-    for (const auto& n : kFields) {
-      if (h == n.name || h == n.name_zh) f = n.field;
-    }
-    if (h.empty()) {
-      columns.push_back(std::nullopt);
-      continue;
-    }
-    if (!f) {
-      problems.push_back({file + ", row " + std::to_string(row.number) + ", column " + h,
-                          "unknown column; expected kind, year, village_code, date, household_id or household_number,"
-                          " subject, per_capita_income, food_clothing, education, medical, housing, water, poor,"
-                          " satisfied, source (or their Chinese names)"});
-    } else if (header_of.contains(*f)) {
-      problems.push_back({file + ", row " + std::to_string(row.number) + ", column " + h, "column given twice"});
-    } else {
-      header_of[*f] = h;
-    }
-    columns.push_back(f);
-  }
-  for (Field f : {Field::kKind, Field::kYear, Field::kVillage, Field::kDate}) {
-    if (!header_of.contains(f)) problems.push_back({file + ", row " + std::to_string(row.number), std::string("missing column ") + NameOf(f)});
-  }
-  if (!problems.empty()) throw Error::InvalidArgument("invalid survey file " + file, problems);
-  auto header = [&](Field f) {
-    auto it = header_of.find(f);
-    return it != header_of.end() ? it->second : std::string(NameOf(f));
-  };
+  const auto& columns = SurveySheet();
+  const dataio::SheetData sheet = dataio::ReadSheet(columns, *reader);
+  std::vector<dataio::ImportProblem> problems = sheet.problems;
+  const dataio::SheetPolicy policy{skip_invalid};
+  if (!problems.empty()) dataio::ThrowRefusal(problems);  // the header: nothing is read
 
   struct Parsed {
     SurveyRecord record;
     size_t row = 0;
+    size_t index = 0;  // in sheet.records
     std::optional<std::string> household_number;
   };
   std::vector<Parsed> parsed;
   std::set<std::string> villages, numbers;
   std::set<int64_t> ids;
-  const Date today = clock_.Today();
-  auto add_problem = [&](size_t r, Field f, std::string problem) {
-    if (problems.size() < kMaxProblems) {
-      problems.push_back({file + ", row " + std::to_string(r) + ", column " + header(f), std::move(problem)});
-    }
-  };
-  while (reader->Next(row)) {
+  for (const auto& record : sheet.records) {
+    dataio::SheetRow row(columns, sheet, record, problems);
+    auto col = [](Field f) { return static_cast<size_t>(f); };
     Parsed p;
-    p.row = row.number;
+    p.row = record.row;
+    p.index = parsed.size();
     SurveyRecord& r = p.record;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (!columns[c]) continue;
-      const Field f = *columns[c];
-      const std::string text(row.cell(c));
-      if (text.empty()) continue;
-      auto integer = [&]() -> std::optional<int64_t> {
-        char* end = nullptr;
-        const long long v = std::strtoll(text.c_str(), &end, 10);
-        if (end != text.c_str() + text.size()) {
-          add_problem(row.number, f, "'" + text + "' is not a whole number");
-          return std::nullopt;
-        }
-        return v;
-      };
-      auto flag = [&]() -> std::optional<bool> {
-        auto v = ParseFlag(text);
-        if (!v) add_problem(row.number, f, "'" + text + "' is not 1/0 (是/否)");
-        return v;
-      };
-      switch (f) {
-        case Field::kKind: r.kind = text; break;
-        case Field::kYear: {
-          if (auto v = integer()) r.year = static_cast<int>(*v);
-          else r.year = -1;
-          break;
-        }
-        case Field::kVillage: {
-          auto code = NormalizeAreaCode(text);
-          r.village_code = code ? *code : text;
-          break;
-        }
-        case Field::kDate: r.date = text; break;
-        case Field::kHouseholdId: {
-          if (auto v = integer()) r.household_id = *v;
-          break;
-        }
-        case Field::kHouseholdNumber: p.household_number = text; break;
-        case Field::kSubject: r.subject = text; break;
-        case Field::kIncome: {
-          if (auto v = ParseYuan(text)) {
-            r.per_capita_income = *v;
-          } else {
-            add_problem(row.number, f, "'" + text + "' is not an amount in yuan (at most two decimals)");
-          }
-          break;
-        }
-        case Field::kFoodClothing: r.food_clothing = flag(); break;
-        case Field::kEducation: r.education = flag(); break;
-        case Field::kMedical: r.medical = flag(); break;
-        case Field::kHousing: r.housing = flag(); break;
-        case Field::kWater: r.water = flag(); break;
-        case Field::kPoor: r.poor = flag(); break;
-        case Field::kSatisfied: r.satisfied = flag(); break;
-        case Field::kSource: r.source = text; break;
-      }
-    }
-    if (r.year == -1) r.year = 0;
+    const std::string kind_text = row.Text(col(Field::kKind));
+    if (!kind_text.empty()) r.kind = row.Term(col(Field::kKind)).value_or(kind_text);
+    r.year = static_cast<int>(row.Integer(col(Field::kYear), 2000, 2100).value_or(0));
+    const std::string village = dataio::ClerkText(row.Text(col(Field::kVillage)));
+    r.village_code = NormalizeAreaCode(village).value_or(village);
+    const std::string date_text = row.Text(col(Field::kDate));
+    if (auto d = dataio::ReadDate(date_text)) r.date = d->ToString();
+    else r.date = date_text;
+    if (auto id = row.Integer(col(Field::kHouseholdId), 1, INT64_MAX)) r.household_id = *id;
+    if (auto n = row.Text(col(Field::kHouseholdNumber)); !n.empty()) p.household_number = n;
+    r.subject = row.Text(col(Field::kSubject));
+    r.per_capita_income = row.Yuan(col(Field::kIncome));
+    r.food_clothing = row.YesNo(col(Field::kFoodClothing));
+    r.education = row.YesNo(col(Field::kEducation));
+    r.medical = row.YesNo(col(Field::kMedical));
+    r.housing = row.YesNo(col(Field::kHousing));
+    r.water = row.YesNo(col(Field::kWater));
+    r.poor = row.YesNo(col(Field::kPoor));
+    r.satisfied = row.YesNo(col(Field::kSatisfied));
+    r.source = row.Text(col(Field::kSource));
     villages.insert(r.village_code);
     if (r.household_id) ids.insert(*r.household_id);
     if (p.household_number) numbers.insert(*p.household_number);
     parsed.push_back(std::move(p));
   }
-  if (parsed.empty()) throw Error::InvalidArgument("empty survey file", {{file, "no record below the header row"}});
 
   const Lookups l = Lookup(db_, villages, ids, numbers);
+  const Date today = clock_.Today();
   for (auto& p : parsed) {
     SurveyRecord& r = p.record;
-    Field household_field = Field::kHouseholdId;
+    dataio::SheetRow row(columns, sheet, sheet.records[p.index], problems);
+    const Field household_field = p.household_number ? Field::kHouseholdNumber : Field::kHouseholdId;
+    const size_t household_col = static_cast<size_t>(household_field);
     if (p.household_number) {
-      household_field = Field::kHouseholdNumber;
       auto it = l.id_by_number.find(*p.household_number);
       if (it == l.id_by_number.end()) {
-        add_problem(p.row, Field::kHouseholdNumber, "no household numbered '" + *p.household_number + "'");
+        row.Problem(household_col, *p.household_number, "无此户编号");
       } else if (r.household_id && *r.household_id != it->second) {
-        add_problem(p.row, Field::kHouseholdNumber, "is household " + std::to_string(it->second) + ", not " +
-                                                        std::to_string(*r.household_id) + " as household_id says");
+        row.Problem(household_col, *p.household_number,
+                    "是户 " + std::to_string(it->second) + "，与户ID " + std::to_string(*r.household_id) + " 不符");
       } else {
         r.household_id = it->second;
       }
     } else if (r.household_id && !l.by_id.contains(*r.household_id)) {
-      add_problem(p.row, Field::kHouseholdId, "no household with id " + std::to_string(*r.household_id));
+      row.Problem(household_col, std::to_string(*r.household_id), "无此户ID");
     }
-    std::vector<ErrorDetail> found;
-    const size_t row_number = p.row;
-    const PathOf where = [&](Field f) {
+    const size_t before = problems.size();
+    const Report report = [&](Field f, const std::string& value, std::string, std::string zh) {
       if (f == Field::kHouseholdId && p.household_number) f = Field::kHouseholdNumber;
-      return file + ", row " + std::to_string(row_number) + ", column " + header(f);
+      // A cell already refused by its reader is not reported twice.
+      for (size_t i = 0; i < before; ++i) {
+        if (problems[i].row == p.row && problems[i].column == sheet.column_headers[static_cast<size_t>(f)]) return;
+      }
+      row.Problem(static_cast<size_t>(f), value, std::move(zh));
     };
-    CheckRecord(r, today, where, found);
-    CheckAgainstRegistry(r, l, where, household_field, found);
-    for (auto& d : found) {
-      if (problems.size() < kMaxProblems) problems.push_back(std::move(d));
-    }
+    CheckRecord(r, today, report);
+    CheckAgainstRegistry(r, l, household_field, report);
   }
-  if (!problems.empty()) {
-    throw Error::InvalidArgument("survey file " + file + " has errors; nothing was imported", problems);
-  }
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const dataio::ImportProblem& a, const dataio::ImportProblem& b) { return a.row < b.row; });
+  if (policy.Refuses(problems, sheet.header_row)) dataio::ThrowRefusal(problems);
+  const std::set<size_t> bad = dataio::SheetPolicy::BadRows(problems);
   std::vector<SurveyRecord> records;
   records.reserve(parsed.size());
-  for (auto& p : parsed) records.push_back(std::move(p.record));
+  for (auto& p : parsed) {
+    if (!bad.contains(p.row)) records.push_back(std::move(p.record));
+  }
+  if (records.empty()) {
+    problems.push_back({sheet.header_row, "", "", "没有可导入的行"});
+    dataio::ThrowRefusal(problems);
+  }
   Store(caller, records);
   SurveyImportResult out;
   out.file = file;
+  out.rows = static_cast<int64_t>(sheet.records.size());
   out.imported = static_cast<int64_t>(records.size());
+  out.rejected_rows = static_cast<int64_t>(bad.size());
+  out.problems = std::move(problems);
   for (const auto& r : records) {
     if (r.kind == "resurvey") ++out.resurvey;
     else if (r.kind == "sample") ++out.sample;

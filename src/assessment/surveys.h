@@ -24,6 +24,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "dataio/sheet.h"
 #include "store/database.h"
 
 namespace fupin::assessment {
@@ -46,9 +47,16 @@ struct SurveyRecord {
 
 nlohmann::json SurveyJson(const SurveyRecord& record);
 
+// The import sheet's columns as data (kind, year, village_code, date, ...):
+// the reader, the validator and the template read it.
+const std::vector<dataio::SheetColumn>& SurveySheet();
+
 struct SurveyImportResult {
   std::string file;
-  int64_t imported = 0;
+  int64_t rows = 0;           // data rows read
+  int64_t imported = 0;       // records stored
+  int64_t rejected_rows = 0;  // rows left out (skip_invalid)
+  std::vector<dataio::ImportProblem> problems;  // of the rows left out
   int64_t resurvey = 0, sample = 0, satisfaction = 0;
 };
 
@@ -69,13 +77,15 @@ class SurveyService {
   // Validates and stores one record. InvalidArgument naming each bad field.
   SurveyRecord Add(const Caller& caller, SurveyRecord record);
 
-  // Imports a CSV or XLSX file (first sheet, or `sheet`). The first row holds
-  // the column headers (English names as in SurveyRecord, or the Chinese
-  // headers in docs/ASSESSMENT.md; `household_number` may stand for
-  // `household_id`; income in yuan; flags 1/0, 是/否). Every row is checked
-  // first; InvalidArgument lists each problem as "FILE row N column HEADER"
-  // and nothing is stored unless every row is good.
-  SurveyImportResult Import(const Caller& caller, const std::string& path, const std::string& sheet = "");
+  // Imports a CSV or XLSX file (first sheet, or `sheet`) declared by
+  // SurveySheet (the one sheet reader: headers in English or Chinese, clerk
+  // values; `household_number` may stand for `household_id`; income in
+  // yuan). Every row is checked first; any problem refuses the whole file
+  // (dataio::ThrowRefusal: every problem by row, column, value and reason in
+  // Chinese) unless skip_invalid, which stores the good rows and reports the
+  // others in the result.
+  SurveyImportResult Import(const Caller& caller, const std::string& path, const std::string& sheet = "",
+                            bool skip_invalid = false);
 
   // The records of an area's subtree for a year, optionally of one kind, by village and id.
   std::vector<SurveyRecord> List(const Caller& caller, const std::string& area_code, int year,

@@ -112,9 +112,7 @@ TEST_F(AssistanceTest, PairingContinuesAfterTheHouseholdExits) {
   const int64_t a = Cadre("甲干部");
   const int64_t h = fx_.AddHousehold("E1", "430424100200");
   svc_.Pair(fx_.admin(), a, h, "2015-01-01");
-  fx_.db().Execute(
-      "INSERT INTO household_events (household_id, kind, year, date, actor, recorded_at) VALUES (1, 'exited', 2018,"
-      " '2018-12-01', 'test', 0)");
+  fx_.AddEvent(h, "exited", "2018-12-01");
   const auto cov = Coverage(fx_.db(), fx_.admin(), "430424", "2019-06-01", fx_.clock());
   EXPECT_EQ(cov.total.households_registered, 1);
   EXPECT_EQ(cov.total.households_paired, 1);

@@ -17,31 +17,6 @@
 namespace fupin::assistance {
 namespace {
 
-using dataio::SheetColumn;
-
-// The sheets, declared as data (dataio/sheet.h): key, Chinese and English header, required.
-const std::vector<SheetColumn>& Columns(ImportKind kind) {
-  static const std::vector<SheetColumn> cadres = {
-      {"name", "姓名", "name", true},        {"unit", "单位", "unit", true},
-      {"position", "职务", "position", false}, {"phone", "电话", "phone", false},
-      {"code", "干部编号", "code", false},     {"area_code", "区划", "area_code", false}};
-  static const std::vector<SheetColumn> teams = {
-      {"village_code", "村", "village_code", true},     {"dispatching_unit", "派出单位", "dispatching_unit", true},
-      {"start_date", "开始日期", "start_date", true},    {"end_date", "结束日期", "end_date", false},
-      {"cadre", "队员", "cadre", false},                 {"cadre_unit", "队员单位", "cadre_unit", false},
-      {"cadre_code", "干部编号", "cadre_code", false},   {"role", "角色", "role", false}};
-  static const std::vector<SheetColumn> pairings = {
-      {"household_number", "户编号", "household_number", true}, {"cadre", "干部", "cadre", false},
-      {"cadre_unit", "干部单位", "cadre_unit", false},          {"cadre_code", "干部编号", "cadre_code", false},
-      {"start_date", "开始日期", "start_date", true}};
-  switch (kind) {
-    case ImportKind::kCadres: return cadres;
-    case ImportKind::kTeams: return teams;
-    case ImportKind::kPairings: return pairings;
-  }
-  return cadres;
-}
-
 struct Cell {
   std::string value;
   std::string header;  // as written in the file
@@ -54,58 +29,59 @@ struct Record {
     auto it = cells.find(key);
     return it == cells.end() ? "" : it->second.value;
   }
-  std::string Where(const std::string& key) const {
+  std::string Header(const std::string& key) const {
     auto it = cells.find(key);
-    return "row " + std::to_string(row) + ", " + (it == cells.end() ? key : it->second.header);
+    return it == cells.end() ? key : it->second.header;
   }
 };
 
-// Reads the file into records, with dates from XLSX converted to YYYY-MM-DD.
-std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, Problems& problems) {
-  auto reader = io::OpenTable(path);
-  io::Row row;
-  std::vector<Record> out;
-  dataio::HeaderMatch header;
-  const auto& cols = Columns(kind);
-  bool have_header = false;
-  while (reader->Next(row)) {
-    if (!have_header) {
-      have_header = true;
-      header = dataio::MatchHeader(cols, row);
-      for (const auto& h : header.unknown) problems.Add("row " + std::to_string(row.number) + ", " + h, "unknown column '" + h + "'");
-      for (size_t c : header.missing) {
-        problems.Add("row " + std::to_string(row.number),
-                     "missing column " + std::string(cols[c].header_zh) + " (" + std::string(cols[c].header_en) + ")");
-      }
-      continue;
+// Every problem of the file, by row, column, value and reason in Chinese (dataio/sheet.h).
+class RowProblems {
+ public:
+  void Add(const Record& r, const std::string& key, std::string value, std::string reason) {
+    items_.push_back({r.row, r.Header(key), std::move(value), std::move(reason)});
+  }
+  std::vector<dataio::ImportProblem>& items() { return items_; }
+  // All or nothing: any problem refuses the file.
+  void ThrowIfAny() {
+    std::stable_sort(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
+    // (No skip_invalid here, so not dataio::ThrowRefusal, whose message offers it.)
+    if (!items_.empty()) {
+      throw Error::InvalidArgument(std::to_string(items_.size()) + " 处错误，文件未导入", dataio::RefusalDetails(items_));
     }
+  }
+
+ private:
+  std::vector<dataio::ImportProblem> items_;
+};
+
+// Reads the file (the one sheet reader) into records, dates as YYYY-MM-DD.
+std::vector<Record> ReadRecords(const std::string& path, ImportKind kind, RowProblems& problems) {
+  auto reader = io::OpenTable(path);
+  const auto& cols = ImportSheet(kind);
+  const dataio::SheetData sheet = dataio::ReadSheet(cols, *reader);
+  problems.items() = sheet.problems;
+  std::vector<Record> out;
+  for (const auto& rec : sheet.records) {
     Record r;
-    r.row = row.number;
-    for (size_t i = 0; i < header.column_of.size(); ++i) {
-      if (!header.column_of[i]) continue;
-      const std::string key(cols[*header.column_of[i]].key);
-      // Dates as spreadsheet dates, 2014/1/1 or 2014年1月1日 read as YYYY-MM-DD.
-      std::string v = key.find("date") != std::string::npos ? dataio::DateCellText(row, i, reader->date1904())
-                                                            : Trim(row.cell(i));
-      r.cells[key] = {v, header.headers[i]};
+    r.row = rec.row;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (sheet.header.Has(c)) r.cells[std::string(cols[c].key)] = {rec.cells[c], sheet.column_headers[c]};
     }
     out.push_back(std::move(r));
   }
-  if (!have_header) problems.Add("row 1", "the file is empty: no header row");
   return out;
 }
 
-void CheckRequired(const Record& r, ImportKind kind, Problems& problems) {
-  for (const auto& c : Columns(kind)) {
-    if (c.required && r.Get(std::string(c.key)).empty()) {
-      problems.Add(r.Where(std::string(c.key)), "empty: " + std::string(c.header_zh) + " is required");
-    }
+void CheckRequired(const Record& r, ImportKind kind, RowProblems& problems) {
+  for (const auto& c : ImportSheet(kind)) {
+    if (c.required && r.Get(std::string(c.key)).empty()) problems.Add(r, std::string(c.key), "", "必填，不能为空");
   }
 }
 
-void CheckDateCell(const Record& r, const std::string& key, Problems& problems) {
+void CheckDateCell(const Record& r, const std::string& key, RowProblems& problems) {
   const std::string v = r.Get(key);
-  if (!v.empty() && !Date::Parse(v)) problems.Add(r.Where(key), "'" + v + "' is not a date (YYYY-MM-DD)");
+  if (!v.empty() && !Date::Parse(v)) problems.Add(r, key, v, "不是日期（如 2015-01-01、2015/1/1、2015年1月1日）");
 }
 
 // Cadre lookup by code or by name and unit, over every cadre loaded once.
@@ -121,12 +97,12 @@ class CadreIndex {
   }
   // Cadre id, or nullopt with a problem recorded.
   std::optional<int64_t> Find(const Record& r, const std::string& code_key, const std::string& name_key,
-                              const std::string& unit_key, Problems& problems) const {
+                              const std::string& unit_key, RowProblems& problems) const {
     const std::string code = r.Get(code_key);
     if (!code.empty()) {
       auto it = by_code_.find(code);
       if (it == by_code_.end()) {
-        problems.Add(r.Where(code_key), "'" + code + "': no cadre with this code");
+        problems.Add(r, code_key, code, "无此干部编号");
         return std::nullopt;
       }
       return Check(r, code_key, code, it->second, problems);
@@ -134,17 +110,17 @@ class CadreIndex {
     const std::string name = r.Get(name_key);
     const std::string unit = r.Get(unit_key);
     if (name.empty()) {
-      problems.Add(r.Where(name_key), "empty: give the cadre's name and unit, or the cadre code");
+      problems.Add(r, name_key, "", "请填写干部姓名和单位，或干部编号");
       return std::nullopt;
     }
     auto it = by_name_unit_.find(name + '\x1f' + unit);
     if (it == by_name_unit_.end()) {
-      problems.Add(r.Where(name_key), "'" + name + "' of '" + unit + "': no such cadre (import the cadres first)");
+      problems.Add(r, name_key, name, "单位“" + unit + "”中无此干部（请先导入干部）");
       return std::nullopt;
     }
     if (it->second.size() > 1) {
-      problems.Add(r.Where(name_key), "'" + name + "' of '" + unit + "' matches " + std::to_string(it->second.size()) +
-                                          " cadres; use the cadre code");
+      problems.Add(r, name_key, name,
+                   "单位“" + unit + "”中有 " + std::to_string(it->second.size()) + " 名同名干部，请填干部编号");
       return std::nullopt;
     }
     return Check(r, name_key, name, it->second[0], problems);
@@ -152,10 +128,10 @@ class CadreIndex {
 
  private:
   std::optional<int64_t> Check(const Record& r, const std::string& key, const std::string& value, int64_t id,
-                               Problems& problems) const {
+                               RowProblems& problems) const {
     auto left = left_.find(id);
     if (left != left_.end()) {
-      problems.Add(r.Where(key), "'" + value + "': the cadre left on " + left->second);
+      problems.Add(r, key, value, "该干部已于 " + left->second + " 离岗");
       return std::nullopt;
     }
     return id;
@@ -189,11 +165,49 @@ std::string Role(const std::string& text) {
 
 }  // namespace
 
+// The sheets, declared as data (dataio/sheet.h): key, Chinese and English header, required.
+const std::vector<dataio::SheetColumn>& ImportSheet(ImportKind kind) {
+  using dataio::CellType;
+  using dataio::SheetColumn;
+  auto text = [](std::string_view key, std::string_view zh, bool required, std::string_view note = {}) {
+    return SheetColumn{.key = key, .header_zh = zh, .header_en = key, .required = required, .note_zh = note};
+  };
+  auto date = [](std::string_view key, std::string_view zh, bool required) {
+    return SheetColumn{.key = key, .header_zh = zh, .header_en = key, .required = required, .type = CellType::kDate};
+  };
+  static const std::vector<SheetColumn> cadres = {
+      text("name", "姓名", true),          text("unit", "单位", true),
+      text("position", "职务", false),     text("phone", "电话", false),
+      text("code", "干部编号", false, "唯一；结对、工作队可按编号找干部"),
+      SheetColumn{.key = "area_code", .header_zh = "区划", .header_en = "area_code", .type = CellType::kAreaCode,
+                  .note_zh = "干部所在区划；默认您的范围"}};
+  static const std::vector<SheetColumn> teams = {
+      SheetColumn{.key = "village_code", .header_zh = "村", .header_en = "village_code", .required = true,
+                  .type = CellType::kAreaCode, .note_zh = "12位行政村代码"},
+      text("dispatching_unit", "派出单位", true),
+      date("start_date", "开始日期", true),
+      date("end_date", "结束日期", false),
+      text("cadre", "队员", false, "队员姓名（同村、同派出单位、同开始日期的行为一支工作队）"),
+      text("cadre_unit", "队员单位", false),
+      text("cadre_code", "干部编号", false),
+      text("role", "角色", false, "队长、第一书记或队员（默认队员）")};
+  static const std::vector<SheetColumn> pairings = {
+      text("household_number", "户编号", true, "在册贫困户"), text("cadre", "干部", false, "干部姓名，或填干部编号"),
+      text("cadre_unit", "干部单位", false), text("cadre_code", "干部编号", false),
+      date("start_date", "开始日期", true)};
+  switch (kind) {
+    case ImportKind::kCadres: return cadres;
+    case ImportKind::kTeams: return teams;
+    case ImportKind::kPairings: return pairings;
+  }
+  return cadres;
+}
+
 ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
                     const Clock& clock) {
-  Problems problems;
+  RowProblems problems;
   std::vector<Record> records = ReadRecords(path, kind, problems);
-  problems.ThrowIfAny("cannot import " + path);
+  problems.ThrowIfAny();
   ImportResult result{KindName(kind), static_cast<int64_t>(records.size()), 0};
   const int64_t now = clock.NowSeconds();
   // The areas every row must lie in: checked against the caller per distinct area.
@@ -208,17 +222,16 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
     const std::string v = r.Get(key);
     auto code = NormalizeAreaCode(v);
     if (!code) {
-      problems.Add(r.Where(key), "'" + v + "' is not an area code");
+      problems.Add(r, key, v, "不是区划代码");
       return std::nullopt;
     }
     auto it = areas.find(*code);
     if (it == areas.end()) {
-      problems.Add(r.Where(key), "'" + v + "' is not an area inside your scope " +
-                                     (caller.area_scope.empty() ? std::string("(nation)") : caller.area_scope));
+      problems.Add(r, key, v, "不在您的管辖范围内（" + (caller.area_scope.empty() ? std::string("全国") : caller.area_scope) + "）");
       return std::nullopt;
     }
     if (village && !it->second) {
-      problems.Add(r.Where(key), "'" + v + "' is not a village");
+      problems.Add(r, key, v, "不是行政村");
       return std::nullopt;
     }
     return code;
@@ -242,20 +255,20 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
       Row x{r.Get("name"), r.Get("unit"), r.Get("position"), r.Get("code"), caller.area_scope, std::nullopt};
       if (!r.Get("phone").empty()) {
         x.phone = r.Get("phone");
-        if (!PlausiblePhone(*x.phone)) problems.Add(r.Where("phone"), "'" + *x.phone + "' is not a phone number");
+        if (!PlausiblePhone(*x.phone)) problems.Add(r, "phone", *x.phone, "不是电话号码");
       }
       if (!x.code.empty() && !codes.insert(x.code).second) {
-        problems.Add(r.Where("code"), "'" + x.code + "': cadre code used twice (in the file or the database)");
+        problems.Add(r, "code", x.code, "干部编号重复（文件中或库中已有）");
       }
       if (!r.Get("area_code").empty()) {
         if (auto a = in_scope(r, "area_code", false)) x.area = *a;
       } else if (x.area.empty()) {
-        problems.Add(r.Where("area_code"), "empty: required when your scope is the nation");
+        problems.Add(r, "area_code", "", "您的范围是全国时必填");
       }
       touched.insert(x.area);
       rows.push_back(std::move(x));
     }
-    problems.ThrowIfAny("cannot import " + path);
+    problems.ThrowIfAny();
     for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "cadre/import");
     store::Transaction tx(db);
     auto ins = db.Prepare(
@@ -297,7 +310,7 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
       CheckDateCell(r, "end_date", problems);
       auto village = in_scope(r, "village_code", true);
       const std::string role = Role(r.Get("role"));
-      if (role.empty()) problems.Add(r.Where("role"), "'" + r.Get("role") + "' is not 队长, 第一书记 or 队员");
+      if (role.empty()) problems.Add(r, "role", r.Get("role"), "应为 队长、第一书记 或 队员");
       std::optional<int64_t> cadre;
       if (!r.Get("cadre").empty() || !r.Get("cadre_code").empty()) {
         cadre = index.Find(r, "cadre_code", "cadre", "cadre_unit", problems);
@@ -312,13 +325,13 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
       }
       if (cadre) {
         for (const auto& m : it->second.members) {
-          if (m.cadre_id == *cadre) problems.Add(r.Where("cadre"), "'" + r.Get("cadre") + "' is listed twice in this team");
+          if (m.cadre_id == *cadre) problems.Add(r, "cadre", r.Get("cadre"), "在此工作队中列了两次");
         }
         it->second.members.push_back({*cadre, role});
       }
       touched.insert(*village);
     }
-    problems.ThrowIfAny("cannot import " + path);
+    problems.ThrowIfAny();
     for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "work_team/import");
     store::Transaction tx(db);
     auto team = db.Prepare(
@@ -395,25 +408,25 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
     std::optional<int64_t> cadre = index.Find(r, "cadre_code", "cadre", "cadre_unit", problems);
     if (number.empty()) continue;
     if (h == households.end()) {
-      problems.Add(r.Where("household_number"), "'" + number + "': no household with this number in your scope");
+      problems.Add(r, "household_number", number, "您的范围内无此户编号");
       continue;
     }
     if (!internal::IsRegistered(h->second.status)) {
-      problems.Add(r.Where("household_number"), "'" + number + "': the household is " + h->second.status + ", not registered");
+      problems.Add(r, "household_number", number, "此户状态为 " + h->second.status + "，不是在册贫困户");
     } else if (h->second.paired) {
-      problems.Add(r.Where("household_number"), "'" + number + "': the household already has an active pairing");
+      problems.Add(r, "household_number", number, "此户已有在帮的结对");
     } else if (!seen.insert(h->second.id).second) {
-      problems.Add(r.Where("household_number"), "'" + number + "': the household is paired twice in this file");
+      problems.Add(r, "household_number", number, "此户在文件中结对两次");
     }
     if (cadre && ++load[*cadre] > limit) {
-      problems.Add(r.Where(r.Get("cadre_code").empty() ? "cadre" : "cadre_code"),
-                   "'" + (r.Get("cadre_code").empty() ? r.Get("cadre") : r.Get("cadre_code")) + "': the cadre would have " +
-                       std::to_string(load[*cadre]) + " households, over the limit of " + std::to_string(limit));
+      const std::string key = r.Get("cadre_code").empty() ? "cadre" : "cadre_code";
+      problems.Add(r, key, r.Get(key),
+                   "该干部将结对 " + std::to_string(load[*cadre]) + " 户，超过上限 " + std::to_string(limit) + " 户");
     }
     touched.insert(h->second.village);
     if (cadre) rows.push_back({*cadre, h->second.id, r.Get("start_date")});
   }
-  problems.ThrowIfAny("cannot import " + path);
+  problems.ThrowIfAny();
   for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "pairing/import");
   store::Transaction tx(db);
   auto ins = db.Prepare("INSERT INTO pairings (cadre_id, household_id, start_date, created_at) VALUES (?, ?, ?, ?)");

@@ -67,9 +67,9 @@ TEST_F(ImportTest, ABadFileWritesNothingAndNamesRowColumnValueAndReason) {
     ASSERT_GE(e.details().size(), 3u);
     bool found_row3 = false, found_date = false, found_cadre = false;
     for (const auto& d : e.details()) {
-      if (d.path == "row 3, 户编号" && d.problem.find("'999'") != std::string::npos) found_row3 = true;
-      if (d.path == "row 4, 开始日期" && d.problem.find("2015-13-01") != std::string::npos) found_date = true;
-      if (d.path == "row 4, 干部" && d.problem.find("王五") != std::string::npos) found_cadre = true;
+      if (d.path == "第3行 户编号" && d.problem == "“999”：您的范围内无此户编号") found_row3 = true;
+      if (d.path == "第4行 开始日期" && d.problem.find("“2015-13-01”：不是日期") == 0) found_date = true;
+      if (d.path == "第4行 干部" && d.problem.find("王五") != std::string::npos) found_cadre = true;
     }
     EXPECT_TRUE(found_row3 && found_date && found_cadre) << e.details()[0].path << ": " << e.details()[0].problem;
   }

@@ -62,6 +62,7 @@ struct SurveyAddOptions {
 struct SurveyImportOptions {
   std::string file;
   std::string sheet;
+  bool skip_invalid = false;
 };
 struct SurveyListOptions {
   std::string area;
@@ -324,16 +325,19 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
   }
   {
     auto o = std::make_shared<SurveyImportOptions>();
-    auto* imp = survey->add_subcommand("import", "Import survey records from CSV or XLSX (all or nothing)");
+    auto* imp = survey->add_subcommand("import", "Import survey records from CSV or XLSX (all or nothing, or --skip-invalid)");
     imp->add_option("FILE", o->file, "CSV or XLSX file; first row: column headers")->required();
     imp->add_option("--sheet", o->sheet, "XLSX sheet (default the first)");
+    imp->add_flag("--skip-invalid", o->skip_invalid, "Import the valid rows and list the others");
     imp->callback([&ctx, o] {
       assessment::SurveyService service(ctx.connection());
-      const auto r = service.Import(ctx.caller, o->file, o->sheet);
+      const auto r = service.Import(ctx.caller, o->file, o->sheet, o->skip_invalid);
       if (ctx.json) {
-        ctx.PrintJson({{"file", r.file}, {"imported", r.imported}, {"resurvey", r.resurvey}, {"sample", r.sample},
-                       {"satisfaction", r.satisfaction}});
+        ctx.PrintJson({{"file", r.file}, {"rows", r.rows}, {"imported", r.imported}, {"imported_rows", r.imported},
+                       {"rejected_rows", r.rejected_rows}, {"problems", dataio::ImportProblemsJson(r.problems)},
+                       {"resurvey", r.resurvey}, {"sample", r.sample}, {"satisfaction", r.satisfaction}});
       } else {
+        for (const auto& d : dataio::RefusalDetails(r.problems)) ctx.err() << "skipped " << d.path << ": " << d.problem << '\n';
         ctx.out() << "imported " << r.imported << " records from " << r.file << " (resurvey " << r.resurvey
                   << ", sample " << r.sample << ", satisfaction " << r.satisfaction << ")\n";
       }

@@ -5,6 +5,7 @@
 
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <ostream>
@@ -99,20 +100,31 @@ void AddDataioCommands(CLI::App& app, Context& ctx) {
   {
     auto o = std::make_shared<TemplateOptions>();
     auto* cmd = import->add_subcommand("template", "Write an empty import template");
-    cmd->add_option("--kind", o->kind, "persons | household-years")->capture_default_str();
+    cmd->add_option("--kind", o->kind, "persons | household-years | alerts | rosters | surveys | cadres | teams | pairings")
+        ->capture_default_str();
     cmd->add_option("--format", o->format, "xlsx | csv")->capture_default_str();
-    cmd->add_option("--output", o->output, "File to write (default 人员导入模板.xlsx / 户年度信息导入模板.xlsx)");
+    cmd->add_option("--output", o->output,
+                    "File to write (default 人员导入模板.xlsx / 户年度信息导入模板.xlsx / import-template-KIND.xlsx)");
     cmd->callback([&ctx, o] {
-      auto kind = dataio::ParseTemplateKind(o->kind);
-      if (!kind) throw Error::InvalidArgument("unknown template", {{"--kind", "'" + o->kind + "': persons | household-years"}});
+      auto kind = dataio::ParseUploadKind(o->kind);
+      if (!kind) {
+        throw Error::InvalidArgument(
+            "unknown template",
+            {{"--kind", "'" + o->kind + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings"}});
+      }
       io::TableFormat format;
       if (o->format == "xlsx") format = io::TableFormat::kXlsx;
       else if (o->format == "csv") format = io::TableFormat::kCsv;
       else throw Error::InvalidArgument("unknown format", {{"--format", "'" + o->format + "': xlsx | csv"}});
-      const std::string path =
-          o->output.value_or(std::string(*kind == dataio::TemplateKind::kPersons ? "人员导入模板." : "户年度信息导入模板.") +
-                             o->format);
-      dataio::WriteTemplate(*kind, format, path);
+      const dataio::TemplateFile t = dataio::UploadTemplate(*kind, format);
+      const std::string path = o->output.value_or(*kind == dataio::UploadKind::kPersons ? "人员导入模板." + o->format
+                                                  : *kind == dataio::UploadKind::kHouseholdYears
+                                                      ? "户年度信息导入模板." + o->format
+                                                      : t.file_name);
+      std::ofstream file(path, std::ios::binary);
+      file << t.bytes;
+      file.close();
+      if (!file) throw Error::InvalidArgument("cannot write " + path, {{"--output", "cannot write " + path}});
       if (ctx.json) ctx.PrintJson({{"kind", o->kind}, {"format", o->format}, {"output", path}});
       else ctx.out() << "模板已写入 " << path << '\n';
     });

@@ -9,6 +9,7 @@
 #include "cli/context.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "io/table.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/monitoring_json.h"
 #include "registry/households.h"
@@ -33,6 +34,7 @@ struct AlertImport {
   std::string kind, file;
   int year = 0;
   bool skip_unmatched = false;
+  bool skip_invalid = false;
 };
 struct AreaYear {
   std::string area, as_of;
@@ -182,11 +184,17 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
   imp->add_option("--year", ai->year, "Year")->required();
   imp->add_option("file", ai->file, "The roster: 身份证号, 姓名, 日期, 金额, 说明")->required();
   imp->add_flag("--skip-unmatched", ai->skip_unmatched, "Leave out ID numbers the registry does not hold");
+  imp->add_flag("--skip-invalid", ai->skip_invalid, "Import the valid rows and list the others");
   imp->callback([&ctx, ai] {
     const auto kind = monitoring::ParseAlertKind(ai->kind);
     if (!kind) throw Error::InvalidArgument("bad kind", {{"--kind", "'" + ai->kind + "' is not medical, disaster or unemployment"}});
     monitoring::MonitoringService svc(ctx.connection());
-    const auto r = svc.ImportAlerts(ctx.caller, *kind, ai->year, ai->file, ai->skip_unmatched);
+    auto reader = io::OpenTable(ai->file);
+    monitoring::AlertImportOptions options;
+    options.skip_unmatched = ai->skip_unmatched;
+    options.skip_invalid = ai->skip_invalid;
+    const auto r = svc.ImportAlerts(ctx.caller, *kind, ai->year, *reader, ai->file, options);
+    for (const auto& d : dataio::RefusalDetails(r.problems)) ctx.err() << "skipped " << d.path << ": " << d.problem << '\n';
     if (ctx.json) {
       ctx.PrintJson(monitoring::AlertImportJson(r));
       return;

@@ -32,6 +32,7 @@ struct EntitleOptions {
 struct RosterOptions {
   std::string dir;
   std::string department, policy, file;
+  bool skip_invalid = false;
   int year = 0;
 };
 struct ReconcileOptions {
@@ -220,17 +221,23 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
     import->add_option("--policy", o->policy, "Policy id")->required();
     import->add_option("--year", o->year, "Year")->required();
     import->add_option("FILE", o->file, "CSV or XLSX file")->required();
+    import->add_flag("--skip-invalid", o->skip_invalid, "Import the valid rows and list the others");
     AddPolicyDir(import, o->dir);
     import->callback([&ctx, o] {
       policy::RosterService service(ctx.connection(), Policies(o->dir));
-      const auto r = service.Import(ctx.caller, {o->department, o->policy, o->year, o->file});
+      policy::RosterService::ImportInput in{o->department, o->policy, o->year, o->file};
+      in.skip_invalid = o->skip_invalid;
+      const auto r = service.Import(ctx.caller, in);
       if (ctx.json) {
         ctx.PrintJson({{"import_id", r.import_id}, {"department", r.department}, {"policy_id", r.policy_id},
-                       {"year", r.year}, {"rows", r.rows}, {"matched", r.matched}, {"unknown", r.unknown},
-                       {"amount", r.amount}, {"replaced", r.replaced}});
+                       {"year", r.year}, {"rows", r.rows}, {"imported_rows", r.imported_rows},
+                       {"rejected_rows", r.rejected_rows}, {"matched", r.matched}, {"unknown", r.unknown},
+                       {"amount", r.amount}, {"replaced", r.replaced}, {"problems", dataio::ImportProblemsJson(r.problems)},
+                       {"warnings", r.warnings}});
         return;
       }
-      ctx.out() << "imported " << r.rows << " rows (" << r.matched << " in the registry, " << r.unknown
+      for (const auto& d : dataio::RefusalDetails(r.problems)) ctx.err() << "skipped " << d.path << ": " << d.problem << '\n';
+      ctx.out() << "imported " << r.imported_rows << " rows (" << r.matched << " in the registry, " << r.unknown
                 << " unknown ID numbers), " << FormatYuan(r.amount) << " yuan"
                 << (r.replaced ? ", replacing " + std::to_string(r.replaced) + " rows imported before" : "") << '\n';
     });

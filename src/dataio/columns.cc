@@ -133,28 +133,6 @@ size_t ColumnIndex(const std::vector<ColumnSpec>& columns, std::string_view key)
   throw Error::Internal("no template column " + std::string(key));
 }
 
-std::string NormalizeHeader(std::string_view header) {
-  std::string out;
-  size_t i = 0;
-  auto starts = [&](std::string_view s) { return header.substr(i, s.size()) == s; };
-  int depth = 0;
-  while (i < header.size()) {
-    // Brackets (ASCII or full-width) and what is inside them are dropped.
-    if (starts("(") || starts("[")) { ++depth; ++i; continue; }
-    if (starts(")") || starts("]")) { depth = depth > 0 ? depth - 1 : 0; ++i; continue; }
-    if (starts("（") || starts("【")) { ++depth; i += 3; continue; }
-    if (starts("）") || starts("】")) { depth = depth > 0 ? depth - 1 : 0; i += 3; continue; }
-    if (starts("\xE3\x80\x80")) { i += 3; continue; }  // ideographic space
-    if (starts("＊")) { i += 3; continue; }
-    const unsigned char c = static_cast<unsigned char>(header[i]);
-    ++i;
-    if (depth > 0) continue;
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '*') continue;
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
-  }
-  return out;
-}
-
 std::string TemplateHeader(const ColumnSpec& spec) {
   std::string h(spec.header_zh);
   if (spec.type == ValueType::kYuan) h += "（元）";

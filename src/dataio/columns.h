@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dataio/sheet.h"
 #include "registry/vocab.h"
 #include "store/database.h"
 
@@ -74,9 +75,7 @@ const std::vector<ColumnSpec>& Columns(TemplateKind kind);
 // Index of the column with this key; throws Internal if there is none.
 size_t ColumnIndex(const std::vector<ColumnSpec>& columns, std::string_view key);
 
-// A header as the matcher compares it: whitespace, '*' marks and units in
-// brackets removed ("工资性收入（元）*" -> "工资性收入"), ASCII lower-cased.
-std::string NormalizeHeader(std::string_view header);
+// NormalizeHeader: dataio/sheet.h.
 
 // The header shown in templates and messages: the Chinese header, with "（元）"
 // for amounts and a '*' for required columns.

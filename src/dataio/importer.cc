@@ -1321,10 +1321,7 @@ void ImportHouseholdYears(store::Connection& db, const Clock& clock, const acces
 }  // namespace
 
 nlohmann::json ImportReportJson(const ImportReport& r) {
-  nlohmann::json problems = nlohmann::json::array();
-  for (const auto& p : r.problems) {
-    problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"reason", p.reason}});
-  }
+  const nlohmann::json problems = ImportProblemsJson(r.problems);
   nlohmann::json j = {{"kind", TemplateKindName(r.kind)},
                       {"file", r.file},
                       {"dry_run", r.dry_run},

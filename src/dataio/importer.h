@@ -35,17 +35,13 @@
 #include "core/date.h"
 #include "core/progress.h"
 #include "dataio/columns.h"
+#include "dataio/sheet.h"
 #include "io/table.h"
 #include "store/database.h"
 
 namespace fupin::dataio {
 
-struct ImportProblem {
-  size_t row = 0;        // row in the file (1 = header)
-  std::string column;    // the header as written in the file ("" for the whole row or file)
-  std::string value;     // the cell (ID numbers masked)
-  std::string reason;    // in Chinese
-};
+// ImportProblem (dataio/sheet.h): row, column as written, value (ID numbers masked), reason in Chinese.
 
 // Progress of a long import: `phase` is 读取 / 校验 / 写入; `total` 0 when not known yet.
 using ProgressFn = std::function<void(std::string_view phase, size_t done, size_t total)>;

@@ -37,13 +37,7 @@ class QualityTest : public ::testing::Test {
     }
   }
   void Exit(int64_t household, int year) {
-    auto s = fx_.db().Prepare(
-        "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-        " VALUES (?, 'exited', ?, ?, '', 'test', 0)");
-    s->BindInt(1, household);
-    s->BindInt(2, year);
-    s->BindText(3, std::to_string(year) + "-11-30");
-    s->Run();
+    fx_.AddEvent(household, "exited", std::to_string(year) + "-11-30");
   }
   void School(int64_t person, int year, const std::string& status) {
     auto s = fx_.db().Prepare("INSERT INTO person_years (person_id, year, school_status, updated_at) VALUES (?, ?, ?, 0)");

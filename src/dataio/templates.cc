@@ -16,6 +16,17 @@ struct WorkbookDeleter {
   void operator()(lxw_workbook* w) const { lxw_workbook_free(w); }
 };
 
+// A column as a template shows it, from either declaration (ColumnSpec of
+// the registry templates, SheetColumn of the other imports).
+struct TemplateColumn {
+  std::string header;  // with unit and '*'
+  std::string header_zh, key;
+  bool required = false;
+  bool text = false, date = false, id_number = false;
+  std::vector<std::string> choices;  // drop-down
+  std::string allowed, note;
+};
+
 bool IsTextColumn(const ColumnSpec& c) {
   return c.type == ValueType::kText || c.type == ValueType::kIdNumber || c.type == ValueType::kAreaCode ||
          c.type == ValueType::kPhone;
@@ -44,12 +55,44 @@ void Check(lxw_error error, const std::string& path) {
   }
 }
 
-void WriteXlsxTemplate(TemplateKind kind, const std::string& path) {
-  const auto& columns = Columns(kind);
+std::vector<TemplateColumn> FromSpecs(const std::vector<ColumnSpec>& specs) {
+  std::vector<TemplateColumn> out;
+  for (const ColumnSpec& c : specs) {
+    TemplateColumn t{TemplateHeader(c), std::string(c.header_zh), std::string(c.key), c.required, IsTextColumn(c),
+                     c.type == ValueType::kDate, c.type == ValueType::kIdNumber, {}, AllowedValues(c),
+                     std::string(c.note_zh)};
+    if (c.type == ValueType::kBool) t.choices = {"是", "否"};
+    if (c.type == ValueType::kTerm) {
+      for (const auto& term : c.terms()) t.choices.emplace_back(term.label_zh);
+    }
+    if (t.allowed.empty()) t.allowed = TypeNote(c);
+    if (c.level == Level::kHousehold) t.note = "户信息，同户各行须一致。" + t.note;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<TemplateColumn> FromSheet(std::span<const SheetColumn> sheet) {
+  std::vector<TemplateColumn> out;
+  for (const SheetColumn& c : sheet) {
+    TemplateColumn t{SheetTemplateHeader(c), std::string(c.header_zh), std::string(c.header_en), c.required,
+                     c.type == CellType::kText || c.type == CellType::kIdNumber || c.type == CellType::kAreaCode,
+                     c.type == CellType::kDate, c.type == CellType::kIdNumber, {}, SheetAllowedValues(c),
+                     std::string(c.note_zh)};
+    if (c.type == CellType::kBool) t.choices = {"是", "否"};
+    if (c.type == CellType::kTerm && c.terms) {
+      for (const auto& term : c.terms()) t.choices.emplace_back(term.label_zh);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void WriteXlsxTemplate(const std::vector<TemplateColumn>& columns, const std::string& sheet_name,
+                       const std::string& path) {
   const std::string part = path + ".part";
   std::unique_ptr<lxw_workbook, WorkbookDeleter> book(workbook_new(part.c_str()));
   if (!book) throw Error::InvalidArgument("cannot write " + path, {{path, "cannot create the file"}});
-  const std::string sheet_name = TemplateSheetName(kind);
   lxw_worksheet* sheet = workbook_add_worksheet(book.get(), sheet_name.c_str());
   lxw_worksheet* notes = workbook_add_worksheet(book.get(), "填写说明");
   lxw_format* header = workbook_add_format(book.get());
@@ -70,22 +113,16 @@ void WriteXlsxTemplate(TemplateKind kind, const std::string& path) {
   format_set_num_format(date, "yyyy-mm-dd");
 
   for (size_t i = 0; i < columns.size(); ++i) {
-    const ColumnSpec& c = columns[i];
+    const TemplateColumn& c = columns[i];
     const auto col = static_cast<lxw_col_t>(i);
-    const std::string h = TemplateHeader(c);
-    Check(worksheet_write_string(sheet, 0, col, h.c_str(), c.required ? required : header), path);
-    const double width = std::max<double>(10.0, static_cast<double>(io::DisplayWidth(h)) + 2.0);
-    lxw_format* f = IsTextColumn(c) ? text : c.type == ValueType::kDate ? date : nullptr;
-    worksheet_set_column(sheet, col, col, c.type == ValueType::kIdNumber ? 22.0 : width, f);
+    Check(worksheet_write_string(sheet, 0, col, c.header.c_str(), c.required ? required : header), path);
+    const double width = std::max<double>(10.0, static_cast<double>(io::DisplayWidth(c.header)) + 2.0);
+    lxw_format* f = c.text ? text : c.date ? date : nullptr;
+    worksheet_set_column(sheet, col, col, c.id_number ? 22.0 : width, f);
     // Drop-down lists for single-valued vocabularies (and yes/no); other
     // spellings (the English names) are still accepted on import.
-    if (c.type == ValueType::kTerm || c.type == ValueType::kBool) {
-      std::vector<std::string> labels;
-      if (c.type == ValueType::kBool) {
-        labels = {"是", "否"};
-      } else {
-        for (const auto& t : c.terms()) labels.emplace_back(t.label_zh);
-      }
+    if (!c.choices.empty()) {
+      std::vector<std::string> labels = c.choices;
       // Excel keeps a list of at most 255 characters (libxlsxwriter writes it
       // into a fixed buffer): a longer vocabulary (the 29 major diseases) gets
       // no drop-down, its values are on the notes sheet.
@@ -107,17 +144,13 @@ void WriteXlsxTemplate(TemplateKind kind, const std::string& path) {
   const char* note_headers[] = {"列名", "英文列名", "必填", "取值", "说明"};
   for (lxw_col_t c = 0; c < 5; ++c) Check(worksheet_write_string(notes, 0, c, note_headers[c], header), path);
   for (size_t i = 0; i < columns.size(); ++i) {
-    const ColumnSpec& c = columns[i];
+    const TemplateColumn& c = columns[i];
     const auto row = static_cast<lxw_row_t>(i + 1);
-    std::string allowed = AllowedValues(c);
-    if (allowed.empty()) allowed = TypeNote(c);
-    std::string note(c.note_zh);
-    if (c.level == Level::kHousehold) note = "户信息，同户各行须一致。" + note;
-    worksheet_write_string(notes, row, 0, std::string(c.header_zh).c_str(), nullptr);
-    worksheet_write_string(notes, row, 1, std::string(c.key).c_str(), nullptr);
+    worksheet_write_string(notes, row, 0, c.header_zh.c_str(), nullptr);
+    worksheet_write_string(notes, row, 1, c.key.c_str(), nullptr);
     worksheet_write_string(notes, row, 2, c.required ? "是" : "", nullptr);
-    worksheet_write_string(notes, row, 3, allowed.c_str(), nullptr);
-    worksheet_write_string(notes, row, 4, note.c_str(), nullptr);
+    worksheet_write_string(notes, row, 3, c.allowed.c_str(), nullptr);
+    worksheet_write_string(notes, row, 4, c.note.c_str(), nullptr);
   }
   worksheet_set_column(notes, 0, 0, 18, nullptr);
   worksheet_set_column(notes, 1, 1, 20, nullptr);
@@ -140,16 +173,30 @@ std::string TemplateSheetName(TemplateKind kind) {
   return kind == TemplateKind::kPersons ? "人员" : "户年度信息";
 }
 
-void WriteTemplate(TemplateKind kind, io::TableFormat format, const std::string& path) {
+namespace {
+
+void WriteColumns(const std::vector<TemplateColumn>& columns, const std::string& sheet_name, io::TableFormat format,
+                  const std::string& path) {
   if (format == io::TableFormat::kXlsx) {
-    WriteXlsxTemplate(kind, path);
+    WriteXlsxTemplate(columns, sheet_name, path);
     return;
   }
   std::vector<std::string> headers;
-  for (const auto& c : Columns(kind)) headers.push_back(TemplateHeader(c));
+  for (const auto& c : columns) headers.push_back(c.header);
   auto writer = io::OpenTableWriter(path, io::TableFormat::kCsv);
   writer->WriteHeader(headers);
   writer->Close();
+}
+
+}  // namespace
+
+void WriteTemplate(TemplateKind kind, io::TableFormat format, const std::string& path) {
+  WriteColumns(FromSpecs(Columns(kind)), TemplateSheetName(kind), format, path);
+}
+
+void WriteSheetTemplate(std::span<const SheetColumn> columns, const std::string& sheet_name, io::TableFormat format,
+                        const std::string& path) {
+  WriteColumns(FromSheet(columns), sheet_name, format, path);
 }
 
 }  // namespace fupin::dataio

@@ -6,13 +6,21 @@
 // (UTF-8 with BOM, header only).
 #include <string>
 
+#include <span>
+
 #include "dataio/columns.h"
+#include "dataio/sheet.h"
 #include "io/table.h"
 
 namespace fupin::dataio {
 
 // Writes the template to `path` (nothing appears there unless it succeeds).
 void WriteTemplate(TemplateKind kind, io::TableFormat format, const std::string& path);
+
+// The template of any other import, from its declaration (dataio/sheet.h):
+// the same header row, cell formats, drop-downs and notes sheet.
+void WriteSheetTemplate(std::span<const SheetColumn> columns, const std::string& sheet_name, io::TableFormat format,
+                        const std::string& path);
 
 // The sheet name of a template's data sheet ("人员", "户年度信息").
 std::string TemplateSheetName(TemplateKind kind);

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "assessment/surveys.h"
+#include "assistance/import.h"
 #include "core/money.h"
 #include "dataio/templates.h"
 #include "io/table_writer.h"
@@ -43,12 +45,6 @@ class TempFile {
   std::string path_;
 };
 
-nlohmann::json ProblemsJson(const std::vector<ImportProblem>& problems) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& p : problems) a.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"reason", p.reason}});
-  return a;
-}
-
 nlohmann::json ImportTemplateUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                     TemplateKind kind, const Clock& clock, Progress& progress) {
   Importer importer(db, clock);
@@ -83,30 +79,23 @@ nlohmann::json ImportAlertUpload(store::Connection& db, const Caller& caller, co
   auto reader = io::OpenTableBytes(upload.bytes, upload.file_name, table_options);
   monitoring::AlertImportOptions options;
   options.dry_run = upload.dry_run;
-  options.skip_unmatched = upload.skip_invalid;
+  options.skip_invalid = upload.skip_invalid;
   const auto r = service.ImportAlerts(caller, *kind, upload.year, *reader, upload.file_name, options);
   nlohmann::json j = monitoring::AlertImportJson(r);
-  std::vector<ImportProblem> skipped;
-  for (int64_t row : r.skipped_rows) {
-    skipped.push_back({static_cast<size_t>(row), "身份证号", "", "登记库中没有此身份证号，已跳过"});
-  }
   j["alert_kind"] = j["kind"];
   j["kind"] = UploadKindName(upload.kind);
   j["file"] = upload.file_name;
   j["written"] = !r.dry_run;
   j["refused"] = false;
   j["imported_rows"] = r.imported;
-  j["rejected_rows"] = r.skipped_rows.size();
-  j["problems"] = ProblemsJson(skipped);
+  j["rejected_rows"] = r.rejected_rows;
+  j["problems"] = ImportProblemsJson(r.problems);
   if (r.dry_run) j.erase("import_id");
   return j;
 }
 
 nlohmann::json ImportRosterUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                   const std::vector<policy::Policy>& policies, const Clock& clock) {
-  if (upload.skip_invalid) {
-    throw Error::InvalidArgument("bad upload", {{"skip_invalid", "a roster is imported whole or not at all"}});
-  }
   policy::RosterService service(db, policies, clock);
   policy::RosterService::ImportInput in;
   in.department = upload.department;
@@ -115,6 +104,7 @@ nlohmann::json ImportRosterUpload(store::Connection& db, const Caller& caller, c
   in.path = upload.file_name;
   in.bytes = upload.bytes;
   in.dry_run = upload.dry_run;
+  in.skip_invalid = upload.skip_invalid;
   const auto r = service.Import(caller, in);
   nlohmann::json j = {{"kind", UploadKindName(upload.kind)},
                       {"file", upload.file_name},
@@ -125,31 +115,23 @@ nlohmann::json ImportRosterUpload(store::Connection& db, const Caller& caller, c
                       {"policy_id", r.policy_id},
                       {"year", r.year},
                       {"rows", r.rows},
-                      {"imported_rows", r.rows},
-                      {"rejected_rows", 0},
+                      {"imported_rows", r.imported_rows},
+                      {"rejected_rows", r.rejected_rows},
                       {"matched", r.matched},
                       {"unknown", r.unknown},
                       {"amount", FormatYuan(r.amount)},
                       {"replaced", r.replaced},
-                      {"problems", nlohmann::json::array()}};
+                      {"problems", ImportProblemsJson(r.problems)},
+                      {"warnings", r.warnings}};
   if (!r.dry_run) j["import_id"] = r.import_id;
   return j;
 }
 
-// The header row of a department's roster as XLSX or CSV (the columns the
-// service matches by name; see docs/IMPORT_FORMATS.md for what each holds).
-std::string RosterTemplateBytes(const std::vector<std::string>& headers, const std::string& sheet,
-                                io::TableFormat format) {
-  TempFile file(format == io::TableFormat::kXlsx ? ".xlsx" : ".csv");
-  io::WriterOptions options;
-  options.sheet = sheet;
-  auto w = io::OpenTableWriter(file.path(), format, options);
-  w->WriteHeader(headers);
-  w->Close();
-  return file.Read();
-}
-
 }  // namespace
+
+constexpr UploadKind kAllKinds[] = {UploadKind::kPersons, UploadKind::kHouseholdYears, UploadKind::kAlerts,
+                                    UploadKind::kRosters,  UploadKind::kSurveys,        UploadKind::kCadres,
+                                    UploadKind::kTeams,    UploadKind::kPairings};
 
 const char* UploadKindName(UploadKind kind) {
   switch (kind) {
@@ -157,32 +139,27 @@ const char* UploadKindName(UploadKind kind) {
     case UploadKind::kHouseholdYears: return "household-years";
     case UploadKind::kAlerts: return "alerts";
     case UploadKind::kRosters: return "rosters";
+    case UploadKind::kSurveys: return "surveys";
+    case UploadKind::kCadres: return "cadres";
+    case UploadKind::kTeams: return "teams";
+    case UploadKind::kPairings: return "pairings";
   }
   return "persons";
 }
 
 std::optional<UploadKind> ParseUploadKind(std::string_view text) {
-  for (auto k : {UploadKind::kPersons, UploadKind::kHouseholdYears, UploadKind::kAlerts, UploadKind::kRosters}) {
+  for (auto k : kAllKinds) {
     if (text == UploadKindName(k)) return k;
   }
   return std::nullopt;
 }
 
-std::vector<ErrorDetail> RefusalDetails(const std::vector<ImportProblem>& problems) {
-  std::vector<ErrorDetail> details;
-  details.reserve(problems.size());
-  for (const auto& p : problems) {
-    details.push_back({"第" + std::to_string(p.row) + "行" + (p.column.empty() ? "" : " " + p.column),
-                       (p.value.empty() ? "" : "“" + p.value + "”：") + p.reason});
-  }
-  return details;
+bool Uploadable(UploadKind kind) {
+  return kind == UploadKind::kPersons || kind == UploadKind::kHouseholdYears || kind == UploadKind::kAlerts ||
+         kind == UploadKind::kRosters;
 }
 
-void ThrowRefused(const ImportReport& report) {
-  throw Error::InvalidArgument(std::to_string(report.problems.size()) +
-                                   " 处错误，文件未导入（--skip-invalid / skip_invalid=true 可只导入正确的行）",
-                               RefusalDetails(report.problems));
-}
+void ThrowRefused(const ImportReport& report) { ThrowRefusal(report.problems); }
 
 nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                             const std::vector<policy::Policy>& policies, const Clock& clock, Progress& progress) {
@@ -198,8 +175,10 @@ nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const U
       return ImportTemplateUpload(db, caller, upload, TemplateKind::kHouseholdYears, clock, progress);
     case UploadKind::kAlerts: return ImportAlertUpload(db, caller, upload, clock);
     case UploadKind::kRosters: return ImportRosterUpload(db, caller, upload, policies, clock);
+    default: break;
   }
-  throw Error::Internal("unknown upload kind");
+  throw Error::InvalidArgument("not an upload", {{"kind", std::string(UploadKindName(upload.kind)) +
+                                                             " is imported from the command line"}});
 }
 
 TemplateFile UploadTemplate(UploadKind kind, io::TableFormat format) {
@@ -207,22 +186,29 @@ TemplateFile UploadTemplate(UploadKind kind, io::TableFormat format) {
   TemplateFile t;
   t.content_type = format == io::TableFormat::kXlsx ? kXlsxType : "text/csv; charset=utf-8";
   t.file_name = std::string("import-template-") + UploadKindName(kind) + ext;
+  TempFile file(ext);
   switch (kind) {
     case UploadKind::kPersons:
-    case UploadKind::kHouseholdYears: {
-      TempFile file(ext);
+    case UploadKind::kHouseholdYears:
       WriteTemplate(kind == UploadKind::kPersons ? TemplateKind::kPersons : TemplateKind::kHouseholdYears, format,
                     file.path());
-      t.bytes = file.Read();
       break;
-    }
     case UploadKind::kAlerts:
-      t.bytes = RosterTemplateBytes({"身份证号", "姓名", "日期", "金额", "说明"}, "部门预警", format);
+      WriteSheetTemplate(monitoring::AlertSheet(monitoring::AlertKind::kMedical), "部门预警", format, file.path());
       break;
-    case UploadKind::kRosters:
-      t.bytes = RosterTemplateBytes({"身份证号", "姓名", "金额", "日期", "区划代码"}, "花名册", format);
+    case UploadKind::kRosters: WriteSheetTemplate(policy::RosterSheet(), "花名册", format, file.path()); break;
+    case UploadKind::kSurveys: WriteSheetTemplate(assessment::SurveySheet(), "调查记录", format, file.path()); break;
+    case UploadKind::kCadres:
+      WriteSheetTemplate(assistance::ImportSheet(assistance::ImportKind::kCadres), "帮扶干部", format, file.path());
+      break;
+    case UploadKind::kTeams:
+      WriteSheetTemplate(assistance::ImportSheet(assistance::ImportKind::kTeams), "驻村工作队", format, file.path());
+      break;
+    case UploadKind::kPairings:
+      WriteSheetTemplate(assistance::ImportSheet(assistance::ImportKind::kPairings), "结对帮扶", format, file.path());
       break;
   }
+  t.bytes = file.Read();
   return t;
 }
 

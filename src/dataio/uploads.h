@@ -39,9 +39,15 @@ struct Policy;
 
 namespace fupin::dataio {
 
-enum class UploadKind { kPersons, kHouseholdYears, kAlerts, kRosters };
-const char* UploadKindName(UploadKind kind);  // "persons", "household-years", "alerts", "rosters"
+// Every import's kind. The first four are uploaded (POST /api/v1/imports/KIND);
+// surveys and the assistance sheets are imported by `fupin survey import`,
+// `fupin assist import`; every kind has its template (UploadTemplate).
+enum class UploadKind { kPersons, kHouseholdYears, kAlerts, kRosters, kSurveys, kCadres, kTeams, kPairings };
+// "persons", "household-years", "alerts", "rosters", "surveys", "cadres", "teams", "pairings"
+const char* UploadKindName(UploadKind kind);
 std::optional<UploadKind> ParseUploadKind(std::string_view text);
+// Whether the kind is taken by ImportUpload (the first four).
+bool Uploadable(UploadKind kind);
 
 // The largest file taken (32 MiB: some 300,000 person rows as CSV).
 inline constexpr size_t kMaxUploadBytes = 32 * 1024 * 1024;
@@ -70,14 +76,15 @@ nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const U
                             const std::vector<policy::Policy>& policies, const Clock& clock = DefaultClock(),
                             Progress& progress = NoProgress());
 
-// One ErrorDetail per problem of a refused import: path "第R行 列名" (or
-// "第R行" for the whole row), problem "“值”：原因" (or the reason alone).
-// What `fupin import` prints and the server sends.
-std::vector<ErrorDetail> RefusalDetails(const std::vector<ImportProblem>& problems);
+// RefusalDetails (dataio/sheet.h): what `fupin import` prints and the server sends.
 // Throws the refusal of a report with refused set (the CLI and ImportUpload).
 [[noreturn]] void ThrowRefused(const ImportReport& report);
 
-// An empty template to fill in, as bytes, and the file name to offer.
+// An empty template to fill in, as bytes, and the file name to offer: for
+// every kind generated from its declaration (dataio/columns.h for persons and
+// household years, the owning module's sheet for the others): the header row,
+// text and date cell formats, drop-downs for vocabularies and yes/no, and a
+// notes sheet 填写说明 (XLSX); the header row (CSV, UTF-8 with BOM).
 struct TemplateFile {
   std::string bytes;
   std::string file_name;

@@ -6,12 +6,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "assessment/schema.h"
+#include "assessment/surveys.h"
 #include "core/id_number.h"
 #include "dataio/schema.h"
 #include "io/encoding.h"
@@ -195,16 +198,33 @@ TEST_F(UploadTest, AlertAndRosterUploadsCheckDryRunAndImport) {
   r.dry_run = false;
   Run(r);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM roster_entries"), 1);
-  // A roster is whole or not at all: skipping the bad rows is refused, by the service.
-  r.skip_invalid = true;
+  // A roster takes the one policy of every import: a bad row refuses it
+  // whole, named in Chinese; skip_invalid imports the good rows and reports
+  // the bad one with its row, column, value and reason.
+  r.bytes = "身份证号,金额（元）,发放日期,区划代码\n" + number + ",\"1,000.50\"," + date + ",430424100200\n" + number +
+            ",一千," + date + ",\n";
   try {
     Run(r);
-    FAIL();
+    FAIL() << "a roster with a bad amount was imported";
   } catch (const Error& e) {
     ASSERT_EQ(e.details().size(), 1u);
-    EXPECT_EQ(e.details()[0].path, "skip_invalid");
+    EXPECT_EQ(e.details()[0].path, "第3行 金额（元）");
+    EXPECT_EQ(e.details()[0].problem, "“一千”：不是金额（元，最多两位小数，不能为负）");
   }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM roster_entries"), 1);
+  r.skip_invalid = true;
+  j = Run(r);
+  EXPECT_EQ(j["rows"], 2);
+  EXPECT_EQ(j["imported_rows"], 1);
+  EXPECT_EQ(j["rejected_rows"], 1);
+  ASSERT_EQ(j["problems"].size(), 1u);
+  EXPECT_EQ(j["problems"][0]["row"], 3);
+  EXPECT_EQ(j["problems"][0]["column"], "金额（元）");
+  EXPECT_EQ(j["problems"][0]["value"], "一千");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM roster_entries"), 1);
+  EXPECT_EQ(Count("SELECT amount FROM roster_entries"), 100050);
   r.skip_invalid = false;
+  r.bytes = "身份证号,金额,日期,区划代码\n" + number + ",1000," + date + ",430424100200\n";
   // A county department may not put a row in another county.
   Caller department;
   department.user_id = 5;
@@ -224,17 +244,81 @@ TEST_F(UploadTest, AlertAndRosterUploadsCheckDryRunAndImport) {
   }
 }
 
+// The CSV template of `kind` with one row: each value under the template's
+// own header (compared as the importer does); every value must find its header.
+std::string FilledTemplate(UploadKind kind, const std::map<std::string, std::string>& values) {
+  const TemplateFile t = UploadTemplate(kind, io::TableFormat::kCsv);
+  const io::Table table = io::ReadTable(*io::OpenTableBytes(t.bytes, t.file_name));
+  std::string header, row;
+  size_t used = 0;
+  for (size_t c = 0; c < table.rows.at(0).cells.size(); ++c) {
+    const std::string& cell = table.rows[0].cells[c];
+    auto it = values.find(NormalizeHeader(cell));
+    used += it != values.end();
+    header += (c ? "," : "") + cell;
+    row += (c ? ",\"" : "\"") + (it != values.end() ? it->second : "") + "\"";
+  }
+  EXPECT_EQ(used, values.size()) << UploadKindName(kind) << ": " << header;
+  return header + "\n" + row + "\n";
+}
+
+// Every kind's template is generated from its declaration; filled with one
+// valid row, as a clerk types it, it imports.
+TEST_F(UploadTest, EachTemplateFilledWithOneValidRowImports) {
+  const int64_t h = fx_.AddHousehold("H1", "430424100200", 2014);
+  fx_.AddPerson(h, "19700101", "head", "张一");
+  const std::string number = Id("43042419700101001");
+  const Date today = fx_.clock().Today();
+
+  auto j = Run(Persons("p.csv", FilledTemplate(UploadKind::kPersons, {{"户编号", "T1"},
+                                                                      {"行政村代码", "430424100200"},
+                                                                      {"识别年度", "2014年"},
+                                                                      {"姓名", "王五"},
+                                                                      {"身份证号", Id("43042419800101002")},
+                                                                      {"与户主关系", "户主"}})));
+  EXPECT_EQ(j["imported_rows"], 1);
+
+  Upload a;
+  a.kind = UploadKind::kAlerts;
+  a.file_name = "a.csv";
+  a.alert_kind = "medical";
+  a.year = today.year;
+  a.bytes = FilledTemplate(UploadKind::kAlerts, {{"身份证号", number}, {"日期", today.ToString()}, {"金额", "1,234.50"}});
+  EXPECT_EQ(Run(a)["imported_rows"], 1);
+
+  Upload r;
+  r.kind = UploadKind::kRosters;
+  r.file_name = "r.csv";
+  r.department = "education";
+  r.policy_id = "edu.senior_grant";
+  r.year = today.year;
+  r.bytes = FilledTemplate(UploadKind::kRosters, {{"身份证号", number}, {"金额", "１０００"}, {"日期", today.ToString()}});
+  EXPECT_EQ(Run(r)["imported_rows"], 1);
+
+  const std::string path = ::testing::TempDir() + "/survey-template.csv";
+  std::ofstream(path, std::ios::binary) << FilledTemplate(
+      UploadKind::kSurveys, {{"类型", "群众认可度"}, {"年度", "2020"}, {"村代码", "430424100200"},
+                             {"调查日期", "2020年12月12日"}, {"调查对象", "李四"}, {"是否满意", "√"}});
+  assessment::SurveyService surveys(fx_.db(), fx_.clock());
+  EXPECT_EQ(surveys.Import(fx_.admin(), path).imported, 1);
+  std::filesystem::remove(path);
+}
+
 TEST_F(UploadTest, TemplatesReadBackWithTheirHeaders) {
-  for (auto kind : {UploadKind::kPersons, UploadKind::kHouseholdYears, UploadKind::kAlerts, UploadKind::kRosters}) {
+  for (auto kind : {UploadKind::kPersons, UploadKind::kHouseholdYears, UploadKind::kAlerts, UploadKind::kRosters,
+                    UploadKind::kSurveys, UploadKind::kCadres, UploadKind::kTeams, UploadKind::kPairings}) {
     for (auto format : {io::TableFormat::kXlsx, io::TableFormat::kCsv}) {
       const TemplateFile t = UploadTemplate(kind, format);
       EXPECT_FALSE(t.bytes.empty());
       const io::Table table = io::ReadTable(*io::OpenTableBytes(t.bytes, t.file_name));
       ASSERT_FALSE(table.rows.empty()) << t.file_name;
-      EXPECT_NE(std::string(table.rows[0].cell(0)).find(kind == UploadKind::kPersons || kind == UploadKind::kHouseholdYears
-                                                            ? "户编号"
-                                                            : "身份证号"),
-                std::string::npos)
+      const char* first = kind == UploadKind::kPersons || kind == UploadKind::kHouseholdYears ? "户编号"
+                          : kind == UploadKind::kSurveys                                        ? "类型"
+                          : kind == UploadKind::kCadres                                         ? "姓名"
+                          : kind == UploadKind::kTeams                                          ? "村"
+                          : kind == UploadKind::kPairings                                       ? "户编号"
+                                                                                                : "身份证号";
+      EXPECT_NE(std::string(table.rows[0].cell(0)).find(first), std::string::npos)
           << t.file_name << ": " << table.rows[0].cell(0);
     }
   }

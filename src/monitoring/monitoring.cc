@@ -260,14 +260,6 @@ int64_t MonitoringService::AddSpending(const Caller& caller, int64_t household_i
 
 namespace {
 
-struct AlertRow {
-  size_t row = 0;
-  std::string id_number, name, date, amount, note;
-  std::string id_header = "身份证号", name_header = "姓名", date_header = "日期", amount_header = "金额";
-};
-
-std::string Where(size_t row, const std::string& header) { return "row " + std::to_string(row) + ", " + header; }
-
 // Person id -> (current household, village, name), in chunks.
 struct PersonHome {
   int64_t household_id = 0;
@@ -302,6 +294,26 @@ std::map<int64_t, PersonHome> Homes(store::Connection& db, const std::vector<int
 
 }  // namespace
 
+const std::vector<dataio::SheetColumn>& AlertSheet(AlertKind kind) {
+  using dataio::CellType;
+  // 金额 is required but for unemployment.
+  auto columns = [](bool amount_required) {
+    return std::vector<dataio::SheetColumn>{
+        {.key = "id_number", .header_zh = "身份证号", .header_en = "id_number", .required = true, .aliases = {},
+         .type = CellType::kIdNumber, .note_zh = "18位，单元格须设为文本；须是登记库中的人"},
+        {.key = "name", .header_zh = "姓名", .header_en = "name", .required = false, .aliases = {},
+         .type = CellType::kText, .note_zh = "可选；填写时须与登记库一致"},
+        {.key = "date", .header_zh = "日期", .header_en = "date", .required = true, .aliases = {},
+         .type = CellType::kDate, .note_zh = "导入年度内，不晚于今天"},
+        {.key = "amount", .header_zh = "金额", .header_en = "amount", .required = amount_required, .aliases = {},
+         .type = CellType::kYuan, .unit = "", .note_zh = "元：医疗自付费用或灾害损失，大于0；失业预警可空"},
+        {.key = "note", .header_zh = "说明", .header_en = "note", .required = false, .aliases = {},
+         .type = CellType::kText, .note_zh = ""}};
+  };
+  static const std::vector<dataio::SheetColumn> kWithAmount = columns(true), kWithoutAmount = columns(false);
+  return kind == AlertKind::kUnemployment ? kWithoutAmount : kWithAmount;
+}
+
 AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKind kind, int year,
                                                   const std::string& path, bool skip_unmatched) {
   AlertImportOptions options;
@@ -314,7 +326,6 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
                                                   io::TableReader& table, const std::string& path,
                                                   const AlertImportOptions& options) {
   const bool skip_unmatched = options.skip_unmatched;
-  Problems problems;
   if (year < 2000 || year > 2100) {
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
   }
@@ -325,81 +336,31 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
     internal::Refuse(db_, clock_, caller, caller.area_scope, "monitoring_alerts",
                      std::string(RoleName(caller.role)) + " may not import department alerts");
   }
-  // Read the file: the first non-blank row holds the headers.
-  io::TableReader* reader = &table;
-  io::Row row;
-  std::vector<AlertRow> rows;
-  // The roster, declared as data (dataio/sheet.h); 金额 is required but for unemployment.
-  const std::vector<dataio::SheetColumn> cols = {{"id_number", "身份证号", "id_number", true},
-                                                 {"name", "姓名", "name", false},
-                                                 {"date", "日期", "date", true},
-                                                 {"amount", "金额", "amount", kind != AlertKind::kUnemployment},
-                                                 {"note", "说明", "note", false}};
-  dataio::HeaderMatch header;
-  bool have_header = false;
-  while (reader->Next(row)) {
-    if (!have_header) {
-      have_header = true;
-      header = dataio::MatchHeader(cols, row);
-      for (const auto& h : header.unknown) problems.Add(Where(row.number, h), "unknown column '" + h + "'");
-      for (size_t c : header.missing) {
-        problems.Add("row " + std::to_string(row.number),
-                     "missing column " + std::string(cols[c].header_zh) + " (" + std::string(cols[c].header_en) + ")");
-      }
-      problems.ThrowIfAny("invalid roster " + path);
-      continue;
-    }
-    AlertRow r;
-    r.row = row.number;
-    for (size_t i = 0; i < header.column_of.size(); ++i) {
-      if (!header.column_of[i]) continue;
-      const size_t c = *header.column_of[i];
-      // Dates as spreadsheet dates, 2025/3/1 or 2025年3月1日 read as YYYY-MM-DD.
-      std::string v = c == 2 ? dataio::DateCellText(row, i, reader->date1904()) : Trim(row.cell(i));
-      const std::string& h = header.headers[i];
-      switch (c) {
-        case 0: r.id_number = dataio::ClerkText(v); r.id_header = h; break;
-        case 1: r.name = v; r.name_header = h; break;
-        case 2: r.date = v; r.date_header = h; break;
-        case 3: r.amount = v; r.amount_header = h; break;
-        default: r.note = v; break;
-      }
-    }
-    rows.push_back(std::move(r));
-  }
-  if (!have_header) throw Error::InvalidArgument("invalid roster " + path, {{"row 1", "the file is empty: no header row"}});
-
-  // Check every cell, then match every valid number in one bulk lookup.
+  // Read the file (the one sheet reader) and check every cell, then match
+  // every valid number in one bulk lookup.
+  enum Column : size_t { kId, kName, kDate, kAmount, kNote };
+  const std::vector<dataio::SheetColumn>& cols = AlertSheet(kind);
+  const dataio::SheetData sheet = dataio::ReadSheet(cols, table);
+  std::vector<dataio::ImportProblem> problems = sheet.problems;
+  if (!problems.empty()) dataio::ThrowRefusal(problems);  // the header: no row is read
   const Date today = clock_.Today();
   std::vector<std::string> numbers;
-  std::vector<size_t> number_row;  // index into rows
-  std::vector<std::optional<Fen>> amounts(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const AlertRow& r = rows[i];
-    if (r.id_number.empty()) {
-      problems.Add(Where(r.row, r.id_header), "empty: the ID number is required");
-    } else if (auto check = CheckIdNumber(r.id_number, today); !check.ok()) {
-      problems.Add(Where(r.row, r.id_header), MaskIdNumber(r.id_number) + ": " + check.problem);
-    } else {
-      numbers.push_back(check.number->text);
+  std::vector<size_t> number_row;  // index into sheet.records
+  std::vector<std::optional<Fen>> amounts(sheet.records.size());
+  std::vector<std::string> dates(sheet.records.size());
+  for (size_t i = 0; i < sheet.records.size(); ++i) {
+    dataio::SheetRow row(cols, sheet, sheet.records[i], problems);
+    if (auto id = row.IdNumber(kId, today)) {
+      numbers.push_back(*id);
       number_row.push_back(i);
     }
-    const auto d = Date::Parse(r.date);
-    if (!d) {
-      problems.Add(Where(r.row, r.date_header), "'" + r.date + "' is not a date (YYYY-MM-DD)");
-    } else if (d->year != year) {
-      problems.Add(Where(r.row, r.date_header), r.date + " is not in " + std::to_string(year));
-    } else if (*d > today) {
-      problems.Add(Where(r.row, r.date_header), r.date + " lies in the future");
+    if (auto d = row.DateValue(kDate)) {
+      if (d->year != year) row.Problem(kDate, d->ToString(), "不在 " + std::to_string(year) + " 年内");
+      else if (*d > today) row.Problem(kDate, d->ToString(), "日期在今天之后");
+      dates[i] = d->ToString();
     }
-    if (!r.amount.empty()) {
-      auto fen = dataio::ReadHundredths(r.amount);  // "1,234.50", "１２３４．５", "1234.5元"
-      if (!fen || *fen <= 0) problems.Add(Where(r.row, r.amount_header), "'" + r.amount + "' is not an amount in yuan above 0");
-      else amounts[i] = fen;
-    } else if (kind != AlertKind::kUnemployment) {
-      problems.Add(Where(r.row, r.amount_header),
-                   kind == AlertKind::kMedical ? "empty: the out-of-pocket amount is required" : "empty: the loss is required");
-    }
+    amounts[i] = row.Yuan(kAmount);
+    if (amounts[i] == 0) row.Problem(kAmount, sheet.records[i].cells[kAmount], "金额应大于0");
   }
   const auto found = registry::LookupPersonsByIdNumber(db_, access::CurrentProtector(), numbers);
   std::vector<int64_t> person_ids;
@@ -410,32 +371,35 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   AlertImportResult result;
   result.kind = AlertKindName(kind);
   result.year = year;
-  result.rows = static_cast<int64_t>(rows.size());
-  std::vector<AlertRecord> records;
-  std::set<std::string> villages;
+  result.rows = static_cast<int64_t>(sheet.records.size());
+  std::vector<std::pair<size_t, AlertRecord>> records;  // with the file row
   for (size_t k = 0; k < found.size(); ++k) {
-    const AlertRow& r = rows[number_row[k]];
+    const dataio::SheetRecord& r = sheet.records[number_row[k]];
+    dataio::SheetRow row(cols, sheet, r, problems);
     if (!found[k]) {
-      if (skip_unmatched) {
-        result.skipped_rows.push_back(static_cast<int64_t>(r.row));
-      } else {
-        problems.Add(Where(r.row, r.id_header), MaskIdNumber(numbers[k]) + " is not in the registry");
-      }
+      if (skip_unmatched && !options.skip_invalid) result.skipped_rows.push_back(static_cast<int64_t>(r.row));
+      else row.Problem(kId, MaskIdNumber(numbers[k]), "登记库中没有此身份证号");
       continue;
     }
     const PersonHome& home = homes.at(*found[k]);
-    if (!r.name.empty() && r.name != home.name) {
-      problems.Add(Where(r.row, r.name_header), "'" + r.name + "' differs from the registry's name of " +
-                                                    MaskIdNumber(numbers[k]) + " ('" + home.name + "')");
+    if (const std::string name = r.cells[kName]; !name.empty() && name != home.name) {
+      row.Problem(kName, name, "与登记库中此身份证号的姓名“" + home.name + "”不符");
     }
     if (home.household_id == 0) {
-      problems.Add(Where(r.row, r.id_header), MaskIdNumber(numbers[k]) + " belongs to no household now");
+      row.Problem(kId, MaskIdNumber(numbers[k]), "此人目前不属于任何户");
       continue;
     }
-    villages.insert(home.village);
-    records.push_back({kind, year, *found[k], r.date, amounts[number_row[k]], r.note});
+    records.push_back({r.row, {kind, year, *found[k], dates[number_row[k]], amounts[number_row[k]], r.cells[kNote]}});
   }
-  problems.ThrowIfAny("invalid roster " + path);
+  std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
+  const dataio::SheetPolicy policy{options.skip_invalid};
+  if (policy.Refuses(problems, sheet.header_row)) dataio::ThrowRefusal(problems);
+  const std::set<size_t> bad = dataio::SheetPolicy::BadRows(problems);
+  std::erase_if(records, [&](const auto& r) { return bad.contains(r.first); });
+  std::set<std::string> villages;
+  for (const auto& [_, a] : records) villages.insert(homes.at(a.person_id).village);
+  result.rejected_rows = static_cast<int64_t>(bad.size());
+  result.problems = std::move(problems);
   for (const auto& v : villages) {
     if (department) {
       access::Audit audit(db_, clock_);
@@ -467,7 +431,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
       "INSERT INTO monitoring_alerts (import_id, kind, year, person_id, household_id, date, amount, note, source_row)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   size_t k = 0;
-  for (const auto& a : records) {
+  for (const auto& [_, a] : records) {
     ins->BindInt(1, result.import_id);
     ins->BindText(2, result.kind);
     ins->BindInt(3, year);
@@ -483,7 +447,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   access::RecordChange(db_, clock_, caller, "monitoring.alerts_import",
                         "monitoring_alert_import/" + std::to_string(result.import_id), caller.area_scope, nullptr,
                         {{"kind", result.kind}, {"year", year}, {"rows", result.rows}, {"imported", result.imported},
-                         {"skipped_rows", result.skipped_rows}});
+                         {"skipped_rows", result.skipped_rows}, {"rejected_rows", result.rejected_rows}});
   tx.Commit();
   return result;
 }

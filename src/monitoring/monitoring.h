@@ -28,6 +28,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "dataio/sheet.h"
 #include "store/database.h"
 
 namespace fupin::io {
@@ -71,11 +72,18 @@ struct AlertImportResult {
   int64_t rows = 0;       // data rows read
   int64_t imported = 0;   // alerts written
   std::vector<int64_t> skipped_rows;  // unmatched ID numbers left out (skip_unmatched only)
+  int64_t rejected_rows = 0;          // rows left out (skip_invalid)
+  std::vector<dataio::ImportProblem> problems;  // of the rows left out (skip_invalid)
   bool dry_run = false;   // checked only: nothing written, import_id 0, `imported` what would be
 };
 
+// A department's alert roster, declared as data (dataio/sheet.h): 身份证号,
+// 姓名, 日期, 金额 (required but for unemployment), 说明.
+const std::vector<dataio::SheetColumn>& AlertSheet(AlertKind kind);
+
 struct AlertImportOptions {
-  bool skip_unmatched = false;
+  bool skip_unmatched = false;  // ID numbers the registry does not hold are left out (skipped_rows)
+  bool skip_invalid = false;    // every row with a problem is left out (problems), the others imported
   bool dry_run = false;  // check everything (access too), write nothing
 };
 
@@ -315,8 +323,11 @@ class MonitoringService {
 
   // A department roster: CSV or XLSX with 身份证号/id_number*, 姓名/name, 日期/date*,
   // 金额/amount (medical: out-of-pocket; disaster: the loss), 说明/note.
-  // All or nothing: every problem names its row and column. A valid ID
-  // number the registry does not hold is a problem unless skip_unmatched.
+  // Read by the one sheet reader (AlertSheet). All or nothing: any problem
+  // refuses the file (dataio::ThrowRefusal: row, column, value, reason in
+  // Chinese); with options.skip_invalid the rows without a problem are
+  // imported and the others reported in `problems`. A valid ID number the
+  // registry does not hold is a problem unless skip_unmatched.
   AlertImportResult ImportAlerts(const Caller& caller, AlertKind kind, int year, const std::string& path,
                                  bool skip_unmatched = false);
   // The same from a reader already opened (an uploaded file); `file_name`

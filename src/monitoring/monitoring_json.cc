@@ -23,6 +23,7 @@ nlohmann::json ParameterJson(const RuleParameter& p) {
 nlohmann::json AlertImportJson(const AlertImportResult& r) {
   return {{"import_id", r.import_id}, {"kind", r.kind},         {"year", r.year},
           {"rows", r.rows},           {"imported", r.imported}, {"skipped_rows", r.skipped_rows},
+          {"rejected_rows", r.rejected_rows}, {"problems", dataio::ImportProblemsJson(r.problems)},
           {"dry_run", r.dry_run}};
 }
 

@@ -15,6 +15,7 @@
 #include "assistance/schema.h"
 #include "core/error.h"
 #include "core/id_number.h"
+#include "io/table.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/monitoring_json.h"
 #include "monitoring/schema.h"
@@ -77,11 +78,7 @@ class MonitoringTest : public ::testing::Test {
     const int64_t id = reg.AddHousehold(fx_.admin(), in);
     for (int i = 0; i < members; ++i) persons_[id].push_back(fx_.AddPerson(id, "1980010" + std::to_string(i + 1)));
     if (exited) {
-      auto s = fx_.db().Prepare(
-          "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-          " VALUES (?, 'exited', 2019, '2019-12-01', '脱贫', 'test', 0)");
-      s->BindInt(1, id);
-      s->Run();
+      fx_.AddEvent(id, "exited", "2019-12-01", "脱贫");
     }
     return id;
   }
@@ -281,9 +278,14 @@ TEST_F(MonitoringTest, RostersAreAllOrNothingAndNameRowAndColumn) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
     std::set<std::string> paths;
     for (const auto& d : e.details()) paths.insert(d.path);
-    EXPECT_TRUE(paths.contains("row 3, 身份证号")) << e.details()[0].path;
-    EXPECT_TRUE(paths.contains("row 4, 日期"));
-    EXPECT_TRUE(paths.contains("row 4, 金额"));
+    EXPECT_TRUE(paths.contains("第3行 身份证号")) << e.details()[0].path;
+    EXPECT_TRUE(paths.contains("第4行 日期"));
+    EXPECT_TRUE(paths.contains("第4行 金额"));
+    for (const auto& d : e.details()) {
+      if (d.path == "第4行 金额") {
+        EXPECT_EQ(d.problem, "“abc”：不是金额（元，最多两位小数，不能为负）");
+      }
+    }
     for (const auto& d : e.details()) EXPECT_EQ(d.problem.find(good.substr(6, 8)), std::string::npos) << "unmasked";
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 0);
@@ -297,6 +299,20 @@ TEST_F(MonitoringTest, RostersAreAllOrNothingAndNameRowAndColumn) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'monitoring.alerts_import'"), 1);
   EXPECT_EQ(svc_.ListAlerts(county_, 2021, "430424").size(), 1u);
+  // skip_invalid, the one policy of every import: the bad rows are left out
+  // and reported with row, column, value and reason; the good one imported.
+  auto reader = io::OpenTable(path);
+  AlertImportOptions skip;
+  skip.skip_invalid = true;
+  const auto some = svc_.ImportAlerts(fx_.admin(), AlertKind::kDisaster, 2021, *reader, path, skip);
+  EXPECT_EQ(some.rows, 3);
+  EXPECT_EQ(some.imported, 1);
+  EXPECT_EQ(some.rejected_rows, 2);
+  ASSERT_FALSE(some.problems.empty());
+  EXPECT_EQ(some.problems[0].row, 3u);
+  EXPECT_EQ(some.problems[0].column, "身份证号");
+  EXPECT_NE(some.problems[0].reason.find("身份证号无效"), std::string::npos) << some.problems[0].reason;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 2);
   // The department hands in its own roster; an auditor may not.
   const Caller health = As("县卫健局", Role::kSectorDepartment, "430424");
   const std::string path3 = WriteFile("medical.csv", "身份证号,日期,金额\n" + good + ",2021-08-01,20000\n");
@@ -304,7 +320,7 @@ TEST_F(MonitoringTest, RostersAreAllOrNothingAndNameRowAndColumn) {
   EXPECT_THROW(svc_.ImportAlerts(auditor_, AlertKind::kMedical, 2021, path3), Error);
   const Caller other_health = As("祁东卫健局", Role::kSectorDepartment, "430426");
   EXPECT_THROW(svc_.ImportAlerts(other_health, AlertKind::kMedical, 2021, path3), Error);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM monitoring_alerts"), 3);  // unemployment, disaster, the department's
 }
 
 TEST_F(MonitoringTest, EachStepNeedsItsRoleAndCanSendTheCaseBack) {

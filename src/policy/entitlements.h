@@ -25,6 +25,7 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "core/progress.h"
+#include "dataio/sheet.h"
 #include "policy/frame.h"
 #include "policy/policy.h"
 #include "store/database.h"
@@ -185,13 +186,22 @@ struct RosterImportResult {
   std::string department;
   std::string policy_id;
   int year = 0;
-  int64_t rows = 0;
+  int64_t rows = 0;           // data rows read
+  int64_t imported_rows = 0;  // rows stored (or that would be, on a dry run)
+  int64_t rejected_rows = 0;  // rows left out (skip_invalid)
+  std::vector<dataio::ImportProblem> problems;  // of the rows left out
+  std::vector<std::string> warnings;            // columns ignored
   int64_t matched = 0;
   int64_t unknown = 0;     // ID numbers the registry does not hold (kept as such)
   Fen amount = 0;
   int64_t replaced = 0;    // rows of an earlier import of the same department, policy and year
   bool dry_run = false;    // checked only: nothing written, import_id 0
 };
+
+// The roster's columns as data (身份证号, 金额, 日期, optional 区划代码 and
+// 姓名): the reader, the validator and the template all read it. A file
+// without a header row holds ID number, amount and date in that order.
+const std::vector<dataio::SheetColumn>& RosterSheet();
 
 class RosterService {
  public:
@@ -206,12 +216,15 @@ class RosterService {
     // The file's bytes when it was uploaded (then `path` is only its name).
     std::optional<std::string> bytes = std::nullopt;
     bool dry_run = false;    // check everything (access too), write nothing
+    bool skip_invalid = false;  // import the valid rows, report the others
   };
-  // Reads the whole file first: any bad row fails the import naming file,
-  // row and column, and nothing is written. Otherwise stores every row
-  // (unknown ID numbers too) in one transaction, replacing an earlier import
-  // of the same department, policy and year. A row's 区划代码 outside the
-  // caller's scope is a problem like any other.
+  // Reads the whole file first (RosterSheet, the one sheet reader): any bad
+  // row fails the import with every problem by row, column, value and reason
+  // in Chinese (dataio::ThrowRefusal), and nothing is written; with
+  // skip_invalid the valid rows are imported and the others reported in the
+  // result. Stores the rows (unknown ID numbers too) in one transaction,
+  // replacing an earlier import of the same department, policy and year. A
+  // row's 区划代码 outside the caller's scope is a problem like any other.
   RosterImportResult Import(const Caller& caller, const ImportInput& input);
 
  private:

@@ -320,7 +320,7 @@ TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
   EXPECT_EQ(r.unentitled + r.amount_differences + r.unknown, 0);
 }
 
-TEST_F(EntitlementsTest, ABadRosterRowFailsTheWholeImportNamingFileRowAndColumn) {
+TEST_F(EntitlementsTest, ABadRosterRowFailsTheWholeImportNamingRowColumnValueAndReason) {
   registry::PersonRegistry persons(f_.db(), f_.clock());
   const std::string pupil = persons.RevealIdNumber(f_.admin(), pupil_);
   const std::string path = WriteRoster("bad.csv", "身份证号,金额,日期\n" + pupil + ",1000,2020-09-15\n" + pupil +
@@ -330,8 +330,9 @@ TEST_F(EntitlementsTest, ABadRosterRowFailsTheWholeImportNamingFileRowAndColumn)
     rosters.Import(f_.admin(), {"education", "edu.compulsory_living", 2020, path});
     FAIL() << "imported a bad amount";
   } catch (const Error& e) {
-    ASSERT_FALSE(e.details().empty());
-    EXPECT_EQ(e.details()[0].path, "bad.csv, row 3, column B (金额)");
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "第3行 金额");
+    EXPECT_EQ(e.details()[0].problem, "“abc”：不是金额（元，最多两位小数，不能为负）");
   }
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM roster_entries"), 0);
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM roster_imports"), 0);
@@ -351,7 +352,8 @@ TEST_F(EntitlementsTest, AnAreaCodeColumnPlacesUnknownNumbersInTheirVillage) {
     FAIL() << "imported a bad area code";
   } catch (const Error& e) {
     ASSERT_FALSE(e.details().empty());
-    EXPECT_EQ(e.details()[0].path, "bad_area.csv, row 2, column D (区划代码)");
+    EXPECT_EQ(e.details()[0].path, "第2行 区划代码");
+    EXPECT_EQ(e.details()[0].problem, "“4304”：不是区划代码（6、9或12位数字）");
   }
   const std::string path = WriteRoster("area.csv", "身份证号,金额,日期,区划代码\n" + pupil + ",1000,2020-09-15,\n" +
                                                        unknown + ",500,2020-09-15,430424100200\n");

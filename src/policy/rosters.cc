@@ -8,12 +8,12 @@
 #include "core/error.h"
 #include "core/id_number.h"
 #include "core/money.h"
-#include "io/excel_date.h"
+#include "dataio/clerk_values.h"
+#include "dataio/sheet.h"
 #include "io/table.h"
 #include "policy/entitlements.h"
 #include "policy/internal.h"
 #include "registry/households.h"
-#include "core/text.h"
 
 namespace fupin::policy {
 
@@ -26,48 +26,36 @@ RosterService::RosterService(store::Connection& db, std::vector<Policy> policies
 
 namespace {
 
-bool Contains(std::string_view text, std::initializer_list<std::string_view> words) {
-  for (auto w : words) {
-    if (text.find(w) != std::string_view::npos) return true;
-  }
-  return false;
-}
+enum RosterColumn : size_t { kIdNumber, kAmount, kDate, kArea, kName };
 
-// Column letters as a spreadsheet shows them (0 -> A).
-std::string ColumnName(size_t c) {
-  std::string out;
-  size_t n = c + 1;
-  while (n > 0) {
-    out.insert(out.begin(), static_cast<char>('A' + (n - 1) % 26));
-    n = (n - 1) / 26;
-  }
-  return out;
-}
-
-std::optional<Date> ParseRosterDate(const io::Row& row, size_t column, bool date1904) {
-  const std::string text = Trim(row.cell(column));
-  if (column < row.kinds.size() &&
-      (row.kinds[column] == io::CellKind::kDate || row.kinds[column] == io::CellKind::kNumber)) {
-    if (auto d = io::ExcelSerialToDate(text, date1904)) return d;
-  }
-  if (auto d = Date::Parse(text)) return d;
-  // 2020/9/1 and 20200901, as departments write them.
-  int y = 0, m = 0, d = 0;
-  char sep1 = 0, sep2 = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c%d", &y, &sep1, &m, &sep2, &d) == 5 && sep1 == sep2 &&
-      (sep1 == '/' || sep1 == '.') && Date::IsValid(y, m, d)) {
-    return Date{y, m, d};
-  }
-  if (text.size() == 8 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    y = std::stoi(text.substr(0, 4));
-    m = std::stoi(text.substr(4, 2));
-    d = std::stoi(text.substr(6, 2));
-    if (Date::IsValid(y, m, d)) return Date{y, m, d};
-  }
-  return std::nullopt;
+// Whether `place` (a department's 区划代码) is a village, township or county code.
+bool IsPlaceCode(const std::string& place) {
+  const bool digits = std::all_of(place.begin(), place.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return digits && (place.size() == 6 || place.size() == 9 || place.size() == 12);
 }
 
 }  // namespace
+
+const std::vector<dataio::SheetColumn>& RosterSheet() {
+  using dataio::CellType;
+  // The order is also the one of a file without a header row: ID number, amount, date.
+  static const std::vector<dataio::SheetColumn> kColumns = {
+      {.key = "id_number", .header_zh = "身份证号", .header_en = "id_number", .required = true,
+       .aliases = {"身份证号码", "证件号码", "证件号", "公民身份号码", "身份证", "id"}, .type = CellType::kIdNumber,
+       .note_zh = "18位，单元格须设为文本；登记库中没有的号码也保留，供比对"},
+      {.key = "amount", .header_zh = "金额", .header_en = "amount", .required = true,
+       .aliases = {"发放金额", "补助金额", "资助金额", "报销金额", "金额元"}, .type = CellType::kYuan, .unit = "元",
+       .note_zh = "本次发放的金额，元，最多两位小数"},
+      {.key = "date", .header_zh = "日期", .header_en = "date", .required = true,
+       .aliases = {"发放日期", "发放时间", "办理日期", "时间"}, .type = CellType::kDate, .note_zh = "发放日期"},
+      {.key = "area_code", .header_zh = "区划代码", .header_en = "area_code", .required = false,
+       .aliases = {"村代码", "所在地代码", "行政区划代码"}, .type = CellType::kAreaCode,
+       .note_zh = "可选：所在村（12位）、乡镇（9位）或县（6位）代码，用于安置登记库中没有的号码"},
+      {.key = "name", .header_zh = "姓名", .header_en = "name", .required = false, .aliases = {},
+       .type = CellType::kText, .note_zh = "可选，仅供核对，不导入"},
+  };
+  return kColumns;
+}
 
 RosterImportResult RosterService::Import(const Caller& caller, const ImportInput& in) {
   access::Audit audit(db_, clock_);
@@ -85,12 +73,12 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
   const Policy& policy = internal::FindPolicy(policies_, in.policy_id);
   access::Guard(audit).RequireWrite(caller, access::Resource::kRoster, {caller.area_scope, std::nullopt, entity});
 
-  // Read and check the whole file before anything is written.
+  // Read and check the whole file (the one sheet reader and validator) before anything is written.
   const std::string file = std::filesystem::path(in.path).filename().string();
   auto reader = in.bytes ? io::OpenTableBytes(*in.bytes, file) : io::OpenTable(in.path);
-  io::Row row;
-  size_t id_col = 0, amount_col = 1, date_col = 2;
-  std::optional<size_t> area_col;  // optional: 区划代码 of the village (or township) the row belongs to
+  const auto& sheet_columns = RosterSheet();
+  dataio::SheetData sheet = dataio::ReadSheet(sheet_columns, *reader, {.ignore_unknown = true, .header_optional = true});
+  std::vector<dataio::ImportProblem> found = sheet.problems;
   struct Line {
     size_t row;
     std::string id_number;
@@ -100,87 +88,38 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
     std::optional<std::string> place;  // the area the department wrote, if any
   };
   std::vector<Line> lines;
-  bool first = true;
-  auto where = [&file](size_t r, size_t c, std::string_view header) {
-    return file + ", row " + std::to_string(r) + ", column " + ColumnName(c) +
-           (header.empty() ? "" : " (" + std::string(header) + ")");
-  };
-  std::vector<std::string> headers = {"身份证号", "金额", "日期"};
-  std::vector<std::string> header_cells;
-  while (reader->Next(row)) {
-    if (first) {
-      first = false;
-      const std::string c0 = Trim(row.cell(0));
-      if (!CheckIdNumber(c0, today).ok() && !c0.empty() &&
-          !std::all_of(c0.begin(), c0.end(), [](char c) { return (c >= '0' && c <= '9') || c == 'X' || c == 'x'; })) {
-        // A header row: find the columns by name.
-        std::optional<size_t> id, amount, date;
-        for (size_t c = 0; c < row.cells.size(); ++c) {
-          const std::string h = Trim(row.cells[c]);
-          if (!area_col && Contains(h, {"区划代码", "村代码", "所在地代码", "area_code"})) area_col = c;
-          else if (!id && Contains(h, {"身份证", "证件号", "id_number", "ID"})) id = c;
-          else if (!amount && Contains(h, {"金额", "amount", "元"})) amount = c;
-          else if (!date && Contains(h, {"日期", "时间", "date"})) date = c;
-        }
-        if (!id) problems.push_back({where(row.number, 0, ""), "no ID number column (身份证号) in the header"});
-        if (!amount) problems.push_back({where(row.number, 0, ""), "no amount column (金额) in the header"});
-        if (!date) problems.push_back({where(row.number, 0, ""), "no date column (日期) in the header"});
-        if (!problems.empty()) break;
-        id_col = *id;
-        amount_col = *amount;
-        date_col = *date;
-        headers = {Trim(row.cells[id_col]), Trim(row.cells[amount_col]), Trim(row.cells[date_col])};
-        header_cells = row.cells;
-        continue;
-      }
-    }
-    Line line{row.number, "", "", 0, "", std::nullopt};
-    if (area_col) {
-      const std::string place = Trim(row.cell(*area_col));
-      const bool digits = std::all_of(place.begin(), place.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!place.empty() && (!digits || (place.size() != 6 && place.size() != 9 && place.size() != 12))) {
-        problems.push_back({where(row.number, *area_col, Trim(header_cells[*area_col])),
-                            "'" + place + "' is not an area code (6, 9 or 12 digits)"});
-      } else if (!place.empty() && !caller.CoversArea(place)) {
-        problems.push_back({where(row.number, *area_col, Trim(header_cells[*area_col])),
-                            "'" + place + "' is outside your area (" +
-                                (caller.area_scope.empty() ? std::string("nation") : caller.area_scope) + ")"});
-      } else if (!place.empty()) {
+  for (const auto& record : sheet.records) {
+    dataio::SheetRow row(sheet_columns, sheet, record, found);
+    Line line{record.row, "", "", 0, "", std::nullopt};
+    if (const std::string place = dataio::ClerkText(row.Text(kArea)); !place.empty()) {
+      if (!IsPlaceCode(place)) {
+        row.Problem(kArea, place, "不是区划代码（6、9或12位数字）");
+      } else if (!caller.CoversArea(place)) {
+        row.Problem(kArea, place, "不在您的管辖范围内");
+      } else {
         line.place = place;
       }
     }
-    const std::string id_text = Trim(row.cell(id_col));
-    auto check = CheckIdNumber(id_text, today);
-    if (!check.ok()) {
-      problems.push_back({where(row.number, id_col, headers[0]),
-                          "'" + MaskIdNumber(id_text) + "' is not an ID number: " + check.problem});
-    } else {
-      line.id_number = check.number->text;
-      line.area = check.number->area_prefix;
-    }
-    const std::string amount_text = Trim(row.cell(amount_col));
-    auto amount = ParseYuan(amount_text);
-    if (!amount || *amount < 0) {
-      problems.push_back({where(row.number, amount_col, headers[1]),
-                          "'" + amount_text + "' is not an amount in yuan (at most two decimals, not negative)"});
-    } else {
-      line.amount = *amount;
-    }
-    auto date = ParseRosterDate(row, date_col, reader->date1904());
-    if (!date) {
-      problems.push_back({where(row.number, date_col, headers[2]),
-                          "'" + Trim(row.cell(date_col)) + "' is not a date (YYYY-MM-DD)"});
-    } else {
-      line.date = date->ToString();
-    }
-    if (problems.size() >= 100) break;
+    auto id = row.IdNumber(kIdNumber, today);
+    auto amount = row.Yuan(kAmount);
+    auto date = row.DateValue(kDate);
+    if (date && *date > today) row.Problem(kDate, date->ToString(), "日期在今天之后");
+    if (!id || !amount || !date) continue;
+    line.id_number = *id;
+    line.area = line.id_number.substr(0, 6);
+    line.amount = *amount;
+    line.date = date->ToString();
     lines.push_back(std::move(line));
   }
-  if (problems.empty() && lines.empty()) problems.push_back({file, "the roster has no rows"});
-  if (!problems.empty()) {
-    const std::string message =
-        "the roster " + file + " was not imported: " + problems.front().path + ": " + problems.front().problem;
-    throw Error::InvalidArgument(message, std::move(problems));
+  const dataio::SheetPolicy policy_of_rows{in.skip_invalid};
+  if (policy_of_rows.Refuses(found, sheet.header_row)) dataio::ThrowRefusal(found);
+  // skip_invalid: the rows with a problem are left out (a row with a bad
+  // optional area code has all its values and must go too).
+  const std::set<size_t> bad = dataio::SheetPolicy::BadRows(found);
+  std::erase_if(lines, [&](const Line& l) { return bad.contains(l.row); });
+  if (lines.empty()) {
+    found.push_back({sheet.header_row, "", "", "没有可导入的行"});
+    dataio::ThrowRefusal(found);
   }
 
   std::vector<std::string> numbers;
@@ -192,7 +131,11 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
   result.department = in.department;
   result.policy_id = policy.id;
   result.year = in.year;
-  result.rows = static_cast<int64_t>(lines.size());
+  result.rows = static_cast<int64_t>(sheet.records.size());
+  result.imported_rows = static_cast<int64_t>(lines.size());
+  result.rejected_rows = static_cast<int64_t>(bad.size());
+  result.problems = std::move(found);
+  result.warnings = std::move(sheet.warnings);
   for (size_t i = 0; i < lines.size(); ++i) {
     persons[i] ? ++result.matched : ++result.unknown;
     result.amount += lines[i].amount;
@@ -234,7 +177,7 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
     s->BindText(2, policy.id);
     s->BindInt(3, in.year);
     s->BindText(4, file);
-    s->BindInt(5, result.rows);
+    s->BindInt(5, result.imported_rows);
     s->BindInt(6, result.unknown);
     s->BindInt(7, result.amount);
     s->BindText(8, caller.user_name.empty() ? "local" : caller.user_name);
@@ -258,7 +201,8 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
   }
   nlohmann::json summary = {{"import_id", result.import_id}, {"department", in.department},
                             {"policy", policy.id},           {"year", in.year},
-                            {"file", file},                  {"rows", result.rows},
+                            {"file", file},                  {"rows", result.imported_rows},
+                            {"rejected_rows", result.rejected_rows},
                             {"unknown", result.unknown},     {"amount", result.amount},
                             {"replaced", result.replaced}};
   audit.Record(caller, {"roster.import", entity, caller.area_scope, std::nullopt, summary.dump()});

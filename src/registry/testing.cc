@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/id_number.h"
+#include "registry/batch.h"
 #include "registry/households.h"
 #include "access/personal_data.h"
 #include "access/schema.h"
@@ -80,6 +81,13 @@ int64_t RegistryFixture::AddPerson(int64_t household_id, const std::string& birt
   in.relation = relation;
   in.start_date = birth.substr(0, 4) + "-" + birth.substr(4, 2) + "-" + birth.substr(6, 2);
   return reg.AddPerson(admin_, in).id;
+}
+
+void RegistryFixture::AddEvent(int64_t household_id, const std::string& kind, const std::string& date,
+                               const std::string& reason) {
+  RegistryBatch batch(db(), access::CurrentProtector(), 0, "test");
+  const NewEvent event{household_id, kind, std::stoi(date.substr(0, 4)), date, reason, std::nullopt};
+  batch.AppendEvents(std::span<const NewEvent>(&event, 1));
 }
 
 }  // namespace fupin::registry::testing

@@ -35,6 +35,12 @@ class RegistryFixture {
   int64_t AddPerson(int64_t household_id, const std::string& birth_yyyymmdd, const std::string& relation = "other",
                     const std::string& name = "成员");
 
+  // Appends an event (exited, returned, removed, deceased ...) to a
+  // household's status history through the registry's batch writer, without
+  // the procedure that normally precedes it (tests about what counts events,
+  // not about the procedure). The year is the date's; actor "test", recorded at 0.
+  void AddEvent(int64_t household_id, const std::string& kind, const std::string& date,
+                const std::string& reason = "");
   // The database URL: a file in a temporary folder, or a PostgreSQL URL.
   std::string path() const { return pg_ ? pg_->url() : dir_ + "/fupin.db"; }
 

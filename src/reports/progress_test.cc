@@ -66,14 +66,7 @@ class ProgressTest : public ::testing::Test {
   }
 
   void Event(int64_t household, const std::string& kind, const std::string& date) {
-    auto s = f_.db().Prepare(
-        "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-        " VALUES (?, ?, ?, ?, '', 'test', 0)");
-    s->BindInt(1, household);
-    s->BindText(2, kind);
-    s->BindInt(3, std::stoi(date.substr(0, 4)));
-    s->BindText(4, date);
-    s->Run();
+    f_.AddEvent(household, kind, date);
   }
 
   void Year(int64_t person, const std::string& school, const std::string& employment, int pension) {

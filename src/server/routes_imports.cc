@@ -94,7 +94,7 @@ void AddImportRoutes(std::vector<Route>& routes) {
                       const auto kind = dataio::ParseUploadKind(text);
                       if (!kind) {
                         throw Error::InvalidArgument(
-                            "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters"}});
+                            "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings"}});
                       }
                       const std::string format = r.Query("format").value_or("xlsx");
                       if (format != "xlsx" && format != "csv") {
@@ -104,7 +104,7 @@ void AddImportRoutes(std::vector<Route>& routes) {
                                                                               : io::TableFormat::kCsv);
                       return ApiResponse::File(std::move(t.bytes), std::move(t.content_type), t.file_name);
                     },
-                    "An empty import template (XLSX with notes and drop-downs for the registry templates, or CSV)"});
+                    "An empty import template of any kind, generated from its declaration (XLSX with notes and drop-downs, or CSV)"});
 }
 
 }  // namespace fupin::server

@@ -252,7 +252,7 @@ TEST_F(CliTest, AssessesAVillageAndACountyFromRecordedFacts) {
   const std::string before = Snapshot();
   auto bad = Fupin({"survey", "import", dir_.File("bad.csv")});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("bad.csv, row 3, column poor"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("第3行 poor: “maybe”：应填 是/否"), std::string::npos) << bad.err;
   EXPECT_EQ(Snapshot(), before);
 
   WriteText(dir_.File("good.csv"),
@@ -580,7 +580,7 @@ TEST_F(CliTest, AssistanceFromCadresToCoverageWithPlantedGaps) {
   }
   auto bad = Fupin({"assistance-import", "pairings", csv});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("row 3, 户编号"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("第3行 户编号: “430424100200009”：您的范围内无此户编号"), std::string::npos) << bad.err;
   EXPECT_EQ(Json({"coverage", "--area", "430424"})["gaps"]["households_without_cadre"].size(), 1u);
 }
 

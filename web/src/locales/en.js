@@ -182,7 +182,7 @@ export default {
     },
     alertKind: 'Alert kind', alertKinds: { medical: 'Medical spending', disaster: 'Disaster loss', unemployment: 'Unemployment' },
     department: 'Department', policy: 'Policy', year: 'Year', file: 'File', options: 'Options',
-    skipInvalid: 'Import only the valid rows (the others are listed)', skipUnmatched: 'Skip ID numbers not in the registry',
+    skipInvalid: 'Import only the valid rows (the others are listed)',
     check: 'Check (dry run)', run: 'Import', chooseFirst: 'Choose a file first',
     checkedOk: 'Checked: {n} rows can be imported; nothing written yet', done: 'Imported {n} rows', refused: '{msg}',
     checkTitle: 'Dry run (nothing written)', resultTitle: 'Import result', problems: '{n} problems',

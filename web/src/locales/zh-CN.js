@@ -179,7 +179,7 @@ export default {
     },
     alertKind: '预警类别', alertKinds: { medical: '医疗支出', disaster: '灾害损失', unemployment: '失业' },
     department: '主管部门', policy: '政策', year: '年度', file: '选择文件', options: '选项',
-    skipInvalid: '只导入正确的行（有错误的行列出，不导入）', skipUnmatched: '跳过登记库中没有的身份证号',
+    skipInvalid: '只导入正确的行（有错误的行列出，不导入）',
     check: '检查（试导入）', run: '正式导入', chooseFirst: '请先选择要导入的文件',
     checkedOk: '检查通过：可导入 {n} 行，尚未写入', done: '导入完成：{n} 行', refused: '{msg}',
     checkTitle: '试导入结果（未写入）', resultTitle: '导入结果', problems: '问题 {n} 处',
