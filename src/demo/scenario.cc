@@ -1,5 +1,6 @@
 #include "demo/scenario.h"
 
+#include "access/abilities.h"
 #include "assistance/demo.h"
 #include "social/demo.h"
 #include "demo/monitoring_plan.h"
@@ -243,7 +244,7 @@ class NationLoad {
 }  // namespace
 
 DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const HengdongOptions& options) {
-  if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
+  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator generates demo data");
   if (options.scale < 1 || options.scale > 1000) {
     throw Error::InvalidArgument("invalid scale", {{"scale", std::to_string(options.scale) + " is not between 1 and 1000"}});
   }
@@ -577,7 +578,7 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
 }
 
 DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const NationOptions& options) {
-  if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
+  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator generates demo data");
   if (options.persons < 1 || options.persons > 100000000) {
     throw Error::InvalidArgument("invalid size",
                                  {{"persons", std::to_string(options.persons) + " is not between 1 and 100000000"}});

@@ -120,12 +120,10 @@ std::string RolesText(const std::vector<Role>& roles) {
 
 void RequireStepRole(store::Connection& db, const Clock& clock, const Caller& caller, const Case& c,
                      const std::string& step) {
-  if (caller.role == Role::kAdministrator) return;
-  const auto roles = StepRoles(step);
-  if (std::find(roles.begin(), roles.end(), caller.role) != roles.end()) return;
+  if (MayDoStep(caller, step)) return;
   internal::Refuse(db, clock, caller, c.village_code, "monitoring_case/" + std::to_string(c.id),
-                   std::string("the step ") + step + " (" + StepLabelZh(step) + ") is done by " + RolesText(roles) +
-                       ", not by " + RoleName(caller.role));
+                   std::string("the step ") + step + " (" + StepLabelZh(step) + ") is done by " +
+                       RolesText(StepRoles(step)) + ", not by " + RoleName(caller.role));
 }
 
 void InsertStep(store::Connection& db, int64_t case_id, const std::string& step, const std::string& action,
@@ -180,14 +178,29 @@ const char* CategoryLabelZh(const std::string& category) {
   return "";
 }
 
-std::vector<Role> StepRoles(const std::string& step) {
-  if (step == "alert") return {Role::kVillageCadre, Role::kPairedCadre, Role::kTownship, Role::kCountyOffice};
+namespace {
+
+// Which ability of src/access does a step.
+std::optional<access::Ability> StepAbility(const std::string& step) {
+  if (step == "alert") return access::Ability::kMonitoringAlert;
   if (step == "home_check" || step == "consent" || step == "village_appraisal" || step == "public_notice") {
-    return {Role::kVillageCadre};
+    return access::Ability::kMonitoringVillageStep;
   }
-  if (step == "data_comparison" || step == "township_review") return {Role::kTownship};
-  if (step == "county_approval" || step == "entry") return {Role::kCountyOffice};
-  return {};
+  if (step == "data_comparison" || step == "township_review") return access::Ability::kMonitoringTownshipStep;
+  if (step == "county_approval" || step == "entry") return access::Ability::kMonitoringCountyStep;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<Role> StepRoles(const std::string& step) {
+  const auto ability = StepAbility(step);
+  return ability ? access::RolesNamed(*ability) : std::vector<Role>{};
+}
+
+bool MayDoStep(const Caller& caller, const std::string& step) {
+  const auto ability = StepAbility(step);
+  return ability && access::Can(caller, *ability);
 }
 
 Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
@@ -209,12 +222,8 @@ Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
   h->Reset();
   const std::string entity = "household/" + std::to_string(in.household_id);
   internal::Require(db_, clock_, caller, access::Access::kWrite, village, in.household_id, entity);
-  if (caller.role != Role::kAdministrator) {
-    const auto roles = StepRoles("alert");
-    if (std::find(roles.begin(), roles.end(), caller.role) == roles.end()) {
-      internal::Refuse(db_, clock_, caller, village, entity,
-                       std::string(RoleName(caller.role)) + " may not open a monitoring case");
-    }
+  if (!MayDoStep(caller, "alert")) {
+    internal::Refuse(db_, clock_, caller, village, entity, std::string(RoleName(caller.role)) + " may not open a monitoring case");
   }
   {
     auto s = db_.Prepare(
@@ -525,10 +534,9 @@ Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const E
   const Case c = RequireCase(db_, case_id);
   const std::string entity = "monitoring_case/" + std::to_string(case_id);
   internal::Require(db_, clock_, caller, access::Access::kWrite, c.village_code, c.household_id, entity);
-  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
-    internal::Refuse(db_, clock_, caller, c.village_code, entity,
-                     std::string("the risk-eliminated decision is made by county_office, not by ") + RoleName(caller.role));
-  }
+  internal::RequireAbility(db_, clock_, caller, access::Ability::kEliminateRisk, c.village_code, entity,
+                           std::string("the risk-eliminated decision is made by county_office, not by ") +
+                               RoleName(caller.role));
   Problems problems;
   if (!OneOf(in.reason, {"income_stable", "hardship_over"})) {
     problems.Add("reason", "'" + in.reason + "' is not income_stable or hardship_over");
@@ -821,10 +829,8 @@ MonitoringFigures MonitoringService::Figures(const Caller& caller, const std::st
 
 int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const std::vector<HistoricCase>& cases,
                            const Clock& clock) {
-  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
-    internal::Refuse(db, clock, caller, caller.area_scope, "monitoring_cases",
-                     "only an administrator or the county office writes case histories");
-  }
+  internal::RequireAbility(db, clock, caller, access::Ability::kWriteCaseHistories, caller.area_scope, "monitoring_cases",
+                           "only an administrator or the county office writes case histories");
   // Villages of the households, in bulk.
   std::map<int64_t, std::string> village;
   {

@@ -133,6 +133,32 @@ TEST_F(ServerTest, MeSaysWhatTheRoleMayDo) {
   EXPECT_EQ(c.Login("auditor", PasswordOf("auditor")).body["user"]["access"]["audit"]["read"], true);
 }
 
+// GET /me carries every ability src/access computes (the web's menus and
+// buttons follow these alone): the finer rules of the services too.
+TEST_F(ServerTest, MeCarriesTheAbilitiesAccessComputes) {
+  const auto cadre = As("cadre").Get("/api/v1/me").body["abilities"];
+  ASSERT_TRUE(cadre.is_object()) << cadre.dump();
+  EXPECT_EQ(cadre["overview"], true);
+  EXPECT_EQ(cadre["write_registry"], true);
+  EXPECT_EQ(cadre["write_social"], true);
+  EXPECT_EQ(cadre["review_needs"], false);
+  EXPECT_EQ(cadre["eliminate_risk"], false);
+  EXPECT_EQ(cadre["pledge"], false);
+  const auto county = As("county").Get("/api/v1/me").body["abilities"];
+  EXPECT_EQ(county["eliminate_risk"], true);
+  EXPECT_EQ(county["refresh_reports"], true);
+  EXPECT_EQ(county["run_entitlements"], true);
+  const auto donor = As("donor").Get("/api/v1/me").body["abilities"];
+  EXPECT_EQ(donor["pledge"], true);
+  EXPECT_EQ(donor["read_registry"], false);
+  EXPECT_EQ(donor["read_social"], true);
+  const auto paired = As("paired").Get("/api/v1/me").body["abilities"];
+  EXPECT_EQ(paired["overview"], false);
+  EXPECT_EQ(paired["own_pairings_only"], true);
+  EXPECT_EQ(paired["read_household_assessment"], true);
+  for (const auto& [name, allowed] : cadre.items()) EXPECT_TRUE(allowed.is_boolean()) << name;
+}
+
 // Each role, on a household inside and outside its scope, by every route.
 TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   const int64_t in = AddHousehold("IN-1", kVillageIn);
