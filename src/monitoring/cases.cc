@@ -9,15 +9,19 @@
 #include "core/money.h"
 #include "monitoring/internal.h"
 #include "monitoring/monitoring.h"
+#include "monitoring/terms.h"
 #include "registry/status.h"
 
 namespace fupin::monitoring {
 namespace {
 
 
-const std::vector<std::string> kSteps = {"alert",           "home_check",      "consent",         "data_comparison",
-                                         "village_appraisal", "public_notice", "township_review", "county_approval",
-                                         "entry"};
+// The steps in order, from the one table (monitoring/terms.cc).
+const std::vector<std::string> kSteps = [] {
+  std::vector<std::string> out;
+  for (const Term& t : CaseStepTerms()) out.emplace_back(t.wire);
+  return out;
+}();
 
 int StepIndex(const std::string& step) {
   for (size_t i = 0; i < kSteps.size(); ++i) {
@@ -158,36 +162,27 @@ std::string SuggestCategory(store::Connection& db, int64_t household_id) {
 
 const std::vector<std::string>& StepNames() { return kSteps; }
 
-const char* StepLabelZh(const std::string& step) {
-  if (step == "alert") return "预警";
-  if (step == "home_check") return "入户核实";
-  if (step == "consent") return "农户承诺授权";
-  if (step == "data_comparison") return "部门数据比对";
-  if (step == "village_appraisal") return "村民主评议";
-  if (step == "public_notice") return "公示";
-  if (step == "township_review") return "乡镇审核";
-  if (step == "county_approval") return "县级审定";
-  if (step == "entry") return "纳入监测";
-  return "";
-}
+const char* StepLabelZh(const std::string& step) { return LabelOfWire(CaseStepTerms(), step); }
 
-const char* CategoryLabelZh(const std::string& category) {
-  if (category == "unstable") return "脱贫不稳定户";
-  if (category == "marginal") return "边缘易致贫户";
-  if (category == "sudden") return "突发严重困难户";
-  return "";
-}
+const char* CategoryLabelZh(const std::string& category) { return LabelOfWire(CategoryTerms(), category); }
 
 namespace {
 
 // Which ability of src/access does a step.
 std::optional<access::Ability> StepAbility(const std::string& step) {
-  if (step == "alert") return access::Ability::kMonitoringAlert;
-  if (step == "home_check" || step == "consent" || step == "village_appraisal" || step == "public_notice") {
-    return access::Ability::kMonitoringVillageStep;
+  const auto parsed = ParseCaseStep(step);
+  if (!parsed) return std::nullopt;
+  switch (*parsed) {
+    case ProcedureStep::kAlert: return access::Ability::kMonitoringAlert;
+    case ProcedureStep::kHomeCheck:
+    case ProcedureStep::kConsent:
+    case ProcedureStep::kVillageAppraisal:
+    case ProcedureStep::kPublicNotice: return access::Ability::kMonitoringVillageStep;
+    case ProcedureStep::kDataComparison:
+    case ProcedureStep::kTownshipReview: return access::Ability::kMonitoringTownshipStep;
+    case ProcedureStep::kCountyApproval:
+    case ProcedureStep::kEntry: return access::Ability::kMonitoringCountyStep;
   }
-  if (step == "data_comparison" || step == "township_review") return access::Ability::kMonitoringTownshipStep;
-  if (step == "county_approval" || step == "entry") return access::Ability::kMonitoringCountyStep;
   return std::nullopt;
 }
 

@@ -19,6 +19,7 @@
 #include "core/area_code.h"
 #include "core/error.h"
 #include "social/internal.h"
+#include "social/terms.h"
 #include "social/text_check.h"
 #include "registry/status.h"
 
@@ -55,6 +56,12 @@ std::string Names(const std::array<const char*, N>& names) {
 bool IsCadre(const Caller& c) { return access::Can(c, access::Ability::kWriteSocial); }
 bool IsReviewer(const Caller& c) { return access::Can(c, access::Ability::kReviewNeeds); }
 bool IsDonor(const Caller& c) { return access::Can(c, access::Ability::kPledge); }
+
+// Whether a need in this state is on the public board (open or closed).
+bool IsPublished(const std::string& status) {
+  const auto s = ParseNeedStatus(status);
+  return s == NeedStatus::kOpen || s == NeedStatus::kClosed;
+}
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -636,7 +643,7 @@ Need SocialService::GetNeed(const Caller& caller, int64_t need_id) {
   auto need = LoadNeed(db_, need_id);
   const bool donor = IsDonor(caller);
   // Donors never learn that an unpublished need exists.
-  if (!need || (donor && need->status != "open" && need->status != "closed")) {
+  if (!need || (donor && !IsPublished(need->status))) {
     throw Error::NotFound("no need " + std::to_string(need_id));
   }
   PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{need->village_code, need->household_id, entity});
@@ -660,9 +667,8 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
   if (f.category && CategoryIndex(*f.category) < 0) problems.push_back({"category", "unknown category " + *f.category});
   if (f.urgency && UrgencyIndex(*f.urgency) < 0) problems.push_back({"urgency", "must be normal, urgent or critical"});
   if (f.status) {
-    static const std::set<std::string> kStatuses = {"pending_review", "rejected", "open", "closed"};
-    if (!kStatuses.contains(*f.status)) problems.push_back({"status", "unknown status " + *f.status});
-    else if (donor && *f.status != "open" && *f.status != "closed") problems.push_back({"status", "donors see open and closed needs only"});
+    if (!ParseNeedStatus(*f.status)) problems.push_back({"status", "unknown status " + *f.status});
+    else if (donor && !IsPublished(*f.status)) problems.push_back({"status", "donors see open and closed needs only"});
   }
   if (donor && f.household_id) problems.push_back({"household_id", "donors do not look needs up by household"});
   if (!problems.empty()) throw Error::InvalidArgument("bad need filter", std::move(problems));
