@@ -1,8 +1,6 @@
 #include "access/permissions.h"
 
-#include <nlohmann/json.hpp>
-
-#include "access/audit.h"
+#include "access/abilities.h"
 #include "core/area_code.h"
 #include "core/error.h"
 
@@ -119,6 +117,14 @@ const char* ResourceName(Resource resource) {
   return "unknown";
 }
 
+const std::vector<Resource>& AllResources() {
+  static const std::vector<Resource> all = {Resource::kRegistry,   Resource::kAssessment, Resource::kPolicy,
+                                            Resource::kRoster,     Resource::kAssistance, Resource::kSocial,
+                                            Resource::kMonitoring, Resource::kProjects,   Resource::kAudit,
+                                            Resource::kUsers,      Resource::kParams};
+  return all;
+}
+
 std::optional<std::string> Refusal(const Caller& caller, Access access, Resource resource, const Target& target,
                                    const PairingCheck& pairing) {
   const Rule rule = RuleFor(caller.role, resource);
@@ -162,19 +168,7 @@ ReadScope ReadScopeFor(const Caller& caller, Resource resource) {
 void Guard::Require(const Caller& caller, Access access, Resource resource, const Target& target) {
   const std::optional<std::string> refusal = Refusal(caller, access, resource, target, pairing_);
   if (!refusal) return;
-  nlohmann::json detail = {{"access", access == Access::kRead ? "read" : "write"},
-                           {"resource", ResourceName(resource)},
-                           {"role", RoleName(caller.role)},
-                           {"scope", caller.area_scope},
-                           {"reason", *refusal}};
-  if (target.household_id) detail["household_id"] = *target.household_id;
-  AuditEvent event;
-  event.action = "access.denied";
-  event.entity = target.entity.empty() ? std::string(ResourceName(resource)) : target.entity;
-  event.area_code = target.area_code;
-  event.after = detail.dump();
-  audit_.Record(caller, event);
-  throw Error::PermissionDenied(*refusal);
+  Deny(audit_, caller, {access, resource, target, *refusal, std::nullopt});
 }
 
 }  // namespace fupin::access

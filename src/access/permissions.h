@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/caller.h"
 
@@ -32,6 +33,7 @@ enum class Resource {
   kParams,      // yearly thresholds, poverty lines, settings
 };
 const char* ResourceName(Resource resource);  // "registry", ...
+const std::vector<Resource>& AllResources();  // in the order above
 
 enum class Access { kRead, kWrite };
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/crypto_util.h"
 #include "core/error.h"
@@ -521,9 +522,10 @@ KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, cons
                        std::span<const RecordTable> covered, Progress& progress) {
   Audit audit(connection, clock);
   if (caller.role != Role::kAdministrator || !caller.area_scope.empty()) {
-    audit.Record(caller, {"access.denied", "keys", "", std::nullopt,
-                          std::string(R"({"reason":"only a national administrator rotates keys"})")});
-    throw Error::PermissionDenied("only an administrator of the whole nation rotates keys");
+    // The keys encrypt the registry's ID numbers.
+    Deny(audit, caller,
+         {Access::kWrite, Resource::kRegistry, {"", std::nullopt, "keys"},
+          "only an administrator of the whole nation rotates keys", std::nullopt});
   }
   KeyRotation result;
   result.key_id = AddKeyToFile(key_path);

@@ -1,5 +1,6 @@
 #include "assessment/exits.h"
 
+#include "access/abilities.h"
 #include "assessment/internal.h"
 #include "assessment/params.h"
 #include "registry/households.h"
@@ -45,7 +46,7 @@ ExitStep ExitService::RecordStep(const Caller& caller, int64_t household_id, int
                                  const std::string& date, const std::optional<std::string>& end_date,
                                  const std::string& note) {
   const std::string village = HouseholdVillage(db_, household_id);
-  if (!caller.CanWriteRegistry() || !caller.CoversArea(village)) {
+  if (!access::Can(caller, access::Ability::kWriteRegistry) || !caller.CoversArea(village)) {
     throw Error::PermissionDenied("this caller may not record exit steps in village " + village);
   }
   std::vector<ErrorDetail> problems;
@@ -144,7 +145,7 @@ ExitCheck ExitService::Check(const Caller& caller, int64_t household_id, int yea
 
 int64_t ExitService::Exit(const Caller& caller, const ExitRequest& in) {
   const std::string village = HouseholdVillage(db_, in.household_id);
-  if (!caller.CanWriteRegistry() || !caller.CoversArea(village)) {
+  if (!access::Can(caller, access::Ability::kWriteRegistry) || !caller.CoversArea(village)) {
     throw Error::PermissionDenied("this caller may not record exits in village " + village);
   }
   auto d = Date::Parse(in.date);
@@ -161,7 +162,7 @@ int64_t ExitService::Exit(const Caller& caller, const ExitRequest& in) {
   const int year = in.year.value_or(d->year);
   const bool overriding = in.override_reason.has_value();
   if (overriding) {
-    if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
+    if (!access::Can(caller, access::Ability::kOverrideExitChecks)) {
       throw Error::PermissionDenied("only an administrator or the county office may override the exit checks");
     }
     if (in.override_reason->find_first_not_of(" \t\n") == std::string::npos) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "access/abilities.h"
 #include "access/personal_data.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
@@ -627,7 +628,7 @@ std::vector<Pairing> AssistanceService::ListPairings(const Caller& caller, const
   if (f.cadre_id) where += " AND p.cadre_id = ?4";
   if (f.active_only) where += " AND p.start_date <= ?5 AND (p.end_date IS NULL OR p.end_date > ?5)";
   const bool paired_only = access::ReadScopeFor(caller, access::Resource::kAssistance).paired_households_only ||
-                           caller.role == Role::kPairedCadre;
+                           access::Can(caller, access::Ability::kOwnPairingsOnly);
   if (paired_only) where += " AND c.user_id = ?6";
   auto s = db_.Prepare(
       "SELECT p.id, p.cadre_id, c.name, p.household_id, h.number, h.village_code, p.start_date, p.end_date,"
@@ -660,7 +661,7 @@ int64_t AssistanceService::RecordVisit(const Caller& caller, const VisitInput& i
   internal::Require(db_, clock_, caller, Access::kWrite, h.village, h.id, Id("household", h.id));
   // The cadre: the one named, or the household's cadre on the visit date.
   std::optional<int64_t> cadre_id = in.cadre_id;
-  if (caller.role == Role::kPairedCadre) {
+  if (access::Can(caller, access::Ability::kOwnPairingsOnly)) {
     auto s = db_.Prepare("SELECT id FROM cadres WHERE user_id = ?");
     s->BindInt(1, caller.user_id);
     if (!s->Step()) throw Error::FailedPrecondition("your login is not linked to a cadre");
@@ -734,7 +735,7 @@ MyHouseholds AssistanceService::MyView(const Caller& caller) {
 MyHouseholds AssistanceService::CadreView(const Caller& caller, int64_t cadre_id) {
   const Cadre c = MustFindCadre(db_, clock_.Today(), cadre_id);
   internal::Require(db_, clock_, caller, Access::kRead, c.area_code, std::nullopt, Id("cadre", cadre_id));
-  if (caller.role == Role::kPairedCadre) {
+  if (access::Can(caller, access::Ability::kOwnPairingsOnly)) {
     auto s = db_.Prepare("SELECT 1 FROM cadres WHERE id = ? AND user_id = ?");
     s->BindInt(1, cadre_id);
     s->BindInt(2, caller.user_id);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 
+#include "access/abilities.h"
 #include "assistance/assistance.h"
 #include "assistance/assistance_json.h"
 #include "assistance/coverage.h"
@@ -336,7 +337,7 @@ void AddAssistanceCommands(CLI::App& app, Context& ctx) {
   dm->add_option("--work-team-members", demo->work_team_members, "Members (default 379)");
   dm->add_option("--leaders", demo->county_leaders, "County leaders (default 60)");
   dm->callback([&ctx, demo] {
-    if (ctx.caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
+    if (!access::Can(ctx.caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator generates demo data");
     const auto r = assistance::GenerateDemo(ctx.connection(), *demo);
     const nlohmann::json j = {{"cadres", r.cadres}, {"leader_links", r.leader_links}, {"departments", r.departments},
                               {"work_teams", r.work_teams}, {"work_team_members", r.work_team_members},

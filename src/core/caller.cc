@@ -1,67 +1,60 @@
 #include "core/caller.h"
 
+#include <array>
+
 #include "core/area_code.h"
+#include "core/vocabulary.h"
 
 namespace fupin {
+namespace {
 
-const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kAdministrator: return "administrator";
-    case Role::kCountyOffice: return "county_office";
-    case Role::kTownship: return "township";
-    case Role::kVillageCadre: return "village_cadre";
-    case Role::kPairedCadre: return "paired_cadre";
-    case Role::kSectorDepartment: return "sector_department";
-    case Role::kDonor: return "donor";
-    case Role::kAuditor: return "auditor";
-  }
-  return "auditor";
+// The roles' stored/wire names and Chinese labels, by id (the enum's order).
+constexpr std::array<Term, 8> kRoleTerms = {{
+    {0, "administrator", "系统管理员"},
+    {1, "county_office", "县扶贫办"},
+    {2, "township", "乡镇"},
+    {3, "village_cadre", "村干部/驻村工作队"},
+    {4, "paired_cadre", "结对帮扶干部"},
+    {5, "sector_department", "行业部门"},
+    {6, "donor", "爱心人士"},
+    {7, "auditor", "审计监督"},
+}};
+
+const Term& RoleTerm(Role role) {
+  const Term* t = FindTerm(kRoleTerms, static_cast<int>(role));
+  return t ? *t : kRoleTerms.back();
 }
 
-const char* RoleNameZh(Role role) {
-  switch (role) {
-    case Role::kAdministrator: return "系统管理员";
-    case Role::kCountyOffice: return "县扶贫办";
-    case Role::kTownship: return "乡镇";
-    case Role::kVillageCadre: return "村干部/驻村工作队";
-    case Role::kPairedCadre: return "结对帮扶干部";
-    case Role::kSectorDepartment: return "行业部门";
-    case Role::kDonor: return "爱心人士";
-    case Role::kAuditor: return "审计监督";
-  }
-  return "审计监督";
-}
+}  // namespace
+
+std::span<const Term> RoleTerms() { return kRoleTerms; }
+
+const char* RoleName(Role role) { return RoleTerm(role).wire; }
+
+const char* RoleNameZh(Role role) { return RoleTerm(role).zh; }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(Role::kAuditor); ++i) {
-    const auto role = static_cast<Role>(i);
-    if (name == RoleName(role)) return role;
-  }
-  return std::nullopt;
+  const auto id = FindWire(kRoleTerms, name);
+  if (!id) return std::nullopt;
+  return static_cast<Role>(*id);
+}
+
+const std::vector<Role>& AllRoles() {
+  static const std::vector<Role> all = [] {
+    std::vector<Role> out;
+    for (const Term& t : kRoleTerms) out.push_back(static_cast<Role>(t.id));
+    return out;
+  }();
+  return all;
 }
 
 Caller Caller::LocalOperator() {
-  Caller c;
+  Caller c;  // the first role: the administrator, of the nation
   c.user_id = 0;
   c.user_name = "local";
-  c.role = Role::kAdministrator;
   return c;
 }
 
 bool Caller::CoversArea(std::string_view area_code) const { return AreaContains(area_scope, area_code); }
-
-bool Caller::CanWriteRegistry() const {
-  switch (role) {
-    case Role::kAdministrator:
-    case Role::kCountyOffice:
-    case Role::kTownship:
-    case Role::kVillageCadre:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool Caller::CanReadRegistry() const { return role != Role::kDonor; }
 
 }  // namespace fupin

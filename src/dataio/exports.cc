@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "core/area_code.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -64,7 +65,7 @@ ExitNoticeList BuildExitNotice(store::Connection& db, const Caller& caller, cons
   auto code = NormalizeAreaCode(area_text);
   if (!code) throw Error::InvalidArgument("bad area code", {{"area", "'" + area_text + "' is not an area code"}});
   if (year < 2000 || year > 2100) throw Error::InvalidArgument("bad year", {{"year", std::to_string(year) + " is out of range"}});
-  if (!caller.CanReadRegistry() || caller.role == Role::kPairedCadre) {
+  if (!access::Can(caller, access::Ability::kReadQuality)) {
     throw Error::PermissionDenied("this role may not list households for a public notice");
   }
   if (!caller.CoversArea(*code)) throw Error::PermissionDenied("area " + *code + " is outside your scope");

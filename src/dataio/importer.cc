@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/personal_data.h"
 #include "core/error.h"
@@ -605,7 +606,7 @@ void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, 
 std::string ActorName(const Caller& caller) { return caller.user_name.empty() ? "local" : caller.user_name; }
 
 void RequireWriter(const Caller& caller) {
-  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not import into the registry");
+  if (!access::Can(caller, access::Ability::kImportRegistry)) throw Error::PermissionDenied("this role may not import into the registry");
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "assessment/params.h"
 #include "core/area_code.h"
 #include "core/error.h"
@@ -568,7 +569,7 @@ QualityService::QualityService(store::Connection& db, const Clock& clock,
     : db_(db), clock_(clock), protector_(protector) {}
 
 QualityResult QualityService::Run(const Caller& caller, const QualityFilter& filter) {
-  if (!caller.CanReadRegistry() || caller.role == Role::kPairedCadre) {
+  if (!access::Can(caller, access::Ability::kReadQuality)) {
     throw Error::PermissionDenied("this role may not run data-quality checks");
   }
   std::string area = filter.area_code.empty() ? caller.area_scope : filter.area_code;

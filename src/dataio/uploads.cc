@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "access/abilities.h"
 #include "assessment/surveys.h"
 #include "assistance/import.h"
 #include "core/money.h"
@@ -56,7 +57,7 @@ nlohmann::json ImportTemplateUpload(store::Connection& db, const Caller& caller,
   io::TableOptions table_options;
   table_options.sheet = upload.sheet;
   // The role first: a caller who may not import learns so before the file is read.
-  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not import into the registry");
+  if (!access::Can(caller, access::Ability::kImportRegistry)) throw Error::PermissionDenied("this role may not import into the registry");
   auto reader = io::OpenTableBytes(upload.bytes, upload.file_name, table_options);
   const io::Table table = io::ReadTable(*reader);
   const ImportReport report = importer.ImportTable(caller, kind, table, upload.file_name, options);

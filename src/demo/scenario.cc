@@ -1,5 +1,6 @@
 #include "demo/scenario.h"
 
+#include "access/abilities.h"
 #include "assistance/demo.h"
 #include "social/demo.h"
 #include "demo/monitoring_plan.h"
@@ -246,7 +247,7 @@ class NationLoad {
 
 DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const HengdongOptions& options,
                              Progress& progress) {
-  if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
+  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator generates demo data");
   if (options.scale < 1 || options.scale > 1000) {
     throw Error::InvalidArgument("invalid scale", {{"scale", std::to_string(options.scale) + " is not between 1 and 1000"}});
   }
@@ -591,7 +592,7 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
 
 DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const NationOptions& options,
                            Progress& progress) {
-  if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator generates demo data");
+  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator generates demo data");
   if (options.persons < 1 || options.persons > 100000000) {
     throw Error::InvalidArgument("invalid size",
                                  {{"persons", std::to_string(options.persons) + " is not between 1 and 100000000"}});

@@ -9,15 +9,19 @@
 #include "core/money.h"
 #include "monitoring/internal.h"
 #include "monitoring/monitoring.h"
+#include "monitoring/terms.h"
 #include "registry/status.h"
 
 namespace fupin::monitoring {
 namespace {
 
 
-const std::vector<std::string> kSteps = {"alert",           "home_check",      "consent",         "data_comparison",
-                                         "village_appraisal", "public_notice", "township_review", "county_approval",
-                                         "entry"};
+// The steps in order, from the one table (monitoring/terms.cc).
+const std::vector<std::string> kSteps = [] {
+  std::vector<std::string> out;
+  for (const Term& t : CaseStepTerms()) out.emplace_back(t.wire);
+  return out;
+}();
 
 int StepIndex(const std::string& step) {
   for (size_t i = 0; i < kSteps.size(); ++i) {
@@ -120,12 +124,10 @@ std::string RolesText(const std::vector<Role>& roles) {
 
 void RequireStepRole(store::Connection& db, const Clock& clock, const Caller& caller, const Case& c,
                      const std::string& step) {
-  if (caller.role == Role::kAdministrator) return;
-  const auto roles = StepRoles(step);
-  if (std::find(roles.begin(), roles.end(), caller.role) != roles.end()) return;
+  if (MayDoStep(caller, step)) return;
   internal::Refuse(db, clock, caller, c.village_code, "monitoring_case/" + std::to_string(c.id),
-                   std::string("the step ") + step + " (" + StepLabelZh(step) + ") is done by " + RolesText(roles) +
-                       ", not by " + RoleName(caller.role));
+                   std::string("the step ") + step + " (" + StepLabelZh(step) + ") is done by " +
+                       RolesText(StepRoles(step)) + ", not by " + RoleName(caller.role));
 }
 
 void InsertStep(store::Connection& db, int64_t case_id, const std::string& step, const std::string& action,
@@ -160,34 +162,40 @@ std::string SuggestCategory(store::Connection& db, int64_t household_id) {
 
 const std::vector<std::string>& StepNames() { return kSteps; }
 
-const char* StepLabelZh(const std::string& step) {
-  if (step == "alert") return "预警";
-  if (step == "home_check") return "入户核实";
-  if (step == "consent") return "农户承诺授权";
-  if (step == "data_comparison") return "部门数据比对";
-  if (step == "village_appraisal") return "村民主评议";
-  if (step == "public_notice") return "公示";
-  if (step == "township_review") return "乡镇审核";
-  if (step == "county_approval") return "县级审定";
-  if (step == "entry") return "纳入监测";
-  return "";
+const char* StepLabelZh(const std::string& step) { return LabelOfWire(CaseStepTerms(), step); }
+
+const char* CategoryLabelZh(const std::string& category) { return LabelOfWire(CategoryTerms(), category); }
+
+namespace {
+
+// Which ability of src/access does a step.
+std::optional<access::Ability> StepAbility(const std::string& step) {
+  const auto parsed = ParseCaseStep(step);
+  if (!parsed) return std::nullopt;
+  switch (*parsed) {
+    case ProcedureStep::kAlert: return access::Ability::kMonitoringAlert;
+    case ProcedureStep::kHomeCheck:
+    case ProcedureStep::kConsent:
+    case ProcedureStep::kVillageAppraisal:
+    case ProcedureStep::kPublicNotice: return access::Ability::kMonitoringVillageStep;
+    case ProcedureStep::kDataComparison:
+    case ProcedureStep::kTownshipReview: return access::Ability::kMonitoringTownshipStep;
+    case ProcedureStep::kCountyApproval:
+    case ProcedureStep::kEntry: return access::Ability::kMonitoringCountyStep;
+  }
+  return std::nullopt;
 }
 
-const char* CategoryLabelZh(const std::string& category) {
-  if (category == "unstable") return "脱贫不稳定户";
-  if (category == "marginal") return "边缘易致贫户";
-  if (category == "sudden") return "突发严重困难户";
-  return "";
-}
+}  // namespace
 
 std::vector<Role> StepRoles(const std::string& step) {
-  if (step == "alert") return {Role::kVillageCadre, Role::kPairedCadre, Role::kTownship, Role::kCountyOffice};
-  if (step == "home_check" || step == "consent" || step == "village_appraisal" || step == "public_notice") {
-    return {Role::kVillageCadre};
-  }
-  if (step == "data_comparison" || step == "township_review") return {Role::kTownship};
-  if (step == "county_approval" || step == "entry") return {Role::kCountyOffice};
-  return {};
+  const auto ability = StepAbility(step);
+  return ability ? access::RolesNamed(*ability) : std::vector<Role>{};
+}
+
+bool MayDoStep(const Caller& caller, const std::string& step) {
+  const auto ability = StepAbility(step);
+  return ability && access::Can(caller, *ability);
 }
 
 Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
@@ -209,12 +217,8 @@ Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
   h->Reset();
   const std::string entity = "household/" + std::to_string(in.household_id);
   internal::Require(db_, clock_, caller, access::Access::kWrite, village, in.household_id, entity);
-  if (caller.role != Role::kAdministrator) {
-    const auto roles = StepRoles("alert");
-    if (std::find(roles.begin(), roles.end(), caller.role) == roles.end()) {
-      internal::Refuse(db_, clock_, caller, village, entity,
-                       std::string(RoleName(caller.role)) + " may not open a monitoring case");
-    }
+  if (!MayDoStep(caller, "alert")) {
+    internal::Refuse(db_, clock_, caller, village, entity, std::string(RoleName(caller.role)) + " may not open a monitoring case");
   }
   {
     auto s = db_.Prepare(
@@ -525,10 +529,9 @@ Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const E
   const Case c = RequireCase(db_, case_id);
   const std::string entity = "monitoring_case/" + std::to_string(case_id);
   internal::Require(db_, clock_, caller, access::Access::kWrite, c.village_code, c.household_id, entity);
-  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
-    internal::Refuse(db_, clock_, caller, c.village_code, entity,
-                     std::string("the risk-eliminated decision is made by county_office, not by ") + RoleName(caller.role));
-  }
+  internal::RequireAbility(db_, clock_, caller, access::Ability::kEliminateRisk, c.village_code, entity,
+                           std::string("the risk-eliminated decision is made by county_office, not by ") +
+                               RoleName(caller.role));
   Problems problems;
   if (!OneOf(in.reason, {"income_stable", "hardship_over"})) {
     problems.Add("reason", "'" + in.reason + "' is not income_stable or hardship_over");
@@ -821,10 +824,8 @@ MonitoringFigures MonitoringService::Figures(const Caller& caller, const std::st
 
 int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const std::vector<HistoricCase>& cases,
                            const Clock& clock) {
-  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
-    internal::Refuse(db, clock, caller, caller.area_scope, "monitoring_cases",
-                     "only an administrator or the county office writes case histories");
-  }
+  internal::RequireAbility(db, clock, caller, access::Ability::kWriteCaseHistories, caller.area_scope, "monitoring_cases",
+                           "only an administrator or the county office writes case histories");
   // Villages of the households, in bulk.
   std::map<int64_t, std::string> village;
   {

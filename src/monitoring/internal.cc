@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/pairing.h"
 #include "core/area_code.h"
@@ -21,18 +22,15 @@ void Require(store::Connection& db, const Clock& clock, const Caller& caller, ac
 void Refuse(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area_code,
             const std::string& entity, const std::string& reason) {
   access::Audit audit(db, clock);
-  access::AuditEvent event;
-  event.action = "access.denied";
-  event.entity = entity;
-  event.area_code = area_code;
-  event.after = nlohmann::json{{"access", "write"},
-                               {"resource", "monitoring"},
-                               {"role", RoleName(caller.role)},
-                               {"scope", caller.area_scope},
-                               {"reason", reason}}
-                    .dump();
-  audit.Record(caller, event);
-  throw Error::PermissionDenied(reason);
+  access::Deny(audit, caller,
+               {access::Access::kWrite, access::Resource::kMonitoring, {area_code, std::nullopt, entity}, reason, std::nullopt});
+}
+
+void RequireAbility(store::Connection& db, const Clock& clock, const Caller& caller, access::Ability ability,
+                    const std::string& area_code, const std::string& entity, const std::string& reason) {
+  if (access::Can(caller, ability)) return;
+  access::Audit audit(db, clock);
+  access::Require(audit, caller, ability, {area_code, std::nullopt, entity}, reason);
 }
 
 std::string ResolveArea(store::Connection& db, const Caller& caller, const std::string& text) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "core/caller.h"
@@ -24,6 +25,10 @@ void Require(store::Connection& db, const Clock& clock, const Caller& caller, ac
 // Records a refusal that is not about the area (a step owned by another role) and throws.
 [[noreturn]] void Refuse(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area_code,
                          const std::string& entity, const std::string& reason);
+// Goes on if the caller has the ability (access::Can), else records the refusal
+// (with `reason`, or the ability's default) and throws.
+void RequireAbility(store::Connection& db, const Clock& clock, const Caller& caller, access::Ability ability,
+                    const std::string& area_code, const std::string& entity, const std::string& reason = "");
 
 // The area a caller asked for: normalised and known, or the caller's scope when "".
 std::string ResolveArea(store::Connection& db, const Caller& caller, const std::string& text);

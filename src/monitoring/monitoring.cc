@@ -58,10 +58,8 @@ const char* RuleLabel(const std::string& rule) {
 
 void RequireParamsWriter(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area,
                          const std::string& entity) {
-  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
-    internal::Refuse(db, clock, caller, area, entity,
-                     std::string(RoleName(caller.role)) + " may not change monitoring thresholds or rules");
-  }
+  internal::RequireAbility(db, clock, caller, access::Ability::kSetMonitoringRules, area, entity,
+                           std::string(RoleName(caller.role)) + " may not change monitoring thresholds or rules");
   internal::Require(db, clock, caller, access::Access::kWrite, area, std::nullopt, entity);
 }
 
@@ -331,11 +329,10 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   }
   // A sector department hands in its own roster (it writes rosters); the
   // offices and cadres who write monitoring records import them too.
-  const bool department = caller.role == Role::kSectorDepartment;
-  if (!department && (caller.role == Role::kAuditor || caller.role == Role::kPairedCadre || caller.role == Role::kDonor)) {
-    internal::Refuse(db_, clock_, caller, caller.area_scope, "monitoring_alerts",
-                     std::string(RoleName(caller.role)) + " may not import department alerts");
-  }
+  internal::RequireAbility(db_, clock_, caller, access::Ability::kImportAlerts, caller.area_scope, "monitoring_alerts",
+                           std::string(RoleName(caller.role)) + " may not import department alerts");
+  // A department (it writes rosters, not monitoring records) is checked as a roster's writer.
+  const bool department = !access::Can(caller, access::Ability::kWriteMonitoring);
   // Read the file (the one sheet reader) and check every cell, then match
   // every valid number in one bulk lookup.
   enum Column : size_t { kId, kName, kDate, kAmount, kNote };

@@ -144,9 +144,11 @@ struct ScanResult {
 const std::vector<std::string>& StepNames();
 const char* StepLabelZh(const std::string& step);
 const char* CategoryLabelZh(const std::string& category);
-// Roles that may do a step (the administrator may do any: it is the local
-// operator of the command line).
+// Roles that do a step (access::RolesNamed of the step's ability; the
+// administrator, who may do any step, is not listed).
 std::vector<Role> StepRoles(const std::string& step);
+// Whether the caller may do a step (access::Can of the step's ability).
+bool MayDoStep(const Caller& caller, const std::string& step);
 
 struct CaseInput {
   int64_t household_id = 0;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "access/audit.h"
+#include "access/abilities.h"
 #include "access/permissions.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -64,15 +65,9 @@ std::vector<PolicyFigure> ProgressFigures(store::Connection& db, const Caller& c
                                           int year, const Date& as_of) {
   if (auto why = FiguresRefusal(caller, area_code)) {
     access::Audit audit(db, DefaultClock());
-    access::AuditEvent denied{"access.denied", kFiguresEntity, area_code, std::nullopt,
-                              nlohmann::json{{"access", "read"},
-                                             {"resource", "policy"},
-                                             {"role", RoleName(caller.role)},
-                                             {"scope", caller.area_scope},
-                                             {"reason", *why}}
-                                  .dump()};
-    audit.Record(caller, denied);
-    throw Error::PermissionDenied(*why);
+    access::Deny(audit, caller,
+                 {access::Access::kRead, access::Resource::kPolicy, {area_code, std::nullopt, kFiguresEntity}, *why,
+                  std::nullopt});
   }
   std::vector<PolicyFigure> out;
   const auto [lo, hi] = internal::AreaRange(area_code);

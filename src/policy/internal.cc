@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "access/abilities.h"
 #include "access/permissions.h"
 #include "core/error.h"
 
@@ -32,11 +33,10 @@ std::string ReadArea(access::Audit& audit, const Caller& caller, const std::stri
   const access::ReadScope scope = access::ReadScopeFor(caller, also);
   if (!scope.allowed || scope.paired_households_only) {
     // Lists of persons are read by area; a caller who reads only some households does not list them.
-    access::AuditEvent denied{"access.denied", entity, area, std::nullopt,
-                              nlohmann::json{{"role", RoleName(caller.role)}, {"reason", "lists by area"}}.dump()};
-    audit.Record(caller, denied);
-    throw Error::PermissionDenied(std::string(RoleName(caller.role)) + " may not list " + access::ResourceName(also) +
-                                  " records by area");
+    access::Deny(audit, caller,
+                 {access::Access::kRead, also, {area, std::nullopt, entity},
+                  std::string(RoleName(caller.role)) + " may not list " + access::ResourceName(also) + " records by area",
+                  std::nullopt});
   }
   guard.RequireRead(caller, also, {area, std::nullopt, entity});
   return area;

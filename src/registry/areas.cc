@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "access/abilities.h"
 #include "core/csv.h"
 #include "core/error.h"
 
@@ -65,7 +66,7 @@ std::string RequireAreaCode(const std::string& text, const std::string& field) {
 
 AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
                              const std::optional<std::string>& only_text, Progress& progress) {
-  if (caller.role != Role::kAdministrator) throw Error::PermissionDenied("only an administrator imports areas");
+  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator imports areas");
   std::optional<std::string> only;
   if (only_text) only = RequireAreaCode(*only_text, "--only");
 
@@ -249,7 +250,7 @@ AreaView ShowArea(store::Connection& db, const Caller& /*caller*/, const std::st
 }
 
 void SetAreaYear(store::Connection& db, const Caller& caller, const AreaYear& f) {
-  if (!caller.CanWriteRegistry()) throw Error::PermissionDenied("this role may not change area facts");
+  if (!access::Can(caller, access::Ability::kWriteRegistry)) throw Error::PermissionDenied("this role may not change area facts");
   const std::string code = RequireAreaCode(f.area_code, "area");
   if (!caller.CoversArea(code)) throw Error::PermissionDenied("area " + code + " is outside your scope");
   if (!FindArea(db, code)) throw Error::NotFound("no area " + code);

@@ -1,5 +1,6 @@
 #include <unordered_map>
 
+#include "access/abilities.h"
 #include "access/personal_data.h"
 #include "core/error.h"
 #include "core/id_number.h"
@@ -185,7 +186,7 @@ Person PersonRegistry::GetPerson(const Caller& caller, int64_t id) {
   const std::string village = VillageOf(*s);
   if (village.empty()) {
     // A person with no current household is visible to callers of the whole nation only.
-    if (!caller.CanReadRegistry() || !caller.area_scope.empty()) {
+    if (!access::Can(caller, access::Ability::kReadRegistry) || !caller.area_scope.empty()) {
       throw Error::PermissionDenied("person " + std::to_string(id) + " has no household in your area");
     }
   } else {
@@ -343,7 +344,7 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
   const std::string village = p.household_id ? internal::HouseholdVillage(db_, *p.household_id) : "";
   const nlohmann::json before = PersonSummaryJson(p);
   if (p.household_id) internal::RequireRegistryWrite(db_, clock_, caller, village, p.household_id, entity);
-  else if (!caller.CanWriteRegistry() || !caller.area_scope.empty()) {
+  else if (!access::Can(caller, access::Ability::kWriteRegistry) || !caller.area_scope.empty()) {
     throw Error::PermissionDenied("person " + std::to_string(id) + " has no household in your area");
   }
   Problems problems;

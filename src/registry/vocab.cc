@@ -112,11 +112,44 @@ std::string TermNames(std::span<const Term> terms) {
 }
 
 std::string_view StatusAfter(std::string_view event_kind) {
-  if (event_kind == "identified" || event_kind == "returned") return "poor";
-  if (event_kind == "exited") return "exited";
-  if (event_kind == "removed") return "removed";
-  if (event_kind == "deceased") return "deceased";
-  return "unregistered";
+  const auto kind = ParseEventKind(event_kind);
+  if (!kind) return StatusName(HouseholdState::kUnregistered);
+  switch (*kind) {
+    case EventKind::kIdentified:
+    case EventKind::kReturned: return StatusName(HouseholdState::kPoor);
+    case EventKind::kExited: return StatusName(HouseholdState::kExited);
+    case EventKind::kRemoved: return StatusName(HouseholdState::kRemoved);
+    case EventKind::kDeceased: return StatusName(HouseholdState::kDeceased);
+  }
+  return StatusName(HouseholdState::kUnregistered);
+}
+
+namespace {
+
+template <class E>
+std::optional<E> IndexOf(std::span<const Term> terms, std::string_view name) {
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].name == name) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view StatusName(HouseholdState status) { return kStatuses[static_cast<size_t>(status)].name; }
+std::optional<HouseholdState> ParseStatus(std::string_view name) { return IndexOf<HouseholdState>(kStatuses, name); }
+std::string_view EventKindName(EventKind kind) { return kEventKinds[static_cast<size_t>(kind)].name; }
+std::optional<EventKind> ParseEventKind(std::string_view name) { return IndexOf<EventKind>(kEventKinds, name); }
+
+std::span<const NamedTerms> Vocabularies() {
+  static const NamedTerms all[] = {
+      {"household_status", kStatuses},   {"event_kind", kEventKinds},      {"household_attribute", kAttributes},
+      {"cause", kCauses},                {"relation", kRelations},         {"education_level", kEducation},
+      {"health_state", kHealth},         {"labour_ability", kLabour},      {"school_status", kSchoolStatuses},
+      {"school_stage", kSchoolStages},   {"employment_state", kEmployment}, {"dibao_class", kDibaoClasses},
+      {"house_grade", kHouseGrades},     {"major_disease", kMajorDiseases},
+  };
+  return all;
 }
 
 }  // namespace fupin::registry

@@ -48,4 +48,21 @@ std::string TermNames(std::span<const Term> terms);
 // The status a household has after an event of this kind.
 std::string_view StatusAfter(std::string_view event_kind);
 
+// Household statuses and event kinds as types: the id of a value is its place
+// in the one table (HouseholdStatuses(), EventKinds()); VocabularyTest checks
+// that both tables keep this order.
+enum class HouseholdState { kPoor, kExited, kRemoved, kDeceased, kUnregistered };
+enum class EventKind { kIdentified, kExited, kReturned, kRemoved, kDeceased };
+std::string_view StatusName(HouseholdState status);
+std::optional<HouseholdState> ParseStatus(std::string_view name);
+std::string_view EventKindName(EventKind kind);
+std::optional<EventKind> ParseEventKind(std::string_view name);
+
+// The registry's vocabularies by name, as GET /api/v1/vocabularies serves them.
+struct NamedTerms {
+  const char* name;
+  std::span<const Term> terms;
+};
+std::span<const NamedTerms> Vocabularies();
+
 }  // namespace fupin::registry

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "access/abilities.h"
 #include "access/permissions.h"
 #include "assistance/coverage.h"
 #include "monitoring/monitoring.h"
@@ -236,7 +237,7 @@ ReportRequest CheckReportRequest(const Caller& caller, const std::string& area_c
   ReportRequest r;
   r.nation = area_code.empty() || area_code == "nation" || area_code == "全国";
   r.area = r.nation ? std::string() : registry::RequireAreaCode(area_code, "area");
-  if (!caller.CanReadRegistry()) throw Error::PermissionDenied("this role may not read registry records");
+  if (!access::Can(caller, access::Ability::kReadRegistry)) throw Error::PermissionDenied("this role may not read registry records");
   if (!caller.CoversArea(r.area)) {
     throw Error::PermissionDenied("area " + r.area + " is outside your area " + caller.area_scope);
   }

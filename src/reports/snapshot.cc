@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "core/area_code.h"
@@ -31,7 +32,7 @@ CREATE TABLE report_snapshots (
 }
 
 bool MayForceFresh(const Caller& caller) {
-  return caller.role == Role::kAdministrator || caller.role == Role::kCountyOffice;
+  return access::Can(caller, access::Ability::kRefreshReports);
 }
 
 namespace {
@@ -42,7 +43,7 @@ namespace {
 // filters by area prefix, and the area lies inside it). "" means: no
 // snapshot for this caller (a paired cadre sees only their own households).
 std::string ViewOf(const Caller& caller) {
-  if (caller.role == Role::kPairedCadre) return "";
+  if (access::ReadScopeFor(caller, access::Resource::kRegistry).paired_households_only) return "";
   std::string view;
   const std::pair<char, access::Resource> parts[] = {{'r', access::Resource::kRegistry},
                                                       {'e', access::Resource::kAssessment},

@@ -1,6 +1,7 @@
 // Sessions, users and the audit trail.
 #include <memory>
 
+#include "access/abilities.h"
 #include "access/accounts.h"
 #include "access/audit.h"
 #include "access/permissions.h"
@@ -21,31 +22,20 @@ nlohmann::json UserJson(const access::User& u) {
           {"version", u.version}};
 }
 
-// What the caller's role may do with each resource inside their own scope, as
-// access::Refusal decides it (the web UI builds its menu from this): read,
-// write (for a paired cadre: for the households paired with them) and
-// paired_only (reads reach only their paired households).
-nlohmann::json AccessJson(const Caller& c) {
-  using access::Resource;
-  const access::PairingCheck any_pairing = [](const Caller&, int64_t) { return true; };
-  nlohmann::json out = nlohmann::json::object();
-  for (Resource r : {Resource::kRegistry, Resource::kAssessment, Resource::kPolicy, Resource::kRoster, Resource::kAssistance,
-                     Resource::kSocial, Resource::kMonitoring, Resource::kProjects, Resource::kAudit, Resource::kUsers,
-                     Resource::kParams}) {
-    const access::ReadScope scope = access::ReadScopeFor(c, r);
-    const access::Target own{c.area_scope, std::nullopt, ""};
-    const access::Target paired{c.area_scope, int64_t{0}, ""};
-    const bool may_write = !access::Refusal(c, access::Access::kWrite, r, own) ||
-                       (c.role == Role::kPairedCadre && !access::Refusal(c, access::Access::kWrite, r, paired, any_pairing));
-    out[access::ResourceName(r)] = {
-        {"read", scope.allowed}, {"write", may_write}, {"paired_only", scope.paired_households_only}};
-  }
-  return out;
-}
-
+// What the caller may do, as src/access computes it (access::Summarize): per
+// resource in their own scope {read, write, paired_only}, and every ability of
+// access/abilities.h by name (the web builds its menus and buttons from these).
 nlohmann::json CallerJson(const Caller& c) {
+  const access::AccessSummary summary = access::Summarize(c);
+  nlohmann::json resources = nlohmann::json::object();
+  for (const auto& r : summary.resources) {
+    resources[access::ResourceName(r.resource)] = {{"read", r.read}, {"write", r.write}, {"paired_only", r.paired_only}};
+  }
+  nlohmann::json abilities = nlohmann::json::object();
+  for (const auto& [ability, allowed] : summary.abilities) abilities[access::AbilityName(ability)] = allowed;
   return {{"id", c.user_id},         {"name", c.user_name},     {"role", RoleName(c.role)},
-          {"role_label", RoleNameZh(c.role)}, {"area_code", c.area_scope}, {"access", AccessJson(c)}};
+          {"role_label", RoleNameZh(c.role)}, {"area_code", c.area_scope}, {"access", resources},
+          {"abilities", abilities}};
 }
 
 nlohmann::json AuditEntryJson(const access::AuditEntry& e) {

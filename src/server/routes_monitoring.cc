@@ -66,9 +66,10 @@ void AddMonitoringRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok({{"items", items},
                                               {"stage", c.stage ? nlohmann::json(*c.stage) : nlohmann::json(nullptr)},
                                               {"stage_roles", next},
+                                              {"may_do", c.stage && monitoring::MayDoStep(r.caller, *c.stage)},
                                               {"status", c.status}});
                     },
-                    "The steps of a case, the step it waits for and the roles that may do it"});
+                    "The steps of a case, the step it waits for, the roles that do it and whether the caller may"});
   routes.push_back({"POST", "/api/v1/monitoring/cases/{id}/steps", true,
                     [](ApiRequest& r) {
                       const int64_t id = r.PathId("id");

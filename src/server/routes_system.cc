@@ -1,8 +1,40 @@
-#include "server/http_server.h"
+#include "core/caller.h"
+#include "core/vocabulary.h"
+#include "monitoring/terms.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
+#include "registry/vocab.h"
+#include "server/http_server.h"
+#include "social/terms.h"
 
 namespace fupin::server {
+namespace {
+
+nlohmann::json TermsJson(std::span<const Term> terms) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Term& t : terms) out.push_back({{"value", t.wire}, {"label_zh", t.zh}});
+  return out;
+}
+
+nlohmann::json TermsJson(std::span<const registry::Term> terms) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const registry::Term& t : terms) out.push_back({{"value", t.name}, {"label_zh", t.label_zh}});
+  return out;
+}
+
+// Every closed set the services keep one table of: its name and its values
+// with their Chinese labels (docs/API.md "Vocabularies").
+nlohmann::json VocabulariesJson() {
+  nlohmann::json items = nlohmann::json::array();
+  items.push_back({{"name", "role"}, {"terms", TermsJson(RoleTerms())}});
+  for (const auto& v : registry::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
+  for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies()}) {
+    for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
+  }
+  return {{"items", items}};
+}
+
+}  // namespace
 
 void AddSystemRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/health", false,
@@ -15,6 +47,8 @@ void AddSystemRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/openapi.json", false,
                     [](ApiRequest&) { return ApiResponse::Ok(nlohmann::json::parse(OpenApiDocument())); },
                     "This API's OpenAPI 3 document"});
+  routes.push_back({"GET", "/api/v1/vocabularies", false, [](ApiRequest&) { return ApiResponse::Ok(VocabulariesJson()); },
+                    "Every closed set (roles, statuses, event kinds, steps, kinds) with its values and Chinese labels"});
   routes.push_back({"GET", "/api/v1/areas", true,
                     [](ApiRequest& r) {
                       const auto q = r.Query("q");

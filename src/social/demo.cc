@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "core/area_code.h"
@@ -131,7 +132,8 @@ DemoSocialSummary GenerateDemo(store::Connection& db, uint64_t seed, const Calle
   if (!problems.empty()) throw Error::InvalidArgument("bad demo options", std::move(problems));
 
   access::Audit audit(db, DefaultClock());
-  if (caller.role != Role::kAdministrator && caller.role != Role::kCountyOffice) {
+  // The demo makes donor accounts: the offices, or whoever may write users.
+  if (!access::Can(caller, access::Ability::kGenerateSocialDemo)) {
     access::Guard(audit).RequireWrite(caller, access::Resource::kUsers, {*area, std::nullopt, "social/demo"});
   }
   access::Guard(audit).RequireWrite(caller, access::Resource::kSocial, {*area, std::nullopt, "social/demo"});

@@ -6,13 +6,11 @@
 #include <queue>
 
 #include "core/error.h"
+#include "social/terms.h"
 
 namespace fupin::social {
 namespace {
 
-constexpr std::array<const char*, kCategoryCount> kCategories = {"production", "living",     "education",
-                                                                  "medical",    "employment", "other"};
-constexpr std::array<const char*, 3> kUrgencies = {"normal", "urgent", "critical"};
 
 int64_t ParseCode(std::string_view code) {
   int64_t v = 0;
@@ -46,23 +44,15 @@ constexpr std::string_view kRowColumns = "id, village_code, category, urgency, s
 
 }  // namespace
 
-int CategoryIndex(std::string_view name) {
-  for (size_t i = 0; i < kCategories.size(); ++i) {
-    if (name == kCategories[i]) return static_cast<int>(i);
-  }
-  return -1;
-}
+// Categories and urgencies are indexed by their ids in the one table of each (social/terms.cc).
+int CategoryIndex(std::string_view name) { return FindWire(NeedCategoryTerms(), name).value_or(-1); }
 
 const char* CategoryName(int index) {
-  return index >= 0 && index < kCategoryCount ? kCategories[static_cast<size_t>(index)] : "";
+  const Term* t = FindTerm(NeedCategoryTerms(), index);
+  return t ? t->wire : "";
 }
 
-int UrgencyIndex(std::string_view name) {
-  for (size_t i = 0; i < kUrgencies.size(); ++i) {
-    if (name == kUrgencies[i]) return static_cast<int>(i);
-  }
-  return -1;
-}
+int UrgencyIndex(std::string_view name) { return FindWire(UrgencyTerms(), name).value_or(-1); }
 
 void NeedIndex::Refresh(store::Connection& db) {
   const int64_t head = db.QueryInt("SELECT MAX(seq) FROM need_changes").value_or(0);

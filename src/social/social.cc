@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "access/accounts.h"
 #include "access/audit.h"
 #include "access/pairing.h"
@@ -18,6 +19,7 @@
 #include "core/area_code.h"
 #include "core/error.h"
 #include "social/internal.h"
+#include "social/terms.h"
 #include "social/text_check.h"
 #include "registry/status.h"
 
@@ -49,12 +51,16 @@ std::string Names(const std::array<const char*, N>& names) {
   return out;
 }
 
-bool IsCadre(const Caller& c) {
-  return c.role == Role::kAdministrator || c.role == Role::kCountyOffice || c.role == Role::kTownship ||
-         c.role == Role::kVillageCadre || c.role == Role::kPairedCadre;
-}
-bool IsReviewer(const Caller& c) {
-  return c.role == Role::kAdministrator || c.role == Role::kCountyOffice || c.role == Role::kTownship;
+// Cadres work for households (enrol them, publish their needs, record and
+// confirm dockings); donors pledge (access::Ability, docs/ACCESS.md).
+bool IsCadre(const Caller& c) { return access::Can(c, access::Ability::kWriteSocial); }
+bool IsReviewer(const Caller& c) { return access::Can(c, access::Ability::kReviewNeeds); }
+bool IsDonor(const Caller& c) { return access::Can(c, access::Ability::kPledge); }
+
+// Whether a need in this state is on the public board (open or closed).
+bool IsPublished(const std::string& status) {
+  const auto s = ParseNeedStatus(status);
+  return s == NeedStatus::kOpen || s == NeedStatus::kClosed;
 }
 
 size_t CodePoints(std::string_view s) {
@@ -71,20 +77,10 @@ Guard PairedGuard(Audit& audit, store::Connection& db, const Clock& clock) {
   return Guard(audit, access::ActivePairingCheck(db, clock.Today()));
 }
 
-// Records a refusal the way access::Guard does, and throws.
+// Records a refusal of social records (the one shape of access::Deny) and throws.
 [[noreturn]] void Deny(Audit& audit, const Caller& caller, const std::string& entity, const std::string& area,
                        const std::string& reason) {
-  access::AuditEvent event;
-  event.action = "access.denied";
-  event.entity = entity;
-  event.area_code = area;
-  event.after = nlohmann::json{{"access", "social"},
-                               {"role", RoleName(caller.role)},
-                               {"scope", caller.area_scope},
-                               {"reason", reason}}
-                    .dump();
-  audit.Record(caller, event);
-  throw Error::PermissionDenied(reason);
+  access::Deny(audit, caller, {access::Access::kWrite, Resource::kSocial, Target{area, std::nullopt, entity}, reason, std::nullopt});
 }
 
 void CheckPublicText(std::vector<ErrorDetail>& problems, const std::string& field, const std::string& text,
@@ -343,10 +339,10 @@ Donor SocialService::RegisterDonor(const DonorRegistration& r, const access::Pas
 
   // The account is made by the registration desk, an administrator of the
   // nation that exists only for this (user id 0 in the audit trail).
-  const Caller registrar{0, "donor-registration", Role::kAdministrator, ""};
+  const Caller registrar = access::RegistrationDesk();
   access::Accounts accounts(db_, clock_, hasher);
   store::Transaction tx(db_);
-  const access::User user = accounts.AddUser(registrar, {r.user_name, Role::kDonor, ""}, r.password);
+  const access::User user = accounts.AddUser(registrar, {r.user_name, access::SelfRegisteredRole(), ""}, r.password);
   auto insert = db_.Prepare(
       "INSERT INTO donor_profiles (user_id, display_name, kind, county_code, township_code, interests, team,"
       " registered_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
@@ -380,7 +376,7 @@ Donor SocialService::GetDonor(const Caller& caller, int64_t donor_id) {
   Audit audit(db_, clock_);
   auto d = LoadDonor(db_, "d.id = ?", donor_id);
   const std::string entity = "donor/" + std::to_string(donor_id);
-  if (caller.role == Role::kDonor) {
+  if (IsDonor(caller)) {
     if (!d || d->user_id != caller.user_id) Deny(audit, caller, entity, "", "donors read only their own profile");
     return *d;
   }
@@ -394,8 +390,8 @@ Donor SocialService::UpdateDonor(const Caller& caller, int64_t donor_id, int64_t
   Audit audit(db_, clock_);
   const std::string entity = "donor/" + std::to_string(donor_id);
   auto before = LoadDonor(db_, "d.id = ?", donor_id);
-  const bool own = before && before->user_id == caller.user_id && caller.role == Role::kDonor;
-  if (!own && caller.role != Role::kAdministrator) {
+  const bool own = before && before->user_id == caller.user_id && IsDonor(caller);
+  if (!own && !access::Can(caller, access::Ability::kManageDonors)) {
     Deny(audit, caller, entity, before ? DonorArea(*before) : "", "only the donor changes their profile");
   }
   if (!before) throw Error::NotFound("no donor " + std::to_string(donor_id));
@@ -440,7 +436,7 @@ Donor SocialService::UpdateDonor(const Caller& caller, int64_t donor_id, int64_t
 Page<Donor> SocialService::ListDonors(const Caller& caller, const std::string& area_code,
                                       std::optional<std::string> team, int64_t limit, int64_t offset) {
   Audit audit(db_, clock_);
-  if (caller.role == Role::kDonor) Deny(audit, caller, "donor/", "", "donors do not read other donors");
+  if (IsDonor(caller)) Deny(audit, caller, "donor/", "", "donors do not read other donors");
   const access::ReadScope scope = access::ReadScopeFor(caller, Resource::kSocial);
   if (!scope.allowed) Deny(audit, caller, "donor/", area_code, std::string(RoleName(caller.role)) + " may not read social");
   std::string prefix = scope.area_prefix;
@@ -645,9 +641,9 @@ Need SocialService::GetNeed(const Caller& caller, int64_t need_id) {
   Audit audit(db_, clock_);
   const std::string entity = "need/" + std::to_string(need_id);
   auto need = LoadNeed(db_, need_id);
-  const bool donor = caller.role == Role::kDonor;
+  const bool donor = IsDonor(caller);
   // Donors never learn that an unpublished need exists.
-  if (!need || (donor && need->status != "open" && need->status != "closed")) {
+  if (!need || (donor && !IsPublished(need->status))) {
     throw Error::NotFound("no need " + std::to_string(need_id));
   }
   PairedGuard(audit, db_, clock_).RequireRead(caller, Resource::kSocial, Target{need->village_code, need->household_id, entity});
@@ -664,16 +660,15 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
   Audit audit(db_, clock_);
   const access::ReadScope scope = access::ReadScopeFor(caller, Resource::kSocial);
   if (!scope.allowed) Deny(audit, caller, "need/", f.area_code, std::string(RoleName(caller.role)) + " may not read social");
-  const bool donor = caller.role == Role::kDonor;
+  const bool donor = IsDonor(caller);
   std::vector<ErrorDetail> problems;
   if (f.limit < 1 || f.limit > 500) problems.push_back({"limit", "must be 1 to 500"});
   if (f.offset < 0) problems.push_back({"offset", "must not be negative"});
   if (f.category && CategoryIndex(*f.category) < 0) problems.push_back({"category", "unknown category " + *f.category});
   if (f.urgency && UrgencyIndex(*f.urgency) < 0) problems.push_back({"urgency", "must be normal, urgent or critical"});
   if (f.status) {
-    static const std::set<std::string> kStatuses = {"pending_review", "rejected", "open", "closed"};
-    if (!kStatuses.contains(*f.status)) problems.push_back({"status", "unknown status " + *f.status});
-    else if (donor && *f.status != "open" && *f.status != "closed") problems.push_back({"status", "donors see open and closed needs only"});
+    if (!ParseNeedStatus(*f.status)) problems.push_back({"status", "unknown status " + *f.status});
+    else if (donor && !IsPublished(*f.status)) problems.push_back({"status", "donors see open and closed needs only"});
   }
   if (donor && f.household_id) problems.push_back({"household_id", "donors do not look needs up by household"});
   if (!problems.empty()) throw Error::InvalidArgument("bad need filter", std::move(problems));
@@ -759,7 +754,7 @@ Need SocialService::MarkFulfilled(const Caller& caller, int64_t need_id, const s
 
 std::vector<NeedSuggestion> SocialService::SuggestNeeds(const Caller& caller, int64_t limit) {
   Audit audit(db_, clock_);
-  if (caller.role != Role::kDonor) Deny(audit, caller, "need/", "", "suggestions of needs are for donors");
+  if (!IsDonor(caller)) Deny(audit, caller, "need/", "", "suggestions of needs are for donors");
   if (limit < 1 || limit > 100) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 100"}});
   const Donor me = MyProfile(caller);
   NeedIndex local;
@@ -852,7 +847,7 @@ Pledge SocialService::PledgeToNeed(const Caller& caller, int64_t need_id, std::o
                                    const std::string& items) {
   Audit audit(db_, clock_);
   const std::string entity = "need/" + std::to_string(need_id);
-  if (caller.role != Role::kDonor) Deny(audit, caller, entity, "", "only donors pledge");
+  if (!IsDonor(caller)) Deny(audit, caller, entity, "", "only donors pledge");
   const Donor me = MyProfile(caller);
   auto need = LoadNeed(db_, need_id);
   if (!need || (need->status != "open" && need->status != "closed")) {
@@ -923,9 +918,9 @@ Pledge SocialService::WithdrawPledge(const Caller& caller, int64_t pledge_id) {
   const std::string entity = "pledge/" + std::to_string(pledge_id);
   auto before = LoadPledge(db_, pledge_id);
   std::optional<Donor> me;
-  if (caller.role == Role::kDonor) me = LoadDonor(db_, "d.user_id = ?", caller.user_id);
+  if (IsDonor(caller)) me = LoadDonor(db_, "d.user_id = ?", caller.user_id);
   if (!before || !me || before->donor_id != me->id) {
-    if (!before && caller.role == Role::kDonor) throw Error::NotFound("no pledge " + std::to_string(pledge_id));
+    if (!before && IsDonor(caller)) throw Error::NotFound("no pledge " + std::to_string(pledge_id));
     Deny(audit, caller, entity, before ? before->village_code : "", "only the donor who pledged withdraws a pledge");
   }
   if (before->status != "open") throw Error::FailedPrecondition("pledge " + std::to_string(pledge_id) + " is " + before->status);
@@ -987,7 +982,7 @@ Docking SocialService::RecordDocking(const Caller& caller, int64_t pledge_id, st
   Audit audit(db_, clock_);
   const std::string entity = "pledge/" + std::to_string(pledge_id);
   auto pledge = LoadPledge(db_, pledge_id);
-  if (caller.role == Role::kDonor) {
+  if (IsDonor(caller)) {
     auto me = LoadDonor(db_, "d.user_id = ?", caller.user_id);
     if (!pledge) throw Error::NotFound("no pledge " + std::to_string(pledge_id));
     if (!me || pledge->donor_id != me->id) {
@@ -1039,7 +1034,7 @@ Docking SocialService::RecordDocking(const Caller& caller, int64_t pledge_id, st
   audit.Record(caller, {"docking.record", "docking/" + std::to_string(id), docking.village_code, std::nullopt,
                         DockingJson(docking)});
   // A cadre who records the help as it arrives confirms it at the same time.
-  if (caller.role != Role::kDonor) {
+  if (!IsDonor(caller)) {
     ApplyConfirmation(db_, clock_, caller, docking, true, "");
     Docking after = *LoadDocking(db_, id);
     audit.Record(caller, {"docking.confirm", "docking/" + std::to_string(id), after.village_code,
@@ -1114,10 +1109,8 @@ Feedback SocialService::RecordFeedback(const Caller& caller, int64_t docking_id,
 namespace {
 
 bool IsSupervisor(store::Connection& db, const Caller& caller) {
-  if (caller.role == Role::kAdministrator || caller.role == Role::kCountyOffice || caller.role == Role::kAuditor) {
-    return true;
-  }
-  if (caller.role != Role::kDonor) return false;
+  if (access::Can(caller, access::Ability::kSuperviseSocial)) return true;
+  if (!IsDonor(caller)) return false;
   auto d = LoadDonor(db, "d.user_id = ?", caller.user_id);
   return d && d->team == "supervisors";
 }
@@ -1136,7 +1129,7 @@ ActivityScope ScopeForActivity(store::Connection& db, const Clock& clock, const 
   Audit audit(db, clock);
   ActivityScope scope;
   if (f.limit < 1 || f.limit > 500) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1 to 500"}});
-  if (caller.role == Role::kDonor && !IsSupervisor(db, caller)) {
+  if (IsDonor(caller) && !IsSupervisor(db, caller)) {
     auto me = LoadDonor(db, "d.user_id = ?", caller.user_id);
     if (!me) throw Error::NotFound("user " + caller.user_name + " has no donor profile");
     if (f.donor_id && *f.donor_id != me->id) {
@@ -1269,7 +1262,7 @@ SocialFigures ProgressFigures(store::Connection& db, const Caller& caller, const
   const std::string code = area.value_or("");
   Audit audit(db, DefaultClock());
   // The figures count registry households: not for donors, whatever their scope.
-  if (caller.role == Role::kDonor) Deny(audit, caller, "social/figures", code, "donors do not read the progress figures");
+  if (IsDonor(caller)) Deny(audit, caller, "social/figures", code, "donors do not read the progress figures");
   Guard(audit).RequireRead(caller, Resource::kSocial, Target{code, std::nullopt, "social/figures"});
   const auto [lo, hi] = AreaRange(code);
   const std::string date = as_of.ToString();

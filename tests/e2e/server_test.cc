@@ -2,9 +2,12 @@
 // over HTTP by every role.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
+#include <vector>
 
 #include "support/process.h"
 #include "store/testing/test_databases.h"
@@ -131,6 +134,76 @@ TEST_F(ServerTest, MeSaysWhatTheRoleMayDo) {
   // The login answers with the same user.
   ApiClient c(server_->port());
   EXPECT_EQ(c.Login("auditor", PasswordOf("auditor")).body["user"]["access"]["audit"]["read"], true);
+}
+
+// GET /vocabularies serves every closed set from its one table: the web
+// takes its Chinese labels from here. No login needed (nothing in it is
+// anyone's record).
+TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
+  ApiClient anonymous(server_->port());
+  const auto r = anonymous.Get("/api/v1/vocabularies");
+  ASSERT_EQ(r.status, 200) << r.text;
+  std::map<std::string, std::map<std::string, std::string>> sets;
+  std::map<std::string, std::vector<std::string>> order;
+  for (const auto& v : r.body["items"]) {
+    const std::string name = v["name"];
+    EXPECT_FALSE(sets.contains(name)) << name << " twice";
+    for (const auto& t : v["terms"]) {
+      const std::string value = t["value"];
+      const std::string label = t["label_zh"];
+      EXPECT_FALSE(value.empty()) << name;
+      const bool chinese = std::any_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+      EXPECT_TRUE(chinese) << name << " " << value << " has no Chinese label";
+      sets[name][value] = label;
+      order[name].push_back(value);
+    }
+  }
+  for (const char* name : {"role", "household_status", "event_kind", "relation", "need_status", "pledge_status",
+                           "docking_status", "case_step", "case_status", "monitoring_category"}) {
+    EXPECT_TRUE(sets.contains(name)) << name;
+  }
+  EXPECT_EQ(sets["role"]["county_office"], "县扶贫办");
+  EXPECT_EQ(sets["role"].size(), 8u);
+  EXPECT_EQ(sets["household_status"]["exited"], "已脱贫");
+  EXPECT_EQ(sets["need_status"]["pending_review"], "待审核");
+  EXPECT_EQ(sets["pledge_status"]["delivered"], "已送达");
+  EXPECT_EQ(sets["case_step"]["county_approval"], "县级审定");
+  // The steps come in the order of the procedure.
+  ASSERT_FALSE(order["case_step"].empty());
+  EXPECT_EQ(order["case_step"].front(), "alert");
+  EXPECT_EQ(order["case_step"].back(), "entry");
+  // The roles a user may be given are exactly those of the vocabulary.
+  auto admin = As("admin");
+  for (const auto& [role, label] : sets["role"]) {
+    const auto users = admin.Get("/api/v1/users?role=" + role);
+    EXPECT_EQ(users.status, 200) << role;
+  }
+}
+
+// GET /me carries every ability src/access computes (the web's menus and
+// buttons follow these alone): the finer rules of the services too.
+TEST_F(ServerTest, MeCarriesTheAbilitiesAccessComputes) {
+  const auto cadre = As("cadre").Get("/api/v1/me").body["abilities"];
+  ASSERT_TRUE(cadre.is_object()) << cadre.dump();
+  EXPECT_EQ(cadre["overview"], true);
+  EXPECT_EQ(cadre["write_registry"], true);
+  EXPECT_EQ(cadre["write_social"], true);
+  EXPECT_EQ(cadre["review_needs"], false);
+  EXPECT_EQ(cadre["eliminate_risk"], false);
+  EXPECT_EQ(cadre["pledge"], false);
+  const auto county = As("county").Get("/api/v1/me").body["abilities"];
+  EXPECT_EQ(county["eliminate_risk"], true);
+  EXPECT_EQ(county["refresh_reports"], true);
+  EXPECT_EQ(county["run_entitlements"], true);
+  const auto donor = As("donor").Get("/api/v1/me").body["abilities"];
+  EXPECT_EQ(donor["pledge"], true);
+  EXPECT_EQ(donor["read_registry"], false);
+  EXPECT_EQ(donor["read_social"], true);
+  const auto paired = As("paired").Get("/api/v1/me").body["abilities"];
+  EXPECT_EQ(paired["overview"], false);
+  EXPECT_EQ(paired["own_pairings_only"], true);
+  EXPECT_EQ(paired["read_household_assessment"], true);
+  for (const auto& [name, allowed] : cadre.items()) EXPECT_TRUE(allowed.is_boolean()) << name;
 }
 
 // Each role, on a household inside and outside its scope, by every route.

@@ -2,7 +2,7 @@
 // which record, when (Beijing time), and what changed, "字段：旧 → 新", with
 // Chinese field names and code values read through the vocabularies. The
 // raw entry stays in the API (GET /audit); this is only how it is shown.
-import { label, vocab } from './vocab.js'
+import { label, vocab, known } from './vocab.js'
 import { beijingTime } from './time.js'
 import { fenWithUnit } from './money.js'
 
@@ -32,8 +32,8 @@ const FIELDS = {
 const FEN_FIELDS = new Set(['wage_income', 'production_income', 'property_income', 'transfer_income', 'production_cost',
   'net_income', 'per_capita_net_income', 'amount_fen', 'received_fen'])
 // Fields whose values are codes of a vocabulary.
-const CODES = { attribute: 'attribute', main_cause: 'cause', other_causes: 'cause', status: 'status', relation: 'relation',
-  role: 'role', category: 'needCategory', urgency: 'urgency', step: 'caseStep', stage: 'caseStep' }
+const CODES = { attribute: 'household_attribute', main_cause: 'cause', other_causes: 'cause', status: 'household_status',
+  relation: 'relation', role: 'role', category: 'need_category', urgency: 'urgency', step: 'case_step', stage: 'case_step' }
 const HIDDEN = (k) => k === 'version' || k === 'id' || k.endsWith('_label') || k === 'updated_at' || k === 'created_at'
 
 const en = (locale) => locale === 'en'
@@ -50,7 +50,7 @@ function valueText(key, v, locale) {
   if (FEN_FIELDS.has(key) && typeof v === 'number') return fenWithUnit(v)
   const list = CODES[key]
   if (Array.isArray(v)) return v.map((x) => valueText(key, x, locale)).join('、')
-  if (list && typeof v === 'string' && vocab[list]) return label(list, v, locale)
+  if (list && typeof v === 'string' && known(list)) return label(list, v, locale)
   if (typeof v === 'object') return Object.entries(v).filter(([k]) => !HIDDEN(k)).map(([k, x]) => `${fieldLabel(k, locale)} ${valueText(k, x, locale)}`).join('，')
   if (key === 'resource' && typeof v === 'string') return label('auditEntity', v, locale)
   return String(v)

@@ -5,34 +5,34 @@
 // not on this server has no menu entry (and no placeholder page).
 export const pages = [
   { name: 'overview', path: '/overview', icon: 'DataAnalysis', ability: 'overview', probe: 'GET /api/v1/households' },
-  { name: 'households', path: '/households', icon: 'House', ability: 'readRegistry', probe: 'GET /api/v1/households' },
-  { name: 'assessment', path: '/assessment', icon: 'Finished', ability: 'readAssessment', probe: 'GET /api/v1/reports/incidence' },
-  { name: 'assistance', path: '/assistance', icon: 'Connection', ability: 'readAssistance', probe: 'GET /api/v1/coverage' },
-  { name: 'needs', path: '/needs', icon: 'Present', ability: 'readSocial', probe: 'GET /api/v1/needs' },
-  { name: 'reports', path: '/reports', icon: 'Tickets', ability: 'readReports', probe: 'GET /api/v1/reports/progress' },
-  { name: 'params', path: '/params', icon: 'Setting', ability: 'readParams', probe: 'GET /api/v1/params' },
-  { name: 'audit', path: '/audit', icon: 'Document', ability: 'readAudit', probe: 'GET /api/v1/audit' },
-  { name: 'users', path: '/users', icon: 'User', ability: 'readUsers', probe: 'GET /api/v1/users' },
-  { name: 'monitoring', path: '/monitoring', icon: 'Warning', ability: 'readMonitoring', probe: 'GET /api/v1/monitoring/cases' },
-  { name: 'quality', path: '/quality', icon: 'CircleCheck', ability: 'readQuality', probe: 'GET /api/v1/quality/summary' },
+  { name: 'households', path: '/households', icon: 'House', ability: 'read_registry', probe: 'GET /api/v1/households' },
+  { name: 'assessment', path: '/assessment', icon: 'Finished', ability: 'read_assessment', probe: 'GET /api/v1/reports/incidence' },
+  { name: 'assistance', path: '/assistance', icon: 'Connection', ability: 'read_assistance', probe: 'GET /api/v1/coverage' },
+  { name: 'needs', path: '/needs', icon: 'Present', ability: 'read_social', probe: 'GET /api/v1/needs' },
+  { name: 'reports', path: '/reports', icon: 'Tickets', ability: 'read_reports', probe: 'GET /api/v1/reports/progress' },
+  { name: 'params', path: '/params', icon: 'Setting', ability: 'read_params', probe: 'GET /api/v1/params' },
+  { name: 'audit', path: '/audit', icon: 'Document', ability: 'read_audit', probe: 'GET /api/v1/audit' },
+  { name: 'users', path: '/users', icon: 'User', ability: 'read_users', probe: 'GET /api/v1/users' },
+  { name: 'monitoring', path: '/monitoring', icon: 'Warning', ability: 'read_monitoring', probe: 'GET /api/v1/monitoring/cases' },
+  { name: 'quality', path: '/quality', icon: 'CircleCheck', ability: 'read_quality', probe: 'GET /api/v1/quality/summary' },
   // Policies, the one-click entitlements and the reconciliation with the
   // departments' rosters (issue 6); each tab of the page probes its own route.
-  { name: 'policies', path: '/policies', icon: 'Medal', ability: 'readPolicy', probe: 'GET /api/v1/policies' },
+  { name: 'policies', path: '/policies', icon: 'Medal', ability: 'read_policy', probe: 'GET /api/v1/policies' },
   // Uploads of the import spreadsheets (docs/IMPORT_FORMATS.md "Upload over HTTP").
   // Projects, funds and assets (issue 20): 项目库 · 资金 · 资产 as tabs of one page.
-  { name: 'projects', path: '/projects', icon: 'Coin', ability: 'readProjects', probe: 'GET /api/v1/projects' },
-  { name: 'imports', path: '/imports', icon: 'Upload', ability: 'importData', probe: 'GET /api/v1/imports/templates/{kind}' },
+  { name: 'projects', path: '/projects', icon: 'Coin', ability: 'read_projects', probe: 'GET /api/v1/projects' },
+  { name: 'imports', path: '/imports', icon: 'Upload', ability: 'import_data', probe: 'GET /api/v1/imports/templates/{kind}' },
 ]
 
 // Sections of the household page. Each appears only when its probe route
 // exists on the server. Those with a `component` have their own view in
 // components/household/; the others are shown generically (DataSection).
 export const householdSections = [
-  { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'readHouseholdAssessment', component: 'assessment' },
-  { name: 'assistance', probe: 'GET /api/v1/households/{id}/visits', ability: 'readAssistance', component: 'assistance' },
-  { name: 'entitlements', probe: 'GET /api/v1/entitlements', ability: 'readEntitlements', component: 'entitlements' },
-  { name: 'needs', probe: 'GET /api/v1/needs', ability: 'readSocial', component: 'needs' },
-  { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'readHouseholdMonitoring', component: 'monitoring' },
+  { name: 'assessment', probe: 'GET /api/v1/households/{id}/assessment', ability: 'read_household_assessment', component: 'assessment' },
+  { name: 'assistance', probe: 'GET /api/v1/households/{id}/visits', ability: 'read_assistance', component: 'assistance' },
+  { name: 'entitlements', probe: 'GET /api/v1/entitlements', ability: 'read_entitlements', component: 'entitlements' },
+  { name: 'needs', probe: 'GET /api/v1/needs', ability: 'read_social', component: 'needs' },
+  { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'read_household_monitoring', component: 'monitoring' },
 ]
 
 // Report routes the overview uses when the server has them.

@@ -736,23 +736,25 @@ await step('a monitoring step is refused for the wrong role (the server says why
 })
 
 // ---- policies, one-click entitlements and reconciliation ------------------------
-await step('roles: the menu follows the server (GET /me access); the policy page is refused to a donor, running to a cadre', async () => {
+await step('roles: the menu follows the server (GET /me abilities); the policy page is refused to a donor, running to a cadre', async () => {
   // The village cadre reads policies and entitlements but may not run them (policy write).
   await login('cadre')
   const me = (await apiAs('cadre', 'GET', '/me')).data
   expect(me.access && me.access.policy.read === true && me.access.policy.write === false && me.access.users.read === false,
     `GET /me access of the cadre: ${JSON.stringify(me.access)}`)
+  expect(me.abilities && me.abilities.read_policy === true && me.abilities.run_entitlements === false,
+    `GET /me abilities of the cadre: ${JSON.stringify(me.abilities)}`)
   await page.locator('[data-testid="nav-policies"]').waitFor()
   await page.goto(`${BASE}/policies?tab=entitlements&year=${THIS_YEAR}`)
   await page.locator('[data-testid="entitlements-total"]').waitFor()
   expect((await page.locator('[data-testid="policy-run"]').count()) === 0, 'the cadre is offered the one-click run')
   const refused = await apiAs('cadre', 'POST', '/entitlements/runs', { body: { year: THIS_YEAR } })
   expect(refused.status === 403, `the API let the cadre run entitlements: ${refused.status}`)
-  // The menu is the server's answer: without policy read in /me, no policy entry and no page.
+  // The menu is the server's answer: without read_policy in /me, no policy entry and no page.
   await page.route('**/api/v1/me', async (r) => {
     const res = await r.fetch()
     const body = await res.json()
-    body.access.policy.read = false
+    body.abilities.read_policy = false
     await r.fulfill({ response: res, body: JSON.stringify(body) })
   })
   await page.goto(`${BASE}/overview`)

@@ -1,0 +1,34 @@
+#include "social/terms.h"
+
+#include <gtest/gtest.h>
+
+#include "core/vocabulary_testing.h"
+#include "social/need_index.h"
+
+namespace fupin::social {
+namespace {
+
+TEST(SocialTermsTest, EveryStateHasAWireNameAndAChineseLabel) {
+  testing::ExpectCompleteTable(NeedStatusTerms(), NeedStatus::kRejected);
+  testing::ExpectCompleteTable(PledgeStatusTerms(), PledgeStatus::kReleased);
+  testing::ExpectCompleteTable(DockingStatusTerms(), DockingStatus::kRejected);
+  EXPECT_STREQ(NeedStatusName(NeedStatus::kPendingReview), "pending_review");
+  EXPECT_EQ(ParseNeedStatus("open"), NeedStatus::kOpen);
+}
+
+// The need index ranks by the ids of the category and urgency tables.
+TEST(SocialTermsTest, TheNeedIndexUsesTheTablesIds) {
+  EXPECT_EQ(NeedCategoryTerms().size(), static_cast<size_t>(kCategoryCount));
+  for (const Term& t : NeedCategoryTerms()) {
+    EXPECT_EQ(CategoryIndex(t.wire), t.id);
+    EXPECT_STREQ(CategoryName(t.id), t.wire);
+  }
+  EXPECT_EQ(UrgencyIndex("critical"), 2);
+  EXPECT_EQ(CategoryIndex("nothing"), -1);
+  for (const Vocabulary& v : Vocabularies()) {
+    for (const Term& t : v.terms) EXPECT_TRUE(testing::HasNonAscii(t.zh)) << v.name << " " << t.wire;
+  }
+}
+
+}  // namespace
+}  // namespace fupin::social
