@@ -979,7 +979,7 @@ await step('the reconciliation page shows the gaps of the API (应享未享, unk
   await page.setViewportSize(DESKTOP)
 })
 
-await step('issue 20 (demo county): 项目库, 资金 and 资产 show the API's numbers with their units in Chinese', async () => {
+await step('issue 20 (demo county): 项目库, 资金 and 资产 show the API numbers with their units in Chinese', async () => {
   expect(DEMO_BASE, 'no demo server')
   const zh = (fen) => `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`
   const list = (await apiAs('admin', 'GET', `/projects?area=${COUNTY}&kind=water`, { base: DEMO_BASE })).data
