@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "support/process.h"
+#include "support/login.h"
 #include "support/server.h"
 
 namespace fupin::testing {
@@ -71,12 +72,7 @@ class JobsE2eTest : public ::testing::Test {
     delete dir_;
   }
 
-  ApiClient As(const std::string& user) {
-    ApiClient c(server_->port());
-    auto r = c.Login(user, PasswordOf(user));
-    EXPECT_EQ(r.status, 201) << r.text;
-    return c;
-  }
+  ApiClient As(const std::string& user) { return LoggedIn(server_->port(), user, PasswordOf(user)); }
 
   // Polls a job until it is done or failed (bounded, so a hung job fails the test).
   static json Follow(ApiClient& client, const json& job) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/process.h"
+#include "support/login.h"
 #include "support/server.h"
 
 namespace fupin::testing {
@@ -49,12 +50,7 @@ class SecurityTest : public ::testing::Test {
     delete dir_;
   }
 
-  ApiClient As(const std::string& user) {
-    ApiClient c(server_->port());
-    auto r = c.Login(user, PasswordOf(user));
-    EXPECT_EQ(r.status, 201) << r.text;
-    return c;
-  }
+  ApiClient As(const std::string& user) { return LoggedIn(server_->port(), user, PasswordOf(user)); }
 
   static bool HasErrorShape(const HttpResult& r) {
     return r.body.is_object() && r.body.contains("error") && r.body["error"]["code"].is_string() &&

@@ -11,6 +11,7 @@
 
 #include "support/process.h"
 #include "store/testing/test_databases.h"
+#include "support/login.h"
 #include "support/server.h"
 
 namespace fupin::testing {
@@ -66,12 +67,7 @@ class ServerTest : public ::testing::Test {
     delete dir_;
   }
 
-  ApiClient As(const std::string& user) {
-    ApiClient c(server_->port());
-    auto r = c.Login(user, PasswordOf(user));
-    EXPECT_EQ(r.status, 201) << r.text;
-    return c;
-  }
+  ApiClient As(const std::string& user) { return LoggedIn(server_->port(), user, PasswordOf(user)); }
 
   int64_t AddHousehold(const std::string& number, const std::string& village) {
     auto r = As("admin").Post("/api/v1/households",

@@ -17,6 +17,7 @@
 #include "io/encoding.h"
 #include "io/table_writer.h"
 #include "support/process.h"
+#include "support/login.h"
 #include "support/server.h"
 
 namespace fupin::testing {
@@ -60,12 +61,7 @@ class UploadE2eTest : public ::testing::Test {
     delete dir_;
   }
 
-  ApiClient As(const std::string& user) {
-    ApiClient c(server_->port());
-    auto r = c.Login(user, PasswordOf(user));
-    EXPECT_EQ(r.status, 201) << r.text;
-    return c;
-  }
+  ApiClient As(const std::string& user) { return LoggedIn(server_->port(), user, PasswordOf(user)); }
   int64_t Households(ApiClient& c) {
     auto r = c.Get("/api/v1/households?limit=1");
     EXPECT_EQ(r.status, 200) << r.text;
