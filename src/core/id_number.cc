@@ -31,11 +31,13 @@ IdNumberCheck CheckIdNumber(std::string_view text, const Date& today) {
   IdNumberCheck result;
   if (text.size() != 18) {
     result.problem = "must be 18 characters, got " + std::to_string(text.size());
+    result.problem_zh = "应为18位，实为" + std::to_string(text.size()) + "位";
     return result;
   }
   for (size_t i = 0; i < 17; ++i) {
     if (!IsDigit(text[i])) {
       result.problem = "character " + std::to_string(i + 1) + " must be a digit";
+      result.problem_zh = "第" + std::to_string(i + 1) + "位应为数字";
       return result;
     }
   }
@@ -43,6 +45,7 @@ IdNumberCheck CheckIdNumber(std::string_view text, const Date& today) {
   if (last == 'x') last = 'X';
   if (!IsDigit(last) && last != 'X') {
     result.problem = "the check character (18th) must be a digit or X";
+    result.problem_zh = "第18位校验码应为数字或X";
     return result;
   }
   const int y = Number(text.substr(6, 4));
@@ -50,20 +53,24 @@ IdNumberCheck CheckIdNumber(std::string_view text, const Date& today) {
   const int d = Number(text.substr(12, 2));
   if (!Date::IsValid(y, m, d)) {
     result.problem = "birth date " + std::string(text.substr(6, 8)) + " is not a real date";
+    result.problem_zh = "出生日期（第7-14位）不是真实日期";
     return result;
   }
   const Date birth{y, m, d};
   if (birth > today) {
     result.problem = "birth date " + birth.ToString() + " is in the future";
+    result.problem_zh = "出生日期晚于今天";
     return result;
   }
   if (birth < kEarliestBirth) {
     result.problem = "birth date " + birth.ToString() + " is before 1880";
+    result.problem_zh = "出生日期早于1880年";
     return result;
   }
   const char expected = IdCheckCharacter(text.substr(0, 17));
   if (expected != last) {
     result.problem = std::string("check character is ") + last + ", expected " + expected;
+    result.problem_zh = std::string("校验码错误（第18位为") + last + "，应为" + expected + "）";
     return result;
   }
   IdNumber id;

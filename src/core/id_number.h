@@ -21,10 +21,13 @@ struct IdNumber {
 };
 
 // The result of checking one candidate number: either the parsed number, or
-// the reason it is refused (in English, naming what is wrong).
+// the reason it is refused, in English and in Chinese, naming what is wrong.
+// The Chinese reason is for clerks' sheets beside a masked number, so it does
+// not repeat the birth date.
 struct IdNumberCheck {
   std::optional<IdNumber> number;
-  std::string problem;  // empty when number is set
+  std::string problem;     // empty when number is set
+  std::string problem_zh;  // the same reason in Chinese
   bool ok() const { return number.has_value(); }
 };
 

@@ -80,6 +80,23 @@ TEST(IdNumberTest, RefusesImpossibleAndFutureBirthDates) {
   EXPECT_EQ(CheckIdNumber(old, kToday).problem, "birth date 1879-12-31 is before 1880");
 }
 
+TEST(IdNumberTest, GivesEachReasonInChineseWithoutTheBirthDate) {
+  EXPECT_EQ(CheckIdNumber("11010519491231002", kToday).problem_zh, "应为18位，实为17位");
+  EXPECT_EQ(CheckIdNumber("1101051949123100AX", kToday).problem_zh, "第17位应为数字");
+  EXPECT_EQ(CheckIdNumber("11010519491231002Y", kToday).problem_zh, "第18位校验码应为数字或X");
+  EXPECT_EQ(CheckIdNumber("110105194912310021", kToday).problem_zh, "校验码错误（第18位为1，应为X）");
+  std::string bad = "11010519490230002";
+  bad.push_back(IdCheckCharacter(bad));
+  EXPECT_EQ(CheckIdNumber(bad, kToday).problem_zh, "出生日期（第7-14位）不是真实日期");
+  std::string future = "11010520270101002";
+  future.push_back(IdCheckCharacter(future));
+  EXPECT_EQ(CheckIdNumber(future, kToday).problem_zh, "出生日期晚于今天");
+  std::string old = "11010518791231002";
+  old.push_back(IdCheckCharacter(old));
+  EXPECT_EQ(CheckIdNumber(old, kToday).problem_zh, "出生日期早于1880年");
+  EXPECT_TRUE(CheckIdNumber("11010519491231002X", kToday).problem_zh.empty());
+}
+
 TEST(IdNumberTest, Masks) {
   EXPECT_EQ(MaskIdNumber("43042419800101002X"), "430424********002X");
   EXPECT_EQ(MaskIdNumber("12345"), "1***5");

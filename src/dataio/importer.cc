@@ -205,7 +205,7 @@ CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind 
       }
       const IdNumberCheck check = CheckIdNumber(ClerkText(text), today);
       if (!check.ok()) {
-        r.problem = "身份证号无效：" + check.problem;
+        r.problem = "身份证号无效：" + check.problem_zh;
       } else {
         r.value = check.number->text;
       }

@@ -186,7 +186,7 @@ std::optional<std::string> SheetRow::IdNumber(size_t c, const Date& today) {
   if (Missing(c, text)) return std::nullopt;
   const IdNumberCheck check = CheckIdNumber(text, today);
   if (!check.ok()) {
-    Problem(c, MaskIdNumber(text), "身份证号无效：" + check.problem);
+    Problem(c, MaskIdNumber(text), "身份证号无效：" + check.problem_zh);
     return std::nullopt;
   }
   return check.number->text;
