@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: set up, build with warnings as errors, build the web UI, run
 # every test (the browser tests among them) with clang-tidy beside them on the
-# sources changed since the last tag (scripts/tidy.sh, docs/CHECKS.md); then
+# sources not recorded clean in scripts/tidy-clean.txt (scripts/tidy.sh, docs/CHECKS.md); then
 # build again under AddressSanitizer and UndefinedBehaviorSanitizer and run
 # the unit tests once more.
 set -euo pipefail
@@ -13,7 +13,7 @@ echo "== build (warnings are errors)"
 BUILD_DIR=build ./scripts/build.sh -DFUPIN_WERROR=ON -DFUPIN_SANITIZE=OFF
 echo "== web UI"
 ./scripts/build-web.sh
-echo "== clang-tidy on the sources changed since the last tag (beside the tests, one at a time)"
+echo "== clang-tidy on the sources not recorded clean (beside the tests, one at a time)"
 JOBS=1 ./scripts/tidy.sh > build/tidy.log 2>&1 &
 tidy_pid=$!
 echo "== all tests (SQLite, and PostgreSQL: FUPIN_TEST_PG_URL or a throwaway server)"

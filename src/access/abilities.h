@@ -102,7 +102,7 @@ void Require(Audit& audit, const Caller& caller, Ability ability, const Target& 
 // (read, write — for a paired cadre: for the households paired with them —,
 // reads limited to paired households), and every ability.
 struct ResourceAccess {
-  Resource resource;
+  Resource resource{};
   bool read = false;
   bool write = false;
   bool paired_only = false;

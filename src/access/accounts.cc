@@ -125,7 +125,7 @@ User Accounts::AddUser(const Caller& caller, const NewUser& user, std::string_vi
 
 User Accounts::SetDisabled(const Caller& caller, int64_t user_id, bool disabled,
                            std::optional<int64_t> expected_version) {
-  const User before = MustLoad(connection_, user_id);
+  User before = MustLoad(connection_, user_id);
   Audit audit(connection_, clock_);
   Guard(audit).RequireWrite(caller, Resource::kUsers, UserTarget(before));
   if (disabled && user_id == caller.user_id) {
@@ -146,7 +146,7 @@ User Accounts::SetDisabled(const Caller& caller, int64_t user_id, bool disabled,
   update->BindInt(4, before.version);
   if (update->Run() != 1) throw Error::Conflict("user " + before.name + " was changed by someone else");
   if (disabled) RevokeSessions(connection_, user_id, now, "user disabled");
-  const User after = MustLoad(connection_, user_id);
+  User after = MustLoad(connection_, user_id);
   audit.Record(caller, AuditEvent{disabled ? "user.disable" : "user.enable", "user/" + std::to_string(user_id),
                                   after.area_code, UserJson(before), UserJson(after)});
   tx.Commit();

@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kTokenBytes = 32;  // 256 bits
 constexpr char kWrongCredentials[] = "wrong user name or password";
 
-Error Unauthenticated(std::string message) { return Error(ErrorCode::kUnauthenticated, std::move(message)); }
+Error Unauthenticated(const std::string& message) { return Error(ErrorCode::kUnauthenticated, message); }
 
 std::string EncodeToken(std::span<const uint8_t> raw) {
   std::string out(sodium_base64_ENCODED_LEN(kTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');

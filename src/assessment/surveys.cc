@@ -275,7 +275,7 @@ nlohmann::json FacilitiesJson(const VillageFacilities& f) {
 
 SurveyRecord SurveyService::Add(const Caller& caller, SurveyRecord record) {
   std::vector<ErrorDetail> problems;
-  const Report report = [&](Field f, const std::string&, std::string en, std::string) {
+  const Report report = [&](Field f, const std::string&, std::string en, const std::string&) {
     problems.push_back({NameOf(f), std::move(en)});
   };
   if (auto code = NormalizeAreaCode(record.village_code)) record.village_code = *code;
@@ -368,7 +368,7 @@ SurveyImportResult SurveyService::Import(const Caller& caller, const std::string
       row.Problem(household_col, std::to_string(*r.household_id), "无此户ID");
     }
     const size_t before = problems.size();
-    const Report report = [&](Field f, const std::string& value, std::string, std::string zh) {
+    const Report report = [&](Field f, const std::string& value, const std::string&, std::string zh) {
       if (f == Field::kHouseholdId && p.household_number) f = Field::kHouseholdNumber;
       // A cell already refused by its reader is not reported twice.
       for (size_t i = 0; i < before; ++i) {

@@ -82,7 +82,9 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
         if (!ctx.json && c.ok()) ctx.out() << f << ": ok (" << c.policy->id << " " << c.policy->name << ")\n";
       }
       if (!all.empty()) {
-        throw Error::InvalidArgument(std::to_string(all.size()) + " problem(s) in the policy files", std::move(all));
+        // The message first: the order in which arguments are evaluated is unspecified.
+        const std::string message = std::to_string(all.size()) + " problem(s) in the policy files";
+        throw Error::InvalidArgument(message, std::move(all));
       }
       if (ctx.json) ctx.PrintJson({{"files", files}});
     });

@@ -98,7 +98,8 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
     });
     server.Serve();
     // Serve() returned: wake the waiter if it is still waiting (a stop from elsewhere).
-    pthread_kill(waiter.native_handle(), SIGTERM);
+    // The waiter blocks SIGTERM and sigwait()s for it, so this wakes it rather than ending it.
+    pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
     waiter.join();
     ctx.out() << "fupin stopped" << std::endl;
   });

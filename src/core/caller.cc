@@ -42,6 +42,7 @@ std::optional<Role> ParseRole(std::string_view name) {
 const std::vector<Role>& AllRoles() {
   static const std::vector<Role> all = [] {
     std::vector<Role> out;
+    out.reserve(std::size(kRoleTerms));
     for (const Term& t : kRoleTerms) out.push_back(static_cast<Role>(t.id));
     return out;
   }();

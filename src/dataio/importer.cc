@@ -275,6 +275,7 @@ void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, 
   const io::Row& header = table.rows.front();
   p.file_headers = header.cells;
   std::vector<std::string> names;
+  names.reserve(columns.size());
   for (const auto& c : columns) names.push_back(NormalizeHeader(c.key));
   for (size_t col = 0; col < header.cells.size(); ++col) {
     const std::string h = NormalizeHeader(header.cells[col]);
@@ -552,7 +553,7 @@ std::optional<std::string> Shown(const ColumnSpec& c, const store::Value& v) {
 // one, otherwise the caller's scope.
 std::string AuditArea(const std::set<std::string>& villages, const Caller& caller) {
   if (villages.empty()) return caller.area_scope;
-  const std::string county = villages.begin()->substr(0, 6);
+  std::string county = villages.begin()->substr(0, 6);
   for (const auto& v : villages) {
     if (v.substr(0, 6) != county) return caller.area_scope;
   }
@@ -1057,6 +1058,7 @@ class PersonImport {
 
   std::vector<std::string> FieldNames(const std::vector<size_t>& cols) const {
     std::vector<std::string> names;
+    names.reserve(cols.size());
     for (size_t s : cols) names.emplace_back(columns_[s].db_column);
     return names;
   }
@@ -1229,6 +1231,7 @@ void ImportHouseholdYears(store::Connection& db, const Clock& clock, const acces
   std::map<std::pair<int64_t, int64_t>, std::vector<store::Value>> old;
   {
     std::vector<int64_t> ids;
+    ids.reserve(known.size());
     for (const auto& [n, k] : known) ids.push_back(k.id);
     std::string sql = "SELECT household_id, year";
     for (size_t s : fact_cols) sql += ", " + std::string(columns[s].db_column);
@@ -1304,6 +1307,7 @@ void ImportHouseholdYears(store::Connection& db, const Clock& clock, const acces
   store::Transaction tx(db);
   {
     std::vector<std::string> fields;
+    fields.reserve(fact_cols.size());
     for (size_t s : fact_cols) fields.emplace_back(columns[s].db_column);
     std::vector<registry::YearRow> years;
     years.reserve(rows.size());

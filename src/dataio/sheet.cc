@@ -266,7 +266,7 @@ std::string SheetAllowedValues(const SheetColumn& column) {
 }
 
 std::string DateCellText(const io::Row& row, size_t column, bool date1904) {
-  const std::string text = Trim(row.cell(column));
+  std::string text = Trim(row.cell(column));
   if (column < row.kinds.size() && row.kinds[column] == io::CellKind::kDate) {
     if (double serial = std::strtod(text.c_str(), nullptr); serial > 0) {
       if (auto d = io::ExcelSerialToDate(serial, date1904)) return d->ToString();

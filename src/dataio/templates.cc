@@ -130,6 +130,7 @@ void WriteXlsxTemplate(const std::vector<TemplateColumn>& columns, const std::st
       for (const auto& l : labels) joined += l.size() + 1;
       if (joined > 255) continue;
       std::vector<char*> list;  // libxlsxwriter's field is char** although it only reads it
+      list.reserve(labels.size() + 1);
       for (auto& l : labels) list.push_back(l.data());
       list.push_back(nullptr);
       lxw_data_validation v{};
@@ -182,6 +183,7 @@ void WriteColumns(const std::vector<TemplateColumn>& columns, const std::string&
     return;
   }
   std::vector<std::string> headers;
+  headers.reserve(columns.size());
   for (const auto& c : columns) headers.push_back(c.header);
   auto writer = io::OpenTableWriter(path, io::TableFormat::kCsv);
   writer->WriteHeader(headers);

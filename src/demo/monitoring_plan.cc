@@ -21,7 +21,6 @@ namespace {
 
 constexpr int kFirst = 2021;
 constexpr int kLast = 2025;
-constexpr Fen kLine = 600000;  // the 2021 line, carried forward (monitoring_thresholds)
 
 struct Exited {
   int64_t id = 0;
@@ -60,6 +59,7 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
   }
   if (exited.empty()) return summary;
   std::vector<std::string> villages;
+  villages.reserve(exited.size());
   for (const auto& e : exited) villages.push_back(e.village);
   std::sort(villages.begin(), villages.end());
   villages.erase(std::unique(villages.begin(), villages.end()), villages.end());

@@ -194,7 +194,7 @@ std::vector<PersonPlan> ComposeHousehold(Prng& rng, int size, const Date& ref, b
     const int child_age = std::max(20, head_age - static_cast<int>(rng.Between(24, 32)));
     const Sex child_sex = rng.Chance(0.7) ? Sex::kMale : Sex::kFemale;
     out.push_back(MakePerson(rng, ref, child_age, child_sex, "child",
-                             child_sex == Sex::kMale ? child_surname : child_surname, frail));
+                             child_surname, frail));
     --rest;
     const std::string grand_surname = child_sex == Sex::kMale ? Surname(out.back().name) : "";
     if (rest >= 2 && rng.Chance(0.8)) {
@@ -569,10 +569,10 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       const Date notice = Date::FromDays(verification.ToDays() + rng.Between(1, 3));
       const Date notice_end = Date::FromDays(notice.ToDays() + rng.Between(7, 9));
       const struct {
-        const char* step;
+        const char* step = nullptr;
         Date date;
         std::optional<std::string> end;
-        const char* note;
+        const char* note = nullptr;
       } steps[] = {
           {"appraisal", appraisal, std::nullopt, "村民代表大会评议：收入稳定超过扶贫标准，同意退出"},
           {"verification", verification, std::nullopt, "驻村工作队入户核实：收入和两不愁三保障达标"},

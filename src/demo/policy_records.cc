@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string>
@@ -107,11 +108,13 @@ void ScaleAmounts(std::vector<AidPair>& pairs, Fen total) {
   if (base <= 0 || rest_yuan <= 0 || (total - fixed) % 100 != 0) {
     throw Error::Internal(fmt::format("demo: cannot spread {} fen of student aid over {} fen of payments", total - fixed, base));
   }
-  const double f = static_cast<double>(rest_yuan) / static_cast<double>(base / 100);
+  const Fen base_yuan = base / 100;  // whole yuan: base is a sum of whole-yuan payments
+  const double f = static_cast<double>(rest_yuan) / static_cast<double>(base_yuan);
   Fen sum = 0;
   for (auto& p : pairs) {
     if (p.fixed) continue;
-    p.amount = static_cast<Fen>(static_cast<double>(p.amount / 100) * f) * 100;
+    const Fen yuan = p.amount / 100;
+    p.amount = static_cast<Fen>(static_cast<double>(yuan) * f) * 100;
     sum += p.amount;
   }
   for (size_t i = 0; sum < rest_yuan * 100; i = (i + 1) % pairs.size()) {
@@ -173,7 +176,7 @@ std::optional<int64_t> NumeratorFor(int64_t d, int64_t bp) {
   const int64_t guess = (d * bp) / 10000;
   for (int64_t n = std::max<int64_t>(0, guess - 2); n <= std::min(d, guess + 2); ++n) {
     const double pct = static_cast<double>(n) * 10000.0 / static_cast<double>(d);
-    if (static_cast<int64_t>(pct + 0.5) == bp) return n;
+    if (std::llround(pct) == bp) return n;  // pct >= 0: the same as adding a half and truncating
   }
   return std::nullopt;
 }

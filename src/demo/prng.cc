@@ -14,7 +14,7 @@ uint64_t SplitMix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-Prng::Prng(uint64_t seed) {
+Prng::Prng(uint64_t seed) : s_{} {
   uint64_t state = seed;
   for (auto& s : s_) s = SplitMix64(state);
 }

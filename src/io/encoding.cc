@@ -29,7 +29,7 @@ struct ConvertResult {
 
 ConvertResult Convert(std::string_view in, const char* from, const char* to) {
   iconv_t raw = iconv_open(to, from);
-  if (raw == reinterpret_cast<iconv_t>(-1)) {
+  if (raw == reinterpret_cast<iconv_t>(-1)) {  // NOLINT(performance-no-int-to-ptr): iconv's documented failure value
     throw Error::Internal(std::string("iconv cannot convert from ") + from + " to " + to);
   }
   std::unique_ptr<std::remove_pointer_t<iconv_t>, IconvCloser> cd(raw);

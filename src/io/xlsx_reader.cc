@@ -441,7 +441,7 @@ std::optional<size_t> ColumnOf(std::string_view ref) {
 // integers below 10^15 without exponent.
 std::string FormatNumber(double d) {
   char buf[64];
-  std::to_chars_result r;
+  std::to_chars_result r{};
   if (d == 0) return "0";
   if (std::fabs(d) < 1e15 && d == std::trunc(d)) {
     r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 0);

@@ -1,6 +1,7 @@
 // Cases: opening, the identification steps, measures, the risk-eliminated
 // decision, overdue lists, figures and the batch write of case histories.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -391,7 +392,7 @@ Case MonitoringService::RecordStep(const Caller& caller, int64_t case_id, const 
       status = "monitored";
       entered_on = date->ToString();
     } else {
-      next_stage = kSteps[static_cast<size_t>(StepIndex(in.step) + 1)];
+      next_stage = kSteps[static_cast<size_t>(StepIndex(in.step)) + 1];
     }
   } else if (in.action == "return") {
     const std::string target = in.return_to.value_or(kSteps[static_cast<size_t>(StepIndex(in.step) - 1)]);
@@ -693,8 +694,9 @@ std::vector<OverdueItem> MonitoringService::Overdue(const Caller& caller, const 
 
 double MonitoringFigures::share_percent() const {
   if (registered_persons <= 0) return 0.0;
-  return static_cast<double>(static_cast<int64_t>(static_cast<double>(persons) * 10000.0 /
-                                                      static_cast<double>(registered_persons) + 0.5)) / 100.0;
+  // Rounded to hundredths of a percent (both counts are positive).
+  return static_cast<double>(std::llround(static_cast<double>(persons) * 10000.0 /
+                                          static_cast<double>(registered_persons))) / 100.0;
 }
 
 int64_t MonitoringFigures::days_to_entry_average() const {
@@ -730,7 +732,7 @@ MonitoringFigures MonitoringService::Figures(const Caller& caller, const std::st
   f.year = year;
   f.as_of = date;
   // Children of the area for the breakdown.
-  const size_t child_len = area.size() == 0 ? 2 : area.size() == 2 ? 4 : area.size() == 4 ? 6 : area.size() == 6 ? 9 : 12;
+  const size_t child_len = area.empty() ? 2 : area.size() == 2 ? 4 : area.size() == 4 ? 6 : area.size() == 6 ? 9 : 12;
   std::map<std::string, AreaCount> by_area;
   {
     auto s = db_.Prepare("SELECT code, name FROM areas WHERE code >= ? AND code < ? AND length(code) = ? ORDER BY code");
@@ -882,7 +884,7 @@ int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const st
         status = "monitored";
         entered = st.date;
       } else {
-        stage = kSteps[static_cast<size_t>(StepIndex(st.step) + 1)];
+        stage = kSteps[static_cast<size_t>(StepIndex(st.step)) + 1];
       }
     }
     if (c.elimination && status == "monitored") {

@@ -107,6 +107,7 @@ std::vector<Threshold> MonitoringService::Thresholds(const Caller& caller) {
     latest[{t.year, t.province}] = t;
   }
   std::vector<Threshold> out;
+  out.reserve(latest.size());
   for (auto& [k, t] : latest) out.push_back(t);
   return out;
 }
@@ -452,6 +453,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
 int64_t MonitoringService::RecordAlerts(const Caller& caller, const std::vector<AlertRecord>& alerts,
                                         const std::string& source_name) {
   std::vector<int64_t> ids;
+  ids.reserve(alerts.size());
   for (const auto& a : alerts) ids.push_back(a.person_id);
   const auto homes = Homes(db_, ids);
   Problems problems;

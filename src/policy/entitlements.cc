@@ -325,10 +325,10 @@ namespace {
 using Key = std::tuple<std::string, int64_t, int64_t>;
 
 struct Built {
-  int64_t household_id;
-  int64_t person_id;
+  int64_t household_id = 0;
+  int64_t person_id = 0;
   std::string village;
-  Fen amount;
+  Fen amount = 0;
   std::string reason;
   std::string clauses;
 };
@@ -568,7 +568,10 @@ int64_t EntitlementService::Select(const Caller& caller, const ListFilter& f, bo
   if (!f.policy_id.empty()) FindPolicy(f.policy_id);
   std::map<std::string, const Policy*> by_id;
   for (const Policy& p : policies_) by_id[p.id] = &p;
-  const auto [lo, hi] = internal::AreaRange(area);
+  // Named, not a structured binding: the lambda below captures them (clang 14 refuses that).
+  const auto range = internal::AreaRange(area);
+  const std::string& lo = range.first;
+  const std::string& hi = range.second;
   const std::string where =
       " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)"
       " AND (? = 0 OR e.household_id = ?)";

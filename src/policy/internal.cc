@@ -27,7 +27,7 @@ void RequireArea(store::Connection& db, const std::string& area_code) {
 
 std::string ReadArea(access::Audit& audit, const Caller& caller, const std::string& area_code,
                      const std::string& entity, access::Resource also) {
-  const std::string area = area_code.empty() ? caller.area_scope : area_code;
+  std::string area = area_code.empty() ? caller.area_scope : area_code;
   access::Guard guard(audit);
   guard.RequireRead(caller, access::Resource::kPolicy, {area, std::nullopt, entity});
   const access::ReadScope scope = access::ReadScopeFor(caller, also);

@@ -275,8 +275,9 @@ std::vector<Policy> LoadPolicies(const std::filesystem::path& dir, const Catalog
     policies.push_back(std::move(*check.policy));
   }
   if (!problems.empty()) {
-    throw Error::InvalidArgument(std::to_string(problems.size()) + " problem(s) in the policies of " + dir.string(),
-                                 std::move(problems));
+    // The message first: the order in which arguments are evaluated is unspecified.
+    const std::string message = std::to_string(problems.size()) + " problem(s) in the policies of " + dir.string();
+    throw Error::InvalidArgument(message, std::move(problems));
   }
   std::sort(policies.begin(), policies.end(), [](const Policy& a, const Policy& b) { return a.id < b.id; });
   return policies;

@@ -326,6 +326,8 @@ DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
     int64_t kw;
   };
   std::vector<StationPlan> stations;
+  stations.reserve(static_cast<size_t>(o.pv_joint) + static_cast<size_t>(o.pv_central) +
+                   static_cast<size_t>(o.pv_village));
   for (int i = 0; i < o.pv_joint; ++i) stations.push_back({"joint", "联村并建光伏电站", 1000});
   for (int i = 0; i < o.pv_central; ++i) stations.push_back({"central", "集中式光伏电站", 5000});
   for (int i = 0; i < o.pv_village; ++i) stations.push_back({"village", "村级光伏电站", 60});

@@ -173,7 +173,9 @@ std::vector<std::string> NextSteps(const std::string& status) {
 
 double ProgressRow::rate() const {
   if (assigned_fen <= 0) return 0;
-  return static_cast<double>(spent_fen * 10000 / assigned_fen) / 100.0;
+  // Truncated to hundredths of a percent, in integers, then shown as a percentage.
+  const int64_t basis_points = spent_fen * 10000 / assigned_fen;
+  return static_cast<double>(basis_points) / 100.0;
 }
 
 // ---- projects ---------------------------------------------------------------
@@ -198,7 +200,10 @@ Project ProjectService::AddProject(const Caller& caller, const ProjectInput& in)
   const auto sources = FundSources(db_);
   std::set<std::string> seen;
   for (size_t i = 0; i < in.budget.size(); ++i) {
-    const auto& [source, amount] = in.budget[i];
+    // Named members, not a structured binding: the lambda below uses `source`, and a
+    // structured binding cannot be captured before C++20's P1091 (clang 14 refuses it).
+    const auto& source = in.budget[i].first;
+    const auto& amount = in.budget[i].second;
     const std::string path = "budget/" + std::to_string(i);
     if (std::none_of(sources.begin(), sources.end(), [&](const auto& s) { return s.first == source; })) {
       problems.push_back({path + "/source", "'" + source + "' is not a fund source"});
@@ -575,6 +580,7 @@ std::vector<Allocation> ProjectService::ListAllocations(const Caller& caller, co
   std::vector<int64_t> ids;
   while (s->Step()) ids.push_back(s->Int(0));
   std::vector<Allocation> out;
+  out.reserve(ids.size());
   for (int64_t id : ids) out.push_back(LoadAllocation(db_, id));
   return out;
 }

@@ -319,7 +319,7 @@ std::string HouseholdRegistry::RevealPhone(const Caller& caller, int64_t id) {
   const std::string village = internal::HouseholdVillage(db_, id);
   const std::string entity = "household/" + std::to_string(id);
   internal::RequireRegistryWrite(db_, clock_, caller, village, id, entity);
-  const std::string phone = internal::RevealPhone(db_, "households", id);
+  std::string phone = internal::RevealPhone(db_, "households", id);
   store::Transaction tx(db_);
   access::RecordChange(db_, clock_, caller, "household.phone_view", entity, village, nullptr,
                         {{"phone", access::MaskPhone(phone)}});

@@ -422,7 +422,7 @@ std::string PersonRegistry::RevealIdNumber(const Caller& caller, int64_t person_
   s->BindInt(1, person_id);
   if (!s->Step()) throw Error::NotFound("no person with id " + std::to_string(person_id));
   const std::vector<uint8_t> blob = s->Blob(0);
-  const std::string number = protector_.Decrypt(blob);
+  std::string number = protector_.Decrypt(blob);
   store::Transaction tx(db_);
   access::RecordChange(db_, clock_, caller, "person.id_number_view", entity, village, nullptr,
                         {{"id_number", MaskIdNumber(number)}});
@@ -436,7 +436,7 @@ std::string PersonRegistry::RevealPhone(const Caller& caller, int64_t person_id)
   const std::string entity = "person/" + std::to_string(person_id);
   // As for ID numbers: a write-level right in the registry.
   internal::RequireRegistryWrite(db_, clock_, caller, village, p.household_id, entity);
-  const std::string phone = internal::RevealPhone(db_, "persons", person_id);
+  std::string phone = internal::RevealPhone(db_, "persons", person_id);
   store::Transaction tx(db_);
   access::RecordChange(db_, clock_, caller, "person.phone_view", entity, village, nullptr,
                         {{"phone", access::MaskPhone(phone)}});

@@ -222,7 +222,7 @@ DemoSocialSummary GenerateDemo(store::Connection& db, uint64_t seed, const Calle
     for (int64_t i = 0; i < o.donors; ++i) {
       const int64_t day = first_day + (o.donors > 1 ? span * i / (o.donors - 1) : 0);
       char name[64];
-      std::snprintf(name, sizeof name, "donor-%s-%06lld", area->c_str(), static_cast<long long>(i + 1));
+      std::snprintf(name, sizeof name, "donor-%s-%06lld", area->c_str(), static_cast<long long>(i) + 1);
       const size_t kind = rng.Pick(kKindWeights);
       std::string display;
       if (kind == 0) display = rng.Of(kSurnames) + rng.Of(kGiven);
@@ -320,7 +320,7 @@ DemoSocialSummary GenerateDemo(store::Connection& db, uint64_t seed, const Calle
   for (DemoNeed& n : needs) {
     std::vector<Help> help;
     for (int64_t k = 0; k < n.dockings; ++k) {
-      Help h;
+      Help h{};
       h.pledged = n.published + rng.Between(0, 10);
       h.delivered = h.pledged + rng.Between(1, 20);
       h.confirmed = std::min(last_day, h.delivered + rng.Between(0, 5));

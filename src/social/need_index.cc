@@ -102,7 +102,7 @@ size_t NeedIndex::size() const {
 }
 
 void NeedIndex::UpsertLocked(const IndexedNeed& n) {
-  Entry e;
+  Entry e{};
   e.id = n.id;
   e.village = n.village;
   e.county = static_cast<int32_t>(n.village / 1000000);

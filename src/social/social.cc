@@ -434,7 +434,7 @@ Donor SocialService::UpdateDonor(const Caller& caller, int64_t donor_id, int64_t
 }
 
 Page<Donor> SocialService::ListDonors(const Caller& caller, const std::string& area_code,
-                                      std::optional<std::string> team, int64_t limit, int64_t offset) {
+                                      const std::optional<std::string>& team, int64_t limit, int64_t offset) {
   Audit audit(db_, clock_);
   if (IsDonor(caller)) Deny(audit, caller, "donor/", "", "donors do not read other donors");
   const access::ReadScope scope = access::ReadScopeFor(caller, Resource::kSocial);
@@ -683,7 +683,10 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
       prefix = *area;
     }
   }
-  const auto [lo, hi] = AreaRange(prefix);
+  // Named, not a structured binding: the lambda below captures them (clang 14 refuses that).
+  const auto range = AreaRange(prefix);
+  const std::string& lo = range.first;
+  const std::string& hi = range.second;
   std::string where =
       " WHERE n.village_code >= ?1 AND n.village_code < ?2 AND (?3 = '' OR n.category = ?3)"
       " AND (?4 IS NULL OR n.amount_fen >= ?4) AND (?5 IS NULL OR n.amount_fen <= ?5) AND (?6 = '' OR n.urgency = ?6)"

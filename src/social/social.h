@@ -216,7 +216,7 @@ class SocialService {
   Donor MyProfile(const Caller& caller);
   Donor GetDonor(const Caller& caller, int64_t donor_id);
   Donor UpdateDonor(const Caller& caller, int64_t donor_id, int64_t expected_version, const DonorPatch& patch);
-  Page<Donor> ListDonors(const Caller& caller, const std::string& area_code, std::optional<std::string> team,
+  Page<Donor> ListDonors(const Caller& caller, const std::string& area_code, const std::optional<std::string>& team,
                          int64_t limit, int64_t offset);
 
   // Enrols a household on the platform (idempotent: the first date stays).
