@@ -368,6 +368,17 @@ TEST_F(CliTest, PhoneNumbersAreEncryptedFindableAndCoveredByKeyRotation) {
   EXPECT_EQ(found("13812345678"), just_h);
   EXPECT_EQ(found("13987654321"), just_h);
   EXPECT_EQ(Json({"person", "show", pid, "--unmasked"})["phone"], "13987654321");
+  // Issue 24: the search box finds a member's full ID number through the
+  // re-keyed blind index too, and the household number.
+  auto searched = [&](const std::string& q) {
+    std::vector<int64_t> ids;
+    const json page = Json({"household", "list", "--q", q});
+    for (const auto& item : page["items"]) ids.push_back(item["id"]);
+    return ids;
+  };
+  EXPECT_EQ(searched("440524188001010014"), just_h);
+  EXPECT_EQ(searched("PH1"), just_h);
+  EXPECT_TRUE(searched("440524188001010022").empty());
   auto trail = Json({"audit", "list", "--entity", "person/" + pid});
   int views = 0;
   for (const auto& e : trail["items"]) views += e["action"] == "person.phone_view" ? 1 : 0;

@@ -271,6 +271,20 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   auto paired_list = As("paired").Get("/api/v1/households");
   EXPECT_EQ(paired_list.body["total"], 1) << paired_list.text;
   EXPECT_EQ(paired_list.body["items"][0]["id"], in);
+  // Issue 24: the search (household number, head's name, a full ID number) stays in the scope.
+  const std::string id_out = MakeIdNumber("43042419800101003");
+  auto found = As("county").Get("/api/v1/households?q=" + id_out);
+  ASSERT_EQ(found.body["total"], 1) << found.text;
+  EXPECT_EQ(found.body["items"][0]["id"], out);
+  EXPECT_EQ(found.body["items"][0]["head_name"], "李四");
+  EXPECT_EQ(found.body["items"][0]["township_code"], std::string(kVillageOut).substr(0, 9));
+  EXPECT_EQ(As("county").Get("/api/v1/households?q=%E6%9D%8E%E5%9B%9B").body["total"], 1);  // 李四
+  EXPECT_EQ(As("cadre").Get("/api/v1/households?q=" + id_out).body["total"], 0);
+  EXPECT_EQ(As("cadre").Get("/api/v1/households?q=IN-1").body["total"], 1);
+  auto sheet = As("county").Get("/api/v1/households.xlsx?q=OUT-1");
+  ASSERT_EQ(sheet.status, 200) << sheet.text;
+  EXPECT_EQ(sheet.text.substr(0, 2), "PK") << "not a ZIP (XLSX) file";
+  EXPECT_EQ(As("donor").Get("/api/v1/households.xlsx").status, 403);
   // Visits: the paired cadre records visits to their own household only.
   auto paired = As("paired");
   EXPECT_EQ(paired.Post("/api/v1/households/" + std::to_string(in) + "/visits",
