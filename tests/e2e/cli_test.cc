@@ -466,6 +466,28 @@ TEST_F(CliTest, KeysRotateCoversRosterIdNumbersAndReconcileStillMatches) {
   EXPECT_EQ(Json({"reconcile", "--year", "2020"})["summary"], before["summary"]);
 }
 
+// Issue 24: in a Chinese locale a refusal reads in Chinese (the API's
+// message_zh), the English below it; --json carries message_zh always.
+TEST_F(CliTest, RefusalsReadInChineseInAChineseLocale) {
+  const std::vector<std::string> args = {"household", "show", "987654"};
+  auto zh = RunProcess("/usr/bin/env", [&] {
+    std::vector<std::string> a = {"LC_ALL=", "LC_MESSAGES=", "LANG=zh_CN.UTF-8", FupinBinary(), "--db", db_};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  EXPECT_EQ(zh.exit_code, 3) << zh.err;
+  EXPECT_NE(zh.err.find("没有户 987654"), std::string::npos) << zh.err;
+  EXPECT_NE(zh.err.find("no household"), std::string::npos) << zh.err;
+  auto en = RunProcess("/usr/bin/env", [&] {
+    std::vector<std::string> a = {"LC_ALL=C", FupinBinary(), "--db", db_};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  EXPECT_EQ(en.err.find("不存在"), std::string::npos) << en.err;
+  auto j = Fupin({"household", "show", "987654", "--json"});
+  EXPECT_FALSE(json::parse(j.out)["error"]["message_zh"].get<std::string>().empty()) << j.out;
+}
+
 TEST_F(CliTest, AMissingKeyFileIsRefusedOnceIdNumbersExist) {
   const int64_t id = AddHousehold("K2");
   Json({"person", "add", "--household", std::to_string(id), "--id-number", "440524188001010014", "--name", "王五"});
