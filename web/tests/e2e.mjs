@@ -1239,7 +1239,7 @@ await issue24Find()
 async function issue24Find() {
   await step('issue 24: the registry finds a household by its head\'s name or a full ID number; the list downloads as XLSX', async () => {
     await page.keyboard.press('Escape')
-    await page.locator('[data-testid="logout"]').click().catch(() => {})
+    await page.locator('[data-testid="logout"]').click({ timeout: 5000 }).catch(() => {})
     await login('admin')
     expect(new URL(page.url()).pathname === '/todo', `the administrator landed on ${page.url()}`)
     await page.goto(`${BASE}/households`)
@@ -1288,7 +1288,7 @@ async function issue24Find() {
 
   await step('issue 24: the to-do list is the landing page; its counts are the API\'s and each links to its page', async () => {
     await page.keyboard.press('Escape')
-    await page.locator('[data-testid="logout"]').click()
+    await page.locator('[data-testid="logout"]').click({ timeout: 5000 }).catch(() => {}) // login() logs in anew in any case
     await login('cadre')
     expect(new URL(page.url()).pathname === '/todo', `the village cadre landed on ${page.url()}`)
     await page.locator('[data-testid="todo-total"]').waitFor()
@@ -1319,7 +1319,7 @@ async function issue24Find() {
 
   await step('issue 24: a village\'s exits in one step — refused ones keep nothing and say why in Chinese; the 公示 prints on A4', async () => {
     await page.keyboard.press('Escape')
-    await page.locator('[data-testid="logout"]').click()
+    await page.locator('[data-testid="logout"]').click({ timeout: 5000 }).catch(() => {}) // login() logs in anew in any case
     await login('admin')
     const chosen = [households[10], households[12]] // poor, in the second township's village, no income facts
     const year = 2020
