@@ -1,5 +1,10 @@
 #include "assessment/exits.h"
 
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
 #include "access/abilities.h"
 #include "assessment/internal.h"
 #include "assessment/params.h"
@@ -24,7 +29,136 @@ std::string CurrentStatus(store::Connection& db, int64_t id) {
   return std::string(registry::StatusAfter(s->IsNull(0) ? std::string() : s->Text(0)));
 }
 
+// The batch request's own shape, every problem at once.
+void CheckBatch(const ExitBatchRequest& r) {
+  Problems problems;
+  if (r.year < 2000 || r.year > 2100) problems.Add("/year", std::to_string(r.year) + " is out of range");
+  if (r.household_ids.empty()) problems.Add("/household_ids", "no household selected");
+  if (r.household_ids.size() > 1000) problems.Add("/household_ids", "at most 1000 households at once");
+  std::set<int64_t> seen;
+  for (size_t i = 0; i < r.household_ids.size(); ++i) {
+    if (!seen.insert(r.household_ids[i]).second) {
+      problems.Add("/household_ids/" + std::to_string(i), std::to_string(r.household_ids[i]) + " is selected twice");
+    }
+  }
+  const std::pair<const char*, const std::optional<std::string>*> dates[] = {
+      {"/appraisal_date", &r.appraisal_date}, {"/verification_date", &r.verification_date},
+      {"/notice_start", &r.notice_start},     {"/notice_end", &r.notice_end},
+      {"/exit_date", &r.exit_date}};
+  bool any = false;
+  for (const auto& [path, date] : dates) {
+    if (!date->has_value()) continue;
+    any = true;
+    if (!Date::Parse(**date)) problems.Add(path, "'" + **date + "' is not a date YYYY-MM-DD");
+  }
+  if (!any) problems.Add("/", "no step: give appraisal_date, verification_date, notice_start and notice_end, or exit_date");
+  if (r.notice_start.has_value() != r.notice_end.has_value()) {
+    problems.Add(r.notice_start ? "/notice_end" : "/notice_start", "a public notice needs its first and last day");
+  }
+  if (r.note.size() > 2000) problems.Add("/note", "longer than 2000 characters");
+  problems.ThrowIfAny("invalid exit batch");
+}
+
 }  // namespace
+
+nlohmann::json ExitBatchJson(int year, const std::vector<ExitBatchResult>& results) {
+  nlohmann::json items = nlohmann::json::array();
+  int64_t succeeded = 0;
+  for (const auto& x : results) {
+    nlohmann::json j = {{"household_id", x.household_id}, {"number", x.number}, {"ok", x.ok()}, {"done", x.done},
+                        {"event_id", x.event_id ? nlohmann::json(*x.event_id) : nlohmann::json(nullptr)}};
+    if (x.ok()) {
+      ++succeeded;
+    } else {
+      nlohmann::json details = nlohmann::json::array();
+      for (const auto& d : x.details) details.push_back({{"path", d.path}, {"problem", d.problem}});
+      j["failed_step"] = x.failed_step;
+      j["error"] = {{"code", ErrorCodeName(x.code)}, {"message", x.message}, {"details", details}};
+    }
+    items.push_back(std::move(j));
+  }
+  return {{"year", year}, {"results", items}, {"succeeded", succeeded},
+          {"failed", static_cast<int64_t>(results.size()) - succeeded}};
+}
+
+std::vector<ExitBatchResult> ExitService::RunBatch(const Caller& caller, const ExitBatchRequest& r) {
+  CheckBatch(r);
+  if (!access::Can(caller, access::Ability::kWriteRegistry)) {
+    throw Error::PermissionDenied("this caller may not record exit steps");
+  }
+  // The households' numbers in one query (the steps check access and state themselves).
+  std::map<int64_t, std::string> numbers;
+  {
+    std::string sql = "SELECT id, number FROM households WHERE id IN (";
+    for (size_t i = 0; i < r.household_ids.size(); ++i) sql += i == 0 ? "?" : ", ?";
+    auto s = db_.Prepare(sql + ")");
+    for (size_t i = 0; i < r.household_ids.size(); ++i) s->BindInt(static_cast<int>(i) + 1, r.household_ids[i]);
+    while (s->Step()) numbers[s->Int(0)] = s->Text(1);
+  }
+  std::vector<ExitBatchResult> out;
+  out.reserve(r.household_ids.size());
+  store::Transaction batch(db_);
+  for (const int64_t id : r.household_ids) {
+    ExitBatchResult result;
+    result.household_id = id;
+    std::string step = "household";
+    try {
+      store::Transaction one(db_);  // a savepoint: this household whole or not at all
+      if (!numbers.contains(id)) throw Error::NotFound("no household with id " + std::to_string(id));
+      result.number = numbers[id];
+      auto run = [&](const char* name, const std::optional<std::string>& date, const std::optional<std::string>& end) {
+        if (!date) return;
+        step = name;
+        RecordStep(caller, id, r.year, step, *date, end, r.note);
+        result.done.push_back(step);
+      };
+      run("appraisal", r.appraisal_date, std::nullopt);
+      run("verification", r.verification_date, std::nullopt);
+      run("notice", r.notice_start, r.notice_end);
+      if (r.exit_date) {
+        step = "record";
+        result.event_id = Exit(caller, {id, *r.exit_date, r.year, r.note, std::nullopt});
+        result.done.push_back(step);
+      }
+      one.Commit();
+    } catch (const Error& e) {
+      result.failed_step = step;
+      result.code = e.code();
+      result.message = e.what();
+      result.details = e.details();
+      result.done.clear();
+      result.event_id.reset();
+    }
+    out.push_back(std::move(result));
+  }
+  batch.Commit();
+  return out;
+}
+
+ExitQueue ExitService::Waiting(const Caller& caller) {
+  if (!access::Can(caller, access::Ability::kWriteRegistry)) {
+    throw Error::PermissionDenied("this caller may not record exit steps");
+  }
+  // Per household and year: which steps it has and the notice's last day;
+  // then only procedures that began with an appraisal, of households poor today.
+  auto s = db_.Prepare(
+      "SELECT COALESCE(SUM(CASE WHEN x.v = 0 THEN 1 ELSE 0 END), 0),"
+      " COALESCE(SUM(CASE WHEN x.v = 1 AND x.n = 0 THEN 1 ELSE 0 END), 0),"
+      " COALESCE(SUM(CASE WHEN x.n = 1 AND x.notice_end < ?3 THEN 1 ELSE 0 END), 0)"
+      " FROM (SELECT e.household_id,"
+      " MAX(CASE WHEN e.step = 'appraisal' THEN 1 ELSE 0 END) AS a,"
+      " MAX(CASE WHEN e.step = 'verification' THEN 1 ELSE 0 END) AS v,"
+      " MAX(CASE WHEN e.step = 'notice' THEN 1 ELSE 0 END) AS n,"
+      " MAX(CASE WHEN e.step = 'notice' THEN e.end_date END) AS notice_end"
+      " FROM exit_steps e JOIN households h ON h.id = e.household_id"
+      " WHERE h.village_code >= ?1 AND h.village_code < ?2 GROUP BY e.household_id, e.year) x"
+      " WHERE x.a = 1 AND " + registry::StatusOnSql("x.household_id", "?3") + " = 'poor'");
+  s->BindText(1, caller.area_scope);
+  s->BindText(2, caller.area_scope + ":");
+  s->BindText(3, clock_.Today().ToString());
+  s->Step();
+  return {s->Int(0), s->Int(1), s->Int(2)};
+}
 
 std::vector<ExitStep> ExitService::Steps(int64_t household_id, int year) {
   auto s = db_.Prepare(

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "assessment/households.h"
 #include "core/caller.h"
 #include "core/date.h"
@@ -49,6 +51,48 @@ struct ExitRequest {
   std::optional<std::string> override_reason;  // authorised roles only
 };
 
+// Poor households of an area in the middle of their exit procedure (any
+// year), by what they wait for: verification after the appraisal, the notice
+// after the verification, the exit record once the notice has ended.
+struct ExitQueue {
+  int64_t awaiting_verification = 0;
+  int64_t awaiting_notice = 0;
+  int64_t awaiting_record = 0;  // the notice's last day is before today
+};
+
+// One step for many households (批量退出, issue 24): the steps whose date is
+// given are recorded, in the order of the procedure, for each household.
+struct ExitBatchRequest {
+  int year = 0;                          // the poverty year of the exits
+  std::vector<int64_t> household_ids;    // 1..1000, no repeats
+  std::optional<std::string> appraisal_date;     // 村评议
+  std::optional<std::string> verification_date;  // 核实
+  std::optional<std::string> notice_start;       // 公示 (with notice_end)
+  std::optional<std::string> notice_end;
+  std::optional<std::string> exit_date;          // 销号: the exit event (the checks apply)
+  std::string note;
+};
+
+// What happened to one household of a batch: the steps recorded, or the step
+// that was refused with the refusal — then nothing of this household's steps
+// was kept (each household is recorded whole or not at all).
+struct ExitBatchResult {
+  int64_t household_id = 0;
+  std::string number;                    // "" when there is no such household
+  std::vector<std::string> done;         // appraisal, verification, notice, record
+  std::string failed_step;               // "" when every step was recorded
+  ErrorCode code = ErrorCode::kInternal;  // of the refusal, when failed
+  std::string message;
+  std::vector<ErrorDetail> details;
+  std::optional<int64_t> event_id;       // the exit event
+  bool ok() const { return failed_step.empty(); }
+};
+
+// {"year", "results": [{household_id, number, ok, done, event_id, and when
+// refused failed_step and error {code, message, details}}], "succeeded", "failed"}
+// (`fupin exit batch --json`; POST /api/v1/exits/batch adds message_zh to each error).
+nlohmann::json ExitBatchJson(int year, const std::vector<ExitBatchResult>& results);
+
 class ExitService {
  public:
   explicit ExitService(store::Connection& db, const Clock& clock = DefaultClock()) : db_(db), clock_(clock) {}
@@ -65,6 +109,18 @@ class ExitService {
   // Records the exit event (and the override, if any) in one transaction;
   // returns the event id.
   int64_t Exit(const Caller& caller, const ExitRequest& request);
+
+  // The exit procedures waiting in the caller's scope, for those who record
+  // the steps (registry writers); PermissionDenied otherwise. One query.
+  ExitQueue Waiting(const Caller& caller);
+
+  // The steps of `request` for each household, through RecordStep and Exit
+  // (the same checks as one at a time), in one transaction with a savepoint
+  // per household. The request itself is checked first (a bad date, no step,
+  // too many or repeated households: InvalidArgument, nothing written); a
+  // caller who records no exit steps at all is refused (PermissionDenied);
+  // after that each household's refusal is its result.
+  std::vector<ExitBatchResult> RunBatch(const Caller& caller, const ExitBatchRequest& request);
 
  private:
   std::vector<ExitStep> Steps(int64_t household_id, int year);

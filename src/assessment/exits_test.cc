@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "assessment/households.h"
 #include "assessment/params.h"
 #include "assessment/schema.h"
@@ -137,6 +139,79 @@ TEST_F(ExitTest, AChildOutOfSchoolBlocksTheExitUnlessTheCountyOverrides) {
   EXPECT_EQ(s->Text(0), "孩子11月已复学，教育局证明");
   EXPECT_NE(s->Text(1).find("criteria/education"), std::string::npos);
   EXPECT_EQ(s->Text(2), "county_office");
+}
+
+// Issue 24: the whole procedure for several households in one step, through
+// the same checks; a household that fails keeps nothing and the others go on.
+TEST_F(ExitTest, ABatchRunsTheProcedureForEachHouseholdWholeOrNotAtAll) {
+  Facts(800000);  // H1 meets every criterion
+  const int64_t low = f_.AddHousehold("H2", "430424100200", 2014);
+  f_.AddPerson(low, "19700101", "head", "李四");  // no facts for 2016: the income criterion fails
+  const int64_t other = f_.AddHousehold("H3", "430424101200", 2014);
+  ExitBatchRequest r;
+  r.year = 2016;
+  r.household_ids = {h_, low, other, 999};
+  r.appraisal_date = "2016-10-20";
+  r.verification_date = "2016-10-25";
+  r.notice_start = "2016-11-01";
+  r.notice_end = "2016-11-07";
+  r.exit_date = "2016-11-20";
+  r.note = "批量退出";
+  Caller cadre;
+  cadre.user_id = 5;
+  cadre.user_name = "村干部";
+  cadre.role = Role::kVillageCadre;
+  cadre.area_scope = "430424100200";
+  ExitService exits(f_.db(), f_.clock());
+  const auto results = exits.RunBatch(cadre, r);
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[0].number, "H1");
+  EXPECT_EQ(results[0].done, (std::vector<std::string>{"appraisal", "verification", "notice", "record"}));
+  EXPECT_TRUE(results[0].event_id.has_value());
+  EXPECT_EQ(Status(), "exited");
+  EXPECT_EQ(results[1].failed_step, "record");
+  EXPECT_EQ(results[1].code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(results[1].done.empty());
+  EXPECT_EQ(results[2].failed_step, "appraisal");  // another village: not the cadre's
+  EXPECT_EQ(results[2].code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(results[3].failed_step, "household");
+  EXPECT_EQ(results[3].code, ErrorCode::kNotFound);
+  // Nothing of the refused households was kept; H1's four steps were.
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM exit_steps WHERE household_id <> " + std::to_string(h_)), 0);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM exit_steps WHERE household_id = " + std::to_string(h_)), 3);
+}
+
+TEST_F(ExitTest, ABadBatchIsRefusedWholeWithEveryProblemNamed) {
+  ExitService exits(f_.db(), f_.clock());
+  ExitBatchRequest r;
+  r.year = 1999;
+  r.household_ids = {h_, h_};
+  r.notice_start = "2016-13-01";
+  try {
+    exits.RunBatch(f_.admin(), r);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    std::set<std::string> paths;
+    for (const auto& d : e.details()) paths.insert(d.path);
+    EXPECT_EQ(paths, (std::set<std::string>{"/year", "/household_ids/1", "/notice_start", "/notice_end"}));
+  }
+  r = {};
+  r.year = 2016;
+  r.household_ids = {h_};
+  EXPECT_THROW(exits.RunBatch(f_.admin(), r), Error);  // no step at all
+  r.appraisal_date = "2016-10-20";
+  Caller auditor;
+  auditor.role = Role::kAuditor;
+  auditor.area_scope = "430424";
+  try {
+    exits.RunBatch(auditor, r);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
+  }
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM exit_steps"), 0);
 }
 
 TEST_F(ExitTest, AssessmentExplainsEveryCriterionAndIsRepeatable) {

@@ -7,6 +7,7 @@
 #include "access/personal_data.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
+#include "core/text.h"
 #include "registry/registry_json.h"
 #include "store/database.h"
 #include "registry/status.h"
@@ -187,17 +188,57 @@ Cadre AssistanceService::GetCadre(const Caller& caller, int64_t id) {
 }
 
 std::vector<Cadre> AssistanceService::ListCadres(const Caller& caller, const std::string& area_code) {
+  return ListCadres(caller, area_code, ListWindow{}).items;
+}
+
+namespace {
+
+// " LIMIT n OFFSET m" of a window ("" for every row); bad numbers are refused.
+std::string WindowSql(const ListWindow& w) {
+  Problems problems;
+  if (w.limit < 0 || w.limit > 1000) problems.Add("limit", "must be between 1 and 1000");
+  if (w.offset < 0) problems.Add("offset", "must not be negative");
+  problems.ThrowIfAny("invalid page");
+  if (w.limit == 0) return "";
+  return " LIMIT " + std::to_string(w.limit) + " OFFSET " + std::to_string(w.offset);
+}
+
+// `text` for LIKE '%text%' with its wildcards escaped (ESCAPE '\').
+std::string ContainsPattern(const std::string& text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+ListPage<Cadre> AssistanceService::ListCadres(const Caller& caller, const std::string& area_code,
+                                              const ListWindow& window) {
   const std::string area = ListArea(db_, caller, area_code);
   RequireListRead(db_, clock_, caller, area);
-  auto s = db_.Prepare(std::string("SELECT ") + kCadreColumns +
-                       " FROM cadres c LEFT JOIN users u ON u.id = c.user_id"
-                       " WHERE c.area_code >= ?2 AND c.area_code < ?3 ORDER BY c.name, c.unit, c.id");
+  const std::string window_sql = WindowSql(window);
+  const std::string q = Trim(window.q);
+  std::string where = " WHERE c.area_code >= ?2 AND c.area_code < ?3";
+  if (!q.empty()) where += " AND (c.name LIKE ?4 ESCAPE '\\' OR c.unit LIKE ?4 ESCAPE '\\')";
+  auto bind = [&](store::Statement& s) {
+    s.BindText(2, area);
+    s.BindText(3, internal::SubtreeEnd(area));
+    if (!q.empty()) s.BindText(4, ContainsPattern(q));
+  };
+  ListPage<Cadre> page;
+  auto count = db_.Prepare("SELECT count(*) FROM cadres c" + where);
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
+  auto s = db_.Prepare(std::string("SELECT ") + kCadreColumns + " FROM cadres c LEFT JOIN users u ON u.id = c.user_id" +
+                       where + " ORDER BY c.name, c.unit, c.id" + window_sql);
   s->BindText(1, clock_.Today().ToString());
-  s->BindText(2, area);
-  s->BindText(3, internal::SubtreeEnd(area));
-  std::vector<Cadre> out;
-  while (s->Step()) out.push_back(ReadCadre(*s));
-  return out;
+  bind(*s);
+  while (s->Step()) page.items.push_back(ReadCadre(*s));
+  return page;
 }
 
 // ---- departments ----
@@ -616,6 +657,11 @@ HandoverResult AssistanceService::HandOver(const Caller& caller, int64_t from_ca
 }
 
 std::vector<Pairing> AssistanceService::ListPairings(const Caller& caller, const PairingFilter& f) {
+  return ListPairings(caller, f, ListWindow{}).items;
+}
+
+ListPage<Pairing> AssistanceService::ListPairings(const Caller& caller, const PairingFilter& f,
+                                                  const ListWindow& window) {
   std::string where = " WHERE h.village_code >= ?1 AND h.village_code < ?2";
   std::string area = caller.area_scope;
   if (f.household_id) {
@@ -625,27 +671,39 @@ std::vector<Pairing> AssistanceService::ListPairings(const Caller& caller, const
   } else {
     RequireListRead(db_, clock_, caller, area);
   }
+  const std::string window_sql = WindowSql(window);
+  const std::string q = Trim(window.q);
   if (f.cadre_id) where += " AND p.cadre_id = ?4";
   if (f.active_only) where += " AND p.start_date <= ?5 AND (p.end_date IS NULL OR p.end_date > ?5)";
   const bool paired_only = access::ReadScopeFor(caller, access::Resource::kAssistance).paired_households_only ||
                            access::Can(caller, access::Ability::kOwnPairingsOnly);
   if (paired_only) where += " AND c.user_id = ?6";
+  if (!q.empty()) where += " AND (h.number = ?7 OR c.name = ?7)";
+  auto bind = [&](store::Statement& s) {
+    s.BindText(1, area);
+    s.BindText(2, internal::SubtreeEnd(area));
+    if (f.household_id) s.BindInt(3, *f.household_id);
+    if (f.cadre_id) s.BindInt(4, *f.cadre_id);
+    if (f.active_only) s.BindText(5, clock_.Today().ToString());
+    if (paired_only) s.BindInt(6, caller.user_id);
+    if (!q.empty()) s.BindText(7, q);
+  };
+  const std::string from =
+      " FROM pairings p JOIN cadres c ON c.id = p.cadre_id JOIN households h ON h.id = p.household_id" + where;
+  ListPage<Pairing> page;
+  auto count = db_.Prepare("SELECT count(*)" + from);
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
   auto s = db_.Prepare(
       "SELECT p.id, p.cadre_id, c.name, p.household_id, h.number, h.village_code, p.start_date, p.end_date,"
-      " p.end_reason, p.handed_to FROM pairings p JOIN cadres c ON c.id = p.cadre_id"
-      " JOIN households h ON h.id = p.household_id" + where + " ORDER BY h.number, p.start_date, p.id");
-  s->BindText(1, area);
-  s->BindText(2, internal::SubtreeEnd(area));
-  if (f.household_id) s->BindInt(3, *f.household_id);
-  if (f.cadre_id) s->BindInt(4, *f.cadre_id);
-  if (f.active_only) s->BindText(5, clock_.Today().ToString());
-  if (paired_only) s->BindInt(6, caller.user_id);
-  std::vector<Pairing> out;
+      " p.end_reason, p.handed_to" + from + " ORDER BY h.number, p.start_date, p.id" + window_sql);
+  bind(*s);
   while (s->Step()) {
-    out.push_back({s->Int(0), s->Int(1), s->Text(2), s->Int(3), s->Text(4), s->Text(5), s->Text(6),
-                   s->OptionalText(7), s->OptionalText(8), s->OptionalInt(9)});
+    page.items.push_back({s->Int(0), s->Int(1), s->Text(2), s->Int(3), s->Text(4), s->Text(5), s->Text(6),
+                          s->OptionalText(7), s->OptionalText(8), s->OptionalInt(9)});
   }
-  return out;
+  return page;
 }
 
 // ---- visits ----

@@ -118,6 +118,20 @@ struct PairingFilter {
   bool active_only = false;  // active today
 };
 
+// A page of a list and its search (issue 24): `q` narrows the list (see each
+// list), `limit` 0 gives every row (the CLI), else 1..1000 rows from `offset`.
+struct ListWindow {
+  std::string q;
+  int64_t limit = 0;
+  int64_t offset = 0;
+};
+
+template <class T>
+struct ListPage {
+  int64_t total = 0;      // every row of the list and its search
+  std::vector<T> items;   // the window
+};
+
 struct HandoverResult {
   int64_t from_cadre_id = 0;
   int64_t to_cadre_id = 0;
@@ -180,6 +194,8 @@ class AssistanceService {
   Cadre GetCadre(const Caller& caller, int64_t id);
   // Cadres of an area (any level; "" = the caller's scope), by name.
   std::vector<Cadre> ListCadres(const Caller& caller, const std::string& area_code);
+  // The same list, a window of it; q: part of the cadre's name or unit.
+  ListPage<Cadre> ListCadres(const Caller& caller, const std::string& area_code, const ListWindow& window);
 
   int64_t AddDepartment(const Caller& caller, const std::string& area_code, const std::string& name,
                         const std::string& responsibility);
@@ -212,6 +228,8 @@ class AssistanceService {
   HandoverResult HandOver(const Caller& caller, int64_t from_cadre_id, int64_t to_cadre_id, const std::string& date,
                           const std::string& reason);
   std::vector<Pairing> ListPairings(const Caller& caller, const PairingFilter& filter);
+  // The same list, a window of it; q: the household number or the cadre's full name.
+  ListPage<Pairing> ListPairings(const Caller& caller, const PairingFilter& filter, const ListWindow& window);
 
   // Records a visit. A paired cadre records visits to their own households
   // only, as themselves.

@@ -61,6 +61,29 @@ class AssistanceTest : public ::testing::Test {
   AssistanceService svc_;
 };
 
+// Issue 24: the county's long lists come a page at a time, with a search.
+TEST_F(AssistanceTest, CadresAndPairingsArePagedAndSearchable) {
+  std::vector<int64_t> cadres;
+  for (const char* name : {"甲干部", "乙干部", "丙干部", "丁主任", "戊_干部"}) cadres.push_back(Cadre(name));
+  auto page = svc_.ListCadres(fx_.admin(), "430424", {"", 2, 2});
+  EXPECT_EQ(page.total, 5);
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(svc_.ListCadres(fx_.admin(), "430424", {"干部", 0, 0}).total, 4);
+  EXPECT_EQ(svc_.ListCadres(fx_.admin(), "430424", {"_", 0, 0}).total, 1);  // a wildcard is a character
+  EXPECT_EQ(svc_.ListCadres(fx_.admin(), "430424", {"教育局", 0, 0}).total, 5);  // the unit
+  EXPECT_THROW(svc_.ListCadres(fx_.admin(), "430424", {"", 1001, 0}), Error);
+  const int64_t h1 = fx_.AddHousehold("P1", "430424100200");
+  const int64_t h2 = fx_.AddHousehold("P2", "430424100201");
+  svc_.Pair(fx_.admin(), cadres[0], h1, "2015-01-01");
+  svc_.Pair(fx_.admin(), cadres[1], h2, "2015-01-01");
+  auto pairs = svc_.ListPairings(fx_.admin(), {}, {"", 1, 1});
+  EXPECT_EQ(pairs.total, 2);
+  ASSERT_EQ(pairs.items.size(), 1u);
+  EXPECT_EQ(pairs.items[0].household_number, "P2");
+  EXPECT_EQ(svc_.ListPairings(fx_.admin(), {}, {"P1", 0, 0}).total, 1);
+  EXPECT_EQ(svc_.ListPairings(fx_.admin(), {}, {"乙干部", 0, 0}).items.at(0).household_number, "P2");
+}
+
 TEST_F(AssistanceTest, HandoverMovesEveryHouseholdInOneStepAndKeepsTheHistory) {
   const int64_t a = Cadre("甲干部");
   const int64_t b = Cadre("乙干部");

@@ -413,6 +413,40 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
     });
   }
   {
+    auto o = std::make_shared<assessment::ExitBatchRequest>();
+    auto* batch = exit->add_subcommand("batch", "The exit steps for many households at once (批量退出), each household "
+                                                "whole or not at all, with each one's result");
+    batch->add_option("--year", o->year, "Poverty year of the exits")->required();
+    batch->add_option("--households", o->household_ids, "Household ids (comma-separated, at most 1000)")
+        ->required()
+        ->delimiter(',');
+    batch->add_option("--appraisal-date", o->appraisal_date, "Village appraisal (村评议) on this date");
+    batch->add_option("--verification-date", o->verification_date, "Work-team verification (核实) on this date");
+    batch->add_option("--notice-start", o->notice_start, "Public notice (公示) from this date (with --notice-end)");
+    batch->add_option("--notice-end", o->notice_end, "Last day of the public notice");
+    batch->add_option("--exit-date", o->exit_date, "Record the exit (销号) on this date, after the checks");
+    batch->add_option("--note", o->note, "Note for every step (minutes, where posted, ...)");
+    batch->callback([&ctx, o] {
+      assessment::ExitService exits(ctx.connection());
+      const auto results = exits.RunBatch(ctx.caller, *o);
+      if (ctx.json) {
+        ctx.PrintJson(assessment::ExitBatchJson(o->year, results));
+        return;
+      }
+      for (const auto& x : results) {
+        ctx.out() << x.household_id << '\t' << (x.number.empty() ? "-" : x.number) << '\t';
+        if (x.ok()) {
+          ctx.out() << "ok";
+          for (const auto& d : x.done) ctx.out() << ' ' << d;
+        } else {
+          ctx.out() << "refused at " << x.failed_step << ": " << x.message;
+          for (const auto& d : x.details) ctx.out() << "; " << d.path << ": " << d.problem;
+        }
+        ctx.out() << '\n';
+      }
+    });
+  }
+  {
     auto o = std::make_shared<StepOptions>();
     auto* check = exit->add_subcommand("check", "What stands between a household and its exit");
     check->add_option("ID", o->id, "Household id")->required();

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "registry/audited.h"
 #include "schema/all_migrations.h"
+#include "server/messages_zh.h"
 
 namespace fupin::cli {
 
@@ -30,6 +31,16 @@ std::string ServerKeyName(std::string_view url) {
   std::string name;
   for (char c : rest) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
   return name.empty() ? "default" : name;
+}
+
+// Whether the user reads Chinese: the first of LC_ALL, LC_MESSAGES and LANG
+// that is set names a zh locale (zh_CN.UTF-8, ...).
+bool ChineseLocale() {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return std::string_view(value).starts_with("zh");
+  }
+  return false;
 }
 
 }  // namespace
@@ -169,7 +180,14 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (ctx.json) {
       nlohmann::json details = nlohmann::json::array();
       for (const auto& d : e.details()) details.push_back({{"path", d.path}, {"problem", d.problem}});
-      ctx.PrintJson({{"error", {{"code", ErrorCodeName(e.code()), }, {"message", e.what()}, {"details", details}}}});
+      ctx.PrintJson({{"error",
+                      {{"code", ErrorCodeName(e.code())},
+                       {"message", e.what()},
+                       {"message_zh", server::MessageZh(ErrorCodeName(e.code()), e.what())},
+                       {"details", details}}}});
+    } else if (ChineseLocale()) {  // the Chinese of the API's refusals, the English below it
+      err << "fupin: " << server::MessageZh(ErrorCodeName(e.code()), e.what()) << "\n  （" << e.what() << "）\n";
+      for (const auto& d : e.details()) err << "  " << d.path << ": " << d.problem << '\n';
     } else {
       err << "fupin: " << e.what() << '\n';
       for (const auto& d : e.details()) err << "  " << d.path << ": " << d.problem << '\n';

@@ -169,6 +169,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
     list->add_option("--status", o->status, "poor | exited | removed | deceased | unregistered");
     list->add_option("--year", o->year, "Status at the end of this year; alone: identified by then");
     list->add_option("--phone", o->filter.phone, "Households with this full phone number (theirs or a member's)");
+    list->add_option("--q", o->filter.q, "Find: household number, the head's full name or a member's full ID number");
     list->add_option("--limit", o->filter.limit, "Page size (1-1000, default 50)");
     list->add_option("--offset", o->filter.offset, "Rows to skip");
     list->add_option("--output", o->output, "Write every matching household to FILE.xlsx or FILE.csv");
@@ -190,7 +191,8 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
         return;
       }
       for (const auto& h : page.items) {
-        ctx.out() << h.id << '\t' << h.number << '\t' << h.village_name << '\t' << h.status << '\n';
+        ctx.out() << h.id << '\t' << h.number << '\t' << (h.head_name.empty() ? "-" : h.head_name) << '\t'
+                  << h.township_name << '\t' << h.village_name << '\t' << h.status << '\n';
       }
       ctx.out() << page.items.size() << " of " << page.total << " households\n";
     });

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "reports/progress.h"
 #include "reports/snapshot.h"
+#include "reports/todo.h"
 
 namespace fupin::cli {
 namespace {
@@ -89,6 +90,20 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
                 << '\n';
     } else {
       ctx.out() << "已生成报表快照 " << run.reports << " 份，用时 " << FormatSeconds(run.seconds) << " 秒\n";
+    }
+  });
+
+  // fupin todo: the to-do list of the caller (GET /api/v1/todo).
+  auto* todo = app.add_subcommand("todo", "What waits for the caller (待办): needs to review, monitoring steps, "
+                                          "visits due, exits to verify, each with its count and web page");
+  todo->callback([&ctx] {
+    const auto items = reports::ListTodo(ctx.connection(), ctx.caller);
+    if (ctx.json) {
+      ctx.PrintJson(reports::TodoJson(items));
+      return;
+    }
+    for (const auto& i : items) {
+      ctx.out() << i.title_zh << '\t' << i.count << '\t' << i.link << (i.note_zh.empty() ? "" : "\t" + i.note_zh) << '\n';
     }
   });
 }

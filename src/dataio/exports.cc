@@ -37,8 +37,8 @@ std::pair<std::string, std::string> CodeRange(const std::string& code) { return 
 int64_t ExportHouseholds(store::Connection& db, const Caller& caller, registry::HouseholdRegistry::ListFilter filter,
                          const std::string& path) {
   auto writer = OpenListWriter(path, "贫困户");
-  writer->WriteHeader({"户编号", "行政村代码", "所在村", "识别年度", "贫困户属性", "主要致贫原因", "其他致贫原因", "状态",
-                       "家庭住址"});
+  writer->WriteHeader({"户编号", "户主", "乡镇", "行政村代码", "所在村", "识别年度", "贫困户属性", "主要致贫原因",
+                       "其他致贫原因", "状态", "家庭住址"});
   registry::HouseholdRegistry reg(db);
   filter.limit = 1000;
   filter.offset = 0;
@@ -48,7 +48,7 @@ int64_t ExportHouseholds(store::Connection& db, const Caller& caller, registry::
     for (const auto& h : page.items) {
       std::string others;
       for (const auto& c : h.other_causes) others += (others.empty() ? "" : "、") + Label(registry::Causes(), c);
-      writer->WriteRow({h.number, h.village_code, h.village_name,
+      writer->WriteRow({h.number, h.head_name, h.township_name, h.village_code, h.village_name,
                         h.identified_year ? io::CellValue(int64_t{*h.identified_year}) : io::CellValue(),
                         Label(registry::HouseholdAttributes(), h.attribute), Label(registry::Causes(), h.main_cause),
                         others, Label(registry::HouseholdStatuses(), h.status), h.address});

@@ -97,7 +97,19 @@ TEST_F(ExportTest, HouseholdListExportsEveryPage) {
   ASSERT_EQ(t.rows.size(), 1051u);
   EXPECT_EQ(t.rows[0].cells[0], "户编号");
   EXPECT_EQ(t.rows[1].cells[0], "L0000");
-  EXPECT_EQ(t.rows[1].cells[7], "未脱贫");
+  EXPECT_EQ(t.rows[1].cells[9], "未脱贫");
+  // The search of the list (issue 24) narrows the export too, with the head and township.
+  const int64_t id = fx_.AddHousehold("Q0001", "430424100200");
+  fx_.AddPerson(id, "19600101", "head", "王五");
+  f.q = "王五";
+  const std::string found = (dir_ / "found.xlsx").string();
+  EXPECT_EQ(ExportHouseholds(fx_.db(), fx_.admin(), f, found), 1);
+  const io::Table one = io::ReadTable(found);
+  ASSERT_EQ(one.rows.size(), 2u);
+  EXPECT_EQ(one.rows[0].cells[1], "户主");
+  EXPECT_EQ(one.rows[1].cells[0], "Q0001");
+  EXPECT_EQ(one.rows[1].cells[1], "王五");
+  EXPECT_EQ(one.rows[1].cells[2], "洣水镇");
 }
 
 }  // namespace

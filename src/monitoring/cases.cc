@@ -635,6 +635,29 @@ Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const E
   return GetCase(caller, case_id);
 }
 
+std::vector<std::pair<std::string, int64_t>> MonitoringService::WaitingStages(const Caller& caller,
+                                                                            const std::string& area_code) {
+  const std::string area = internal::ResolveArea(db_, caller, area_code);
+  const auto scope = access::ReadScopeFor(caller, access::Resource::kMonitoring);
+  if (!scope.allowed || !caller.CoversArea(area)) {
+    internal::Require(db_, clock_, caller, access::Access::kRead, area, std::nullopt, "monitoring_cases");
+  }
+  std::string sql =
+      "SELECT c.stage, COUNT(*) FROM monitoring_cases c WHERE c.village_code >= ?1 AND c.village_code < ?2"
+      " AND c.status = 'identifying' AND c.stage IS NOT NULL";
+  if (scope.paired_households_only) sql += " AND c.household_id IN (" + access::PairedHouseholdIdsSql(3, 4) + ")";
+  auto s = db_.Prepare(sql + " GROUP BY c.stage ORDER BY c.stage");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  if (scope.paired_households_only) {
+    s->BindInt(3, caller.user_id);
+    s->BindText(4, clock_.Today().ToString());
+  }
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (s->Step()) out.emplace_back(s->Text(0), s->Int(1));
+  return out;
+}
+
 std::vector<OverdueItem> MonitoringService::Overdue(const Caller& caller, const std::string& area_code,
                                                     const std::optional<std::string>& as_of_text) {
   const std::string area = internal::ResolveArea(db_, caller, area_code);

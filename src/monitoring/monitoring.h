@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "core/caller.h"
 #include "core/date.h"
@@ -349,6 +350,10 @@ class MonitoringService {
   Case OpenCase(const Caller& caller, const CaseInput& input);
   Case GetCase(const Caller& caller, int64_t id);
   CasePage ListCases(const Caller& caller, const CaseFilter& filter);
+  // The cases of an area ("" = the caller's scope) still being identified,
+  // counted by the step each waits for (one grouped query; the scope of
+  // ListCases). Steps without a waiting case are left out.
+  std::vector<std::pair<std::string, int64_t>> WaitingStages(const Caller& caller, const std::string& area_code);
   // Records the current step (done), sends the case back, or rejects it.
   // Refuses a role that does not own the step, a step that is not the
   // current stage, a missing reason, a public notice shorter than

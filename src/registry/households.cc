@@ -1,12 +1,15 @@
 #include "registry/households.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "access/audit.h"
 #include "access/pairing.h"
 #include "access/permissions.h"
 #include "access/personal_data.h"
 #include "core/area_code.h"
+#include "core/id_number.h"
+#include "core/text.h"
 #include "registry/registry_json.h"
 #include "core/error.h"
 #include "registry/areas.h"
@@ -334,6 +337,41 @@ Household HouseholdRegistry::GetHouseholdByNumber(const Caller& caller, const st
   return GetHousehold(caller, s->Int(0));
 }
 
+namespace {
+
+// The condition of ListFilter::q on the households `h` and its value (bound
+// as ?9), or {"", ""} without q. A valid ID number is matched through the
+// blind index of a current member; anything else is the household number or
+// the current head's full name. Each side is an index lookup (households.number,
+// persons_name, persons.id_number_index), never a scan of the persons.
+std::pair<std::string, std::string> SearchCondition(const std::optional<std::string>& q, const Date& today) {
+  if (!q) return {"", ""};
+  std::string text = Trim(*q);
+  if (text.empty()) return {"", ""};
+  if (text.size() == 18 && text[17] == 'x') text[17] = 'X';
+  if (CheckIdNumber(text, today).ok()) {
+    return {" AND h.id IN (SELECT m.household_id FROM persons p JOIN memberships m ON m.person_id = p.id"
+            " AND m.end_date IS NULL WHERE p.id_number_index = ?9)",
+            access::CurrentProtector().BlindIndex(text)};
+  }
+  return {" AND (h.number = ?9 OR h.id IN (SELECT m.household_id FROM persons p JOIN memberships m"
+          " ON m.person_id = p.id AND m.end_date IS NULL AND m.relation = 'head' WHERE p.name = ?9))",
+          text};
+}
+
+// A page of the list `base` (ordered by `order`, a checked sort key) with each
+// household's current head and township beside it: the subquery and the join
+// run for the page's rows only.
+std::string WithHeadAndTownship(const std::string& base, const std::string& order, int64_t limit, int64_t offset) {
+  return "SELECT x.*, (SELECT p.name FROM memberships m JOIN persons p ON p.id = m.person_id"
+         " WHERE m.household_id = x.id AND m.end_date IS NULL AND m.relation = 'head' ORDER BY p.id LIMIT 1),"
+         " t.code, t.name FROM (" + base + " ORDER BY q." + order + ", q.number LIMIT " + std::to_string(limit) +
+         " OFFSET " + std::to_string(offset) + ") x LEFT JOIN areas t ON t.code = substr(x.village_code, 1, 9)"
+         " ORDER BY x." + order + ", x.number";
+}
+
+}  // namespace
+
 HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& caller, const ListFilter& f) {
   const access::ReadScope scope = access::ReadScopeFor(caller, access::Resource::kRegistry);
   if (!scope.allowed) throw Error::PermissionDenied("this role may not read registry records");
@@ -379,6 +417,9 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
     where += " AND (h.phone_index = ?8 OR h.id IN (SELECT m.household_id FROM memberships m JOIN persons p"
              " ON p.id = m.person_id WHERE m.end_date IS NULL AND p.phone_index = ?8))";
   }
+  // (Not a structured binding: the lambda below captures it, which clang-tidy's clang refuses.)
+  const std::pair<std::string, std::string> search = SearchCondition(f.q, clock_.Today());
+  where += search.first;
   std::string base = "SELECT * FROM (" + HouseholdSelect() + where + ") q";
   if (f.status) base += " WHERE q.status = ?5";
   auto bind = [&](store::Statement& s) {
@@ -392,6 +433,7 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
       s.BindText(7, clock_.Today().ToString());
     }
     if (f.phone) s.BindText(8, phone_index);
+    if (!search.first.empty()) s.BindText(9, search.second);
   };
   ListPage page;
   auto count = db_.Prepare("SELECT count(*) FROM (" + base + ") c");
@@ -399,10 +441,15 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   count->Step();
   page.total = count->Int(0);
   // sort_key is one of the names checked above, never user text.
-  const std::string order = " ORDER BY q." + sort_key + (descending ? " DESC" : "") + ", q.number";
-  auto list = db_.Prepare(base + order + " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
+  auto list = db_.Prepare(WithHeadAndTownship(base, sort_key + (descending ? " DESC" : ""), f.limit, f.offset));
   bind(*list);
-  while (list->Step()) page.items.push_back(ReadHousehold(*list));
+  while (list->Step()) {
+    Household h = ReadHousehold(*list);
+    h.head_name = list->OptionalText(12).value_or("");
+    h.township_code = list->OptionalText(13).value_or("");
+    h.township_name = list->OptionalText(14).value_or("");
+    page.items.push_back(std::move(h));
+  }
   return page;
 }
 

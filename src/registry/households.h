@@ -108,6 +108,11 @@ struct Household {
   std::optional<std::string> phone;  // masked (the full number only through RevealPhone)
   std::string status;       // derived from the events: poor, exited, removed, deceased, unregistered
   int64_t version = 0;
+  // Filled by ListHouseholds only: the current head's name ("" without one)
+  // and the village's township.
+  std::string head_name;
+  std::string township_code;
+  std::string township_name;
   std::vector<Member> members;          // current members (filled by GetHousehold)
   std::vector<HouseholdEvent> events;   // oldest first (filled by GetHousehold)
   std::vector<HouseholdYear> years;     // ascending (filled by GetHousehold)
@@ -147,6 +152,11 @@ class HouseholdRegistry {
     // A full phone number: households whose phone, or a current member's, is
     // this number (exact, through the blind index; separators and +86 ignored).
     std::optional<std::string> phone;
+    // Find a household (户查询): a valid full ID number finds the household
+    // of the person holding it (a current member, through the blind index;
+    // nothing is decrypted); anything else is the household number or the
+    // current head's full name, exactly. Surrounding spaces are ignored.
+    std::optional<std::string> q;
     int64_t limit = 50;
     int64_t offset = 0;
   };

@@ -134,6 +134,54 @@ TEST_F(HouseholdsTest, HouseholdJsonTextIsTheDumpOfHouseholdJson) {
   h.identified_year.reset();
   h.phone.reset();
   EXPECT_EQ(HouseholdJsonText(h), HouseholdJson(h).dump());
+  // A row of the list: head and township, a household without a head.
+  h.township_code = "430424100";
+  h.township_name = "洣水镇";
+  h.head_name = "张\"三";
+  EXPECT_EQ(HouseholdJsonText(h), HouseholdJson(h).dump());
+  h.head_name.clear();
+  EXPECT_EQ(HouseholdJsonText(h), HouseholdJson(h).dump());
+}
+
+// Issue 24: one search box finds a household by its number, its head's full
+// name or a member's full ID number (the blind index; never decrypted), in the
+// caller's scope, with the head and township on each row.
+TEST_F(HouseholdsTest, SearchFindsByNumberHeadNameOrIdNumber) {
+  auto reg = households();
+  const int64_t a = f_.AddHousehold("4304241002000001", "430424100200");
+  const int64_t b = f_.AddHousehold("4304241012000002", "430424101200");
+  f_.AddPerson(a, "19600101", "head", "张三");
+  const int64_t child = f_.AddPerson(a, "19900505", "child", "李四");
+  f_.AddPerson(b, "19700101", "head", "李四");
+  auto search = [&](const Caller& caller, const std::string& q) {
+    HouseholdRegistry::ListFilter f;
+    f.q = q;
+    std::vector<std::string> numbers;
+    for (const auto& h : reg.ListHouseholds(caller, f).items) numbers.push_back(h.number);
+    return numbers;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(search(f_.admin(), " 4304241002000001 "), V{"4304241002000001"});
+  EXPECT_EQ(search(f_.admin(), "张三"), V{"4304241002000001"});
+  EXPECT_EQ(search(f_.admin(), "张"), V{});            // full names only
+  EXPECT_EQ(search(f_.admin(), "李四"), V{"4304241012000002"});  // the head, not the child of another
+  // The child's full ID number finds the child's household; a lower-case x is the same number.
+  const std::string child_id = PersonRegistry(f_.db(), f_.clock()).RevealIdNumber(f_.admin(), child);
+  EXPECT_EQ(search(f_.admin(), child_id), V{"4304241002000001"});
+  std::string wrong = child_id;
+  wrong[17] = wrong[17] == '0' ? '1' : '0';  // a wrong check character is not an ID number
+  EXPECT_EQ(search(f_.admin(), wrong), V{});
+  // Scope: a village cadre of the other village finds nothing there.
+  EXPECT_EQ(search(VillageCadre("430424101200"), "张三"), V{});
+  EXPECT_EQ(search(VillageCadre("430424101200"), "李四"), V{"4304241012000002"});
+  // The row carries the head and the township.
+  HouseholdRegistry::ListFilter f;
+  f.q = "张三";
+  const auto page = reg.ListHouseholds(f_.admin(), f);
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].head_name, "张三");
+  EXPECT_EQ(page.items[0].township_code, "430424100");
+  EXPECT_FALSE(page.items[0].township_name.empty());
 }
 
 // Migration 151 writes the CHECK lists of these tables as comparisons on

@@ -97,6 +97,11 @@ nlohmann::json HouseholdJson(const Household& h) {
                       {"status", h.status},
                       {"status_label", LabelZh(HouseholdStatuses(), h.status)},
                       {"version", h.version}};
+  if (!h.township_code.empty()) {  // a row of the list
+    j["head_name"] = h.head_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.head_name);
+    j["township_code"] = h.township_code;
+    j["township_name"] = h.township_name;
+  }
   if (!h.members.empty()) {
     j["members"] = nlohmann::json::array();
     for (const auto& m : h.members) {
@@ -153,6 +158,11 @@ std::string HouseholdJsonText(const Household& h) {
     }
     w.EndArray();
   }
+  const bool listed = !h.township_code.empty();
+  if (listed) {
+    w.Key("head_name");
+    h.head_name.empty() ? w.Null() : w.String(h.head_name);
+  }
   w.Key("id").Int(h.id);
   w.Key("identified_year");
   h.identified_year ? w.Int(*h.identified_year) : w.Null();
@@ -182,6 +192,10 @@ std::string HouseholdJsonText(const Household& h) {
   h.phone ? w.String(access::MaskPhone(*h.phone)) : w.Null();
   w.Key("status").String(h.status);
   w.Key("status_label").String(LabelZh(HouseholdStatuses(), h.status));
+  if (listed) {
+    w.Key("township_code").String(h.township_code);
+    w.Key("township_name").String(h.township_name);
+  }
   w.Key("version").Int(h.version);
   w.Key("village_code").String(h.village_code);
   w.Key("village_name").String(h.village_name);

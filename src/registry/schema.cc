@@ -296,6 +296,11 @@ CREATE TABLE pending_phone_encryption (table_name TEXT PRIMARY KEY);
 INSERT INTO pending_phone_encryption (table_name) VALUES ('households');
 INSERT INTO pending_phone_encryption (table_name) VALUES ('persons');
 )sql"},
+      // Finding a household by its head's full name (GET /households?q=, issue 24):
+      // an exact match on the name, then the person's open membership.
+      {153, "persons by name", R"sql(
+CREATE INDEX persons_name ON persons(name);
+)sql"},
   };
 }
 

@@ -2,6 +2,7 @@
 // facilities, survey records) and the reports (incidence, measures). Access
 // is checked in the assessment services (Resource::kAssessment).
 #include "assessment/area_assessments.h"
+#include "assessment/exits.h"
 #include "assessment/households.h"
 #include "assessment/incidence.h"
 #include "assessment/indicators.h"
@@ -29,6 +30,32 @@ int BodyYear(ApiRequest& r) {
 }
 
 std::optional<bool> OptionalFlag(BodyReader& b, const std::string& key) { return b.Bool(key); }
+
+assessment::ExitBatchRequest ReadExitBatch(ApiRequest& r) {
+  BodyReader b(r.body);
+  assessment::ExitBatchRequest x;
+  const auto year = b.Int("year", true);
+  x.household_ids = b.Ints("household_ids", true).value_or(std::vector<int64_t>{});
+  x.appraisal_date = b.String("appraisal_date", false, 10);
+  x.verification_date = b.String("verification_date", false, 10);
+  x.notice_start = b.String("notice_start", false, 10);
+  x.notice_end = b.String("notice_end", false, 10);
+  x.exit_date = b.String("exit_date", false, 10);
+  x.note = b.String("note", false, 2000).value_or("");
+  b.Finish();
+  x.year = RequiredYear(year, "/year");
+  return x;
+}
+
+// The batch's answer: each refusal also in Chinese, as every refusal (ErrorJson).
+nlohmann::json ExitBatchAnswer(int year, const std::vector<assessment::ExitBatchResult>& results) {
+  nlohmann::json j = assessment::ExitBatchJson(year, results);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& x = results[i];
+    if (!x.ok()) j["results"][i]["error"] = ErrorJson(ErrorCodeName(x.code), x.message, x.details)["error"];
+  }
+  return j;
+}
 
 }  // namespace
 
@@ -159,6 +186,14 @@ void AddAssessmentRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok({{"items", items}});
                     },
                     "Survey records of an area and year, optionally of one kind"});
+  routes.push_back({"POST", "/api/v1/exits/batch", true,
+                    [](ApiRequest& r) {
+                      const auto request = ReadExitBatch(r);
+                      assessment::ExitService exits(r.connection(), *r.clock);
+                      return ApiResponse::Ok(ExitBatchAnswer(request.year, exits.RunBatch(r.caller, request)));
+                    },
+                    "The exit procedure's steps (appraisal, verification, notice, record) for many households at "
+                    "once, each household whole or not at all, with each one's result"});
 }
 
 }  // namespace fupin::server

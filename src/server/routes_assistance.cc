@@ -22,16 +22,27 @@ nlohmann::json Array(const std::vector<T>& v, F f) {
   return a;
 }
 
+// ?q=&limit=&offset= of a paged list (no limit: every row).
+assistance::ListWindow Window(const ApiRequest& r) {
+  return {r.Query("q").value_or(""), r.QueryInt("limit").value_or(0), r.QueryInt("offset").value_or(0)};
+}
+
+template <typename T, typename F>
+nlohmann::json WindowJson(const assistance::ListPage<T>& page, const assistance::ListWindow& w, F f) {
+  return {{"items", Array(page.items, f)}, {"total", page.total}, {"limit", w.limit}, {"offset", w.offset}};
+}
+
 }  // namespace
 
 void AddAssistanceRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/cadres", true,
                     [](ApiRequest& r) {
                       auto svc = Service(r);
-                      return ApiResponse::Ok(Items(Array(svc.ListCadres(r.caller, r.Query("area").value_or("")),
-                                                         assistance::CadreJson)));
+                      const assistance::ListWindow w = Window(r);
+                      return ApiResponse::Ok(
+                          WindowJson(svc.ListCadres(r.caller, r.Query("area").value_or(""), w), w, assistance::CadreJson));
                     },
-                    "Cadres of an area; phones masked"});
+                    "Cadres of an area; phones masked; q (name or unit), limit and offset page it"});
   routes.push_back({"POST", "/api/v1/cadres", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);
@@ -153,7 +164,8 @@ void AddAssistanceRoutes(std::vector<Route>& routes) {
                       f.household_id = r.QueryInt("household_id");
                       f.active_only = r.Query("active").value_or("") == "true";
                       auto svc = Service(r);
-                      return ApiResponse::Ok(Items(Array(svc.ListPairings(r.caller, f), assistance::PairingJson)));
+                      const assistance::ListWindow w = Window(r);
+                      return ApiResponse::Ok(WindowJson(svc.ListPairings(r.caller, f, w), w, assistance::PairingJson));
                     },
                     "Pairings of cadres with households, history included"});
   routes.push_back({"POST", "/api/v1/pairings", true,

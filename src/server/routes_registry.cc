@@ -1,4 +1,6 @@
 // Households and persons.
+#include "dataio/exports.h"
+#include "io/table_writer.h"
 #include "registry/households.h"
 #include "registry/registry_json.h"
 #include "server/http_server.h"
@@ -46,18 +48,25 @@ ApiResponse PersonResponse(ApiRequest& r, int64_t id, int status = 200) {
   return ApiResponse::Versioned(registry::PersonJson(p), p.version, status);
 }
 
+// The filters of GET /households (and of its XLSX download), without the page.
+registry::HouseholdRegistry::ListFilter HouseholdFilter(const ApiRequest& r) {
+  registry::HouseholdRegistry::ListFilter f;
+  f.area_code = r.Query("area").value_or("");
+  f.status = r.Query("status");
+  if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);
+  f.sort = r.Query("sort").value_or("number");
+  f.phone = r.Query("phone");
+  f.q = r.Query("q");
+  return f;
+}
+
 }  // namespace
 
 void AddRegistryRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/households", true,
                     [](ApiRequest& r) {
                       const Paging p = ReadPaging(r);
-                      registry::HouseholdRegistry::ListFilter f;
-                      f.area_code = r.Query("area").value_or("");
-                      f.status = r.Query("status");
-                      if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);
-                      f.sort = r.Query("sort").value_or("number");
-                      f.phone = r.Query("phone");
+                      registry::HouseholdRegistry::ListFilter f = HouseholdFilter(r);
                       f.limit = p.limit;
                       f.offset = p.offset;
                       registry::HouseholdRegistry reg(r.connection(), *r.clock);
@@ -67,6 +76,18 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok(PageJson(page.total, p, items));
                     },
                     "Households by area, status and year; paginated and sortable"});
+  routes.push_back({"GET", "/api/v1/households.xlsx", true,
+                    [](ApiRequest& r) {
+                      const registry::HouseholdRegistry::ListFilter f = HouseholdFilter(r);
+                      std::string bytes = io::BytesWrittenTo(".xlsx", [&](const std::string& path) {
+                        dataio::ExportHouseholds(r.connection(), r.caller, f, path);
+                      });
+                      const std::string area = f.area_code.empty() ? r.caller.area_scope : f.area_code;
+                      return ApiResponse::File(std::move(bytes),
+                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                               "households-" + (area.empty() ? std::string("nation") : area) + ".xlsx");
+                    },
+                    "Every household of the list's filters (q included) as an XLSX sheet"});
   routes.push_back({"POST", "/api/v1/households", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);

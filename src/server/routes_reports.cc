@@ -14,6 +14,7 @@
 #include "reports/breakdown.h"
 #include "reports/progress.h"
 #include "reports/snapshot.h"
+#include "reports/todo.h"
 #include "reports/years.h"
 #include "server/http_server.h"
 
@@ -81,6 +82,12 @@ void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_second
                     },
                     "The latest year that has data in an area (default: the caller's): for reports, assessment and "
                     "monitoring; the web UI's pages open on these years"});
+  routes.push_back({"GET", "/api/v1/todo", true,
+                    [](ApiRequest& r) {
+                      return ApiResponse::Ok(reports::TodoJson(reports::ListTodo(r.connection(), r.caller, *r.clock)));
+                    },
+                    "What waits for the caller in their scope (待办): each source with its count and the web page "
+                    "where it is done"});
   routes.push_back({"GET", "/api/v1/households/{id}/assessment", true,
                     [](ApiRequest& r) {
                       const int year = ReportYear(r);

@@ -689,11 +689,13 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
   const std::string& hi = range.second;
   std::string where =
       " WHERE n.village_code >= ?1 AND n.village_code < ?2 AND (?3 = '' OR n.category = ?3)"
-      " AND (?4 IS NULL OR n.amount_fen >= ?4) AND (?5 IS NULL OR n.amount_fen <= ?5) AND (?6 = '' OR n.urgency = ?6)"
+      " AND (CAST(?4 AS BIGINT) IS NULL OR n.amount_fen >= ?4) AND (CAST(?5 AS BIGINT) IS NULL OR n.amount_fen <= ?5)"
+      " AND (?6 = '' OR n.urgency = ?6)"
       " AND (?7 = '' OR n.status = ?7) AND (?8 = 0 OR n.household_id = ?8)";
   if (donor) where += " AND n.status IN ('open', 'closed')";
   // A paired cadre: only needs of the households paired with them.
-  // (Numbered parameters without gaps: PostgreSQL must see each one used.)
+  // (Numbered parameters without gaps: PostgreSQL must see each one used; a NULL
+  // parameter tested alone needs its type, hence the CASTs.)
   if (scope.paired_households_only) where += " AND n.household_id IN (" + access::PairedHouseholdIdsSql(9, 10) + ")";
   const int paging = scope.paired_households_only ? 11 : 9;
   const std::string today = clock_.Today().ToString();

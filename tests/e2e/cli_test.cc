@@ -368,6 +368,17 @@ TEST_F(CliTest, PhoneNumbersAreEncryptedFindableAndCoveredByKeyRotation) {
   EXPECT_EQ(found("13812345678"), just_h);
   EXPECT_EQ(found("13987654321"), just_h);
   EXPECT_EQ(Json({"person", "show", pid, "--unmasked"})["phone"], "13987654321");
+  // Issue 24: the search box finds a member's full ID number through the
+  // re-keyed blind index too, and the household number.
+  auto searched = [&](const std::string& q) {
+    std::vector<int64_t> ids;
+    const json page = Json({"household", "list", "--q", q});
+    for (const auto& item : page["items"]) ids.push_back(item["id"]);
+    return ids;
+  };
+  EXPECT_EQ(searched("440524188001010014"), just_h);
+  EXPECT_EQ(searched("PH1"), just_h);
+  EXPECT_TRUE(searched("440524188001010022").empty());
   auto trail = Json({"audit", "list", "--entity", "person/" + pid});
   int views = 0;
   for (const auto& e : trail["items"]) views += e["action"] == "person.phone_view" ? 1 : 0;
@@ -453,6 +464,28 @@ TEST_F(CliTest, KeysRotateCoversRosterIdNumbersAndReconcileStillMatches) {
   EXPECT_EQ(again["matched"], 1);
   EXPECT_EQ(again["unknown"], 1);
   EXPECT_EQ(Json({"reconcile", "--year", "2020"})["summary"], before["summary"]);
+}
+
+// Issue 24: in a Chinese locale a refusal reads in Chinese (the API's
+// message_zh), the English below it; --json carries message_zh always.
+TEST_F(CliTest, RefusalsReadInChineseInAChineseLocale) {
+  const std::vector<std::string> args = {"household", "show", "987654"};
+  auto zh = RunProcess("/usr/bin/env", [&] {
+    std::vector<std::string> a = {"LC_ALL=", "LC_MESSAGES=", "LANG=zh_CN.UTF-8", FupinBinary(), "--db", db_};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  EXPECT_EQ(zh.exit_code, 3) << zh.err;
+  EXPECT_NE(zh.err.find("没有户 987654"), std::string::npos) << zh.err;
+  EXPECT_NE(zh.err.find("no household"), std::string::npos) << zh.err;
+  auto en = RunProcess("/usr/bin/env", [&] {
+    std::vector<std::string> a = {"LC_ALL=C", FupinBinary(), "--db", db_};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  EXPECT_EQ(en.err.find("不存在"), std::string::npos) << en.err;
+  auto j = Fupin({"household", "show", "987654", "--json"});
+  EXPECT_FALSE(json::parse(j.out)["error"]["message_zh"].get<std::string>().empty()) << j.out;
 }
 
 TEST_F(CliTest, AMissingKeyFileIsRefusedOnceIdNumbersExist) {

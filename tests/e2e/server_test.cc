@@ -271,6 +271,20 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   auto paired_list = As("paired").Get("/api/v1/households");
   EXPECT_EQ(paired_list.body["total"], 1) << paired_list.text;
   EXPECT_EQ(paired_list.body["items"][0]["id"], in);
+  // Issue 24: the search (household number, head's name, a full ID number) stays in the scope.
+  const std::string id_out = MakeIdNumber("43042419800101003");
+  auto found = As("county").Get("/api/v1/households?q=" + id_out);
+  ASSERT_EQ(found.body["total"], 1) << found.text;
+  EXPECT_EQ(found.body["items"][0]["id"], out);
+  EXPECT_EQ(found.body["items"][0]["head_name"], "李四");
+  EXPECT_EQ(found.body["items"][0]["township_code"], std::string(kVillageOut).substr(0, 9));
+  EXPECT_EQ(As("county").Get("/api/v1/households?q=%E6%9D%8E%E5%9B%9B").body["total"], 1);  // 李四
+  EXPECT_EQ(As("cadre").Get("/api/v1/households?q=" + id_out).body["total"], 0);
+  EXPECT_EQ(As("cadre").Get("/api/v1/households?q=IN-1").body["total"], 1);
+  auto sheet = As("county").Get("/api/v1/households.xlsx?q=OUT-1");
+  ASSERT_EQ(sheet.status, 200) << sheet.text;
+  EXPECT_EQ(sheet.text.substr(0, 2), "PK") << "not a ZIP (XLSX) file";
+  EXPECT_EQ(As("donor").Get("/api/v1/households.xlsx").status, 403);
   // Visits: the paired cadre records visits to their own household only.
   auto paired = As("paired");
   EXPECT_EQ(paired.Post("/api/v1/households/" + std::to_string(in) + "/visits",
@@ -505,6 +519,43 @@ TEST(ServerLifecycleTest, SigtermStopsCleanly) {
 
 // An assessment route: facilities and the village assessment, within the
 // caller's scope only, with strict bodies.
+// Issue 24: a batch of exit steps answers each household's result (a refusal
+// in Chinese too); the to-do list counts what waits, by role and scope.
+TEST_F(ServerTest, ExitsInBatchAndTheToDoList) {
+  const int64_t in = AddHousehold("BATCH-1", kVillageIn);
+  const int64_t out = AddHousehold("BATCH-2", kVillageOut);
+  auto cadre = As("cadre");
+  auto r = cadre.Post("/api/v1/exits/batch", {{"year", 2016}, {"household_ids", json::array({in, out})}, {"appraisal_date", "2016-10-20"},
+                                              {"note", "村民代表大会评议"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["succeeded"], 1);
+  EXPECT_EQ(r.body["failed"], 1);
+  EXPECT_EQ(r.body["results"][0]["household_id"], in);
+  EXPECT_EQ(r.body["results"][0]["done"], json::array({"appraisal"}));
+  EXPECT_EQ(r.body["results"][1]["number"], "BATCH-2");
+  EXPECT_EQ(r.body["results"][1]["failed_step"], "appraisal");
+  EXPECT_EQ(r.body["results"][1]["error"]["code"], "permission_denied");
+  EXPECT_FALSE(r.body["results"][1]["error"]["message_zh"].get<std::string>().empty());
+  // The request itself: every wrong field, nothing recorded.
+  auto bad = cadre.Post("/api/v1/exits/batch", {{"year", 2016}, {"household_ids", json::array()}, {"exit_date", "2016-13-01"}});
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  ExpectErrorShape(bad);
+  std::set<std::string> paths;
+  for (const auto& d : bad.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_EQ(paths, (std::set<std::string>{"/household_ids", "/exit_date"}));
+  EXPECT_EQ(As("auditor").Post("/api/v1/exits/batch", {{"year", 2016}, {"household_ids", json::array({in})},
+                                                        {"appraisal_date", "2016-10-20"}}).status, 403);
+  // The appraised household waits for its verification in the cadre's to-do, not in the other township's.
+  auto todo = cadre.Get("/api/v1/todo");
+  ASSERT_EQ(todo.status, 200) << todo.text;
+  int64_t verify = -1;
+  for (const auto& item : todo.body["items"]) {
+    if (item["key"] == "exits_verify") verify = item["count"].get<int64_t>();
+  }
+  EXPECT_GE(verify, 1) << todo.text;
+  EXPECT_EQ(As("donor").Get("/api/v1/todo").body["items"], json::array());
+}
+
 TEST_F(ServerTest, AssessesAVillageThroughTheApiWithinScope) {
   const std::string village = "430424100201";
   auto county = As("county");

@@ -22,6 +22,10 @@ export const pages = [
   // Projects, funds and assets (issue 20): 项目库 · 资金 · 资产 as tabs of one page.
   { name: 'projects', path: '/projects', icon: 'Coin', ability: 'read_projects', probe: 'GET /api/v1/projects' },
   { name: 'imports', path: '/imports', icon: 'Upload', ability: 'import_data', probe: 'GET /api/v1/imports/templates/{kind}' },
+  // 待办 (issue 24): what waits for the user; the landing page of every role that reads the registry.
+  { name: 'todo', path: '/todo', icon: 'Bell', ability: 'read_registry', probe: 'GET /api/v1/todo' },
+  // 批量退出 (issue 24): the exit procedure for a village's or township's households at once; its 公示 prints from there.
+  { name: 'exits', path: '/exits', icon: 'Finished', ability: 'write_registry', probe: 'POST /api/v1/exits/batch' },
 ]
 
 // Sections of the household page. Each appears only when its probe route

@@ -27,6 +27,9 @@ const routes = [
   { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'read_quality' } },
   { path: '/imports', name: 'imports', component: () => import('./views/ImportView.vue'), meta: { ability: 'import_data' } },
   { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue'), meta: { ability: 'read_projects' } },
+  { path: '/todo', name: 'todo', component: () => import('./views/TodoView.vue'), meta: { ability: 'read_registry' } },
+  { path: '/exits', name: 'exits', component: () => import('./views/ExitsView.vue'), meta: { ability: 'write_registry' } },
+  { path: '/exits/notice', name: 'exit-notice', component: () => import('./views/ExitNoticeView.vue'), meta: { ability: 'read_quality', probe: 'GET /api/v1/notices/exits' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]

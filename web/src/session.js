@@ -75,6 +75,8 @@ export function can(ability, user = session.user) {
 // cadre: the households paired with them).
 export function homeFor(user) {
   if (!user) return '/overview'
+  // 待办 first (issue 24): every role that reads the registry, when the server has the to-do.
+  if (can('read_registry', user) && (!session.routes || session.routes.has('GET /api/v1/todo'))) return '/todo'
   if (can('overview', user)) return '/overview'
   const first = pages.find((p) => can(p.ability, user) && (!p.probe || !session.routes || session.routes.has(p.probe)))
   return first ? first.path : '/overview'

@@ -265,7 +265,9 @@ await step('the login page renders in Chinese and refuses a wrong password', asy
 
 await step('an administrator logs in and sees the overview figures the API gives', async () => {
   await login('admin')
-  expect(new URL(page.url()).pathname === '/overview', `landed on ${page.url()}`)
+  // Issue 24: every role but donors lands on the to-do list (待办); the overview is a click away.
+  expect(new URL(page.url()).pathname === '/todo', `landed on ${page.url()}`)
+  await page.goto(`${BASE}/overview`)
   await page.locator('[data-testid="figure-registered"]').waitFor()
   const want = {
     registered: await total('admin', { area: COUNTY }), poor: await total('admin', { area: COUNTY, status: 'poor' }),
@@ -535,6 +537,7 @@ await step('the pages fit a phone-sized screen', async () => {
 await step('a village cadre sees their own village only', async () => {
   await logout()
   await login('cadre')
+  await page.goto(`${BASE}/overview`)
   await page.locator('[data-testid="figure-registered"]').waitFor()
   const mine = await total('cadre', {})
   expect(mine === plan.filter((p) => p[0] === vA1).length, `API gives the cadre ${mine}`)
@@ -1227,6 +1230,178 @@ await step('issue 24 (demo county): the donor\'s board marks needs past their de
   }
   await shot('44-demo-donor-expired')
 })
+
+await issue24Find()
+
+// Issue 24, items 1 and 2: the registry found by the head's name and a full ID
+// number, with head and township columns and the filtered list as XLSX; the
+// to-do list (待办) as the landing page, its counts the API's, each a link.
+async function issue24Find() {
+  await step('issue 24: the registry finds a household by its head\'s name or a full ID number; the list downloads as XLSX', async () => {
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="logout"]').click({ timeout: 5000 }).catch(() => {})
+    await login('admin')
+    expect(new URL(page.url()).pathname === '/todo', `the administrator landed on ${page.url()}`)
+    await page.goto(`${BASE}/households`)
+    await settle()
+    await input('filter-q').fill('测试户主3')
+    await page.locator('[data-testid="filter-search"]').click()
+    await page.waitForURL((u) => u.searchParams.get('q') === '测试户主3')
+    await settle()
+    const api = (await apiAs('admin', 'GET', `/households?${new URLSearchParams({ q: '测试户主3' })}`)).data
+    expect(api.total === 1 && api.items[0].id === households[2].id, `the API found ${JSON.stringify(api.items.map((h) => h.number))}`)
+    expect(Number(await page.locator('[data-testid="list-total"]').getAttribute('data-total')) === 1, 'the page does not list one household')
+    const row = await page.locator('.el-table__body tr').first().innerText()
+    for (const want of [households[2].number, '测试户主3', townA.name, households[2].village.name]) {
+      expect(row.includes(want), `the row reads ${row}, without ${want}`)
+    }
+    // A member's full ID number (the head of household 5), through the blind index.
+    const id5 = idNumber(`19${60 + 4}0${1 + (4 % 9)}15`, 11 + 2 * 4)
+    await input('filter-q').fill(id5)
+    await page.locator('[data-testid="filter-search"]').click()
+    await page.waitForURL((u) => u.searchParams.get('q') === id5)
+    await settle()
+    expect((await page.locator('[data-testid="household-head"]').allInnerTexts()).join() === '测试户主5', 'the ID number does not find household 5')
+    expect(!(await page.locator('body').innerText()).includes(id5), 'the full ID number is shown on the page')
+    // The area by name: part of the township's name, picked from the suggestions (with its path).
+    await page.goto(`${BASE}/households`)
+    await settle()
+    await input('filter-area').fill(townA.name.slice(0, 2))
+    const suggestion = page.locator('.el-autocomplete-suggestion li', { hasText: townA.name }).first()
+    await suggestion.waitFor()
+    expect((await suggestion.innerText()).includes('›'), `the suggestion has no path: ${await suggestion.innerText()}`)
+    await suggestion.click()
+    await page.locator('[data-testid="filter-search"]').click()
+    await page.waitForURL((u) => u.searchParams.get('area') === townA.code)
+    await settle()
+    expect((await input('filter-area').inputValue()).includes(townA.name), `the area reads ${await input('filter-area').inputValue()}`)
+    // The filtered list (a township) as XLSX: every row of the filter.
+    await page.goto(`${BASE}/households?area=${townA.code}`)
+    await settle()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="households-xlsx"]').click()])
+    const file = path.join(ARTIFACTS, download.suggestedFilename())
+    await download.saveAs(file)
+    expect(download.suggestedFilename() === `households-${townA.code}.xlsx`, `downloaded ${download.suggestedFilename()}`)
+    expect(fs.readFileSync(file).subarray(0, 2).toString() === 'PK', 'the download is not an XLSX (ZIP) file')
+    await shot('45-households-search')
+  })
+
+  await step('issue 24: the to-do list is the landing page; its counts are the API\'s and each links to its page', async () => {
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="logout"]').click({ timeout: 5000 }).catch(() => {}) // login() logs in anew in any case
+    await login('cadre')
+    expect(new URL(page.url()).pathname === '/todo', `the village cadre landed on ${page.url()}`)
+    await page.locator('[data-testid="todo-total"]').waitFor()
+    const todo = (await apiAs('cadre', 'GET', '/todo')).data
+    expect(Number(await page.locator('[data-testid="todo-total"]').getAttribute('data-total')) === todo.total, `total: API ${todo.total}`)
+    expect((await page.locator('h2').first().innerText()).includes('待办'), 'no 待办 heading')
+    const steps = todo.items.find((i) => i.key === 'monitoring_steps')
+    expect(steps && steps.count > 0, `the cadre has no monitoring step to do: ${JSON.stringify(todo.items)}`)
+    for (const item of todo.items.filter((i) => i.count > 0)) {
+      const card = page.locator(`[data-testid="todo-${item.key}"]`)
+      expect(Number(await card.getAttribute('data-count')) === item.count, `${item.key}: page ${await card.getAttribute('data-count')}, API ${item.count}`)
+      expect((await card.innerText()).includes(item.title_zh), `${item.key} reads ${await card.innerText()}`)
+    }
+    expect(!/[A-Za-z]{3,}/.test(await page.locator('.main').innerText()), `English on the to-do page: ${await page.locator('.main').innerText()}`)
+    await shot('46-todo-cadre')
+    await page.locator('[data-testid="todo-go-monitoring_steps"]').click()
+    await page.waitForURL((u) => u.pathname === '/monitoring' && u.searchParams.get('status') === 'identifying')
+    // The paired cadre lands on it too; a donor does not (the needs board).
+    await page.locator('[data-testid="logout"]').click()
+    await login('paired')
+    expect(new URL(page.url()).pathname === '/todo', `the paired cadre landed on ${page.url()}`)
+    await page.locator('[data-testid="todo-total"]').waitFor()
+    expect((await page.locator('[data-testid="todo-error"]').count()) === 0, 'the to-do page fails for the paired cadre')
+    await page.locator('[data-testid="logout"]').click()
+    await login('donor')
+    expect(new URL(page.url()).pathname === '/needs', `the donor landed on ${page.url()}`)
+  })
+
+  await step('issue 24: a village\'s exits in one step — refused ones keep nothing and say why in Chinese; the 公示 prints on A4', async () => {
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="logout"]').click({ timeout: 5000 }).catch(() => {}) // login() logs in anew in any case
+    await login('admin')
+    const chosen = [households[10], households[12]] // poor, in the second township's village, no income facts
+    const year = 2020
+    await page.goto(`${BASE}/exits?area=${vB1.code}&year=${year}`)
+    await settle()
+    for (const h of chosen) await page.locator(`[data-testid="exits-select-${h.id}"]`).click()
+    const date = async (id, value) => {
+      await input(id).fill(value)
+      await input(id).press('Enter')
+      await page.keyboard.press('Escape')
+    }
+    // The whole procedure with the exit: no income facts, so the exit check refuses both.
+    await date('exits-appraisal', '2020-10-10')
+    await date('exits-verification', '2020-10-12')
+    await date('exits-notice-start', '2020-10-13')
+    await date('exits-notice-end', '2020-10-20')
+    await date('exits-exit-date', '2020-11-01')
+    await page.locator('[data-testid="exits-run"]').click()
+    const result = page.locator('[data-testid="exits-result"]')
+    await result.waitFor()
+    expect((await result.getAttribute('data-failed')) === '2', `refused: ${await result.getAttribute('data-failed')}`)
+    const why = await page.locator(`[data-testid="exits-reason-${chosen[0].id}"]`).innerText()
+    expect(why.startsWith('退出销号') && !/[A-Za-z]{3,}/.test(why), `the reason reads ${why}`)
+    let notice = (await apiAs('admin', 'GET', `/notices/exits?area=${vB1.code}&year=${year}`)).data
+    expect(notice.households.length === 0, `a refused household kept its steps: ${JSON.stringify(notice.households)}`)
+    await shot('47-exits-refused')
+    // The appraisal, verification and notice alone: both pass.
+    await page.goto(`${BASE}/exits?area=${vB1.code}&year=${year}`)
+    await settle()
+    for (const h of chosen) await page.locator(`[data-testid="exits-select-${h.id}"]`).click()
+    await date('exits-appraisal', '2020-10-10')
+    await date('exits-verification', '2020-10-12')
+    await date('exits-notice-start', '2020-10-13')
+    await date('exits-notice-end', '2020-10-20')
+    await page.locator('[data-testid="exits-run"]').click()
+    await page.waitForFunction(() => document.querySelector('[data-testid="exits-result"]')?.getAttribute('data-succeeded') === '2')
+    notice = (await apiAs('admin', 'GET', `/notices/exits?area=${vB1.code}&year=${year}`)).data
+    expect(notice.households.length === 2, `the notice lists ${notice.households.length}`)
+    // The printable notice: the county's header, the title, the period, the list with masked ID numbers.
+    await page.locator('[data-testid="exits-notice-link"]').click()
+    await page.waitForURL((u) => u.pathname === '/exits/notice')
+    await page.locator('[data-testid="notice-sheet"]').waitFor()
+    expect((await page.locator('[data-testid="notice-county"]').innerText()).includes('衡东县'), 'no county header')
+    expect((await page.locator('[data-testid="notice-title"]').innerText()) === notice.title, 'another title')
+    const period = page.locator('[data-testid="notice-period"]')
+    expect((await period.getAttribute('data-start')) === '2020-10-13' && (await period.getAttribute('data-end')) === '2020-10-20', 'no notice period')
+    expect((await period.innerText()).includes('2020-10-13 至 2020-10-20'), `the period reads ${await period.innerText()}`)
+    const listText = await page.locator('[data-testid="notice-list"]').innerText()
+    for (const h of notice.households) expect(listText.includes(h.head_id_number) && h.head_id_number.includes('*'), `${h.household_number} not masked in the list`)
+    await page.emulateMedia({ media: 'print' })
+    expect(!(await page.locator('.el-aside').isVisible()) && !(await page.locator('[data-testid="notice-print"]').isVisible()), 'the menu or the button is printed')
+    const pdf = path.join(ARTIFACTS, 'exit-notice.pdf')
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true })
+    expect(fs.readFileSync(pdf).subarray(0, 4).toString() === '%PDF', 'no PDF printed')
+    await page.emulateMedia({ media: 'screen' })
+    await shot('48-exit-notice')
+  })
+
+  await step('issue 24 (demo county): cadres and pairings come 20 a page with the API\'s total; a search narrows them', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    await login('admin', DEMO_BASE)
+    await page.goto(`${DEMO_BASE}/assistance?tab=cadres`)
+    await settle()
+    const all = (await apiAs('admin', 'GET', `/cadres?area=${COUNTY}&limit=1`, { base: DEMO_BASE })).data
+    expect(all.total > 1000, `the demo county has ${all.total} cadres`)
+    const rows = page.locator('[data-testid="cadre-list"] .el-table__body tr')
+    expect((await rows.count()) === 20, `${await rows.count()} cadres on the page`)
+    expect(Number(await page.locator('[data-testid="assistance-pager"]').getAttribute('data-total')) === all.total, 'the pager does not count the API\'s cadres')
+    const name = all.items[0].name
+    const named = (await apiAs('admin', 'GET', `/cadres?${new URLSearchParams({ area: COUNTY, q: name, limit: 1 })}`, { base: DEMO_BASE })).data.total
+    await input('assistance-q').fill(name)
+    await page.locator('[data-testid="assistance-q-search"]').click()
+    await page.waitForFunction((n) => document.querySelector('[data-testid="assistance-pager"]')?.getAttribute('data-total') === String(n), named)
+    expect(named >= 1 && named < all.total, `searching ${name}: ${named}`)
+    await page.goto(`${DEMO_BASE}/assistance?tab=pairings`)
+    await settle()
+    const pairs = (await apiAs('admin', 'GET', '/pairings?active=true&limit=1', { base: DEMO_BASE })).data.total
+    expect((await page.locator('[data-testid="pairing-list"] .el-table__body tr').count()) === 20, 'not 20 pairings on the page')
+    expect(Number(await page.locator('[data-testid="assistance-pager"]').getAttribute('data-total')) === pairs, `pairings: API ${pairs}`)
+    await shot('49-demo-cadres-paged')
+  })
+}
 
 await context.close()
 server.kill('SIGTERM')

@@ -1,6 +1,10 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds', todo: 'To-do', exits: 'Batch exits' },
+  area: { pick: 'Type a name (e.g. 洣水) or a code' },
+  exits: { title: 'Exits in batch', area: 'Area', year: 'Exit year', poorHouseholds: 'Poor households (tick those to handle)', steps: 'Steps ({n} selected)', step: { appraisal: 'Village appraisal', verification: 'Verification', notice: 'Public notice', record: 'Exit record', household: 'Household' }, to: 'to', note: 'Note', run: 'Run for {n} households', result: 'Result: {ok} done, {failed} refused', outcome: 'Result', ok: 'Done', refused: 'Refused', done: 'Steps done', reason: 'Why refused', printNotice: 'Print the notice' },
+  notice: { title: 'Public notice of exits', print: 'Print', issuer: 'Poverty alleviation office of {county}', lead: '{area} proposes {n} households to exit poverty in {year}.', period: 'Notice period: {start} to {end}.', no: 'No.', income: 'Per-capita income (yuan)', none: 'No household proposed this year', objection: 'Objections during the notice period go to the village committee, the township or the county office.' },
+  todo: { title: 'To-do', total: '{n} waiting in all', empty: 'Nothing waits for you', go: 'Open', nothing: 'Nothing waiting: ', items: { needs_review: 'Needs to review', monitoring_steps: 'Monitoring steps to do', monitoring_overdue: 'Overdue monitoring', visits_due: 'Visits due', exits_verify: 'Exits to verify', exits_notice: 'Exits to publish', exits_record: 'Exits to record' } },
   job: { done: 'Done', running: 'Running in the background; you may leave this page and come back' },
   common: {
     loading: 'Loading…', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit',
@@ -42,6 +46,7 @@ export default {
     add: 'Add a household', villageCode: 'Village code (12 digits)', areaHint: 'County, township or village code; empty: your scope',
     sortNumber: 'By number', sortYear: 'By year identified', sortVillage: 'By village', sortStatus: 'By status',
     empty: 'No household matches',
+    find: 'Find', findHint: 'Household number, head\'s full name or full ID number', head: 'Head', township: 'Township', noHead: '(no head)', export: 'Export XLSX',
   },
   household: {
     title: 'Household', basics: 'Basics', members: 'Members', events: 'Status history', years: 'Yearly facts', audit: 'Audit trail',
@@ -106,6 +111,7 @@ export default {
     leftOn: 'Left on', noTeams: 'No work teams', noCadres: 'No cadres', noPairings: 'No pairings', visits: 'Visits',
     noVisits: 'No visits', addVisit: 'Record a visit', done: 'What was done', promised: 'Promised', lastVisit: 'Last visit',
     nextDue: 'Next due', chooseArea: 'Enter an area code', visitInterval: 'A visit at least every {n} days',
+    findCadre: 'Name or unit', findPairing: 'Household number or cadre\'s full name',
   },
   reports: {
     title: 'Reports', xlsx: 'Download XLSX', asOf: 'As of', yearEnd: 'Year end', asOfText: 'as of {date}', section: 'Section',

@@ -1,6 +1,10 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金', todo: '待办', exits: '批量退出' },
+  area: { pick: '输入名称查找，如 洣水；或输入区划代码' },
+  exits: { title: '贫困户批量退出', area: '区划', year: '退出年度', poorHouseholds: '未脱贫户（勾选要办理的户）', steps: '办理步骤（已选 {n} 户）', step: { appraisal: '村评议', verification: '驻村工作队核实', notice: '公示', record: '退出销号', household: '户' }, to: '至', note: '备注', run: '批量办理（{n} 户）', result: '办理结果：成功 {ok} 户，未通过 {failed} 户', outcome: '结果', ok: '成功', refused: '未通过', done: '已办理', reason: '未通过原因', printNotice: '打印公示' },
+  notice: { title: '拟退出贫困户公示', print: '打印', issuer: '{county}脱贫攻坚领导小组办公室', lead: '根据贫困户退出程序，经村民代表评议、驻村工作队核实，{area}拟于{year}年度退出贫困户 {n} 户，现予公示。', period: '公示期：{start} 至 {end}。', no: '序号', income: '人均纯收入（元）', none: '本年度无拟退出户', objection: '公示期内如有异议，请向村委会、乡镇人民政府或县扶贫办反映。' },
+  todo: { title: '待办事项', total: '共 {n} 件待办', empty: '暂无待办事项', go: '去办理', nothing: '以下事项暂无待办：' },
   job: { done: '已完成', running: '正在后台计算，可离开本页，回来时仍显示进度' },
   common: {
     loading: '加载中…', search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑',
@@ -40,6 +44,7 @@ export default {
     identifiedYear: '识别年度', identifiedDate: '识别日期', address: '住址', phone: '联系电话', version: '版本',
     add: '新增贫困户', villageCode: '村代码（12位）', areaHint: '县、乡镇或村的代码，留空为本人范围',
     sortNumber: '按户编号', sortYear: '按识别年度', sortVillage: '按村', sortStatus: '按状态', empty: '没有符合条件的户',
+    find: '查找', findHint: '户编号、户主姓名或身份证号（完整）', head: '户主', township: '乡镇', noHead: '（无户主）', export: '导出 XLSX',
   },
   household: {
     title: '户详情', basics: '基本信息', members: '家庭成员', events: '状态变更记录', years: '年度信息', audit: '操作记录',
@@ -103,6 +108,7 @@ export default {
     noCadres: '暂无帮扶干部', noPairings: '暂无结对', visits: '走访记录', noVisits: '暂无走访', addVisit: '记录走访',
     done: '帮扶内容', promised: '承诺事项', lastVisit: '最近走访', nextDue: '下次走访', chooseArea: '请输入区划代码',
     visitInterval: '每 {n} 天至少走访一次',
+    findCadre: '干部姓名或单位', findPairing: '户编号或干部姓名（完整）',
   },
   reports: {
     title: '统计报表', xlsx: '下载 XLSX', asOf: '截至日期', yearEnd: '年末', asOfText: '截至 {date}', section: '部分',
