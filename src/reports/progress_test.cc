@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assessment/schema.h"
+#include "industry/schema.h"
 #include "projects/schema.h"
 #include "core/error.h"
 #include "registry/testing.h"
@@ -25,6 +26,7 @@ std::vector<store::Migration> Extra() {
   for (auto& m : assistance::Migrations()) all.push_back(std::move(m));
   for (auto& m : social::Migrations()) all.push_back(std::move(m));
   for (auto& m : projects::Migrations()) all.push_back(std::move(m));
+  for (auto& m : industry::Migrations()) all.push_back(std::move(m));
   for (auto& m : monitoring::Migrations()) all.push_back(std::move(m));
   for (auto& m : policy::Migrations()) all.push_back(std::move(m));
   return all;
