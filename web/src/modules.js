@@ -22,6 +22,8 @@ export const pages = [
   // Projects, funds and assets (issue 20): 项目库 · 资金 · 资产 as tabs of one page.
   { name: 'projects', path: '/projects', icon: 'Coin', ability: 'read_projects', probe: 'GET /api/v1/projects' },
   { name: 'imports', path: '/imports', icon: 'Upload', ability: 'import_data', probe: 'GET /api/v1/imports/templates/{kind}' },
+  // Industry, employment, consumption and small loans (issue 21): one page with tabs.
+  { name: 'industry', path: '/industry', icon: 'Shop', ability: 'read_industry', probe: 'GET /api/v1/industries' },
 ]
 
 // Sections of the household page. Each appears only when its probe route
@@ -33,6 +35,7 @@ export const householdSections = [
   { name: 'entitlements', probe: 'GET /api/v1/entitlements', ability: 'read_entitlements', component: 'entitlements' },
   { name: 'needs', probe: 'GET /api/v1/needs', ability: 'read_social', component: 'needs' },
   { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'read_household_monitoring', component: 'monitoring' },
+  { name: 'industry', probe: 'GET /api/v1/households/{id}/industry', ability: 'read_registry', component: 'industry' },
 ]
 
 // Report routes the overview uses when the server has them.

@@ -27,6 +27,7 @@ const routes = [
   { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'read_quality' } },
   { path: '/imports', name: 'imports', component: () => import('./views/ImportView.vue'), meta: { ability: 'import_data' } },
   { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue'), meta: { ability: 'read_projects' } },
+  { path: '/industry', name: 'industry', component: () => import('./views/IndustryView.vue'), meta: { ability: 'read_industry' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]
