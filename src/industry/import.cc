@@ -100,8 +100,8 @@ struct Lookups {
 };
 
 void ReadLookups(store::Connection& db, ImportKind kind, Lookups& l) {
-  auto scoped = [&](const std::string& sql) {
-    auto s = db.Prepare(statement);
+  auto scoped = [&](const std::string& text) {
+    auto s = db.Prepare(text);
     s->BindText(1, l.scope);
     s->BindText(2, l.scope + ":");
     return s;
@@ -360,7 +360,7 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
                     : kind == ImportKind::kPurchases ? sql::kInsertPurchase
                                                      : sql::kInsertLoan;
   store::Transaction tx(db);
-  auto s = db.Prepare(sql);
+  auto s = db.Prepare(statement);
   for (auto& values : rows) {
     values.emplace_back(caller.user_name);
     values.emplace_back(clock.NowSeconds());
