@@ -131,7 +131,7 @@ void WriteProducts(People& p, const std::vector<DemoHousehold>& pool, const Demo
                                    "household_id", "entity_id", "area_code"});
   const store::Value none = nullptr;
   for (int i = 0; i < 120; ++i) {
-    const std::string name = kNames[i % std::size(kNames)];
+    const std::string name = kNames[static_cast<size_t>(i) % std::size(kNames)];
     const std::string cert = fmt::format("衡扶产认〔2018〕{}号", i + 1);
     const std::string day = Day(p.rng, Date{2018, 1, 1}, Date{2018, 12, 31});
     if (i % 2 == 0 || entities.empty()) {
@@ -196,9 +196,10 @@ void WriteLoans(People& p, const std::vector<DemoHousehold>& pool, const DemoOpt
     const Date issued = Date::FromDays(p.rng.Between(Date{2016, 1, 1}.ToDays(), Date{2019, 12, 31}.ToDays()));
     const Date due{issued.year + 3, issued.month, std::min(issued.day, 28)};
     const bool share = !entities.empty() && i % 3 == 0;
-    const store::Value entity = share ? store::Value(entities[p.rng.Next() % entities.size()]) : store::Value(nullptr);
+    const int64_t entity = share ? entities[p.rng.Next() % entities.size()] : 0;
     rows->Append({h.id, h.village, std::string(kBanks[i % 3]), amount, issued.ToString(), due.ToString(),
-                  std::string(share ? "入股经营主体分红" : "发展种养业"), entity, amount * 435 * 3 / 10000, p.actor, p.now});
+                  std::string(share ? "入股经营主体分红" : "发展种养业"), share ? store::Value(entity) : store::Value(nullptr),
+                  amount * 435 * 3 / 10000, p.actor, p.now});
   }
   summary.loans = rows->Finish();
   auto s = p.db.Prepare(
