@@ -104,9 +104,13 @@ std::string KnownArea(store::Connection& db, std::vector<ErrorDetail>& problems,
   return *a;
 }
 
+// The id an INSERT ... RETURNING gave; the statement is reset, so that no
+// statement is left in progress when the transaction goes on.
 int64_t Returned(store::Statement& s) {
   s.Step();
-  return s.Int(0);
+  const int64_t id = s.Int(0);
+  s.Reset();
+  return id;
 }
 
 }  // namespace
@@ -471,6 +475,7 @@ Worker IndustryService::RecordWorker(const Caller& caller, const WorkerInput& in
   }
   const int64_t household = m->Int(0);
   const std::string village = m->Text(1);
+  m->Reset();  // no statement in progress when the transaction opens
   RequireIn(caller, true, village, "person/" + std::to_string(in.person_id));
   store::Transaction tx(db_);
   auto s = db_.Prepare(sql::kUpsertWorker);
@@ -492,11 +497,14 @@ Worker IndustryService::RecordWorker(const Caller& caller, const WorkerInput& in
   Audit(db_, clock_, caller, "worker_record", "person/" + std::to_string(in.person_id), village,
         {{"year", in.year}, {"employed", in.employed}, {"place", in.place}, {"channel", in.channel},
          {"reason", in.reason}, {"income_fen", in.income_fen}});
-  auto r = db_.Prepare(std::string(kWorkerSelect) + " WHERE w.person_id = ? AND w.year = ?");
-  r->BindInt(1, in.person_id);
-  r->BindInt(2, in.year);
-  r->Step();
-  Worker w = ReadWorker(*r);
+  Worker w;
+  {
+    auto r = db_.Prepare(std::string(kWorkerSelect) + " WHERE w.person_id = ? AND w.year = ?");
+    r->BindInt(1, in.person_id);
+    r->BindInt(2, in.year);
+    r->Step();
+    w = ReadWorker(*r);
+  }
   tx.Commit();
   return w;
 }
@@ -863,10 +871,12 @@ HouseholdIndustry IndustryService::ForHousehold(const Caller& caller, int64_t ho
   auto v = db_.Prepare("SELECT village_code FROM households WHERE id = ?");
   v->BindInt(1, household_id);
   if (!v->Step()) throw Error::NotFound("no household " + std::to_string(household_id));
+  const std::string village = v->Text(0);
+  v->Reset();
   {
     access::Audit audit(db_, clock_);
     access::Guard(audit, access::ActivePairingCheck(db_, clock_.Today()))
-        .RequireRead(caller, Resource::kRegistry, {v->Text(0), household_id, "household/" + std::to_string(household_id)});
+        .RequireRead(caller, Resource::kRegistry, {village, household_id, "household/" + std::to_string(household_id)});
   }
   HouseholdIndustry out;
   auto p = db_.Prepare(
