@@ -41,7 +41,7 @@ class IndustryImportTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("fupin_industry_import_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
     h1_ = fx_.AddHousehold("4304241002000001", "430424100200");
-    h2_ = fx_.AddHousehold("4304241012010001", "430424101201");
+    h2_ = fx_.AddHousehold("4304241012000001", "430424101200");
     registry::PersonRegistry reg(fx_.db(), fx_.clock());
     registry::PersonInput in;
     in.id_number = IdNumber("19800101", "901");
@@ -95,7 +95,7 @@ TEST_F(IndustryImportTest, PlantingsAllOrNothingWithEveryProblemNamed) {
   const std::string good = Csv("good.csv",
                                "industry,household_number,year,mu,income,subsidy\n"
                                "pepper,4304241002000001,2020,2.5,\"17,500.00\",200\n"
-                               "三樟黄贡椒,4304241012010001,2020,1,7000元,\n");
+                               "三樟黄贡椒,4304241012000001,2020,1,7000元,\n");
   EXPECT_EQ(Import(fx_.db(), fx_.admin(), ImportKind::kPlantings, good).rows, 2);
   EXPECT_EQ(*fx_.db().QueryInt("SELECT sum(mu_milli) FROM industry_households"), 3500);
   EXPECT_EQ(*fx_.db().QueryInt("SELECT sum(income_fen) FROM industry_households"), 2450000);
