@@ -106,6 +106,7 @@ const std::vector<AbilityRule>& Rules() {
       {A::kMonitoringTownshipStep, "monitoring_township_step", kW, R::kMonitoring, {Role::kTownship}, true},
       {A::kMonitoringCountyStep, "monitoring_county_step", kW, R::kMonitoring, {Role::kCountyOffice}, true},
       {A::kReadProjects, "read_projects", kR, R::kProjects, {}, false, [](const Caller& c) { return Reads(c, R::kProjects); }},
+      {A::kReadIndustry, "read_industry", kR, R::kIndustry, {}, false, [](const Caller& c) { return Reads(c, R::kIndustry); }},
   };
   return rules;
 }

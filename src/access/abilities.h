@@ -66,6 +66,7 @@ enum class Ability {
   kMonitoringTownshipStep,   // 部门数据比对, 乡镇审核
   kMonitoringCountyStep,     // 县级审定, 纳入监测
   kReadProjects,             // the project library, funds and assets of an area (issue 20)
+  kReadIndustry,             // industries, jobs, purchases and loans of an area (issue 21)
 };
 
 // Every ability, in the order above.

@@ -52,6 +52,7 @@ Rule RuleFor(Role role, Resource resource) {
         case Resource::kParams: return kRules;
         case Resource::kRoster:
         case Resource::kProjects: return kR;  // projects and funds are written by the county office
+        case Resource::kIndustry: return kR;  // industry, jobs, purchases, loans: the county office writes (docs/INDUSTRY.md)
         default: return kRW;
       }
     case Role::kPairedCadre:
@@ -113,6 +114,7 @@ const char* ResourceName(Resource resource) {
     case Resource::kAudit: return "audit";
     case Resource::kUsers: return "users";
     case Resource::kParams: return "params";
+    case Resource::kIndustry: return "industry";
   }
   return "unknown";
 }
@@ -121,7 +123,7 @@ const std::vector<Resource>& AllResources() {
   static const std::vector<Resource> all = {Resource::kRegistry,   Resource::kAssessment, Resource::kPolicy,
                                             Resource::kRoster,     Resource::kAssistance, Resource::kSocial,
                                             Resource::kMonitoring, Resource::kProjects,   Resource::kAudit,
-                                            Resource::kUsers,      Resource::kParams};
+                                            Resource::kUsers,      Resource::kParams,     Resource::kIndustry};
   return all;
 }
 

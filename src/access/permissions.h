@@ -31,6 +31,7 @@ enum class Resource {
   kAudit,       // the audit trail (written only by Audit::Record)
   kUsers,       // accounts
   kParams,      // yearly thresholds, poverty lines, settings
+  kIndustry,    // industries, entities, branches, workers, products, purchases, loans (issue 21)
 };
 const char* ResourceName(Resource resource);  // "registry", ...
 const std::vector<Resource>& AllResources();  // in the order above

@@ -14,7 +14,8 @@ using testing::Filter;
 
 constexpr Resource kResources[] = {Resource::kRegistry,   Resource::kAssessment, Resource::kPolicy, Resource::kRoster,
                                    Resource::kAssistance, Resource::kSocial,     Resource::kMonitoring,
-                                   Resource::kProjects,   Resource::kAudit,      Resource::kUsers,      Resource::kParams};
+                                   Resource::kProjects,   Resource::kAudit,      Resource::kUsers,      Resource::kParams,
+                                   Resource::kIndustry};
 
 // The matrix of docs/ACCESS.md for records inside the caller's scope, in the
 // order of kResources: R = read, W = write, - = neither.
@@ -23,15 +24,15 @@ struct Row {
   const char* grants;
 };
 constexpr Row kMatrix[] = {
-    //                          reg asm pol ros ast soc mon prj aud usr par
-    {Role::kAdministrator,     "RW  RW  RW  RW  RW  RW  RW  RW  R-  RW  RW"},
-    {Role::kCountyOffice,      "RW  RW  RW  RW  RW  RW  RW  RW  --  --  RW"},
-    {Role::kTownship,          "RW  RW  R-  R-  RW  RW  RW  R-  --  --  R-"},
-    {Role::kVillageCadre,      "RW  RW  R-  R-  RW  RW  RW  R-  --  --  R-"},
-    {Role::kPairedCadre,       "--  --  R-  --  R-  --  --  --  --  --  R-"},  // without a household
-    {Role::kSectorDepartment,  "R-  R-  R-  RW  R-  --  R-  --  --  --  R-"},
-    {Role::kDonor,             "--  --  --  --  --  RW  --  --  --  --  --"},
-    {Role::kAuditor,           "R-  R-  R-  R-  R-  R-  R-  R-  R-  R-  R-"},
+    //                          reg asm pol ros ast soc mon prj aud usr par ind
+    {Role::kAdministrator,     "RW  RW  RW  RW  RW  RW  RW  RW  R-  RW  RW  RW"},
+    {Role::kCountyOffice,      "RW  RW  RW  RW  RW  RW  RW  RW  --  --  RW  RW"},
+    {Role::kTownship,          "RW  RW  R-  R-  RW  RW  RW  R-  --  --  R-  R-"},
+    {Role::kVillageCadre,      "RW  RW  R-  R-  RW  RW  RW  R-  --  --  R-  R-"},
+    {Role::kPairedCadre,       "--  --  R-  --  R-  --  --  --  --  --  R-  --"},  // without a household
+    {Role::kSectorDepartment,  "R-  R-  R-  RW  R-  --  R-  --  --  --  R-  --"},
+    {Role::kDonor,             "--  --  --  --  --  RW  --  --  --  --  --  --"},
+    {Role::kAuditor,           "R-  R-  R-  R-  R-  R-  R-  R-  R-  R-  R-  R-"},
 };
 
 Caller CallerOf(Role role, std::string scope = "430424100201") {

@@ -169,6 +169,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddSocialCommands(app, ctx);
   AddMonitoringCommands(app, ctx);
   AddProjectCommands(app, ctx);
+  AddIndustryCommands(app, ctx);
   AddDataioCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   try {

@@ -79,6 +79,9 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
                    {"monitoring_cases", s.monitoring_cases},
                    {"projects", s.projects},
                    {"pv_stations", s.pv_stations},
+                   {"workers", s.workers},
+                   {"purchases", s.purchases},
+                   {"loans", s.loans},
                    {"entitlements", s.entitlements},
                    {"roster_rows", s.roster_rows},
                    {"monitoring_planted", Planted(s)},
@@ -90,7 +93,7 @@ void PrintSummary(Context& ctx, const demo::DemoSummary& s, double seconds, uint
             << " 个；" << s.households << " 户 " << s.persons << " 人；状态记录 " << s.household_events
             << " 条，退出程序记录 " << s.exit_steps << " 条，户年度记录 " << s.household_years << " 条，人年度记录 " << s.person_years << " 条；帮扶干部 " << s.cadres << " 名，结对 " << s.pairings
             << " 户，走访 " << s.visits << " 次；爱心人士 " << s.donors << " 人，需求 " << s.needs << " 条，对接 "
-            << s.dockings << " 次；防返贫监测案件 " << s.monitoring_cases << " 件；扶贫项目 " << s.projects << " 个，光伏电站 " << s.pv_stations << " 处；2020年享受政策 " << s.entitlements
+            << s.dockings << " 次；防返贫监测案件 " << s.monitoring_cases << " 件；扶贫项目 " << s.projects << " 个，光伏电站 " << s.pv_stations << " 处；劳动力就业记录 " << s.workers << " 条，消费扶贫购买 " << s.purchases << " 笔，小额信贷 " << s.loans << " 笔；2020年享受政策 " << s.entitlements
             << " 项，部门花名册 " << s.roster_rows << " 行；校验和 "
             << Hex(s.checksum) << "；用时 " << seconds << " 秒\n";
 }

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/context.h"
+#include "industry/industry.h"
 #include "projects/projects.h"
 #include "assessment/exits.h"
 #include "core/error.h"
@@ -110,6 +111,29 @@ void PrintHousehold(Context& ctx, const registry::Household& h) {
   }
 }
 
+// The household's industries, links, jobs and loans, one line each.
+void PrintHouseholdIndustry(Context& ctx, const industry::HouseholdIndustry& x) {
+  auto& out = ctx.out();
+  for (const auto& p : x.plantings) {
+    out << "  产业 " << p.year << "年 " << p.industry << " " << static_cast<double>(p.mu_milli) / 1000.0 << " 亩 收入 "
+        << FormatYuan(p.income_fen) << " 元" << (p.subsidy_fen ? " 奖补 " + FormatYuan(p.subsidy_fen) + " 元" : "") << '\n';
+  }
+  for (const auto& l : x.links) {
+    out << "  利益联结 " << l.year << "年 " << l.entity << " " << LabelOfWire(industry::LinkKinds(), l.link_kind) << " "
+        << FormatYuan(l.earned_fen) << " 元\n";
+  }
+  for (const auto& w : x.jobs) {
+    out << "  就业 " << w.year << "年 " << w.name << " "
+        << (w.employed ? std::string(LabelOfWire(industry::WorkPlaces(), w.place)) + " " + w.employer
+                       : "未就业（" + std::string(LabelOfWire(industry::NotEmployedReasons(), w.reason)) + "）")
+        << '\n';
+  }
+  for (const auto& l : x.loans) {
+    out << "  小额信贷 " << l.bank << " " << FormatYuan(l.amount_fen) << " 元 " << l.issued_on << "~" << l.due_on
+        << " 已还 " << FormatYuan(l.repaid_fen) << " 元" << (l.overdue ? " 逾期" : "") << '\n';
+  }
+}
+
 }  // namespace
 
 void AddRegistryCommands(CLI::App& app, Context& ctx) {
@@ -147,10 +171,13 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
           o->number ? reg.GetHouseholdByNumber(ctx.caller, *o->number) : reg.GetHousehold(ctx.caller, *o->id);
       // What the household received from projects and assets (issue 20).
       const auto received = projects::ProjectService(ctx.connection(), DefaultClock()).HouseholdReceipts(ctx.caller, h.id);
+      // Its industries, links to entities, jobs and loans (issue 21).
+      const auto earning = industry::IndustryService(ctx.connection(), DefaultClock()).ForHousehold(ctx.caller, h.id);
       if (ctx.json) {
         nlohmann::json j = registry::HouseholdJson(h);
         j["received"] = nlohmann::json::array();
         for (const auto& r : received) j["received"].push_back(projects::ReceiptJson(r));
+        j["industry"] = industry::HouseholdIndustryJson(earning);
         ctx.PrintJson(j);
         return;
       }
@@ -160,6 +187,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
                   << " " << r.name << (r.year ? " " + std::to_string(*r.year) + "年" : "")
                   << (r.amount_fen ? " " + FormatYuan(r.amount_fen) + " 元" : "") << '\n';
       }
+      PrintHouseholdIndustry(ctx, earning);
     });
   }
   {

@@ -20,6 +20,7 @@
 #include "demo/id_numbers.h"
 #include "demo/plan.h"
 #include "demo/policy_records.h"
+#include "industry/demo.h"
 #include "projects/demo.h"
 #include "registry/areas.h"
 #include "registry/audited.h"
@@ -561,6 +562,21 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   development.pv_households = 7467 * k;
   development.pv_persons = 22850 * k;
   const auto projects_result = projects::GenerateDemo(db, options.seed, caller, development);
+  // Industry, employment, consumption and small loans (its own transaction).
+  industry::DemoOptions earning;
+  earning.county_code = county;
+  earning.as_of = as_of.ToString();
+  earning.pepper_households = 751 * k;
+  earning.pepper_persons = 2623 * k;
+  earning.pepper_mu = 1700 * k;
+  earning.camellia_mu = 11500 * k;
+  earning.camellia_households = 2600 * k;
+  earning.camellia_subsidy_yuan = 6524000 * k;
+  earning.branch_households = 3200 * k;
+  earning.branch_persons = 9650 * k;
+  earning.purchases_yuan = 81260000 * k;
+  earning.loans = 1200 * k;
+  const auto industry_result = industry::GenerateDemo(db, options.seed, caller, earning);
   // One audit entry carries the digests of every registry row written (issue 26 item 9).
   {
     store::Transaction audit_tx(db);
@@ -580,6 +596,9 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   summary.monitoring_cases = monitoring_result.cases;
   summary.projects = projects_result.projects;
   summary.pv_stations = projects_result.stations;
+  summary.workers = industry_result.workers;
+  summary.purchases = industry_result.purchases;
+  summary.loans = industry_result.loans;
   summary.entitlements = policy_counts.entitlements;
   summary.roster_rows = policy_counts.roster_rows;
   summary.monitoring_planted = monitoring_result.planted;

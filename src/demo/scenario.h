@@ -59,6 +59,9 @@ struct DemoSummary {
   std::vector<PlantedHousehold> monitoring_planted;
   int64_t projects = 0;           // projects 2014-2020 (industry, water, photovoltaic) and PV stations
   int64_t pv_stations = 0;
+  int64_t workers = 0;            // workers' situations of 2020, purchases 2018-2020, small loans (issue 21)
+  int64_t purchases = 0;
+  int64_t loans = 0;
   uint64_t checksum = 0;          // FNV-1a over every row written, in order
 };
 

@@ -10,6 +10,7 @@
 #include "core/area_code.h"
 #include "core/id_number.h"
 #include "core/money.h"
+#include "industry/industry.h"
 #include "io/table.h"
 #include "monitoring/internal.h"
 #include "registry/households.h"
@@ -34,6 +35,8 @@ constexpr ParameterSpec kParameterSpecs[] = {
     {"income_drop_below_factor", "factor", "risk", "收入骤减计入风险的收入上限（监测线倍数）"},
     {"rigid_spending", "percent", "risk", "刚性支出占家庭纯收入比例（%）"},
     {"job_loss", "persons", "risk", "家庭成员失业人数"},
+    {"overdue_loan", "loans", "risk", "扶贫小额信贷逾期笔数"},
+    {"dividends_stopped", "entities", "risk", "停止分红的经营主体数"},
     {"notice_min_days", "days", "procedure", "公示最少天数"},
     {"step_days", "days", "procedure", "每步办理时限（天）"},
     {"elimination_min_months", "months", "procedure", "风险消除前最短监测月数"},
@@ -53,6 +56,8 @@ const char* RuleLabel(const std::string& rule) {
   if (rule == "income_drop") return "收入大幅缩减";
   if (rule == "rigid_spending") return "刚性支出远超收入";
   if (rule == "job_loss") return "家庭成员失业";
+  if (rule == "overdue_loan") return "小额信贷逾期";
+  if (rule == "dividends_stopped") return "经营主体停止分红";
   return "";
 }
 
@@ -660,6 +665,12 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
   const double rigid_percent = rigid_on ? params.Number("rigid_spending") : 0;
   const bool job_on = params.Enabled("job_loss");
   const double job_members = job_on ? params.Number("job_loss") : 0;
+  // Signals of the industry records (issue 21): jobs lost, loans overdue, dividends stopped.
+  const industry::RiskSignals signals = industry::ScanSignals(db_, area, year);
+  const bool loan_on = params.Enabled("overdue_loan");
+  const double loan_count = loan_on ? params.Number("overdue_loan") : 0;
+  const bool dividend_on = params.Enabled("dividends_stopped");
+  const double dividend_count = dividend_on ? params.Number("dividends_stopped") : 0;
 
   ScanResult result;
   result.year = year;
@@ -718,12 +729,26 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
         c.hits.push_back({"rigid_spending", RuleLabel("rigid_spending"), values});
       }
     }
-    const int lost = std::max(h.lost_work, h.unemployment_alerts);
+    const auto jobs = signals.lost_jobs.find(id);
+    const int64_t worker_lost = jobs == signals.lost_jobs.end() ? 0 : jobs->second;
+    const int64_t lost = std::max({int64_t{h.lost_work}, int64_t{h.unemployment_alerts}, worker_lost});
     if (job_on && lost > 0 && static_cast<double>(lost) >= job_members) {
       c.hits.push_back({"job_loss", RuleLabel("job_loss"),
                         {{"members_lost_work", std::to_string(lost)},
                          {"unemployment_alerts", std::to_string(h.unemployment_alerts)},
-                         {"registry_employed_to_unemployed", std::to_string(h.lost_work)}}});
+                         {"registry_employed_to_unemployed", std::to_string(h.lost_work)},
+                         {"worker_records_employed_to_not", std::to_string(worker_lost)}}});
+    }
+    if (const auto l = signals.overdue_loans.find(id);
+        loan_on && l != signals.overdue_loans.end() && static_cast<double>(l->second.first) >= loan_count) {
+      c.hits.push_back({"overdue_loan", RuleLabel("overdue_loan"),
+                        {{"overdue_loans", std::to_string(l->second.first)},
+                         {"owed", internal::YuanText(l->second.second)}}});
+    }
+    if (const auto d = signals.stopped_dividends.find(id);
+        dividend_on && d != signals.stopped_dividends.end() && static_cast<double>(d->second) >= dividend_count) {
+      c.hits.push_back({"dividends_stopped", RuleLabel("dividends_stopped"),
+                        {{"entities_stopped", std::to_string(d->second)}}});
     }
     if (c.hits.empty()) continue;
     c.household_id = id;

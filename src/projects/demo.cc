@@ -18,31 +18,8 @@
 namespace fupin::projects {
 namespace {
 
-// splitmix64: small, fixed, the same on every platform.
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int64_t Between(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1)); }
-  template <typename T>
-  void Shuffle(std::vector<T>& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<size_t>(Next() % i)]);
-  }
-
- private:
-  uint64_t state_;
-};
-
-struct HouseholdRow {
-  int64_t id = 0;
-  std::string village;
-  int64_t persons = 0;
-};
+using Random = DemoRandom;
+using HouseholdRow = DemoHousehold;
 
 // `total` split into `n` positive parts of random weight 1..3, exactly.
 std::vector<int64_t> Split(Random& rng, int64_t total, int n, int64_t quantum = 1) {
@@ -60,10 +37,14 @@ std::vector<int64_t> Split(Random& rng, int64_t total, int n, int64_t quantum = 
   return out;
 }
 
+std::string Day(int year, int month, int day) { return Date{year, month, day}.ToString(); }
+
+}  // namespace
+
 // Picks `count` households whose persons add up to `persons` exactly: a
 // random start, then swaps of a picked household for an unpicked one of
 // another size until the sum is right.
-std::vector<HouseholdRow> PickExactly(Random& rng, std::vector<HouseholdRow> pool, int64_t count, int64_t persons) {
+std::vector<DemoHousehold> PickExactly(DemoRandom& rng, std::vector<DemoHousehold> pool, int64_t count, int64_t persons) {
   if (count > static_cast<int64_t>(pool.size())) {
     throw Error::FailedPrecondition(fmt::format("the county has {} registered households, fewer than {}", pool.size(), count));
   }
@@ -94,9 +75,29 @@ std::vector<HouseholdRow> PickExactly(Random& rng, std::vector<HouseholdRow> poo
   return in;
 }
 
-std::string Day(int year, int month, int day) { return Date{year, month, day}.ToString(); }
-
-}  // namespace
+std::vector<DemoHousehold> RegisteredHouseholds(store::Connection& db, const std::string& county,
+                                                const std::string& as_of) {
+  const std::string lo = county, hi = county + ":";
+  std::vector<DemoHousehold> households;
+  const auto statuses = registry::StatusesOn(db, county, as_of);
+  std::map<int64_t, int64_t> members;
+  auto s = db.Prepare(
+      "SELECT m.household_id, count(*) FROM memberships m JOIN households h ON h.id = m.household_id"
+      " JOIN persons p ON p.id = m.person_id"
+      " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+      " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)"
+      " GROUP BY m.household_id");
+  s->BindText(1, lo);
+  s->BindText(2, hi);
+  s->BindText(3, as_of);
+  while (s->Step()) members[s->Int(0)] = s->Int(1);
+  for (const auto& [id, st] : statuses) {
+    if (st.status != "poor" && st.status != "exited") continue;
+    households.push_back({id, st.village_code, members.count(id) ? members[id] : 0});
+  }
+  std::sort(households.begin(), households.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return households;
+}
 
 DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Caller& caller, const DemoOptions& o) {
   const std::string county = o.county_code;
@@ -115,26 +116,7 @@ DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
     if (s->Int(0) > 0) throw Error::FailedPrecondition("area " + county + " already has projects; demo data is made once");
   }
   // The registered households on as_of and their members then, in two reads.
-  std::vector<HouseholdRow> households;
-  {
-    const auto statuses = registry::StatusesOn(db, county, o.as_of);
-    std::map<int64_t, int64_t> members;
-    auto s = db.Prepare(
-        "SELECT m.household_id, count(*) FROM memberships m JOIN households h ON h.id = m.household_id"
-        " JOIN persons p ON p.id = m.person_id"
-        " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
-        " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)"
-        " GROUP BY m.household_id");
-    s->BindText(1, lo);
-    s->BindText(2, hi);
-    s->BindText(3, o.as_of);
-    while (s->Step()) members[s->Int(0)] = s->Int(1);
-    for (const auto& [id, st] : statuses) {
-      if (st.status != "poor" && st.status != "exited") continue;
-      households.push_back({id, st.village_code, members.count(id) ? members[id] : 0});
-    }
-    std::sort(households.begin(), households.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  }
+  const std::vector<HouseholdRow> households = RegisteredHouseholds(db, county, o.as_of);
   // Townships and (poor) villages of the county.
   std::vector<std::string> townships;
   {

@@ -12,6 +12,8 @@
 // seed on the same registry gives the same rows.
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/caller.h"
 #include "store/database.h"
@@ -47,5 +49,40 @@ struct DemoProjectsSummary {
 // or whose registered households cannot make up the beneficiary targets.
 DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Caller& caller,
                                  const DemoOptions& options = {});
+
+// Shared with the other development modules' demos (industry, issue 21).
+// splitmix64: small, fixed, the same on every platform.
+class DemoRandom {
+ public:
+  explicit DemoRandom(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  int64_t Between(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1)); }
+  template <typename T>
+  void Shuffle(std::vector<T>& v) {
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<size_t>(Next() % i)]);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// A registered household with its village and its members on the as-of date.
+struct DemoHousehold {
+  int64_t id = 0;
+  std::string village;
+  int64_t persons = 0;
+};
+// The households of `county` registered (poor or exited) on `as_of`, by id, in two reads.
+std::vector<DemoHousehold> RegisteredHouseholds(store::Connection& db, const std::string& county,
+                                                const std::string& as_of);
+// `count` households of `pool` whose persons add up to `persons` exactly (a
+// random pick, then swaps); failed_precondition when there are none. Sorted by id.
+std::vector<DemoHousehold> PickExactly(DemoRandom& rng, std::vector<DemoHousehold> pool, int64_t count,
+                                       int64_t persons);
 
 }  // namespace fupin::projects

@@ -8,6 +8,7 @@
 #include "access/permissions.h"
 #include "assistance/coverage.h"
 #include "monitoring/monitoring.h"
+#include "industry/industry.h"
 #include "projects/projects.h"
 #include "social/social.h"
 
@@ -95,12 +96,26 @@ constexpr Spec kSpecs[] = {
     {"water_investment_yuan", "projects", "饮水工程投入", "元", "projects", FigureKind::kCount},
     {"water_pipe_km", "projects", "埋设主管网", "公里", "projects", FigureKind::kDecimal},
     {"water_beneficiaries", "projects", "饮水工程受益人口", "人", "projects", FigureKind::kCount},
+    {"pepper_households", "industry", "种植黄贡椒贫困户", "户", "industry", FigureKind::kCount},
+    {"pepper_persons", "industry", "种植黄贡椒贫困人口", "人", "industry", FigureKind::kCount},
+    {"pepper_mu", "industry", "贫困户种植黄贡椒面积", "亩", "industry", FigureKind::kCount},
+    {"pepper_yuan_per_mu", "industry", "黄贡椒每亩收益", "元/亩", "industry", FigureKind::kCount},
+    {"camellia_mu", "industry", "新造、垦复油茶林", "亩", "industry", FigureKind::kCount},
+    {"camellia_households", "industry", "油茶带动贫困户", "户", "industry", FigureKind::kCount},
+    {"camellia_subsidy_yuan", "industry", "发放油茶奖补资金", "元", "industry", FigureKind::kCount},
+    {"camellia_yuan_per_household", "industry", "油茶户均增收", "元/户", "industry", FigureKind::kCount},
+    {"branches_new", "industry", "扶贫产业链上新建党组织", "个", "industry", FigureKind::kCount},
+    {"branches_joint", "industry", "联合企业党组织", "个", "industry", FigureKind::kCount},
+    {"branches_strengthened", "industry", "建强原有村党支部", "个", "industry", FigureKind::kCount},
+    {"branch_households", "industry", "党支部带动增收贫困户", "户", "industry", FigureKind::kCount},
+    {"branch_persons", "industry", "党支部带动增收贫困人口", "人", "industry", FigureKind::kCount},
+    {"consumption_purchases_yuan", "industry", "2019年以来购买贫困村和贫困户农产品", "元", "industry", FigureKind::kCount},
 };
 
 constexpr std::pair<const char*, const char*> kSections[] = {
     {"registry", "一、建档立卡"},     {"mobilisation", "二、帮扶力量"}, {"social", "三、社会扶贫"},
     {"employment", "四、就业扶贫"},   {"education", "五、教育扶贫"},    {"health", "六、健康扶贫与社会保障"},
-    {"projects", "七、项目资金与资产"}, {"monitoring", "八、防止返贫动态监测"}};
+    {"projects", "七、项目资金与资产"}, {"industry", "八、产业就业与消费扶贫"}, {"monitoring", "九、防止返贫动态监测"}};
 
 // From 2021 (the monitoring years): the monitoring module's figures.
 constexpr int kMonitoringFromYear = 2021;
@@ -131,12 +146,16 @@ struct Counts {
   int64_t households_registered = 0, persons_registered = 0, households_exited = 0, persons_exited = 0;
   int64_t townships = 0, villages_with_tasks = 0;
   int64_t labor_force = 0, labor_employed = 0;
+  bool labor_from_workers = false;  // counted from the workers' records of the year (industry)
   int64_t school_age = 0, school_enrolled = 0;
   int64_t medical_insured = 0;
   int64_t disabled_pension_insured = 0;
 };
 
-Counts Count(store::Connection& db, const std::string& area, int year, const Date& as_of) {
+// `workers`: the workers' records of the year by household, when the caller
+// reads them and there are any; the labour force is then theirs.
+Counts Count(store::Connection& db, const std::string& area, int year, const Date& as_of,
+             const industry::IndustryFigures* workers) {
   Counts c;
   const std::string end = SubtreeEnd(area);
   const std::string date = as_of.ToString();
@@ -174,6 +193,15 @@ Counts Count(store::Connection& db, const std::string& area, int year, const Dat
     status.emplace(id, std::move(h.status));
   }
   c.villages_with_tasks = static_cast<int64_t>(task_villages.size());
+  if (workers && !workers->workers_by_household.empty()) {
+    c.labor_from_workers = true;
+    for (const auto& [household, n] : workers->workers_by_household) {
+      const auto it = status.find(household);
+      if (it == status.end() || (it->second != "poor" && it->second != "exited")) continue;
+      c.labor_force += n.workers;
+      c.labor_employed += n.employed;
+    }
+  }
   // Members on the as-of date with their facts of the year.
   {
     auto s = db.Prepare(
@@ -202,7 +230,7 @@ Counts Count(store::Connection& db, const std::string& area, int year, const Dat
       const std::string school = s->IsNull(4) ? "" : s->Text(4);
       const std::string employment = s->IsNull(5) ? "" : s->Text(5);
       const bool in_school = school == "enrolled" || school == "home_schooled";
-      if (age >= 16 && age <= 64 && !in_school && (labour == "full" || labour == "partial")) {
+      if (!c.labor_from_workers && age >= 16 && age <= 64 && !in_school && (labour == "full" || labour == "partial")) {
         ++c.labor_force;
         if (IsEmployed(employment)) ++c.labor_employed;
       }
@@ -216,6 +244,27 @@ Counts Count(store::Connection& db, const std::string& area, int year, const Dat
     }
   }
   return c;
+}
+
+// The figures of section 八 from the industry records (docs/INDUSTRY.md).
+template <typename Count>
+void SetIndustryFigure(const industry::IndustryFigures& x, const std::string& key, Count count) {
+  if (key == "pepper_households") count(x.pepper_households);
+  else if (key == "pepper_persons") count(x.pepper_persons);
+  else if (key == "pepper_mu") count(FloorDiv(x.pepper_mu_milli, 1000));
+  else if (key == "pepper_yuan_per_mu") count(x.pepper_mu_milli > 0 ? x.pepper_income_fen * 10 / x.pepper_mu_milli : 0);
+  else if (key == "camellia_mu") count(FloorDiv(x.camellia_mu_milli, 1000));
+  else if (key == "camellia_households") count(x.camellia_households);
+  else if (key == "camellia_subsidy_yuan") count(FloorDiv(x.camellia_subsidy_fen, 100));
+  else if (key == "camellia_yuan_per_household") {
+    count(x.camellia_households > 0 ? x.camellia_income_fen / 100 / x.camellia_households : 0);
+  }
+  else if (key == "branches_new") count(x.branches_new);
+  else if (key == "branches_joint") count(x.branches_joint);
+  else if (key == "branches_strengthened") count(x.branches_strengthened);
+  else if (key == "branch_households") count(x.branch_households);
+  else if (key == "branch_persons") count(x.branch_persons);
+  else if (key == "consumption_purchases_yuan") count(FloorDiv(x.purchases_fen, 100));
 }
 
 }  // namespace
@@ -277,7 +326,12 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   }
   r.year = year;
   r.as_of = as_of.ToString();
-  const Counts c = Count(db, code, year, as_of);
+  // Industry, employment and consumption (section 八), for a caller who reads them in the whole area.
+  std::optional<industry::IndustryFigures> industry_figures;
+  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kIndustry, {code, std::nullopt, "industry/figures"})) {
+    industry_figures = industry::ComputeFigures(db, code, r.as_of);
+  }
+  const Counts c = Count(db, code, year, as_of, industry_figures ? &*industry_figures : nullptr);
   // The mobilisation figures come from the assistance records, the social ones
   // from the social-assistance platform, each read with the caller's rights;
   // figures the caller may not read are shown as missing, not refused.
@@ -337,9 +391,12 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     else if (key == "donors_registered") count(platform->donors_registered);
     else if (key == "needs_published") count(platform->needs_published);
     else if (key == "dockings_succeeded") count(platform->dockings_succeeded);
-    else if (key == "labor_force") count(c.labor_force);
-    else if (key == "labor_employed") count(c.labor_employed);
-    else if (key == "employment_rate") rate(c.labor_employed, c.labor_force);
+    else if (key == "labor_force" || key == "labor_employed" || key == "employment_rate") {
+      if (key == "labor_force") count(c.labor_force);
+      else if (key == "labor_employed") count(c.labor_employed);
+      else rate(c.labor_employed, c.labor_force);
+      if (c.labor_from_workers) f.module = "industry";
+    }
     else if (key == "school_enrolment_rate") rate(c.school_enrolled, c.school_age);
     else if (key == "medical_insured_rate") rate(c.medical_insured, c.persons_registered);
     else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
@@ -359,6 +416,9 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
         else if (key == "water_pipe_km") count(dev.water_pipe_milli_km);
         else if (key == "water_beneficiaries") count(dev.water_beneficiaries);
       }
+    }
+    else if (std::string_view(spec.module) == "industry") {
+      if (industry_figures) SetIndustryFigure(*industry_figures, key, count);
     }
     else if (auto pf = policy_figures.find(key); pf != policy_figures.end()) {
       if (pf->second.is_rate) rate(pf->second.numerator, pf->second.denominator);

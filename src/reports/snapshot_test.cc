@@ -6,6 +6,7 @@
 
 #include "access/audit.h"
 #include "assessment/schema.h"
+#include "industry/schema.h"
 #include "projects/schema.h"
 #include "assistance/schema.h"
 #include "core/error.h"
@@ -23,6 +24,7 @@ std::vector<store::Migration> Extra() {
   for (auto& m : assistance::Migrations()) all.push_back(std::move(m));
   for (auto& m : social::Migrations()) all.push_back(std::move(m));
   for (auto& m : projects::Migrations()) all.push_back(std::move(m));
+  for (auto& m : industry::Migrations()) all.push_back(std::move(m));
   for (auto& m : monitoring::Migrations()) all.push_back(std::move(m));
   for (auto& m : policy::Migrations()) all.push_back(std::move(m));
   for (auto& m : reports::Migrations()) all.push_back(std::move(m));

@@ -83,6 +83,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddSocialRoutes(routes, hasher);
   AddMonitoringRoutes(routes);
   AddProjectRoutes(routes);
+  AddIndustryRoutes(routes);
   AddReportRoutes(routes);
   AddQualityRoutes(routes);
   AddPolicyRoutes(routes);
@@ -134,6 +135,9 @@ TEST(MessageZhTest, RefusalsReadInChinese) {
             "项目 3 当前为“申报”，不能办理“完工”；可办理：审核、撤销");
   EXPECT_EQ(MessageZh("failed_precondition", "need 7 closed for pledges on its deadline 2020-01-31"),
             "需求 7 已于 2020-01-31 截止，不再接受认捐");
+  EXPECT_EQ(MessageZh("failed_precondition", "repaying 20000.01 yuan exceeds what loan 4 still owes: 20000.00 yuan of 50000.00 yuan"),
+            "还款 20000.01 元超出贷款 4 的未还金额：未还 20000.00 元（贷款 50000.00 元）");
+  EXPECT_EQ(MessageZh("permission_denied", "township may not change industry"), "乡镇无权修改产业就业消费扶贫");
   EXPECT_EQ(MessageZh("conflict", "something nobody translated"), "记录已被他人修改，请重新载入后再改");
   EXPECT_EQ(MessageZh("teapot", "?"), "请求未能完成");
   const auto j = ErrorJson("not_found", "no household 12", {});

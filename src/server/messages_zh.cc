@@ -15,7 +15,7 @@ std::string ResourceZh(const std::string& r) {
       {"registry", "建档立卡信息"}, {"assessment", "退出评估"}, {"policy", "政策"},       {"roster", "部门名册"},
       {"assistance", "帮扶力量"},  {"social", "社会帮扶"},   {"monitoring", "防返贫监测"}, {"audit", "审计日志"},
       {"users", "用户"},           {"params", "政策参数"},
-      {"projects", "项目资金资产"}};
+      {"projects", "项目资金资产"}, {"industry", "产业就业消费扶贫"}};
   for (const auto& [en, zh] : kNames) {
     if (r == en) return zh;
   }
@@ -126,6 +126,12 @@ const std::vector<Pattern>& Patterns() {
         [](const std::smatch& m) {
           return "分配 " + m[1].str() + " 元超出资产 " + m[2].str() + " " + m[3].str() + " 年收益的余额：剩余 " +
                  m[4].str() + " 元（收益 " + m[5].str() + " 元）";
+        });
+    // Small loans: nothing repaid twice (issue 21).
+    add(R"(^repaying (\S+) yuan exceeds what loan (\d+) still owes: (\S+) yuan of (\S+) yuan$)",
+        [](const std::smatch& m) {
+          return "还款 " + m[1].str() + " 元超出贷款 " + m[2].str() + " 的未还金额：未还 " + m[3].str() + " 元（贷款 " +
+                 m[4].str() + " 元）";
         });
     add(R"(^project (\d+) is (\w+); the step (\w+) is not allowed \(allowed: (.+)\)$)", [](const std::smatch& m) {
       std::string allowed;

@@ -151,6 +151,22 @@ void ExpectArticleFigures(const json& report) {
   EXPECT_EQ(f["water_investment_yuan"]["value"], 174660000);
   EXPECT_DOUBLE_EQ(f["water_pipe_km"]["value"].get<double>(), 328.5);
   EXPECT_EQ(f["water_beneficiaries"]["value"], 399800);
+  // Industry, employment and consumption (issue 21): from the industry records.
+  EXPECT_EQ(f["pepper_households"]["value"], 751);
+  EXPECT_EQ(f["pepper_persons"]["value"], 2623);
+  EXPECT_EQ(f["pepper_mu"]["value"], 1700);
+  EXPECT_EQ(f["pepper_yuan_per_mu"]["value"], 7000);
+  EXPECT_EQ(f["camellia_mu"]["value"], 11500);
+  EXPECT_EQ(f["camellia_households"]["value"], 2600);
+  EXPECT_EQ(f["camellia_subsidy_yuan"]["value"], 6524000);
+  EXPECT_EQ(f["camellia_yuan_per_household"]["value"], 2900);
+  EXPECT_EQ(f["branches_new"]["value"], 34);
+  EXPECT_EQ(f["branches_joint"]["value"], 21);
+  EXPECT_EQ(f["branches_strengthened"]["value"], 181);
+  EXPECT_EQ(f["branch_households"]["value"], 3200);
+  EXPECT_EQ(f["branch_persons"]["value"], 9650);
+  EXPECT_GE(f["consumption_purchases_yuan"]["value"].get<int64_t>(), 80000000);
+  EXPECT_EQ(f["labor_force"]["module"], "industry");
   EXPECT_EQ(f["needs_published"]["value"], 8414);
   EXPECT_EQ(f["dockings_succeeded"]["value"], 37326);
   // Education and health (issue 6): from the departments' rosters, the 2020
@@ -227,6 +243,65 @@ TEST_F(HengdongTest, ProjectFiguresMoveWithTheRecords) {
   ASSERT_EQ(by_year.exit_code, 0) << by_year.err;
   EXPECT_NE(by_year.out.find("2020年"), std::string::npos) << by_year.out;
   EXPECT_NE(by_year.out.find("支出进度"), std::string::npos) << by_year.out;
+}
+
+// The industry figures follow the records: one more pepper grower adds a
+// household, its persons and its mu; a worker recorded as not employed any
+// more lowers labor_employed. The CLI lists and the household show them.
+TEST_F(HengdongTest, IndustryFiguresMoveWithTheRecords) {
+  TempDir copy;
+  const std::string db = copy.File("hengdong.db");
+  std::filesystem::copy_file(Db(), db);
+  if (std::filesystem::exists(Db() + ".key")) std::filesystem::copy_file(Db() + ".key", db + ".key");
+  auto list = RunFupin(db, {"industry", "list", "--year", "2020", "--area", "430424", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const json industries = json::parse(list.out);
+  ASSERT_GE(industries.size(), 2u);
+  EXPECT_EQ(industries[0]["code"], "pepper");
+  EXPECT_EQ(industries[0]["income_per_mu_yuan"], "7000.00");
+  // A registered household that grows no pepper yet, and one of its employed workers.
+  auto workers = RunFupin(db, {"job", "list", "--year", "2020", "--employed", "--area", "430424", "--limit", "1000",
+                               "--json"});
+  ASSERT_EQ(workers.exit_code, 0) << workers.err;
+  const json w = json::parse(workers.out);
+  ASSERT_GT(w["total"].get<int64_t>(), 7000);
+  int64_t household = 0, person = 0;
+  for (const auto& x : w["items"]) {
+    auto shown = RunFupin(db, {"household", "show", std::to_string(x["household_id"].get<int64_t>()), "--json"});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    const json h = json::parse(shown.out);
+    EXPECT_FALSE(h["industry"]["jobs"].empty());
+    if (!h["industry"]["plantings"].empty()) continue;
+    household = x["household_id"].get<int64_t>();
+    person = x["person_id"].get<int64_t>();
+    break;
+  }
+  ASSERT_GT(household, 0);
+  auto plant = RunFupin(db, {"industry", "plant", "--industry", std::to_string(industries[0]["id"].get<int64_t>()),
+                             "--household", std::to_string(household), "--year", "2020", "--mu", "2", "--income",
+                             "14000"});
+  ASSERT_EQ(plant.exit_code, 0) << plant.out << plant.err;
+  auto idle = RunFupin(db, {"job", "record", "--person", std::to_string(person), "--year", "2020", "--reason",
+                            "no_jobs"});
+  ASSERT_EQ(idle.exit_code, 0) << idle.out << idle.err;
+  auto f = Figures(Progress(db, "430424"));
+  EXPECT_EQ(f["pepper_households"]["value"], 752);
+  EXPECT_GT(f["pepper_persons"]["value"].get<int64_t>(), 2623);
+  EXPECT_EQ(f["pepper_mu"]["value"], 1702);
+  EXPECT_EQ(f["labor_force"]["value"], 9883);
+  EXPECT_EQ(f["labor_employed"]["value"], 7207);
+  // Bad input is refused whole, naming each field, exit 2.
+  auto bad = RunFupin(db, {"loan", "add", "--household", std::to_string(household), "--bank", "x", "--amount", "0",
+                           "--issued", "2020-01-01", "--due", "2019-01-01", "--purpose", "y", "--json"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("due_on"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("amount"), std::string::npos) << bad.out;
+  auto overdue = RunFupin(db, {"loan", "list", "--overdue", "--area", "430424", "--json"});
+  ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
+  EXPECT_FALSE(json::parse(overdue.out).empty());
+  auto totals = RunFupin(db, {"purchase", "totals", "--by", "channel", "--area", "430424", "--json"});
+  ASSERT_EQ(totals.exit_code, 0) << totals.err;
+  EXPECT_EQ(json::parse(totals.out)["rows"].size(), 5u);
 }
 
 TEST_F(HengdongTest, TownshipReportsAddUpToTheCounty) {

@@ -26,6 +26,8 @@ export const pages = [
   { name: 'todo', path: '/todo', icon: 'Bell', ability: 'read_registry', probe: 'GET /api/v1/todo' },
   // 批量退出 (issue 24): the exit procedure for a village's or township's households at once; its 公示 prints from there.
   { name: 'exits', path: '/exits', icon: 'Finished', ability: 'write_registry', probe: 'POST /api/v1/exits/batch' },
+  // Industry, employment, consumption and small loans (issue 21): one page with tabs.
+  { name: 'industry', path: '/industry', icon: 'Shop', ability: 'read_industry', probe: 'GET /api/v1/industries' },
 ]
 
 // Sections of the household page. Each appears only when its probe route
@@ -37,6 +39,7 @@ export const householdSections = [
   { name: 'entitlements', probe: 'GET /api/v1/entitlements', ability: 'read_entitlements', component: 'entitlements' },
   { name: 'needs', probe: 'GET /api/v1/needs', ability: 'read_social', component: 'needs' },
   { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'read_household_monitoring', component: 'monitoring' },
+  { name: 'industry', probe: 'GET /api/v1/households/{id}/industry', ability: 'read_registry', component: 'industry' },
 ]
 
 // Report routes the overview uses when the server has them.

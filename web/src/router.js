@@ -30,6 +30,7 @@ const routes = [
   { path: '/todo', name: 'todo', component: () => import('./views/TodoView.vue'), meta: { ability: 'read_registry' } },
   { path: '/exits', name: 'exits', component: () => import('./views/ExitsView.vue'), meta: { ability: 'write_registry' } },
   { path: '/exits/notice', name: 'exit-notice', component: () => import('./views/ExitNoticeView.vue'), meta: { ability: 'read_quality', probe: 'GET /api/v1/notices/exits' } },
+  { path: '/industry', name: 'industry', component: () => import('./views/IndustryView.vue'), meta: { ability: 'read_industry' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]

@@ -1402,6 +1402,56 @@ async function issue24Find() {
     await shot('49-demo-cadres-paged')
   })
 }
+// Issue 21 (demo county): the page 产业就业与消费扶贫 and the household's section.
+async function industrySteps() {
+  await step('issue 21 (demo county): 产业, 就业, 消费扶贫 and 小额信贷 show the API numbers with units in Chinese; a household shows its jobs', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const zh = (fen) => `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`
+    await page.keyboard.press('Escape')
+    if (await page.locator('[data-testid="logout"]').count()) await page.locator('[data-testid="logout"]').click()
+    await login('admin', DEMO_BASE)
+    const industries = (await apiAs('admin', 'GET', `/industries?area=${COUNTY}&year=2020`, { base: DEMO_BASE })).data.items
+    const pepper = industries.find((i) => i.code === 'pepper')
+    expect(pepper && pepper.households === 751, `pepper households: API ${pepper && pepper.households}`)
+    await page.goto(`${DEMO_BASE}/industry?area=${COUNTY}&year=2020`)
+    await page.locator('[data-testid="nav-industry"]').waitFor()
+    const households = page.locator('[data-testid="industry-households-pepper"]')
+    await households.waitFor()
+    expect((await households.innerText()).trim() === '751 户', `pepper households: page ${await households.innerText()}`)
+    const perMu = (await page.locator('[data-testid="industry-per-mu-pepper"]').innerText()).trim()
+    expect(perMu === `${zh(pepper.income_per_mu_fen)}/亩`, `per mu: page ${perMu}, API ${pepper.income_per_mu_fen} fen`)
+    await page.locator('[data-testid="branches-table"]', { hasText: '建强村党支部' }).waitFor()
+    await shot('45-industry')
+
+    const idle = (await apiAs('admin', 'GET', `/employment?area=${COUNTY}&year=2020&employed=false&limit=1`, { base: DEMO_BASE })).data
+    await page.goto(`${DEMO_BASE}/industry?tab=employment&area=${COUNTY}&year=2020`)
+    const total = page.locator('[data-testid="employment-idle-total"]')
+    await total.waitFor()
+    expect((await total.getAttribute('data-total')) === String(idle.total), `not employed: page ${await total.getAttribute('data-total')}, API ${idle.total}`)
+    expect(idle.total === 9883 - 7208, `not employed: API ${idle.total}`)
+    await shot('46-employment')
+
+    const totals = (await apiAs('admin', 'GET', `/purchases/totals?area=${COUNTY}&by=channel`, { base: DEMO_BASE })).data
+    await page.goto(`${DEMO_BASE}/industry?tab=consumption&area=${COUNTY}&by=channel`)
+    const amount = page.locator('[data-testid="purchases-amount-total"]')
+    await amount.waitFor()
+    expect((await amount.innerText()).trim() === zh(totals.total.amount_fen), `purchases: page ${await amount.innerText()}, API ${totals.total.amount_fen} fen`)
+    expect(await page.locator('[data-testid="purchases-totals"]', { hasText: '展销会' }).count() === 1, 'channels are named in Chinese')
+    await page.goto(`${DEMO_BASE}/industry?tab=loans&area=${COUNTY}`)
+    await page.locator('[data-testid="loan-status"]', { hasText: '逾期' }).first().waitFor()
+    await shot('47-consumption-loans')
+
+    const worker = (await apiAs('admin', 'GET', `/employment?area=${COUNTY}&year=2020&employed=true&limit=1`, { base: DEMO_BASE })).data.items[0]
+    await page.goto(`${DEMO_BASE}/households/${worker.household_id}`)
+    await page.locator('[data-testid="section-industry"]').waitFor()
+    await page.locator('[data-testid="household-jobs"]', { hasText: worker.name }).waitFor()
+    await settle()
+    const english = await page.locator('[data-testid="section-industry"]').evaluate((el) => /\b(county|province|outside|placement|job_fair|workshop|own)\b/.test(el.innerText))
+    expect(!english, 'the household section shows English codes')
+    await shot('48-household-industry')
+  })
+}
+await industrySteps()
 
 await context.close()
 server.kill('SIGTERM')

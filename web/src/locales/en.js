@@ -1,6 +1,6 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds', todo: 'To-do', exits: 'Batch exits' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds', todo: 'To-do', exits: 'Batch exits', industry: 'Industry & jobs' },
   area: { pick: 'Type a name (e.g. 洣水) or a code' },
   exits: { title: 'Exits in batch', area: 'Area', year: 'Exit year', poorHouseholds: 'Poor households (tick those to handle)', steps: 'Steps ({n} selected)', step: { appraisal: 'Village appraisal', verification: 'Verification', notice: 'Public notice', record: 'Exit record', household: 'Household' }, to: 'to', note: 'Note', run: 'Run for {n} households', result: 'Result: {ok} done, {failed} refused', outcome: 'Result', ok: 'Done', refused: 'Refused', done: 'Steps done', reason: 'Why refused', printNotice: 'Print the notice' },
   notice: { title: 'Public notice of exits', print: 'Print', issuer: 'Poverty alleviation office of {county}', lead: '{area} proposes {n} households to exit poverty in {year}.', period: 'Notice period: {start} to {end}.', no: 'No.', income: 'Per-capita income (yuan)', none: 'No household proposed this year', objection: 'Objections during the notice period go to the village committee, the township or the county office.' },
@@ -58,7 +58,7 @@ export default {
     noYears: 'No yearly facts yet', recordEvent: 'Record a status event', recordYear: 'Record yearly facts',
     addMember: 'Add a member', auditAt: 'At', auditAction: 'Action', auditActor: 'By', auditChange: 'Change',
     assessment: 'Assessment by criterion', assistance: 'Assistance', entitlements: 'Entitlements', needs: 'Needs',
-    monitoring: 'Monitoring', sexM: 'M', sexF: 'F', yuan: 'yuan',
+    monitoring: 'Monitoring', industry: 'Industry, jobs and loans', sexM: 'M', sexF: 'F', yuan: 'yuan',
   },
   form: {
     addTitle: 'Add a household', editTitle: 'Edit household {number}', fixFields: 'Correct the marked fields and save again',
@@ -151,6 +151,20 @@ export default {
     noIdle: 'No unspent funds of completed projects', left: 'Unspent', stations: 'Photovoltaic stations', stationKind: 'Station kind',
     capacity: 'Capacity', value: 'Value', income: 'Income to date', otherAssets: 'Other assets', assetKind: 'Asset kind', owner: 'Owner',
     implementer: 'Implementing unit', budget: 'Planned budget', outputs: 'Outputs', steps: 'Steps', notices: 'Public notices',
+  },
+  industry: {
+    title: 'Industry, jobs and consumption', tab_industry: 'Industries', tab_employment: 'Employment', tab_consumption: 'Consumption assistance',
+    tab_loans: 'Small loans', area: 'Area code', year: 'Year', by: 'Group by', by_year: 'By year', by_area: 'By area',
+    by_channel: 'By channel', industry: 'Industry', households: 'Households', mu: 'Area', income: 'Income', perMu: 'Income per mu',
+    subsidy: 'Subsidies', entities: 'Business entities', entity: 'Entity', kind: 'Kind', linked: 'Linked households',
+    earned: 'Earned by households', branches: 'Party branches on the chains', branch: 'Branch', founded: 'Founded',
+    driven: 'Households driven', idleTotal: '{n} workers not employed', person: 'Name', household: 'Household', village: 'Village',
+    reason: 'Why not employed', training: 'Training', posts: 'Public-welfare posts', post: 'Post', holder: 'Holder', pay: 'Pay',
+    fundedBy: 'Funded by', group: 'Group', purchases: 'Purchases', amount: 'Amount', products: 'Certified products',
+    product: 'Product', supplierKind: 'Supplier kind', supplier: 'Supplier', certified: 'Certified', sold: 'Sold',
+    bank: 'Bank', term: 'Term', owed: 'Owed', repaid: 'Repaid', status: 'Status', overdue: 'Overdue', repaying: 'Repaying',
+    settled: 'Settled', noPlantings: 'No industry rows', noLinks: 'No links to entities', noJobs: 'No jobs recorded',
+    noLoans: 'No small loans', situation: 'Situation', notEmployed: 'Not employed', months: 'Months', linkKind: 'Link',
   },
   quality: {
     title: 'Data quality', summary: 'Summary', findings: 'Findings', notice: 'Exit public notice', area: 'Area code', year: 'Year',

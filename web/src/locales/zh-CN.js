@@ -1,6 +1,6 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金', todo: '待办', exits: '批量退出' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金', todo: '待办', exits: '批量退出', industry: '产业就业' },
   area: { pick: '输入名称查找，如 洣水；或输入区划代码' },
   exits: { title: '贫困户批量退出', area: '区划', year: '退出年度', poorHouseholds: '未脱贫户（勾选要办理的户）', steps: '办理步骤（已选 {n} 户）', step: { appraisal: '村评议', verification: '驻村工作队核实', notice: '公示', record: '退出销号', household: '户' }, to: '至', note: '备注', run: '批量办理（{n} 户）', result: '办理结果：成功 {ok} 户，未通过 {failed} 户', outcome: '结果', ok: '成功', refused: '未通过', done: '已办理', reason: '未通过原因', printNotice: '打印公示' },
   notice: { title: '拟退出贫困户公示', print: '打印', issuer: '{county}脱贫攻坚领导小组办公室', lead: '根据贫困户退出程序，经村民代表评议、驻村工作队核实，{area}拟于{year}年度退出贫困户 {n} 户，现予公示。', period: '公示期：{start} 至 {end}。', no: '序号', income: '人均纯收入（元）', none: '本年度无拟退出户', objection: '公示期内如有异议，请向村委会、乡镇人民政府或县扶贫办反映。' },
@@ -55,7 +55,7 @@ export default {
     housing: '住房安全', water: '饮水安全', noMembers: '尚无成员', noEvents: '尚无记录', noYears: '尚无年度信息',
     recordEvent: '记录状态变更', recordYear: '登记年度信息', addMember: '添加成员',
     auditAt: '时间', auditAction: '操作', auditActor: '操作人', auditChange: '变更内容',
-    assessment: '评估（按指标）', assistance: '帮扶措施', entitlements: '政策享受', needs: '需求', monitoring: '返贫监测',
+    assessment: '评估（按指标）', assistance: '帮扶措施', entitlements: '政策享受', needs: '需求', monitoring: '返贫监测', industry: '产业就业与信贷',
     sexM: '男', sexF: '女', yuan: '元',
   },
   form: {
@@ -148,6 +148,19 @@ export default {
     stationKind: '电站类型', capacity: '装机容量', value: '资产价值', income: '累计收益', otherAssets: '其他扶贫资产',
     assetKind: '资产类别', owner: '所有权人', implementer: '实施单位', budget: '计划投资', outputs: '建设内容', steps: '项目进度',
     notices: '公告公示',
+  },
+  industry: {
+    title: '产业就业与消费扶贫', tab_industry: '产业', tab_employment: '就业', tab_consumption: '消费扶贫', tab_loans: '小额信贷',
+    area: '区划代码', year: '年度', by: '分组', by_year: '按年度', by_area: '按区划', by_channel: '按渠道', industry: '产业',
+    households: '贫困户', mu: '面积', income: '收入', perMu: '每亩收益', subsidy: '奖补', entities: '新型经营主体',
+    entity: '经营主体', kind: '类型', linked: '联结户数', earned: '带动增收', branches: '产业链党组织', branch: '党组织',
+    founded: '成立日期', driven: '带动户数', idleTotal: '未就业劳动力 {n} 人', person: '姓名', household: '户编号', village: '村',
+    reason: '未就业原因', training: '培训', posts: '公益性岗位', post: '岗位', holder: '在岗人员', pay: '工资', fundedBy: '资金来源',
+    group: '分组', purchases: '笔数', amount: '金额', products: '认定扶贫产品', product: '产品', supplierKind: '供应主体',
+    supplier: '供应方', certified: '认定日期', sold: '销售额', bank: '贷款银行', term: '贷款期限', owed: '未还金额',
+    repaid: '已还金额', status: '状态', overdue: '逾期', repaying: '还款中', settled: '已结清', noPlantings: '没有产业记录',
+    noLinks: '没有利益联结记录', noJobs: '没有就业记录', noLoans: '没有小额信贷', situation: '就业情况', notEmployed: '未就业',
+    months: '务工月数', linkKind: '联结方式',
   },
   quality: {
     title: '数据质量', summary: '汇总', findings: '问题清单', notice: '公示名单', area: '区划代码', year: '年度',
