@@ -106,6 +106,16 @@ const std::vector<AbilityRule>& Rules() {
       {A::kMonitoringTownshipStep, "monitoring_township_step", kW, R::kMonitoring, {Role::kTownship}, true},
       {A::kMonitoringCountyStep, "monitoring_county_step", kW, R::kMonitoring, {Role::kCountyOffice}, true},
       {A::kReadProjects, "read_projects", kR, R::kProjects, {}, false, [](const Caller& c) { return Reads(c, R::kProjects); }},
+      {A::kReadChanges, "read_changes", kR, R::kRegistry, {}, false,
+       [](const Caller& c) { return AreaReads(c, R::kRegistry); }},
+      {A::kProposeChange, "propose_change", kW, R::kRegistry,
+       {Role::kVillageCadre, Role::kTownship, Role::kCountyOffice}, true},
+      {A::kReviewChange, "review_change", kW, R::kRegistry, {Role::kTownship, Role::kCountyOffice}, true},
+      {A::kApproveChange, "approve_change", kW, R::kRegistry, {Role::kCountyOffice}, true},
+      {A::kReadGrievances, "read_grievances", kR, R::kRegistry, {Role::kCountyOffice, Role::kTownship, Role::kAuditor}, true},
+      {A::kRecordGrievance, "record_grievance", kW, R::kRegistry,
+       {Role::kVillageCadre, Role::kTownship, Role::kCountyOffice}, true},
+      {A::kHandleGrievance, "handle_grievance", kW, R::kRegistry, {Role::kTownship, Role::kCountyOffice}, true},
   };
   return rules;
 }
@@ -197,5 +207,14 @@ Caller RegistrationDesk() {
 }
 
 Role SelfRegisteredRole() { return Role::kDonor; }
+
+Caller ApplicationDesk() {
+  Caller c;
+  c.user_id = 0;
+  c.user_name = "public-application";
+  c.role = Role::kDonor;  // reaches no registry record
+  c.area_scope = "";
+  return c;
+}
 
 }  // namespace fupin::access
