@@ -158,6 +158,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddSocialCommands(app, ctx);
   AddMonitoringCommands(app, ctx);
   AddProjectCommands(app, ctx);
+  AddChangeCommands(app, ctx);
+  AddGrievanceCommands(app, ctx);
   AddDataioCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   try {

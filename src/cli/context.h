@@ -79,6 +79,10 @@ void AddSocialCommands(CLI::App& app, Context& ctx);
 void AddMonitoringCommands(CLI::App& app, Context& ctx);
 // project add|show|list|step|notice, fund allocate|assign|spend|progress, asset add|list|income|distribute.
 void AddProjectCommands(CLI::App& app, Context& ctx);
+// change propose|list|show|approve|reject|send-back|resubmit (issue 23).
+void AddChangeCommands(CLI::App& app, Context& ctx);
+// grievance add|list|show|accept|step|figures, application show (issue 23).
+void AddGrievanceCommands(CLI::App& app, Context& ctx);
 // import, notice, check (module dataio).
 void AddDataioCommands(CLI::App& app, Context& ctx);
 // policy check|list|show, entitle, roster import, reconcile.

@@ -1,5 +1,6 @@
 #include "core/caller.h"
 #include "core/vocabulary.h"
+#include "grievance/grievances.h"
 #include "monitoring/terms.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
@@ -28,7 +29,8 @@ nlohmann::json VocabulariesJson() {
   nlohmann::json items = nlohmann::json::array();
   items.push_back({{"name", "role"}, {"terms", TermsJson(RoleTerms())}});
   for (const auto& v : registry::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
-  for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies()}) {
+  for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies(), grievance::Vocabularies(),
+                           grievance::GrievanceVocabularies()}) {
     for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   }
   return {{"items", items}};
