@@ -22,6 +22,9 @@ export const pages = [
   // Projects, funds and assets (issue 20): 项目库 · 资金 · 资产 as tabs of one page.
   { name: 'projects', path: '/projects', icon: 'Coin', ability: 'read_projects', probe: 'GET /api/v1/projects' },
   { name: 'imports', path: '/imports', icon: 'Upload', ability: 'import_data', probe: 'GET /api/v1/imports/templates/{kind}' },
+  // Change requests and grievances (issue 23); the public form /apply is linked from the login page.
+  { name: 'changes', path: '/changes', icon: 'EditPen', ability: 'read_changes', probe: 'GET /api/v1/change-requests' },
+  { name: 'grievances', path: '/grievances', icon: 'ChatDotRound', ability: 'read_grievances', probe: 'GET /api/v1/grievances' },
 ]
 
 // Sections of the household page. Each appears only when its probe route

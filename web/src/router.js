@@ -27,6 +27,9 @@ const routes = [
   { path: '/quality', name: 'quality', component: () => import('./views/QualityView.vue'), meta: { ability: 'read_quality' } },
   { path: '/imports', name: 'imports', component: () => import('./views/ImportView.vue'), meta: { ability: 'import_data' } },
   { path: '/projects', name: 'projects', component: () => import('./views/ProjectsView.vue'), meta: { ability: 'read_projects' } },
+  { path: '/changes', name: 'changes', component: () => import('./views/ChangesView.vue'), meta: { ability: 'read_changes' } },
+  { path: '/grievances', name: 'grievances', component: () => import('./views/GrievancesView.vue'), meta: { ability: 'read_grievances' } },
+  { path: '/apply', name: 'apply', component: () => import('./views/ApplyView.vue'), meta: { public: true, bare: true } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]
