@@ -233,7 +233,7 @@ Grievance Grievances::Record(const Caller& caller, const GrievanceInput& in, con
   const int64_t id = s->Int(0);
   s->Reset();
   AddStep(db_, clock_, caller, id, "received", in.channel);
-  const Grievance g = Load(db_, id, clock_.Today());
+  Grievance g = Load(db_, id, clock_.Today());
   access::RecordChange(db_, clock_, caller, application ? "grievance.application" : "grievance.intake", Entity(id),
                        area, nullptr, GrievanceJson(g));
   tx.Commit();

@@ -182,7 +182,7 @@ TEST_F(GrievancesTest, AGrievancePastItsDeadlineIsOverdueAndCountedSo) {
 TEST_F(GrievancesTest, AGrievanceThatFindsARegistryErrorOpensALinkedChangeRequest) {
   Grievance g = svc_.Intake(cadre_, Excluded());
   g = svc_.Accept(township_, g.id, g.version, "镇扶贫站");
-  ChangeProposal p{"household_update", {{"household_id", h1_}, {"set", {{"main_cause", "illness"}}}}, "信访核实：因病", {}};
+  ChangeProposal p{"household_update", {{"household_id", h1_}, {"set", {{"main_cause", "disability"}}}}, "信访核实：因残", {}};
   g = svc_.RequestChange(township_, g.id, g.version, p);
   ASSERT_TRUE(g.change_request_id.has_value());
   const ChangeRequest r = ChangeRequests(fx_.db(), fx_.clock()).Get(county_, *g.change_request_id);
