@@ -107,6 +107,16 @@ const std::vector<AbilityRule>& Rules() {
       {A::kMonitoringCountyStep, "monitoring_county_step", kW, R::kMonitoring, {Role::kCountyOffice}, true},
       {A::kReadProjects, "read_projects", kR, R::kProjects, {}, false, [](const Caller& c) { return Reads(c, R::kProjects); }},
       {A::kReadIndustry, "read_industry", kR, R::kIndustry, {}, false, [](const Caller& c) { return Reads(c, R::kIndustry); }},
+      {A::kReadChanges, "read_changes", kR, R::kRegistry, {}, false,
+       [](const Caller& c) { return AreaReads(c, R::kRegistry); }},
+      {A::kProposeChange, "propose_change", kW, R::kRegistry,
+       {Role::kVillageCadre, Role::kTownship, Role::kCountyOffice}, true},
+      {A::kReviewChange, "review_change", kW, R::kRegistry, {Role::kTownship, Role::kCountyOffice}, true},
+      {A::kApproveChange, "approve_change", kW, R::kRegistry, {Role::kCountyOffice}, true},
+      {A::kReadGrievances, "read_grievances", kR, R::kRegistry, {Role::kCountyOffice, Role::kTownship, Role::kAuditor}, true},
+      {A::kRecordGrievance, "record_grievance", kW, R::kRegistry,
+       {Role::kVillageCadre, Role::kTownship, Role::kCountyOffice}, true},
+      {A::kHandleGrievance, "handle_grievance", kW, R::kRegistry, {Role::kTownship, Role::kCountyOffice}, true},
   };
   return rules;
 }
@@ -198,5 +208,14 @@ Caller RegistrationDesk() {
 }
 
 Role SelfRegisteredRole() { return Role::kDonor; }
+
+Caller ApplicationDesk() {
+  Caller c;
+  c.user_id = 0;
+  c.user_name = "public-application";
+  c.role = Role::kDonor;  // reaches no registry record
+  c.area_scope = "";
+  return c;
+}
 
 }  // namespace fupin::access

@@ -67,6 +67,13 @@ enum class Ability {
   kMonitoringCountyStep,     // 县级审定, 纳入监测
   kReadProjects,             // the project library, funds and assets of an area (issue 20)
   kReadIndustry,             // industries, jobs, purchases and loans of an area (issue 21)
+  kReadChanges,              // change requests to the registry of an area (issue 23)
+  kProposeChange,            // propose a registry change: village cadres, work teams, townships, the county
+  kReviewChange,             // the township's review of a change request
+  kApproveChange,            // the county's approval of the kinds configured for it
+  kReadGrievances,           // grievances and appeals of an area (信访与申诉)
+  kRecordGrievance,          // take a grievance in (a cadre on the complainant's behalf too)
+  kHandleGrievance,          // accept, investigate, answer, close, reopen; see the complainant
 };
 
 // Every ability, in the order above.
@@ -119,5 +126,9 @@ AccessSummary Summarize(const Caller& caller);
 Caller RegistrationDesk();
 // The role of an account made by the donors' self-registration.
 Role SelfRegisteredRole();
+// The caller that records a household's own application from the public
+// form (no login): user 0 "public-application" in the audit trail. It is
+// never asked for an ability and may do nothing else.
+Caller ApplicationDesk();
 
 }  // namespace fupin::access

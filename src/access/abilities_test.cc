@@ -35,7 +35,7 @@ TEST(AbilitiesTest, EveryAbilityHasOneDistinctName) {
     EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string::npos) << name;
     EXPECT_TRUE(names.insert(name).second) << name;
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(Ability::kReadIndustry) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(Ability::kHandleGrievance) + 1);
 }
 
 // The rules the services wrote out as role comparisons before they asked

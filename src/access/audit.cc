@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/authority.h"
 #include "access/crypto_util.h"
 #include "access/permissions.h"
 #include "core/error.h"
@@ -236,6 +237,16 @@ AuditPage Audit::List(const Caller& caller, const AuditFilter& filter) {
   return page;
 }
 
+namespace {
+thread_local std::string current_authority;
+}  // namespace
+
+AuthorisedBy::AuthorisedBy(std::string entity) : previous_(std::move(current_authority)) {
+  current_authority = std::move(entity);
+}
+AuthorisedBy::~AuthorisedBy() { current_authority = std::move(previous_); }
+std::string_view CurrentAuthority() { return current_authority; }
+
 void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
                   const std::string& entity, const std::string& area_code, const nlohmann::json& before,
                   const nlohmann::json& after, std::vector<RecordDigest> records) {
@@ -244,7 +255,13 @@ void RecordChange(store::Connection& db, const Clock& clock, const Caller& calle
   event.entity = entity;
   event.area_code = area_code;
   if (!before.is_null()) event.before = before.dump();
-  if (!after.is_null()) event.after = after.dump();
+  if (!CurrentAuthority().empty()) {
+    nlohmann::json marked = after.is_object() ? after : nlohmann::json{{"value", after}};
+    marked["authorised_by"] = std::string(CurrentAuthority());
+    event.after = marked.dump();
+  } else if (!after.is_null()) {
+    event.after = after.dump();
+  }
   event.records = std::move(records);
   Audit(db, clock).Record(caller, event);
 }

@@ -170,6 +170,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddMonitoringCommands(app, ctx);
   AddProjectCommands(app, ctx);
   AddIndustryCommands(app, ctx);
+  AddChangeCommands(app, ctx);
+  AddGrievanceCommands(app, ctx);
   AddDataioCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   try {

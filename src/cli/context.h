@@ -81,6 +81,10 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx);
 void AddProjectCommands(CLI::App& app, Context& ctx);
 // industry, entity, branch, job, purchase, loan (issue 21).
 void AddIndustryCommands(CLI::App& app, Context& ctx);
+// change propose|list|show|approve|reject|send-back|resubmit (issue 23).
+void AddChangeCommands(CLI::App& app, Context& ctx);
+// grievance add|list|show|accept|step|figures, application show (issue 23).
+void AddGrievanceCommands(CLI::App& app, Context& ctx);
 // import, notice, check (module dataio).
 void AddDataioCommands(CLI::App& app, Context& ctx);
 // policy check|list|show, entitle, roster import, reconcile.

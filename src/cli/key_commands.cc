@@ -27,13 +27,15 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
   rotate->callback([&ctx] {
     // The registry's ID numbers and those the departments' rosters hold (the
     // policy module's roster_entries, keyed by import and file row); the phone
-    // numbers of persons, households and cadres, with their blind indexes.
+    // numbers of persons, households and cadres, with their blind indexes; the
+    // proposed changes of change requests (which may hold either).
     const access::EncryptedColumn columns[] = {
         {"persons", "id_number_enc", "id", "id_number_index", "id_number", ""},
         {"roster_entries", "id_number_enc", "import_id", "", "id_number", "row_number"},
         {"persons", "phone_enc", "id", "phone_index", "phone", ""},
         {"households", "phone_enc", "id", "phone_index", "phone", ""},
-        {"cadres", "phone_enc", "id", "phone_index", "phone", ""}};
+        {"cadres", "phone_enc", "id", "phone_index", "phone", ""},
+        {"change_requests", "proposal_enc", "id", "", "id_number", ""}};
     const auto rotation =
         access::RotateKeys(ctx.connection(), ctx.caller, DefaultClock(), ctx.key_path(), columns,
                            registry::AuditedTables(), ctx.progress());

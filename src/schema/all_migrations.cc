@@ -5,6 +5,7 @@
 #include "assistance/schema.h"
 #include "dataio/schema.h"
 #include "industry/schema.h"
+#include "grievance/schema.h"
 #include "policy/schema.h"
 #include "projects/schema.h"
 #include "registry/schema.h"
@@ -30,6 +31,7 @@ std::vector<store::Migration> AllMigrations() {
   add(projects::Migrations());
   add(reports::Migrations());
   add(industry::Migrations());
+  add(grievance::Migrations());
   return all;
 }
 

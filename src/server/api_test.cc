@@ -89,6 +89,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddPolicyRoutes(routes);
   AddImportRoutes(routes);
   AddJobRoutes(routes);
+  AddChangeRoutes(routes);
   std::set<std::string> served;
   for (const auto& r : routes) {
     std::string m = r.method;

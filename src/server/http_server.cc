@@ -787,6 +787,7 @@ HttpServer::HttpServer(store::Database& database, const ServerOptions& options, 
   AddPolicyRoutes(routes_);
   AddImportRoutes(routes_);
   AddJobRoutes(routes_);
+  AddChangeRoutes(routes_);
   impl_->Install(routes_);
 }
 

@@ -112,6 +112,8 @@ void AddImportRoutes(std::vector<Route>& routes);
 
 // The caller's jobs (server/jobs.h): GET /api/v1/jobs and /api/v1/jobs/{id}.
 void AddJobRoutes(std::vector<Route>& routes);
+// Change requests to the registry (issue 23).
+void AddChangeRoutes(std::vector<Route>& routes);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& OpenApiDocument();

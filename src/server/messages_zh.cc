@@ -156,6 +156,32 @@ const std::vector<Pattern>& Patterns() {
     add(R"(^(?:bad|invalid) amount$)", [](const std::smatch&) { return std::string("金额不正确"); });
     add(R"(^(?:bad limit|bad offset|negative offset|page size out of range)$)",
         [](const std::smatch&) { return std::string("分页参数不正确"); });
+    // Change requests and grievances (issue 23).
+    add(R"(^change request (\d+) was proposed on (\w+)/(\d+) as it was then; change request (\d+) has changed .+$)",
+        [](const std::smatch& m) {
+          return "变更申请 " + m[1].str() + " 提出后，记录（" + m[2].str() + "/" + m[3].str() + "）已被变更申请 " +
+                 m[4].str() + " 修改，不能再批准；请退回或驳回变更申请 " + m[1].str();
+        });
+    add(R"(^change request (\d+) was proposed on (\w+)/(\d+) as it was then; .+ has been changed since; .+$)",
+        [](const std::smatch& m) {
+          return "变更申请 " + m[1].str() + " 提出后，记录（" + m[2].str() + "/" + m[3].str() +
+                 "）已被修改，不能再批准；请退回或驳回";
+        });
+    add(R"(^change request (\d+) was proposed by this user; another person must decide it$)",
+        [](const std::smatch& m) { return "变更申请 " + m[1].str() + " 由您本人提出，须由他人审核"; });
+    add(R"(^change request (\d+) is (\w+); .+$)",
+        [](const std::smatch& m) { return "变更申请 " + m[1].str() + " 的当前状态不允许此操作"; });
+    add(R"(^no change request (\d+)$)", [](const std::smatch& m) { return "没有变更申请 " + m[1].str(); });
+    add(R"(^no grievance (\S+)$)", [](const std::smatch& m) { return "没有信访件 " + m[1].str(); });
+    add(R"(^grievance (\S+) is (\w+); it cannot be .+ now$)",
+        [](const std::smatch& m) { return "信访件 " + m[1].str() + " 的当前状态不允许此操作"; });
+    add(R"(^no application (\S+) with this phone number$)",
+        [](const std::smatch& m) { return "没有找到编号为 " + m[1].str() + " 且手机号相符的申报"; });
+    add(R"(^invalid change request$)", [](const std::smatch&) { return std::string("变更申请有误，请按提示修改"); });
+    add(R"(^invalid grievance$)", [](const std::smatch&) { return std::string("信访登记有误，请按提示修改"); });
+    add(R"(^invalid application$)", [](const std::smatch&) { return std::string("申报信息有误，请按提示修改"); });
+    add(R"(^too many applications from this address; try again later$)",
+        [](const std::smatch&) { return std::string("提交过于频繁，请稍后再试"); });
     return p;
   }();
   return kPatterns;

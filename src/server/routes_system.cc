@@ -1,6 +1,7 @@
 #include "core/caller.h"
 #include "core/vocabulary.h"
 #include "industry/industry.h"
+#include "grievance/grievances.h"
 #include "monitoring/terms.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
@@ -29,7 +30,8 @@ nlohmann::json VocabulariesJson() {
   nlohmann::json items = nlohmann::json::array();
   items.push_back({{"name", "role"}, {"terms", TermsJson(RoleTerms())}});
   for (const auto& v : registry::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
-  for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies(), industry::Vocabularies()}) {
+  for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies(), industry::Vocabularies(),
+                           grievance::Vocabularies(), grievance::GrievanceVocabularies()}) {
     for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   }
   return {{"items", items}};

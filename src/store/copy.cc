@@ -92,7 +92,8 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to, Progress& 
     static const std::set<std::string> kSeeded = {"assessment_parameters", "sector_department_types",
                                                   "monitoring_thresholds", "monitoring_parameters",
                                                   "pending_phone_encryption", "records_baseline_pending",
-                                                  "fund_sources"};
+                                                  "fund_sources", "change_request_levels",
+                                                  "grievance_categories"};
     if (!kSeeded.contains(t.name)) {
       throw Error::FailedPrecondition("the target database is not empty: table " + t.name + " has rows");
     }

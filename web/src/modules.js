@@ -28,6 +28,9 @@ export const pages = [
   { name: 'exits', path: '/exits', icon: 'Finished', ability: 'write_registry', probe: 'POST /api/v1/exits/batch' },
   // Industry, employment, consumption and small loans (issue 21): one page with tabs.
   { name: 'industry', path: '/industry', icon: 'Shop', ability: 'read_industry', probe: 'GET /api/v1/industries' },
+  // Change requests and grievances (issue 23); the public form /apply is linked from the login page.
+  { name: 'changes', path: '/changes', icon: 'EditPen', ability: 'read_changes', probe: 'GET /api/v1/change-requests' },
+  { name: 'grievances', path: '/grievances', icon: 'ChatDotRound', ability: 'read_grievances', probe: 'GET /api/v1/grievances' },
 ]
 
 // Sections of the household page. Each appears only when its probe route

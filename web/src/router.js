@@ -31,6 +31,9 @@ const routes = [
   { path: '/exits', name: 'exits', component: () => import('./views/ExitsView.vue'), meta: { ability: 'write_registry' } },
   { path: '/exits/notice', name: 'exit-notice', component: () => import('./views/ExitNoticeView.vue'), meta: { ability: 'read_quality', probe: 'GET /api/v1/notices/exits' } },
   { path: '/industry', name: 'industry', component: () => import('./views/IndustryView.vue'), meta: { ability: 'read_industry' } },
+  { path: '/changes', name: 'changes', component: () => import('./views/ChangesView.vue'), meta: { ability: 'read_changes' } },
+  { path: '/grievances', name: 'grievances', component: () => import('./views/GrievancesView.vue'), meta: { ability: 'read_grievances' } },
+  { path: '/apply', name: 'apply', component: () => import('./views/ApplyView.vue'), meta: { public: true, bare: true } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ]

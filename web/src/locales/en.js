@@ -1,6 +1,6 @@
 export default {
   app: { title: 'Precision Poverty Alleviation', short: 'Fupin' },
-  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds', todo: 'To-do', exits: 'Batch exits', industry: 'Industry & jobs' },
+  nav: { overview: 'Overview', households: 'Registry', assessment: 'Exit assessment', assistance: 'Assistance', needs: 'Needs board', reports: 'Reports', params: 'Parameters', audit: 'Audit trail', users: 'Users', monitoring: 'Monitoring', quality: 'Data quality', policies: 'Policies', imports: 'Imports', projects: 'Projects & funds', todo: 'To-do', exits: 'Batch exits', industry: 'Industry & jobs', changes: 'Change requests', grievances: 'Grievances' },
   area: { pick: 'Type a name (e.g. 洣水) or a code' },
   exits: { title: 'Exits in batch', area: 'Area', year: 'Exit year', poorHouseholds: 'Poor households (tick those to handle)', steps: 'Steps ({n} selected)', step: { appraisal: 'Village appraisal', verification: 'Verification', notice: 'Public notice', record: 'Exit record', household: 'Household' }, to: 'to', note: 'Note', run: 'Run for {n} households', result: 'Result: {ok} done, {failed} refused', outcome: 'Result', ok: 'Done', refused: 'Refused', done: 'Steps done', reason: 'Why refused', printNotice: 'Print the notice' },
   notice: { title: 'Public notice of exits', print: 'Print', issuer: 'Poverty alleviation office of {county}', lead: '{area} proposes {n} households to exit poverty in {year}.', period: 'Notice period: {start} to {end}.', no: 'No.', income: 'Per-capita income (yuan)', none: 'No household proposed this year', objection: 'Objections during the notice period go to the village committee, the township or the county office.' },
@@ -217,5 +217,31 @@ export default {
   },
   errors: {
     forbidden: 'Not allowed', notFound: 'Not found', network: 'Cannot reach the server', generic: 'Failed: {msg}',
+  },
+  changes: {
+    title: 'Change requests', area: 'Area code', status: 'Status', kind: 'Kind of change', overdueOnly: 'Overdue only',
+    pending: 'Pending', all: 'All', id: 'No.', entity: 'Record', village: 'Village', proposer: 'Proposed by', proposedOn: 'Proposed on',
+    age: 'Waiting', days: '{n} days', overdue: 'Overdue', stale: 'Record changed', level: 'Approved by', reason: 'Reason', evidence: 'Evidence',
+    diff: 'Change', field: 'Field', before: 'Before', after: 'After', steps: 'Steps', note: 'Note',
+    approve: 'Approve', reject: 'Reject', sendBack: 'Send back', resubmit: 'Resubmit', reasonRequired: 'Please give the reason',
+    done: 'Done', countOverdue: '{n} requests, {m} overdue', none: 'No change requests waiting',
+  },
+  grievances: {
+    title: 'Grievances', tab_list: 'Grievances', tab_new: 'Register', tab_figures: 'Figures', area: 'Area code', status: 'Status',
+    open: 'Open', all: 'All', category: 'Category', channel: 'Channel', number: 'Number', receivedOn: 'Received', deadline: 'Deadline',
+    overdue: 'Overdue', overdueOnly: 'Overdue only', complainant: 'Complainant', anonymous: 'Anonymous', phone: 'Phone', household: 'Household ID',
+    text: 'Text', unit: 'Responsible unit', answer: 'Answer', satisfaction: 'Satisfaction', steps: 'Steps', accept: 'Accept',
+    investigate: 'Investigate', answerAction: 'Answer', close: 'Close', reopen: 'Reopen', submit: 'Register', submitted: 'Registered: {number}',
+    received: 'Received', answered: 'Answered', onTime: 'On time', rated: 'Rated', satisfied: 'Satisfied',
+    onTimeRate: 'On-time rate', satisfactionRate: 'Satisfaction rate', by: 'Group by', byArea: 'Area', byCategory: 'Category', byChannel: 'Channel',
+    year: 'Year', countOverdue: '{n} grievances, {m} overdue', none: 'No grievances',
+  },
+  apply: {
+    title: 'Apply for help', intro: 'A family in difficulty (serious illness, disaster, job loss) can apply here for monitoring or assistance; the village cadre verifies within 15 days.',
+    link: 'Apply for help (no login)', name: 'Name', idNumber: 'ID number', phone: 'Mobile phone', village: 'Village (12-digit area code)',
+    appliesFor: 'Applying for', monitoring: 'Return-to-poverty monitoring', assistance: 'Assistance', text: 'What happened', challenge: 'Question',
+    answer: 'Answer', submit: 'Submit', submitted: 'Received, number {number}. Keep it: with it and your phone you can look up the state.',
+    lookup: 'Look up an application', number: 'Application number', state: 'State', deadline: 'Deadline', answerText: 'Answer', back: 'Back to login',
+    newQuestion: 'Another question',
   },
 }

@@ -1,6 +1,6 @@
 export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
-  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金', todo: '待办', exits: '批量退出', industry: '产业就业' },
+  nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金', todo: '待办', exits: '批量退出', industry: '产业就业', changes: '变更审核', grievances: '信访申诉' },
   area: { pick: '输入名称查找，如 洣水；或输入区划代码' },
   exits: { title: '贫困户批量退出', area: '区划', year: '退出年度', poorHouseholds: '未脱贫户（勾选要办理的户）', steps: '办理步骤（已选 {n} 户）', step: { appraisal: '村评议', verification: '驻村工作队核实', notice: '公示', record: '退出销号', household: '户' }, to: '至', note: '备注', run: '批量办理（{n} 户）', result: '办理结果：成功 {ok} 户，未通过 {failed} 户', outcome: '结果', ok: '成功', refused: '未通过', done: '已办理', reason: '未通过原因', printNotice: '打印公示' },
   notice: { title: '拟退出贫困户公示', print: '打印', issuer: '{county}脱贫攻坚领导小组办公室', lead: '根据贫困户退出程序，经村民代表评议、驻村工作队核实，{area}拟于{year}年度退出贫困户 {n} 户，现予公示。', period: '公示期：{start} 至 {end}。', no: '序号', income: '人均纯收入（元）', none: '本年度无拟退出户', objection: '公示期内如有异议，请向村委会、乡镇人民政府或县扶贫办反映。' },
@@ -212,5 +212,31 @@ export default {
   },
   errors: {
     forbidden: '无权执行此操作', notFound: '记录不存在', network: '无法连接服务器', generic: '操作失败：{msg}',
+  },
+  changes: {
+    title: '变更审核', area: '区划代码', status: '状态', kind: '变更类别', overdueOnly: '只看超期',
+    pending: '待办', all: '全部', id: '编号', entity: '对象', village: '村', proposer: '提出人', proposedOn: '提出日期',
+    age: '已等待', days: '{n} 天', overdue: '已超期', stale: '记录已变', level: '审批层级', reason: '理由', evidence: '证明材料',
+    diff: '变更内容', field: '项目', before: '变更前', after: '变更后', steps: '办理过程', note: '意见',
+    approve: '同意', reject: '驳回', sendBack: '退回', resubmit: '重新提交', reasonRequired: '请填写理由',
+    done: '已办理', countOverdue: '共 {n} 条，其中超期 {m} 条', none: '没有待审核的变更申请',
+  },
+  grievances: {
+    title: '信访申诉', tab_list: '信访件', tab_new: '登记', tab_figures: '统计', area: '区划代码', status: '状态',
+    open: '在办', all: '全部', category: '类别', channel: '来源', number: '编号', receivedOn: '登记日期', deadline: '办理期限',
+    overdue: '已超期', overdueOnly: '只看超期', complainant: '信访人', anonymous: '匿名', phone: '联系电话', household: '户 ID',
+    text: '反映内容', unit: '责任单位', answer: '答复意见', satisfaction: '满意度', steps: '办理过程', accept: '受理',
+    investigate: '调查核实', answerAction: '答复', close: '办结', reopen: '重新办理', submit: '登记', submitted: '已登记：{number}',
+    received: '受理件数', answered: '已答复', onTime: '按期答复', rated: '已评价', satisfied: '满意',
+    onTimeRate: '按期答复率', satisfactionRate: '满意率', by: '分组', byArea: '按区划', byCategory: '按类别', byChannel: '按来源',
+    year: '年度', countOverdue: '共 {n} 件，其中超期 {m} 件', none: '没有信访件',
+  },
+  apply: {
+    title: '自主申报', intro: '家庭遇到生活困难（如大病、灾害、失业），可在此申请纳入防返贫监测或申请帮扶，村干部将在 15 天内入户核实。',
+    link: '群众自主申报', name: '姓名', idNumber: '身份证号', phone: '手机号码', village: '所在村（12 位区划代码）',
+    appliesFor: '申请事项', monitoring: '纳入防返贫监测', assistance: '申请帮扶', text: '遇到的困难', challenge: '验证问题',
+    answer: '答案', submit: '提交申报', submitted: '已受理，申报编号：{number}。请记下编号，可凭编号和手机号查询办理情况。',
+    lookup: '查询办理情况', number: '申报编号', state: '办理状态', deadline: '办理期限', answerText: '答复', back: '返回登录',
+    newQuestion: '换一题',
   },
 }
