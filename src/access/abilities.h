@@ -66,6 +66,7 @@ enum class Ability {
   kMonitoringTownshipStep,   // 部门数据比对, 乡镇审核
   kMonitoringCountyStep,     // 县级审定, 纳入监测
   kReadProjects,             // the project library, funds and assets of an area (issue 20)
+  kWriteFunds,               // allocations, assignments, disbursements: offices and the finance department (issue 20)
 };
 
 // Every ability, in the order above.
@@ -97,6 +98,10 @@ struct Denial {
 // Can(), or Deny() with the ability's resource and the reason given ("" gives
 // "<role> may not <ability>").
 void Require(Audit& audit, const Caller& caller, Ability ability, const Target& target, const std::string& reason = "");
+
+// Can() and, beyond it, the target's area inside the caller's scope; else
+// Deny() ("<role> may not <ability>", or the area outside the scope).
+void RequireInScope(Audit& audit, const Caller& caller, Ability ability, const Target& target);
 
 // What GET /api/v1/me says the caller may do: per resource in their own scope
 // (read, write — for a paired cadre: for the households paired with them —,
