@@ -28,6 +28,7 @@ using dataio::SheetColumn;
 // The kinds and levels as the sheet framework's terms (the template's drop-downs).
 std::vector<registry::Term> AsSheetTerms(const std::vector<Term>& terms) {
   std::vector<registry::Term> out;
+  out.reserve(terms.size());
   for (const auto& t : terms) out.push_back({t.code, t.label_zh});
   return out;
 }
