@@ -117,6 +117,11 @@ const std::vector<AbilityRule>& Rules() {
       {A::kRecordGrievance, "record_grievance", kW, R::kRegistry,
        {Role::kVillageCadre, Role::kTownship, Role::kCountyOffice}, true},
       {A::kHandleGrievance, "handle_grievance", kW, R::kRegistry, {Role::kTownship, Role::kCountyOffice}, true},
+      {A::kWriteFunds, "write_funds", kW, R::kProjects, {}, false,
+       [](const Caller& c) {
+         return ScopeWrites(c, R::kProjects) ||
+                (c.role == Role::kSectorDepartment && c.department == kFinanceDepartment);
+       }},
   };
   return rules;
 }
@@ -186,6 +191,18 @@ void Require(Audit& audit, const Caller& caller, Ability ability, const Target& 
   Deny(audit, caller,
        {rule.access, rule.resource, target,
         reason.empty() ? std::string(RoleName(caller.role)) + " may not " + rule.name : reason, ability});
+}
+
+void RequireInScope(Audit& audit, const Caller& caller, Ability ability, const Target& target) {
+  Require(audit, caller, ability, target);
+  if (caller.CoversArea(target.area_code)) return;
+  const AbilityRule& rule = RuleOf(ability);
+  Deny(audit, caller,
+       {rule.access, rule.resource, target,
+        "area " + (target.area_code.empty() ? std::string("(national)") : target.area_code) + " lies outside " +
+            (caller.area_scope.empty() ? std::string("the nation") : "area " + caller.area_scope) + " of " +
+            caller.user_name,
+        ability});
 }
 
 AccessSummary Summarize(const Caller& caller) {

@@ -74,6 +74,7 @@ enum class Ability {
   kReadGrievances,           // grievances and appeals of an area (信访与申诉)
   kRecordGrievance,          // take a grievance in (a cadre on the complainant's behalf too)
   kHandleGrievance,          // accept, investigate, answer, close, reopen; see the complainant
+  kWriteFunds,               // allocations, assignments, disbursements: offices and the finance department (issue 20)
 };
 
 // Every ability, in the order above.
@@ -105,6 +106,10 @@ struct Denial {
 // Can(), or Deny() with the ability's resource and the reason given ("" gives
 // "<role> may not <ability>").
 void Require(Audit& audit, const Caller& caller, Ability ability, const Target& target, const std::string& reason = "");
+
+// Can() and, beyond it, the target's area inside the caller's scope; else
+// Deny() ("<role> may not <ability>", or the area outside the scope).
+void RequireInScope(Audit& audit, const Caller& caller, Ability ability, const Target& target);
 
 // What GET /api/v1/me says the caller may do: per resource in their own scope
 // (read, write — for a paired cadre: for the households paired with them —,

@@ -35,7 +35,7 @@ TEST(AbilitiesTest, EveryAbilityHasOneDistinctName) {
     EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string::npos) << name;
     EXPECT_TRUE(names.insert(name).second) << name;
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(Ability::kHandleGrievance) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(Ability::kWriteFunds) + 1);
 }
 
 // The rules the services wrote out as role comparisons before they asked
@@ -99,6 +99,34 @@ TEST(AbilitiesTest, TheSummaryGivesEveryResourceAndAbility) {
   }
 }
 
+// Finance (财政) is a sector department whose department is "finance": it
+// reads the project library and writes funds in its scope, and no other
+// department does (issue 20).
+TEST(AbilitiesTest, TheFinanceDepartmentWritesFundsInItsScope) {
+  EXPECT_EQ(Holders(Ability::kWriteFunds), "administrator county_office");
+  EXPECT_EQ(Holders(Ability::kReadProjects), "administrator county_office township village_cadre auditor");
+  Caller finance = CallerOf(Role::kSectorDepartment, "430424");
+  finance.department = std::string(kFinanceDepartment);
+  Caller education = finance;
+  education.department = "education";
+  EXPECT_TRUE(Can(finance, Ability::kWriteFunds));
+  EXPECT_TRUE(Can(finance, Ability::kReadProjects));
+  EXPECT_FALSE(Can(education, Ability::kWriteFunds));
+  EXPECT_FALSE(Can(education, Ability::kReadProjects));
+  const Target in_scope{"430424100", std::nullopt, "fund_allocation/1"};
+  EXPECT_FALSE(Refusal(finance, Access::kRead, Resource::kProjects, in_scope));
+  EXPECT_TRUE(Refusal(finance, Access::kRead, Resource::kProjects, {"430425", std::nullopt, "projects"}));
+  // Funds, not the projects themselves: adding a project or taking a step is a write of projects.
+  EXPECT_TRUE(Refusal(finance, Access::kWrite, Resource::kProjects, in_scope));
+  // The county office keeps writing funds; the summary says so.
+  EXPECT_TRUE(Can(CallerOf(Role::kCountyOffice, "430424"), Ability::kWriteFunds));
+  for (const auto& [ability, allowed] : Summarize(finance).abilities) {
+    if (ability == Ability::kWriteFunds || ability == Ability::kReadProjects) {
+      EXPECT_TRUE(allowed) << AbilityName(ability);
+    }
+  }
+}
+
 class DenyTest : public testing::AccessFixture {};
 
 // Every refusal, by a Guard or by an ability, is one shape in the audit trail.
@@ -132,6 +160,20 @@ TEST_F(DenyTest, RefusalsOfAbilitiesAndResourcesShareOneShape) {
   EXPECT_EQ(d2["resource"], "audit");
   EXPECT_FALSE(d2.contains("ability"));
   EXPECT_EQ(ability.entries[0].area_code, "430424100201");
+}
+
+// RequireInScope: the ability, then the area inside the caller's scope; both refusals recorded.
+TEST_F(DenyTest, AnAbilityInScopeIsRefusedOutsideIt) {
+  Audit a = audit();
+  Caller finance = CallerOf(Role::kSectorDepartment, "430424");
+  finance.department = std::string(kFinanceDepartment);
+  EXPECT_NO_THROW(RequireInScope(a, finance, Ability::kWriteFunds, Target{"430424100", std::nullopt, "fund/1"}));
+  EXPECT_EQ(CodeOf([&] { RequireInScope(a, finance, Ability::kWriteFunds, Target{"430425", std::nullopt, "fund/2"}); }),
+            ErrorCode::kPermissionDenied);
+  const Caller health = CallerOf(Role::kSectorDepartment, "430424");
+  EXPECT_EQ(CodeOf([&] { RequireInScope(a, health, Ability::kWriteFunds, Target{"430424100", std::nullopt, "fund/3"}); }),
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(CountAudit("access.denied"), 2);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kUserColumns =
     "id, name, role, area_code, disabled, password_changed_at, failed_attempts, locked_until, version, "
-    "created_at, updated_at";
+    "created_at, updated_at, department";
 
 User ReadUser(const store::Statement& s) {
   User u;
@@ -30,17 +30,29 @@ User ReadUser(const store::Statement& s) {
   u.version = s.Int(8);
   u.created_at = s.Int(9);
   u.updated_at = s.Int(10);
+  u.department = s.Text(11);
   return u;
 }
 
 // The account as the audit trail shows it: never the password hash.
 std::string UserJson(const User& u) {
-  return nlohmann::json{{"name", u.name},
-                        {"role", RoleName(u.role)},
-                        {"area_code", u.area_code},
-                        {"disabled", u.disabled},
-                        {"version", u.version}}
-      .dump();
+  nlohmann::json j = {{"name", u.name},
+                      {"role", RoleName(u.role)},
+                      {"area_code", u.area_code},
+                      {"disabled", u.disabled},
+                      {"version", u.version}};
+  if (!u.department.empty()) j["department"] = u.department;
+  return j.dump();
+}
+
+std::string DepartmentProblem(const NewUser& user) {
+  if (user.department.empty()) return "";
+  if (user.role != Role::kSectorDepartment) return "only a sector_department account has a department";
+  if (user.department.size() > 40) return "must have at most 40 characters";
+  for (char c : user.department) {
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return "must be a lower-case code such as finance or education";
+  }
+  return "";
 }
 
 Target UserTarget(const User& u) { return Target{u.area_code, std::nullopt, "user/" + std::to_string(u.id)}; }
@@ -93,6 +105,7 @@ User Accounts::AddUser(const Caller& caller, const NewUser& user, std::string_vi
     }
   }
   if (auto p = PasswordProblem(password, user.name); !p.empty()) problems.push_back({"password", p});
+  if (auto p = DepartmentProblem(user); !p.empty()) problems.push_back({"department", p});
   if (!problems.empty()) throw Error::InvalidArgument("the new user is not valid", std::move(problems));
 
   Audit audit(connection_, clock_);
@@ -105,8 +118,8 @@ User Accounts::AddUser(const Caller& caller, const NewUser& user, std::string_vi
   const int64_t now = clock_.NowSeconds();
   store::Transaction tx(connection_);
   auto insert = connection_.Prepare(
-      "INSERT INTO users (name, role, area_code, password_hash, password_changed_at, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      "INSERT INTO users (name, role, area_code, password_hash, password_changed_at, created_at, updated_at,"
+      " department) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   insert->BindText(1, user.name);
   insert->BindText(2, RoleName(user.role));
   insert->BindText(3, area);
@@ -114,6 +127,7 @@ User Accounts::AddUser(const Caller& caller, const NewUser& user, std::string_vi
   insert->BindInt(5, now);
   insert->BindInt(6, now);
   insert->BindInt(7, now);
+  insert->BindText(8, user.department);
   if (!insert->Step()) throw Error::Internal("inserting a user returned no id");
   const int64_t id = insert->Int(0);
   insert.reset();

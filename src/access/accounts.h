@@ -28,14 +28,18 @@ struct User {
   int64_t version = 1;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::string department{};  // a sector department's department ("finance", ...); "" otherwise
 
-  Caller AsCaller() const { return Caller{id, name, role, area_code}; }
+  Caller AsCaller() const { return Caller{id, name, role, area_code, department}; }
 };
 
 struct NewUser {
   std::string name;  // 1-64 characters, no spaces or control characters, unique ignoring ASCII case
   Role role = Role::kVillageCadre;
   std::string area_code;  // natural or 12-digit padded code, or "" for the nation
+  // Sector departments only: their department, a lower-case code of at most 40
+  // letters and underscores ("finance": the finance bureau, which writes funds).
+  std::string department{};
 };
 
 struct UserFilter {

@@ -26,8 +26,15 @@ constexpr Rule kR{Reach::kScope, Reach::kNone};
 constexpr Rule kRulesRW{Reach::kApplies, Reach::kScope};  // definitions: read what applies, write in scope
 constexpr Rule kRules{Reach::kApplies, Reach::kNone};
 
-Rule RuleFor(Role role, Resource resource) {
-  switch (role) {
+// A sector department whose department is finance (财政): reads the project
+// library in its scope and writes funds (Ability::kWriteFunds), nothing else
+// more than any department.
+bool IsFinance(const Caller& caller) {
+  return caller.role == Role::kSectorDepartment && caller.department == kFinanceDepartment;
+}
+
+Rule RuleFor(const Caller& caller, Resource resource) {
+  switch (caller.role) {
     case Role::kAdministrator:
       switch (resource) {
         case Resource::kAudit: return kR;
@@ -76,6 +83,7 @@ Rule RuleFor(Role role, Resource resource) {
         case Resource::kRoster: return kRW;
         case Resource::kPolicy:
         case Resource::kParams: return kRules;
+        case Resource::kProjects: return IsFinance(caller) ? kR : kNo;
         default: return kNo;
       }
     case Role::kDonor:
@@ -129,7 +137,7 @@ const std::vector<Resource>& AllResources() {
 
 std::optional<std::string> Refusal(const Caller& caller, Access access, Resource resource, const Target& target,
                                    const PairingCheck& pairing) {
-  const Rule rule = RuleFor(caller.role, resource);
+  const Rule rule = RuleFor(caller, resource);
   Reach reach = access == Access::kRead ? rule.read : rule.write;
   // A paired cadre reaches a single household only through a pairing,
   // whatever the resource.
@@ -157,7 +165,7 @@ std::optional<std::string> Refusal(const Caller& caller, Access access, Resource
 }
 
 ReadScope ReadScopeFor(const Caller& caller, Resource resource) {
-  const Reach reach = RuleFor(caller.role, resource).read;
+  const Reach reach = RuleFor(caller, resource).read;
   ReadScope scope;
   scope.allowed = reach != Reach::kNone;
   if (!scope.allowed) return scope;

@@ -38,6 +38,11 @@ const std::vector<Resource>& AllResources();  // in the order above
 
 enum class Access { kRead, kWrite };
 
+// The department (Caller::department) of the finance bureau (财政局): a
+// sector_department account of this department reads projects in its scope
+// and writes funds there (Ability::kWriteFunds; docs/ACCESS.md, "Finance").
+inline constexpr std::string_view kFinanceDepartment = "finance";
+
 // What is being touched. `area_code` is the natural area code of the record
 // (a household's village, a user's scope, a policy's area; "" for something
 // national). `household_id` is set when the record belongs to one household

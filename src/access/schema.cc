@@ -123,6 +123,11 @@ CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
 FOR EACH STATEMENT EXECUTE FUNCTION fupin_refuse('audit_records is append-only');
 {{end}}
 )sql"},
+      // Issue 20: a sector department's own department; "finance" writes funds
+      // in its scope (docs/ACCESS.md, "Finance").
+      {304, "users: the department of a sector department's account", R"sql(
+ALTER TABLE users ADD COLUMN department TEXT NOT NULL DEFAULT '';
+)sql"},
   };
 }
 

@@ -194,8 +194,8 @@ Caller Sessions::Authenticate(std::string_view token) {
   if (!token_hash) throw Unauthenticated("not a session token");
   const int64_t now = clock_.NowSeconds();
   auto s = connection_.Prepare(
-      "SELECT s.id, s.last_seen_at, s.expires_at, s.revoked_at, u.id, u.name, u.role, u.area_code, u.disabled "
-      "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+      "SELECT s.id, s.last_seen_at, s.expires_at, s.revoked_at, u.id, u.name, u.role, u.area_code, u.disabled, "
+      "u.department FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
   s->BindText(1, *token_hash);
   if (!s->Step()) throw Unauthenticated("unknown session; log in again");
   const int64_t session_id = s->Int(0);
@@ -208,6 +208,7 @@ Caller Sessions::Authenticate(std::string_view token) {
   const auto role = ParseRole(s->Text(6));
   caller.area_scope = s->Text(7);
   const bool disabled = s->Int(8) != 0;
+  caller.department = s->Text(9);
   s.reset();
 
   if (revoked || disabled || !role) throw Unauthenticated("the session has ended; log in again");

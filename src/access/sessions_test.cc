@@ -15,6 +15,29 @@ class SessionsTest : public testing::AccessFixture {
   SessionOptions options_;
 };
 
+// A department's account carries its department into every request's
+// Caller (finance writes funds: docs/ACCESS.md "Finance"); other roles have none.
+TEST_F(SessionsTest, TheDepartmentOfADepartmentsAccountReachesTheCaller) {
+  const User u = accounts().AddUser(Caller::LocalOperator(),
+                                    NewUser{"czj", Role::kSectorDepartment, "430424", "finance"}, "correct horse");
+  EXPECT_EQ(u.department, "finance");
+  EXPECT_EQ(u.AsCaller().department, "finance");
+  auto s = sessions();
+  EXPECT_EQ(s.Authenticate(s.Login("czj", "correct horse").token).department, "finance");
+  try {
+    accounts().AddUser(Caller::LocalOperator(), NewUser{"town", Role::kTownship, "430424100", "finance"}, "correct horse");
+    FAIL() << "a township account was given a department";
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1u);
+    EXPECT_EQ(e.details()[0].path, "department");
+  }
+  EXPECT_EQ(CodeOf([&] {
+              accounts().AddUser(Caller::LocalOperator(), NewUser{"x", Role::kSectorDepartment, "430424", "财政"},
+                                 "correct horse");
+            }),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST_F(SessionsTest, LoginGivesA256BitTokenThatAuthenticatesAndIsStoredOnlyHashed) {
   const User u = Add("lihua", Role::kVillageCadre, "430424100201");
   auto s = sessions();

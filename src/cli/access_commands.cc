@@ -21,6 +21,7 @@ struct UserAdd {
   std::string name;
   std::string role;
   std::string area;
+  std::string department;
 };
 struct AuditList {
   std::string entity;
@@ -38,7 +39,7 @@ std::string ReadPassword() {
 
 nlohmann::json UserJson(const access::User& u) {
   return {{"id", u.id}, {"name", u.name}, {"role", RoleName(u.role)}, {"area_code", u.area_code},
-          {"disabled", u.disabled}};
+          {"department", u.department}, {"disabled", u.disabled}};
 }
 
 }  // namespace
@@ -55,12 +56,14 @@ void AddAccessCommands(CLI::App& app, Context& ctx) {
                     "sector_department | donor | auditor")
         ->required();
     add->add_option("--area", o->area, "Area scope (any level); omit for the whole nation");
+    add->add_option("--department", o->department,
+                    "sector_department only: its department (finance writes funds in its scope; education, ...)");
     add->callback([&ctx, o] {
       auto role = ParseRole(o->role);
       if (!role) throw Error::InvalidArgument("unknown role", {{"--role", "'" + o->role + "' is not a role"}});
       access::PasswordHasher hasher;
       access::Accounts accounts(ctx.connection(), DefaultClock(), hasher);
-      const auto u = accounts.AddUser(ctx.caller, {o->name, *role, o->area}, ReadPassword());
+      const auto u = accounts.AddUser(ctx.caller, {o->name, *role, o->area, o->department}, ReadPassword());
       if (ctx.json) ctx.PrintJson(UserJson(u));
       else ctx.out() << "added user " << u.name << " (" << RoleNameZh(u.role) << ", area " << (u.area_code.empty() ? "全国" : u.area_code) << ")\n";
     });

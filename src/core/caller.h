@@ -37,6 +37,9 @@ struct Caller {
   std::string user_name;      // for the audit trail
   Role role{};                // the first role, the administrator (as LocalOperator)
   std::string area_scope;     // natural area code; "" is the whole nation
+  // A sector department's own department ("finance", "education", ...; "" for
+  // other roles). src/access alone gives it meaning (docs/ACCESS.md, "Finance").
+  std::string department{};
 
   // The operator of the command line on their own database: an administrator
   // of the whole nation.

@@ -17,6 +17,7 @@
 #include "monitoring/monitoring.h"
 #include "monitoring/monitoring_json.h"
 #include "policy/entitlements.h"
+#include "projects/import.h"
 
 namespace fupin::dataio {
 namespace {
@@ -128,11 +129,46 @@ nlohmann::json ImportRosterUpload(store::Connection& db, const Caller& caller, c
   return j;
 }
 
+projects::ImportKind ProjectImportKind(UploadKind kind) {
+  switch (kind) {
+    case UploadKind::kFundAllocations: return projects::ImportKind::kAllocations;
+    case UploadKind::kFundDisbursements: return projects::ImportKind::kDisbursements;
+    default: return projects::ImportKind::kProjects;
+  }
+}
+
+// Project lists, allocations and disbursements: all or nothing, so
+// skip_invalid is refused rather than ignored.
+nlohmann::json ImportProjectUpload(store::Connection& db, const Caller& caller, const Upload& upload,
+                                   const Clock& clock, Progress& progress) {
+  if (upload.skip_invalid) {
+    throw Error::InvalidArgument("skip_invalid is not offered",
+                                 {{"?skip_invalid", "project, allocation and disbursement files are all or nothing"}});
+  }
+  io::TableOptions table_options;
+  table_options.sheet = upload.sheet;
+  auto reader = io::OpenTableBytes(upload.bytes, upload.file_name, table_options);
+  projects::ImportOptions options;
+  options.file_name = upload.file_name;
+  options.dry_run = upload.dry_run;
+  const auto r = projects::Import(db, caller, ProjectImportKind(upload.kind), *reader, options, clock, progress);
+  return {{"kind", UploadKindName(upload.kind)},
+          {"file", upload.file_name},
+          {"dry_run", r.dry_run},
+          {"written", !r.dry_run},
+          {"refused", false},
+          {"rows", r.rows},
+          {"imported_rows", r.added},
+          {"rejected_rows", 0},
+          {"problems", nlohmann::json::array()}};
+}
+
 }  // namespace
 
 constexpr UploadKind kAllKinds[] = {UploadKind::kPersons, UploadKind::kHouseholdYears, UploadKind::kAlerts,
                                     UploadKind::kRosters,  UploadKind::kSurveys,        UploadKind::kCadres,
-                                    UploadKind::kTeams,    UploadKind::kPairings};
+                                    UploadKind::kTeams,    UploadKind::kPairings,       UploadKind::kProjects,
+                                    UploadKind::kFundAllocations, UploadKind::kFundDisbursements};
 
 const char* UploadKindName(UploadKind kind) {
   switch (kind) {
@@ -144,6 +180,9 @@ const char* UploadKindName(UploadKind kind) {
     case UploadKind::kCadres: return "cadres";
     case UploadKind::kTeams: return "teams";
     case UploadKind::kPairings: return "pairings";
+    case UploadKind::kProjects: return "projects";
+    case UploadKind::kFundAllocations: return "fund-allocations";
+    case UploadKind::kFundDisbursements: return "fund-disbursements";
   }
   return "persons";
 }
@@ -157,7 +196,8 @@ std::optional<UploadKind> ParseUploadKind(std::string_view text) {
 
 bool Uploadable(UploadKind kind) {
   return kind == UploadKind::kPersons || kind == UploadKind::kHouseholdYears || kind == UploadKind::kAlerts ||
-         kind == UploadKind::kRosters;
+         kind == UploadKind::kRosters || kind == UploadKind::kProjects || kind == UploadKind::kFundAllocations ||
+         kind == UploadKind::kFundDisbursements;
 }
 
 void ThrowRefused(const ImportReport& report) { ThrowRefusal(report.problems); }
@@ -176,6 +216,9 @@ nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const U
       return ImportTemplateUpload(db, caller, upload, TemplateKind::kHouseholdYears, clock, progress);
     case UploadKind::kAlerts: return ImportAlertUpload(db, caller, upload, clock);
     case UploadKind::kRosters: return ImportRosterUpload(db, caller, upload, policies, clock);
+    case UploadKind::kProjects:
+    case UploadKind::kFundAllocations:
+    case UploadKind::kFundDisbursements: return ImportProjectUpload(db, caller, upload, clock, progress);
     default: break;
   }
   throw Error::InvalidArgument("not an upload", {{"kind", std::string(UploadKindName(upload.kind)) +
@@ -207,6 +250,15 @@ TemplateFile UploadTemplate(UploadKind kind, io::TableFormat format) {
       break;
     case UploadKind::kPairings:
       WriteSheetTemplate(assistance::ImportSheet(assistance::ImportKind::kPairings), "结对帮扶", format, file.path());
+      break;
+    case UploadKind::kProjects:
+      WriteSheetTemplate(projects::ImportColumns(projects::ImportKind::kProjects), "项目库", format, file.path());
+      break;
+    case UploadKind::kFundAllocations:
+      WriteSheetTemplate(projects::ImportColumns(projects::ImportKind::kAllocations), "资金下达", format, file.path());
+      break;
+    case UploadKind::kFundDisbursements:
+      WriteSheetTemplate(projects::ImportColumns(projects::ImportKind::kDisbursements), "资金支出", format, file.path());
       break;
   }
   t.bytes = file.Read();

@@ -8,6 +8,9 @@
 //   household-years  `fupin import household-years`  dataio::Importer
 //   alerts           `fupin monitor alerts import`   monitoring::MonitoringService::ImportAlerts
 //   rosters          `fupin roster import`           policy::RosterService::Import
+//   projects            `fupin project import --kind projects`       projects::Import
+//   fund-allocations    `fupin project import --kind allocations`    projects::Import
+//   fund-disbursements  `fupin project import --kind disbursements`  projects::Import
 //
 // All or nothing: a file with any problem is refused whole (Error
 // invalid_argument whose details name every problem: RefusalDetails), unless
@@ -39,14 +42,28 @@ struct Policy;
 
 namespace fupin::dataio {
 
-// Every import's kind. The first four are uploaded (POST /api/v1/imports/KIND);
-// surveys and the assistance sheets are imported by `fupin survey import`,
-// `fupin assist import`; every kind has its template (UploadTemplate).
-enum class UploadKind { kPersons, kHouseholdYears, kAlerts, kRosters, kSurveys, kCadres, kTeams, kPairings };
-// "persons", "household-years", "alerts", "rosters", "surveys", "cadres", "teams", "pairings"
+// Every import's kind. The first four and the last three are uploaded (POST
+// /api/v1/imports/KIND); surveys and the assistance sheets are imported by
+// `fupin survey import`, `fupin assist import`; every kind has its template
+// (UploadTemplate). The project imports are all or nothing (no skip_invalid).
+enum class UploadKind {
+  kPersons,
+  kHouseholdYears,
+  kAlerts,
+  kRosters,
+  kSurveys,
+  kCadres,
+  kTeams,
+  kPairings,
+  kProjects,
+  kFundAllocations,
+  kFundDisbursements,
+};
+// "persons", "household-years", "alerts", "rosters", "surveys", "cadres", "teams", "pairings",
+// "projects", "fund-allocations", "fund-disbursements"
 const char* UploadKindName(UploadKind kind);
 std::optional<UploadKind> ParseUploadKind(std::string_view text);
-// Whether the kind is taken by ImportUpload (the first four).
+// Whether the kind is taken by ImportUpload (the first four and the project imports).
 bool Uploadable(UploadKind kind);
 
 // The largest file taken (32 MiB: some 300,000 person rows as CSV).

@@ -53,8 +53,8 @@ TEST_F(ProjectImportTest, AllocationsAndProjectsAllOrNothing) {
                               "湘财农〔2019〕2号,2019/3/2,2019,彩票,430424,12.345\n");
   const auto problems = ProblemsOf([&] { Import(fx_.db(), fx_.admin(), ImportKind::kAllocations, bad); });
   ASSERT_EQ(problems.size(), 2u);
-  EXPECT_EQ(problems[0].rfind("row 3, 资金来源: ", 0), 0u) << problems[0];
-  EXPECT_EQ(problems[1].rfind("row 3, 金额: ", 0), 0u) << problems[1];
+  EXPECT_EQ(problems[0], "第3行 资金来源: “彩票”：不是资金来源");
+  EXPECT_EQ(problems[1], "第3行 金额: “12.345”：不是大于 0 的金额（元，最多两位小数）");
   EXPECT_EQ(Count("fund_allocations"), 0);
   const std::string good = Csv("good.csv",
                                "document_no,date,year,source,area_code,amount\n"
@@ -90,8 +90,8 @@ TEST_F(ProjectImportTest, DisbursementsCountAgainstEachOtherAndWhatWasGiven) {
   // Each row alone fits (10,000 yuan given); the two together do not.
   const auto problems = ProblemsOf([&] { Import(fx_.db(), fx_.admin(), ImportKind::kDisbursements, Csv("d.csv", header + row + row)); });
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0], "row 3, 金额: spending 6000.00 yuan exceeds what project 1 has left of allocation 1: 4000.00 yuan of "
-                         "10000.00 yuan");
+  EXPECT_EQ(problems[0], "第3行 金额: “6000”：支出 6000.00 元超出项目 1 在资金下达 1 中的余额：剩余 4000.00 元（已安排 "
+                         "10000.00 元）");
   EXPECT_EQ(Count("fund_disbursements"), 0);
   EXPECT_EQ(Import(fx_.db(), fx_.admin(), ImportKind::kDisbursements, Csv("d1.csv", header + row)).added, 1);
   EXPECT_EQ(svc.GetProject(fx_.admin(), p).spent_fen, 600000);

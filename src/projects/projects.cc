@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "access/abilities.h"
 #include "access/audit.h"
 #include "access/pairing.h"
 #include "access/permissions.h"
@@ -54,6 +55,14 @@ void Require(const Caller& caller, access::Access a, store::Connection& db, cons
              const std::string& area, const std::string& entity) {
   access::Audit audit(db, clock);
   access::Guard(audit).Require(caller, a, Resource::kProjects, {area, std::nullopt, entity});
+}
+
+// Writes of funds (allocations, assignments, disbursements): the offices and
+// the finance department, in their scope (access::Ability::kWriteFunds).
+void RequireFunds(const Caller& caller, store::Connection& db, const Clock& clock, const std::string& area,
+                  const std::string& entity) {
+  access::Audit audit(db, clock);
+  access::RequireInScope(audit, caller, access::Ability::kWriteFunds, {area, std::nullopt, entity});
 }
 
 std::string Yuan(Fen f) { return FormatYuan(f) + " yuan"; }
@@ -535,7 +544,7 @@ Allocation ProjectService::Allocate(const Caller& caller, const AllocationInput&
     problems.push_back({"area_code", "'" + in.area_code + "' is not a known county, township or village"});
   }
   if (!problems.empty()) throw Error::InvalidArgument("invalid allocation", problems);
-  Require(caller, access::Access::kWrite, db_, clock_, *area, "fund_allocations");
+  RequireFunds(caller, db_, clock_, *area, "fund_allocations");
   store::Transaction tx(db_);
   auto s = db_.Prepare(
       "INSERT INTO fund_allocations (document_no, date, year, source, area_code, amount_fen, recorded_by, recorded_at)"
@@ -590,13 +599,13 @@ Assignment ProjectService::Assign(const Caller& caller, int64_t allocation_id, i
   RequireAmount(amount, "amount");
   const Date day = RequireDate(date, "date", clock_);
   const ProjectHead head = LoadHead(db_, project_id);
-  Require(caller, access::Access::kWrite, db_, clock_, head.area_code, "project/" + std::to_string(project_id));
+  RequireFunds(caller, db_, clock_, head.area_code, "project/" + std::to_string(project_id));
   if (head.status == "withdrawn" || head.status == "completed") {
     throw Error::FailedPrecondition("project " + std::to_string(project_id) + " is " + head.status +
                                     "; funds are given to projects before completion");
   }
   const Allocation before = LoadAllocation(db_, allocation_id);
-  Require(caller, access::Access::kWrite, db_, clock_, before.area_code, "fund_allocation/" + std::to_string(before.id));
+  RequireFunds(caller, db_, clock_, before.area_code, "fund_allocation/" + std::to_string(before.id));
   if (!AreaContains(before.area_code, head.area_code)) {
     throw Error::FailedPrecondition("project " + std::to_string(project_id) + " in " + head.area_code +
                                     " lies outside allocation " + std::to_string(before.id) + "'s area " +
@@ -636,7 +645,7 @@ Disbursement ProjectService::Spend(const Caller& caller, const DisbursementInput
   RequireText(problems, in.purpose, "purpose");
   if (!problems.empty()) throw Error::InvalidArgument("invalid disbursement", problems);
   const ProjectHead head = LoadHead(db_, in.project_id);
-  Require(caller, access::Access::kWrite, db_, clock_, head.area_code, "project/" + std::to_string(in.project_id));
+  RequireFunds(caller, db_, clock_, head.area_code, "project/" + std::to_string(in.project_id));
   if (head.status == "withdrawn") {
     throw Error::FailedPrecondition("project " + std::to_string(in.project_id) + " is withdrawn");
   }

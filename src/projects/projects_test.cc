@@ -362,5 +362,42 @@ TEST_F(ProjectsTest, TheCountyOfficeWritesTownshipsAndAuditorsReadOthersNothing)
   EXPECT_EQ(s->Int(0), 1);
 }
 
+// Finance (财政): a sector department whose department is finance records
+// allocations, assignments and disbursements in its county and reads the
+// project library there; it neither adds projects nor takes their steps, and
+// another department does not touch funds (docs/ACCESS.md, "Finance").
+TEST_F(ProjectsTest, TheFinanceDepartmentWritesFundsInItsCountyButNotProjects) {
+  Caller finance = As("县财政局", Role::kSectorDepartment, "430424");
+  finance.department = "finance";
+  Caller education = As("县教育局", Role::kSectorDepartment, "430424");
+  education.department = "education";
+  Caller other_finance = As("外县财政局", Role::kSectorDepartment, "430426");
+  other_finance.department = "finance";
+  const int64_t p = svc_.AddProject(county_, Water()).id;
+  const int64_t a = svc_.Allocate(finance, {"衡财农〔2018〕3号", "2018-03-01", 2018, "central", "430424", 1000000}).id;
+  svc_.Assign(finance, a, p, 600000, "2018-03-02");
+  svc_.Spend(finance, {p, a, "2018-04-01", 500000, "某建筑公司", "管网铺设进度款"});
+  EXPECT_EQ(svc_.GetProject(finance, p).spent_fen, 500000);
+  EXPECT_EQ(svc_.ListProjects(finance, {}).total, 1);
+  // Over-spending is refused for finance as for anyone, with both figures.
+  try {
+    svc_.Spend(finance, {p, a, "2018-04-02", 100001, "某建筑公司", "尾款"});
+    FAIL() << "finance spent more than the project was given";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "spending 1000.01 yuan exceeds what project 1 has left of allocation 1: 1000.00 yuan of 6000.00 yuan");
+  }
+  EXPECT_THROW(svc_.ListProjects(education, {}), Error);
+  const std::string before = Snapshot();
+  const int64_t audits = Count("audit_log");
+  EXPECT_THROW(svc_.AddProject(finance, Water()), Error);
+  EXPECT_THROW(svc_.Step(finance, p, "reviewed", "2018-02-01", "", ""), Error);
+  EXPECT_THROW(svc_.Allocate(education, {"文", "2018-03-01", 2018, "central", "430424", 100}), Error);
+  EXPECT_THROW(svc_.Allocate(other_finance, {"文", "2018-03-01", 2018, "central", "430424", 100}), Error);
+  EXPECT_THROW(svc_.Spend(other_finance, {p, a, "2018-04-02", 100, "某建筑公司", "尾款"}), Error);
+  EXPECT_EQ(Snapshot(), before);
+  EXPECT_EQ(Count("audit_log"), audits + 5);  // each refusal recorded
+}
+
 }  // namespace
 }  // namespace fupin::projects

@@ -18,6 +18,7 @@ nlohmann::json UserJson(const access::User& u) {
           {"role", RoleName(u.role)},
           {"role_label", RoleNameZh(u.role)},
           {"area_code", u.area_code},
+          {"department", u.department},
           {"disabled", u.disabled},
           {"version", u.version}};
 }
@@ -34,8 +35,8 @@ nlohmann::json CallerJson(const Caller& c) {
   nlohmann::json abilities = nlohmann::json::object();
   for (const auto& [ability, allowed] : summary.abilities) abilities[access::AbilityName(ability)] = allowed;
   return {{"id", c.user_id},         {"name", c.user_name},     {"role", RoleName(c.role)},
-          {"role_label", RoleNameZh(c.role)}, {"area_code", c.area_scope}, {"access", resources},
-          {"abilities", abilities}};
+          {"role_label", RoleNameZh(c.role)}, {"area_code", c.area_scope}, {"department", c.department},
+          {"access", resources},        {"abilities", abilities}};
 }
 
 nlohmann::json AuditEntryJson(const access::AuditEntry& e) {
@@ -128,6 +129,7 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                         else b.Problem("role", "unknown role " + *role);
                       }
                       u.area_code = b.String("area_code", false, 12).value_or("");
+                      u.department = b.String("department", false, 40).value_or("");
                       auto password = b.String("password", true, 256);
                       b.Finish();
                       access::Accounts accounts(r.connection(), *r.clock, *h);

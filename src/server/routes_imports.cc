@@ -81,6 +81,10 @@ void AddImportRoutes(std::vector<Route>& routes) {
       {dataio::UploadKind::kHouseholdYears, "Import yearly household facts (the household-years template)"},
       {dataio::UploadKind::kAlerts, "Import a department's alert roster (monitoring: medical, disaster, unemployment)"},
       {dataio::UploadKind::kRosters, "Import a department's roster of what it delivered (education, health, ...)"},
+      {dataio::UploadKind::kProjects, "Import a project list into the project library (all or nothing; projects start as proposed)"},
+      {dataio::UploadKind::kFundAllocations, "Import fund allocations (资金下达; all or nothing)"},
+      {dataio::UploadKind::kFundDisbursements,
+       "Import disbursements (支出; all or nothing, each checked against what its project has left)"},
   };
   for (const auto& k : kinds) {
     Route route{"POST", std::string("/api/v1/imports/") + dataio::UploadKindName(k.kind), true, UploadHandler(k.kind),
@@ -94,7 +98,8 @@ void AddImportRoutes(std::vector<Route>& routes) {
                       const auto kind = dataio::ParseUploadKind(text);
                       if (!kind) {
                         throw Error::InvalidArgument(
-                            "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings"}});
+                            "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings | projects"
+                                                    " | fund-allocations | fund-disbursements"}});
                       }
                       const std::string format = r.Query("format").value_or("xlsx");
                       if (format != "xlsx" && format != "csv") {

@@ -7,11 +7,13 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "core/id_number.h"
 #include "io/encoding.h"
@@ -153,6 +155,100 @@ TEST_F(UploadE2eTest, TemplatesDownload) {
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.text.find("身份证号"), std::string::npos);
   EXPECT_EQ(admin.Get("/api/v1/imports/templates/everything").status, 400);
+}
+
+// Polls a job until it is done or failed (bounded, so a hung job fails the test).
+json FollowJob(ApiClient& client, const json& job) {
+  const std::string path = job.at("location").get<std::string>();
+  json last;
+  for (int i = 0; i < 6000; ++i) {
+    auto r = client.Get(path);
+    EXPECT_EQ(r.status, 200) << r.text;
+    last = r.body;
+    const std::string state = last.value("state", "");
+    if (state == "done" || state == "failed") return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "job did not finish: " << last.dump();
+  return last;
+}
+
+// Issue 20: project lists, allocations and disbursements uploaded as the
+// 项目资金 page sends them; all or nothing with every problem named; a job.
+TEST_F(UploadE2eTest, ProjectListsAllocationsAndDisbursementsUploadAllOrNothing) {
+  ApiClient admin = As("admin");
+  auto r = admin.Raw("POST", "/api/v1/imports/fund-allocations?file_name=alloc.csv",
+                     "文号,下达日期,年度,资金来源,区划,金额\n衡财农〔2019〕7号,2019-03-01,2019,中央财政专项扶贫资金,430424,"
+                     "\"10,000.00\"\n");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["kind"], "fund-allocations");
+  EXPECT_EQ(r.body["imported_rows"], 1);
+  r = admin.Get("/api/v1/funds/allocations?area=430424");
+  ASSERT_EQ(r.status, 200) << r.text;
+  ASSERT_EQ(r.body["items"].size(), 1u);
+  const int64_t allocation = r.body["items"][0]["id"].get<int64_t>();
+  EXPECT_EQ(r.body["items"][0]["amount_fen"], 1000000);
+
+  // A project list as XLSX: a dry run writes nothing, then the import.
+  const std::string list = XlsxBytes({{"项目名称", "项目类别", "项目级别", "实施地点", "开始年度", "结束年度", "实施单位"},
+                                      {"上传供水工程", "饮水安全", "县级", "430424100", "2019", "2019", "县水利局"}});
+  r = admin.Raw("POST", "/api/v1/imports/projects?file_name=list.xlsx&dry_run=true", list);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_TRUE(r.body["dry_run"].get<bool>());
+  EXPECT_EQ(admin.Get("/api/v1/projects?area=430424").body["total"], 0);
+  r = admin.Raw("POST", "/api/v1/imports/projects?file_name=list.xlsx", list);
+  ASSERT_EQ(r.status, 200) << r.text;
+  r = admin.Get("/api/v1/projects?area=430424");
+  ASSERT_EQ(r.body["total"], 1) << r.text;
+  EXPECT_EQ(r.body["items"][0]["status"], "proposed");
+  const int64_t project = r.body["items"][0]["id"].get<int64_t>();
+  r = admin.Post("/api/v1/funds/assignments", {{"allocation_id", allocation}, {"project_id", project}, {"amount", "10000"},
+                                               {"date", "2019-03-05"}});
+  ASSERT_EQ(r.status, 201) << r.text;
+
+  // Two payments that each fit but not together, and a bad date: refused whole, each named.
+  const std::string header = "项目编号,资金下达编号,支出日期,金额,收款单位,用途\n";
+  const std::string row = std::to_string(project) + "," + std::to_string(allocation) + ",2019-05-01,6000,施工方,进度款\n";
+  r = admin.Raw("POST", "/api/v1/imports/fund-disbursements?file_name=pay.csv",
+                header + row + row + std::to_string(project) + "," + std::to_string(allocation) + ",2019-13-01,1,施工方,尾款\n");
+  ASSERT_EQ(r.status, 400) << r.text;
+  ASSERT_EQ(r.body["error"]["details"].size(), 1u) << r.text;  // the date first: cells are checked before money
+  EXPECT_EQ(r.body["error"]["details"][0]["path"], "第4行 支出日期");
+  r = admin.Raw("POST", "/api/v1/imports/fund-disbursements?file_name=pay.csv", header + row + row);
+  ASSERT_EQ(r.status, 400) << r.text;
+  ASSERT_EQ(r.body["error"]["details"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["error"]["details"][0]["path"], "第3行 金额");
+  EXPECT_NE(r.body["error"]["details"][0]["problem"].get<std::string>().find("剩余 4000.00 元（已安排 10000.00 元）"),
+            std::string::npos)
+      << r.text;
+  EXPECT_EQ(admin.Get("/api/v1/projects/" + std::to_string(project)).body["spent_fen"], 0);
+  EXPECT_EQ(admin.Raw("POST", "/api/v1/imports/fund-disbursements?file_name=pay.csv&skip_invalid=true", header + row)
+                .status,
+            400);
+
+  // A township reads projects but may not import them; the refusal leaves nothing.
+  EXPECT_EQ(As("town").Raw("POST", "/api/v1/imports/fund-disbursements?file_name=pay.csv", header + row).status, 403);
+
+  // The good file as a job: 202, then done with the import's result.
+  r = admin.Raw("POST", "/api/v1/imports/fund-disbursements?file_name=pay.csv&async=true", header + row);
+  ASSERT_EQ(r.status, 202) << r.text;
+  EXPECT_EQ(r.body["kind"], "imports.fund-disbursements");
+  const json job = FollowJob(admin, r.body);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["imported_rows"], 1);
+  EXPECT_EQ(admin.Get("/api/v1/projects/" + std::to_string(project)).body["spent_fen"], 600000);
+  auto audit = admin.Get("/api/v1/audit?action=projects.import_");
+  ASSERT_EQ(audit.status, 200) << audit.text;
+  EXPECT_EQ(audit.body["total"], 3);
+
+  // The templates of the three kinds.
+  r = admin.Get("/api/v1/imports/templates/fund-disbursements?format=csv");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_NE(r.text.find("资金下达编号"), std::string::npos);
+  r = admin.Get("/api/v1/imports/templates/projects");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.text.substr(0, 2), "PK");
+  EXPECT_EQ(admin.Get("/api/v1/imports/templates/fund-allocations").status, 200);
 }
 
 TEST_F(UploadE2eTest, OverviewStaysFreshAcrossLoginsAndGoesStaleOnAnEdit) {

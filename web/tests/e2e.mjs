@@ -1563,6 +1563,160 @@ async function issue23Steps() {
 }
 
 await issue23Steps()
+// Issue 20, the forms of the 项目资金 page on the fresh county of the first
+// server: what a county office types and what it reads back (amounts in 元
+// with the API's figures, the Chinese refusals with both figures, the year
+// shown), the three tabs, an import with its progress bar, and the finance
+// bureau's account (a department whose department is finance) that sees the
+// fund forms only.
+async function projectFormsWalk() {
+  await step('issue 20: 项目库, 资金 and 资产 forms — a project and its steps, funds with the over-spending refusal, income, an import', async () => {
+    const zh = (fen) => `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`
+    const pick = async (testid, text) => {
+      await page.locator(`[data-testid="${testid}"]`).click()
+      await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+    }
+    const typeDate = (testid, day) => input(testid).fill(day)
+    await logout().catch(() => {})
+    await login('admin')
+    await page.goto(`${BASE}/projects?area=${townA.code}`)
+    await page.locator('[data-testid="projects-total"]').waitFor()
+
+    // 项目库: a project proposed through the form, then its next step offered and taken.
+    await page.locator('[data-testid="project-add"]').click()
+    await input('project-name').fill('测试村光伏电站')
+    await pick('project-kind', '光伏扶贫')
+    await input('project-area').fill(vA1.code)
+    await input('project-implementer').fill('县发改局')
+    await input('project-budget').fill('80000')
+    await page.locator('[data-testid="project-save"]').click()
+    await page.locator('[data-testid="project-detail-status"][data-status="proposed"]').waitFor()
+    const list = (await apiAs('admin', 'GET', `/projects?area=${vA1.code}`)).data
+    expect(list.total === 1 && list.items[0].budget_fen === 8000000, `the project: ${JSON.stringify(list.items[0])}`)
+    const project = list.items[0].id
+    await pick('step-select', '审核')
+    await page.locator('[data-testid="step-save"]').click()
+    await page.locator('[data-testid="project-detail-status"][data-status="reviewed"]').waitFor()
+    // Someone else takes the step meanwhile: the page's step is now illegal and refused in Chinese, naming the allowed ones.
+    const meanwhile = await apiAs('admin', 'POST', `/projects/${project}/steps`, { body: { step: 'listed' } })
+    expect(meanwhile.status === 200, `listed: ${meanwhile.status}`)
+    await page.locator('[data-testid="step-save"]').click()
+    const stepRefusal = (await page.locator('[data-testid="step-error"]').innerText()).trim()
+    expect(stepRefusal.includes(`项目 ${project} 当前为“入库”，不能办理“入库”；可办理：批复、撤销`), `step refusal: ${stepRefusal}`)
+    // A plan notice, and its sheet downloaded.
+    await typeDate('notice-start', '2019-02-01')
+    await typeDate('notice-end', '2019-02-07')
+    await input('notice-place').fill('村务公开栏')
+    await page.locator('[data-testid="notice-save"]').click()
+    await page.locator('[data-testid="project-notices"]', { hasText: '（7 天）村务公开栏' }).waitFor()
+    const notice = (await apiAs('admin', 'GET', `/projects/${project}`)).data.notices[0]
+    const [sheet] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="notice-sheet-${notice.id}"]`).click()])
+    const sheetFile = path.join(ARTIFACTS, sheet.suggestedFilename())
+    await sheet.saveAs(sheetFile)
+    expect(fs.readFileSync(sheetFile).subarray(0, 2).toString() === 'PK', 'the notice sheet is not an XLSX file')
+    await shot('45-project-form-steps')
+    await page.keyboard.press('Escape')
+
+    // 资金: allocate 10,000 yuan of 2019 to the township, assign 6,000 to the project, and spend.
+    await page.goto(`${BASE}/projects?tab=funds&area=${townA.code}`)
+    await page.locator('[data-testid="fund-form"]').waitFor()
+    await input('fund-document').fill('衡财农〔2019〕9号')
+    await input('fund-year').fill('2019')
+    await input('fund-area').fill(townA.code)
+    await typeDate('fund-date', '2019-03-01')
+    await input('fund-amount').fill('10000')
+    await page.locator('[data-testid="fund-save"]').click()
+    await page.locator('[data-testid="funds-allocations"]', { hasText: '衡财农〔2019〕9号' }).waitFor()
+    const allocation = (await apiAs('admin', 'GET', `/funds/allocations?area=${townA.code}`)).data.items[0]
+    expect(allocation.amount_fen === 1000000 && allocation.year === 2019, `allocation: ${JSON.stringify(allocation)}`)
+    await page.locator('[data-testid="fund-action-assign"]').click()
+    await input('fund-project').fill(String(project))
+    await pick('fund-allocation', '衡财农〔2019〕9号')
+    await input('fund-amount').fill('6000')
+    await page.locator('[data-testid="fund-save"]').click()
+    await page.locator('[data-testid="funds-allocations"]', { hasText: zh(600000) }).waitFor()
+    await page.locator('[data-testid="fund-action-spend"]').click()
+    await input('fund-project').fill(String(project))
+    await pick('fund-allocation', '衡财农〔2019〕9号')
+    await input('fund-payee').fill('某光伏公司')
+    await input('fund-purpose').fill('设备款')
+    await input('fund-amount').fill('6000.01')
+    await page.locator('[data-testid="fund-save"]').click()
+    const over = (await page.locator('[data-testid="fund-error"]').innerText()).trim()
+    expect(over.includes(`支出 6000.01 元超出项目 ${project} 在资金下达 ${allocation.id} 中的余额：剩余 6000.00 元（已安排 6000.00 元）`), `over-spending: ${over}`)
+    expect((await apiAs('admin', 'GET', `/projects/${project}`)).data.spent_fen === 0, 'the refused payment was written')
+    await input('fund-amount').fill('5000')
+    await page.locator('[data-testid="fund-save"]').click()
+    await page.locator('[data-testid="funds-allocations"]', { hasText: zh(500000) }).waitFor()
+    // The year shown, and the spending of that year's funds as the API computes it.
+    await pick('funds-year', '2019 年')
+    await page.locator('[data-testid="projects-search"]').click()
+    await page.locator('[data-testid="funds-progress-title"]', { hasText: '2019 年度' }).waitFor()
+    const p2019 = (await apiAs('admin', 'GET', `/funds/progress?area=${townA.code}&by=source&year=2019`)).data
+    expect(p2019.total.spent_fen === 500000, `API spent ${p2019.total.spent_fen}`)
+    await page.locator('[data-testid="funds-spent-total"]', { hasText: zh(500000) }).waitFor()
+    expect((await page.locator('[data-testid="funds-rate-total"]').innerText()).trim() === `${p2019.total.rate.toFixed(2)}%`, 'rate differs')
+    await shot('46-funds-forms')
+
+    // An import with its progress bar: a disbursement file over what is left is refused naming the row; a good one is imported.
+    await pick('projects-import-kind', '资金支出')
+    const header = '项目编号,资金下达编号,支出日期,金额,收款单位,用途\n'
+    const over2 = `${header}${project},${allocation.id},2019-06-01,1000.01,某光伏公司,尾款\n`
+    await page.locator('[data-testid="projects-import-file"]').setInputFiles({ name: '支出.csv', mimeType: 'text/csv', buffer: Buffer.from(over2) })
+    await page.locator('[data-testid="projects-import-run"]').click()
+    const importRefusal = (await page.locator('[data-testid="projects-import-error"]').innerText()).trim()
+    expect(importRefusal.includes(`第2行 金额：“1000.01”：支出 1000.01 元超出项目 ${project} 在资金下达 ${allocation.id} 中的余额：剩余 1000.00 元（已安排 6000.00 元）`), `import refusal: ${importRefusal}`)
+    const good = `${header}${project},${allocation.id},2019-06-01,1000,某光伏公司,尾款\n`
+    await page.locator('[data-testid="projects-import-file"]').setInputFiles({ name: '支出.csv', mimeType: 'text/csv', buffer: Buffer.from(good) })
+    await page.locator('[data-testid="projects-import-run"]').click()
+    await page.locator('[data-testid="job-progress"][data-state="done"]').waitFor()
+    await page.locator('[data-testid="projects-import-result"]', { hasText: '已导入 1 条' }).waitFor()
+    expect((await apiAs('admin', 'GET', `/projects/${project}`)).data.spent_fen === 600000, 'the imported payment is missing')
+
+    // 资产: the completed project's station earns 5,000 yuan in 2019; distributing more is refused with both figures.
+    for (const st of ['approved', 'under_way', 'accepted', 'completed']) {
+      const r = await apiAs('admin', 'POST', `/projects/${project}/steps`, { body: { step: st } })
+      expect(r.status === 200, `${st}: ${JSON.stringify(r.data)}`)
+    }
+    const asset = await apiAs('admin', 'POST', '/assets', { body: { project_id: project, name: '测试村光伏电站', kind: 'productive', owner: '村集体',
+      custodian: '村委会', value: '80000', station_kind: 'village', capacity_kw: 60, beneficiary_household_ids: [households[0].id] } })
+    expect(asset.status === 201, `asset: ${JSON.stringify(asset.data)}`)
+    await page.goto(`${BASE}/projects?tab=assets&area=${townA.code}`)
+    await page.locator('[data-testid="asset-form"]').waitFor()
+    await pick('asset-select', '测试村光伏电站')
+    await input('asset-year').fill('2019')
+    await input('asset-generation').fill('72000')
+    await input('asset-amount').fill('5000')
+    await page.locator('[data-testid="asset-save"]').click()
+    await page.locator(`[data-testid="asset-income-${asset.data.id}"]`, { hasText: zh(500000) }).waitFor()
+    await page.locator('[data-testid="asset-action-distribute"]').click()
+    await input('asset-household').fill(String(households[0].id))
+    await input('asset-amount').fill('5000.01')
+    await page.locator('[data-testid="asset-save"]').click()
+    const tooMuch = (await page.locator('[data-testid="asset-error"]').innerText()).trim()
+    expect(tooMuch.includes(`分配 5000.01 元超出资产 ${asset.data.id} 2019 年收益的余额：剩余 5000.00 元`), `distribution refusal: ${tooMuch}`)
+    await input('asset-amount').fill('3000')
+    await page.locator('[data-testid="asset-save"]').click()
+    await page.locator(`[data-testid="asset-distributed-${asset.data.id}"]`, { hasText: zh(300000) }).waitFor()
+    await shot('47-assets-forms')
+
+    // The finance bureau: fund forms, no project or asset forms.
+    cli(['user', 'add', 'web-finance', '--role', 'sector_department', '--area', COUNTY, '--department', 'finance'], PASSWORD + '\n')
+    users.finance = ['web-finance', 'sector_department', COUNTY]
+    await logout()
+    await login('finance')
+    await page.goto(`${BASE}/projects?area=${townA.code}`)
+    await page.locator('[data-testid="projects-total"][data-total="1"]').waitFor()
+    expect((await page.locator('[data-testid="project-add"]').count()) === 0, 'finance is offered 新增项目')
+    await page.goto(`${BASE}/projects?tab=funds&area=${townA.code}`)
+    await page.locator('[data-testid="fund-form"]').waitFor()
+    await page.goto(`${BASE}/projects?tab=assets&area=${townA.code}`)
+    await page.locator('[data-testid="assets-stations"]').waitFor()
+    expect((await page.locator('[data-testid="asset-form"]').count()) === 0, 'finance is offered the asset forms')
+    await logout()
+  })
+}
+await projectFormsWalk()
 
 await context.close()
 server.kill('SIGTERM')
