@@ -4,6 +4,7 @@
 #include "assessment/schema.h"
 #include "assistance/schema.h"
 #include "dataio/schema.h"
+#include "housing/schema.h"
 #include "policy/schema.h"
 #include "projects/schema.h"
 #include "registry/schema.h"
@@ -28,6 +29,7 @@ std::vector<store::Migration> AllMigrations() {
   add(policy::Migrations());
   add(projects::Migrations());
   add(reports::Migrations());
+  add(housing::Migrations());
   return all;
 }
 
