@@ -158,6 +158,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddSocialCommands(app, ctx);
   AddMonitoringCommands(app, ctx);
   AddProjectCommands(app, ctx);
+  AddHousingCommands(app, ctx);
   AddDataioCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   try {

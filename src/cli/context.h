@@ -79,6 +79,7 @@ void AddSocialCommands(CLI::App& app, Context& ctx);
 void AddMonitoringCommands(CLI::App& app, Context& ctx);
 // project add|show|list|step|notice, fund allocate|assign|spend|progress, asset add|list|income|distribute.
 void AddProjectCommands(CLI::App& app, Context& ctx);
+void AddHousingCommands(CLI::App& app, Context& ctx);  // house, relocation, village-facilities (issue 22)
 // import, notice, check (module dataio).
 void AddDataioCommands(CLI::App& app, Context& ctx);
 // policy check|list|show, entitle, roster import, reconcile.

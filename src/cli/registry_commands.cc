@@ -6,6 +6,7 @@
 
 #include "cli/context.h"
 #include "projects/projects.h"
+#include "housing/housing.h"
 #include "assessment/exits.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -147,10 +148,13 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
           o->number ? reg.GetHouseholdByNumber(ctx.caller, *o->number) : reg.GetHousehold(ctx.caller, *o->id);
       // What the household received from projects and assets (issue 20).
       const auto received = projects::ProjectService(ctx.connection(), DefaultClock()).HouseholdReceipts(ctx.caller, h.id);
+      // Its house and relocation (issue 22).
+      const auto house = housing::HousingService(ctx.connection(), DefaultClock()).ForHousehold(ctx.caller, h.id);
       if (ctx.json) {
         nlohmann::json j = registry::HouseholdJson(h);
         j["received"] = nlohmann::json::array();
         for (const auto& r : received) j["received"].push_back(projects::ReceiptJson(r));
+        j["housing"] = housing::HouseholdHousingJson(house);
         ctx.PrintJson(j);
         return;
       }
@@ -159,6 +163,16 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
         ctx.out() << "  受益 " << (r.kind == "project" ? "项目" : r.kind == "dividend" ? "分红" : r.kind == "station" ? "光伏电站" : "到户资产")
                   << " " << r.name << (r.year ? " " + std::to_string(*r.year) + "年" : "")
                   << (r.amount_fen ? " " + FormatYuan(r.amount_fen) + " 元" : "") << '\n';
+      }
+      for (const auto& i : house.inspections) {
+        ctx.out() << "  住房鉴定 " << i.date << " " << i.grade << "级" << (i.plate ? " 已挂牌" : "") << '\n';
+      }
+      for (const auto& r : house.renovations) {
+        ctx.out() << "  危房改造 " << r.start_date << " 验收 " << r.accepted_on.value_or("未验收") << '\n';
+      }
+      if (house.relocation) {
+        ctx.out() << "  易地搬迁 " << house.relocation->moved_on << " 入住 " << house.relocation->site_name << " "
+                  << house.relocation->persons << " 人\n";
       }
     });
   }

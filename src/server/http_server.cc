@@ -781,6 +781,7 @@ HttpServer::HttpServer(store::Database& database, const ServerOptions& options, 
   AddSocialRoutes(routes_, hasher);
   AddMonitoringRoutes(routes_);
   AddProjectRoutes(routes_);
+  AddHousingRoutes(routes_);
   AddReportRoutes(routes_, options.report_snapshot_max_age_seconds);
   AddQualityRoutes(routes_);
   AddPolicyRoutes(routes_);

@@ -99,6 +99,8 @@ void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
 void AddMonitoringRoutes(std::vector<Route>& routes);
 // Projects, funds and assets (issue 20).
 void AddProjectRoutes(std::vector<Route>& routes);
+// Houses, relocation, village infrastructure (issue 22).
+void AddHousingRoutes(std::vector<Route>& routes);
 // The progress report (JSON and XLSX), the overview's breakdowns, policy parameters.
 void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_seconds = 24 * 60 * 60);
 // Data-quality findings and the exit notice list (module dataio).

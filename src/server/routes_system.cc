@@ -1,6 +1,7 @@
 #include "core/caller.h"
 #include "core/vocabulary.h"
 #include "monitoring/terms.h"
+#include "housing/housing.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
 #include "registry/vocab.h"
@@ -31,6 +32,7 @@ nlohmann::json VocabulariesJson() {
   for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies()}) {
     for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   }
+  for (const auto& v : housing::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   return {{"items", items}};
 }
 
