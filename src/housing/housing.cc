@@ -41,7 +41,7 @@ constexpr RoadItem kRoadItems[] = {{"road_widened_km", "窄路加宽", "km"},
                                    {"road_connection_km", "通畅工程", "km"}};
 
 void RequireTerm(Problems& p, std::span<const Term> terms, const std::string& value, const std::string& field) {
-  if (!registry::IsTerm(terms, value)) p.Add(field, "'" + value + "' is not one of " + Names(terms));
+  if (!registry::IsTerm(terms, value)) p.Add(field, "'" + value + "' is not one of " + registry::TermNames(terms));
 }
 
 void RequireText(Problems& p, const std::string& text, const std::string& field) {
