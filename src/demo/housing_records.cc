@@ -297,7 +297,8 @@ int64_t WriteVillages(store::Connection& db, const Caller& caller, int64_t now, 
   std::vector<int64_t> kva;
   int64_t given = 0;
   for (size_t i = 0; i < poor.size(); ++i) {
-    kva.push_back(i + 1 == poor.size() ? target_kva - given : households[i] * rng.Between(15, 19) / 10);
+    // About 1.7 kVA per household, give or take 20 kVA: the last village's share stays near its own.
+    kva.push_back(i + 1 == poor.size() ? target_kva - given : households[i] * 17 / 10 + rng.Between(-20, 20));
     given += kva.back();
   }
   if (kva.back() <= 0) throw Error::Internal("Hengdong scenario: transformer capacity does not add up");
