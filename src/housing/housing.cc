@@ -197,9 +197,6 @@ Infrastructure ReadInfrastructureRow(const store::Statement& s) {
   return i;
 }
 
-bool HasHousingTables(store::Connection& db) {
-  return db.QueryInt("SELECT count(*) FROM schema_migrations WHERE id = 1200").value_or(0) > 0;
-}
 
 // The key of a house: its registered household, else village and householder.
 using HouseKey = std::tuple<int64_t, std::string, std::string>;
@@ -268,6 +265,10 @@ std::span<const Term> WaterSupplies() { return kWaterSupplies; }
 std::span<const registry::NamedTerms> Vocabularies() { return kVocabularies; }
 std::span<const RoadItem> RoadItems() { return kRoadItems; }
 
+bool HousingTablesExist(store::Connection& db) {
+  return db.QueryInt("SELECT count(*) FROM schema_migrations WHERE id = 1200").value_or(0) > 0;
+}
+
 int64_t Infrastructure::KvaPerHouseholdMilli() const {
   return households > 0 ? transformer_kva_milli / households : 0;
 }
@@ -286,7 +287,7 @@ FacilityFacts FacilitiesOf(const Infrastructure& r) {
 std::unordered_map<int64_t, HouseSafety> HouseSafetyOn(store::Connection& db, const std::string& area,
                                                       const std::string& date) {
   std::unordered_map<int64_t, HouseSafety> out;
-  if (!HasHousingTables(db)) return out;
+  if (!HousingTablesExist(db)) return out;
   const HouseState st = ReadHouseState(db, area, date, true);
   for (const auto& [key, i] : st.latest) {
     HouseSafety h;
@@ -313,7 +314,7 @@ json HouseSafetyJson(const HouseSafety& h) {
 }
 
 std::optional<Infrastructure> ReadInfrastructure(store::Connection& db, const std::string& village, int year) {
-  if (!HasHousingTables(db)) return std::nullopt;
+  if (!HousingTablesExist(db)) return std::nullopt;
   auto s = db.Prepare(std::string(kInfrastructureSelect) + " WHERE v.village_code = ? AND v.year = ?");
   s->BindText(1, village);
   s->BindInt(2, year);

@@ -133,6 +133,10 @@ std::unordered_map<int64_t, HouseSafety> HouseSafetyOn(store::Connection& db, co
                                                       const std::string& date);
 nlohmann::json HouseSafetyJson(const HouseSafety& safety);
 
+// Whether the database has the housing tables (migration 1200): another
+// module's test fixture may not.
+bool HousingTablesExist(store::Connection& db);
+
 // A village's record of `year`; nullopt when there is none (or no housing tables).
 std::optional<Infrastructure> ReadInfrastructure(store::Connection& db, const std::string& village, int year);
 

@@ -323,7 +323,7 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   std::optional<housing::HousingFigures> living;  // houses, relocation, roads, power (issue 22)
   if (!access::Refusal(caller, access::Access::kRead, access::Resource::kProjects, {code, std::nullopt, "projects/figures"})) {
     development = projects::ComputeFigures(db, code, r.as_of);
-    living = housing::ComputeFigures(db, code, r.as_of);
+    if (housing::HousingTablesExist(db)) living = housing::ComputeFigures(db, code, r.as_of);
   }
   const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
   const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);

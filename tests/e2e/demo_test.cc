@@ -256,7 +256,9 @@ TEST_F(HengdongTest, VillageAndCountyExitsAreDecidedOnEvidence) {
     const json a = json::parse(r.out);
     EXPECT_TRUE(a["ready"].get<bool>()) << code << " " << year << ": " << a["reasons"].dump();
     for (const auto& c : a["checks"]) {
-      if (c["check"] == "facilities") EXPECT_EQ(c["values"]["source"], "village_infrastructure") << code;
+      if (c["check"] == "facilities") {
+        EXPECT_EQ(c["values"]["source"], "village_infrastructure") << code;
+      }
     }
   }
   auto county = RunFupin(Db(), {"assess", "county", "430424", "--year", "2020", "--json"});
