@@ -10,6 +10,7 @@
 #include "core/area_code.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "housing/housing.h"
 
 namespace fupin::assessment {
 namespace {
@@ -150,9 +151,19 @@ AreaAssessment AssessVillage(store::Connection& db, const Caller& caller, const 
 
   SurveyService surveys(db, clock);
   const VillageFacilities f = surveys.GetFacilities(caller, area.code, year);
-  const std::map<std::string, std::optional<bool>> have = {
+  std::map<std::string, std::optional<bool>> have = {
       {"road", f.road},         {"water", f.water},         {"power", f.power},
       {"clinic", f.clinic},     {"broadband", f.broadband}, {"culture_centre", f.culture_centre}};
+  std::optional<Fen> collective_income = f.collective_income;
+  // The village's infrastructure record of the year (housing module) is the
+  // evidence where it exists; the facility flags are the fallback.
+  const auto record = housing::ReadInfrastructure(db, area.code, year);
+  if (record) {
+    const housing::FacilityFacts facts = housing::FacilitiesOf(*record);
+    have = {{"road", facts.road},     {"water", facts.water},         {"power", facts.power},
+            {"clinic", facts.clinic}, {"broadband", facts.broadband}, {"culture_centre", facts.culture_centre}};
+    collective_income = record->collective_income_fen;
+  }
   static const std::map<std::string, std::string> kNameZh = {{"road", "通硬化路"},  {"water", "通自来水"},
                                                              {"power", "通动力电"}, {"clinic", "标准化卫生室"},
                                                              {"broadband", "通宽带"}, {"culture_centre", "综合文化服务中心"}};
@@ -177,6 +188,8 @@ AreaAssessment AssessVillage(store::Connection& db, const Caller& caller, const 
       else if (!*it->second) absent += (absent.empty() ? "" : "、") + zh;
     }
     c.values["facilities"] = facts;
+    c.values["source"] = record ? "village_infrastructure" : "village_facilities";
+    if (record) c.values["record"] = housing::InfrastructureJson(*record);
     if (!absent.empty()) {
       c.outcome = Outcome::kFail;
       c.reason = "基础设施和公共服务未达标：缺" + absent + (missing.empty() ? "" : "；未登记" + missing);
@@ -194,19 +207,20 @@ AreaAssessment AssessVillage(store::Connection& db, const Caller& caller, const 
     AreaCheck c;
     c.check = "collective_income";
     c.values["threshold"] = ThresholdJson(min);
-    c.values["collective_income"] = f.collective_income ? nlohmann::json(*f.collective_income) : nlohmann::json();
+    c.values["collective_income"] = collective_income ? nlohmann::json(*collective_income) : nlohmann::json();
     auto min_fen = ParseYuan(min.value);
     if (!min_fen) throw Error::Internal("village_collective_income_min holds '" + min.value + "'");
     c.values["minimum"] = *min_fen;
-    if (!f.collective_income) {
+    c.values["source"] = record ? "village_infrastructure" : "village_facilities";
+    if (!collective_income) {
       c.outcome = Outcome::kUnknown;
       c.reason = "未登记村集体经济收入";
-    } else if (*f.collective_income >= *min_fen) {
+    } else if (*collective_income >= *min_fen) {
       c.outcome = Outcome::kPass;
-      c.reason = "村集体经济收入 " + FormatYuan(*f.collective_income) + " 元，不低于 " + FormatYuan(*min_fen) + " 元";
+      c.reason = "村集体经济收入 " + FormatYuan(*collective_income) + " 元，不低于 " + FormatYuan(*min_fen) + " 元";
     } else {
       c.outcome = Outcome::kFail;
-      c.reason = "村集体经济收入 " + FormatYuan(*f.collective_income) + " 元，低于 " + FormatYuan(*min_fen) + " 元";
+      c.reason = "村集体经济收入 " + FormatYuan(*collective_income) + " 元，低于 " + FormatYuan(*min_fen) + " 元";
     }
     a.checks.push_back(std::move(c));
   }

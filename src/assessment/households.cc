@@ -7,6 +7,7 @@
 #include "assessment/params.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "housing/housing.h"
 
 namespace fupin::assessment {
 namespace {
@@ -112,6 +113,12 @@ Gathered Gather(store::Connection& db, const std::string& area, int year, Fen li
     mf.school_status = m->OptionalText(4);
     if (!m->IsNull(5)) mf.medical_insured = m->Int(5) != 0;
     g.facts[it->second].members.push_back(std::move(mf));
+  }
+  // Safe housing on evidence: where the household's house was inspected (or
+  // the household relocated) by the end of the year, the housing module's
+  // rule decides (housing::HouseSafetyOn); elsewhere the yearly fact stays.
+  for (const auto& [id, safety] : housing::HouseSafetyOn(db, area, end)) {
+    if (auto it = index.find(id); it != index.end()) g.facts[it->second].housing_safe = safety.safe;
   }
   return g;
 }

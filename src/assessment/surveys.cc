@@ -293,6 +293,33 @@ SurveyRecord SurveyService::Add(const Caller& caller, SurveyRecord record) {
   return one[0];
 }
 
+std::vector<SurveyRecord> SurveyService::AddMany(const Caller& caller, std::vector<SurveyRecord> records) {
+  std::vector<ErrorDetail> problems;
+  std::set<std::string> villages;
+  std::set<int64_t> ids;
+  for (auto& r : records) {
+    if (auto code = NormalizeAreaCode(r.village_code)) r.village_code = *code;
+    villages.insert(r.village_code);
+    if (r.household_id) ids.insert(*r.household_id);
+  }
+  const Lookups l = Lookup(db_, villages, ids, {});
+  const Date today = clock_.Today();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string at = "/" + std::to_string(i) + "/";
+    const Report report = [&](Field f, const std::string&, std::string en, std::string) {
+      problems.push_back({at + NameOf(f), std::move(en)});
+    };
+    CheckRecord(records[i], today, report);
+    if (records[i].household_id && !l.by_id.contains(*records[i].household_id)) {
+      problems.push_back({at + "household_id", "no household with id " + std::to_string(*records[i].household_id)});
+    }
+    CheckAgainstRegistry(records[i], l, Field::kHouseholdId, report);
+  }
+  if (!problems.empty()) throw Error::InvalidArgument("invalid survey records", problems);
+  Store(caller, records);
+  return records;
+}
+
 SurveyImportResult SurveyService::Import(const Caller& caller, const std::string& path, const std::string& sheet_name,
                                         bool skip_invalid) {
   io::TableOptions options;

@@ -76,6 +76,9 @@ class SurveyService {
 
   // Validates and stores one record. InvalidArgument naming each bad field.
   SurveyRecord Add(const Caller& caller, SurveyRecord record);
+  // Validates every record as Add does (problems at "/i/field") and stores them
+  // all in one transaction, or none. A fixed number of reads.
+  std::vector<SurveyRecord> AddMany(const Caller& caller, std::vector<SurveyRecord> records);
 
   // Imports a CSV or XLSX file (first sheet, or `sheet`) declared by
   // SurveySheet (the one sheet reader: headers in English or Chinese, clerk

@@ -172,6 +172,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   AddIndustryCommands(app, ctx);
   AddChangeCommands(app, ctx);
   AddGrievanceCommands(app, ctx);
+  AddHousingCommands(app, ctx);
   AddDataioCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   try {

@@ -85,6 +85,7 @@ void AddIndustryCommands(CLI::App& app, Context& ctx);
 void AddChangeCommands(CLI::App& app, Context& ctx);
 // grievance add|list|show|accept|step|figures, application show (issue 23).
 void AddGrievanceCommands(CLI::App& app, Context& ctx);
+void AddHousingCommands(CLI::App& app, Context& ctx);  // house, relocation, village-facilities (issue 22)
 // import, notice, check (module dataio).
 void AddDataioCommands(CLI::App& app, Context& ctx);
 // policy check|list|show, entitle, roster import, reconcile.

@@ -7,6 +7,7 @@
 #include "cli/context.h"
 #include "industry/industry.h"
 #include "projects/projects.h"
+#include "housing/housing.h"
 #include "assessment/exits.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -173,11 +174,14 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
       const auto received = projects::ProjectService(ctx.connection(), DefaultClock()).HouseholdReceipts(ctx.caller, h.id);
       // Its industries, links to entities, jobs and loans (issue 21).
       const auto earning = industry::IndustryService(ctx.connection(), DefaultClock()).ForHousehold(ctx.caller, h.id);
+      // Its house and relocation (issue 22).
+      const auto house = housing::HousingService(ctx.connection(), DefaultClock()).ForHousehold(ctx.caller, h.id);
       if (ctx.json) {
         nlohmann::json j = registry::HouseholdJson(h);
         j["received"] = nlohmann::json::array();
         for (const auto& r : received) j["received"].push_back(projects::ReceiptJson(r));
         j["industry"] = industry::HouseholdIndustryJson(earning);
+        j["housing"] = housing::HouseholdHousingJson(house);
         ctx.PrintJson(j);
         return;
       }
@@ -188,6 +192,16 @@ void AddRegistryCommands(CLI::App& app, Context& ctx) {
                   << (r.amount_fen ? " " + FormatYuan(r.amount_fen) + " 元" : "") << '\n';
       }
       PrintHouseholdIndustry(ctx, earning);
+      for (const auto& i : house.inspections) {
+        ctx.out() << "  住房鉴定 " << i.date << " " << i.grade << "级" << (i.plate ? " 已挂牌" : "") << '\n';
+      }
+      for (const auto& r : house.renovations) {
+        ctx.out() << "  危房改造 " << r.start_date << " 验收 " << r.accepted_on.value_or("未验收") << '\n';
+      }
+      if (house.relocation) {
+        ctx.out() << "  易地搬迁 " << house.relocation->moved_on << " 入住 " << house.relocation->site_name << " "
+                  << house.relocation->persons << " 人\n";
+      }
     });
   }
   {

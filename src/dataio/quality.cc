@@ -16,6 +16,7 @@
 #include "registry/areas.h"
 #include "registry/vocab.h"
 #include "registry/status.h"
+#include "housing/housing.h"
 
 namespace fupin::dataio {
 namespace {
@@ -62,6 +63,12 @@ const std::vector<CheckInfo> kCatalogue = {
      "A household placed on an area that is not a village (level 5), e.g. a township."},
     {"missing_household_year", Severity::kWarning, "缺年度收入信息",
      "A household registered by the year and poor or exited now, without yearly facts for the year checked."},
+    {"village_exit_not_passed", Severity::kError, "贫困村摘帽未通过退出评估",
+     "A poor village recorded as exited (area_years.exit_year) without a village exit assessment of that year that "
+     "passed (fupin assess village CODE --year Y stores one; docs/HOUSING.md)."},
+    {"dangerous_house_occupied", Severity::kWarning, "住房鉴定为危房且未改造",
+     "A registered household whose latest house inspection by the end of the year (or today) graded the house C or "
+     "D, with no accepted renovation and no relocation: somebody may live in a dangerous house (docs/HOUSING.md)."},
 };
 
 std::string Label(std::span<const registry::Term> terms, const std::string& name) {
@@ -115,6 +122,8 @@ class Runner {
     if (Want({"negative_income", "negative_net_income", "missing_household_year"})) Incomes();
     if (Want({"household_not_in_village"})) NotInVillage();
     if (Want({"deceased_with_entitlements"})) DeceasedWithEntitlements();
+    if (Want({"village_exit_not_passed"})) VillageExits();
+    if (Want({"dangerous_house_occupied"})) DangerousHouses();
   }
 
  private:
@@ -509,6 +518,46 @@ class Runner {
         AddHousehold("household_not_in_village", h->second,
                      "登记在" + s->Text(2) + "（" + AreaLevelNameZh(level) + "级），不是行政村");
       }
+    }
+  }
+
+  // Exits of poor villages against the stored village assessments of their exit year.
+  void VillageExits() {
+    auto s = db_.Prepare(
+        "SELECT y.area_code, y.exit_year, a.ready, a.result FROM area_years y LEFT JOIN area_assessments a"
+        " ON a.area_code = y.area_code AND a.year = y.exit_year WHERE y.area_code >= ? AND y.area_code < ?"
+        " AND y.year = y.exit_year AND y.exit_year IS NOT NULL ORDER BY y.area_code");
+    Bind(*s, 1);
+    while (s->Step()) {
+      if (!s->IsNull(2) && s->Int(2) == 1) continue;
+      const int year = static_cast<int>(s->Int(1));
+      std::string detail = std::to_string(year) + "年已摘帽，但没有该年度的贫困村退出评估";
+      if (!s->IsNull(2)) {
+        detail = std::to_string(year) + "年已摘帽，但该年度退出评估未通过";
+        const auto result = nlohmann::json::parse(s->Text(3), nullptr, false);
+        if (result.is_object() && result.contains("reasons")) {
+          for (const auto& r : result["reasons"]) detail += "；" + r.get<std::string>();
+        }
+      }
+      Finding f;
+      f.check = "village_exit_not_passed";
+      f.severity = SeverityOf(f.check);
+      f.village_code = s->Text(0);
+      f.year = year;
+      f.detail = std::move(detail);
+      out_->push_back(std::move(f));
+    }
+  }
+
+  // Registered households in a house the housing records call dangerous.
+  void DangerousHouses() {
+    const std::string end = std::min(std::to_string(year_) + "-12-31", clock_.Today().ToString());
+    for (const auto& [id, safety] : housing::HouseSafetyOn(db_, lo_, end)) {
+      auto h = households_.find(id);
+      if (safety.safe || h == households_.end() || !h->second.identified_year) continue;
+      AddHousehold("dangerous_house_occupied", h->second,
+                   "房屋" + safety.inspected_on + "鉴定为" + safety.grade + "级危房，至" + end + "未验收改造或搬迁",
+                   year_);
     }
   }
 

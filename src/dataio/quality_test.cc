@@ -8,6 +8,7 @@
 #include "dataio/schema.h"
 #include "policy/schema.h"
 #include "registry/households.h"
+#include "registry/areas.h"
 #include "registry/testing.h"
 
 namespace fupin::dataio {
@@ -251,6 +252,10 @@ TEST_F(QualityTest, EveryPlantedProblemIsFound) {
     Deliver(gran, 2019, "2019-06-15");
     planted["deceased_with_entitlements"] = "P16";
   }
+  {  // a poor village recorded as exited in 2019 with no village assessment of that year (a village finding)
+    registry::SetAreaYear(fx_.db(), fx_.admin(), {"430424100201", 2019, 100, true, 2019});
+    planted["village_exit_not_passed"] = "";
+  }
   const auto r = Run();
   std::map<std::string, std::set<std::string>> found;
   for (const auto& f : r.findings) found[f.check].insert(f.household_number);
@@ -264,6 +269,7 @@ TEST_F(QualityTest, EveryPlantedProblemIsFound) {
   // Every available check except the two the schema makes impossible is planted.
   for (const auto& c : CheckCatalogue()) {
     if (!c.available || c.id == "id_number_duplicate") continue;
+    if (c.id == "dangerous_house_occupied") continue;  // needs the housing tables: housing_test and demo_e2e_test
     if (c.id == "negative_income" && db.dialect() != store::Dialect::kSqlite) continue;
     EXPECT_TRUE(planted.contains(c.id)) << c.id << " has no planted problem";
   }

@@ -22,6 +22,8 @@
 #include "demo/policy_records.h"
 #include "industry/demo.h"
 #include "projects/demo.h"
+#include "housing/housing.h"
+#include "demo/housing_records.h"
 #include "registry/areas.h"
 #include "registry/audited.h"
 
@@ -561,6 +563,22 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   development.industry_households = 2986 * k;
   development.pv_households = 7467 * k;
   development.pv_persons = 22850 * k;
+  // The road works the housing figures read (figures.md: 窄路加宽603公里 ...).
+  {
+    const struct {
+      const char* name;
+      int64_t total_milli;
+      int projects;
+      int64_t quantum;
+    } roads[] = {{"窄路加宽工程", 603000, 12, 1},         {"通自然村水泥（沥青）公路工程", 281235, 10, 1},
+                 {"农村公路安防工程", 266724, 8, 1},      {"农村公路危桥改造工程", 12000, 4, 1000},
+                 {"交通扶贫客运线路窄路加宽工程", 141200, 5, 1}, {"交通扶贫通畅工程", 58411, 4, 1}};
+    const auto items = housing::RoadItems();
+    for (size_t i = 0; i < items.size(); ++i) {
+      development.works.push_back({"road", roads[i].name, items[i].item, items[i].unit, roads[i].total_milli * k,
+                                   roads[i].projects, roads[i].quantum, "县交通运输局"});
+    }
+  }
   const auto projects_result = projects::GenerateDemo(db, options.seed, caller, development);
   // Industry, employment, consumption and small loans (its own transaction).
   industry::DemoOptions earning;
@@ -577,6 +595,10 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   earning.purchases_yuan = 81260000 * k;
   earning.loans = 1200 * k;
   const auto industry_result = industry::GenerateDemo(db, options.seed, caller, earning);
+  // Houses, relocation, village infrastructure, the verification surveys and
+  // the village assessments (issue 22; their own transactions).
+  Prng housing_rng = rng.Fork(8);
+  internal::WriteHousingRecords(db, caller, housing_rng, county, as_of, k);
   // One audit entry carries the digests of every registry row written (issue 26 item 9).
   {
     store::Transaction audit_tx(db);

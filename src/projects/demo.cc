@@ -399,6 +399,29 @@ DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
     }
   }
 
+  // Other works (roads for the housing figures): each output total split
+  // over its projects, years 2016 to as_of's, townships in turn.
+  int work_number = 0;
+  for (const DemoWorks& w : o.works) {
+    const auto parts = Split(rng, w.total_milli, w.projects, w.quantum);
+    for (int i = 0; i < w.projects; ++i) {
+      const int year = 2016 + (work_number + i) % (last_year - 2016 + 1);
+      const std::string& town = townships[static_cast<size_t>(work_number + i * 5) % townships.size()];
+      const Fen amount = parts[static_cast<size_t>(i)] / 1000 * 40000000 / std::max<int64_t>(1, w.quantum / 1000) + 10000000;
+      const int64_t id = add_project(fmt::format("{}{}号", w.name, i + 1), w.kind, "county", town, year, w.implementer,
+                                     0, amount, sources[(work_number + i) % 6], finished_by(year));
+      output->BindInt(1, id);
+      output->BindText(2, w.item);
+      output->BindText(3, w.unit);
+      output->BindInt(4, parts[static_cast<size_t>(i)]);
+      if (finished_by(year)) output->BindInt(5, parts[static_cast<size_t>(i)]);
+      else output->BindNull(5);
+      output->Run();
+      output->Reset();
+    }
+    work_number += w.projects;
+  }
+
   // Allocations per (source, year): what its projects got plus a 5 % reserve;
   // then the assignments and disbursements.
   std::map<std::pair<std::string, int>, Fen> totals;

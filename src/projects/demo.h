@@ -20,6 +20,19 @@
 
 namespace fupin::projects {
 
+// Works of one kind sharing an output (道路: 窄路加宽 603 km over 12
+// projects): the output total split over the projects, each in a township.
+struct DemoWorks {
+  std::string kind;         // road, power, ...
+  std::string name;         // project name stem: 窄路加宽工程
+  std::string item;         // the output item: 窄路加宽
+  std::string unit;         // km, 座
+  int64_t total_milli = 0;  // thousandths of the unit
+  int projects = 1;
+  int64_t quantum = 1;      // parts are multiples of it (1000: whole bridges)
+  std::string implementer;
+};
+
 struct DemoOptions {
   std::string county_code = "430424";
   std::string as_of = "2020-09-30";        // every date lies on or before it
@@ -33,6 +46,7 @@ struct DemoOptions {
   int64_t water_investment_yuan = 174660000;  // 投入1.7466亿元
   int64_t water_pipe_m = 328500;           // 主管网328.5公里
   int64_t water_beneficiaries = 399800;    // 受益人口39.98万人
+  std::vector<DemoWorks> works;            // other works with their outputs (roads: the housing module's)
 };
 
 struct DemoProjectsSummary {

@@ -1170,6 +1170,23 @@ ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, co
   return f;
 }
 
+std::map<std::string, int64_t> OutputTotals(store::Connection& db, const std::string& area, const std::string& as_of,
+                                            const std::string& kind) {
+  auto s = db.Prepare(
+      "SELECT o.item, COALESCE(sum(COALESCE(o.actual_milli, o.planned_milli)), 0) FROM project_outputs o"
+      " JOIN projects p ON p.id = o.project_id WHERE p.kind = ?4 AND p.area_code >= ?1 AND p.area_code < ?2"
+      " AND EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = 'approved' AND s.date <= ?3)"
+      " AND NOT EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = 'withdrawn'"
+      "   AND s.date <= ?3) GROUP BY o.item");
+  s->BindText(1, area);
+  s->BindText(2, area + ":");
+  s->BindText(3, as_of);
+  s->BindText(4, kind);
+  std::map<std::string, int64_t> out;
+  while (s->Step()) out[s->Text(0)] = s->Int(1);
+  return out;
+}
+
 // ---- JSON -------------------------------------------------------------------
 
 namespace {

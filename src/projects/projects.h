@@ -10,6 +10,7 @@
 //
 // Money is integer fen; quantities of outputs are thousandths of their unit.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -326,6 +327,13 @@ struct ProjectFigures {
   int64_t water_beneficiaries = 0;
 };
 ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, const std::string& as_of);
+
+// The outputs of the projects of `kind` in `area` counted on `as_of` as
+// ComputeFigures counts them (approved by as_of, not withdrawn by then), summed
+// by output item in thousandths of their unit (actual, else planned). One
+// query. No access check (as ComputeFigures).
+std::map<std::string, int64_t> OutputTotals(store::Connection& db, const std::string& area, const std::string& as_of,
+                                            const std::string& kind);
 
 // JSON of the records (the API's shapes; money in fen, `_yuan` beside it).
 nlohmann::json ProjectJson(const Project& p);

@@ -10,6 +10,7 @@
 #include "monitoring/monitoring.h"
 #include "industry/industry.h"
 #include "projects/projects.h"
+#include "housing/housing.h"
 #include "social/social.h"
 
 #include <fmt/format.h>
@@ -110,12 +111,37 @@ constexpr Spec kSpecs[] = {
     {"branch_households", "industry", "党支部带动增收贫困户", "户", "industry", FigureKind::kCount},
     {"branch_persons", "industry", "党支部带动增收贫困人口", "人", "industry", FigureKind::kCount},
     {"consumption_purchases_yuan", "industry", "2019年以来购买贫困村和贫困户农产品", "元", "industry", FigureKind::kCount},
+    {"houses_renovated", "housing", "实施农村危房改造", "户", "housing", FigureKind::kCount},
+    {"houses_inspected", "housing", "“四类重点对象”住房核查鉴定和挂牌标识", "户", "housing", FigureKind::kCount},
+    {"relocated_households", "housing", "易地扶贫搬迁", "户", "housing", FigureKind::kCount},
+    {"relocated_persons", "housing", "易地扶贫搬迁人口", "人", "housing", FigureKind::kCount},
+    {"road_widened_km", "housing", "窄路加宽", "公里", "housing", FigureKind::kDecimal},
+    {"road_natural_village_km", "housing", "通自然村水泥（沥青）公路", "公里", "housing", FigureKind::kDecimal},
+    {"road_safety_km", "housing", "农村公路安防工程", "公里", "housing", FigureKind::kDecimal},
+    {"road_bridges", "housing", "改造农村公路危桥", "座", "housing", FigureKind::kCount},
+    {"road_bus_widened_km", "housing", "交通扶贫通客班车线路窄路加宽", "公里", "housing", FigureKind::kDecimal},
+    {"road_connection_km", "housing", "通畅工程", "公里", "housing", FigureKind::kDecimal},
+    {"power_kva_per_household", "housing", "贫困村户均配变容量", "千伏安", "housing", FigureKind::kDecimal},
 };
 
 constexpr std::pair<const char*, const char*> kSections[] = {
     {"registry", "一、建档立卡"},     {"mobilisation", "二、帮扶力量"}, {"social", "三、社会扶贫"},
     {"employment", "四、就业扶贫"},   {"education", "五、教育扶贫"},    {"health", "六、健康扶贫与社会保障"},
-    {"projects", "七、项目资金与资产"}, {"industry", "八、产业就业与消费扶贫"}, {"monitoring", "九、防止返贫动态监测"}};
+    {"projects", "七、项目资金与资产"}, {"industry", "八、产业就业与消费扶贫"},
+    {"housing", "九、住房安全、易地搬迁与基础设施"}, {"monitoring", "十、防止返贫动态监测"}};
+
+// A figure of section 九 from the housing records (docs/HOUSING.md).
+void SetHousingFigure(const housing::HousingFigures& h, const std::string& key, Figure& f) {
+  f.computed = true;
+  if (key == "houses_renovated") f.count = h.houses_renovated;
+  else if (key == "houses_inspected") f.count = h.houses_inspected;
+  else if (key == "relocated_households") f.count = h.relocated_households;
+  else if (key == "relocated_persons") f.count = h.relocated_persons;
+  else if (key == "road_bridges") f.count = h.road_milli.at(key) / 1000;
+  else if (key == "power_kva_per_household") f.count = h.power_households > 0 ? h.power_kva_milli / h.power_households : 0;
+  else if (auto it = h.road_milli.find(key); it != h.road_milli.end()) f.count = it->second;
+  else f.computed = false;
+}
 
 // From 2021 (the monitoring years): the monitoring module's figures.
 constexpr int kMonitoringFromYear = 2021;
@@ -348,8 +374,10 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
   }
   // Projects, funds and assets, for a caller who reads them in the whole area.
   std::optional<projects::ProjectFigures> development;
+  std::optional<housing::HousingFigures> living;  // houses, relocation, roads, power (issue 22)
   if (!access::Refusal(caller, access::Access::kRead, access::Resource::kProjects, {code, std::nullopt, "projects/figures"})) {
     development = projects::ComputeFigures(db, code, r.as_of);
+    if (housing::HousingTablesExist(db)) living = housing::ComputeFigures(db, code, r.as_of);
   }
   const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
   const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
@@ -419,6 +447,9 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     }
     else if (std::string_view(spec.module) == "industry") {
       if (industry_figures) SetIndustryFigure(*industry_figures, key, count);
+    }
+    else if (std::string_view(spec.module) == "housing") {
+      if (living) SetHousingFigure(*living, key, f);
     }
     else if (auto pf = policy_figures.find(key); pf != policy_figures.end()) {
       if (pf->second.is_rate) rate(pf->second.numerator, pf->second.denominator);

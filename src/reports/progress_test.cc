@@ -118,8 +118,9 @@ TEST_F(ProgressTest, MonitoringFiguresFrom2021) {
   EXPECT_EQ(r.Find("monitoring_days_to_entry")->count, 16);
   EXPECT_EQ(r.Find("monitoring_share")->numerator, 2);
   EXPECT_EQ(r.Find("monitoring_share")->module, "monitoring");
-  EXPECT_NE(ProgressText(r).find("九、防止返贫动态监测"), std::string::npos);
+  EXPECT_NE(ProgressText(r).find("十、防止返贫动态监测"), std::string::npos);
   EXPECT_NE(ProgressText(r).find("八、产业就业与消费扶贫"), std::string::npos);
+  EXPECT_NE(ProgressText(r).find("九、住房安全、易地搬迁与基础设施"), std::string::npos);
   EXPECT_EQ(ProgressText(ComputeProgress(f_.db(), f_.admin(), "430424", 2020)).find("防止返贫"), std::string::npos);
 }
 

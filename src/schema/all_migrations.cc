@@ -6,6 +6,7 @@
 #include "dataio/schema.h"
 #include "industry/schema.h"
 #include "grievance/schema.h"
+#include "housing/schema.h"
 #include "policy/schema.h"
 #include "projects/schema.h"
 #include "registry/schema.h"
@@ -32,6 +33,7 @@ std::vector<store::Migration> AllMigrations() {
   add(reports::Migrations());
   add(industry::Migrations());
   add(grievance::Migrations());
+  add(housing::Migrations());
   return all;
 }
 

@@ -782,6 +782,7 @@ HttpServer::HttpServer(store::Database& database, const ServerOptions& options, 
   AddMonitoringRoutes(routes_);
   AddProjectRoutes(routes_);
   AddIndustryRoutes(routes_);
+  AddHousingRoutes(routes_);
   AddReportRoutes(routes_, options.report_snapshot_max_age_seconds);
   AddQualityRoutes(routes_);
   AddPolicyRoutes(routes_);

@@ -101,6 +101,8 @@ void AddMonitoringRoutes(std::vector<Route>& routes);
 void AddProjectRoutes(std::vector<Route>& routes);
 // Industry, employment, consumption assistance and small loans (issue 21).
 void AddIndustryRoutes(std::vector<Route>& routes);
+// Houses, relocation, village infrastructure (issue 22).
+void AddHousingRoutes(std::vector<Route>& routes);
 // The progress report (JSON and XLSX), the overview's breakdowns, policy parameters.
 void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_seconds = 24 * 60 * 60);
 // Data-quality findings and the exit notice list (module dataio).

@@ -3,6 +3,7 @@
 #include "industry/industry.h"
 #include "grievance/grievances.h"
 #include "monitoring/terms.h"
+#include "housing/housing.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
 #include "registry/vocab.h"
@@ -34,6 +35,7 @@ nlohmann::json VocabulariesJson() {
                            grievance::Vocabularies(), grievance::GrievanceVocabularies()}) {
     for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   }
+  for (const auto& v : housing::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   return {{"items", items}};
 }
 

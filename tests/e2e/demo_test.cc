@@ -148,6 +148,20 @@ void ExpectArticleFigures(const json& report) {
   EXPECT_EQ(f["pv_households"]["value"], 7467);
   EXPECT_EQ(f["pv_persons"]["value"], 22850);
   EXPECT_EQ(f["water_projects"]["value"], 40);
+  // Housing, relocation and infrastructure (issue 22): inspections, renovations,
+  // relocations, road projects' outputs and the poor villages' records.
+  EXPECT_EQ(f["houses_renovated"]["value"], 6101);
+  EXPECT_EQ(f["houses_inspected"]["value"], 21573);
+  EXPECT_EQ(f["relocated_households"]["value"], 847);
+  EXPECT_EQ(f["relocated_persons"]["value"], 2281);
+  EXPECT_DOUBLE_EQ(f["road_widened_km"]["value"].get<double>(), 603);
+  EXPECT_DOUBLE_EQ(f["road_natural_village_km"]["value"].get<double>(), 281.235);
+  EXPECT_DOUBLE_EQ(f["road_safety_km"]["value"].get<double>(), 266.724);
+  EXPECT_EQ(f["road_bridges"]["value"], 12);
+  EXPECT_DOUBLE_EQ(f["road_bus_widened_km"]["value"].get<double>(), 141.2);
+  EXPECT_DOUBLE_EQ(f["road_connection_km"]["value"].get<double>(), 58.411);
+  EXPECT_DOUBLE_EQ(f["power_kva_per_household"]["value"].get<double>(), 1.7);
+  EXPECT_EQ(f["power_kva_per_household"]["section"], "housing");
   EXPECT_EQ(f["water_investment_yuan"]["value"], 174660000);
   EXPECT_DOUBLE_EQ(f["water_pipe_km"]["value"].get<double>(), 328.5);
   EXPECT_EQ(f["water_beneficiaries"]["value"], 399800);
@@ -302,6 +316,88 @@ TEST_F(HengdongTest, IndustryFiguresMoveWithTheRecords) {
   auto totals = RunFupin(db, {"purchase", "totals", "--by", "channel", "--area", "430424", "--json"});
   ASSERT_EQ(totals.exit_code, 0) << totals.err;
   EXPECT_EQ(json::parse(totals.out)["rows"].size(), 5u);
+}
+
+// Issue 22: the 33 poor villages pass the village assessment in their exit
+// year on the recorded evidence, the county assessment answers every criterion
+// from records, and no exit is recorded without a passing assessment.
+TEST_F(HengdongTest, VillageAndCountyExitsAreDecidedOnEvidence) {
+  const auto exits = Column(Db(), "SELECT area_code || ' ' || exit_year FROM area_years WHERE year = 2020 AND poor_village = 1");
+  ASSERT_EQ(exits.size(), 33u);
+  for (const auto& line : exits) {
+    const std::string code = line.substr(0, line.find(' ')), year = line.substr(line.find(' ') + 1);
+    auto r = RunFupin(Db(), {"assess", "village", code, "--year", year, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json a = json::parse(r.out);
+    EXPECT_TRUE(a["ready"].get<bool>()) << code << " " << year << ": " << a["reasons"].dump();
+    for (const auto& c : a["checks"]) {
+      if (c["check"] == "facilities") {
+        EXPECT_EQ(c["values"]["source"], "village_infrastructure") << code;
+      }
+    }
+  }
+  auto county = RunFupin(Db(), {"assess", "county", "430424", "--year", "2020", "--json"});
+  ASSERT_EQ(county.exit_code, 0) << county.err;
+  const json c = json::parse(county.out);
+  EXPECT_TRUE(c["ready"].get<bool>()) << c["reasons"].dump();
+  std::map<std::string, json> checks;
+  for (const auto& x : c["checks"]) checks[x["check"].get<std::string>()] = x;
+  for (const char* name : {"incidence", "wrong_exit", "missed_registration", "satisfaction"}) {
+    EXPECT_EQ(checks[name]["result"], "pass") << name << ": " << checks[name].dump();
+  }
+  EXPECT_GT(checks["wrong_exit"]["values"]["resurveyed_households"].get<int64_t>(), 200);
+  EXPECT_EQ(checks["missed_registration"]["values"]["sampled_households"], 600);
+  EXPECT_EQ(checks["satisfaction"]["values"]["respondents"], 1200);
+  EXPECT_EQ(checks["satisfaction"]["values"]["satisfied"], 1176);
+  auto quality = RunFupin(Db(), {"check", "--area", "430424", "--check", "village_exit_not_passed", "--json"});
+  ASSERT_EQ(quality.exit_code, 0) << quality.err;
+  EXPECT_EQ(json::parse(quality.out)["findings"].size(), 0u) << quality.out;
+  auto dangerous = RunFupin(Db(), {"house", "dangerous", "--area", "430424", "--date", "2020-09-30", "--json"});
+  ASSERT_EQ(dangerous.exit_code, 0) << dangerous.err;
+  EXPECT_EQ(json::parse(dangerous.out)["count"], 0);
+}
+
+// The housing figures follow the records: a household relocated before the
+// as-of date adds to the relocations; a village's exit without its assessment
+// shows in the quality checks.
+TEST_F(HengdongTest, HousingFiguresMoveWithTheRecords) {
+  TempDir copy;
+  const std::string db = copy.File("hengdong.db");
+  std::filesystem::copy_file(Db(), db);
+  if (std::filesystem::exists(Db() + ".key")) std::filesystem::copy_file(Db() + ".key", db + ".key");
+  const auto moved = Column(db, "SELECT household_id FROM relocations");
+  const std::set<std::string> relocated(moved.begin(), moved.end());
+  const auto poor = Column(db, "SELECT e.household_id FROM household_events e WHERE e.kind = 'identified'"
+                               " AND NOT EXISTS (SELECT 1 FROM household_events x WHERE x.household_id = e.household_id"
+                               " AND x.kind <> 'identified') ORDER BY e.household_id LIMIT 40");
+  std::string household;
+  for (const auto& h : poor) {
+    if (!relocated.contains(h)) {
+      household = h;
+      break;
+    }
+  }
+  ASSERT_FALSE(household.empty());
+  const std::string site = Column(db, "SELECT min(id) FROM relocation_sites").at(0);
+  auto add = RunFupin(db, {"relocation", "add", "--household", household, "--site", site, "--moved-on", "2020-09-01",
+                           "--json"});
+  ASSERT_EQ(add.exit_code, 0) << add.out << add.err;
+  const int64_t persons = json::parse(add.out)["persons"].get<int64_t>();
+  auto f = Figures(Progress(db, "430424"));
+  EXPECT_EQ(f["relocated_households"]["value"], 848);
+  EXPECT_EQ(f["relocated_persons"]["value"].get<int64_t>(), 2281 + persons);
+  // The household's page shows it.
+  auto show = RunFupin(db, {"household", "show", household, "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(json::parse(show.out)["housing"]["relocation"]["moved_on"], "2020-09-01");
+  // An exit recorded without a passing assessment is a finding.
+  const std::string village = Column(db, "SELECT min(area_code) FROM area_years WHERE poor_village = 1").at(0);
+  ASSERT_EQ(RunProcess("sqlite3", {db, "DELETE FROM area_assessments WHERE area_code = '" + village + "'"}).exit_code, 0);
+  auto quality = RunFupin(db, {"check", "--area", "430424", "--check", "village_exit_not_passed", "--json"});
+  ASSERT_EQ(quality.exit_code, 0) << quality.err;
+  const json findings = json::parse(quality.out)["findings"];
+  ASSERT_EQ(findings.size(), 1u) << quality.out;
+  EXPECT_EQ(findings[0]["village_code"], village);
 }
 
 TEST_F(HengdongTest, TownshipReportsAddUpToTheCounty) {

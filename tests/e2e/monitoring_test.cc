@@ -206,7 +206,7 @@ TEST_F(MonitoringScenarioTest, TheReportFrom2021CarriesTheMonitoringFigures) {
   EXPECT_GT(f2025["monitoring_risk_eliminated"]["value"].get<int64_t>(), 0);
   EXPECT_GT(f2025["monitoring_days_to_elimination"]["value"].get<int64_t>(), 300);
   const auto text = RunFupin(db_, {"report", "progress", "--area", "430424", "--year", "2023"});
-  EXPECT_NE(text.out.find("九、防止返贫动态监测"), std::string::npos);
+  EXPECT_NE(text.out.find("十、防止返贫动态监测"), std::string::npos);
   // Overdue steps and long monitoring are listed for the county office.
   const json overdue = RunJson({"monitor", "overdue", "--area", "430424", "--as-of", "2026-01-15", "--json"});
   std::set<std::string> kinds;
