@@ -8,6 +8,8 @@
 #include "assessment/exits.h"
 #include "assistance/assistance.h"
 #include "core/error.h"
+#include "grievance/changes.h"
+#include "grievance/grievances.h"
 #include "monitoring/monitoring.h"
 #include "social/social.h"
 
@@ -80,8 +82,28 @@ std::vector<TodoItem> ExitsWaiting(const TodoContext& c) {
           {"exits_record", "公示期满待销号的户", q.awaiting_record, link, ""}};
 }
 
-constexpr std::array<TodoProvider, 5> kProviders = {NeedsToReview, MonitoringSteps, MonitoringOverdue, VisitsDue,
-                                                    ExitsWaiting};
+// Change requests the caller reviews or approves now, and their own sent back (issue 23).
+std::vector<TodoItem> ChangesWaiting(const TodoContext& c) {
+  using access::Ability;
+  if (!access::Can(c.caller, Ability::kProposeChange) && !access::Can(c.caller, Ability::kReviewChange) &&
+      !access::Can(c.caller, Ability::kApproveChange)) {
+    return {};
+  }
+  const grievance::ChangePage page = grievance::ChangeRequests(c.db, c.clock).Waiting(c.caller, 1);
+  return {{"changes_waiting", "待审核的变更申请", page.total, "/changes",
+           page.overdue > 0 ? "其中已超期 " + std::to_string(page.overdue) + " 件" : ""}};
+}
+
+// Open grievances in the scope of someone who handles them (issue 23).
+std::vector<TodoItem> GrievancesWaiting(const TodoContext& c) {
+  if (!access::Can(c.caller, access::Ability::kHandleGrievance)) return {};
+  const grievance::GrievancePage page = grievance::Grievances(c.db, c.clock).Waiting(c.caller, 1);
+  return {{"grievances_open", "待办理的信访申诉", page.total, "/grievances",
+           page.overdue > 0 ? "其中已超期 " + std::to_string(page.overdue) + " 件" : ""}};
+}
+
+constexpr std::array<TodoProvider, 7> kProviders = {NeedsToReview, MonitoringSteps,  MonitoringOverdue, VisitsDue,
+                                                    ExitsWaiting,  ChangesWaiting, GrievancesWaiting};
 
 }  // namespace
 

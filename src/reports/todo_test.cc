@@ -8,6 +8,8 @@
 #include "assessment/exits.h"
 #include "assessment/schema.h"
 #include "assistance/schema.h"
+#include "grievance/grievances.h"
+#include "grievance/schema.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/schema.h"
 #include "registry/testing.h"
@@ -21,6 +23,7 @@ std::vector<store::Migration> Extra() {
   for (auto& m : assistance::Migrations()) all.push_back(std::move(m));
   for (auto& m : social::Migrations()) all.push_back(std::move(m));
   for (auto& m : monitoring::Migrations()) all.push_back(std::move(m));
+  for (auto& m : grievance::Migrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -114,7 +117,27 @@ TEST_F(TodoTest, TheJsonSumsTheCounts) {
   ASSERT_FALSE(j["items"].empty());
   EXPECT_EQ(j["items"][0]["key"], "needs_review");
   EXPECT_TRUE(j["items"][0].contains("title_zh"));
-  EXPECT_EQ(TodoProviders().size(), 5u);
+  EXPECT_EQ(TodoProviders().size(), 7u);
+}
+
+// Issue 23's sources: a grievance taken in waits for those who handle it, in
+// their scope; nobody has change requests waiting here.
+TEST_F(TodoTest, GrievancesAndChangeRequestsWaitForThoseWhoHandleThem) {
+  grievance::GrievanceInput in;
+  in.channel = "hotline";
+  in.category = "benefit_not_received";
+  in.area_code = "430424100200";
+  in.anonymous = true;
+  in.text = "教育补助没有收到";
+  grievance::Grievances(f_.db(), f_.clock()).Intake(f_.admin(), in);
+  auto county = Todo(Of(Role::kCountyOffice, "430424"));
+  EXPECT_EQ(county.at("grievances_open").count, 1);
+  EXPECT_EQ(county.at("grievances_open").link, "/grievances");
+  EXPECT_EQ(county.at("changes_waiting").count, 0);
+  EXPECT_EQ(Todo(Of(Role::kTownship, "430424100")).at("grievances_open").count, 1);
+  EXPECT_EQ(Todo(Of(Role::kTownship, "430424101")).at("grievances_open").count, 0);  // another township
+  EXPECT_FALSE(Todo(Of(Role::kVillageCadre, "430424100200")).contains("grievances_open"));  // takes in, does not handle
+  EXPECT_FALSE(Todo(Of(Role::kAuditor, "430424")).contains("changes_waiting"));
 }
 
 }  // namespace
