@@ -58,8 +58,9 @@ void WriteWorkers(People& p, const std::vector<DemoHousehold>& pool, DemoIndustr
   s->BindText(2, p.county + ":");
   s->BindText(3, p.as_of);
   s->BindInt(4, as_of.year);
-  auto rows = Bulk(p, "worker_years", {"person_id", "year", "household_id", "area_code", "employed", "place", "channel",
-                                       "employer", "months", "income_fen", "training", "reason"});
+  // The situations are gathered first and written after the read: on PostgreSQL a bulk write
+  // (COPY) cannot be open while the query's rows are still being fetched.
+  std::vector<std::vector<store::Value>> situations;
   std::vector<std::vector<store::Value>> posts;  // written after the workers (one bulk write at a time)
   static constexpr const char* kPosts[] = {"保洁员", "护林员", "水管员", "道路养护员", "村级公益岗"};
   static constexpr const char* kIdle[] = {"caring", "no_skills", "no_jobs", "unwilling"};
@@ -82,8 +83,8 @@ void WriteWorkers(People& p, const std::vector<DemoHousehold>& pool, DemoIndustr
       const std::string reason = health == "disabled" ? "disability"
                                  : (health == "chronic" || health == "major_disease") ? "illness"
                                                                                         : kIdle[p.rng.Next() % 4];
-      rows->Append({person, int64_t{as_of.year}, household, village, int64_t{0}, none, none, std::string(), int64_t{0},
-                    int64_t{0}, std::string(), reason, p.actor, p.now});
+      situations.push_back({person, int64_t{as_of.year}, household, village, int64_t{0}, none, none, std::string(),
+                            int64_t{0}, int64_t{0}, std::string(), reason, p.actor, p.now});
       continue;
     }
     std::string place = "county", channel = "own", employer = "自主经营";
@@ -102,9 +103,14 @@ void WriteWorkers(People& p, const std::vector<DemoHousehold>& pool, DemoIndustr
                        fmt::format("{}-01-01", as_of.year - 1)});
     }
     const int64_t months = p.rng.Between(6, 12);
-    rows->Append({person, int64_t{as_of.year}, household, village, int64_t{1}, place, channel, employer, months,
-                  months * p.rng.Between(1500, 4000) * 100, std::string(p.rng.Next() % 3 == 0 ? "技能培训" : ""), none, p.actor, p.now});
+    situations.push_back({person, int64_t{as_of.year}, household, village, int64_t{1}, place, channel, employer,
+                          months, months * p.rng.Between(1500, 4000) * 100,
+                          std::string(p.rng.Next() % 3 == 0 ? "技能培训" : ""), none, p.actor, p.now});
   }
+  s.reset();
+  auto rows = Bulk(p, "worker_years", {"person_id", "year", "household_id", "area_code", "employed", "place", "channel",
+                                       "employer", "months", "income_fen", "training", "reason"});
+  for (const auto& row : situations) rows->Append(row);
   summary.workers = rows->Finish();
   auto post_rows = Bulk(p, "welfare_posts", {"name", "area_code", "person_id", "household_id", "monthly_pay_fen",
                                              "funded_by", "start_date"});
