@@ -84,6 +84,7 @@ TEST(ApiTest, OpenApiDocumentMatchesTheRoutes) {
   AddMonitoringRoutes(routes);
   AddProjectRoutes(routes);
   AddIndustryRoutes(routes);
+  AddHousingRoutes(routes);
   AddReportRoutes(routes);
   AddQualityRoutes(routes);
   AddPolicyRoutes(routes);
