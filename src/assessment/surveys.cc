@@ -306,7 +306,7 @@ std::vector<SurveyRecord> SurveyService::AddMany(const Caller& caller, std::vect
   const Date today = clock_.Today();
   for (size_t i = 0; i < records.size(); ++i) {
     const std::string at = "/" + std::to_string(i) + "/";
-    const Report report = [&](Field f, const std::string&, std::string en, std::string) {
+    const Report report = [&](Field f, const std::string&, std::string en, const std::string&) {
       problems.push_back({at + NameOf(f), std::move(en)});
     };
     CheckRecord(records[i], today, report);
