@@ -92,6 +92,7 @@ std::vector<Registered> ReadRegistered(store::Connection& db, const std::string&
     if (it != by_id.end()) it->second.members.push_back({m->Text(1), m->OptionalText(2), m->OptionalText(3)});
   }
   std::vector<Registered> out;
+  out.reserve(by_id.size());
   for (auto& [id, r] : by_id) out.push_back(std::move(r));
   return out;
 }
@@ -427,6 +428,7 @@ HousingCounts WriteHousingRecords(store::Connection& db, const Caller& caller, P
   if (villages.empty() || townships.empty()) throw Error::FailedPrecondition("area " + county + " has no villages");
   // Moving days: 30 to 90 days before the household's deadline.
   std::vector<std::string> moved;
+  moved.reserve(all.size());
   for (const auto& r : all) moved.push_back(std::max(Date{2016, 6, 1}, AddDays(r.deadline, -rng.Between(30, 90))).ToString());
   const auto picked = PickRelocated(rng, all, moved, t.relocated_households * scale, t.relocated_persons * scale);
   const std::set<size_t> relocated(picked.begin(), picked.end());

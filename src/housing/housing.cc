@@ -75,7 +75,7 @@ std::string ListArea(store::Connection& db, const Clock& clock, const Caller& ca
   const auto scope = access::ReadScopeFor(caller, Resource::kProjects);
   if (!scope.allowed) throw Error::PermissionDenied(std::string(RoleName(caller.role)) + " may not read " + what);
   if (asked.empty()) return scope.area_prefix;
-  const std::string area = registry::RequireAreaCode(asked, "area");
+  std::string area = registry::RequireAreaCode(asked, "area");
   Require(db, clock, caller, access::Access::kRead, area, what);
   return area;
 }

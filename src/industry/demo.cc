@@ -232,6 +232,7 @@ DemoIndustrySummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
     }
   }
   std::vector<std::string> villages;
+  villages.reserve(pool.size());
   for (const auto& h : pool) villages.push_back(h.village);
   std::sort(villages.begin(), villages.end());
   villages.erase(std::unique(villages.begin(), villages.end()), villages.end());

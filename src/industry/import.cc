@@ -264,6 +264,7 @@ void ReadLoan(dataio::SheetRow& row, const Lookups& l, Rows& out) {
 void ResolveWorkers(store::Connection& db, const Lookups& l, std::vector<WorkerRow>& workers,
                     const std::string& id_header, std::vector<dataio::ImportProblem>& problems) {
   std::vector<std::string> numbers;
+  numbers.reserve(workers.size());
   for (const auto& w : workers) numbers.push_back(w.id_number);
   const auto ids = registry::LookupPersonsByIdNumber(db, access::CurrentProtector(), numbers);
   std::unordered_map<int64_t, std::pair<int64_t, std::string>> member;  // person -> (household, village)

@@ -149,7 +149,7 @@ std::string IndustryService::ReadArea(const Caller& caller, const std::string& a
   const auto scope = access::ReadScopeFor(caller, Resource::kIndustry);
   if (!scope.allowed) throw Error::PermissionDenied(std::string(RoleName(caller.role)) + " may not read industry");
   if (area.empty()) return scope.area_prefix;
-  const std::string code = registry::RequireAreaCode(area, "area");
+  std::string code = registry::RequireAreaCode(area, "area");
   RequireIn(caller, false, code, "industry");
   return code;
 }

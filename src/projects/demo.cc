@@ -77,7 +77,8 @@ std::vector<DemoHousehold> PickExactly(DemoRandom& rng, std::vector<DemoHousehol
 
 std::vector<DemoHousehold> RegisteredHouseholds(store::Connection& db, const std::string& county,
                                                 const std::string& as_of) {
-  const std::string lo = county, hi = county + ":";
+  const std::string& lo = county;
+  const std::string hi = county + ":";
   std::vector<DemoHousehold> households;
   const auto statuses = registry::StatusesOn(db, county, as_of);
   std::map<int64_t, int64_t> members;
@@ -107,7 +108,8 @@ DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
   }
   const auto as_of = Date::Parse(o.as_of);
   if (!as_of) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + o.as_of + "' is not a date"}});
-  const std::string lo = county, hi = county + ":";
+  const std::string& lo = county;
+  const std::string hi = county + ":";
   {
     auto s = db.Prepare("SELECT count(*) FROM projects WHERE area_code >= ? AND area_code < ?");
     s->BindText(1, lo);
