@@ -1461,6 +1461,7 @@ async function issue23Steps() {
     const g = await apiAs('cadre', 'POST', '/grievances', { body: { channel: 'hotline', category: 'wrongly_excluded',
       household_id: households[0].id, complainant: '李大姐', phone: '13907340000', text: '反映家中因病返贫未被纳入监测', received_on: received } })
     expect(g.status === 201 && g.data.overdue, `intake: ${g.status} ${JSON.stringify(g.data)}`)
+    await login('town')  // the township handles grievances (the steps before it logged in elsewhere)
     await page.goto(`${BASE}/grievances?area=${townA.code}`)
     await page.locator('[data-testid="grievances-table"]').waitFor()
     await settle()
