@@ -512,16 +512,24 @@ void ProjectService::WriteNoticeSheet(const Caller& caller, int64_t project_id, 
 
 namespace {
 
+// An allocation with what was given out of it and spent; one statement for one
+// allocation or for a list (a WHERE clause on `a` follows).
+constexpr const char* kAllocationSelect =
+    "SELECT a.id, a.document_no, a.date, a.year, a.source, f.label_zh, a.area_code, a.amount_fen,"
+    " (SELECT COALESCE(sum(g.amount_fen), 0) FROM fund_assignments g WHERE g.allocation_id = a.id),"
+    " (SELECT COALESCE(sum(d.amount_fen), 0) FROM fund_disbursements d WHERE d.allocation_id = a.id)"
+    " FROM fund_allocations a JOIN fund_sources f ON f.code = a.source";
+
+Allocation ReadAllocation(store::Statement& s) {
+  return {s.Int(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Text(5), s.Text(6),
+          s.Int(7), s.Int(8), s.Int(9)};
+}
+
 Allocation LoadAllocation(store::Connection& db, int64_t id) {
-  auto s = db.Prepare(
-      "SELECT a.id, a.document_no, a.date, a.year, a.source, f.label_zh, a.area_code, a.amount_fen,"
-      " (SELECT COALESCE(sum(g.amount_fen), 0) FROM fund_assignments g WHERE g.allocation_id = a.id),"
-      " (SELECT COALESCE(sum(d.amount_fen), 0) FROM fund_disbursements d WHERE d.allocation_id = a.id)"
-      " FROM fund_allocations a JOIN fund_sources f ON f.code = a.source WHERE a.id = ?");
+  auto s = db.Prepare(std::string(kAllocationSelect) + " WHERE a.id = ?");
   s->BindInt(1, id);
   if (!s->Step()) throw Error::NotFound("no allocation " + std::to_string(id));
-  return {s->Int(0),  s->Text(1), s->Text(2), static_cast<int>(s->Int(3)), s->Text(4), s->Text(5), s->Text(6),
-          s->Int(7), s->Int(8),  s->Int(9)};
+  return ReadAllocation(*s);
 }
 
 }  // namespace
@@ -579,18 +587,16 @@ std::vector<Allocation> ProjectService::ListAllocations(const Caller& caller, co
     Require(caller, access::Access::kRead, db_, clock_, area, "fund_allocations");
   }
   if (year) RequireYear(*year, "year");
-  auto s = db_.Prepare(
-      "SELECT a.id FROM fund_allocations a WHERE a.area_code >= ? AND a.area_code < ? AND (? = 0 OR a.year = ?)"
-      " ORDER BY a.year, a.id LIMIT 1000");
+  // One statement for the list (it loaded each allocation by id before).
+  auto s = db_.Prepare(std::string(kAllocationSelect) +
+                       " WHERE a.area_code >= ? AND a.area_code < ? AND (? = 0 OR a.year = ?)"
+                       " ORDER BY a.year, a.id LIMIT 1000");
   s->BindText(1, area);
   s->BindText(2, area + ":");
   s->BindInt(3, year.value_or(0));
   s->BindInt(4, year.value_or(0));
-  std::vector<int64_t> ids;
-  while (s->Step()) ids.push_back(s->Int(0));
   std::vector<Allocation> out;
-  out.reserve(ids.size());
-  for (int64_t id : ids) out.push_back(LoadAllocation(db_, id));
+  while (s->Step()) out.push_back(ReadAllocation(*s));
   return out;
 }
 
