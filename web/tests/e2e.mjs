@@ -282,6 +282,8 @@ await step('an administrator logs in and sees the overview figures the API gives
   }
   // The ranking: every township with the API's count of poor households.
   const rows = page.locator('[data-testid="ranked-table"] .el-table__body tr')
+  // The ranking loads after the headline figures: wait for its rows before counting them.
+  await rows.nth(townships.length - 1).waitFor().catch(() => {})
   expect((await rows.count()) === townships.length, `ranked ${await rows.count()} of ${townships.length} townships`)
   const first = (await rows.nth(0).innerText()).split(/\s+/)
   const poorA = await total('admin', { area: townA.code, status: 'poor' })
