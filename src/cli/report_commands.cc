@@ -21,6 +21,7 @@ struct ProgressCommand {
   std::optional<std::string> as_of;
   std::string format = "text";
   std::optional<std::string> output;
+  bool fresh = false;
 };
 
 std::string FormatSeconds(double s) {
@@ -53,18 +54,27 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   progress->add_option("--format", p->format, "text, json or xlsx (default text; --json means json)")
       ->check(CLI::IsMember({"text", "json", "xlsx"}));
   progress->add_option("--output,-o", p->output, "File to write (required for xlsx)");
+  progress->add_flag("--fresh", p->fresh,
+                     "Recompute even when a snapshot of the same records is stored (administrators, county offices)");
   progress->callback([&ctx, p] {
     if (p->format == "xlsx" && !p->output) {
       throw Error::InvalidArgument("an XLSX report needs a file", {{"output", "give --output FILE.xlsx"}});
     }
-    const auto r = reports::ComputeProgress(ctx.connection(), ctx.caller, p->area, p->year, p->as_of);
+    // The stored snapshot when no record changed since it was computed (the audit trail's data
+    // head, as the server reads it), else computed and stored: a nation's report is read, not
+    // recomputed, after the nightly `report snapshot`. Never a stale one from the CLI.
+    reports::SnapshotOptions options;
+    options.max_stale_seconds = 0;
+    options.fresh = p->fresh;
+    const auto j = reports::ProgressJsonWithSnapshot(ctx.connection(), ctx.caller, p->area, p->year, p->as_of,
+                                                     DefaultClock(), options);
     const std::string format = ctx.json ? "json" : p->format;
     if (format == "xlsx") {
-      reports::WriteProgressXlsx(r, *p->output);
+      reports::WriteProgressXlsx(reports::ProgressFromJson(j), *p->output);
       ctx.out() << "wrote " << *p->output << '\n';
       return;
     }
-    const std::string text = format == "json" ? reports::ProgressJson(r).dump(2) + "\n" : reports::ProgressText(r);
+    const std::string text = format == "json" ? j.dump(2) + "\n" : reports::ProgressText(reports::ProgressFromJson(j));
     if (p->output) {
       std::ofstream f(*p->output, std::ios::binary);
       f << text;

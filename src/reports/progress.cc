@@ -522,6 +522,40 @@ nlohmann::json ProgressJson(const ProgressReport& r) {
           {"figures", figures}};
 }
 
+ProgressReport ProgressFromJson(const nlohmann::json& j) {
+  ProgressReport r;
+  const auto& area = j.at("area");
+  r.area_code = area.at("code").get<std::string>();
+  r.area_name = area.at("name").get<std::string>();
+  r.area_level = area.at("level").get<std::string>();
+  r.year = j.at("year").get<int>();
+  r.as_of = j.at("as_of").get<std::string>();
+  for (const auto& fj : j.at("figures")) {
+    Figure f;
+    f.key = fj.at("key").get<std::string>();
+    f.section = fj.at("section").get<std::string>();
+    f.label_zh = fj.at("label").get<std::string>();
+    f.unit_zh = fj.at("unit").get<std::string>();
+    f.module = fj.at("module").get<std::string>();
+    f.computed = fj.at("status") == "computed";
+    const auto& value = fj.at("value");
+    // ProgressJson writes a rate with its numerator and denominator, a decimal as a
+    // floating-point number (thousandths exact), a count as an integer.
+    if (fj.contains("numerator")) {
+      f.kind = FigureKind::kRate;
+      f.numerator = fj.at("numerator").get<int64_t>();
+      f.denominator = fj.at("denominator").get<int64_t>();
+    } else if (value.is_number_float()) {
+      f.kind = FigureKind::kDecimal;
+      f.count = std::llround(value.get<double>() * 1000.0);
+    } else if (value.is_number_integer()) {
+      f.count = value.get<int64_t>();
+    }
+    r.figures.push_back(std::move(f));
+  }
+  return r;
+}
+
 namespace {
 
 std::string ValueText(const Figure& f) {

@@ -57,6 +57,8 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
 //  "unit", "module", "status": "computed"|"missing", "value", ...}]}. A rate's value
 // is in percent with two decimals, with its numerator and denominator beside it.
 nlohmann::json ProgressJson(const ProgressReport& report);
+// The report ProgressJson wrote (a stored snapshot read back for the text and XLSX forms).
+ProgressReport ProgressFromJson(const nlohmann::json& report_json);
 // The report in Chinese, in the article's order.
 std::string ProgressText(const ProgressReport& report);
 // Writes the report as an XLSX sheet (one row per figure) at `path`.

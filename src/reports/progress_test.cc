@@ -196,6 +196,39 @@ TEST_F(ProgressTest, FiguresOfMissingModulesAreNeverFilledIn) {
   EXPECT_NE(ProgressText(r).find("（待education模块）"), std::string::npos);
 }
 
+// The CLI prints a stored snapshot (JSON text) as text and XLSX: read back, the report is the one
+// that was stored, figure for figure.
+TEST_F(ProgressTest, AStoredReportReadsBackAsTheSameReport) {
+  auto r = ComputeProgress(f_.db(), f_.admin(), "430424", 2016);
+  auto add = [&r](const char* key, FigureKind kind, bool computed, int64_t count, int64_t num, int64_t den) {
+    Figure f;
+    f.key = key;
+    f.section = "housing";
+    f.label_zh = key;
+    f.unit_zh = kind == FigureKind::kRate ? "%" : "公里";
+    f.module = "housing";
+    f.kind = kind;
+    f.computed = computed;
+    f.count = count;
+    f.numerator = num;
+    f.denominator = den;
+    r.figures.push_back(f);
+  };
+  add("decimal", FigureKind::kDecimal, true, 281235, 0, 0);
+  add("decimal_whole", FigureKind::kDecimal, true, 603000, 0, 0);
+  add("rate", FigureKind::kRate, true, 0, 31, 10000);
+  add("rate_no_denominator", FigureKind::kRate, true, 0, 0, 0);
+  add("missing", FigureKind::kCount, false, 0, 0, 0);
+  const auto stored = nlohmann::json::parse(ProgressJson(r).dump());
+  const ProgressReport back = ProgressFromJson(stored);
+  EXPECT_EQ(ProgressText(back), ProgressText(r));
+  EXPECT_EQ(ProgressJson(back), ProgressJson(r));
+  ASSERT_NE(back.Find("decimal"), nullptr);
+  EXPECT_EQ(back.Find("decimal")->count, 281235);
+  EXPECT_EQ(back.Find("decimal_whole")->kind, FigureKind::kDecimal);
+  EXPECT_EQ(back.Find("rate")->numerator, 31);
+}
+
 TEST_F(ProgressTest, ChecksAccessAndInput) {
   Caller township = f_.admin();
   township.role = Role::kTownship;

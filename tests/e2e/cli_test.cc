@@ -107,6 +107,37 @@ TEST_F(CliTest, AddsAHouseholdWithMembersAndHistory) {
   EXPECT_EQ(Json({"household", "show", "--number", "H1"})["status"], "poor");
 }
 
+// Issue 25: the CLI's progress report reads the stored snapshot while no record changed since it
+// was computed (the nightly `report snapshot`), and recomputes after a write: never a stale figure.
+TEST_F(CliTest, TheProgressReportReadsTheSnapshotUntilARecordChanges) {
+  AddHousehold("S1");
+  auto households = [](const json& report) {
+    for (const auto& f : report["figures"]) {
+      if (f["key"] == "households_registered") return f["value"].get<int64_t>();
+    }
+    return int64_t{-1};
+  };
+  const std::vector<std::string> nation = {"report", "progress", "--area", "nation", "--year", "2016"};
+  auto run = Json({"report", "snapshot", "--year", "2016", "--levels", "nation"});
+  EXPECT_EQ(run["snapshots"], 1);
+  auto first = Json(nation);
+  EXPECT_EQ(first["snapshot"]["source"], "snapshot");
+  EXPECT_EQ(households(first), 1);
+  // The text form is the stored report too, in Chinese.
+  auto text = Fupin(nation);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("建档立卡"), std::string::npos) << text.out;
+  // A write moves the audit trail's data head: the next report is computed, with the new household.
+  AddHousehold("S2");
+  auto after = Json(nation);
+  EXPECT_EQ(after["snapshot"]["source"], "computed");
+  EXPECT_EQ(households(after), 2);
+  EXPECT_EQ(Json(nation)["snapshot"]["source"], "snapshot");
+  std::vector<std::string> fresh = nation;
+  fresh.push_back("--fresh");
+  EXPECT_EQ(Json(fresh)["snapshot"]["source"], "computed");
+}
+
 TEST_F(CliTest, ListsFilterByAreaStatusAndYear) {
   const int64_t a = AddHousehold("A", "430424100200");
   AddHousehold("B", "430424101200");
