@@ -67,9 +67,12 @@ else
   what="sources changed since $mode"
 fi
 
+# The contents as they were when the check started: a file edited while clang-tidy runs must not
+# be recorded as checked.
+started_hashes=$(current_hashes)
 write_record() {
   { echo "# clang-tidy passed on these contents (scripts/tidy.sh, TIDY_RECORD=1; docs/CHECKS.md)"
-    current_hashes; } > "$RECORD_FILE"
+    printf '%s\n' "$started_hashes"; } > "$RECORD_FILE"
   echo "tidy: recorded $(($(wc -l < "$RECORD_FILE") - 1)) clean files in $RECORD_FILE"
 }
 
