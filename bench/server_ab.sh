@@ -49,8 +49,12 @@ for r in $(seq "$RUNS"); do
 done
 start "$NEW"
 echo "new: RSS at start $(rss) MiB"
+# The server's memory every 10 s through the 60 s at 256 connections: flat once its caches are warm.
+( for _ in $(seq 6); do sleep 10; printf '%s ' "$(rss)"; done > "$WORK/rss" ) &
+SAMPLER=$!
 run "new 256 connections 60 s /households/{id}" 256 60 "$WORK/households.lua"
-echo "new: RSS at end $(rss) MiB"
+wait "$SAMPLER" || true
+echo "new: RSS every 10 s during the run: $(cat "$WORK/rss")MiB; at the end $(rss) MiB"
 run "new 1000 connections 20 s /households/{id}" 1000 20 "$WORK/households.lua"
 echo "new: RSS after 1000 connections $(rss) MiB"
 stop
