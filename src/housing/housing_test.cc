@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "assessment/area_assessments.h"
+#include "assessment/criteria.h"
 #include "assessment/households.h"
+#include "assessment/indicators.h"
 #include "assessment/schema.h"
 #include "housing/import.h"
 #include "housing/schema.h"
@@ -338,6 +340,29 @@ TEST_F(HousingTest, SummariesCountHousesRenovationsAndRelocationsOnTheDate) {
   // Townships read only their own; paired cadres nothing.
   EXPECT_THROW(service_.Summarize(As(Role::kTownship, "430424101"), "430424100", ""), Error);
   EXPECT_THROW(service_.SummarizeRelocation(As(Role::kPairedCadre, "430424"), "", ""), Error);
+}
+
+// `report indicators` counts the housing criterion as the exit assessment
+// does: the inspections where the house has one, the yearly fact otherwise.
+TEST_F(HousingTest, IndicatorsReadTheHousingRuleWhereTheHouseWasInspected) {
+  auto housing_failed = [&] {
+    const auto report = assessment::ComputeIndicators(f_.db(), f_.admin(), "430424", 2018, 2018);
+    return report.areas.at(0).failed[4];  // kCriterionNames: housing
+  };
+  ASSERT_EQ(assessment::kCriterionNames[4], std::string("housing"));
+  EXPECT_EQ(housing_failed(), 0);  // the yearly fact: safe
+  const Inspection i = Dangerous();
+  EXPECT_EQ(housing_failed(), 1);  // graded D, not renovated
+  EXPECT_EQ(HousingCriterion(2018), false);
+  Renovation r;
+  r.inspection_id = i.id;
+  r.kind = "rebuild";
+  r.subsidy_fen = 3500000;
+  r.start_date = "2018-04-01";
+  r.finish_date = "2018-09-30";
+  r.accepted_on = "2018-10-15";
+  service_.Renovate(f_.admin(), r);
+  EXPECT_EQ(housing_failed(), 0);
 }
 
 TEST_F(HousingTest, ImportIsAllOrNothingWithEveryProblemNamed) {
