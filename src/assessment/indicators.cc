@@ -16,6 +16,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "housing/housing.h"
 #include "io/table_writer.h"
 
 namespace fupin::assessment {
@@ -59,6 +60,7 @@ struct RawYear {
   int32_t members;
   int64_t net_income;
   int8_t food, clothing, housing, water;  // -1 unknown, 0, 1
+  int8_t house_rule;  // the housing module's rule where the house was inspected (-1 none, 0, 1)
 };
 struct RawAreaYear {
   std::string code;
@@ -95,7 +97,18 @@ SecondTables ReadSecond(store::Connection& db, const std::string& area, int from
     s->BindInt(1, year);
     while (s->Step()) {
       t.years.push_back({ToIndex(s->Int(0)), static_cast<int32_t>(s->Int(1)), s->Int(2), Flag(*s, 3), Flag(*s, 4),
-                         Flag(*s, 5), Flag(*s, 6)});
+                         Flag(*s, 5), Flag(*s, 6), int8_t{-1}});
+    }
+  }
+  {
+    // Safe housing on evidence, as the exit assessment reads it
+    // (households.cc): where the house was inspected by the end of the year,
+    // the housing module's rule decides the exit criterion (housing::HouseSafetyOn,
+    // three reads); elsewhere the yearly fact stays. The measures keep the
+    // yearly fact, as `report measures` does.
+    const auto safety = housing::HouseSafetyOn(db, area, std::to_string(year) + "-12-31");
+    for (RawYear& y : t.years) {
+      if (auto it = safety.find(y.household_id); it != safety.end()) y.house_rule = it->second.safe ? 1 : 0;
     }
   }
   {
@@ -480,10 +493,12 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     if (assessed) {
       ++r.assessed;
       bool ready = true;
+      std::array<Outcome, 6> criteria = outcomes;
+      if (y != nullptr && y->house_rule >= 0) criteria[4] = FlagOutcome(Opt(y->house_rule));  // housing
       for (size_t c = 0; c < 6; ++c) {
-        if (outcomes[c] == Outcome::kFail) ++r.failed[c];
-        if (outcomes[c] == Outcome::kUnknown) ++r.unknown[c];
-        if (outcomes[c] != Outcome::kPass) ready = false;
+        if (criteria[c] == Outcome::kFail) ++r.failed[c];
+        if (criteria[c] == Outcome::kUnknown) ++r.unknown[c];
+        if (criteria[c] != Outcome::kPass) ready = false;
       }
       if (ready) ++r.ready;
     }

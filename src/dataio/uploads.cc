@@ -13,6 +13,7 @@
 #include "assistance/import.h"
 #include "core/money.h"
 #include "dataio/templates.h"
+#include "housing/import.h"
 #include "io/table_writer.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/monitoring_json.h"
@@ -137,21 +138,25 @@ projects::ImportKind ProjectImportKind(UploadKind kind) {
   }
 }
 
-// Project lists, allocations and disbursements: all or nothing, so
-// skip_invalid is refused rather than ignored.
-nlohmann::json ImportProjectUpload(store::Connection& db, const Caller& caller, const Upload& upload,
-                                   const Clock& clock, Progress& progress) {
+// What a module's all-or-nothing import (project lists, housing sheets) counted.
+struct AllOrNothingCounts {
+  int64_t rows = 0;
+  int64_t added = 0;
+  bool dry_run = false;
+};
+
+// The uploads whose module import is all or nothing: skip_invalid is refused
+// rather than ignored; `run` imports from the open table and returns its counts.
+template <class Run>
+nlohmann::json ImportAllOrNothing(const Upload& upload, Run run) {
   if (upload.skip_invalid) {
     throw Error::InvalidArgument("skip_invalid is not offered",
-                                 {{"?skip_invalid", "project, allocation and disbursement files are all or nothing"}});
+                                 {{"?skip_invalid", std::string(UploadKindName(upload.kind)) + " files are all or nothing"}});
   }
   io::TableOptions table_options;
   table_options.sheet = upload.sheet;
   auto reader = io::OpenTableBytes(upload.bytes, upload.file_name, table_options);
-  projects::ImportOptions options;
-  options.file_name = upload.file_name;
-  options.dry_run = upload.dry_run;
-  const auto r = projects::Import(db, caller, ProjectImportKind(upload.kind), *reader, options, clock, progress);
+  const AllOrNothingCounts r = run(*reader);
   return {{"kind", UploadKindName(upload.kind)},
           {"file", upload.file_name},
           {"dry_run", r.dry_run},
@@ -163,12 +168,50 @@ nlohmann::json ImportProjectUpload(store::Connection& db, const Caller& caller, 
           {"problems", nlohmann::json::array()}};
 }
 
+nlohmann::json ImportProjectUpload(store::Connection& db, const Caller& caller, const Upload& upload,
+                                   const Clock& clock, Progress& progress) {
+  return ImportAllOrNothing(upload, [&](io::TableReader& reader) {
+    projects::ImportOptions options;
+    options.file_name = upload.file_name;
+    options.dry_run = upload.dry_run;
+    const auto r = projects::Import(db, caller, ProjectImportKind(upload.kind), reader, options, clock, progress);
+    return AllOrNothingCounts{r.rows, r.added, r.dry_run};
+  });
+}
+
+housing::ImportKind HousingImportKind(UploadKind kind) {
+  switch (kind) {
+    case UploadKind::kHouseRenovations: return housing::ImportKind::kRenovations;
+    case UploadKind::kRelocations: return housing::ImportKind::kRelocations;
+    case UploadKind::kVillageInfrastructure: return housing::ImportKind::kInfrastructure;
+    default: return housing::ImportKind::kInspections;
+  }
+}
+
+nlohmann::json ImportHousingUpload(store::Connection& db, const Caller& caller, const Upload& upload,
+                                   const Clock& clock, Progress& progress) {
+  return ImportAllOrNothing(upload, [&](io::TableReader& reader) {
+    housing::ImportOptions options;
+    options.file_name = upload.file_name;
+    options.dry_run = upload.dry_run;
+    const auto r = housing::Import(db, caller, HousingImportKind(upload.kind), reader, options, clock, progress);
+    return AllOrNothingCounts{r.rows, r.added, r.dry_run};
+  });
+}
+
+bool HousingUpload(UploadKind kind) {
+  return kind == UploadKind::kHouseInspections || kind == UploadKind::kHouseRenovations ||
+         kind == UploadKind::kRelocations || kind == UploadKind::kVillageInfrastructure;
+}
+
 }  // namespace
 
 constexpr UploadKind kAllKinds[] = {UploadKind::kPersons, UploadKind::kHouseholdYears, UploadKind::kAlerts,
                                     UploadKind::kRosters,  UploadKind::kSurveys,        UploadKind::kCadres,
                                     UploadKind::kTeams,    UploadKind::kPairings,       UploadKind::kProjects,
-                                    UploadKind::kFundAllocations, UploadKind::kFundDisbursements};
+                                    UploadKind::kFundAllocations, UploadKind::kFundDisbursements,
+                                    UploadKind::kHouseInspections, UploadKind::kHouseRenovations,
+                                    UploadKind::kRelocations, UploadKind::kVillageInfrastructure};
 
 const char* UploadKindName(UploadKind kind) {
   switch (kind) {
@@ -183,6 +226,10 @@ const char* UploadKindName(UploadKind kind) {
     case UploadKind::kProjects: return "projects";
     case UploadKind::kFundAllocations: return "fund-allocations";
     case UploadKind::kFundDisbursements: return "fund-disbursements";
+    case UploadKind::kHouseInspections: return "house-inspections";
+    case UploadKind::kHouseRenovations: return "house-renovations";
+    case UploadKind::kRelocations: return "relocations";
+    case UploadKind::kVillageInfrastructure: return "village-infrastructure";
   }
   return "persons";
 }
@@ -197,7 +244,7 @@ std::optional<UploadKind> ParseUploadKind(std::string_view text) {
 bool Uploadable(UploadKind kind) {
   return kind == UploadKind::kPersons || kind == UploadKind::kHouseholdYears || kind == UploadKind::kAlerts ||
          kind == UploadKind::kRosters || kind == UploadKind::kProjects || kind == UploadKind::kFundAllocations ||
-         kind == UploadKind::kFundDisbursements;
+         kind == UploadKind::kFundDisbursements || HousingUpload(kind);
 }
 
 void ThrowRefused(const ImportReport& report) { ThrowRefusal(report.problems); }
@@ -219,6 +266,10 @@ nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const U
     case UploadKind::kProjects:
     case UploadKind::kFundAllocations:
     case UploadKind::kFundDisbursements: return ImportProjectUpload(db, caller, upload, clock, progress);
+    case UploadKind::kHouseInspections:
+    case UploadKind::kHouseRenovations:
+    case UploadKind::kRelocations:
+    case UploadKind::kVillageInfrastructure: return ImportHousingUpload(db, caller, upload, clock, progress);
     default: break;
   }
   throw Error::InvalidArgument("not an upload", {{"kind", std::string(UploadKindName(upload.kind)) +
@@ -259,6 +310,18 @@ TemplateFile UploadTemplate(UploadKind kind, io::TableFormat format) {
       break;
     case UploadKind::kFundDisbursements:
       WriteSheetTemplate(projects::ImportColumns(projects::ImportKind::kDisbursements), "资金支出", format, file.path());
+      break;
+    case UploadKind::kHouseInspections:
+      WriteSheetTemplate(housing::ImportSheet(housing::ImportKind::kInspections), "住房鉴定", format, file.path());
+      break;
+    case UploadKind::kHouseRenovations:
+      WriteSheetTemplate(housing::ImportSheet(housing::ImportKind::kRenovations), "危房改造", format, file.path());
+      break;
+    case UploadKind::kRelocations:
+      WriteSheetTemplate(housing::ImportSheet(housing::ImportKind::kRelocations), "易地搬迁", format, file.path());
+      break;
+    case UploadKind::kVillageInfrastructure:
+      WriteSheetTemplate(housing::ImportSheet(housing::ImportKind::kInfrastructure), "村基础设施", format, file.path());
       break;
   }
   t.bytes = file.Read();

@@ -11,6 +11,10 @@
 //   projects            `fupin project import --kind projects`       projects::Import
 //   fund-allocations    `fupin project import --kind allocations`    projects::Import
 //   fund-disbursements  `fupin project import --kind disbursements`  projects::Import
+//   house-inspections       `fupin house import --kind inspections`             housing::Import
+//   house-renovations       `fupin house import --kind renovations`             housing::Import
+//   relocations             `fupin house import --kind relocations`             housing::Import
+//   village-infrastructure  `fupin house import --kind village-infrastructure`  housing::Import
 //
 // All or nothing: a file with any problem is refused whole (Error
 // invalid_argument whose details name every problem: RefusalDetails), unless
@@ -42,10 +46,11 @@ struct Policy;
 
 namespace fupin::dataio {
 
-// Every import's kind. The first four and the last three are uploaded (POST
-// /api/v1/imports/KIND); surveys and the assistance sheets are imported by
-// `fupin survey import`, `fupin assist import`; every kind has its template
-// (UploadTemplate). The project imports are all or nothing (no skip_invalid).
+// Every import's kind. The first four and the project and housing kinds are
+// uploaded (POST /api/v1/imports/KIND); surveys and the assistance sheets are
+// imported by `fupin survey import`, `fupin assist import`; every kind has its
+// template (UploadTemplate). The project and housing imports are all or
+// nothing (no skip_invalid).
 enum class UploadKind {
   kPersons,
   kHouseholdYears,
@@ -58,12 +63,17 @@ enum class UploadKind {
   kProjects,
   kFundAllocations,
   kFundDisbursements,
+  kHouseInspections,
+  kHouseRenovations,
+  kRelocations,
+  kVillageInfrastructure,
 };
 // "persons", "household-years", "alerts", "rosters", "surveys", "cadres", "teams", "pairings",
-// "projects", "fund-allocations", "fund-disbursements"
+// "projects", "fund-allocations", "fund-disbursements", "house-inspections", "house-renovations",
+// "relocations", "village-infrastructure"
 const char* UploadKindName(UploadKind kind);
 std::optional<UploadKind> ParseUploadKind(std::string_view text);
-// Whether the kind is taken by ImportUpload (the first four and the project imports).
+// Whether the kind is taken by ImportUpload (the first four, the project and the housing imports).
 bool Uploadable(UploadKind kind);
 
 // The largest file taken (32 MiB: some 300,000 person rows as CSV).

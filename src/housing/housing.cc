@@ -542,6 +542,114 @@ std::vector<DangerousHouse> HousingService::DangerousHouses(const Caller& caller
   return out;
 }
 
+// ---- the pages' summaries ---------------------------------------------------
+
+namespace {
+
+// The date of a summary: the one asked, or today.
+std::string SummaryDate(const std::string& asked, const Clock& clock) {
+  if (asked.empty()) return clock.Today().ToString();
+  if (!Date::Parse(asked)) throw Error::InvalidArgument("invalid date", {{"date", "'" + asked + "' is not a date"}});
+  return asked;
+}
+
+// The areas one level below `area` (the village itself for a village), by code, with an empty count.
+std::vector<AreaSafety> AreasBelow(store::Connection& db, const std::string& area) {
+  std::vector<AreaSafety> out;
+  auto s = db.Prepare("SELECT code, name FROM areas WHERE parent_code = ? OR (code = ? AND level = 5) ORDER BY code");
+  s->BindText(1, area);
+  s->BindText(2, area);
+  while (s->Step()) out.push_back({s->Text(0), s->Text(1), 0, 0});
+  return out;
+}
+
+std::vector<RenovationCount> CountRenovations(store::Connection& db, const std::string& area, const std::string& date) {
+  std::map<std::string, RenovationCount> by_kind;
+  auto s = db.Prepare(
+      "SELECT r.kind, count(*), COALESCE(sum(CASE WHEN r.accepted_on <= ?3 THEN 1 ELSE 0 END), 0),"
+      " COALESCE(sum(r.subsidy_fen), 0) FROM house_renovations r JOIN house_inspections i ON i.id = r.inspection_id"
+      " WHERE i.village_code >= ?1 AND i.village_code < ?2 AND r.start_date <= ?3 GROUP BY r.kind");
+  s->BindText(1, area);
+  s->BindText(2, area + ":");
+  s->BindText(3, date);
+  while (s->Step()) by_kind[s->Text(0)] = {s->Text(0), s->Int(1), s->Int(2), s->Int(3)};
+  std::vector<RenovationCount> out;
+  for (const Term& k : kRenovationKinds) {
+    auto it = by_kind.find(std::string(k.name));
+    RenovationCount c;
+    c.kind = k.name;
+    out.push_back(it == by_kind.end() ? c : it->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+HousingSummary HousingService::Summarize(const Caller& caller, const std::string& asked, const std::string& date) {
+  HousingSummary out;
+  out.area = ListArea(db_, clock_, caller, asked, "house_inspections");
+  out.date = SummaryDate(date, clock_);
+  const HouseState st = ReadHouseState(db_, out.area, out.date, false);
+  std::map<std::pair<std::string, std::string>, HouseCount> counts;
+  out.areas = AreasBelow(db_, out.area);
+  for (const auto& [key, i] : st.latest) {
+    HouseCount& c = counts[{i.grade, i.key_group}];
+    c.grade = i.grade;
+    c.key_group = i.key_group;
+    ++c.houses;
+    if (i.plate) ++c.plates;
+    const bool dangerous = Dangerous(i.grade) && !st.accepted.contains(i.id) &&
+                           !(i.household_id && st.relocated.contains(*i.household_id));
+    if (dangerous) ++out.dangerous;
+    // The area below the one asked that holds the village (areas are sorted by code).
+    auto a = std::upper_bound(out.areas.begin(), out.areas.end(), i.village_code,
+                              [](const std::string& v, const AreaSafety& x) { return v < x.code; });
+    if (a == out.areas.begin() || !AreaContains(std::prev(a)->code, i.village_code)) continue;
+    ++std::prev(a)->houses;
+    if (dangerous) ++std::prev(a)->dangerous;
+  }
+  for (auto& [key, c] : counts) out.houses.push_back(std::move(c));
+  out.renovations = CountRenovations(db_, out.area, out.date);
+  return out;
+}
+
+RelocationSummary HousingService::SummarizeRelocation(const Caller& caller, const std::string& asked,
+                                                      const std::string& date) {
+  RelocationSummary out;
+  out.area = ListArea(db_, clock_, caller, asked, "relocations");
+  out.date = SummaryDate(date, clock_);
+  auto s = db_.Prepare(
+      "SELECT s.kind, count(*), COALESCE(sum(r.persons), 0),"
+      " COALESCE(sum(CASE WHEN r.demolished_on <= ?3 THEN 1 ELSE 0 END), 0),"
+      " COALESCE(sum(CASE WHEN r.demolished_on <= ?3 AND r.reclaimed = 1 THEN 1 ELSE 0 END), 0),"
+      " COALESCE(sum(r.jobs), 0), COALESCE(sum(r.school_transfers), 0),"
+      " COALESCE(sum(CASE WHEN r.medical_transferred = 1 THEN 1 ELSE 0 END), 0)"
+      " FROM relocations r JOIN relocation_sites s ON s.id = r.site_id"
+      " WHERE r.from_village >= ?1 AND r.from_village < ?2 AND r.moved_on <= ?3 GROUP BY s.kind");
+  s->BindText(1, out.area);
+  s->BindText(2, out.area + ":");
+  s->BindText(3, out.date);
+  std::map<std::string, RelocationCount> by_kind;
+  while (s->Step()) {
+    by_kind[s->Text(0)] = {s->Text(0), s->Int(1), s->Int(2), s->Int(3), s->Int(4), s->Int(5), s->Int(6), s->Int(7)};
+  }
+  for (const Term& k : kSiteKinds) {
+    auto it = by_kind.find(std::string(k.name));
+    RelocationCount c;
+    c.site_kind = k.name;
+    if (it != by_kind.end()) c = it->second;
+    out.kinds.push_back(c);
+    out.total.households += c.households;
+    out.total.persons += c.persons;
+    out.total.demolished += c.demolished;
+    out.total.reclaimed += c.reclaimed;
+    out.total.jobs += c.jobs;
+    out.total.school_transfers += c.school_transfers;
+    out.total.medical_transferred += c.medical_transferred;
+  }
+  return out;
+}
+
 // ---- relocation --------------------------------------------------------------
 
 Site HousingService::AddSite(const Caller& caller, const Site& in) {
@@ -850,6 +958,42 @@ json HouseholdHousingJson(const HouseholdHousing& h) {
           {"renovations", renovations},
           {"relocation", h.relocation ? RelocationJson(*h.relocation) : json()},
           {"safety", h.safety ? HouseSafetyJson(*h.safety) : json()}};
+}
+
+json HousingSummaryJson(const HousingSummary& s) {
+  json houses = json::array(), renovations = json::array(), areas = json::array();
+  for (const auto& c : s.houses) {
+    houses.push_back({{"grade", c.grade}, {"key_group", c.key_group},
+                      {"key_group_zh", std::string(registry::LabelZh(kKeyGroups, c.key_group))},
+                      {"houses", c.houses}, {"plates", c.plates}});
+  }
+  for (const auto& r : s.renovations) {
+    renovations.push_back({{"kind", r.kind}, {"kind_zh", std::string(registry::LabelZh(kRenovationKinds, r.kind))},
+                           {"started", r.started}, {"accepted", r.accepted}, {"subsidy_fen", r.subsidy_fen},
+                           {"subsidy_yuan", FormatYuan(r.subsidy_fen)}});
+  }
+  for (const auto& a : s.areas) {
+    areas.push_back({{"code", a.code}, {"name", a.name}, {"houses", a.houses}, {"dangerous", a.dangerous},
+                     {"passed", a.dangerous == 0}});
+  }
+  return {{"area", s.area}, {"date", s.date}, {"houses", houses}, {"renovations", renovations},
+          {"areas", areas}, {"dangerous", s.dangerous}};
+}
+
+json RelocationSummaryJson(const RelocationSummary& s) {
+  auto count = [](const RelocationCount& c) {
+    json j = {{"households", c.households}, {"persons", c.persons}, {"demolished", c.demolished},
+              {"reclaimed", c.reclaimed}, {"jobs", c.jobs}, {"school_transfers", c.school_transfers},
+              {"medical_transferred", c.medical_transferred}};
+    if (!c.site_kind.empty()) {
+      j["site_kind"] = c.site_kind;
+      j["site_kind_zh"] = std::string(registry::LabelZh(kSiteKinds, c.site_kind));
+    }
+    return j;
+  };
+  json kinds = json::array();
+  for (const auto& c : s.kinds) kinds.push_back(count(c));
+  return {{"area", s.area}, {"date", s.date}, {"kinds", kinds}, {"total", count(s.total)}};
 }
 
 }  // namespace fupin::housing

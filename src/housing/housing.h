@@ -155,6 +155,47 @@ struct InspectionFilter {
   int64_t limit = 100, offset = 0;
 };
 
+// The 住房安全 page on a date (docs/HOUSING.md "Summaries"): every house's
+// latest inspection on or before the date counted by grade and key group; the
+// renovations started by then by kind (accepted by then, subsidy); and, for
+// each area one level below the one asked (the village itself when a village
+// is asked), its houses and how many rule 2 calls dangerous with the
+// household not relocated (人不住危房 holds where that is 0).
+struct HouseCount {
+  std::string grade, key_group;
+  int64_t houses = 0, plates = 0;  // plates: with the plate (挂牌) up
+};
+struct RenovationCount {
+  std::string kind;
+  int64_t started = 0, accepted = 0;
+  Fen subsidy_fen = 0;  // of those started
+};
+struct AreaSafety {
+  std::string code, name;
+  int64_t houses = 0, dangerous = 0;
+};
+struct HousingSummary {
+  std::string area, date;
+  std::vector<HouseCount> houses;  // by grade, then key group
+  std::vector<RenovationCount> renovations;  // by kind, in vocabulary order
+  std::vector<AreaSafety> areas;   // by code
+  int64_t dangerous = 0;
+};
+
+// The 易地搬迁 page on a date: households moved by then (by the village they
+// left) with their persons, the old houses demolished and reclaimed by then
+// and the follow-up recorded, by site kind (centralised, scattered).
+struct RelocationCount {
+  std::string site_kind;
+  int64_t households = 0, persons = 0, demolished = 0, reclaimed = 0;
+  int64_t jobs = 0, school_transfers = 0, medical_transferred = 0;
+};
+struct RelocationSummary {
+  std::string area, date;
+  std::vector<RelocationCount> kinds;  // centralised, scattered
+  RelocationCount total;               // site_kind ""
+};
+
 struct HouseholdHousing {
   std::vector<Inspection> inspections;
   std::vector<Renovation> renovations;
@@ -178,12 +219,17 @@ class HousingService {
   // "Nobody lives in a dangerous house" (人不住危房) checked on `date` (default today).
   std::vector<DangerousHouse> DangerousHouses(const Caller& caller, const std::string& area, const std::string& date);
 
+  // The 住房安全 page's figures on `date` (default today). A fixed number of reads.
+  HousingSummary Summarize(const Caller& caller, const std::string& area, const std::string& date);
+
   Site AddSite(const Caller& caller, const Site& in);
   std::vector<Site> ListSites(const Caller& caller, const std::string& area);
   // A registered household of the county moved to a site; persons = its members on moved_on.
   Relocation Relocate(const Caller& caller, const Relocation& in);
   std::vector<Relocation> ListRelocations(const Caller& caller, const std::string& area, int64_t limit = 100,
                                           int64_t offset = 0);
+  // The 易地搬迁 page's figures on `date` (default today). One read.
+  RelocationSummary SummarizeRelocation(const Caller& caller, const std::string& area, const std::string& date);
 
   // Records (or replaces) a village's infrastructure of a year.
   Infrastructure SetInfrastructure(const Caller& caller, const Infrastructure& in);
@@ -236,5 +282,7 @@ nlohmann::json SiteJson(const Site& s);
 nlohmann::json RelocationJson(const Relocation& r);
 nlohmann::json InfrastructureJson(const Infrastructure& i);
 nlohmann::json HouseholdHousingJson(const HouseholdHousing& h);
+nlohmann::json HousingSummaryJson(const HousingSummary& s);
+nlohmann::json RelocationSummaryJson(const RelocationSummary& s);
 
 }  // namespace fupin::housing

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "assessment/area_assessments.h"
+#include "assessment/criteria.h"
 #include "assessment/households.h"
+#include "assessment/indicators.h"
 #include "assessment/schema.h"
 #include "housing/import.h"
 #include "housing/schema.h"
@@ -259,6 +261,108 @@ TEST_F(HousingTest, FiguresComeFromTheRecords) {
   EXPECT_EQ(ComputeFigures(f_.db(), "430424", "2020-09-30").houses_renovated, 1);
   EXPECT_EQ(ComputeFigures(f_.db(), "430424", "2019-08-19").houses_renovated, 0);
   EXPECT_EQ(ComputeFigures(f_.db(), "430424101", "2020-09-30").houses_inspected, 0);
+}
+
+// The 住房安全 and 易地搬迁 pages' figures: each house counted once by its
+// latest grade, renovations by kind, 人不住危房 per township, relocations by
+// site kind, all on the date asked.
+TEST_F(HousingTest, SummariesCountHousesRenovationsAndRelocationsOnTheDate) {
+  const Inspection first = Dangerous("2018-03-01", "C");
+  Inspection other;
+  other.village_code = "430424101200";
+  other.householder = "赵六";
+  other.key_group = "dibao";
+  other.date = "2018-05-01";
+  other.inspector = "县住建局鉴定组";
+  other.grade = "D";
+  service_.Inspect(f_.admin(), other);
+  Renovation r;
+  r.inspection_id = first.id;
+  r.kind = "repair";
+  r.subsidy_fen = 1200000;
+  r.start_date = "2018-04-01";
+  const Renovation started = service_.Renovate(f_.admin(), r);
+  service_.Accept(f_.admin(), started.id, "2018-06-01", "2018-06-15");
+
+  auto s = service_.Summarize(f_.admin(), "430424", "2018-05-31");
+  ASSERT_EQ(s.areas.size(), 2u);  // the two townships
+  EXPECT_EQ(s.areas[0].code, "430424100");
+  EXPECT_EQ(s.areas[0].dangerous, 1);  // renovation not yet accepted
+  EXPECT_EQ(s.areas[1].dangerous, 1);
+  EXPECT_EQ(s.dangerous, 2);
+  ASSERT_EQ(s.renovations.size(), 4u);
+  EXPECT_EQ(s.renovations[0].kind, "repair");
+  EXPECT_EQ(s.renovations[0].started, 1);
+  EXPECT_EQ(s.renovations[0].accepted, 0);
+  EXPECT_EQ(s.renovations[0].subsidy_fen, 1200000);
+
+  // Accepted by the year's end; re-inspected as B later: one house, its latest grade.
+  Dangerous("2018-11-01", "B");
+  s = service_.Summarize(f_.admin(), "430424", "2018-12-31");
+  EXPECT_EQ(s.areas[0].houses, 1);
+  EXPECT_EQ(s.areas[0].dangerous, 0);
+  EXPECT_EQ(s.areas[1].dangerous, 1);
+  EXPECT_EQ(s.renovations[0].accepted, 1);
+  ASSERT_EQ(s.houses.size(), 2u);
+  EXPECT_EQ(s.houses[0].grade, "B");
+  EXPECT_EQ(s.houses[0].key_group, "registered_poor");
+  EXPECT_EQ(s.houses[0].houses, 1);
+  EXPECT_EQ(s.houses[1].grade, "D");
+  EXPECT_EQ(s.houses[1].key_group, "dibao");
+  // A village asked: the village itself.
+  s = service_.Summarize(f_.admin(), "430424101200", "2018-12-31");
+  ASSERT_EQ(s.areas.size(), 1u);
+  EXPECT_EQ(s.areas[0].dangerous, 1);
+  const auto j = HousingSummaryJson(s);
+  EXPECT_EQ(j["areas"][0]["passed"], false);
+
+  Site site;
+  site.name = "石湾分散安置";
+  site.kind = "scattered";
+  site.township_code = "430424100";
+  const int64_t site_id = service_.AddSite(f_.admin(), site).id;
+  Relocation m;
+  m.household_id = h_;
+  m.site_id = site_id;
+  m.moved_on = "2019-03-01";
+  m.demolished_on = "2019-06-01";
+  m.school_transfers = 1;
+  service_.Relocate(f_.admin(), m);
+  auto moved = service_.SummarizeRelocation(f_.admin(), "430424", "2019-04-30");
+  ASSERT_EQ(moved.kinds.size(), 2u);
+  EXPECT_EQ(moved.kinds[1].site_kind, "scattered");
+  EXPECT_EQ(moved.kinds[1].households, 1);
+  EXPECT_EQ(moved.total.persons, 2);
+  EXPECT_EQ(moved.total.demolished, 0);  // not yet
+  EXPECT_EQ(moved.total.school_transfers, 1);
+  EXPECT_EQ(service_.SummarizeRelocation(f_.admin(), "430424", "2019-12-31").total.demolished, 1);
+  EXPECT_EQ(service_.SummarizeRelocation(f_.admin(), "430424", "2019-02-28").total.households, 0);
+  // Townships read only their own; paired cadres nothing.
+  EXPECT_THROW(service_.Summarize(As(Role::kTownship, "430424101"), "430424100", ""), Error);
+  EXPECT_THROW(service_.SummarizeRelocation(As(Role::kPairedCadre, "430424"), "", ""), Error);
+}
+
+// `report indicators` counts the housing criterion as the exit assessment
+// does: the inspections where the house has one, the yearly fact otherwise.
+TEST_F(HousingTest, IndicatorsReadTheHousingRuleWhereTheHouseWasInspected) {
+  auto housing_failed = [&] {
+    const auto report = assessment::ComputeIndicators(f_.db(), f_.admin(), "430424", 2018, 2018);
+    return report.areas.at(0).failed[4];  // kCriterionNames: housing
+  };
+  ASSERT_EQ(assessment::kCriterionNames[4], std::string("housing"));
+  EXPECT_EQ(housing_failed(), 0);  // the yearly fact: safe
+  const Inspection i = Dangerous();
+  EXPECT_EQ(housing_failed(), 1);  // graded D, not renovated
+  EXPECT_EQ(HousingCriterion(2018), false);
+  Renovation r;
+  r.inspection_id = i.id;
+  r.kind = "rebuild";
+  r.subsidy_fen = 3500000;
+  r.start_date = "2018-04-01";
+  r.finish_date = "2018-09-30";
+  r.accepted_on = "2018-10-15";
+  service_.Renovate(f_.admin(), r);
+  EXPECT_EQ(housing_failed(), 0);
 }
 
 TEST_F(HousingTest, ImportIsAllOrNothingWithEveryProblemNamed) {

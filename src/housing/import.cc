@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "dataio/clerk_values.h"
 #include "housing/housing.h"
+#include "core/progress.h"
 #include "io/table.h"
 
 namespace fupin::housing {
@@ -144,6 +145,8 @@ struct Job {
   dataio::SheetData sheet;
   std::vector<dataio::ImportProblem> problems;
   std::set<std::string> villages;  // written to: write access needed
+  std::string file_name;           // named in the audit entry
+  bool dry_run = false;            // check everything, access included, and write nothing
 };
 
 std::optional<std::string> PastDate(dataio::SheetRow& row, size_t c, const Date& today) {
@@ -156,8 +159,9 @@ std::optional<std::string> PastDate(dataio::SheetRow& row, size_t c, const Date&
   return d->ToString();
 }
 
-// Refuses the file when anything is wrong, else checks write access to every village.
-void Conclude(Job& job) {
+// Refuses the file when anything is wrong, else checks write access to every
+// village. Returns whether to write (not for a dry run).
+bool Conclude(Job& job) {
   if (!job.problems.empty()) dataio::ThrowRefusal(job.problems);
   if (job.sheet.records.empty()) {
     job.problems.push_back({job.sheet.header_row, "", "", "没有可导入的行"});
@@ -166,6 +170,7 @@ void Conclude(Job& job) {
   access::Audit audit(job.db, job.clock);
   access::Guard guard(audit);
   for (const auto& v : job.villages) guard.RequireWrite(job.caller, access::Resource::kProjects, {v, std::nullopt, "housing/import"});
+  return !job.dry_run;
 }
 
 void Audit(Job& job, const std::string& kind, int64_t added) {
@@ -175,7 +180,8 @@ void Audit(Job& job, const std::string& kind, int64_t added) {
     while (!area.empty() && !AreaContains(area, v)) area = ParentAreaCode(area);
   }
   access::RecordChange(job.db, job.clock, job.caller, "housing.import_" + kind, "housing/import_" + kind, area,
-                       nullptr, {{"rows", static_cast<int64_t>(job.sheet.records.size())}, {"added", added}});
+                       nullptr,
+                       {{"file", job.file_name}, {"rows", static_cast<int64_t>(job.sheet.records.size())}, {"added", added}});
 }
 
 int64_t ImportInspections(Job& job) {
@@ -227,7 +233,7 @@ int64_t ImportInspections(Job& job) {
     }
     job.villages.insert(i.village_code);
   }
-  Conclude(job);
+  if (!Conclude(job)) return static_cast<int64_t>(rows.size());
   store::Transaction tx(job.db);
   auto s = job.db.Prepare(
       "INSERT INTO house_inspections (household_id, village_code, householder, key_group, date, inspector, grade,"
@@ -308,7 +314,7 @@ int64_t ImportRenovations(Job& job) {
     }
     job.villages.insert(it->second.village);
   }
-  Conclude(job);
+  if (!Conclude(job)) return static_cast<int64_t>(rows.size());
   store::Transaction tx(job.db);
   auto s = job.db.Prepare(
       "INSERT INTO house_renovations (inspection_id, kind, subsidy_fen, start_date, finish_date, accepted_on,"
@@ -416,7 +422,7 @@ int64_t ImportRelocations(Job& job) {
       }
     }
   }
-  Conclude(job);
+  if (!Conclude(job)) return static_cast<int64_t>(rows.size());
   store::Transaction tx(job.db);
   auto s = job.db.Prepare(
       "INSERT INTO relocations (household_id, site_id, from_village, persons, moved_on, demolished_on, reclaimed, jobs,"
@@ -491,7 +497,7 @@ int64_t ImportInfrastructure(Job& job) {
     }
     job.villages.insert(rows[n].village_code);
   }
-  Conclude(job);
+  if (!Conclude(job)) return static_cast<int64_t>(rows.size());
   store::Transaction tx(job.db);
   WriteInfrastructure(job.db, rows, job.caller.user_name, job.clock.NowSeconds());
   Audit(job, "village_infrastructure", static_cast<int64_t>(rows.size()));
@@ -531,26 +537,41 @@ std::span<const SheetColumn> ImportSheet(ImportKind kind) {
 
 ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
                     const Clock& clock) {
+  auto reader = io::OpenTable(path);
+  ImportOptions options;
+  options.file_name = path;
+  return Import(db, caller, kind, *reader, options, clock);
+}
+
+ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, io::TableReader& reader,
+                    const ImportOptions& options, const Clock& clock, Progress& progress) {
+  // The role first: a caller who may not import learns so before the file is read.
   if (access::Refusal(caller, access::Access::kWrite, access::Resource::kProjects,
                       {caller.area_scope, std::nullopt, "housing/import"})) {
     access::Audit audit(db, clock);
     access::Guard(audit).RequireWrite(caller, access::Resource::kProjects,
                                       {caller.area_scope, std::nullopt, "housing/import"});
   }
-  auto reader = io::OpenTable(path);
-  Job job{db, caller, clock, ImportSheet(kind), {}, {}, {}};
-  job.sheet = dataio::ReadSheet(job.columns, *reader);
+  Job job{db, caller, clock, ImportSheet(kind), {}, {}, {}, options.file_name, options.dry_run};
+  {
+    ProgressStage stage(progress, "read", 0);
+    job.sheet = dataio::ReadSheet(job.columns, reader);
+  }
   job.problems = job.sheet.problems;
   if (!job.problems.empty()) dataio::ThrowRefusal(job.problems);
   ImportResult result;
   result.kind = ImportKindName(kind);
   result.rows = static_cast<int64_t>(job.sheet.records.size());
+  result.dry_run = options.dry_run;
+  // Checking and writing are one stage: each kind's checks end in its transaction.
+  ProgressStage stage(progress, options.dry_run ? "validate" : "store", result.rows);
   switch (kind) {
     case ImportKind::kInspections: result.added = ImportInspections(job); break;
     case ImportKind::kRenovations: result.added = ImportRenovations(job); break;
     case ImportKind::kRelocations: result.added = ImportRelocations(job); break;
     case ImportKind::kInfrastructure: result.added = ImportInfrastructure(job); break;
   }
+  stage.Advance(result.rows);
   return result;
 }
 

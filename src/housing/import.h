@@ -20,7 +20,9 @@
 
 #include "core/caller.h"
 #include "core/date.h"
+#include "core/progress.h"
 #include "dataio/sheet.h"
+#include "io/table.h"
 #include "store/database.h"
 
 namespace fupin::housing {
@@ -35,10 +37,23 @@ std::span<const dataio::SheetColumn> ImportSheet(ImportKind kind);
 struct ImportResult {
   std::string kind;
   int64_t rows = 0;   // data rows read
-  int64_t added = 0;  // records written
+  int64_t added = 0;  // records written (with dry_run: that would be written)
+  bool dry_run = false;
+};
+
+struct ImportOptions {
+  std::string file_name;  // named in the audit entry
+  bool dry_run = false;   // check everything, access included, and write nothing
 };
 
 ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
                     const Clock& clock = DefaultClock());
+// The same from an open table: `fupin house import` (a path) and the upload
+// routes POST /api/v1/imports/house-inspections|house-renovations|relocations|
+// village-infrastructure (dataio/uploads.h: the file's bytes through a reader).
+// Reports the stages read and validate (dry run) or store.
+ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, io::TableReader& reader,
+                    const ImportOptions& options, const Clock& clock = DefaultClock(),
+                    Progress& progress = NoProgress());
 
 }  // namespace fupin::housing

@@ -63,6 +63,18 @@ housing::Infrastructure ReadInfrastructure(BodyReader& b) {
   return v;
 }
 
+// The date of a page's summary: ?date=, else the end of ?year= (a year
+// 2000-2100), else today (the service's default).
+std::string SummaryDate(const ApiRequest& r) {
+  if (auto d = r.Query("date")) return *d;
+  const auto year = r.QueryInt("year");
+  if (!year) return "";
+  if (*year < 2000 || *year > 2100) {
+    throw Error::InvalidArgument("invalid year", {{"?year", std::to_string(*year) + " is not between 2000 and 2100"}});
+  }
+  return std::to_string(*year) + "-12-31";
+}
+
 void AddHouseRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/houses/inspections", true,
                     [](ApiRequest& r) {
@@ -130,6 +142,12 @@ void AddHouseRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok({{"items", out}, {"count", out.size()}});
                     },
                     "人不住危房: houses graded C or D on a date with no accepted renovation, not left by relocation"});
+  routes.push_back({"GET", "/api/v1/houses/summary", true,
+                    [](ApiRequest& r) {
+                      return ApiResponse::Ok(housing::HousingSummaryJson(
+                          Service(r).Summarize(r.caller, r.Query("area").value_or(""), SummaryDate(r))));
+                    },
+                    "住房安全 on a date: houses by latest grade and key group, renovations by kind, 人不住危房 per area"});
 }
 
 void AddRelocationRoutes(std::vector<Route>& routes) {
@@ -167,6 +185,12 @@ void AddRelocationRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Created(housing::RelocationJson(Service(r).Relocate(r.caller, in)));
                     },
                     "Record a registered household's relocation: site, date, demolition, follow-up"});
+  routes.push_back({"GET", "/api/v1/relocation/summary", true,
+                    [](ApiRequest& r) {
+                      return ApiResponse::Ok(housing::RelocationSummaryJson(
+                          Service(r).SummarizeRelocation(r.caller, r.Query("area").value_or(""), SummaryDate(r))));
+                    },
+                    "易地搬迁 on a date: households and persons moved, demolition, reclamation and follow-up by site kind"});
 }
 
 void AddInfrastructureRoutes(std::vector<Route>& routes) {

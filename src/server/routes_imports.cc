@@ -85,6 +85,12 @@ void AddImportRoutes(std::vector<Route>& routes) {
       {dataio::UploadKind::kFundAllocations, "Import fund allocations (资金下达; all or nothing)"},
       {dataio::UploadKind::kFundDisbursements,
        "Import disbursements (支出; all or nothing, each checked against what its project has left)"},
+      {dataio::UploadKind::kHouseInspections, "Import house inspections (住房安全鉴定; all or nothing)"},
+      {dataio::UploadKind::kHouseRenovations,
+       "Import renovations of dangerous houses (危房改造; all or nothing, each of a C or D inspection)"},
+      {dataio::UploadKind::kRelocations, "Import relocated households (易地扶贫搬迁; all or nothing)"},
+      {dataio::UploadKind::kVillageInfrastructure,
+       "Import villages' infrastructure of a year (村基础设施; all or nothing, a record replaces the village's of that year)"},
   };
   for (const auto& k : kinds) {
     Route route{"POST", std::string("/api/v1/imports/") + dataio::UploadKindName(k.kind), true, UploadHandler(k.kind),
@@ -99,7 +105,8 @@ void AddImportRoutes(std::vector<Route>& routes) {
                       if (!kind) {
                         throw Error::InvalidArgument(
                             "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings | projects"
-                                                    " | fund-allocations | fund-disbursements"}});
+                                                    " | fund-allocations | fund-disbursements"
+                                                    " | house-inspections | house-renovations | relocations | village-infrastructure"}});
                       }
                       const std::string format = r.Query("format").value_or("xlsx");
                       if (format != "xlsx" && format != "csv") {

@@ -251,6 +251,118 @@ TEST_F(UploadE2eTest, ProjectListsAllocationsAndDisbursementsUploadAllOrNothing)
   EXPECT_EQ(admin.Get("/api/v1/imports/templates/fund-allocations").status, 200);
 }
 
+// Issue 22: the four housing sheets uploaded as the 数据导入 page sends them:
+// all or nothing with every problem named by row and column, a dry run that
+// writes nothing, a job, access, and their templates.
+TEST_F(UploadE2eTest, HousingSheetsUploadAllOrNothing) {
+  ApiClient admin = As("admin");
+  const std::string persons = "户编号,行政村代码,识别年度,姓名,身份证号,与户主关系,入户日期\n"
+                              "HZ1," + std::string(kVillageIn) + ",2014,周一," + MakeIdNumber("43042419600101051") +
+                              ",户主,2014-01-01\n"
+                              "HZ2," + kVillageIn + ",2014,周二," + MakeIdNumber("43042419600101061") + ",户主,2014-01-01\n"
+                              "HZ2," + kVillageIn + ",2014,周三," + MakeIdNumber("43042419620101062") + ",配偶,2014-01-01\n";
+  auto r = admin.Raw("POST", "/api/v1/imports/persons?file_name=p.csv", persons);
+  ASSERT_EQ(r.status, 200) << r.text;
+
+  // Village infrastructure: a bad water supply and an unknown village refuse the file whole.
+  const std::string infra_header =
+      "村代码,年度,通村硬化路,自然村数,通硬化路自然村数,饮水方式,自来水入户,户数,配变容量,通宽带,标准化卫生室,"
+      "综合文化服务中心,村集体经济收入\n";
+  const std::string good = std::string(kVillageIn) + ",2019,是,6,5,集中供水,是,300,510,是,是,是,\"80,000.00\"\n";
+  r = admin.Raw("POST", "/api/v1/imports/village-infrastructure?file_name=v.csv",
+                infra_header + good + kVillageOut + ",2019,是,6,6,井水,是,200,300,是,是,是,1\n" +
+                    "430424999999,2019,是,6,6,集中供水,是,200,300,是,是,是,1\n");
+  ASSERT_EQ(r.status, 400) << r.text;
+  std::set<std::string> paths;
+  for (const auto& d : r.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_EQ(paths, (std::set<std::string>{"第3行 饮水方式", "第4行 村代码"})) << r.text;
+  const std::string infra = "/api/v1/villages/infrastructure?area=430424&year=2019";
+  EXPECT_EQ(admin.Get(infra).body["items"].size(), 0u);
+  EXPECT_EQ(admin.Raw("POST", "/api/v1/imports/village-infrastructure?file_name=v.csv&skip_invalid=true",
+                      infra_header + good).status, 400);
+  r = admin.Raw("POST", "/api/v1/imports/village-infrastructure?file_name=v.csv&dry_run=true", infra_header + good);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_TRUE(r.body["dry_run"].get<bool>());
+  EXPECT_EQ(r.body["imported_rows"], 1);
+  EXPECT_EQ(admin.Get(infra).body["items"].size(), 0u);
+  r = admin.Raw("POST", "/api/v1/imports/village-infrastructure?file_name=v.csv", infra_header + good);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["kind"], "village-infrastructure");
+  r = admin.Get(infra);
+  ASSERT_EQ(r.body["items"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["items"][0]["collective_income_fen"], 8000000);
+  EXPECT_EQ(r.body["items"][0]["households"], 300);
+
+  // Inspections as XLSX, as a job: a registered household and a house outside the registry.
+  const std::string inspections =
+      XlsxBytes({{"户编号", "村代码", "户主", "对象类别", "鉴定日期", "鉴定人", "鉴定等级", "已挂牌"},
+                 {"HZ1", "", "", "", "2019-03-01", "县住建局", "D", "是"},
+                 {"", kVillageIn, "吴五", "低保户", "2019-03-02", "县住建局", "B", "否"}});
+  r = admin.Raw("POST", "/api/v1/imports/house-inspections?file_name=i.xlsx&async=true", inspections);
+  ASSERT_EQ(r.status, 202) << r.text;
+  EXPECT_EQ(r.body["kind"], "imports.house-inspections");
+  const json job = FollowJob(admin, r.body);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["imported_rows"], 2);
+  r = admin.Get("/api/v1/houses/inspections?area=430424&grade=D");
+  ASSERT_EQ(r.body["items"].size(), 1u) << r.text;
+  const int64_t dangerous = r.body["items"][0]["id"].get<int64_t>();
+  r = admin.Get("/api/v1/houses/inspections?area=430424&grade=B");
+  ASSERT_EQ(r.body["items"].size(), 1u) << r.text;
+  const int64_t safe = r.body["items"][0]["id"].get<int64_t>();
+
+  // Renovations: one of a B house and one starting before its inspection are both named.
+  const std::string reno_header = "鉴定编号,改造方式,补助资金,开工日期,竣工日期,验收日期\n";
+  const std::string reno = std::to_string(dangerous) + ",拆除重建,35000,2019-04-01,2019-08-01,2019-09-01\n";
+  r = admin.Raw("POST", "/api/v1/imports/house-renovations?file_name=r.csv",
+                reno_header + reno + std::to_string(safe) + ",维修加固,1000,2019-04-01,,\n" + std::to_string(dangerous) +
+                    ",维修加固,1000,2019-02-01,,\n");
+  ASSERT_EQ(r.status, 400) << r.text;
+  paths.clear();
+  for (const auto& d : r.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_EQ(paths, (std::set<std::string>{"第3行 鉴定编号", "第4行 开工日期"})) << r.text;
+  EXPECT_EQ(admin.Get("/api/v1/houses/renovations?area=430424").body["items"].size(), 0u);
+  r = admin.Raw("POST", "/api/v1/imports/house-renovations?file_name=r.csv", reno_header + reno);
+  ASSERT_EQ(r.status, 200) << r.text;
+  r = admin.Get("/api/v1/houses/renovations?area=430424");
+  ASSERT_EQ(r.body["items"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["items"][0]["subsidy_fen"], 3500000);
+
+  // Relocations: a site of the township, then HZ2 (two members on the day) moved there.
+  r = admin.Post("/api/v1/relocation/sites",
+                 {{"name", "上传安置点"}, {"kind", "centralised"}, {"township_code", "430424100"}, {"capacity", 50}});
+  ASSERT_EQ(r.status, 201) << r.text;
+  const std::string site = std::to_string(r.body["id"].get<int64_t>());
+  const std::string moves = "户编号,安置点编号,搬迁入住日期,拆旧日期,已复垦,就业人数\n";
+  r = admin.Raw("POST", "/api/v1/imports/relocations?file_name=m.csv", moves + "HZ2," + site + ",2019-05-01,2019-04-01,否,1\n");
+  ASSERT_EQ(r.status, 400) << r.text;
+  EXPECT_EQ(r.body["error"]["details"][0]["path"], "第2行 拆旧日期") << r.text;
+  EXPECT_EQ(admin.Get("/api/v1/relocation/households?area=430424").body["items"].size(), 0u);
+  r = admin.Raw("POST", "/api/v1/imports/relocations?file_name=m.csv", moves + "HZ2," + site + ",2019-05-01,2019-06-01,否,1\n");
+  ASSERT_EQ(r.status, 200) << r.text;
+  r = admin.Get("/api/v1/relocation/households?area=430424");
+  ASSERT_EQ(r.body["items"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["items"][0]["persons"], 2);
+
+  // A township reads these records but may not import them; each file was audited once.
+  EXPECT_EQ(As("town").Raw("POST", "/api/v1/imports/relocations?file_name=m.csv", moves).status, 403);
+  auto audit = admin.Get("/api/v1/audit?action=housing.import_");
+  ASSERT_EQ(audit.status, 200) << audit.text;
+  EXPECT_EQ(audit.body["total"], 4);
+
+  // The templates, generated from the same declarations.
+  const std::vector<std::pair<std::string, std::string>> templates = {{"house-inspections", "鉴定等级"},
+                                                                      {"house-renovations", "改造方式"},
+                                                                      {"relocations", "安置点编号"},
+                                                                      {"village-infrastructure", "配变容量"}};
+  for (const auto& [kind, header] : templates) {
+    r = admin.Get("/api/v1/imports/templates/" + kind + "?format=csv");
+    ASSERT_EQ(r.status, 200) << kind;
+    EXPECT_NE(r.text.find(header), std::string::npos) << kind;
+    EXPECT_EQ(admin.Get("/api/v1/imports/templates/" + kind).text.substr(0, 2), "PK") << kind;
+  }
+}
+
 TEST_F(UploadE2eTest, OverviewStaysFreshAcrossLoginsAndGoesStaleOnAnEdit) {
   ApiClient admin = As("admin");
   const std::string report = "/api/v1/reports/progress?area=430424&year=2016";

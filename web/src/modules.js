@@ -31,6 +31,10 @@ export const pages = [
   // Change requests and grievances (issue 23); the public form /apply is linked from the login page.
   { name: 'changes', path: '/changes', icon: 'EditPen', ability: 'read_changes', probe: 'GET /api/v1/change-requests' },
   { name: 'grievances', path: '/grievances', icon: 'ChatDotRound', ability: 'read_grievances', probe: 'GET /api/v1/grievances' },
+  // Safe housing, relocation and village infrastructure (issue 22): read by who reads projects.
+  { name: 'housing', path: '/housing', icon: 'HomeFilled', ability: 'read_projects', probe: 'GET /api/v1/houses/summary' },
+  { name: 'relocation', path: '/relocation', icon: 'Van', ability: 'read_projects', probe: 'GET /api/v1/relocation/summary' },
+  { name: 'infrastructure', path: '/infrastructure', icon: 'Guide', ability: 'read_projects', probe: 'GET /api/v1/villages/infrastructure' },
 ]
 
 // Sections of the household page. Each appears only when its probe route
@@ -43,6 +47,7 @@ export const householdSections = [
   { name: 'needs', probe: 'GET /api/v1/needs', ability: 'read_social', component: 'needs' },
   { name: 'monitoring', probe: 'GET /api/v1/monitoring/cases', ability: 'read_household_monitoring', component: 'monitoring' },
   { name: 'industry', probe: 'GET /api/v1/households/{id}/industry', ability: 'read_registry', component: 'industry' },
+  { name: 'house', probe: 'GET /api/v1/households/{id}/housing', ability: 'read_registry', component: 'house' },
 ]
 
 // Report routes the overview uses when the server has them.

@@ -33,6 +33,10 @@ const routes = [
   { path: '/industry', name: 'industry', component: () => import('./views/IndustryView.vue'), meta: { ability: 'read_industry' } },
   { path: '/changes', name: 'changes', component: () => import('./views/ChangesView.vue'), meta: { ability: 'read_changes' } },
   { path: '/grievances', name: 'grievances', component: () => import('./views/GrievancesView.vue'), meta: { ability: 'read_grievances' } },
+  // Issue 22: three read-only pages of one view, the page named by meta.page.
+  { path: '/housing', name: 'housing', component: () => import('./views/HousingView.vue'), meta: { ability: 'read_projects', page: 'housing' } },
+  { path: '/relocation', name: 'relocation', component: () => import('./views/HousingView.vue'), meta: { ability: 'read_projects', page: 'relocation' } },
+  { path: '/infrastructure', name: 'infrastructure', component: () => import('./views/HousingView.vue'), meta: { ability: 'read_projects', page: 'infrastructure' } },
   { path: '/apply', name: 'apply', component: () => import('./views/ApplyView.vue'), meta: { public: true, bare: true } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

@@ -1635,6 +1635,108 @@ async function projectFormsWalk() {
 }
 await projectFormsWalk()
 
+// Issue 22 (demo county): 住房安全, 易地搬迁, 基础设施 and the household's house.
+async function housingSteps() {
+  await step('issue 22 (demo county): 住房安全, 易地搬迁 and 基础设施 show the API numbers with units in Chinese; a village checklist and its exit match the API', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const zh = (fen) => `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`
+    const count = (n, unit) => `${Number(n).toLocaleString('zh-CN')} ${unit}`
+    const text = async (testid) => {
+      const l = page.locator(`[data-testid="${testid}"]`)
+      await l.waitFor()
+      return (await l.innerText()).trim()
+    }
+    const noEnglish = async (what) => {
+      const shown = await page.locator('.main').innerText()
+      expect(!/[A-Za-z]{3,}/.test(shown), `English on ${what}: ${shown.match(/.{0,40}[A-Za-z]{3,}.{0,40}/)}`)
+    }
+    await page.keyboard.press('Escape')
+    if (await page.locator('[data-testid="logout"]').count()) await page.locator('[data-testid="logout"]').click()
+    await login('admin', DEMO_BASE)
+    const get = async (p) => (await apiAs('admin', 'GET', p, { base: DEMO_BASE })).data
+
+    // 住房安全 of 2016: houses by grade and key group, renovations, 人不住危房 per township.
+    const houses = await get(`/houses/summary?area=${COUNTY}&year=2016`)
+    await page.goto(`${DEMO_BASE}/housing?area=${COUNTY}&year=2016`)
+    await page.locator('[data-testid="nav-housing"]').waitFor()
+    const last = houses.areas[houses.areas.length - 1]
+    expect(await text(`area-dangerous-${last.code}`) === count(last.dangerous, '户'), `dangerous in ${last.name}: API ${last.dangerous}`)
+    for (const a of houses.areas) {
+      expect(await text(`area-houses-${a.code}`) === count(a.houses, '户'), `houses of ${a.name}: API ${a.houses}`)
+    }
+    const poor = houses.houses.filter((h) => h.key_group === 'registered_poor')
+    expect(await text('house-total-registered_poor') === count(poor.reduce((x, h) => x + h.houses, 0), '户'), 'registered poor houses')
+    for (const h of poor) expect(await text(`house-grade-registered_poor-${h.grade}`) === count(h.houses, '户'), `grade ${h.grade}`)
+    for (const r of houses.renovations) {
+      expect(await text(`renovation-started-${r.kind}`) === count(r.started, '户'), `${r.kind} started: API ${r.started}`)
+      expect(await text(`renovation-subsidy-${r.kind}`) === zh(r.subsidy_fen), `${r.kind} subsidy: API ${r.subsidy_fen} fen`)
+    }
+    expect(Number(await page.locator('[data-testid="housing-dangerous"]').getAttribute('data-count')) === houses.dangerous, 'dangerous total')
+    const failing = houses.areas.find((a) => !a.passed)
+    expect(failing, 'in 2016 some township of the demo still had people in dangerous houses')
+    const listed = await get(`/houses/dangerous?area=${failing.code}&date=2016-12-31`)
+    await page.locator(`[data-testid="area-failing-${failing.code}"]`).click()
+    const lastFailing = listed.items[listed.items.length - 1]
+    await page.locator('[data-testid="housing-failing"] .el-table__row', { hasText: lastFailing.household_number || lastFailing.householder }).first().waitFor()
+    expect(await page.locator('[data-testid="housing-failing"] .el-table__body-wrapper .el-table__row').count() === listed.count,
+      `failing households of ${failing.name}: API ${listed.count}`)
+    await noEnglish('住房安全')
+    await shot('49-housing')
+
+    // 易地搬迁 of 2020: 847 households, 2,281 persons, by site kind; the sites.
+    const moved = await get(`/relocation/summary?area=${COUNTY}&year=2020`)
+    expect(moved.total.households === 847 && moved.total.persons === 2281, `relocated: API ${moved.total.households} households, ${moved.total.persons} persons`)
+    await page.goto(`${DEMO_BASE}/relocation?area=${COUNTY}&year=2020`)
+    expect(await text('relocated-households-total') === '847 户', 'relocated households')
+    expect(await text('relocated-persons-total') === '2,281 人', 'relocated persons')
+    for (const k of moved.kinds) expect(await text(`relocated-demolished-${k.site_kind}`) === count(k.demolished, '户'), `${k.site_kind} demolished`)
+    const sites = (await get(`/relocation/sites?area=${COUNTY}`)).items
+    const lastSite = sites[sites.length - 1]
+    expect(await text(`site-households-${lastSite.id}`) === count(lastSite.households, '户'), `site ${lastSite.name}`)
+    await noEnglish('易地搬迁')
+    await shot('50-relocation')
+
+    // 基础设施 of 2020: each poor village's checklist; one village's exit on evidence.
+    const villages = (await get(`/villages/infrastructure?area=${COUNTY}&year=2020`)).items
+    expect(villages.length === 33, `villages with a record in 2020: API ${villages.length}`)
+    await page.goto(`${DEMO_BASE}/infrastructure?area=${COUNTY}&year=2020`)
+    const v = villages[villages.length - 1]
+    expect(await text(`village-income-${v.village_code}`) === zh(v.collective_income_fen), `income of ${v.village_name}`)
+    expect(await text(`village-kva-${v.village_code}`) === `${v.kva_per_household.toFixed(3)} 千伏安/户`, `kVA of ${v.village_name}`)
+    const row = page.locator('[data-testid="infrastructure-villages"] .el-table__row', { hasText: v.village_name }).first()
+    const cells = await row.innerText()
+    expect(cells.includes(v.water_supply_zh) && cells.includes(`${v.natural_villages_reached} / ${v.natural_villages} 个`), `checklist row: ${cells}`)
+    const assessed = (await apiAs('admin', 'POST', `/assessments/villages/${v.village_code}`, { body: { year: 2020 }, base: DEMO_BASE })).data
+    await page.locator(`[data-testid="village-exit-${v.village_code}"]`).click()
+    for (const c of assessed.checks) {
+      const tag = page.locator(`[data-testid="village-check-${c.check}"]`)
+      await tag.waitFor()
+      expect(await tag.getAttribute('data-result') === c.result, `${c.check}: page ${await tag.getAttribute('data-result')}, API ${c.result}`)
+    }
+    expect(await page.locator('[data-testid="village-exit-ready"]').getAttribute('data-ready') === String(assessed.ready), 'village exit')
+    await noEnglish('基础设施')
+    await shot('51-infrastructure')
+
+    // A relocated household's page shows its relocation; a household of the 2016 list its house as the API.
+    const family = (await get(`/relocation/households?area=${COUNTY}&limit=1`)).items[0]
+    await page.goto(`${DEMO_BASE}/households/${family.household_id}`)
+    await page.locator('[data-testid="household-relocation"]', { hasText: family.site_name }).waitFor()
+    const registered = listed.items.find((i) => i.household_id)
+    expect(registered, 'no registered household among those in dangerous houses')
+    const house = await get(`/households/${registered.household_id}/housing`)
+    await page.goto(`${DEMO_BASE}/households/${registered.household_id}`)
+    const latestInspection = house.inspections[house.inspections.length - 1]
+    await page.locator(`[data-testid="household-inspection-${latestInspection.id}"]`).waitFor()
+    expect(await page.locator('[data-testid="household-inspections"] .el-table__body-wrapper .el-table__row').count() === house.inspections.length,
+      `inspections of household ${registered.household_id}: API ${house.inspections.length}`)
+    for (const r of house.renovations) {
+      await page.locator('[data-testid="household-renovations"]', { hasText: zh(r.subsidy_fen) }).waitFor()
+    }
+    await shot('52-household-house')
+  })
+}
+await housingSteps()
+
 await context.close()
 server.kill('SIGTERM')
 await new Promise((r) => server.once('exit', r))
