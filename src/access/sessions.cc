@@ -78,6 +78,65 @@ int64_t RevokeSessions(store::Connection& connection, int64_t user_id, int64_t n
   return s->Run();
 }
 
+void Sessions::RefuseWrongPassword(const User& user, Audit& audit, int64_t now) {
+  const Caller as_user = user.AsCaller();
+  const std::string entity = "user/" + std::to_string(user.id);
+  const int64_t failures = user.failed_attempts + 1;
+  const bool lock = failures >= options_.max_failures;
+  store::Transaction tx(connection_);
+  auto update = connection_.Prepare("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?");
+  update->BindInt(1, lock ? 0 : failures);
+  update->BindInt(2, lock ? now + options_.lockout : user.locked_until);
+  update->BindInt(3, user.id);
+  update->Run();
+  nlohmann::json detail = {{"reason", "wrong password"}, {"failures", failures}};
+  if (lock) detail["locked_until"] = now + options_.lockout;
+  audit.Record(as_user, AuditEvent{"login.failure", entity, user.area_code, std::nullopt, detail.dump()});
+  tx.Commit();
+  if (lock) {
+    throw Error(ErrorCode::kResourceExhausted,
+                "too many failed logins: the account is locked until " + FormatTimestamp(now + options_.lockout),
+                {{"Retry-After", std::to_string(options_.lockout)}});
+  }
+  throw Unauthenticated(kWrongCredentials);
+}
+
+LoginResult Sessions::OpenSession(const User& user, const std::string& hash, std::string_view password, Audit& audit,
+                                  int64_t now) {
+  const Caller as_user = user.AsCaller();
+  const std::string entity = "user/" + std::to_string(user.id);
+  std::vector<uint8_t> raw(kTokenBytes);
+  randombytes_buf(raw.data(), raw.size());
+  LoginResult result;
+  result.token = EncodeToken(raw);
+  result.caller = as_user;
+  result.expires_at = now + options_.absolute_timeout;
+  const std::optional<std::string> new_hash =
+      hasher_.NeedsRehash(hash) ? std::optional<std::string>(hasher_.Hash(password)) : std::nullopt;
+
+  store::Transaction tx(connection_);
+  {
+    auto update = connection_.Prepare(
+        "UPDATE users SET failed_attempts = 0, locked_until = 0, password_hash = coalesce(?, password_hash) "
+        "WHERE id = ?");
+    update->BindOptionalText(1, new_hash);
+    update->BindInt(2, user.id);
+    update->Run();
+    auto insert = connection_.Prepare(
+        "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    insert->BindInt(1, user.id);
+    insert->BindText(2, internal::ToHex(internal::Blake2b256(raw)));
+    insert->BindInt(3, now);
+    insert->BindInt(4, now);
+    insert->BindInt(5, result.expires_at);
+    insert->Run();
+  }
+  audit.Record(as_user, AuditEvent{"login.success", entity, user.area_code, std::nullopt,
+                                   Json({{"expires_at", result.expires_at}})});
+  tx.Commit();
+  return result;
+}
+
 LoginResult Sessions::Login(std::string_view name, std::string_view password, std::string_view client) {
   internal::EnsureSodium();
   const int64_t now = clock_.NowSeconds();
@@ -129,26 +188,7 @@ LoginResult Sessions::Login(std::string_view name, std::string_view password, st
     s->BindInt(1, user->id);
     if (s->Step()) hash = s->Text(0);
   }
-  if (!hasher_.Verify(hash, password)) {
-    const int64_t failures = user->failed_attempts + 1;
-    const bool lock = failures >= options_.max_failures;
-    store::Transaction tx(connection_);
-    auto update = connection_.Prepare("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?");
-    update->BindInt(1, lock ? 0 : failures);
-    update->BindInt(2, lock ? now + options_.lockout : user->locked_until);
-    update->BindInt(3, user->id);
-    update->Run();
-    nlohmann::json detail = {{"reason", "wrong password"}, {"failures", failures}};
-    if (lock) detail["locked_until"] = now + options_.lockout;
-    audit.Record(as_user, AuditEvent{"login.failure", entity, user->area_code, std::nullopt, detail.dump()});
-    tx.Commit();
-    if (lock) {
-      throw Error(ErrorCode::kResourceExhausted,
-                  "too many failed logins: the account is locked until " + FormatTimestamp(now + options_.lockout),
-                  {{"Retry-After", std::to_string(options_.lockout)}});
-    }
-    throw Unauthenticated(kWrongCredentials);
-  }
+  if (!hasher_.Verify(hash, password)) RefuseWrongPassword(*user, audit, now);
 
   if (user->disabled) {
     audit.Record(as_user, AuditEvent{"login.failure", entity, user->area_code, std::nullopt,
@@ -156,35 +196,7 @@ LoginResult Sessions::Login(std::string_view name, std::string_view password, st
     throw Unauthenticated(kWrongCredentials);
   }
 
-  std::vector<uint8_t> raw(kTokenBytes);
-  randombytes_buf(raw.data(), raw.size());
-  LoginResult result;
-  result.token = EncodeToken(raw);
-  result.caller = as_user;
-  result.expires_at = now + options_.absolute_timeout;
-  const std::optional<std::string> new_hash =
-      hasher_.NeedsRehash(hash) ? std::optional<std::string>(hasher_.Hash(password)) : std::nullopt;
-
-  store::Transaction tx(connection_);
-  {
-    auto update = connection_.Prepare(
-        "UPDATE users SET failed_attempts = 0, locked_until = 0, password_hash = coalesce(?, password_hash) "
-        "WHERE id = ?");
-    update->BindOptionalText(1, new_hash);
-    update->BindInt(2, user->id);
-    update->Run();
-    auto insert = connection_.Prepare(
-        "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)");
-    insert->BindInt(1, user->id);
-    insert->BindText(2, internal::ToHex(internal::Blake2b256(raw)));
-    insert->BindInt(3, now);
-    insert->BindInt(4, now);
-    insert->BindInt(5, result.expires_at);
-    insert->Run();
-  }
-  audit.Record(as_user, AuditEvent{"login.success", entity, user->area_code, std::nullopt,
-                                   Json({{"expires_at", result.expires_at}})});
-  tx.Commit();
+  LoginResult result = OpenSession(*user, hash, password, audit, now);
   count.succeeded = true;
   return result;
 }

@@ -24,6 +24,9 @@
 
 namespace fupin::access {
 
+class Audit;
+struct User;
+
 struct SessionOptions {
   int64_t idle_timeout = 30 * 60;          // seconds without a request
   int64_t absolute_timeout = 12 * 60 * 60; // seconds after login
@@ -87,6 +90,12 @@ class Sessions {
   const SessionOptions& options() const { return options_; }
 
  private:
+  // Login's steps once the account is known: a wrong password (counted, the account locked after
+  // too many; always throws) and a new session for the right one.
+  [[noreturn]] void RefuseWrongPassword(const User& user, Audit& audit, int64_t now);
+  LoginResult OpenSession(const User& user, const std::string& hash, std::string_view password, Audit& audit,
+                          int64_t now);
+
   store::Connection& connection_;
   const Clock& clock_;
   const PasswordHasher& hasher_;

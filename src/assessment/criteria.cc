@@ -70,106 +70,118 @@ int SchoolAge(const std::string& birth_date, int year) {
   return AgeOn(*birth, Date{year, 9, 1});
 }
 
+namespace {
+
+// Income.
+CriterionResult IncomeCriterion(const HouseholdFacts& f) {
+  CriterionResult r;
+  r.criterion = "income";
+  r.values = {{"poverty_line", f.poverty_line}};
+  r.outcome = IncomeOutcome(f.has_year, f.per_capita_net_income, f.poverty_line);
+  if (!f.has_year) {
+    r.reason = "未登记" + std::to_string(f.year) + "年收入";
+    r.values["per_capita_net_income"] = nullptr;
+  } else {
+    r.values["per_capita_net_income"] = f.per_capita_net_income;
+    r.values["counted_members"] = f.counted_members;
+    const bool above = r.outcome == Outcome::kPass;
+    r.reason = "人均纯收入 " + FormatYuan(f.per_capita_net_income) + " 元" + (above ? "高于" : "未超过") +
+               std::to_string(f.year) + "年贫困线 " + FormatYuan(f.poverty_line) + " 元";
+  }
+  return r;
+}
+
+// Food and clothing.
+CriterionResult FoodClothingCriterion(const HouseholdFacts& f) {
+  CriterionResult r;
+  r.criterion = "food_clothing";
+  r.values = {{"food_secure", f.food_secure ? nlohmann::json(*f.food_secure) : nlohmann::json(nullptr)},
+              {"clothing_secure", f.clothing_secure ? nlohmann::json(*f.clothing_secure) : nlohmann::json(nullptr)}};
+  r.outcome = FoodClothingOutcome(f.food_secure, f.clothing_secure);
+  if (r.outcome == Outcome::kFail) {
+    r.reason = (f.food_secure && !*f.food_secure) ? "愁吃" : "愁穿";
+  } else if (r.outcome == Outcome::kUnknown) {
+    r.reason = "未登记吃穿情况";
+  } else {
+    r.reason = "不愁吃、不愁穿";
+  }
+  return r;
+}
+
+// Compulsory education.
+CriterionResult EducationCriterion(const HouseholdFacts& f) {
+  CriterionResult r;
+  r.criterion = "education";
+  nlohmann::json children = nlohmann::json::array();
+  std::vector<std::string> failed, missing;
+  for (const auto& m : f.members) {
+    const int age = SchoolAge(m.birth_date, f.year);
+    if (!IsCompulsorySchoolAge(age)) continue;
+    children.push_back({{"person_id", m.person_id}, {"name", m.name}, {"age_on_1_september", age},
+                        {"school_status", m.school_status ? nlohmann::json(*m.school_status) : nlohmann::json(nullptr)}});
+    if (!m.school_status) {
+      missing.push_back(m.name);
+    } else if (!CompulsorySchoolingMet(*m.school_status)) {
+      failed.push_back(m.name + "（" + *m.school_status + "）");
+    }
+  }
+  r.values = {{"school_age_members", children}};
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : "、") + x;
+    return s;
+  };
+  r.outcome = EducationOutcome(static_cast<int>(failed.size()), static_cast<int>(missing.size()));
+  if (r.outcome == Outcome::kFail) {
+    r.reason = "义务教育阶段成员未就学：" + join(failed);
+  } else if (r.outcome == Outcome::kUnknown) {
+    r.reason = "未登记就学情况：" + join(missing);
+  } else {
+    r.reason = children.empty() ? "无义务教育阶段（6-15岁）成员" : "义务教育阶段成员均在学、送教上门或免学";
+  }
+  return r;
+}
+
+// Basic medical insurance.
+CriterionResult MedicalCriterion(const HouseholdFacts& f) {
+  CriterionResult r;
+  r.criterion = "medical";
+  nlohmann::json members = nlohmann::json::array();
+  std::vector<std::string> failed, missing;
+  for (const auto& m : f.members) {
+    members.push_back({{"person_id", m.person_id}, {"name", m.name},
+                       {"medical_insured", m.medical_insured ? nlohmann::json(*m.medical_insured) : nlohmann::json(nullptr)}});
+    if (!m.medical_insured) {
+      missing.push_back(m.name);
+    } else if (!*m.medical_insured) {
+      failed.push_back(m.name);
+    }
+  }
+  r.values = {{"members", members}};
+  std::string names;
+  for (const auto& x : failed.empty() ? missing : failed) names += (names.empty() ? "" : "、") + x;
+  r.outcome = MedicalOutcome(static_cast<int>(f.members.size()), static_cast<int>(failed.size()),
+                             static_cast<int>(missing.size()));
+  if (f.members.empty()) {
+    r.reason = "户内没有在册成员";
+  } else if (r.outcome == Outcome::kFail) {
+    r.reason = "未参加基本医疗保险：" + names;
+  } else if (r.outcome == Outcome::kUnknown) {
+    r.reason = "未登记参保情况：" + names;
+  } else {
+    r.reason = "全部成员参加基本医疗保险";
+  }
+  return r;
+}
+
+}  // namespace
+
 HouseholdDecision Decide(const HouseholdFacts& f) {
   HouseholdDecision d;
-  // Income.
-  {
-    CriterionResult r;
-    r.criterion = "income";
-    r.values = {{"poverty_line", f.poverty_line}};
-    r.outcome = IncomeOutcome(f.has_year, f.per_capita_net_income, f.poverty_line);
-    if (!f.has_year) {
-      r.reason = "未登记" + std::to_string(f.year) + "年收入";
-      r.values["per_capita_net_income"] = nullptr;
-    } else {
-      r.values["per_capita_net_income"] = f.per_capita_net_income;
-      r.values["counted_members"] = f.counted_members;
-      const bool above = r.outcome == Outcome::kPass;
-      r.reason = "人均纯收入 " + FormatYuan(f.per_capita_net_income) + " 元" + (above ? "高于" : "未超过") +
-                 std::to_string(f.year) + "年贫困线 " + FormatYuan(f.poverty_line) + " 元";
-    }
-    d.criteria.push_back(std::move(r));
-  }
-  // Food and clothing.
-  {
-    CriterionResult r;
-    r.criterion = "food_clothing";
-    r.values = {{"food_secure", f.food_secure ? nlohmann::json(*f.food_secure) : nlohmann::json(nullptr)},
-                {"clothing_secure", f.clothing_secure ? nlohmann::json(*f.clothing_secure) : nlohmann::json(nullptr)}};
-    r.outcome = FoodClothingOutcome(f.food_secure, f.clothing_secure);
-    if (r.outcome == Outcome::kFail) {
-      r.reason = (f.food_secure && !*f.food_secure) ? "愁吃" : "愁穿";
-    } else if (r.outcome == Outcome::kUnknown) {
-      r.reason = "未登记吃穿情况";
-    } else {
-      r.reason = "不愁吃、不愁穿";
-    }
-    d.criteria.push_back(std::move(r));
-  }
-  // Compulsory education.
-  {
-    CriterionResult r;
-    r.criterion = "education";
-    nlohmann::json children = nlohmann::json::array();
-    std::vector<std::string> failed, missing;
-    for (const auto& m : f.members) {
-      const int age = SchoolAge(m.birth_date, f.year);
-      if (!IsCompulsorySchoolAge(age)) continue;
-      children.push_back({{"person_id", m.person_id}, {"name", m.name}, {"age_on_1_september", age},
-                          {"school_status", m.school_status ? nlohmann::json(*m.school_status) : nlohmann::json(nullptr)}});
-      if (!m.school_status) {
-        missing.push_back(m.name);
-      } else if (!CompulsorySchoolingMet(*m.school_status)) {
-        failed.push_back(m.name + "（" + *m.school_status + "）");
-      }
-    }
-    r.values = {{"school_age_members", children}};
-    auto join = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (const auto& x : v) s += (s.empty() ? "" : "、") + x;
-      return s;
-    };
-    r.outcome = EducationOutcome(static_cast<int>(failed.size()), static_cast<int>(missing.size()));
-    if (r.outcome == Outcome::kFail) {
-      r.reason = "义务教育阶段成员未就学：" + join(failed);
-    } else if (r.outcome == Outcome::kUnknown) {
-      r.reason = "未登记就学情况：" + join(missing);
-    } else {
-      r.reason = children.empty() ? "无义务教育阶段（6-15岁）成员" : "义务教育阶段成员均在学、送教上门或免学";
-    }
-    d.criteria.push_back(std::move(r));
-  }
-  // Basic medical insurance.
-  {
-    CriterionResult r;
-    r.criterion = "medical";
-    nlohmann::json members = nlohmann::json::array();
-    std::vector<std::string> failed, missing;
-    for (const auto& m : f.members) {
-      members.push_back({{"person_id", m.person_id}, {"name", m.name},
-                         {"medical_insured", m.medical_insured ? nlohmann::json(*m.medical_insured) : nlohmann::json(nullptr)}});
-      if (!m.medical_insured) {
-        missing.push_back(m.name);
-      } else if (!*m.medical_insured) {
-        failed.push_back(m.name);
-      }
-    }
-    r.values = {{"members", members}};
-    std::string names;
-    for (const auto& x : failed.empty() ? missing : failed) names += (names.empty() ? "" : "、") + x;
-    r.outcome = MedicalOutcome(static_cast<int>(f.members.size()), static_cast<int>(failed.size()),
-                               static_cast<int>(missing.size()));
-    if (f.members.empty()) {
-      r.reason = "户内没有在册成员";
-    } else if (r.outcome == Outcome::kFail) {
-      r.reason = "未参加基本医疗保险：" + names;
-    } else if (r.outcome == Outcome::kUnknown) {
-      r.reason = "未登记参保情况：" + names;
-    } else {
-      r.reason = "全部成员参加基本医疗保险";
-    }
-    d.criteria.push_back(std::move(r));
-  }
+  d.criteria.push_back(IncomeCriterion(f));
+  d.criteria.push_back(FoodClothingCriterion(f));
+  d.criteria.push_back(EducationCriterion(f));
+  d.criteria.push_back(MedicalCriterion(f));
   d.criteria.push_back(Flag("housing", f.housing_safe, "住房安全"));
   d.criteria.push_back(Flag("water", f.drinking_water_safe, "饮水安全"));
   d.ready = true;

@@ -21,6 +21,54 @@ void RequireYear(int year) {
 }  // namespace
 
 namespace internal {
+namespace {
+
+// The households that exited in `year`.
+std::unordered_map<int64_t, bool> ExitedInYear(store::Connection& db, const std::string& area, int year) {
+  std::unordered_map<int64_t, bool> exited_in_year;
+  auto s = db.Prepare(
+      "SELECT e.household_id FROM household_events e JOIN households h ON h.id = e.household_id"
+      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = 'exited' AND e.year = ?");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindInt(3, year);
+  while (s->Step()) exited_in_year[s->Int(0)] = true;
+  return exited_in_year;
+}
+
+// The members of the gathered households at the end of `year`, with their person facts.
+void AddMembers(store::Connection& db, const std::string& area, int year, int64_t only,
+                const std::unordered_map<int64_t, size_t>& index, Gathered& g) {
+  const std::string end = std::to_string(year) + "-12-31";
+  auto m = db.Prepare(
+      "SELECT m.household_id, p.id, p.name, p.birth_date, py.school_status, py.medical_insured FROM memberships m"
+      " JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
+      " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?"
+      " WHERE h.village_code >= ? AND h.village_code < ? AND (? = 0 OR h.id = ?)"
+      " AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?)"
+      " AND (p.death_date IS NULL OR p.death_date > ?) ORDER BY m.household_id, p.birth_date, p.id");
+  m->BindInt(1, year);
+  m->BindText(2, area);
+  m->BindText(3, internal::SubtreeEnd(area));
+  m->BindInt(4, only);
+  m->BindInt(5, only);
+  m->BindText(6, end);
+  m->BindText(7, end);
+  m->BindText(8, end);
+  while (m->Step()) {
+    auto it = index.find(m->Int(0));
+    if (it == index.end()) continue;
+    MemberFacts mf;
+    mf.person_id = m->Int(1);
+    mf.name = m->Text(2);
+    mf.birth_date = m->Text(3);
+    mf.school_status = m->OptionalText(4);
+    if (!m->IsNull(5)) mf.medical_insured = m->Int(5) != 0;
+    g.facts[it->second].members.push_back(std::move(mf));
+  }
+}
+
+}  // namespace
 
 // Reads every fact needed in four queries: households with their year facts,
 // statuses (events), exits in the year, and members with their person facts.
@@ -29,16 +77,7 @@ Gathered Gather(store::Connection& db, const std::string& area, int year, Fen li
   using internal::Status;
   const std::string end = std::to_string(year) + "-12-31";
   const auto statuses = internal::StatusesAt(db, area, {end});
-  std::unordered_map<int64_t, bool> exited_in_year;
-  {
-    auto s = db.Prepare(
-        "SELECT e.household_id FROM household_events e JOIN households h ON h.id = e.household_id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = 'exited' AND e.year = ?");
-    s->BindText(1, area);
-    s->BindText(2, internal::SubtreeEnd(area));
-    s->BindInt(3, year);
-    while (s->Step()) exited_in_year[s->Int(0)] = true;
-  }
+  const std::unordered_map<int64_t, bool> exited_in_year = ExitedInYear(db, area, year);
   Gathered g;
   std::unordered_map<int64_t, size_t> index;
   auto s = db.Prepare(
@@ -88,32 +127,7 @@ Gathered Gather(store::Connection& db, const std::string& area, int year, Fen li
     g.facts.push_back(std::move(f));
     g.rows.push_back(std::move(a));
   }
-  auto m = db.Prepare(
-      "SELECT m.household_id, p.id, p.name, p.birth_date, py.school_status, py.medical_insured FROM memberships m"
-      " JOIN households h ON h.id = m.household_id JOIN persons p ON p.id = m.person_id"
-      " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND (? = 0 OR h.id = ?)"
-      " AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?)"
-      " AND (p.death_date IS NULL OR p.death_date > ?) ORDER BY m.household_id, p.birth_date, p.id");
-  m->BindInt(1, year);
-  m->BindText(2, area);
-  m->BindText(3, internal::SubtreeEnd(area));
-  m->BindInt(4, only);
-  m->BindInt(5, only);
-  m->BindText(6, end);
-  m->BindText(7, end);
-  m->BindText(8, end);
-  while (m->Step()) {
-    auto it = index.find(m->Int(0));
-    if (it == index.end()) continue;
-    MemberFacts mf;
-    mf.person_id = m->Int(1);
-    mf.name = m->Text(2);
-    mf.birth_date = m->Text(3);
-    mf.school_status = m->OptionalText(4);
-    if (!m->IsNull(5)) mf.medical_insured = m->Int(5) != 0;
-    g.facts[it->second].members.push_back(std::move(mf));
-  }
+  AddMembers(db, area, year, only, index, g);
   // Safe housing on evidence: where the household's house was inspected (or
   // the household relocated) by the end of the year, the housing module's
   // rule decides (housing::HouseSafetyOn); elsewhere the yearly fact stays.
