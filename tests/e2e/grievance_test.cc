@@ -149,5 +149,37 @@ TEST_F(GrievanceE2eTest, ThePublicFormNamesEveryProblemStoresNothingAndIsRateLim
   EXPECT_EQ(count(), 5);
 }
 
+// Issue 23: a village cadre's edit through the registry's own routes becomes a
+// change request (202, the registry as it was); a wrong field is named as the
+// body names it; the household lands when the township approves the request.
+TEST_F(GrievanceE2eTest, AVillageCadresEditBecomesAChangeRequest) {
+  ApiClient cadre = As("cadre");
+  ApiClient town = As("town");
+  const std::string path = "/api/v1/households/" + std::to_string(household_);
+  const std::string etag = cadre.Get(path).headers["ETag"];
+  auto bad = cadre.Patch(path, {{"attribute", "rich"}}, etag);
+  ASSERT_EQ(bad.status, 400) << bad.text;
+  EXPECT_EQ(bad.body["error"]["details"][0]["path"], "attribute") << bad.text;
+  EXPECT_EQ(cadre.Patch(path, {{"address", "新村 3 号"}}, "\"v9\"").status, 409);
+  auto proposed = cadre.Patch(path, {{"address", "新村 3 号"}, {"reason", "门牌调整"}}, etag);
+  ASSERT_EQ(proposed.status, 202) << proposed.text;
+  EXPECT_EQ(proposed.body["message_zh"].get<std::string>().find("待乡镇审核") != std::string::npos, true);
+  EXPECT_EQ(proposed.body["change_request"]["reason"], "门牌调整");
+  EXPECT_EQ(town.Get(path).body["address"], "老屋 1 号");
+  auto member = cadre.Post("/api/v1/persons", {{"household_id", household_}, {"id_number", MakeIdNumber("43042419800101001")},
+                                               {"name", "张三"}});
+  ASSERT_EQ(member.status, 202) << member.text;
+  EXPECT_EQ(member.body["change_request"]["kind"], "person_add");
+  EXPECT_FALSE(town.Get(path).body.contains("members"));  // no member until the request is approved
+  const std::string approve =
+      "/api/v1/change-requests/" + std::to_string(proposed.body["change_request"]["id"].get<int64_t>()) + "/approve";
+  auto done = town.Raw("POST", approve, "{}", {{"If-Match", "\"v1\""}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(done.status, 200) << done.text;
+  EXPECT_EQ(town.Get(path).body["address"], "新村 3 号");
+  // The township's own edit is not diverted.
+  auto direct = town.Patch(path, {{"address", "新村 4 号"}}, town.Get(path).headers["ETag"]);
+  EXPECT_EQ(direct.status, 200) << direct.text;
+}
+
 }  // namespace
 }  // namespace fupin::testing

@@ -61,6 +61,7 @@ export default {
     monitoring: 'Monitoring', industry: 'Industry, jobs and loans', sexM: 'M', sexF: 'F', yuan: 'yuan',
   },
   form: {
+    proposed: 'Change request {id} submitted; the township reviews it',
     addTitle: 'Add a household', editTitle: 'Edit household {number}', fixFields: 'Correct the marked fields and save again',
     conflictTitle: 'Not saved: someone else changed this household',
     conflictText: 'Since you opened this page someone changed this household (you started from version {mine}, it is now version {theirs}). Nothing was saved so that their change is not overwritten. Look at the latest data and make your change again.',

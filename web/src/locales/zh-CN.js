@@ -59,6 +59,7 @@ export default {
     sexM: '男', sexF: '女', yuan: '元',
   },
   form: {
+    proposed: '已提交变更申请，待乡镇审核（变更申请 {id}）',
     addTitle: '新增贫困户', editTitle: '编辑户信息：{number}', fixFields: '请更正标出的字段后再保存',
     conflictTitle: '保存失败：此户已被他人修改',
     conflictText: '您打开此页后，其他人修改了这户的信息（您基于版本 {mine}，现在是版本 {theirs}）。为避免覆盖他人的修改，本次未保存。请查看最新内容后重新修改。',
