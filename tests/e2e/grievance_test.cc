@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ctime>
 #include <set>
 #include <tuple>
 
@@ -179,6 +180,47 @@ TEST_F(GrievanceE2eTest, AVillageCadresEditBecomesAChangeRequest) {
   // The township's own edit is not diverted.
   auto direct = town.Patch(path, {{"address", "新村 4 号"}}, town.Get(path).headers["ETag"]);
   EXPECT_EQ(direct.status, 200) << direct.text;
+}
+
+// The day `days` before today in Beijing, YYYY-MM-DD.
+std::string BeijingDaysAgo(int days) {
+  const std::time_t t = std::time(nullptr) + 8 * 3600 - static_cast<std::time_t>(days) * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Issue 23: what comes in is counted. An application taken in 45 days ago
+// and not answered is a finding of the data-quality checks, and a signal
+// (自主申报) of the monitoring scan of its year for the household.
+TEST_F(GrievanceE2eTest, AnApplicationNotAnsweredIsAQualityFindingAndAMonitoringSignal) {
+  const std::string received = BeijingDaysAgo(45);
+  auto check = [&] {
+    auto r = RunFupin(db_, {"--json", "check", "--area", "430424", "--check", "application_unanswered"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out);
+  };
+  EXPECT_EQ(check()["total"], 0);
+  auto g = As("cadre").Post("/api/v1/grievances", {{"channel", "self_application"},
+                                                   {"category", "self_application"},
+                                                   {"household_id", household_},
+                                                   {"complainant", "李大姐"},
+                                                   {"phone", "13907340000"},
+                                                   {"text", "今年住院花了六万元，收入减少"},
+                                                   {"received_on", received}});
+  ASSERT_EQ(g.status, 201) << g.text;
+  const json found = check();
+  ASSERT_EQ(found["total"], 1) << found.dump();
+  EXPECT_EQ(found["findings"][0]["household_id"], household_);
+  EXPECT_NE(found["findings"][0]["detail"].get<std::string>().find(g.body["number"].get<std::string>()), std::string::npos);
+  auto scan = RunFupin(db_, {"--json", "monitor", "scan", "--area", "430424", "--year", received.substr(0, 4)});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  const json candidates = json::parse(scan.out)["candidates"];
+  ASSERT_EQ(candidates.size(), 1U) << scan.out;
+  EXPECT_EQ(candidates[0]["household_id"], household_);
+  EXPECT_EQ(candidates[0]["rules"][0]["rule"], "self_application") << scan.out;
 }
 
 }  // namespace
