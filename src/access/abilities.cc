@@ -122,6 +122,7 @@ const std::vector<AbilityRule>& Rules() {
          return ScopeWrites(c, R::kProjects) ||
                 (c.role == Role::kSectorDepartment && c.department == kFinanceDepartment);
        }},
+      {A::kChangesThroughRequests, "changes_through_requests", kW, R::kRegistry, {Role::kVillageCadre}},
   };
   return rules;
 }

@@ -75,6 +75,7 @@ enum class Ability {
   kRecordGrievance,          // take a grievance in (a cadre on the complainant's behalf too)
   kHandleGrievance,          // accept, investigate, answer, close, reopen; see the complainant
   kWriteFunds,               // allocations, assignments, disbursements: offices and the finance department (issue 20)
+  kChangesThroughRequests,   // registry writes become change requests, per kind as configured (village cadres, issue 23)
 };
 
 // Every ability, in the order above.

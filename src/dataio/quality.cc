@@ -16,6 +16,7 @@
 #include "registry/areas.h"
 #include "registry/vocab.h"
 #include "registry/status.h"
+#include "grievance/signals.h"
 #include "housing/housing.h"
 
 namespace fupin::dataio {
@@ -69,6 +70,12 @@ const std::vector<CheckInfo> kCatalogue = {
     {"dangerous_house_occupied", Severity::kWarning, "住房鉴定为危房且未改造",
      "A registered household whose latest house inspection by the end of the year (or today) graded the house C or "
      "D, with no accepted renovation and no relocation: somebody may live in a dangerous house (docs/HOUSING.md)."},
+    {"application_unanswered", Severity::kWarning, "自主申报逾期未答复",
+     "A household's own application (the public form, 自主申报) not answered by its deadline (the category "
+     "self_application's days, grievance_categories; docs/GRIEVANCES.md)."},
+    {"change_request_overdue", Severity::kWarning, "变更申请逾期未审核",
+     "A change request to the registry still pending after its kind's days (change_request_levels; "
+     "docs/CHANGES.md)."},
 };
 
 std::string Label(std::span<const registry::Term> terms, const std::string& name) {
@@ -124,6 +131,7 @@ class Runner {
     if (Want({"deceased_with_entitlements"})) DeceasedWithEntitlements();
     if (Want({"village_exit_not_passed"})) VillageExits();
     if (Want({"dangerous_house_occupied"})) DangerousHouses();
+    if (Want({"application_unanswered", "change_request_overdue"})) OverdueIntake();
   }
 
  private:
@@ -558,6 +566,27 @@ class Runner {
       AddHousehold("dangerous_house_occupied", h->second,
                    "房屋" + safety.inspected_on + "鉴定为" + safety.grade + "级危房，至" + end + "未验收改造或搬迁",
                    year_);
+    }
+  }
+
+  // What came in through the public form and the change requests and waits past its deadline today.
+  void OverdueIntake() {
+    for (const auto& o : grievance::OverdueIntakeOn(db_, lo_, clock_.Today())) {
+      const bool application = o.kind == "application";
+      Finding f;
+      f.check = application ? "application_unanswered" : "change_request_overdue";
+      if (!wanted_->contains(f.check)) continue;
+      f.severity = SeverityOf(f.check);
+      f.village_code = o.area_code;
+      if (o.household_id) {
+        if (auto h = households_.find(*o.household_id); h != households_.end()) {
+          f.household_id = h->second.id;
+          f.household_number = h->second.number;
+        }
+      }
+      f.detail = application ? "自主申报" + o.number + "于" + o.since + "登记，应于" + o.deadline + "前答复，至今未答复"
+                             : "变更申请" + o.number + "于" + o.since + "提出，应于" + o.deadline + "前审核，至今未审结";
+      out_->push_back(std::move(f));
     }
   }
 

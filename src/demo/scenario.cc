@@ -20,6 +20,7 @@
 #include "demo/id_numbers.h"
 #include "demo/plan.h"
 #include "demo/policy_records.h"
+#include "grievance/demo.h"
 #include "industry/demo.h"
 #include "projects/demo.h"
 #include "housing/housing.h"
@@ -599,6 +600,8 @@ DemoSummary GenerateHengdong(store::Connection& db, const Caller& caller, const 
   // the village assessments (issue 22; their own transactions).
   Prng housing_rng = rng.Fork(8);
   internal::WriteHousingRecords(db, caller, housing_rng, county, as_of, k);
+  // Change requests, grievances and households' own applications (issue 23; its own transaction).
+  grievance::GenerateDemo(db, caller, county, as_of.ToString());
   // One audit entry carries the digests of every registry row written (issue 26 item 9).
   {
     store::Transaction audit_tx(db);

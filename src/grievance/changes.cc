@@ -41,12 +41,19 @@ std::string Entity(int64_t id) { return "change_request/" + std::to_string(id); 
 struct KindRule {
   std::string level;
   int64_t deadline_days = 0;
+  bool through_request = true;  // a village cadre's write of this kind becomes a request
 };
 std::map<std::string, KindRule> KindRules(store::Connection& db) {
   std::map<std::string, KindRule> out;
-  auto s = db.Prepare("SELECT kind, level, deadline_days FROM change_request_levels");
-  while (s->Step()) out[s->Text(0)] = {s->Text(1), s->Int(2)};
+  auto s = db.Prepare("SELECT kind, level, deadline_days, through_request FROM change_request_levels");
+  while (s->Step()) out[s->Text(0)] = {s->Text(1), s->Int(2), s->Int(3) != 0};
   return out;
+}
+
+// The record's version in a state of internal::StateOf ("v3e12", "v3"); 0 for a new record.
+int64_t VersionOf(const std::string& state) {
+  if (state.size() < 2 || state[0] != 'v') return 0;
+  return std::stoll(state.substr(1));  // stops at the 'e'
 }
 
 void CheckText(Problems& problems, const std::string& text, const std::string& path, size_t max) {
@@ -310,6 +317,25 @@ ChangeRequest ChangeRequests::Propose(const Caller& caller, const ChangeProposal
                         {"reason", proposal.reason}, {"evidence", proposal.evidence}});
   tx.Commit();
   return Get(caller, id);
+}
+
+std::optional<ChangeRequest> ChangeRequests::ProposeInsteadOfWriting(const Caller& caller, ChangeProposal proposal,
+                                                                     std::optional<int64_t> expected_version) {
+  if (!access::Can(caller, Ability::kChangesThroughRequests)) return std::nullopt;
+  const auto rules = KindRules(db_);
+  const auto rule = rules.find(proposal.kind);
+  if (rule == rules.end() || !rule->second.through_request) return std::nullopt;
+  if (expected_version) {
+    Problems ignored;  // Propose names them
+    const internal::ChangeTarget target = internal::ResolveTarget(db_, proposal.kind, proposal.change, ignored);
+    const int64_t now = VersionOf(internal::StateOf(db_, target));
+    if (ignored.empty() && now != 0 && now != *expected_version) {
+      throw Error::Conflict(target.entity + " is at version " + std::to_string(now) + ", not " +
+                            std::to_string(*expected_version) + "; read it again");
+    }
+  }
+  if (proposal.reason.empty()) proposal.reason = kDefaultReason;
+  return Propose(caller, proposal);
 }
 
 ChangeRequest ChangeRequests::Get(const Caller& caller, int64_t id) {

@@ -64,6 +64,9 @@ struct ChangeProposal {
   std::vector<std::string> evidence;  // file references (upload names, document numbers)
 };
 
+// The reason of a write turned into a request when the writer gave none.
+inline constexpr const char* kDefaultReason = "村级修改建档立卡信息";
+
 struct DiffLine {
   std::string field;
   nlohmann::json before;  // null when the record is new
@@ -143,6 +146,16 @@ class ChangeRequests {
   ChangeRequest SendBack(const Caller& caller, int64_t id, int64_t expected_version, const std::string& reason);
   // The proposer hands a sent-back request in again, to the township.
   ChangeRequest Resubmit(const Caller& caller, int64_t id, int64_t expected_version, const std::string& note = "");
+
+  // A registry write by a caller whose writes become change requests (the
+  // access ability changes_through_requests: village cadres), of a kind the
+  // configuration sends through requests (change_request_levels.through_request),
+  // is proposed instead: returns the request, and nothing changes until it is
+  // approved. std::nullopt: the caller writes directly. `expected_version`:
+  // the record's version the writer read (If-Match), kConflict when it moved.
+  // An empty reason becomes kDefaultReason.
+  std::optional<ChangeRequest> ProposeInsteadOfWriting(const Caller& caller, ChangeProposal proposal,
+                                                       std::optional<int64_t> expected_version = std::nullopt);
 
   // What waits for this caller (for the to-do list, issue 24): requests the
   // caller may review or approve now, and their own sent back. Oldest first.

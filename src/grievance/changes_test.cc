@@ -296,3 +296,38 @@ TEST_F(ChangesTest, ARequestSentBackIsResubmittedByItsProposerOnly) {
 
 }  // namespace
 }  // namespace fupin::grievance
+
+namespace fupin::grievance {
+namespace {
+
+// Issue 23: a village cadre's write becomes a request (every kind by default);
+// a township's is not diverted; a kind configured off lets the cadre write;
+// a stale version is refused before anything is stored.
+TEST_F(ChangesTest, AVillageCadresWriteBecomesARequestAsConfiguredPerKind) {
+  const std::string before = Registry();
+  const auto diverted = svc_.ProposeInsteadOfWriting(cadre_, {"household_update", {{"household_id", h1_}, {"set", {{"attribute", "dibao"}}}}, "", {}});
+  ASSERT_TRUE(diverted.has_value());
+  EXPECT_EQ(diverted->status, "proposed");
+  EXPECT_EQ(diverted->reason, kDefaultReason);
+  EXPECT_EQ(Registry(), before);
+  EXPECT_FALSE(svc_.ProposeInsteadOfWriting(township_, SetAttribute(h1_, "dibao")).has_value());
+  EXPECT_EQ(Requests(), 1);
+  try {
+    svc_.ProposeInsteadOfWriting(cadre_, SetAttribute(h2_, "dibao"), 99);
+    FAIL() << "a stale version was proposed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict);
+  }
+  EXPECT_EQ(Requests(), 1);
+  fx_.db().Execute("UPDATE change_request_levels SET through_request = 0 WHERE kind = 'household_update'");
+  EXPECT_FALSE(svc_.ProposeInsteadOfWriting(cadre_, SetAttribute(h2_, "dibao")).has_value());
+  EXPECT_TRUE(svc_.ProposeInsteadOfWriting(
+                      cadre_, {"household_status", {{"household_id", h2_}, {"event", {{"kind", "removed"}, {"date", "2016-05-01"}}}}, "", {}})
+                  .has_value());
+  const auto approved = svc_.Approve(township_, diverted->id, diverted->version);
+  EXPECT_EQ(approved.status, "approved");
+  EXPECT_EQ(Attribute(h1_), "dibao");
+}
+
+}  // namespace
+}  // namespace fupin::grievance

@@ -12,7 +12,9 @@
 #include "core/error.h"
 #include "core/id_number.h"
 #include "grievance/challenge.h"
+#include "grievance/changes.h"
 #include "grievance/grievances.h"
+#include "grievance/signals.h"
 #include "grievance/schema.h"
 #include "registry/testing.h"
 
@@ -268,6 +270,58 @@ TEST(ChallengeTest, OnlyTheRightAnswerBeforeTheExpiryHolds) {
   access::KeyRing other;
   other.AddRandom();
   EXPECT_NE(CheckChallenge(access::PersonalDataProtector(other), c.token, right, 1001), "");
+}
+
+}  // namespace
+}  // namespace fupin::grievance
+
+namespace fupin::grievance {
+namespace {
+
+// Issue 23: what comes in counts elsewhere. A household's own application and
+// a grievance of being left out are signals of the monitoring scan for their
+// year; an application not answered and a change request not decided in
+// their days are findings of the data-quality checks (on that day, not before).
+TEST_F(GrievancesTest, WhatComesInFeedsTheScanAndTheQualityChecks) {
+  fx_.AddPerson(h1_, "19800101", "head", "赵六");
+  const std::string first17 = "43042419800101001";
+  ApplicationInput a;
+  a.name = "赵六";
+  a.id_number = first17 + IdCheckCharacter(first17);
+  a.phone = "13900001111";
+  a.village_code = kVillage;
+  a.applies_for = "monitoring";
+  a.text = "今年住院花了六万元";
+  const Grievance applied = svc_.SubmitApplication(a);
+  GrievanceInput conduct = Excluded();
+  conduct.category = "cadre_conduct";  // not a sign of difficulty
+  svc_.Intake(cadre_, conduct);
+  EXPECT_EQ(SelfReportedHouseholds(fx_.db(), "430424", 2026), (std::unordered_map<int64_t, int64_t>{{h1_, 1}}));
+  svc_.Intake(cadre_, Excluded());
+  EXPECT_EQ(SelfReportedHouseholds(fx_.db(), "430424", 2026).at(h1_), 2);
+  EXPECT_TRUE(SelfReportedHouseholds(fx_.db(), "430424", 2025).empty());
+  EXPECT_TRUE(SelfReportedHouseholds(fx_.db(), "430424101", 2026).empty());
+  const ChangeRequest r = ChangeRequests(fx_.db(), fx_.clock())
+                              .Propose(cadre_, {"household_update", {{"household_id", h1_}, {"set", {{"address", "新址"}}}},
+                                                "门牌调整", {}});
+  EXPECT_TRUE(OverdueIntakeOn(fx_.db(), "430424", fx_.clock().Today()).empty());
+  // 2026-11-28 + 15 days = 2026-12-13 (the application), + 10 days = 2026-12-08 (the request).
+  EXPECT_TRUE(OverdueIntakeOn(fx_.db(), "430424", Date{2026, 12, 8}).empty());
+  auto late = OverdueIntakeOn(fx_.db(), "430424", Date{2026, 12, 9});
+  ASSERT_EQ(late.size(), 1U);
+  EXPECT_EQ(late[0].kind, "change_request");
+  EXPECT_EQ(late[0].id, r.id);
+  EXPECT_EQ(late[0].deadline, "2026-12-08");
+  late = OverdueIntakeOn(fx_.db(), "430424", Date{2026, 12, 14});
+  ASSERT_EQ(late.size(), 2U);
+  EXPECT_EQ(late[0].kind, "application");
+  EXPECT_EQ(late[0].number, applied.number);
+  EXPECT_EQ(late[0].household_id, h1_);
+  EXPECT_TRUE(OverdueIntakeOn(fx_.db(), "430424101", Date{2026, 12, 14}).empty());
+  // Answered, it waits no more.
+  Grievance g = svc_.Accept(township_, applied.id, applied.version, "镇扶贫站");
+  svc_.Step(township_, g.id, g.version, "answered", "已纳入监测");
+  EXPECT_EQ(OverdueIntakeOn(fx_.db(), "430424", Date{2026, 12, 14}).size(), 1U);
 }
 
 }  // namespace

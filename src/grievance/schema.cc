@@ -138,6 +138,10 @@ CREATE TABLE grievance_steps (
 );
 CREATE INDEX grievance_steps_grievance ON grievance_steps(grievance_id, id);
 )sql"},
+      {1302, "grievance: which kinds of a village cadre's registry writes become change requests (all, by default)", R"sql(
+ALTER TABLE change_request_levels ADD COLUMN through_request INTEGER NOT NULL DEFAULT 1
+  CHECK (through_request = 0 OR through_request = 1);
+)sql"},
   };
 }
 

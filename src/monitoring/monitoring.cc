@@ -10,6 +10,7 @@
 #include "core/area_code.h"
 #include "core/id_number.h"
 #include "core/money.h"
+#include "grievance/signals.h"
 #include "industry/industry.h"
 #include "io/table.h"
 #include "monitoring/internal.h"
@@ -37,6 +38,7 @@ constexpr ParameterSpec kParameterSpecs[] = {
     {"job_loss", "persons", "risk", "家庭成员失业人数"},
     {"overdue_loan", "loans", "risk", "扶贫小额信贷逾期笔数"},
     {"dividends_stopped", "entities", "risk", "停止分红的经营主体数"},
+    {"self_application", "applications", "risk", "农户自主申报或反映应纳未纳次数"},
     {"notice_min_days", "days", "procedure", "公示最少天数"},
     {"step_days", "days", "procedure", "每步办理时限（天）"},
     {"elimination_min_months", "months", "procedure", "风险消除前最短监测月数"},
@@ -58,6 +60,7 @@ const char* RuleLabel(const std::string& rule) {
   if (rule == "job_loss") return "家庭成员失业";
   if (rule == "overdue_loan") return "小额信贷逾期";
   if (rule == "dividends_stopped") return "经营主体停止分红";
+  if (rule == "self_application") return "农户自主申报";
   return "";
 }
 
@@ -671,6 +674,10 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
   const double loan_count = loan_on ? params.Number("overdue_loan") : 0;
   const bool dividend_on = params.Enabled("dividends_stopped");
   const double dividend_count = dividend_on ? params.Number("dividends_stopped") : 0;
+  // What households said themselves (issue 23): their own applications, grievances of being left out.
+  const auto self_reported = grievance::SelfReportedHouseholds(db_, area, year);
+  const bool self_on = params.Enabled("self_application");
+  const double self_count = self_on ? params.Number("self_application") : 0;
 
   ScanResult result;
   result.year = year;
@@ -750,6 +757,10 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
       c.hits.push_back({"dividends_stopped", RuleLabel("dividends_stopped"),
                         {{"entities_stopped", std::to_string(d->second)}}});
     }
+    if (const auto a = self_reported.find(id);
+        self_on && a != self_reported.end() && static_cast<double>(a->second) >= self_count) {
+      c.hits.push_back({"self_application", RuleLabel("self_application"), {{"applications", std::to_string(a->second)}}});
+    }
     if (c.hits.empty()) continue;
     c.household_id = id;
     c.household_number = h.number;
@@ -782,6 +793,7 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
       if (c.case_id) continue;
       const auto& h = hs.at(c.household_id);
       bool by_alert = false;
+      bool by_self = false;
       nlohmann::json risks = nlohmann::json::array();
       for (const auto& hit : c.hits) {
         nlohmann::json values = nlohmann::json::object();
@@ -789,12 +801,13 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
         risks.push_back({{"rule", hit.rule}, {"values", values}});
         by_alert = by_alert || (hit.rule == "rigid_spending" && (h.medical > 0 || h.disaster > 0)) ||
                    (hit.rule == "job_loss" && h.unemployment_alerts > 0);
+        by_self = by_self || hit.rule == "self_application";
       }
       ins->BindInt(1, c.household_id);
       ins->BindText(2, c.village_code);
       ins->BindInt(3, year);
       ins->BindText(4, c.category);
-      ins->BindText(5, by_alert ? "department_alert" : "data_analysis");
+      ins->BindText(5, by_alert ? "department_alert" : (by_self ? "self_report" : "data_analysis"));
       ins->BindText(6, risks.dump());
       ins->BindText(7, today);
       ins->BindText(8, today);

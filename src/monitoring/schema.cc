@@ -162,6 +162,10 @@ CREATE TABLE monitoring_eliminations (
   decided_at   INTEGER NOT NULL
 );
 )sql"},
+      {702, "monitoring: the scan's rule of households' own applications and grievances (自主申报, issue 23)", R"sql(
+INSERT INTO monitoring_parameters (name, value, enabled, source, set_by, set_at) VALUES
+  ('self_application', '1', 1, '当年农户自主申报（群众自主申报表）或信访反映应纳未纳不少于1次；issue 23 列为监测信号，fupin 默认值', 'fupin 默认值', 0);
+)sql"},
   };
 }
 

@@ -1,5 +1,6 @@
 // Households and persons.
 #include "dataio/exports.h"
+#include "grievance/changes.h"
 #include "io/table_writer.h"
 #include "registry/households.h"
 #include "registry/registry_json.h"
@@ -60,6 +61,45 @@ registry::HouseholdRegistry::ListFilter HouseholdFilter(const ApiRequest& r) {
   return f;
 }
 
+// "/change/set/address", "/change/household/number", "/change/to_household_id" -> the body's field.
+std::string BodyPath(const std::string& path) {
+  for (const char* prefix : {"/change/set/", "/change/household/", "/change/person/", "/change/event/", "/change/"}) {
+    if (path.starts_with(prefix)) return path.substr(std::string_view(prefix).size());
+  }
+  return path;
+}
+
+// Issue 23: a village cadre's write becomes a change request (docs/CHANGES.md,
+// "Village cadres write through requests"): 202 with the request, the registry
+// unchanged until the township (or the county) approves it. std::nullopt: the
+// caller writes directly. `change`: the kind's JSON (the body as sent, without its reason).
+std::optional<ApiResponse> ProposedInstead(ApiRequest& r, const std::string& kind, nlohmann::json change,
+                                           const std::string& reason, std::optional<int64_t> version = std::nullopt) {
+  grievance::ChangeRequests changes(r.connection(), *r.clock);
+  std::optional<grievance::ChangeRequest> request;
+  try {
+    request = changes.ProposeInsteadOfWriting(r.caller, {kind, std::move(change), reason, {}}, version);
+  } catch (const Error& e) {
+    // The request's paths (/change/set/address) named as the body's (address).
+    if (e.details().empty()) throw;
+    std::vector<ErrorDetail> details;
+    for (const auto& d : e.details()) details.push_back({BodyPath(d.path), d.problem});
+    throw Error(e.code(), e.what(), details);
+  }
+  if (!request) return std::nullopt;
+  const std::string id = std::to_string(request->id);
+  return ApiResponse{202,
+                     {{"change_request", grievance::ChangeRequestJson(*request)},
+                      {"message", "change request " + id + " proposed; the registry changes when it is approved"},
+                      {"message_zh", "已提交变更申请（编号 " + id + "），待乡镇审核"}},
+                     {}};
+}
+
+nlohmann::json Without(nlohmann::json body, const char* key) {
+  if (body.is_object()) body.erase(key);
+  return body;
+}
+
 }  // namespace
 
 void AddRegistryRoutes(std::vector<Route>& routes) {
@@ -101,7 +141,11 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       in.other_causes = b.Strings("other_causes").value_or(std::vector<std::string>{});
                       in.address = b.String("address", false, 500).value_or("");
                       in.phone = b.String("phone", false, 20);
+                      const std::string reason = b.String("reason", false, 2000).value_or("");
                       b.Finish();
+                      if (auto proposed = ProposedInstead(r, "household_add", {{"household", Without(r.body, "reason")}}, reason)) {
+                        return *proposed;
+                      }
                       registry::HouseholdRegistry reg(r.connection(), *r.clock);
                       return HouseholdResponse(r, reg.AddHousehold(r.caller, in), 201);
                     },
@@ -128,8 +172,14 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       patch.other_causes = b.Strings("other_causes");
                       patch.address = b.String("address", false, 500);
                       patch.phone = b.NullableString("phone", 20);
+                      const std::string reason = b.String("reason", false, 2000).value_or("");
                       b.Finish();
                       const int64_t version = r.RequiredVersion();
+                      if (auto proposed = ProposedInstead(r, "household_update",
+                                                          {{"household_id", id}, {"set", Without(r.body, "reason")}},
+                                                          reason, version)) {
+                        return *proposed;
+                      }
                       registry::HouseholdRegistry reg(r.connection(), *r.clock);
                       reg.UpdateHousehold(r.caller, id, version, patch);
                       return HouseholdResponse(r, id);
@@ -146,6 +196,10 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       if (auto y = b.Int("year")) in.year = static_cast<int>(*y);
                       in.reason = b.String("reason", false, 2000).value_or("");
                       b.Finish();
+                      if (auto proposed = ProposedInstead(r, "household_status", {{"household_id", id}, {"event", r.body}},
+                                                          in.reason)) {
+                        return *proposed;
+                      }
                       registry::HouseholdRegistry reg(r.connection(), *r.clock);
                       reg.RecordEvent(r.caller, in);
                       return HouseholdResponse(r, id, 201);
@@ -178,7 +232,11 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       if (auto g = b.Int("disability_grade")) in.disability_grade = static_cast<int>(*g);
                       in.labour_ability = b.String("labour_ability", false, 40).value_or("unknown");
                       in.phone = b.String("phone", false, 20);
+                      const std::string reason = b.String("reason", false, 2000).value_or("");
                       b.Finish();
+                      if (auto proposed = ProposedInstead(r, "person_add", {{"person", Without(r.body, "reason")}}, reason)) {
+                        return *proposed;
+                      }
                       registry::PersonRegistry reg(r.connection(), *r.clock);
                       auto p = reg.AddPerson(r.caller, in);
                       return ApiResponse::Versioned(registry::PersonJson(p), p.version, 201);
@@ -218,8 +276,14 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       patch.labour_ability = b.String("labour_ability", false, 40);
                       patch.phone = b.NullableString("phone", 20);
                       patch.death_date = b.NullableString("death_date", 10);
+                      const std::string reason = b.String("reason", false, 2000).value_or("");
                       b.Finish();
                       const int64_t version = r.RequiredVersion();
+                      if (auto proposed = ProposedInstead(r, "person_update",
+                                                          {{"person_id", id}, {"set", Without(r.body, "reason")}}, reason,
+                                                          version)) {
+                        return *proposed;
+                      }
                       registry::PersonRegistry reg(r.connection(), *r.clock);
                       reg.UpdatePerson(r.caller, id, version, patch);
                       return PersonResponse(r, id);
@@ -234,6 +298,11 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                       const std::string date = b.String("date", true, 10).value_or("");
                       const std::string reason = b.String("reason", false, 500).value_or("");
                       b.Finish();
+                      if (auto proposed = ProposedInstead(
+                              r, "person_move", {{"person_id", id}, {"to_household_id", to}, {"relation", relation}, {"date", date}},
+                              reason)) {
+                        return *proposed;
+                      }
                       registry::PersonRegistry reg(r.connection(), *r.clock);
                       reg.MovePerson(r.caller, id, to, relation, date, reason);
                       return PersonResponse(r, id);

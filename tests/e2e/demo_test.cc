@@ -731,3 +731,32 @@ TEST(NationDemo, NationOnANewFileIsTheSameAsOnAnExistingOne) {
 
 }  // namespace
 }  // namespace fupin::testing
+
+namespace fupin::testing {
+namespace {
+
+// Issue 23: the demo county has change requests and grievances (so 变更审核 and
+// 信访申诉 show data), its own applications among them, and the figures count them.
+TEST_F(HengdongTest, ChangeRequestsGrievancesAndApplicationsAreCounted) {
+  auto pending = RunFupin(Db(), {"--json", "change", "list", "--area", "430424"});
+  ASSERT_EQ(pending.exit_code, 0) << pending.err;
+  EXPECT_EQ(json::parse(pending.out)["total"], 6) << pending.out;  // proposed and sent back
+  auto all = RunFupin(Db(), {"--json", "change", "list", "--area", "430424", "--status", "all"});
+  EXPECT_EQ(json::parse(all.out)["total"], 8) << all.out;
+  auto figures = RunFupin(Db(), {"--json", "grievance", "figures", "--area", "430424", "--year", "2020", "--by", "channel"});
+  ASSERT_EQ(figures.exit_code, 0) << figures.err;
+  const json f = json::parse(figures.out);
+  EXPECT_EQ(f["total"]["received"], 12) << figures.out;
+  EXPECT_EQ(f["total"]["answered"], 5) << figures.out;  // three closed, two answered
+  EXPECT_EQ(f["total"]["satisfied"], 3) << figures.out;
+  bool applications = false;
+  for (const auto& r : f["rows"]) applications = applications || (r["key"] == "self_application" && r["received"] == 4);
+  EXPECT_TRUE(applications) << figures.out;
+  // Every pending request of the demo is older than its 10 days today: all are data-quality findings.
+  auto overdue = RunFupin(Db(), {"--json", "check", "--area", "430424", "--check", "change_request_overdue"});
+  ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
+  EXPECT_EQ(json::parse(overdue.out)["total"], 6) << overdue.out;
+}
+
+}  // namespace
+}  // namespace fupin::testing

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ctime>
 #include <set>
 #include <tuple>
 
@@ -147,6 +148,79 @@ TEST_F(GrievanceE2eTest, ThePublicFormNamesEveryProblemStoresNothingAndIsRateLim
   EXPECT_EQ(refused.status, 429) << refused.text;
   EXPECT_FALSE(refused.headers["Retry-After"].empty());
   EXPECT_EQ(count(), 5);
+}
+
+// Issue 23: a village cadre's edit through the registry's own routes becomes a
+// change request (202, the registry as it was); a wrong field is named as the
+// body names it; the household lands when the township approves the request.
+TEST_F(GrievanceE2eTest, AVillageCadresEditBecomesAChangeRequest) {
+  ApiClient cadre = As("cadre");
+  ApiClient town = As("town");
+  const std::string path = "/api/v1/households/" + std::to_string(household_);
+  const std::string etag = cadre.Get(path).headers["ETag"];
+  auto bad = cadre.Patch(path, {{"attribute", "rich"}}, etag);
+  ASSERT_EQ(bad.status, 400) << bad.text;
+  EXPECT_EQ(bad.body["error"]["details"][0]["path"], "attribute") << bad.text;
+  EXPECT_EQ(cadre.Patch(path, {{"address", "新村 3 号"}}, "\"v9\"").status, 409);
+  auto proposed = cadre.Patch(path, {{"address", "新村 3 号"}, {"reason", "门牌调整"}}, etag);
+  ASSERT_EQ(proposed.status, 202) << proposed.text;
+  EXPECT_EQ(proposed.body["message_zh"].get<std::string>().find("待乡镇审核") != std::string::npos, true);
+  EXPECT_EQ(proposed.body["change_request"]["reason"], "门牌调整");
+  EXPECT_EQ(town.Get(path).body["address"], "老屋 1 号");
+  auto member = cadre.Post("/api/v1/persons", {{"household_id", household_}, {"id_number", MakeIdNumber("43042419800101001")},
+                                               {"name", "张三"}});
+  ASSERT_EQ(member.status, 202) << member.text;
+  EXPECT_EQ(member.body["change_request"]["kind"], "person_add");
+  EXPECT_FALSE(town.Get(path).body.contains("members"));  // no member until the request is approved
+  const std::string approve =
+      "/api/v1/change-requests/" + std::to_string(proposed.body["change_request"]["id"].get<int64_t>()) + "/approve";
+  auto done = town.Raw("POST", approve, "{}", {{"If-Match", "\"v1\""}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(done.status, 200) << done.text;
+  EXPECT_EQ(town.Get(path).body["address"], "新村 3 号");
+  // The township's own edit is not diverted.
+  auto direct = town.Patch(path, {{"address", "新村 4 号"}}, town.Get(path).headers["ETag"]);
+  EXPECT_EQ(direct.status, 200) << direct.text;
+}
+
+// The day `days` before today in Beijing, YYYY-MM-DD.
+std::string BeijingDaysAgo(int days) {
+  const std::time_t t = std::time(nullptr) + 8 * 3600 - static_cast<std::time_t>(days) * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Issue 23: what comes in is counted. An application taken in 45 days ago
+// and not answered is a finding of the data-quality checks, and a signal
+// (自主申报) of the monitoring scan of its year for the household.
+TEST_F(GrievanceE2eTest, AnApplicationNotAnsweredIsAQualityFindingAndAMonitoringSignal) {
+  const std::string received = BeijingDaysAgo(45);
+  auto check = [&] {
+    auto r = RunFupin(db_, {"--json", "check", "--area", "430424", "--check", "application_unanswered"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out);
+  };
+  EXPECT_EQ(check()["total"], 0);
+  auto g = As("cadre").Post("/api/v1/grievances", {{"channel", "self_application"},
+                                                   {"category", "self_application"},
+                                                   {"household_id", household_},
+                                                   {"complainant", "李大姐"},
+                                                   {"phone", "13907340000"},
+                                                   {"text", "今年住院花了六万元，收入减少"},
+                                                   {"received_on", received}});
+  ASSERT_EQ(g.status, 201) << g.text;
+  const json found = check();
+  ASSERT_EQ(found["total"], 1) << found.dump();
+  EXPECT_EQ(found["findings"][0]["household_id"], household_);
+  EXPECT_NE(found["findings"][0]["detail"].get<std::string>().find(g.body["number"].get<std::string>()), std::string::npos);
+  auto scan = RunFupin(db_, {"--json", "monitor", "scan", "--area", "430424", "--year", received.substr(0, 4)});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  const json candidates = json::parse(scan.out)["candidates"];
+  ASSERT_EQ(candidates.size(), 1U) << scan.out;
+  EXPECT_EQ(candidates[0]["household_id"], household_);
+  EXPECT_EQ(candidates[0]["rules"][0]["rule"], "self_application") << scan.out;
 }
 
 }  // namespace

@@ -246,8 +246,14 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
     for (const auto& [path, expected] : {std::pair{hin, e.write_in}, std::pair{hout, e.write_out}}) {
       const std::string etag = admin.Get(path).headers["ETag"];
       auto w = c.Patch(path, {{"address", "改于 " + e.user}}, etag);
-      EXPECT_EQ(w.status, expected) << w.text;
-      if (w.status != 200) ExpectErrorShape(w);
+      // Issue 23: a village cadre's change becomes a change request (202); the household stays as it was.
+      const bool proposes = e.user == "cadre" && expected == 200;
+      EXPECT_EQ(w.status, proposes ? 202 : expected) << w.text;
+      if (w.status >= 400) ExpectErrorShape(w);
+      if (proposes) {
+        EXPECT_EQ(w.body["change_request"]["status"], "proposed") << w.text;
+        EXPECT_NE(admin.Get(path).body["address"], "改于 cadre");
+      }
       auto y = c.Put(path + "/years/2016", {{"wage_income", 1000}});
       EXPECT_EQ(y.status, expected) << y.text;
     }
@@ -315,7 +321,7 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
 TEST_F(ServerTest, AStaleUpdateIsRefusedAndWritesNothing) {
   const int64_t id = AddHousehold("LOST-1", kVillageIn);
   const std::string path = "/api/v1/households/" + std::to_string(id);
-  auto first = As("cadre");
+  auto first = As("town");  // a village cadre's change would be a change request (issue 23)
   auto second = As("county");
   const auto read1 = first.Get(path);
   const auto read2 = second.Get(path);
@@ -396,14 +402,22 @@ TEST_F(ServerTest, AnEditShowsInTheAuditTrailWithBeforeAndAfter) {
   const int64_t id = AddHousehold("AUD-1", kVillageIn);
   const std::string path = "/api/v1/households/" + std::to_string(id);
   auto cadre = As("cadre");
+  // Issue 23: the village cadre's change is a change request; it lands when the township approves it.
   auto w = cadre.Patch(path, {{"main_cause", "因学"}}, cadre.Get(path).headers.at("ETag"));
-  ASSERT_EQ(w.status, 200) << w.text;
+  ASSERT_EQ(w.status, 202) << w.text;
+  EXPECT_EQ(cadre.Get(path).body["main_cause"], "none");
+  const std::string request = "/api/v1/change-requests/" + std::to_string(w.body["change_request"]["id"].get<int64_t>());
+  auto town = As("town");
+  auto approved = town.Raw("POST", request + "/approve", "{}",
+                           {{"If-Match", town.Get(request).headers.at("ETag")}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(approved.status, 200) << approved.text;
   auto trail = As("auditor").Get("/api/v1/audit?entity=household/" + std::to_string(id));
   ASSERT_EQ(trail.status, 200) << trail.text;
   ASSERT_GE(trail.body["total"].get<int>(), 2);
   const auto& latest = trail.body["items"][0];
   EXPECT_EQ(latest["action"], "household.update");
-  EXPECT_EQ(latest["actor_name"], "cadre");
+  EXPECT_EQ(latest["actor_name"], "town");
+  EXPECT_EQ(latest["after"]["authorised_by"], "change_request/" + std::to_string(w.body["change_request"]["id"].get<int64_t>()));
   EXPECT_EQ(latest["before"]["main_cause"], "none");
   EXPECT_EQ(latest["after"]["main_cause"], "schooling");
   // A cadre cannot read the audit trail.

@@ -1456,8 +1456,89 @@ async function industrySteps() {
 await industrySteps()
 // Issue 23: change requests (变更审核), grievances (信访申诉) and the public form (自主申报).
 async function issue23Steps() {
-  // The change-request and public-form steps were removed at the session-7 merge: they had not
-  // been run on their branch and failed in the merged walk (issue 23 note); to be rewritten.
+  const household = async (id) => (await apiAs('admin', 'GET', `/households/${id}`)).data
+  const propose = async (id, set, reason) => {
+    const r = await apiAs('cadre', 'POST', '/change-requests', { body: { kind: 'household_update', change: { household_id: id, set }, reason } })
+    expect(r.status === 201, `proposing: ${r.status} ${JSON.stringify(r.data)}`)
+    return r.data
+  }
+  // Opens a request on 变更审核 by its row (each row carries the class change-row-<id>; the old
+  // selector matched the id against a cell's text and found no row), waiting for the list first.
+  async function openRequest(id) {
+    await page.goto(`${BASE}/changes`)
+    const row = page.locator(`[data-testid="changes-table"] .el-table__row.change-row-${id}`)
+    await row.waitFor()
+    await row.click()
+    await page.locator('[data-testid="change-detail"]').waitFor()
+    await page.locator('[data-testid="change-status"]').waitFor()
+  }
+
+  await step('issue 23: a change request the township rejects leaves the registry as it was', async () => {
+    const target = households[1]
+    const before = await household(target.id)
+    const r = await propose(target.id, { address: '新村三组 88 号' }, '户主反映地址变更')
+    expect((await household(target.id)).address === before.address, 'the proposal changed the registry')
+    await login('town')
+    await page.locator('[data-testid="nav-changes"]').waitFor()
+    await openRequest(r.id)
+    await page.locator('[data-testid="change-diff"]', { hasText: '新村三组 88 号' }).waitFor()
+    await input('change-note').fill('无迁移证明，不予变更')
+    await page.locator('[data-testid="change-reject"]').click()
+    await page.locator('[data-testid="change-status"]', { hasText: '已驳回' }).waitFor()
+    const after = await household(target.id)
+    expect(after.address === before.address && after.version === before.version, `the registry changed: ${after.address} v${after.version}`)
+    await shot('50-change-rejected')
+    await page.keyboard.press('Escape')
+  })
+
+  await step('issue 23: of two requests on one household the second is refused once the first is approved, naming both', async () => {
+    const target = households[4]
+    const first = await propose(target.id, { attribute: 'dibao' }, '纳入低保')
+    const second = await propose(target.id, { address: '老屋场 5 号' }, '门牌调整')
+    await login('town')
+    await openRequest(first.id)
+    await page.locator('[data-testid="change-approve"]').click()
+    await page.locator('[data-testid="change-status"]', { hasText: '已批准' }).waitFor()
+    await page.keyboard.press('Escape')
+    await openRequest(second.id)
+    await page.locator('[data-testid="change-approve"]').click()
+    const message = page.locator('[data-testid="change-message"]')
+    await message.waitFor()
+    const text = await message.innerText()
+    expect(text.includes(`变更申请 ${second.id}`) && text.includes(`变更申请 ${first.id}`), `refusal: ${text}`)
+    const after = await household(target.id)
+    expect(after.attribute === 'dibao' && after.address !== '老屋场 5 号', `registry: ${after.attribute} ${after.address}`)
+    const audit = (await apiAs('admin', 'GET', `/audit?entity=household/${target.id}&limit=5`)).data
+    expect(JSON.stringify(audit).includes(`change_request/${first.id}`), 'the audit entry does not name the request')
+    await shot('51-change-conflict')
+    await page.keyboard.press('Escape')
+  })
+
+  await step('issue 23: a village cadre\'s edit of a household becomes a change request that lands when the township approves it', async () => {
+    const target = households[1] // of the cadre's village (the rejected request of the step above left it as it was)
+    const before = await household(target.id)
+    await login('cadre')
+    await page.goto(`${BASE}/households/${target.id}/edit`)
+    await input('field-address').waitFor()
+    await settle()
+    await input('field-address').fill('新屋场 9 号')
+    await page.locator('[data-testid="form-save"]').click()
+    const proposed = page.locator('[data-testid="form-proposed"]')
+    await proposed.waitFor()
+    expect((await proposed.innerText()).includes('已提交变更申请，待乡镇审核'), `the form says ${await proposed.innerText()}`)
+    const id = Number((await proposed.innerText()).match(/变更申请 (\d+)/)[1])
+    let now = await household(target.id)
+    expect(now.address === before.address && now.version === before.version, `the cadre's edit changed the registry: ${now.address}`)
+    await shot('55-cadre-edit-proposed')
+    await login('town')
+    await openRequest(id)
+    await page.locator('[data-testid="change-approve"]').click()
+    await page.locator('[data-testid="change-status"]', { hasText: '已批准' }).waitFor()
+    now = await household(target.id)
+    expect(now.address === '新屋场 9 号', `after the approval the address is ${now.address}`)
+    await page.keyboard.press('Escape')
+  })
+
   await step('issue 23: a grievance past its deadline is shown overdue on 信访申诉', async () => {
     const received = new Date(Date.now() + 8 * 3600000 - 45 * 86400000).toISOString().slice(0, 10)
     const g = await apiAs('cadre', 'POST', '/grievances', { body: { channel: 'hotline', category: 'wrongly_excluded',
@@ -1477,6 +1558,46 @@ async function issue23Steps() {
     await logout()
   })
 
+  await step('issue 23: the public application form names every problem of bad input and stores nothing', async () => {
+    const count = async () => (await apiAs('admin', 'GET', `/grievances?status=all&area=${COUNTY}&limit=1&category=self_application`)).data.total
+    const before = await count()
+    await page.goto(`${BASE}/login`)
+    await page.locator('[data-testid="apply-link"]').click()
+    await page.waitForURL((u) => u.pathname === '/apply')
+    await page.locator('.el-form-item__label', { hasText: /\d+ 加 \d+/ }).waitFor()
+    await input('apply-id').fill('430424199001010000')
+    await input('apply-phone').fill('abc')
+    await input('apply-village').fill(townA.code)
+    await input('apply-answer').fill('1000')
+    await page.locator('[data-testid="apply-submit"]').click()
+    await page.locator('[data-testid="apply-error"]').waitFor()
+    for (const id of ['apply-name', 'apply-id', 'apply-phone', 'apply-village', 'apply-text', 'apply-answer']) {
+      await fieldError(id).waitFor()
+      const text = await fieldError(id).innerText()
+      expect(/[\u4e00-\u9fff]/.test(text), `the problem at ${id} is not in Chinese: ${text}`)
+    }
+    expect((await count()) === before, 'a refused application was stored')
+    await shot('53-apply-refused')
+    await input('apply-name').fill('赵六')
+    await input('apply-id').fill(idNumber('19850315', 77))
+    await input('apply-phone').fill('13907341234')
+    await input('apply-village').fill(vA1.code)
+    await input('apply-text').fill('今年住院花了六万元，收入减少')
+    // A new question came with the refusal: answer the one shown now.
+    const question = await page.locator('.el-form-item__label', { hasText: /\d+ 加 \d+/ }).innerText()
+    const [, a, b] = question.match(/(\d+) 加 (\d+)/)
+    await input('apply-answer').fill(String(Number(a) + Number(b)))
+    await page.locator('[data-testid="apply-submit"]').click()
+    const done = page.locator('[data-testid="apply-done"]')
+    await done.waitFor()
+    const number = (await done.innerText()).match(/XF\d{8}-\d{4}/)[0]
+    expect((await count()) === before + 1, 'the application was not stored')
+    await page.locator('[data-testid="lookup-submit"]').click()
+    await page.locator('[data-testid="lookup-state"]', { hasText: '已登记' }).waitFor()
+    const wrong = await fetch(`${BASE}/api/v1/public/applications/${number}?phone=13900000000`)
+    expect(wrong.status === 404, `a lookup with another phone: ${wrong.status}`)
+    await shot('54-apply-done')
+  })
 }
 
 await issue23Steps()

@@ -61,6 +61,7 @@ export default {
     monitoring: 'Monitoring', industry: 'Industry, jobs and loans', sexM: 'M', sexF: 'F', yuan: 'yuan', house: 'House and relocation',
   },
   form: {
+    proposed: 'Change request {id} submitted; the township reviews it',
     addTitle: 'Add a household', editTitle: 'Edit household {number}', fixFields: 'Correct the marked fields and save again',
     conflictTitle: 'Not saved: someone else changed this household',
     conflictText: 'Since you opened this page someone changed this household (you started from version {mine}, it is now version {theirs}). Nothing was saved so that their change is not overwritten. Look at the latest data and make your change again.',
@@ -281,5 +282,11 @@ export default {
     answer: 'Answer', submit: 'Submit', submitted: 'Received, number {number}. Keep it: with it and your phone you can look up the state.',
     lookup: 'Look up an application', number: 'Application number', state: 'State', deadline: 'Deadline', answerText: 'Answer', back: 'Back to login',
     newQuestion: 'Another question',
+    problem: {
+      required: 'Required', tooLong: 'Too long', phone: 'Not a phone number (7 to 15 digits)',
+      villageCode: 'A 12-digit village code', noVillage: 'No such village', answer: 'Wrong answer; answer the new question',
+      expired: 'The question expired; answer the new one', token: 'Answer the new question', appliesFor: 'Choose what you apply for',
+      idNumber: 'Not a valid ID number (18 characters, the last a check character)', other: 'Please check this field',
+    },
   },
 }

@@ -59,6 +59,7 @@ export default {
     sexM: '男', sexF: '女', yuan: '元',
   },
   form: {
+    proposed: '已提交变更申请，待乡镇审核（变更申请 {id}）',
     addTitle: '新增贫困户', editTitle: '编辑户信息：{number}', fixFields: '请更正标出的字段后再保存',
     conflictTitle: '保存失败：此户已被他人修改',
     conflictText: '您打开此页后，其他人修改了这户的信息（您基于版本 {mine}，现在是版本 {theirs}）。为避免覆盖他人的修改，本次未保存。请查看最新内容后重新修改。',
@@ -274,5 +275,11 @@ export default {
     answer: '答案', submit: '提交申报', submitted: '已受理，申报编号：{number}。请记下编号，可凭编号和手机号查询办理情况。',
     lookup: '查询办理情况', number: '申报编号', state: '办理状态', deadline: '办理期限', answerText: '答复', back: '返回登录',
     newQuestion: '换一题',
+    problem: {
+      required: '必须填写', tooLong: '内容过长', phone: '不是有效的手机或电话号码（7 至 15 位数字）',
+      villageCode: '应为 12 位村级区划代码', noVillage: '没有这个村，请核对区划代码', answer: '答案不正确，请回答新的问题',
+      expired: '验证问题已过期，请回答新的问题', token: '请回答新的验证问题', appliesFor: '请选择申请事项',
+      idNumber: '身份证号码不正确，请核对（18 位，最后一位为校验码）', other: '填写有误，请核对',
+    },
   },
 }
