@@ -14,7 +14,7 @@ export default {
   },
   unavailable: {
     title: '此功能暂未开放',
-    text: '本服务器尚未提供“{what}”所需的接口（{route}）。相应模块上线后，此处将自动显示。',
+    text: '本服务器尚未提供“{what}”所需的接口。相应模块上线后，此处将自动显示。',
   },
   login: {
     title: '登录', name: '用户名', password: '密码', submit: '登录', failed: '用户名或密码不正确',
