@@ -1720,9 +1720,9 @@ async function issue24CountyLists() {
 // reason: "XLSX" and "CSV" (the file formats on the download and template buttons: the names users
 // see in their office software). Login names are the users' own identifiers, not words of the
 // interface: the walk's own logins are taken out of the text before it is read.
-// Session 8 ran it once (it found English on most pages: policy ids, parameter sources, report
-// routes under the overview's notices, "APP" in a figure's name); until those pages are fixed it
-// runs only with FUPIN_WEB_ENGLISH_WALK=1.
+// Session 8's last run still finds what the server writes (the parameters' seeded sources, "APP"
+// in a figure's name, code words in the demo's audit trail; docs/WEB_UI.md test 39); until those
+// are fixed it runs only with FUPIN_WEB_ENGLISH_WALK=1.
 const ALLOWED_LATIN = new Set(['XLSX', 'CSV'])
 function englishIn(pageText) {
   let text = pageText
