@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
 
 #include "access/abilities.h"
 #include "access/personal_data.h"
@@ -191,42 +193,18 @@ std::vector<Cadre> AssistanceService::ListCadres(const Caller& caller, const std
   return ListCadres(caller, area_code, ListWindow{}).items;
 }
 
-namespace {
-
-// " LIMIT n OFFSET m" of a window ("" for every row); bad numbers are refused.
-std::string WindowSql(const ListWindow& w) {
-  Problems problems;
-  if (w.limit < 0 || w.limit > 1000) problems.Add("limit", "must be between 1 and 1000");
-  if (w.offset < 0) problems.Add("offset", "must not be negative");
-  problems.ThrowIfAny("invalid page");
-  if (w.limit == 0) return "";
-  return " LIMIT " + std::to_string(w.limit) + " OFFSET " + std::to_string(w.offset);
-}
-
-// `text` for LIKE '%text%' with its wildcards escaped (ESCAPE '\').
-std::string ContainsPattern(const std::string& text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
-}  // namespace
-
 ListPage<Cadre> AssistanceService::ListCadres(const Caller& caller, const std::string& area_code,
                                               const ListWindow& window) {
   const std::string area = ListArea(db_, caller, area_code);
   RequireListRead(db_, clock_, caller, area);
-  const std::string window_sql = WindowSql(window);
+  const std::string window_sql = internal::WindowSql(window);
   const std::string q = Trim(window.q);
   std::string where = " WHERE c.area_code >= ?2 AND c.area_code < ?3";
   if (!q.empty()) where += " AND (c.name LIKE ?4 ESCAPE '\\' OR c.unit LIKE ?4 ESCAPE '\\')";
   auto bind = [&](store::Statement& s) {
     s.BindText(2, area);
     s.BindText(3, internal::SubtreeEnd(area));
-    if (!q.empty()) s.BindText(4, ContainsPattern(q));
+    if (!q.empty()) s.BindText(4, internal::ContainsPattern(q));
   };
   ListPage<Cadre> page;
   auto count = db_.Prepare("SELECT count(*) FROM cadres c" + where);
@@ -434,14 +412,18 @@ int64_t AssistanceService::AddTeamMember(const Caller& caller, int64_t team_id, 
 
 namespace {
 
-std::vector<WorkTeam> LoadTeams(store::Connection& db, const std::string& where, const std::string& a,
-                                const std::string& b) {
+// Teams chosen by `where` over work_teams t joined with their village a
+// (parameters bound by `bind`), sorted by village, a window of them (`tail`),
+// with every member: two statements, whatever the number of teams.
+std::vector<WorkTeam> LoadTeams(store::Connection& db, const std::string& where,
+                                const std::function<void(store::Statement&)>& bind, const std::string& tail = "") {
   std::vector<WorkTeam> teams;
   auto s = db.Prepare(
       "SELECT t.id, t.village_code, a.name, t.dispatching_unit, t.start_date, t.end_date FROM work_teams t"
-      " JOIN areas a ON a.code = t.village_code WHERE " + where + " ORDER BY t.village_code, t.id");
-  s->BindText(1, a);
-  if (!b.empty()) s->BindText(2, b);
+      " JOIN areas a ON a.code = t.village_code WHERE " + where + " ORDER BY t.village_code, t.id" + tail);
+  bind(*s);
+  std::map<int64_t, size_t> index;
+  std::string ids;
   while (s->Step()) {
     WorkTeam t;
     t.id = s->Int(0);
@@ -450,22 +432,20 @@ std::vector<WorkTeam> LoadTeams(store::Connection& db, const std::string& where,
     t.dispatching_unit = s->Text(3);
     t.start_date = s->Text(4);
     t.end_date = s->OptionalText(5);
+    index[t.id] = teams.size();
+    ids += (ids.empty() ? "" : ",") + std::to_string(t.id);
     teams.push_back(std::move(t));
   }
   if (teams.empty()) return teams;
-  // Members of all the teams in one query.
+  // Members of all the teams in one query (the ids are the integers just read).
   auto m = db.Prepare(
       "SELECT m.team_id, m.id, m.cadre_id, c.name, c.unit, m.role, m.start_date, m.end_date FROM work_team_members m"
-      " JOIN cadres c ON c.id = m.cadre_id JOIN work_teams t ON t.id = m.team_id WHERE " + where +
+      " JOIN cadres c ON c.id = m.cadre_id WHERE m.team_id IN (" + ids + ")"
       " ORDER BY m.team_id, CASE m.role WHEN 'captain' THEN 0 WHEN 'first_secretary' THEN 1 ELSE 2 END, m.id");
-  m->BindText(1, a);
-  if (!b.empty()) m->BindText(2, b);
-  size_t i = 0;
   while (m->Step()) {
-    const int64_t team = m->Int(0);
-    while (i < teams.size() && teams[i].id != team) ++i;
-    if (i == teams.size()) break;
-    teams[i].members.push_back(
+    auto it = index.find(m->Int(0));
+    if (it == index.end()) continue;
+    teams[it->second].members.push_back(
         {m->Int(1), m->Int(2), m->Text(3), m->Text(4), m->Text(5), m->Text(6), m->OptionalText(7)});
   }
   return teams;
@@ -473,18 +453,53 @@ std::vector<WorkTeam> LoadTeams(store::Connection& db, const std::string& where,
 
 }  // namespace
 
+std::string TeamRoleZh(const std::string& role) {
+  if (role == "captain") return "队长";
+  if (role == "first_secretary") return "第一书记";
+  if (role == "member") return "队员";
+  return role;
+}
+
 WorkTeam AssistanceService::GetTeam(const Caller& caller, int64_t id) {
-  auto teams = LoadTeams(db_, "t.id = CAST(?1 AS INTEGER)", std::to_string(id), "");
+  auto teams = LoadTeams(db_, "t.id = ?1", [id](store::Statement& s) { s.BindInt(1, id); });
   if (teams.empty()) throw Error::NotFound("no work team with id " + std::to_string(id));
   internal::Require(db_, clock_, caller, Access::kRead, teams[0].village_code, std::nullopt, Id("work_team", id));
   return teams[0];
 }
 
 std::vector<WorkTeam> AssistanceService::ListTeams(const Caller& caller, const std::string& area_code) {
+  return ListTeams(caller, area_code, ListWindow{}).items;
+}
+
+ListPage<WorkTeam> AssistanceService::ListTeams(const Caller& caller, const std::string& area_code,
+                                                const ListWindow& window) {
   const std::string area = ListArea(db_, caller, area_code);
   RequireListRead(db_, clock_, caller, area);
-  // Teams sorted by village; LoadTeams matches members in the same order.
-  return LoadTeams(db_, "t.village_code >= ?1 AND t.village_code < ?2", area, internal::SubtreeEnd(area));
+  const std::string window_sql = internal::WindowSql(window);
+  const std::string q = Trim(window.q);
+  std::string where = "t.village_code >= ?1 AND t.village_code < ?2";
+  if (!q.empty()) {
+    // The village by name or code, the dispatching unit, the team leader (captain) by name.
+    where +=
+        " AND (a.name LIKE ?3 ESCAPE '\\' OR t.village_code LIKE ?4 ESCAPE '\\' OR t.dispatching_unit LIKE ?3 ESCAPE '\\'"
+        " OR EXISTS (SELECT 1 FROM work_team_members l JOIN cadres lc ON lc.id = l.cadre_id"
+        "   WHERE l.team_id = t.id AND l.role = 'captain' AND lc.name LIKE ?3 ESCAPE '\\'))";
+  }
+  auto bind = [&](store::Statement& s) {
+    s.BindText(1, area);
+    s.BindText(2, internal::SubtreeEnd(area));
+    if (!q.empty()) {
+      s.BindText(3, internal::ContainsPattern(q));
+      s.BindText(4, internal::PrefixPattern(q));
+    }
+  };
+  ListPage<WorkTeam> page;
+  auto count = db_.Prepare("SELECT count(*) FROM work_teams t JOIN areas a ON a.code = t.village_code WHERE " + where);
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
+  page.items = LoadTeams(db_, where, bind, window_sql);
+  return page;
 }
 
 // ---- pairings ----
@@ -671,7 +686,7 @@ ListPage<Pairing> AssistanceService::ListPairings(const Caller& caller, const Pa
   } else {
     RequireListRead(db_, clock_, caller, area);
   }
-  const std::string window_sql = WindowSql(window);
+  const std::string window_sql = internal::WindowSql(window);
   const std::string q = Trim(window.q);
   if (f.cadre_id) where += " AND p.cadre_id = ?4";
   if (f.active_only) where += " AND p.start_date <= ?5 AND (p.end_date IS NULL OR p.end_date > ?5)";

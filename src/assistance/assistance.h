@@ -179,6 +179,10 @@ struct MyHouseholds {
   std::vector<MyHousehold> households;
 };
 
+// The Chinese name of a work-team role (captain 队长, first_secretary 第一书记,
+// member 队员); any other text as it is.
+std::string TeamRoleZh(const std::string& role);
+
 // The assistance parameters in force (assessment_parameters).
 struct AssistanceParams {
   int pairing_household_limit = 5;
@@ -214,6 +218,9 @@ class AssistanceService {
                         const std::string& start_date);
   WorkTeam GetTeam(const Caller& caller, int64_t id);
   std::vector<WorkTeam> ListTeams(const Caller& caller, const std::string& area_code);
+  // The same list, a window of it; q: part of the village's name, the start of
+  // its code, part of the dispatching unit or of the team leader's (captain's) name.
+  ListPage<WorkTeam> ListTeams(const Caller& caller, const std::string& area_code, const ListWindow& window);
 
   // Pairs a cadre with a registered household from `start_date`. Refuses
   // (failed_precondition) a household that already has an active pairing, a

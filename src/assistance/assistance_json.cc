@@ -23,12 +23,14 @@ nlohmann::json CountsJson(const CoverageCounts& c) {
           {"households_overdue", c.households_overdue}};
 }
 
-nlohmann::json GapJson(const HouseholdGap& g) {
-  return {{"household_id", g.household_id}, {"number", g.number},           {"village_code", g.village_code},
-          {"status", g.status},             {"last_visit", Opt(g.last_visit)}, {"cadre", g.cadre_name}};
-}
-
 }  // namespace
+
+nlohmann::json GapJson(const HouseholdGap& g) {
+  return {{"household_id", g.household_id}, {"number", g.number},
+          {"village_code", g.village_code}, {"village_name", g.village_name},
+          {"status", g.status},             {"last_visit", Opt(g.last_visit)},
+          {"cadre", g.cadre_name}};
+}
 
 nlohmann::json CadreJson(const Cadre& c) {
   return {{"id", c.id},

@@ -18,6 +18,8 @@ nlohmann::json HandoverJson(const HandoverResult& result);
 nlohmann::json VisitJson(const Visit& visit);
 nlohmann::json MyHouseholdsJson(const MyHouseholds& view);
 nlohmann::json CoverageJson(const CoverageReport& report);
+// One household of a gap list (CoverageGaps; the lists of CoverageJson).
+nlohmann::json GapJson(const HouseholdGap& gap);
 nlohmann::json FiguresJson(const std::vector<AssistanceFigure>& figures);
 nlohmann::json ImportJson(const ImportResult& result);
 

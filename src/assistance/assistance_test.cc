@@ -197,6 +197,95 @@ TEST_F(AssistanceTest, CoverageFindsPlantedGapsOfEachKind) {
   EXPECT_THROW(Coverage(fx_.db(), county, "nation", std::nullopt, fx_.clock()), Error);
 }
 
+// Issue 24: work teams a page at a time, found by village, unit or leader;
+// a team added later to an earlier village keeps its members.
+TEST_F(AssistanceTest, WorkTeamsArePagedAndSearchable) {
+  const int64_t later = svc_.AddTeam(fx_.admin(), {"430424101200", "县民政局", "2016-01-01", std::nullopt});
+  const int64_t early = svc_.AddTeam(fx_.admin(), {"430424100200", "县教育局", "2015-10-01", std::nullopt});
+  svc_.AddTeamMember(fx_.admin(), later, Cadre("王队长"), "captain", "2016-01-01");
+  svc_.AddTeamMember(fx_.admin(), later, Cadre("赵队员"), "member", "2016-01-01");
+  svc_.AddTeamMember(fx_.admin(), early, Cadre("李队长"), "captain", "2015-10-01");
+  const auto all = svc_.ListTeams(fx_.admin(), "430424", ListWindow{});
+  EXPECT_EQ(all.total, 2);
+  ASSERT_EQ(all.items.size(), 2u);
+  EXPECT_EQ(all.items[0].id, early);  // by village
+  ASSERT_EQ(all.items[0].members.size(), 1u);
+  ASSERT_EQ(all.items[1].members.size(), 2u);
+  EXPECT_EQ(all.items[1].members[0].cadre_name, "王队长");
+  const auto second = svc_.ListTeams(fx_.admin(), "430424", {"", 1, 1});
+  EXPECT_EQ(second.total, 2);
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items[0].id, later);
+  EXPECT_EQ(second.items[0].members.size(), 2u);
+  EXPECT_EQ(svc_.ListTeams(fx_.admin(), "430424", {"王队长", 0, 0}).items.at(0).id, later);  // the leader
+  EXPECT_EQ(svc_.ListTeams(fx_.admin(), "430424", {"赵队员", 0, 0}).total, 0);             // a member is no leader
+  EXPECT_EQ(svc_.ListTeams(fx_.admin(), "430424", {"430424100", 0, 0}).items.at(0).id, early);  // the code's start
+  EXPECT_EQ(svc_.ListTeams(fx_.admin(), "430424", {"民政", 0, 0}).total, 1);                 // the unit
+  const std::string village = svc_.GetTeam(fx_.admin(), later).village_name;
+  EXPECT_EQ(svc_.ListTeams(fx_.admin(), "430424", {village, 0, 0}).items.at(0).id, later);  // the village's name
+  EXPECT_THROW(svc_.ListTeams(fx_.admin(), "430424", {"", 1001, 0}), Error);
+}
+
+// Issue 24: the gap lists a page at a time on a chosen date, counting as the
+// coverage counts; the default date is the latest visit, not today.
+TEST_F(AssistanceTest, CoverageGapsArePagedOnTheDateOfTheLatestVisit) {
+  const int64_t a = Cadre("甲干部");
+  const int64_t b = Cadre("乙干部");
+  std::vector<int64_t> hs;
+  for (const char* n : {"G1", "G2", "G3", "G4"}) hs.push_back(fx_.AddHousehold(n, "430424100200"));
+  const int64_t alone = fx_.AddHousehold("G5", "430424101200");
+  svc_.Pair(fx_.admin(), a, hs[0], "2015-01-01");
+  svc_.Pair(fx_.admin(), a, hs[1], "2015-01-01");
+  svc_.Pair(fx_.admin(), b, hs[2], "2015-01-01");
+  svc_.Pair(fx_.admin(), b, hs[3], "2015-01-01");
+  svc_.RecordVisit(fx_.admin(), {hs[0], std::nullopt, "2020-09-30", "走访", ""});
+  svc_.RecordVisit(fx_.admin(), {hs[1], std::nullopt, "2020-09-10", "走访", ""});
+  svc_.RecordVisit(fx_.admin(), {hs[2], std::nullopt, "2020-05-01", "走访", ""});
+  // G4 never visited: overdue since its pairing.
+  const auto date = ResolveCoverageDate(fx_.db(), "430424", std::nullopt, std::nullopt, fx_.clock());
+  EXPECT_EQ(date.date, "2020-09-30");
+  EXPECT_EQ(date.basis, "latest_visit");
+  EXPECT_EQ(ResolveCoverageDate(fx_.db(), "430424", std::nullopt, 2019, fx_.clock()).date, "2019-12-31");
+  EXPECT_EQ(ResolveCoverageDate(fx_.db(), "430424", std::nullopt, 2026, fx_.clock()).basis, "today");
+  EXPECT_EQ(ResolveCoverageDate(fx_.db(), "430424", "2020-01-01", 2019, fx_.clock()).basis, "given");
+  EXPECT_EQ(ResolveCoverageDate(fx_.db(), "430424101200", std::nullopt, std::nullopt, fx_.clock()).basis, "today");
+  EXPECT_THROW(ResolveCoverageDate(fx_.db(), "430424", "2020-13-01", std::nullopt, fx_.clock()), Error);
+  EXPECT_THROW(ResolveCoverageDate(fx_.db(), "430424", std::nullopt, 1900, fx_.clock()), Error);
+
+  const auto cov = Coverage(fx_.db(), fx_.admin(), "430424", date.date, fx_.clock());
+  const auto late = CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, date.date, {"", 0, 0}, fx_.clock());
+  EXPECT_EQ(late.total, cov.total.households_overdue);
+  ASSERT_EQ(late.total, 2);  // G3 (May) and G4 (never); G1 and G2 within 30 days
+  EXPECT_EQ(late.items[0].number, "G3");
+  EXPECT_EQ(late.items[0].last_visit, "2020-05-01");
+  EXPECT_EQ(late.items[0].cadre_name, "乙干部");
+  EXPECT_FALSE(late.items[0].village_name.empty());
+  EXPECT_EQ(late.items[1].number, "G4");
+  EXPECT_FALSE(late.items[1].last_visit);
+  // Today (2026) everyone paired is overdue: what the default date avoids.
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, "2026-11-28", {"", 0, 0}, fx_.clock()).total, 4);
+  // A page and the search.
+  const auto page = CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, date.date, {"", 1, 1}, fx_.clock());
+  EXPECT_EQ(page.total, 2);
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].number, "G4");
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, date.date, {"G4", 0, 0}, fx_.clock()).total, 1);
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, date.date, {"乙干", 0, 0}, fx_.clock()).total, 2);
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, date.date, {"甲干", 0, 0}, fx_.clock()).total, 0);
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kNotVisited, date.date, {"甲村", 0, 0}, fx_.clock()).total, 2);
+  const auto without = CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kWithoutCadre, date.date, {"", 0, 0}, fx_.clock());
+  EXPECT_EQ(static_cast<size_t>(without.total), cov.households_without_cadre.size());
+  ASSERT_EQ(without.items.size(), 1u);
+  EXPECT_EQ(without.items[0].household_id, alone);
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kWithoutCadre, date.date, {"430424101", 0, 0}, fx_.clock()).total, 1);
+  EXPECT_EQ(CoverageGaps(fx_.db(), fx_.admin(), "430424", GapKind::kWithoutCadre, date.date, {"430424100", 0, 0}, fx_.clock()).total, 0);
+  EXPECT_EQ(ParseGapKind("not_visited"), GapKind::kNotVisited);
+  EXPECT_FALSE(ParseGapKind("late"));
+  // A donor may not read them.
+  const Caller donor = As(0, "donor", Role::kDonor, "430424");
+  EXPECT_THROW(CoverageGaps(fx_.db(), donor, "430424", GapKind::kNotVisited, date.date, {"", 0, 0}, fx_.clock()), Error);
+}
+
 TEST_F(AssistanceTest, APairedCadreReachesExactlyTheirOwnHouseholds) {
   const int64_t user = AddUser("paired1", "paired_cadre", "430424100200");
   const int64_t mine_cadre = Cadre("甲干部", "paired1");
@@ -232,6 +321,10 @@ TEST_F(AssistanceTest, APairedCadreReachesExactlyTheirOwnHouseholds) {
   EXPECT_EQ(cov.total.households_registered, 1);
   EXPECT_TRUE(cov.households_without_cadre.empty());
   for (const auto& g : cov.households_not_visited) EXPECT_EQ(g.household_id, mine);
+  EXPECT_EQ(CoverageGaps(fx_.db(), me, "430424100200", GapKind::kWithoutCadre, "2026-11-28", {}, fx_.clock()).total, 0);
+  const auto my_late = CoverageGaps(fx_.db(), me, "430424100200", GapKind::kNotVisited, "2027-06-01", {}, fx_.clock());
+  ASSERT_EQ(my_late.total, 1);
+  EXPECT_EQ(my_late.items[0].household_id, mine);
   const CoverageReport all = Coverage(fx_.db(), fx_.admin(), "430424100200", std::nullopt, fx_.clock());
   EXPECT_EQ(all.total.households_registered, 3);
   ASSERT_EQ(all.households_without_cadre.size(), 1u);

@@ -8,6 +8,7 @@
 #include "assistance/assistance.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
+#include "core/text.h"
 #include "registry/status.h"
 
 namespace fupin::assistance {
@@ -39,9 +40,10 @@ Scope Prepare(store::Connection& db, const Caller& caller, const std::string& ar
 // The registered households on the date with their active pairing.
 constexpr const char* kHouseholdsSql =
     "SELECT q.id, q.number, q.village_code, q.status, p.start_date, c.name,"
-    " (SELECT max(v.date) FROM visits v WHERE v.household_id = q.id AND v.date <= ?1)"
+    " (SELECT max(v.date) FROM visits v WHERE v.household_id = q.id AND v.date <= ?1), a.name"
     " FROM (SELECT h.id, h.number, h.village_code, {status} AS status FROM households h"
     "       WHERE h.village_code >= ?2 AND h.village_code < ?3) q"
+    " JOIN areas a ON a.code = q.village_code"
     " LEFT JOIN pairings p ON p.household_id = q.id AND p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
     " LEFT JOIN cadres c ON c.id = p.cadre_id"
     " WHERE q.status IN ('poor', 'exited'){paired} ORDER BY q.number";
@@ -53,6 +55,36 @@ std::string HouseholdsSql(bool paired_only) {
   sql.replace(sql.find("{status}"), 8, registry::StatusOnSql("h.id", "?1"));
   sql.replace(sql.find("{paired}"), 8,
               paired_only ? " AND q.id IN (" + access::PairedHouseholdIdsSql(4, 1) + ")" : std::string());
+  return sql;
+}
+
+// One gap list (CoverageGaps): the registered households on ?1 in [?2, ?3)
+// with their one active pairing (the lowest id when two overlap), their last
+// visit and their village. {paired}: a paired cadre's own (?4); {kind}: the
+// list (?5: the date before which the last visit is overdue); {q}: the search
+// (?6 contains, ?7 starts with).
+constexpr const char* kGapsFromSql =
+    " FROM (SELECT h.id, h.number, h.village_code, {status} AS status,"
+    "       (SELECT max(v.date) FROM visits v WHERE v.household_id = h.id AND v.date <= ?1) AS last_visit"
+    "       FROM households h WHERE h.village_code >= ?2 AND h.village_code < ?3) q"
+    " JOIN areas a ON a.code = q.village_code"
+    " LEFT JOIN pairings p ON p.id = (SELECT min(p2.id) FROM pairings p2 WHERE p2.household_id = q.id"
+    "   AND p2.start_date <= ?1 AND (p2.end_date IS NULL OR p2.end_date > ?1))"
+    " LEFT JOIN cadres c ON c.id = p.cadre_id"
+    " WHERE q.status IN ('poor', 'exited'){paired}{kind}{q}";
+
+std::string GapsFromSql(bool paired_only, GapKind kind, bool search) {
+  std::string sql = kGapsFromSql;
+  auto put = [&sql](const char* slot, const std::string& text) { sql.replace(sql.find(slot), std::string(slot).size(), text); };
+  put("{status}", registry::StatusOnSql("h.id", "?1"));
+  put("{paired}", paired_only ? " AND q.id IN (" + access::PairedHouseholdIdsSql(4, 1) + ")" : std::string());
+  put("{kind}", kind == GapKind::kWithoutCadre
+                    ? std::string(" AND p.id IS NULL")
+                    : std::string(" AND p.id IS NOT NULL AND (CASE WHEN q.last_visit IS NOT NULL AND q.last_visit >="
+                                  " p.start_date THEN q.last_visit ELSE p.start_date END) < ?5"));
+  put("{q}", search ? std::string(" AND (q.number LIKE ?7 ESCAPE '\\' OR a.name LIKE ?6 ESCAPE '\\'"
+                                  " OR q.village_code LIKE ?7 ESCAPE '\\' OR c.name LIKE ?6 ESCAPE '\\')")
+                    : std::string());
   return sql;
 }
 
@@ -132,7 +164,8 @@ CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::
     while (s->Step()) {
       const int64_t id = s->Int(0);
       if (!seen.insert(id).second) continue;  // two overlapping pairings count once
-      HouseholdGap g{id, s->Text(1), s->Text(2), s->Text(3), s->OptionalText(6), s->IsNull(5) ? "" : s->Text(5)};
+      HouseholdGap g{id,          s->Text(1), s->Text(2), s->Text(7), s->Text(3), s->OptionalText(6),
+                     s->IsNull(5) ? "" : s->Text(5)};
       const bool paired = !s->IsNull(4);
       bool overdue = false;
       if (paired) {
@@ -169,6 +202,78 @@ CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::
     for (auto& [code, c] : children) r.townships.push_back(c);
   }
   return r;
+}
+
+CoverageDate ResolveCoverageDate(store::Connection& db, const std::string& area_code,
+                                 const std::optional<std::string>& as_of, std::optional<int64_t> year,
+                                 const Clock& clock) {
+  const std::string today = clock.Today().ToString();
+  Problems problems;
+  if (as_of) {
+    internal::CheckDate(*as_of, "as_of", problems);
+    problems.ThrowIfAny("invalid coverage request");
+    return {*as_of, "given"};
+  }
+  if (year) {
+    if (*year < 2000 || *year > 2100) problems.Add("year", std::to_string(*year) + " is not a year from 2000 to 2100");
+    problems.ThrowIfAny("invalid coverage request");
+    const std::string end = std::to_string(*year) + "-12-31";
+    return end < today ? CoverageDate{end, "year_end"} : CoverageDate{today, "today"};
+  }
+  // The latest visit to a household of the area (an unknown area: today, and
+  // Coverage names the area).
+  const std::string area = NormalizeAreaCode(area_code).value_or(area_code);
+  auto s = db.Prepare(
+      "SELECT max(v.date) FROM visits v JOIN households h ON h.id = v.household_id"
+      " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND v.date <= ?3");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindText(3, today);
+  if (s->Step() && !s->IsNull(0)) return {s->Text(0), "latest_visit"};
+  return {today, "today"};
+}
+
+std::optional<GapKind> ParseGapKind(const std::string& text) {
+  if (text == "without_cadre") return GapKind::kWithoutCadre;
+  if (text == "not_visited") return GapKind::kNotVisited;
+  return std::nullopt;
+}
+
+ListPage<HouseholdGap> CoverageGaps(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                    GapKind kind, const std::string& as_of, const ListWindow& window,
+                                    const Clock& clock) {
+  const Scope sc = Prepare(db, caller, area_code, as_of, clock);
+  const std::string window_sql = internal::WindowSql(window);
+  const std::string q = Trim(window.q);
+  const AssistanceParams params = ReadParams(db);
+  const std::string due_before =
+      Date::FromDays(Date::Parse(sc.date)->ToDays() - params.visit_interval_days).ToString();
+  const bool paired_only = access::ReadScopeFor(caller, access::Resource::kRegistry).paired_households_only;
+  const std::string from = GapsFromSql(paired_only, kind, !q.empty());
+  auto bind = [&](store::Statement& s) {
+    s.BindText(1, sc.date);
+    s.BindText(2, sc.area);
+    s.BindText(3, internal::SubtreeEnd(sc.area));
+    if (paired_only) s.BindInt(4, caller.user_id);
+    if (kind == GapKind::kNotVisited) s.BindText(5, due_before);
+    if (!q.empty()) {
+      s.BindText(6, internal::ContainsPattern(q));
+      s.BindText(7, internal::PrefixPattern(q));
+    }
+  };
+  ListPage<HouseholdGap> page;
+  auto count = db.Prepare("SELECT count(*)" + from);
+  bind(*count);
+  count->Step();
+  page.total = count->Int(0);
+  auto s = db.Prepare("SELECT q.id, q.number, q.village_code, a.name, q.status, q.last_visit, c.name" + from +
+                      " ORDER BY q.number, q.id" + window_sql);
+  bind(*s);
+  while (s->Step()) {
+    page.items.push_back({s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->OptionalText(5),
+                          s->IsNull(6) ? "" : s->Text(6)});
+  }
+  return page;
 }
 
 std::vector<AssistanceFigure> ProgressFigures(store::Connection& db, const Caller& caller,

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "assistance/assistance.h"
 #include "core/caller.h"
 #include "core/date.h"
 #include "store/database.h"
@@ -45,6 +46,7 @@ struct HouseholdGap {
   int64_t household_id = 0;
   std::string number;
   std::string village_code;
+  std::string village_name;
   std::string status;
   std::optional<std::string> last_visit;  // overdue list only
   std::string cadre_name;                 // overdue list only
@@ -72,6 +74,33 @@ struct CoverageReport {
 // today). Needs read access to assistance in the area.
 CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::string& area_code,
                         const std::optional<std::string>& as_of = std::nullopt, const Clock& clock = DefaultClock());
+
+// The date coverage is judged on (issue 24): `as_of` when given, else the
+// end of `year` when given, else the latest visit on record in the area's
+// households; never after today (today when there is no visit). `basis` says
+// which: "given", "year_end", "latest_visit" or "today" (the web says it on the
+// page). A bad date or year throws invalid_argument naming `as_of` or `year`.
+struct CoverageDate {
+  std::string date;
+  std::string basis;
+};
+CoverageDate ResolveCoverageDate(store::Connection& db, const std::string& area_code,
+                                 const std::optional<std::string>& as_of, std::optional<int64_t> year,
+                                 const Clock& clock = DefaultClock());
+
+// The two household gap lists of Coverage, a window at a time for the county
+// scale: households registered on `as_of` without an active pairing
+// (kWithoutCadre), or paired and not visited within visit_interval_days
+// (kNotVisited; the same rule and count as households_overdue). `window.q`:
+// the household number or the start of it, part of the village's name, the
+// start of its code, or part of the paired cadre's name. Ordered by household
+// number; a count and a window (two statements). Same access as Coverage; a
+// paired cadre sees their own households only.
+enum class GapKind { kWithoutCadre, kNotVisited };
+std::optional<GapKind> ParseGapKind(const std::string& text);  // without_cadre | not_visited
+ListPage<HouseholdGap> CoverageGaps(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                    GapKind kind, const std::string& as_of, const ListWindow& window,
+                                    const Clock& clock = DefaultClock());
 
 // One figure of the progress report.
 struct AssistanceFigure {

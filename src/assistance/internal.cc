@@ -35,4 +35,27 @@ bool CheckDate(const std::string& text, const std::string& path, Problems& probl
   return false;
 }
 
+std::string WindowSql(int64_t limit, int64_t offset) {
+  Problems problems;
+  if (limit < 0 || limit > 1000) problems.Add("limit", "must be between 1 and 1000");
+  if (offset < 0) problems.Add("offset", "must not be negative");
+  problems.ThrowIfAny("invalid page");
+  if (limit == 0) return "";
+  return " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+}
+
+namespace {
+std::string Escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string ContainsPattern(const std::string& text) { return "%" + Escaped(text) + "%"; }
+std::string PrefixPattern(const std::string& text) { return Escaped(text) + "%"; }
+
 }  // namespace fupin::assistance::internal

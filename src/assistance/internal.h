@@ -30,6 +30,17 @@ bool CheckDate(const std::string& text, const std::string& path, Problems& probl
 inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
 
 
+// " LIMIT n OFFSET m" of a list window ("" for every row: limit 0); a limit
+// outside 0..1000 or a negative offset is refused (invalid_argument).
+std::string WindowSql(int64_t limit, int64_t offset);
+template <class W>
+std::string WindowSql(const W& window) { return WindowSql(window.limit, window.offset); }
+
+// `text` for LIKE '%text%' with its wildcards escaped (ESCAPE '\').
+std::string ContainsPattern(const std::string& text);
+// `text` for LIKE 'text%' (a code's prefix), wildcards escaped.
+std::string PrefixPattern(const std::string& text);
+
 // Whether the status counts as registered (identified and not removed).
 inline bool IsRegistered(const std::string& status) { return status == "poor" || status == "exited"; }
 

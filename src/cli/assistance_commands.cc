@@ -20,6 +20,7 @@ namespace {
 struct CoverageOptions {
   std::string area;
   std::optional<std::string> as_of;
+  std::optional<int64_t> year;
 };
 struct ImportOptions {
   std::string kind;
@@ -85,16 +86,23 @@ void AddAssistanceCommands(CLI::App& app, Context& ctx) {
   auto cov = std::make_shared<CoverageOptions>();
   auto* c = app.add_subcommand("coverage", "驻村帮扶和结对帮扶覆盖情况 (coverage and gaps by area)");
   c->add_option("--area", cov->area, "Area code")->required();
-  c->add_option("--as-of", cov->as_of, "Date YYYY-MM-DD (default today)");
+  c->add_option("--as-of", cov->as_of, "Date YYYY-MM-DD (default: the end of --year, else the latest visit on record)");
+  c->add_option("--year", cov->year, "Judge on 31 December of this year (not after today)");
   c->callback([&ctx, cov] {
-    const auto r = assistance::Coverage(ctx.connection(), ctx.caller, cov->area, cov->as_of);
+    const auto date = assistance::ResolveCoverageDate(ctx.connection(), cov->area, cov->as_of, cov->year);
+    const auto r = assistance::Coverage(ctx.connection(), ctx.caller, cov->area, date.date);
+    auto j = assistance::CoverageJson(r);
+    j["as_of_basis"] = date.basis;
     if (ctx.json) {
-      ctx.PrintJson(assistance::CoverageJson(r));
+      ctx.PrintJson(j);
       return;
     }
     auto& out = ctx.out();
-    const auto j = assistance::CoverageJson(r);
-    out << r.total.area_name << " " << r.total.area_code << "  截至 " << r.as_of << '\n'
+    const char* basis = date.basis == "latest_visit" ? "（最近一次走访日）"
+                        : date.basis == "year_end"   ? "（年末）"
+                        : date.basis == "today"      ? "（今日）"
+                                                     : "";
+    out << r.total.area_name << " " << r.total.area_code << "  截至 " << r.as_of << basis << '\n'
         << "  驻村帮扶覆盖率 " << j["total"]["resident_coverage_rate"] << "% (" << r.total.poor_villages_with_team << "/"
         << r.total.poor_villages << " 贫困村)\n"
         << "  结对帮扶覆盖率 " << j["total"]["pairing_coverage_rate"] << "% (" << r.total.households_paired << "/"

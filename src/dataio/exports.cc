@@ -11,7 +11,6 @@
 #include "registry/vocab.h"
 
 namespace fupin::dataio {
-namespace {
 
 std::unique_ptr<io::TableWriter> OpenListWriter(const std::string& path, const std::string& sheet) {
   auto format = io::FormatFromPath(path);
@@ -23,6 +22,8 @@ std::unique_ptr<io::TableWriter> OpenListWriter(const std::string& path, const s
   options.csv_guard_formulas = true;  // lists given out
   return io::OpenTableWriter(path, *format, options);
 }
+
+namespace {
 
 std::string Label(std::span<const registry::Term> terms, const std::string& name) {
   const auto l = registry::LabelZh(terms, name);

@@ -6,6 +6,7 @@
 // or CSV (UTF-8 with BOM; formula-looking text guarded, since these lists are
 // given out).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,10 +14,16 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/caller.h"
+#include "io/table_writer.h"
 #include "registry/households.h"
 #include "store/database.h"
 
 namespace fupin::dataio {
+
+// A writer for a list given out, by the path's extension (.xlsx or .csv,
+// else invalid_argument at --output): `sheet` names the XLSX sheet; CSV text
+// that looks like a formula is guarded.
+std::unique_ptr<io::TableWriter> OpenListWriter(const std::string& path, const std::string& sheet);
 
 // Every household matching `filter` (limit/offset ignored), read page by page
 // through the registry service (which checks access), written to `path`.

@@ -1,8 +1,12 @@
 // Assistance: cadres, departments, leader links, work teams, pairings, visits,
 // coverage, the paired cadre's own view and the progress figures.
+#include <functional>
+
 #include "assistance/assistance.h"
 #include "assistance/assistance_json.h"
 #include "assistance/coverage.h"
+#include "dataio/assistance_exports.h"
+#include "io/table_writer.h"
 #include "server/http_server.h"
 
 namespace fupin::server {
@@ -30,6 +34,76 @@ assistance::ListWindow Window(const ApiRequest& r) {
 template <typename T, typename F>
 nlohmann::json WindowJson(const assistance::ListPage<T>& page, const assistance::ListWindow& w, F f) {
   return {{"items", Array(page.items, f)}, {"total", page.total}, {"limit", w.limit}, {"offset", w.offset}};
+}
+
+// The coverage date of ?as_of= or ?year= (assistance::ResolveCoverageDate).
+assistance::CoverageDate CoverageDate(const ApiRequest& r, const std::string& area) {
+  return assistance::ResolveCoverageDate(r.connection(), area, r.Query("as_of"), r.QueryInt("year"), *r.clock);
+}
+
+// A list as an XLSX download named `name` (issue 24): `write` fills the file.
+ApiResponse Sheet(const std::string& name, const std::function<void(const std::string& path)>& write) {
+  return ApiResponse::File(io::BytesWrittenTo(".xlsx", write),
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+}
+
+// "-<area>" of a file name ("" for the caller's own scope).
+std::string AreaSuffix(const ApiRequest& r) {
+  const std::string area = r.Query("area").value_or(r.caller.area_scope);
+  return area.empty() ? std::string() : "-" + area;
+}
+
+assistance::PairingFilter PairingFilterOf(const ApiRequest& r) {
+  assistance::PairingFilter f;
+  f.cadre_id = r.QueryInt("cadre_id");
+  f.household_id = r.QueryInt("household_id");
+  f.active_only = r.Query("active").value_or("") == "true";
+  return f;
+}
+
+// The XLSX twins of the paged lists: every row of the same filters and search.
+void AddAssistanceSheetRoutes(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/cadres.xlsx", true,
+                    [](ApiRequest& r) {
+                      return Sheet("cadres" + AreaSuffix(r) + ".xlsx", [&](const std::string& path) {
+                        dataio::ExportCadres(r.connection(), *r.clock, r.caller, r.Query("area").value_or(""),
+                                             r.Query("q").value_or(""), path);
+                      });
+                    },
+                    "Every cadre of the list's filters (q included) as an XLSX sheet; phones masked"});
+  routes.push_back({"GET", "/api/v1/pairings.xlsx", true,
+                    [](ApiRequest& r) {
+                      return Sheet("pairings.xlsx", [&](const std::string& path) {
+                        dataio::ExportPairings(r.connection(), *r.clock, r.caller, PairingFilterOf(r),
+                                               r.Query("q").value_or(""), path);
+                      });
+                    },
+                    "Every pairing of the list's filters (q included) as an XLSX sheet"});
+  routes.push_back({"GET", "/api/v1/work-teams.xlsx", true,
+                    [](ApiRequest& r) {
+                      return Sheet("work-teams" + AreaSuffix(r) + ".xlsx", [&](const std::string& path) {
+                        dataio::ExportWorkTeams(r.connection(), *r.clock, r.caller, r.Query("area").value_or(""),
+                                                r.Query("q").value_or(""), path);
+                      });
+                    },
+                    "Every work team of the list's filters (q included), one row per member, as an XLSX sheet"});
+  routes.push_back({"GET", "/api/v1/coverage/gaps.xlsx", true,
+                    [](ApiRequest& r) {
+                      const auto area = r.Query("area");
+                      const std::string kind_text = r.Query("kind").value_or("not_visited");
+                      const auto kind = assistance::ParseGapKind(kind_text);
+                      Problems problems;
+                      if (!area) problems.Add("area", "required");
+                      if (!kind) problems.Add("kind", "'" + kind_text + "' is not without_cadre or not_visited");
+                      problems.ThrowIfAny("invalid coverage gap request");
+                      const auto date = CoverageDate(r, *area);
+                      return Sheet("coverage-" + kind_text + "-" + *area + "-" + date.date + ".xlsx",
+                                   [&](const std::string& path) {
+                                     dataio::ExportCoverageGaps(r.connection(), *r.clock, r.caller, *area, *kind,
+                                                                date.date, r.Query("q").value_or(""), path);
+                                   });
+                    },
+                    "Every household of one gap list (the same parameters as /coverage/gaps) as an XLSX sheet"});
 }
 
 }  // namespace
@@ -120,10 +194,12 @@ void AddAssistanceRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/work-teams", true,
                     [](ApiRequest& r) {
                       auto svc = Service(r);
+                      const assistance::ListWindow w = Window(r);
                       return ApiResponse::Ok(
-                          Items(Array(svc.ListTeams(r.caller, r.Query("area").value_or("")), assistance::TeamJson)));
+                          WindowJson(svc.ListTeams(r.caller, r.Query("area").value_or(""), w), w, assistance::TeamJson));
                     },
-                    "Resident work teams with their members"});
+                    "Resident work teams with their members; q (village name or code, unit, team leader), limit and "
+                    "offset page it"});
   routes.push_back({"POST", "/api/v1/work-teams", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);
@@ -159,10 +235,7 @@ void AddAssistanceRoutes(std::vector<Route>& routes) {
                     "Add a member (captain, first_secretary, member) to a work team"});
   routes.push_back({"GET", "/api/v1/pairings", true,
                     [](ApiRequest& r) {
-                      assistance::PairingFilter f;
-                      f.cadre_id = r.QueryInt("cadre_id");
-                      f.household_id = r.QueryInt("household_id");
-                      f.active_only = r.Query("active").value_or("") == "true";
+                      const assistance::PairingFilter f = PairingFilterOf(r);
                       auto svc = Service(r);
                       const assistance::ListWindow w = Window(r);
                       return ApiResponse::Ok(WindowJson(svc.ListPairings(r.caller, f, w), w, assistance::PairingJson));
@@ -215,10 +288,40 @@ void AddAssistanceRoutes(std::vector<Route>& routes) {
                     [](ApiRequest& r) {
                       const auto area = r.Query("area");
                       if (!area) throw Error::InvalidArgument("area is required", {{"area", "required"}});
-                      return ApiResponse::Ok(assistance::CoverageJson(
-                          assistance::Coverage(r.connection(), r.caller, *area, r.Query("as_of"), *r.clock)));
+                      const auto date = CoverageDate(r, *area);
+                      nlohmann::json j = assistance::CoverageJson(
+                          assistance::Coverage(r.connection(), r.caller, *area, date.date, *r.clock));
+                      j["as_of_basis"] = date.basis;
+                      // lists=false: the counts only (the web pages the gap lists through /coverage/gaps).
+                      if (r.Query("lists").value_or("") == "false") {
+                        j["gaps"]["households_without_cadre"] = nlohmann::json::array();
+                        j["gaps"]["households_not_visited"] = nlohmann::json::array();
+                      }
+                      return ApiResponse::Ok(j);
                     },
-                    "Resident and pairing coverage with the lists of gaps, by township"});
+                    "Resident and pairing coverage with the lists of gaps, by township, on as_of (default: the end "
+                    "of year, else the latest visit on record)"});
+  routes.push_back({"GET", "/api/v1/coverage/gaps", true,
+                    [](ApiRequest& r) {
+                      const auto area = r.Query("area");
+                      const std::string kind_text = r.Query("kind").value_or("not_visited");
+                      const auto kind = assistance::ParseGapKind(kind_text);
+                      Problems problems;
+                      if (!area) problems.Add("area", "required");
+                      if (!kind) problems.Add("kind", "'" + kind_text + "' is not without_cadre or not_visited");
+                      problems.ThrowIfAny("invalid coverage gap request");
+                      const auto date = CoverageDate(r, *area);
+                      const assistance::ListWindow w = Window(r);
+                      nlohmann::json j = WindowJson(
+                          assistance::CoverageGaps(r.connection(), r.caller, *area, *kind, date.date, w, *r.clock), w,
+                          assistance::GapJson);
+                      j["as_of"] = date.date;
+                      j["as_of_basis"] = date.basis;
+                      j["visit_interval_days"] = assistance::ReadParams(r.connection()).visit_interval_days;
+                      return ApiResponse::Ok(j);
+                    },
+                    "One gap list of the coverage (kind without_cadre or not_visited) on as_of; q (household "
+                    "number, village name or code, cadre), limit and offset page it"});
   routes.push_back({"GET", "/api/v1/me/households", true,
                     [](ApiRequest& r) {
                       auto svc = Service(r);
@@ -237,6 +340,7 @@ void AddAssistanceRoutes(std::vector<Route>& routes) {
                           assistance::ProgressFigures(r.connection(), r.caller, *area, static_cast<int>(*year), as_of)));
                     },
                     "Mobilisation figures of the progress report"});
+  AddAssistanceSheetRoutes(routes);
 }
 
 }  // namespace fupin::server

@@ -617,13 +617,21 @@ TEST_F(CliTest, AssistanceFromCadresToCoverageWithPlantedGaps) {
   // A household already paired is refused with status 5 (failed precondition).
   Json({"pairing", "add", "--cadre", idb, "--household", std::to_string(h1), "--from", "2016-01-01"}, 5);
   Json({"visit", "add", "--household", std::to_string(h1), "--date", "2020-01-05", "--done", "走访"});
-  auto cov = Json({"coverage", "--area", "430424"});
+  auto cov = Json({"coverage", "--area", "430424", "--year", "2025"});
+  EXPECT_EQ(cov["as_of"], "2025-12-31");
   EXPECT_EQ(cov["total"]["poor_villages"], 1);
   EXPECT_EQ(cov["gaps"]["villages_without_team"].size(), 1u);
   EXPECT_EQ(cov["gaps"]["households_without_cadre"].size(), 1u);
   EXPECT_EQ(cov["gaps"]["households_not_visited"].size(), 2u);  // visited long ago, and never
+  // Issue 24: by default on the latest visit on record, where only the
+  // household never visited is overdue.
+  auto latest = Json({"coverage", "--area", "430424"});
+  EXPECT_EQ(latest["as_of"], "2020-01-05");
+  EXPECT_EQ(latest["as_of_basis"], "latest_visit");
+  EXPECT_EQ(latest["gaps"]["households_not_visited"].size(), 1u);
   auto text = Fupin({"coverage", "--area", "430424"});
   EXPECT_NE(text.out.find("结对帮扶覆盖率"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("截至 2020-01-05（最近一次走访日）"), std::string::npos) << text.out;
   // The cadre leaves: both households go to the other cadre in one step.
   auto ho = Json({"cadre", "handover", ida, "--to", idb, "--date", "2020-06-01", "--reason", "调离"});
   EXPECT_EQ(ho["opened"].size(), 2u);

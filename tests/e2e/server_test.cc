@@ -311,6 +311,19 @@ TEST_F(ServerTest, EachRoleReachesOnlyItsScope) {
   EXPECT_EQ(cov.body["total"]["households_paired"], 1);
   EXPECT_EQ(cov.body["gaps"]["households_without_cadre"][0]["number"], "OUT-1");
   EXPECT_EQ(As("donor").Get("/api/v1/coverage?area=430424").status, 403);
+  // Issue 24: on the latest visit by default, the gap lists a page at a time.
+  EXPECT_EQ(cov.body["as_of"], "2020-09-01");
+  EXPECT_EQ(cov.body["as_of_basis"], "latest_visit");
+  auto gaps = As("county").Get("/api/v1/coverage/gaps?area=430424&kind=without_cadre&limit=20");
+  ASSERT_EQ(gaps.status, 200) << gaps.text;
+  EXPECT_EQ(gaps.body["total"], 1);
+  EXPECT_EQ(gaps.body["items"][0]["number"], "OUT-1");
+  EXPECT_EQ(gaps.body["as_of_basis"], "latest_visit");
+  EXPECT_EQ(As("county").Get("/api/v1/coverage/gaps?area=430424&kind=not_visited&year=2030").body["total"], 1);
+  auto bad_kind = As("county").Get("/api/v1/coverage/gaps?area=430424&kind=late");
+  EXPECT_EQ(bad_kind.status, 400);
+  EXPECT_EQ(bad_kind.body["error"]["details"][0]["path"], "kind") << bad_kind.text;
+  EXPECT_EQ(As("donor").Get("/api/v1/coverage/gaps?area=430424&kind=not_visited").status, 403);
   EXPECT_EQ(As("cadre").Get("/api/v1/households?area=430424101").status, 403);
   EXPECT_EQ(As("donor").Get("/api/v1/households").status, 403);
   // Only administrators manage users.

@@ -37,7 +37,8 @@ export const vocab = {
   reportModule: [['registry', '建档立卡', 'Registry'], ['assessment', '退出评估', 'Assessment'], ['assistance', '帮扶力量', 'Assistance'],
     ['social', '社会扶贫', 'Social assistance'], ['policy', '政策享受', 'Policies'], ['education', '教育', 'Education'],
     ['health', '卫生健康', 'Health'], ['monitoring', '防返贫监测', 'Monitoring'], ['employment', '就业', 'Employment'],
-    ['industry', '产业就业', 'Industry and jobs'], ['housing', '住房与基础设施', 'Housing and infrastructure']],
+    ['industry', '产业就业', 'Industry and jobs'], ['housing', '住房与基础设施', 'Housing and infrastructure'],
+    ['projects', '项目资金', 'Projects and funds']],
   // Keys and values of the policy parameters (src/assessment/params.cc): the
   // Alkire-Foster indicators, the village facilities, what a key or value is.
   paramCode: [['income', '收入', 'Income'], ['food_clothing', '吃穿', 'Food and clothing'], ['education', '教育', 'Education'],

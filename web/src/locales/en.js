@@ -113,6 +113,11 @@ export default {
     noVisits: 'No visits', addVisit: 'Record a visit', done: 'What was done', promised: 'Promised', lastVisit: 'Last visit',
     nextDue: 'Next due', chooseArea: 'Enter an area code', visitInterval: 'A visit at least every {n} days',
     findCadre: 'Name or unit', findPairing: 'Household number or cadre\'s full name',
+    findTeam: 'Village name or code, unit or team leader', findGap: 'Household number, village name or code, or cadre',
+    asOf: 'As of', asOfDefault: 'Default: the latest visit', householdGaps: 'Households not visited or without a cadre',
+    asOfNote: 'As of {date} ({basis}): a household whose last visit (or pairing start) lies more than {n} days before is overdue.',
+    basis: { given: 'the date chosen', year_end: 'end of the year chosen', latest_visit: 'default, the latest visit on record', today: 'today, no visit on record' },
+    noGaps: 'No households', neverVisited: 'never', leader: 'Leader',
   },
   reports: {
     title: 'Reports', xlsx: 'Download XLSX', asOf: 'As of', yearEnd: 'Year end', asOfText: 'as of {date}', section: 'Section',

@@ -14,7 +14,7 @@ export default {
   },
   unavailable: {
     title: '此功能暂未开放',
-    text: '本服务器尚未提供“{what}”所需的接口（{route}）。相应模块上线后，此处将自动显示。',
+    text: '本服务器尚未提供“{what}”所需的接口。相应模块上线后，此处将自动显示。',
   },
   login: {
     title: '登录', name: '用户名', password: '密码', submit: '登录', failed: '用户名或密码不正确',
@@ -110,6 +110,11 @@ export default {
     done: '帮扶内容', promised: '承诺事项', lastVisit: '最近走访', nextDue: '下次走访', chooseArea: '请输入区划代码',
     visitInterval: '每 {n} 天至少走访一次',
     findCadre: '干部姓名或单位', findPairing: '户编号或干部姓名（完整）',
+    findTeam: '村名、村代码、派出单位或队长姓名', findGap: '户编号、村名、村代码或帮扶干部姓名',
+    asOf: '统计日期', asOfDefault: '默认：最近一次走访日期', householdGaps: '未走访与无帮扶干部的户',
+    asOfNote: '统计日期 {date}（{basis}）：上次走访（未走访的按结对开始日）早于统计日期 {n} 天以上的，算作未按期走访。',
+    basis: { given: '所选日期', year_end: '所选年度年末', latest_visit: '默认，系统中最近一次走访的日期', today: '今日，系统中尚无走访记录' },
+    noGaps: '没有符合条件的户', neverVisited: '从未走访', leader: '队长',
   },
   reports: {
     title: '统计报表', xlsx: '下载 XLSX', asOf: '截至日期', yearEnd: '年末', asOfText: '截至 {date}', section: '部分',
@@ -202,7 +207,7 @@ export default {
   },
   imports: {
     title: '数据导入', kind: '导入内容', kinds: { persons: '人员信息', 'household-years': '户年度信息', alerts: '部门预警名单', rosters: '部门花名册（教育、医疗等）', 'house-inspections': '住房安全鉴定', 'house-renovations': '危房改造', relocations: '易地扶贫搬迁户', 'village-infrastructure': '村基础设施' },
-    template: '导入模板', templateXlsx: '下载模板（Excel）', templateCsv: '下载模板（CSV）',
+    template: '导入模板', templateXlsx: '下载模板（XLSX）', templateCsv: '下载模板（CSV）',
     hints: {
       persons: '每人一行，户的信息在每行重复；按户编号、身份证号更新已登记的户和人。',
       'household-years': '每户每年一行：收入各项、两不愁三保障情况。',
