@@ -11,6 +11,11 @@
 //   projects            `fupin project import --kind projects`       projects::Import
 //   fund-allocations    `fupin project import --kind allocations`    projects::Import
 //   fund-disbursements  `fupin project import --kind disbursements`  projects::Import
+//   plantings           `fupin industry import --kind plantings`     industry::Import
+//   links               `fupin industry import --kind links`         industry::Import
+//   workers             `fupin industry import --kind workers`       industry::Import
+//   purchases           `fupin industry import --kind purchases`     industry::Import
+//   loans               `fupin industry import --kind loans`         industry::Import
 //
 // All or nothing: a file with any problem is refused whole (Error
 // invalid_argument whose details name every problem: RefusalDetails), unless
@@ -42,10 +47,11 @@ struct Policy;
 
 namespace fupin::dataio {
 
-// Every import's kind. The first four and the last three are uploaded (POST
-// /api/v1/imports/KIND); surveys and the assistance sheets are imported by
-// `fupin survey import`, `fupin assist import`; every kind has its template
-// (UploadTemplate). The project imports are all or nothing (no skip_invalid).
+// Every import's kind. The first four and those from projects on are uploaded
+// (POST /api/v1/imports/KIND); surveys and the assistance sheets are imported
+// by `fupin survey import`, `fupin assist import`; every kind has its template
+// (UploadTemplate). The project and industry imports are all or nothing (no
+// skip_invalid).
 enum class UploadKind {
   kPersons,
   kHouseholdYears,
@@ -58,12 +64,20 @@ enum class UploadKind {
   kProjects,
   kFundAllocations,
   kFundDisbursements,
+  kPlantings,
+  kLinks,
+  kWorkers,
+  kPurchases,
+  kLoans,
 };
 // "persons", "household-years", "alerts", "rosters", "surveys", "cadres", "teams", "pairings",
-// "projects", "fund-allocations", "fund-disbursements"
+// "projects", "fund-allocations", "fund-disbursements", "plantings", "links", "workers",
+// "purchases", "loans"
 const char* UploadKindName(UploadKind kind);
 std::optional<UploadKind> ParseUploadKind(std::string_view text);
-// Whether the kind is taken by ImportUpload (the first four and the project imports).
+// Every kind's name joined by " | " (what an unknown kind is told).
+std::string UploadKindNames();
+// Whether the kind is taken by ImportUpload (the first four, the project and the industry imports).
 bool Uploadable(UploadKind kind);
 
 // The largest file taken (32 MiB: some 300,000 person rows as CSV).
