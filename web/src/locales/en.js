@@ -179,6 +179,9 @@ export default {
     bank: 'Bank', term: 'Term', owed: 'Owed', repaid: 'Repaid', status: 'Status', overdue: 'Overdue', repaying: 'Repaying',
     settled: 'Settled', noPlantings: 'No industry rows', noLinks: 'No links to entities', noJobs: 'No jobs recorded',
     noLoans: 'No small loans', situation: 'Situation', notEmployed: 'Not employed', months: 'Months', linkKind: 'Link',
+    editEntity: 'Correct the entity', editLoan: 'Correct the loan', delete: 'Delete', deleted: 'Deleted', deleteConfirm: 'Delete this record? It cannot be undone.',
+    amountYuan: 'Amount (yuan)', issued: 'Issued', due: 'Due', purpose: 'Use', interestSubsidy: 'Interest subsidy (yuan)',
+    purchaseList: 'Purchases', buyerKind: 'Buyer kind', buyer: 'Buyer', channel: 'Channel', date: 'Date', purchaseTotal: '{n} purchases, {amount} in all',
   },
   quality: {
     title: 'Data quality', summary: 'Summary', findings: 'Findings', notice: 'Exit public notice', area: 'Area code', year: 'Year',

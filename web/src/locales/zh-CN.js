@@ -173,6 +173,9 @@ export default {
     repaid: '已还金额', status: '状态', overdue: '逾期', repaying: '还款中', settled: '已结清', noPlantings: '没有产业记录',
     noLinks: '没有利益联结记录', noJobs: '没有就业记录', noLoans: '没有小额信贷', situation: '就业情况', notEmployed: '未就业',
     months: '务工月数', linkKind: '联结方式',
+    editEntity: '更正经营主体', editLoan: '更正小额贷款', delete: '删除', deleted: '已删除', deleteConfirm: '确定删除这条记录？删除后不能恢复。',
+    amountYuan: '贷款金额（元）', issued: '放款日期', due: '到期日期', purpose: '用途', interestSubsidy: '贴息（元）',
+    purchaseList: '购买明细', buyerKind: '购买方类型', buyer: '购买方', channel: '购买渠道', date: '购买日期', purchaseTotal: '共 {n} 笔，合计 {amount}',
   },
   quality: {
     title: '数据质量', summary: '汇总', findings: '问题清单', notice: '公示名单', area: '区划代码', year: '年度',
