@@ -73,6 +73,7 @@ export default {
     title: 'Users', add: 'New user', name: 'User name', role: 'Role', area: 'Area', status: 'Status', disabled: 'Disabled',
     active: 'Active', disable: 'Disable', disableConfirm: 'Disable {name}? Their sessions end at once.', password: 'Initial password',
     resetPassword: 'Reset password', newPassword: 'New password', areaHint: 'Area code; empty: the whole nation',
+    department: 'Department',
   },
   audit: {
     title: 'Audit trail', entity: 'Entity', action: 'Action', what: 'What happened', verify: 'Verify the hash chain', verifyOk: 'Chain intact ({n} entries)',

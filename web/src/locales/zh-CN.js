@@ -71,6 +71,7 @@ export default {
     title: '用户管理', add: '新建用户', name: '用户名', role: '角色', area: '管辖区划', status: '状态', disabled: '已停用',
     active: '正常', disable: '停用', disableConfirm: '停用用户 {name}？其登录会话将立即失效。', password: '初始密码',
     resetPassword: '重置密码', newPassword: '新密码', areaHint: '区划代码；留空为全国',
+    department: '所属部门',
   },
   audit: {
     title: '审计日志', entity: '对象', action: '操作', what: '操作记录', verify: '校验哈希链', verifyOk: '哈希链完整（共 {n} 条）',
