@@ -313,6 +313,31 @@ void AddJobGroup(CLI::App& app, Context& ctx) {
   }
 }
 
+// `purchase list`: a page of purchases, newest first, with the count and sum of all.
+void AddPurchaseList(CLI::App& group, Context& ctx) {
+  auto f = std::make_shared<industry::PurchaseFilter>();
+  auto* list = group.add_subcommand("list", "Purchases of an area, newest first, a page at a time, with the total");
+  list->add_option("--area", f->area_code, "Area (default: your scope)");
+  list->add_option("--year", f->year, "Year of the purchase");
+  list->add_option("--product", f->product_id, "Product id");
+  list->add_option("--buyer-kind", f->buyer_kind, "unit | union | company | cadre | other");
+  list->add_option("--limit", f->limit, "Rows a page (1-1000)")->capture_default_str();
+  list->add_option("--offset", f->offset, "Rows skipped")->capture_default_str();
+  list->callback([&ctx, f] {
+    const auto page = Service(ctx).ListPurchases(ctx.caller, *f);
+    const json j = industry::PurchasePageJson(page, f->limit, f->offset);
+    if (ctx.json) {
+      ctx.PrintJson(j);
+      return;
+    }
+    for (const auto& x : j["items"]) {
+      ctx.out() << S(x, "id") << '\t' << S(x, "date") << '\t' << S(x, "product") << '\t' << S(x, "buyer_kind_label")
+                << ' ' << S(x, "buyer") << '\t' << S(x, "channel_label") << '\t' << S(x, "amount_yuan") << " 元\n";
+    }
+    ctx.out() << "共 " << page.total << " 笔，" << FormatYuan(page.amount_fen) << " 元\n";
+  });
+}
+
 void AddPurchaseGroup(CLI::App& app, Context& ctx) {
   auto* group = app.add_subcommand("purchase", "消费扶贫 (certified products and their purchases)");
   group->require_subcommand(1);
@@ -360,29 +385,6 @@ void AddPurchaseGroup(CLI::App& app, Context& ctx) {
       o->in.amount_fen = Yuan(o->amount, "--amount");
       const auto p = Service(ctx).RecordPurchase(ctx.caller, o->in);
       Print(ctx, industry::PurchaseJson(p), "购买 " + std::to_string(p.id) + " " + FormatYuan(p.amount_fen) + " 元");
-    });
-  }
-  {
-    auto f = std::make_shared<industry::PurchaseFilter>();
-    auto* list = group->add_subcommand("list", "Purchases of an area, newest first, a page at a time, with the total");
-    list->add_option("--area", f->area_code, "Area (default: your scope)");
-    list->add_option("--year", f->year, "Year of the purchase");
-    list->add_option("--product", f->product_id, "Product id");
-    list->add_option("--buyer-kind", f->buyer_kind, "unit | union | company | cadre | other");
-    list->add_option("--limit", f->limit, "Rows a page (1-1000)")->capture_default_str();
-    list->add_option("--offset", f->offset, "Rows skipped")->capture_default_str();
-    list->callback([&ctx, f] {
-      const auto page = Service(ctx).ListPurchases(ctx.caller, *f);
-      const json j = industry::PurchasePageJson(page, f->limit, f->offset);
-      if (ctx.json) {
-        ctx.PrintJson(j);
-        return;
-      }
-      for (const auto& x : j["items"]) {
-        ctx.out() << S(x, "id") << '\t' << S(x, "date") << '\t' << S(x, "product") << '\t' << S(x, "buyer_kind_label")
-                  << ' ' << S(x, "buyer") << '\t' << S(x, "channel_label") << '\t' << S(x, "amount_yuan") << " 元\n";
-      }
-      ctx.out() << "共 " << page.total << " 笔，" << FormatYuan(page.amount_fen) << " 元\n";
     });
   }
   {
@@ -571,6 +573,7 @@ void AddIndustryCommands(CLI::App& app, Context& ctx) {
   AddJobGroup(app, ctx);
   AddPurchaseGroup(app, ctx);
   AddLoanGroup(app, ctx);
+  AddPurchaseList(*app.get_subcommand("purchase"), ctx);
   AddEntityCorrections(*app.get_subcommand("entity"), ctx);
   AddProductCorrections(*app.get_subcommand("purchase"), ctx);
   AddLoanCorrections(*app.get_subcommand("loan"), ctx);

@@ -207,19 +207,6 @@ void AddConsumptionAndLoanRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Created(industry::PurchaseJson(Service(r).RecordPurchase(r.caller, in)));
                     },
                     "Record a purchase of a certified product (date, buyer, channel, amount in yuan)"});
-  routes.push_back({"GET", "/api/v1/purchases", true,
-                    [](ApiRequest& r) {
-                      const Paging p = ReadPaging(r);
-                      industry::PurchaseFilter f;
-                      f.area_code = Area(r);
-                      f.year = Year(r);
-                      f.product_id = r.QueryInt("product");
-                      f.buyer_kind = r.Query("buyer_kind").value_or("");
-                      f.limit = p.limit;
-                      f.offset = p.offset;
-                      return ApiResponse::Ok(industry::PurchasePageJson(Service(r).ListPurchases(r.caller, f), p.limit, p.offset));
-                    },
-                    "Purchases by area, year, product and buyer kind, newest first, paged, with the count and amount of all"});
   routes.push_back({"GET", "/api/v1/purchases/totals", true,
                     [](ApiRequest& r) {
                       const auto t = Service(r).Totals(r.caller, Area(r), Year(r), r.Query("by").value_or("year"));
@@ -306,6 +293,22 @@ industry::ProductEdit ReadProductEdit(ApiRequest& r) {
 
 ApiResponse Deleted() { return ApiResponse{204, nullptr, {}}; }
 
+void AddPurchaseListRoute(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/purchases", true,
+                    [](ApiRequest& r) {
+                      const Paging p = ReadPaging(r);
+                      industry::PurchaseFilter f;
+                      f.area_code = Area(r);
+                      f.year = Year(r);
+                      f.product_id = r.QueryInt("product");
+                      f.buyer_kind = r.Query("buyer_kind").value_or("");
+                      f.limit = p.limit;
+                      f.offset = p.offset;
+                      return ApiResponse::Ok(industry::PurchasePageJson(Service(r).ListPurchases(r.caller, f), p.limit, p.offset));
+                    },
+                    "Purchases by area, year, product and buyer kind, newest first, paged, with the count and amount of all"});
+}
+
 void AddCorrectionRoutes(std::vector<Route>& routes) {
   routes.push_back({"PUT", "/api/v1/entities/{id}", true,
                     [](ApiRequest& r) {
@@ -360,6 +363,7 @@ void AddIndustryRoutes(std::vector<Route>& routes) {
   AddIndustryAndEntityRoutes(routes);
   AddEmploymentRoutes(routes);
   AddConsumptionAndLoanRoutes(routes);
+  AddPurchaseListRoute(routes);
   AddCorrectionRoutes(routes);
 }
 
