@@ -100,8 +100,7 @@ void AddDataioCommands(CLI::App& app, Context& ctx) {
   {
     auto o = std::make_shared<TemplateOptions>();
     auto* cmd = import->add_subcommand("template", "Write an empty import template");
-    cmd->add_option("--kind", o->kind, "persons | household-years | alerts | rosters | surveys | cadres | teams | pairings")
-        ->capture_default_str();
+    cmd->add_option("--kind", o->kind, dataio::UploadKindNames())->capture_default_str();
     cmd->add_option("--format", o->format, "xlsx | csv")->capture_default_str();
     cmd->add_option("--output", o->output,
                     "File to write (default 人员导入模板.xlsx / 户年度信息导入模板.xlsx / import-template-KIND.xlsx)");
@@ -110,7 +109,7 @@ void AddDataioCommands(CLI::App& app, Context& ctx) {
       if (!kind) {
         throw Error::InvalidArgument(
             "unknown template",
-            {{"--kind", "'" + o->kind + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings"}});
+            {{"--kind", "'" + o->kind + "': " + dataio::UploadKindNames()}});
       }
       io::TableFormat format;
       if (o->format == "xlsx") format = io::TableFormat::kXlsx;

@@ -313,6 +313,31 @@ void AddJobGroup(CLI::App& app, Context& ctx) {
   }
 }
 
+// `purchase list`: a page of purchases, newest first, with the count and sum of all.
+void AddPurchaseList(CLI::App& group, Context& ctx) {
+  auto f = std::make_shared<industry::PurchaseFilter>();
+  auto* list = group.add_subcommand("list", "Purchases of an area, newest first, a page at a time, with the total");
+  list->add_option("--area", f->area_code, "Area (default: your scope)");
+  list->add_option("--year", f->year, "Year of the purchase");
+  list->add_option("--product", f->product_id, "Product id");
+  list->add_option("--buyer-kind", f->buyer_kind, "unit | union | company | cadre | other");
+  list->add_option("--limit", f->limit, "Rows a page (1-1000)")->capture_default_str();
+  list->add_option("--offset", f->offset, "Rows skipped")->capture_default_str();
+  list->callback([&ctx, f] {
+    const auto page = Service(ctx).ListPurchases(ctx.caller, *f);
+    const json j = industry::PurchasePageJson(page, f->limit, f->offset);
+    if (ctx.json) {
+      ctx.PrintJson(j);
+      return;
+    }
+    for (const auto& x : j["items"]) {
+      ctx.out() << S(x, "id") << '\t' << S(x, "date") << '\t' << S(x, "product") << '\t' << S(x, "buyer_kind_label")
+                << ' ' << S(x, "buyer") << '\t' << S(x, "channel_label") << '\t' << S(x, "amount_yuan") << " 元\n";
+    }
+    ctx.out() << "共 " << page.total << " 笔，" << FormatYuan(page.amount_fen) << " 元\n";
+  });
+}
+
 void AddPurchaseGroup(CLI::App& app, Context& ctx) {
   auto* group = app.add_subcommand("purchase", "消费扶贫 (certified products and their purchases)");
   group->require_subcommand(1);
@@ -443,6 +468,102 @@ void AddLoanGroup(CLI::App& app, Context& ctx) {
   }
 }
 
+// Corrections (`entity edit|delete`, `purchase product-edit|product-delete`,
+// `loan edit|delete`): --version is the version read (the list's `version`);
+// a stale one is refused (conflict) and nothing changes.
+void AddEntityCorrections(CLI::App& group, Context& ctx) {
+  {
+    struct Options {
+      int64_t id = 0, version = 0;
+      industry::EntityInput in;
+    };
+    auto o = std::make_shared<Options>();
+    auto* edit = group.add_subcommand("edit", "Correct an entity: the whole record as `entity add` takes it");
+    edit->add_option("ID", o->id, "Entity id")->required();
+    edit->add_option("--version", o->version, "The version read (entity list --json)")->required();
+    edit->add_option("--name", o->in.name, "Name")->required();
+    edit->add_option("--kind", o->in.kind, "cooperative | enterprise | family_farm | workshop")->required();
+    edit->add_option("--area", o->in.area_code, "County, township or village")->required();
+    edit->add_option("--industry", o->in.industry_id, "Industry id");
+    edit->callback([&ctx, o] {
+      const auto x = Service(ctx).UpdateEntity(ctx.caller, o->id, o->in, o->version);
+      Print(ctx, industry::EntityJson(x), "经营主体 " + std::to_string(x.id) + " 已更正（版本 " + std::to_string(x.version) + "）");
+    });
+  }
+  auto o = std::make_shared<std::pair<int64_t, int64_t>>();
+  auto* del = group.add_subcommand("delete", "Delete an entity that no link, branch, product or loan refers to");
+  del->add_option("ID", o->first, "Entity id")->required();
+  del->add_option("--version", o->second, "The version read")->required();
+  del->callback([&ctx, o] {
+    Service(ctx).DeleteEntity(ctx.caller, o->first, o->second);
+    Print(ctx, {{"id", o->first}, {"deleted", true}}, "经营主体 " + std::to_string(o->first) + " 已删除");
+  });
+}
+
+void AddProductCorrections(CLI::App& group, Context& ctx) {
+  {
+    struct Options {
+      int64_t id = 0, version = 0;
+      industry::ProductEdit in;
+    };
+    auto o = std::make_shared<Options>();
+    auto* edit = group.add_subcommand("product-edit", "Correct a product's name, category, certificate and day certified");
+    edit->add_option("ID", o->id, "Product id")->required();
+    edit->add_option("--version", o->version, "The version read (purchase products --json)")->required();
+    edit->add_option("--name", o->in.name, "Product")->required();
+    edit->add_option("--category", o->in.category, "Category");
+    edit->add_option("--certificate", o->in.certificate_no, "Certificate number");
+    edit->add_option("--certified", o->in.certified_on, "Date certified")->required();
+    edit->callback([&ctx, o] {
+      const auto x = Service(ctx).UpdateProduct(ctx.caller, o->id, o->in, o->version);
+      Print(ctx, industry::ProductJson(x), "产品 " + std::to_string(x.id) + " 已更正（版本 " + std::to_string(x.version) + "）");
+    });
+  }
+  auto o = std::make_shared<std::pair<int64_t, int64_t>>();
+  auto* del = group.add_subcommand("product-delete", "Delete a product with no purchases");
+  del->add_option("ID", o->first, "Product id")->required();
+  del->add_option("--version", o->second, "The version read")->required();
+  del->callback([&ctx, o] {
+    Service(ctx).DeleteProduct(ctx.caller, o->first, o->second);
+    Print(ctx, {{"id", o->first}, {"deleted", true}}, "产品 " + std::to_string(o->first) + " 已删除");
+  });
+}
+
+void AddLoanCorrections(CLI::App& group, Context& ctx) {
+  {
+    struct Options {
+      int64_t id = 0, version = 0;
+      industry::LoanInput in;
+      std::string amount, subsidy;
+    };
+    auto o = std::make_shared<Options>();
+    auto* edit = group.add_subcommand("edit", "Correct a loan: the whole record as `loan add` takes it, without the household");
+    edit->add_option("ID", o->id, "Loan id")->required();
+    edit->add_option("--version", o->version, "The version read (loan list --json)")->required();
+    edit->add_option("--bank", o->in.bank, "Bank")->required();
+    edit->add_option("--amount", o->amount, "Amount, yuan (not below what is repaid)")->required();
+    edit->add_option("--issued", o->in.issued_on, "Date issued")->required();
+    edit->add_option("--due", o->in.due_on, "Date due")->required();
+    edit->add_option("--purpose", o->in.purpose, "Use")->required();
+    edit->add_option("--entity", o->in.entity_id, "The entity the loan bought a share in (入股)");
+    edit->add_option("--interest-subsidy", o->subsidy, "Interest subsidy (贴息), yuan");
+    edit->callback([&ctx, o] {
+      o->in.amount_fen = Yuan(o->amount, "--amount");
+      o->in.interest_subsidy_fen = Yuan(o->subsidy, "--interest-subsidy");
+      const auto l = Service(ctx).UpdateLoan(ctx.caller, o->id, o->in, o->version);
+      Print(ctx, industry::LoanJson(l), "贷款 " + std::to_string(l.id) + " 已更正（版本 " + std::to_string(l.version) + "）");
+    });
+  }
+  auto o = std::make_shared<std::pair<int64_t, int64_t>>();
+  auto* del = group.add_subcommand("delete", "Delete a loan with no repayments");
+  del->add_option("ID", o->first, "Loan id")->required();
+  del->add_option("--version", o->second, "The version read")->required();
+  del->callback([&ctx, o] {
+    Service(ctx).DeleteLoan(ctx.caller, o->first, o->second);
+    Print(ctx, {{"id", o->first}, {"deleted", true}}, "贷款 " + std::to_string(o->first) + " 已删除");
+  });
+}
+
 }  // namespace
 
 void AddIndustryCommands(CLI::App& app, Context& ctx) {
@@ -452,6 +573,10 @@ void AddIndustryCommands(CLI::App& app, Context& ctx) {
   AddJobGroup(app, ctx);
   AddPurchaseGroup(app, ctx);
   AddLoanGroup(app, ctx);
+  AddPurchaseList(*app.get_subcommand("purchase"), ctx);
+  AddEntityCorrections(*app.get_subcommand("entity"), ctx);
+  AddProductCorrections(*app.get_subcommand("purchase"), ctx);
+  AddLoanCorrections(*app.get_subcommand("loan"), ctx);
 }
 
 }  // namespace fupin::cli

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -14,6 +16,7 @@
 #include "core/money.h"
 #include "dataio/templates.h"
 #include "housing/import.h"
+#include "industry/import.h"
 #include "io/table_writer.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/monitoring_json.h"
@@ -130,6 +133,35 @@ nlohmann::json ImportRosterUpload(store::Connection& db, const Caller& caller, c
   return j;
 }
 
+// What an all-or-nothing import (projects, industry, housing) reports: the rows read and added.
+struct AllOrNothingCounts {
+  int64_t rows = 0;
+  int64_t added = 0;
+};
+using AllOrNothingImport = std::function<AllOrNothingCounts(io::TableReader& reader)>;
+
+// The uploads that are all or nothing (skip_invalid is refused rather than
+// ignored): opens the bytes as a table and renders the result as every upload.
+nlohmann::json ImportAllOrNothingUpload(const Upload& upload, const AllOrNothingImport& run) {
+  if (upload.skip_invalid) {
+    throw Error::InvalidArgument("skip_invalid is not offered",
+                                 {{"?skip_invalid", std::string(UploadKindName(upload.kind)) + " files are all or nothing"}});
+  }
+  io::TableOptions table_options;
+  table_options.sheet = upload.sheet;
+  auto reader = io::OpenTableBytes(upload.bytes, upload.file_name, table_options);
+  const AllOrNothingCounts counts = run(*reader);
+  return {{"kind", UploadKindName(upload.kind)},
+          {"file", upload.file_name},
+          {"dry_run", upload.dry_run},
+          {"written", !upload.dry_run},
+          {"refused", false},
+          {"rows", counts.rows},
+          {"imported_rows", counts.added},
+          {"rejected_rows", 0},
+          {"problems", nlohmann::json::array()}};
+}
+
 projects::ImportKind ProjectImportKind(UploadKind kind) {
   switch (kind) {
     case UploadKind::kFundAllocations: return projects::ImportKind::kAllocations;
@@ -138,45 +170,41 @@ projects::ImportKind ProjectImportKind(UploadKind kind) {
   }
 }
 
-// What a module's all-or-nothing import (project lists, housing sheets) counted.
-struct AllOrNothingCounts {
-  int64_t rows = 0;
-  int64_t added = 0;
-  bool dry_run = false;
-};
-
-// The uploads whose module import is all or nothing: skip_invalid is refused
-// rather than ignored; `run` imports from the open table and returns its counts.
-template <class Run>
-nlohmann::json ImportAllOrNothing(const Upload& upload, Run run) {
-  if (upload.skip_invalid) {
-    throw Error::InvalidArgument("skip_invalid is not offered",
-                                 {{"?skip_invalid", std::string(UploadKindName(upload.kind)) + " files are all or nothing"}});
-  }
-  io::TableOptions table_options;
-  table_options.sheet = upload.sheet;
-  auto reader = io::OpenTableBytes(upload.bytes, upload.file_name, table_options);
-  const AllOrNothingCounts r = run(*reader);
-  return {{"kind", UploadKindName(upload.kind)},
-          {"file", upload.file_name},
-          {"dry_run", r.dry_run},
-          {"written", !r.dry_run},
-          {"refused", false},
-          {"rows", r.rows},
-          {"imported_rows", r.added},
-          {"rejected_rows", 0},
-          {"problems", nlohmann::json::array()}};
-}
-
 nlohmann::json ImportProjectUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                    const Clock& clock, Progress& progress) {
-  return ImportAllOrNothing(upload, [&](io::TableReader& reader) {
+  return ImportAllOrNothingUpload(upload, [&](io::TableReader& reader) {
     projects::ImportOptions options;
     options.file_name = upload.file_name;
     options.dry_run = upload.dry_run;
     const auto r = projects::Import(db, caller, ProjectImportKind(upload.kind), reader, options, clock, progress);
-    return AllOrNothingCounts{r.rows, r.added, r.dry_run};
+    return AllOrNothingCounts{r.rows, r.added};
   });
+}
+
+// The industry kinds are named as `fupin industry import --kind`.
+nlohmann::json ImportIndustryUpload(store::Connection& db, const Caller& caller, const Upload& upload,
+                                    const Clock& clock, Progress& progress) {
+  const auto kind = industry::ParseImportKind(UploadKindName(upload.kind));
+  if (!kind) throw Error::Internal("not an industry upload");
+  return ImportAllOrNothingUpload(upload, [&](io::TableReader& reader) {
+    industry::ImportOptions options;
+    options.file_name = upload.file_name;
+    options.dry_run = upload.dry_run;
+    const auto r = industry::Import(db, caller, *kind, reader, options, clock, progress);
+    return AllOrNothingCounts{r.rows, r.rows};
+  });
+}
+
+// An industry kind's template: its declared columns under a Chinese sheet name.
+void WriteIndustryTemplate(UploadKind kind, io::TableFormat format, const std::string& path) {
+  static const std::map<UploadKind, const char*> kSheetNames = {{UploadKind::kPlantings, "产业种植"},
+                                                                {UploadKind::kLinks, "利益联结"},
+                                                                {UploadKind::kWorkers, "务工就业"},
+                                                                {UploadKind::kPurchases, "消费扶贫"},
+                                                                {UploadKind::kLoans, "小额信贷"}};
+  const auto industry_kind = industry::ParseImportKind(UploadKindName(kind));
+  if (!industry_kind) throw Error::Internal("not an industry template");
+  WriteSheetTemplate(industry::ImportColumns(*industry_kind), kSheetNames.at(kind), format, path);
 }
 
 housing::ImportKind HousingImportKind(UploadKind kind) {
@@ -190,18 +218,13 @@ housing::ImportKind HousingImportKind(UploadKind kind) {
 
 nlohmann::json ImportHousingUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                    const Clock& clock, Progress& progress) {
-  return ImportAllOrNothing(upload, [&](io::TableReader& reader) {
+  return ImportAllOrNothingUpload(upload, [&](io::TableReader& reader) {
     housing::ImportOptions options;
     options.file_name = upload.file_name;
     options.dry_run = upload.dry_run;
     const auto r = housing::Import(db, caller, HousingImportKind(upload.kind), reader, options, clock, progress);
-    return AllOrNothingCounts{r.rows, r.added, r.dry_run};
+    return AllOrNothingCounts{r.rows, r.added};
   });
-}
-
-bool HousingUpload(UploadKind kind) {
-  return kind == UploadKind::kHouseInspections || kind == UploadKind::kHouseRenovations ||
-         kind == UploadKind::kRelocations || kind == UploadKind::kVillageInfrastructure;
 }
 
 }  // namespace
@@ -211,7 +234,9 @@ constexpr UploadKind kAllKinds[] = {UploadKind::kPersons, UploadKind::kHousehold
                                     UploadKind::kTeams,    UploadKind::kPairings,       UploadKind::kProjects,
                                     UploadKind::kFundAllocations, UploadKind::kFundDisbursements,
                                     UploadKind::kHouseInspections, UploadKind::kHouseRenovations,
-                                    UploadKind::kRelocations, UploadKind::kVillageInfrastructure};
+                                    UploadKind::kRelocations, UploadKind::kVillageInfrastructure,
+                                    UploadKind::kPlantings, UploadKind::kLinks, UploadKind::kWorkers,
+                                    UploadKind::kPurchases, UploadKind::kLoans};
 
 const char* UploadKindName(UploadKind kind) {
   switch (kind) {
@@ -230,6 +255,11 @@ const char* UploadKindName(UploadKind kind) {
     case UploadKind::kHouseRenovations: return "house-renovations";
     case UploadKind::kRelocations: return "relocations";
     case UploadKind::kVillageInfrastructure: return "village-infrastructure";
+    case UploadKind::kPlantings: return "plantings";
+    case UploadKind::kLinks: return "links";
+    case UploadKind::kWorkers: return "workers";
+    case UploadKind::kPurchases: return "purchases";
+    case UploadKind::kLoans: return "loans";
   }
   return "persons";
 }
@@ -241,10 +271,15 @@ std::optional<UploadKind> ParseUploadKind(std::string_view text) {
   return std::nullopt;
 }
 
+std::string UploadKindNames() {
+  std::string names;
+  for (auto k : kAllKinds) names += (names.empty() ? "" : " | ") + std::string(UploadKindName(k));
+  return names;
+}
+
 bool Uploadable(UploadKind kind) {
-  return kind == UploadKind::kPersons || kind == UploadKind::kHouseholdYears || kind == UploadKind::kAlerts ||
-         kind == UploadKind::kRosters || kind == UploadKind::kProjects || kind == UploadKind::kFundAllocations ||
-         kind == UploadKind::kFundDisbursements || HousingUpload(kind);
+  return kind != UploadKind::kSurveys && kind != UploadKind::kCadres && kind != UploadKind::kTeams &&
+         kind != UploadKind::kPairings;
 }
 
 void ThrowRefused(const ImportReport& report) { ThrowRefusal(report.problems); }
@@ -270,6 +305,11 @@ nlohmann::json ImportUpload(store::Connection& db, const Caller& caller, const U
     case UploadKind::kHouseRenovations:
     case UploadKind::kRelocations:
     case UploadKind::kVillageInfrastructure: return ImportHousingUpload(db, caller, upload, clock, progress);
+    case UploadKind::kPlantings:
+    case UploadKind::kLinks:
+    case UploadKind::kWorkers:
+    case UploadKind::kPurchases:
+    case UploadKind::kLoans: return ImportIndustryUpload(db, caller, upload, clock, progress);
     default: break;
   }
   throw Error::InvalidArgument("not an upload", {{"kind", std::string(UploadKindName(upload.kind)) +
@@ -323,6 +363,11 @@ TemplateFile UploadTemplate(UploadKind kind, io::TableFormat format) {
     case UploadKind::kVillageInfrastructure:
       WriteSheetTemplate(housing::ImportSheet(housing::ImportKind::kInfrastructure), "村基础设施", format, file.path());
       break;
+    case UploadKind::kPlantings:
+    case UploadKind::kLinks:
+    case UploadKind::kWorkers:
+    case UploadKind::kPurchases:
+    case UploadKind::kLoans: WriteIndustryTemplate(kind, format, file.path()); break;
   }
   t.bytes = file.Read();
   return t;

@@ -15,6 +15,11 @@
 //   house-renovations       `fupin house import --kind renovations`             housing::Import
 //   relocations             `fupin house import --kind relocations`             housing::Import
 //   village-infrastructure  `fupin house import --kind village-infrastructure`  housing::Import
+//   plantings           `fupin industry import --kind plantings`     industry::Import
+//   links               `fupin industry import --kind links`         industry::Import
+//   workers             `fupin industry import --kind workers`       industry::Import
+//   purchases           `fupin industry import --kind purchases`     industry::Import
+//   loans               `fupin industry import --kind loans`         industry::Import
 //
 // All or nothing: a file with any problem is refused whole (Error
 // invalid_argument whose details name every problem: RefusalDetails), unless
@@ -46,10 +51,10 @@ struct Policy;
 
 namespace fupin::dataio {
 
-// Every import's kind. The first four and the project and housing kinds are
-// uploaded (POST /api/v1/imports/KIND); surveys and the assistance sheets are
-// imported by `fupin survey import`, `fupin assist import`; every kind has its
-// template (UploadTemplate). The project and housing imports are all or
+// Every import's kind. The first four and those from projects on are uploaded
+// (POST /api/v1/imports/KIND); surveys and the assistance sheets are imported
+// by `fupin survey import`, `fupin assist import`; every kind has its template
+// (UploadTemplate). The project, housing and industry imports are all or
 // nothing (no skip_invalid).
 enum class UploadKind {
   kPersons,
@@ -67,13 +72,20 @@ enum class UploadKind {
   kHouseRenovations,
   kRelocations,
   kVillageInfrastructure,
+  kPlantings,
+  kLinks,
+  kWorkers,
+  kPurchases,
+  kLoans,
 };
 // "persons", "household-years", "alerts", "rosters", "surveys", "cadres", "teams", "pairings",
 // "projects", "fund-allocations", "fund-disbursements", "house-inspections", "house-renovations",
-// "relocations", "village-infrastructure"
+// "relocations", "village-infrastructure", "plantings", "links", "workers", "purchases", "loans"
 const char* UploadKindName(UploadKind kind);
 std::optional<UploadKind> ParseUploadKind(std::string_view text);
-// Whether the kind is taken by ImportUpload (the first four, the project and the housing imports).
+// Every kind's name joined by " | " (what an unknown kind is told).
+std::string UploadKindNames();
+// Whether the kind is taken by ImportUpload (the first four, the project, housing and industry imports).
 bool Uploadable(UploadKind kind);
 
 // The largest file taken (32 MiB: some 300,000 person rows as CSV).

@@ -287,6 +287,56 @@ void ResolveWorkers(store::Connection& db, const Lookups& l, std::vector<WorkerR
   }
 }
 
+// Every row checked against the lookups read once; throws the refusal naming
+// every problem, else returns the rows to write (without actor and time).
+Rows CheckedRows(store::Connection& db, const Caller& caller, ImportKind kind, const dataio::SheetData& sheet,
+                 const Date& today) {
+  const auto columns = ImportColumns(kind);
+  std::vector<dataio::ImportProblem> problems = sheet.problems;
+  Lookups l;
+  l.scope = caller.area_scope;
+  ReadLookups(db, kind, l);
+  Rows rows;
+  std::vector<WorkerRow> workers;
+  for (const auto& record : sheet.records) {
+    dataio::SheetRow row(columns, sheet, record, problems);
+    switch (kind) {
+      case ImportKind::kPlantings: ReadPlanting(row, l, rows); break;
+      case ImportKind::kLinks: ReadLink(row, l, rows); break;
+      case ImportKind::kWorkers: ReadWorker(row, today, workers); break;
+      case ImportKind::kPurchases: ReadPurchase(row, l, rows); break;
+      case ImportKind::kLoans: ReadLoan(row, l, rows); break;
+    }
+  }
+  if (kind == ImportKind::kWorkers) {
+    ResolveWorkers(db, l, workers, sheet.column_headers[kWId], problems);
+    for (auto& w : workers) rows.push_back(std::move(w.values));
+  }
+  if (sheet.records.empty() && problems.empty()) problems.push_back({sheet.header_row + 1, "", "", "文件没有数据行"});
+  if (!problems.empty()) {
+    std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
+    throw Error::InvalidArgument(std::to_string(problems.size()) + " 处错误，文件未导入", dataio::RefusalDetails(problems));
+  }
+  return rows;
+}
+
+// One prepared statement for all the rows, inside the caller's transaction.
+void WriteRows(store::Connection& db, const Caller& caller, ImportKind kind, Rows& rows, int64_t now) {
+  const char* statement = kind == ImportKind::kPlantings ? sql::kUpsertPlanting
+                    : kind == ImportKind::kLinks   ? sql::kUpsertLink
+                    : kind == ImportKind::kWorkers ? sql::kUpsertWorker
+                    : kind == ImportKind::kPurchases ? sql::kInsertPurchase
+                                                     : sql::kInsertLoan;
+  auto s = db.Prepare(statement);
+  for (auto& values : rows) {
+    values.emplace_back(caller.user_name);
+    values.emplace_back(now);
+    for (size_t i = 0; i < values.size(); ++i) Bind(*s, static_cast<int>(i + 1), values[i]);
+    s->Step();
+    s->Reset();
+  }
+}
+
 }  // namespace
 
 std::optional<ImportKind> ParseImportKind(std::string_view name) {
@@ -322,58 +372,43 @@ std::span<const SheetColumn> ImportColumns(ImportKind kind) {
 
 ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
                     const Clock& clock) {
+  auto reader = io::OpenTable(path);
+  ImportOptions options;
+  options.file_name = path;
+  return Import(db, caller, kind, *reader, options, clock);
+}
+
+ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, io::TableReader& reader,
+                    const ImportOptions& options, const Clock& clock, Progress& progress) {
+  // The role first: a caller who may not import learns so before the file is read.
   {
     access::Audit audit(db, clock);
     access::Guard(audit).RequireWrite(caller, access::Resource::kIndustry,
                                       {caller.area_scope, std::nullopt, std::string("industry/import_") + ImportKindName(kind)});
   }
   const auto columns = ImportColumns(kind);
-  auto reader = io::OpenTable(path);
-  const dataio::SheetData sheet = dataio::ReadSheet(columns, *reader);
-  std::vector<dataio::ImportProblem> problems = sheet.problems;
-  Lookups l;
-  l.scope = caller.area_scope;
-  ReadLookups(db, kind, l);
+  dataio::SheetData sheet;
+  {
+    ProgressStage stage(progress, "read", 0);
+    sheet = dataio::ReadSheet(columns, reader);
+  }
   Rows rows;
-  std::vector<WorkerRow> workers;
-  for (const auto& record : sheet.records) {
-    dataio::SheetRow row(columns, sheet, record, problems);
-    switch (kind) {
-      case ImportKind::kPlantings: ReadPlanting(row, l, rows); break;
-      case ImportKind::kLinks: ReadLink(row, l, rows); break;
-      case ImportKind::kWorkers: ReadWorker(row, clock.Today(), workers); break;
-      case ImportKind::kPurchases: ReadPurchase(row, l, rows); break;
-      case ImportKind::kLoans: ReadLoan(row, l, rows); break;
-    }
+  {
+    ProgressStage stage(progress, "validate", static_cast<int64_t>(sheet.records.size()));
+    rows = CheckedRows(db, caller, kind, sheet, clock.Today());
+    stage.Advance(static_cast<int64_t>(sheet.records.size()));
   }
-  if (kind == ImportKind::kWorkers) {
-    ResolveWorkers(db, l, workers, sheet.column_headers[kWId], problems);
-    for (auto& w : workers) rows.push_back(std::move(w.values));
-  }
-  if (sheet.records.empty() && problems.empty()) problems.push_back({sheet.header_row + 1, "", "", "文件没有数据行"});
-  if (!problems.empty()) {
-    std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
-    throw Error::InvalidArgument(std::to_string(problems.size()) + " 处错误，文件未导入", dataio::RefusalDetails(problems));
-  }
-  const char* statement = kind == ImportKind::kPlantings ? sql::kUpsertPlanting
-                    : kind == ImportKind::kLinks   ? sql::kUpsertLink
-                    : kind == ImportKind::kWorkers ? sql::kUpsertWorker
-                    : kind == ImportKind::kPurchases ? sql::kInsertPurchase
-                                                     : sql::kInsertLoan;
+  ImportResult result{ImportKindName(kind), static_cast<int64_t>(rows.size()), options.dry_run};
+  if (options.dry_run) return result;
+  ProgressStage stage(progress, "store", result.rows);
   store::Transaction tx(db);
-  auto s = db.Prepare(statement);
-  for (auto& values : rows) {
-    values.emplace_back(caller.user_name);
-    values.emplace_back(clock.NowSeconds());
-    for (size_t i = 0; i < values.size(); ++i) Bind(*s, static_cast<int>(i + 1), values[i]);
-    s->Step();
-    s->Reset();
-  }
+  WriteRows(db, caller, kind, rows, clock.NowSeconds());
   const std::string action = std::string("industry.import_") + ImportKindName(kind);
   access::RecordChange(db, clock, caller, action, action, caller.area_scope, nullptr,
-                       {{"file", path}, {"rows", rows.size()}});
+                       {{"file", options.file_name}, {"rows", rows.size()}});
   tx.Commit();
-  return {ImportKindName(kind), static_cast<int64_t>(rows.size())};
+  stage.Advance(result.rows);
+  return result;
 }
 
 }  // namespace fupin::industry

@@ -20,6 +20,10 @@
 //             金额/amount* (元)
 //  loans:     户编号/household_number*, 贷款银行/bank*, 贷款金额/amount* (元), 放款日期/issued_on*,
 //             到期日期/due_on*, 用途/purpose*, 入股经营主体编号/entity_id, 贴息/interest_subsidy (元)
+//
+// The same import serves `fupin industry import --kind KIND` (a path) and the
+// upload routes POST /api/v1/imports/plantings|links|workers|purchases|loans
+// (dataio/uploads.h: the file's bytes through a reader).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -28,7 +32,9 @@
 
 #include "core/caller.h"
 #include "core/date.h"
+#include "core/progress.h"
 #include "dataio/sheet.h"
+#include "io/table.h"
 #include "store/database.h"
 
 namespace fupin::industry {
@@ -41,10 +47,22 @@ std::span<const dataio::SheetColumn> ImportColumns(ImportKind kind);
 
 struct ImportResult {
   std::string kind;
-  int64_t rows = 0;  // data rows read and written
+  int64_t rows = 0;  // data rows read and written (with dry_run: that would be written)
+  bool dry_run = false;
+};
+
+struct ImportOptions {
+  std::string file_name;  // named in the audit entry
+  bool dry_run = false;   // check everything, access included, and write nothing
 };
 
 ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
                     const Clock& clock = DefaultClock());
+// The same from an open table. Reports the stages read, validate and store.
+// Throws Error invalid_argument naming every problem ("第3行 户编号"), or
+// PermissionDenied (recorded) for a caller who may not write industry.
+ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, io::TableReader& reader,
+                    const ImportOptions& options, const Clock& clock = DefaultClock(),
+                    Progress& progress = NoProgress());
 
 }  // namespace fupin::industry

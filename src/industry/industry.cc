@@ -297,15 +297,16 @@ std::vector<Entity> IndustryService::ListEntities(const Caller& caller, const st
   auto s = db_.Prepare(
       "SELECT e.id, e.name, e.kind, e.area_code, COALESCE(a.name, e.area_code), e.industry_id,"
       " (SELECT count(DISTINCT l.household_id) FROM entity_links l WHERE l.entity_id = e.id AND (?3 = 0 OR l.year = ?3)),"
-      " (SELECT COALESCE(sum(l.earned_fen), 0) FROM entity_links l WHERE l.entity_id = e.id AND (?3 = 0 OR l.year = ?3))"
-      " FROM entities e LEFT JOIN areas a ON a.code = e.area_code"
+      " (SELECT COALESCE(sum(l.earned_fen), 0) FROM entity_links l WHERE l.entity_id = e.id AND (?3 = 0 OR l.year = ?3)),"
+      " e.version FROM entities e LEFT JOIN areas a ON a.code = e.area_code"
       " WHERE e.area_code >= ?1 AND e.area_code < ?2 ORDER BY e.id");
   s->BindText(1, area);
   s->BindText(2, area + ":");
   s->BindInt(3, year.value_or(0));
   std::vector<Entity> out;
   while (s->Step()) {
-    out.push_back({s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->OptionalInt(5), s->Int(6), s->Int(7)});
+    out.push_back(
+        {s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->OptionalInt(5), s->Int(6), s->Int(7), s->Int(8)});
   }
   return out;
 }
@@ -663,7 +664,7 @@ std::vector<Product> IndustryService::ListProducts(const Caller& caller, const s
   auto s = db_.Prepare(
       "SELECT p.id, p.name, p.category, p.certificate_no, p.certified_on, p.supplier_kind,"
       " COALESCE(h.number, e.name, a.name, p.area_code), p.area_code, p.household_id, p.entity_id,"
-      " (SELECT COALESCE(sum(x.amount_fen), 0) FROM purchases x WHERE x.product_id = p.id)"
+      " (SELECT COALESCE(sum(x.amount_fen), 0) FROM purchases x WHERE x.product_id = p.id), p.version"
       " FROM products p LEFT JOIN households h ON h.id = p.household_id LEFT JOIN entities e ON e.id = p.entity_id"
       " LEFT JOIN areas a ON a.code = p.area_code WHERE p.area_code >= ?1 AND p.area_code < ?2 ORDER BY p.id");
   s->BindText(1, area);
@@ -671,7 +672,7 @@ std::vector<Product> IndustryService::ListProducts(const Caller& caller, const s
   std::vector<Product> out;
   while (s->Step()) {
     out.push_back({s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Text(5), s->Text(6), s->Text(7),
-                   s->OptionalInt(8), s->OptionalInt(9), s->Int(10)});
+                   s->OptionalInt(8), s->OptionalInt(9), s->Int(10), s->Int(11)});
   }
   return out;
 }
@@ -715,6 +716,43 @@ Purchase IndustryService::RecordPurchase(const Caller& caller, const PurchaseInp
         {{"product_id", in.product_id}, {"date", date}, {"channel", in.channel}, {"amount_fen", in.amount_fen}});
   tx.Commit();
   return p;
+}
+
+PurchasePage IndustryService::ListPurchases(const Caller& caller, const PurchaseFilter& f) {
+  const std::string area = ReadArea(caller, f.area_code);
+  std::vector<ErrorDetail> problems;
+  if (f.year) CheckYear(problems, *f.year);
+  if (!f.buyer_kind.empty()) CheckTerm(problems, BuyerKinds(), f.buyer_kind, "buyer_kind");
+  if (f.limit < 1 || f.limit > 1000) problems.push_back({"limit", "is not 1 to 1000"});
+  if (f.offset < 0) problems.push_back({"offset", "must not be negative"});
+  ThrowIf(problems, "invalid list");
+  // The totals row always comes; the page's columns are NULL past the last page.
+  auto s = db_.Prepare(
+      "WITH f AS (SELECT x.id, x.date, x.buyer_kind, x.buyer, x.channel, x.product_id, p.name AS product, x.area_code,"
+      " x.amount_fen FROM purchases x JOIN products p ON p.id = x.product_id"
+      " WHERE x.area_code >= ?1 AND x.area_code < ?2 AND (?3 = 0 OR substr(x.date, 1, 4) = ?4)"
+      " AND (?5 = 0 OR x.product_id = ?5) AND (?6 = '' OR x.buyer_kind = ?6)),"
+      " t AS (SELECT count(*) AS n, COALESCE(sum(amount_fen), 0) AS fen FROM f)"
+      " SELECT t.n, t.fen, g.id, g.date, g.buyer_kind, g.buyer, g.channel, g.product_id, g.product, g.area_code,"
+      " g.amount_fen FROM t LEFT JOIN (SELECT * FROM f ORDER BY f.date DESC, f.id DESC LIMIT ?7 OFFSET ?8) g ON 1 = 1"
+      " ORDER BY g.date DESC, g.id DESC");
+  s->BindText(1, area);
+  s->BindText(2, area + ":");
+  s->BindInt(3, f.year.value_or(0));
+  s->BindText(4, std::to_string(f.year.value_or(0)));
+  s->BindInt(5, f.product_id.value_or(0));
+  s->BindText(6, f.buyer_kind);
+  s->BindInt(7, f.limit);
+  s->BindInt(8, f.offset);
+  PurchasePage page;
+  while (s->Step()) {
+    page.total = s->Int(0);
+    page.amount_fen = s->Int(1);
+    if (s->IsNull(2)) continue;
+    page.items.push_back({s->Int(2), s->Text(3), s->Text(4), s->Text(5), s->Text(6), s->Int(7), s->Text(8),
+                          s->Text(9), s->Int(10)});
+  }
+  return page;
 }
 
 PurchaseTotals IndustryService::Totals(const Caller& caller, const std::string& area_asked, std::optional<int> year,
@@ -761,12 +799,12 @@ namespace {
 constexpr std::string_view kLoanSelect =
     "SELECT l.id, l.household_id, h.number, l.area_code, l.bank, l.amount_fen, l.issued_on, l.due_on, l.purpose,"
     " l.entity_id, l.interest_subsidy_fen,"
-    " (SELECT COALESCE(sum(r.amount_fen), 0) FROM loan_repayments r WHERE r.loan_id = l.id)"
+    " (SELECT COALESCE(sum(r.amount_fen), 0) FROM loan_repayments r WHERE r.loan_id = l.id), l.version"
     " FROM loans l JOIN households h ON h.id = l.household_id";
 
 Loan ReadLoan(const store::Statement& s, const std::string& today) {
   Loan l{s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6), s.Text(7), s.Text(8),
-         s.OptionalInt(9), s.Int(10), s.Int(11), false};
+         s.OptionalInt(9), s.Int(10), s.Int(11), false, s.Int(12)};
   l.overdue = l.due_on < today && l.repaid_fen < l.amount_fen;
   return l;
 }
@@ -863,6 +901,232 @@ std::vector<Loan> IndustryService::ListLoans(const Caller& caller, const std::st
     if (!overdue_only || l.overdue) out.push_back(std::move(l));
   }
   return out;
+}
+
+// ---- corrections ---------------------------------------------------------------
+
+namespace {
+
+// One UPDATE ... WHERE id = ? AND version = ? (or DELETE) changed no row: the
+// record is gone or someone changed it since `version`.
+void RequireOneRow(int64_t changed, const std::string& what, int64_t id, int64_t version) {
+  if (changed == 1) return;
+  throw Error::Conflict(what + " " + std::to_string(id) + " was changed by someone else since version " +
+                        std::to_string(version) + "; reload it and try again");
+}
+
+// How many rows of each query name `id`; "" when none (the refusal's list otherwise).
+std::string References(store::Connection& db, int64_t id,
+                       std::initializer_list<std::pair<const char*, const char*>> queries) {
+  std::string out;
+  for (const auto& [label, sql] : queries) {
+    auto s = db.Prepare(sql);
+    s->BindInt(1, id);
+    s->Step();
+    if (const int64_t n = s->Int(0); n > 0) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + label;
+  }
+  return out;
+}
+
+void RefuseReferenced(const std::string& what, int64_t id, const std::string& references) {
+  if (references.empty()) return;
+  throw Error::FailedPrecondition(what + " " + std::to_string(id) + " is referred to by " + references +
+                                  " and cannot be deleted");
+}
+
+}  // namespace
+
+Entity IndustryService::GetEntity(int64_t id) {
+  auto s = db_.Prepare(
+      "SELECT e.id, e.name, e.kind, e.area_code, COALESCE(a.name, e.area_code), e.industry_id, e.version"
+      " FROM entities e LEFT JOIN areas a ON a.code = e.area_code WHERE e.id = ?");
+  s->BindInt(1, id);
+  if (!s->Step()) throw Error::NotFound("no entity " + std::to_string(id));
+  return {s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->OptionalInt(5), 0, 0, s->Int(6)};
+}
+
+Entity IndustryService::UpdateEntity(const Caller& caller, int64_t id, const EntityInput& in, int64_t version) {
+  std::vector<ErrorDetail> problems;
+  CheckText(problems, in.name, "name");
+  CheckTerm(problems, EntityKinds(), in.kind, "kind");
+  const std::string area = KnownArea(db_, problems, in.area_code);
+  if (in.industry_id) {
+    auto s = db_.Prepare("SELECT 1 FROM industries WHERE id = ?");
+    s->BindInt(1, *in.industry_id);
+    if (!s->Step()) problems.push_back({"industry_id", "no industry " + std::to_string(*in.industry_id)});
+  }
+  ThrowIf(problems, "invalid entity");
+  const Entity before = GetEntity(id);
+  RequireIn(caller, true, before.area_code, "entity/" + std::to_string(id));
+  RequireIn(caller, true, area, "entity/" + std::to_string(id));
+  store::Transaction tx(db_);
+  if (area != before.area_code) {
+    const std::string products = References(db_, id, {{"products", "SELECT count(*) FROM products WHERE entity_id = ?"}});
+    if (!products.empty()) {
+      throw Error::FailedPrecondition("entity " + std::to_string(id) + " supplies " + products +
+                                      "; its area cannot change");
+    }
+  }
+  auto s = db_.Prepare(
+      "UPDATE entities SET name = ?, kind = ?, area_code = ?, industry_id = ?, version = version + 1"
+      " WHERE id = ? AND version = ?");
+  s->BindText(1, in.name);
+  s->BindText(2, in.kind);
+  s->BindText(3, area);
+  s->BindOptionalInt(4, in.industry_id);
+  s->BindInt(5, id);
+  s->BindInt(6, version);
+  RequireOneRow(s->Run(), "entity", id, version);
+  access::RecordChange(db_, clock_, caller, "industry.entity_update", "entity/" + std::to_string(id), area,
+                       EntityJson(before), {{"name", in.name}, {"kind", in.kind}, {"area_code", area}});
+  Entity after = GetEntity(id);
+  tx.Commit();
+  return after;
+}
+
+void IndustryService::DeleteEntity(const Caller& caller, int64_t id, int64_t version) {
+  const Entity before = GetEntity(id);
+  RequireIn(caller, true, before.area_code, "entity/" + std::to_string(id));
+  store::Transaction tx(db_);
+  RefuseReferenced("entity", id,
+                   References(db_, id,
+                              {{"links", "SELECT count(*) FROM entity_links WHERE entity_id = ?"},
+                               {"branches", "SELECT count(*) FROM branch_entities WHERE entity_id = ?"},
+                               {"products", "SELECT count(*) FROM products WHERE entity_id = ?"},
+                               {"loans", "SELECT count(*) FROM loans WHERE entity_id = ?"}}));
+  auto s = db_.Prepare("DELETE FROM entities WHERE id = ? AND version = ?");
+  s->BindInt(1, id);
+  s->BindInt(2, version);
+  RequireOneRow(s->Run(), "entity", id, version);
+  access::RecordChange(db_, clock_, caller, "industry.entity_delete", "entity/" + std::to_string(id),
+                       before.area_code, EntityJson(before), nullptr);
+  tx.Commit();
+}
+
+Product IndustryService::GetProduct(int64_t id) {
+  auto s = db_.Prepare(
+      "SELECT p.id, p.name, p.category, p.certificate_no, p.certified_on, p.supplier_kind,"
+      " COALESCE(h.number, e.name, a.name, p.area_code), p.area_code, p.household_id, p.entity_id,"
+      " (SELECT COALESCE(sum(x.amount_fen), 0) FROM purchases x WHERE x.product_id = p.id), p.version"
+      " FROM products p LEFT JOIN households h ON h.id = p.household_id LEFT JOIN entities e ON e.id = p.entity_id"
+      " LEFT JOIN areas a ON a.code = p.area_code WHERE p.id = ?");
+  s->BindInt(1, id);
+  if (!s->Step()) throw Error::NotFound("no product " + std::to_string(id));
+  return {s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Text(5), s->Text(6), s->Text(7),
+          s->OptionalInt(8), s->OptionalInt(9), s->Int(10), s->Int(11)};
+}
+
+Product IndustryService::UpdateProduct(const Caller& caller, int64_t id, const ProductEdit& in, int64_t version) {
+  std::vector<ErrorDetail> problems;
+  CheckText(problems, in.name, "name");
+  const std::string certified = CheckDate(problems, in.certified_on, "certified_on", std::nullopt);
+  if (in.category.size() > 400) problems.push_back({"category", "is longer than 400 bytes"});
+  if (in.certificate_no.size() > 400) problems.push_back({"certificate_no", "is longer than 400 bytes"});
+  ThrowIf(problems, "invalid product");
+  const Product before = GetProduct(id);
+  RequireIn(caller, true, before.area_code, "product/" + std::to_string(id));
+  store::Transaction tx(db_);
+  auto first = db_.Prepare("SELECT min(date) FROM purchases WHERE product_id = ?");
+  first->BindInt(1, id);
+  if (first->Step() && !first->IsNull(0) && certified > first->Text(0)) {
+    throw Error::InvalidArgument("invalid product", {{"certified_on", certified + " is after the product's first purchase (" +
+                                                                          first->Text(0) + ")"}});
+  }
+  first->Reset();
+  auto s = db_.Prepare(
+      "UPDATE products SET name = ?, category = ?, certificate_no = ?, certified_on = ?, version = version + 1"
+      " WHERE id = ? AND version = ?");
+  s->BindText(1, in.name);
+  s->BindText(2, in.category);
+  s->BindText(3, in.certificate_no);
+  s->BindText(4, certified);
+  s->BindInt(5, id);
+  s->BindInt(6, version);
+  RequireOneRow(s->Run(), "product", id, version);
+  access::RecordChange(db_, clock_, caller, "industry.product_update", "product/" + std::to_string(id),
+                       before.area_code, ProductJson(before),
+                       {{"name", in.name}, {"category", in.category}, {"certificate_no", in.certificate_no},
+                        {"certified_on", certified}});
+  Product after = GetProduct(id);
+  tx.Commit();
+  return after;
+}
+
+void IndustryService::DeleteProduct(const Caller& caller, int64_t id, int64_t version) {
+  const Product before = GetProduct(id);
+  RequireIn(caller, true, before.area_code, "product/" + std::to_string(id));
+  store::Transaction tx(db_);
+  RefuseReferenced("product", id,
+                   References(db_, id, {{"purchases", "SELECT count(*) FROM purchases WHERE product_id = ?"}}));
+  auto s = db_.Prepare("DELETE FROM products WHERE id = ? AND version = ?");
+  s->BindInt(1, id);
+  s->BindInt(2, version);
+  RequireOneRow(s->Run(), "product", id, version);
+  access::RecordChange(db_, clock_, caller, "industry.product_delete", "product/" + std::to_string(id),
+                       before.area_code, ProductJson(before), nullptr);
+  tx.Commit();
+}
+
+Loan IndustryService::UpdateLoan(const Caller& caller, int64_t id, const LoanInput& in, int64_t version) {
+  std::vector<ErrorDetail> problems;
+  CheckText(problems, in.bank, "bank");
+  CheckText(problems, in.purpose, "purpose");
+  if (in.amount_fen <= 0) problems.push_back({"amount", "must be more than 0"});
+  CheckNotNegative(problems, in.interest_subsidy_fen, "interest_subsidy");
+  const std::string issued = CheckDate(problems, in.issued_on, "issued_on", std::nullopt);
+  const std::string due = CheckDate(problems, in.due_on, "due_on", std::nullopt);
+  if (!issued.empty() && !due.empty() && due <= issued) problems.push_back({"due_on", "is not after issued_on"});
+  if (in.entity_id) {
+    auto s = db_.Prepare("SELECT 1 FROM entities WHERE id = ?");
+    s->BindInt(1, *in.entity_id);
+    if (!s->Step()) problems.push_back({"entity_id", "no entity " + std::to_string(*in.entity_id)});
+  }
+  const Loan before = GetLoan(id);
+  if (in.household_id != 0 && in.household_id != before.household_id) {
+    problems.push_back({"household_id", "a loan's household does not change: delete the loan and record it again"});
+  }
+  ThrowIf(problems, "invalid loan");
+  RequireIn(caller, true, before.area_code, "loan/" + std::to_string(id));
+  store::Transaction tx(db_);
+  const Loan now = GetLoan(id);  // inside the transaction: what is repaid now
+  if (in.amount_fen < now.repaid_fen) {
+    throw Error::FailedPrecondition(fmt::format("loan {} of {} is less than the {} repaid", id, Yuan(in.amount_fen),
+                                                Yuan(now.repaid_fen)),
+                                    {{"amount", "less than the " + Yuan(now.repaid_fen) + " repaid"}});
+  }
+  auto s = db_.Prepare(
+      "UPDATE loans SET bank = ?, amount_fen = ?, issued_on = ?, due_on = ?, purpose = ?, entity_id = ?,"
+      " interest_subsidy_fen = ?, version = version + 1 WHERE id = ? AND version = ?");
+  s->BindText(1, in.bank);
+  s->BindInt(2, in.amount_fen);
+  s->BindText(3, issued);
+  s->BindText(4, due);
+  s->BindText(5, in.purpose);
+  s->BindOptionalInt(6, in.entity_id);
+  s->BindInt(7, in.interest_subsidy_fen);
+  s->BindInt(8, id);
+  s->BindInt(9, version);
+  RequireOneRow(s->Run(), "loan", id, version);
+  Loan after = GetLoan(id);
+  access::RecordChange(db_, clock_, caller, "industry.loan_update", "loan/" + std::to_string(id), before.area_code,
+                       LoanJson(before), LoanJson(after));
+  tx.Commit();
+  return after;
+}
+
+void IndustryService::DeleteLoan(const Caller& caller, int64_t id, int64_t version) {
+  const Loan before = GetLoan(id);
+  RequireIn(caller, true, before.area_code, "loan/" + std::to_string(id));
+  store::Transaction tx(db_);
+  RefuseReferenced("loan", id,
+                   References(db_, id, {{"repayments", "SELECT count(*) FROM loan_repayments WHERE loan_id = ?"}}));
+  auto s = db_.Prepare("DELETE FROM loans WHERE id = ? AND version = ?");
+  s->BindInt(1, id);
+  s->BindInt(2, version);
+  RequireOneRow(s->Run(), "loan", id, version);
+  access::RecordChange(db_, clock_, caller, "industry.loan_delete", "loan/" + std::to_string(id), before.area_code,
+                       LoanJson(before), nullptr);
+  tx.Commit();
 }
 
 // ---- one household -----------------------------------------------------------

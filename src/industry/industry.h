@@ -87,6 +87,7 @@ struct Entity {
   std::optional<int64_t> industry_id;
   int64_t households = 0;  // linked households (the year asked, else all years)
   Fen earned_fen = 0;      // what they earned from the links
+  int64_t version = 1;     // raised by each correction (UpdateEntity)
 };
 
 struct LinkInput {
@@ -195,6 +196,16 @@ struct Product {
   std::string name, category, certificate_no, certified_on, supplier_kind, supplier, area_code;
   std::optional<int64_t> household_id, entity_id;
   Fen sold_fen = 0;
+  int64_t version = 1;
+};
+
+// What a correction of a product changes; the supplier stays (a product of
+// another supplier is certified anew).
+struct ProductEdit {
+  std::string name;
+  std::string category;
+  std::string certificate_no;
+  std::string certified_on;  // not after the product's first purchase
 };
 
 struct PurchaseInput {
@@ -211,6 +222,22 @@ struct Purchase {
   std::string date, buyer_kind, buyer, channel;
   int64_t product_id = 0;
   std::string product, area_code;
+  Fen amount_fen = 0;
+};
+
+struct PurchaseFilter {
+  std::string area_code;              // default: the caller's scope
+  std::optional<int> year;            // of the purchase's date
+  std::optional<int64_t> product_id;
+  std::string buyer_kind;             // "" any
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+// A page of purchases, newest first, with the count and amount of all that match.
+struct PurchasePage {
+  std::vector<Purchase> items;
+  int64_t total = 0;
   Fen amount_fen = 0;
 };
 
@@ -252,6 +279,7 @@ struct Loan {
   Fen interest_subsidy_fen = 0;
   Fen repaid_fen = 0;
   bool overdue = false;  // due before today and not repaid in full
+  int64_t version = 1;
 };
 
 // What one household has: the industries it grows, its links to entities, its
@@ -307,6 +335,8 @@ class IndustryService {
   Product AddProduct(const Caller& caller, const ProductInput& in);
   std::vector<Product> ListProducts(const Caller& caller, const std::string& area);
   Purchase RecordPurchase(const Caller& caller, const PurchaseInput& in);
+  // One statement: the page and the count and sum of every match.
+  PurchasePage ListPurchases(const Caller& caller, const PurchaseFilter& filter);
   // by: year | area | channel. Two grouped queries.
   PurchaseTotals Totals(const Caller& caller, const std::string& area, std::optional<int> year, const std::string& by);
 
@@ -316,6 +346,22 @@ class IndustryService {
   Loan Repay(const Caller& caller, int64_t loan_id, const std::string& date, Fen amount);
   std::vector<Loan> ListLoans(const Caller& caller, const std::string& area, bool overdue_only);
 
+  // ---- corrections (docs/INDUSTRY.md "Corrections"): `version` is the one
+  // the caller read; a stale one is refused (conflict) and nothing changes.
+  // Each is one transaction with its audit entry (before and after). A
+  // record others refer to is not deleted: failed_precondition naming what
+  // refers to it (an entity's links, branches, products and loans; a
+  // product's purchases; a loan's repayments).
+  // The entity's area cannot change while it has products (their area is its area).
+  Entity UpdateEntity(const Caller& caller, int64_t id, const EntityInput& in, int64_t version);
+  void DeleteEntity(const Caller& caller, int64_t id, int64_t version);
+  Product UpdateProduct(const Caller& caller, int64_t id, const ProductEdit& in, int64_t version);
+  void DeleteProduct(const Caller& caller, int64_t id, int64_t version);
+  // The household stays (in.household_id is 0 or the loan's); the amount not
+  // below what is repaid.
+  Loan UpdateLoan(const Caller& caller, int64_t id, const LoanInput& in, int64_t version);
+  void DeleteLoan(const Caller& caller, int64_t id, int64_t version);
+
   // ---- one household (read with the registry's rights on it)
   HouseholdIndustry ForHousehold(const Caller& caller, int64_t household_id);
 
@@ -324,6 +370,8 @@ class IndustryService {
   std::string ReadArea(const Caller& caller, const std::string& area);
   std::string VillageOf(int64_t household_id, const std::string& field);
   Loan GetLoan(int64_t id);
+  Entity GetEntity(int64_t id);
+  Product GetProduct(int64_t id);
 
   store::Connection& db_;
   const Clock& clock_;
@@ -376,6 +424,7 @@ nlohmann::json WelfarePostJson(const WelfarePost& x);
 nlohmann::json ProductJson(const Product& x);
 nlohmann::json PurchaseJson(const Purchase& x);
 nlohmann::json PurchaseTotalsJson(const PurchaseTotals& x);
+nlohmann::json PurchasePageJson(const PurchasePage& x, int64_t limit, int64_t offset);
 nlohmann::json LoanJson(const Loan& x);
 nlohmann::json HouseholdIndustryJson(const HouseholdIndustry& x);
 nlohmann::json TermsJson();  // every vocabulary above

@@ -40,7 +40,7 @@ json IndustryJson(const Industry& x) {
 json EntityJson(const Entity& x) {
   json j = {{"id", x.id},         {"name", x.name}, {"kind", x.kind}, {"kind_label", LabelOfWire(EntityKinds(), x.kind)},
             {"area_code", x.area_code}, {"area_name", x.area_name}, {"industry_id", Optional(x.industry_id)},
-            {"households", x.households}};
+            {"households", x.households}, {"version", x.version}};
   PutMoney(j, "earned", x.earned_fen);
   return j;
 }
@@ -105,7 +105,8 @@ json ProductJson(const Product& x) {
             {"supplier", x.supplier},
             {"area_code", x.area_code},
             {"household_id", Optional(x.household_id)},
-            {"entity_id", Optional(x.entity_id)}};
+            {"entity_id", Optional(x.entity_id)},
+            {"version", x.version}};
   PutMoney(j, "sold", x.sold_fen);
   return j;
 }
@@ -140,6 +141,14 @@ json PurchaseTotalsJson(const PurchaseTotals& x) {
           {"total", row(x.total)}};
 }
 
+json PurchasePageJson(const PurchasePage& x, int64_t limit, int64_t offset) {
+  json items = json::array();
+  for (const auto& p : x.items) items.push_back(PurchaseJson(p));
+  json j = {{"items", items}, {"total", x.total}, {"limit", limit}, {"offset", offset}};
+  PutMoney(j, "amount", x.amount_fen);
+  return j;
+}
+
 json LoanJson(const Loan& x) {
   json j = {{"id", x.id},
             {"household_id", x.household_id},
@@ -150,7 +159,8 @@ json LoanJson(const Loan& x) {
             {"due_on", x.due_on},
             {"purpose", x.purpose},
             {"entity_id", Optional(x.entity_id)},
-            {"overdue", x.overdue}};
+            {"overdue", x.overdue},
+            {"version", x.version}};
   PutMoney(j, "amount", x.amount_fen);
   PutMoney(j, "interest_subsidy", x.interest_subsidy_fen);
   PutMoney(j, "repaid", x.repaid_fen);

@@ -299,3 +299,107 @@ TEST_F(IndustryTest, TheMonitoringScanFiresTheIndustrySignals) {
 
 }  // namespace
 }  // namespace fupin::industry
+
+namespace fupin::industry {
+namespace {
+
+// Corrections: optimistic versions, audited, refused where others refer to the record.
+TEST_F(IndustryTest, EntitiesAreCorrectedAtTheirVersionAndDeletedOnlyWhenNothingRefersToThem) {
+  const Entity coop = svc_.AddEntity(county_, {"合作社", "cooperative", "430424100", std::nullopt});
+  EXPECT_EQ(coop.version, 1);
+  const Entity fixed = svc_.UpdateEntity(county_, coop.id, {"三樟合作社", "enterprise", kVillage, std::nullopt}, 1);
+  EXPECT_EQ(fixed.version, 2);
+  EXPECT_EQ(fixed.name, "三樟合作社");
+  EXPECT_EQ(fixed.area_code, kVillage);
+  EXPECT_EQ(svc_.ListEntities(auditor_, "", std::nullopt).at(0).version, 2);
+  // A stale version: conflict, nothing changed.
+  Refused([&] { svc_.UpdateEntity(county_, coop.id, {"旧名", "cooperative", kVillage, std::nullopt}, 1); },
+          ErrorCode::kConflict);
+  Refused([&] { svc_.UpdateEntity(township_, coop.id, {"乡镇改", "cooperative", kVillage, std::nullopt}, 2); },
+          ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(Names(Refused([&] { svc_.UpdateEntity(county_, coop.id, {"", "alien", "999", std::nullopt}, 2); }),
+                    "kind"));
+  // Referred to by a link: not deleted, the refusal counts what refers to it.
+  svc_.Link(county_, {coop.id, h1_, 2020, "work", 0});
+  try {
+    svc_.DeleteEntity(county_, coop.id, 2);
+    FAIL() << "not refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(std::string(e.what()), "entity " + std::to_string(coop.id) + " is referred to by 1 links and cannot be deleted");
+  }
+  const Entity spare = svc_.AddEntity(county_, {"家庭农场", "family_farm", kVillage, std::nullopt});
+  Refused([&] { svc_.DeleteEntity(county_, spare.id, 2); }, ErrorCode::kConflict);
+  svc_.DeleteEntity(county_, spare.id, 1);
+  EXPECT_EQ(Count("entities"), 1);
+  EXPECT_EQ(*fx_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action IN ('industry.entity_update',"
+                               " 'industry.entity_delete')"),
+            2);
+}
+
+TEST_F(IndustryTest, ALoanWithRepaymentsIsNotDeletedAndItsAmountStaysAboveWhatIsRepaid) {
+  const Loan loan = svc_.AddLoan(county_, {h1_, "农商银行", 5000000, "2019-03-01", "2022-03-01", "发展种养业",
+                                           std::nullopt, 0});
+  const Loan fixed = svc_.UpdateLoan(county_, loan.id, {0, "邮储银行", 4000000, "2019-03-01", "2022-03-01", "养殖",
+                                                        std::nullopt, 50000}, 1);
+  EXPECT_EQ(fixed.version, 2);
+  EXPECT_EQ(fixed.amount_fen, 4000000);
+  EXPECT_EQ(fixed.bank, "邮储银行");
+  EXPECT_TRUE(Names(Refused([&] {
+    svc_.UpdateLoan(county_, loan.id, {h2_, "邮储银行", 4000000, "2019-03-01", "2022-03-01", "养殖", std::nullopt, 0}, 2);
+  }), "household_id"));
+  svc_.Repay(county_, loan.id, "2020-03-01", 1000000);
+  Refused([&] {
+    svc_.UpdateLoan(county_, loan.id, {0, "邮储银行", 999999, "2019-03-01", "2022-03-01", "养殖", std::nullopt, 0}, 2);
+  }, ErrorCode::kFailedPrecondition);
+  Refused([&] { svc_.DeleteLoan(county_, loan.id, 2); }, ErrorCode::kFailedPrecondition);
+  const Loan other = svc_.AddLoan(county_, {h2_, "农商银行", 100000, "2019-03-01", "2020-03-01", "x", std::nullopt, 0});
+  Refused([&] { svc_.DeleteLoan(township_, other.id, 1); }, ErrorCode::kPermissionDenied);
+  svc_.DeleteLoan(county_, other.id, 1);
+  EXPECT_EQ(Count("loans"), 1);
+}
+
+TEST_F(IndustryTest, PurchasesAreListedAPageAtATimeWithTheTotalOfAll) {
+  const Product pr = svc_.AddProduct(county_, {"黄贡椒", "", "", "2019-01-10", "household", h1_, std::nullopt, ""});
+  const Product oil = svc_.AddProduct(county_, {"茶油", "", "", "2019-01-10", "village", std::nullopt, std::nullopt,
+                                                kVillage});
+  svc_.RecordPurchase(county_, {"2019-05-01", "union", "县总工会", "fair", pr.id, 1000000});
+  svc_.RecordPurchase(county_, {"2020-05-01", "unit", "县直机关食堂", "canteen", pr.id, 250000});
+  svc_.RecordPurchase(county_, {"2020-06-01", "cadre", "张三", "fair", oil.id, 50000});
+  svc_.RecordPurchase(county_, {"2020-07-01", "union", "乡工会", "ecommerce", oil.id, 7000});
+  PurchaseFilter f;
+  f.limit = 2;
+  auto page = svc_.ListPurchases(auditor_, f);
+  EXPECT_EQ(page.total, 4);
+  EXPECT_EQ(page.amount_fen, 1307000);
+  ASSERT_EQ(page.items.size(), 2U);
+  EXPECT_EQ(page.items[0].date, "2020-07-01");  // newest first
+  f.offset = 2;
+  page = svc_.ListPurchases(auditor_, f);
+  ASSERT_EQ(page.items.size(), 2U);
+  EXPECT_EQ(page.items[1].date, "2019-05-01");
+  f.offset = 10;  // past the last page: no rows, the totals still
+  page = svc_.ListPurchases(auditor_, f);
+  EXPECT_TRUE(page.items.empty());
+  EXPECT_EQ(page.total, 4);
+  f = PurchaseFilter{};
+  f.year = 2020;
+  f.buyer_kind = "union";
+  page = svc_.ListPurchases(township_, f);
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.items[0].amount_fen, 7000);
+  f = PurchaseFilter{};
+  f.product_id = pr.id;
+  EXPECT_EQ(svc_.ListPurchases(auditor_, f).amount_fen, 1250000);
+  f.buyer_kind = "alien";
+  EXPECT_THROW(svc_.ListPurchases(auditor_, f), Error);
+  EXPECT_THROW(svc_.ListPurchases(donor_, PurchaseFilter{}), Error);
+  // A product with purchases is not deleted; its correction cannot certify it after its first sale.
+  Refused([&] { svc_.DeleteProduct(county_, pr.id, 1); }, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(Names(Refused([&] { svc_.UpdateProduct(county_, pr.id, {"黄贡椒", "", "", "2019-06-01"}, 1); }),
+                    "certified_on"));
+  EXPECT_EQ(svc_.UpdateProduct(county_, pr.id, {"三樟黄贡椒", "辣椒", "衡扶产认1号", "2019-01-01"}, 1).version, 2);
+}
+
+}  // namespace
+}  // namespace fupin::industry

@@ -192,6 +192,12 @@ INSERT INTO monitoring_parameters (name, value, enabled, source, set_by, set_at)
   ('overdue_loan', '1', 1, '扶贫小额信贷当年到期、年末未还清不少于1笔（逾期）；issue 21 列为监测信号，fupin 默认值', 'fupin 默认值', 0),
   ('dividends_stopped', '1', 1, '上年入股分红、本年仍有联结记录的经营主体本年未向该户分红，不少于1个；issue 21 列为监测信号，fupin 默认值', 'fupin 默认值', 0);
 )sql"},
+      {1102, "industry: versions of entities, products, loans and branches (corrections, 409 on a stale one)", R"sql(
+ALTER TABLE entities ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE products ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE loans ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE party_branches ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+)sql"},
   };
 }
 

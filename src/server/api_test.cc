@@ -139,6 +139,12 @@ TEST(MessageZhTest, RefusalsReadInChinese) {
             "需求 7 已于 2020-01-31 截止，不再接受认捐");
   EXPECT_EQ(MessageZh("failed_precondition", "repaying 20000.01 yuan exceeds what loan 4 still owes: 20000.00 yuan of 50000.00 yuan"),
             "还款 20000.01 元超出贷款 4 的未还金额：未还 20000.00 元（贷款 50000.00 元）");
+  EXPECT_EQ(MessageZh("failed_precondition", "loan 4 is referred to by 2 repayments and cannot be deleted"),
+            "贷款 4 已有还款记录 2 笔，不能删除");
+  EXPECT_EQ(MessageZh("failed_precondition", "entity 3 is referred to by 5 links, 1 branches and cannot be deleted"),
+            "经营主体 3 已有利益联结 5 条、产业链党支部 1 个，不能删除");
+  EXPECT_EQ(MessageZh("failed_precondition", "loan 4 of 100.00 yuan is less than the 200.00 yuan repaid"),
+            "贷款 4 的金额 100.00 元少于已还的 200.00 元");
   EXPECT_EQ(MessageZh("permission_denied", "township may not change industry"), "乡镇无权修改产业就业消费扶贫");
   EXPECT_EQ(MessageZh("conflict", "something nobody translated"), "记录已被他人修改，请重新载入后再改");
   EXPECT_EQ(MessageZh("teapot", "?"), "请求未能完成");

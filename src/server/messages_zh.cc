@@ -133,6 +133,44 @@ const std::vector<Pattern>& Patterns() {
           return "还款 " + m[1].str() + " 元超出贷款 " + m[2].str() + " 的未还金额：未还 " + m[3].str() + " 元（贷款 " +
                  m[4].str() + " 元）";
         });
+    // Corrections of industry records (issue 21): what still refers to a record.
+    add(R"(^(entity|product|loan) (\d+) is referred to by (.+) and cannot be deleted$)", [](const std::smatch& m) {
+      static const std::pair<const char*, const char*> kWhat[] = {
+          {"entity", "经营主体"}, {"product", "扶贫产品"}, {"loan", "贷款"}};
+      static const std::pair<const char*, const char*> kRefs[] = {{"links", "利益联结 {} 条"},
+                                                                  {"branches", "产业链党支部 {} 个"},
+                                                                  {"products", "扶贫产品 {} 个"},
+                                                                  {"loans", "小额贷款 {} 笔"},
+                                                                  {"purchases", "购买记录 {} 笔"},
+                                                                  {"repayments", "还款记录 {} 笔"}};
+      std::string what = m[1].str();
+      for (const auto& [en, zh] : kWhat) {
+        if (what == en) what = zh;
+      }
+      std::string refs;
+      static const std::regex kRef(R"((\d+) (\w+))");
+      const std::string list = m[3].str();
+      for (auto it = std::sregex_iterator(list.begin(), list.end(), kRef); it != std::sregex_iterator(); ++it) {
+        std::string text = (*it)[2].str() + " " + (*it)[1].str();
+        for (const auto& [en, zh] : kRefs) {
+          if ((*it)[2].str() == en) {
+            text = zh;
+            text.replace(text.find("{}"), 2, (*it)[1].str());
+          }
+        }
+        refs += (refs.empty() ? "" : "、") + text;
+      }
+      return what + " " + m[2].str() + " 已有" + refs + "，不能删除";
+    });
+    add(R"(^entity (\d+) supplies (\d+) products; its area cannot change$)", [](const std::smatch& m) {
+      return "经营主体 " + m[1].str() + " 供应扶贫产品 " + m[2].str() + " 个，不能改变其所在区划";
+    });
+    add(R"(^loan (\d+) of (\S+) yuan is less than the (\S+) yuan repaid$)", [](const std::smatch& m) {
+      return "贷款 " + m[1].str() + " 的金额 " + m[2].str() + " 元少于已还的 " + m[3].str() + " 元";
+    });
+    add(R"(^no entity (\d+)$)", [](const std::smatch& m) { return "没有经营主体 " + m[1].str(); });
+    add(R"(^no product (\d+)$)", [](const std::smatch& m) { return "没有扶贫产品 " + m[1].str(); });
+    add(R"(^no loan (\d+)$)", [](const std::smatch& m) { return "没有贷款 " + m[1].str(); });
     add(R"(^project (\d+) is (\w+); the step (\w+) is not allowed \(allowed: (.+)\)$)", [](const std::smatch& m) {
       std::string allowed;
       const std::string list = m[4].str();

@@ -91,6 +91,11 @@ void AddImportRoutes(std::vector<Route>& routes) {
       {dataio::UploadKind::kRelocations, "Import relocated households (易地扶贫搬迁; all or nothing)"},
       {dataio::UploadKind::kVillageInfrastructure,
        "Import villages' infrastructure of a year (村基础设施; all or nothing, a record replaces the village's of that year)"},
+      {dataio::UploadKind::kPlantings, "Import households' plantings of industries by year (产业种植; all or nothing)"},
+      {dataio::UploadKind::kLinks, "Import entities' links to households by year (利益联结; all or nothing)"},
+      {dataio::UploadKind::kWorkers, "Import registered workers' situations by year (务工就业; all or nothing)"},
+      {dataio::UploadKind::kPurchases, "Import purchases of certified products (消费扶贫; all or nothing)"},
+      {dataio::UploadKind::kLoans, "Import small loans to registered households (扶贫小额信贷; all or nothing)"},
   };
   for (const auto& k : kinds) {
     Route route{"POST", std::string("/api/v1/imports/") + dataio::UploadKindName(k.kind), true, UploadHandler(k.kind),
@@ -104,9 +109,7 @@ void AddImportRoutes(std::vector<Route>& routes) {
                       const auto kind = dataio::ParseUploadKind(text);
                       if (!kind) {
                         throw Error::InvalidArgument(
-                            "unknown template", {{"{kind}", "'" + text + "': persons | household-years | alerts | rosters | surveys | cadres | teams | pairings | projects"
-                                                    " | fund-allocations | fund-disbursements"
-                                                    " | house-inspections | house-renovations | relocations | village-infrastructure"}});
+                            "unknown template", {{"{kind}", "'" + text + "': " + dataio::UploadKindNames()}});
                       }
                       const std::string format = r.Query("format").value_or("xlsx");
                       if (format != "xlsx" && format != "csv") {

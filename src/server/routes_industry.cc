@@ -252,12 +252,119 @@ void AddConsumptionAndLoanRoutes(std::vector<Route>& routes) {
                     "A household's industries, links to entities, members' jobs and loans"});
 }
 
+// Corrections: PUT takes the whole record as POST does, with If-Match the
+// version read (409 when stale); DELETE takes If-Match too (204).
+industry::EntityInput ReadEntity(ApiRequest& r) {
+  BodyReader b(r.body);
+  industry::EntityInput in;
+  in.name = b.String("name", true, 400).value_or("");
+  in.kind = b.String("kind", true, 40).value_or("");
+  in.area_code = b.String("area_code", true, 20).value_or("");
+  in.industry_id = b.Int("industry_id");
+  b.Finish();
+  return in;
+}
+
+industry::LoanInput ReadLoan(ApiRequest& r) {
+  BodyReader b(r.body);
+  industry::LoanInput in;
+  in.household_id = b.Int("household_id").value_or(0);
+  in.bank = b.String("bank", true, 400).value_or("");
+  in.amount_fen = b.Yuan("amount", true).value_or(0);
+  in.issued_on = b.String("issued_on", true, 10).value_or("");
+  in.due_on = b.String("due_on", true, 10).value_or("");
+  in.purpose = b.String("purpose", true, 400).value_or("");
+  in.entity_id = b.Int("entity_id");
+  in.interest_subsidy_fen = b.Yuan("interest_subsidy").value_or(0);
+  b.Finish();
+  return in;
+}
+
+industry::ProductEdit ReadProductEdit(ApiRequest& r) {
+  BodyReader b(r.body);
+  industry::ProductEdit in;
+  in.name = b.String("name", true, 400).value_or("");
+  in.category = b.String("category", false, 400).value_or("");
+  in.certificate_no = b.String("certificate_no", false, 400).value_or("");
+  in.certified_on = b.String("certified_on", true, 10).value_or("");
+  b.Finish();
+  return in;
+}
+
+ApiResponse Deleted() { return ApiResponse{204, nullptr, {}}; }
+
+void AddPurchaseListRoute(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/purchases", true,
+                    [](ApiRequest& r) {
+                      const Paging p = ReadPaging(r);
+                      industry::PurchaseFilter f;
+                      f.area_code = Area(r);
+                      f.year = Year(r);
+                      f.product_id = r.QueryInt("product");
+                      f.buyer_kind = r.Query("buyer_kind").value_or("");
+                      f.limit = p.limit;
+                      f.offset = p.offset;
+                      return ApiResponse::Ok(industry::PurchasePageJson(Service(r).ListPurchases(r.caller, f), p.limit, p.offset));
+                    },
+                    "Purchases by area, year, product and buyer kind, newest first, paged, with the count and amount of all"});
+}
+
+void AddCorrectionRoutes(std::vector<Route>& routes) {
+  routes.push_back({"PUT", "/api/v1/entities/{id}", true,
+                    [](ApiRequest& r) {
+                      const int64_t id = r.PathId("id");
+                      const auto in = ReadEntity(r);
+                      const auto x = Service(r).UpdateEntity(r.caller, id, in, r.RequiredVersion());
+                      return ApiResponse::Versioned(industry::EntityJson(x), x.version);
+                    },
+                    "Correct an entity (name, kind, area, industry); If-Match the version read (409 if stale)"});
+  routes.push_back({"DELETE", "/api/v1/entities/{id}", true,
+                    [](ApiRequest& r) {
+                      const int64_t id = r.PathId("id");
+                      Service(r).DeleteEntity(r.caller, id, r.RequiredVersion());
+                      return Deleted();
+                    },
+                    "Delete an entity nothing refers to (no links, branches, products or loans); If-Match"});
+  routes.push_back({"PUT", "/api/v1/products/{id}", true,
+                    [](ApiRequest& r) {
+                      const int64_t id = r.PathId("id");
+                      const auto in = ReadProductEdit(r);
+                      const auto x = Service(r).UpdateProduct(r.caller, id, in, r.RequiredVersion());
+                      return ApiResponse::Versioned(industry::ProductJson(x), x.version);
+                    },
+                    "Correct a product's name, category, certificate and day certified; If-Match (409 if stale)"});
+  routes.push_back({"DELETE", "/api/v1/products/{id}", true,
+                    [](ApiRequest& r) {
+                      const int64_t id = r.PathId("id");
+                      Service(r).DeleteProduct(r.caller, id, r.RequiredVersion());
+                      return Deleted();
+                    },
+                    "Delete a product with no purchases; If-Match"});
+  routes.push_back({"PUT", "/api/v1/loans/{id}", true,
+                    [](ApiRequest& r) {
+                      const int64_t id = r.PathId("id");
+                      const auto in = ReadLoan(r);
+                      const auto x = Service(r).UpdateLoan(r.caller, id, in, r.RequiredVersion());
+                      return ApiResponse::Versioned(industry::LoanJson(x), x.version);
+                    },
+                    "Correct a loan (not its household; the amount not below what is repaid); If-Match (409 if stale)"});
+  routes.push_back({"DELETE", "/api/v1/loans/{id}", true,
+                    [](ApiRequest& r) {
+                      const int64_t id = r.PathId("id");
+                      Service(r).DeleteLoan(r.caller, id, r.RequiredVersion());
+                      return Deleted();
+                    },
+                    "Delete a loan with no repayments (one with repayments is refused, saying so in Chinese); If-Match"});
+}
+
 }  // namespace
 
 void AddIndustryRoutes(std::vector<Route>& routes) {
   AddIndustryAndEntityRoutes(routes);
   AddEmploymentRoutes(routes);
   AddConsumptionAndLoanRoutes(routes);
+  AddPurchaseListRoute(routes);
+  AddCorrectionRoutes(routes);
 }
 
 }  // namespace fupin::server

@@ -3,6 +3,8 @@
 #include "industry/industry.h"
 #include "grievance/grievances.h"
 #include "monitoring/terms.h"
+#include "access/permissions.h"
+#include "policy/policy.h"
 #include "housing/housing.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
@@ -36,6 +38,11 @@ nlohmann::json VocabulariesJson() {
     for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   }
   for (const auto& v : housing::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
+  // The department of a sector_department user (the users page): finance writes funds, the others hand in rosters.
+  nlohmann::json departments = nlohmann::json::array();
+  departments.push_back({{"value", std::string(access::kFinanceDepartment)}, {"label_zh", "财政局"}});
+  for (const auto& d : policy::Departments()) departments.push_back({{"value", d.code}, {"label_zh", d.label_zh}});
+  items.push_back({{"name", "user_department"}, {"terms", departments}});
   return {{"items", items}};
 }
 

@@ -164,6 +164,9 @@ TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
   EXPECT_EQ(sets["need_status"]["pending_review"], "待审核");
   EXPECT_EQ(sets["pledge_status"]["delivered"], "已送达");
   EXPECT_EQ(sets["case_step"]["county_approval"], "县级审定");
+  // A sector department user's departments (the users page): finance and the rosters' departments.
+  EXPECT_EQ(sets["user_department"]["finance"], "财政局");
+  EXPECT_EQ(sets["user_department"]["education"], "教育局");
   // The steps come in the order of the procedure.
   ASSERT_FALSE(order["case_step"].empty());
   EXPECT_EQ(order["case_step"].front(), "alert");

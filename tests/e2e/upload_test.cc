@@ -361,6 +361,68 @@ TEST_F(UploadE2eTest, HousingSheetsUploadAllOrNothing) {
     EXPECT_NE(r.text.find(header), std::string::npos) << kind;
     EXPECT_EQ(admin.Get("/api/v1/imports/templates/" + kind).text.substr(0, 2), "PK") << kind;
   }
+// Issue 21: the industry sheets uploaded as the 数据导入 page sends them, all
+// or nothing with every problem by row and column, a dry run, a job, templates.
+TEST_F(UploadE2eTest, IndustrySheetsUploadAllOrNothing) {
+  ApiClient admin = As("admin");
+  auto r = admin.Post("/api/v1/products", {{"name", "上传测试茶油"}, {"supplier_kind", "village"},
+                                           {"area_code", kVillageIn}, {"certified_on", "2019-01-01"}});
+  ASSERT_EQ(r.status, 201) << r.text;
+  const std::string product = std::to_string(r.body["id"].get<int64_t>());
+  const std::string totals = "/api/v1/purchases/totals?area=430424&year=2020";
+  const json before = admin.Get(totals).body["total"];
+
+  // Three problems in two rows: each named by row and column, nothing written.
+  const std::string header = "产品编号,购买日期,购买方类型,购买方,购买渠道,金额\n";
+  const std::string good = product + ",2020-05-01,工会,县总工会,展销会,\"1,200.50\"\n";
+  r = admin.Raw("POST", "/api/v1/imports/purchases?file_name=buy.csv",
+                header + good + "999999,2020-05-02,学校,县一中,电商,0\n");
+  ASSERT_EQ(r.status, 400) << r.text;
+  std::set<std::string> paths;
+  for (const auto& d : r.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_EQ(paths, (std::set<std::string>{"第3行 产品编号", "第3行 购买方类型", "第3行 金额"})) << r.text;
+  EXPECT_EQ(admin.Get(totals).body["total"], before);
+
+  // A dry run checks and writes nothing; the import writes; as a job too.
+  r = admin.Raw("POST", "/api/v1/imports/purchases?file_name=buy.csv&dry_run=true", header + good);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_TRUE(r.body["dry_run"].get<bool>());
+  EXPECT_EQ(r.body["imported_rows"], 1);
+  EXPECT_EQ(admin.Get(totals).body["total"], before);
+  r = admin.Raw("POST", "/api/v1/imports/purchases?file_name=buy.csv", header + good);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["kind"], "purchases");
+  EXPECT_EQ(admin.Get(totals).body["total"]["amount_fen"], before["amount_fen"].get<int64_t>() + 120050);
+  r = admin.Raw("POST", "/api/v1/imports/purchases?file_name=buy.xlsx&async=true",
+                XlsxBytes({{"产品编号", "购买日期", "购买方类型", "购买方", "购买渠道", "金额"},
+                           {product, "2020-06-01", "company", "某公司", "ecommerce", "99.5"}}));
+  ASSERT_EQ(r.status, 202) << r.text;
+  EXPECT_EQ(r.body["kind"], "imports.purchases");
+  const json job = FollowJob(admin, r.body);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(admin.Get(totals).body["total"]["amount_fen"], before["amount_fen"].get<int64_t>() + 120050 + 9950);
+  EXPECT_EQ(admin.Get("/api/v1/audit?action=industry.import_purchases").body["total"], 2);
+
+  // all or nothing: skip_invalid is refused; a township reads industry but does not import it.
+  EXPECT_EQ(admin.Raw("POST", "/api/v1/imports/purchases?file_name=buy.csv&skip_invalid=true", header + good).status,
+            400);
+  EXPECT_EQ(As("town").Raw("POST", "/api/v1/imports/purchases?file_name=buy.csv", header + good).status, 403);
+
+  // A planting of a household nobody registered: named by its row and column.
+  r = admin.Raw("POST", "/api/v1/imports/plantings?file_name=p.csv", "产业,户编号,年度,种植面积\n辣椒,NOPE-1,2020,1.5\n");
+  ASSERT_EQ(r.status, 400) << r.text;
+  paths.clear();
+  for (const auto& d : r.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_TRUE(paths.contains("第2行 户编号")) << r.text;
+
+  // The templates of the five kinds.
+  for (const char* kind : {"plantings", "links", "workers", "purchases", "loans"}) {
+    r = admin.Get(std::string("/api/v1/imports/templates/") + kind);
+    ASSERT_EQ(r.status, 200) << kind;
+    EXPECT_EQ(r.text.substr(0, 2), "PK") << kind;
+  }
+  r = admin.Get("/api/v1/imports/templates/loans?format=csv");
+  EXPECT_NE(r.text.find("贷款银行"), std::string::npos) << r.text;
 }
 
 TEST_F(UploadE2eTest, OverviewStaysFreshAcrossLoginsAndGoesStaleOnAnEdit) {

@@ -74,6 +74,7 @@ export default {
     title: 'Users', add: 'New user', name: 'User name', role: 'Role', area: 'Area', status: 'Status', disabled: 'Disabled',
     active: 'Active', disable: 'Disable', disableConfirm: 'Disable {name}? Their sessions end at once.', password: 'Initial password',
     resetPassword: 'Reset password', newPassword: 'New password', areaHint: 'Area code; empty: the whole nation',
+    department: 'Department',
   },
   audit: {
     title: 'Audit trail', entity: 'Entity', action: 'Action', what: 'What happened', verify: 'Verify the hash chain', verifyOk: 'Chain intact ({n} entries)',
@@ -185,6 +186,9 @@ export default {
     bank: 'Bank', term: 'Term', owed: 'Owed', repaid: 'Repaid', status: 'Status', overdue: 'Overdue', repaying: 'Repaying',
     settled: 'Settled', noPlantings: 'No industry rows', noLinks: 'No links to entities', noJobs: 'No jobs recorded',
     noLoans: 'No small loans', situation: 'Situation', notEmployed: 'Not employed', months: 'Months', linkKind: 'Link',
+    editEntity: 'Correct the entity', editLoan: 'Correct the loan', delete: 'Delete', deleted: 'Deleted', deleteConfirm: 'Delete this record? It cannot be undone.',
+    amountYuan: 'Amount (yuan)', issued: 'Issued', due: 'Due', purpose: 'Use', interestSubsidy: 'Interest subsidy (yuan)',
+    purchaseList: 'Purchases', buyerKind: 'Buyer kind', buyer: 'Buyer', channel: 'Channel', date: 'Date', purchaseTotal: '{n} purchases, {amount} in all',
   },
   quality: {
     title: 'Data quality', summary: 'Summary', findings: 'Findings', notice: 'Exit public notice', area: 'Area code', year: 'Year',
@@ -212,7 +216,8 @@ export default {
     householdTotal: '{n} entitlements, {amount} yuan in all', householdNone: 'No entitlements in {year} (or not computed)',
   },
   imports: {
-    title: 'Imports', kind: 'What', kinds: { persons: 'Persons', 'household-years': 'Household years', alerts: 'Department alerts', rosters: 'Department rosters', 'house-inspections': 'House inspections', 'house-renovations': 'Renovations', relocations: 'Relocated households', 'village-infrastructure': 'Village infrastructure' },
+    title: 'Imports', kind: 'What', kinds: { persons: 'Persons', 'household-years': 'Household years', alerts: 'Department alerts', rosters: 'Department rosters',
+      projects: 'Project list', 'fund-allocations': 'Fund allocations', 'fund-disbursements': 'Disbursements', plantings: 'Plantings', links: 'Entity links', workers: 'Workers', purchases: 'Purchases', loans: 'Small loans', 'house-inspections': 'House inspections', 'house-renovations': 'Renovations', relocations: 'Relocated households', 'village-infrastructure': 'Village infrastructure' },
     template: 'Template', templateXlsx: 'Download template (Excel)', templateCsv: 'Download template (CSV)',
     hints: {
       persons: 'One row per person, the household columns repeated; updates by household number and ID number.',
@@ -223,6 +228,14 @@ export default {
       'house-renovations': 'One renovation per row: the inspection (graded C or D), kind, subsidy (yuan), start, finish and acceptance dates. All or nothing.',
       relocations: 'One household per row: number, site, moving day, demolition, reclamation and follow-up (jobs, schools, insurance). All or nothing.',
       'village-infrastructure': 'One village and year per row: road, water, households, transformer kVA, broadband, clinic, cultural centre, collective income (yuan); replaces that year\'s record.',
+      projects: 'One row per project: name, kind, level, area, years, implementer, optionally source and budget; imported as proposed. All or nothing.',
+      'fund-allocations': 'One row per allocation: document number, date, year, source, area, amount (yuan). All or nothing.',
+      'fund-disbursements': 'One row per payment: project id, allocation id, date, amount (yuan), payee, purpose; within what the project has left. All or nothing.',
+      plantings: 'One row per household, industry and year: industry, household number, year, mu; optionally output, income, subsidy. All or nothing.',
+      links: 'One row per household, link kind and year: entity id, household number, year, link kind, earned (yuan). All or nothing.',
+      workers: 'One row per person and year: ID number, year, employed; place and channel when employed, the reason when not. All or nothing.',
+      purchases: 'One row per purchase: product id, date, buyer kind, buyer, channel, amount (yuan). All or nothing.',
+      loans: 'One row per loan: household number, bank, amount (yuan), issued, due, purpose; optionally entity id, interest subsidy. All or nothing.',
     },
     alertKind: 'Alert kind', alertKinds: { medical: 'Medical spending', disaster: 'Disaster loss', unemployment: 'Unemployment' },
     department: 'Department', policy: 'Policy', year: 'Year', file: 'File', options: 'Options',

@@ -72,6 +72,7 @@ export default {
     title: '用户管理', add: '新建用户', name: '用户名', role: '角色', area: '管辖区划', status: '状态', disabled: '已停用',
     active: '正常', disable: '停用', disableConfirm: '停用用户 {name}？其登录会话将立即失效。', password: '初始密码',
     resetPassword: '重置密码', newPassword: '新密码', areaHint: '区划代码；留空为全国',
+    department: '所属部门',
   },
   audit: {
     title: '审计日志', entity: '对象', action: '操作', what: '操作记录', verify: '校验哈希链', verifyOk: '哈希链完整（共 {n} 条）',
@@ -179,6 +180,9 @@ export default {
     repaid: '已还金额', status: '状态', overdue: '逾期', repaying: '还款中', settled: '已结清', noPlantings: '没有产业记录',
     noLinks: '没有利益联结记录', noJobs: '没有就业记录', noLoans: '没有小额信贷', situation: '就业情况', notEmployed: '未就业',
     months: '务工月数', linkKind: '联结方式',
+    editEntity: '更正经营主体', editLoan: '更正小额贷款', delete: '删除', deleted: '已删除', deleteConfirm: '确定删除这条记录？删除后不能恢复。',
+    amountYuan: '贷款金额（元）', issued: '放款日期', due: '到期日期', purpose: '用途', interestSubsidy: '贴息（元）',
+    purchaseList: '购买明细', buyerKind: '购买方类型', buyer: '购买方', channel: '购买渠道', date: '购买日期', purchaseTotal: '共 {n} 笔，合计 {amount}',
   },
   quality: {
     title: '数据质量', summary: '汇总', findings: '问题清单', notice: '公示名单', area: '区划代码', year: '年度',
@@ -206,7 +210,8 @@ export default {
     householdTotal: '{n} 项，合计 {amount} 元', householdNone: '{year} 年没有应享记录（或尚未计算）',
   },
   imports: {
-    title: '数据导入', kind: '导入内容', kinds: { persons: '人员信息', 'household-years': '户年度信息', alerts: '部门预警名单', rosters: '部门花名册（教育、医疗等）', 'house-inspections': '住房安全鉴定', 'house-renovations': '危房改造', relocations: '易地扶贫搬迁户', 'village-infrastructure': '村基础设施' },
+    title: '数据导入', kind: '导入内容', kinds: { persons: '人员信息', 'household-years': '户年度信息', alerts: '部门预警名单', rosters: '部门花名册（教育、医疗等）',
+      projects: '项目库', 'fund-allocations': '资金下达', 'fund-disbursements': '资金支出', plantings: '产业种植', links: '利益联结', workers: '务工就业', purchases: '消费扶贫', loans: '小额信贷', 'house-inspections': '住房安全鉴定', 'house-renovations': '危房改造', relocations: '易地扶贫搬迁户', 'village-infrastructure': '村基础设施' },
     template: '导入模板', templateXlsx: '下载模板（XLSX）', templateCsv: '下载模板（CSV）',
     hints: {
       persons: '每人一行，户的信息在每行重复；按户编号、身份证号更新已登记的户和人。',
@@ -217,6 +222,14 @@ export default {
       'house-renovations': '每项改造一行：C、D级鉴定的鉴定编号、改造方式、补助资金（元）、开工、竣工和验收日期。整个文件无误才导入。',
       relocations: '每户一行：户编号、安置点编号、入住日期、拆旧日期、复垦和后续扶持（就业、转学、医保）。整个文件无误才导入。',
       'village-infrastructure': '每村每年一行：硬化路、饮水、户数、配变容量（千伏安）、宽带、卫生室、文化服务中心、集体经济收入（元）；再次导入替换该村该年度记录。',
+      projects: '每个项目一行：名称、类别、级别、实施地点、起止年度、实施单位，可加资金来源和计划金额；导入后为“申报”状态。全部正确才导入。',
+      'fund-allocations': '每笔下达一行：文号、下达日期、年度、资金来源、区划、金额（元）。全部正确才导入。',
+      'fund-disbursements': '每笔支出一行：项目编号、资金下达编号、日期、金额（元）、收款单位、用途；不得超过项目在该笔资金中的余额。全部正确才导入。',
+      plantings: '每户每个产业每年一行：产业、户编号、年度、种植面积（亩），可加产量、收入、奖补；同户同产业同年再次导入将替换。全部正确才导入。',
+      links: '每户每种联结方式每年一行：经营主体编号、户编号、年度、联结方式、收益（元）。全部正确才导入。',
+      workers: '每人每年一行：身份证号、年度、是否就业；已就业填就业地点和渠道，未就业填原因。全部正确才导入。',
+      purchases: '每笔购买一行：产品编号、购买日期、购买方类型、购买方、购买渠道、金额（元）。全部正确才导入。',
+      loans: '每笔贷款一行：户编号、贷款银行、金额（元）、放款日期、到期日期、用途，可加入股经营主体编号、贴息。全部正确才导入。',
     },
     alertKind: '预警类别', alertKinds: { medical: '医疗支出', disaster: '灾害损失', unemployment: '失业' },
     department: '主管部门', policy: '政策', year: '年度', file: '选择文件', options: '选项',
