@@ -361,6 +361,8 @@ TEST_F(UploadE2eTest, HousingSheetsUploadAllOrNothing) {
     EXPECT_NE(r.text.find(header), std::string::npos) << kind;
     EXPECT_EQ(admin.Get("/api/v1/imports/templates/" + kind).text.substr(0, 2), "PK") << kind;
   }
+}
+
 // Issue 21: the industry sheets uploaded as the 数据导入 page sends them, all
 // or nothing with every problem by row and column, a dry run, a job, templates.
 TEST_F(UploadE2eTest, IndustrySheetsUploadAllOrNothing) {
