@@ -131,6 +131,12 @@ constexpr std::initializer_list<const char*> kPersonFields = {"name", "ethnicity
 json HouseholdFields(registry::HouseholdRegistry& reg, const Caller& as, int64_t id) {
   return Pick(registry::HouseholdJson(reg.GetHousehold(as, id)), kHouseholdFields);
 }
+// A record a change added: each listed field null before, as stored after.
+Applied Added(std::string entity, const json& record, std::initializer_list<const char*> keys) {
+  Applied a{std::move(entity), json::object(), Pick(record, keys)};
+  for (const char* k : keys) a.before[k] = nullptr;
+  return a;
+}
 json PersonFields(registry::PersonRegistry& reg, const Caller& as, int64_t id) {
   return Pick(registry::PersonJson(reg.GetPerson(as, id)), kPersonFields);
 }
@@ -205,14 +211,9 @@ Applied AddHousehold(Registries& r, const Caller& as, const json& change) {
   const registry::HouseholdInput in = ReadHouseholdInput(h);
   problems.ThrowIfAny("invalid change");
   const int64_t id = Under("/change/household", [&] { return r.households.AddHousehold(as, in); });
-  json after = registry::HouseholdJson(r.households.GetHousehold(as, id));
-  Applied a{"household/" + std::to_string(id), json::object(), json::object()};
-  for (const char* k : {"number", "village_code", "identified_year", "attribute", "main_cause", "other_causes",
-                        "address", "phone", "status"}) {
-    a.before[k] = nullptr;
-    a.after[k] = after[k];
-  }
-  return a;
+  return Added("household/" + std::to_string(id), registry::HouseholdJson(r.households.GetHousehold(as, id)),
+               {"number", "village_code", "identified_year", "attribute", "main_cause", "other_causes", "address",
+                "phone", "status"});
 }
 
 Applied UpdateHousehold(Registries& r, const Caller& as, const json& change) {
@@ -258,14 +259,9 @@ Applied AddPerson(Registries& r, const Caller& as, const json& change) {
   const registry::PersonInput in = ReadPersonInput(p);
   problems.ThrowIfAny("invalid change");
   const registry::Person added = Under("/change/person", [&] { return r.persons.AddPerson(as, in); });
-  const json after = registry::PersonJson(added);
-  Applied a{"person/" + std::to_string(added.id), json::object(), json::object()};
-  for (const char* k : {"id_number", "name", "sex", "birth_date", "household_id", "relation", "ethnicity",
-                        "education", "health", "disability_grade", "labour_ability", "phone"}) {
-    a.before[k] = nullptr;
-    a.after[k] = after[k];
-  }
-  return a;
+  return Added("person/" + std::to_string(added.id), registry::PersonJson(added),
+               {"id_number", "name", "sex", "birth_date", "household_id", "relation", "ethnicity", "education",
+                "health", "disability_grade", "labour_ability", "phone"});
 }
 
 Applied UpdatePerson(Registries& r, const Caller& as, const json& change) {
