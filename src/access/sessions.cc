@@ -229,7 +229,7 @@ Caller Sessions::Authenticate(std::string_view token) {
   if (now - last_seen >= options_.idle_timeout) {
     throw Unauthenticated("the session expired after inactivity; log in again");
   }
-  if (now > last_seen && (!touches_ || touches_->Claim(session_id, now))) {
+  if (now - last_seen >= options_.touch_interval && (!touches_ || touches_->Claim(session_id, now))) {
     auto touch = connection_.Prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?");
     touch->BindInt(1, now);
     touch->BindInt(2, session_id);

@@ -32,6 +32,11 @@ struct SessionOptions {
   int64_t absolute_timeout = 12 * 60 * 60; // seconds after login
   int max_failures = 5;                    // wrong passwords in a row before a lock-out
   int64_t lockout = 15 * 60;               // seconds
+  // A session's last use is written at most once in this many seconds: every
+  // write makes each server thread's SQLite page cache start cold, so writing
+  // it on every second of a busy session cost the reads of all sessions. The
+  // session may end up to this much before `idle_timeout`, never after.
+  int64_t touch_interval = 60;
 };
 
 struct LoginResult {
@@ -42,13 +47,13 @@ struct LoginResult {
 
 // Which second each session's last use was last written in, shared by the
 // threads of one server over one database. Authenticate writes a session's
-// last use at most once per second anyway; without this, every request of
-// the session that is in flight when the second turns tries that write and
-// they queue for the database's write lock (SQLite's busy wait sleeps in
+// last use at most once per SessionOptions::touch_interval; without this,
+// every request of the session in flight when that write falls due tries it
+// and they queue for the database's write lock (SQLite's busy wait sleeps in
 // steps of 1-100 ms), which is where the slowest reads of a busy session
 // went. With it one request writes and the others go on. If that one write
-// fails, the next second's request writes: the session may then end up to a
-// second early, never late.
+// fails, a later request writes: the session may then end up to a
+// touch_interval early, never late.
 class SessionTouches {
  public:
   // True for the first caller of a session in second `now` (who writes).
