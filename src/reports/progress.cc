@@ -28,6 +28,7 @@
 #include "policy/entitlements.h"
 #include "registry/areas.h"
 #include "registry/status.h"
+#include "registry/vocab.h"
 
 namespace fupin::reports {
 namespace {
@@ -178,13 +179,8 @@ struct Counts {
   int64_t disabled_pension_insured = 0;
 };
 
-// `workers`: the workers' records of the year by household, when the caller
-// reads them and there are any; the labour force is then theirs.
-Counts Count(store::Connection& db, const std::string& area, int year, const Date& as_of,
-             const industry::IndustryFigures* workers) {
-  Counts c;
-  const std::string end = SubtreeEnd(area);
-  const std::string date = as_of.ToString();
+// Poor villages (and those exited by `year`) and townships of the area.
+void CountVillages(store::Connection& db, const std::string& area, const std::string& end, int year, Counts& c) {
   {
     auto s = db.Prepare(
         "SELECT COALESCE(SUM(y.poor_village), 0),"
@@ -198,77 +194,95 @@ Counts Count(store::Connection& db, const std::string& area, int year, const Dat
     c.poor_villages = s->Int(0);
     c.poor_villages_exited = s->Int(1);
   }
-  {
-    // Township-level areas, development zones and industrial parks (codes 4xx) left out.
-    auto s = db.Prepare(
-        "SELECT COUNT(*) FROM areas WHERE level = 4 AND code >= ? AND code < ? AND substr(code, 7, 1) <> '4'");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->Step();
-    c.townships = s->Int(0);
-  }
-  // Status of each household on the as-of date.
-  std::unordered_map<int64_t, std::string> status;
+  // Township-level areas, development zones and industrial parks (codes 4xx) left out.
+  auto s = db.Prepare(
+      "SELECT COUNT(*) FROM areas WHERE level = 4 AND code >= ? AND code < ? AND substr(code, 7, 1) <> '4'");
+  s->BindText(1, area);
+  s->BindText(2, end);
+  s->Step();
+  c.townships = s->Int(0);
+}
+
+// Registered (poor or exited) households by id, with whether they have exited.
+using Registered = std::unordered_map<int64_t, bool>;
+
+// The households registered on the as-of date, and the villages with tasks.
+Registered CountHouseholds(store::Connection& db, const std::string& area, const std::string& date, Counts& c) {
+  Registered registered;
   std::unordered_set<std::string> task_villages;
   for (auto& [id, h] : registry::StatusesOn(db, area, date)) {
-    if (h.status == "poor" || h.status == "exited") {
-      ++c.households_registered;
-      if (h.status == "exited") ++c.households_exited;
-      task_villages.insert(h.village_code);
-    }
-    status.emplace(id, std::move(h.status));
+    const auto state = registry::ParseStatus(h.status);
+    const bool exited = state == registry::HouseholdState::kExited;
+    if (!exited && state != registry::HouseholdState::kPoor) continue;
+    ++c.households_registered;
+    if (exited) ++c.households_exited;
+    task_villages.insert(h.village_code);
+    registered.emplace(id, exited);
   }
   c.villages_with_tasks = static_cast<int64_t>(task_villages.size());
+  return registered;
+}
+
+// Members of registered households on the as-of date with their facts of the year.
+void CountMembers(store::Connection& db, const std::string& area, const std::string& end, int year,
+                  const Date& as_of, const Registered& registered, Counts& c) {
+  auto s = db.Prepare(
+      "SELECT m.household_id, p.birth_date, p.health, p.labour_ability,"
+      " y.school_status, y.employment, y.medical_insured, y.pension_insured"
+      " FROM memberships m JOIN households h ON h.id = m.household_id"
+      " JOIN persons p ON p.id = m.person_id"
+      " LEFT JOIN person_years y ON y.person_id = p.id AND y.year = ?4"
+      " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+      " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)");
+  s->BindText(1, area);
+  s->BindText(2, end);
+  s->BindText(3, as_of.ToString());
+  s->BindInt(4, year);
+  const Date school_day{year, 9, 1};
+  while (s->Step()) {
+    const auto it = registered.find(s->Int(0));
+    if (it == registered.end()) continue;
+    ++c.persons_registered;
+    if (it->second) ++c.persons_exited;
+    const auto birth = Date::Parse(s->Text(1));
+    if (!birth) continue;
+    const int age = AgeOn(*birth, as_of);
+    const std::string health = s->Text(2);
+    const std::string labour = s->Text(3);
+    const std::string school = s->IsNull(4) ? "" : s->Text(4);
+    const std::string employment = s->IsNull(5) ? "" : s->Text(5);
+    const bool in_school = school == "enrolled" || school == "home_schooled";
+    if (!c.labor_from_workers && age >= 16 && age <= 64 && !in_school && (labour == "full" || labour == "partial")) {
+      ++c.labor_force;
+      if (IsEmployed(employment)) ++c.labor_employed;
+    }
+    const int school_age = AgeOn(*birth, school_day);
+    if (school_age >= 6 && school_age <= 15) {
+      ++c.school_age;
+      if (in_school) ++c.school_enrolled;
+    }
+    if (!s->IsNull(6) && s->Int(6) == 1) ++c.medical_insured;
+    if (health == "disabled" && !s->IsNull(7) && s->Int(7) == 1) ++c.disabled_pension_insured;
+  }
+}
+
+// `workers`: the workers' records of the year by household, when the caller
+// reads them and there are any; the labour force is then theirs.
+Counts Count(store::Connection& db, const std::string& area, int year, const Date& as_of,
+             const industry::IndustryFigures* workers) {
+  Counts c;
+  const std::string end = SubtreeEnd(area);
+  CountVillages(db, area, end, year, c);
+  const Registered registered = CountHouseholds(db, area, as_of.ToString(), c);
   if (workers && !workers->workers_by_household.empty()) {
     c.labor_from_workers = true;
     for (const auto& [household, n] : workers->workers_by_household) {
-      const auto it = status.find(household);
-      if (it == status.end() || (it->second != "poor" && it->second != "exited")) continue;
+      if (!registered.contains(household)) continue;
       c.labor_force += n.workers;
       c.labor_employed += n.employed;
     }
   }
-  // Members on the as-of date with their facts of the year.
-  {
-    auto s = db.Prepare(
-        "SELECT m.household_id, p.birth_date, p.health, p.labour_ability,"
-        " y.school_status, y.employment, y.medical_insured, y.pension_insured"
-        " FROM memberships m JOIN households h ON h.id = m.household_id"
-        " JOIN persons p ON p.id = m.person_id"
-        " LEFT JOIN person_years y ON y.person_id = p.id AND y.year = ?4"
-        " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
-        " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindText(3, date);
-    s->BindInt(4, year);
-    const Date school_day{year, 9, 1};
-    while (s->Step()) {
-      auto it = status.find(s->Int(0));
-      if (it == status.end() || (it->second != "poor" && it->second != "exited")) continue;
-      ++c.persons_registered;
-      if (it->second == "exited") ++c.persons_exited;
-      const auto birth = Date::Parse(s->Text(1));
-      if (!birth) continue;
-      const int age = AgeOn(*birth, as_of);
-      const std::string health = s->Text(2);
-      const std::string labour = s->Text(3);
-      const std::string school = s->IsNull(4) ? "" : s->Text(4);
-      const std::string employment = s->IsNull(5) ? "" : s->Text(5);
-      const bool in_school = school == "enrolled" || school == "home_schooled";
-      if (!c.labor_from_workers && age >= 16 && age <= 64 && !in_school && (labour == "full" || labour == "partial")) {
-        ++c.labor_force;
-        if (IsEmployed(employment)) ++c.labor_employed;
-      }
-      const int school_age = AgeOn(*birth, school_day);
-      if (school_age >= 6 && school_age <= 15) {
-        ++c.school_age;
-        if (in_school) ++c.school_enrolled;
-      }
-      if (!s->IsNull(6) && s->Int(6) == 1) ++c.medical_insured;
-      if (health == "disabled" && !s->IsNull(7) && s->Int(7) == 1) ++c.disabled_pension_insured;
-    }
-  }
+  CountMembers(db, area, end, year, as_of, registered, c);
   return c;
 }
 
@@ -332,15 +346,178 @@ ReportRequest CheckReportRequest(const Caller& caller, const std::string& area_c
   return r;
 }
 
+namespace {
+
+// What the figures of sections 一 to 九 are read from. The mobilisation figures
+// come from the assistance records, the social ones from the social-assistance
+// platform, and so on, each read with the caller's rights; a source the caller
+// may not read in the whole area stays empty and its figures are missing, not
+// refused.
+struct Sources {
+  Counts counts;
+  std::optional<industry::IndustryFigures> industry;        // section 八
+  std::map<std::string, assistance::AssistanceFigure> mobilisation;
+  std::optional<social::SocialFigures> platform;
+  std::map<std::string, policy::PolicyFigure> policy;       // education and health
+  std::optional<projects::ProjectFigures> development;      // projects, funds and assets
+  std::optional<housing::HousingFigures> living;            // houses, relocation, roads, power (issue 22)
+  assessment::IncidenceRow incidence_2014, incidence_now;
+};
+
+Sources ReadSources(store::Connection& db, const Caller& caller, const std::string& code, int year,
+                    const Date& as_of) {
+  Sources x;
+  const std::string date = as_of.ToString();
+  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kIndustry, {code, std::nullopt, "industry/figures"})) {
+    x.industry = industry::ComputeFigures(db, code, date);
+  }
+  x.counts = Count(db, code, year, as_of, x.industry ? &*x.industry : nullptr);
+  for (auto& f : assistance::ProgressFigures(db, caller, code, year, date)) x.mobilisation[f.key] = f;
+  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kSocial, {code, std::nullopt, "social/figures"})) {
+    x.platform = social::ProgressFigures(db, caller, code, year, as_of);
+  }
+  if (policy::MayReadProgressFigures(caller, code)) {
+    for (auto& f : policy::ProgressFigures(db, caller, code, year, as_of)) x.policy[f.key] = f;
+  }
+  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kProjects, {code, std::nullopt, "projects/figures"})) {
+    x.development = projects::ComputeFigures(db, code, date);
+    if (housing::HousingTablesExist(db)) x.living = housing::ComputeFigures(db, code, date);
+  }
+  x.incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
+  x.incidence_now = assessment::ComputeIncidenceAt(db, caller, code, date);
+  return x;
+}
+
+Figure FigureOf(const Spec& spec) {
+  Figure f;
+  f.key = spec.key;
+  f.section = spec.section;
+  f.label_zh = spec.label_zh;
+  f.unit_zh = spec.unit_zh;
+  f.module = spec.module;
+  f.kind = spec.kind;
+  return f;
+}
+
+void SetProjectFigure(const projects::ProjectFigures& dev, const std::string& key, Figure& f) {
+  auto count = [&f](int64_t v) {
+    f.computed = true;
+    f.count = v;
+  };
+  if (key == "industry_projects_provincial") count(dev.industry_provincial);
+  else if (key == "industry_projects_county") count(dev.industry_county);
+  else if (key == "industry_project_households") count(dev.industry_households);
+  else if (key == "pv_stations_joint") count(dev.pv_joint);
+  else if (key == "pv_stations_central") count(dev.pv_central);
+  else if (key == "pv_stations_village") count(dev.pv_village);
+  else if (key == "pv_households") count(dev.pv_households);
+  else if (key == "pv_persons") count(dev.pv_persons);
+  else if (key == "water_projects") count(dev.water_projects);
+  else if (key == "water_investment_yuan") count(FloorDiv(dev.water_investment_fen, 100));
+  else if (key == "water_pipe_km") count(dev.water_pipe_milli_km);
+  else if (key == "water_beneficiaries") count(dev.water_beneficiaries);
+}
+
+// One figure of sections 一 to 九 from its source (left missing when the
+// caller may not read that source).
+void SetFigure(const Sources& x, Figure& f) {
+  auto count = [&f](int64_t v) {
+    f.computed = true;
+    f.count = v;
+  };
+  auto rate = [&f](int64_t n, int64_t d) {
+    f.computed = true;
+    f.numerator = n;
+    f.denominator = d;
+  };
+  const Counts& c = x.counts;
+  const std::string key = f.key;
+  const std::string module = f.module;  // a copy: the labour figures may change f.module
+  if (key == "poor_villages") count(c.poor_villages);
+  else if (key == "poor_villages_exited") count(c.poor_villages_exited);
+  else if (key == "households_registered") count(c.households_registered);
+  else if (key == "persons_registered") count(c.persons_registered);
+  else if (key == "households_exited") count(c.households_exited);
+  else if (key == "persons_exited") count(c.persons_exited);
+  else if (key == "incidence_2014") rate(x.incidence_2014.poor_persons, x.incidence_2014.rural_population);
+  else if (key == "incidence_current") rate(x.incidence_now.poor_persons, x.incidence_now.rural_population);
+  else if (key == "townships") count(c.townships);
+  else if (key == "villages_with_tasks") count(c.villages_with_tasks);
+  else if (auto m = x.mobilisation.find(key); m != x.mobilisation.end() && module == "assistance") {
+    if (m->second.is_rate) rate(m->second.numerator, m->second.denominator);
+    else count(m->second.count);
+  }
+  else if (module == "social" && !x.platform) {}  // not for this caller: missing
+  else if (key == "app_household_registration_rate") rate(x.platform->households_on_app, x.platform->households_registered);
+  else if (key == "donors_registered") count(x.platform->donors_registered);
+  else if (key == "needs_published") count(x.platform->needs_published);
+  else if (key == "dockings_succeeded") count(x.platform->dockings_succeeded);
+  else if (key == "labor_force" || key == "labor_employed" || key == "employment_rate") {
+    if (key == "labor_force") count(c.labor_force);
+    else if (key == "labor_employed") count(c.labor_employed);
+    else rate(c.labor_employed, c.labor_force);
+    if (c.labor_from_workers) f.module = "industry";
+  }
+  else if (key == "school_enrolment_rate") rate(c.school_enrolled, c.school_age);
+  else if (key == "medical_insured_rate") rate(c.medical_insured, c.persons_registered);
+  else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
+  else if (module == "projects") {
+    if (x.development) SetProjectFigure(*x.development, key, f);
+  }
+  else if (module == "industry") {
+    if (x.industry) SetIndustryFigure(*x.industry, key, count);
+  }
+  else if (module == "housing") {
+    if (x.living) SetHousingFigure(*x.living, key, f);
+  }
+  else if (auto pf = x.policy.find(key); pf != x.policy.end()) {
+    if (pf->second.is_rate) rate(pf->second.numerator, pf->second.denominator);
+    else count(pf->second.count);
+  }
+}
+
+// Section 十 (monitoring after exit, from 2021), read with the caller's rights:
+// a caller who may not read the monitoring records of the whole area gets the
+// figures as missing.
+void AddMonitoringFigures(store::Connection& db, const Caller& caller, const std::string& code, ProgressReport& r) {
+  const auto scope = access::ReadScopeFor(caller, access::Resource::kMonitoring);
+  std::optional<monitoring::MonitoringFigures> m;
+  if (scope.allowed && !scope.paired_households_only) {
+    m = monitoring::MonitoringService(db).Figures(caller, code, r.year, r.as_of);
+  }
+  for (const Spec& spec : kMonitoringSpecs) {
+    Figure f = FigureOf(spec);
+    if (m) {
+      f.computed = true;
+      const std::string key = spec.key;
+      if (key == "monitoring_households") f.count = m->households;
+      else if (key == "monitoring_persons") f.count = m->persons;
+      else if (key == "monitoring_unstable") f.count = m->unstable;
+      else if (key == "monitoring_marginal") f.count = m->marginal;
+      else if (key == "monitoring_sudden") f.count = m->sudden;
+      else if (key == "monitoring_identifying") f.count = m->identifying;
+      else if (key == "monitoring_at_risk") f.count = m->monitored;
+      else if (key == "monitoring_risk_eliminated") f.count = m->eliminated;
+      else if (key == "monitoring_days_to_entry") f.count = m->days_to_entry_average();
+      else if (key == "monitoring_days_to_elimination") f.count = m->days_to_elimination_average();
+      else if (key == "monitoring_share") {
+        f.numerator = m->persons;
+        f.denominator = m->registered_persons;
+      }
+    }
+    r.figures.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
 ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
                                const std::optional<std::string>& as_of_text) {
   // "", "nation" or "全国": the whole country.
   const ReportRequest request = CheckReportRequest(caller, area_code, year, as_of_text);
-  const bool nation = request.nation;
   const std::string& code = request.area;
-  const Date as_of = request.as_of;
   ProgressReport r;
-  if (nation) {
+  if (request.nation) {
     r.area_name = "全国";
     r.area_level = "nation";
   } else {
@@ -351,149 +528,14 @@ ProgressReport ComputeProgress(store::Connection& db, const Caller& caller, cons
     r.area_level = AreaLevelName(area->level);
   }
   r.year = year;
-  r.as_of = as_of.ToString();
-  // Industry, employment and consumption (section 八), for a caller who reads them in the whole area.
-  std::optional<industry::IndustryFigures> industry_figures;
-  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kIndustry, {code, std::nullopt, "industry/figures"})) {
-    industry_figures = industry::ComputeFigures(db, code, r.as_of);
-  }
-  const Counts c = Count(db, code, year, as_of, industry_figures ? &*industry_figures : nullptr);
-  // The mobilisation figures come from the assistance records, the social ones
-  // from the social-assistance platform, each read with the caller's rights;
-  // figures the caller may not read are shown as missing, not refused.
-  std::map<std::string, assistance::AssistanceFigure> mobilisation;
-  for (auto& f : assistance::ProgressFigures(db, caller, code, year, r.as_of)) mobilisation[f.key] = f;
-  std::optional<social::SocialFigures> platform;
-  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kSocial, {code, std::nullopt, "social/figures"})) {
-    platform = social::ProgressFigures(db, caller, code, year, as_of);
-  }
-  // Education and health figures from entitlements, rosters and policy facts.
-  std::map<std::string, policy::PolicyFigure> policy_figures;
-  if (policy::MayReadProgressFigures(caller, code)) {
-    for (auto& f : policy::ProgressFigures(db, caller, code, year, as_of)) policy_figures[f.key] = f;
-  }
-  // Projects, funds and assets, for a caller who reads them in the whole area.
-  std::optional<projects::ProjectFigures> development;
-  std::optional<housing::HousingFigures> living;  // houses, relocation, roads, power (issue 22)
-  if (!access::Refusal(caller, access::Access::kRead, access::Resource::kProjects, {code, std::nullopt, "projects/figures"})) {
-    development = projects::ComputeFigures(db, code, r.as_of);
-    if (housing::HousingTablesExist(db)) living = housing::ComputeFigures(db, code, r.as_of);
-  }
-  const auto incidence_2014 = assessment::ComputeIncidence(db, caller, code, 2014, 2014).at(0);
-  const auto incidence_now = assessment::ComputeIncidenceAt(db, caller, code, r.as_of);
-
+  r.as_of = request.as_of.ToString();
+  const Sources sources = ReadSources(db, caller, code, year, request.as_of);
   for (const Spec& spec : kSpecs) {
-    Figure f;
-    f.key = spec.key;
-    f.section = spec.section;
-    f.label_zh = spec.label_zh;
-    f.unit_zh = spec.unit_zh;
-    f.module = spec.module;
-    f.kind = spec.kind;
-    auto count = [&f](int64_t v) {
-      f.computed = true;
-      f.count = v;
-    };
-    auto rate = [&f](int64_t n, int64_t d) {
-      f.computed = true;
-      f.numerator = n;
-      f.denominator = d;
-    };
-    const std::string key = spec.key;
-    if (key == "poor_villages") count(c.poor_villages);
-    else if (key == "poor_villages_exited") count(c.poor_villages_exited);
-    else if (key == "households_registered") count(c.households_registered);
-    else if (key == "persons_registered") count(c.persons_registered);
-    else if (key == "households_exited") count(c.households_exited);
-    else if (key == "persons_exited") count(c.persons_exited);
-    else if (key == "incidence_2014") rate(incidence_2014.poor_persons, incidence_2014.rural_population);
-    else if (key == "incidence_current") rate(incidence_now.poor_persons, incidence_now.rural_population);
-    else if (key == "townships") count(c.townships);
-    else if (key == "villages_with_tasks") count(c.villages_with_tasks);
-    else if (auto m = mobilisation.find(key); m != mobilisation.end() && std::string_view(spec.module) == "assistance") {
-      if (m->second.is_rate) rate(m->second.numerator, m->second.denominator);
-      else count(m->second.count);
-    }
-    else if (std::string_view(spec.module) == "social" && !platform) {}  // not for this caller: missing
-    else if (key == "app_household_registration_rate") rate(platform->households_on_app, platform->households_registered);
-    else if (key == "donors_registered") count(platform->donors_registered);
-    else if (key == "needs_published") count(platform->needs_published);
-    else if (key == "dockings_succeeded") count(platform->dockings_succeeded);
-    else if (key == "labor_force" || key == "labor_employed" || key == "employment_rate") {
-      if (key == "labor_force") count(c.labor_force);
-      else if (key == "labor_employed") count(c.labor_employed);
-      else rate(c.labor_employed, c.labor_force);
-      if (c.labor_from_workers) f.module = "industry";
-    }
-    else if (key == "school_enrolment_rate") rate(c.school_enrolled, c.school_age);
-    else if (key == "medical_insured_rate") rate(c.medical_insured, c.persons_registered);
-    else if (key == "disabled_pension_insured") count(c.disabled_pension_insured);
-    else if (std::string_view(spec.module) == "projects") {
-      if (development) {
-        const auto& dev = *development;
-        if (key == "industry_projects_provincial") count(dev.industry_provincial);
-        else if (key == "industry_projects_county") count(dev.industry_county);
-        else if (key == "industry_project_households") count(dev.industry_households);
-        else if (key == "pv_stations_joint") count(dev.pv_joint);
-        else if (key == "pv_stations_central") count(dev.pv_central);
-        else if (key == "pv_stations_village") count(dev.pv_village);
-        else if (key == "pv_households") count(dev.pv_households);
-        else if (key == "pv_persons") count(dev.pv_persons);
-        else if (key == "water_projects") count(dev.water_projects);
-        else if (key == "water_investment_yuan") count(FloorDiv(dev.water_investment_fen, 100));
-        else if (key == "water_pipe_km") count(dev.water_pipe_milli_km);
-        else if (key == "water_beneficiaries") count(dev.water_beneficiaries);
-      }
-    }
-    else if (std::string_view(spec.module) == "industry") {
-      if (industry_figures) SetIndustryFigure(*industry_figures, key, count);
-    }
-    else if (std::string_view(spec.module) == "housing") {
-      if (living) SetHousingFigure(*living, key, f);
-    }
-    else if (auto pf = policy_figures.find(key); pf != policy_figures.end()) {
-      if (pf->second.is_rate) rate(pf->second.numerator, pf->second.denominator);
-      else count(pf->second.count);
-    }
+    Figure f = FigureOf(spec);
+    SetFigure(sources, f);
     r.figures.push_back(std::move(f));
   }
-  if (year >= kMonitoringFromYear) {
-    // Read with the caller's rights; a caller who may not read the monitoring
-    // records for the whole area gets the figures as missing.
-    const auto scope = access::ReadScopeFor(caller, access::Resource::kMonitoring);
-    std::optional<monitoring::MonitoringFigures> m;
-    if (scope.allowed && !scope.paired_households_only) {
-      m = monitoring::MonitoringService(db).Figures(caller, code, year, r.as_of);
-    }
-    for (const Spec& spec : kMonitoringSpecs) {
-      Figure f;
-      f.key = spec.key;
-      f.section = spec.section;
-      f.label_zh = spec.label_zh;
-      f.unit_zh = spec.unit_zh;
-      f.module = spec.module;
-      f.kind = spec.kind;
-      if (m) {
-        f.computed = true;
-        const std::string key = spec.key;
-        if (key == "monitoring_households") f.count = m->households;
-        else if (key == "monitoring_persons") f.count = m->persons;
-        else if (key == "monitoring_unstable") f.count = m->unstable;
-        else if (key == "monitoring_marginal") f.count = m->marginal;
-        else if (key == "monitoring_sudden") f.count = m->sudden;
-        else if (key == "monitoring_identifying") f.count = m->identifying;
-        else if (key == "monitoring_at_risk") f.count = m->monitored;
-        else if (key == "monitoring_risk_eliminated") f.count = m->eliminated;
-        else if (key == "monitoring_days_to_entry") f.count = m->days_to_entry_average();
-        else if (key == "monitoring_days_to_elimination") f.count = m->days_to_elimination_average();
-        else if (key == "monitoring_share") {
-          f.numerator = m->persons;
-          f.denominator = m->registered_persons;
-        }
-      }
-      r.figures.push_back(std::move(f));
-    }
-  }
+  if (year >= kMonitoringFromYear) AddMonitoringFigures(db, caller, code, r);
   return r;
 }
 
