@@ -231,9 +231,7 @@ int64_t MonitoringService::AddSpending(const Caller& caller, int64_t household_i
                                        Fen amount, const std::string& note) {
   Problems problems;
   if (year < 2000 || year > 2100) problems.Add("year", std::to_string(year) + " is not between 2000 and 2100");
-  if (kind != "illness" && kind != "schooling" && kind != "disaster" && kind != "accident") {
-    problems.Add("kind", "'" + kind + "' is not illness, schooling, disaster or accident");
-  }
+  internal::ParseField<SpendingKind>(SpendingKindTerms(), kind, "kind", problems);
   if (amount <= 0) problems.Add("amount", "must be more than 0");
   problems.ThrowIfAny("invalid rigid spending");
   auto h = db_.Prepare("SELECT village_code FROM households WHERE id = ?");

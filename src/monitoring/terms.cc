@@ -70,6 +70,12 @@ constexpr std::array<Term, 3> kStepOutcomes = {{
     {Id(StepOutcome::kReturned), "returned", "退回"},
     {Id(StepOutcome::kRejected), "rejected", "不予纳入"},
 }};
+constexpr std::array<Term, 4> kSpendingKinds = {{
+    {Id(SpendingKind::kIllness), "illness", "大病"},
+    {Id(SpendingKind::kSchooling), "schooling", "就学"},
+    {Id(SpendingKind::kDisaster), "disaster", "灾害"},
+    {Id(SpendingKind::kAccident), "accident", "意外"},
+}};
 
 }  // namespace
 
@@ -83,6 +89,7 @@ std::span<const Term> MeasureStatusTerms() { return kMeasureStatuses; }
 std::span<const Term> EliminationReasonTerms() { return kEliminationReasons; }
 std::span<const Term> OverdueKindTerms() { return kOverdueKinds; }
 std::span<const Term> StepOutcomeTerms() { return kStepOutcomes; }
+std::span<const Term> SpendingKindTerms() { return kSpendingKinds; }
 
 std::optional<ProcedureStep> ParseCaseStep(std::string_view wire) { return ParseWire<ProcedureStep>(kCaseSteps, wire); }
 
@@ -91,7 +98,8 @@ std::vector<Vocabulary> Vocabularies() {
           {"monitoring_category", kCategories}, {"case_source", kSources},
           {"step_action", kStepActions},     {"measure_kind", kMeasureKinds},
           {"measure_status", kMeasureStatuses}, {"elimination_reason", kEliminationReasons},
-          {"overdue_kind", kOverdueKinds},       {"step_outcome", kStepOutcomes}};
+          {"overdue_kind", kOverdueKinds},       {"step_outcome", kStepOutcomes},
+          {"spending_kind", kSpendingKinds}};
 }
 
 }  // namespace fupin::monitoring

@@ -32,6 +32,8 @@ enum class MeasureStatus { kPlanned, kInProgress, kDone, kStopped };
 enum class EliminationReason { kIncomeStable, kHardshipOver };
 // How a recorded step ended (monitoring_case_steps.action, step_outcome).
 enum class StepOutcome { kDone, kReturned, kRejected };
+// Rigid spending recorded for a household (monitoring_spending.kind, spending_kind).
+enum class SpendingKind { kIllness, kSchooling, kDisaster, kAccident };
 // Why a case is on the overdue list (overdue_kind).
 enum class OverdueKind { kStepOverdue, kMonitoredTooLong };
 
@@ -45,6 +47,7 @@ std::span<const Term> MeasureStatusTerms();
 std::span<const Term> EliminationReasonTerms();
 std::span<const Term> OverdueKindTerms();
 std::span<const Term> StepOutcomeTerms();
+std::span<const Term> SpendingKindTerms();
 
 std::optional<ProcedureStep> ParseCaseStep(std::string_view wire);
 

@@ -29,6 +29,7 @@ TEST(MonitoringTermsTest, TheSetsComparedInsideAreEnumsWithCompleteTables) {
   testing::ExpectCompleteTable(EliminationReasonTerms(), EliminationReason::kHardshipOver);
   testing::ExpectCompleteTable(OverdueKindTerms(), OverdueKind::kMonitoredTooLong);
   testing::ExpectCompleteTable(StepOutcomeTerms(), StepOutcome::kRejected);
+  testing::ExpectCompleteTable(SpendingKindTerms(), SpendingKind::kAccident);
   EXPECT_STREQ(WireOf(OverdueKindTerms(), OverdueKind::kStepOverdue), "step_overdue");
   EXPECT_EQ(ParseWire<MeasureStatus>(MeasureStatusTerms(), "in_progress"), MeasureStatus::kInProgress);
   bool served = false;
