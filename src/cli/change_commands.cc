@@ -89,7 +89,8 @@ void AddList(CLI::App& change, Context& ctx) {
       return;
     }
     for (const auto& r : page.items) {
-      ctx.out() << r.id << '\t' << r.kind << '\t' << r.entity << '\t' << r.area_name << '\t' << r.status << '\t'
+      ctx.out() << r.id << '\t' << WireOf(grievance::ChangeKindTerms(), r.kind) << '\t' << r.entity << '\t'
+                << r.area_name << '\t' << WireOf(grievance::ChangeStatusTerms(), r.status) << '\t'
                 << r.proposed_on << '\t' << r.age_days << " 天" << (r.overdue ? "\t已超期" : "") << '\n';
     }
     ctx.out() << page.items.size() << " of " << page.total << " change requests, " << page.overdue << " overdue\n";
@@ -195,7 +196,8 @@ void AddGrievanceList(CLI::App& grievance, Context& ctx) {
       return;
     }
     for (const auto& g : page.items) {
-      ctx.out() << g.id << '\t' << g.number << '\t' << g.category << '\t' << g.area_name << '\t' << g.status << '\t'
+      ctx.out() << g.id << '\t' << g.number << '\t' << g.category << '\t' << g.area_name << '\t'
+                << WireOf(grievance::GrievanceStatusTerms(), g.status) << '\t'
                 << g.deadline << (g.overdue ? "\t已超期" : "") << '\n';
     }
     ctx.out() << page.items.size() << " of " << page.total << " grievances, " << page.overdue << " overdue\n";

@@ -81,7 +81,7 @@ void PrintCase(Context& ctx, const monitoring::Case& c) {
   }
   auto& out = ctx.out();
   out << "监测案件 " << c.id << "  " << c.household_number << "  " << c.village_name << " " << c.village_code << "\n  "
-      << monitoring::CategoryLabelZh(c.category) << "  状态 " << c.status
+      << LabelOf(monitoring::CategoryTerms(), c.category) << "  状态 " << WireOf(monitoring::CaseStatusTerms(), c.status)
       << (c.stage ? std::string("  待办 ") + monitoring::StepLabelZh(*c.stage) + " (" + *c.stage + ")" : "")
       << "  预警 " << c.alert_date << (c.entered_on ? "  纳入 " + *c.entered_on : "")
       << (c.closed_on ? "  结束 " + *c.closed_on : "") << '\n';
@@ -91,12 +91,14 @@ void PrintCase(Context& ctx, const monitoring::Case& c) {
         << (s.note.empty() ? "" : "  " + s.note) << '\n';
   }
   for (const auto& m : c.measures) {
-    out << "  措施 " << m.id << " [" << m.status << "] " << m.kind << " " << m.description
+    out << "  措施 " << m.id << " [" << WireOf(monitoring::MeasureStatusTerms(), m.status) << "] "
+        << WireOf(monitoring::MeasureKindTerms(), m.kind) << " " << m.description
         << (m.policy_id ? " 政策#" + std::to_string(*m.policy_id) : "") << (m.result.empty() ? "" : "  " + m.result)
         << '\n';
   }
   if (c.elimination) {
-    out << "  风险消除 " << c.elimination->date << " " << c.elimination->reason << "  " << c.elimination->evidence << '\n';
+    out << "  风险消除 " << c.elimination->date << " " << WireOf(monitoring::EliminationReasonTerms(), c.elimination->reason)
+        << "  " << c.elimination->evidence << '\n';
   }
 }
 
@@ -239,7 +241,7 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
               << r.candidates.size() << " 户" << (sc->open ? "，新建案件 " + std::to_string(r.cases_opened) + " 件" : "")
               << '\n';
     for (const auto& c : r.candidates) {
-      ctx.out() << "  " << c.household_number << " " << c.village_code << " " << monitoring::CategoryLabelZh(c.category);
+      ctx.out() << "  " << c.household_number << " " << c.village_code << " " << LabelOf(monitoring::CategoryTerms(), c.category);
       for (const auto& h : c.hits) {
         ctx.out() << "  [" << h.rule << " " << h.label_zh;
         for (const auto& [k, v] : h.values) ctx.out() << " " << k << "=" << v;
@@ -329,7 +331,8 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
     }
     ctx.out() << "共 " << page.total << " 件\n";
     for (const auto& c : page.items) {
-      ctx.out() << c.id << " " << c.household_number << " " << monitoring::CategoryLabelZh(c.category) << " " << c.status
+      ctx.out() << c.id << " " << c.household_number << " " << LabelOf(monitoring::CategoryTerms(), c.category) << " "
+                << WireOf(monitoring::CaseStatusTerms(), c.status)
                 << (c.stage ? " 待办 " + *c.stage : "") << " 预警 " << c.alert_date << '\n';
     }
   });
@@ -351,7 +354,7 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
                                 ma->status.empty() ? "planned" : ma->status};
     const auto m = monitoring::MonitoringService(ctx.connection()).AddMeasure(ctx.caller, ma->case_id, in);
     if (ctx.json) ctx.PrintJson(monitoring::MeasureJson(m));
-    else ctx.out() << "措施 " << m.id << " [" << m.status << "] " << m.description << '\n';
+    else ctx.out() << "措施 " << m.id << " [" << WireOf(monitoring::MeasureStatusTerms(), m.status) << "] " << m.description << '\n';
   });
   auto mu = std::make_shared<MeasureOptions>();
   auto* mup = ms->add_subcommand("update", "Track a measure: its status and result");
@@ -363,7 +366,7 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
     const auto m = monitoring::MonitoringService(ctx.connection())
                        .UpdateMeasure(ctx.caller, mu->case_id, mu->measure_id, {NonEmpty(mu->status), NonEmpty(mu->result)});
     if (ctx.json) ctx.PrintJson(monitoring::MeasureJson(m));
-    else ctx.out() << "措施 " << m.id << " [" << m.status << "] " << m.result << '\n';
+    else ctx.out() << "措施 " << m.id << " [" << WireOf(monitoring::MeasureStatusTerms(), m.status) << "] " << m.result << '\n';
   });
 
   // Overdue and figures.
@@ -380,7 +383,7 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
     ctx.out() << "共 " << items.size() << " 件\n";
     for (const auto& i : items) {
       ctx.out() << "  案件 " << i.case_id << " " << i.household_number << " "
-                << (i.kind == "step_overdue" ? std::string("逾期未办 ") + monitoring::StepLabelZh(i.stage)
+                << (i.kind == monitoring::OverdueKind::kStepOverdue ? std::string("逾期未办 ") + monitoring::StepLabelZh(i.stage)
                                              : std::string("长期监测"))
                 << " 自 " << i.since << " 已 " << i.days << " 天 (时限 " << i.limit << " 天)\n";
     }

@@ -197,7 +197,7 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
       } else {
         out << "与上次相比: 新增 " << run.added << ", 取消 " << run.removed << ", 金额变化 " << run.changed << '\n';
         for (const auto& c : run.changes) {
-          out << "  " << (c.kind == "added" ? "新增" : c.kind == "removed" ? "取消" : "变化") << " " << c.policy_id
+          out << "  " << LabelOf(policy::EntitlementChangeTerms(), c.kind) << " " << c.policy_id
               << " 户 " << c.household_id << (c.person_id ? " 人 " + std::to_string(c.person_id) : "") << " "
               << (c.old_amount ? FormatYuan(*c.old_amount) : "-") << " -> "
               << (c.new_amount ? FormatYuan(*c.new_amount) : "-") << '\n';
@@ -280,7 +280,7 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
             << " 不在库 " << g.unknown << '\n';
       }
       for (const auto& i : r.items) {
-        out << policy::ReconcileKindZh(i.kind) << "\t" << i.policy_id << "\t" << i.village_code << "\t"
+        out << LabelOf(policy::ReconcileKindTerms(), i.kind) << "\t" << i.policy_id << "\t" << i.village_code << "\t"
             << i.household_number << "\t" << i.person_name << "\t" << i.id_number << "\t应享 "
             << FormatYuan(i.entitled_amount) << "\t实发 " << FormatYuan(i.paid_amount) << '\n';
       }

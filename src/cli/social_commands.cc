@@ -62,7 +62,7 @@ void PrintNeed(Context& ctx, const social::Need& n) {
     ctx.PrintJson(social::NeedToJson(n));
     return;
   }
-  ctx.out() << "需求 " << n.id << " [" << n.status << "] " << n.village_name << " " << n.category << " " << n.title
+  ctx.out() << "需求 " << n.id << " [" << WireOf(social::NeedStatusTerms(), n.status) << "] " << n.village_name << " " << n.category << " " << n.title
             << (n.amount ? " 金额 " + FormatYuan(*n.amount) + " 元" : "") << " 已到位 " << FormatYuan(n.received)
             << " 元, 对接 " << n.dockings << " 次\n";
 }

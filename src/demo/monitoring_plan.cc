@@ -321,7 +321,9 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
       checks["entered_on"] = entered.ToString();
       checks["checked_year"] = y - 1;
       checks["source"] = "demo";
-      c.elimination = monitoring::Elimination{decide.ToString(), p.category == "sudden" ? "hardship_over" : "income_stable",
+      c.elimination = monitoring::Elimination{decide.ToString(),
+                                              p.category == "sudden" ? monitoring::EliminationReason::kHardshipOver
+                                                                     : monitoring::EliminationReason::kIncomeStable,
                                               p.category == "sudden" ? "救助到位，家庭生活恢复正常，入户核实"
                                                                      : "收入核算表：人均纯收入稳定高于监测线",
                                               checks.dump(), "县扶贫办", "county_office"};

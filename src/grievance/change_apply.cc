@@ -325,7 +325,7 @@ void TargetHousehold(store::Connection& db, int64_t id, const std::string& path,
 
 }  // namespace
 
-ChangeTarget ResolveTarget(store::Connection& db, const std::string& kind, const json& change, Problems& problems) {
+ChangeTarget ResolveTarget(store::Connection& db, ChangeKind kind, const json& change, Problems& problems) {
   ChangeTarget t;
   if (!change.is_object()) {
     problems.Add("/change", "must be an object");
@@ -335,18 +335,18 @@ ChangeTarget ResolveTarget(store::Connection& db, const std::string& kind, const
     if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) return std::nullopt;
     return j[key].get<int64_t>();
   };
-  if (kind == "household_add") {
+  if (kind == ChangeKind::kHouseholdAdd) {
     t.entity = "household/new";
     const json& h = change.contains("household") ? change["household"] : json();
     if (h.is_object() && h.contains("village_code") && h["village_code"].is_string()) {
       t.area_code = h["village_code"].get<std::string>();
     }
-  } else if (kind == "household_update" || kind == "household_status") {
+  } else if (kind == ChangeKind::kHouseholdUpdate || kind == ChangeKind::kHouseholdStatus) {
     if (auto id = int_at(change, "household_id")) {
       t.entity = "household/" + std::to_string(*id);
       TargetHousehold(db, *id, "/change/household_id", t, problems);
     }
-  } else if (kind == "person_add") {
+  } else if (kind == ChangeKind::kPersonAdd) {
     t.entity = "person/new";
     const json& p = change.contains("person") ? change["person"] : json();
     if (auto id = int_at(p, "household_id")) TargetHousehold(db, *id, "/change/person/household_id", t, problems);
@@ -364,15 +364,17 @@ ChangeTarget ResolveTarget(store::Connection& db, const std::string& kind, const
 }
 
 Applied ApplyChange(store::Connection& db, const Clock& clock, const access::PersonalDataProtector& protector,
-                    const Caller& as, const std::string& kind, const json& change, const std::string& reason) {
+                    const Caller& as, ChangeKind kind, const json& change, const std::string& reason) {
   Registries r{registry::HouseholdRegistry(db, clock), registry::PersonRegistry(db, clock, &protector)};
-  if (kind == "household_add") return AddHousehold(r, as, change);
-  if (kind == "household_update") return UpdateHousehold(r, as, change);
-  if (kind == "household_status") return HouseholdStatus(r, as, change);
-  if (kind == "person_add") return AddPerson(r, as, change);
-  if (kind == "person_update") return UpdatePerson(r, as, change);
-  if (kind == "person_move") return MovePerson(r, as, change, reason);
-  throw Error::InvalidArgument("invalid change", {{"kind", "'" + kind + "' is not a kind of change"}});
+  switch (kind) {
+    case ChangeKind::kHouseholdAdd: return AddHousehold(r, as, change);
+    case ChangeKind::kHouseholdUpdate: return UpdateHousehold(r, as, change);
+    case ChangeKind::kHouseholdStatus: return HouseholdStatus(r, as, change);
+    case ChangeKind::kPersonAdd: return AddPerson(r, as, change);
+    case ChangeKind::kPersonUpdate: return UpdatePerson(r, as, change);
+    case ChangeKind::kPersonMove: return MovePerson(r, as, change, reason);
+  }
+  throw Error::Internal("unknown kind of change " + std::to_string(static_cast<int>(kind)));
 }
 
 std::string StateOf(store::Connection& db, const ChangeTarget& target) {

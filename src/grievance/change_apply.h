@@ -15,6 +15,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "grievance/changes.h"
 #include "store/database.h"
 
 namespace fupin::grievance::internal {
@@ -36,13 +37,13 @@ struct Applied {
 
 // Finds the record of `change` (kind's fields, docs/CHANGES.md). Problems of
 // the JSON shape go to `problems` with paths under "/change".
-ChangeTarget ResolveTarget(store::Connection& db, const std::string& kind, const nlohmann::json& change,
+ChangeTarget ResolveTarget(store::Connection& db, ChangeKind kind, const nlohmann::json& change,
                            Problems& problems);
 
 // Carries the change out as `as` through the registry. The registry's
 // refusals of bad values are thrown with their paths under "/change".
 Applied ApplyChange(store::Connection& db, const Clock& clock, const access::PersonalDataProtector& protector,
-                    const Caller& as, const std::string& kind, const nlohmann::json& change,
+                    const Caller& as, ChangeKind kind, const nlohmann::json& change,
                     const std::string& reason);
 
 // The record's state: "v<version>e<last event id>" for a household,

@@ -20,33 +20,63 @@ using access::Ability;
 using access::Resource;
 using nlohmann::json;
 
-constexpr Term kKinds[] = {{0, "household_add", "新增农户"},     {1, "household_update", "更正农户信息"},
-                           {2, "household_status", "变更农户状态"}, {3, "person_add", "新增成员"},
-                           {4, "person_update", "更正成员信息"},   {5, "person_move", "成员迁移"}};
-constexpr Term kStatuses[] = {{0, "proposed", "待乡镇审核"}, {1, "reviewed", "待县级审批"}, {2, "approved", "已批准"},
-                              {3, "rejected", "已驳回"},     {4, "sent_back", "已退回"}};
-constexpr Term kLevels[] = {{0, "township", "乡镇审核"}, {1, "county", "县级审批"}};
-constexpr Term kSteps[] = {{0, "proposed", "提出"}, {1, "reviewed", "乡镇审核通过"}, {2, "approved", "批准"},
-                           {3, "rejected", "驳回"}, {4, "sent_back", "退回"},        {5, "resubmitted", "重新提交"}};
-
-constexpr const char* kPending = "('proposed', 'reviewed', 'sent_back')";
-
-bool IsPending(const std::string& status) {
-  return status == "proposed" || status == "reviewed" || status == "sent_back";
+template <class E>
+constexpr int Id(E value) {
+  return static_cast<int>(value);
 }
+
+constexpr Term kKinds[] = {{Id(ChangeKind::kHouseholdAdd), "household_add", "新增农户"},
+                           {Id(ChangeKind::kHouseholdUpdate), "household_update", "更正农户信息"},
+                           {Id(ChangeKind::kHouseholdStatus), "household_status", "变更农户状态"},
+                           {Id(ChangeKind::kPersonAdd), "person_add", "新增成员"},
+                           {Id(ChangeKind::kPersonUpdate), "person_update", "更正成员信息"},
+                           {Id(ChangeKind::kPersonMove), "person_move", "成员迁移"}};
+constexpr Term kStatuses[] = {{Id(ChangeStatus::kProposed), "proposed", "待乡镇审核"},
+                              {Id(ChangeStatus::kReviewed), "reviewed", "待县级审批"},
+                              {Id(ChangeStatus::kApproved), "approved", "已批准"},
+                              {Id(ChangeStatus::kRejected), "rejected", "已驳回"},
+                              {Id(ChangeStatus::kSentBack), "sent_back", "已退回"}};
+constexpr Term kLevels[] = {{Id(ChangeLevel::kTownship), "township", "乡镇审核"},
+                            {Id(ChangeLevel::kCounty), "county", "县级审批"}};
+constexpr Term kSteps[] = {{Id(ChangeStepKind::kProposed), "proposed", "提出"},
+                           {Id(ChangeStepKind::kReviewed), "reviewed", "乡镇审核通过"},
+                           {Id(ChangeStepKind::kApproved), "approved", "批准"},
+                           {Id(ChangeStepKind::kRejected), "rejected", "驳回"},
+                           {Id(ChangeStepKind::kSentBack), "sent_back", "退回"},
+                           {Id(ChangeStepKind::kResubmitted), "resubmitted", "重新提交"}};
+
+const char* Wire(ChangeStatus status) { return WireOf(kStatuses, status); }
+
+// A closed set's value as the database keeps it; a string outside the table is a broken store.
+template <class E>
+E Stored(std::span<const Term> terms, const std::string& text, const char* column) {
+  const auto value = ParseWire<E>(terms, text);
+  if (!value) throw Error::Internal(std::string(column) + " holds '" + text + "', not one of " + WireList(terms));
+  return *value;
+}
+
+bool IsPending(ChangeStatus status) {
+  return status == ChangeStatus::kProposed || status == ChangeStatus::kReviewed || status == ChangeStatus::kSentBack;
+}
+
 
 std::string Entity(int64_t id) { return "change_request/" + std::to_string(id); }
 
 // The kinds with their level and deadline (change_request_levels).
 struct KindRule {
-  std::string level;
+  ChangeLevel level = ChangeLevel::kTownship;
   int64_t deadline_days = 0;
   bool through_request = true;  // a village cadre's write of this kind becomes a request
 };
-std::map<std::string, KindRule> KindRules(store::Connection& db) {
-  std::map<std::string, KindRule> out;
+using KindRuleMap = std::map<ChangeKind, KindRule>;
+KindRuleMap KindRules(store::Connection& db) {
+  KindRuleMap out;
   auto s = db.Prepare("SELECT kind, level, deadline_days, through_request FROM change_request_levels");
-  while (s->Step()) out[s->Text(0)] = {s->Text(1), s->Int(2), s->Int(3) != 0};
+  while (s->Step()) {
+    const auto kind = ParseWire<ChangeKind>(kKinds, s->Text(0));
+    if (!kind) continue;  // a configured kind this build cannot carry out is not offered
+    out[*kind] = {Stored<ChangeLevel>(kLevels, s->Text(1), "change_request_levels.level"), s->Int(2), s->Int(3) != 0};
+  }
   return out;
 }
 
@@ -64,17 +94,16 @@ void CheckText(Problems& problems, const std::string& text, const std::string& p
   }
 }
 
-void CheckProposal(const ChangeProposal& p, const std::map<std::string, KindRule>& rules, Problems& problems) {
-  if (!rules.contains(p.kind)) {
-    std::string names;
-    for (const auto& t : kKinds) names += (names.empty() ? "" : ", ") + std::string(t.wire);
-    problems.Add("kind", "'" + p.kind + "' is not one of " + names);
-  }
+// The proposal's kind, parsed once here; nullopt (and a problem naming "kind") when it is none of change_kind.
+std::optional<ChangeKind> CheckProposal(const ChangeProposal& p, const KindRuleMap& rules, Problems& problems) {
+  const auto kind = ParseWire<ChangeKind>(kKinds, p.kind);
+  if (!kind || !rules.contains(*kind)) problems.Add("kind", "'" + p.kind + "' is not one of " + WireList(kKinds));
   CheckText(problems, p.reason, "reason", 2000);
   if (p.evidence.size() > 20) problems.Add("evidence", "more than 20 references");
   for (size_t i = 0; i < p.evidence.size(); ++i) {
     CheckText(problems, p.evidence[i], "evidence/" + std::to_string(i), 300);
   }
+  return kind && rules.contains(*kind) ? kind : std::nullopt;
 }
 
 // The fields whose values differ, in the order of `after`.
@@ -109,7 +138,7 @@ constexpr std::string_view kSelect =
 ChangeRequest ReadRow(const store::Statement& s, const Date& today) {
   ChangeRequest r;
   r.id = s.Int(0);
-  r.kind = s.Text(1);
+  r.kind = Stored<ChangeKind>(kKinds, s.Text(1), "change_requests.kind");
   r.entity = s.Text(2);
   r.household_id = s.OptionalInt(3);
   r.person_id = s.OptionalInt(4);
@@ -118,8 +147,8 @@ ChangeRequest ReadRow(const store::Statement& s, const Date& today) {
   r.diff = ParseDiff(s.Text(7));
   r.reason = s.Text(8);
   for (const auto& e : json::parse(s.Text(9))) r.evidence.push_back(e.get<std::string>());
-  r.level = s.Text(10);
-  r.status = s.Text(11);
+  r.level = Stored<ChangeLevel>(kLevels, s.Text(10), "change_requests.level");
+  r.status = Stored<ChangeStatus>(kStatuses, s.Text(11), "change_requests.status");
   r.proposed_by = s.Int(12);
   r.proposer = s.Text(13);
   r.proposed_on = s.Text(14);
@@ -186,12 +215,12 @@ Head LoadHead(store::Connection& db, int64_t id, const Date& today) {
 
 access::Target TargetOf(const ChangeRequest& r) { return {r.area_code, r.household_id, Entity(r.id)}; }
 
-void AddStep(store::Connection& db, const Clock& clock, const Caller& caller, int64_t id, const std::string& step,
+void AddStep(store::Connection& db, const Clock& clock, const Caller& caller, int64_t id, ChangeStepKind step,
              const std::string& note) {
   auto s = db.Prepare(
       "INSERT INTO change_request_steps (request_id, step, actor_id, actor, note, at) VALUES (?, ?, ?, ?, ?, ?)");
   s->BindInt(1, id);
-  s->BindText(2, step);
+  s->BindText(2, WireOf(kSteps, step));
   s->BindInt(3, caller.user_id);
   s->BindText(4, caller.user_name);
   s->BindText(5, note);
@@ -201,12 +230,12 @@ void AddStep(store::Connection& db, const Clock& clock, const Caller& caller, in
 
 // Moves the request to `status` if it is still at `expected_version`.
 void MoveTo(store::Connection& db, const Clock& clock, const Head& h, int64_t expected_version,
-            const std::string& status, const std::optional<std::string>& result) {
-  const bool decided = status == "approved" || status == "rejected";
+            ChangeStatus status, const std::optional<std::string>& result) {
+  const bool decided = status == ChangeStatus::kApproved || status == ChangeStatus::kRejected;
   auto s = db.Prepare(
       "UPDATE change_requests SET status = ?, version = version + 1, updated_at = ?, decided_on = ?,"
       " result_entity = ? WHERE id = ? AND version = ?");
-  s->BindText(1, status);
+  s->BindText(1, Wire(status));
   s->BindInt(2, clock.NowSeconds());
   if (decided) s->BindText(3, clock.Today().ToString());
   else s->BindNull(3);
@@ -235,11 +264,12 @@ void RequireSameState(store::Connection& db, const Head& h) {
   internal::ChangeTarget t{h.request.entity, h.request.household_id, h.request.person_id, h.request.area_code};
   if (internal::StateOf(db, t) == h.base_state) return;
   auto s = db.Prepare(
-      "SELECT id FROM change_requests WHERE entity = ? AND status = 'approved' AND id <> ? AND updated_at >= ?"
+      "SELECT id FROM change_requests WHERE entity = ? AND status = ? AND id <> ? AND updated_at >= ?"
       " ORDER BY updated_at DESC, id DESC LIMIT 1");
   s->BindText(1, h.request.entity);
-  s->BindInt(2, h.request.id);
-  s->BindInt(3, h.created_at);
+  s->BindText(2, Wire(ChangeStatus::kApproved));
+  s->BindInt(3, h.request.id);
+  s->BindInt(4, h.created_at);
   const std::string mine = "change request " + std::to_string(h.request.id);
   if (s->Step()) {
     throw Error::Conflict(mine + " was proposed on " + h.request.entity + " as it was then; change request " +
@@ -252,6 +282,15 @@ void RequireSameState(store::Connection& db, const Head& h) {
 
 }  // namespace
 
+std::string PendingStatusSql() {
+  return std::string("r.status IN ('") + Wire(ChangeStatus::kProposed) + "', '" + Wire(ChangeStatus::kReviewed) +
+         "', '" + Wire(ChangeStatus::kSentBack) + "')";
+}
+
+std::span<const Term> ChangeKindTerms() { return kKinds; }
+std::span<const Term> ChangeStatusTerms() { return kStatuses; }
+std::span<const Term> ChangeLevelTerms() { return kLevels; }
+
 std::vector<Vocabulary> Vocabularies() {
   return {{"change_kind", kKinds}, {"change_status", kStatuses}, {"change_level", kLevels}, {"change_step", kSteps}};
 }
@@ -262,9 +301,10 @@ ChangeRequests::ChangeRequests(store::Connection& db, const Clock& clock, const 
 ChangeRequest ChangeRequests::Propose(const Caller& caller, const ChangeProposal& proposal) {
   const auto rules = KindRules(db_);
   Problems problems;
-  CheckProposal(proposal, rules, problems);
+  const std::optional<ChangeKind> kind = CheckProposal(proposal, rules, problems);
   Problems target_problems;
-  const internal::ChangeTarget target = internal::ResolveTarget(db_, proposal.kind, proposal.change, target_problems);
+  const internal::ChangeTarget target =
+      kind ? internal::ResolveTarget(db_, *kind, proposal.change, target_problems) : internal::ChangeTarget{};
   for (const auto& d : target_problems.items()) problems.Add(d.path, d.problem);
   access::Audit audit(db_, clock_);
   const access::Target where{target.area_code, target.household_id, target.entity};
@@ -272,10 +312,10 @@ ChangeRequest ChangeRequests::Propose(const Caller& caller, const ChangeProposal
   if (!target.area_code.empty()) access::Guard(audit).RequireRead(caller, Resource::kRegistry, where);
   const std::string base_state = internal::StateOf(db_, target);
   internal::Applied tried;
-  if (rules.contains(proposal.kind) && target_problems.empty()) {
+  if (kind && target_problems.empty()) {
     store::Transaction dry_run(db_);  // the registry's own checks, tried and rolled back
     try {
-      tried = internal::ApplyChange(db_, clock_, protector_, caller, proposal.kind, proposal.change, proposal.reason);
+      tried = internal::ApplyChange(db_, clock_, protector_, caller, *kind, proposal.change, proposal.reason);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kInvalidArgument && e.code() != ErrorCode::kAlreadyExists) throw;
       for (const auto& d : e.details()) problems.Add(d.path, d.problem);
@@ -289,8 +329,8 @@ ChangeRequest ChangeRequests::Propose(const Caller& caller, const ChangeProposal
   auto s = db_.Prepare(
       "INSERT INTO change_requests (kind, entity, household_id, person_id, area_code, base_state, diff, proposal_enc,"
       " reason, evidence, level, status, proposed_by, proposer, proposed_on, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?) RETURNING id");
-  s->BindText(1, proposal.kind);
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  s->BindText(1, WireOf(kKinds, *kind));
   s->BindText(2, target.entity);
   if (target.household_id) s->BindInt(3, *target.household_id);
   else s->BindNull(3);
@@ -302,16 +342,17 @@ ChangeRequest ChangeRequests::Propose(const Caller& caller, const ChangeProposal
   s->BindBlob(8, protector_.Encrypt(proposal.change.dump()));
   s->BindText(9, proposal.reason);
   s->BindText(10, json(proposal.evidence).dump());
-  s->BindText(11, rules.at(proposal.kind).level);
-  s->BindInt(12, caller.user_id);
-  s->BindText(13, caller.user_name);
-  s->BindText(14, clock_.Today().ToString());
-  s->BindInt(15, clock_.NowSeconds());
+  s->BindText(11, WireOf(kLevels, rules.at(*kind).level));
+  s->BindText(12, Wire(ChangeStatus::kProposed));
+  s->BindInt(13, caller.user_id);
+  s->BindText(14, caller.user_name);
+  s->BindText(15, clock_.Today().ToString());
   s->BindInt(16, clock_.NowSeconds());
+  s->BindInt(17, clock_.NowSeconds());
   s->Step();
   const int64_t id = s->Int(0);
   s->Reset();
-  AddStep(db_, clock_, caller, id, "proposed", proposal.reason);
+  AddStep(db_, clock_, caller, id, ChangeStepKind::kProposed, proposal.reason);
   access::RecordChange(db_, clock_, caller, "change_request.propose", Entity(id), target.area_code, nullptr,
                        {{"kind", proposal.kind}, {"entity", target.entity}, {"diff", DiffJson(diff)},
                         {"reason", proposal.reason}, {"evidence", proposal.evidence}});
@@ -323,11 +364,12 @@ std::optional<ChangeRequest> ChangeRequests::ProposeInsteadOfWriting(const Calle
                                                                      std::optional<int64_t> expected_version) {
   if (!access::Can(caller, Ability::kChangesThroughRequests)) return std::nullopt;
   const auto rules = KindRules(db_);
-  const auto rule = rules.find(proposal.kind);
+  const auto kind = ParseWire<ChangeKind>(kKinds, proposal.kind);
+  const auto rule = kind ? rules.find(*kind) : rules.end();
   if (rule == rules.end() || !rule->second.through_request) return std::nullopt;
   if (expected_version) {
     Problems ignored;  // Propose names them
-    const internal::ChangeTarget target = internal::ResolveTarget(db_, proposal.kind, proposal.change, ignored);
+    const internal::ChangeTarget target = internal::ResolveTarget(db_, *kind, proposal.change, ignored);
     const int64_t now = VersionOf(internal::StateOf(db_, target));
     if (ignored.empty() && now != 0 && now != *expected_version) {
       throw Error::Conflict(target.entity + " is at version " + std::to_string(now) + ", not " +
@@ -356,14 +398,14 @@ namespace {
 
 // "(r.kind = 'household_add' AND r.proposed_on < '2026-11-08') OR ...": pending
 // requests older than their kind's deadline.
-std::string OverdueSql(const std::map<std::string, KindRule>& rules, const Date& today) {
+std::string OverdueSql(const KindRuleMap& rules, const Date& today) {
   std::string out;
   for (const auto& [kind, rule] : rules) {
-    if (kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) continue;
     const std::string cutoff = Date::FromDays(today.ToDays() - rule.deadline_days).ToString();
-    out += std::string(out.empty() ? "" : " OR ") + "(r.kind = '" + kind + "' AND r.proposed_on < '" + cutoff + "')";
+    out += std::string(out.empty() ? "" : " OR ") + "(r.kind = '" + WireOf(kKinds, kind) + "' AND r.proposed_on < '" +
+           cutoff + "')";
   }
-  return "(r.status IN " + std::string(kPending) + " AND (" + (out.empty() ? "1 = 0" : out) + "))";
+  return "(" + PendingStatusSql() + " AND (" + (out.empty() ? "1 = 0" : out) + "))";
 }
 
 ChangePage ReadPage(store::Connection& db, const std::string& where, const std::vector<std::string>& texts,
@@ -411,7 +453,7 @@ ChangePage ChangeRequests::List(const Caller& caller, const ChangeFilter& f) {
   const Date today = clock_.Today();
   const std::string overdue = OverdueSql(KindRules(db_), today);
   std::string where = " WHERE r.area_code >= ?1 AND r.area_code < ?2 AND (?3 = '' OR r.kind = ?3)";
-  if (f.status == "pending") where += " AND r.status IN " + std::string(kPending);
+  if (f.status == "pending") where += " AND " + PendingStatusSql();
   else if (f.status != "all") where += " AND r.status = ?4";
   if (f.overdue_only) where += " AND " + overdue;
   if (f.household_id) where += " AND r.household_id = " + std::to_string(*f.household_id);
@@ -425,18 +467,19 @@ ChangeRequest ChangeRequests::Approve(const Caller& caller, int64_t id, int64_t 
   const Head h = LoadHead(db_, id, clock_.Today());
   const ChangeRequest& r = h.request;
   access::Audit audit(db_, clock_);
-  if (r.status != "proposed" && r.status != "reviewed") {
-    throw Error::FailedPrecondition("change request " + std::to_string(id) + " is " + r.status +
+  if (r.status != ChangeStatus::kProposed && r.status != ChangeStatus::kReviewed) {
+    throw Error::FailedPrecondition("change request " + std::to_string(id) + " is " + Wire(r.status) +
                                     "; only a proposed or reviewed request can be approved");
   }
-  access::Require(audit, caller, r.status == "proposed" ? Ability::kReviewChange : Ability::kApproveChange, TargetOf(r));
+  access::Require(audit, caller, r.status == ChangeStatus::kProposed ? Ability::kReviewChange : Ability::kApproveChange,
+                  TargetOf(r));
   access::Guard(audit).RequireWrite(caller, Resource::kRegistry, TargetOf(r));
   RequireOther(audit, caller, r);
   if (r.version != expected_version) {  // before the registry is touched (MoveTo checks it again)
     throw Error::Conflict("change request " + std::to_string(id) + " was changed by someone else since version " +
                           std::to_string(expected_version) + "; reload it and try again");
   }
-  const bool lands = r.status == "reviewed" || r.level == "township";
+  const bool lands = r.status == ChangeStatus::kReviewed || r.level == ChangeLevel::kTownship;
   store::Transaction tx(db_);
   std::optional<std::string> result;
   if (lands) {
@@ -448,12 +491,12 @@ ChangeRequest ChangeRequests::Approve(const Caller& caller, int64_t id, int64_t 
     const access::AuthorisedBy authority(Entity(id));
     result = internal::ApplyChange(db_, clock_, protector_, caller, r.kind, change, r.reason).entity;
   }
-  const std::string status = lands ? "approved" : "reviewed";
+  const ChangeStatus status = lands ? ChangeStatus::kApproved : ChangeStatus::kReviewed;
   MoveTo(db_, clock_, h, expected_version, status, result);
-  AddStep(db_, clock_, caller, id, status, note);
+  AddStep(db_, clock_, caller, id, lands ? ChangeStepKind::kApproved : ChangeStepKind::kReviewed, note);
   access::RecordChange(db_, clock_, caller, lands ? "change_request.approve" : "change_request.review", Entity(id),
-                       r.area_code, {{"status", r.status}},
-                       {{"status", status}, {"note", note}, {"result", result ? json(*result) : json(nullptr)}});
+                       r.area_code, {{"status", Wire(r.status)}},
+                       {{"status", Wire(status)}, {"note", note}, {"result", result ? json(*result) : json(nullptr)}});
   tx.Commit();
   return Get(caller, id);
 }
@@ -462,11 +505,12 @@ namespace {
 
 // Rejecting or sending back: by whoever may take the request's next step.
 void RequireDecider(access::Audit& audit, const Caller& caller, const ChangeRequest& r, const std::string& what) {
-  if (r.status != "proposed" && r.status != "reviewed") {
-    throw Error::FailedPrecondition("change request " + std::to_string(r.id) + " is " + r.status + "; it cannot be " +
-                                    what);
+  if (r.status != ChangeStatus::kProposed && r.status != ChangeStatus::kReviewed) {
+    throw Error::FailedPrecondition("change request " + std::to_string(r.id) + " is " + Wire(r.status) +
+                                    "; it cannot be " + what);
   }
-  access::Require(audit, caller, r.status == "proposed" ? Ability::kReviewChange : Ability::kApproveChange, TargetOf(r));
+  access::Require(audit, caller, r.status == ChangeStatus::kProposed ? Ability::kReviewChange : Ability::kApproveChange,
+                  TargetOf(r));
   access::Guard(audit).RequireWrite(caller, Resource::kRegistry, TargetOf(r));
   RequireOther(audit, caller, r);
 }
@@ -482,10 +526,11 @@ ChangeRequest ChangeRequests::Reject(const Caller& caller, int64_t id, int64_t e
   CheckText(problems, reason, "reason", 2000);
   problems.ThrowIfAny("invalid rejection");
   store::Transaction tx(db_);
-  MoveTo(db_, clock_, h, expected_version, "rejected", std::nullopt);
-  AddStep(db_, clock_, caller, id, "rejected", reason);
+  MoveTo(db_, clock_, h, expected_version, ChangeStatus::kRejected, std::nullopt);
+  AddStep(db_, clock_, caller, id, ChangeStepKind::kRejected, reason);
   access::RecordChange(db_, clock_, caller, "change_request.reject", Entity(id), h.request.area_code,
-                       {{"status", h.request.status}}, {{"status", "rejected"}, {"reason", reason}});
+                       {{"status", Wire(h.request.status)}},
+                       {{"status", Wire(ChangeStatus::kRejected)}, {"reason", reason}});
   tx.Commit();
   return Get(caller, id);
 }
@@ -499,10 +544,11 @@ ChangeRequest ChangeRequests::SendBack(const Caller& caller, int64_t id, int64_t
   CheckText(problems, reason, "reason", 2000);
   problems.ThrowIfAny("invalid sending back");
   store::Transaction tx(db_);
-  MoveTo(db_, clock_, h, expected_version, "sent_back", std::nullopt);
-  AddStep(db_, clock_, caller, id, "sent_back", reason);
+  MoveTo(db_, clock_, h, expected_version, ChangeStatus::kSentBack, std::nullopt);
+  AddStep(db_, clock_, caller, id, ChangeStepKind::kSentBack, reason);
   access::RecordChange(db_, clock_, caller, "change_request.send_back", Entity(id), h.request.area_code,
-                       {{"status", h.request.status}}, {{"status", "sent_back"}, {"reason", reason}});
+                       {{"status", Wire(h.request.status)}},
+                       {{"status", Wire(ChangeStatus::kSentBack)}, {"reason", reason}});
   tx.Commit();
   return Get(caller, id);
 }
@@ -512,8 +558,8 @@ ChangeRequest ChangeRequests::Resubmit(const Caller& caller, int64_t id, int64_t
   const Head h = LoadHead(db_, id, clock_.Today());
   access::Audit audit(db_, clock_);
   access::Require(audit, caller, Ability::kProposeChange, TargetOf(h.request));
-  if (h.request.status != "sent_back") {
-    throw Error::FailedPrecondition("change request " + std::to_string(id) + " is " + h.request.status +
+  if (h.request.status != ChangeStatus::kSentBack) {
+    throw Error::FailedPrecondition("change request " + std::to_string(id) + " is " + Wire(h.request.status) +
                                     "; only a request sent back can be resubmitted");
   }
   if (caller.user_id != h.request.proposed_by) {
@@ -521,10 +567,11 @@ ChangeRequest ChangeRequests::Resubmit(const Caller& caller, int64_t id, int64_t
                                  "only the proposer resubmits change request " + std::to_string(id), std::nullopt});
   }
   store::Transaction tx(db_);
-  MoveTo(db_, clock_, h, expected_version, "proposed", std::nullopt);
-  AddStep(db_, clock_, caller, id, "resubmitted", note);
+  MoveTo(db_, clock_, h, expected_version, ChangeStatus::kProposed, std::nullopt);
+  AddStep(db_, clock_, caller, id, ChangeStepKind::kResubmitted, note);
   access::RecordChange(db_, clock_, caller, "change_request.resubmit", Entity(id), h.request.area_code,
-                       {{"status", "sent_back"}}, {{"status", "proposed"}, {"note", note}});
+                       {{"status", Wire(ChangeStatus::kSentBack)}},
+                       {{"status", Wire(ChangeStatus::kProposed)}, {"note", note}});
   tx.Commit();
   return Get(caller, id);
 }
@@ -534,9 +581,10 @@ ChangePage ChangeRequests::Waiting(const Caller& caller, int64_t limit) {
   ChangePage none;
   if (!scope.allowed || scope.paired_households_only) return none;
   std::vector<std::string> statuses;
-  if (access::Can(caller, Ability::kReviewChange)) statuses.emplace_back("r.status = 'proposed'");
-  if (access::Can(caller, Ability::kApproveChange)) statuses.emplace_back("r.status = 'reviewed'");
-  std::string mine = "(r.status = 'sent_back' AND r.proposed_by = " + std::to_string(caller.user_id) + ")";
+  auto status_is = [](ChangeStatus s) { return std::string("r.status = '") + Wire(s) + "'"; };
+  if (access::Can(caller, Ability::kReviewChange)) statuses.push_back(status_is(ChangeStatus::kProposed));
+  if (access::Can(caller, Ability::kApproveChange)) statuses.push_back(status_is(ChangeStatus::kReviewed));
+  std::string mine = "(" + status_is(ChangeStatus::kSentBack) + " AND r.proposed_by = " + std::to_string(caller.user_id) + ")";
   std::string others;
   for (const auto& s : statuses) others += (others.empty() ? "" : " OR ") + s;
   std::string where = " WHERE r.area_code >= ?1 AND r.area_code < ?2 AND (" + mine;
@@ -559,8 +607,8 @@ json ChangeRequestJson(const ChangeRequest& r) {
   }
   auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
   return {{"id", r.id},
-          {"kind", r.kind},
-          {"kind_label", LabelOfWire(kKinds, r.kind)},
+          {"kind", WireOf(kKinds, r.kind)},
+          {"kind_label", LabelOf(kKinds, r.kind)},
           {"entity", r.entity},
           {"household_id", opt(r.household_id)},
           {"person_id", opt(r.person_id)},
@@ -569,10 +617,10 @@ json ChangeRequestJson(const ChangeRequest& r) {
           {"diff", DiffJson(r.diff)},
           {"reason", r.reason},
           {"evidence", r.evidence},
-          {"level", r.level},
-          {"level_label", LabelOfWire(kLevels, r.level)},
-          {"status", r.status},
-          {"status_label", LabelOfWire(kStatuses, r.status)},
+          {"level", WireOf(kLevels, r.level)},
+          {"level_label", LabelOf(kLevels, r.level)},
+          {"status", Wire(r.status)},
+          {"status_label", LabelOf(kStatuses, r.status)},
           {"proposed_by", r.proposed_by},
           {"proposer", r.proposer},
           {"proposed_on", r.proposed_on},

@@ -25,6 +25,7 @@
 // was. docs/CHANGES.md.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,18 @@ namespace fupin::grievance {
 // rejected sent_back), change_level (township county), change_step.
 std::vector<Vocabulary> Vocabularies();
 
+enum class ChangeKind { kHouseholdAdd, kHouseholdUpdate, kHouseholdStatus, kPersonAdd, kPersonUpdate, kPersonMove };
+enum class ChangeStatus { kProposed, kReviewed, kApproved, kRejected, kSentBack };
+enum class ChangeLevel { kTownship, kCounty };
+// A step of a request's history (change_request_steps.step).
+enum class ChangeStepKind { kProposed, kReviewed, kApproved, kRejected, kSentBack, kResubmitted };
+std::span<const Term> ChangeKindTerms();
+std::span<const Term> ChangeStatusTerms();
+std::span<const Term> ChangeLevelTerms();
+// "r.status IN ('proposed', 'reviewed', 'sent_back')": a pending request of
+// change_requests r, in SQL built from the table.
+std::string PendingStatusSql();
+
 // What a proposer hands in. `change` holds the kind's fields (docs/CHANGES.md):
 //   household_add     {"household": {number, village_code, identified_year, attribute, main_cause,
 //                                    other_causes, address, phone}}
@@ -58,7 +71,7 @@ std::vector<Vocabulary> Vocabularies();
 //                                           labour_ability, phone, death_date}}
 //   person_move       {"person_id", "to_household_id", "relation", "date"}
 struct ChangeProposal {
-  std::string kind;
+  std::string kind;  // the wire string; Propose refuses one outside change_kind, naming "kind"
   nlohmann::json change = nlohmann::json::object();
   std::string reason;
   std::vector<std::string> evidence;  // file references (upload names, document numbers)
@@ -82,7 +95,7 @@ struct ChangeStep {
 
 struct ChangeRequest {
   int64_t id = 0;
-  std::string kind;
+  ChangeKind kind = ChangeKind::kHouseholdAdd;
   std::string entity;  // household/12, person/5, household/new, person/new
   std::optional<int64_t> household_id;
   std::optional<int64_t> person_id;
@@ -90,8 +103,8 @@ struct ChangeRequest {
   std::vector<DiffLine> diff;
   std::string reason;
   std::vector<std::string> evidence;
-  std::string level;   // township | county: who approves
-  std::string status;
+  ChangeLevel level = ChangeLevel::kTownship;  // who approves
+  ChangeStatus status = ChangeStatus::kProposed;
   int64_t proposed_by = 0;
   std::string proposer;
   std::string proposed_on;  // YYYY-MM-DD

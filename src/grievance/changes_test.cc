@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "grievance/changes.h"
 #include "grievance/schema.h"
 #include "registry/households.h"
@@ -87,8 +88,8 @@ TEST_F(ChangesTest, AProposalRecordsTheDifferenceAndLeavesTheRegistryAsItWas) {
   const std::string before = Registry();
   const ChangeRequest r = svc_.Propose(cadre_, SetAttribute(h1_, "dibao"));
   EXPECT_EQ(Registry(), before);
-  EXPECT_EQ(r.status, "proposed");
-  EXPECT_EQ(r.level, "township");
+  EXPECT_EQ(r.status, ChangeStatus::kProposed);
+  EXPECT_EQ(r.level, ChangeLevel::kTownship);
   EXPECT_EQ(r.entity, "household/" + std::to_string(h1_));
   EXPECT_EQ(r.area_code, kVillage);
   EXPECT_EQ(r.proposer, "村干部");
@@ -104,7 +105,7 @@ TEST_F(ChangesTest, AProposalRecordsTheDifferenceAndLeavesTheRegistryAsItWas) {
 TEST_F(ChangesTest, TheTownshipsApprovalChangesTheRegistryAndTheAuditEntryNamesTheRequest) {
   const ChangeRequest r = svc_.Propose(cadre_, SetAttribute(h1_, "dibao"));
   const ChangeRequest done = svc_.Approve(township_, r.id, r.version, "同意");
-  EXPECT_EQ(done.status, "approved");
+  EXPECT_EQ(done.status, ChangeStatus::kApproved);
   EXPECT_EQ(done.decided_on, "2026-11-28");
   EXPECT_EQ(done.result_entity, "household/" + std::to_string(h1_));
   EXPECT_EQ(Attribute(h1_), "dibao");
@@ -120,7 +121,7 @@ TEST_F(ChangesTest, ARejectedRequestLeavesTheRegistryAsItWas) {
   const std::string before = Registry();
   const ChangeRequest r = svc_.Propose(cadre_, SetAttribute(h1_, "dibao"));
   const ChangeRequest done = svc_.Reject(township_, r.id, r.version, "证明材料不足");
-  EXPECT_EQ(done.status, "rejected");
+  EXPECT_EQ(done.status, ChangeStatus::kRejected);
   EXPECT_EQ(Registry(), before);
   EXPECT_EQ(done.steps.back().note, "证明材料不足");
   // Decided once: it can be neither approved nor rejected again.
@@ -153,7 +154,7 @@ TEST_F(ChangesTest, OfTwoRequestsOnOneRecordTheSecondIsRefusedOnceTheFirstLandsN
   }
   EXPECT_EQ(Registry(), after_first);
   const ChangeRequest still = svc_.Get(township_, second.id);
-  EXPECT_EQ(still.status, "proposed");
+  EXPECT_EQ(still.status, ChangeStatus::kProposed);
   EXPECT_EQ(still.version, second.version);
   // It can still be sent back, and the proposer sees it waiting.
   svc_.SendBack(township_, second.id, still.version, "请按最新信息重新提出");
@@ -166,7 +167,7 @@ TEST_F(ChangesTest, AStatusChangeNeedsTheCountyAfterTheTownship) {
                             "经核查不符合识别标准",
                             {"核查报告-2026-17"}};
   const ChangeRequest r = svc_.Propose(cadre_, removal);
-  EXPECT_EQ(r.level, "county");
+  EXPECT_EQ(r.level, ChangeLevel::kCounty);
   const auto status = std::find_if(r.diff.begin(), r.diff.end(), [](const DiffLine& d) { return d.field == "status"; });
   ASSERT_NE(status, r.diff.end());
   EXPECT_EQ(status->before, "poor");
@@ -174,13 +175,13 @@ TEST_F(ChangesTest, AStatusChangeNeedsTheCountyAfterTheTownship) {
   const std::string before = Registry();
   // The township may review it but not approve it for the county.
   const ChangeRequest reviewed = svc_.Approve(township_, r.id, r.version);
-  EXPECT_EQ(reviewed.status, "reviewed");
+  EXPECT_EQ(reviewed.status, ChangeStatus::kReviewed);
   EXPECT_EQ(Registry(), before);
   EXPECT_THROW(svc_.Approve(township_, r.id, reviewed.version), Error);
   EXPECT_EQ(svc_.Waiting(county_).total, 1);
   EXPECT_EQ(svc_.Waiting(township_).total, 0);
   const ChangeRequest done = svc_.Approve(county_, r.id, reviewed.version);
-  EXPECT_EQ(done.status, "approved");
+  EXPECT_EQ(done.status, ChangeStatus::kApproved);
   EXPECT_EQ(*fx_.db().QueryInt("SELECT count(*) FROM household_events WHERE kind = 'removed'"), 1);
 }
 
@@ -192,7 +193,7 @@ TEST_F(ChangesTest, NobodyDecidesTheirOwnRequestAndRolesKeepToTheirSteps) {
   EXPECT_THROW(svc_.Propose(paired_, SetAttribute(h1_, "dibao")), Error);
   EXPECT_THROW(svc_.Get(other_township_, r.id), Error);
   EXPECT_EQ(Attribute(h1_), "general");
-  EXPECT_EQ(svc_.Approve(county_, r.id, r.version).status, "approved");
+  EXPECT_EQ(svc_.Approve(county_, r.id, r.version).status, ChangeStatus::kApproved);
   EXPECT_EQ(*fx_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action = 'access.denied'"), 5);
 }
 
@@ -221,6 +222,29 @@ TEST_F(ChangesTest, BadInputNamesEveryProblemAndStoresNothing) {
   EXPECT_THROW(svc_.Propose(cadre_, {"household_merge", json::object(), "理由", {}}), Error);
   EXPECT_THROW(svc_.Propose(cadre_, SetAttribute(h1_, "general")), Error);  // changes nothing
   EXPECT_EQ(Requests(), 0);
+}
+
+// Issue 19 item 4: kind, level and status are enums inside, parsed once from
+// the proposal, the same strings on the wire.
+TEST_F(ChangesTest, ClosedSetsAreParsedOnceAndKeepTheirWireStrings) {
+  testing::ExpectCompleteTable(ChangeKindTerms(), ChangeKind::kPersonMove);
+  testing::ExpectCompleteTable(ChangeStatusTerms(), ChangeStatus::kSentBack);
+  testing::ExpectCompleteTable(ChangeLevelTerms(), ChangeLevel::kCounty);
+  try {
+    svc_.Propose(cadre_, {"household_merge", json::object(), "理由", {}});
+    FAIL();
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1U) << e.what();
+    EXPECT_EQ(e.details()[0].path, "kind");
+    EXPECT_NE(e.details()[0].problem.find("person_move"), std::string::npos) << e.details()[0].problem;
+  }
+  const ChangeRequest r = svc_.Propose(cadre_, SetAttribute(h1_, "dibao"));
+  const json j = ChangeRequestJson(r);
+  EXPECT_EQ(j["kind"], "household_update");
+  EXPECT_EQ(j["level"], "township");
+  EXPECT_EQ(j["status"], "proposed");
+  EXPECT_EQ(j["status_label"], "待乡镇审核");
+  EXPECT_EQ(r.kind, ChangeKind::kHouseholdUpdate);
 }
 
 TEST_F(ChangesTest, AnAddedPersonsIdNumberIsStoredEncryptedAndShownMasked) {
@@ -282,15 +306,15 @@ TEST_F(ChangesTest, PendingRequestsAreListedByAreaAndAgeAndTheOldOnesAreOverdue)
 TEST_F(ChangesTest, ARequestSentBackIsResubmittedByItsProposerOnly) {
   const ChangeRequest r = svc_.Propose(cadre_, SetAttribute(h1_, "dibao"));
   const ChangeRequest back = svc_.SendBack(township_, r.id, r.version, "请补充低保证明");
-  EXPECT_EQ(back.status, "sent_back");
+  EXPECT_EQ(back.status, ChangeStatus::kSentBack);
   EXPECT_THROW(svc_.Approve(township_, r.id, back.version), Error);
   const Caller other_cadre = As("另一村干部", Role::kVillageCadre, kVillage);
   EXPECT_THROW(svc_.Resubmit(other_cadre, r.id, back.version), Error);
   const ChangeRequest again = svc_.Resubmit(cadre_, r.id, back.version, "已补充");
-  EXPECT_EQ(again.status, "proposed");
+  EXPECT_EQ(again.status, ChangeStatus::kProposed);
   // A step on a version read before another step is refused.
   EXPECT_THROW(svc_.Approve(township_, r.id, back.version), Error);
-  EXPECT_EQ(svc_.Approve(township_, r.id, again.version).status, "approved");
+  EXPECT_EQ(svc_.Approve(township_, r.id, again.version).status, ChangeStatus::kApproved);
   EXPECT_EQ(Attribute(h1_), "dibao");
 }
 
@@ -307,7 +331,7 @@ TEST_F(ChangesTest, AVillageCadresWriteBecomesARequestAsConfiguredPerKind) {
   const std::string before = Registry();
   const auto diverted = svc_.ProposeInsteadOfWriting(cadre_, {"household_update", {{"household_id", h1_}, {"set", {{"attribute", "dibao"}}}}, "", {}});
   ASSERT_TRUE(diverted.has_value());
-  EXPECT_EQ(diverted->status, "proposed");
+  EXPECT_EQ(diverted->status, ChangeStatus::kProposed);
   EXPECT_EQ(diverted->reason, kDefaultReason);
   EXPECT_EQ(Registry(), before);
   EXPECT_FALSE(svc_.ProposeInsteadOfWriting(township_, SetAttribute(h1_, "dibao")).has_value());
@@ -325,7 +349,7 @@ TEST_F(ChangesTest, AVillageCadresWriteBecomesARequestAsConfiguredPerKind) {
                       cadre_, {"household_status", {{"household_id", h2_}, {"event", {{"kind", "removed"}, {"date", "2016-05-01"}}}}, "", {}})
                   .has_value());
   const auto approved = svc_.Approve(township_, diverted->id, diverted->version);
-  EXPECT_EQ(approved.status, "approved");
+  EXPECT_EQ(approved.status, ChangeStatus::kApproved);
   EXPECT_EQ(Attribute(h1_), "dibao");
 }
 

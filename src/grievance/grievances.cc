@@ -25,15 +25,37 @@ using nlohmann::json;
 
 constexpr Term kChannels[] = {{0, "hotline", "12317 热线"}, {1, "letter", "来信"},   {2, "visit", "来访"},
                               {3, "online", "网上信访"},    {4, "cadre", "干部代办"}, {5, "self_application", "自主申报"}};
-constexpr Term kStatuses[] = {{0, "received", "已登记"}, {1, "accepted", "已受理"}, {2, "investigating", "调查核实中"},
-                              {3, "answered", "已答复"}, {4, "closed", "已办结"}};
-constexpr Term kSteps[] = {{0, "received", "登记"},   {1, "accepted", "受理"}, {2, "investigating", "调查核实"},
-                           {3, "answered", "答复"},   {4, "closed", "办结"},   {5, "reopened", "重新办理"},
-                           {6, "change_requested", "提出变更申请"}};
+template <class E>
+constexpr int Id(E value) {
+  return static_cast<int>(value);
+}
+
+constexpr Term kStatuses[] = {{Id(GrievanceStatus::kReceived), "received", "已登记"},
+                              {Id(GrievanceStatus::kAccepted), "accepted", "已受理"},
+                              {Id(GrievanceStatus::kInvestigating), "investigating", "调查核实中"},
+                              {Id(GrievanceStatus::kAnswered), "answered", "已答复"},
+                              {Id(GrievanceStatus::kClosed), "closed", "已办结"}};
+constexpr Term kSteps[] = {{Id(GrievanceStepKind::kReceived), "received", "登记"},
+                           {Id(GrievanceStepKind::kAccepted), "accepted", "受理"},
+                           {Id(GrievanceStepKind::kInvestigating), "investigating", "调查核实"},
+                           {Id(GrievanceStepKind::kAnswered), "answered", "答复"},
+                           {Id(GrievanceStepKind::kClosed), "closed", "办结"},
+                           {Id(GrievanceStepKind::kReopened), "reopened", "重新办理"},
+                           {Id(GrievanceStepKind::kChangeRequested), "change_requested", "提出变更申请"}};
 constexpr Term kSatisfaction[] = {{0, "satisfied", "满意"}, {1, "basically_satisfied", "基本满意"},
                                   {2, "dissatisfied", "不满意"}};
 
-constexpr const char* kOpen = "('received', 'accepted', 'investigating')";
+const char* Wire(GrievanceStatus status) { return WireOf(kStatuses, status); }
+const char* Wire(GrievanceStepKind step) { return WireOf(kSteps, step); }
+
+// "('received', 'accepted', 'investigating')": the statuses still open, in SQL, from the table.
+std::string OpenSql() {
+  return std::string("('") + Wire(GrievanceStatus::kReceived) + "', '" + Wire(GrievanceStatus::kAccepted) + "', '" +
+         Wire(GrievanceStatus::kInvestigating) + "')";
+}
+
+// "status = 'answered'": the assignment of a status, from the table.
+std::string SetStatus(GrievanceStatus status) { return std::string("status = '") + Wire(status) + "'"; }
 
 std::string Entity(int64_t id) { return "grievance/" + std::to_string(id); }
 
@@ -121,7 +143,9 @@ Grievance ReadRow(const store::Statement& s, const Date& today) {
   g.phone = s.OptionalText(9);
   g.text = s.Text(10);
   g.unit = s.Text(11);
-  g.status = s.Text(12);
+  const auto status = ParseWire<GrievanceStatus>(kStatuses, s.Text(12));
+  if (!status) throw Error::Internal("grievances.status holds '" + s.Text(12) + "', not one of " + WireList(kStatuses));
+  g.status = *status;
   g.received_on = s.Text(13);
   g.deadline = s.Text(14);
   g.answered_on = s.OptionalText(15);
@@ -130,7 +154,7 @@ Grievance ReadRow(const store::Statement& s, const Date& today) {
   g.satisfaction = s.OptionalText(18);
   g.change_request_id = s.OptionalInt(19);
   g.version = s.Int(20);
-  g.overdue = !g.answered_on && g.status != "closed" && today.ToString() > g.deadline;
+  g.overdue = !g.answered_on && g.status != GrievanceStatus::kClosed && today.ToString() > g.deadline;
   return g;
 }
 
@@ -143,11 +167,11 @@ Grievance Load(store::Connection& db, int64_t id, const Date& today) {
 
 access::Target TargetOf(const Grievance& g) { return {g.area_code, g.household_id, Entity(g.id)}; }
 
-void AddStep(store::Connection& db, const Clock& clock, const Caller& caller, int64_t id, const std::string& step,
+void AddStep(store::Connection& db, const Clock& clock, const Caller& caller, int64_t id, GrievanceStepKind step,
              const std::string& note) {
   auto s = db.Prepare("INSERT INTO grievance_steps (grievance_id, step, actor, note, at) VALUES (?, ?, ?, ?, ?)");
   s->BindInt(1, id);
-  s->BindText(2, step);
+  s->BindText(2, Wire(step));
   s->BindText(3, caller.user_name);
   s->BindText(4, note);
   s->BindInt(5, clock.NowSeconds());
@@ -164,6 +188,9 @@ std::string NextNumber(store::Connection& db, const Date& day) {
 }
 
 }  // namespace
+
+std::span<const Term> GrievanceStatusTerms() { return kStatuses; }
+std::span<const Term> GrievanceStepTerms() { return kSteps; }
 
 std::vector<Vocabulary> GrievanceVocabularies() {
   return {{"grievance_channel", kChannels},
@@ -201,7 +228,7 @@ Grievance Grievances::Record(const Caller& caller, const GrievanceInput& in, con
       "INSERT INTO grievances (number, channel, category, area_code, household_id, anonymous, complainant_enc,"
       " complainant_masked, " + std::string(access::kPhoneColumns) + ", text, status, received_on, deadline,"
       " recorded_by, created_at, updated_at, id_number_enc, id_number_masked, applies_for) VALUES (?1, ?2, ?3, ?4,"
-      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'received', ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19) RETURNING id");
+      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?20, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19) RETURNING id");
   s->BindText(1, NextNumber(db_, received));
   s->BindText(2, in.channel);
   s->BindText(3, in.category);
@@ -229,10 +256,11 @@ Grievance Grievances::Record(const Caller& caller, const GrievanceInput& in, con
   } else {
     for (int i = 17; i <= 19; ++i) s->BindNull(i);
   }
+  s->BindText(20, Wire(GrievanceStatus::kReceived));
   s->Step();
   const int64_t id = s->Int(0);
   s->Reset();
-  AddStep(db_, clock_, caller, id, "received", in.channel);
+  AddStep(db_, clock_, caller, id, GrievanceStepKind::kReceived, in.channel);
   Grievance g = Load(db_, id, clock_.Today());
   access::RecordChange(db_, clock_, caller, application ? "grievance.application" : "grievance.intake", Entity(id),
                        area, nullptr, GrievanceJson(g));
@@ -259,7 +287,7 @@ GrievancePage ReadPage(store::Connection& db, const std::string& where, const st
     for (size_t i = 0; i < texts.size(); ++i) s.BindText(static_cast<int>(i + 1), texts[i]);
   };
   const std::string overdue =
-      "(g.answered_on IS NULL AND g.status IN " + std::string(kOpen) + " AND g.deadline < '" + today.ToString() + "')";
+      "(g.answered_on IS NULL AND g.status IN " + OpenSql() + " AND g.deadline < '" + today.ToString() + "')";
   GrievancePage page;
   auto c = db.Prepare("SELECT count(*), COALESCE(sum(CASE WHEN " + overdue + " THEN 1 ELSE 0 END), 0) FROM grievances g" +
                       where);
@@ -296,13 +324,13 @@ GrievancePage Grievances::List(const Caller& caller, const GrievanceFilter& f) {
   std::string where = " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND (?3 = '' OR g.category = ?3)";
   std::vector<std::string> texts = {area, area + ":", f.category};
   if (f.status == "open") {
-    where += " AND g.status IN " + std::string(kOpen);
+    where += " AND g.status IN " + OpenSql();
   } else if (f.status != "all") {
     where += " AND g.status = ?4";
     texts.push_back(f.status);
   }
   if (f.overdue_only) {
-    where += " AND g.answered_on IS NULL AND g.status IN " + std::string(kOpen) + " AND g.deadline < '" +
+    where += " AND g.answered_on IS NULL AND g.status IN " + OpenSql() + " AND g.deadline < '" +
              today.ToString() + "'";
   }
   if (f.year) where += " AND g.received_on >= '" + std::to_string(*f.year) + "' AND g.received_on < '" +
@@ -316,7 +344,7 @@ GrievancePage Grievances::Waiting(const Caller& caller, int64_t limit) {
   if (!access::Can(caller, Ability::kHandleGrievance)) return none;
   const auto scope = access::ReadScopeFor(caller, Resource::kRegistry);
   if (!scope.allowed || scope.paired_households_only) return none;
-  return ReadPage(db_, " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND g.status IN " + std::string(kOpen),
+  return ReadPage(db_, " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND g.status IN " + OpenSql(),
                   {scope.area_prefix, scope.area_prefix + ":"}, std::clamp<int64_t>(limit, 1, 500), 0, clock_.Today());
 }
 
@@ -341,11 +369,44 @@ void Update(store::Connection& db, const Clock& clock, int64_t id, int64_t expec
   }
 }
 
-void RequireFrom(const Grievance& g, std::initializer_list<const char*> statuses, const std::string& step) {
-  for (const char* s : statuses) {
+void RequireFrom(const Grievance& g, std::initializer_list<GrievanceStatus> statuses, const std::string& step) {
+  for (const GrievanceStatus s : statuses) {
     if (g.status == s) return;
   }
-  throw Error::FailedPrecondition("grievance " + g.number + " is " + g.status + "; it cannot be " + step + " now");
+  throw Error::FailedPrecondition("grievance " + g.number + " is " + Wire(g.status) + "; it cannot be " + step +
+                                  " now");
+}
+
+// What a step changes: the grievance's columns (`sets`, bound from `values` at ?4) and the step's own problems.
+struct StepChange {
+  std::string sets;
+  std::vector<std::optional<std::string>> values;
+};
+
+StepChange ChangeOfStep(const Grievance& g, GrievanceStepKind step, const std::string& text,
+                        const std::optional<std::string>& satisfaction, const std::string& today, Problems& problems) {
+  switch (step) {
+    case GrievanceStepKind::kInvestigating:
+      RequireFrom(g, {GrievanceStatus::kAccepted}, "investigated");
+      return {SetStatus(GrievanceStatus::kInvestigating), {}};
+    case GrievanceStepKind::kAnswered:
+      RequireFrom(g, {GrievanceStatus::kAccepted, GrievanceStatus::kInvestigating}, "answered");
+      CheckText(problems, text, "answer", 4000);
+      return {SetStatus(GrievanceStatus::kAnswered) + ", answer = ?4, answered_on = ?5", {text, today}};
+    case GrievanceStepKind::kClosed:
+      RequireFrom(g, {GrievanceStatus::kAnswered}, "closed");
+      if (satisfaction && !FindWire(kSatisfaction, *satisfaction)) {
+        problems.Add("satisfaction", "'" + *satisfaction + "' is not " + WireList(kSatisfaction));
+      }
+      return {SetStatus(GrievanceStatus::kClosed) + ", closed_on = ?4, satisfaction = ?5", {today, satisfaction}};
+    case GrievanceStepKind::kReopened:
+      RequireFrom(g, {GrievanceStatus::kAnswered, GrievanceStatus::kClosed}, "reopened");
+      CheckText(problems, text, "reason", 2000);
+      return {SetStatus(GrievanceStatus::kInvestigating) + ", answered_on = NULL, closed_on = NULL, satisfaction = NULL",
+              {}};
+    default:
+      return {};
+  }
 }
 
 }  // namespace
@@ -356,15 +417,15 @@ Grievance Grievances::Accept(const Caller& caller, int64_t id, int64_t expected_
   access::Audit audit(db_, clock_);
   access::Require(audit, caller, Ability::kHandleGrievance, TargetOf(g));
   access::Guard(audit).RequireWrite(caller, Resource::kRegistry, TargetOf(g));
-  RequireFrom(g, {"received"}, "accepted");
+  RequireFrom(g, {GrievanceStatus::kReceived}, "accepted");
   Problems problems;
   CheckText(problems, unit, "unit", 200);
   problems.ThrowIfAny("invalid acceptance");
   store::Transaction tx(db_);
-  Update(db_, clock_, id, expected_version, "status = 'accepted', unit = ?4", {unit});
-  AddStep(db_, clock_, caller, id, "accepted", note.empty() ? unit : unit + "：" + note);
-  access::RecordChange(db_, clock_, caller, "grievance.accept", Entity(id), g.area_code, {{"status", g.status}},
-                       {{"status", "accepted"}, {"unit", unit}});
+  Update(db_, clock_, id, expected_version, SetStatus(GrievanceStatus::kAccepted) + ", unit = ?4", {unit});
+  AddStep(db_, clock_, caller, id, GrievanceStepKind::kAccepted, note.empty() ? unit : unit + "：" + note);
+  access::RecordChange(db_, clock_, caller, "grievance.accept", Entity(id), g.area_code, {{"status", Wire(g.status)}},
+                       {{"status", Wire(GrievanceStatus::kAccepted)}, {"unit", unit}});
   tx.Commit();
   return Get(caller, id);
 }
@@ -375,37 +436,22 @@ Grievance Grievances::Step(const Caller& caller, int64_t id, int64_t expected_ve
   access::Audit audit(db_, clock_);
   access::Require(audit, caller, Ability::kHandleGrievance, TargetOf(g));
   access::Guard(audit).RequireWrite(caller, Resource::kRegistry, TargetOf(g));
+  // The steps a handler takes here; received, accepted and change_requested have their own calls.
+  constexpr GrievanceStepKind kTaken[] = {GrievanceStepKind::kInvestigating, GrievanceStepKind::kAnswered,
+                                          GrievanceStepKind::kClosed, GrievanceStepKind::kReopened};
+  const auto kind = ParseWire<GrievanceStepKind>(kSteps, step);
   Problems problems;
-  const std::string today = clock_.Today().ToString();
-  std::string sets;
-  std::vector<std::optional<std::string>> values;
-  if (step == "investigating") {
-    RequireFrom(g, {"accepted"}, "investigated");
-    sets = "status = 'investigating'";
-  } else if (step == "answered") {
-    RequireFrom(g, {"accepted", "investigating"}, "answered");
-    CheckText(problems, text, "answer", 4000);
-    sets = "status = 'answered', answer = ?4, answered_on = ?5";
-    values = {text, today};
-  } else if (step == "closed") {
-    RequireFrom(g, {"answered"}, "closed");
-    if (satisfaction && !FindWire(kSatisfaction, *satisfaction)) {
-      problems.Add("satisfaction", "'" + *satisfaction + "' is not satisfied, basically_satisfied or dissatisfied");
-    }
-    sets = "status = 'closed', closed_on = ?4, satisfaction = ?5";
-    values = {today, satisfaction};
-  } else if (step == "reopened") {
-    RequireFrom(g, {"answered", "closed"}, "reopened");
-    CheckText(problems, text, "reason", 2000);
-    sets = "status = 'investigating', answered_on = NULL, closed_on = NULL, satisfaction = NULL";
-  } else {
+  if (!kind || std::find(std::begin(kTaken), std::end(kTaken), *kind) == std::end(kTaken)) {
     problems.Add("step", "'" + step + "' is not investigating, answered, closed or reopened");
+    problems.ThrowIfAny("invalid step");
   }
+  const StepChange change = ChangeOfStep(g, *kind, text, satisfaction, clock_.Today().ToString(), problems);
   problems.ThrowIfAny("invalid step");
   store::Transaction tx(db_);
-  Update(db_, clock_, id, expected_version, sets, values);
-  AddStep(db_, clock_, caller, id, step, step == "closed" ? satisfaction.value_or("") : text);
-  access::RecordChange(db_, clock_, caller, "grievance." + step, Entity(id), g.area_code, {{"status", g.status}},
+  Update(db_, clock_, id, expected_version, change.sets, change.values);
+  const bool closing = *kind == GrievanceStepKind::kClosed;
+  AddStep(db_, clock_, caller, id, *kind, closing ? satisfaction.value_or("") : text);
+  access::RecordChange(db_, clock_, caller, "grievance." + step, Entity(id), g.area_code, {{"status", Wire(g.status)}},
                        {{"step", step}, {"text", text}, {"satisfaction", satisfaction ? json(*satisfaction) : json()}});
   tx.Commit();
   return Get(caller, id);
@@ -416,13 +462,17 @@ Grievance Grievances::RequestChange(const Caller& caller, int64_t id, int64_t ex
   const Grievance g = Load(db_, id, clock_.Today());
   access::Audit audit(db_, clock_);
   access::Require(audit, caller, Ability::kHandleGrievance, TargetOf(g));
-  if (g.status == "closed") RequireFrom(g, {"received", "accepted", "investigating", "answered"}, "linked to a change");
+  if (g.status == GrievanceStatus::kClosed) {
+    RequireFrom(g, {GrievanceStatus::kReceived, GrievanceStatus::kAccepted, GrievanceStatus::kInvestigating,
+                    GrievanceStatus::kAnswered},
+                "linked to a change");
+  }
   store::Transaction tx(db_);
   ChangeProposal linked = proposal;
   linked.evidence.push_back("信访 " + g.number);
   const ChangeRequest r = ChangeRequests(db_, clock_, &protector_).Propose(caller, linked);
   Update(db_, clock_, id, expected_version, "change_request_id = " + std::to_string(r.id), {});
-  AddStep(db_, clock_, caller, id, "change_requested", "change_request/" + std::to_string(r.id));
+  AddStep(db_, clock_, caller, id, GrievanceStepKind::kChangeRequested, "change_request/" + std::to_string(r.id));
   access::RecordChange(db_, clock_, caller, "grievance.change_request", Entity(id), g.area_code, nullptr,
                        {{"change_request_id", r.id}});
   tx.Commit();
@@ -474,7 +524,7 @@ GrievanceFigures Grievances::Figures(const Caller& caller, const std::string& ar
       "SELECT t.*, COALESCE(a.name, t.k) FROM (SELECT " + key + " AS k, count(*) AS received,"
       " sum(CASE WHEN g.answered_on IS NOT NULL THEN 1 ELSE 0 END) AS answered,"
       " sum(CASE WHEN g.answered_on IS NOT NULL AND g.answered_on <= g.deadline THEN 1 ELSE 0 END) AS on_time,"
-      " sum(CASE WHEN g.answered_on IS NULL AND g.status IN " + std::string(kOpen) + " AND g.deadline < ?3 THEN 1 ELSE 0 END) AS overdue,"
+      " sum(CASE WHEN g.answered_on IS NULL AND g.status IN " + OpenSql() + " AND g.deadline < ?3 THEN 1 ELSE 0 END) AS overdue,"
       " sum(CASE WHEN g.satisfaction IS NOT NULL THEN 1 ELSE 0 END) AS rated,"
       " sum(CASE WHEN g.satisfaction = 'satisfied' OR g.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END) AS satisfied"
       " FROM grievances g WHERE g.area_code >= ?1 AND g.area_code < ?2"
@@ -577,7 +627,7 @@ ApplicationState Grievances::ApplicationStateOf(const std::string& number, const
   s->BindText(2, access::PhoneIndex(protector_, phone));
   if (!s->Step()) throw Error::NotFound("no application " + number + " with this phone number");
   const Grievance g = Load(db_, s->Int(0), clock_.Today());
-  return {g.number, g.status, LabelOfWire(kStatuses, g.status), g.received_on, g.deadline, g.answered_on, g.answer};
+  return {g.number, Wire(g.status), LabelOf(kStatuses, g.status), g.received_on, g.deadline, g.answered_on, g.answer};
 }
 
 json ApplicationStateJson(const ApplicationState& a) {
@@ -610,8 +660,8 @@ json GrievanceJson(const Grievance& g) {
           {"phone", opt(g.phone)},
           {"text", g.text},
           {"unit", g.unit},
-          {"status", g.status},
-          {"status_label", LabelOfWire(kStatuses, g.status)},
+          {"status", Wire(g.status)},
+          {"status_label", LabelOf(kStatuses, g.status)},
           {"received_on", g.received_on},
           {"deadline", g.deadline},
           {"answered_on", opt(g.answered_on)},

@@ -18,6 +18,7 @@
 // the caller's area scope. docs/GRIEVANCES.md.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ namespace fupin::grievance {
 // grievance_channel, grievance_status, grievance_step, satisfaction (the
 // categories are a table: GrievanceCategories).
 std::vector<Vocabulary> GrievanceVocabularies();
+
+enum class GrievanceStatus { kReceived, kAccepted, kInvestigating, kAnswered, kClosed };
+// A step of a grievance's history (grievance_steps.step, the wire "step" of POST .../steps).
+enum class GrievanceStepKind { kReceived, kAccepted, kInvestigating, kAnswered, kClosed, kReopened, kChangeRequested };
+std::span<const Term> GrievanceStatusTerms();
+std::span<const Term> GrievanceStepTerms();
 
 struct Category {
   std::string code, label_zh;
@@ -88,7 +95,8 @@ struct Grievance {
   bool anonymous = false;
   std::optional<std::string> complainant;  // masked
   std::optional<std::string> phone;        // masked
-  std::string text, unit, status;
+  std::string text, unit;
+  GrievanceStatus status = GrievanceStatus::kReceived;
   std::string received_on, deadline;
   std::optional<std::string> answered_on, closed_on;
   std::string answer;
@@ -153,7 +161,9 @@ class Grievances {
   // received -> accepted, with the responsible unit.
   Grievance Accept(const Caller& caller, int64_t id, int64_t expected_version, const std::string& unit,
                    const std::string& note = "");
-  // investigating | answered (text: the answer) | closed (satisfaction) | reopened (text: why).
+  // investigating | answered (text: the answer) | closed (satisfaction) | reopened (text: why):
+  // the wire string of grievance_step, parsed here once for the route and the command line
+  // (another value is refused naming "step").
   Grievance Step(const Caller& caller, int64_t id, int64_t expected_version, const std::string& step,
                  const std::string& text, const std::optional<std::string>& satisfaction = std::nullopt);
   // Proposes a change request for the registry error the grievance found and links it.

@@ -10,6 +10,7 @@
 
 #include "access/personal_data.h"
 #include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "core/id_number.h"
 #include "grievance/challenge.h"
 #include "grievance/changes.h"
@@ -95,7 +96,7 @@ TEST_F(GrievancesTest, TheComplainantIsStoredEncryptedShownMaskedAndRevealedOnly
   const Grievance g = svc_.Intake(cadre_, Excluded());
   EXPECT_EQ(g.number, "XF20261128-0001");
   EXPECT_EQ(g.area_code, kVillage);
-  EXPECT_EQ(g.status, "received");
+  EXPECT_EQ(g.status, GrievanceStatus::kReceived);
   EXPECT_EQ(g.deadline, "2026-12-28");  // wrongly_excluded: 30 days
   EXPECT_EQ(g.complainant, "王**");
   EXPECT_EQ(g.phone, "138****5678");
@@ -127,7 +128,7 @@ TEST_F(GrievancesTest, StepsRunInOrderAndAGrievanceCanBeReopened) {
   Grievance g = svc_.Intake(cadre_, Excluded());
   EXPECT_THROW(svc_.Step(township_, g.id, g.version, "answered", "答复"), Error);  // not yet accepted
   g = svc_.Accept(township_, g.id, g.version, "大浦镇扶贫站");
-  EXPECT_EQ(g.status, "accepted");
+  EXPECT_EQ(g.status, GrievanceStatus::kAccepted);
   EXPECT_EQ(g.unit, "大浦镇扶贫站");
   EXPECT_THROW(svc_.Step(cadre_, g.id, g.version, "investigating", ""), Error);  // village cadres do not handle
   g = svc_.Step(township_, g.id, g.version, "investigating", "");
@@ -136,15 +137,38 @@ TEST_F(GrievancesTest, StepsRunInOrderAndAGrievanceCanBeReopened) {
   EXPECT_EQ(g.answered_on, "2026-11-28");
   EXPECT_THROW(svc_.Step(township_, g.id, g.version, "closed", "", std::string("happy")), Error);
   g = svc_.Step(township_, g.id, g.version, "closed", "", std::string("satisfied"));
-  EXPECT_EQ(g.status, "closed");
+  EXPECT_EQ(g.status, GrievanceStatus::kClosed);
   EXPECT_EQ(g.satisfaction, "satisfied");
   g = svc_.Step(county_, g.id, g.version, "reopened", "群众再次反映");
-  EXPECT_EQ(g.status, "investigating");
+  EXPECT_EQ(g.status, GrievanceStatus::kInvestigating);
   EXPECT_FALSE(g.satisfaction.has_value());
   std::vector<std::string> steps;
   for (const auto& s : g.steps) steps.push_back(s.step);
   EXPECT_EQ(steps, (std::vector<std::string>{"received", "accepted", "investigating", "answered", "closed", "reopened"}));
   EXPECT_THROW(svc_.Step(county_, g.id, g.version - 1, "answered", "旧版本"), Error);
+}
+
+// Issue 19 item 4: the step is parsed once, a wrong one named with the accepted
+// values; the wire strings stay.
+TEST_F(GrievancesTest, StepsAndStatusesAreParsedOnceAndKeepTheirWireStrings) {
+  testing::ExpectCompleteTable(GrievanceStatusTerms(), GrievanceStatus::kClosed);
+  testing::ExpectCompleteTable(GrievanceStepTerms(), GrievanceStepKind::kChangeRequested);
+  const Grievance intake = svc_.Intake(cadre_, Excluded());
+  Grievance g = svc_.Accept(township_, intake.id, intake.version, "大浦镇扶贫站");
+  for (const char* step : {"escalated", "received", "change_requested"}) {
+    try {
+      svc_.Step(township_, g.id, g.version, step, "");
+      FAIL() << step;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      ASSERT_EQ(e.details().size(), 1U) << e.what();
+      EXPECT_EQ(e.details()[0].path, "step");
+      EXPECT_NE(e.details()[0].problem.find("reopened"), std::string::npos);
+    }
+  }
+  g = svc_.Step(township_, g.id, g.version, "investigating", "");
+  EXPECT_EQ(GrievanceJson(g)["status"], "investigating");
+  EXPECT_EQ(GrievanceJson(g)["status_label"], "调查核实中");
 }
 
 TEST_F(GrievancesTest, AGrievancePastItsDeadlineIsOverdueAndCountedSo) {
@@ -188,7 +212,7 @@ TEST_F(GrievancesTest, AGrievanceThatFindsARegistryErrorOpensALinkedChangeReques
   g = svc_.RequestChange(township_, g.id, g.version, p);
   ASSERT_TRUE(g.change_request_id.has_value());
   const ChangeRequest r = ChangeRequests(fx_.db(), fx_.clock()).Get(county_, *g.change_request_id);
-  EXPECT_EQ(r.status, "proposed");
+  EXPECT_EQ(r.status, ChangeStatus::kProposed);
   EXPECT_EQ(r.evidence.back(), "信访 " + g.number);
   EXPECT_EQ(g.steps.back().step, "change_requested");
   // A change that is wrong leaves the grievance unlinked.

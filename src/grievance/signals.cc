@@ -1,5 +1,7 @@
 #include "grievance/signals.h"
 
+#include "grievance/changes.h"
+
 #include <algorithm>
 #include <tuple>
 
@@ -49,7 +51,7 @@ std::vector<OverdueIntake> OverdueIntakeOn(store::Connection& db, const std::str
     // The kind's days counted in memory: the two stores add days to a date differently.
     auto s = db.Prepare(
         "SELECT r.id, r.area_code, r.household_id, r.proposed_on, l.deadline_days FROM change_requests r"
-        " JOIN change_request_levels l ON l.kind = r.kind WHERE r.status IN ('proposed', 'reviewed', 'sent_back')"
+        " JOIN change_request_levels l ON l.kind = r.kind WHERE " + PendingStatusSql() +
         " AND r.area_code >= ? AND r.area_code < ?");
     s->BindText(1, area);
     s->BindText(2, area + ":");

@@ -12,10 +12,14 @@
 #include "monitoring/monitoring.h"
 #include "monitoring/terms.h"
 #include "registry/status.h"
+#include "registry/vocab.h"
 
 namespace fupin::monitoring {
 namespace {
 
+using internal::ParseField;
+using internal::Stored;
+using internal::Wire;
 
 // The steps in order, from the one table (monitoring/terms.cc).
 const std::vector<std::string> kSteps = [] {
@@ -24,18 +28,21 @@ const std::vector<std::string> kSteps = [] {
   return out;
 }();
 
-int StepIndex(const std::string& step) {
-  for (size_t i = 0; i < kSteps.size(); ++i) {
-    if (kSteps[i] == step) return static_cast<int>(i);
-  }
-  return -1;
+// The household's registry status today (nullopt: unregistered).
+std::optional<registry::HouseholdState> RegistryStatus(store::Connection& db, int64_t household_id) {
+  auto s = db.Prepare("SELECT " + registry::StatusOnSql("?"));
+  s->BindInt(1, household_id);
+  if (!s->Step() || s->IsNull(0)) return std::nullopt;
+  return registry::ParseStatus(s->Text(0));
 }
 
-bool OneOf(const std::string& v, std::initializer_list<const char*> set) {
-  for (const char* s : set) {
-    if (v == s) return true;
-  }
-  return false;
+bool Registered(std::optional<registry::HouseholdState> status) {
+  return status == registry::HouseholdState::kPoor || status == registry::HouseholdState::kExited;
+}
+
+// "('identifying', 'monitored')": the open statuses in SQL, from the table.
+std::string OpenStatusesSql() {
+  return "('" + Wire(CaseStatus::kIdentifying) + "', '" + Wire(CaseStatus::kMonitored) + "')";
 }
 
 std::string Timestamp(int64_t seconds) { return FormatTimestamp(seconds); }
@@ -67,11 +74,11 @@ Case ReadCase(store::Statement& s) {
   c.village_code = s.Text(3);
   c.village_name = s.IsNull(4) ? "" : s.Text(4);
   c.year = static_cast<int>(s.Int(5));
-  c.category = s.Text(6);
+  c.category = Stored<Category>(CategoryTerms(), s.Text(6), "monitoring_cases.category");
   c.source = s.Text(7);
   c.risks = s.Text(8);
   c.note = s.Text(9);
-  c.status = s.Text(10);
+  c.status = Stored<CaseStatus>(CaseStatusTerms(), s.Text(10), "monitoring_cases.status");
   c.stage = s.OptionalText(11);
   c.alert_date = s.Text(12);
   c.stage_since = s.Text(13);
@@ -104,14 +111,17 @@ std::vector<Measure> LoadMeasures(store::Connection& db, int64_t case_id) {
   s->BindInt(1, case_id);
   std::vector<Measure> out;
   while (s->Step()) {
-    out.push_back({s->Int(0), s->Int(1), s->Text(2), s->Text(3), s->OptionalInt(4), s->Text(5), s->Text(6), s->Text(7),
-                   s->Text(8), s->Text(9)});
+    out.push_back({s->Int(0), s->Int(1), Stored<MeasureKind>(MeasureKindTerms(), s->Text(2), "monitoring_measures.kind"),
+                   s->Text(3), s->OptionalInt(4), s->Text(5), s->Text(6),
+                   Stored<MeasureStatus>(MeasureStatusTerms(), s->Text(7), "monitoring_measures.status"), s->Text(8),
+                   s->Text(9)});
   }
   return out;
 }
 
 nlohmann::json CaseSummary(const Case& c) {
-  return {{"id", c.id},          {"household_id", c.household_id}, {"category", c.category}, {"status", c.status},
+  return {{"id", c.id},          {"household_id", c.household_id}, {"category", Wire(c.category)},
+          {"status", Wire(c.status)},
           {"stage", c.stage ? nlohmann::json(*c.stage) : nlohmann::json(nullptr)}, {"version", c.version},
           {"entered_on", c.entered_on ? nlohmann::json(*c.entered_on) : nlohmann::json(nullptr)},
           {"closed_on", c.closed_on ? nlohmann::json(*c.closed_on) : nlohmann::json(nullptr)}};
@@ -151,12 +161,8 @@ void InsertStep(store::Connection& db, int64_t case_id, const std::string& step,
   s->Run();
 }
 
-std::string SuggestCategory(store::Connection& db, int64_t household_id) {
-  auto s = db.Prepare("SELECT " + registry::StatusOnSql("?"));
-  s->BindInt(1, household_id);
-  s->Step();
-  const std::string status = s->IsNull(0) ? std::string() : s->Text(0);
-  return status == "poor" || status == "exited" ? "unstable" : "marginal";
+Category SuggestCategory(store::Connection& db, int64_t household_id) {
+  return Registered(RegistryStatus(db, household_id)) ? Category::kUnstable : Category::kMarginal;
 }
 
 }  // namespace
@@ -202,12 +208,9 @@ bool MayDoStep(const Caller& caller, const std::string& step) {
 Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
   Problems problems;
   if (in.year < 2020 || in.year > 2100) problems.Add("year", std::to_string(in.year) + " is not between 2020 and 2100");
-  if (!OneOf(in.source, {"self_report", "cadre_report", "department_alert", "data_analysis"})) {
-    problems.Add("source", "'" + in.source + "' is not self_report, cadre_report, department_alert or data_analysis");
-  }
-  if (in.category && !OneOf(*in.category, {"unstable", "marginal", "sudden"})) {
-    problems.Add("category", "'" + *in.category + "' is not unstable, marginal or sudden");
-  }
+  ParseField<int>(CaseSourceTerms(), in.source, "source", problems);
+  const auto category = in.category ? ParseField<Category>(CategoryTerms(), *in.category, "category", problems)
+                                    : std::nullopt;
   const auto date = internal::ReadDate(in.date, "date", clock_, problems);
   if (in.note.size() > 2000) problems.Add("note", "longer than 2000 bytes");
   problems.ThrowIfAny("invalid monitoring case");
@@ -222,41 +225,42 @@ Case MonitoringService::OpenCase(const Caller& caller, const CaseInput& in) {
     internal::Refuse(db_, clock_, caller, village, entity, std::string(RoleName(caller.role)) + " may not open a monitoring case");
   }
   {
-    auto s = db_.Prepare(
-        "SELECT id FROM monitoring_cases WHERE household_id = ? AND status IN ('identifying', 'monitored')");
+    auto s = db_.Prepare("SELECT id FROM monitoring_cases WHERE household_id = ? AND status IN " + OpenStatusesSql());
     s->BindInt(1, in.household_id);
     if (s->Step()) {
       throw Error::FailedPrecondition("the household already has an open monitoring case",
                                       {{"household_id", "case " + std::to_string(s->Int(0)) + " is open"}});
     }
-    auto st = db_.Prepare("SELECT " + registry::StatusOnSql("?"));
-    st->BindInt(1, in.household_id);
-    if (st->Step() && !st->IsNull(0) && (st->Text(0) == "removed" || st->Text(0) == "deceased")) {
-      throw Error::FailedPrecondition("the household is " + st->Text(0) + " in the registry");
+    const auto registry_status = RegistryStatus(db_, in.household_id);
+    if (registry_status == registry::HouseholdState::kRemoved || registry_status == registry::HouseholdState::kDeceased) {
+      throw Error::FailedPrecondition("the household is " + std::string(registry::StatusName(*registry_status)) +
+                                      " in the registry");
     }
   }
-  const std::string category = in.category.value_or(SuggestCategory(db_, in.household_id));
+  const Category chosen = category.value_or(SuggestCategory(db_, in.household_id));
   const int64_t now = clock_.NowSeconds();
   store::Transaction tx(db_);
   auto s = db_.Prepare(
       "INSERT INTO monitoring_cases (household_id, village_code, year, category, source, risks, note, status, stage,"
       " alert_date, stage_since, opened_by, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, '[]', ?, 'identifying', 'home_check', ?, ?, ?, ?, ?) RETURNING id");
+      " VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   s->BindInt(1, in.household_id);
   s->BindText(2, village);
   s->BindInt(3, in.year);
-  s->BindText(4, category);
+  s->BindText(4, Wire(chosen));
   s->BindText(5, in.source);
   s->BindText(6, in.note);
-  s->BindText(7, date->ToString());
-  s->BindText(8, date->ToString());
-  s->BindText(9, caller.user_name);
-  s->BindInt(10, now);
-  s->BindInt(11, now);
+  s->BindText(7, Wire(CaseStatus::kIdentifying));
+  s->BindText(8, Wire(ProcedureStep::kHomeCheck));
+  s->BindText(9, date->ToString());
+  s->BindText(10, date->ToString());
+  s->BindText(11, caller.user_name);
+  s->BindInt(12, now);
+  s->BindInt(13, now);
   s->Step();
   const int64_t id = s->Int(0);
   s->Reset();
-  InsertStep(db_, id, "alert", "done", date->ToString(), std::nullopt, std::nullopt, in.note, caller.user_name,
+  InsertStep(db_, id, Wire(ProcedureStep::kAlert), WireOf(StepOutcomeTerms(), StepOutcome::kDone), date->ToString(), std::nullopt, std::nullopt, in.note, caller.user_name,
              RoleName(caller.role), now);
   Case c = RequireCase(db_, id);
   access::RecordChange(db_, clock_, caller, "monitoring.case_open", "monitoring_case/" + std::to_string(id), village,
@@ -280,7 +284,11 @@ Case MonitoringService::GetCase(const Caller& caller, int64_t id) {
   c.measures = LoadMeasures(db_, id);
   auto e = db_.Prepare("SELECT date, reason, evidence, checks, decided_by, role FROM monitoring_eliminations WHERE case_id = ?");
   e->BindInt(1, id);
-  if (e->Step()) c.elimination = Elimination{e->Text(0), e->Text(1), e->Text(2), e->Text(3), e->Text(4), e->Text(5)};
+  if (e->Step()) {
+    c.elimination = Elimination{e->Text(0),
+                                Stored<EliminationReason>(EliminationReasonTerms(), e->Text(1), "monitoring_eliminations.reason"),
+                                e->Text(2), e->Text(3), e->Text(4), e->Text(5)};
+  }
   return c;
 }
 
@@ -291,12 +299,8 @@ CasePage MonitoringService::ListCases(const Caller& caller, const CaseFilter& f)
     internal::Require(db_, clock_, caller, access::Access::kRead, area, std::nullopt, "monitoring_cases");
   }
   Problems problems;
-  if (f.status && !OneOf(*f.status, {"identifying", "monitored", "eliminated", "rejected"})) {
-    problems.Add("status", "'" + *f.status + "' is not identifying, monitored, eliminated or rejected");
-  }
-  if (f.category && !OneOf(*f.category, {"unstable", "marginal", "sudden"})) {
-    problems.Add("category", "'" + *f.category + "' is not unstable, marginal or sudden");
-  }
+  if (f.status) ParseField<CaseStatus>(CaseStatusTerms(), *f.status, "status", problems);
+  if (f.category) ParseField<Category>(CategoryTerms(), *f.category, "category", problems);
   if (f.limit < 1 || f.limit > 1000) problems.Add("limit", "must be between 1 and 1000");
   if (f.offset < 0) problems.Add("offset", "may not be negative");
   problems.ThrowIfAny("invalid filter");
@@ -336,98 +340,165 @@ CasePage MonitoringService::ListCases(const Caller& caller, const CaseFilter& f)
   return page;
 }
 
+namespace {
+
+// A step input parsed once: which step, what is asked of it, and when.
+struct ParsedStep {
+  ProcedureStep step = ProcedureStep::kHomeCheck;
+  StepAction action = StepAction::kDone;
+  Date date;
+};
+
+ParsedStep ParseStepInput(const StepInput& in, const Clock& clock) {
+  Problems problems;
+  const auto step = ParseCaseStep(in.step);
+  if (!step || *step == ProcedureStep::kAlert) problems.Add("step", "'" + in.step + "' is not a step after the alert");
+  const auto action = ParseWire<StepAction>(StepActionTerms(), in.action);
+  if (!action || *action == StepAction::kOpen) {
+    problems.Add("action", "'" + in.action + "' is not done, return or reject");
+  }
+  const auto date = internal::ReadDate(in.date, "date", clock, problems);
+  if ((action == StepAction::kReturn || action == StepAction::kReject) && in.note.empty()) {
+    problems.Add("note", "give the reason for sending the case back or rejecting it");
+  }
+  problems.ThrowIfAny("invalid step");
+  return {*step, *action, *date};
+}
+
+// The case waits for this step, from this caller, on or after the day it became due.
+void RequireStepDue(store::Connection& db, const Clock& clock, const Caller& caller, const Case& c,
+                    const ParsedStep& p) {
+  const std::string id = std::to_string(c.id);
+  const std::string step = Wire(p.step);
+  if (c.status != CaseStatus::kIdentifying) {
+    throw Error::FailedPrecondition("case " + id + " is " + Wire(c.status) + ", not in identification");
+  }
+  if (step != *c.stage) {
+    throw Error::FailedPrecondition("case " + id + " waits for " + *c.stage + " (" + StepLabelZh(*c.stage) +
+                                        "), not " + step,
+                                    {{"step", "the current step is " + *c.stage}});
+  }
+  RequireStepRole(db, clock, caller, c, step);
+  if (p.date.ToString() < c.stage_since) {
+    throw Error::InvalidArgument("invalid step", {{"date", p.date.ToString() + " is before " + c.stage_since +
+                                                               ", when the step became due"}});
+  }
+}
+
+// Where a step leaves the case.
+struct Transition {
+  CaseStatus status = CaseStatus::kIdentifying;
+  std::optional<ProcedureStep> next_stage;
+  std::string stage_since;
+  std::optional<std::string> end_date, returned_to, entered_on, closed_on;
+};
+
+// The public notice's last day: given, long enough and over (problems at end_date).
+std::string NoticeEnd(const StepInput& in, const Date& first, int min_days, const Date& today) {
+  Problems problems;
+  const auto end = in.end_date ? Date::Parse(*in.end_date) : std::nullopt;
+  if (!end) {
+    problems.Add("end_date", "the last day of the notice is required (YYYY-MM-DD)");
+  } else if (*end < first) {
+    problems.Add("end_date", *in.end_date + " is before the first day " + first.ToString());
+  } else if (end->ToDays() - first.ToDays() + 1 < min_days) {
+    problems.Add("end_date", "the notice lasts " + std::to_string(end->ToDays() - first.ToDays() + 1) +
+                                 " days; at least " + std::to_string(min_days) + " are required");
+  } else if (*end > today) {
+    problems.Add("end_date", *in.end_date + ": record the notice once it is over");
+  }
+  problems.ThrowIfAny("invalid public notice");
+  return end->ToString();
+}
+
+// A step done: on to the next step, or into monitoring after the entry.
+Transition StepDone(const StepInput& in, const ParsedStep& p, const internal::ParameterValues& params,
+                    const Date& today) {
+  Transition t;
+  t.stage_since = p.date.ToString();
+  if (p.step == ProcedureStep::kPublicNotice) {
+    t.end_date = NoticeEnd(in, p.date, static_cast<int>(params.Number("notice_min_days")), today);
+    t.stage_since = *t.end_date;
+  } else if (in.end_date) {
+    throw Error::InvalidArgument("invalid step", {{"end_date", "only a public notice has an end date"}});
+  }
+  if (p.step == ProcedureStep::kEntry) {
+    t.status = CaseStatus::kMonitored;
+    t.entered_on = p.date.ToString();
+  } else {
+    t.next_stage = static_cast<ProcedureStep>(static_cast<int>(p.step) + 1);
+  }
+  return t;
+}
+
+// A step sent back to an earlier one (after the alert; the previous one by default).
+Transition StepReturned(const StepInput& in, const ParsedStep& p) {
+  const std::string target =
+      in.return_to.value_or(Wire(static_cast<ProcedureStep>(static_cast<int>(p.step) - 1)));
+  const auto back = ParseCaseStep(target);
+  if (!back || *back == ProcedureStep::kAlert || *back >= p.step) {
+    throw Error::InvalidArgument("invalid step", {{"return_to", "'" + target + "' is not a step before " + in.step +
+                                                                    " (and after the alert)"}});
+  }
+  Transition t;
+  t.stage_since = p.date.ToString();
+  t.returned_to = target;
+  t.next_stage = *back;
+  return t;
+}
+
+Transition StepRejected(const ParsedStep& p) {
+  Transition t;
+  t.status = CaseStatus::kRejected;
+  t.stage_since = p.date.ToString();
+  t.closed_on = p.date.ToString();
+  return t;
+}
+
+StepOutcome OutcomeOf(StepAction action) {
+  return action == StepAction::kDone     ? StepOutcome::kDone
+         : action == StepAction::kReturn ? StepOutcome::kReturned
+                                         : StepOutcome::kRejected;
+}
+
+// The case moved as the step says, if nobody moved it meanwhile.
+void MoveCase(store::Connection& db, const Case& c, const Transition& t, int64_t now) {
+  auto u = db.Prepare(
+      "UPDATE monitoring_cases SET status = ?, stage = ?, stage_since = ?, entered_on = COALESCE(?, entered_on),"
+      " closed_on = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?");
+  u->BindText(1, Wire(t.status));
+  t.next_stage ? u->BindText(2, Wire(*t.next_stage)) : u->BindNull(2);
+  u->BindText(3, t.stage_since);
+  u->BindOptionalText(4, t.entered_on);
+  u->BindOptionalText(5, t.closed_on);
+  u->BindInt(6, now);
+  u->BindInt(7, c.id);
+  u->BindInt(8, c.version);
+  if (u->Run() != 1) throw Error::Conflict("case " + std::to_string(c.id) + " was changed meanwhile; read it again");
+}
+
+}  // namespace
+
 Case MonitoringService::RecordStep(const Caller& caller, int64_t case_id, const StepInput& in) {
   const Case c = RequireCase(db_, case_id);
   const std::string entity = "monitoring_case/" + std::to_string(case_id);
   internal::Require(db_, clock_, caller, access::Access::kWrite, c.village_code, c.household_id, entity);
-  Problems problems;
-  if (StepIndex(in.step) < 1) problems.Add("step", "'" + in.step + "' is not a step after the alert");
-  if (!OneOf(in.action, {"done", "return", "reject"})) problems.Add("action", "'" + in.action + "' is not done, return or reject");
-  const auto date = internal::ReadDate(in.date, "date", clock_, problems);
-  if ((in.action == "return" || in.action == "reject") && in.note.empty()) {
-    problems.Add("note", "give the reason for sending the case back or rejecting it");
-  }
-  problems.ThrowIfAny("invalid step");
-  if (c.status != "identifying") {
-    throw Error::FailedPrecondition("case " + std::to_string(case_id) + " is " + c.status + ", not in identification");
-  }
-  if (in.step != *c.stage) {
-    throw Error::FailedPrecondition("case " + std::to_string(case_id) + " waits for " + *c.stage + " (" +
-                                        StepLabelZh(*c.stage) + "), not " + in.step,
-                                    {{"step", "the current step is " + *c.stage}});
-  }
-  RequireStepRole(db_, clock_, caller, c, in.step);
-  if (date->ToString() < c.stage_since) {
-    throw Error::InvalidArgument("invalid step", {{"date", date->ToString() + " is before " + c.stage_since +
-                                                               ", when the step became due"}});
-  }
+  const ParsedStep p = ParseStepInput(in, clock_);
+  RequireStepDue(db_, clock_, caller, c, p);
   const auto params = internal::LoadParameters(db_);
-  std::optional<std::string> end_date;
-  std::optional<std::string> returned_to;
-  std::string next_stage;
-  std::string status = "identifying";
-  std::optional<std::string> entered_on, closed_on;
-  std::string stage_since = date->ToString();
-  if (in.action == "done") {
-    if (in.step == "public_notice") {
-      const auto end = in.end_date ? Date::Parse(*in.end_date) : std::nullopt;
-      const int min_days = static_cast<int>(params.Number("notice_min_days"));
-      if (!end) {
-        problems.Add("end_date", "the last day of the notice is required (YYYY-MM-DD)");
-      } else if (*end < *date) {
-        problems.Add("end_date", *in.end_date + " is before the first day " + date->ToString());
-      } else if (end->ToDays() - date->ToDays() + 1 < min_days) {
-        problems.Add("end_date", "the notice lasts " + std::to_string(end->ToDays() - date->ToDays() + 1) +
-                                     " days; at least " + std::to_string(min_days) + " are required");
-      } else if (*end > clock_.Today()) {
-        problems.Add("end_date", *in.end_date + ": record the notice once it is over");
-      }
-      problems.ThrowIfAny("invalid public notice");
-      end_date = end->ToString();
-      stage_since = *end_date;
-    } else if (in.end_date) {
-      throw Error::InvalidArgument("invalid step", {{"end_date", "only a public notice has an end date"}});
-    }
-    if (in.step == "entry") {
-      status = "monitored";
-      entered_on = date->ToString();
-    } else {
-      next_stage = kSteps[static_cast<size_t>(StepIndex(in.step)) + 1];
-    }
-  } else if (in.action == "return") {
-    const std::string target = in.return_to.value_or(kSteps[static_cast<size_t>(StepIndex(in.step) - 1)]);
-    const int ti = StepIndex(target);
-    if (ti < 1 || ti >= StepIndex(in.step)) {
-      throw Error::InvalidArgument("invalid step", {{"return_to", "'" + target + "' is not a step before " + in.step +
-                                                                      " (and after the alert)"}});
-    }
-    returned_to = target;
-    next_stage = target;
-  } else {
-    status = "rejected";
-    closed_on = date->ToString();
-  }
+  const Transition t = p.action == StepAction::kDone     ? StepDone(in, p, params, clock_.Today())
+                       : p.action == StepAction::kReturn ? StepReturned(in, p)
+                                                         : StepRejected(p);
   const int64_t now = clock_.NowSeconds();
   store::Transaction tx(db_);
-  InsertStep(db_, case_id, in.step, in.action == "done" ? "done" : (in.action == "return" ? "returned" : "rejected"),
-             date->ToString(), end_date, returned_to, in.note, caller.user_name, RoleName(caller.role), now);
-  auto u = db_.Prepare(
-      "UPDATE monitoring_cases SET status = ?, stage = ?, stage_since = ?, entered_on = COALESCE(?, entered_on),"
-      " closed_on = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?");
-  u->BindText(1, status);
-  next_stage.empty() ? u->BindNull(2) : u->BindText(2, next_stage);
-  u->BindText(3, stage_since);
-  u->BindOptionalText(4, entered_on);
-  u->BindOptionalText(5, closed_on);
-  u->BindInt(6, now);
-  u->BindInt(7, case_id);
-  u->BindInt(8, c.version);
-  if (u->Run() != 1) throw Error::Conflict("case " + std::to_string(case_id) + " was changed meanwhile; read it again");
+  InsertStep(db_, case_id, Wire(p.step), WireOf(StepOutcomeTerms(), OutcomeOf(p.action)), p.date.ToString(),
+             t.end_date, t.returned_to, in.note, caller.user_name, RoleName(caller.role), now);
+  MoveCase(db_, c, t, now);
   const Case after = RequireCase(db_, case_id);
   nlohmann::json detail = CaseSummary(after);
   detail["step"] = in.step;
   detail["action"] = in.action;
-  detail["date"] = date->ToString();
+  detail["date"] = p.date.ToString();
   if (!in.note.empty()) detail["note"] = in.note;
   access::RecordChange(db_, clock_, caller, "monitoring.case_step", entity, c.village_code, CaseSummary(c), detail);
   tx.Commit();
@@ -439,20 +510,16 @@ Measure MonitoringService::AddMeasure(const Caller& caller, int64_t case_id, con
   const std::string entity = "monitoring_case/" + std::to_string(case_id);
   internal::Require(db_, clock_, caller, access::Access::kWrite, c.village_code, c.household_id, entity);
   Problems problems;
-  if (!OneOf(in.kind, {"policy", "assistance", "employment", "industry", "other"})) {
-    problems.Add("kind", "'" + in.kind + "' is not policy, assistance, employment, industry or other");
-  }
+  const auto kind = ParseField<MeasureKind>(MeasureKindTerms(), in.kind, "kind", problems);
   if (in.description.empty()) problems.Add("description", "required");
-  if (in.kind == "policy" && !in.policy_id) problems.Add("policy_id", "a policy measure names its policy by id");
+  if (kind == MeasureKind::kPolicy && !in.policy_id) problems.Add("policy_id", "a policy measure names its policy by id");
   if (in.policy_id && *in.policy_id <= 0) problems.Add("policy_id", "must be a positive id");
-  if (!OneOf(in.status, {"planned", "in_progress", "done", "stopped"})) {
-    problems.Add("status", "'" + in.status + "' is not planned, in_progress, done or stopped");
-  }
+  const auto status = ParseField<MeasureStatus>(MeasureStatusTerms(), in.status, "status", problems);
   const auto start = internal::ReadDate(in.start_date, "start_date", clock_, problems);
   problems.ThrowIfAny("invalid measure");
-  if (c.status != "monitored") {
+  if (c.status != CaseStatus::kMonitored) {
     throw Error::FailedPrecondition("measures are assigned to a household in monitoring; case " +
-                                    std::to_string(case_id) + " is " + c.status);
+                                    std::to_string(case_id) + " is " + Wire(c.status));
   }
   store::Transaction tx(db_);
   auto s = db_.Prepare(
@@ -470,7 +537,7 @@ Measure MonitoringService::AddMeasure(const Caller& caller, int64_t case_id, con
   s->Step();
   const int64_t id = s->Int(0);
   s->Reset();
-  Measure m{id, case_id, in.kind, in.description, in.policy_id, in.responsible, start->ToString(), in.status, "",
+  Measure m{id, case_id, *kind, in.description, in.policy_id, in.responsible, start->ToString(), *status, "",
             caller.user_name};
   access::RecordChange(db_, clock_, caller, "monitoring.measure_add", entity, c.village_code, nullptr,
                         {{"measure_id", id}, {"kind", in.kind}, {"description", in.description},
@@ -489,32 +556,40 @@ Measure MonitoringService::UpdateMeasure(const Caller& caller, int64_t case_id, 
   auto it = std::find_if(measures.begin(), measures.end(), [&](const Measure& m) { return m.id == measure_id; });
   if (it == measures.end()) throw Error::NotFound("no measure " + std::to_string(measure_id) + " in case " + std::to_string(case_id));
   Problems problems;
-  if (up.status && !OneOf(*up.status, {"planned", "in_progress", "done", "stopped"})) {
-    problems.Add("status", "'" + *up.status + "' is not planned, in_progress, done or stopped");
+  // The new status, if one is given and valid (a plain value: GCC 12 misreads an optional enum here).
+  MeasureStatus status = MeasureStatus::kPlanned;
+  bool new_status = false;
+  if (up.status) {
+    if (const auto parsed = ParseField<MeasureStatus>(MeasureStatusTerms(), *up.status, "status", problems)) {
+      status = *parsed;
+      new_status = true;
+    }
   }
   if (!up.status && !up.result) problems.Add("status", "give a status or a result");
-  if (up.status && *up.status == "stopped" && up.result.value_or("").empty()) {
+  if (new_status && status == MeasureStatus::kStopped && up.result.value_or("").empty()) {
     problems.Add("result", "say why the measure stopped");
   }
   problems.ThrowIfAny("invalid measure update");
-  if (c.status != "monitored") throw Error::FailedPrecondition("case " + std::to_string(case_id) + " is " + c.status);
-  if (it->status == "done" || it->status == "stopped") {
-    throw Error::FailedPrecondition("measure " + std::to_string(measure_id) + " is already " + it->status);
+  if (c.status != CaseStatus::kMonitored) {
+    throw Error::FailedPrecondition("case " + std::to_string(case_id) + " is " + Wire(c.status));
+  }
+  if (it->status == MeasureStatus::kDone || it->status == MeasureStatus::kStopped) {
+    throw Error::FailedPrecondition("measure " + std::to_string(measure_id) + " is already " + Wire(it->status));
   }
   Measure before = *it;
   Measure after = *it;
-  if (up.status) after.status = *up.status;
+  if (new_status) after.status = status;
   if (up.result) after.result = *up.result;
   store::Transaction tx(db_);
   auto s = db_.Prepare("UPDATE monitoring_measures SET status = ?, result = ?, updated_at = ? WHERE id = ?");
-  s->BindText(1, after.status);
+  s->BindText(1, Wire(after.status));
   s->BindText(2, after.result);
   s->BindInt(3, clock_.NowSeconds());
   s->BindInt(4, measure_id);
   s->Run();
   access::RecordChange(db_, clock_, caller, "monitoring.measure_update", entity, c.village_code,
-                        {{"measure_id", measure_id}, {"status", before.status}, {"result", before.result}},
-                        {{"measure_id", measure_id}, {"status", after.status}, {"result", after.result}});
+                        {{"measure_id", measure_id}, {"status", Wire(before.status)}, {"result", before.result}},
+                        {{"measure_id", measure_id}, {"status", Wire(after.status)}, {"result", after.result}});
   tx.Commit();
   return after;
 }
@@ -526,6 +601,116 @@ std::vector<Measure> MonitoringService::ListMeasures(const Caller& caller, int64
   return LoadMeasures(db_, case_id);
 }
 
+namespace {
+
+// What a risk-eliminated decision rests on: the checks recorded with it, and what is not met.
+struct EliminationReview {
+  nlohmann::json checks = nlohmann::json::object();
+  std::vector<ErrorDetail> unmet;
+};
+
+// Income stable: the per-capita net income above the monitoring line in each of the years needed since the entry.
+void ReviewIncome(store::Connection& db, const Case& c, const Date& entered, const Date& date,
+                  const internal::ParameterValues& params, EliminationReview& r) {
+  const int years = std::max(1, static_cast<int>(params.Number("elimination_stable_years")));
+  const internal::Lines lines(db);
+  auto s = db.Prepare(
+      "SELECT year, members, wage_income + production_income + property_income + transfer_income - production_cost"
+      " FROM household_years WHERE household_id = ? AND year <= ? AND year >= ? ORDER BY year DESC");
+  s->BindInt(1, c.household_id);
+  s->BindInt(2, date.year);
+  s->BindInt(3, entered.year);
+  nlohmann::json income = nlohmann::json::array();
+  int counted = 0;
+  while (s->Step() && counted < years) {
+    const int y = static_cast<int>(s->Int(0));
+    const Fen per = PerCapita(s->Int(2), s->Int(1));
+    const auto line = lines.For(y, c.village_code);
+    const Fen l = line ? line->line : 0;
+    income.push_back({{"year", y}, {"per_capita_income", FormatYuan(per)}, {"line", FormatYuan(l)}, {"above", per > l}});
+    if (per <= l) {
+      r.unmet.push_back({"income/" + std::to_string(y), "per-capita net income " + FormatYuan(per) +
+                                                            " yuan is not above the monitoring line " + FormatYuan(l)});
+    }
+    ++counted;
+  }
+  r.checks["income"] = income;
+  if (counted < years) {
+    r.unmet.push_back({"income", "per-capita net income is recorded for " + std::to_string(counted) + " of the " +
+                                     std::to_string(years) + " year(s) needed since the entry (" +
+                                     std::to_string(entered.year) + "-" + std::to_string(date.year) + ")"});
+  }
+}
+
+// Hardship over: no measure still planned or under way, and at least one carried out.
+void ReviewMeasures(const std::vector<Measure>& measures, EliminationReview& r) {
+  int done = 0;
+  for (const auto& m : measures) {
+    if (m.status == MeasureStatus::kPlanned || m.status == MeasureStatus::kInProgress) {
+      r.unmet.push_back({"measures/" + std::to_string(m.id), "measure '" + m.description + "' is still " + Wire(m.status)});
+    }
+    done += m.status == MeasureStatus::kDone ? 1 : 0;
+  }
+  if (done == 0) r.unmet.push_back({"measures", "no measure has been carried out (done)"});
+}
+
+EliminationReview ReviewElimination(store::Connection& db, const Case& c, const EliminationInput& in,
+                                    EliminationReason reason, const Date& date) {
+  const auto params = internal::LoadParameters(db);
+  EliminationReview r;
+  if (in.evidence.empty()) {
+    r.unmet.push_back({"evidence", "required: what was checked (income verification, the hardship's end) and by whom"});
+  }
+  const int min_months = static_cast<int>(params.Number("elimination_min_months"));
+  const Date entered = *Date::Parse(*c.entered_on);
+  const Date earliest = AddMonths(entered, min_months);
+  r.checks["entered_on"] = *c.entered_on;
+  r.checks["earliest_decision"] = earliest.ToString();
+  if (date < entered) {
+    r.unmet.push_back({"date", date.ToString() + " is before the entry on " + *c.entered_on});
+  } else if (date < earliest) {
+    r.unmet.push_back({"date", "monitored since " + *c.entered_on + "; the risk can be marked eliminated from " +
+                                   earliest.ToString() + " (" + std::to_string(min_months) + " months)"});
+  }
+  const auto measures = LoadMeasures(db, c.id);
+  nlohmann::json measure_checks = nlohmann::json::array();
+  for (const auto& m : measures) {
+    measure_checks.push_back({{"id", m.id}, {"kind", Wire(m.kind)}, {"status", Wire(m.status)}});
+  }
+  r.checks["measures"] = measure_checks;
+  if (reason == EliminationReason::kIncomeStable) ReviewIncome(db, c, entered, date, params, r);
+  else ReviewMeasures(measures, r);
+  return r;
+}
+
+// The decision and the case closed, if nobody moved the case meanwhile.
+void WriteElimination(store::Connection& db, const Caller& caller, const Case& c, const EliminationInput& in,
+                      const Date& date, const nlohmann::json& checks, int64_t now) {
+  auto e = db.Prepare(
+      "INSERT INTO monitoring_eliminations (case_id, date, reason, evidence, checks, decided_by, role, decided_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  e->BindInt(1, c.id);
+  e->BindText(2, date.ToString());
+  e->BindText(3, in.reason);
+  e->BindText(4, in.evidence);
+  e->BindText(5, checks.dump());
+  e->BindText(6, caller.user_name);
+  e->BindText(7, RoleName(caller.role));
+  e->BindInt(8, now);
+  e->Run();
+  auto u = db.Prepare(
+      "UPDATE monitoring_cases SET status = ?, closed_on = ?, version = version + 1, updated_at = ?"
+      " WHERE id = ? AND version = ?");
+  u->BindText(1, Wire(CaseStatus::kEliminated));
+  u->BindText(2, date.ToString());
+  u->BindInt(3, now);
+  u->BindInt(4, c.id);
+  u->BindInt(5, c.version);
+  if (u->Run() != 1) throw Error::Conflict("case " + std::to_string(c.id) + " was changed meanwhile; read it again");
+}
+
+}  // namespace
+
 Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const EliminationInput& in) {
   const Case c = RequireCase(db_, case_id);
   const std::string entity = "monitoring_case/" + std::to_string(case_id);
@@ -534,103 +719,22 @@ Case MonitoringService::Eliminate(const Caller& caller, int64_t case_id, const E
                            std::string("the risk-eliminated decision is made by county_office, not by ") +
                                RoleName(caller.role));
   Problems problems;
-  if (!OneOf(in.reason, {"income_stable", "hardship_over"})) {
-    problems.Add("reason", "'" + in.reason + "' is not income_stable or hardship_over");
-  }
+  const auto reason = ParseField<EliminationReason>(EliminationReasonTerms(), in.reason, "reason", problems);
   const auto date = internal::ReadDate(in.date, "date", clock_, problems);
   problems.ThrowIfAny("invalid decision");
-  if (c.status != "monitored") {
-    throw Error::FailedPrecondition("case " + std::to_string(case_id) + " is " + c.status + ", not in monitoring");
+  if (c.status != CaseStatus::kMonitored) {
+    throw Error::FailedPrecondition("case " + std::to_string(case_id) + " is " + Wire(c.status) + ", not in monitoring");
   }
-  const auto params = internal::LoadParameters(db_);
-  std::vector<ErrorDetail> unmet;
-  nlohmann::json checks = nlohmann::json::object();
-  if (in.evidence.empty()) {
-    unmet.push_back({"evidence", "required: what was checked (income verification, the hardship's end) and by whom"});
-  }
-  const int min_months = static_cast<int>(params.Number("elimination_min_months"));
-  const Date entered = *Date::Parse(*c.entered_on);
-  const Date earliest = AddMonths(entered, min_months);
-  checks["entered_on"] = *c.entered_on;
-  checks["earliest_decision"] = earliest.ToString();
-  if (*date < entered) {
-    unmet.push_back({"date", date->ToString() + " is before the entry on " + *c.entered_on});
-  } else if (*date < earliest) {
-    unmet.push_back({"date", "monitored since " + *c.entered_on + "; the risk can be marked eliminated from " +
-                                 earliest.ToString() + " (" + std::to_string(min_months) + " months)"});
-  }
-  const auto measures = LoadMeasures(db_, case_id);
-  nlohmann::json measure_checks = nlohmann::json::array();
-  for (const auto& m : measures) measure_checks.push_back({{"id", m.id}, {"kind", m.kind}, {"status", m.status}});
-  checks["measures"] = measure_checks;
-  if (in.reason == "income_stable") {
-    const int years = std::max(1, static_cast<int>(params.Number("elimination_stable_years")));
-    const internal::Lines lines(db_);
-    auto s = db_.Prepare(
-        "SELECT year, members, wage_income + production_income + property_income + transfer_income - production_cost"
-        " FROM household_years WHERE household_id = ? AND year <= ? AND year >= ? ORDER BY year DESC");
-    s->BindInt(1, c.household_id);
-    s->BindInt(2, date->year);
-    s->BindInt(3, entered.year);
-    nlohmann::json income = nlohmann::json::array();
-    int counted = 0;
-    while (s->Step() && counted < years) {
-      const int y = static_cast<int>(s->Int(0));
-      const int64_t members = s->Int(1);
-      const Fen per = PerCapita(s->Int(2), members);
-      const auto line = lines.For(y, c.village_code);
-      const Fen l = line ? line->line : 0;
-      income.push_back({{"year", y}, {"per_capita_income", FormatYuan(per)}, {"line", FormatYuan(l)}, {"above", per > l}});
-      if (per <= l) {
-        unmet.push_back({"income/" + std::to_string(y), "per-capita net income " + FormatYuan(per) +
-                                                            " yuan is not above the monitoring line " + FormatYuan(l)});
-      }
-      ++counted;
-    }
-    checks["income"] = income;
-    if (counted < years) {
-      unmet.push_back({"income", "per-capita net income is recorded for " + std::to_string(counted) + " of the " +
-                                     std::to_string(years) + " year(s) needed since the entry (" +
-                                     std::to_string(entered.year) + "-" + std::to_string(date->year) + ")"});
-    }
-  } else if (in.reason == "hardship_over") {
-    int done = 0;
-    for (const auto& m : measures) {
-      if (m.status == "planned" || m.status == "in_progress") {
-        unmet.push_back({"measures/" + std::to_string(m.id), "measure '" + m.description + "' is still " + m.status});
-      }
-      done += m.status == "done" ? 1 : 0;
-    }
-    if (done == 0) unmet.push_back({"measures", "no measure has been carried out (done)"});
-  }
-  if (!unmet.empty()) {
+  const EliminationReview review = ReviewElimination(db_, c, in, *reason, *date);
+  if (!review.unmet.empty()) {
     throw Error::FailedPrecondition("the risk of case " + std::to_string(case_id) + " cannot be marked eliminated",
-                                    unmet);
+                                    review.unmet);
   }
-  const int64_t now = clock_.NowSeconds();
   store::Transaction tx(db_);
-  auto e = db_.Prepare(
-      "INSERT INTO monitoring_eliminations (case_id, date, reason, evidence, checks, decided_by, role, decided_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  e->BindInt(1, case_id);
-  e->BindText(2, date->ToString());
-  e->BindText(3, in.reason);
-  e->BindText(4, in.evidence);
-  e->BindText(5, checks.dump());
-  e->BindText(6, caller.user_name);
-  e->BindText(7, RoleName(caller.role));
-  e->BindInt(8, now);
-  e->Run();
-  auto u = db_.Prepare(
-      "UPDATE monitoring_cases SET status = 'eliminated', closed_on = ?, version = version + 1, updated_at = ?"
-      " WHERE id = ? AND version = ?");
-  u->BindText(1, date->ToString());
-  u->BindInt(2, now);
-  u->BindInt(3, case_id);
-  u->BindInt(4, c.version);
-  if (u->Run() != 1) throw Error::Conflict("case " + std::to_string(case_id) + " was changed meanwhile; read it again");
+  WriteElimination(db_, caller, c, in, *date, review.checks, clock_.NowSeconds());
   access::RecordChange(db_, clock_, caller, "monitoring.case_eliminate", entity, c.village_code, CaseSummary(c),
-                        {{"date", date->ToString()}, {"reason", in.reason}, {"evidence", in.evidence}, {"checks", checks}});
+                        {{"date", date->ToString()}, {"reason", in.reason}, {"evidence", in.evidence},
+                         {"checks", review.checks}});
   tx.Commit();
   return GetCase(caller, case_id);
 }
@@ -644,7 +748,7 @@ std::vector<std::pair<std::string, int64_t>> MonitoringService::WaitingStages(co
   }
   std::string sql =
       "SELECT c.stage, COUNT(*) FROM monitoring_cases c WHERE c.village_code >= ?1 AND c.village_code < ?2"
-      " AND c.status = 'identifying' AND c.stage IS NOT NULL";
+      " AND c.status = '" + Wire(CaseStatus::kIdentifying) + "' AND c.stage IS NOT NULL";
   if (scope.paired_households_only) sql += " AND c.household_id IN (" + access::PairedHouseholdIdsSql(3, 4) + ")";
   auto s = db_.Prepare(sql + " GROUP BY c.stage ORDER BY c.stage");
   s->BindText(1, area);
@@ -675,7 +779,7 @@ std::vector<OverdueItem> MonitoringService::Overdue(const Caller& caller, const 
   std::string sql =
       "SELECT c.id, h.number, c.village_code, c.category, c.status, c.stage, c.stage_since, c.entered_on"
       " FROM monitoring_cases c JOIN households h ON h.id = c.household_id"
-      " WHERE c.village_code >= ?1 AND c.village_code < ?2 AND c.status IN ('identifying', 'monitored')";
+      " WHERE c.village_code >= ?1 AND c.village_code < ?2 AND c.status IN " + OpenStatusesSql();
   if (scope.paired_households_only) sql += " AND c.household_id IN (" + access::PairedHouseholdIdsSql(3, 4) + ")";
   sql += " ORDER BY c.village_code, c.id";
   auto s = db_.Prepare(sql);
@@ -691,12 +795,12 @@ std::vector<OverdueItem> MonitoringService::Overdue(const Caller& caller, const 
     item.case_id = s->Int(0);
     item.household_number = s->Text(1);
     item.village_code = s->Text(2);
-    item.category = s->Text(3);
-    if (s->Text(4) == "identifying") {
+    item.category = Stored<Category>(CategoryTerms(), s->Text(3), "monitoring_cases.category");
+    if (Stored<CaseStatus>(CaseStatusTerms(), s->Text(4), "monitoring_cases.status") == CaseStatus::kIdentifying) {
       const auto since = *Date::Parse(s->Text(6));
       const int64_t days = as_of.ToDays() - since.ToDays();
       if (days <= step_days) continue;
-      item.kind = "step_overdue";
+      item.kind = OverdueKind::kStepOverdue;
       item.stage = s->Text(5);
       item.since = since.ToString();
       item.days = days;
@@ -705,7 +809,7 @@ std::vector<OverdueItem> MonitoringService::Overdue(const Caller& caller, const 
       const auto entered = *Date::Parse(s->Text(7));
       const Date limit = AddMonths(entered, max_months);
       if (as_of <= limit) continue;
-      item.kind = "monitored_too_long";
+      item.kind = OverdueKind::kMonitoredTooLong;
       item.since = entered.ToString();
       item.days = as_of.ToDays() - entered.ToDays();
       item.limit = limit.ToDays() - entered.ToDays();
@@ -730,6 +834,142 @@ int64_t MonitoringFigures::days_to_elimination_average() const {
   return eliminations_timed > 0 ? (days_to_elimination_total + eliminations_timed / 2) / eliminations_timed : 0;
 }
 
+namespace {
+
+// The day the figures of `year` are taken: its last day, or `as_of_text` within it.
+Date FiguresDay(int year, const std::optional<std::string>& as_of_text) {
+  if (year < 2000 || year > 2100) {
+    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
+  }
+  if (!as_of_text) return Date{year, 12, 31};
+  auto d = Date::Parse(*as_of_text);
+  if (!d || d->year != year) {
+    throw Error::InvalidArgument("invalid date", {{"as_of", "'" + *as_of_text + "' is not a date in " + std::to_string(year)}});
+  }
+  return *d;
+}
+
+// The children of the area (the breakdown's rows), by code, counts at zero.
+std::map<std::string, AreaCount> ChildAreas(store::Connection& db, const std::string& area, size_t child_len) {
+  std::map<std::string, AreaCount> by_area;
+  auto s = db.Prepare("SELECT code, name FROM areas WHERE code >= ? AND code < ? AND length(code) = ? ORDER BY code");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindInt(3, static_cast<int64_t>(child_len));
+  while (s->Step()) by_area[s->Text(0)] = AreaCount{s->Text(0), s->Text(1), 0, 0, 0};
+  return by_area;
+}
+
+// A case as the figures see it: its status on the day, not today's.
+struct CaseOnDay {
+  int64_t household_id = 0;
+  std::string village;
+  Category category = Category::kMarginal;
+  CaseStatus on = CaseStatus::kIdentifying;
+  std::string alert;
+  std::optional<std::string> entered, closed;
+};
+
+CaseOnDay ReadCaseOnDay(const store::Statement& s, const std::string& day) {
+  CaseOnDay c{s.Int(0), s.Text(1), Stored<Category>(CategoryTerms(), s.Text(2), "monitoring_cases.category"),
+              CaseStatus::kIdentifying, s.Text(4), s.OptionalText(5), s.OptionalText(6)};
+  const auto status = Stored<CaseStatus>(CaseStatusTerms(), s.Text(3), "monitoring_cases.status");
+  const bool closed_by = c.closed && *c.closed <= day;
+  if (c.entered && *c.entered <= day) {
+    c.on = status == CaseStatus::kEliminated && closed_by ? CaseStatus::kEliminated : CaseStatus::kMonitored;
+  } else {
+    c.on = status == CaseStatus::kRejected && closed_by ? CaseStatus::kRejected : CaseStatus::kIdentifying;
+  }
+  return c;
+}
+
+void CountByCategory(Category category, int64_t& unstable, int64_t& marginal, int64_t& sudden) {
+  switch (category) {
+    case Category::kUnstable: ++unstable; break;
+    case Category::kMarginal: ++marginal; break;
+    case Category::kSudden: ++sudden; break;
+  }
+}
+
+// An entered case: its household counted once by category, and its days to the entry and to the elimination.
+void CountEntry(const CaseOnDay& c, MonitoringFigures& f, std::set<int64_t>& entered_households) {
+  if (entered_households.insert(c.household_id).second) CountByCategory(c.category, f.unstable, f.marginal, f.sudden);
+  ++f.entries_timed;
+  const int64_t d = Days(c.alert, *c.entered);
+  f.days_to_entry_total += d;
+  f.days_to_entry_max = std::max(f.days_to_entry_max, d);
+  if (c.on == CaseStatus::kEliminated) {
+    ++f.eliminations_timed;
+    const int64_t e = Days(*c.entered, *c.closed);
+    f.days_to_elimination_total += e;
+    f.days_to_elimination_max = std::max(f.days_to_elimination_max, e);
+  }
+}
+
+// A case by its status on the day, in the whole and in its child area (`ac`, null when none).
+void CountStatus(const CaseOnDay& c, MonitoringFigures& f, AreaCount* ac) {
+  switch (c.on) {
+    case CaseStatus::kIdentifying:
+      ++f.identifying;
+      if (ac) ++ac->identifying;
+      break;
+    case CaseStatus::kMonitored:
+      ++f.monitored;
+      if (ac) ++ac->monitored;
+      CountByCategory(c.category, f.monitored_unstable, f.monitored_marginal, f.monitored_sudden);
+      break;
+    case CaseStatus::kEliminated:
+      ++f.eliminated;
+      if (ac) ++ac->eliminated;
+      break;
+    case CaseStatus::kRejected: ++f.rejected; break;
+  }
+}
+
+// The cases alerted by the day, counted into `f` and the child areas; returns the entered households.
+std::set<int64_t> CountCases(store::Connection& db, const std::string& area, const std::string& day, size_t child_len,
+                             std::map<std::string, AreaCount>& by_area, MonitoringFigures& f) {
+  std::set<int64_t> entered_households;
+  auto s = db.Prepare(
+      "SELECT household_id, village_code, category, status, alert_date, entered_on, closed_on"
+      " FROM monitoring_cases WHERE village_code >= ? AND village_code < ? AND alert_date <= ?");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindText(3, day);
+  while (s->Step()) {
+    const CaseOnDay c = ReadCaseOnDay(*s, day);
+    if (c.on == CaseStatus::kMonitored || c.on == CaseStatus::kEliminated) CountEntry(c, f, entered_households);
+    AreaCount* ac = nullptr;
+    if (c.village.size() >= child_len) {
+      if (auto it = by_area.find(c.village.substr(0, child_len)); it != by_area.end()) ac = &it->second;
+    }
+    CountStatus(c, f, ac);
+  }
+  return entered_households;
+}
+
+// Persons on the day: members of the entered households, and of the registered (poor or exited) ones.
+void CountPersons(store::Connection& db, const std::string& area, const std::string& day,
+                  const std::set<int64_t>& entered_households, MonitoringFigures& f) {
+  const auto status = internal::StatusesOn(db, area, day);
+  auto s = db.Prepare(
+      "SELECT m.household_id FROM memberships m JOIN households h ON h.id = m.household_id"
+      " JOIN persons p ON p.id = m.person_id"
+      " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+      " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindText(3, day);
+  while (s->Step()) {
+    const int64_t h = s->Int(0);
+    if (entered_households.contains(h)) ++f.persons;
+    auto it = status.find(h);
+    if (it != status.end() && Registered(registry::ParseStatus(it->second))) ++f.registered_persons;
+  }
+}
+
+}  // namespace
+
 MonitoringFigures MonitoringService::Figures(const Caller& caller, const std::string& area_code, int year,
                                              const std::optional<std::string>& as_of_text) {
   const std::string area = internal::ResolveArea(db_, caller, area_code);
@@ -737,121 +977,29 @@ MonitoringFigures MonitoringService::Figures(const Caller& caller, const std::st
   if (access::ReadScopeFor(caller, access::Resource::kMonitoring).paired_households_only) {
     internal::Refuse(db_, clock_, caller, area, "monitoring/figures", "area figures are not for a paired cadre");
   }
-  if (year < 2000 || year > 2100) {
-    throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
-  }
-  Date as_of{year, 12, 31};
-  if (as_of_text) {
-    auto d = Date::Parse(*as_of_text);
-    if (!d || d->year != year) {
-      throw Error::InvalidArgument("invalid date", {{"as_of", "'" + *as_of_text + "' is not a date in " + std::to_string(year)}});
-    }
-    as_of = *d;
-  }
-  const std::string date = as_of.ToString();
-  const std::string end = internal::SubtreeEnd(area);
+  const std::string day = FiguresDay(year, as_of_text).ToString();
   MonitoringFigures f;
   f.area_code = area;
   f.year = year;
-  f.as_of = date;
+  f.as_of = day;
   // Children of the area for the breakdown.
   const size_t child_len = area.empty() ? 2 : area.size() == 2 ? 4 : area.size() == 4 ? 6 : area.size() == 6 ? 9 : 12;
-  std::map<std::string, AreaCount> by_area;
-  {
-    auto s = db_.Prepare("SELECT code, name FROM areas WHERE code >= ? AND code < ? AND length(code) = ? ORDER BY code");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindInt(3, static_cast<int64_t>(child_len));
-    while (s->Step()) by_area[s->Text(0)] = AreaCount{s->Text(0), s->Text(1), 0, 0, 0};
-  }
-  std::set<int64_t> entered_households;
-  {
-    auto s = db_.Prepare(
-        "SELECT household_id, village_code, category, status, alert_date, entered_on, closed_on"
-        " FROM monitoring_cases WHERE village_code >= ? AND village_code < ? AND alert_date <= ?");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindText(3, date);
-    while (s->Step()) {
-      const std::string category = s->Text(2);
-      const std::string status = s->Text(3);
-      const std::string alert = s->Text(4);
-      const auto entered = s->OptionalText(5);
-      const auto closed = s->OptionalText(6);
-      const bool closed_by = closed && *closed <= date;
-      std::string on;
-      if (entered && *entered <= date) {
-        on = status == "eliminated" && closed_by ? "eliminated" : "monitored";
-        if (entered_households.insert(s->Int(0)).second) {
-          if (category == "unstable") ++f.unstable;
-          else if (category == "marginal") ++f.marginal;
-          else ++f.sudden;
-        }
-        ++f.entries_timed;
-        const int64_t d = Days(alert, *entered);
-        f.days_to_entry_total += d;
-        f.days_to_entry_max = std::max(f.days_to_entry_max, d);
-        if (on == "eliminated") {
-          ++f.eliminations_timed;
-          const int64_t e = Days(*entered, *closed);
-          f.days_to_elimination_total += e;
-          f.days_to_elimination_max = std::max(f.days_to_elimination_max, e);
-        }
-      } else {
-        on = status == "rejected" && closed_by ? "rejected" : "identifying";
-      }
-      AreaCount* ac = nullptr;
-      const std::string village = s->Text(1);
-      if (village.size() >= child_len) {
-        if (auto it = by_area.find(village.substr(0, child_len)); it != by_area.end()) ac = &it->second;
-      }
-      if (on == "identifying") {
-        ++f.identifying;
-        if (ac) ++ac->identifying;
-      } else if (on == "monitored") {
-        ++f.monitored;
-        if (ac) ++ac->monitored;
-        if (category == "unstable") ++f.monitored_unstable;
-        else if (category == "marginal") ++f.monitored_marginal;
-        else ++f.monitored_sudden;
-      } else if (on == "eliminated") {
-        ++f.eliminated;
-        if (ac) ++ac->eliminated;
-      } else {
-        ++f.rejected;
-      }
-    }
-  }
+  std::map<std::string, AreaCount> by_area = ChildAreas(db_, area, child_len);
+  const std::set<int64_t> entered_households = CountCases(db_, area, day, child_len, by_area, f);
   f.households = static_cast<int64_t>(entered_households.size());
-  // Persons: members on as_of of the monitored households and of the registered ones.
-  const auto status = internal::StatusesOn(db_, area, date);
-  {
-    auto s = db_.Prepare(
-        "SELECT m.household_id FROM memberships m JOIN households h ON h.id = m.household_id"
-        " JOIN persons p ON p.id = m.person_id"
-        " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
-        " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindText(3, date);
-    while (s->Step()) {
-      const int64_t h = s->Int(0);
-      if (entered_households.contains(h)) ++f.persons;
-      auto it = status.find(h);
-      if (it != status.end() && (it->second == "poor" || it->second == "exited")) ++f.registered_persons;
-    }
-  }
+  CountPersons(db_, area, day, entered_households, f);
   for (auto& [code, ac] : by_area) {
     if (ac.identifying + ac.monitored + ac.eliminated > 0) f.by_area.push_back(ac);
   }
   return f;
 }
 
-int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const std::vector<HistoricCase>& cases,
-                           const Clock& clock) {
-  internal::RequireAbility(db, clock, caller, access::Ability::kWriteCaseHistories, caller.area_scope, "monitoring_cases",
-                           "only an administrator or the county office writes case histories");
-  // Villages of the households, in bulk.
+namespace {
+
+// The histories checked as a whole (every problem by its JSON path) and the caller's
+// write access to their villages; returns the village of every household.
+std::map<int64_t, std::string> CheckHistories(store::Connection& db, const Caller& caller,
+                                              const std::vector<HistoricCase>& cases, const Clock& clock) {
   std::map<int64_t, std::string> village;
   {
     auto s = db.Prepare("SELECT id, village_code FROM households");
@@ -864,115 +1012,167 @@ int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const st
     const std::string p = "/" + std::to_string(i);
     if (!village.contains(c.household_id)) problems.Add(p + "/household_id", "no such household");
     else villages.insert(village[c.household_id]);
-    if (!OneOf(c.category, {"unstable", "marginal", "sudden"})) problems.Add(p + "/category", "unknown category");
-    if (!OneOf(c.source, {"self_report", "cadre_report", "department_alert", "data_analysis"})) {
-      problems.Add(p + "/source", "unknown source");
-    }
+    if (!ParseWire<Category>(CategoryTerms(), c.category)) problems.Add(p + "/category", "unknown category");
+    if (!FindWire(CaseSourceTerms(), c.source)) problems.Add(p + "/source", "unknown source");
     if (!Date::Parse(c.alert_date)) problems.Add(p + "/alert_date", "not a date");
     for (const auto& st : c.steps) {
-      if (StepIndex(st.step) < 1 || !Date::Parse(st.date)) problems.Add(p + "/steps", "bad step " + st.step);
+      const auto step = ParseCaseStep(st.step);
+      if (!step || *step == ProcedureStep::kAlert || !Date::Parse(st.date) ||
+          !FindWire(StepOutcomeTerms(), st.action) || (st.returned_to && !ParseCaseStep(*st.returned_to))) {
+        problems.Add(p + "/steps", "bad step " + st.step);
+      }
     }
   }
   problems.ThrowIfAny("invalid case histories");
   for (const auto& v : villages) {
     internal::Require(db, clock, caller, access::Access::kWrite, v, std::nullopt, "monitoring_cases");
   }
-  const int64_t now = clock.NowSeconds();
-  store::Transaction tx(db);
-  auto ins = db.Prepare(
-      "INSERT INTO monitoring_cases (household_id, village_code, year, category, source, risks, note, status, stage,"
-      " alert_date, stage_since, entered_on, closed_on, opened_by, version, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  auto step = db.Prepare(
-      "INSERT INTO monitoring_case_steps (case_id, step, action, date, end_date, returned_to, note, actor, role,"
-      " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  auto measure = db.Prepare(
-      "INSERT INTO monitoring_measures (case_id, kind, description, policy_id, responsible, start_date, status, result,"
-      " recorded_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)");
-  auto elim = db.Prepare(
-      "INSERT INTO monitoring_eliminations (case_id, date, reason, evidence, checks, decided_by, role, decided_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& c : cases) {
-    // Replay the steps to find the state.
-    std::string status = "identifying", stage = "home_check", since = c.alert_date;
-    std::optional<std::string> entered, closed;
-    for (const auto& st : c.steps) {
-      since = st.end_date.value_or(st.date);
-      if (st.action == "returned") {
-        stage = st.returned_to.value_or(stage);
-      } else if (st.action == "rejected") {
-        status = "rejected";
-        closed = st.date;
-      } else if (st.step == "entry") {
-        status = "monitored";
-        entered = st.date;
-      } else {
-        stage = kSteps[static_cast<size_t>(StepIndex(st.step)) + 1];
-      }
-    }
-    if (c.elimination && status == "monitored") {
-      status = "eliminated";
-      closed = c.elimination->date;
-    }
-    ins->BindInt(1, c.household_id);
-    ins->BindText(2, village[c.household_id]);
-    ins->BindInt(3, c.year);
-    ins->BindText(4, c.category);
-    ins->BindText(5, c.source);
-    ins->BindText(6, c.risks);
-    ins->BindText(7, c.note);
-    ins->BindText(8, status);
-    status == "identifying" ? ins->BindText(9, stage) : ins->BindNull(9);
-    ins->BindText(10, c.alert_date);
-    ins->BindText(11, since);
-    ins->BindOptionalText(12, entered);
-    ins->BindOptionalText(13, closed);
-    ins->BindText(14, caller.user_name);
-    ins->BindInt(15, static_cast<int64_t>(c.steps.size()) + 1);
-    ins->BindInt(16, now);
-    ins->BindInt(17, now);
-    ins->Step();
-    const int64_t id = ins->Int(0);
-    ins->Reset();
-    auto add_step = [&](const HistoricStep& st) {
-      step->BindInt(1, id);
-      step->BindText(2, st.step);
-      step->BindText(3, st.action);
-      step->BindText(4, st.date);
-      step->BindOptionalText(5, st.end_date);
-      step->BindOptionalText(6, st.returned_to);
-      step->BindText(7, st.note);
-      step->BindText(8, st.actor);
-      step->BindText(9, st.role);
-      step->BindInt(10, now);
-      step->Run();
-    };
-    add_step({"alert", "done", c.alert_date, std::nullopt, std::nullopt, c.note, caller.user_name, RoleName(caller.role)});
-    for (const auto& st : c.steps) add_step(st);
-    for (const auto& m : c.measures) {
-      measure->BindInt(1, id);
-      measure->BindText(2, m.kind);
-      measure->BindText(3, m.description);
-      measure->BindOptionalInt(4, m.policy_id);
-      measure->BindText(5, m.responsible);
-      measure->BindText(6, m.start_date);
-      measure->BindText(7, m.status);
-      measure->BindText(8, caller.user_name);
-      measure->BindInt(9, now);
-      measure->Run();
-    }
-    if (c.elimination && status == "eliminated") {
-      elim->BindInt(1, id);
-      elim->BindText(2, c.elimination->date);
-      elim->BindText(3, c.elimination->reason);
-      elim->BindText(4, c.elimination->evidence);
-      elim->BindText(5, c.elimination->checks.empty() ? "{}" : c.elimination->checks);
-      elim->BindText(6, c.elimination->decided_by);
-      elim->BindText(7, c.elimination->role);
-      elim->BindInt(8, now);
-      elim->Run();
+  return village;
+}
+
+// Where a history's steps leave its case.
+struct Replayed {
+  CaseStatus status = CaseStatus::kIdentifying;
+  ProcedureStep stage = ProcedureStep::kHomeCheck;
+  std::string since;
+  std::optional<std::string> entered, closed;
+};
+
+Replayed Replay(const HistoricCase& c) {
+  Replayed r;
+  r.since = c.alert_date;
+  for (const auto& st : c.steps) {
+    r.since = st.end_date.value_or(st.date);
+    const StepOutcome outcome = Stored<StepOutcome>(StepOutcomeTerms(), st.action, "steps/action");
+    const ProcedureStep step = *ParseCaseStep(st.step);
+    if (outcome == StepOutcome::kReturned) {
+      if (st.returned_to) r.stage = Stored<ProcedureStep>(CaseStepTerms(), *st.returned_to, "steps/returned_to");
+    } else if (outcome == StepOutcome::kRejected) {
+      r.status = CaseStatus::kRejected;
+      r.closed = st.date;
+    } else if (step == ProcedureStep::kEntry) {
+      r.status = CaseStatus::kMonitored;
+      r.entered = st.date;
+    } else {
+      r.stage = static_cast<ProcedureStep>(static_cast<int>(step) + 1);
     }
   }
+  if (c.elimination && r.status == CaseStatus::kMonitored) {
+    r.status = CaseStatus::kEliminated;
+    r.closed = c.elimination->date;
+  }
+  return r;
+}
+
+// The statements of the batch, prepared once and run per case.
+class HistoryWriter {
+ public:
+  HistoryWriter(store::Connection& db, const Caller& caller, int64_t now)
+      : caller_(caller),
+        now_(now),
+        case_(db.Prepare(
+            "INSERT INTO monitoring_cases (household_id, village_code, year, category, source, risks, note, status,"
+            " stage, alert_date, stage_since, entered_on, closed_on, opened_by, version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")),
+        step_(db.Prepare(
+            "INSERT INTO monitoring_case_steps (case_id, step, action, date, end_date, returned_to, note, actor, role,"
+            " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        measure_(db.Prepare(
+            "INSERT INTO monitoring_measures (case_id, kind, description, policy_id, responsible, start_date, status,"
+            " result, recorded_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)")),
+        elim_(db.Prepare(
+            "INSERT INTO monitoring_eliminations (case_id, date, reason, evidence, checks, decided_by, role,"
+            " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {}
+
+  void Write(const HistoricCase& c, const std::string& village) {
+    const Replayed r = Replay(c);
+    const int64_t id = InsertCase(c, village, r);
+    InsertStep(id, {Wire(ProcedureStep::kAlert), WireOf(StepOutcomeTerms(), StepOutcome::kDone), c.alert_date,
+                    std::nullopt, std::nullopt, c.note, caller_.user_name, RoleName(caller_.role)});
+    for (const auto& st : c.steps) InsertStep(id, st);
+    for (const auto& m : c.measures) InsertMeasure(id, m);
+    if (c.elimination && r.status == CaseStatus::kEliminated) InsertElimination(id, *c.elimination);
+  }
+
+ private:
+  int64_t InsertCase(const HistoricCase& c, const std::string& village, const Replayed& r) {
+    case_->BindInt(1, c.household_id);
+    case_->BindText(2, village);
+    case_->BindInt(3, c.year);
+    case_->BindText(4, c.category);
+    case_->BindText(5, c.source);
+    case_->BindText(6, c.risks);
+    case_->BindText(7, c.note);
+    case_->BindText(8, Wire(r.status));
+    r.status == CaseStatus::kIdentifying ? case_->BindText(9, Wire(r.stage)) : case_->BindNull(9);
+    case_->BindText(10, c.alert_date);
+    case_->BindText(11, r.since);
+    case_->BindOptionalText(12, r.entered);
+    case_->BindOptionalText(13, r.closed);
+    case_->BindText(14, caller_.user_name);
+    case_->BindInt(15, static_cast<int64_t>(c.steps.size()) + 1);
+    case_->BindInt(16, now_);
+    case_->BindInt(17, now_);
+    case_->Step();
+    const int64_t id = case_->Int(0);
+    case_->Reset();
+    return id;
+  }
+
+  void InsertStep(int64_t id, const HistoricStep& st) {
+    step_->BindInt(1, id);
+    step_->BindText(2, st.step);
+    step_->BindText(3, st.action);
+    step_->BindText(4, st.date);
+    step_->BindOptionalText(5, st.end_date);
+    step_->BindOptionalText(6, st.returned_to);
+    step_->BindText(7, st.note);
+    step_->BindText(8, st.actor);
+    step_->BindText(9, st.role);
+    step_->BindInt(10, now_);
+    step_->Run();
+  }
+
+  void InsertMeasure(int64_t id, const MeasureInput& m) {
+    measure_->BindInt(1, id);
+    measure_->BindText(2, m.kind);
+    measure_->BindText(3, m.description);
+    measure_->BindOptionalInt(4, m.policy_id);
+    measure_->BindText(5, m.responsible);
+    measure_->BindText(6, m.start_date);
+    measure_->BindText(7, m.status);
+    measure_->BindText(8, caller_.user_name);
+    measure_->BindInt(9, now_);
+    measure_->Run();
+  }
+
+  void InsertElimination(int64_t id, const Elimination& e) {
+    elim_->BindInt(1, id);
+    elim_->BindText(2, e.date);
+    elim_->BindText(3, Wire(e.reason));
+    elim_->BindText(4, e.evidence);
+    elim_->BindText(5, e.checks.empty() ? "{}" : e.checks);
+    elim_->BindText(6, e.decided_by);
+    elim_->BindText(7, e.role);
+    elim_->BindInt(8, now_);
+    elim_->Run();
+  }
+
+  const Caller& caller_;
+  int64_t now_;
+  std::unique_ptr<store::Statement> case_, step_, measure_, elim_;
+};
+
+}  // namespace
+
+int64_t WriteHistoricCases(store::Connection& db, const Caller& caller, const std::vector<HistoricCase>& cases,
+                           const Clock& clock) {
+  internal::RequireAbility(db, clock, caller, access::Ability::kWriteCaseHistories, caller.area_scope, "monitoring_cases",
+                           "only an administrator or the county office writes case histories");
+  const std::map<int64_t, std::string> village = CheckHistories(db, caller, cases, clock);
+  store::Transaction tx(db);
+  HistoryWriter writer(db, caller, clock.NowSeconds());
+  for (const auto& c : cases) writer.Write(c, village.at(c.household_id));
   access::RecordChange(db, clock, caller, "monitoring.cases_import", "monitoring_cases", caller.area_scope, nullptr,
                         {{"cases", cases.size()}});
   tx.Commit();

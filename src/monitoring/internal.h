@@ -2,6 +2,7 @@
 // Helpers shared by the monitoring module's .cc files; not its interface.
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "monitoring/monitoring.h"
+#include "monitoring/terms.h"
 #include "store/database.h"
 
 namespace fupin::monitoring::internal {
@@ -59,6 +61,33 @@ std::optional<Date> ReadDate(const std::string& text, const std::string& path, c
 // The status of each household (by id) at the end of `date`, from its events;
 // households without events are absent (unregistered).
 std::map<int64_t, std::string> StatusesOn(store::Connection& db, const std::string& area, const std::string& date);
+
+// A closed set's wire string read from a request (parsed once, at the service's edge): the
+// value, or nullopt with a problem at `path` naming the accepted values (core WireList).
+template <class E>
+std::optional<E> ParseField(std::span<const Term> terms, const std::string& text, const std::string& path,
+                            Problems& problems) {
+  const auto value = ParseWire<E>(terms, text);
+  if (!value) problems.Add(path, "'" + text + "' is not " + WireList(terms));
+  return value;
+}
+
+// A closed set's value as the database keeps it; a string outside the table is a broken store.
+template <class E>
+E Stored(std::span<const Term> terms, const std::string& text, const char* column) {
+  const auto value = ParseWire<E>(terms, text);
+  if (!value) throw Error::Internal(std::string(column) + " holds '" + text + "', not one of " + WireList(terms));
+  return *value;
+}
+
+// The wire (and stored) string of a closed set's value.
+inline std::string Wire(CaseStatus v) { return WireOf(CaseStatusTerms(), v); }
+inline std::string Wire(Category v) { return WireOf(CategoryTerms(), v); }
+inline std::string Wire(ProcedureStep v) { return WireOf(CaseStepTerms(), v); }
+inline std::string Wire(MeasureKind v) { return WireOf(MeasureKindTerms(), v); }
+inline std::string Wire(MeasureStatus v) { return WireOf(MeasureStatusTerms(), v); }
+inline std::string Wire(EliminationReason v) { return WireOf(EliminationReasonTerms(), v); }
+inline std::string Wire(OverdueKind v) { return WireOf(OverdueKindTerms(), v); }
 
 std::string YuanText(Fen fen);
 std::string PercentText(double percent);

@@ -15,6 +15,7 @@
 #include "io/table.h"
 #include "monitoring/internal.h"
 #include "registry/households.h"
+#include "registry/vocab.h"
 #include "core/text.h"
 #include "dataio/clerk_values.h"
 #include "dataio/sheet.h"
@@ -230,9 +231,7 @@ int64_t MonitoringService::AddSpending(const Caller& caller, int64_t household_i
                                        Fen amount, const std::string& note) {
   Problems problems;
   if (year < 2000 || year > 2100) problems.Add("year", std::to_string(year) + " is not between 2000 and 2100");
-  if (kind != "illness" && kind != "schooling" && kind != "disaster" && kind != "accident") {
-    problems.Add("kind", "'" + kind + "' is not illness, schooling, disaster or accident");
-  }
+  internal::ParseField<SpendingKind>(SpendingKindTerms(), kind, "kind", problems);
   if (amount <= 0) problems.Add("amount", "must be more than 0");
   problems.ThrowIfAny("invalid rigid spending");
   auto h = db_.Prepare("SELECT village_code FROM households WHERE id = ?");
@@ -329,10 +328,116 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   return ImportAlerts(caller, kind, year, *reader, path, options);
 }
 
+namespace {
+
+enum AlertColumn : size_t { kAlertId, kAlertName, kAlertDate, kAlertAmount, kAlertNote };
+
+// The roster read and every cell checked (problems by row and column); the valid ID numbers
+// with the record they are on, and each record's date and amount.
+struct AlertRows {
+  dataio::SheetData sheet;
+  std::vector<dataio::ImportProblem> problems;
+  std::vector<std::string> numbers;
+  std::vector<size_t> number_row;  // index into sheet.records
+  std::vector<std::optional<Fen>> amounts;
+  std::vector<std::string> dates;
+};
+
+AlertRows ReadAlertRows(const std::vector<dataio::SheetColumn>& cols, io::TableReader& table, int year,
+                        const Date& today) {
+  AlertRows a{dataio::ReadSheet(cols, table), {}, {}, {}, {}, {}};
+  a.problems = a.sheet.problems;
+  if (!a.problems.empty()) dataio::ThrowRefusal(a.problems);  // the header: no row is read
+  a.amounts.resize(a.sheet.records.size());
+  a.dates.resize(a.sheet.records.size());
+  for (size_t i = 0; i < a.sheet.records.size(); ++i) {
+    dataio::SheetRow row(cols, a.sheet, a.sheet.records[i], a.problems);
+    if (auto id = row.IdNumber(kAlertId, today)) {
+      a.numbers.push_back(*id);
+      a.number_row.push_back(i);
+    }
+    if (auto d = row.DateValue(kAlertDate)) {
+      if (d->year != year) row.Problem(kAlertDate, d->ToString(), "不在 " + std::to_string(year) + " 年内");
+      else if (*d > today) row.Problem(kAlertDate, d->ToString(), "日期在今天之后");
+      a.dates[i] = d->ToString();
+    }
+    a.amounts[i] = row.Yuan(kAlertAmount);
+    if (a.amounts[i] == 0) row.Problem(kAlertAmount, a.sheet.records[i].cells[kAlertAmount], "金额应大于0");
+  }
+  return a;
+}
+
+// The rows whose person is in the registry and in a household, as alerts (with the file row);
+// the others are problems, or skipped rows when unmatched numbers are skipped.
+std::vector<std::pair<size_t, AlertRecord>> MatchAlerts(const std::vector<dataio::SheetColumn>& cols, AlertRows& a,
+                                                        const std::vector<std::optional<int64_t>>& found,
+                                                        const std::map<int64_t, PersonHome>& homes, AlertKind kind,
+                                                        int year, const AlertImportOptions& options,
+                                                        AlertImportResult& result) {
+  std::vector<std::pair<size_t, AlertRecord>> records;
+  for (size_t k = 0; k < found.size(); ++k) {
+    const dataio::SheetRecord& r = a.sheet.records[a.number_row[k]];
+    dataio::SheetRow row(cols, a.sheet, r, a.problems);
+    if (!found[k]) {
+      if (options.skip_unmatched && !options.skip_invalid) result.skipped_rows.push_back(static_cast<int64_t>(r.row));
+      else row.Problem(kAlertId, MaskIdNumber(a.numbers[k]), "登记库中没有此身份证号");
+      continue;
+    }
+    const PersonHome& home = homes.at(*found[k]);
+    if (const std::string name = r.cells[kAlertName]; !name.empty() && name != home.name) {
+      row.Problem(kAlertName, name, "与登记库中此身份证号的姓名“" + home.name + "”不符");
+    }
+    if (home.household_id == 0) {
+      row.Problem(kAlertId, MaskIdNumber(a.numbers[k]), "此人目前不属于任何户");
+      continue;
+    }
+    const size_t i = a.number_row[k];
+    records.push_back({r.row, {kind, year, *found[k], a.dates[i], a.amounts[i], r.cells[kAlertNote]}});
+  }
+  return records;
+}
+
+// The import and its alerts, one statement prepared for all rows.
+int64_t WriteAlerts(store::Connection& db, const Caller& caller, const AlertImportResult& result,
+                    const std::string& path, const std::vector<std::pair<size_t, AlertRecord>>& records,
+                    const std::map<int64_t, PersonHome>& homes, int64_t now) {
+  auto imp = db.Prepare(
+      "INSERT INTO monitoring_alert_imports (kind, year, file_name, rows, skipped, imported_by, imported_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  imp->BindText(1, result.kind);
+  imp->BindInt(2, result.year);
+  imp->BindText(3, path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1));
+  imp->BindInt(4, result.rows);
+  imp->BindInt(5, static_cast<int64_t>(result.skipped_rows.size()));
+  imp->BindText(6, caller.user_name);
+  imp->BindInt(7, now);
+  imp->Step();
+  const int64_t import_id = imp->Int(0);
+  imp->Reset();
+  auto ins = db.Prepare(
+      "INSERT INTO monitoring_alerts (import_id, kind, year, person_id, household_id, date, amount, note, source_row)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  size_t k = 0;
+  for (const auto& [_, a] : records) {
+    ins->BindInt(1, import_id);
+    ins->BindText(2, result.kind);
+    ins->BindInt(3, result.year);
+    ins->BindInt(4, a.person_id);
+    ins->BindInt(5, homes.at(a.person_id).household_id);
+    ins->BindText(6, a.date);
+    ins->BindOptionalInt(7, a.amount);
+    ins->BindText(8, a.note);
+    ins->BindInt(9, static_cast<int64_t>(k++));
+    ins->Run();
+  }
+  return import_id;
+}
+
+}  // namespace
+
 AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKind kind, int year,
                                                   io::TableReader& table, const std::string& path,
                                                   const AlertImportOptions& options) {
-  const bool skip_unmatched = options.skip_unmatched;
   if (year < 2000 || year > 2100) {
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
   }
@@ -344,31 +449,9 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   const bool department = !access::Can(caller, access::Ability::kWriteMonitoring);
   // Read the file (the one sheet reader) and check every cell, then match
   // every valid number in one bulk lookup.
-  enum Column : size_t { kId, kName, kDate, kAmount, kNote };
   const std::vector<dataio::SheetColumn>& cols = AlertSheet(kind);
-  const dataio::SheetData sheet = dataio::ReadSheet(cols, table);
-  std::vector<dataio::ImportProblem> problems = sheet.problems;
-  if (!problems.empty()) dataio::ThrowRefusal(problems);  // the header: no row is read
-  const Date today = clock_.Today();
-  std::vector<std::string> numbers;
-  std::vector<size_t> number_row;  // index into sheet.records
-  std::vector<std::optional<Fen>> amounts(sheet.records.size());
-  std::vector<std::string> dates(sheet.records.size());
-  for (size_t i = 0; i < sheet.records.size(); ++i) {
-    dataio::SheetRow row(cols, sheet, sheet.records[i], problems);
-    if (auto id = row.IdNumber(kId, today)) {
-      numbers.push_back(*id);
-      number_row.push_back(i);
-    }
-    if (auto d = row.DateValue(kDate)) {
-      if (d->year != year) row.Problem(kDate, d->ToString(), "不在 " + std::to_string(year) + " 年内");
-      else if (*d > today) row.Problem(kDate, d->ToString(), "日期在今天之后");
-      dates[i] = d->ToString();
-    }
-    amounts[i] = row.Yuan(kAmount);
-    if (amounts[i] == 0) row.Problem(kAmount, sheet.records[i].cells[kAmount], "金额应大于0");
-  }
-  const auto found = registry::LookupPersonsByIdNumber(db_, access::CurrentProtector(), numbers);
+  AlertRows rows = ReadAlertRows(cols, table, year, clock_.Today());
+  const auto found = registry::LookupPersonsByIdNumber(db_, access::CurrentProtector(), rows.numbers);
   std::vector<int64_t> person_ids;
   for (const auto& f : found) {
     if (f) person_ids.push_back(*f);
@@ -377,29 +460,12 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   AlertImportResult result;
   result.kind = AlertKindName(kind);
   result.year = year;
-  result.rows = static_cast<int64_t>(sheet.records.size());
-  std::vector<std::pair<size_t, AlertRecord>> records;  // with the file row
-  for (size_t k = 0; k < found.size(); ++k) {
-    const dataio::SheetRecord& r = sheet.records[number_row[k]];
-    dataio::SheetRow row(cols, sheet, r, problems);
-    if (!found[k]) {
-      if (skip_unmatched && !options.skip_invalid) result.skipped_rows.push_back(static_cast<int64_t>(r.row));
-      else row.Problem(kId, MaskIdNumber(numbers[k]), "登记库中没有此身份证号");
-      continue;
-    }
-    const PersonHome& home = homes.at(*found[k]);
-    if (const std::string name = r.cells[kName]; !name.empty() && name != home.name) {
-      row.Problem(kName, name, "与登记库中此身份证号的姓名“" + home.name + "”不符");
-    }
-    if (home.household_id == 0) {
-      row.Problem(kId, MaskIdNumber(numbers[k]), "此人目前不属于任何户");
-      continue;
-    }
-    records.push_back({r.row, {kind, year, *found[k], dates[number_row[k]], amounts[number_row[k]], r.cells[kNote]}});
-  }
+  result.rows = static_cast<int64_t>(rows.sheet.records.size());
+  auto records = MatchAlerts(cols, rows, found, homes, kind, year, options, result);
+  std::vector<dataio::ImportProblem>& problems = rows.problems;
   std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
   const dataio::SheetPolicy policy{options.skip_invalid};
-  if (policy.Refuses(problems, sheet.header_row)) dataio::ThrowRefusal(problems);
+  if (policy.Refuses(problems, rows.sheet.header_row)) dataio::ThrowRefusal(problems);
   const std::set<size_t> bad = dataio::SheetPolicy::BadRows(problems);
   std::erase_if(records, [&](const auto& r) { return bad.contains(r.first); });
   std::set<std::string> villages;
@@ -414,42 +480,13 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
       internal::Require(db_, clock_, caller, access::Access::kWrite, v, std::nullopt, "monitoring_alerts");
     }
   }
+  result.imported = static_cast<int64_t>(records.size());
   if (options.dry_run) {
     result.dry_run = true;
-    result.imported = static_cast<int64_t>(records.size());
     return result;
   }
   store::Transaction tx(db_);
-  auto imp = db_.Prepare(
-      "INSERT INTO monitoring_alert_imports (kind, year, file_name, rows, skipped, imported_by, imported_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  imp->BindText(1, result.kind);
-  imp->BindInt(2, year);
-  imp->BindText(3, path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1));
-  imp->BindInt(4, result.rows);
-  imp->BindInt(5, static_cast<int64_t>(result.skipped_rows.size()));
-  imp->BindText(6, caller.user_name);
-  imp->BindInt(7, clock_.NowSeconds());
-  imp->Step();
-  result.import_id = imp->Int(0);
-  imp->Reset();
-  auto ins = db_.Prepare(
-      "INSERT INTO monitoring_alerts (import_id, kind, year, person_id, household_id, date, amount, note, source_row)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  size_t k = 0;
-  for (const auto& [_, a] : records) {
-    ins->BindInt(1, result.import_id);
-    ins->BindText(2, result.kind);
-    ins->BindInt(3, year);
-    ins->BindInt(4, a.person_id);
-    ins->BindInt(5, homes.at(a.person_id).household_id);
-    ins->BindText(6, a.date);
-    ins->BindOptionalInt(7, a.amount);
-    ins->BindText(8, a.note);
-    ins->BindInt(9, static_cast<int64_t>(k++));
-    ins->Run();
-  }
-  result.imported = static_cast<int64_t>(records.size());
+  result.import_id = WriteAlerts(db_, caller, result, path, records, homes, clock_.NowSeconds());
   access::RecordChange(db_, clock_, caller, "monitoring.alerts_import",
                         "monitoring_alert_import/" + std::to_string(result.import_id), caller.area_scope, nullptr,
                         {{"kind", result.kind}, {"year", year}, {"rows", result.rows}, {"imported", result.imported},
@@ -539,6 +576,323 @@ struct HouseholdScan {
   std::set<int64_t> alert_persons;
 };
 
+using Households = std::map<int64_t, HouseholdScan>;
+
+// The households of the area with their income of the year and the year before.
+Households ReadHouseholds(store::Connection& db, const std::string& area, int year) {
+  Households hs;
+  auto s = db.Prepare("SELECT id, number, village_code FROM households WHERE village_code >= ? AND village_code < ?");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  while (s->Step()) {
+    auto& h = hs[s->Int(0)];
+    h.number = s->Text(1);
+    h.village = s->Text(2);
+  }
+  auto y = db.Prepare(
+      "SELECT y.household_id, y.year, y.members,"
+      " y.wage_income + y.production_income + y.property_income + y.transfer_income - y.production_cost"
+      " FROM household_years y JOIN households h ON h.id = y.household_id"
+      " WHERE h.village_code >= ? AND h.village_code < ? AND y.year IN (?, ?)");
+  y->BindText(1, area);
+  y->BindText(2, internal::SubtreeEnd(area));
+  y->BindInt(3, year);
+  y->BindInt(4, year - 1);
+  while (y->Step()) {
+    auto it = hs.find(y->Int(0));
+    if (it == hs.end()) continue;
+    Facts& f = y->Int(1) == year ? it->second.now : it->second.before;
+    f.has = true;
+    f.members = static_cast<int>(y->Int(2));
+    f.net = y->Int(3);
+  }
+  return hs;
+}
+
+// Members at the end of the year, and those employed last year and unemployed this year.
+void CountMembers(store::Connection& db, const std::string& area, int year, Households& hs) {
+  auto s = db.Prepare(
+      "SELECT m.household_id, m.person_id, py.year, py.employment FROM memberships m"
+      " JOIN households h ON h.id = m.household_id"
+      " LEFT JOIN person_years py ON py.person_id = m.person_id AND py.year IN (?3, ?4)"
+      " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?5"
+      " AND (m.end_date IS NULL OR m.end_date > ?5) ORDER BY m.household_id, m.person_id");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindInt(3, year);
+  s->BindInt(4, year - 1);
+  s->BindText(5, Date{year, 12, 31}.ToString());
+  int64_t last_person = -1;
+  std::string prev, cur;
+  int64_t household = -1;
+  auto flush = [&]() {
+    if (last_person < 0) return;
+    auto it = hs.find(household);
+    if (it == hs.end()) return;
+    ++it->second.current_members;
+    if (IsEmployed(prev) && cur == "unemployed") ++it->second.lost_work;
+  };
+  while (s->Step()) {
+    const int64_t person = s->Int(1);
+    if (person != last_person) {
+      flush();
+      last_person = person;
+      household = s->Int(0);
+      prev.clear();
+      cur.clear();
+    }
+    if (!s->IsNull(2)) (s->Int(2) == year ? cur : prev) = s->IsNull(3) ? "" : s->Text(3);
+  }
+  flush();
+}
+
+// The rigid spending recorded for the year and the departments' alerts.
+void AddSpendingAndAlerts(store::Connection& db, const std::string& area, int year, Households& hs) {
+  auto s = db.Prepare(
+      "SELECT x.household_id, SUM(x.amount) FROM monitoring_spending x JOIN households h ON h.id = x.household_id"
+      " WHERE x.year = ? AND h.village_code >= ? AND h.village_code < ? GROUP BY x.household_id");
+  s->BindInt(1, year);
+  s->BindText(2, area);
+  s->BindText(3, internal::SubtreeEnd(area));
+  while (s->Step()) {
+    if (auto it = hs.find(s->Int(0)); it != hs.end()) it->second.spending = s->Int(1);
+  }
+  auto a = db.Prepare(
+      "SELECT a.household_id, a.kind, a.amount, a.person_id FROM monitoring_alerts a"
+      " JOIN households h ON h.id = a.household_id"
+      " WHERE a.year = ? AND h.village_code >= ? AND h.village_code < ?");
+  a->BindInt(1, year);
+  a->BindText(2, area);
+  a->BindText(3, internal::SubtreeEnd(area));
+  while (a->Step()) {
+    auto it = hs.find(a->Int(0));
+    if (it == hs.end()) continue;
+    const auto kind = ParseAlertKind(a->Text(1));
+    if (!kind) throw Error::Internal("monitoring_alerts.kind holds '" + a->Text(1) + "'");
+    const Fen amount = a->IsNull(2) ? 0 : a->Int(2);
+    HouseholdScan& h = it->second;
+    switch (*kind) {
+      case AlertKind::kMedical: h.medical += amount; break;
+      case AlertKind::kDisaster: h.disaster += amount; break;
+      case AlertKind::kUnemployment:
+        if (h.alert_persons.insert(a->Int(3)).second) ++h.unemployment_alerts;
+        break;
+    }
+  }
+}
+
+// Household id -> its open case.
+std::map<int64_t, int64_t> OpenCasesOf(store::Connection& db, const std::string& area) {
+  std::map<int64_t, int64_t> open_case;
+  auto s = db.Prepare(
+      "SELECT c.household_id, c.id FROM monitoring_cases c WHERE c.village_code >= ? AND c.village_code < ?"
+      " AND c.status IN (?, ?)");
+  s->BindText(1, area);
+  s->BindText(2, internal::SubtreeEnd(area));
+  s->BindText(3, internal::Wire(CaseStatus::kIdentifying));
+  s->BindText(4, internal::Wire(CaseStatus::kMonitored));
+  while (s->Step()) open_case[s->Int(0)] = s->Int(1);
+  return open_case;
+}
+
+// The rules in force (each off, or on with its threshold) and the other modules' signals.
+struct ScanRules {
+  bool below_on = false, drop_on = false, rigid_on = false, job_on = false, loan_on = false, dividend_on = false,
+       self_on = false;
+  double below_factor = 0, drop_percent = 0, drop_ceiling = 0, rigid_percent = 0, job_members = 0, loan_count = 0,
+         dividend_count = 0, self_count = 0;
+  industry::RiskSignals signals;          // jobs lost, loans overdue, dividends stopped (issue 21)
+  std::unordered_map<int64_t, int64_t> self_reported;  // households' own applications, grievances of being left out (issue 23)
+};
+
+ScanRules LoadRules(store::Connection& db, const internal::ParameterValues& params, const std::string& area,
+                    int year) {
+  ScanRules r;
+  auto rule = [&](const char* name, bool& on, double& value) {
+    on = params.Enabled(name);
+    value = on ? params.Number(name) : 0;
+  };
+  rule("income_below_line", r.below_on, r.below_factor);
+  rule("income_drop", r.drop_on, r.drop_percent);
+  r.drop_ceiling = r.drop_on ? params.Number("income_drop_below_factor") : 0;
+  rule("rigid_spending", r.rigid_on, r.rigid_percent);
+  rule("job_loss", r.job_on, r.job_members);
+  r.signals = industry::ScanSignals(db, area, year);
+  rule("overdue_loan", r.loan_on, r.loan_count);
+  rule("dividends_stopped", r.dividend_on, r.dividend_count);
+  r.self_reported = grievance::SelfReportedHouseholds(db, area, year);
+  rule("self_application", r.self_on, r.self_count);
+  return r;
+}
+
+// The income rules: per-capita income below the line, or fallen far.
+void IncomeHits(const HouseholdScan& h, Fen line, const ScanRules& r, std::vector<RiskHit>& hits) {
+  if (r.below_on && h.now.has) {
+    const Fen limit = static_cast<Fen>(static_cast<double>(line) * r.below_factor);
+    if (h.now.PerCapita() < limit) {
+      hits.push_back({"income_below_line", RuleLabel("income_below_line"),
+                      {{"per_capita_income", internal::YuanText(h.now.PerCapita())}, {"line", internal::YuanText(limit)}}});
+    }
+  }
+  if (r.drop_on && h.now.has && h.before.has && h.before.PerCapita() > 0) {
+    const double fall = static_cast<double>(h.before.PerCapita() - h.now.PerCapita()) * 100.0 /
+                        static_cast<double>(h.before.PerCapita());
+    const double ceiling = static_cast<double>(line) * r.drop_ceiling;
+    if (fall >= r.drop_percent && static_cast<double>(h.now.PerCapita()) < ceiling) {
+      hits.push_back({"income_drop", RuleLabel("income_drop"),
+                      {{"per_capita_income_before", internal::YuanText(h.before.PerCapita())},
+                       {"per_capita_income", internal::YuanText(h.now.PerCapita())},
+                       {"fall_percent", internal::PercentText(fall)},
+                       {"threshold_percent", internal::PercentText(r.drop_percent)}}});
+    }
+  }
+}
+
+// Rigid spending (recorded, and the medical and disaster alerts) against the net income.
+void SpendingHit(const HouseholdScan& h, const ScanRules& r, std::vector<RiskHit>& hits) {
+  const Fen rigid = h.spending + h.medical + h.disaster;
+  if (!r.rigid_on || rigid <= 0) return;
+  const Fen net = h.now.has ? h.now.net : (h.before.has ? h.before.net : 0);
+  const bool fires = net <= 0 || static_cast<double>(rigid) * 100.0 >= r.rigid_percent * static_cast<double>(net);
+  if (!fires) return;
+  std::vector<std::pair<std::string, std::string>> values = {{"rigid_spending", internal::YuanText(rigid)},
+                                                             {"net_income", internal::YuanText(net)}};
+  if (net > 0) {
+    values.push_back({"spending_percent", internal::PercentText(static_cast<double>(rigid) * 100.0 / static_cast<double>(net))});
+  }
+  values.push_back({"threshold_percent", internal::PercentText(r.rigid_percent)});
+  if (h.medical > 0) values.push_back({"medical_alert", internal::YuanText(h.medical)});
+  if (h.disaster > 0) values.push_back({"disaster_alert", internal::YuanText(h.disaster)});
+  if (h.spending > 0) values.push_back({"recorded_spending", internal::YuanText(h.spending)});
+  hits.push_back({"rigid_spending", RuleLabel("rigid_spending"), values});
+}
+
+// Work lost (registry, alerts, worker records), loans overdue, dividends stopped, the household's own word.
+void SignalHits(int64_t id, const HouseholdScan& h, const ScanRules& r, std::vector<RiskHit>& hits) {
+  const auto jobs = r.signals.lost_jobs.find(id);
+  const int64_t worker_lost = jobs == r.signals.lost_jobs.end() ? 0 : jobs->second;
+  const int64_t lost = std::max({int64_t{h.lost_work}, int64_t{h.unemployment_alerts}, worker_lost});
+  if (r.job_on && lost > 0 && static_cast<double>(lost) >= r.job_members) {
+    hits.push_back({"job_loss", RuleLabel("job_loss"),
+                    {{"members_lost_work", std::to_string(lost)},
+                     {"unemployment_alerts", std::to_string(h.unemployment_alerts)},
+                     {"registry_employed_to_unemployed", std::to_string(h.lost_work)},
+                     {"worker_records_employed_to_not", std::to_string(worker_lost)}}});
+  }
+  if (const auto l = r.signals.overdue_loans.find(id);
+      r.loan_on && l != r.signals.overdue_loans.end() && static_cast<double>(l->second.first) >= r.loan_count) {
+    hits.push_back({"overdue_loan", RuleLabel("overdue_loan"),
+                    {{"overdue_loans", std::to_string(l->second.first)}, {"owed", internal::YuanText(l->second.second)}}});
+  }
+  if (const auto d = r.signals.stopped_dividends.find(id);
+      r.dividend_on && d != r.signals.stopped_dividends.end() && static_cast<double>(d->second) >= r.dividend_count) {
+    hits.push_back({"dividends_stopped", RuleLabel("dividends_stopped"), {{"entities_stopped", std::to_string(d->second)}}});
+  }
+  if (const auto a = r.self_reported.find(id);
+      r.self_on && a != r.self_reported.end() && static_cast<double>(a->second) >= r.self_count) {
+    hits.push_back({"self_application", RuleLabel("self_application"), {{"applications", std::to_string(a->second)}}});
+  }
+}
+
+// Registered households are unstable; the others sudden (a hardship struck) or marginal.
+Category CategoryOf(std::optional<registry::HouseholdState> status, const std::vector<RiskHit>& hits) {
+  if (status == registry::HouseholdState::kExited || status == registry::HouseholdState::kPoor) {
+    return Category::kUnstable;
+  }
+  for (const auto& hit : hits) {
+    if (hit.rule == "rigid_spending" || hit.rule == "job_loss") return Category::kSudden;
+  }
+  return Category::kMarginal;
+}
+
+// The monitoring line of each province, looked up once.
+class ProvinceLines {
+ public:
+  ProvinceLines(const internal::Lines& lines, int year) : lines_(lines), year_(year) {}
+  Fen For(const std::string& village) {
+    const std::string province = village.substr(0, 2);
+    auto lp = line_.find(province);
+    if (lp == line_.end()) {
+      auto t = lines_.For(year_, village);
+      if (!t) throw Error::FailedPrecondition("no monitoring line is set for " + std::to_string(year_) + " or before");
+      lp = line_.emplace(province, t->line).first;
+    }
+    return lp->second;
+  }
+
+ private:
+  const internal::Lines& lines_;
+  int year_;
+  std::map<std::string, Fen> line_;
+};
+
+// A case opened from a scan: risks recorded, sourced from the alerts, the household's word or the data.
+int64_t OpenScanCase(store::Statement& ins, store::Statement& step, const Candidate& c, const HouseholdScan& h,
+                     const Caller& caller, int year, const std::string& today, int64_t now) {
+  bool by_alert = false;
+  bool by_self = false;
+  nlohmann::json risks = nlohmann::json::array();
+  for (const auto& hit : c.hits) {
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [k, v] : hit.values) values[k] = v;
+    risks.push_back({{"rule", hit.rule}, {"values", values}});
+    by_alert = by_alert || (hit.rule == "rigid_spending" && (h.medical > 0 || h.disaster > 0)) ||
+               (hit.rule == "job_loss" && h.unemployment_alerts > 0);
+    by_self = by_self || hit.rule == "self_application";
+  }
+  ins.BindInt(1, c.household_id);
+  ins.BindText(2, c.village_code);
+  ins.BindInt(3, year);
+  ins.BindText(4, internal::Wire(c.category));
+  ins.BindText(5, by_alert ? "department_alert" : (by_self ? "self_report" : "data_analysis"));
+  ins.BindText(6, risks.dump());
+  ins.BindText(7, today);
+  ins.BindText(8, today);
+  ins.BindText(9, caller.user_name);
+  ins.BindInt(10, now);
+  ins.BindInt(11, now);
+  ins.Step();
+  const int64_t case_id = ins.Int(0);
+  ins.Reset();
+  step.BindInt(1, case_id);
+  step.BindText(2, today);
+  step.BindText(3, std::string("扫描预警：") + c.hits.front().label_zh);
+  step.BindText(4, caller.user_name);
+  step.BindText(5, RoleName(caller.role));
+  step.BindInt(6, now);
+  step.Run();
+  return case_id;
+}
+
+// The candidates without an open case get one, in one transaction, audited as one entry.
+void OpenScanCases(store::Connection& db, const Clock& clock, const Caller& caller, int year, const std::string& area,
+                   const Households& hs, ScanResult& result) {
+  const int64_t now = clock.NowSeconds();
+  const std::string today = clock.Today().ToString();
+  store::Transaction tx(db);
+  auto ins = db.Prepare(
+      "INSERT INTO monitoring_cases (household_id, village_code, year, category, source, risks, note, status, stage,"
+      " alert_date, stage_since, opened_by, created_at, updated_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, '', '" + internal::Wire(CaseStatus::kIdentifying) + "', '" +
+      internal::Wire(ProcedureStep::kHomeCheck) + "', ?, ?, ?, ?, ?) RETURNING id");
+  auto step = db.Prepare(
+      "INSERT INTO monitoring_case_steps (case_id, step, action, date, note, actor, role, recorded_at)"
+      " VALUES (?, '" + internal::Wire(ProcedureStep::kAlert) + "', '" +
+      std::string(WireOf(StepOutcomeTerms(), StepOutcome::kDone)) + "', ?, ?, ?, ?, ?)");
+  nlohmann::json opened = nlohmann::json::array();
+  for (auto& c : result.candidates) {
+    if (c.case_id) continue;
+    const int64_t case_id = OpenScanCase(*ins, *step, c, hs.at(c.household_id), caller, year, today, now);
+    c.case_id = case_id;
+    c.opened = true;
+    ++result.cases_opened;
+    opened.push_back(case_id);
+  }
+  access::RecordChange(db, clock, caller, "monitoring.scan_open", "monitoring/scan", area, nullptr,
+                        {{"year", year}, {"cases_opened", result.cases_opened}, {"case_ids", opened}});
+  tx.Commit();
+}
+
 }  // namespace
 
 ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::string& area_code, bool open_cases) {
@@ -548,291 +902,45 @@ ScanResult MonitoringService::Scan(const Caller& caller, int year, const std::st
   const std::string area = internal::ResolveArea(db_, caller, area_code);
   RequireReader(db_, clock_, caller, area, "monitoring/scan");
   if (open_cases) internal::Require(db_, clock_, caller, access::Access::kWrite, area, std::nullopt, "monitoring/scan");
-  const std::string end = internal::SubtreeEnd(area);
-  const std::string year_end = Date{year, 12, 31}.ToString();
   const auto params = internal::LoadParameters(db_);
   const internal::Lines lines(db_);
-
-  std::map<int64_t, HouseholdScan> hs;
-  {
-    auto s = db_.Prepare("SELECT id, number, village_code FROM households WHERE village_code >= ? AND village_code < ?");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    while (s->Step()) {
-      auto& h = hs[s->Int(0)];
-      h.number = s->Text(1);
-      h.village = s->Text(2);
-    }
-  }
-  const auto status = internal::StatusesOn(db_, area, year_end);
-  {
-    auto s = db_.Prepare(
-        "SELECT y.household_id, y.year, y.members,"
-        " y.wage_income + y.production_income + y.property_income + y.transfer_income - y.production_cost"
-        " FROM household_years y JOIN households h ON h.id = y.household_id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND y.year IN (?, ?)");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindInt(3, year);
-    s->BindInt(4, year - 1);
-    while (s->Step()) {
-      auto it = hs.find(s->Int(0));
-      if (it == hs.end()) continue;
-      Facts& f = s->Int(1) == year ? it->second.now : it->second.before;
-      f.has = true;
-      f.members = static_cast<int>(s->Int(2));
-      f.net = s->Int(3);
-    }
-  }
-  {
-    // Members at the end of the year, with their employment last year and this year.
-    auto s = db_.Prepare(
-        "SELECT m.household_id, m.person_id, py.year, py.employment FROM memberships m"
-        " JOIN households h ON h.id = m.household_id"
-        " LEFT JOIN person_years py ON py.person_id = m.person_id AND py.year IN (?3, ?4)"
-        " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?5"
-        " AND (m.end_date IS NULL OR m.end_date > ?5) ORDER BY m.household_id, m.person_id");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    s->BindInt(3, year);
-    s->BindInt(4, year - 1);
-    s->BindText(5, year_end);
-    int64_t last_person = -1;
-    std::string prev, cur;
-    int64_t household = -1;
-    auto flush = [&]() {
-      if (last_person < 0) return;
-      auto it = hs.find(household);
-      if (it == hs.end()) return;
-      ++it->second.current_members;
-      if (IsEmployed(prev) && cur == "unemployed") ++it->second.lost_work;
-    };
-    while (s->Step()) {
-      const int64_t person = s->Int(1);
-      if (person != last_person) {
-        flush();
-        last_person = person;
-        household = s->Int(0);
-        prev.clear();
-        cur.clear();
-      }
-      if (!s->IsNull(2)) (s->Int(2) == year ? cur : prev) = s->IsNull(3) ? "" : s->Text(3);
-    }
-    flush();
-  }
-  {
-    auto s = db_.Prepare(
-        "SELECT x.household_id, SUM(x.amount) FROM monitoring_spending x JOIN households h ON h.id = x.household_id"
-        " WHERE x.year = ? AND h.village_code >= ? AND h.village_code < ? GROUP BY x.household_id");
-    s->BindInt(1, year);
-    s->BindText(2, area);
-    s->BindText(3, end);
-    while (s->Step()) {
-      if (auto it = hs.find(s->Int(0)); it != hs.end()) it->second.spending = s->Int(1);
-    }
-  }
-  {
-    auto s = db_.Prepare(
-        "SELECT a.household_id, a.kind, a.amount, a.person_id FROM monitoring_alerts a"
-        " JOIN households h ON h.id = a.household_id"
-        " WHERE a.year = ? AND h.village_code >= ? AND h.village_code < ?");
-    s->BindInt(1, year);
-    s->BindText(2, area);
-    s->BindText(3, end);
-    while (s->Step()) {
-      auto it = hs.find(s->Int(0));
-      if (it == hs.end()) continue;
-      const std::string kind = s->Text(1);
-      const Fen amount = s->IsNull(2) ? 0 : s->Int(2);
-      if (kind == "medical") it->second.medical += amount;
-      else if (kind == "disaster") it->second.disaster += amount;
-      else if (it->second.alert_persons.insert(s->Int(3)).second) ++it->second.unemployment_alerts;
-    }
-  }
-  std::map<int64_t, int64_t> open_case;
-  {
-    auto s = db_.Prepare(
-        "SELECT c.household_id, c.id FROM monitoring_cases c WHERE c.village_code >= ? AND c.village_code < ?"
-        " AND c.status IN ('identifying', 'monitored')");
-    s->BindText(1, area);
-    s->BindText(2, end);
-    while (s->Step()) open_case[s->Int(0)] = s->Int(1);
-  }
-
-  const bool below_on = params.Enabled("income_below_line");
-  const double below_factor = below_on ? params.Number("income_below_line") : 0;
-  const bool drop_on = params.Enabled("income_drop");
-  const double drop_percent = drop_on ? params.Number("income_drop") : 0;
-  const double drop_ceiling = drop_on ? params.Number("income_drop_below_factor") : 0;
-  const bool rigid_on = params.Enabled("rigid_spending");
-  const double rigid_percent = rigid_on ? params.Number("rigid_spending") : 0;
-  const bool job_on = params.Enabled("job_loss");
-  const double job_members = job_on ? params.Number("job_loss") : 0;
-  // Signals of the industry records (issue 21): jobs lost, loans overdue, dividends stopped.
-  const industry::RiskSignals signals = industry::ScanSignals(db_, area, year);
-  const bool loan_on = params.Enabled("overdue_loan");
-  const double loan_count = loan_on ? params.Number("overdue_loan") : 0;
-  const bool dividend_on = params.Enabled("dividends_stopped");
-  const double dividend_count = dividend_on ? params.Number("dividends_stopped") : 0;
-  // What households said themselves (issue 23): their own applications, grievances of being left out.
-  const auto self_reported = grievance::SelfReportedHouseholds(db_, area, year);
-  const bool self_on = params.Enabled("self_application");
-  const double self_count = self_on ? params.Number("self_application") : 0;
-
+  Households hs = ReadHouseholds(db_, area, year);
+  const auto status = internal::StatusesOn(db_, area, Date{year, 12, 31}.ToString());
+  CountMembers(db_, area, year, hs);
+  AddSpendingAndAlerts(db_, area, year, hs);
+  const std::map<int64_t, int64_t> open_case = OpenCasesOf(db_, area);
+  const ScanRules rules = LoadRules(db_, params, area, year);
   ScanResult result;
   result.year = year;
   result.area_code = area;
   if (auto t = lines.For(year, area)) result.line = t->line;
-  std::map<std::string, Fen> line_of_province;
+  ProvinceLines line_of(lines, year);
   for (auto& [id, h] : hs) {
     auto st = status.find(id);
-    const std::string registry_status = st == status.end() ? "unregistered" : st->second;
-    if (registry_status == "removed" || registry_status == "deceased") continue;
+    const auto registry_status = st == status.end() ? std::nullopt : registry::ParseStatus(st->second);
+    if (registry_status == registry::HouseholdState::kRemoved || registry_status == registry::HouseholdState::kDeceased) {
+      continue;
+    }
     ++result.households_scanned;
-    const std::string province = h.village.substr(0, 2);
-    auto lp = line_of_province.find(province);
-    if (lp == line_of_province.end()) {
-      auto t = lines.For(year, h.village);
-      if (!t) throw Error::FailedPrecondition("no monitoring line is set for " + std::to_string(year) + " or before");
-      lp = line_of_province.emplace(province, t->line).first;
-    }
-    const Fen line = lp->second;
+    const Fen line = line_of.For(h.village);
     Candidate c;
-    if (below_on && h.now.has) {
-      const Fen limit = static_cast<Fen>(static_cast<double>(line) * below_factor);
-      if (h.now.PerCapita() < limit) {
-        c.hits.push_back({"income_below_line", RuleLabel("income_below_line"),
-                          {{"per_capita_income", internal::YuanText(h.now.PerCapita())},
-                           {"line", internal::YuanText(limit)}}});
-      }
-    }
-    if (drop_on && h.now.has && h.before.has && h.before.PerCapita() > 0) {
-      const double fall = static_cast<double>(h.before.PerCapita() - h.now.PerCapita()) * 100.0 /
-                          static_cast<double>(h.before.PerCapita());
-      const double ceiling = static_cast<double>(line) * drop_ceiling;
-      if (fall >= drop_percent && static_cast<double>(h.now.PerCapita()) < ceiling) {
-        c.hits.push_back({"income_drop", RuleLabel("income_drop"),
-                          {{"per_capita_income_before", internal::YuanText(h.before.PerCapita())},
-                           {"per_capita_income", internal::YuanText(h.now.PerCapita())},
-                           {"fall_percent", internal::PercentText(fall)},
-                           {"threshold_percent", internal::PercentText(drop_percent)}}});
-      }
-    }
-    const Fen rigid = h.spending + h.medical + h.disaster;
-    if (rigid_on && rigid > 0) {
-      const Fen net = h.now.has ? h.now.net : (h.before.has ? h.before.net : 0);
-      const bool fires = net <= 0 || static_cast<double>(rigid) * 100.0 >= rigid_percent * static_cast<double>(net);
-      if (fires) {
-        std::vector<std::pair<std::string, std::string>> values = {{"rigid_spending", internal::YuanText(rigid)},
-                                                                   {"net_income", internal::YuanText(net)}};
-        if (net > 0) {
-          values.push_back({"spending_percent",
-                            internal::PercentText(static_cast<double>(rigid) * 100.0 / static_cast<double>(net))});
-        }
-        values.push_back({"threshold_percent", internal::PercentText(rigid_percent)});
-        if (h.medical > 0) values.push_back({"medical_alert", internal::YuanText(h.medical)});
-        if (h.disaster > 0) values.push_back({"disaster_alert", internal::YuanText(h.disaster)});
-        if (h.spending > 0) values.push_back({"recorded_spending", internal::YuanText(h.spending)});
-        c.hits.push_back({"rigid_spending", RuleLabel("rigid_spending"), values});
-      }
-    }
-    const auto jobs = signals.lost_jobs.find(id);
-    const int64_t worker_lost = jobs == signals.lost_jobs.end() ? 0 : jobs->second;
-    const int64_t lost = std::max({int64_t{h.lost_work}, int64_t{h.unemployment_alerts}, worker_lost});
-    if (job_on && lost > 0 && static_cast<double>(lost) >= job_members) {
-      c.hits.push_back({"job_loss", RuleLabel("job_loss"),
-                        {{"members_lost_work", std::to_string(lost)},
-                         {"unemployment_alerts", std::to_string(h.unemployment_alerts)},
-                         {"registry_employed_to_unemployed", std::to_string(h.lost_work)},
-                         {"worker_records_employed_to_not", std::to_string(worker_lost)}}});
-    }
-    if (const auto l = signals.overdue_loans.find(id);
-        loan_on && l != signals.overdue_loans.end() && static_cast<double>(l->second.first) >= loan_count) {
-      c.hits.push_back({"overdue_loan", RuleLabel("overdue_loan"),
-                        {{"overdue_loans", std::to_string(l->second.first)},
-                         {"owed", internal::YuanText(l->second.second)}}});
-    }
-    if (const auto d = signals.stopped_dividends.find(id);
-        dividend_on && d != signals.stopped_dividends.end() && static_cast<double>(d->second) >= dividend_count) {
-      c.hits.push_back({"dividends_stopped", RuleLabel("dividends_stopped"),
-                        {{"entities_stopped", std::to_string(d->second)}}});
-    }
-    if (const auto a = self_reported.find(id);
-        self_on && a != self_reported.end() && static_cast<double>(a->second) >= self_count) {
-      c.hits.push_back({"self_application", RuleLabel("self_application"), {{"applications", std::to_string(a->second)}}});
-    }
+    IncomeHits(h, line, rules, c.hits);
+    SpendingHit(h, rules, c.hits);
+    SignalHits(id, h, rules, c.hits);
     if (c.hits.empty()) continue;
     c.household_id = id;
     c.household_number = h.number;
     c.village_code = h.village;
-    c.registry_status = registry_status;
+    c.registry_status = registry_status ? std::string(registry::StatusName(*registry_status)) : "unregistered";
     c.members = h.now.has ? h.now.members : h.current_members;
-    bool sudden = false;
-    for (const auto& hit : c.hits) sudden = sudden || hit.rule == "rigid_spending" || hit.rule == "job_loss";
-    c.category = registry_status == "exited" || registry_status == "poor" ? "unstable" : (sudden ? "sudden" : "marginal");
+    c.category = CategoryOf(registry_status, c.hits);
     if (auto oc = open_case.find(id); oc != open_case.end()) c.case_id = oc->second;
     result.candidates.push_back(std::move(c));
   }
   std::sort(result.candidates.begin(), result.candidates.end(), [](const Candidate& a, const Candidate& b) {
     return std::tie(a.village_code, a.household_number) < std::tie(b.village_code, b.household_number);
   });
-
-  if (open_cases) {
-    const int64_t now = clock_.NowSeconds();
-    const std::string today = clock_.Today().ToString();
-    store::Transaction tx(db_);
-    auto ins = db_.Prepare(
-        "INSERT INTO monitoring_cases (household_id, village_code, year, category, source, risks, note, status, stage,"
-        " alert_date, stage_since, opened_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, '', 'identifying', 'home_check', ?, ?, ?, ?, ?) RETURNING id");
-    auto step = db_.Prepare(
-        "INSERT INTO monitoring_case_steps (case_id, step, action, date, note, actor, role, recorded_at)"
-        " VALUES (?, 'alert', 'done', ?, ?, ?, ?, ?)");
-    nlohmann::json opened = nlohmann::json::array();
-    for (auto& c : result.candidates) {
-      if (c.case_id) continue;
-      const auto& h = hs.at(c.household_id);
-      bool by_alert = false;
-      bool by_self = false;
-      nlohmann::json risks = nlohmann::json::array();
-      for (const auto& hit : c.hits) {
-        nlohmann::json values = nlohmann::json::object();
-        for (const auto& [k, v] : hit.values) values[k] = v;
-        risks.push_back({{"rule", hit.rule}, {"values", values}});
-        by_alert = by_alert || (hit.rule == "rigid_spending" && (h.medical > 0 || h.disaster > 0)) ||
-                   (hit.rule == "job_loss" && h.unemployment_alerts > 0);
-        by_self = by_self || hit.rule == "self_application";
-      }
-      ins->BindInt(1, c.household_id);
-      ins->BindText(2, c.village_code);
-      ins->BindInt(3, year);
-      ins->BindText(4, c.category);
-      ins->BindText(5, by_alert ? "department_alert" : (by_self ? "self_report" : "data_analysis"));
-      ins->BindText(6, risks.dump());
-      ins->BindText(7, today);
-      ins->BindText(8, today);
-      ins->BindText(9, caller.user_name);
-      ins->BindInt(10, now);
-      ins->BindInt(11, now);
-      ins->Step();
-      const int64_t case_id = ins->Int(0);
-      ins->Reset();
-      step->BindInt(1, case_id);
-      step->BindText(2, today);
-      step->BindText(3, std::string("扫描预警：") + c.hits.front().label_zh);
-      step->BindText(4, caller.user_name);
-      step->BindText(5, RoleName(caller.role));
-      step->BindInt(6, now);
-      step->Run();
-      c.case_id = case_id;
-      c.opened = true;
-      ++result.cases_opened;
-      opened.push_back(case_id);
-    }
-    access::RecordChange(db_, clock_, caller, "monitoring.scan_open", "monitoring/scan", area, nullptr,
-                          {{"year", year}, {"cases_opened", result.cases_opened}, {"case_ids", opened}});
-    tx.Commit();
-  }
+  if (open_cases) OpenScanCases(db_, clock_, caller, year, area, hs, result);
   return result;
 }
 

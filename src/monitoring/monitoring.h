@@ -30,6 +30,7 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "dataio/sheet.h"
+#include "monitoring/terms.h"
 #include "store/database.h"
 
 namespace fupin::io {
@@ -123,7 +124,7 @@ struct Candidate {
   std::string household_number;
   std::string village_code;
   std::string registry_status;  // exited, poor, unregistered
-  std::string category;         // suggested: unstable | marginal | sudden
+  Category category = Category::kMarginal;  // suggested
   int members = 0;
   std::vector<RiskHit> hits;
   std::optional<int64_t> case_id;   // an open or monitored case already exists
@@ -176,19 +177,19 @@ struct CaseStep {
 struct Measure {
   int64_t id = 0;
   int64_t case_id = 0;
-  std::string kind;  // policy | assistance | employment | industry | other
+  MeasureKind kind = MeasureKind::kPolicy;
   std::string description;
   std::optional<int64_t> policy_id;
   std::string responsible;
   std::string start_date;
-  std::string status;  // planned | in_progress | done | stopped
+  MeasureStatus status = MeasureStatus::kPlanned;
   std::string result;
   std::string recorded_by;
 };
 
 struct Elimination {
   std::string date;
-  std::string reason;  // income_stable | hardship_over
+  EliminationReason reason = EliminationReason::kIncomeStable;
   std::string evidence;
   std::string checks;  // JSON text
   std::string decided_by;
@@ -202,11 +203,11 @@ struct Case {
   std::string village_code;
   std::string village_name;
   int year = 0;
-  std::string category;
+  Category category = Category::kMarginal;
   std::string source;
   std::string risks;  // JSON text
   std::string note;
-  std::string status;  // identifying | monitored | eliminated | rejected
+  CaseStatus status = CaseStatus::kIdentifying;
   std::optional<std::string> stage;
   std::string alert_date;
   std::string stage_since;
@@ -269,8 +270,8 @@ struct OverdueItem {
   int64_t case_id = 0;
   std::string household_number;
   std::string village_code;
-  std::string category;
-  std::string kind;    // step_overdue | monitored_too_long
+  Category category = Category::kMarginal;
+  OverdueKind kind = OverdueKind::kStepOverdue;
   std::string stage;   // the step waiting (step_overdue)
   std::string since;   // stage_since or entered_on
   int64_t days = 0;    // days waiting / days monitored

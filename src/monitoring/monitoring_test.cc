@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <stdexcept>
 
@@ -222,20 +223,20 @@ TEST_F(MonitoringTest, ScanFindsEachKindWithTheRuleThatFired) {
   const ScanResult r = svc_.Scan(county_, 2021, "430424");
   EXPECT_EQ(r.line, 600000);
   ASSERT_TRUE(Has(r, below));
-  EXPECT_EQ(Get(r, below).category, "unstable");
+  EXPECT_EQ(Get(r, below).category, Category::kUnstable);
   EXPECT_EQ(Rules(Get(r, below)), std::vector<std::string>{"income_below_line"});
   EXPECT_EQ(Get(r, below).hits[0].values[0].second, "5000.00");
   ASSERT_TRUE(Has(r, drop));
-  EXPECT_EQ(Get(r, drop).category, "unstable");
+  EXPECT_EQ(Get(r, drop).category, Category::kUnstable);
   EXPECT_EQ(Rules(Get(r, drop)), std::vector<std::string>{"income_drop"});
   ASSERT_TRUE(Has(r, marginal));
-  EXPECT_EQ(Get(r, marginal).category, "marginal");
+  EXPECT_EQ(Get(r, marginal).category, Category::kMarginal);
   EXPECT_EQ(Rules(Get(r, marginal)), std::vector<std::string>{"income_below_line"});
   ASSERT_TRUE(Has(r, ill));
-  EXPECT_EQ(Get(r, ill).category, "sudden");
+  EXPECT_EQ(Get(r, ill).category, Category::kSudden);
   EXPECT_EQ(Rules(Get(r, ill)), std::vector<std::string>{"rigid_spending"});
   ASSERT_TRUE(Has(r, jobless));
-  EXPECT_EQ(Get(r, jobless).category, "sudden");
+  EXPECT_EQ(Get(r, jobless).category, Category::kSudden);
   EXPECT_EQ(Rules(Get(r, jobless)), std::vector<std::string>{"job_loss"});
   ASSERT_TRUE(Has(r, spend));
   EXPECT_EQ(Rules(Get(r, spend)), std::vector<std::string>{"rigid_spending"});
@@ -327,7 +328,7 @@ TEST_F(MonitoringTest, EachStepNeedsItsRoleAndCanSendTheCaseBack) {
   const int64_t h = Household("H1", true);
   Income(h, 2021, 500000);
   Case c = svc_.OpenCase(village_, {h, 2021, "self_report", std::nullopt, "2021-03-01", "农户申请：因病收入下降"});
-  EXPECT_EQ(c.category, "unstable");
+  EXPECT_EQ(c.category, Category::kUnstable);
   EXPECT_EQ(c.stage, "home_check");
   ASSERT_EQ(c.steps.size(), 1u);
   EXPECT_EQ(c.steps[0].actor, "村干部");
@@ -378,7 +379,7 @@ TEST_F(MonitoringTest, EachStepNeedsItsRoleAndCanSendTheCaseBack) {
             ErrorCode::kPermissionDenied);
   svc_.RecordStep(county_, c.id, {"county_approval", "done", "2021-03-19", std::nullopt, std::nullopt, ""});
   c = svc_.RecordStep(county_, c.id, {"entry", "done", "2021-03-20", std::nullopt, std::nullopt, ""});
-  EXPECT_EQ(c.status, "monitored");
+  EXPECT_EQ(c.status, CaseStatus::kMonitored);
   EXPECT_EQ(c.entered_on, "2021-03-20");
   EXPECT_FALSE(c.stage);
   EXPECT_EQ(c.steps.size(), 12u);
@@ -390,15 +391,48 @@ TEST_F(MonitoringTest, EachStepNeedsItsRoleAndCanSendTheCaseBack) {
 TEST_F(MonitoringTest, ACaseCanBeRejectedWithAReason) {
   const int64_t h = Household("H1", false);
   Case c = svc_.OpenCase(village_, {h, 2021, "cadre_report", std::nullopt, "2021-03-01", "走访发现"});
-  EXPECT_EQ(c.category, "marginal");
+  EXPECT_EQ(c.category, Category::kMarginal);
   svc_.RecordStep(village_, c.id, {"home_check", "done", "2021-03-02", std::nullopt, std::nullopt, ""});
   svc_.RecordStep(village_, c.id, {"consent", "done", "2021-03-02", std::nullopt, std::nullopt, ""});
   c = svc_.RecordStep(township_, c.id, {"data_comparison", "reject", "2021-03-03", std::nullopt, std::nullopt,
                                         "比对发现家庭有小轿车和财政供养人员"});
-  EXPECT_EQ(c.status, "rejected");
+  EXPECT_EQ(c.status, CaseStatus::kRejected);
   EXPECT_EQ(c.closed_on, "2021-03-03");
   // A new case may be opened later.
   EXPECT_NO_THROW(svc_.OpenCase(village_, {h, 2022, "self_report", std::nullopt, "2022-01-05", ""}));
+}
+
+// Issue 19 item 4: measure kinds and statuses, elimination reasons, case
+// statuses and categories are enums inside, parsed once from the request and
+// the row; the wire keeps its strings and a wrong one is named with the accepted values.
+TEST_F(MonitoringTest, ClosedSetsAreParsedOnceAndNamedWhenWrong) {
+  const int64_t h = Household("H1", true);
+  Case c = Enter(svc_.OpenCase(village_, {h, 2021, "self_report", std::nullopt, "2021-03-01", ""}).id);
+  auto problem = [](const std::function<void()>& call) -> ErrorDetail {
+    try {
+      call();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+      return e.details().empty() ? ErrorDetail{"", e.what()} : e.details()[0];
+    }
+    return {"", "accepted"};
+  };
+  ErrorDetail d = problem([&] { svc_.AddMeasure(village_, c.id, {"loan", "小额信贷", std::nullopt, "村委", "2021-04-01", "planned"}); });
+  EXPECT_EQ(d.path, "kind");
+  EXPECT_NE(d.problem.find("employment, industry or other"), std::string::npos) << d.problem;
+  d = problem([&] { svc_.AddMeasure(village_, c.id, {"employment", "公益性岗位", std::nullopt, "村委", "2021-04-01", "begun"}); });
+  EXPECT_EQ(d.path, "status");
+  d = problem([&] { svc_.Eliminate(county_, c.id, {"2022-06-01", "moved_away", "迁出"}); });
+  EXPECT_EQ(d.path, "reason");
+  EXPECT_NE(d.problem.find("income_stable or hardship_over"), std::string::npos) << d.problem;
+  d = problem([&] { svc_.ListCases(county_, {"", std::string("open"), std::nullopt, std::nullopt, std::nullopt, 50, 0}); });
+  EXPECT_EQ(d.path, "status");
+  const Measure m = svc_.AddMeasure(village_, c.id, {"employment", "公益性岗位", std::nullopt, "村委", "2021-04-01", "in_progress"});
+  EXPECT_EQ(m.kind, MeasureKind::kEmployment);
+  EXPECT_EQ(MeasureJson(m)["status"], "in_progress");
+  c = svc_.GetCase(county_, c.id);
+  EXPECT_EQ(CaseJson(c)["status"], "monitored");
+  EXPECT_EQ(CaseJson(c)["category_label"], "脱贫不稳定户");
 }
 
 TEST_F(MonitoringTest, RiskEliminationNeedsEvidenceAndTheFigures) {
@@ -445,7 +479,7 @@ TEST_F(MonitoringTest, RiskEliminationNeedsEvidenceAndTheFigures) {
   svc_.UpdateMeasure(village_, c.id, aid.id, {"done", "报销8万元"});
   EXPECT_THROW(svc_.UpdateMeasure(village_, c.id, aid.id, {"in_progress", std::nullopt}), Error);
   c = svc_.Eliminate(county_, c.id, {"2022-06-01", "income_stable", "2022年收入核算表，村组干部入户核实"});
-  EXPECT_EQ(c.status, "eliminated");
+  EXPECT_EQ(c.status, CaseStatus::kEliminated);
   ASSERT_TRUE(c.elimination);
   EXPECT_NE(c.elimination->checks.find("8000.00"), std::string::npos);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'monitoring.case_eliminate'"), 1);
@@ -463,12 +497,12 @@ TEST_F(MonitoringTest, OverdueStepsAndLongMonitoringAreListed) {
   items = svc_.Overdue(county_, "430424", std::string("2021-04-01"));
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].case_id, waiting.id);
-  EXPECT_EQ(items[0].kind, "step_overdue");
+  EXPECT_EQ(items[0].kind, OverdueKind::kStepOverdue);
   EXPECT_EQ(items[0].stage, "home_check");
   EXPECT_EQ(items[0].days, 31);
   items = svc_.Overdue(county_, "430424", std::string("2023-06-01"));
   ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(items[1].kind, "monitored_too_long");
+  EXPECT_EQ(items[1].kind, OverdueKind::kMonitoredTooLong);
   EXPECT_EQ(items[1].case_id, long_case.id);
 }
 

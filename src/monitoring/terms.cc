@@ -5,27 +5,32 @@
 namespace fupin::monitoring {
 namespace {
 
+template <class E>
+constexpr int Id(E value) {
+  return static_cast<int>(value);
+}
+
 constexpr std::array<Term, 9> kCaseSteps = {{
-    {0, "alert", "预警"},
-    {1, "home_check", "入户核实"},
-    {2, "consent", "农户承诺授权"},
-    {3, "data_comparison", "部门数据比对"},
-    {4, "village_appraisal", "村民主评议"},
-    {5, "public_notice", "公示"},
-    {6, "township_review", "乡镇审核"},
-    {7, "county_approval", "县级审定"},
-    {8, "entry", "纳入监测"},
+    {Id(ProcedureStep::kAlert), "alert", "预警"},
+    {Id(ProcedureStep::kHomeCheck), "home_check", "入户核实"},
+    {Id(ProcedureStep::kConsent), "consent", "农户承诺授权"},
+    {Id(ProcedureStep::kDataComparison), "data_comparison", "部门数据比对"},
+    {Id(ProcedureStep::kVillageAppraisal), "village_appraisal", "村民主评议"},
+    {Id(ProcedureStep::kPublicNotice), "public_notice", "公示"},
+    {Id(ProcedureStep::kTownshipReview), "township_review", "乡镇审核"},
+    {Id(ProcedureStep::kCountyApproval), "county_approval", "县级审定"},
+    {Id(ProcedureStep::kEntry), "entry", "纳入监测"},
 }};
 constexpr std::array<Term, 4> kCaseStatuses = {{
-    {0, "identifying", "识别中"},
-    {1, "monitored", "监测中"},
-    {2, "eliminated", "风险已消除"},
-    {3, "rejected", "未纳入"},
+    {Id(CaseStatus::kIdentifying), "identifying", "识别中"},
+    {Id(CaseStatus::kMonitored), "monitored", "监测中"},
+    {Id(CaseStatus::kEliminated), "eliminated", "风险已消除"},
+    {Id(CaseStatus::kRejected), "rejected", "未纳入"},
 }};
 constexpr std::array<Term, 3> kCategories = {{
-    {0, "unstable", "脱贫不稳定户"},
-    {1, "marginal", "边缘易致贫户"},
-    {2, "sudden", "突发严重困难户"},
+    {Id(Category::kUnstable), "unstable", "脱贫不稳定户"},
+    {Id(Category::kMarginal), "marginal", "边缘易致贫户"},
+    {Id(Category::kSudden), "sudden", "突发严重困难户"},
 }};
 constexpr std::array<Term, 4> kSources = {{
     {0, "self_report", "农户自主申报"},
@@ -34,27 +39,42 @@ constexpr std::array<Term, 4> kSources = {{
     {3, "data_analysis", "数据分析"},
 }};
 constexpr std::array<Term, 4> kStepActions = {{
-    {0, "done", "办结"},
-    {1, "return", "退回"},
-    {2, "reject", "不予纳入"},
-    {3, "open", "发起"},
+    {Id(StepAction::kDone), "done", "办结"},
+    {Id(StepAction::kReturn), "return", "退回"},
+    {Id(StepAction::kReject), "reject", "不予纳入"},
+    {Id(StepAction::kOpen), "open", "发起"},
 }};
 constexpr std::array<Term, 5> kMeasureKinds = {{
-    {0, "policy", "政策帮扶"},
-    {1, "assistance", "结对帮扶"},
-    {2, "employment", "就业帮扶"},
-    {3, "industry", "产业帮扶"},
-    {4, "other", "其他"},
+    {Id(MeasureKind::kPolicy), "policy", "政策帮扶"},
+    {Id(MeasureKind::kAssistance), "assistance", "结对帮扶"},
+    {Id(MeasureKind::kEmployment), "employment", "就业帮扶"},
+    {Id(MeasureKind::kIndustry), "industry", "产业帮扶"},
+    {Id(MeasureKind::kOther), "other", "其他"},
 }};
 constexpr std::array<Term, 4> kMeasureStatuses = {{
-    {0, "planned", "计划"},
-    {1, "in_progress", "实施中"},
-    {2, "done", "已完成"},
-    {3, "stopped", "已终止"},
+    {Id(MeasureStatus::kPlanned), "planned", "计划"},
+    {Id(MeasureStatus::kInProgress), "in_progress", "实施中"},
+    {Id(MeasureStatus::kDone), "done", "已完成"},
+    {Id(MeasureStatus::kStopped), "stopped", "已终止"},
 }};
 constexpr std::array<Term, 2> kEliminationReasons = {{
-    {0, "income_stable", "收入持续稳定"},
-    {1, "hardship_over", "困难已解决"},
+    {Id(EliminationReason::kIncomeStable), "income_stable", "收入持续稳定"},
+    {Id(EliminationReason::kHardshipOver), "hardship_over", "困难已解决"},
+}};
+constexpr std::array<Term, 2> kOverdueKinds = {{
+    {Id(OverdueKind::kStepOverdue), "step_overdue", "环节超期"},
+    {Id(OverdueKind::kMonitoredTooLong), "monitored_too_long", "监测时间过长"},
+}};
+constexpr std::array<Term, 3> kStepOutcomes = {{
+    {Id(StepOutcome::kDone), "done", "办结"},
+    {Id(StepOutcome::kReturned), "returned", "退回"},
+    {Id(StepOutcome::kRejected), "rejected", "不予纳入"},
+}};
+constexpr std::array<Term, 4> kSpendingKinds = {{
+    {Id(SpendingKind::kIllness), "illness", "大病"},
+    {Id(SpendingKind::kSchooling), "schooling", "就学"},
+    {Id(SpendingKind::kDisaster), "disaster", "灾害"},
+    {Id(SpendingKind::kAccident), "accident", "意外"},
 }};
 
 }  // namespace
@@ -67,6 +87,9 @@ std::span<const Term> StepActionTerms() { return kStepActions; }
 std::span<const Term> MeasureKindTerms() { return kMeasureKinds; }
 std::span<const Term> MeasureStatusTerms() { return kMeasureStatuses; }
 std::span<const Term> EliminationReasonTerms() { return kEliminationReasons; }
+std::span<const Term> OverdueKindTerms() { return kOverdueKinds; }
+std::span<const Term> StepOutcomeTerms() { return kStepOutcomes; }
+std::span<const Term> SpendingKindTerms() { return kSpendingKinds; }
 
 std::optional<ProcedureStep> ParseCaseStep(std::string_view wire) { return ParseWire<ProcedureStep>(kCaseSteps, wire); }
 
@@ -74,7 +97,9 @@ std::vector<Vocabulary> Vocabularies() {
   return {{"case_step", kCaseSteps},         {"case_status", kCaseStatuses},
           {"monitoring_category", kCategories}, {"case_source", kSources},
           {"step_action", kStepActions},     {"measure_kind", kMeasureKinds},
-          {"measure_status", kMeasureStatuses}, {"elimination_reason", kEliminationReasons}};
+          {"measure_status", kMeasureStatuses}, {"elimination_reason", kEliminationReasons},
+          {"overdue_kind", kOverdueKinds},       {"step_outcome", kStepOutcomes},
+          {"spending_kind", kSpendingKinds}};
 }
 
 }  // namespace fupin::monitoring

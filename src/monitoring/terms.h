@@ -25,6 +25,17 @@ enum class ProcedureStep {
 };
 enum class CaseStatus { kIdentifying, kMonitored, kEliminated, kRejected };
 enum class Category { kUnstable, kMarginal, kSudden };
+// What a step input asks (step_action): done, return, reject; "open" is the alert's.
+enum class StepAction { kDone, kReturn, kReject, kOpen };
+enum class MeasureKind { kPolicy, kAssistance, kEmployment, kIndustry, kOther };
+enum class MeasureStatus { kPlanned, kInProgress, kDone, kStopped };
+enum class EliminationReason { kIncomeStable, kHardshipOver };
+// How a recorded step ended (monitoring_case_steps.action, step_outcome).
+enum class StepOutcome { kDone, kReturned, kRejected };
+// Rigid spending recorded for a household (monitoring_spending.kind, spending_kind).
+enum class SpendingKind { kIllness, kSchooling, kDisaster, kAccident };
+// Why a case is on the overdue list (overdue_kind).
+enum class OverdueKind { kStepOverdue, kMonitoredTooLong };
 
 std::span<const Term> CaseStepTerms();
 std::span<const Term> CaseStatusTerms();
@@ -34,6 +45,9 @@ std::span<const Term> StepActionTerms();
 std::span<const Term> MeasureKindTerms();
 std::span<const Term> MeasureStatusTerms();
 std::span<const Term> EliminationReasonTerms();
+std::span<const Term> OverdueKindTerms();
+std::span<const Term> StepOutcomeTerms();
+std::span<const Term> SpendingKindTerms();
 
 std::optional<ProcedureStep> ParseCaseStep(std::string_view wire);
 

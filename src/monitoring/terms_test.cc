@@ -21,6 +21,22 @@ TEST(MonitoringTermsTest, EveryStepStatusAndCategoryHasAWireNameAndAChineseLabel
   EXPECT_STREQ(StepLabelZh("nothing"), "");
 }
 
+// Issue 19 item 4: the sets compared inside the module are enums with one table each.
+TEST(MonitoringTermsTest, TheSetsComparedInsideAreEnumsWithCompleteTables) {
+  testing::ExpectCompleteTable(StepActionTerms(), StepAction::kOpen);
+  testing::ExpectCompleteTable(MeasureKindTerms(), MeasureKind::kOther);
+  testing::ExpectCompleteTable(MeasureStatusTerms(), MeasureStatus::kStopped);
+  testing::ExpectCompleteTable(EliminationReasonTerms(), EliminationReason::kHardshipOver);
+  testing::ExpectCompleteTable(OverdueKindTerms(), OverdueKind::kMonitoredTooLong);
+  testing::ExpectCompleteTable(StepOutcomeTerms(), StepOutcome::kRejected);
+  testing::ExpectCompleteTable(SpendingKindTerms(), SpendingKind::kAccident);
+  EXPECT_STREQ(WireOf(OverdueKindTerms(), OverdueKind::kStepOverdue), "step_overdue");
+  EXPECT_EQ(ParseWire<MeasureStatus>(MeasureStatusTerms(), "in_progress"), MeasureStatus::kInProgress);
+  bool served = false;
+  for (const Vocabulary& v : Vocabularies()) served |= std::string(v.name) == "overdue_kind";
+  EXPECT_TRUE(served);
+}
+
 TEST(MonitoringTermsTest, EveryOtherSetHasChineseLabels) {
   for (const Vocabulary& v : Vocabularies()) {
     EXPECT_FALSE(v.terms.empty()) << v.name;

@@ -152,159 +152,168 @@ CountedRead CountThenSelect(store::Connection& db, const BulkRead& read) {
   return out;
 }
 
+// Households with their year facts and their village's year facts; their ids and villages to `rf`.
+void AddHouseholds(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                   RegistryFrame& rf) {
+  CountedRead read = CountThenSelect(
+      db, {.columns = "h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
+                      " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
+                      " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe,"
+                      " hy.drinking_water_safe, hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area,"
+                      " hy.camellia_area, hy.pv_share, ay.poor_village, ay.exit_year, ay.rural_population",
+           .from = "households h",
+           .where = "h.village_code >= ?1 AND h.village_code < ?2",
+           .where_binds = {range.first, range.second},
+           .joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?3"
+                    " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?3",
+           .join_binds = {int64_t{year}},
+           .order = "h.id"});
+  const size_t rows = read.rows;
+  auto& s = read.select;
+  auto bindings = Bind(rf.frame.households(),
+                       {{"household.id", 0},
+                        {"household.number", 1},
+                        {"household.identified_year", 2},
+                        {"household.attribute", 3},
+                        {"household.main_cause", 4},
+                        {"area.code", 5},
+                        {"household.members", 6},
+                        {"household.wage_income", 7},
+                        {"household.production_income", 8},
+                        {"household.property_income", 9},
+                        {"household.transfer_income", 10},
+                        {"household.production_cost", 11},
+                        {"household.food_secure", 12},
+                        {"household.clothing_secure", 13},
+                        {"household.housing_safe", 14},
+                        {"household.drinking_water_safe", 15},
+                        {"household.dibao_class", 16},
+                        {"household.house_grade", 17},
+                        {"household.relocation", 18},
+                        {"household.pepper_area", 19},
+                        {"household.camellia_area", 20},
+                        {"household.pv_share", 21},
+                        {"area.poor_village", 22},
+                        {"area.exit_year", 23},
+                        {"area.rural_population", 24}},
+                       rows);
+  rf.household_ids.reserve(rows);
+  rf.village_codes.reserve(rows);
+  while (s->Step()) {
+    rf.household_ids.push_back(s->Int(0));
+    rf.village_codes.push_back(s->Text(5));
+    AppendRow(*s, bindings);
+  }
+  rf.frame.households().set_rows(rf.household_ids.size());
+}
+
+using HouseholdRows = std::unordered_map<int64_t, int32_t>;
+
+// Status and exit year of each household from its events up to the reference date.
+void AddStatus(store::Connection& db, const std::pair<std::string, std::string>& range, const std::string& ref,
+               const HouseholdRows& household_row, Frame& frame) {
+  const size_t n = household_row.size();
+  std::vector<std::string> status(n, std::string(registry::StatusName(registry::HouseholdState::kUnregistered)));
+  std::vector<int64_t> exit_year(n, 0);
+  auto s = db.Prepare(
+      "SELECT e.household_id, e.kind, e.year FROM household_events e JOIN households h ON h.id = e.household_id"
+      " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ? ORDER BY e.household_id, e.date, e.id");
+  s->BindText(1, range.first);
+  s->BindText(2, range.second);
+  s->BindText(3, ref);
+  while (s->Step()) {
+    auto it = household_row.find(s->Int(0));
+    if (it == household_row.end()) continue;
+    const std::string kind = s->Text(1);
+    const auto row = static_cast<size_t>(it->second);
+    status[row] = std::string(registry::StatusAfter(kind));
+    if (registry::ParseEventKind(kind) == registry::EventKind::kExited) exit_year[row] = s->Int(2);
+  }
+  Column& st = frame.households().Add("household.status", Type::kString);
+  Column& ex = frame.households().Add("household.exit_year", Type::kInt);
+  st.Reserve(status.size());
+  for (const auto& v : status) st.AppendString(v);
+  ex.mutable_ints() = std::move(exit_year);
+}
+
+// Persons who belong to one of these households on the reference date.
+void AddPersons(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                const std::string& ref, const HouseholdRows& household_row, RegistryFrame& rf) {
+  CountedRead read = CountThenSelect(
+      db, {.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
+                      " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
+                      " py.medical_insured, py.pension_insured, py.employment, py.major_disease,"
+                      " py.chronic_contract, m.household_id",
+           .from = "memberships m JOIN households h ON h.id = m.household_id",
+           .where = "h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+                    " AND (m.end_date IS NULL OR m.end_date > ?3)",
+           .where_binds = {range.first, range.second, ref},
+           .joins = " JOIN persons p ON p.id = m.person_id"
+                    " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
+           .join_binds = {int64_t{year}},
+           .order = "m.household_id, p.id"});
+  const size_t rows = read.rows;
+  auto& s = read.select;
+  auto bindings = Bind(rf.frame.persons(),
+                       {{"person.id", 0},
+                        {"person.sex", 1},
+                        {"person.birth_date", 2},
+                        {"person.death_date", 3},
+                        {"person.ethnicity", 4},
+                        {"person.education", 5},
+                        {"person.health", 6},
+                        {"person.disability_grade", 7},
+                        {"person.labour_ability", 8},
+                        {"person.relation", 9},
+                        {"person.school_status", 10},
+                        {"person.school_stage", 11},
+                        {"person.medical_insured", 12},
+                        {"person.pension_insured", 13},
+                        {"person.employment", 14},
+                        {"person.major_disease", 15},
+                        {"person.chronic_contract", 16}},
+                       rows);
+  rf.person_ids.reserve(rows);
+  rf.frame.person_household().reserve(rows);
+  while (s->Step()) {
+    auto it = household_row.find(s->Int(17));
+    if (it == household_row.end()) continue;
+    rf.person_ids.push_back(s->Int(0));
+    rf.frame.person_household().push_back(it->second);
+    AppendRow(*s, bindings);
+  }
+}
+
+// Scalars: the run and the year parameters (latest value of each).
+void AddScalars(store::Connection& db, int year, const Date& ref_date, Frame& frame) {
+  frame.SetScalar("year", year);
+  frame.SetScalarDate("ref_date", ref_date);
+  auto s = db.Prepare(
+      "SELECT name, value FROM assessment_parameters WHERE key = ? AND name IN ('poverty_line',"
+      " 'dibao_standard_a', 'dibao_standard_b', 'dibao_standard_c', 'destitute_standard', 'medical_premium',"
+      " 'pension_premium_min') ORDER BY id");
+  s->BindText(1, std::to_string(year));
+  while (s->Step()) {
+    if (auto fen = ParseYuan(s->Text(1))) frame.SetScalar("params." + s->Text(0), *fen);
+  }
+}
+
 }  // namespace
 
 RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix) {
   RegistryFrame rf;
-  Frame& frame = rf.frame;
-  const auto [lo, hi] = internal::AreaRange(area_prefix);
+  const auto range = internal::AreaRange(area_prefix);
   const std::string ref = ref_date.ToString();
-
-  // Households with their year facts and their village's year facts.
-  {
-    CountedRead read = CountThenSelect(
-        db, {.columns = "h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
-                        " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
-                        " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe,"
-                        " hy.drinking_water_safe, hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area,"
-                        " hy.camellia_area, hy.pv_share, ay.poor_village, ay.exit_year, ay.rural_population",
-             .from = "households h",
-             .where = "h.village_code >= ?1 AND h.village_code < ?2",
-             .where_binds = {lo, hi},
-             .joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?3"
-                      " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?3",
-             .join_binds = {int64_t{year}},
-             .order = "h.id"});
-    const size_t rows = read.rows;
-    auto& s = read.select;
-    auto bindings = Bind(frame.households(),
-                         {{"household.id", 0},
-                          {"household.number", 1},
-                          {"household.identified_year", 2},
-                          {"household.attribute", 3},
-                          {"household.main_cause", 4},
-                          {"area.code", 5},
-                          {"household.members", 6},
-                          {"household.wage_income", 7},
-                          {"household.production_income", 8},
-                          {"household.property_income", 9},
-                          {"household.transfer_income", 10},
-                          {"household.production_cost", 11},
-                          {"household.food_secure", 12},
-                          {"household.clothing_secure", 13},
-                          {"household.housing_safe", 14},
-                          {"household.drinking_water_safe", 15},
-                          {"household.dibao_class", 16},
-                          {"household.house_grade", 17},
-                          {"household.relocation", 18},
-                          {"household.pepper_area", 19},
-                          {"household.camellia_area", 20},
-                          {"household.pv_share", 21},
-                          {"area.poor_village", 22},
-                          {"area.exit_year", 23},
-                          {"area.rural_population", 24}},
-                         rows);
-    rf.household_ids.reserve(rows);
-    rf.village_codes.reserve(rows);
-    while (s->Step()) {
-      rf.household_ids.push_back(s->Int(0));
-      rf.village_codes.push_back(s->Text(5));
-      AppendRow(*s, bindings);
-    }
-    frame.households().set_rows(rf.household_ids.size());
-  }
-  std::unordered_map<int64_t, int32_t> household_row;
+  AddHouseholds(db, year, range, rf);
+  HouseholdRows household_row;
   household_row.reserve(rf.household_ids.size());
   for (size_t i = 0; i < rf.household_ids.size(); ++i) {
     household_row.emplace(rf.household_ids[i], static_cast<int32_t>(i));
   }
-
-  // Status and exit year from the events up to the reference date.
-  {
-    std::vector<std::string> status(rf.household_ids.size(), "unregistered");
-    std::vector<int64_t> exit_year(rf.household_ids.size(), 0);
-    auto s = db.Prepare(
-        "SELECT e.household_id, e.kind, e.year FROM household_events e JOIN households h ON h.id = e.household_id"
-        " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ? ORDER BY e.household_id, e.date, e.id");
-    s->BindText(1, lo);
-    s->BindText(2, hi);
-    s->BindText(3, ref);
-    while (s->Step()) {
-      auto it = household_row.find(s->Int(0));
-      if (it == household_row.end()) continue;
-      const std::string kind = s->Text(1);
-      const auto row = static_cast<size_t>(it->second);
-      status[row] = std::string(registry::StatusAfter(kind));
-      if (kind == "exited") exit_year[row] = s->Int(2);
-    }
-    Column& st = frame.households().Add("household.status", Type::kString);
-    Column& ex = frame.households().Add("household.exit_year", Type::kInt);
-    st.Reserve(status.size());
-    for (const auto& v : status) st.AppendString(v);
-    ex.mutable_ints() = std::move(exit_year);
-  }
-
-  // Persons who belong to one of these households on the reference date.
-  {
-    CountedRead read = CountThenSelect(
-        db, {.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
-                        " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
-                        " py.medical_insured, py.pension_insured, py.employment, py.major_disease,"
-                        " py.chronic_contract, m.household_id",
-             .from = "memberships m JOIN households h ON h.id = m.household_id",
-             .where = "h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
-                      " AND (m.end_date IS NULL OR m.end_date > ?3)",
-             .where_binds = {lo, hi, ref},
-             .joins = " JOIN persons p ON p.id = m.person_id"
-                      " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
-             .join_binds = {int64_t{year}},
-             .order = "m.household_id, p.id"});
-    const size_t rows = read.rows;
-    auto& s = read.select;
-    auto bindings = Bind(frame.persons(),
-                         {{"person.id", 0},
-                          {"person.sex", 1},
-                          {"person.birth_date", 2},
-                          {"person.death_date", 3},
-                          {"person.ethnicity", 4},
-                          {"person.education", 5},
-                          {"person.health", 6},
-                          {"person.disability_grade", 7},
-                          {"person.labour_ability", 8},
-                          {"person.relation", 9},
-                          {"person.school_status", 10},
-                          {"person.school_stage", 11},
-                          {"person.medical_insured", 12},
-                          {"person.pension_insured", 13},
-                          {"person.employment", 14},
-                          {"person.major_disease", 15},
-                          {"person.chronic_contract", 16}},
-                         rows);
-    rf.person_ids.reserve(rows);
-    frame.person_household().reserve(rows);
-    while (s->Step()) {
-      auto it = household_row.find(s->Int(17));
-      if (it == household_row.end()) continue;
-      rf.person_ids.push_back(s->Int(0));
-      frame.person_household().push_back(it->second);
-      AppendRow(*s, bindings);
-    }
-  }
-
-  // Scalars: the run and the year parameters (latest value of each).
-  frame.SetScalar("year", year);
-  frame.SetScalarDate("ref_date", ref_date);
-  {
-    auto s = db.Prepare(
-        "SELECT name, value FROM assessment_parameters WHERE key = ? AND name IN ('poverty_line',"
-        " 'dibao_standard_a', 'dibao_standard_b', 'dibao_standard_c', 'destitute_standard', 'medical_premium',"
-        " 'pension_premium_min') ORDER BY id");
-    s->BindText(1, std::to_string(year));
-    while (s->Step()) {
-      if (auto fen = ParseYuan(s->Text(1))) frame.SetScalar("params." + s->Text(0), *fen);
-    }
-  }
-  frame.Validate();
+  AddStatus(db, range, ref, household_row, rf.frame);
+  AddPersons(db, year, range, ref, household_row, rf);
+  AddScalars(db, year, ref_date, rf.frame);
+  rf.frame.Validate();
   return rf;
 }
 
@@ -337,14 +346,9 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-}  // namespace
-
-EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in, Progress& progress) {
-  access::Audit audit(db_, clock_);
-  const std::string area = in.area_code.empty() ? caller.area_scope : in.area_code;
-  const std::string entity = "entitlements/" + std::to_string(in.year);
+// The day the run reads the registry on: given (within the year), else 31 December or today if earlier.
+Date RunRefDate(const EntitlementService::RunInput& in, const Date& today) {
   std::vector<ErrorDetail> problems;
-  const Date today = clock_.Today();
   if (in.year < 2000 || in.year > today.year) problems.push_back({"year", std::to_string(in.year) + " is out of range"});
   Date ref{in.year, 12, 31};
   if (in.ref_date) {
@@ -360,9 +364,156 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
     ref = today;
   }
   if (!problems.empty()) throw Error::InvalidArgument("invalid entitlement run", std::move(problems));
+  return ref;
+}
+
+// One policy over the frame: its entitlements (with their explanation) to `built`, counted in `total`.
+void EvaluatePolicy(const Policy& p, const RegistryFrame& rf, CompiledPolicy::Result& result,
+                    std::map<Key, Built>& built, PolicyTotal& total, double& seconds_rules) {
+  CompiledPolicy compiled(p);
+  const auto t_rules = std::chrono::steady_clock::now();
+  compiled.EvaluateInto(rf.frame, result);
+  seconds_rules += Seconds(t_rules);
+  total.policy_id = p.id;
+  total.name = p.name;
+  total.department = p.department;
+  total.target = TargetName(p.target);
+  const bool person = p.target == Target::kPerson;
+  std::vector<size_t> rows;
+  for (size_t row = 0; row < result.eligible.size(); ++row) {
+    if (result.eligible[row] != 0) rows.push_back(row);
+  }
+  const auto explained = compiled.eligibility().ExplainRows(rf.frame, rows);
+  for (size_t j = 0; j < rows.size(); ++j) {
+    const size_t row = rows[j];
+    const size_t h = person ? static_cast<size_t>(rf.frame.person_household()[row]) : row;
+    Built b;
+    b.household_id = rf.household_ids[h];
+    b.person_id = person ? rf.person_ids[row] : 0;
+    b.village = rf.village_codes[h];
+    b.amount = result.amount[row];
+    const auto& clauses = explained[j];
+    b.reason = internal::Explanation(p, compiled.eligibility().joiner(), clauses, b.amount);
+    b.clauses = internal::ClausesJson(clauses).dump();
+    ++total.entitled;
+    total.amount += b.amount;
+    built.emplace(Key{p.id, b.household_id, b.person_id}, std::move(b));
+  }
+}
+
+using Stored = std::map<Key, std::pair<Fen, std::string>>;  // amount, village
+
+// What was stored before for the scope: the year's entitlements of these policies in the area.
+Stored StoredBefore(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                    const std::set<std::string>& ids) {
+  Stored before;
+  auto s = db.Prepare(
+      "SELECT policy_id, household_id, person_id, amount, village_code FROM entitlements"
+      " WHERE year = ? AND village_code >= ? AND village_code < ?");
+  s->BindInt(1, year);
+  s->BindText(2, range.first);
+  s->BindText(3, range.second);
+  while (s->Step()) {
+    std::string policy = s->Text(0);
+    if (!ids.count(policy)) continue;
+    before.emplace(Key{std::move(policy), s->Int(1), s->Int(2)}, std::make_pair(s->Int(3), s->Text(4)));
+  }
+  return before;
+}
+
+// Added, changed (amount) and removed entitlements, counted into the run.
+std::vector<EntitlementChange> ChangesOf(const std::map<Key, Built>& built, const Stored& before, EntitlementRun& run) {
+  std::vector<EntitlementChange> changes;
+  for (const auto& [key, b] : built) {
+    auto it = before.find(key);
+    if (it == before.end()) {
+      changes.push_back({EntitlementChangeKind::kAdded, std::get<0>(key), b.household_id, b.person_id, b.village,
+                         std::nullopt, b.amount});
+    } else if (it->second.first != b.amount) {
+      changes.push_back({EntitlementChangeKind::kChanged, std::get<0>(key), b.household_id, b.person_id, b.village,
+                         it->second.first, b.amount});
+    }
+  }
+  for (const auto& [key, old] : before) {
+    if (!built.count(key)) {
+      changes.push_back({EntitlementChangeKind::kRemoved, std::get<0>(key), std::get<1>(key), std::get<2>(key),
+                         old.second, old.first, std::nullopt});
+    }
+  }
+  for (const auto& c : changes) {
+    switch (c.kind) {
+      case EntitlementChangeKind::kAdded: ++run.added; break;
+      case EntitlementChangeKind::kRemoved: ++run.removed; break;
+      case EntitlementChangeKind::kChanged: ++run.changed; break;
+    }
+  }
+  return changes;
+}
+
+// The run's record; returns its id.
+int64_t InsertRun(store::Connection& db, const EntitlementRun& run, const std::string& policy_id,
+                  const Caller& caller, int64_t now) {
+  auto s = db.Prepare(
+      "INSERT INTO entitlement_runs (year, area_code, policy_id, ref_date, persons, households, entitled, amount,"
+      " added, removed, changed, actor, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  s->BindInt(1, run.year);
+  s->BindText(2, run.area_code);
+  s->BindText(3, policy_id);
+  s->BindText(4, run.ref_date);
+  s->BindInt(5, run.persons);
+  s->BindInt(6, run.households);
+  s->BindInt(7, run.entitled);
+  s->BindInt(8, run.amount);
+  s->BindInt(9, run.added);
+  s->BindInt(10, run.removed);
+  s->BindInt(11, run.changed);
+  s->BindText(12, caller.user_name.empty() ? "local" : caller.user_name);
+  s->BindInt(13, now);
+  s->Step();
+  return s->Int(0);
+}
+
+// The scope's entitlements replaced by the run's (one bulk insert), and what changed recorded.
+void StoreEntitlements(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                       const std::set<std::string>& ids, std::map<Key, Built>& built,
+                       const std::vector<EntitlementChange>& changes, int64_t run_id) {
+  for (const std::string& id : ids) {
+    auto del = db.Prepare(
+        "DELETE FROM entitlements WHERE year = ? AND policy_id = ? AND village_code >= ? AND village_code < ?");
+    del->BindInt(1, year);
+    del->BindText(2, id);
+    del->BindText(3, range.first);
+    del->BindText(4, range.second);
+    del->Run();
+  }
+  const std::vector<std::string> columns = {"year",   "policy_id", "household_id", "person_id", "village_code",
+                                            "amount", "reason",    "clauses",      "run_id"};
+  auto w = db.BulkInsert("entitlements", columns);
+  for (auto& [key, b] : built) {
+    w->Append({int64_t{year}, std::get<0>(key), b.household_id, b.person_id, b.village, b.amount, std::move(b.reason),
+               std::move(b.clauses), run_id});
+  }
+  w->Finish();
+  const std::vector<std::string> change_columns = {"run_id",       "policy_id", "household_id", "person_id",
+                                                   "village_code", "kind",      "old_amount",   "new_amount"};
+  auto c = db.BulkInsert("entitlement_changes", change_columns);
+  auto opt = [](const std::optional<Fen>& v) { return v ? store::Value(*v) : store::Value(nullptr); };
+  for (const auto& ch : changes) {
+    c->Append({run_id, ch.policy_id, ch.household_id, ch.person_id, ch.village_code,
+               std::string(WireOf(EntitlementChangeTerms(), ch.kind)), opt(ch.old_amount), opt(ch.new_amount)});
+  }
+  c->Finish();
+}
+
+}  // namespace
+
+EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in, Progress& progress) {
+  access::Audit audit(db_, clock_);
+  const std::string area = in.area_code.empty() ? caller.area_scope : in.area_code;
+  const std::string entity = "entitlements/" + std::to_string(in.year);
+  const Date ref = RunRefDate(in, clock_.Today());
   access::Guard(audit).RequireWrite(caller, Resource::kPolicy, {area, std::nullopt, entity});
   internal::RequireArea(db_, area);
-
   std::vector<const Policy*> selected;
   if (!in.policy_id.empty()) {
     selected.push_back(&FindPolicy(in.policy_id));
@@ -371,7 +522,6 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
       if (p.InForce(in.year)) selected.push_back(&p);
     }
   }
-
   EntitlementRun run;
   run.year = in.year;
   run.area_code = area;
@@ -394,36 +544,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   stage.reset();
   stage.emplace(progress, "evaluate", static_cast<int64_t>(selected.size()));
   for (const Policy* p : selected) {
-    CompiledPolicy compiled(*p);
-    const auto t_rules = std::chrono::steady_clock::now();
-    compiled.EvaluateInto(rf.frame, result);
-    run.seconds_rules += Seconds(t_rules);
-    PolicyTotal& total = totals[p->id];
-    total.policy_id = p->id;
-    total.name = p->name;
-    total.department = p->department;
-    total.target = TargetName(p->target);
-    const bool person = p->target == Target::kPerson;
-    std::vector<size_t> rows;
-    for (size_t row = 0; row < result.eligible.size(); ++row) {
-      if (result.eligible[row] != 0) rows.push_back(row);
-    }
-    const auto explained = compiled.eligibility().ExplainRows(rf.frame, rows);
-    for (size_t j = 0; j < rows.size(); ++j) {
-      const size_t row = rows[j];
-      const size_t h = person ? static_cast<size_t>(rf.frame.person_household()[row]) : row;
-      Built b;
-      b.household_id = rf.household_ids[h];
-      b.person_id = person ? rf.person_ids[row] : 0;
-      b.village = rf.village_codes[h];
-      b.amount = result.amount[row];
-      const auto& clauses = explained[j];
-      b.reason = internal::Explanation(*p, compiled.eligibility().joiner(), clauses, b.amount);
-      b.clauses = internal::ClausesJson(clauses).dump();
-      ++total.entitled;
-      total.amount += b.amount;
-      built.emplace(Key{p->id, b.household_id, b.person_id}, std::move(b));
-    }
+    EvaluatePolicy(*p, rf, result, built, totals[p->id], run.seconds_rules);
     stage->Advance();
   }
   run.seconds_eval = Seconds(t0);
@@ -431,25 +552,11 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   stage.reset();
   stage.emplace(progress, "store", 1);
   t0 = std::chrono::steady_clock::now();
-  const auto [lo, hi] = internal::AreaRange(area);
+  const auto range = internal::AreaRange(area);
   std::set<std::string> ids;
   for (const Policy* p : selected) ids.insert(p->id);
   store::Transaction tx(db_);
-  // What was stored before for this scope.
-  std::map<Key, std::pair<Fen, std::string>> before;
-  {
-    auto s = db_.Prepare(
-        "SELECT policy_id, household_id, person_id, amount, village_code FROM entitlements"
-        " WHERE year = ? AND village_code >= ? AND village_code < ?");
-    s->BindInt(1, in.year);
-    s->BindText(2, lo);
-    s->BindText(3, hi);
-    while (s->Step()) {
-      std::string policy = s->Text(0);
-      if (!ids.count(policy)) continue;
-      before.emplace(Key{std::move(policy), s->Int(1), s->Int(2)}, std::make_pair(s->Int(3), s->Text(4)));
-    }
-  }
+  const Stored before = StoredBefore(db_, in.year, range, ids);
   {
     auto prior = db_.Prepare(
         "SELECT count(*) FROM entitlement_runs WHERE year = ? AND area_code = ? AND (policy_id = ? OR policy_id = '')");
@@ -459,81 +566,14 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
     prior->Step();
     run.first_run = prior->Int(0) == 0 && before.empty();
   }
-  std::vector<EntitlementChange> changes;
-  for (const auto& [key, b] : built) {
-    auto it = before.find(key);
-    if (it == before.end()) {
-      changes.push_back({"added", std::get<0>(key), b.household_id, b.person_id, b.village, std::nullopt, b.amount});
-    } else if (it->second.first != b.amount) {
-      changes.push_back({"changed", std::get<0>(key), b.household_id, b.person_id, b.village, it->second.first, b.amount});
-    }
-  }
-  for (const auto& [key, old] : before) {
-    if (!built.count(key)) {
-      changes.push_back({"removed", std::get<0>(key), std::get<1>(key), std::get<2>(key), old.second, old.first,
-                         std::nullopt});
-    }
-  }
-  for (const auto& c : changes) {
-    if (c.kind == "added") ++run.added;
-    if (c.kind == "removed") ++run.removed;
-    if (c.kind == "changed") ++run.changed;
-  }
+  std::vector<EntitlementChange> changes = ChangesOf(built, before, run);
   for (const auto& [id, t] : totals) {
     run.entitled += t.entitled;
     run.amount += t.amount;
     run.by_policy.push_back(t);
   }
-  {
-    auto s = db_.Prepare(
-        "INSERT INTO entitlement_runs (year, area_code, policy_id, ref_date, persons, households, entitled, amount,"
-        " added, removed, changed, actor, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    s->BindInt(1, in.year);
-    s->BindText(2, area);
-    s->BindText(3, in.policy_id);
-    s->BindText(4, run.ref_date);
-    s->BindInt(5, run.persons);
-    s->BindInt(6, run.households);
-    s->BindInt(7, run.entitled);
-    s->BindInt(8, run.amount);
-    s->BindInt(9, run.added);
-    s->BindInt(10, run.removed);
-    s->BindInt(11, run.changed);
-    s->BindText(12, caller.user_name.empty() ? "local" : caller.user_name);
-    s->BindInt(13, clock_.NowSeconds());
-    s->Step();
-    run.id = s->Int(0);
-  }
-  for (const std::string& id : ids) {
-    auto del = db_.Prepare(
-        "DELETE FROM entitlements WHERE year = ? AND policy_id = ? AND village_code >= ? AND village_code < ?");
-    del->BindInt(1, in.year);
-    del->BindText(2, id);
-    del->BindText(3, lo);
-    del->BindText(4, hi);
-    del->Run();
-  }
-  {
-    const std::vector<std::string> columns = {"year",   "policy_id", "household_id", "person_id", "village_code",
-                                              "amount", "reason",    "clauses",      "run_id"};
-    auto w = db_.BulkInsert("entitlements", columns);
-    for (auto& [key, b] : built) {
-      w->Append({int64_t{in.year}, std::get<0>(key), b.household_id, b.person_id, b.village, b.amount,
-                 std::move(b.reason), std::move(b.clauses), run.id});
-    }
-    w->Finish();
-  }
-  {
-    const std::vector<std::string> columns = {"run_id",       "policy_id", "household_id", "person_id",
-                                              "village_code", "kind",      "old_amount",   "new_amount"};
-    auto w = db_.BulkInsert("entitlement_changes", columns);
-    auto opt = [](const std::optional<Fen>& v) { return v ? store::Value(*v) : store::Value(nullptr); };
-    for (const auto& c : changes) {
-      w->Append({run.id, c.policy_id, c.household_id, c.person_id, c.village_code, c.kind, opt(c.old_amount),
-                 opt(c.new_amount)});
-    }
-    w->Finish();
-  }
+  run.id = InsertRun(db_, run, in.policy_id, caller, clock_.NowSeconds());
+  StoreEntitlements(db_, in.year, range, ids, built, changes, run.id);
   run.changes_total = static_cast<int64_t>(changes.size());
   if (changes.size() > 1000) changes.resize(1000);
   run.changes = std::move(changes);
@@ -676,14 +716,20 @@ std::optional<EntitlementRun> EntitlementService::LatestRun(const Caller& caller
     auto c = db_.Prepare(
         "SELECT kind, policy_id, household_id, person_id, village_code, old_amount, new_amount"
         " FROM entitlement_changes WHERE run_id = ?"
-        " ORDER BY CASE kind WHEN 'added' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END, policy_id, household_id, person_id"
+        " ORDER BY CASE kind WHEN '" + std::string(WireOf(EntitlementChangeTerms(), EntitlementChangeKind::kAdded)) +
+        "' THEN 0 WHEN '" + std::string(WireOf(EntitlementChangeTerms(), EntitlementChangeKind::kRemoved)) +
+        "' THEN 1 ELSE 2 END, policy_id, household_id, person_id"
         " LIMIT ? OFFSET ?");
     c->BindInt(1, r.id);
     c->BindInt(2, changes_limit);
     c->BindInt(3, changes_offset);
     while (c->Step()) {
-      r.changes.push_back({c->Text(0), c->Text(1), c->Int(2), c->Int(3), c->Text(4), c->OptionalInt(5),
-                           c->OptionalInt(6)});
+      const auto kind = ParseWire<EntitlementChangeKind>(EntitlementChangeTerms(), c->Text(0));
+      if (!kind) {
+        throw Error::Internal("entitlement_changes.kind holds '" + c->Text(0) + "', not one of " +
+                              WireList(EntitlementChangeTerms()));
+      }
+      r.changes.push_back({*kind, c->Text(1), c->Int(2), c->Int(3), c->Text(4), c->OptionalInt(5), c->OptionalInt(6)});
     }
   }
   return r;

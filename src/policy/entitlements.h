@@ -28,6 +28,7 @@
 #include "dataio/sheet.h"
 #include "policy/frame.h"
 #include "policy/policy.h"
+#include "policy/terms.h"
 #include "store/database.h"
 
 namespace fupin::io {
@@ -75,7 +76,7 @@ struct Entitlement {
 };
 
 struct EntitlementChange {
-  std::string kind;  // added | removed | changed
+  EntitlementChangeKind kind = EntitlementChangeKind::kAdded;
   std::string policy_id;
   int64_t household_id = 0;
   int64_t person_id = 0;
@@ -237,7 +238,7 @@ class RosterService {
 // ------------------------------------------------------------ reconciliation
 
 struct ReconcileItem {
-  std::string kind;         // missed (应享未享) | unentitled (不应享而享) | amount (金额不符) | unknown (身份证号不在库)
+  ReconcileKind kind = ReconcileKind::kMissed;
   std::string policy_id;
   std::string policy_name;
   std::string village_code; // for unknown: the area the ID number's first six digits name
@@ -287,8 +288,8 @@ nlohmann::json PolicyJson(const Policy& policy, bool full);
 nlohmann::json EntitlementJson(const Entitlement& e);
 nlohmann::json RunJson(const EntitlementRun& run);
 // The gaps a reconciliation answer lists: those of `kind` ("" = every kind,
-// else missed, unentitled, amount or unknown), `limit` of them (1-1000; 0 =
-// all) from `offset`. Counts and groups are always whole; "items_total"
+// else the wire string of reconcile_kind, parsed here once for the route and
+// the command line), `limit` of them (1-1000; 0 = all) from `offset`. Counts and groups are always whole; "items_total"
 // says how many gaps of that kind there are. Bad values: InvalidArgument
 // naming kind, limit or offset.
 struct GapPage {
@@ -297,7 +298,6 @@ struct GapPage {
   int64_t offset = 0;
 };
 nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page = {});
-const char* ReconcileKindZh(const std::string& kind);
 // Every gap as a row of a sheet (the CLI's --output and the HTTP download):
 // 类别, 政策, 政策名称, 地区代码, 地区, 户编号, 姓名, 身份证号, amounts, 说明.
 void WriteReconciliation(const Reconciliation& r, io::TableWriter& w);

@@ -8,6 +8,7 @@
 
 #include "assessment/schema.h"
 #include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "core/id_number.h"
 #include "policy/schema.h"
 #include "registry/households.h"
@@ -173,15 +174,15 @@ TEST_F(EntitlementsTest, TheLatestRunGivesItsChangesPageByPage) {
   EXPECT_FALSE(latest->first_run);
   EXPECT_EQ(latest->changes_total, 3);
   ASSERT_EQ(latest->changes.size(), 2u);
-  EXPECT_EQ(latest->changes[0].kind, "added");
+  EXPECT_EQ(latest->changes[0].kind, EntitlementChangeKind::kAdded);
   EXPECT_EQ(latest->changes[0].person_id, head_);
-  EXPECT_EQ(latest->changes[1].kind, "removed");
+  EXPECT_EQ(latest->changes[1].kind, EntitlementChangeKind::kRemoved);
   EXPECT_EQ(latest->changes[1].person_id, other_pupil_);
   EXPECT_EQ(latest->changes[1].old_amount, 100000);
   EXPECT_FALSE(latest->changes[1].new_amount);
   const auto rest = Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 2, 2);
   ASSERT_EQ(rest->changes.size(), 1u);
-  EXPECT_EQ(rest->changes[0].kind, "changed");
+  EXPECT_EQ(rest->changes[0].kind, EntitlementChangeKind::kChanged);
   EXPECT_EQ(rest->changes[0].person_id, pupil_);
   EXPECT_EQ(rest->changes[0].old_amount, 100000);
   EXPECT_EQ(rest->changes[0].new_amount, 125000);
@@ -189,6 +190,13 @@ TEST_F(EntitlementsTest, TheLatestRunGivesItsChangesPageByPage) {
   EXPECT_TRUE(Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living")->changes.empty());
   EXPECT_FALSE(Service().LatestRun(f_.admin(), 2020, "430424", ""));  // no run of every policy
   EXPECT_THROW(Service().LatestRun(f_.admin(), 2020, "430424", "edu.compulsory_living", 1001, 0), Error);
+  // Issue 19 item 4: the kind is an enum inside, the same string stored and on
+  // the wire (the table's CHECK constraint holds the stored ones to the set).
+  testing::ExpectCompleteTable(EntitlementChangeTerms(), EntitlementChangeKind::kChanged);
+  testing::ExpectCompleteTable(ReconcileKindTerms(), ReconcileKind::kUnknown);
+  EXPECT_EQ(RunJson(*rest)["changes"][0]["kind"], "changed");
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlement_changes WHERE kind NOT IN ('added', 'removed', 'changed')"),
+            0);
 }
 
 TEST_F(EntitlementsTest, AllPoliciesRunAndReadTheNewFacts) {
@@ -286,9 +294,9 @@ TEST_F(EntitlementsTest, ReconciliationFindsEachKindOfGap) {
   EXPECT_EQ(r.amount_differences, 1);
   EXPECT_EQ(r.unknown, 1);
   ASSERT_EQ(r.items.size(), 4u);
-  EXPECT_EQ(r.items[0].kind, "missed");
+  EXPECT_EQ(r.items[0].kind, ReconcileKind::kMissed);
   EXPECT_EQ(r.items[0].person_name, "王小");
-  EXPECT_EQ(r.items[3].kind, "unknown");
+  EXPECT_EQ(r.items[3].kind, ReconcileKind::kUnknown);
   EXPECT_EQ(r.items[3].id_number.substr(0, 6), "430424");
   EXPECT_EQ(r.items[3].id_number.find("20100101"), std::string::npos);  // masked
   // The API pages the gaps (of a kind) on the server; counts and groups stay whole.
@@ -361,7 +369,7 @@ TEST_F(EntitlementsTest, AnAreaCodeColumnPlacesUnknownNumbersInTheirVillage) {
   auto r = Reconcile(f_.db(), PolicySet(), f_.admin(), 2020, "430424100", "", f_.clock());
   EXPECT_EQ(r.unknown, 1);
   bool placed = false;
-  for (const auto& item : r.items) placed |= item.kind == "unknown" && item.village_code == "430424100200";
+  for (const auto& item : r.items) placed |= item.kind == ReconcileKind::kUnknown && item.village_code == "430424100200";
   EXPECT_TRUE(placed);
   // Student aid of the township counts both rows; the registered one is the pupil's.
   std::map<std::string, PolicyFigure> figures;

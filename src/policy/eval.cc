@@ -417,15 +417,8 @@ int64_t AgeOn(int64_t birth, int64_t on) {
   return q;
 }
 
-void RunInto(const Code& code, const Frame& frame, size_t begin, size_t end, int64_t* result) {
-  const size_t rows = DomainRows(code, frame);
-  if (begin > end || end > rows) throw Error::InvalidArgument("row range outside the frame");
-  Bound bound = Bind(code, frame);
-  const int32_t* link = frame.person_household().data();
-
-  std::vector<int64_t> buffer(static_cast<size_t>(code.registers) * kChunk);
-  std::vector<const int64_t*> reg(static_cast<size_t>(code.registers), nullptr);
-  auto out_of = [&buffer](int r) { return buffer.data() + static_cast<size_t>(r) * kChunk; };
+// The constants (and scalars of the frame) filled into their registers, one chunk each.
+void SetConstants(const Code& code, const Frame& frame, int64_t* buffer, std::vector<const int64_t*>& reg) {
   for (const Constant& c : code.constants) {
     int64_t value = c.value;
     if (!c.scalar.empty()) {
@@ -443,87 +436,113 @@ void RunInto(const Code& code, const Frame& frame, size_t begin, size_t end, int
       }
       value = *v;
     }
-    std::fill_n(out_of(c.reg), kChunk, value);
-    reg[static_cast<size_t>(c.reg)] = out_of(c.reg);
+    int64_t* out = buffer + static_cast<size_t>(c.reg) * kChunk;
+    std::fill_n(out, kChunk, value);
+    reg[static_cast<size_t>(c.reg)] = out;
   }
+}
 
+// A column read for rows [base, base + n): its own rows, or through the person's household (gather).
+// Returns false for an instruction that is not a read.
+inline bool ReadColumn(const Instr& in, const Bound& bound, const int32_t* link, size_t base, size_t n, int64_t* out,
+                       std::vector<const int64_t*>& reg) {
+  const auto src = static_cast<size_t>(in.src);
+  switch (in.op) {
+    case OpCode::kLoadInt: reg[static_cast<size_t>(in.dst)] = bound.ints[src] + base; return true;
+    case OpCode::kGatherInt: {
+      const int64_t* col = bound.ints[src];
+      for (size_t i = 0; i < n; ++i) out[i] = col[link[base + i]];
+      break;
+    }
+    case OpCode::kLoadBool: {
+      const uint8_t* col = bound.bools[src] + base;
+      for (size_t i = 0; i < n; ++i) out[i] = col[i];
+      break;
+    }
+    case OpCode::kGatherBool: {
+      const uint8_t* col = bound.bools[src];
+      for (size_t i = 0; i < n; ++i) out[i] = col[link[base + i]];
+      break;
+    }
+    case OpCode::kLookup: {
+      const int32_t* codes = bound.codes[src] + base;
+      const int64_t* table = bound.tables[src].data();
+      for (size_t i = 0; i < n; ++i) out[i] = table[codes[i]];
+      break;
+    }
+    case OpCode::kGatherLookup: {
+      const int32_t* codes = bound.codes[src];
+      const int64_t* table = bound.tables[src].data();
+      for (size_t i = 0; i < n; ++i) out[i] = table[codes[link[base + i]]];
+      break;
+    }
+    default: return false;
+  }
+  reg[static_cast<size_t>(in.dst)] = out;
+  return true;
+}
+
+// An operation on registers over n rows.
+inline void Compute(const Instr& in, const Code& code, const std::vector<const int64_t*>& reg, int64_t* out, size_t n) {
+  const int64_t* a = in.a >= 0 ? reg[static_cast<size_t>(in.a)] : nullptr;
+  const int64_t* b = in.b >= 0 ? reg[static_cast<size_t>(in.b)] : nullptr;
+  switch (in.op) {
+    case OpCode::kAdd: Map2(out, a, b, n, [](int64_t x, int64_t y) { return Wrap(U(x) + U(y)); }); break;
+    case OpCode::kSub: Map2(out, a, b, n, [](int64_t x, int64_t y) { return Wrap(U(x) - U(y)); }); break;
+    case OpCode::kMul: Map2(out, a, b, n, [](int64_t x, int64_t y) { return Wrap(U(x) * U(y)); }); break;
+    case OpCode::kDiv: Map2(out, a, b, n, Div); break;
+    case OpCode::kMod: Map2(out, a, b, n, Mod); break;
+    case OpCode::kNeg: Map1(out, a, n, [](int64_t x) { return Wrap(0 - U(x)); }); break;
+    case OpCode::kEq: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x == y; }); break;
+    case OpCode::kNe: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x != y; }); break;
+    case OpCode::kLt: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x < y; }); break;
+    case OpCode::kLe: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x <= y; }); break;
+    case OpCode::kGt: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x > y; }); break;
+    case OpCode::kGe: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x >= y; }); break;
+    case OpCode::kAnd: Map2(out, a, b, n, [](int64_t x, int64_t y) { return x & y; }); break;
+    case OpCode::kOr: Map2(out, a, b, n, [](int64_t x, int64_t y) { return x | y; }); break;
+    case OpCode::kNot: Map1(out, a, n, [](int64_t x) -> int64_t { return x == 0; }); break;
+    case OpCode::kInRange: {
+      const int64_t lo = in.imm;
+      const int64_t hi = in.imm2;
+      Map1(out, a, n, [lo, hi](int64_t x) -> int64_t { return (x >= lo) & (x <= hi); });
+      break;
+    }
+    case OpCode::kInList: {
+      std::fill_n(out, n, 0);
+      for (int64_t v : code.lists[static_cast<size_t>(in.src)]) {
+        for (size_t i = 0; i < n; ++i) out[i] |= static_cast<int64_t>(a[i] == v);
+      }
+      break;
+    }
+    case OpCode::kSelect: {
+      const int64_t* c = reg[static_cast<size_t>(in.c)];
+      for (size_t i = 0; i < n; ++i) out[i] = a[i] != 0 ? b[i] : c[i];
+      break;
+    }
+    case OpCode::kMin: Map2(out, a, b, n, [](int64_t x, int64_t y) { return std::min(x, y); }); break;
+    case OpCode::kMax: Map2(out, a, b, n, [](int64_t x, int64_t y) { return std::max(x, y); }); break;
+    case OpCode::kAgeOn: Map2(out, a, b, n, AgeOn); break;
+    case OpCode::kYearOf: Map1(out, a, n, [](int64_t x) { return x / 10000; }); break;
+    case OpCode::kYuan: Map1(out, a, n, [](int64_t x) { return Wrap(U(x) * 100U); }); break;
+    default: break;  // the reads: ReadColumn
+  }
+}
+
+void RunInto(const Code& code, const Frame& frame, size_t begin, size_t end, int64_t* result) {
+  const size_t rows = DomainRows(code, frame);
+  if (begin > end || end > rows) throw Error::InvalidArgument("row range outside the frame");
+  Bound bound = Bind(code, frame);
+  const int32_t* link = frame.person_household().data();
+  std::vector<int64_t> buffer(static_cast<size_t>(code.registers) * kChunk);
+  std::vector<const int64_t*> reg(static_cast<size_t>(code.registers), nullptr);
+  SetConstants(code, frame, buffer.data(), reg);
   for (size_t base = begin; base < end; base += kChunk) {
     const size_t n = std::min(kChunk, end - base);
     for (const Instr& in : code.instrs) {
-      int64_t* out = out_of(in.dst);
-      const int64_t* a = in.a >= 0 ? reg[static_cast<size_t>(in.a)] : nullptr;
-      const int64_t* b = in.b >= 0 ? reg[static_cast<size_t>(in.b)] : nullptr;
-      const auto src = static_cast<size_t>(in.src);
-      switch (in.op) {
-        case OpCode::kLoadInt:
-          reg[static_cast<size_t>(in.dst)] = bound.ints[src] + base;
-          continue;
-        case OpCode::kGatherInt: {
-          const int64_t* col = bound.ints[src];
-          for (size_t i = 0; i < n; ++i) out[i] = col[link[base + i]];
-          break;
-        }
-        case OpCode::kLoadBool: {
-          const uint8_t* col = bound.bools[src] + base;
-          for (size_t i = 0; i < n; ++i) out[i] = col[i];
-          break;
-        }
-        case OpCode::kGatherBool: {
-          const uint8_t* col = bound.bools[src];
-          for (size_t i = 0; i < n; ++i) out[i] = col[link[base + i]];
-          break;
-        }
-        case OpCode::kLookup: {
-          const int32_t* codes = bound.codes[src] + base;
-          const int64_t* table = bound.tables[src].data();
-          for (size_t i = 0; i < n; ++i) out[i] = table[codes[i]];
-          break;
-        }
-        case OpCode::kGatherLookup: {
-          const int32_t* codes = bound.codes[src];
-          const int64_t* table = bound.tables[src].data();
-          for (size_t i = 0; i < n; ++i) out[i] = table[codes[link[base + i]]];
-          break;
-        }
-        case OpCode::kAdd: Map2(out, a, b, n, [](int64_t x, int64_t y) { return Wrap(U(x) + U(y)); }); break;
-        case OpCode::kSub: Map2(out, a, b, n, [](int64_t x, int64_t y) { return Wrap(U(x) - U(y)); }); break;
-        case OpCode::kMul: Map2(out, a, b, n, [](int64_t x, int64_t y) { return Wrap(U(x) * U(y)); }); break;
-        case OpCode::kDiv: Map2(out, a, b, n, Div); break;
-        case OpCode::kMod: Map2(out, a, b, n, Mod); break;
-        case OpCode::kNeg: Map1(out, a, n, [](int64_t x) { return Wrap(0 - U(x)); }); break;
-        case OpCode::kEq: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x == y; }); break;
-        case OpCode::kNe: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x != y; }); break;
-        case OpCode::kLt: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x < y; }); break;
-        case OpCode::kLe: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x <= y; }); break;
-        case OpCode::kGt: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x > y; }); break;
-        case OpCode::kGe: Map2(out, a, b, n, [](int64_t x, int64_t y) -> int64_t { return x >= y; }); break;
-        case OpCode::kAnd: Map2(out, a, b, n, [](int64_t x, int64_t y) { return x & y; }); break;
-        case OpCode::kOr: Map2(out, a, b, n, [](int64_t x, int64_t y) { return x | y; }); break;
-        case OpCode::kNot: Map1(out, a, n, [](int64_t x) -> int64_t { return x == 0; }); break;
-        case OpCode::kInRange: {
-          const int64_t lo = in.imm;
-          const int64_t hi = in.imm2;
-          Map1(out, a, n, [lo, hi](int64_t x) -> int64_t { return (x >= lo) & (x <= hi); });
-          break;
-        }
-        case OpCode::kInList: {
-          std::fill_n(out, n, 0);
-          for (int64_t v : code.lists[src]) {
-            for (size_t i = 0; i < n; ++i) out[i] |= static_cast<int64_t>(a[i] == v);
-          }
-          break;
-        }
-        case OpCode::kSelect: {
-          const int64_t* c = reg[static_cast<size_t>(in.c)];
-          for (size_t i = 0; i < n; ++i) out[i] = a[i] != 0 ? b[i] : c[i];
-          break;
-        }
-        case OpCode::kMin: Map2(out, a, b, n, [](int64_t x, int64_t y) { return std::min(x, y); }); break;
-        case OpCode::kMax: Map2(out, a, b, n, [](int64_t x, int64_t y) { return std::max(x, y); }); break;
-        case OpCode::kAgeOn: Map2(out, a, b, n, AgeOn); break;
-        case OpCode::kYearOf: Map1(out, a, n, [](int64_t x) { return x / 10000; }); break;
-        case OpCode::kYuan: Map1(out, a, n, [](int64_t x) { return Wrap(U(x) * 100U); }); break;
-      }
+      int64_t* out = buffer.data() + static_cast<size_t>(in.dst) * kChunk;
+      if (ReadColumn(in, bound, link, base, n, out, reg)) continue;
+      Compute(in, code, reg, out, n);
       reg[static_cast<size_t>(in.dst)] = out;
     }
     const int64_t* r = reg[static_cast<size_t>(code.result)];

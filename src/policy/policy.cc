@@ -97,145 +97,185 @@ const std::set<std::string>& KnownKeys() {
   return keys;
 }
 
-}  // namespace
-
-PolicyCheck CheckPolicyText(std::string_view text, const std::string& name, const Catalogue& catalogue) {
-  PolicyCheck out;
-  auto problem = [&out](std::string where, std::string what) { out.problems.push_back({std::move(where), std::move(what)}); };
-  toml::table doc;
-  try {
-    doc = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    problem(Where(name, static_cast<int>(b.line), static_cast<int>(b.column)), std::string(e.description()));
-    return out;
+// Reads one parsed policy file into a Policy, every problem named by file, line and column.
+class PolicyReader {
+ public:
+  PolicyReader(const toml::table& doc, const std::string& name, std::string_view text, const Catalogue& catalogue)
+      : doc_(doc), name_(name), lines_(SplitLines(text)), catalogue_(catalogue) {
+    p_.path = name;
   }
-  std::vector<std::string_view> lines = SplitLines(text);
 
-  for (const auto& [key, node] : doc) {
-    if (KnownKeys().count(std::string(key.str())) == 0) {
-      problem(Where(name, node), "unknown key '" + std::string(key.str()) + "'");
+  PolicyCheck Read() && {
+    for (const auto& [key, node] : doc_) {
+      if (KnownKeys().count(std::string(key.str())) == 0) {
+        Problem(Where(name_, node), "unknown key '" + std::string(key.str()) + "'");
+      }
     }
+    ReadHeader();
+    ReadYears();
+    ReadFacts();
+    ReadExpressions();
+    if (out_.problems.empty()) out_.policy = std::move(p_);
+    return std::move(out_);
   }
 
-  Policy p;
-  p.path = name;
-  auto string_key = [&](const char* key, std::string& into, bool required) -> const toml::node* {
-    const toml::node* node = doc.get(key);
+ private:
+  void Problem(std::string where, std::string what) { out_.problems.push_back({std::move(where), std::move(what)}); }
+
+  const toml::node* StringKey(const char* key, std::string& into, bool required) {
+    const toml::node* node = doc_.get(key);
     if (node == nullptr) {
-      if (required) problem(name, std::string("missing key '") + key + "'");
+      if (required) Problem(name_, std::string("missing key '") + key + "'");
       return nullptr;
     }
     if (!node->is_string()) {
-      problem(Where(name, *node), std::string("'") + key + "' must be a string");
+      Problem(Where(name_, *node), std::string("'") + key + "' must be a string");
       return nullptr;
     }
     into = node->as_string()->get();
-    if (required && into.empty()) problem(Where(name, *node), std::string("'") + key + "' is empty");
+    if (required && into.empty()) Problem(Where(name_, *node), std::string("'") + key + "' is empty");
     return node;
-  };
-  string_key("id", p.id, true);
-  string_key("name", p.name, true);
-  if (const toml::node* n = string_key("department", p.department, true)) {
-    auto deps = Departments();
-    if (std::none_of(deps.begin(), deps.end(), [&](const Department& d) { return d.code == p.department; })) {
-      std::string names;
-      for (const Department& d : deps) names += (names.empty() ? "" : ", ") + std::string(d.code);
-      problem(Where(name, *n), "unknown department '" + p.department + "' (departments: " + names + ")");
-    }
   }
-  std::string target_text;
-  if (const toml::node* n = string_key("target", target_text, true)) {
-    if (auto t = ParseTarget(target_text)) {
-      p.target = *t;
-    } else {
-      problem(Where(name, *n), "target must be \"person\" or \"household\", not \"" + target_text + "\"");
-    }
-  }
-  string_key("basis", p.basis, true);
-  string_key("amount_note", p.amount_note, false);
-  auto year_key = [&](const char* key, int& into, bool required) {
-    const toml::node* node = doc.get(key);
+
+  void YearKey(const char* key, int& into, bool required) {
+    const toml::node* node = doc_.get(key);
     if (node == nullptr) {
-      if (required) problem(name, std::string("missing key '") + key + "'");
+      if (required) Problem(name_, std::string("missing key '") + key + "'");
       return;
     }
     auto v = node->value<int64_t>();
     if (!node->is_integer() || !v || *v < 2000 || *v > 2100) {
-      problem(Where(name, *node), std::string("'") + key + "' must be a year between 2000 and 2100");
+      Problem(Where(name_, *node), std::string("'") + key + "' must be a year between 2000 and 2100");
       return;
     }
     into = static_cast<int>(*v);
-  };
-  year_key("from_year", p.from_year, true);
-  year_key("to_year", p.to_year, false);
-  if (p.to_year != 0 && p.from_year != 0 && p.to_year < p.from_year) {
-    problem(Where(name, *doc.get("to_year")), "to_year is before from_year");
-  }
-  if (const toml::node* n = doc.get("illustrative_amount")) {
-    if (!n->is_boolean()) {
-      problem(Where(name, *n), "'illustrative_amount' must be true or false");
-    } else {
-      p.illustrative_amount = n->as_boolean()->get();
-    }
-  } else {
-    problem(name, "missing key 'illustrative_amount' (say whether the amount is an illustrative default)");
-  }
-  if (p.illustrative_amount && p.amount_note.empty()) {
-    problem(name, "an illustrative amount needs an 'amount_note' saying what it is based on");
   }
 
-  std::set<std::string> declared;
-  const toml::node* facts_node = doc.get("facts");
-  if (facts_node == nullptr) {
-    problem(name, "missing key 'facts'");
-  } else if (!facts_node->is_array()) {
-    problem(Where(name, *facts_node), "'facts' must be an array of field names");
-  } else {
-    for (const toml::node& f : *facts_node->as_array()) {
+  // id, name, department, target, basis, amount_note.
+  void ReadHeader() {
+    StringKey("id", p_.id, true);
+    StringKey("name", p_.name, true);
+    if (const toml::node* n = StringKey("department", p_.department, true)) {
+      auto deps = Departments();
+      if (std::none_of(deps.begin(), deps.end(), [&](const Department& d) { return d.code == p_.department; })) {
+        std::string names;
+        for (const Department& d : deps) names += (names.empty() ? "" : ", ") + std::string(d.code);
+        Problem(Where(name_, *n), "unknown department '" + p_.department + "' (departments: " + names + ")");
+      }
+    }
+    std::string target_text;
+    if (const toml::node* n = StringKey("target", target_text, true)) {
+      if (auto t = ParseTarget(target_text)) {
+        p_.target = *t;
+      } else {
+        Problem(Where(name_, *n), "target must be \"person\" or \"household\", not \"" + target_text + "\"");
+      }
+    }
+    StringKey("basis", p_.basis, true);
+    StringKey("amount_note", p_.amount_note, false);
+  }
+
+  // from_year, to_year and whether the amount is illustrative.
+  void ReadYears() {
+    YearKey("from_year", p_.from_year, true);
+    YearKey("to_year", p_.to_year, false);
+    if (p_.to_year != 0 && p_.from_year != 0 && p_.to_year < p_.from_year) {
+      Problem(Where(name_, *doc_.get("to_year")), "to_year is before from_year");
+    }
+    if (const toml::node* n = doc_.get("illustrative_amount")) {
+      if (!n->is_boolean()) {
+        Problem(Where(name_, *n), "'illustrative_amount' must be true or false");
+      } else {
+        p_.illustrative_amount = n->as_boolean()->get();
+      }
+    } else {
+      Problem(name_, "missing key 'illustrative_amount' (say whether the amount is an illustrative default)");
+    }
+    if (p_.illustrative_amount && p_.amount_note.empty()) {
+      Problem(name_, "an illustrative amount needs an 'amount_note' saying what it is based on");
+    }
+  }
+
+  // The facts the policy declares: known fields, each once.
+  void ReadFacts() {
+    facts_ = doc_.get("facts");
+    if (facts_ == nullptr) {
+      Problem(name_, "missing key 'facts'");
+      return;
+    }
+    if (!facts_->is_array()) {
+      Problem(Where(name_, *facts_), "'facts' must be an array of field names");
+      return;
+    }
+    for (const toml::node& f : *facts_->as_array()) {
       if (!f.is_string()) {
-        problem(Where(name, f), "'facts' must hold field names");
+        Problem(Where(name_, f), "'facts' must hold field names");
         continue;
       }
       std::string field = f.as_string()->get();
-      if (catalogue.Find(field) == nullptr) {
-        std::string guess = catalogue.Suggest(field);
-        problem(Where(name, f), "unknown field " + field + (guess.empty() ? "" : " (did you mean " + guess + "?)"));
-      } else if (!declared.insert(field).second) {
-        problem(Where(name, f), "fact " + field + " is listed twice");
+      if (catalogue_.Find(field) == nullptr) {
+        std::string guess = catalogue_.Suggest(field);
+        Problem(Where(name_, f), "unknown field " + field + (guess.empty() ? "" : " (did you mean " + guess + "?)"));
+      } else if (!declared_.insert(field).second) {
+        Problem(Where(name_, f), "fact " + field + " is listed twice");
       } else {
-        p.facts.push_back(field);
+        p_.facts.push_back(field);
       }
     }
   }
 
-  std::set<std::string> read;
-  auto expr_key = [&](const char* key, Type type, CheckedExpr& into) -> bool {
+  bool ExprKey(const char* key, Type type, CheckedExpr& into) {
     std::string source;
-    const toml::node* node = string_key(key, source, true);
+    const toml::node* node = StringKey(key, source, true);
     if (node == nullptr || source.empty()) return false;
-    CheckResult r = Check(source, catalogue, p.target, type);
+    CheckResult r = Check(source, catalogue_, p_.target, type);
     if (r.error) {
-      Position at = MapPosition(ContentStart(lines, *node), r.error->position);
-      problem(Where(name, at.line, at.column), std::string(key) + ": " + r.error->message);
+      Position at = MapPosition(ContentStart(lines_, *node), r.error->position);
+      Problem(Where(name_, at.line, at.column), std::string(key) + ": " + r.error->message);
       return false;
     }
     into = std::move(*r.expr);
-    for (const std::string& f : into.fields()) read.insert(f);
+    for (const std::string& f : into.fields()) read_.insert(f);
     return true;
-  };
-  bool eligibility_ok = expr_key("eligibility", Type::kBool, p.eligibility);
-  bool amount_ok = expr_key("amount", Type::kInt, p.amount);
-  if (eligibility_ok && amount_ok && facts_node != nullptr && facts_node->is_array()) {
-    for (const std::string& f : read) {
-      if (declared.count(f) == 0) problem(Where(name, *facts_node), "the expressions read " + f + ", which is not listed in facts");
+  }
+
+  // eligibility and amount, and the facts they read against those declared.
+  void ReadExpressions() {
+    const bool eligibility_ok = ExprKey("eligibility", Type::kBool, p_.eligibility);
+    const bool amount_ok = ExprKey("amount", Type::kInt, p_.amount);
+    if (!eligibility_ok || !amount_ok || facts_ == nullptr || !facts_->is_array()) return;
+    for (const std::string& f : read_) {
+      if (declared_.count(f) == 0) Problem(Where(name_, *facts_), "the expressions read " + f + ", which is not listed in facts");
     }
-    for (const std::string& f : declared) {
-      if (read.count(f) == 0) problem(Where(name, *facts_node), "facts lists " + f + ", which the expressions do not read");
+    for (const std::string& f : declared_) {
+      if (read_.count(f) == 0) Problem(Where(name_, *facts_), "facts lists " + f + ", which the expressions do not read");
     }
   }
-  if (out.problems.empty()) out.policy = std::move(p);
-  return out;
+
+  const toml::table& doc_;
+  const std::string& name_;
+  std::vector<std::string_view> lines_;
+  const Catalogue& catalogue_;
+  PolicyCheck out_;
+  Policy p_;
+  const toml::node* facts_ = nullptr;
+  std::set<std::string> declared_;
+  std::set<std::string> read_;
+};
+
+}  // namespace
+
+PolicyCheck CheckPolicyText(std::string_view text, const std::string& name, const Catalogue& catalogue) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    PolicyCheck out;
+    const auto& b = e.source().begin;
+    out.problems.push_back({Where(name, static_cast<int>(b.line), static_cast<int>(b.column)), std::string(e.description())});
+    return out;
+  }
+  return PolicyReader(doc, name, text, catalogue).Read();
 }
 
 PolicyCheck CheckPolicyFile(const std::filesystem::path& path, const Catalogue& catalogue) {

@@ -13,14 +13,6 @@
 
 namespace fupin::policy {
 
-const char* ReconcileKindZh(const std::string& kind) {
-  if (kind == "missed") return "应享未享";
-  if (kind == "unentitled") return "不应享而享";
-  if (kind == "amount") return "金额不符";
-  if (kind == "unknown") return "身份证号不在库";
-  return "";
-}
-
 namespace {
 
 struct Owed {
@@ -45,151 +37,156 @@ bool InArea(const std::string& code, const std::string& area) { return code.comp
 
 }  // namespace
 
-Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& policies, const Caller& caller, int year,
-                         const std::string& area_code, const std::string& policy_id, const Clock& clock) {
-  access::Audit audit(db, clock);
-  const std::string entity = "reconciliation/" + std::to_string(year);
-  const std::string area = internal::ReadArea(audit, caller, area_code, entity);
-  access::Guard(audit).RequireRead(caller, access::Resource::kRoster, {area, std::nullopt, entity});
-  if (!policy_id.empty()) internal::FindPolicy(policies, policy_id);
-  std::map<std::string, const Policy*> by_id;
-  for (const Policy& p : policies) by_id[p.id] = &p;
+namespace {
 
-  Reconciliation r;
-  r.year = year;
-  r.area_code = area;
-  r.policy_id = policy_id;
+using Key = std::tuple<std::string, int64_t, int64_t>;  // policy, household, person (0: household policy)
+using PolicyIndex = std::map<std::string, const Policy*>;
+
+std::string NameOf(const PolicyIndex& by_id, const std::string& id) {
+  const auto it = by_id.find(id);
+  return it != by_id.end() ? it->second->name : "";
+}
+
+// The policies (all, or `policy_id`) with a roster handed in for the year.
+std::set<std::string> PoliciesWithRosters(store::Connection& db, int year, const std::string& policy_id) {
   std::set<std::string> with_roster;
-  {
-    auto s = db.Prepare("SELECT DISTINCT policy_id FROM roster_imports WHERE year = ?");
-    s->BindInt(1, year);
-    while (s->Step()) {
-      std::string id = s->Text(0);
-      if (policy_id.empty() || id == policy_id) with_roster.insert(id);
-    }
+  auto s = db.Prepare("SELECT DISTINCT policy_id FROM roster_imports WHERE year = ?");
+  s->BindInt(1, year);
+  while (s->Step()) {
+    std::string id = s->Text(0);
+    if (policy_id.empty() || id == policy_id) with_roster.insert(id);
   }
-  const auto [lo, hi] = internal::AreaRange(area);
-  using Key = std::tuple<std::string, int64_t, int64_t>;  // policy, household, person (0: household policy)
+  return with_roster;
+}
+
+// The stored entitlements of the area's villages for the policies with a roster; every
+// entitled policy goes to `entitled_policies`.
+std::map<Key, Owed> ReadOwed(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                             const std::string& policy_id, const std::set<std::string>& with_roster,
+                             std::set<std::string>& entitled_policies) {
   std::map<Key, Owed> owed;
-  std::set<std::string> entitled_policies;
-  {
-    auto s = db.Prepare(
-        "SELECT e.policy_id, e.household_id, e.person_id, e.village_code, e.amount, e.reason, h.number, p.name,"
-        " p.id_number_masked FROM entitlements e JOIN households h ON h.id = e.household_id"
-        " LEFT JOIN persons p ON p.id = e.person_id"
-        " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)");
-    s->BindInt(1, year);
-    s->BindText(2, lo);
-    s->BindText(3, hi);
-    s->BindText(4, policy_id);
-    s->BindText(5, policy_id);
-    while (s->Step()) {
-      std::string id = s->Text(0);
-      entitled_policies.insert(id);
-      if (!with_roster.count(id)) continue;
-      owed[Key{id, s->Int(1), s->Int(2)}] = {s->Text(3), s->Text(6), s->IsNull(7) ? "" : s->Text(7),
-                                              s->IsNull(8) ? "" : s->Text(8), s->Int(4), s->Text(5)};
-    }
+  auto s = db.Prepare(
+      "SELECT e.policy_id, e.household_id, e.person_id, e.village_code, e.amount, e.reason, h.number, p.name,"
+      " p.id_number_masked FROM entitlements e JOIN households h ON h.id = e.household_id"
+      " LEFT JOIN persons p ON p.id = e.person_id"
+      " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)");
+  s->BindInt(1, year);
+  s->BindText(2, range.first);
+  s->BindText(3, range.second);
+  s->BindText(4, policy_id);
+  s->BindText(5, policy_id);
+  while (s->Step()) {
+    std::string id = s->Text(0);
+    entitled_policies.insert(id);
+    if (!with_roster.count(id)) continue;
+    owed[Key{id, s->Int(1), s->Int(2)}] = {s->Text(3), s->Text(6), s->IsNull(7) ? "" : s->Text(7),
+                                            s->IsNull(8) ? "" : s->Text(8), s->Int(4), s->Text(5)};
   }
-  for (const auto& id : with_roster) r.policies_with_rosters.push_back(id);
-  for (const auto& id : entitled_policies) {
-    if (!with_roster.count(id)) r.policies_without_rosters.push_back(id);
-  }
+  return owed;
+}
 
-  std::map<Key, Paid> paid;
-  std::vector<ReconcileItem> unknown;
-  {
-    auto s = db.Prepare(
-        "SELECT r.policy_id, r.person_id, r.amount, r.id_number_masked, COALESCE(r.area_code, r.id_area), m.household_id, h.village_code,"
-        " h.number, p.name FROM roster_entries r LEFT JOIN persons p ON p.id = r.person_id"
-        " LEFT JOIN memberships m ON m.person_id = r.person_id AND m.end_date IS NULL"
-        " LEFT JOIN households h ON h.id = m.household_id"
-        " WHERE r.year = ? AND (? = '' OR r.policy_id = ?) ORDER BY r.import_id, r.row_number");
-    s->BindInt(1, year);
-    s->BindText(2, policy_id);
-    s->BindText(3, policy_id);
-    while (s->Step()) {
-      const std::string id = s->Text(0);
-      auto pit = by_id.find(id);
-      if (s->IsNull(1) || s->IsNull(5)) {
-        // Unknown to the registry (or in no household): placed by the area the
-        // department wrote beside the row, else by the ID number's area.
-        const std::string id_area = s->Text(4);
-        if (!InArea(id_area, area) && !InArea(area, id_area)) continue;
-        ReconcileItem item;
-        item.kind = "unknown";
-        item.policy_id = id;
-        item.policy_name = pit != by_id.end() ? pit->second->name : "";
-        item.village_code = id_area;
-        item.id_number = s->Text(3);
-        item.paid_amount = s->Int(2);
-        unknown.push_back(std::move(item));
-        continue;
-      }
-      const std::string village = s->Text(6);
-      if (!InArea(village, area)) continue;
-      const bool household_policy = pit != by_id.end() && pit->second->target == Target::kHousehold;
-      const int64_t household = s->Int(5);
-      const int64_t person = household_policy ? 0 : s->Int(1);
-      Paid& p = paid[Key{id, household, person}];
-      p.village = village;
-      p.household_id = household;
-      p.household_number = s->Text(7);
-      if (!household_policy) {
-        p.person_name = s->IsNull(8) ? "" : s->Text(8);
-        p.id_number = s->Text(3);
-      }
-      p.amount += s->Int(2);
+// The rosters' payments in the area: to registered members by key, the others (unknown to the
+// registry, or in no household) as gaps of their own, placed by the area written beside the row
+// or the ID number's area.
+void ReadPaid(store::Connection& db, int year, const std::string& area, const std::string& policy_id,
+              const PolicyIndex& by_id, std::map<Key, Paid>& paid, std::vector<ReconcileItem>& unknown) {
+  auto s = db.Prepare(
+      "SELECT r.policy_id, r.person_id, r.amount, r.id_number_masked, COALESCE(r.area_code, r.id_area), m.household_id, h.village_code,"
+      " h.number, p.name FROM roster_entries r LEFT JOIN persons p ON p.id = r.person_id"
+      " LEFT JOIN memberships m ON m.person_id = r.person_id AND m.end_date IS NULL"
+      " LEFT JOIN households h ON h.id = m.household_id"
+      " WHERE r.year = ? AND (? = '' OR r.policy_id = ?) ORDER BY r.import_id, r.row_number");
+  s->BindInt(1, year);
+  s->BindText(2, policy_id);
+  s->BindText(3, policy_id);
+  while (s->Step()) {
+    const std::string id = s->Text(0);
+    auto pit = by_id.find(id);
+    if (s->IsNull(1) || s->IsNull(5)) {
+      const std::string id_area = s->Text(4);
+      if (!InArea(id_area, area) && !InArea(area, id_area)) continue;
+      ReconcileItem item;
+      item.kind = ReconcileKind::kUnknown;
+      item.policy_id = id;
+      item.policy_name = pit != by_id.end() ? pit->second->name : "";
+      item.village_code = id_area;
+      item.id_number = s->Text(3);
+      item.paid_amount = s->Int(2);
+      unknown.push_back(std::move(item));
+      continue;
     }
+    const std::string village = s->Text(6);
+    if (!InArea(village, area)) continue;
+    const bool household_policy = pit != by_id.end() && pit->second->target == Target::kHousehold;
+    const int64_t household = s->Int(5);
+    const int64_t person = household_policy ? 0 : s->Int(1);
+    Paid& p = paid[Key{id, household, person}];
+    p.village = village;
+    p.household_id = household;
+    p.household_number = s->Text(7);
+    if (!household_policy) {
+      p.person_name = s->IsNull(8) ? "" : s->Text(8);
+      p.id_number = s->Text(3);
+    }
+    p.amount += s->Int(2);
   }
+}
 
-  std::map<std::pair<std::string, std::string>, ReconcileGroup> groups;
-  auto group = [&groups](const std::string& village, const std::string& policy) -> ReconcileGroup& {
-    ReconcileGroup& g = groups[{village, policy}];
-    g.area_code = village;
-    g.policy_id = policy;
-    return g;
-  };
+using Groups = std::map<std::pair<std::string, std::string>, ReconcileGroup>;
+
+ReconcileGroup& GroupOf(Groups& groups, const std::string& village, const std::string& policy) {
+  ReconcileGroup& g = groups[{village, policy}];
+  g.area_code = village;
+  g.policy_id = policy;
+  return g;
+}
+
+// Owed against paid, key by key: missed, amounts that differ, paid but not owed, unknown numbers.
+Groups Compare(const std::map<Key, Owed>& owed, const std::map<Key, Paid>& paid, std::vector<ReconcileItem>& unknown,
+               const PolicyIndex& by_id, std::vector<ReconcileItem>& items) {
+  Groups groups;
   for (const auto& [key, o] : owed) {
     const auto& [id, household, person] = key;
-    ReconcileGroup& g = group(o.village, id);
+    ReconcileGroup& g = GroupOf(groups, o.village, id);
     ++g.entitled;
     auto it = paid.find(key);
     if (it == paid.end()) {
       ++g.missed;
-      r.items.push_back({"missed", id, by_id.count(id) ? by_id[id]->name : "", o.village, household, o.household_number,
-                         person, o.person_name, o.id_number, o.amount, 0, o.reason});
+      items.push_back({ReconcileKind::kMissed, id, NameOf(by_id, id), o.village, household, o.household_number, person,
+                       o.person_name, o.id_number, o.amount, 0, o.reason});
     } else if (it->second.amount != o.amount) {
       ++g.amount_differences;
-      r.items.push_back({"amount", id, by_id.count(id) ? by_id[id]->name : "", o.village, household,
-                         o.household_number, person, o.person_name, o.id_number, o.amount, it->second.amount,
-                         o.reason});
+      items.push_back({ReconcileKind::kAmount, id, NameOf(by_id, id), o.village, household, o.household_number, person,
+                       o.person_name, o.id_number, o.amount, it->second.amount, o.reason});
     }
   }
   for (const auto& [key, p] : paid) {
     const auto& [id, household, person] = key;
-    ReconcileGroup& g = group(p.village, id);
+    ReconcileGroup& g = GroupOf(groups, p.village, id);
     ++g.paid;
     if (!owed.count(key)) {
       ++g.unentitled;
-      r.items.push_back({"unentitled", id, by_id.count(id) ? by_id[id]->name : "", p.village, household,
-                         p.household_number, person, p.person_name, p.id_number, 0, p.amount, ""});
+      items.push_back({ReconcileKind::kUnentitled, id, NameOf(by_id, id), p.village, household, p.household_number,
+                       person, p.person_name, p.id_number, 0, p.amount, ""});
     }
   }
   for (auto& u : unknown) {
-    ReconcileGroup& g = group(u.village_code, u.policy_id);
+    ReconcileGroup& g = GroupOf(groups, u.village_code, u.policy_id);
     ++g.paid;
     ++g.unknown;
-    r.items.push_back(std::move(u));
+    items.push_back(std::move(u));
   }
-  // Area names of the groups, one query.
+  return groups;
+}
+
+// The groups named (one query for the area's names) and summed into the totals.
+void AddGroups(store::Connection& db, const std::pair<std::string, std::string>& range, Groups& groups,
+               Reconciliation& r) {
   std::map<std::string, std::string> names;
-  {
-    auto s = db.Prepare("SELECT code, name FROM areas WHERE code >= ? AND code < ?");
-    s->BindText(1, lo);
-    s->BindText(2, hi);
-    while (s->Step()) names[s->Text(0)] = s->Text(1);
-  }
+  auto s = db.Prepare("SELECT code, name FROM areas WHERE code >= ? AND code < ?");
+  s->BindText(1, range.first);
+  s->BindText(2, range.second);
+  while (s->Step()) names[s->Text(0)] = s->Text(1);
   for (auto& [key, g] : groups) {
     auto it = names.find(g.area_code);
     if (it != names.end()) g.area_name = it->second;
@@ -199,12 +196,40 @@ Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& polic
     r.unknown += g.unknown;
     r.groups.push_back(g);
   }
-  auto rank = [](const std::string& kind) {
-    return kind == "missed" ? 0 : kind == "unentitled" ? 1 : kind == "amount" ? 2 : 3;
-  };
+}
+
+}  // namespace
+
+Reconciliation Reconcile(store::Connection& db, const std::vector<Policy>& policies, const Caller& caller, int year,
+                         const std::string& area_code, const std::string& policy_id, const Clock& clock) {
+  access::Audit audit(db, clock);
+  const std::string entity = "reconciliation/" + std::to_string(year);
+  const std::string area = internal::ReadArea(audit, caller, area_code, entity);
+  access::Guard(audit).RequireRead(caller, access::Resource::kRoster, {area, std::nullopt, entity});
+  if (!policy_id.empty()) internal::FindPolicy(policies, policy_id);
+  PolicyIndex by_id;
+  for (const Policy& p : policies) by_id[p.id] = &p;
+  Reconciliation r;
+  r.year = year;
+  r.area_code = area;
+  r.policy_id = policy_id;
+  const std::set<std::string> with_roster = PoliciesWithRosters(db, year, policy_id);
+  const auto range = internal::AreaRange(area);
+  std::set<std::string> entitled_policies;
+  const std::map<Key, Owed> owed = ReadOwed(db, year, range, policy_id, with_roster, entitled_policies);
+  for (const auto& id : with_roster) r.policies_with_rosters.push_back(id);
+  for (const auto& id : entitled_policies) {
+    if (!with_roster.count(id)) r.policies_without_rosters.push_back(id);
+  }
+  std::map<Key, Paid> paid;
+  std::vector<ReconcileItem> unknown;
+  ReadPaid(db, year, area, policy_id, by_id, paid, unknown);
+  Groups groups = Compare(owed, paid, unknown, by_id, r.items);
+  AddGroups(db, range, groups, r);
+  // The enum's order is the listing's: missed, unentitled, amount, unknown.
   std::stable_sort(r.items.begin(), r.items.end(), [&](const ReconcileItem& a, const ReconcileItem& b) {
-    return std::make_tuple(rank(a.kind), a.policy_id, a.village_code, a.household_number, a.person_id) <
-           std::make_tuple(rank(b.kind), b.policy_id, b.village_code, b.household_number, b.person_id);
+    return std::make_tuple(a.kind, a.policy_id, a.village_code, a.household_number, a.person_id) <
+           std::make_tuple(b.kind, b.policy_id, b.village_code, b.household_number, b.person_id);
   });
   return r;
 }
@@ -267,7 +292,7 @@ nlohmann::json RunJson(const EntitlementRun& run) {
   nlohmann::json changes = nlohmann::json::array();
   auto opt = [](const std::optional<Fen>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   for (const auto& c : run.changes) {
-    changes.push_back({{"kind", c.kind},
+    changes.push_back({{"kind", WireOf(EntitlementChangeTerms(), c.kind)},
                        {"policy_id", c.policy_id},
                        {"household_id", c.household_id},
                        {"person_id", c.person_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(c.person_id)},
@@ -296,8 +321,9 @@ nlohmann::json RunJson(const EntitlementRun& run) {
 
 nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page) {
   Problems problems;
-  if (!page.kind.empty() && *ReconcileKindZh(page.kind) == '\0') {
-    problems.Add("kind", "'" + page.kind + "' is not one of missed, unentitled, amount, unknown");
+  const auto kind = ParseWire<ReconcileKind>(ReconcileKindTerms(), page.kind);
+  if (!page.kind.empty() && !kind) {
+    problems.Add("kind", "'" + page.kind + "' is not one of " + WireList(ReconcileKindTerms()));
   }
   if (page.limit < 0 || page.limit > 1000) problems.Add("limit", "must be 1 to 1000");
   if (page.offset < 0) problems.Add("offset", "must not be negative");
@@ -317,11 +343,11 @@ nlohmann::json ReconciliationJson(const Reconciliation& r, const GapPage& page) 
   nlohmann::json items = nlohmann::json::array();
   int64_t of_kind = 0;
   for (const auto& i : r.items) {
-    if (!page.kind.empty() && i.kind != page.kind) continue;
+    if (kind && i.kind != *kind) continue;
     const int64_t index = of_kind++;
     if (index < page.offset || (page.limit > 0 && index >= page.offset + page.limit)) continue;
-    items.push_back({{"kind", i.kind},
-                     {"kind_label", ReconcileKindZh(i.kind)},
+    items.push_back({{"kind", WireOf(ReconcileKindTerms(), i.kind)},
+                     {"kind_label", LabelOf(ReconcileKindTerms(), i.kind)},
                      {"policy_id", i.policy_id},
                      {"policy_name", i.policy_name},
                      {"area_code", i.village_code},
@@ -356,7 +382,7 @@ void WriteReconciliation(const Reconciliation& r, io::TableWriter& w) {
                  "实发金额(元)", "说明"});
   for (const auto& i : r.items) {
     const auto name = area_names.find(i.village_code);
-    w.WriteRow({std::string(ReconcileKindZh(i.kind)), i.policy_id, i.policy_name, i.village_code,
+    w.WriteRow({std::string(LabelOf(ReconcileKindTerms(), i.kind)), i.policy_id, i.policy_name, i.village_code,
                 name == area_names.end() ? std::string() : name->second, i.household_number, i.person_name,
                 i.id_number, FormatYuan(i.entitled_amount), FormatYuan(i.paid_amount), i.reason});
   }

@@ -57,11 +57,21 @@ const std::vector<dataio::SheetColumn>& RosterSheet() {
   return kColumns;
 }
 
-RosterImportResult RosterService::Import(const Caller& caller, const ImportInput& in) {
-  access::Audit audit(db_, clock_);
-  const std::string entity = "roster/" + in.policy_id + "/" + std::to_string(in.year);
+namespace {
+
+// A roster row that can be imported.
+struct Line {
+  size_t row;
+  std::string id_number;
+  std::string area;
+  Fen amount;
+  std::string date;
+  std::optional<std::string> place;  // the area the department wrote, if any
+};
+
+// The department is one of Departments() and the year not past this one.
+void CheckImportInput(const RosterService::ImportInput& in, const Date& today) {
   std::vector<ErrorDetail> problems;
-  const Date today = clock_.Today();
   auto deps = Departments();
   if (std::none_of(deps.begin(), deps.end(), [&](const Department& d) { return d.code == in.department; })) {
     std::string names;
@@ -70,46 +80,115 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
   }
   if (in.year < 2000 || in.year > today.year) problems.push_back({"year", std::to_string(in.year) + " is out of range"});
   if (!problems.empty()) throw Error::InvalidArgument("invalid roster import", std::move(problems));
+}
+
+// One record checked cell by cell (problems to `found`); the line when its number, amount and date hold.
+std::optional<Line> ReadLine(const dataio::SheetData& sheet, const dataio::SheetRecord& record, const Caller& caller,
+                             const Date& today, std::vector<dataio::ImportProblem>& found) {
+  dataio::SheetRow row(RosterSheet(), sheet, record, found);
+  Line line{record.row, "", "", 0, "", std::nullopt};
+  if (const std::string place = dataio::ClerkText(row.Text(kArea)); !place.empty()) {
+    if (!IsPlaceCode(place)) {
+      row.Problem(kArea, place, "不是区划代码（6、9或12位数字）");
+    } else if (!caller.CoversArea(place)) {
+      row.Problem(kArea, place, "不在您的管辖范围内");
+    } else {
+      line.place = place;
+    }
+  }
+  auto id = row.IdNumber(kIdNumber, today);
+  auto amount = row.Yuan(kAmount);
+  auto date = row.DateValue(kDate);
+  if (date && *date > today) row.Problem(kDate, date->ToString(), "日期在今天之后");
+  if (!id || !amount || !date) return std::nullopt;
+  line.id_number = *id;
+  line.area = line.id_number.substr(0, 6);
+  line.amount = *amount;
+  line.date = date->ToString();
+  return line;
+}
+
+// The roster this import replaces (same department, policy and year) deleted.
+void DeleteEarlierRoster(store::Connection& db, const std::string& department, const std::string& policy_id,
+                         int year) {
+  auto del = db.Prepare(
+      "DELETE FROM roster_entries WHERE import_id IN (SELECT id FROM roster_imports"
+      " WHERE department = ? AND policy_id = ? AND year = ?)");
+  del->BindText(1, department);
+  del->BindText(2, policy_id);
+  del->BindInt(3, year);
+  del->Run();
+  auto del_imports = db.Prepare("DELETE FROM roster_imports WHERE department = ? AND policy_id = ? AND year = ?");
+  del_imports->BindText(1, department);
+  del_imports->BindText(2, policy_id);
+  del_imports->BindInt(3, year);
+  del_imports->Run();
+}
+
+// How many entries the earlier roster of the same department, policy and year has.
+int64_t EarlierEntries(store::Connection& db, const std::string& department, const std::string& policy_id, int year) {
+  auto old = db.Prepare(
+      "SELECT count(*) FROM roster_entries r JOIN roster_imports i ON i.id = r.import_id"
+      " WHERE i.department = ? AND i.policy_id = ? AND i.year = ?");
+  old->BindText(1, department);
+  old->BindText(2, policy_id);
+  old->BindInt(3, year);
+  old->Step();
+  return old->Int(0);
+}
+
+// The import's record and its entries (one bulk insert); returns the import's id.
+int64_t WriteRoster(store::Connection& db, const access::PersonalDataProtector& protector, const Caller& caller,
+                    const RosterService::ImportInput& in, const RosterImportResult& result, const std::string& file,
+                    const std::vector<Line>& lines, const std::vector<std::optional<int64_t>>& persons, int64_t now) {
+  auto s = db.Prepare(
+      "INSERT INTO roster_imports (department, policy_id, year, file_name, row_count, unknown, amount, actor,"
+      " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  s->BindText(1, in.department);
+  s->BindText(2, result.policy_id);
+  s->BindInt(3, in.year);
+  s->BindText(4, file);
+  s->BindInt(5, result.imported_rows);
+  s->BindInt(6, result.unknown);
+  s->BindInt(7, result.amount);
+  s->BindText(8, caller.user_name.empty() ? "local" : caller.user_name);
+  s->BindInt(9, now);
+  s->Step();
+  const int64_t import_id = s->Int(0);
+  s.reset();
+  const std::vector<std::string> columns = {"import_id",     "year",             "policy_id", "row_number",
+                                            "person_id",     "id_number_enc",    "id_number_masked",
+                                            "id_area",       "amount",           "date",      "area_code"};
+  auto w = db.BulkInsert("roster_entries", columns);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    w->Append({import_id, int64_t{in.year}, result.policy_id, static_cast<int64_t>(l.row),
+               persons[i] ? store::Value(*persons[i]) : store::Value(nullptr), protector.Encrypt(l.id_number),
+               MaskIdNumber(l.id_number), l.area, l.amount, l.date,
+               l.place ? store::Value(*l.place) : store::Value(nullptr)});
+  }
+  w->Finish();
+  return import_id;
+}
+
+}  // namespace
+
+RosterImportResult RosterService::Import(const Caller& caller, const ImportInput& in) {
+  access::Audit audit(db_, clock_);
+  const std::string entity = "roster/" + in.policy_id + "/" + std::to_string(in.year);
+  const Date today = clock_.Today();
+  CheckImportInput(in, today);
   const Policy& policy = internal::FindPolicy(policies_, in.policy_id);
   access::Guard(audit).RequireWrite(caller, access::Resource::kRoster, {caller.area_scope, std::nullopt, entity});
 
   // Read and check the whole file (the one sheet reader and validator) before anything is written.
   const std::string file = std::filesystem::path(in.path).filename().string();
   auto reader = in.bytes ? io::OpenTableBytes(*in.bytes, file) : io::OpenTable(in.path);
-  const auto& sheet_columns = RosterSheet();
-  dataio::SheetData sheet = dataio::ReadSheet(sheet_columns, *reader, {.ignore_unknown = true, .header_optional = true});
+  dataio::SheetData sheet = dataio::ReadSheet(RosterSheet(), *reader, {.ignore_unknown = true, .header_optional = true});
   std::vector<dataio::ImportProblem> found = sheet.problems;
-  struct Line {
-    size_t row;
-    std::string id_number;
-    std::string area;
-    Fen amount;
-    std::string date;
-    std::optional<std::string> place;  // the area the department wrote, if any
-  };
   std::vector<Line> lines;
   for (const auto& record : sheet.records) {
-    dataio::SheetRow row(sheet_columns, sheet, record, found);
-    Line line{record.row, "", "", 0, "", std::nullopt};
-    if (const std::string place = dataio::ClerkText(row.Text(kArea)); !place.empty()) {
-      if (!IsPlaceCode(place)) {
-        row.Problem(kArea, place, "不是区划代码（6、9或12位数字）");
-      } else if (!caller.CoversArea(place)) {
-        row.Problem(kArea, place, "不在您的管辖范围内");
-      } else {
-        line.place = place;
-      }
-    }
-    auto id = row.IdNumber(kIdNumber, today);
-    auto amount = row.Yuan(kAmount);
-    auto date = row.DateValue(kDate);
-    if (date && *date > today) row.Problem(kDate, date->ToString(), "日期在今天之后");
-    if (!id || !amount || !date) continue;
-    line.id_number = *id;
-    line.area = line.id_number.substr(0, 6);
-    line.amount = *amount;
-    line.date = date->ToString();
-    lines.push_back(std::move(line));
+    if (auto line = ReadLine(sheet, record, caller, today, found)) lines.push_back(std::move(*line));
   }
   const dataio::SheetPolicy policy_of_rows{in.skip_invalid};
   if (policy_of_rows.Refuses(found, sheet.header_row)) dataio::ThrowRefusal(found);
@@ -121,7 +200,6 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
     found.push_back({sheet.header_row, "", "", "没有可导入的行"});
     dataio::ThrowRefusal(found);
   }
-
   std::vector<std::string> numbers;
   numbers.reserve(lines.size());
   for (const Line& l : lines) numbers.push_back(l.id_number);
@@ -141,64 +219,13 @@ RosterImportResult RosterService::Import(const Caller& caller, const ImportInput
     result.amount += lines[i].amount;
   }
   store::Transaction tx(db_);
-  {
-    auto old = db_.Prepare(
-        "SELECT count(*) FROM roster_entries r JOIN roster_imports i ON i.id = r.import_id"
-        " WHERE i.department = ? AND i.policy_id = ? AND i.year = ?");
-    old->BindText(1, in.department);
-    old->BindText(2, policy.id);
-    old->BindInt(3, in.year);
-    old->Step();
-    result.replaced = old->Int(0);
-  }
+  result.replaced = EarlierEntries(db_, in.department, policy.id, in.year);
   if (in.dry_run) {
     result.dry_run = true;
     return result;  // the transaction rolls back: it wrote nothing
   }
-  {
-    auto del = db_.Prepare(
-        "DELETE FROM roster_entries WHERE import_id IN (SELECT id FROM roster_imports"
-        " WHERE department = ? AND policy_id = ? AND year = ?)");
-    del->BindText(1, in.department);
-    del->BindText(2, policy.id);
-    del->BindInt(3, in.year);
-    del->Run();
-    auto del_imports = db_.Prepare("DELETE FROM roster_imports WHERE department = ? AND policy_id = ? AND year = ?");
-    del_imports->BindText(1, in.department);
-    del_imports->BindText(2, policy.id);
-    del_imports->BindInt(3, in.year);
-    del_imports->Run();
-  }
-  {
-    auto s = db_.Prepare(
-        "INSERT INTO roster_imports (department, policy_id, year, file_name, row_count, unknown, amount, actor,"
-        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    s->BindText(1, in.department);
-    s->BindText(2, policy.id);
-    s->BindInt(3, in.year);
-    s->BindText(4, file);
-    s->BindInt(5, result.imported_rows);
-    s->BindInt(6, result.unknown);
-    s->BindInt(7, result.amount);
-    s->BindText(8, caller.user_name.empty() ? "local" : caller.user_name);
-    s->BindInt(9, clock_.NowSeconds());
-    s->Step();
-    result.import_id = s->Int(0);
-  }
-  {
-    const std::vector<std::string> columns = {"import_id",        "year",    "policy_id", "row_number", "person_id",
-                                              "id_number_enc",    "id_number_masked", "id_area", "amount", "date",
-                                              "area_code"};
-    auto w = db_.BulkInsert("roster_entries", columns);
-    for (size_t i = 0; i < lines.size(); ++i) {
-      const Line& l = lines[i];
-      w->Append({result.import_id, int64_t{in.year}, policy.id, static_cast<int64_t>(l.row),
-                 persons[i] ? store::Value(*persons[i]) : store::Value(nullptr), protector_.Encrypt(l.id_number),
-                 MaskIdNumber(l.id_number), l.area, l.amount, l.date,
-                 l.place ? store::Value(*l.place) : store::Value(nullptr)});
-    }
-    w->Finish();
-  }
+  DeleteEarlierRoster(db_, in.department, policy.id, in.year);
+  result.import_id = WriteRoster(db_, protector_, caller, in, result, file, lines, persons, clock_.NowSeconds());
   nlohmann::json summary = {{"import_id", result.import_id}, {"department", in.department},
                             {"policy", policy.id},           {"year", in.year},
                             {"file", file},                  {"rows", result.imported_rows},

@@ -53,7 +53,7 @@ std::vector<TodoItem> MonitoringOverdue(const TodoContext& c) {
   monitoring::MonitoringService service(c.db, c.clock);
   int64_t steps = 0;
   int64_t too_long = 0;
-  for (const auto& item : service.Overdue(c.caller, "")) (item.kind == "step_overdue" ? steps : too_long) += 1;
+  for (const auto& item : service.Overdue(c.caller, "")) (item.kind == monitoring::OverdueKind::kStepOverdue ? steps : too_long) += 1;
   std::string note = "步骤超期 " + std::to_string(steps) + " 件，监测超期 " + std::to_string(too_long) + " 户";
   return {{"monitoring_overdue", "超期的监测事项", steps + too_long, "/monitoring?tab=overdue", note}};
 }

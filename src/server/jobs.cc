@@ -12,13 +12,26 @@
 
 namespace fupin::server {
 
+namespace {
+constexpr Term kJobStates[] = {
+    {static_cast<int>(JobState::kQueued), "queued", "排队等待"},
+    {static_cast<int>(JobState::kRunning), "running", "正在计算"},
+    {static_cast<int>(JobState::kDone), "done", "已完成"},
+    {static_cast<int>(JobState::kFailed), "failed", "失败"},
+};
+
+bool Finished(JobState state) { return state == JobState::kDone || state == JobState::kFailed; }
+}  // namespace
+
+std::span<const Term> JobStateTerms() { return kJobStates; }
+
 struct Jobs::Job {
   int64_t id = 0;
   Caller caller;
   std::string kind;
   int result_status = 200;
   Work work;
-  std::string state = "queued";  // queued | running | done | failed
+  JobState state = JobState::kQueued;
   std::string stage = "queued";
   int64_t done = 0;
   int64_t total = 0;
@@ -72,7 +85,7 @@ nlohmann::json Jobs::Submit(const Caller& caller, const std::string& kind, int r
   Forget(now);
   const auto unfinished = std::count_if(jobs_.begin(), jobs_.end(), [&](const auto& entry) {
     const Job& j = *entry.second;
-    return access::OwnedBy(caller, j.caller.user_id) && (j.state == "queued" || j.state == "running");
+    return access::OwnedBy(caller, j.caller.user_id) && !Finished(j.state);
   });
   if (unfinished >= kMaxUnfinishedPerUser) {
     throw Error(ErrorCode::kResourceExhausted, "you have " + std::to_string(unfinished) +
@@ -115,18 +128,18 @@ nlohmann::json Jobs::List(const Caller& caller) {
 void Jobs::Forget(int64_t now) {
   std::erase_if(jobs_, [&](const auto& entry) {
     const Job& j = *entry.second;
-    return (j.state == "done" || j.state == "failed") && now - j.finished_at > kKeepSeconds;
+    return Finished(j.state) && now - j.finished_at > kKeepSeconds;
   });
 }
 
 nlohmann::json Jobs::JobJson(const Job& job, bool with_result) const {
   int64_t percent = 0;
-  if (job.state == "done") percent = 100;
+  if (job.state == JobState::kDone) percent = 100;
   else if (job.total > 0) percent = std::min<int64_t>(99, job.done * 100 / job.total);
   auto instant = [](int64_t t) { return t > 0 ? nlohmann::json(FormatTimestamp(t)) : nlohmann::json(nullptr); };
   nlohmann::json j = {{"id", job.id},
                       {"kind", job.kind},
-                      {"state", job.state},
+                      {"state", WireOf(kJobStates, job.state)},
                       {"progress",
                        {{"stage", job.stage},
                         {"stage_zh", std::string(StageLabelZh(job.stage))},
@@ -138,9 +151,9 @@ nlohmann::json Jobs::JobJson(const Job& job, bool with_result) const {
                       {"finished_at", instant(job.finished_at)},
                       {"location", "/api/v1/jobs/" + std::to_string(job.id)}};
   if (with_result) {
-    j["result_status"] = job.state == "done" ? nlohmann::json(job.result_status) : nlohmann::json(nullptr);
-    j["result"] = job.state == "done" ? job.result : nlohmann::json(nullptr);
-    j["error"] = job.state == "failed" ? job.error : nlohmann::json(nullptr);
+    j["result_status"] = job.state == JobState::kDone ? nlohmann::json(job.result_status) : nlohmann::json(nullptr);
+    j["result"] = job.state == JobState::kDone ? job.result : nlohmann::json(nullptr);
+    j["error"] = job.state == JobState::kFailed ? job.error : nlohmann::json(nullptr);
   }
   return j;
 }
@@ -155,7 +168,7 @@ void Jobs::Run() {
       if (stopping_) return;
       job = jobs_.at(queue_.front()).get();
       queue_.pop_front();
-      job->state = "running";
+      job->state = JobState::kRunning;
       job->started_at = clock_.NowSeconds();
     }
     nlohmann::json result;
@@ -188,11 +201,11 @@ void Jobs::Run() {
     job->finished_at = clock_.NowSeconds();
     job->work = nullptr;
     if (error.is_null()) {
-      job->state = "done";
+      job->state = JobState::kDone;
       job->result = std::move(result);
       job->done = std::max(job->done, job->total);
     } else {
-      job->state = "failed";
+      job->state = JobState::kFailed;
       job->error = std::move(error);
     }
   }

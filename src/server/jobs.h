@@ -32,10 +32,16 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/progress.h"
+#include "core/vocabulary.h"
 #include "server/api.h"
 #include "store/database.h"
 
 namespace fupin::server {
+
+// A job's state: queued, running, then done or failed (served as the
+// vocabulary job_state; the wire string is the JSON's "state").
+enum class JobState { kQueued, kRunning, kDone, kFailed };
+std::span<const Term> JobStateTerms();
 
 class Jobs {
  public:

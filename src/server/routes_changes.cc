@@ -278,7 +278,7 @@ void AddPublicApplicationRoutes(std::vector<Route>& routes) {
                       const auto g = Grievances(r).SubmitApplication(in, problems);
                       ApplicationThrottle().RecordFailure(r.remote_address, "application", now);  // counts submissions
                       return ApiResponse::Created({{"number", g.number},
-                                                   {"status", g.status},
+                                                   {"status", WireOf(grievance::GrievanceStatusTerms(), g.status)},
                                                    {"received_on", g.received_on},
                                                    {"deadline", g.deadline}});
                     },

@@ -67,7 +67,7 @@ void AddMonitoringRoutes(std::vector<Route>& routes) {
                                               {"stage", c.stage ? nlohmann::json(*c.stage) : nlohmann::json(nullptr)},
                                               {"stage_roles", next},
                                               {"may_do", c.stage && monitoring::MayDoStep(r.caller, *c.stage)},
-                                              {"status", c.status}});
+                                              {"status", WireOf(monitoring::CaseStatusTerms(), c.status)}});
                     },
                     "The steps of a case, the step it waits for, the roles that do it and whether the caller may"});
   routes.push_back({"POST", "/api/v1/monitoring/cases/{id}/steps", true,

@@ -11,6 +11,8 @@
 #include "registry/vocab.h"
 #include "server/http_server.h"
 #include "social/terms.h"
+#include "policy/terms.h"
+#include "server/jobs.h"
 
 namespace fupin::server {
 namespace {
@@ -43,6 +45,8 @@ nlohmann::json VocabulariesJson() {
   departments.push_back({{"value", std::string(access::kFinanceDepartment)}, {"label_zh", "财政局"}});
   for (const auto& d : policy::Departments()) departments.push_back({{"value", d.code}, {"label_zh", d.label_zh}});
   items.push_back({{"name", "user_department"}, {"terms", departments}});
+  for (const Vocabulary& v : policy::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
+  items.push_back({{"name", "job_state"}, {"terms", TermsJson(JobStateTerms())}});
   return {{"items", items}};
 }
 

@@ -22,6 +22,7 @@
 #include "social/terms.h"
 #include "social/text_check.h"
 #include "registry/status.h"
+#include "registry/vocab.h"
 
 namespace fupin::social {
 
@@ -58,9 +59,23 @@ bool IsReviewer(const Caller& c) { return access::Can(c, access::Ability::kRevie
 bool IsDonor(const Caller& c) { return access::Can(c, access::Ability::kPledge); }
 
 // Whether a need in this state is on the public board (open or closed).
-bool IsPublished(const std::string& status) {
-  const auto s = ParseNeedStatus(status);
-  return s == NeedStatus::kOpen || s == NeedStatus::kClosed;
+bool IsPublished(std::optional<NeedStatus> s) { return s == NeedStatus::kOpen || s == NeedStatus::kClosed; }
+
+// The stored (and wire) string of a status, and the status of a stored string (a string outside
+// the table is a broken store, named: never a status passed along).
+std::string Wire(NeedStatus v) { return WireOf(NeedStatusTerms(), v); }
+std::string Wire(PledgeStatus v) { return WireOf(PledgeStatusTerms(), v); }
+std::string Wire(DockingStatus v) { return WireOf(DockingStatusTerms(), v); }
+// "'open'": a status as an SQL literal, from the table.
+template <class E>
+std::string Sql(E v) {
+  return "'" + Wire(v) + "'";
+}
+template <class E>
+E Stored(std::span<const Term> terms, const std::string& text, const char* column) {
+  const auto value = ParseWire<E>(terms, text);
+  if (!value) throw Error::Internal(std::string(column) + " holds '" + text + "', not one of " + WireList(terms));
+  return *value;
 }
 
 size_t CodePoints(std::string_view s) {
@@ -158,7 +173,7 @@ Need ReadNeed(const store::Statement& s, bool full) {
   n.items = s.Text(9);
   n.deadline = s.Text(10);
   n.urgency = s.Text(11);
-  n.status = s.Text(12);
+  n.status = Stored<NeedStatus>(NeedStatusTerms(), s.Text(12), "needs.status");
   n.close_reason = s.OptionalText(13);
   if (full) {
     n.submitted_by = s.Text(14);
@@ -183,7 +198,7 @@ std::string NeedJson(const Need& n) {
                         {"items", n.items},
                         {"deadline", n.deadline},
                         {"urgency", n.urgency},
-                        {"status", n.status},
+                        {"status", Wire(n.status)},
                         {"close_reason", n.close_reason ? nlohmann::json(*n.close_reason) : nullptr},
                         {"received_fen", n.received},
                         {"version", n.version}}
@@ -204,7 +219,7 @@ Pledge ReadPledge(const store::Statement& s) {
   p.amount = s.OptionalInt(5);
   p.items = s.Text(6);
   p.pledged_on = s.Text(7);
-  p.status = s.Text(8);
+  p.status = Stored<PledgeStatus>(PledgeStatusTerms(), s.Text(8), "pledges.status");
   return p;
 }
 
@@ -214,7 +229,7 @@ std::string PledgeJson(const Pledge& p) {
                         {"amount_fen", p.amount ? nlohmann::json(*p.amount) : nullptr},
                         {"items", p.items},
                         {"pledged_on", p.pledged_on},
-                        {"status", p.status}}
+                        {"status", Wire(p.status)}}
       .dump();
 }
 
@@ -235,7 +250,7 @@ Docking ReadDocking(const store::Statement& s) {
   k.items = s.Text(7);
   k.delivered_on = s.Text(8);
   k.recorded_by = s.Text(9);
-  k.status = s.Text(10);
+  k.status = Stored<DockingStatus>(DockingStatusTerms(), s.Text(10), "dockings.status");
   k.confirmed_by = s.OptionalText(11);
   k.confirmed_on = s.OptionalText(12);
   k.note = s.Text(13);
@@ -249,7 +264,7 @@ std::string DockingJson(const Docking& k) {
                         {"amount_fen", k.amount ? nlohmann::json(*k.amount) : nullptr},
                         {"items", k.items},
                         {"delivered_on", k.delivered_on},
-                        {"status", k.status},
+                        {"status", Wire(k.status)},
                         {"note", k.note}}
       .dump();
 }
@@ -547,7 +562,7 @@ Need SocialService::PublishNeed(const Caller& caller, const NeedInput& in) {
   auto s = db_.Prepare(
       "INSERT INTO needs (household_id, village_code, category, title, description, amount_fen, items, deadline,"
       " urgency, status, submitted_by, submitted_on, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_review', ?, ?, ?, ?) RETURNING id");
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, " + Sql(NeedStatus::kPendingReview) + ", ?, ?, ?, ?) RETURNING id");
   s->BindInt(1, in.household_id);
   s->BindText(2, *village);
   s->BindText(3, in.category);
@@ -593,7 +608,8 @@ Need MustLoadNeed(store::Connection& db, int64_t id) {
 
 // Releases the open pledges of a need that closed.
 void ReleasePledges(store::Connection& db, int64_t need_id) {
-  auto s = db.Prepare("UPDATE pledges SET status = 'released' WHERE need_id = ? AND status = 'open'");
+  auto s = db.Prepare("UPDATE pledges SET status = " + Sql(PledgeStatus::kReleased) + " WHERE need_id = ? AND status = " +
+                      Sql(PledgeStatus::kOpen));
   s->BindInt(1, need_id);
   s->Run();
 }
@@ -606,8 +622,9 @@ Need SocialService::ReviewNeed(const Caller& caller, int64_t need_id, bool appro
   const Need before = MustLoadNeed(db_, need_id);
   if (!IsReviewer(caller)) Deny(audit, caller, entity, before.village_code, "only townships and the county office review needs");
   PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{before.village_code, std::nullopt, entity});
-  if (before.status != "pending_review") {
-    throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is " + before.status + ", not waiting for review");
+  if (before.status != NeedStatus::kPendingReview) {
+    throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is " + Wire(before.status) +
+                                    ", not waiting for review");
   }
   if (before.submitted_by == caller.user_name) {
     throw Error::FailedPrecondition("a need is reviewed by someone other than the cadre who submitted it");
@@ -621,7 +638,7 @@ Need SocialService::ReviewNeed(const Caller& caller, int64_t need_id, bool appro
   auto s = db_.Prepare(
       "UPDATE needs SET status = ?, reviewed_by = ?, review_note = ?, published_on = ?, version = version + 1,"
       " updated_at = ? WHERE id = ?");
-  s->BindText(1, approve ? "open" : "rejected");
+  s->BindText(1, Wire(approve ? NeedStatus::kOpen : NeedStatus::kRejected));
   s->BindText(2, caller.user_name);
   s->BindText(3, note);
   if (approve) s->BindText(4, today);
@@ -668,7 +685,7 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
   if (f.urgency && UrgencyIndex(*f.urgency) < 0) problems.push_back({"urgency", "must be normal, urgent or critical"});
   if (f.status) {
     if (!ParseNeedStatus(*f.status)) problems.push_back({"status", "unknown status " + *f.status});
-    else if (donor && !IsPublished(*f.status)) problems.push_back({"status", "donors see open and closed needs only"});
+    else if (donor && !IsPublished(ParseNeedStatus(*f.status))) problems.push_back({"status", "donors see open and closed needs only"});
   }
   if (donor && f.household_id) problems.push_back({"household_id", "donors do not look needs up by household"});
   if (!problems.empty()) throw Error::InvalidArgument("bad need filter", std::move(problems));
@@ -692,7 +709,7 @@ NeedPage SocialService::ListNeeds(const Caller& caller, const NeedFilter& f) {
       " AND (CAST(?4 AS BIGINT) IS NULL OR n.amount_fen >= ?4) AND (CAST(?5 AS BIGINT) IS NULL OR n.amount_fen <= ?5)"
       " AND (?6 = '' OR n.urgency = ?6)"
       " AND (?7 = '' OR n.status = ?7) AND (?8 = 0 OR n.household_id = ?8)";
-  if (donor) where += " AND n.status IN ('open', 'closed')";
+  if (donor) where += " AND n.status IN (" + Sql(NeedStatus::kOpen) + ", " + Sql(NeedStatus::kClosed) + ")";
   // A paired cadre: only needs of the households paired with them.
   // (Numbered parameters without gaps: PostgreSQL must see each one used; a NULL
   // parameter tested alone needs its type, hence the CASTs.)
@@ -733,13 +750,13 @@ Need SocialService::MarkFulfilled(const Caller& caller, int64_t need_id, const s
   const Need before = MustLoadNeed(db_, need_id);
   if (!IsCadre(caller)) Deny(audit, caller, entity, before.village_code, "only cadres mark a need fulfilled");
   PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{before.village_code, before.household_id, entity});
-  if (before.status != "open") {
-    throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is " + before.status + ", not open");
+  if (before.status != NeedStatus::kOpen) {
+    throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is " + Wire(before.status) + ", not open");
   }
   if (CodePoints(note) > 500) throw Error::InvalidArgument("bad note", {{"note", "must have at most 500 characters"}});
   store::Transaction tx(db_);
   auto s = db_.Prepare(
-      "UPDATE needs SET status = 'closed', close_reason = 'marked_fulfilled', closed_on = ?,"
+      "UPDATE needs SET status = " + Sql(NeedStatus::kClosed) + ", close_reason = 'marked_fulfilled', closed_on = ?,"
       " review_note = CASE WHEN ? = '' THEN review_note ELSE ? END, version = version + 1, updated_at = ? WHERE id = ?");
   s->BindText(1, clock_.Today().ToString());
   s->BindText(2, note);
@@ -783,7 +800,7 @@ std::vector<NeedSuggestion> SocialService::SuggestNeeds(const Caller& caller, in
   std::unordered_map<int64_t, Need> needs;
   while (s->Step()) {
     Need n = ReadNeed(*s, false);
-    if (n.status == "open") needs.emplace(n.id, std::move(n));
+    if (n.status == NeedStatus::kOpen) needs.emplace(n.id, std::move(n));
   }
   std::vector<NeedSuggestion> out;
   for (const auto& r : ranked) {
@@ -818,11 +835,13 @@ std::vector<DonorSuggestion> SocialService::SuggestDonors(const Caller& caller, 
       " (CASE WHEN (',' || d.interests || ',') LIKE ?3 THEN 1 ELSE 0 END) AS interest,"
       " COALESCE(c.confirmed, 0) AS confirmed, COALESCE(o.undelivered, 0) AS undelivered"
       " FROM donor_profiles d JOIN users u ON u.id = d.user_id"
-      " LEFT JOIN (SELECT donor_id, COUNT(*) AS confirmed FROM dockings WHERE status = 'confirmed'"
+      " LEFT JOIN (SELECT donor_id, COUNT(*) AS confirmed FROM dockings WHERE status = " + Sql(DockingStatus::kConfirmed) +
       "   GROUP BY donor_id) c ON c.donor_id = d.id"
-      " LEFT JOIN (SELECT donor_id, COUNT(*) AS undelivered FROM pledges WHERE status = 'open' AND pledged_on <= ?4"
+      " LEFT JOIN (SELECT donor_id, COUNT(*) AS undelivered FROM pledges WHERE status = " + Sql(PledgeStatus::kOpen) +
+      " AND pledged_on <= ?4"
       "   GROUP BY donor_id) o ON o.donor_id = d.id"
-      " WHERE d.id NOT IN (SELECT donor_id FROM pledges WHERE need_id = ?5 AND status <> 'withdrawn')"
+      " WHERE d.id NOT IN (SELECT donor_id FROM pledges WHERE need_id = ?5 AND status <> " +
+      Sql(PledgeStatus::kWithdrawn) + ")"
       " ORDER BY locality DESC, interest DESC, (undelivered > 0) ASC, confirmed DESC, d.id LIMIT ?6");
   q->BindText(1, township);
   q->BindText(2, county);
@@ -855,11 +874,13 @@ Pledge SocialService::PledgeToNeed(const Caller& caller, int64_t need_id, std::o
   if (!IsDonor(caller)) Deny(audit, caller, entity, "", "only donors pledge");
   const Donor me = MyProfile(caller);
   auto need = LoadNeed(db_, need_id);
-  if (!need || (need->status != "open" && need->status != "closed")) {
+  if (!need || !IsPublished(need->status)) {
     throw Error::NotFound("no need " + std::to_string(need_id));
   }
   PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{need->village_code, std::nullopt, entity});
-  if (need->status != "open") throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is closed");
+  if (need->status != NeedStatus::kOpen) {
+    throw Error::FailedPrecondition("need " + std::to_string(need_id) + " is closed");
+  }
   // A need whose deadline has passed takes no new pledge (已截止); the board marks it.
   if (!need->deadline.empty() && need->deadline < clock_.Today().ToString()) {
     throw Error::FailedPrecondition("need " + std::to_string(need_id) + " closed for pledges on its deadline " +
@@ -874,7 +895,7 @@ Pledge SocialService::PledgeToNeed(const Caller& caller, int64_t need_id, std::o
   store::Transaction tx(db_);
   auto s = db_.Prepare(
       "INSERT INTO pledges (need_id, donor_id, amount_fen, items, pledged_on, status, created_at)"
-      " VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id");
+      " VALUES (?, ?, ?, ?, ?, " + Sql(PledgeStatus::kOpen) + ", ?) RETURNING id");
   s->BindInt(1, need_id);
   s->BindInt(2, me.id);
   s->BindOptionalInt(3, amount);
@@ -928,9 +949,11 @@ Pledge SocialService::WithdrawPledge(const Caller& caller, int64_t pledge_id) {
     if (!before && IsDonor(caller)) throw Error::NotFound("no pledge " + std::to_string(pledge_id));
     Deny(audit, caller, entity, before ? before->village_code : "", "only the donor who pledged withdraws a pledge");
   }
-  if (before->status != "open") throw Error::FailedPrecondition("pledge " + std::to_string(pledge_id) + " is " + before->status);
+  if (before->status != PledgeStatus::kOpen) {
+    throw Error::FailedPrecondition("pledge " + std::to_string(pledge_id) + " is " + Wire(before->status));
+  }
   store::Transaction tx(db_);
-  auto s = db_.Prepare("UPDATE pledges SET status = 'withdrawn' WHERE id = ?");
+  auto s = db_.Prepare("UPDATE pledges SET status = " + Sql(PledgeStatus::kWithdrawn) + " WHERE id = ?");
   s->BindInt(1, pledge_id);
   s->Run();
   auto u = db_.Prepare("UPDATE needs SET pledge_count = pledge_count - 1, version = version + 1, updated_at = ? WHERE id = ?");
@@ -951,7 +974,7 @@ void ApplyConfirmation(store::Connection& db, const Clock& clock, const Caller& 
                        bool confirmed, const std::string& note) {
   const std::string today = clock.Today().ToString();
   auto s = db.Prepare("UPDATE dockings SET status = ?, confirmed_by = ?, confirmed_on = ?, note = ? WHERE id = ?");
-  s->BindText(1, confirmed ? "confirmed" : "rejected");
+  s->BindText(1, Wire(confirmed ? DockingStatus::kConfirmed : DockingStatus::kRejected));
   s->BindText(2, caller.user_name);
   s->BindText(3, today);
   s->BindText(4, note);
@@ -959,7 +982,8 @@ void ApplyConfirmation(store::Connection& db, const Clock& clock, const Caller& 
   s->Run();
   if (!confirmed) {
     // The help did not arrive as reported: the pledge is open again.
-    auto p = db.Prepare("UPDATE pledges SET status = 'open' WHERE id = ? AND status = 'delivered'");
+    auto p = db.Prepare("UPDATE pledges SET status = " + Sql(PledgeStatus::kOpen) + " WHERE id = ? AND status = " +
+                        Sql(PledgeStatus::kDelivered));
     p->BindInt(1, docking.pledge_id);
     p->Run();
     return;
@@ -972,8 +996,8 @@ void ApplyConfirmation(store::Connection& db, const Clock& clock, const Caller& 
   n->BindInt(3, docking.need_id);
   n->Run();
   auto close = db.Prepare(
-      "UPDATE needs SET status = 'closed', close_reason = 'amount_reached', closed_on = ? WHERE id = ?"
-      " AND status = 'open' AND amount_fen IS NOT NULL AND received_fen >= amount_fen");
+      "UPDATE needs SET status = " + Sql(NeedStatus::kClosed) + ", close_reason = 'amount_reached', closed_on = ?"
+      " WHERE id = ? AND status = " + Sql(NeedStatus::kOpen) + " AND amount_fen IS NOT NULL AND received_fen >= amount_fen");
   close->BindText(1, today);
   close->BindInt(2, docking.need_id);
   if (close->Run() == 1) ReleasePledges(db, docking.need_id);
@@ -998,8 +1022,8 @@ Docking SocialService::RecordDocking(const Caller& caller, int64_t pledge_id, st
     if (!pledge) throw Error::NotFound("no pledge " + std::to_string(pledge_id));
     PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{pledge->village_code, std::nullopt, entity});
   }
-  if (pledge->status != "open" && pledge->status != "released") {
-    throw Error::FailedPrecondition("pledge " + std::to_string(pledge_id) + " is " + pledge->status +
+  if (pledge->status != PledgeStatus::kOpen && pledge->status != PledgeStatus::kReleased) {
+    throw Error::FailedPrecondition("pledge " + std::to_string(pledge_id) + " is " + Wire(pledge->status) +
                                     "; a docking is recorded once per pledge");
   }
   const Date today = clock_.Today();
@@ -1020,7 +1044,7 @@ Docking SocialService::RecordDocking(const Caller& caller, int64_t pledge_id, st
   store::Transaction tx(db_);
   auto s = db_.Prepare(
       "INSERT INTO dockings (pledge_id, need_id, donor_id, amount_fen, items, delivered_on, recorded_by, status,"
-      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'reported', ?) RETURNING id");
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, " + Sql(DockingStatus::kReported) + ", ?) RETURNING id");
   s->BindInt(1, pledge_id);
   s->BindInt(2, pledge->need_id);
   s->BindInt(3, pledge->donor_id);
@@ -1032,7 +1056,7 @@ Docking SocialService::RecordDocking(const Caller& caller, int64_t pledge_id, st
   s->Step();
   const int64_t id = s->Int(0);
   s.reset();
-  auto p = db_.Prepare("UPDATE pledges SET status = 'delivered' WHERE id = ?");
+  auto p = db_.Prepare("UPDATE pledges SET status = " + Sql(PledgeStatus::kDelivered) + " WHERE id = ?");
   p->BindInt(1, pledge_id);
   p->Run();
   Docking docking = *LoadDocking(db_, id);
@@ -1057,8 +1081,8 @@ Docking SocialService::ConfirmDocking(const Caller& caller, int64_t docking_id, 
   if (!IsCadre(caller)) Deny(audit, caller, entity, before ? before->village_code : "", "only cadres confirm dockings");
   if (!before) throw Error::NotFound("no docking " + std::to_string(docking_id));
   PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{before->village_code, std::nullopt, entity});
-  if (before->status != "reported") {
-    throw Error::FailedPrecondition("docking " + std::to_string(docking_id) + " is already " + before->status);
+  if (before->status != DockingStatus::kReported) {
+    throw Error::FailedPrecondition("docking " + std::to_string(docking_id) + " is already " + Wire(before->status));
   }
   std::vector<ErrorDetail> problems;
   if (!confirmed && note.empty()) problems.push_back({"note", "say why the docking is rejected"});
@@ -1082,12 +1106,12 @@ Feedback SocialService::RecordFeedback(const Caller& caller, int64_t docking_id,
   if (!IsCadre(caller)) Deny(audit, caller, entity, docking ? docking->village_code : "", "only cadres record the household's feedback");
   if (!docking) throw Error::NotFound("no docking " + std::to_string(docking_id));
   PairedGuard(audit, db_, clock_).RequireWrite(caller, Resource::kSocial, Target{docking->village_code, std::nullopt, entity});
-  if (docking->status != "confirmed") {
+  if (docking->status != DockingStatus::kConfirmed) {
     throw Error::FailedPrecondition("feedback is recorded for confirmed dockings; docking " +
-                                    std::to_string(docking_id) + " is " + docking->status);
+                                    std::to_string(docking_id) + " is " + Wire(docking->status));
   }
   std::vector<ErrorDetail> problems;
-  if (kind != "thanks" && kind != "complaint") problems.push_back({"kind", "must be thanks or complaint"});
+  if (!FindWire(FeedbackKindTerms(), kind)) problems.push_back({"kind", "must be " + WireList(FeedbackKindTerms())});
   const size_t length = CodePoints(text);
   if (length == 0 || length > 1000) problems.push_back({"text", "must have 1 to 1000 characters"});
   CheckPublicText(problems, "text", text, clock_.Today());
@@ -1234,7 +1258,8 @@ std::vector<UndeliveredPledge> SocialService::ListUndeliveredPledges(const Calle
   const auto [lo, hi] = AreaRange(read.area_prefix);
   const int64_t today = clock_.Today().ToDays();
   auto s = db_.Prepare(std::string(kPledgeSelect) +
-                       " WHERE p.status = 'open' AND p.pledged_on <= ? AND n.village_code >= ? AND n.village_code < ?"
+                       " WHERE p.status = " + Sql(PledgeStatus::kOpen) +
+                       " AND p.pledged_on <= ? AND n.village_code >= ? AND n.village_code < ?"
                        " ORDER BY p.pledged_on, p.id LIMIT 1000");
   s->BindText(1, Date::FromDays(today - days).ToString());
   s->BindText(2, lo);
@@ -1284,7 +1309,8 @@ SocialFigures ProgressFigures(store::Connection& db, const Caller& caller, const
     std::unordered_set<int64_t> on_app;
     while (s->Step()) on_app.insert(s->Int(0));
     for (const auto& [id, h] : statuses) {
-      if (h.status != "poor" && h.status != "exited") continue;
+      const auto status = registry::ParseStatus(h.status);
+      if (status != registry::HouseholdState::kPoor && status != registry::HouseholdState::kExited) continue;
       ++f.households_registered;
       if (on_app.contains(id)) ++f.households_on_app;
     }
@@ -1312,7 +1338,7 @@ SocialFigures ProgressFigures(store::Connection& db, const Caller& caller, const
   {
     auto s = db.Prepare(
         "SELECT COUNT(*) FROM dockings k JOIN needs n ON n.id = k.need_id WHERE n.village_code >= ?"
-        " AND n.village_code < ? AND k.status = 'confirmed' AND k.confirmed_on <= ?");
+        " AND n.village_code < ? AND k.status = " + Sql(DockingStatus::kConfirmed) + " AND k.confirmed_on <= ?");
     s->BindText(1, lo);
     s->BindText(2, hi);
     s->BindText(3, date);

@@ -33,6 +33,7 @@
 #include "core/money.h"
 #include "social/need_index.h"
 #include "store/database.h"
+#include "social/terms.h"
 
 namespace fupin::social {
 
@@ -99,7 +100,7 @@ struct Need {
   std::string items;
   std::string deadline;
   std::string urgency;
-  std::string status;  // pending_review rejected open closed
+  NeedStatus status = NeedStatus::kPendingReview;
   std::optional<std::string> close_reason;
   std::optional<std::string> submitted_by;  // cadres only
   std::optional<std::string> reviewed_by;   // cadres only
@@ -150,7 +151,7 @@ struct Pledge {
   std::optional<Fen> amount;
   std::string items;
   std::string pledged_on;
-  std::string status;  // open delivered withdrawn
+  PledgeStatus status = PledgeStatus::kOpen;
 };
 
 struct Docking {
@@ -164,7 +165,7 @@ struct Docking {
   std::string items;
   std::string delivered_on;
   std::string recorded_by;
-  std::string status;  // reported confirmed rejected
+  DockingStatus status = DockingStatus::kReported;
   std::optional<std::string> confirmed_by;
   std::optional<std::string> confirmed_on;
   std::string note;

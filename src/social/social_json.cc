@@ -36,7 +36,7 @@ nlohmann::json NeedToJson(const Need& n) {
                       {"items", n.items},
                       {"deadline", n.deadline},
                       {"urgency", n.urgency},
-                      {"status", n.status},
+                      {"status", WireOf(NeedStatusTerms(), n.status)},
                       {"close_reason", Opt(n.close_reason)},
                       {"published_on", Opt(n.published_on)},
                       {"closed_on", Opt(n.closed_on)},
@@ -54,7 +54,7 @@ nlohmann::json NeedToJson(const Need& n) {
 nlohmann::json PledgeToJson(const Pledge& p) {
   return {{"id", p.id},           {"need_id", p.need_id},       {"donor_id", p.donor_id},
           {"donor_name", p.donor_name}, {"village_code", p.village_code}, {"amount", Yuan(p.amount)},
-          {"items", p.items},     {"pledged_on", p.pledged_on}, {"status", p.status}};
+          {"items", p.items},     {"pledged_on", p.pledged_on}, {"status", WireOf(PledgeStatusTerms(), p.status)}};
 }
 
 nlohmann::json DockingToJson(const Docking& k) {
@@ -68,7 +68,7 @@ nlohmann::json DockingToJson(const Docking& k) {
           {"items", k.items},
           {"delivered_on", k.delivered_on},
           {"recorded_by", k.recorded_by},
-          {"status", k.status},
+          {"status", WireOf(DockingStatusTerms(), k.status)},
           {"confirmed_by", Opt(k.confirmed_by)},
           {"confirmed_on", Opt(k.confirmed_on)},
           {"note", k.note}};

@@ -215,7 +215,7 @@ TEST_F(SocialTest, RegistrationIsThrottledPerSourceAndInTotal) {
 
 TEST_F(SocialTest, ANeedIsPublicOnlyAfterReview) {
   const Need n = Service().PublishNeed(cadre_, Input(household_));
-  EXPECT_EQ(n.status, "pending_review");
+  EXPECT_EQ(n.status, NeedStatus::kPendingReview);
   EXPECT_EQ(CodeOf([&] { Service().GetNeed(alice_, n.id); }), ErrorCode::kNotFound);
   EXPECT_EQ(Service().ListNeeds(alice_, {}).total, 0);
   EXPECT_EQ(Service().ListNeeds(cadre_, {}).total, 1);
@@ -225,9 +225,9 @@ TEST_F(SocialTest, ANeedIsPublicOnlyAfterReview) {
   const Caller town2 = AddUser("town2", Role::kTownship, "430424101");
   EXPECT_EQ(CodeOf([&] { Service().ReviewNeed(town2, n.id, true, ""); }), ErrorCode::kPermissionDenied);
   const Need approved = Service().ReviewNeed(town_, n.id, true, "核实无误");
-  EXPECT_EQ(approved.status, "open");
+  EXPECT_EQ(approved.status, NeedStatus::kOpen);
   EXPECT_EQ(approved.published_on, "2026-11-28");
-  EXPECT_EQ(Service().GetNeed(alice_, n.id).status, "open");
+  EXPECT_EQ(Service().GetNeed(alice_, n.id).status, NeedStatus::kOpen);
   EXPECT_EQ(Service().ListNeeds(alice_, {}).total, 1);
   EXPECT_EQ(CodeOf([&] { Service().ReviewNeed(town_, n.id, true, ""); }), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(AuditCount("need.publish"), 1);
@@ -237,7 +237,7 @@ TEST_F(SocialTest, ANeedIsPublicOnlyAfterReview) {
 TEST_F(SocialTest, ARejectedNeedStaysHiddenAndNeedsAReason) {
   const Need n = Service().PublishNeed(cadre_, Input(household_));
   EXPECT_EQ(DetailsOf([&] { Service().ReviewNeed(town_, n.id, false, ""); })[0].path, "note");
-  EXPECT_EQ(Service().ReviewNeed(town_, n.id, false, "已由民政救助").status, "rejected");
+  EXPECT_EQ(Service().ReviewNeed(town_, n.id, false, "已由民政救助").status, NeedStatus::kRejected);
   EXPECT_EQ(CodeOf([&] { Service().GetNeed(alice_, n.id); }), ErrorCode::kNotFound);
 }
 
@@ -272,7 +272,15 @@ TEST_F(SocialTest, PlantedIdNumbersAndPhoneNumbersAreRefusedNamingTheField) {
   // Dates, amounts and counts pass.
   NeedInput ok = Input(household_);
   ok.description = "2026-12-01前需要3000元，2 个孩子，1.5亩地";
-  EXPECT_EQ(Service().PublishNeed(cadre_, ok).status, "pending_review");
+  EXPECT_EQ(Service().PublishNeed(cadre_, ok).status, NeedStatus::kPendingReview);
+}
+
+// Issue 19 item 4: the statuses are enums inside, the same strings stored and
+// on the wire.
+TEST_F(SocialTest, StatusesAreEnumsInsideAndTheirStringsOnTheWire) {
+  const Need n = Service().PublishNeed(cadre_, Input(household_));
+  EXPECT_EQ(NeedToJson(n)["status"], "pending_review");
+  EXPECT_EQ(fx_.db().QueryInt("SELECT COUNT(*) FROM needs WHERE status = 'pending_review'"), 1);
 }
 
 TEST_F(SocialTest, NeedInputIsValidatedFieldByField) {
@@ -444,20 +452,20 @@ TEST_F(SocialTest, APairedCadreReadsOnlyTheSocialAssistanceOfTheirPairedHousehol
 TEST_F(SocialTest, PledgesAndDockingsFulfilAndCloseANeed) {
   const Need n = PublishedNeed();  // 1000 yuan
   const Pledge p1 = Service().PledgeToNeed(alice_, n.id, 60000, "");
-  EXPECT_EQ(p1.status, "open");
+  EXPECT_EQ(p1.status, PledgeStatus::kOpen);
   EXPECT_EQ(Service().GetNeed(alice_, n.id).pledges, 1);
   // Alice reports the delivery; the cadre confirms it.
   const Docking d1 = Service().RecordDocking(alice_, p1.id, 60000, "", "2026-11-28");
-  EXPECT_EQ(d1.status, "reported");
+  EXPECT_EQ(d1.status, DockingStatus::kReported);
   EXPECT_EQ(Service().GetNeed(cadre_, n.id).received, 0);
   EXPECT_EQ(CodeOf([&] { Service().ConfirmDocking(alice_, d1.id, true, ""); }), ErrorCode::kPermissionDenied);
   const Docking c1 = Service().ConfirmDocking(cadre_, d1.id, true, "");
-  EXPECT_EQ(c1.status, "confirmed");
+  EXPECT_EQ(c1.status, DockingStatus::kConfirmed);
   EXPECT_EQ(c1.confirmed_by, "cadre");
   Need after = Service().GetNeed(cadre_, n.id);
   EXPECT_EQ(after.received, 60000);
   EXPECT_EQ(after.dockings, 1);
-  EXPECT_EQ(after.status, "open");
+  EXPECT_EQ(after.status, NeedStatus::kOpen);
   EXPECT_EQ(CodeOf([&] { Service().ConfirmDocking(cadre_, d1.id, true, ""); }), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(CodeOf([&] { Service().RecordDocking(alice_, p1.id, 100, "", std::nullopt); }),
             ErrorCode::kFailedPrecondition);  // one docking per pledge
@@ -465,15 +473,15 @@ TEST_F(SocialTest, PledgesAndDockingsFulfilAndCloseANeed) {
   const Pledge p2 = Service().PledgeToNeed(bob_, n.id, 40000, "");
   const Pledge p3 = Service().PledgeToNeed(carol_, n.id, std::nullopt, "一箱图书");
   const Docking d2 = Service().RecordDocking(cadre_, p2.id, 40000, "", std::nullopt);
-  EXPECT_EQ(d2.status, "confirmed");
+  EXPECT_EQ(d2.status, DockingStatus::kConfirmed);
   after = Service().GetNeed(cadre_, n.id);
-  EXPECT_EQ(after.status, "closed");
+  EXPECT_EQ(after.status, NeedStatus::kClosed);
   EXPECT_EQ(after.close_reason, "amount_reached");
   EXPECT_EQ(after.received, 100000);
   EXPECT_EQ(after.dockings, 2);
   // Carol's open pledge was released when the need closed; she can still deliver.
-  EXPECT_EQ(Service().ListPledges(carol_, {}).items.at(0).status, "released");
-  EXPECT_EQ(Service().RecordDocking(carol_, p3.id, std::nullopt, "一箱图书", std::nullopt).status, "reported");
+  EXPECT_EQ(Service().ListPledges(carol_, {}).items.at(0).status, PledgeStatus::kReleased);
+  EXPECT_EQ(Service().RecordDocking(carol_, p3.id, std::nullopt, "一箱图书", std::nullopt).status, DockingStatus::kReported);
   // A closed need takes no pledge.
   EXPECT_EQ(CodeOf([&] { Service().PledgeToNeed(alice_, n.id, 100, ""); }), ErrorCode::kFailedPrecondition);
   // Feedback from the household, through the cadre.
@@ -494,8 +502,8 @@ TEST_F(SocialTest, ARejectedDockingReopensThePledge) {
   const Pledge p = Service().PledgeToNeed(alice_, n.id, 10000, "");
   const Docking d = Service().RecordDocking(alice_, p.id, 10000, "", std::nullopt);
   EXPECT_EQ(DetailsOf([&] { Service().ConfirmDocking(cadre_, d.id, false, ""); })[0].path, "note");
-  EXPECT_EQ(Service().ConfirmDocking(cadre_, d.id, false, "户主未收到").status, "rejected");
-  EXPECT_EQ(Service().ListPledges(alice_, {}).items.at(0).status, "open");
+  EXPECT_EQ(Service().ConfirmDocking(cadre_, d.id, false, "户主未收到").status, DockingStatus::kRejected);
+  EXPECT_EQ(Service().ListPledges(alice_, {}).items.at(0).status, PledgeStatus::kOpen);
   EXPECT_EQ(Service().GetNeed(cadre_, n.id).received, 0);
   EXPECT_EQ(AuditCount("docking.reject"), 1);
 }
@@ -505,7 +513,7 @@ TEST_F(SocialTest, ACadreMarksANeedFulfilledAndItCloses) {
   Service().PledgeToNeed(alice_, n.id, 10000, "");
   EXPECT_EQ(CodeOf([&] { Service().MarkFulfilled(alice_, n.id, ""); }), ErrorCode::kPermissionDenied);
   const Need closed = Service().MarkFulfilled(cadre_, n.id, "已由其他渠道解决");
-  EXPECT_EQ(closed.status, "closed");
+  EXPECT_EQ(closed.status, NeedStatus::kClosed);
   EXPECT_EQ(closed.close_reason, "marked_fulfilled");
   EXPECT_EQ(CodeOf([&] { Service().MarkFulfilled(cadre_, n.id, ""); }), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(Service().ListUndeliveredPledges(county_, 1).size(), 0u);  // released, not undelivered
@@ -516,7 +524,7 @@ TEST_F(SocialTest, APledgeCanBeWithdrawnOnlyByItsDonor) {
   const Need n = PublishedNeed();
   const Pledge p = Service().PledgeToNeed(alice_, n.id, 10000, "");
   EXPECT_EQ(CodeOf([&] { Service().WithdrawPledge(bob_, p.id); }), ErrorCode::kPermissionDenied);
-  EXPECT_EQ(Service().WithdrawPledge(alice_, p.id).status, "withdrawn");
+  EXPECT_EQ(Service().WithdrawPledge(alice_, p.id).status, PledgeStatus::kWithdrawn);
   EXPECT_EQ(Service().GetNeed(alice_, n.id).pledges, 0);
 }
 

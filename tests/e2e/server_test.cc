@@ -167,6 +167,12 @@ TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
   // A sector department user's departments (the users page): finance and the rosters' departments.
   EXPECT_EQ(sets["user_department"]["finance"], "财政局");
   EXPECT_EQ(sets["user_department"]["education"], "教育局");
+  // Issue 19 item 4: the closed sets of policy, change requests, grievances and jobs.
+  EXPECT_EQ(sets["reconcile_kind"]["missed"], "应享未享");
+  EXPECT_EQ(sets["entitlement_change"]["changed"], "金额变化");
+  EXPECT_EQ(sets["job_state"]["running"], "正在计算");
+  EXPECT_EQ(sets["grievance_status"]["investigating"], "调查核实中");
+  EXPECT_EQ(sets["change_status"]["sent_back"], "已退回");
   // The steps come in the order of the procedure.
   ASSERT_FALSE(order["case_step"].empty());
   EXPECT_EQ(order["case_step"].front(), "alert");

@@ -31,7 +31,6 @@ const spelled = (value) => {
 
 export const vocab = {
   criterionResult: [['pass', '达标', 'Pass'], ['fail', '未达标', 'Fail'], ['unknown', '待核实', 'Unknown']],
-  overdueKind: [['step_overdue', '环节超期', 'Step overdue'], ['monitored_too_long', '监测时间过长', 'Monitored too long']],
   severity: [['error', '错误', 'Error'], ['warning', '警告', 'Warning'], ['info', '提示', 'Info']],
   // The modules that provide a figure of the progress report (`module` of GET /reports/progress).
   reportModule: [['registry', '建档立卡', 'Registry'], ['assessment', '退出评估', 'Assessment'], ['assistance', '帮扶力量', 'Assistance'],

@@ -2156,6 +2156,40 @@ async function issue24CountyScale() {
 }
 await issue24CountyScale()
 
+// Issue 19 item 4 (session 9): the labels of the reconciliation's gap kinds and of the overdue
+// list's kinds come from GET /vocabularies (reconcile_kind, overdue_kind), not from the web's own maps.
+async function closedSetLabelSteps() {
+  await step('issue 19: the gap kinds and the overdue kinds are labelled from GET /vocabularies', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const sets = {}
+    for (const v of (await apiAs('admin', 'GET', '/vocabularies', { base: DEMO_BASE })).data.items) {
+      sets[v.name] = Object.fromEntries(v.terms.map((t) => [t.value, t.label_zh]))
+    }
+    expect(sets.reconcile_kind && sets.overdue_kind && sets.entitlement_change, `served sets: ${Object.keys(sets).join(' ')}`)
+    await page.keyboard.press('Escape')
+    if (await page.locator('[data-testid="logout"]').count()) await page.locator('[data-testid="logout"]').click()
+    await login('admin', DEMO_BASE)
+    await page.goto(`${DEMO_BASE}/policies?tab=reconciliation&year=${DEMO_YEAR}&area=${COUNTY}&policy=edu.compulsory_living`)
+    await page.locator('[data-testid="rec-unknown"] .label').waitFor()
+    for (const k of ['missed', 'unentitled', 'amount', 'unknown']) {
+      const shown = (await page.locator(`[data-testid="rec-${k}"] .label`).innerText()).trim()
+      expect(shown === sets.reconcile_kind[k], `${k}: page ${shown}, vocabulary ${sets.reconcile_kind[k]}`)
+    }
+    const overdue = (await apiAs('admin', 'GET', `/monitoring/overdue?area=${COUNTY}`, { base: DEMO_BASE })).data
+    expect(overdue.total > 0, 'the demo county has nothing overdue')
+    await page.goto(`${DEMO_BASE}/monitoring?tab=overdue&area=${COUNTY}`)
+    const last = overdue.items[overdue.items.length - 1]
+    const rows = page.locator('[data-testid="monitoring-overdue"] .el-table__body tr')
+    await rows.filter({ hasText: last.household_number }).last().waitFor()
+    const texts = await rows.allInnerTexts()
+    expect(texts.length === overdue.total, `overdue rows: page ${texts.length}, API ${overdue.total}`)
+    overdue.items.forEach((item, i) => {
+      expect(texts[i].includes(sets.overdue_kind[item.kind]), `row ${i}: ${texts[i]} lacks ${sets.overdue_kind[item.kind]}`)
+    })
+  })
+}
+await closedSetLabelSteps()
+
 await context.close()
 server.kill('SIGTERM')
 await new Promise((r) => server.once('exit', r))
