@@ -137,6 +137,100 @@ void Save(store::Connection& db, const Caller& caller, const AreaAssessment& a, 
 
 }  // namespace
 
+namespace {
+
+// A village's facilities and collective income of a year: from its infrastructure record
+// (housing module) where one exists, else from the survey module's facility flags.
+struct VillageEvidence {
+  std::map<std::string, std::optional<bool>> have;
+  std::optional<Fen> collective_income;
+  std::optional<housing::Infrastructure> record;
+};
+
+VillageEvidence ReadVillageEvidence(store::Connection& db, const Caller& caller, const std::string& code, int year,
+                                    const Clock& clock) {
+  VillageEvidence e;
+  SurveyService surveys(db, clock);
+  const VillageFacilities f = surveys.GetFacilities(caller, code, year);
+  e.have = {{"road", f.road},     {"water", f.water},         {"power", f.power},
+            {"clinic", f.clinic}, {"broadband", f.broadband}, {"culture_centre", f.culture_centre}};
+  e.collective_income = f.collective_income;
+  e.record = housing::ReadInfrastructure(db, code, year);
+  if (e.record) {
+    const housing::FacilityFacts facts = housing::FacilitiesOf(*e.record);
+    e.have = {{"road", facts.road},     {"water", facts.water},         {"power", facts.power},
+              {"clinic", facts.clinic}, {"broadband", facts.broadband}, {"culture_centre", facts.culture_centre}};
+    e.collective_income = e.record->collective_income_fen;
+  }
+  return e;
+}
+
+// The facilities the parameter village_facilities requires: fail when one is absent, unknown when one is not recorded.
+AreaCheck FacilitiesCheck(const VillageEvidence& e, Parameters& params) {
+  static const std::map<std::string, std::string> kNameZh = {{"road", "通硬化路"},  {"water", "通自来水"},
+                                                             {"power", "通动力电"}, {"clinic", "标准化卫生室"},
+                                                             {"broadband", "通宽带"}, {"culture_centre", "综合文化服务中心"}};
+  const Parameter required = params.InForce("village_facilities");
+  AreaCheck c;
+  c.check = "facilities";
+  c.values["threshold"] = ThresholdJson(required);
+  nlohmann::json facts = nlohmann::json::object();
+  std::string missing, absent;
+  size_t start = 0;
+  while (!required.value.empty() && start <= required.value.size()) {
+    size_t comma = required.value.find(',', start);
+    if (comma == std::string::npos) comma = required.value.size();
+    const std::string name = required.value.substr(start, comma - start);
+    start = comma + 1;
+    auto it = e.have.find(name);
+    if (it == e.have.end()) continue;
+    facts[name] = it->second ? nlohmann::json(*it->second) : nlohmann::json();
+    const std::string& zh = kNameZh.at(name);
+    if (!it->second) missing += (missing.empty() ? "" : "、") + zh;
+    else if (!*it->second) absent += (absent.empty() ? "" : "、") + zh;
+  }
+  c.values["facilities"] = facts;
+  c.values["source"] = e.record ? "village_infrastructure" : "village_facilities";
+  if (e.record) c.values["record"] = housing::InfrastructureJson(*e.record);
+  if (!absent.empty()) {
+    c.outcome = Outcome::kFail;
+    c.reason = "基础设施和公共服务未达标：缺" + absent + (missing.empty() ? "" : "；未登记" + missing);
+  } else if (!missing.empty()) {
+    c.outcome = Outcome::kUnknown;
+    c.reason = "未登记基础设施情况：" + missing;
+  } else {
+    c.outcome = Outcome::kPass;
+    c.reason = "基础设施和公共服务均已具备";
+  }
+  return c;
+}
+
+// The village collective's income against village_collective_income_min.
+AreaCheck CollectiveIncomeCheck(const VillageEvidence& e, Parameters& params) {
+  const Parameter min = params.InForce("village_collective_income_min");
+  AreaCheck c;
+  c.check = "collective_income";
+  c.values["threshold"] = ThresholdJson(min);
+  c.values["collective_income"] = e.collective_income ? nlohmann::json(*e.collective_income) : nlohmann::json();
+  auto min_fen = ParseYuan(min.value);
+  if (!min_fen) throw Error::Internal("village_collective_income_min holds '" + min.value + "'");
+  c.values["minimum"] = *min_fen;
+  c.values["source"] = e.record ? "village_infrastructure" : "village_facilities";
+  if (!e.collective_income) {
+    c.outcome = Outcome::kUnknown;
+    c.reason = "未登记村集体经济收入";
+  } else if (*e.collective_income >= *min_fen) {
+    c.outcome = Outcome::kPass;
+    c.reason = "村集体经济收入 " + FormatYuan(*e.collective_income) + " 元，不低于 " + FormatYuan(*min_fen) + " 元";
+  } else {
+    c.outcome = Outcome::kFail;
+    c.reason = "村集体经济收入 " + FormatYuan(*e.collective_income) + " 元，低于 " + FormatYuan(*min_fen) + " 元";
+  }
+  return c;
+}
+
+}  // namespace
+
 AreaAssessment AssessVillage(store::Connection& db, const Caller& caller, const std::string& code, int year,
                              const Clock& clock) {
   const AreaInfo area = RequireAreaOfLevel(db, code, year, AreaLevel::kVillage);
@@ -148,82 +242,9 @@ AreaAssessment AssessVillage(store::Connection& db, const Caller& caller, const 
   a.level = "village";
   a.year = year;
   a.checks.push_back(IncidenceCheck(db, caller, area.code, year, params));
-
-  SurveyService surveys(db, clock);
-  const VillageFacilities f = surveys.GetFacilities(caller, area.code, year);
-  std::map<std::string, std::optional<bool>> have = {
-      {"road", f.road},         {"water", f.water},         {"power", f.power},
-      {"clinic", f.clinic},     {"broadband", f.broadband}, {"culture_centre", f.culture_centre}};
-  std::optional<Fen> collective_income = f.collective_income;
-  // The village's infrastructure record of the year (housing module) is the
-  // evidence where it exists; the facility flags are the fallback.
-  const auto record = housing::ReadInfrastructure(db, area.code, year);
-  if (record) {
-    const housing::FacilityFacts facts = housing::FacilitiesOf(*record);
-    have = {{"road", facts.road},     {"water", facts.water},         {"power", facts.power},
-            {"clinic", facts.clinic}, {"broadband", facts.broadband}, {"culture_centre", facts.culture_centre}};
-    collective_income = record->collective_income_fen;
-  }
-  static const std::map<std::string, std::string> kNameZh = {{"road", "通硬化路"},  {"water", "通自来水"},
-                                                             {"power", "通动力电"}, {"clinic", "标准化卫生室"},
-                                                             {"broadband", "通宽带"}, {"culture_centre", "综合文化服务中心"}};
-  {
-    const Parameter required = params.InForce("village_facilities");
-    AreaCheck c;
-    c.check = "facilities";
-    c.values["threshold"] = ThresholdJson(required);
-    nlohmann::json facts = nlohmann::json::object();
-    std::string missing, absent;
-    size_t start = 0;
-    while (!required.value.empty() && start <= required.value.size()) {
-      size_t comma = required.value.find(',', start);
-      if (comma == std::string::npos) comma = required.value.size();
-      const std::string name = required.value.substr(start, comma - start);
-      start = comma + 1;
-      auto it = have.find(name);
-      if (it == have.end()) continue;
-      facts[name] = it->second ? nlohmann::json(*it->second) : nlohmann::json();
-      const std::string& zh = kNameZh.at(name);
-      if (!it->second) missing += (missing.empty() ? "" : "、") + zh;
-      else if (!*it->second) absent += (absent.empty() ? "" : "、") + zh;
-    }
-    c.values["facilities"] = facts;
-    c.values["source"] = record ? "village_infrastructure" : "village_facilities";
-    if (record) c.values["record"] = housing::InfrastructureJson(*record);
-    if (!absent.empty()) {
-      c.outcome = Outcome::kFail;
-      c.reason = "基础设施和公共服务未达标：缺" + absent + (missing.empty() ? "" : "；未登记" + missing);
-    } else if (!missing.empty()) {
-      c.outcome = Outcome::kUnknown;
-      c.reason = "未登记基础设施情况：" + missing;
-    } else {
-      c.outcome = Outcome::kPass;
-      c.reason = "基础设施和公共服务均已具备";
-    }
-    a.checks.push_back(std::move(c));
-  }
-  {
-    const Parameter min = params.InForce("village_collective_income_min");
-    AreaCheck c;
-    c.check = "collective_income";
-    c.values["threshold"] = ThresholdJson(min);
-    c.values["collective_income"] = collective_income ? nlohmann::json(*collective_income) : nlohmann::json();
-    auto min_fen = ParseYuan(min.value);
-    if (!min_fen) throw Error::Internal("village_collective_income_min holds '" + min.value + "'");
-    c.values["minimum"] = *min_fen;
-    c.values["source"] = record ? "village_infrastructure" : "village_facilities";
-    if (!collective_income) {
-      c.outcome = Outcome::kUnknown;
-      c.reason = "未登记村集体经济收入";
-    } else if (*collective_income >= *min_fen) {
-      c.outcome = Outcome::kPass;
-      c.reason = "村集体经济收入 " + FormatYuan(*collective_income) + " 元，不低于 " + FormatYuan(*min_fen) + " 元";
-    } else {
-      c.outcome = Outcome::kFail;
-      c.reason = "村集体经济收入 " + FormatYuan(*collective_income) + " 元，低于 " + FormatYuan(*min_fen) + " 元";
-    }
-    a.checks.push_back(std::move(c));
-  }
+  const VillageEvidence evidence = ReadVillageEvidence(db, caller, area.code, year, clock);
+  a.checks.push_back(FacilitiesCheck(evidence, params));
+  a.checks.push_back(CollectiveIncomeCheck(evidence, params));
   Finish(a);
   Save(db, caller, a, clock);
   return a;
@@ -248,12 +269,13 @@ AreaAssessment AssessCounty(store::Connection& db, const Caller& caller, const s
   std::map<int64_t, const SurveyRecord*> latest;
   int64_t sampled = 0, found_poor = 0, respondents = 0, satisfied = 0;
   for (const auto& r : records) {
-    if (r.kind == "resurvey" && r.household_id) {
+    const auto kind = KindOf(r);
+    if (kind == SurveyKind::kResurvey && r.household_id) {
       latest[*r.household_id] = &r;  // records come by id within a village; a household lies in one village
-    } else if (r.kind == "sample") {
+    } else if (kind == SurveyKind::kSample) {
       ++sampled;
       if (r.poor.value_or(false)) ++found_poor;
-    } else if (r.kind == "satisfaction") {
+    } else if (kind == SurveyKind::kSatisfaction) {
       ++respondents;
       if (r.satisfied.value_or(false)) ++satisfied;
     }

@@ -55,14 +55,15 @@ Outcome FlagOutcome(const std::optional<bool>& value) {
   return *value ? Outcome::kPass : Outcome::kFail;
 }
 
-const char* OutcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kPass: return "pass";
-    case Outcome::kFail: return "fail";
-    case Outcome::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
+namespace {
+constexpr Term kOutcomes[] = {{static_cast<int>(Outcome::kPass), "pass", "达标"},
+                              {static_cast<int>(Outcome::kFail), "fail", "未达标"},
+                              {static_cast<int>(Outcome::kUnknown), "unknown", "待核实"}};
+}  // namespace
+
+std::span<const Term> OutcomeTerms() { return kOutcomes; }
+
+const char* OutcomeName(Outcome outcome) { return WireOf(kOutcomes, outcome); }
 
 int SchoolAge(const std::string& birth_date, int year) {
   auto birth = Date::Parse(birth_date);

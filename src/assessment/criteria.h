@@ -15,6 +15,7 @@
 // assumes a fact it was not given.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +23,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/money.h"
+#include "core/vocabulary.h"
 
 namespace fupin::assessment {
 
 enum class Outcome { kPass, kFail, kUnknown };
 const char* OutcomeName(Outcome outcome);  // "pass", "fail", "unknown"
+// The outcomes with their Chinese labels (达标, 未达标, 待核实), served as criterion_result.
+std::span<const Term> OutcomeTerms();
 
 struct MemberFacts {
   int64_t person_id = 0;

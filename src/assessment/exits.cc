@@ -15,6 +15,10 @@
 namespace fupin::assessment {
 namespace {
 
+constexpr Term kExitSteps[] = {{static_cast<int>(ExitStepKind::kAppraisal), "appraisal", "村评议"},
+                               {static_cast<int>(ExitStepKind::kVerification), "verification", "驻村工作队核实"},
+                               {static_cast<int>(ExitStepKind::kNotice), "notice", "公示"}};
+
 std::string HouseholdVillage(store::Connection& db, int64_t id) {
   auto s = db.Prepare("SELECT village_code FROM households WHERE id = ?");
   s->BindInt(1, id);
@@ -60,6 +64,8 @@ void CheckBatch(const ExitBatchRequest& r) {
 }
 
 }  // namespace
+
+std::span<const Term> ExitStepKinds() { return kExitSteps; }
 
 nlohmann::json ExitBatchJson(int year, const std::vector<ExitBatchResult>& results) {
   nlohmann::json items = nlohmann::json::array();
@@ -112,9 +118,9 @@ std::vector<ExitBatchResult> ExitService::RunBatch(const Caller& caller, const E
         RecordStep(caller, id, r.year, step, *date, end, r.note);
         result.done.push_back(step);
       };
-      run("appraisal", r.appraisal_date, std::nullopt);
-      run("verification", r.verification_date, std::nullopt);
-      run("notice", r.notice_start, r.notice_end);
+      run(WireOf(kExitSteps, ExitStepKind::kAppraisal), r.appraisal_date, std::nullopt);
+      run(WireOf(kExitSteps, ExitStepKind::kVerification), r.verification_date, std::nullopt);
+      run(WireOf(kExitSteps, ExitStepKind::kNotice), r.notice_start, r.notice_end);
       if (r.exit_date) {
         step = "record";
         result.event_id = Exit(caller, {id, *r.exit_date, r.year, r.note, std::nullopt});
@@ -184,9 +190,8 @@ ExitStep ExitService::RecordStep(const Caller& caller, int64_t household_id, int
     throw Error::PermissionDenied("this caller may not record exit steps in village " + village);
   }
   std::vector<ErrorDetail> problems;
-  if (step != "appraisal" && step != "verification" && step != "notice") {
-    problems.push_back({"step", "'" + step + "' is not one of appraisal, verification, notice"});
-  }
+  const auto kind = ParseWire<ExitStepKind>(kExitSteps, step);
+  if (!kind) problems.push_back({"step", "'" + step + "' is not one of appraisal, verification, notice"});
   if (year < 2000 || year > 2100) problems.push_back({"year", std::to_string(year) + " is out of range"});
   auto d = Date::Parse(date);
   if (!d) {
@@ -194,7 +199,7 @@ ExitStep ExitService::RecordStep(const Caller& caller, int64_t household_id, int
   } else if (*d > clock_.Today()) {
     problems.push_back({"date", date + " is in the future"});
   }
-  if (step == "notice") {
+  if (kind == ExitStepKind::kNotice) {
     if (!end_date) {
       problems.push_back({"end_date", "a public notice needs its last day"});
     } else if (auto e = Date::Parse(*end_date); !e) {
@@ -208,7 +213,7 @@ ExitStep ExitService::RecordStep(const Caller& caller, int64_t household_id, int
   if (note.size() > 2000) problems.push_back({"note", "longer than 2000 characters"});
   if (!problems.empty()) throw Error::InvalidArgument("invalid exit step", problems);
   const std::string status = CurrentStatus(db_, household_id);
-  if (status != "poor") {
+  if (registry::ParseStatus(status) != registry::HouseholdState::kPoor) {
     throw Error::FailedPrecondition("only a poor household goes through the exit procedure",
                                     {{"household", "status is " + status}});
   }
@@ -239,9 +244,10 @@ ExitCheck ExitService::Check(const Caller& caller, int64_t household_id, int yea
   const ExitStep* verification = nullptr;
   const ExitStep* notice = nullptr;
   for (const auto& s : c.steps) {
-    if (s.step == "appraisal") appraisal = &s;
-    if (s.step == "verification") verification = &s;
-    if (s.step == "notice") notice = &s;
+    const auto kind = ParseWire<ExitStepKind>(kExitSteps, s.step);
+    if (kind == ExitStepKind::kAppraisal) appraisal = &s;
+    if (kind == ExitStepKind::kVerification) verification = &s;
+    if (kind == ExitStepKind::kNotice) notice = &s;
   }
   const std::string y = std::to_string(year);
   if (!appraisal) c.unmet.push_back({"appraisal", "没有" + y + "年度村评议记录"});

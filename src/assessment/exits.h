@@ -11,6 +11,7 @@
 // written override reason, which is stored with what was not met.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,15 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "core/vocabulary.h"
 #include "store/database.h"
 
 namespace fupin::assessment {
+
+// The steps of the exit procedure in order (core/vocabulary.h), served by
+// GET /api/v1/vocabularies as exit_step.
+enum class ExitStepKind { kAppraisal, kVerification, kNotice };
+std::span<const Term> ExitStepKinds();
 
 struct ExitStep {
   int64_t id = 0;

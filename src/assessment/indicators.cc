@@ -323,10 +323,9 @@ MeasureResult IndicatorReport::Measures(size_t area) const {
   return r;
 }
 
-IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
-                                  int from_year, int year, store::Connection* second, Progress& progress) {
-  const std::string area = internal::RequireArea(db, area_code.empty() ? caller.area_scope : area_code, "area");
-  internal::RequireRead(db, caller, area);
+namespace {
+
+void CheckIndicatorYears(int from_year, int year) {
   for (const auto& [field, y] : {std::pair{"from", from_year}, std::pair{"year", year}}) {
     if (y < 2000 || y > 2100) {
       throw Error::InvalidArgument("invalid year", {{field, std::to_string(y) + " is not between 2000 and 2100"}});
@@ -336,23 +335,11 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     throw Error::InvalidArgument("invalid years",
                                  {{"from", std::to_string(from_year) + " is after " + std::to_string(year)}});
   }
-  IndicatorReport report;
-  report.area_code = area;
-  report.from_year = from_year;
-  report.year = year;
-  {
-    Parameters params(db);
-    report.poverty_line = params.PovertyLine(year);
-  }
-  const internal::AfSetup af = internal::ReadAfSetup(db);
-  report.af_weights = af.normalised;
-  report.af_k = af.k;
+}
 
-  // --- Reads: two connections at once when there are two.
-  FirstTables a;
-  SecondTables b;
-  std::optional<ProgressStage> stage;
-  stage.emplace(progress, "read", 2);
+// Both readers: at once on two connections when there is a second one, else one after the other.
+void ReadTables(store::Connection& db, store::Connection* second, const std::string& area, int from_year, int year,
+                ProgressStage& stage, FirstTables& a, SecondTables& b) {
   if (second != nullptr) {
     std::exception_ptr failure;
     std::thread reader([&] {
@@ -364,7 +351,7 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     });
     try {
       a = ReadFirst(db, area, year);
-      stage->Advance();
+      stage.Advance();
     } catch (...) {
       reader.join();
       throw;
@@ -373,67 +360,71 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     if (failure) std::rethrow_exception(failure);
   } else {
     a = ReadFirst(db, area, year);
-    stage->Advance();
+    stage.Advance();
     b = ReadSecond(db, area, from_year, year);
   }
-  stage->Advance();
-  stage.reset();
-  stage.emplace(progress, "evaluate", 7);
+  stage.Advance();
+}
 
-  // --- Dense household numbers.
-  const size_t n = a.household_id.size();
-  const size_t nd = report.years();
-  std::vector<int32_t> dates(nd);  // 31 December of each year
-  for (size_t i = 0; i < nd; ++i) dates[i] = (from_year + static_cast<int>(i)) * 10000 + 1231;
-  const size_t last = nd - 1;      // the year of the assessment and the measures
-  std::vector<int32_t> dense;      // household id -> number, -1 outside the area
-  for (size_t h = 0; h < n; ++h) At(dense, static_cast<size_t>(a.household_id[h]), int32_t{-1}) = static_cast<int32_t>(h);
-
-  // --- Status at each date: the latest event (by date, then id) on or before it.
-  std::vector<Status> status(n * nd, Status::kUnregistered);
-  std::vector<uint8_t> exited_in_year(n, 0);
-  {
-    std::vector<RawEvent> events;
-    events.reserve(b.events.size());
-    for (const auto& e : b.events) {
-      const int32_t h = Get(dense, e.household_id, int32_t{-1});
-      if (h < 0) continue;
-      events.push_back({h, e.date, e.status, e.exited_in_year});
-    }
-    std::vector<RawEvent>().swap(b.events);
-    auto by_household_date = [](const RawEvent& x, const RawEvent& y) {
-      return x.household_id != y.household_id ? x.household_id < y.household_id : x.date < y.date;
-    };
-    // Read in id order: a stable sort keeps the id order among equal dates.
-    if (!std::is_sorted(events.begin(), events.end(), by_household_date)) {
-      std::stable_sort(events.begin(), events.end(), by_household_date);
-    }
-    for (const auto& e : events) {
-      const auto h = static_cast<size_t>(e.household_id);
-      if (e.exited_in_year) exited_in_year[h] = 1;
-      for (size_t i = 0; i < nd; ++i) {
-        if (e.date <= dates[i]) status[h * nd + i] = e.status;
-      }
+// Every household's status at each date (the latest event, by date then id, on or before
+// it) and whether it exited in the year; the raw events are released.
+struct Statuses {
+  std::vector<Status> at;  // household number * dates + date
+  std::vector<uint8_t> exited_in_year;
+};
+Statuses StatusAtDates(std::vector<RawEvent>& raw, const std::vector<int32_t>& dense,
+                       const std::vector<int32_t>& dates, size_t n) {
+  const size_t nd = dates.size();
+  Statuses out{std::vector<Status>(n * nd, Status::kUnregistered), std::vector<uint8_t>(n, 0)};
+  std::vector<RawEvent> events;
+  events.reserve(raw.size());
+  for (const auto& e : raw) {
+    const int32_t h = Get(dense, e.household_id, int32_t{-1});
+    if (h < 0) continue;
+    events.push_back({h, e.date, e.status, e.exited_in_year});
+  }
+  std::vector<RawEvent>().swap(raw);
+  auto by_household_date = [](const RawEvent& x, const RawEvent& y) {
+    return x.household_id != y.household_id ? x.household_id < y.household_id : x.date < y.date;
+  };
+  // Read in id order: a stable sort keeps the id order among equal dates.
+  if (!std::is_sorted(events.begin(), events.end(), by_household_date)) {
+    std::stable_sort(events.begin(), events.end(), by_household_date);
+  }
+  for (const auto& e : events) {
+    const auto h = static_cast<size_t>(e.household_id);
+    if (e.exited_in_year) out.exited_in_year[h] = 1;
+    for (size_t i = 0; i < nd; ++i) {
+      if (e.date <= dates[i]) out.at[h * nd + i] = e.status;
     }
   }
+  return out;
+}
 
-  // --- Members at each date; at the end of the year, the education and medical counts.
-  std::vector<int32_t> members(n * nd, 0);
-  struct MemberCounts {
-    uint16_t edu_failed = 0, edu_missing = 0, med_failed = 0, med_missing = 0;
-  };
-  std::vector<MemberCounts> counts(n);
-  const int32_t end_of_year = dates[last];
-  for (const auto& m : b.memberships) {
+// Every household's members at each date and, at the end of the year, its education and
+// medical counts; the raw memberships are released.
+struct MemberCounts {
+  uint16_t edu_failed = 0, edu_missing = 0, med_failed = 0, med_missing = 0;
+};
+struct Members {
+  std::vector<int32_t> at;  // household number * dates + date
+  std::vector<MemberCounts> counts;
+};
+Members MembersAtDates(const FirstTables& a, std::vector<RawMembership>& raw, const std::vector<int32_t>& dense,
+                       const std::vector<int32_t>& dates, int year) {
+  const size_t n = a.household_id.size(), nd = dates.size();
+  Members out{std::vector<int32_t>(n * nd, 0), std::vector<MemberCounts>(n)};
+  const int32_t end_of_year = dates[nd - 1];
+  for (const auto& m : raw) {
     const int32_t h = Get(dense, m.household_id, int32_t{-1});
     if (h < 0) continue;
     const auto hh = static_cast<size_t>(h);
     const int32_t end = std::min(m.end, Get(a.death, m.person_id, kNoDate));
     for (size_t i = 0; i < nd; ++i) {
-      if (m.start <= dates[i] && dates[i] < end) ++members[hh * nd + i];
+      if (m.start <= dates[i] && dates[i] < end) ++out.at[hh * nd + i];
     }
     if (!(m.start <= end_of_year && end_of_year < end)) continue;
-    MemberCounts& c = counts[hh];
+    MemberCounts& c = out.counts[hh];
     const int32_t birth = Get(a.birth, m.person_id, int32_t{-1});
     if (birth >= 0) {
       // SchoolAge: completed years on 1 September of the year.
@@ -448,41 +439,63 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     if (medical == 0) ++c.med_missing;
     if (medical == 2) ++c.med_failed;
   }
-  std::vector<RawMembership>().swap(b.memberships);
+  std::vector<RawMembership>().swap(raw);
+  return out;
+}
 
-  // --- Facts of the year.
-  std::vector<int32_t> year_row(n, -1);
+// The households in the measures' population, in number order, with what the measures read.
+struct Measured {
+  std::vector<int32_t> households;
+  std::vector<double> income, weight;  // per-capita income, persons
+  std::vector<uint32_t> deprived;
+  std::vector<uint8_t> af_complete;
+};
+
+// A household of the year's assessment: its six criteria (the housing module's rule where
+// the house was inspected) counted at its area.
+void CountAssessed(const RawYear* y, std::array<Outcome, 6> criteria, AreaIndicators& r) {
+  ++r.assessed;
+  bool ready = true;
+  if (y != nullptr && y->house_rule >= 0) criteria[4] = FlagOutcome(Opt(y->house_rule));  // housing
+  for (size_t c = 0; c < 6; ++c) {
+    if (criteria[c] == Outcome::kFail) ++r.failed[c];
+    if (criteria[c] == Outcome::kUnknown) ++r.unknown[c];
+    if (criteria[c] != Outcome::kPass) ready = false;
+  }
+  if (ready) ++r.ready;
+}
+
+// One pass over the households: incidence, assessment and measure counts at each household's
+// own area (report.incidence, rows), and the measured households.
+Measured CountHouseholds(const FirstTables& a, const SecondTables& b, const std::vector<int32_t>& dense,
+                         const Statuses& status, const Members& members, const internal::AfSetup& af,
+                         IndicatorReport& report, std::vector<AreaIndicators>& rows) {
+  const size_t n = a.household_id.size(), nd = report.years(), last = nd - 1;
+  std::vector<int32_t> year_row(n, -1);  // the household's facts of the year
   for (size_t i = 0; i < b.years.size(); ++i) {
     const int32_t h = Get(dense, b.years[i].household_id, int32_t{-1});
     if (h >= 0) year_row[static_cast<size_t>(h)] = static_cast<int32_t>(i);
   }
-
-  // --- One pass over the households: counts at the household's own area.
-  const size_t na = a.areas.rows.size();
-  std::vector<AreaIndicators>& rows = a.areas.rows;
-  report.incidence.assign(na * nd, IncidenceCounts{});
-  std::vector<int32_t> measured;        // households in the measures' population, number order
-  std::vector<double> income, weight;   // per measured household
-  std::vector<uint32_t> deprived;
-  std::vector<uint8_t> af_complete;
+  report.incidence.assign(rows.size() * nd, IncidenceCounts{});
+  Measured m;
   for (size_t h = 0; h < n; ++h) {
     const auto ar = static_cast<size_t>(a.household_area[h]);
     for (size_t i = 0; i < nd; ++i) {
-      if (status[h * nd + i] != Status::kPoor) continue;
+      if (status.at[h * nd + i] != Status::kPoor) continue;
       IncidenceCounts& c = report.incidence[ar * nd + i];
       ++c.poor_households;
-      c.poor_persons += members[h * nd + i];
+      c.poor_persons += members.at[h * nd + i];
     }
-    const Status st = status[h * nd + last];
-    const bool assessed = st == Status::kPoor || exited_in_year[h] != 0;
+    const Status st = status.at[h * nd + last];
+    const bool assessed = st == Status::kPoor || status.exited_in_year[h] != 0;
     const int32_t yr = year_row[h];
     const bool measure = (st == Status::kPoor || st == Status::kExited) && yr >= 0;
     if (!assessed && !measure) continue;
     const RawYear* y = yr >= 0 ? &b.years[static_cast<size_t>(yr)] : nullptr;
     const Fen per_capita = y != nullptr ? PerCapita(y->net_income, y->members) : 0;
-    const MemberCounts& mc = counts[h];
-    const int32_t persons = members[h * nd + last];
-    std::array<Outcome, 6> outcomes = {
+    const MemberCounts& mc = members.counts[h];
+    const int32_t persons = members.at[h * nd + last];
+    const std::array<Outcome, 6> outcomes = {
         IncomeOutcome(y != nullptr, per_capita, report.poverty_line),
         FoodClothingOutcome(y ? Opt(y->food) : std::nullopt, y ? Opt(y->clothing) : std::nullopt),
         EducationOutcome(mc.edu_failed, mc.edu_missing),
@@ -490,36 +503,27 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
         FlagOutcome(y ? Opt(y->housing) : std::nullopt),
         FlagOutcome(y ? Opt(y->water) : std::nullopt)};
     AreaIndicators& r = rows[ar];
-    if (assessed) {
-      ++r.assessed;
-      bool ready = true;
-      std::array<Outcome, 6> criteria = outcomes;
-      if (y != nullptr && y->house_rule >= 0) criteria[4] = FlagOutcome(Opt(y->house_rule));  // housing
-      for (size_t c = 0; c < 6; ++c) {
-        if (criteria[c] == Outcome::kFail) ++r.failed[c];
-        if (criteria[c] == Outcome::kUnknown) ++r.unknown[c];
-        if (criteria[c] != Outcome::kPass) ready = false;
-      }
-      if (ready) ++r.ready;
-    }
-    if (measure) {
-      ++r.measure_households;
-      r.measure_persons += persons;
-      uint32_t mask = 0;
-      const bool complete = internal::AfDeprivations(af, outcomes, mask);
-      if (!complete) r.af_excluded_persons += persons;
-      measured.push_back(static_cast<int32_t>(h));
-      income.push_back(static_cast<double>(per_capita));
-      weight.push_back(static_cast<double>(persons));
-      deprived.push_back(mask);
-      af_complete.push_back(complete ? 1 : 0);
-    }
+    if (assessed) CountAssessed(y, outcomes, r);
+    if (!measure) continue;
+    ++r.measure_households;
+    r.measure_persons += persons;
+    uint32_t mask = 0;
+    const bool complete = internal::AfDeprivations(af, outcomes, mask);
+    if (!complete) r.af_excluded_persons += persons;
+    m.households.push_back(static_cast<int32_t>(h));
+    m.income.push_back(static_cast<double>(per_capita));
+    m.weight.push_back(static_cast<double>(persons));
+    m.deprived.push_back(mask);
+    m.af_complete.push_back(complete ? 1 : 0);
   }
-  std::vector<Status>().swap(status);
+  return m;
+}
 
-  // --- Roll the counts up the tree (children come after their parents in code order).
-  for (size_t i = na; i-- > 1;) {
-    const auto p = static_cast<size_t>(a.areas.parent[i]);
+// Rolls the counts up the tree (children come after their parents in code order).
+void RollUp(const Areas& areas, std::vector<AreaIndicators>& rows, IndicatorReport& report) {
+  const size_t nd = report.years();
+  for (size_t i = rows.size(); i-- > 1;) {
+    const auto p = static_cast<size_t>(areas.parent[i]);
     AreaIndicators& from = rows[i];
     AreaIndicators& to = rows[p];
     to.assessed += from.assessed;
@@ -536,44 +540,49 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
       report.incidence[p * nd + y].poor_persons += report.incidence[i * nd + y].poor_persons;
     }
   }
-  // Rural population: the area's own figure, else the sum over its children.
-  {
-    std::vector<int64_t> own(na * nd, -1), sum(na * nd, 0);
-    for (const auto& r : b.area_years) {
-      auto it = a.areas.index.find(r.code);
-      if (it == a.areas.index.end()) continue;
-      own[static_cast<size_t>(it->second) * nd + static_cast<size_t>(r.year - from_year)] = r.population;
-    }
-    for (size_t i = na; i-- > 0;) {
-      for (size_t y = 0; y < nd; ++y) {
-        const int64_t v = own[i * nd + y] >= 0 ? own[i * nd + y] : sum[i * nd + y];
-        report.incidence[i * nd + y].rural_population = v;
-        if (i > 0) sum[static_cast<size_t>(a.areas.parent[i]) * nd + y] += v;
-      }
+}
+
+// Rural population: the area's own figure, else the sum over its children.
+void RuralPopulation(const Areas& areas, const std::vector<RawAreaYear>& area_years, IndicatorReport& report) {
+  const size_t na = areas.rows.size(), nd = report.years();
+  std::vector<int64_t> own(na * nd, -1), sum(na * nd, 0);
+  for (const auto& r : area_years) {
+    auto it = areas.index.find(r.code);
+    if (it == areas.index.end()) continue;
+    own[static_cast<size_t>(it->second) * nd + static_cast<size_t>(r.year - report.from_year)] = r.population;
+  }
+  for (size_t i = na; i-- > 0;) {
+    for (size_t y = 0; y < nd; ++y) {
+      const int64_t v = own[i * nd + y] >= 0 ? own[i * nd + y] : sum[i * nd + y];
+      report.incidence[i * nd + y].rural_population = v;
+      if (i > 0) sum[static_cast<size_t>(areas.parent[i]) * nd + y] += v;
     }
   }
+}
 
-  stage->Advance();
-  // --- Measures of every area: its measured households in number order (FGT,
-  // Alkire-Foster) and by income (Gini), grouped level by level.
-  std::vector<int32_t> positions(measured.size());
+// The measures of every area: its measured households in number order (FGT, Alkire-Foster)
+// and by income (Gini), grouped level by level.
+void ComputeMeasures(const FirstTables& a, const Measured& m, const internal::AfSetup& af, Fen poverty_line,
+                     ProgressStage& stage, std::vector<AreaIndicators>& rows) {
+  const size_t na = rows.size();
+  std::vector<int32_t> positions(m.households.size());
   std::iota(positions.begin(), positions.end(), 0);
   std::vector<int32_t> by_income;  // positions with a weight, stably by income (as ComputeGini)
   for (int32_t p : positions) {
-    if (weight[static_cast<size_t>(p)] > 0) by_income.push_back(p);
+    if (m.weight[static_cast<size_t>(p)] > 0) by_income.push_back(p);
   }
-  auto clamped = [&](int32_t p) { return std::max(0.0, income[static_cast<size_t>(p)]); };
+  auto clamped = [&](int32_t p) { return std::max(0.0, m.income[static_cast<size_t>(p)]); };
   std::stable_sort(by_income.begin(), by_income.end(), [&](int32_t x, int32_t y) { return clamped(x) < clamped(y); });
-  const int root_level = a.areas.rows[0].level;
-  std::vector<int32_t> key(measured.size()), key_sorted(by_income.size());
+  const int root_level = rows[0].level;
+  std::vector<int32_t> key(m.households.size()), key_sorted(by_income.size());
   std::vector<WeightedIncome> incomes, sorted;
   std::vector<AfMask> units;
   for (int level = 0; level <= 5; ++level) {
-    stage->Advance();
+    stage.Advance();
     if (level > 0 && level <= root_level) continue;
     const auto l = static_cast<size_t>(level);
-    for (size_t p = 0; p < measured.size(); ++p) {
-      key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(measured[p])])][l];
+    for (size_t p = 0; p < m.households.size(); ++p) {
+      key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(m.households[p])])][l];
     }
     for (size_t q = 0; q < by_income.size(); ++q) key_sorted[q] = key[static_cast<size_t>(by_income[q])];
     const Buckets plain = Group(positions, key, na);
@@ -584,20 +593,66 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
       units.clear();
       for (size_t j = plain.start[ar]; j < plain.start[ar + 1]; ++j) {
         const auto p = static_cast<size_t>(plain.items[j]);
-        incomes.push_back({income[p], weight[p]});
-        if (af_complete[p] != 0) units.push_back({deprived[p], weight[p]});
+        incomes.push_back({m.income[p], m.weight[p]});
+        if (m.af_complete[p] != 0) units.push_back({m.deprived[p], m.weight[p]});
       }
       sorted.clear();
       for (size_t j = gini.start[ar]; j < gini.start[ar + 1]; ++j) {
         const auto p = gini.items[j];
-        sorted.push_back({clamped(p), weight[static_cast<size_t>(p)]});
+        sorted.push_back({clamped(p), m.weight[static_cast<size_t>(p)]});
       }
       AreaIndicators& r = rows[ar];
-      r.fgt = ComputeFgt(incomes, static_cast<double>(report.poverty_line));
+      r.fgt = ComputeFgt(incomes, static_cast<double>(poverty_line));
       r.gini = GiniOfSorted(sorted);
       r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, af.k);
     }
   }
+}
+
+}  // namespace
+
+IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                  int from_year, int year, store::Connection* second, Progress& progress) {
+  const std::string area = internal::RequireArea(db, area_code.empty() ? caller.area_scope : area_code, "area");
+  internal::RequireRead(db, caller, area);
+  CheckIndicatorYears(from_year, year);
+  IndicatorReport report;
+  report.area_code = area;
+  report.from_year = from_year;
+  report.year = year;
+  {
+    Parameters params(db);
+    report.poverty_line = params.PovertyLine(year);
+  }
+  const internal::AfSetup af = internal::ReadAfSetup(db);
+  report.af_weights = af.normalised;
+  report.af_k = af.k;
+
+  FirstTables a;
+  SecondTables b;
+  {
+    ProgressStage read(progress, "read", 2);
+    ReadTables(db, second, area, from_year, year, read, a, b);
+  }
+  ProgressStage stage(progress, "evaluate", 7);
+
+  // Dense household numbers, and 31 December of each year.
+  const size_t nd = report.years();
+  std::vector<int32_t> dates(nd);
+  for (size_t i = 0; i < nd; ++i) dates[i] = (from_year + static_cast<int>(i)) * 10000 + 1231;
+  std::vector<int32_t> dense;  // household id -> number, -1 outside the area
+  for (size_t h = 0; h < a.household_id.size(); ++h) {
+    At(dense, static_cast<size_t>(a.household_id[h]), int32_t{-1}) = static_cast<int32_t>(h);
+  }
+  Statuses status = StatusAtDates(b.events, dense, dates, a.household_id.size());
+  const Members members = MembersAtDates(a, b.memberships, dense, dates, year);
+  std::vector<AreaIndicators>& rows = a.areas.rows;
+  const Measured measured = CountHouseholds(a, b, dense, status, members, af, report, rows);
+  std::vector<Status>().swap(status.at);
+  RollUp(a.areas, rows, report);
+  RuralPopulation(a.areas, b.area_years, report);
+  stage.Advance();
+  ComputeMeasures(a, measured, af, report.poverty_line, stage, rows);
   report.areas = std::move(rows);
   return report;
 }

@@ -10,6 +10,7 @@
 #include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "registry/vocab.h"
 
 namespace fupin::assessment::internal {
 
@@ -41,10 +42,15 @@ void RequireRun(store::Connection& db, const Caller& caller, const std::string& 
 }
 
 Status StatusOfEvent(const std::string& kind) {
-  if (kind == "identified" || kind == "returned") return Status::kPoor;
-  if (kind == "exited") return Status::kExited;
-  if (kind == "removed") return Status::kRemoved;
-  if (kind == "deceased") return Status::kDeceased;
+  const auto event = registry::ParseEventKind(kind);
+  if (!event) return Status::kUnregistered;
+  switch (*event) {
+    case registry::EventKind::kIdentified:
+    case registry::EventKind::kReturned: return Status::kPoor;
+    case registry::EventKind::kExited: return Status::kExited;
+    case registry::EventKind::kRemoved: return Status::kRemoved;
+    case registry::EventKind::kDeceased: return Status::kDeceased;
+  }
   return Status::kUnregistered;
 }
 

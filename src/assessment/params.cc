@@ -87,17 +87,10 @@ std::vector<Parameter> Parameters::List(const Caller& caller, bool history, cons
   return out;
 }
 
-Parameter Parameters::Set(const Caller& caller, const std::string& name, const std::string& key,
-                          const std::string& value, const std::string& source,
-                          const std::optional<std::string>& effective_from) {
-  std::vector<ErrorDetail> problems;
-  const ParameterSpec* spec = FindSpec(name);
-  if (!spec) {
-    std::string names;
-    for (const auto& s : ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(s.name);
-    throw Error::InvalidArgument("unknown parameter", {{"name", "'" + name + "' is not one of " + names}});
-  }
-  const std::string k = spec->key;
+namespace {
+
+// The key a parameter takes: a year, a province (or "" for the default), an indicator, or none.
+void CheckKey(const std::string& k, const std::string& key, std::vector<ErrorDetail>& problems) {
   if (k == "year") {
     auto y = ParseNumber(key);
     if (!y || *y < 2000 || *y > 2100 || key.size() != 4) problems.push_back({"key", "'" + key + "' is not a year"});
@@ -113,7 +106,12 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
   } else if (!key.empty()) {
     problems.push_back({"key", "this parameter takes no key"});
   }
-  const std::string v = spec->value;
+}
+
+// The value: a list of facilities, or a non-negative number within its kind's bounds.
+void CheckValue(const ParameterSpec& spec, const std::string& name, const std::string& value,
+                std::vector<ErrorDetail>& problems) {
+  const std::string v = spec.value;
   if (v == "list") {
     static const char* kFacilities[] = {"road", "water", "power", "clinic", "broadband", "culture_centre"};
     size_t start = 0;
@@ -138,6 +136,23 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
       problems.push_back({"value", "k must be above 0 and at most 1"});
     }
   }
+}
+
+}  // namespace
+
+Parameter Parameters::Set(const Caller& caller, const std::string& name, const std::string& key,
+                          const std::string& value, const std::string& source,
+                          const std::optional<std::string>& effective_from) {
+  std::vector<ErrorDetail> problems;
+  const ParameterSpec* spec = FindSpec(name);
+  if (!spec) {
+    std::string names;
+    for (const auto& s : ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(s.name);
+    throw Error::InvalidArgument("unknown parameter", {{"name", "'" + name + "' is not one of " + names}});
+  }
+  const std::string k = spec->key;
+  CheckKey(k, key, problems);
+  CheckValue(*spec, name, value, problems);
   if (source.empty()) problems.push_back({"source", "say where the figure comes from or why it changes"});
   std::string from = clock_.Today().ToString();
   if (effective_from) {

@@ -28,11 +28,18 @@ enum class Field {
   kFoodClothing, kEducation, kMedical, kHousing, kWater, kPoor, kSatisfied, kSource,
 };
 
-// The sheet, declared once (dataio/sheet.h), in the order of Field.
-std::span<const registry::Term> SurveyKinds() {
-  static constexpr registry::Term kKinds[] = {
-      {"resurvey", "错退复核"}, {"sample", "漏评抽查"}, {"satisfaction", "群众认可度"}};
-  return kKinds;
+constexpr Term kKinds[] = {{static_cast<int>(SurveyKind::kResurvey), "resurvey", "错退复核"},
+                           {static_cast<int>(SurveyKind::kSample), "sample", "漏评抽查"},
+                           {static_cast<int>(SurveyKind::kSatisfaction), "satisfaction", "群众认可度"}};
+
+// The kinds as the sheet framework's terms (the template's drop-down), from the one table.
+std::span<const registry::Term> SheetKinds() {
+  static const std::vector<registry::Term> terms = [] {
+    std::vector<registry::Term> out;
+    for (const Term& t : kKinds) out.push_back({t.wire, t.zh});
+    return out;
+  }();
+  return terms;
 }
 
 const dataio::SheetColumn& ColumnOf(Field f) { return SurveySheet().at(static_cast<size_t>(f)); }
@@ -42,14 +49,11 @@ std::string NameOf(Field f) { return std::string(ColumnOf(f).header_en); }
 // record (the API's path), its Chinese one the cell of an imported row.
 using Report = std::function<void(Field, const std::string& value, std::string en, std::string zh)>;
 
-std::string Kind(const SurveyRecord& r) {
-  return r.kind == "resurvey" ? "错退复核" : r.kind == "sample" ? "漏评抽查" : "群众认可度";
-}
-
 // The checks that need no database.
 void CheckRecord(const SurveyRecord& r, const Date& today, const Report& report) {
-  const bool resurvey = r.kind == "resurvey", sample = r.kind == "sample", satisfaction = r.kind == "satisfaction";
-  if (!resurvey && !sample && !satisfaction) {
+  const auto kind = KindOf(r);
+  const bool resurvey = kind == SurveyKind::kResurvey, sample = kind == SurveyKind::kSample;
+  if (!kind) {
     report(Field::kKind, r.kind, "'" + r.kind + "' is not one of resurvey, sample, satisfaction",
            "不是可选值之一：错退复核（resurvey）、漏评抽查（sample）、群众认可度（satisfaction）");
     return;
@@ -69,10 +73,10 @@ void CheckRecord(const SurveyRecord& r, const Date& today, const Report& report)
     report(Field::kDate, r.date, r.date + " is in the future", "日期在今天之后");
   }
   auto forbid = [&](bool present, Field f) {
-    if (present) report(f, "", "not used by a " + r.kind + " record", Kind(r) + "记录不填此项");
+    if (present) report(f, "", "not used by a " + r.kind + " record", std::string(LabelOf(kKinds, *kind)) + "记录不填此项");
   };
   auto require = [&](bool present, Field f) {
-    if (!present) report(f, "", "required for a " + r.kind + " record", Kind(r) + "记录必填");
+    if (!present) report(f, "", "required for a " + r.kind + " record", std::string(LabelOf(kKinds, *kind)) + "记录必填");
   };
   if (resurvey) {
     require(r.household_id.has_value(), Field::kHouseholdId);
@@ -169,7 +173,7 @@ void CheckAgainstRegistry(const SurveyRecord& r, const Lookups& l, Field househo
                                     r.village_code,
            "此户属于村 " + it->second.village_code + "，不是 " + r.village_code);
   }
-  if (r.kind == "resurvey" && !it->second.exited) {
+  if (KindOf(r) == SurveyKind::kResurvey && !it->second.exited) {
     report(household_field, "", "household " + id + " has not exited: only exited households are re-surveyed",
            "此户未脱贫退出：只复核已退出的户");
   }
@@ -196,7 +200,7 @@ const std::vector<dataio::SheetColumn>& SurveySheet() {
   using dataio::CellType;
   static const std::vector<dataio::SheetColumn> kColumns = {
       {.key = "kind", .header_zh = "类型", .header_en = "kind", .required = true, .aliases = {"调查类型"},
-       .type = CellType::kTerm, .terms = SurveyKinds, .note_zh = "错退复核、漏评抽查或群众认可度"},
+       .type = CellType::kTerm, .terms = SheetKinds, .note_zh = "错退复核、漏评抽查或群众认可度"},
       {.key = "year", .header_zh = "年度", .header_en = "year", .required = true, .aliases = {"年份"},
        .type = CellType::kInteger, .note_zh = "2000-2100"},
       {.key = "village_code", .header_zh = "村代码", .header_en = "village_code", .required = true,
@@ -231,6 +235,10 @@ const std::vector<dataio::SheetColumn>& SurveySheet() {
   return kColumns;
 }
 
+std::span<const Term> SurveyKinds() { return kKinds; }
+
+std::optional<SurveyKind> KindOf(const SurveyRecord& record) { return ParseWire<SurveyKind>(kKinds, record.kind); }
+
 const std::vector<std::string>& FacilityNames() {
   static const std::vector<std::string> names = {"road", "water", "power", "clinic", "broadband", "culture_centre"};
   return names;
@@ -246,14 +254,15 @@ nlohmann::json SurveyJson(const SurveyRecord& r) {
                       {"subject", r.subject},
                       {"source", r.source},
                       {"recorded_by", r.recorded_by}};
-  if (r.kind == "resurvey") {
+  const auto kind = KindOf(r);
+  if (kind == SurveyKind::kResurvey) {
     j["per_capita_income"] = r.per_capita_income ? nlohmann::json(*r.per_capita_income) : nlohmann::json();
     j["food_clothing"] = Flag(r.food_clothing);
     j["education"] = Flag(r.education);
     j["medical"] = Flag(r.medical);
     j["housing"] = Flag(r.housing);
     j["water"] = Flag(r.water);
-  } else if (r.kind == "sample") {
+  } else if (kind == SurveyKind::kSample) {
     j["poor"] = Flag(r.poor);
   } else {
     j["satisfied"] = Flag(r.satisfied);
@@ -320,31 +329,24 @@ std::vector<SurveyRecord> SurveyService::AddMany(const Caller& caller, std::vect
   return records;
 }
 
-SurveyImportResult SurveyService::Import(const Caller& caller, const std::string& path, const std::string& sheet_name,
-                                        bool skip_invalid) {
-  io::TableOptions options;
-  options.sheet = sheet_name;
-  auto reader = io::OpenTable(path, options);
-  const std::string file = std::filesystem::path(path).filename().string();
-  const auto& columns = SurveySheet();
-  const dataio::SheetData sheet = dataio::ReadSheet(columns, *reader);
-  std::vector<dataio::ImportProblem> problems = sheet.problems;
-  const dataio::SheetPolicy policy{skip_invalid};
-  if (!problems.empty()) dataio::ThrowRefusal(problems);  // the header: nothing is read
+namespace {
 
-  struct Parsed {
-    SurveyRecord record;
-    size_t row = 0;
-    size_t index = 0;  // in sheet.records
-    std::optional<std::string> household_number;
-  };
-  std::vector<Parsed> parsed;
-  std::set<std::string> villages, numbers;
-  std::set<int64_t> ids;
+// A record read from a row of the sheet, with the household number it may name instead of its id.
+struct ParsedRow {
+  SurveyRecord record;
+  size_t row = 0;
+  size_t index = 0;  // in sheet.records
+  std::optional<std::string> household_number;
+};
+
+// Every row of the sheet as a record; a cell its reader refuses adds its problem.
+std::vector<ParsedRow> ReadRecords(const dataio::SheetData& sheet, std::vector<dataio::ImportProblem>& problems) {
+  const auto& columns = SurveySheet();
+  std::vector<ParsedRow> parsed;
   for (const auto& record : sheet.records) {
     dataio::SheetRow row(columns, sheet, record, problems);
     auto col = [](Field f) { return static_cast<size_t>(f); };
-    Parsed p;
+    ParsedRow p;
     p.row = record.row;
     p.index = parsed.size();
     SurveyRecord& r = p.record;
@@ -368,32 +370,48 @@ SurveyImportResult SurveyService::Import(const Caller& caller, const std::string
     r.poor = row.YesNo(col(Field::kPoor));
     r.satisfied = row.YesNo(col(Field::kSatisfied));
     r.source = row.Text(col(Field::kSource));
-    villages.insert(r.village_code);
-    if (r.household_id) ids.insert(*r.household_id);
-    if (p.household_number) numbers.insert(*p.household_number);
     parsed.push_back(std::move(p));
   }
+  return parsed;
+}
 
-  const Lookups l = Lookup(db_, villages, ids, numbers);
-  const Date today = clock_.Today();
-  for (auto& p : parsed) {
-    SurveyRecord& r = p.record;
-    dataio::SheetRow row(columns, sheet, sheet.records[p.index], problems);
-    const Field household_field = p.household_number ? Field::kHouseholdNumber : Field::kHouseholdId;
-    const size_t household_col = static_cast<size_t>(household_field);
-    if (p.household_number) {
-      auto it = l.id_by_number.find(*p.household_number);
-      if (it == l.id_by_number.end()) {
-        row.Problem(household_col, *p.household_number, "无此户编号");
-      } else if (r.household_id && *r.household_id != it->second) {
-        row.Problem(household_col, *p.household_number,
-                    "是户 " + std::to_string(it->second) + "，与户ID " + std::to_string(*r.household_id) + " 不符");
-      } else {
-        r.household_id = it->second;
-      }
-    } else if (r.household_id && !l.by_id.contains(*r.household_id)) {
-      row.Problem(household_col, std::to_string(*r.household_id), "无此户ID");
+// The villages and households the rows name, looked up in bulk.
+Lookups LookupRows(store::Connection& db, const std::vector<ParsedRow>& parsed) {
+  std::set<std::string> villages, numbers;
+  std::set<int64_t> ids;
+  for (const auto& p : parsed) {
+    villages.insert(p.record.village_code);
+    if (p.record.household_id) ids.insert(*p.record.household_id);
+    if (p.household_number) numbers.insert(*p.household_number);
+  }
+  return Lookup(db, villages, ids, numbers);
+}
+
+// The household a row names by number (it must agree with the id if both are given) or by id.
+void ResolveHousehold(ParsedRow& p, dataio::SheetRow& row, const Lookups& l, size_t household_col) {
+  SurveyRecord& r = p.record;
+  if (p.household_number) {
+    auto it = l.id_by_number.find(*p.household_number);
+    if (it == l.id_by_number.end()) {
+      row.Problem(household_col, *p.household_number, "无此户编号");
+    } else if (r.household_id && *r.household_id != it->second) {
+      row.Problem(household_col, *p.household_number,
+                  "是户 " + std::to_string(it->second) + "，与户ID " + std::to_string(*r.household_id) + " 不符");
+    } else {
+      r.household_id = it->second;
     }
+  } else if (r.household_id && !l.by_id.contains(*r.household_id)) {
+    row.Problem(household_col, std::to_string(*r.household_id), "无此户ID");
+  }
+}
+
+// Every row's checks (CheckRecord, CheckAgainstRegistry), reported on its cells in Chinese.
+void CheckRows(std::vector<ParsedRow>& parsed, const dataio::SheetData& sheet, const Lookups& l, const Date& today,
+               std::vector<dataio::ImportProblem>& problems) {
+  for (auto& p : parsed) {
+    dataio::SheetRow row(SurveySheet(), sheet, sheet.records[p.index], problems);
+    const Field household_field = p.household_number ? Field::kHouseholdNumber : Field::kHouseholdId;
+    ResolveHousehold(p, row, l, static_cast<size_t>(household_field));
     const size_t before = problems.size();
     const Report report = [&](Field f, const std::string& value, const std::string&, std::string zh) {
       if (f == Field::kHouseholdId && p.household_number) f = Field::kHouseholdNumber;
@@ -403,9 +421,26 @@ SurveyImportResult SurveyService::Import(const Caller& caller, const std::string
       }
       row.Problem(static_cast<size_t>(f), value, std::move(zh));
     };
-    CheckRecord(r, today, report);
-    CheckAgainstRegistry(r, l, household_field, report);
+    CheckRecord(p.record, today, report);
+    CheckAgainstRegistry(p.record, l, household_field, report);
   }
+}
+
+}  // namespace
+
+SurveyImportResult SurveyService::Import(const Caller& caller, const std::string& path, const std::string& sheet_name,
+                                        bool skip_invalid) {
+  io::TableOptions options;
+  options.sheet = sheet_name;
+  auto reader = io::OpenTable(path, options);
+  const std::string file = std::filesystem::path(path).filename().string();
+  const dataio::SheetData sheet = dataio::ReadSheet(SurveySheet(), *reader);
+  std::vector<dataio::ImportProblem> problems = sheet.problems;
+  const dataio::SheetPolicy policy{skip_invalid};
+  if (!problems.empty()) dataio::ThrowRefusal(problems);  // the header: nothing is read
+
+  std::vector<ParsedRow> parsed = ReadRecords(sheet, problems);
+  CheckRows(parsed, sheet, LookupRows(db_, parsed), clock_.Today(), problems);
   std::stable_sort(problems.begin(), problems.end(),
                    [](const dataio::ImportProblem& a, const dataio::ImportProblem& b) { return a.row < b.row; });
   if (policy.Refuses(problems, sheet.header_row)) dataio::ThrowRefusal(problems);
@@ -427,8 +462,9 @@ SurveyImportResult SurveyService::Import(const Caller& caller, const std::string
   out.rejected_rows = static_cast<int64_t>(bad.size());
   out.problems = std::move(problems);
   for (const auto& r : records) {
-    if (r.kind == "resurvey") ++out.resurvey;
-    else if (r.kind == "sample") ++out.sample;
+    const auto kind = KindOf(r);
+    if (kind == SurveyKind::kResurvey) ++out.resurvey;
+    else if (kind == SurveyKind::kSample) ++out.sample;
     else ++out.satisfaction;
   }
   return out;

@@ -16,6 +16,7 @@
 // is audited; an import is all or nothing in one transaction.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,15 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "core/vocabulary.h"
 #include "dataio/sheet.h"
 #include "store/database.h"
 
 namespace fupin::assessment {
+
+// The kinds of survey record (core/vocabulary.h), served by GET /api/v1/vocabularies as survey_kind.
+enum class SurveyKind { kResurvey, kSample, kSatisfaction };
+std::span<const Term> SurveyKinds();
 
 struct SurveyRecord {
   int64_t id = 0;  // set when stored
@@ -44,6 +50,9 @@ struct SurveyRecord {
   std::string source;             // who surveyed (third party, team)
   std::string recorded_by;        // set when stored
 };
+
+// The kind of a record; nullopt when its wire string is none of the set.
+std::optional<SurveyKind> KindOf(const SurveyRecord& record);
 
 nlohmann::json SurveyJson(const SurveyRecord& record);
 

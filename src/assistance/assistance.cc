@@ -378,8 +378,8 @@ int64_t AssistanceService::AddTeamMember(const Caller& caller, int64_t team_id, 
   const std::string village = t->Text(0);
   t.reset();
   Problems problems;
-  if (role != "captain" && role != "first_secretary" && role != "member") {
-    problems.Add("role", "'" + role + "' is not one of captain, first_secretary, member");
+  if (!ParseWire<TeamRole>(TeamRoles(), role)) {
+    problems.Add("role", "'" + role + "' is not one of " + WireList(TeamRoles()));
   }
   internal::CheckDate(start_date, "start_date", problems);
   const Cadre c = MustFindCadre(db_, clock_.Today(), cadre_id);
@@ -453,11 +453,18 @@ std::vector<WorkTeam> LoadTeams(store::Connection& db, const std::string& where,
 
 }  // namespace
 
+std::span<const Term> TeamRoles() {
+  static constexpr Term kRoles[] = {{static_cast<int>(TeamRole::kCaptain), "captain", "队长"},
+                                    {static_cast<int>(TeamRole::kFirstSecretary), "first_secretary", "第一书记"},
+                                    {static_cast<int>(TeamRole::kMember), "member", "队员"}};
+  return kRoles;
+}
+
+std::vector<Vocabulary> Vocabularies() { return {{"work_team_role", TeamRoles()}}; }
+
 std::string TeamRoleZh(const std::string& role) {
-  if (role == "captain") return "队长";
-  if (role == "first_secretary") return "第一书记";
-  if (role == "member") return "队员";
-  return role;
+  const char* zh = LabelOfWire(TeamRoles(), role);
+  return *zh != 0 ? zh : role;
 }
 
 WorkTeam AssistanceService::GetTeam(const Caller& caller, int64_t id) {

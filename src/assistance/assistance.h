@@ -22,11 +22,13 @@
 //    pairings for another cadre in one transaction; the old rows stay.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/caller.h"
 #include "core/date.h"
+#include "core/vocabulary.h"
 #include "store/database.h"
 
 namespace fupin::assistance {
@@ -182,6 +184,11 @@ struct MyHouseholds {
 // The Chinese name of a work-team role (captain 队长, first_secretary 第一书记,
 // member 队员); any other text as it is.
 std::string TeamRoleZh(const std::string& role);
+// The roles in a work team (core/vocabulary.h), in the order teams list their members.
+enum class TeamRole { kCaptain, kFirstSecretary, kMember };
+std::span<const Term> TeamRoles();  // captain 队长, first_secretary 第一书记, member 队员
+// The module's closed sets by the names GET /api/v1/vocabularies gives them (work_team_role).
+std::vector<Vocabulary> Vocabularies();
 
 // The assistance parameters in force (assessment_parameters).
 struct AssistanceParams {

@@ -101,6 +101,112 @@ constexpr const char* kPoorVillagesSql =
 double CoverageCounts::resident_coverage_rate() const { return Percent(poor_villages_with_team, poor_villages); }
 double CoverageCounts::pairing_coverage_rate() const { return Percent(households_paired, households_registered); }
 
+namespace {
+
+// The breakdown: provinces below the nation, townships below a county or higher, villages
+// below a township; and the area's own name in the total.
+struct Breakdown {
+  size_t child_len = 12;
+  std::map<std::string, CoverageCounts> children;
+  // The counts of the child a village lies in (nullptr outside them).
+  CoverageCounts* Of(const std::string& village) {
+    auto it = children.find(village.substr(0, std::min(child_len, village.size())));
+    return it == children.end() ? nullptr : &it->second;
+  }
+};
+
+Breakdown ReadBreakdown(store::Connection& db, const Scope& sc, const std::string& end, CoverageReport& r) {
+  Breakdown b;
+  const auto level = LevelOfCode(sc.area).value_or(AreaLevel::kVillage);
+  b.child_len = sc.area.empty()                                                   ? 2
+                : level == AreaLevel::kTownship || level == AreaLevel::kVillage ? 12
+                                                                                : 9;
+  auto s = db.Prepare("SELECT code, name FROM areas WHERE level = ? AND code >= ? AND code < ? ORDER BY code");
+  s->BindInt(1, b.child_len == 12 ? 5 : b.child_len == 9 ? 4 : 1);
+  s->BindText(2, sc.area);
+  s->BindText(3, end);
+  while (s->Step()) b.children[s->Text(0)] = CoverageCounts{s->Text(0), s->Text(1)};
+  auto n = db.Prepare("SELECT name FROM areas WHERE code = ?");
+  n->BindText(1, sc.area);
+  r.total.area_code = sc.area;
+  if (n->Step()) r.total.area_name = n->Text(0);
+  if (sc.area.empty()) r.total.area_name = "全国";
+  return b;
+}
+
+// The poor villages and those with a resident work team on the date.
+void CountVillages(store::Connection& db, const Scope& sc, const std::string& end, int year, Breakdown& b,
+                   CoverageReport& r) {
+  auto s = db.Prepare(kPoorVillagesSql);
+  s->BindText(1, sc.date);
+  s->BindText(2, sc.area);
+  s->BindText(3, end);
+  s->BindInt(4, year);
+  while (s->Step()) {
+    const bool team = s->Int(2) != 0;
+    for (CoverageCounts* c : {&r.total, b.Of(s->Text(0))}) {
+      if (!c) continue;
+      ++c->poor_villages;
+      if (team) ++c->poor_villages_with_team;
+    }
+    if (!team) r.villages_without_team.push_back({s->Text(0), s->Text(1)});
+  }
+}
+
+// The registered households: paired, and visited within the interval since the later of
+// the last visit and the pairing's start. The households are registry records: a paired
+// cadre sees only their own.
+void CountHouseholds(store::Connection& db, const Caller& caller, const Scope& sc, const std::string& end,
+                     const std::string& due_before, Breakdown& b, CoverageReport& r) {
+  const bool paired_only = access::ReadScopeFor(caller, access::Resource::kRegistry).paired_households_only;
+  auto s = db.Prepare(HouseholdsSql(paired_only));
+  s->BindText(1, sc.date);
+  s->BindText(2, sc.area);
+  s->BindText(3, end);
+  if (paired_only) s->BindInt(4, caller.user_id);
+  std::set<int64_t> seen;
+  while (s->Step()) {
+    const int64_t id = s->Int(0);
+    if (!seen.insert(id).second) continue;  // two overlapping pairings count once
+    HouseholdGap g{id,          s->Text(1), s->Text(2), s->Text(7), s->Text(3), s->OptionalText(6),
+                   s->IsNull(5) ? "" : s->Text(5)};
+    const bool paired = !s->IsNull(4);
+    bool overdue = false;
+    if (paired) {
+      const std::string since = g.last_visit && *g.last_visit >= s->Text(4) ? *g.last_visit : s->Text(4);
+      overdue = since < due_before;
+    }
+    for (CoverageCounts* c : {&r.total, b.Of(g.village_code)}) {
+      if (!c) continue;
+      ++c->households_registered;
+      if (paired) ++c->households_paired;
+      if (overdue) ++c->households_overdue;
+    }
+    if (!paired) {
+      r.households_without_cadre.push_back(g);
+    } else if (overdue) {
+      r.households_not_visited.push_back(g);
+    }
+  }
+}
+
+// The cadres of the area paired with more households than the limit on the date.
+void CadresOverLimit(store::Connection& db, const Scope& sc, const std::string& end, int limit, CoverageReport& r) {
+  auto s = db.Prepare(
+      "SELECT c.id, c.name, c.unit, count(*) FROM pairings p JOIN cadres c ON c.id = p.cadre_id"
+      " WHERE p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
+      " AND c.id IN (SELECT p2.cadre_id FROM pairings p2 JOIN households h ON h.id = p2.household_id"
+      "   WHERE h.village_code >= ?2 AND h.village_code < ?3)"
+      " GROUP BY c.id, c.name, c.unit HAVING count(*) > ?4 ORDER BY count(*) DESC, c.name");
+  s->BindText(1, sc.date);
+  s->BindText(2, sc.area);
+  s->BindText(3, end);
+  s->BindInt(4, limit);
+  while (s->Step()) r.cadres_over_limit.push_back({s->Int(0), s->Text(1), s->Text(2), s->Int(3)});
+}
+
+}  // namespace
+
 CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::string& area_code,
                         const std::optional<std::string>& as_of, const Clock& clock) {
   const Scope sc = Prepare(db, caller, area_code, as_of, clock);
@@ -112,94 +218,12 @@ CoverageReport Coverage(store::Connection& db, const Caller& caller, const std::
   const std::string end = internal::SubtreeEnd(sc.area);
   const Date date = *Date::Parse(sc.date);
   const std::string due_before = Date::FromDays(date.ToDays() - params.visit_interval_days).ToString();
-
-  // Breakdown: provinces below the nation, townships below a county or higher,
-  // villages below a township.
-  const auto level = LevelOfCode(sc.area).value_or(AreaLevel::kVillage);
-  const size_t child_len = sc.area.empty()                                                   ? 2
-                           : level == AreaLevel::kTownship || level == AreaLevel::kVillage ? 12
-                                                                                           : 9;
-  std::map<std::string, CoverageCounts> children;
-  {
-    auto s = db.Prepare("SELECT code, name FROM areas WHERE level = ? AND code >= ? AND code < ? ORDER BY code");
-    s->BindInt(1, child_len == 12 ? 5 : child_len == 9 ? 4 : 1);
-    s->BindText(2, sc.area);
-    s->BindText(3, end);
-    while (s->Step()) children[s->Text(0)] = CoverageCounts{s->Text(0), s->Text(1)};
-    auto n = db.Prepare("SELECT name FROM areas WHERE code = ?");
-    n->BindText(1, sc.area);
-    r.total.area_code = sc.area;
-    if (n->Step()) r.total.area_name = n->Text(0);
-    if (sc.area.empty()) r.total.area_name = "全国";
-  }
-  auto child = [&](const std::string& village) -> CoverageCounts* {
-    auto it = children.find(village.substr(0, std::min(child_len, village.size())));
-    return it == children.end() ? nullptr : &it->second;
-  };
-  {
-    auto s = db.Prepare(kPoorVillagesSql);
-    s->BindText(1, sc.date);
-    s->BindText(2, sc.area);
-    s->BindText(3, end);
-    s->BindInt(4, date.year);
-    while (s->Step()) {
-      const bool team = s->Int(2) != 0;
-      for (CoverageCounts* c : {&r.total, child(s->Text(0))}) {
-        if (!c) continue;
-        ++c->poor_villages;
-        if (team) ++c->poor_villages_with_team;
-      }
-      if (!team) r.villages_without_team.push_back({s->Text(0), s->Text(1)});
-    }
-  }
-  {
-    // The households are registry records: a paired cadre sees only their own.
-    const bool paired_only = access::ReadScopeFor(caller, access::Resource::kRegistry).paired_households_only;
-    auto s = db.Prepare(HouseholdsSql(paired_only));
-    s->BindText(1, sc.date);
-    s->BindText(2, sc.area);
-    s->BindText(3, end);
-    if (paired_only) s->BindInt(4, caller.user_id);
-    std::set<int64_t> seen;
-    while (s->Step()) {
-      const int64_t id = s->Int(0);
-      if (!seen.insert(id).second) continue;  // two overlapping pairings count once
-      HouseholdGap g{id,          s->Text(1), s->Text(2), s->Text(7), s->Text(3), s->OptionalText(6),
-                     s->IsNull(5) ? "" : s->Text(5)};
-      const bool paired = !s->IsNull(4);
-      bool overdue = false;
-      if (paired) {
-        const std::string since = g.last_visit && *g.last_visit >= s->Text(4) ? *g.last_visit : s->Text(4);
-        overdue = since < due_before;
-      }
-      for (CoverageCounts* c : {&r.total, child(g.village_code)}) {
-        if (!c) continue;
-        ++c->households_registered;
-        if (paired) ++c->households_paired;
-        if (overdue) ++c->households_overdue;
-      }
-      if (!paired) {
-        r.households_without_cadre.push_back(g);
-      } else if (overdue) {
-        r.households_not_visited.push_back(g);
-      }
-    }
-  }
-  {
-    auto s = db.Prepare(
-        "SELECT c.id, c.name, c.unit, count(*) FROM pairings p JOIN cadres c ON c.id = p.cadre_id"
-        " WHERE p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
-        " AND c.id IN (SELECT p2.cadre_id FROM pairings p2 JOIN households h ON h.id = p2.household_id"
-        "   WHERE h.village_code >= ?2 AND h.village_code < ?3)"
-        " GROUP BY c.id, c.name, c.unit HAVING count(*) > ?4 ORDER BY count(*) DESC, c.name");
-    s->BindText(1, sc.date);
-    s->BindText(2, sc.area);
-    s->BindText(3, end);
-    s->BindInt(4, params.pairing_household_limit);
-    while (s->Step()) r.cadres_over_limit.push_back({s->Int(0), s->Text(1), s->Text(2), s->Int(3)});
-  }
+  Breakdown breakdown = ReadBreakdown(db, sc, end, r);
+  CountVillages(db, sc, end, date.year, breakdown, r);
+  CountHouseholds(db, caller, sc, end, due_before, breakdown, r);
+  CadresOverLimit(db, sc, end, params.pairing_household_limit, r);
   if (sc.area.size() < 12) {
-    for (auto& [code, c] : children) r.townships.push_back(c);
+    for (auto& [code, c] : breakdown.children) r.townships.push_back(c);
   }
   return r;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "access/personal_data.h"
+#include "assistance/assistance.h"
 #include "assistance/internal.h"
 #include "core/area_code.h"
 #include "io/table.h"
@@ -156,10 +157,12 @@ const char* KindName(ImportKind kind) {
   return "";
 }
 
+// A team role by its wire string or Chinese label; empty means member, "" an unknown role.
 std::string Role(const std::string& text) {
-  if (text.empty() || text == "队员" || text == "member") return "member";
-  if (text == "队长" || text == "captain") return "captain";
-  if (text == "第一书记" || text == "first_secretary") return "first_secretary";
+  if (text.empty()) return WireOf(TeamRoles(), TeamRole::kMember);
+  for (const Term& t : TeamRoles()) {
+    if (text == t.wire || text == t.zh) return t.wire;
+  }
   return "";
 }
 
@@ -203,22 +206,29 @@ const std::vector<dataio::SheetColumn>& ImportSheet(ImportKind kind) {
   return cadres;
 }
 
-ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
-                    const Clock& clock) {
-  RowProblems problems;
-  std::vector<Record> records = ReadRecords(path, kind, problems);
-  problems.ThrowIfAny();
-  ImportResult result{KindName(kind), static_cast<int64_t>(records.size()), 0};
-  const int64_t now = clock.NowSeconds();
+namespace {
+
+// What every import kind shares: the caller's areas, the problems, the areas written.
+struct ImportRun {
+  store::Connection& db;
+  const Caller& caller;
+  const Clock& clock;
+  const std::string& path;
+  RowProblems& problems;
+  ImportResult& result;
+  int64_t now = 0;
+  std::map<std::string, bool> areas;  // the caller's areas -> is a village
+  std::set<std::string> touched;      // areas written, for the access check
+
   // The areas every row must lie in: checked against the caller per distinct area.
-  std::map<std::string, bool> areas;  // area -> exists
-  {
+  void ReadAreas() {
     auto s = db.Prepare("SELECT code, level FROM areas WHERE code >= ? AND code < ?");
     s->BindText(1, caller.area_scope);
     s->BindText(2, caller.area_scope + ":");
     while (s->Step()) areas[s->Text(0)] = s->Int(1) == 5;
   }
-  auto in_scope = [&](const Record& r, const std::string& key, bool village) -> std::optional<std::string> {
+  // The area code of a cell, in the caller's scope (and a village if asked); nullopt with a problem.
+  std::optional<std::string> InScope(const Record& r, const std::string& key, bool village) {
     const std::string v = r.Get(key);
     auto code = NormalizeAreaCode(v);
     if (!code) {
@@ -235,143 +245,163 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
       return std::nullopt;
     }
     return code;
+  }
+  // After the checks: refuse the file on any problem, else require write access to every area touched.
+  void RequireWrites(const std::string& entity) {
+    problems.ThrowIfAny();
+    for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, entity);
+  }
+};
+
+// Cadres: name and unit, an optional unique code and phone, their area (default the caller's).
+void ImportCadres(ImportRun& run, const std::vector<Record>& records) {
+  std::set<std::string> codes;
+  {
+    auto s = run.db.Prepare("SELECT code FROM cadres WHERE code IS NOT NULL");
+    while (s->Step()) codes.insert(s->Text(0));
+  }
+  struct Row {
+    std::string name, unit, position, code, area;
+    std::optional<std::string> phone;
   };
-  std::set<std::string> touched;  // areas written, for the access check
-
-  if (kind == ImportKind::kCadres) {
-    CadreIndex index(db);
-    std::set<std::string> codes;
-    {
-      auto s = db.Prepare("SELECT code FROM cadres WHERE code IS NOT NULL");
-      while (s->Step()) codes.insert(s->Text(0));
+  std::vector<Row> rows;
+  for (const auto& r : records) {
+    CheckRequired(r, ImportKind::kCadres, run.problems);
+    Row x{r.Get("name"), r.Get("unit"), r.Get("position"), r.Get("code"), run.caller.area_scope, std::nullopt};
+    if (!r.Get("phone").empty()) {
+      x.phone = r.Get("phone");
+      if (!PlausiblePhone(*x.phone)) run.problems.Add(r, "phone", *x.phone, "不是电话号码");
     }
-    struct Row {
-      std::string name, unit, position, code, area;
-      std::optional<std::string> phone;
-    };
-    std::vector<Row> rows;
-    for (const auto& r : records) {
-      CheckRequired(r, kind, problems);
-      Row x{r.Get("name"), r.Get("unit"), r.Get("position"), r.Get("code"), caller.area_scope, std::nullopt};
-      if (!r.Get("phone").empty()) {
-        x.phone = r.Get("phone");
-        if (!PlausiblePhone(*x.phone)) problems.Add(r, "phone", *x.phone, "不是电话号码");
-      }
-      if (!x.code.empty() && !codes.insert(x.code).second) {
-        problems.Add(r, "code", x.code, "干部编号重复（文件中或库中已有）");
-      }
-      if (!r.Get("area_code").empty()) {
-        if (auto a = in_scope(r, "area_code", false)) x.area = *a;
-      } else if (x.area.empty()) {
-        problems.Add(r, "area_code", "", "您的范围是全国时必填");
-      }
-      touched.insert(x.area);
-      rows.push_back(std::move(x));
+    if (!x.code.empty() && !codes.insert(x.code).second) {
+      run.problems.Add(r, "code", x.code, "干部编号重复（文件中或库中已有）");
     }
-    problems.ThrowIfAny();
-    for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "cadre/import");
-    store::Transaction tx(db);
-    auto ins = db.Prepare(
-        "INSERT INTO cadres (code, name, unit, position, phone_enc, phone_index, phone_masked, area_code, created_at,"
-        " updated_at) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?10, ?6, ?7, ?7)");
-    for (const auto& x : rows) {
-      ins->BindOptionalText(1, x.code.empty() ? std::nullopt : std::optional<std::string>(x.code));
-      ins->BindText(2, x.name);
-      ins->BindText(3, x.unit);
-      ins->BindText(4, x.position);
-      access::BindPhone(*ins, 8, x.phone);
-      ins->BindText(6, x.area);
-      ins->BindInt(7, now);
-      ins->Run();
-      ++result.added;
+    if (!r.Get("area_code").empty()) {
+      if (auto a = run.InScope(r, "area_code", false)) x.area = *a;
+    } else if (x.area.empty()) {
+      run.problems.Add(r, "area_code", "", "您的范围是全国时必填");
     }
-    access::RecordChange(db, clock, caller, "cadre.import", "cadre/import", caller.area_scope, nullptr,
-                          {{"file", path}, {"rows", result.rows}, {"added", result.added}});
-    tx.Commit();
-    return result;
+    run.touched.insert(x.area);
+    rows.push_back(std::move(x));
   }
-
-  CadreIndex index(db);
-  if (kind == ImportKind::kTeams) {
-    struct Member {
-      int64_t cadre_id;
-      std::string role;
-    };
-    struct Team {
-      std::string village, unit, start;
-      std::optional<std::string> end;
-      std::vector<Member> members;
-    };
-    std::map<std::string, Team> teams;  // by village|unit|start
-    std::vector<std::string> order;
-    for (const auto& r : records) {
-      CheckRequired(r, kind, problems);
-      CheckDateCell(r, "start_date", problems);
-      CheckDateCell(r, "end_date", problems);
-      auto village = in_scope(r, "village_code", true);
-      const std::string role = Role(r.Get("role"));
-      if (role.empty()) problems.Add(r, "role", r.Get("role"), "应为 队长、第一书记 或 队员");
-      std::optional<int64_t> cadre;
-      if (!r.Get("cadre").empty() || !r.Get("cadre_code").empty()) {
-        cadre = index.Find(r, "cadre_code", "cadre", "cadre_unit", problems);
-      }
-      if (!village) continue;
-      const std::string key = *village + '\x1f' + r.Get("dispatching_unit") + '\x1f' + r.Get("start_date");
-      auto [it, fresh] = teams.try_emplace(key);
-      if (fresh) {
-        order.push_back(key);
-        it->second = {*village, r.Get("dispatching_unit"), r.Get("start_date"), std::nullopt, {}};
-        if (!r.Get("end_date").empty()) it->second.end = r.Get("end_date");
-      }
-      if (cadre) {
-        for (const auto& m : it->second.members) {
-          if (m.cadre_id == *cadre) problems.Add(r, "cadre", r.Get("cadre"), "在此工作队中列了两次");
-        }
-        it->second.members.push_back({*cadre, role});
-      }
-      touched.insert(*village);
-    }
-    problems.ThrowIfAny();
-    for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "work_team/import");
-    store::Transaction tx(db);
-    auto team = db.Prepare(
-        "INSERT INTO work_teams (village_code, dispatching_unit, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
-    auto member = db.Prepare(
-        "INSERT INTO work_team_members (team_id, cadre_id, role, start_date, created_at) VALUES (?, ?, ?, ?, ?)");
-    for (const auto& key : order) {
-      const Team& t = teams[key];
-      team->BindText(1, t.village);
-      team->BindText(2, t.unit);
-      team->BindText(3, t.start);
-      team->BindOptionalText(4, t.end);
-      team->BindInt(5, now);
-      team->Step();
-      const int64_t id = team->Int(0);
-      team->Reset();
-      for (const auto& m : t.members) {
-        member->BindInt(1, id);
-        member->BindInt(2, m.cadre_id);
-        member->BindText(3, m.role);
-        member->BindText(4, t.start);
-        member->BindInt(5, now);
-        member->Run();
-        ++result.added;
-      }
-    }
-    access::RecordChange(db, clock, caller, "work_team.import", "work_team/import", caller.area_scope, nullptr,
-                          {{"file", path}, {"rows", result.rows}, {"teams", order.size()}, {"members", result.added}});
-    tx.Commit();
-    return result;
+  run.RequireWrites("cadre/import");
+  store::Transaction tx(run.db);
+  auto ins = run.db.Prepare(
+      "INSERT INTO cadres (code, name, unit, position, phone_enc, phone_index, phone_masked, area_code, created_at,"
+      " updated_at) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?10, ?6, ?7, ?7)");
+  for (const auto& x : rows) {
+    ins->BindOptionalText(1, x.code.empty() ? std::nullopt : std::optional<std::string>(x.code));
+    ins->BindText(2, x.name);
+    ins->BindText(3, x.unit);
+    ins->BindText(4, x.position);
+    access::BindPhone(*ins, 8, x.phone);
+    ins->BindText(6, x.area);
+    ins->BindInt(7, run.now);
+    ins->Run();
+    ++run.result.added;
   }
+  access::RecordChange(run.db, run.clock, run.caller, "cadre.import", "cadre/import", run.caller.area_scope, nullptr,
+                       {{"file", run.path}, {"rows", run.result.rows}, {"added", run.result.added}});
+  tx.Commit();
+}
 
-  // Pairings: households by number, in bulk.
-  const std::string today = clock.Today().ToString();
-  struct HouseholdRow {
+// Work teams: the rows of one village, dispatching unit and start date form one team.
+struct TeamMember {
+  int64_t cadre_id;
+  std::string role;
+};
+struct Team {
+  std::string village, unit, start;
+  std::optional<std::string> end;
+  std::vector<TeamMember> members;
+};
+struct Teams {
+  std::map<std::string, Team> by_key;  // by village|unit|start
+  std::vector<std::string> order;      // keys in the file's order
+};
+
+Teams GroupTeams(ImportRun& run, const std::vector<Record>& records) {
+  CadreIndex index(run.db);
+  Teams teams;
+  for (const auto& r : records) {
+    CheckRequired(r, ImportKind::kTeams, run.problems);
+    CheckDateCell(r, "start_date", run.problems);
+    CheckDateCell(r, "end_date", run.problems);
+    auto village = run.InScope(r, "village_code", true);
+    const std::string role = Role(r.Get("role"));
+    if (role.empty()) run.problems.Add(r, "role", r.Get("role"), "应为 队长、第一书记 或 队员");
+    std::optional<int64_t> cadre;
+    if (!r.Get("cadre").empty() || !r.Get("cadre_code").empty()) {
+      cadre = index.Find(r, "cadre_code", "cadre", "cadre_unit", run.problems);
+    }
+    if (!village) continue;
+    const std::string key = *village + '\x1f' + r.Get("dispatching_unit") + '\x1f' + r.Get("start_date");
+    auto [it, fresh] = teams.by_key.try_emplace(key);
+    if (fresh) {
+      teams.order.push_back(key);
+      it->second = {*village, r.Get("dispatching_unit"), r.Get("start_date"), std::nullopt, {}};
+      if (!r.Get("end_date").empty()) it->second.end = r.Get("end_date");
+    }
+    if (cadre) {
+      for (const auto& m : it->second.members) {
+        if (m.cadre_id == *cadre) run.problems.Add(r, "cadre", r.Get("cadre"), "在此工作队中列了两次");
+      }
+      it->second.members.push_back({*cadre, role});
+    }
+    run.touched.insert(*village);
+  }
+  return teams;
+}
+
+void ImportTeams(ImportRun& run, const std::vector<Record>& records) {
+  Teams teams = GroupTeams(run, records);
+  run.RequireWrites("work_team/import");
+  store::Transaction tx(run.db);
+  auto team = run.db.Prepare(
+      "INSERT INTO work_teams (village_code, dispatching_unit, start_date, end_date, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+  auto member = run.db.Prepare(
+      "INSERT INTO work_team_members (team_id, cadre_id, role, start_date, created_at) VALUES (?, ?, ?, ?, ?)");
+  for (const auto& key : teams.order) {
+    const Team& t = teams.by_key[key];
+    team->BindText(1, t.village);
+    team->BindText(2, t.unit);
+    team->BindText(3, t.start);
+    team->BindOptionalText(4, t.end);
+    team->BindInt(5, run.now);
+    team->Step();
+    const int64_t id = team->Int(0);
+    team->Reset();
+    for (const auto& m : t.members) {
+      member->BindInt(1, id);
+      member->BindInt(2, m.cadre_id);
+      member->BindText(3, m.role);
+      member->BindText(4, t.start);
+      member->BindInt(5, run.now);
+      member->Run();
+      ++run.result.added;
+    }
+  }
+  access::RecordChange(run.db, run.clock, run.caller, "work_team.import", "work_team/import", run.caller.area_scope,
+                       nullptr,
+                       {{"file", run.path}, {"rows", run.result.rows}, {"teams", teams.order.size()},
+                        {"members", run.result.added}});
+  tx.Commit();
+}
+
+// Pairings: what the checks read in bulk — the caller's households by number with their
+// status today and whether they are paired, every cadre's active pairings, the limit.
+struct PairingFacts {
+  struct Household {
     int64_t id = 0;
     std::string village, status;
     bool paired = false;
   };
-  std::map<std::string, HouseholdRow> households;
+  std::map<std::string, Household> households;
+  std::map<int64_t, int64_t> load;  // cadre -> active pairings
+  int limit = 5;
+};
+
+PairingFacts ReadPairingFacts(store::Connection& db, const Caller& caller, const std::string& today) {
+  PairingFacts f;
   {
     auto s = db.Prepare("SELECT h.number, h.id, h.village_code, coalesce(" + registry::StatusOnSql("h.id", "?1") +
                         ", 'unregistered'), EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)"
@@ -379,68 +409,94 @@ ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind
     s->BindText(1, today);
     s->BindText(2, caller.area_scope);
     s->BindText(3, caller.area_scope + ":");
-    while (s->Step()) households[s->Text(0)] = {s->Int(1), s->Text(2), s->Text(3), s->Int(4) != 0};
+    while (s->Step()) f.households[s->Text(0)] = {s->Int(1), s->Text(2), s->Text(3), s->Int(4) != 0};
   }
-  std::map<int64_t, int64_t> load;  // cadre -> active pairings
   {
     auto s = db.Prepare(
         "SELECT cadre_id, count(*) FROM pairings WHERE start_date <= ?1 AND (end_date IS NULL OR end_date > ?1) GROUP BY cadre_id");
     s->BindText(1, today);
-    while (s->Step()) load[s->Int(0)] = s->Int(1);
+    while (s->Step()) f.load[s->Int(0)] = s->Int(1);
   }
-  int limit = 5;
-  {
-    auto s = db.Prepare(
-        "SELECT value FROM assessment_parameters WHERE name = 'pairing_household_limit' AND key = '' ORDER BY id DESC LIMIT 1");
-    if (s->Step()) limit = std::atoi(s->Text(0).c_str());
-  }
-  struct P {
-    int64_t cadre, household;
-    std::string start;
-  };
-  std::vector<P> rows;
+  auto s = db.Prepare(
+      "SELECT value FROM assessment_parameters WHERE name = 'pairing_household_limit' AND key = '' ORDER BY id DESC LIMIT 1");
+  if (s->Step()) f.limit = std::atoi(s->Text(0).c_str());
+  return f;
+}
+
+struct NewPairing {
+  int64_t cadre, household;
+  std::string start;
+};
+
+// Each row: a registered household of the caller's not paired yet (and once in the file),
+// a cadre who stays within the limit.
+std::vector<NewPairing> CheckPairings(ImportRun& run, const std::vector<Record>& records, PairingFacts& f) {
+  CadreIndex index(run.db);
+  std::vector<NewPairing> rows;
   std::set<int64_t> seen;
   for (const auto& r : records) {
-    CheckRequired(r, kind, problems);
-    CheckDateCell(r, "start_date", problems);
+    CheckRequired(r, ImportKind::kPairings, run.problems);
+    CheckDateCell(r, "start_date", run.problems);
     const std::string number = r.Get("household_number");
-    auto h = households.find(number);
-    std::optional<int64_t> cadre = index.Find(r, "cadre_code", "cadre", "cadre_unit", problems);
+    auto h = f.households.find(number);
+    std::optional<int64_t> cadre = index.Find(r, "cadre_code", "cadre", "cadre_unit", run.problems);
     if (number.empty()) continue;
-    if (h == households.end()) {
-      problems.Add(r, "household_number", number, "您的范围内无此户编号");
+    if (h == f.households.end()) {
+      run.problems.Add(r, "household_number", number, "您的范围内无此户编号");
       continue;
     }
     if (!internal::IsRegistered(h->second.status)) {
-      problems.Add(r, "household_number", number, "此户状态为 " + h->second.status + "，不是在册贫困户");
+      run.problems.Add(r, "household_number", number, "此户状态为 " + h->second.status + "，不是在册贫困户");
     } else if (h->second.paired) {
-      problems.Add(r, "household_number", number, "此户已有在帮的结对");
+      run.problems.Add(r, "household_number", number, "此户已有在帮的结对");
     } else if (!seen.insert(h->second.id).second) {
-      problems.Add(r, "household_number", number, "此户在文件中结对两次");
+      run.problems.Add(r, "household_number", number, "此户在文件中结对两次");
     }
-    if (cadre && ++load[*cadre] > limit) {
+    if (cadre && ++f.load[*cadre] > f.limit) {
       const std::string key = r.Get("cadre_code").empty() ? "cadre" : "cadre_code";
-      problems.Add(r, key, r.Get(key),
-                   "该干部将结对 " + std::to_string(load[*cadre]) + " 户，超过上限 " + std::to_string(limit) + " 户");
+      run.problems.Add(r, key, r.Get(key),
+                       "该干部将结对 " + std::to_string(f.load[*cadre]) + " 户，超过上限 " + std::to_string(f.limit) + " 户");
     }
-    touched.insert(h->second.village);
+    run.touched.insert(h->second.village);
     if (cadre) rows.push_back({*cadre, h->second.id, r.Get("start_date")});
   }
-  problems.ThrowIfAny();
-  for (const auto& a : touched) internal::Require(db, clock, caller, access::Access::kWrite, a, std::nullopt, "pairing/import");
-  store::Transaction tx(db);
-  auto ins = db.Prepare("INSERT INTO pairings (cadre_id, household_id, start_date, created_at) VALUES (?, ?, ?, ?)");
+  return rows;
+}
+
+void ImportPairings(ImportRun& run, const std::vector<Record>& records) {
+  PairingFacts facts = ReadPairingFacts(run.db, run.caller, run.clock.Today().ToString());
+  const std::vector<NewPairing> rows = CheckPairings(run, records, facts);
+  run.RequireWrites("pairing/import");
+  store::Transaction tx(run.db);
+  auto ins = run.db.Prepare("INSERT INTO pairings (cadre_id, household_id, start_date, created_at) VALUES (?, ?, ?, ?)");
   for (const auto& p : rows) {
     ins->BindInt(1, p.cadre);
     ins->BindInt(2, p.household);
     ins->BindText(3, p.start);
-    ins->BindInt(4, now);
+    ins->BindInt(4, run.now);
     ins->Run();
-    ++result.added;
+    ++run.result.added;
   }
-  access::RecordChange(db, clock, caller, "pairing.import", "pairing/import", caller.area_scope, nullptr,
-                        {{"file", path}, {"rows", result.rows}, {"added", result.added}});
+  access::RecordChange(run.db, run.clock, run.caller, "pairing.import", "pairing/import", run.caller.area_scope, nullptr,
+                       {{"file", run.path}, {"rows", run.result.rows}, {"added", run.result.added}});
   tx.Commit();
+}
+
+}  // namespace
+
+ImportResult Import(store::Connection& db, const Caller& caller, ImportKind kind, const std::string& path,
+                    const Clock& clock) {
+  RowProblems problems;
+  std::vector<Record> records = ReadRecords(path, kind, problems);
+  problems.ThrowIfAny();
+  ImportResult result{KindName(kind), static_cast<int64_t>(records.size()), 0};
+  ImportRun run{db, caller, clock, path, problems, result, clock.NowSeconds(), {}, {}};
+  run.ReadAreas();
+  switch (kind) {
+    case ImportKind::kCadres: ImportCadres(run, records); break;
+    case ImportKind::kTeams: ImportTeams(run, records); break;
+    case ImportKind::kPairings: ImportPairings(run, records); break;
+  }
   return result;
 }
 

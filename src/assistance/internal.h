@@ -11,6 +11,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "registry/vocab.h"
 #include "store/database.h"
 
 namespace fupin::assistance::internal {
@@ -42,6 +43,9 @@ std::string ContainsPattern(const std::string& text);
 std::string PrefixPattern(const std::string& text);
 
 // Whether the status counts as registered (identified and not removed).
-inline bool IsRegistered(const std::string& status) { return status == "poor" || status == "exited"; }
+inline bool IsRegistered(const std::string& status) {
+  const auto state = registry::ParseStatus(status);
+  return state == registry::HouseholdState::kPoor || state == registry::HouseholdState::kExited;
+}
 
 }  // namespace fupin::assistance::internal

@@ -18,6 +18,11 @@
 namespace fupin::cli {
 namespace {
 
+// A plan notice (计划公示), not a result notice: the stored kind read once.
+bool IsPlan(const projects::Notice& n) {
+  return ParseWire<projects::NoticeKind>(projects::NoticeKinds(), n.kind) == projects::NoticeKind::kPlan;
+}
+
 using nlohmann::json;
 
 Fen YuanOption(const std::string& text, const char* option) {
@@ -97,7 +102,7 @@ void PrintProject(Context& ctx, const projects::Project& p) {
         << (s.note.empty() ? "" : "  " + s.note) << '\n';
   }
   for (const auto& n : p.notices) {
-    out << "  公示 " << n.id << " " << (n.kind == "plan" ? "计划" : "结果") << " " << n.start_date << "~" << n.end_date
+    out << "  公示 " << n.id << " " << (IsPlan(n) ? "计划" : "结果") << " " << n.start_date << "~" << n.end_date
         << "（" << n.period_days << " 天）" << n.place << '\n';
   }
   if (!p.next_steps.empty()) {

@@ -99,136 +99,106 @@ struct CellResult {
   std::string problem;  // empty: fine
 };
 
+CellResult Problem(std::string problem) {
+  CellResult r;
+  r.problem = std::move(problem);
+  return r;
+}
+CellResult Valid(store::Value value) {
+  CellResult r;
+  r.value = std::move(value);
+  return r;
+}
+
+CellResult IntegerCell(const ColumnSpec& spec, const std::string& text) {
+  const auto read = ReadInteger(text);  // "２０１９", "2019年", "1,234"
+  if (!read) return Problem("不是整数");
+  const int64_t v = *read;
+  if (v < spec.min || v > spec.max) {
+    return Problem("应在" + std::to_string(spec.min) + "到" + std::to_string(spec.max) + "之间");
+  }
+  return Valid(v);
+}
+
+// A two-decimal number in hundredths: yuan as fen ("1,234.50", "１２３４．５", "1234.5元"), mu in 0.01 mu.
+CellResult HundredthsCell(const std::string& text, const char* not_a_number, const char* negative) {
+  auto hundredths = ReadHundredths(text);
+  if (!hundredths) return Problem(not_a_number);
+  if (*hundredths < 0) return Problem(negative);
+  return Valid(int64_t{*hundredths});
+}
+
+// Several terms in one cell ("，", "、", "；" or ","), each once, stored joined by commas.
+CellResult TermsCell(const ColumnSpec& spec, const std::string& text) {
+  std::string joined;
+  for (const auto& part : SplitTerms(text)) {
+    auto name = ReadTerm(spec.terms(), part);
+    if (!name) return Problem("“" + part + "”不是可选值之一（" + AllowedValues(spec) + "）");
+    if (("," + joined + ",").find("," + *name + ",") != std::string::npos) continue;
+    joined += (joined.empty() ? "" : ",") + *name;
+  }
+  return Valid(joined);
+}
+
+CellResult DateCell(const std::string& text, io::CellKind kind, bool date1904, const Date& today) {
+  std::optional<Date> d;
+  if (kind == io::CellKind::kDate || kind == io::CellKind::kNumber) {
+    d = io::ExcelSerialToDate(text, date1904);
+    if (!d && text.size() == 8) d = ReadDate(text);
+  } else {
+    d = ReadDate(text);  // 2014-01-01, 2014/1/1, 2014年1月1日, 20140101
+  }
+  if (!d) return Problem("不是日期（应为YYYY-MM-DD）");
+  if (today < *d) return Problem("日期晚于今天");
+  return Valid(d->ToString());
+}
+
+CellResult IdNumberCell(const std::string& text, io::CellKind kind, const Date& today) {
+  if (kind == io::CellKind::kNumber) {
+    return Problem("身份证号存成了数字，末几位已丢失；请把该列设为文本格式后重新录入");
+  }
+  const IdNumberCheck check = CheckIdNumber(ClerkText(text), today);
+  if (!check.ok()) return Problem("身份证号无效：" + check.problem_zh);
+  return Valid(check.number->text);
+}
+
+CellResult AreaCodeCell(const std::string& text) {
+  const std::string code = ClerkText(text);  // full-width digits too
+  if (code.size() != 12 || !IsInteger(code) || code[0] == '-') return Problem("应为12位行政村代码");
+  return Valid(code);
+}
+
 CellResult ParseCell(const ColumnSpec& spec, std::string_view raw, io::CellKind kind, bool date1904,
                      const Date& today) {
-  CellResult r;
-  if (kind == io::CellKind::kError) {
-    r.problem = "单元格是公式错误 " + std::string(raw);
-    return r;
-  }
+  if (kind == io::CellKind::kError) return Problem("单元格是公式错误 " + std::string(raw));
   const std::string text = Trim(raw);
-  if (text.empty()) return r;
+  if (text.empty()) return {};
   switch (spec.type) {
     case ValueType::kText:
-      if (Utf8Length(text) > spec.max_length) {
-        r.problem = "超过" + std::to_string(spec.max_length) + "个字";
-      } else {
-        r.value = text;
-      }
-      break;
-    case ValueType::kInteger: {
-      const auto read = ReadInteger(text);  // "２０１９", "2019年", "1,234"
-      if (!read) {
-        r.problem = "不是整数";
-        break;
-      }
-      const int64_t v = *read;
-      if (v < spec.min || v > spec.max) {
-        r.problem = "应在" + std::to_string(spec.min) + "到" + std::to_string(spec.max) + "之间";
-        break;
-      }
-      r.value = v;
-      break;
-    }
-    case ValueType::kYuan: {
-      auto fen = ReadHundredths(text);  // "1,234.50", "１２３４．５", "1234.5元"
-      if (!fen) {
-        r.problem = "不是金额（元，最多两位小数）";
-      } else if (*fen < 0) {
-        r.problem = "收入和支出不能为负数";
-      } else {
-        r.value = int64_t{*fen};
-      }
-      break;
-    }
-    case ValueType::kMu: {
-      auto hundredths = ReadHundredths(text);  // the same two-decimal number, in 0.01 mu
-      if (!hundredths) {
-        r.problem = "不是面积（亩，最多两位小数）";
-      } else if (*hundredths < 0) {
-        r.problem = "面积不能为负数";
-      } else {
-        r.value = int64_t{*hundredths};
-      }
-      break;
-    }
+      if (Utf8Length(text) > spec.max_length) return Problem("超过" + std::to_string(spec.max_length) + "个字");
+      return Valid(text);
+    case ValueType::kInteger: return IntegerCell(spec, text);
+    case ValueType::kYuan: return HundredthsCell(text, "不是金额（元，最多两位小数）", "收入和支出不能为负数");
+    case ValueType::kMu: return HundredthsCell(text, "不是面积（亩，最多两位小数）", "面积不能为负数");
     case ValueType::kBool: {
       const auto yes = ReadYesNo(text);  // 是/否, √/×, 有/无, 1/0
-      if (yes) r.value = int64_t{*yes ? 1 : 0};
-      else r.problem = "应填“是”或“否”";
-      break;
+      if (!yes) return Problem("应填“是”或“否”");
+      return Valid(int64_t{*yes ? 1 : 0});
     }
     case ValueType::kTerm: {
       auto name = ReadTerm(spec.terms(), text);  // also one part of a combined label: 免学 for 免学/缓学
-      if (!name) {
-        r.problem = "不是可选值之一（" + AllowedValues(spec) + "）";
-      } else {
-        r.value = *name;
-      }
-      break;
+      if (!name) return Problem("不是可选值之一（" + AllowedValues(spec) + "）");
+      return Valid(*name);
     }
-    case ValueType::kTerms: {
-      std::string joined;
-      for (const auto& part : SplitTerms(text)) {
-        auto name = ReadTerm(spec.terms(), part);
-        if (!name) {
-          r.problem = "“" + part + "”不是可选值之一（" + AllowedValues(spec) + "）";
-          return r;
-        }
-        if (("," + joined + ",").find("," + *name + ",") != std::string::npos) continue;
-        joined += (joined.empty() ? "" : ",") + *name;
-      }
-      r.value = joined;
-      break;
-    }
-    case ValueType::kDate: {
-      std::optional<Date> d;
-      if (kind == io::CellKind::kDate || kind == io::CellKind::kNumber) {
-        d = io::ExcelSerialToDate(text, date1904);
-        if (!d && text.size() == 8) d = ReadDate(text);
-      } else {
-        d = ReadDate(text);  // 2014-01-01, 2014/1/1, 2014年1月1日, 20140101
-      }
-      if (!d) {
-        r.problem = "不是日期（应为YYYY-MM-DD）";
-      } else if (today < *d) {
-        r.problem = "日期晚于今天";
-      } else {
-        r.value = d->ToString();
-      }
-      break;
-    }
-    case ValueType::kIdNumber: {
-      if (kind == io::CellKind::kNumber) {
-        r.problem = "身份证号存成了数字，末几位已丢失；请把该列设为文本格式后重新录入";
-        break;
-      }
-      const IdNumberCheck check = CheckIdNumber(ClerkText(text), today);
-      if (!check.ok()) {
-        r.problem = "身份证号无效：" + check.problem_zh;
-      } else {
-        r.value = check.number->text;
-      }
-      break;
-    }
-    case ValueType::kAreaCode: {
-      const std::string code = ClerkText(text);  // full-width digits too
-      if (code.size() != 12 || !IsInteger(code) || code[0] == '-') {
-        r.problem = "应为12位行政村代码";
-      } else {
-        r.value = code;
-      }
-      break;
-    }
+    case ValueType::kTerms: return TermsCell(spec, text);
+    case ValueType::kDate: return DateCell(text, kind, date1904, today);
+    case ValueType::kIdNumber: return IdNumberCell(text, kind, today);
+    case ValueType::kAreaCode: return AreaCodeCell(text);
     case ValueType::kPhone:
-      if (!IsPhone(text)) {
-        r.problem = "不是电话号码";
-      } else {
-        r.value = text;
-      }
-      break;
+      if (!IsPhone(text)) return Problem("不是电话号码");
+      return Valid(text);
   }
-  return r;
+  return {};
 }
 
 // A file read and checked cell by cell.
@@ -1193,71 +1163,135 @@ class PersonImport {
 // ---------------------------------------------------------------------------
 // Household years
 
-void ImportHouseholdYears(store::Connection& db, const Clock& clock, const access::PersonalDataProtector& protector,
-                          const Caller& caller, Parsed& p, ImportReport& report, const ImportOptions& options) {
-  const auto& columns = *p.columns;
-  const size_t number = ColumnIndex(columns, "household_number");
-  const size_t year = ColumnIndex(columns, "year");
-  const size_t members = ColumnIndex(columns, "members");
-  std::vector<size_t> fact_cols;
-  for (size_t s = 0; s < columns.size(); ++s) {
-    if (columns[s].level == Level::kHouseholdYear) fact_cols.push_back(s);
-  }
-  // Households by number, with their village and current member count.
+// The columns of a household-years sheet the steps below read.
+struct YearColumns {
+  size_t number = 0, year = 0, members = 0;
+  std::vector<size_t> facts;  // the household-year columns
+};
+
+// A household of the file by number, with its village and current member count.
+struct KnownHousehold {
+  int64_t id = 0;
+  std::string village;
+  int64_t members = 0;
+};
+using YearFacts = std::map<std::pair<int64_t, int64_t>, std::vector<store::Value>>;  // (household, year) -> facts
+
+std::unordered_map<std::string, KnownHousehold> ReadKnownHouseholds(store::Connection& db, Parsed& p,
+                                                                    const YearColumns& c) {
   std::vector<std::string> numbers;
   for (size_t i = 0; i < p.data.size(); ++i) {
-    if (!IsNull(p.at(i, number))) numbers.push_back(ValueText(p.at(i, number)));
+    if (!IsNull(p.at(i, c.number))) numbers.push_back(ValueText(p.at(i, c.number)));
   }
   std::sort(numbers.begin(), numbers.end());
   numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
-  struct Known {
-    int64_t id = 0;
-    std::string village;
-    int64_t members = 0;
-  };
-  std::unordered_map<std::string, Known> known;
-  std::unordered_map<int64_t, std::string> number_of;
+  std::unordered_map<std::string, KnownHousehold> known;
   ForBatches(numbers.size(), [&](size_t b, size_t e) {
     auto s = db.Prepare(
         "SELECT h.number, h.id, h.village_code, (SELECT count(*) FROM memberships m WHERE m.household_id = h.id AND"
         " m.end_date IS NULL) FROM households h WHERE h.number IN (" +
         Placeholders(e - b) + ")");
     for (size_t i = b; i < e; ++i) s->BindText(static_cast<int>(i - b + 1), numbers[i]);
+    while (s->Step()) known[s->Text(0)] = {s->Int(1), s->Text(2), s->Int(3)};
+  });
+  return known;
+}
+
+// The recorded facts of every year of those households.
+YearFacts ReadRecordedYears(store::Connection& db, const std::vector<ColumnSpec>& columns, const YearColumns& c,
+                            const std::unordered_map<std::string, KnownHousehold>& known) {
+  YearFacts old;
+  std::vector<int64_t> ids;
+  ids.reserve(known.size());
+  for (const auto& [n, k] : known) ids.push_back(k.id);
+  std::string sql = "SELECT household_id, year";
+  for (size_t s : c.facts) sql += ", " + std::string(columns[s].db_column);
+  sql += " FROM household_years WHERE household_id IN (";
+  ForBatches(ids.size(), [&](size_t b, size_t e) {
+    auto s = db.Prepare(sql + Placeholders(e - b) + ")");
+    for (size_t i = b; i < e; ++i) s->BindInt(static_cast<int>(i - b + 1), ids[i]);
     while (s->Step()) {
-      known[s->Text(0)] = {s->Int(1), s->Text(2), s->Int(3)};
-      number_of[s->Int(1)] = s->Text(0);
+      std::vector<store::Value> v(columns.size(), nullptr);
+      for (size_t k = 0; k < c.facts.size(); ++k) {
+        v[c.facts[k]] = ReadValue(*s, static_cast<int>(2 + k), columns[c.facts[k]]);
+      }
+      old[{s->Int(0), s->Int(1)}] = std::move(v);
     }
   });
-  std::map<std::pair<int64_t, int64_t>, std::vector<store::Value>> old;
-  {
-    std::vector<int64_t> ids;
-    ids.reserve(known.size());
-    for (const auto& [n, k] : known) ids.push_back(k.id);
-    std::string sql = "SELECT household_id, year";
-    for (size_t s : fact_cols) sql += ", " + std::string(columns[s].db_column);
-    sql += " FROM household_years WHERE household_id IN (";
-    ForBatches(ids.size(), [&](size_t b, size_t e) {
-      auto s = db.Prepare(sql + Placeholders(e - b) + ")");
-      for (size_t i = b; i < e; ++i) s->BindInt(static_cast<int>(i - b + 1), ids[i]);
-      while (s->Step()) {
-        std::vector<store::Value> v(columns.size(), nullptr);
-        for (size_t k = 0; k < fact_cols.size(); ++k) v[fact_cols[k]] = ReadValue(*s, static_cast<int>(2 + k), columns[fact_cols[k]]);
-        old[{s->Int(0), s->Int(1)}] = std::move(v);
-      }
-    });
-  }
+  return old;
+}
+
+// Each row's household exists, lies in the caller's scope, and has members or gives them.
+void CheckYearRows(Parsed& p, const YearColumns& c, const std::unordered_map<std::string, KnownHousehold>& known,
+                   const YearFacts& old, const Caller& caller) {
   for (size_t i = 0; i < p.data.size(); ++i) {
-    if (IsNull(p.at(i, number))) continue;
-    auto it = known.find(ValueText(p.at(i, number)));
+    if (IsNull(p.at(i, c.number))) continue;
+    auto it = known.find(ValueText(p.at(i, c.number)));
     if (it == known.end()) {
-      p.Problem(i, number, "系统中没有这个户编号（请先导入人员）");
+      p.Problem(i, c.number, "系统中没有这个户编号（请先导入人员）");
     } else if (!caller.CoversArea(it->second.village)) {
-      p.Problem(i, number, "该户在 " + it->second.village + "，不在您的管辖范围内");
-    } else if (IsNull(p.at(i, members)) && it->second.members == 0 && !IsNull(p.at(i, year)) &&
-               !old.contains({it->second.id, std::get<int64_t>(p.at(i, year))})) {
-      p.Problem(i, members, "该户没有在册成员，须填写家庭人口");
+      p.Problem(i, c.number, "该户在 " + it->second.village + "，不在您的管辖范围内");
+    } else if (IsNull(p.at(i, c.members)) && it->second.members == 0 && !IsNull(p.at(i, c.year)) &&
+               !old.contains({it->second.id, std::get<int64_t>(p.at(i, c.year))})) {
+      p.Problem(i, c.members, "该户没有在册成员，须填写家庭人口");
     }
   }
+}
+
+// Merges the good rows with what is recorded: a blank cell keeps the recorded value, a new
+// year gets the defaults. The rows to write (household_id, year, facts...), the changes.
+std::vector<std::vector<store::Value>> MergeYears(Parsed& p, const YearColumns& c,
+                                                  const std::unordered_map<std::string, KnownHousehold>& known,
+                                                  const YearFacts& old, ImportReport& report,
+                                                  std::vector<Change>& changes, std::set<std::string>& villages) {
+  const auto& columns = *p.columns;
+  std::vector<std::vector<store::Value>> rows;
+  for (size_t i = 0; i < p.data.size(); ++i) {
+    if (p.bad(i)) continue;
+    const KnownHousehold& k = known.at(ValueText(p.at(i, c.number)));
+    villages.insert(k.village);
+    const int64_t y = std::get<int64_t>(p.at(i, c.year));
+    auto o = old.find({k.id, y});
+    std::vector<store::Value> row = {k.id, y};
+    const std::string entity = "household_year/" + std::to_string(k.id) + "/" + std::to_string(y);
+    bool changed = false;
+    for (size_t s : c.facts) {
+      store::Value v = p.at(i, s);
+      if (o == old.end()) {
+        if (IsNull(v)) v = s == c.members ? store::Value(k.members) : columns[s].default_value;
+      } else if (IsNull(v)) {
+        v = o->second[s];
+      } else if (v != o->second[s]) {
+        changed = true;
+        changes.push_back({entity, ValueText(p.at(i, c.number)), std::string(columns[s].db_column),
+                           OptText(o->second[s]), OptText(v), p.RowNumber(i)});
+      }
+      row.push_back(std::move(v));
+    }
+    if (o == old.end()) {
+      ++report.household_years_added;
+      changes.push_back({entity, ValueText(p.at(i, c.number)), "*", std::nullopt, "added", p.RowNumber(i)});
+    } else if (changed) {
+      ++report.household_years_updated;
+    } else {
+      continue;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void ImportHouseholdYears(store::Connection& db, const Clock& clock, const access::PersonalDataProtector& protector,
+                          const Caller& caller, Parsed& p, ImportReport& report, const ImportOptions& options) {
+  const auto& columns = *p.columns;
+  YearColumns c{ColumnIndex(columns, "household_number"), ColumnIndex(columns, "year"),
+                ColumnIndex(columns, "members"), {}};
+  for (size_t s = 0; s < columns.size(); ++s) {
+    if (columns[s].level == Level::kHouseholdYear) c.facts.push_back(s);
+  }
+  const auto known = ReadKnownHouseholds(db, p, c);
+  const YearFacts old = ReadRecordedYears(db, columns, c, known);
+  CheckYearRows(p, c, known, old, caller);
   size_t imported = 0;
   for (size_t i = 0; i < p.data.size(); ++i) imported += p.bad(i) ? 0u : 1u;
   report.imported_rows = imported;
@@ -1267,57 +1301,22 @@ void ImportHouseholdYears(store::Connection& db, const Clock& clock, const acces
     report.imported_rows = 0;
     return;
   }
-  // Merge: a blank cell keeps the recorded value; a new year gets the defaults.
   std::vector<Change> changes;
   std::set<std::string> villages;
-  std::vector<std::vector<store::Value>> rows;  // household_id, year, facts...
-  for (size_t i = 0; i < p.data.size(); ++i) {
-    if (p.bad(i)) continue;
-    const Known& k = known.at(ValueText(p.at(i, number)));
-    villages.insert(k.village);
-    const int64_t y = std::get<int64_t>(p.at(i, year));
-    auto o = old.find({k.id, y});
-    std::vector<store::Value> row = {k.id, y};
-    const std::string entity = "household_year/" + std::to_string(k.id) + "/" + std::to_string(y);
-    bool changed = false;
-    for (size_t s : fact_cols) {
-      store::Value v = p.at(i, s);
-      if (o == old.end()) {
-        if (IsNull(v)) v = s == members ? store::Value(k.members) : columns[s].default_value;
-      } else if (IsNull(v)) {
-        v = o->second[s];
-      } else if (v != o->second[s]) {
-        changed = true;
-        changes.push_back({entity, ValueText(p.at(i, number)), std::string(columns[s].db_column), OptText(o->second[s]),
-                           OptText(v), p.RowNumber(i)});
-      }
-      row.push_back(std::move(v));
-    }
-    if (o == old.end()) {
-      ++report.household_years_added;
-      changes.push_back({entity, ValueText(p.at(i, number)), "*", std::nullopt, "added", p.RowNumber(i)});
-    } else if (changed) {
-      ++report.household_years_updated;
-    } else {
-      continue;
-    }
-    rows.push_back(std::move(row));
-  }
+  std::vector<std::vector<store::Value>> rows = MergeYears(p, c, known, old, report, changes, villages);
   if (options.dry_run || rows.empty()) return;
   store::Transaction tx(db);
-  {
-    std::vector<std::string> fields;
-    fields.reserve(fact_cols.size());
-    for (size_t s : fact_cols) fields.emplace_back(columns[s].db_column);
-    std::vector<registry::YearRow> years;
-    years.reserve(rows.size());
-    for (auto& r : rows) {
-      registry::YearRow y{std::get<int64_t>(r[0]), std::get<int64_t>(r[1]), std::nullopt, {}};
-      y.values.assign(std::make_move_iterator(r.begin() + 2), std::make_move_iterator(r.end()));
-      years.push_back(std::move(y));
-    }
-    registry::RegistryBatch(db, protector, clock.NowSeconds(), ActorName(caller)).WriteHouseholdYears(fields, years, true);
+  std::vector<std::string> fields;
+  fields.reserve(c.facts.size());
+  for (size_t s : c.facts) fields.emplace_back(columns[s].db_column);
+  std::vector<registry::YearRow> years;
+  years.reserve(rows.size());
+  for (auto& r : rows) {
+    registry::YearRow y{std::get<int64_t>(r[0]), std::get<int64_t>(r[1]), std::nullopt, {}};
+    y.values.assign(std::make_move_iterator(r.begin() + 2), std::make_move_iterator(r.end()));
+    years.push_back(std::move(y));
   }
+  registry::RegistryBatch(db, protector, clock.NowSeconds(), ActorName(caller)).WriteHouseholdYears(fields, years, true);
   RecordRun(db, clock, caller, report, changes, villages);
   tx.Commit();
   report.written = true;

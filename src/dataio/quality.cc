@@ -89,7 +89,7 @@ struct HouseholdRow {
   int64_t id = 0;
   std::string number;
   std::string village;
-  std::string last_kind;  // latest event kind, "" for none
+  std::optional<registry::EventKind> last_kind;  // latest event kind, nullopt for none
   std::optional<int64_t> identified_year;
 };
 
@@ -197,14 +197,17 @@ class Runner {
       h.number = s->Text(1);
       h.village = s->Text(2);
       h.identified_year = s->OptionalInt(3);
-      h.last_kind = s->IsNull(4) ? "" : s->Text(4);
+      if (!s->IsNull(4)) h.last_kind = registry::ParseEventKind(s->Text(4));
       households_[h.id] = std::move(h);
     }
   }
 
-  static bool Active(const HouseholdRow& h) { return h.last_kind != "removed" && h.last_kind != "deceased"; }
+  static bool Active(const HouseholdRow& h) {
+    return h.last_kind != registry::EventKind::kRemoved && h.last_kind != registry::EventKind::kDeceased;
+  }
   static bool Registered(const HouseholdRow& h) {
-    return h.last_kind == "identified" || h.last_kind == "returned" || h.last_kind == "exited";
+    return h.last_kind == registry::EventKind::kIdentified || h.last_kind == registry::EventKind::kReturned ||
+           h.last_kind == registry::EventKind::kExited;
   }
 
   // 已故人员仍享受待遇: stored entitlements (latest year in the area) whose
@@ -502,10 +505,7 @@ class Runner {
       }
     }
     for (const auto& [id, h] : households_) {
-      if (with_year.contains(id) || !Registered(h) || (h.last_kind != "exited" && h.last_kind != "identified" &&
-                                                       h.last_kind != "returned")) {
-        continue;
-      }
+      if (with_year.contains(id) || !Registered(h)) continue;
       if (!h.identified_year || *h.identified_year > year_) continue;
       AddHousehold("missing_household_year", h, "缺少" + std::to_string(year_) + "年度收入和两不愁三保障信息", year_);
     }

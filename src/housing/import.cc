@@ -356,9 +356,9 @@ std::map<int64_t, int64_t> MembersOn(store::Connection& db, const std::map<int64
   return out;
 }
 
-int64_t ImportRelocations(Job& job) {
+// Every row as a relocation, with the checks that need no database.
+std::vector<Relocation> ReadRelocations(Job& job) {
   std::vector<Relocation> rows;
-  std::set<std::string> numbers;
   const Date today = job.clock.Today();
   for (const auto& record : job.sheet.records) {
     dataio::SheetRow row(job.columns, job.sheet, record, job.problems);
@@ -375,8 +375,16 @@ int64_t ImportRelocations(Job& job) {
       row.Problem(kMDemolished, *r.demolished_on, "拆旧日期早于入住日期");
     }
     if (r.reclaimed && !r.demolished_on) row.Problem(kMReclaimed, "是", "旧房未拆除，不能复垦");
-    if (!r.household_number.empty()) numbers.insert(r.household_number);
     rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// Each row's household exists, has not moved yet and comes once; its site lies in its county.
+void CheckRelocationHouseholds(Job& job, std::vector<Relocation>& rows) {
+  std::set<std::string> numbers;
+  for (const auto& r : rows) {
+    if (!r.household_number.empty()) numbers.insert(r.household_number);
   }
   const auto households = HouseholdsByNumber(job.db, numbers);
   std::map<int64_t, std::string> sites;
@@ -409,19 +417,27 @@ int64_t ImportRelocations(Job& job) {
     }
     job.villages.insert(r.from_village);
   }
-  if (job.problems.empty()) {
-    std::map<int64_t, std::string> moved_on;
-    for (const auto& r : rows) moved_on[r.household_id] = r.moved_on;
-    const auto members = MembersOn(job.db, moved_on);
-    for (size_t n = 0; n < rows.size(); ++n) {
-      auto it = members.find(rows[n].household_id);
-      rows[n].persons = it == members.end() ? 0 : it->second;
-      if (rows[n].persons <= 0) {
-        dataio::SheetRow row(job.columns, job.sheet, job.sheet.records[n], job.problems);
-        row.Problem(kMMoved, rows[n].moved_on, "该户在入住日期没有成员");
-      }
+}
+
+// The persons who moved: the household's members on its moving day (none is a problem).
+void CountRelocatedPersons(Job& job, std::vector<Relocation>& rows) {
+  std::map<int64_t, std::string> moved_on;
+  for (const auto& r : rows) moved_on[r.household_id] = r.moved_on;
+  const auto members = MembersOn(job.db, moved_on);
+  for (size_t n = 0; n < rows.size(); ++n) {
+    auto it = members.find(rows[n].household_id);
+    rows[n].persons = it == members.end() ? 0 : it->second;
+    if (rows[n].persons <= 0) {
+      dataio::SheetRow row(job.columns, job.sheet, job.sheet.records[n], job.problems);
+      row.Problem(kMMoved, rows[n].moved_on, "该户在入住日期没有成员");
     }
   }
+}
+
+int64_t ImportRelocations(Job& job) {
+  std::vector<Relocation> rows = ReadRelocations(job);
+  CheckRelocationHouseholds(job, rows);
+  if (job.problems.empty()) CountRelocatedPersons(job, rows);
   if (!Conclude(job)) return static_cast<int64_t>(rows.size());
   store::Transaction tx(job.db);
   auto s = job.db.Prepare(

@@ -71,9 +71,9 @@ void CountBranches(store::Connection& db, IndustryFigures& f, const std::string&
       " AND ?3 = ?3 GROUP BY kind");
   BindScope(*s, area, year, as_of);
   while (s->Step()) {
-    const std::string kind = s->Text(0);
-    if (kind == "new") f.branches_new = s->Int(1);
-    else if (kind == "joint") f.branches_joint = s->Int(1);
+    const auto kind = ParseWire<BranchKind>(BranchKinds(), s->Text(0));
+    if (kind == BranchKind::kNew) f.branches_new = s->Int(1);
+    else if (kind == BranchKind::kJoint) f.branches_joint = s->Int(1);
     else f.branches_strengthened = s->Int(1);
   }
   auto h = db.Prepare(std::string("SELECT count(DISTINCT x.household_id) FROM (") + kBranchHouseholds + ") x");

@@ -614,12 +614,13 @@ Product IndustryService::AddProduct(const Caller& caller, const ProductInput& in
   if (in.category.size() > 400) problems.push_back({"category", "is longer than 400 bytes"});
   if (in.certificate_no.size() > 400) problems.push_back({"certificate_no", "is longer than 400 bytes"});
   std::string area;
-  if ((in.supplier_kind == "household") != in.household_id.has_value()) {
+  const auto supplier = ParseWire<SupplierKind>(kSupplierKinds, in.supplier_kind);
+  if ((supplier == SupplierKind::kHousehold) != in.household_id.has_value()) {
     problems.push_back({"household_id", "is given exactly when the supplier is a household"});
   } else if (in.household_id) {
     area = VillageOf(*in.household_id, "household_id");
   }
-  if ((in.supplier_kind == "entity") != in.entity_id.has_value()) {
+  if ((supplier == SupplierKind::kEntity) != in.entity_id.has_value()) {
     problems.push_back({"entity_id", "is given exactly when the supplier is an entity"});
   } else if (in.entity_id) {
     auto s = db_.Prepare("SELECT area_code FROM entities WHERE id = ?");
@@ -627,7 +628,7 @@ Product IndustryService::AddProduct(const Caller& caller, const ProductInput& in
     if (!s->Step()) problems.push_back({"entity_id", "no entity " + std::to_string(*in.entity_id)});
     else area = s->Text(0);
   }
-  if (in.supplier_kind == "village") {
+  if (supplier == SupplierKind::kVillage) {
     const auto a = NormalizeAreaCode(in.area_code);
     if (!a || a->size() != 12 || !registry::FindArea(db_, *a)) {
       problems.push_back({"area_code", "'" + in.area_code + "' is not a known village"});

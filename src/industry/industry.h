@@ -43,6 +43,9 @@ std::span<const Term> SupplierKinds();       // household entity village
 std::span<const Term> BuyerKinds();          // unit union company cadre other
 std::span<const Term> PurchaseChannels();    // fair ecommerce canteen market tourism other
 std::span<const Term> PostFunding();         // asset_income funds
+// The sets compared inside the module as types; the value of each is its Term's id.
+enum class BranchKind { kNew, kJoint, kStrengthened };
+enum class SupplierKind { kHousehold, kEntity, kVillage };
 // All of them with their names, for GET /api/v1/vocabularies (entity_kind, link_kind, ...).
 std::vector<Vocabulary> Vocabularies();
 

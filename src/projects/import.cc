@@ -26,10 +26,10 @@ using dataio::CellType;
 using dataio::SheetColumn;
 
 // The kinds and levels as the sheet framework's terms (the template's drop-downs).
-std::vector<registry::Term> AsSheetTerms(const std::vector<Term>& terms) {
+std::vector<registry::Term> AsSheetTerms(std::span<const Term> terms) {
   std::vector<registry::Term> out;
   out.reserve(terms.size());
-  for (const auto& t : terms) out.push_back({t.code, t.label_zh});
+  for (const auto& t : terms) out.push_back({t.wire, t.zh});
   return out;
 }
 std::span<const registry::Term> KindTerms() {
@@ -164,10 +164,10 @@ std::vector<Record> ReadRecords(io::TableReader& reader, ImportKind kind, FilePr
   return out;
 }
 
-std::optional<std::string> ReadVocab(const std::vector<Term>& terms, const std::string& text) {
+std::optional<std::string> ReadVocab(std::span<const Term> terms, const std::string& text) {
   const std::string t = dataio::ClerkText(text);
   for (const auto& term : terms) {
-    if (t == term.code || t == term.label_zh) return std::string(term.code);
+    if (t == term.wire || t == term.zh) return std::string(term.wire);
   }
   return std::nullopt;
 }

@@ -13,6 +13,7 @@
 #include "access/permissions.h"
 #include "core/area_code.h"
 #include "core/error.h"
+#include "core/vocabulary.h"
 #include "io/table_writer.h"
 #include "registry/areas.h"
 
@@ -22,33 +23,64 @@ namespace {
 using access::Resource;
 using nlohmann::json;
 
-const std::vector<Term> kKinds = {
-    {"industry", "产业扶贫"},         {"water", "饮水安全"},          {"road", "道路交通"},
-    {"power", "电力"},                {"infrastructure_other", "其他基础设施"}, {"relocation", "易地扶贫搬迁配套"},
-    {"housing", "危房改造"},          {"education", "教育扶贫"},      {"health", "健康扶贫"},
-    {"employment", "就业扶贫"},       {"photovoltaic", "光伏扶贫"},   {"other", "其他"}};
-const std::vector<Term> kLevels = {{"provincial", "省级"}, {"municipal", "市级"}, {"county", "县级"}};
-const std::vector<Term> kSteps = {{"proposed", "申报"}, {"reviewed", "审核"},   {"listed", "入库"},
-                                  {"approved", "批复"}, {"under_way", "实施"},  {"accepted", "验收"},
-                                  {"completed", "完工"}, {"withdrawn", "撤销"}};
-const std::vector<Term> kAssetKinds = {{"productive", "经营性资产"}, {"public_welfare", "公益性资产"},
-                                       {"household", "到户类资产"}};
-const std::vector<Term> kStationKinds = {{"joint", "联村并建"}, {"central", "集中式"}, {"village", "村级"}};
-const std::vector<Term> kDistributionKinds = {{"dividend", "分红"}, {"public_post", "公益岗位"}, {"other", "其他"}};
+template <class E>
+constexpr Term T(E value, const char* wire, const char* zh) {
+  return {static_cast<int>(value), wire, zh};
+}
+using K = ProjectKind;
+constexpr Term kKinds[] = {
+    T(K::kIndustry, "industry", "产业扶贫"),       T(K::kWater, "water", "饮水安全"),
+    T(K::kRoad, "road", "道路交通"),               T(K::kPower, "power", "电力"),
+    T(K::kInfrastructureOther, "infrastructure_other", "其他基础设施"),
+    T(K::kRelocation, "relocation", "易地扶贫搬迁配套"), T(K::kHousing, "housing", "危房改造"),
+    T(K::kEducation, "education", "教育扶贫"),     T(K::kHealth, "health", "健康扶贫"),
+    T(K::kEmployment, "employment", "就业扶贫"),   T(K::kPhotovoltaic, "photovoltaic", "光伏扶贫"),
+    T(K::kOther, "other", "其他")};
+constexpr Term kLevels[] = {T(ProjectLevel::kProvincial, "provincial", "省级"),
+                            T(ProjectLevel::kMunicipal, "municipal", "市级"),
+                            T(ProjectLevel::kCounty, "county", "县级")};
+using S = ProjectStatus;
+constexpr Term kSteps[] = {T(S::kProposed, "proposed", "申报"), T(S::kReviewed, "reviewed", "审核"),
+                           T(S::kListed, "listed", "入库"),     T(S::kApproved, "approved", "批复"),
+                           T(S::kUnderWay, "under_way", "实施"), T(S::kAccepted, "accepted", "验收"),
+                           T(S::kCompleted, "completed", "完工"), T(S::kWithdrawn, "withdrawn", "撤销")};
+constexpr Term kAssetKinds[] = {T(AssetKind::kProductive, "productive", "经营性资产"),
+                                T(AssetKind::kPublicWelfare, "public_welfare", "公益性资产"),
+                                T(AssetKind::kHousehold, "household", "到户类资产")};
+constexpr Term kStationKinds[] = {T(StationKind::kJoint, "joint", "联村并建"), T(StationKind::kCentral, "central", "集中式"),
+                                  T(StationKind::kVillage, "village", "村级")};
+constexpr Term kDistributionKinds[] = {T(DistributionKind::kDividend, "dividend", "分红"),
+                                       T(DistributionKind::kPublicPost, "public_post", "公益岗位"),
+                                       T(DistributionKind::kOther, "other", "其他")};
+constexpr Term kNoticeKinds[] = {T(NoticeKind::kPlan, "plan", "计划公示"), T(NoticeKind::kResult, "result", "结果公示")};
 
-bool IsTerm(const std::vector<Term>& terms, const std::string& code) {
-  return std::any_of(terms.begin(), terms.end(), [&](const Term& t) { return code == t.code; });
-}
-std::string TermNames(const std::vector<Term>& terms) {
-  std::string out;
-  for (const auto& t : terms) out += (out.empty() ? "" : ", ") + std::string(t.code);
-  return out;
-}
-std::string LabelOf(const std::vector<Term>& terms, const std::string& code) {
-  for (const auto& t : terms) {
-    if (code == t.code) return t.label_zh;
+// A wire string of a closed set, or invalid_argument naming the field and the accepted values.
+template <class E>
+E ParseField(std::span<const Term> terms, const std::string& wire, const std::string& field) {
+  const auto v = ParseWire<E>(terms, wire);
+  if (!v) {
+    throw Error::InvalidArgument("invalid " + field, {{field, "'" + wire + "' is not one of " + WireList(terms)}});
   }
-  return code;
+  return *v;
+}
+// The same where problems are gathered: nullopt after adding the problem.
+template <class E>
+std::optional<E> ParseField(std::span<const Term> terms, const std::string& wire, const std::string& field,
+                            std::vector<ErrorDetail>& problems) {
+  const auto v = ParseWire<E>(terms, wire);
+  if (!v) problems.push_back({field, "'" + wire + "' is not one of " + WireList(terms)});
+  return v;
+}
+// A value the database holds: a stored string outside the set is a fault of the data, not of the caller.
+template <class E>
+E ParseStored(std::span<const Term> terms, const std::string& stored, const char* column) {
+  const auto v = ParseWire<E>(terms, stored);
+  if (!v) throw Error::Internal(std::string(column) + " holds '" + stored + "', not one of " + WireList(terms));
+  return *v;
+}
+std::string LabelOfCode(std::span<const Term> terms, const std::string& code) {
+  const char* zh = LabelOfWire(terms, code);
+  return *zh != 0 ? zh : code;
 }
 
 void Require(const Caller& caller, access::Access a, store::Connection& db, const Clock& clock,
@@ -92,7 +124,7 @@ void RequireText(std::vector<ErrorDetail>& problems, const std::string& text, co
 // The area (natural code) of a project, or not_found.
 struct ProjectHead {
   std::string area_code;
-  std::string status;
+  ProjectStatus status = ProjectStatus::kProposed;
   std::string name;
   int64_t version = 0;
 };
@@ -100,7 +132,7 @@ ProjectHead LoadHead(store::Connection& db, int64_t id) {
   auto s = db.Prepare("SELECT area_code, status, name, version FROM projects WHERE id = ?");
   s->BindInt(1, id);
   if (!s->Step()) throw Error::NotFound("no project " + std::to_string(id));
-  return {s->Text(0), s->Text(1), s->Text(2), s->Int(3)};
+  return {s->Text(0), ParseStored<ProjectStatus>(kSteps, s->Text(1), "projects.status"), s->Text(2), s->Int(3)};
 }
 
 int64_t MembersOf(store::Connection& db, int64_t household_id) {
@@ -155,14 +187,141 @@ json ProjectAudit(const Project& p) {
   return {{"name", p.name}, {"kind", p.kind}, {"level", p.level}, {"area_code", p.area_code}, {"status", p.status}};
 }
 
+// The project's own fields; its area (natural code) when that names a county, township or village.
+std::optional<std::string> CheckProject(store::Connection& db, const ProjectInput& in,
+                                        std::vector<ErrorDetail>& problems) {
+  RequireText(problems, in.name, "name");
+  RequireText(problems, in.implementer, "implementer");
+  ParseField<ProjectKind>(kKinds, in.kind, "kind", problems);
+  ParseField<ProjectLevel>(kLevels, in.level, "level", problems);
+  if (in.start_year < 2000 || in.start_year > 2100) problems.push_back({"start_year", "is not between 2000 and 2100"});
+  if (in.end_year < in.start_year || in.end_year > 2100) problems.push_back({"end_year", "is before start_year or after 2100"});
+  if (in.outside_beneficiaries < 0) problems.push_back({"outside_beneficiaries", "must not be negative"});
+  if (const auto a = NormalizeAreaCode(in.area_code); !a || a->size() < 6) {
+    problems.push_back({"area_code", "'" + in.area_code + "' is not a county, township or village code"});
+  } else if (!registry::FindArea(db, *a)) {
+    problems.push_back({"area_code", "no area " + *a});
+  } else {
+    return *a;
+  }
+  return std::nullopt;
+}
+
+// The planned budget: known fund sources, each once, no negative amount.
+void CheckBudget(const std::vector<std::pair<std::string, Fen>>& budget,
+                 const std::vector<std::pair<std::string, std::string>>& sources, std::vector<ErrorDetail>& problems) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < budget.size(); ++i) {
+    // Named members, not a structured binding: the lambda below uses `source`, and a
+    // structured binding cannot be captured before C++20's P1091 (clang 14 refuses it).
+    const auto& source = budget[i].first;
+    const auto& amount = budget[i].second;
+    const std::string path = "budget/" + std::to_string(i);
+    if (std::none_of(sources.begin(), sources.end(), [&](const auto& s) { return s.first == source; })) {
+      problems.push_back({path + "/source", "'" + source + "' is not a fund source"});
+    } else if (!seen.insert(source).second) {
+      problems.push_back({path + "/source", "'" + source + "' is given twice"});
+    }
+    if (amount < 0) problems.push_back({path + "/amount", "must not be negative"});
+  }
+}
+
+// The planned outputs: named, with a unit, each item once, no negative quantity.
+void CheckOutputs(const std::vector<Output>& outputs, std::vector<ErrorDetail>& problems) {
+  std::set<std::string> items;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const auto& o = outputs[i];
+    const std::string path = "outputs/" + std::to_string(i);
+    RequireText(problems, o.item, path + "/item");
+    RequireText(problems, o.unit, path + "/unit");
+    if (!o.item.empty() && !items.insert(o.item).second) problems.push_back({path + "/item", "is given twice"});
+    if (o.planned_milli < 0 || (o.actual_milli && *o.actual_milli < 0)) {
+      problems.push_back({path, "quantities must not be negative"});
+    }
+  }
+}
+
+// A county project may benefit any village of the county; a village project only its own households.
+void CheckBeneficiaries(store::Connection& db, const std::vector<int64_t>& household_ids, const std::string& area) {
+  for (size_t i = 0; i < household_ids.size(); ++i) {
+    const std::string village = HouseholdVillage(db, household_ids[i], "household_ids/" + std::to_string(i));
+    if (!AreaContains(area, village) && !AreaContains(village, area)) {
+      throw Error::InvalidArgument("household outside the project's area",
+                                   {{"household_ids/" + std::to_string(i),
+                                     "household " + std::to_string(household_ids[i]) + " lives in " + village +
+                                         ", outside " + area}});
+    }
+  }
+}
+
+// The project's row, proposed; its id.
+int64_t InsertProject(store::Connection& db, const ProjectInput& in, const std::string& area, int64_t now) {
+  auto s = db.Prepare(
+      "INSERT INTO projects (name, kind, level, area_code, start_year, end_year, implementer, status,"
+      " outside_beneficiaries, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?) RETURNING id");
+  s->BindText(1, in.name);
+  s->BindText(2, in.kind);
+  s->BindText(3, in.level);
+  s->BindText(4, area);
+  s->BindInt(5, in.start_year);
+  s->BindInt(6, in.end_year);
+  s->BindText(7, in.implementer);
+  s->BindInt(8, in.outside_beneficiaries);
+  s->BindInt(9, now);
+  s->BindInt(10, now);
+  s->Step();
+  const int64_t id = s->Int(0);
+  s->Reset();
+  return id;
+}
+
+// The project's budget lines, beneficiary households (with today's members) and planned outputs.
+void InsertProjectParts(store::Connection& db, int64_t id, const ProjectInput& in) {
+  auto b = db.Prepare("INSERT INTO project_budgets (project_id, source, amount_fen) VALUES (?, ?, ?)");
+  for (const auto& [source, amount] : in.budget) {
+    b->BindInt(1, id);
+    b->BindText(2, source);
+    b->BindInt(3, amount);
+    b->Run();
+    b->Reset();
+  }
+  const std::set<int64_t> households(in.household_ids.begin(), in.household_ids.end());
+  auto h = db.Prepare("INSERT INTO project_households (project_id, household_id, persons) VALUES (?, ?, ?)");
+  for (int64_t hh : households) {
+    h->BindInt(1, id);
+    h->BindInt(2, hh);
+    h->BindInt(3, MembersOf(db, hh));
+    h->Run();
+    h->Reset();
+  }
+  auto o = db.Prepare(
+      "INSERT INTO project_outputs (project_id, item, unit, planned_milli, actual_milli) VALUES (?, ?, ?, ?, ?)");
+  for (const auto& out : in.outputs) {
+    o->BindInt(1, id);
+    o->BindText(2, out.item);
+    o->BindText(3, out.unit);
+    o->BindInt(4, out.planned_milli);
+    o->BindOptionalInt(5, out.actual_milli);
+    o->Run();
+    o->Reset();
+  }
+}
+
 }  // namespace
 
-const std::vector<Term>& ProjectKinds() { return kKinds; }
-const std::vector<Term>& ProjectLevels() { return kLevels; }
-const std::vector<Term>& ProjectSteps() { return kSteps; }
-const std::vector<Term>& AssetKinds() { return kAssetKinds; }
-const std::vector<Term>& StationKinds() { return kStationKinds; }
-const std::vector<Term>& DistributionKinds() { return kDistributionKinds; }
+std::span<const Term> ProjectKinds() { return kKinds; }
+std::span<const Term> ProjectLevels() { return kLevels; }
+std::span<const Term> ProjectSteps() { return kSteps; }
+std::span<const Term> AssetKinds() { return kAssetKinds; }
+std::span<const Term> StationKinds() { return kStationKinds; }
+std::span<const Term> DistributionKinds() { return kDistributionKinds; }
+std::span<const Term> NoticeKinds() { return kNoticeKinds; }
+
+std::vector<Vocabulary> Vocabularies() {
+  return {{"project_kind", kKinds},         {"project_level", kLevels},        {"project_step", kSteps},
+          {"asset_kind", kAssetKinds},      {"station_kind", kStationKinds},   {"distribution_kind", kDistributionKinds},
+          {"notice_kind", kNoticeKinds}};
+}
 
 std::vector<std::pair<std::string, std::string>> FundSources(store::Connection& db) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -171,13 +330,10 @@ std::vector<std::pair<std::string, std::string>> FundSources(store::Connection& 
   return out;
 }
 
-std::vector<std::string> NextSteps(const std::string& status) {
-  static const std::vector<std::string> kOrder = {"proposed", "reviewed",  "listed",   "approved",
-                                                  "under_way", "accepted", "completed"};
-  if (status == "completed" || status == "withdrawn") return {};
-  const auto it = std::find(kOrder.begin(), kOrder.end(), status);
-  if (it == kOrder.end() || it + 1 == kOrder.end()) return {};
-  return {*(it + 1), "withdrawn"};
+std::vector<ProjectStatus> NextSteps(ProjectStatus status) {
+  // Every step but the last leads to the next one or to withdrawal; completed and withdrawn end it.
+  if (status == ProjectStatus::kCompleted || status == ProjectStatus::kWithdrawn) return {};
+  return {static_cast<ProjectStatus>(static_cast<int>(status) + 1), ProjectStatus::kWithdrawn};
 }
 
 double ProgressRow::rate() const {
@@ -191,47 +347,9 @@ double ProgressRow::rate() const {
 
 Project ProjectService::AddProject(const Caller& caller, const ProjectInput& in) {
   std::vector<ErrorDetail> problems;
-  RequireText(problems, in.name, "name");
-  RequireText(problems, in.implementer, "implementer");
-  if (!IsTerm(kKinds, in.kind)) problems.push_back({"kind", "'" + in.kind + "' is not one of " + TermNames(kKinds)});
-  if (!IsTerm(kLevels, in.level)) problems.push_back({"level", "'" + in.level + "' is not one of " + TermNames(kLevels)});
-  if (in.start_year < 2000 || in.start_year > 2100) problems.push_back({"start_year", "is not between 2000 and 2100"});
-  if (in.end_year < in.start_year || in.end_year > 2100) problems.push_back({"end_year", "is before start_year or after 2100"});
-  if (in.outside_beneficiaries < 0) problems.push_back({"outside_beneficiaries", "must not be negative"});
-  std::optional<std::string> area;
-  if (const auto a = NormalizeAreaCode(in.area_code); !a || a->size() < 6) {
-    problems.push_back({"area_code", "'" + in.area_code + "' is not a county, township or village code"});
-  } else if (!registry::FindArea(db_, *a)) {
-    problems.push_back({"area_code", "no area " + *a});
-  } else {
-    area = *a;
-  }
-  const auto sources = FundSources(db_);
-  std::set<std::string> seen;
-  for (size_t i = 0; i < in.budget.size(); ++i) {
-    // Named members, not a structured binding: the lambda below uses `source`, and a
-    // structured binding cannot be captured before C++20's P1091 (clang 14 refuses it).
-    const auto& source = in.budget[i].first;
-    const auto& amount = in.budget[i].second;
-    const std::string path = "budget/" + std::to_string(i);
-    if (std::none_of(sources.begin(), sources.end(), [&](const auto& s) { return s.first == source; })) {
-      problems.push_back({path + "/source", "'" + source + "' is not a fund source"});
-    } else if (!seen.insert(source).second) {
-      problems.push_back({path + "/source", "'" + source + "' is given twice"});
-    }
-    if (amount < 0) problems.push_back({path + "/amount", "must not be negative"});
-  }
-  std::set<std::string> items;
-  for (size_t i = 0; i < in.outputs.size(); ++i) {
-    const auto& o = in.outputs[i];
-    const std::string path = "outputs/" + std::to_string(i);
-    RequireText(problems, o.item, path + "/item");
-    RequireText(problems, o.unit, path + "/unit");
-    if (!o.item.empty() && !items.insert(o.item).second) problems.push_back({path + "/item", "is given twice"});
-    if (o.planned_milli < 0 || (o.actual_milli && *o.actual_milli < 0)) {
-      problems.push_back({path, "quantities must not be negative"});
-    }
-  }
+  const std::optional<std::string> area = CheckProject(db_, in, problems);
+  CheckBudget(in.budget, FundSources(db_), problems);
+  CheckOutputs(in.outputs, problems);
   const Date proposed = in.proposed_on.empty() ? clock_.Today() : [&] {
     const auto d = Date::Parse(in.proposed_on);
     if (!d) problems.push_back({"proposed_on", "'" + in.proposed_on + "' is not a date (YYYY-MM-DD)"});
@@ -239,64 +357,12 @@ Project ProjectService::AddProject(const Caller& caller, const ProjectInput& in)
   }();
   if (!problems.empty()) throw Error::InvalidArgument("invalid project", problems);
   Require(caller, access::Access::kWrite, db_, clock_, *area, "projects");
-  std::set<int64_t> households(in.household_ids.begin(), in.household_ids.end());
-  for (size_t i = 0; i < in.household_ids.size(); ++i) {
-    const std::string village = HouseholdVillage(db_, in.household_ids[i], "household_ids/" + std::to_string(i));
-    if (!AreaContains(*area, village) && !AreaContains(village, *area)) {
-      // A county project may benefit any village of the county; a village
-      // project only its own households.
-      throw Error::InvalidArgument("household outside the project's area",
-                                   {{"household_ids/" + std::to_string(i),
-                                     "household " + std::to_string(in.household_ids[i]) + " lives in " + village +
-                                         ", outside " + *area}});
-    }
-  }
+  CheckBeneficiaries(db_, in.household_ids, *area);
 
   store::Transaction tx(db_);
   const int64_t now = clock_.NowSeconds();
-  auto s = db_.Prepare(
-      "INSERT INTO projects (name, kind, level, area_code, start_year, end_year, implementer, status,"
-      " outside_beneficiaries, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?) RETURNING id");
-  s->BindText(1, in.name);
-  s->BindText(2, in.kind);
-  s->BindText(3, in.level);
-  s->BindText(4, *area);
-  s->BindInt(5, in.start_year);
-  s->BindInt(6, in.end_year);
-  s->BindText(7, in.implementer);
-  s->BindInt(8, in.outside_beneficiaries);
-  s->BindInt(9, now);
-  s->BindInt(10, now);
-  s->Step();
-  const int64_t id = s->Int(0);
-  s->Reset();
-  auto b = db_.Prepare("INSERT INTO project_budgets (project_id, source, amount_fen) VALUES (?, ?, ?)");
-  for (const auto& [source, amount] : in.budget) {
-    b->BindInt(1, id);
-    b->BindText(2, source);
-    b->BindInt(3, amount);
-    b->Run();
-    b->Reset();
-  }
-  auto h = db_.Prepare("INSERT INTO project_households (project_id, household_id, persons) VALUES (?, ?, ?)");
-  for (int64_t hh : households) {
-    h->BindInt(1, id);
-    h->BindInt(2, hh);
-    h->BindInt(3, MembersOf(db_, hh));
-    h->Run();
-    h->Reset();
-  }
-  auto o = db_.Prepare(
-      "INSERT INTO project_outputs (project_id, item, unit, planned_milli, actual_milli) VALUES (?, ?, ?, ?, ?)");
-  for (const auto& out : in.outputs) {
-    o->BindInt(1, id);
-    o->BindText(2, out.item);
-    o->BindText(3, out.unit);
-    o->BindInt(4, out.planned_milli);
-    o->BindOptionalInt(5, out.actual_milli);
-    o->Run();
-    o->Reset();
-  }
+  const int64_t id = InsertProject(db_, in, *area, now);
+  InsertProjectParts(db_, id, in);
   auto st = db_.Prepare(
       "INSERT INTO project_steps (project_id, step, date, actor, document_no, note, recorded_at)"
       " VALUES (?, 'proposed', ?, ?, ?, '', ?)");
@@ -347,7 +413,7 @@ Project ProjectService::GetProject(const Caller& caller, int64_t id) {
     x.period_days = Date::Parse(x.end_date)->ToDays() - Date::Parse(x.start_date)->ToDays() + 1;
     p.notices.push_back(std::move(x));
   }
-  p.next_steps = NextSteps(p.status);
+  for (const ProjectStatus next : NextSteps(head.status)) p.next_steps.emplace_back(WireOf(kSteps, next));
   return p;
 }
 
@@ -359,12 +425,8 @@ ProjectPage ProjectService::ListProjects(const Caller& caller, const ProjectFilt
     area = registry::RequireAreaCode(f.area_code, "area");
     Require(caller, access::Access::kRead, db_, clock_, area, "projects");
   }
-  if (!f.kind.empty() && !IsTerm(kKinds, f.kind)) {
-    throw Error::InvalidArgument("invalid kind", {{"kind", "'" + f.kind + "' is not one of " + TermNames(kKinds)}});
-  }
-  if (!f.status.empty() && !IsTerm(kSteps, f.status)) {
-    throw Error::InvalidArgument("invalid status", {{"status", "'" + f.status + "' is not one of " + TermNames(kSteps)}});
-  }
+  if (!f.kind.empty()) ParseField<ProjectKind>(kKinds, f.kind, "kind");
+  if (!f.status.empty()) ParseField<ProjectStatus>(kSteps, f.status, "status");
   if (f.year) RequireYear(*f.year, "year");
   if (f.limit < 1 || f.limit > 1000 || f.offset < 0) throw Error::InvalidArgument("page size out of range");
   const std::string where =
@@ -393,16 +455,15 @@ Project ProjectService::Step(const Caller& caller, int64_t id, const std::string
                              const std::string& document_no, const std::string& note) {
   const ProjectHead head = LoadHead(db_, id);
   Require(caller, access::Access::kWrite, db_, clock_, head.area_code, "project/" + std::to_string(id));
-  if (!IsTerm(kSteps, step)) {
-    throw Error::InvalidArgument("invalid step", {{"step", "'" + step + "' is not one of " + TermNames(kSteps)}});
-  }
+  const auto next = ParseField<ProjectStatus>(kSteps, step, "step");
   const Date day = RequireDate(date, "date", clock_);
   const auto allowed = NextSteps(head.status);
-  if (std::find(allowed.begin(), allowed.end(), step) == allowed.end()) {
+  if (std::find(allowed.begin(), allowed.end(), next) == allowed.end()) {
     std::string names;
-    for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
-    throw Error::FailedPrecondition("project " + std::to_string(id) + " is " + head.status + "; the step " + step +
-                                    " is not allowed (allowed: " + (names.empty() ? "none" : names) + ")");
+    for (const auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(WireOf(kSteps, a));
+    throw Error::FailedPrecondition("project " + std::to_string(id) + " is " + WireOf(kSteps, head.status) +
+                                    "; the step " + step + " is not allowed (allowed: " +
+                                    (names.empty() ? "none" : names) + ")");
   }
   auto last = db_.Prepare("SELECT max(date) FROM project_steps WHERE project_id = ?");
   last->BindInt(1, id);
@@ -430,7 +491,7 @@ Project ProjectService::Step(const Caller& caller, int64_t id, const std::string
   st->BindInt(7, clock_.NowSeconds());
   st->Run();
   access::RecordChange(db_, clock_, caller, "projects.project_step", "project/" + std::to_string(id), head.area_code,
-                       {{"status", head.status}},
+                       {{"status", WireOf(kSteps, head.status)}},
                        {{"status", step}, {"date", day.ToString()}, {"document_no", document_no}});
   Project p = GetProject(caller, id);
   tx.Commit();
@@ -442,16 +503,18 @@ Notice ProjectService::AddNotice(const Caller& caller, int64_t project_id, const
                                  const std::string& objections) {
   const ProjectHead head = LoadHead(db_, project_id);
   Require(caller, access::Access::kWrite, db_, clock_, head.area_code, "project/" + std::to_string(project_id));
-  if (kind != "plan" && kind != "result") {
-    throw Error::InvalidArgument("invalid notice", {{"kind", "'" + kind + "' is not plan or result"}});
+  const auto notice_kind = ParseWire<NoticeKind>(kNoticeKinds, kind);
+  if (!notice_kind) {
+    throw Error::InvalidArgument("invalid notice", {{"kind", "'" + kind + "' is not " + WireList(kNoticeKinds)}});
   }
   const Date start = RequireDate(start_date, "start_date", clock_);
   const Date end = RequireDate(end_date, "end_date", clock_);
   if (end.ToDays() < start.ToDays()) {
     throw Error::InvalidArgument("invalid notice", {{"end_date", end.ToString() + " is before " + start.ToString()}});
   }
-  if (kind == "result" && head.status != "accepted" && head.status != "completed") {
-    throw Error::FailedPrecondition("project " + std::to_string(project_id) + " is " + head.status +
+  if (*notice_kind == NoticeKind::kResult && head.status != ProjectStatus::kAccepted &&
+      head.status != ProjectStatus::kCompleted) {
+    throw Error::FailedPrecondition("project " + std::to_string(project_id) + " is " + WireOf(kSteps, head.status) +
                                     "; the result is published once it is accepted or completed");
   }
   store::Transaction tx(db_);
@@ -484,7 +547,8 @@ void ProjectService::WriteNoticeSheet(const Caller& caller, int64_t project_id, 
   if (n == p.notices.end()) throw Error::NotFound("no notice " + std::to_string(notice_id) + " of project " +
                                                   std::to_string(project_id));
   io::WriterOptions options;
-  options.sheet = n->kind == "plan" ? "项目计划公示" : "项目结果公示";
+  const auto notice_kind = ParseStored<NoticeKind>(kNoticeKinds, n->kind, "project_notices.kind");
+  options.sheet = notice_kind == NoticeKind::kPlan ? "项目计划公示" : "项目结果公示";
   auto w = io::OpenTableWriter(path, io::TableFormat::kXlsx, options);
   w->WriteHeader({"项目名称", "项目类别", "项目级别", "实施地点", "实施单位", "建设年度", "资金来源", "计划金额（元）",
                   "已下达（元）", "已支出（元）", "建设内容", "受益户数", "受益人数", "区划外受益人数", "公示开始",
@@ -497,10 +561,10 @@ void ProjectService::WriteNoticeSheet(const Caller& caller, int64_t project_id, 
   }
   std::string outputs;
   for (const auto& o : p.outputs) {
-    const int64_t q = o.actual_milli && n->kind == "result" ? *o.actual_milli : o.planned_milli;
+    const int64_t q = o.actual_milli && notice_kind == NoticeKind::kResult ? *o.actual_milli : o.planned_milli;
     outputs += (outputs.empty() ? "" : "；") + o.item + " " + fmt::format("{}", static_cast<double>(q) / 1000.0) + o.unit;
   }
-  w->WriteRow({p.name, LabelOf(kKinds, p.kind), LabelOf(kLevels, p.level), p.area_name, p.implementer,
+  w->WriteRow({p.name, LabelOfCode(kKinds, p.kind), LabelOfCode(kLevels, p.level), p.area_name, p.implementer,
                fmt::format("{}-{}", p.start_year, p.end_year), sources, FormatYuan(p.budget_fen),
                FormatYuan(p.given_fen), FormatYuan(p.spent_fen), outputs, p.households, p.persons,
                p.outside_beneficiaries, *Date::Parse(n->start_date), *Date::Parse(n->end_date), n->period_days, n->place,
@@ -606,8 +670,8 @@ Assignment ProjectService::Assign(const Caller& caller, int64_t allocation_id, i
   const Date day = RequireDate(date, "date", clock_);
   const ProjectHead head = LoadHead(db_, project_id);
   RequireFunds(caller, db_, clock_, head.area_code, "project/" + std::to_string(project_id));
-  if (head.status == "withdrawn" || head.status == "completed") {
-    throw Error::FailedPrecondition("project " + std::to_string(project_id) + " is " + head.status +
+  if (head.status == ProjectStatus::kWithdrawn || head.status == ProjectStatus::kCompleted) {
+    throw Error::FailedPrecondition("project " + std::to_string(project_id) + " is " + WireOf(kSteps, head.status) +
                                     "; funds are given to projects before completion");
   }
   const Allocation before = LoadAllocation(db_, allocation_id);
@@ -652,7 +716,7 @@ Disbursement ProjectService::Spend(const Caller& caller, const DisbursementInput
   if (!problems.empty()) throw Error::InvalidArgument("invalid disbursement", problems);
   const ProjectHead head = LoadHead(db_, in.project_id);
   RequireFunds(caller, db_, clock_, head.area_code, "project/" + std::to_string(in.project_id));
-  if (head.status == "withdrawn") {
+  if (head.status == ProjectStatus::kWithdrawn) {
     throw Error::FailedPrecondition("project " + std::to_string(in.project_id) + " is withdrawn");
   }
   store::Transaction tx(db_);
@@ -706,50 +770,52 @@ Disbursement ProjectService::Spend(const Caller& caller, const DisbursementInput
   return d;
 }
 
-FundProgress ProjectService::Progress(const Caller& caller, const std::string& area_code, std::optional<int> year,
-                                      const std::string& by) {
-  const auto scope = access::ReadScopeFor(caller, Resource::kProjects);
-  if (!scope.allowed) throw Error::PermissionDenied(std::string(RoleName(caller.role)) + " may not read projects");
-  FundProgress r;
-  r.area_code = scope.area_prefix;
-  if (!area_code.empty()) {
-    r.area_code = registry::RequireAreaCode(area_code, "area");
-    Require(caller, access::Access::kRead, db_, clock_, r.area_code, "fund_progress");
-  }
-  if (year) RequireYear(*year, "year");
-  r.year = year;
-  r.by = by.empty() ? "source" : by;
-  if (r.by != "source" && r.by != "area" && r.by != "kind" && r.by != "year") {
-    throw Error::InvalidArgument("invalid grouping", {{"by", "'" + by + "' is not one of source, area, kind, year"}});
-  }
+namespace {
+
+// How fund progress is grouped (the `by` parameter).
+enum class Grouping { kSource, kArea, kKind, kYear };
+constexpr fupin::Term kGroupings[] = {{static_cast<int>(Grouping::kSource), "source", "资金来源"},
+                                      {static_cast<int>(Grouping::kArea), "area", "地区"},
+                                      {static_cast<int>(Grouping::kKind), "kind", "项目类型"},
+                                      {static_cast<int>(Grouping::kYear), "year", "年度"}};
+
+Grouping ParseGrouping(const std::string& by) {
+  if (by.empty()) return Grouping::kSource;
+  const auto g = ParseWire<Grouping>(kGroupings, by);
+  if (!g) throw Error::InvalidArgument("invalid grouping", {{"by", "'" + by + "' is not one of source, area, kind, year"}});
+  return *g;
+}
+
+// The three sums of fund progress (allocated, assigned, spent) by group key, within [lo, hi) and the year (0: all).
+std::map<std::string, ProgressRow> SumProgress(store::Connection& db, Grouping by, const std::string& area_code,
+                                               int year) {
   // The group of an allocation-side row and of a project-side row.
-  const size_t n = r.area_code.size();
+  const size_t n = area_code.size();
   const size_t child_len = n == 0 ? 2 : n == 2 ? 4 : n == 4 ? 6 : n == 6 ? 9 : 12;
   std::string key_alloc, key_project;
-  if (r.by == "source") key_alloc = key_project = "a.source";
-  else if (r.by == "year") key_alloc = key_project = "CAST(a.year AS TEXT)";
-  else if (r.by == "area") {
+  if (by == Grouping::kSource) key_alloc = key_project = "a.source";
+  else if (by == Grouping::kYear) key_alloc = key_project = "CAST(a.year AS TEXT)";
+  else if (by == Grouping::kArea) {
     key_alloc = "substr(a.area_code, 1, " + std::to_string(child_len) + ")";
     key_project = "substr(p.area_code, 1, " + std::to_string(child_len) + ")";
   } else {
     key_alloc = "''";
     key_project = "p.kind";
   }
-  const std::string lo = r.area_code, hi = r.area_code + ":";
-  const int y = year.value_or(0);
+  const std::string lo = area_code, hi = area_code + ":";
   std::map<std::string, ProgressRow> rows;
   auto run = [&](const std::string& sql, Fen ProgressRow::*field) {
-    auto s = db_.Prepare(sql);
+    auto s = db.Prepare(sql);
     s->BindText(1, lo);
     s->BindText(2, hi);
-    s->BindInt(3, y);
+    s->BindInt(3, year);
     while (s->Step()) {
       auto& row = rows[s->Text(0)];
       row.key = s->Text(0);
       row.*field += s->Int(1);
     }
   };
-  if (r.by != "kind") {
+  if (by != Grouping::kKind) {
     run("SELECT " + key_alloc + ", sum(a.amount_fen) FROM fund_allocations a"
         " WHERE a.area_code >= ?1 AND a.area_code < ?2 AND (?3 = 0 OR a.year = ?3) GROUP BY 1",
         &ProgressRow::allocated_fen);
@@ -762,21 +828,32 @@ FundProgress ProjectService::Progress(const Caller& caller, const std::string& a
       " JOIN fund_allocations a ON a.id = d.allocation_id JOIN projects p ON p.id = d.project_id"
       " WHERE p.area_code >= ?1 AND p.area_code < ?2 AND (?3 = 0 OR a.year = ?3) GROUP BY 1",
       &ProgressRow::spent_fen);
+  return rows;
+}
+
+// The Chinese label of each group key: the fund source's, the project kind's, the area's name.
+std::map<std::string, std::string> GroupLabels(store::Connection& db, Grouping by, const std::string& area_code) {
   std::map<std::string, std::string> labels;
-  if (r.by == "source") {
-    for (const auto& [code, label] : FundSources(db_)) labels[code] = label;
-  } else if (r.by == "kind") {
-    for (const auto& t : kKinds) labels[t.code] = t.label_zh;
-  } else if (r.by == "area") {
-    auto s = db_.Prepare("SELECT code, name FROM areas WHERE COALESCE(parent_code, '') = ? OR code = ?");
-    s->BindText(1, r.area_code);
-    s->BindText(2, r.area_code);
+  if (by == Grouping::kSource) {
+    for (const auto& [code, label] : FundSources(db)) labels[code] = label;
+  } else if (by == Grouping::kKind) {
+    for (const auto& t : kKinds) labels[t.wire] = t.zh;
+  } else if (by == Grouping::kArea) {
+    auto s = db.Prepare("SELECT code, name FROM areas WHERE COALESCE(parent_code, '') = ? OR code = ?");
+    s->BindText(1, area_code);
+    s->BindText(2, area_code);
     while (s->Step()) labels[s->Text(0)] = s->Text(1);
   }
+  return labels;
+}
+
+// The rows in order (fund sources in their own order, other keys sorted), labelled, and their total.
+void AddProgressRows(store::Connection& db, Grouping by, std::map<std::string, ProgressRow>& rows,
+                     std::map<std::string, std::string>& labels, FundProgress& r) {
   std::vector<std::pair<int, std::string>> order;
-  if (r.by == "source") {
+  if (by == Grouping::kSource) {
     int i = 0;
-    for (const auto& [code, label] : FundSources(db_)) {
+    for (const auto& [code, label] : FundSources(db)) {
       if (rows.count(code)) order.emplace_back(i, code);
       ++i;
     }
@@ -785,7 +862,7 @@ FundProgress ProjectService::Progress(const Caller& caller, const std::string& a
   }
   for (const auto& [pos, k] : order) {
     ProgressRow row = rows[k];
-    row.label = labels.count(k) ? labels[k] : (r.by == "year" ? k + "年" : k);
+    row.label = labels.count(k) ? labels[k] : (by == Grouping::kYear ? k + "年" : k);
     row.balance_fen = row.assigned_fen - row.spent_fen;
     r.total.allocated_fen += row.allocated_fen;
     r.total.assigned_fen += row.assigned_fen;
@@ -795,8 +872,12 @@ FundProgress ProjectService::Progress(const Caller& caller, const std::string& a
   r.total.key = "total";
   r.total.label = "合计";
   r.total.balance_fen = r.total.assigned_fen - r.total.spent_fen;
-  // Funds given to completed projects and not spent.
-  auto idle = db_.Prepare(
+}
+
+// Funds given to completed projects of the area and not spent.
+std::vector<IdleFunds> IdleFundsIn(store::Connection& db, const std::string& area_code) {
+  std::vector<IdleFunds> out;
+  auto idle = db.Prepare(
       "SELECT p.id, p.name, p.area_code, g.given, COALESCE(d.spent, 0) FROM projects p"
       " JOIN (SELECT project_id, sum(amount_fen) AS given FROM fund_assignments GROUP BY project_id) g"
       "   ON g.project_id = p.id"
@@ -804,12 +885,35 @@ FundProgress ProjectService::Progress(const Caller& caller, const std::string& a
       "   ON d.project_id = p.id"
       " WHERE p.status = 'completed' AND p.area_code >= ? AND p.area_code < ? AND g.given > COALESCE(d.spent, 0)"
       " ORDER BY p.id LIMIT 1000");
-  idle->BindText(1, lo);
-  idle->BindText(2, hi);
+  idle->BindText(1, area_code);
+  idle->BindText(2, area_code + ":");
   while (idle->Step()) {
-    r.idle.push_back({idle->Int(0), idle->Text(1), idle->Text(2), idle->Int(3), idle->Int(4),
-                      idle->Int(3) - idle->Int(4)});
+    out.push_back({idle->Int(0), idle->Text(1), idle->Text(2), idle->Int(3), idle->Int(4),
+                   idle->Int(3) - idle->Int(4)});
   }
+  return out;
+}
+
+}  // namespace
+
+FundProgress ProjectService::Progress(const Caller& caller, const std::string& area_code, std::optional<int> year,
+                                      const std::string& by) {
+  const auto scope = access::ReadScopeFor(caller, Resource::kProjects);
+  if (!scope.allowed) throw Error::PermissionDenied(std::string(RoleName(caller.role)) + " may not read projects");
+  FundProgress r;
+  r.area_code = scope.area_prefix;
+  if (!area_code.empty()) {
+    r.area_code = registry::RequireAreaCode(area_code, "area");
+    Require(caller, access::Access::kRead, db_, clock_, r.area_code, "fund_progress");
+  }
+  if (year) RequireYear(*year, "year");
+  r.year = year;
+  const Grouping grouping = ParseGrouping(by);
+  r.by = WireOf(kGroupings, grouping);
+  std::map<std::string, ProgressRow> rows = SumProgress(db_, grouping, r.area_code, year.value_or(0));
+  std::map<std::string, std::string> labels = GroupLabels(db_, grouping, r.area_code);
+  AddProgressRows(db_, grouping, rows, labels, r);
+  r.idle = IdleFundsIn(db_, r.area_code);
   return r;
 }
 
@@ -857,25 +961,76 @@ Asset LoadAsset(store::Connection& db, int64_t id) {
   return ReadAsset(*s);
 }
 
+// The asset's own fields: its kind, the household of a household asset, a PV station's kind and capacity.
+void CheckAsset(const AssetInput& in, std::vector<ErrorDetail>& problems) {
+  RequireText(problems, in.name, "name");
+  RequireText(problems, in.owner, "owner");
+  RequireText(problems, in.custodian, "custodian");
+  const auto kind = ParseField<AssetKind>(kAssetKinds, in.kind, "kind", problems);
+  const bool household = kind == AssetKind::kHousehold;
+  if (household && !in.household_id) problems.push_back({"household_id", "a household asset names its household"});
+  if (!household && in.household_id) problems.push_back({"household_id", "only household assets name a household"});
+  if (in.value_fen < 0) problems.push_back({"value", "must not be negative"});
+  if (in.station_kind) {
+    ParseField<StationKind>(kStationKinds, *in.station_kind, "station_kind", problems);
+    if (kind != AssetKind::kProductive) problems.push_back({"kind", "a photovoltaic station is a productive asset"});
+    if (in.capacity_w <= 0) problems.push_back({"capacity_kw", "must be more than 0"});
+  }
+}
+
+// The date a project was completed (its last 完工 step).
+std::optional<Date> CompletedOn(store::Connection& db, int64_t project_id) {
+  auto s = db.Prepare("SELECT max(date) FROM project_steps WHERE project_id = ? AND step = 'completed'");
+  s->BindInt(1, project_id);
+  s->Step();
+  return Date::Parse(s->Text(0));
+}
+
+// The asset's row, its PV station and its beneficiary households (with today's members); its id.
+int64_t InsertAsset(store::Connection& db, const AssetInput& in, const std::string& area, Date formed,
+                    const std::string& recorded_by, int64_t now) {
+  auto s = db.Prepare(
+      "INSERT INTO assets (project_id, name, kind, owner, custodian, area_code, household_id, value_fen, formed_on,"
+      " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  s->BindInt(1, in.project_id);
+  s->BindText(2, in.name);
+  s->BindText(3, in.kind);
+  s->BindText(4, in.owner);
+  s->BindText(5, in.custodian);
+  s->BindText(6, area);
+  s->BindOptionalInt(7, in.household_id);
+  s->BindInt(8, in.value_fen);
+  s->BindText(9, formed.ToString());
+  s->BindText(10, recorded_by);
+  s->BindInt(11, now);
+  s->Step();
+  const int64_t id = s->Int(0);
+  s->Reset();
+  if (in.station_kind) {
+    auto v = db.Prepare("INSERT INTO pv_stations (asset_id, station_kind, capacity_w) VALUES (?, ?, ?)");
+    v->BindInt(1, id);
+    v->BindText(2, *in.station_kind);
+    v->BindInt(3, in.capacity_w);
+    v->Run();
+  }
+  const std::set<int64_t> households(in.beneficiary_household_ids.begin(), in.beneficiary_household_ids.end());
+  auto b = db.Prepare("INSERT INTO asset_beneficiaries (asset_id, household_id, persons) VALUES (?, ?, ?)");
+  for (int64_t h : households) {
+    b->BindInt(1, id);
+    b->BindInt(2, h);
+    b->BindInt(3, MembersOf(db, h));
+    b->Run();
+    b->Reset();
+  }
+  return id;
+}
+
 }  // namespace
 
 Asset ProjectService::AddAsset(const Caller& caller, const AssetInput& in) {
   const ProjectHead head = LoadHead(db_, in.project_id);
   std::vector<ErrorDetail> problems;
-  RequireText(problems, in.name, "name");
-  RequireText(problems, in.owner, "owner");
-  RequireText(problems, in.custodian, "custodian");
-  if (!IsTerm(kAssetKinds, in.kind)) problems.push_back({"kind", "'" + in.kind + "' is not one of " + TermNames(kAssetKinds)});
-  if (in.kind == "household" && !in.household_id) problems.push_back({"household_id", "a household asset names its household"});
-  if (in.kind != "household" && in.household_id) problems.push_back({"household_id", "only household assets name a household"});
-  if (in.value_fen < 0) problems.push_back({"value", "must not be negative"});
-  if (in.station_kind) {
-    if (!IsTerm(kStationKinds, *in.station_kind)) {
-      problems.push_back({"station_kind", "'" + *in.station_kind + "' is not one of " + TermNames(kStationKinds)});
-    }
-    if (in.kind != "productive") problems.push_back({"kind", "a photovoltaic station is a productive asset"});
-    if (in.capacity_w <= 0) problems.push_back({"capacity_kw", "must be more than 0"});
-  }
+  CheckAsset(in, problems);
   std::string area = head.area_code;
   if (!in.area_code.empty()) {
     const auto a = NormalizeAreaCode(in.area_code);
@@ -889,54 +1044,17 @@ Asset ProjectService::AddAsset(const Caller& caller, const AssetInput& in) {
   }
   if (!problems.empty()) throw Error::InvalidArgument("invalid asset", problems);
   Require(caller, access::Access::kWrite, db_, clock_, area, "project/" + std::to_string(in.project_id));
-  if (head.status != "completed") {
-    throw Error::FailedPrecondition("project " + std::to_string(in.project_id) + " is " + head.status +
+  if (head.status != ProjectStatus::kCompleted) {
+    throw Error::FailedPrecondition("project " + std::to_string(in.project_id) + " is " + WireOf(kSteps, head.status) +
                                     "; assets are formed by completed projects");
   }
-  if (!formed) {
-    auto s = db_.Prepare("SELECT max(date) FROM project_steps WHERE project_id = ? AND step = 'completed'");
-    s->BindInt(1, in.project_id);
-    s->Step();
-    formed = Date::Parse(s->Text(0));
-  }
+  if (!formed) formed = CompletedOn(db_, in.project_id);
   if (in.household_id) HouseholdVillage(db_, *in.household_id, "household_id");
   for (size_t i = 0; i < in.beneficiary_household_ids.size(); ++i) {
     HouseholdVillage(db_, in.beneficiary_household_ids[i], "beneficiary_household_ids/" + std::to_string(i));
   }
   store::Transaction tx(db_);
-  auto s = db_.Prepare(
-      "INSERT INTO assets (project_id, name, kind, owner, custodian, area_code, household_id, value_fen, formed_on,"
-      " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  s->BindInt(1, in.project_id);
-  s->BindText(2, in.name);
-  s->BindText(3, in.kind);
-  s->BindText(4, in.owner);
-  s->BindText(5, in.custodian);
-  s->BindText(6, area);
-  s->BindOptionalInt(7, in.household_id);
-  s->BindInt(8, in.value_fen);
-  s->BindText(9, formed->ToString());
-  s->BindText(10, caller.user_name);
-  s->BindInt(11, clock_.NowSeconds());
-  s->Step();
-  const int64_t id = s->Int(0);
-  s->Reset();
-  if (in.station_kind) {
-    auto v = db_.Prepare("INSERT INTO pv_stations (asset_id, station_kind, capacity_w) VALUES (?, ?, ?)");
-    v->BindInt(1, id);
-    v->BindText(2, *in.station_kind);
-    v->BindInt(3, in.capacity_w);
-    v->Run();
-  }
-  std::set<int64_t> households(in.beneficiary_household_ids.begin(), in.beneficiary_household_ids.end());
-  auto b = db_.Prepare("INSERT INTO asset_beneficiaries (asset_id, household_id, persons) VALUES (?, ?, ?)");
-  for (int64_t h : households) {
-    b->BindInt(1, id);
-    b->BindInt(2, h);
-    b->BindInt(3, MembersOf(db_, h));
-    b->Run();
-    b->Reset();
-  }
+  const int64_t id = InsertAsset(db_, in, area, *formed, caller.user_name, clock_.NowSeconds());
   Asset a = LoadAsset(db_, id);
   access::RecordChange(db_, clock_, caller, "projects.asset_add", "asset/" + std::to_string(id), area, nullptr,
                        {{"project", in.project_id}, {"name", in.name}, {"kind", in.kind},
@@ -953,9 +1071,7 @@ std::vector<Asset> ProjectService::ListAssets(const Caller& caller, const AssetF
     area = registry::RequireAreaCode(f.area_code, "area");
     Require(caller, access::Access::kRead, db_, clock_, area, "assets");
   }
-  if (!f.kind.empty() && !IsTerm(kAssetKinds, f.kind)) {
-    throw Error::InvalidArgument("invalid kind", {{"kind", "'" + f.kind + "' is not one of " + TermNames(kAssetKinds)}});
-  }
+  if (!f.kind.empty()) ParseField<AssetKind>(kAssetKinds, f.kind, "kind");
   if (f.limit < 1 || f.limit > 1000 || f.offset < 0) throw Error::InvalidArgument("page size out of range");
   auto s = db_.Prepare(std::string(kAssetSelect) +
                        " WHERE s.area_code >= ? AND s.area_code < ? AND (? = '' OR s.kind = ?) AND (? = 0 OR"
@@ -980,7 +1096,7 @@ void ProjectService::RecordIncome(const Caller& caller, int64_t asset_id, int ye
   }
   const Asset a = LoadAsset(db_, asset_id);
   Require(caller, access::Access::kWrite, db_, clock_, a.area_code, "asset/" + std::to_string(asset_id));
-  if (a.kind != "productive") {
+  if (ParseStored<AssetKind>(kAssetKinds, a.kind, "assets.kind") != AssetKind::kProductive) {
     throw Error::FailedPrecondition("asset " + std::to_string(asset_id) + " is " + a.kind +
                                     "; only productive assets earn income");
   }
@@ -1016,14 +1132,15 @@ int64_t ProjectService::Distribute(const Caller& caller, const DistributionInput
   RequireYear(in.year, "year");
   RequireAmount(in.amount_fen, "amount");
   const Date day = RequireDate(in.date, "date", clock_);
-  if (!IsTerm(kDistributionKinds, in.kind)) {
+  const auto kind = ParseWire<DistributionKind>(kDistributionKinds, in.kind);
+  if (!kind) {
     throw Error::InvalidArgument("invalid distribution",
-                                 {{"kind", "'" + in.kind + "' is not one of " + TermNames(kDistributionKinds)}});
+                                 {{"kind", "'" + in.kind + "' is not one of " + WireList(kDistributionKinds)}});
   }
-  if (in.kind == "dividend" && !in.household_id) {
+  if (*kind == DistributionKind::kDividend && !in.household_id) {
     throw Error::InvalidArgument("invalid distribution", {{"household_id", "a dividend names its household"}});
   }
-  if (in.kind == "public_post" && in.post.empty()) {
+  if (*kind == DistributionKind::kPublicPost && in.post.empty()) {
     throw Error::InvalidArgument("invalid distribution", {{"post", "a public-welfare post is named"}});
   }
   const Asset a = LoadAsset(db_, in.asset_id);
@@ -1123,10 +1240,11 @@ ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, co
                         ") c GROUP BY c.kind, c.level");
     bind(*s);
     while (s->Step()) {
-      const std::string kind = s->Text(0), level = s->Text(1);
-      if (kind == "industry" && level == "provincial") f.industry_provincial += s->Int(2);
-      if (kind == "industry" && level == "county") f.industry_county += s->Int(2);
-      if (kind == "water") {
+      const auto kind = ParseStored<ProjectKind>(kKinds, s->Text(0), "projects.kind");
+      const auto level = ParseStored<ProjectLevel>(kLevels, s->Text(1), "projects.level");
+      if (kind == ProjectKind::kIndustry && level == ProjectLevel::kProvincial) f.industry_provincial += s->Int(2);
+      if (kind == ProjectKind::kIndustry && level == ProjectLevel::kCounty) f.industry_county += s->Int(2);
+      if (kind == ProjectKind::kWater) {
         f.water_projects += s->Int(2);
         f.water_beneficiaries += s->Int(3);
       }
@@ -1138,8 +1256,11 @@ ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, co
         ") c JOIN project_households h ON h.project_id = c.id WHERE c.kind IN ('industry', 'water') GROUP BY c.kind");
     bind(*s);
     while (s->Step()) {
-      if (s->Text(0) == "industry") f.industry_households = s->Int(1);
-      else f.water_beneficiaries += s->Int(2);
+      if (ParseStored<ProjectKind>(kKinds, s->Text(0), "projects.kind") == ProjectKind::kIndustry) {
+        f.industry_households = s->Int(1);
+      } else {
+        f.water_beneficiaries += s->Int(2);
+      }
     }
   }
   {
@@ -1160,8 +1281,9 @@ ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, co
     auto s = db.Prepare("SELECT t.station_kind, count(*) FROM (" + stations + ") t GROUP BY t.station_kind");
     bind(*s);
     while (s->Step()) {
-      const std::string kind = s->Text(0);
-      (kind == "joint" ? f.pv_joint : kind == "central" ? f.pv_central : f.pv_village) += s->Int(1);
+      const auto kind = ParseStored<StationKind>(kStationKinds, s->Text(0), "pv_stations.station_kind");
+      (kind == StationKind::kJoint ? f.pv_joint : kind == StationKind::kCentral ? f.pv_central : f.pv_village) +=
+          s->Int(1);
     }
   }
   {
@@ -1205,16 +1327,16 @@ json ProjectJson(const Project& p) {
   json j = {{"id", p.id},
             {"name", p.name},
             {"kind", p.kind},
-            {"kind_zh", LabelOf(kKinds, p.kind)},
+            {"kind_zh", LabelOfCode(kKinds, p.kind)},
             {"level", p.level},
-            {"level_zh", LabelOf(kLevels, p.level)},
+            {"level_zh", LabelOfCode(kLevels, p.level)},
             {"area_code", p.area_code},
             {"area_name", p.area_name},
             {"start_year", p.start_year},
             {"end_year", p.end_year},
             {"implementer", p.implementer},
             {"status", p.status},
-            {"status_zh", LabelOf(kSteps, p.status)},
+            {"status_zh", LabelOfCode(kSteps, p.status)},
             {"households", p.households},
             {"persons", p.persons},
             {"outside_beneficiaries", p.outside_beneficiaries},
@@ -1236,7 +1358,7 @@ json ProjectJson(const Project& p) {
       outputs.push_back(std::move(x));
     }
     for (const auto& s : p.steps) {
-      steps.push_back({{"step", s.step}, {"step_zh", LabelOf(kSteps, s.step)}, {"date", s.date}, {"actor", s.actor},
+      steps.push_back({{"step", s.step}, {"step_zh", LabelOfCode(kSteps, s.step)}, {"date", s.date}, {"actor", s.actor},
                        {"document_no", s.document_no}, {"note", s.note}});
     }
     for (const auto& n : p.notices) {
@@ -1297,7 +1419,7 @@ json AssetJson(const Asset& a) {
             {"project_name", a.project_name},
             {"name", a.name},
             {"kind", a.kind},
-            {"kind_zh", LabelOf(kAssetKinds, a.kind)},
+            {"kind_zh", LabelOfCode(kAssetKinds, a.kind)},
             {"owner", a.owner},
             {"custodian", a.custodian},
             {"area_code", a.area_code},
@@ -1311,7 +1433,7 @@ json AssetJson(const Asset& a) {
             {"distributed_fen", a.distributed_fen}};
   if (a.station_kind) {
     j["station"] = {{"kind", *a.station_kind},
-                    {"kind_zh", LabelOf(kStationKinds, *a.station_kind)},
+                    {"kind_zh", LabelOfCode(kStationKinds, *a.station_kind)},
                     {"capacity_kw", static_cast<double>(a.capacity_w) / 1000.0}};
   } else {
     j["station"] = nullptr;

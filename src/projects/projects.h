@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,25 +22,40 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "core/vocabulary.h"
 #include "store/database.h"
 
 namespace fupin::projects {
 
-// Closed vocabularies with their Chinese labels (served to the web).
-struct Term {
-  const char* code;
-  const char* label_zh;
+// The closed sets of projects, funds and assets (core/vocabulary.h): one table each of the
+// stored/wire string and the Chinese label, served by GET /api/v1/vocabularies (project_kind,
+// project_level, project_step, asset_kind, station_kind, distribution_kind, notice_kind) and, as
+// {code, label}, by GET /api/v1/projects/terms. Wire strings are parsed once where they come in.
+enum class ProjectKind {
+  kIndustry, kWater, kRoad, kPower, kInfrastructureOther, kRelocation,
+  kHousing, kEducation, kHealth, kEmployment, kPhotovoltaic, kOther,
 };
-const std::vector<Term>& ProjectKinds();   // industry water road power infrastructure_other ...
-const std::vector<Term>& ProjectLevels();  // provincial municipal county
-const std::vector<Term>& ProjectSteps();   // proposed reviewed listed approved under_way accepted completed withdrawn
-const std::vector<Term>& AssetKinds();     // productive public_welfare household
-const std::vector<Term>& StationKinds();   // joint central village
-const std::vector<Term>& DistributionKinds();  // dividend public_post other
+enum class ProjectLevel { kProvincial, kMunicipal, kCounty };
+// A project's steps in order; its status is the last step taken.
+enum class ProjectStatus { kProposed, kReviewed, kListed, kApproved, kUnderWay, kAccepted, kCompleted, kWithdrawn };
+enum class AssetKind { kProductive, kPublicWelfare, kHousehold };
+enum class StationKind { kJoint, kCentral, kVillage };
+enum class DistributionKind { kDividend, kPublicPost, kOther };
+enum class NoticeKind { kPlan, kResult };
+
+std::span<const Term> ProjectKinds();       // industry water road power infrastructure_other ...
+std::span<const Term> ProjectLevels();      // provincial municipal county
+std::span<const Term> ProjectSteps();       // proposed reviewed listed approved under_way accepted completed withdrawn
+std::span<const Term> AssetKinds();         // productive public_welfare household
+std::span<const Term> StationKinds();       // joint central village
+std::span<const Term> DistributionKinds();  // dividend public_post other
+std::span<const Term> NoticeKinds();        // plan result
+// The sets above by the names GET /api/v1/vocabularies gives them.
+std::vector<Vocabulary> Vocabularies();
 // Fund sources from the fund_sources table, in order.
 std::vector<std::pair<std::string, std::string>> FundSources(store::Connection& db);
 // The steps allowed after `status` (empty for completed and withdrawn).
-std::vector<std::string> NextSteps(const std::string& status);
+std::vector<ProjectStatus> NextSteps(ProjectStatus status);
 
 struct Output {
   std::string item;              // 管网 道路 光伏 ...

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
+#include <map>
 
 #include <unistd.h>
 
@@ -164,6 +166,69 @@ TEST_F(ProjectsTest, BadInputNamesTheFields) {
     EXPECT_NE(paths.find("area_code;"), std::string::npos) << paths;
   }
   EXPECT_EQ(Count("projects"), 0);
+}
+
+// The closed sets are enums with one table each (issue 19 item 4): every wire string comes in
+// through the table, and an unknown one is refused naming its field and the accepted values.
+TEST_F(ProjectsTest, UnknownWireValuesAreRefusedNamingTheFieldAndTheAcceptedValues) {
+  const Project p = svc_.AddProject(county_, Water());
+  const std::string before = Snapshot();
+  auto detail_of = [](const std::function<void()>& call, const std::string& field) {
+    try {
+      call();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+      for (const auto& d : e.details()) {
+        if (d.path == field) return d.problem;
+      }
+      ADD_FAILURE() << "no detail at " << field << ": " << e.what();
+      return std::string();
+    }
+    ADD_FAILURE() << field << " was accepted";
+    return std::string();
+  };
+  EXPECT_EQ(detail_of([&] { svc_.Step(county_, p.id, "finished", "2018-02-01", "", ""); }, "step"),
+            "'finished' is not one of proposed, reviewed, listed, approved, under_way, accepted, completed or withdrawn");
+  EXPECT_EQ(detail_of([&] { svc_.AddNotice(county_, p.id, "draft", "2018-02-01", "2018-02-07", "村委会", ""); }, "kind"),
+            "'draft' is not plan or result");
+  EXPECT_EQ(detail_of([&] { svc_.Progress(county_, "", std::nullopt, "month"); }, "by"),
+            "'month' is not one of source, area, kind, year");
+  ProjectFilter f;
+  f.status = "done";
+  EXPECT_EQ(detail_of([&] { svc_.ListProjects(county_, f); }, "status"),
+            "'done' is not one of proposed, reviewed, listed, approved, under_way, accepted, completed or withdrawn");
+  AssetInput asset;
+  asset.project_id = p.id;
+  asset.name = "光伏电站";
+  asset.kind = "shared";
+  asset.owner = "村集体";
+  asset.custodian = "村委会";
+  asset.station_kind = "rooftop";
+  asset.capacity_w = 100000;
+  EXPECT_EQ(detail_of([&] { svc_.AddAsset(county_, asset); }, "station_kind"),
+            "'rooftop' is not one of joint, central or village");
+  EXPECT_EQ(Snapshot(), before);
+}
+
+// Each table is served (GET /api/v1/vocabularies) under its name, in its order, with its
+// Chinese label; the status a project has is the wire string of its last step.
+TEST_F(ProjectsTest, TheVocabulariesAreTheTablesTheServiceParses) {
+  std::map<std::string, std::vector<std::string>> sets;
+  for (const Vocabulary& v : Vocabularies()) {
+    for (const Term& t : v.terms) sets[v.name].push_back(std::string(t.wire) + "=" + t.zh);
+  }
+  EXPECT_EQ(sets["project_step"].front(), "proposed=申报");
+  EXPECT_EQ(sets["project_step"].back(), "withdrawn=撤销");
+  EXPECT_EQ(sets["notice_kind"], (std::vector<std::string>{"plan=计划公示", "result=结果公示"}));
+  EXPECT_EQ(sets["asset_kind"].size(), 3u);
+  EXPECT_EQ(sets["project_kind"].size(), 12u);
+  for (const char* name : {"project_level", "station_kind", "distribution_kind"}) EXPECT_TRUE(sets.contains(name)) << name;
+  const Project p = svc_.AddProject(county_, Water());
+  EXPECT_EQ(p.next_steps, (std::vector<std::string>{"reviewed", "withdrawn"}));
+  EXPECT_EQ(ProjectJson(svc_.GetProject(county_, p.id))["status_zh"], "申报");
+  EXPECT_EQ(NextSteps(ProjectStatus::kAccepted), (std::vector<ProjectStatus>{ProjectStatus::kCompleted,
+                                                                              ProjectStatus::kWithdrawn}));
+  EXPECT_TRUE(NextSteps(ProjectStatus::kWithdrawn).empty());
 }
 
 TEST_F(ProjectsTest, NoticesOfPlanAndResultAndTheirSheet) {

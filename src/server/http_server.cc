@@ -300,62 +300,11 @@ class Engine {
       if (const auto it = req.find("If-Match"); it != req.end()) request.if_match = std::string(it->value());
       request.remote_address = remote_address;
       request.tls = tls_;
-      const std::string_view auth = req["Authorization"];
-      const std::optional<std::string> cookie = SessionCookie(req[http::field::cookie]);
-      if (auth.rfind("Bearer ", 0) == 0) {
-        request.token = std::string(auth.substr(7));
-        access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
-        if (route.needs_login || !request.token.empty()) {
-          request.caller = sessions.Authenticate(request.token);
-          request.authenticated = true;
-        }
-      } else if (cookie && route.needs_login) {
-        // The web UI's session cookie (docs/ACCESS.md): a browser sends it by
-        // itself, so whatever changes something must also carry the session's
-        // CSRF token, which only the page (not another site) can read.
-        request.token = *cookie;
-        access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
-        request.caller = sessions.Authenticate(request.token);
-        request.authenticated = true;
-        if (route.method != "GET") {
-          const std::string_view offered = req[kCsrfHeader];
-          if (!access::CsrfTokenMatches(request.token, offered)) {
-            throw Error(ErrorCode::kPermissionDenied,
-                        "a request with the session cookie that changes something needs the session's CSRF token",
-                        {{kCsrfHeader, offered.empty() ? "missing" : "not the token of this session"}});
-          }
-        }
-      } else if (route.needs_login) {
-        throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");
-      }
-      const std::string& body = req.body();
-      if (route.raw_body) {
-        request.raw_body = body;
-        if (const auto it = req.find("X-File-Name"); it != req.end()) {
-          request.file_name = DecodeUrl(it->value(), false);
-        }
-      } else if (!body.empty()) {
-        request.body = ParseJsonBody(body);
-      } else if (route.method == "POST" || route.method == "PUT" || route.method == "PATCH") {
-        request.body = nlohmann::json::object();
-      }
+      Authenticate(route, req, request);
+      ReadBody(route, req, request);
       ApiResponse response = RunHandler(route, request);
-      const auto file_type = response.headers.find("Content-Type");
       status = response.status;
-      if (status == 204) {
-        reply.status = 204;
-      } else if (file_type != response.headers.end() && response.body.is_string()) {
-        // A download (ApiResponse::File) or JSON serialised by the handler (VersionedText): the bytes as they are.
-        reply.status = status;
-        reply.headers.emplace_back("Cache-Control", "no-store");
-        reply.body = std::move(response.body.get_ref<std::string&>());
-        reply.content_type = file_type->second;
-      } else {
-        reply = JsonReply(status, response.body);
-      }
-      for (const auto& [k, v] : response.headers) {
-        if (k != "Content-Type") reply.headers.emplace_back(k, v);
-      }
+      reply = ToReply(std::move(response));
     } catch (const Error& e) {
       status = HttpStatus(e.code());
       reply = JsonReply(status, ErrorJson(ErrorCodeName(e.code()), e.what(), e.details()));
@@ -366,6 +315,77 @@ class Engine {
       return reply;
     }
     Log(route.method, &route, status, start, request, "");
+    return reply;
+  }
+
+  // Who asks: the bearer token, or the web UI's session cookie (with its CSRF
+  // token on whatever changes something); a route that needs a login refuses neither.
+  void Authenticate(const Route& route, const http::request<http::string_body>& req, ApiRequest& request) {
+    const std::string_view auth = req["Authorization"];
+    const std::optional<std::string> cookie = SessionCookie(req[http::field::cookie]);
+    if (auth.rfind("Bearer ", 0) == 0) {
+      request.token = std::string(auth.substr(7));
+      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
+      if (route.needs_login || !request.token.empty()) {
+        request.caller = sessions.Authenticate(request.token);
+        request.authenticated = true;
+      }
+    } else if (cookie && route.needs_login) {
+      // The web UI's session cookie (docs/ACCESS.md): a browser sends it by
+      // itself, so whatever changes something must also carry the session's
+      // CSRF token, which only the page (not another site) can read.
+      request.token = *cookie;
+      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
+      request.caller = sessions.Authenticate(request.token);
+      request.authenticated = true;
+      if (route.method != "GET") {
+        const std::string_view offered = req[kCsrfHeader];
+        if (!access::CsrfTokenMatches(request.token, offered)) {
+          throw Error(ErrorCode::kPermissionDenied,
+                      "a request with the session cookie that changes something needs the session's CSRF token",
+                      {{kCsrfHeader, offered.empty() ? "missing" : "not the token of this session"}});
+        }
+      }
+    } else if (route.needs_login) {
+      throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");
+    }
+  }
+
+  // The request's body: raw bytes (uploads), parsed JSON, or {} for a write without one.
+  static void ReadBody(const Route& route, const http::request<http::string_body>& req, ApiRequest& request) {
+    const std::string& body = req.body();
+    if (route.raw_body) {
+      request.raw_body = body;
+      if (const auto it = req.find("X-File-Name"); it != req.end()) {
+        request.file_name = DecodeUrl(it->value(), false);
+      }
+    } else if (!body.empty()) {
+      request.body = ParseJsonBody(body);
+    } else if (route.method == "POST" || route.method == "PUT" || route.method == "PATCH") {
+      request.body = nlohmann::json::object();
+    }
+  }
+
+  // The handler's answer as bytes: 204 without a body, a download or pre-serialised JSON
+  // as it is, otherwise the JSON body; the handler's headers but Content-Type follow.
+  static Reply ToReply(ApiResponse response) {
+    Reply reply;
+    const auto file_type = response.headers.find("Content-Type");
+    const int status = response.status;
+    if (status == 204) {
+      reply.status = 204;
+    } else if (file_type != response.headers.end() && response.body.is_string()) {
+      // A download (ApiResponse::File) or JSON serialised by the handler (VersionedText): the bytes as they are.
+      reply.status = status;
+      reply.headers.emplace_back("Cache-Control", "no-store");
+      reply.body = std::move(response.body.get_ref<std::string&>());
+      reply.content_type = file_type->second;
+    } else {
+      reply = JsonReply(status, response.body);
+    }
+    for (const auto& [k, v] : response.headers) {
+      if (k != "Content-Type") reply.headers.emplace_back(k, v);
+    }
     return reply;
   }
 

@@ -19,9 +19,9 @@ std::optional<int> Year(const ApiRequest& r) {
   return std::nullopt;
 }
 
-json Terms(const std::vector<projects::Term>& terms) {
+json Terms(std::span<const Term> terms) {
   json out = json::array();
-  for (const auto& t : terms) out.push_back({{"code", t.code}, {"label", t.label_zh}});
+  for (const auto& t : terms) out.push_back({{"code", t.wire}, {"label", t.zh}});
   return out;
 }
 

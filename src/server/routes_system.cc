@@ -1,3 +1,5 @@
+#include "assessment/terms.h"
+#include "assistance/assistance.h"
 #include "core/caller.h"
 #include "core/vocabulary.h"
 #include "industry/industry.h"
@@ -5,6 +7,7 @@
 #include "monitoring/terms.h"
 #include "access/permissions.h"
 #include "policy/policy.h"
+#include "projects/projects.h"
 #include "housing/housing.h"
 #include "registry/areas.h"
 #include "registry/registry_json.h"
@@ -40,6 +43,10 @@ nlohmann::json VocabulariesJson() {
     for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   }
   for (const auto& v : housing::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
+  // Issue 19 item 4: projects and funds, assessment, assistance.
+  for (const auto& list : {projects::Vocabularies(), assessment::Vocabularies(), assistance::Vocabularies()}) {
+    for (const Vocabulary& v : list) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
+  }
   // The department of a sector_department user (the users page): finance writes funds, the others hand in rosters.
   nlohmann::json departments = nlohmann::json::array();
   departments.push_back({{"value", std::string(access::kFinanceDepartment)}, {"label_zh", "财政局"}});

@@ -70,6 +70,49 @@ std::vector<Table> SqliteTables(Connection& c) {
 
 int64_t CountRows(Connection& c, const std::string& table) { return c.QueryInt("SELECT count(*) FROM " + table).value_or(0); }
 
+// The audit head is one row, seeded by the migration and guarded by triggers:
+// move it forward to the source's last entry instead of copying it.
+void MoveAuditHead(Connection& from, Connection& to) {
+  auto head = from.Prepare("SELECT last_id, hash FROM audit_head WHERE one = 1");
+  if (head->Step() && head->Int(0) > 0) {
+    auto move = to.Prepare("UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1");
+    move->BindInt(1, head->Int(0));
+    move->BindText(2, head->Text(1));
+    move->Run();
+  }
+}
+
+// Every row of a table, column by column in its declared kind, through the target's bulk insert.
+void CopyRows(Connection& from, Connection& to, const Table& t) {
+  std::string select = "SELECT ";
+  std::vector<std::string> names;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    select += (i ? ", " : "") + std::string("\"") + t.columns[i].name + "\"";
+    names.push_back("\"" + t.columns[i].name + "\"");
+  }
+  select += " FROM " + t.name;
+  auto rows = from.Prepare(select);
+  auto writer = to.BulkInsert(t.name, names);
+  std::vector<Value> row(t.columns.size());
+  while (rows->Step()) {
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const int c = static_cast<int>(i);
+      if (rows->IsNull(c)) {
+        row[i] = nullptr;
+        continue;
+      }
+      switch (t.columns[i].kind) {
+        case Kind::kInt: row[i] = rows->Int(c); break;
+        case Kind::kReal: row[i] = rows->Double(c); break;
+        case Kind::kBlob: row[i] = rows->Blob(c); break;
+        case Kind::kText: row[i] = rows->Text(c); break;
+      }
+    }
+    writer->Append(row);
+  }
+  writer->Finish();
+}
+
 }  // namespace
 
 std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to, Progress& progress) {
@@ -107,43 +150,10 @@ std::vector<TableCopy> CopyDatabase(Connection& from, Connection& to, Progress& 
   ProgressStage stage(progress, "tables", static_cast<int64_t>(tables.size()));
   for (const Table& t : tables) {
     TableCopy copy{t.name, CountRows(from, t.name), 0};
-    std::string select = "SELECT ";
-    std::vector<std::string> names;
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      select += (i ? ", " : "") + std::string("\"") + t.columns[i].name + "\"";
-      names.push_back("\"" + t.columns[i].name + "\"");
-    }
-    select += " FROM " + t.name;
     if (t.name == "audit_head") {
-      // One row, seeded by the migration and guarded by triggers: move it forward instead.
-      auto head = from.Prepare("SELECT last_id, hash FROM audit_head WHERE one = 1");
-      if (head->Step() && head->Int(0) > 0) {
-        auto move = to.Prepare("UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1");
-        move->BindInt(1, head->Int(0));
-        move->BindText(2, head->Text(1));
-        move->Run();
-      }
+      MoveAuditHead(from, to);
     } else {
-      auto rows = from.Prepare(select);
-      auto writer = to.BulkInsert(t.name, names);
-      std::vector<Value> row(t.columns.size());
-      while (rows->Step()) {
-        for (size_t i = 0; i < t.columns.size(); ++i) {
-          const int c = static_cast<int>(i);
-          if (rows->IsNull(c)) {
-            row[i] = nullptr;
-            continue;
-          }
-          switch (t.columns[i].kind) {
-            case Kind::kInt: row[i] = rows->Int(c); break;
-            case Kind::kReal: row[i] = rows->Double(c); break;
-            case Kind::kBlob: row[i] = rows->Blob(c); break;
-            case Kind::kText: row[i] = rows->Text(c); break;
-          }
-        }
-        writer->Append(row);
-      }
-      writer->Finish();
+      CopyRows(from, to, t);
     }
     copy.target_rows = CountRows(to, t.name);
     result.push_back(copy);

@@ -185,6 +185,32 @@ TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
   }
 }
 
+// Issue 19 item 4: the closed sets of projects, assessment and assistance are served from the
+// tables their services parse, so the web reads these labels from here and keeps none itself.
+TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
+  ApiClient anonymous(server_->port());
+  const auto r = anonymous.Get("/api/v1/vocabularies");
+  ASSERT_EQ(r.status, 200) << r.text;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> sets;
+  for (const auto& v : r.body["items"]) {
+    for (const auto& t : v["terms"]) {
+      sets[v["name"].get<std::string>()].emplace_back(t["value"].get<std::string>(), t["label_zh"].get<std::string>());
+    }
+  }
+  using Terms = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(sets["criterion_result"], (Terms{{"pass", "达标"}, {"fail", "未达标"}, {"unknown", "待核实"}}));
+  EXPECT_EQ(sets["work_team_role"], (Terms{{"captain", "队长"}, {"first_secretary", "第一书记"}, {"member", "队员"}}));
+  EXPECT_EQ(sets["exit_step"], (Terms{{"appraisal", "村评议"}, {"verification", "驻村工作队核实"}, {"notice", "公示"}}));
+  EXPECT_EQ(sets["survey_kind"],
+            (Terms{{"resurvey", "错退复核"}, {"sample", "漏评抽查"}, {"satisfaction", "群众认可度"}}));
+  ASSERT_EQ(sets["project_step"].size(), 8u);
+  EXPECT_EQ(sets["project_step"][4], (std::pair<std::string, std::string>{"under_way", "实施"}));
+  EXPECT_EQ(sets["notice_kind"], (Terms{{"plan", "计划公示"}, {"result", "结果公示"}}));
+  for (const char* name : {"project_kind", "project_level", "asset_kind", "station_kind", "distribution_kind"}) {
+    EXPECT_FALSE(sets[name].empty()) << name;
+  }
+}
+
 // GET /me carries every ability src/access computes (the web's menus and
 // buttons follow these alone): the finer rules of the services too.
 TEST_F(ServerTest, MeCarriesTheAbilitiesAccessComputes) {

@@ -30,7 +30,6 @@ const spelled = (value) => {
 }
 
 export const vocab = {
-  criterionResult: [['pass', '达标', 'Pass'], ['fail', '未达标', 'Fail'], ['unknown', '待核实', 'Unknown']],
   severity: [['error', '错误', 'Error'], ['warning', '警告', 'Warning'], ['info', '提示', 'Info']],
   // The modules that provide a figure of the progress report (`module` of GET /reports/progress).
   reportModule: [['registry', '建档立卡', 'Registry'], ['assessment', '退出评估', 'Assessment'], ['assistance', '帮扶力量', 'Assistance'],
@@ -46,8 +45,6 @@ export const vocab = {
     ['culture_centre', '综合文化服务中心', 'Culture centre']],
   paramKind: [['year', '年度', 'year'], ['province', '省份代码', 'province'], ['indicator', '指标', 'indicator'],
     ['yuan', '元', 'yuan'], ['percent', '%', 'percent'], ['days', '天', 'days'], ['list', '清单', 'list'], ['number', '数值', 'number']],
-  // Work-team members (src/assistance: work_team_members.role).
-  workTeamRole: [['captain', '队长', 'Captain'], ['first_secretary', '第一书记', 'First secretary'], ['member', '队员', 'Member']],
   // The audit trail's actions (AuditEvent.action of the services), as a verb phrase.
   auditAction: [
     ['access.denied', '被拒绝访问', 'was refused access to'], ['login.success', '登录了系统', 'logged in'],

@@ -1,0 +1,13 @@
+#include "assessment/terms.h"
+
+#include "assessment/criteria.h"
+#include "assessment/exits.h"
+#include "assessment/surveys.h"
+
+namespace fupin::assessment {
+
+std::vector<Vocabulary> Vocabularies() {
+  return {{"survey_kind", SurveyKinds()}, {"exit_step", ExitStepKinds()}, {"criterion_result", OutcomeTerms()}};
+}
+
+}  // namespace fupin::assessment
