@@ -30,7 +30,9 @@ std::vector<OverviewChild> Children(store::Connection& db, const std::string& ar
   if (!area.empty()) s->BindText(1, area);
   while (s->Step()) children.push_back({s->Text(0), s->Text(1), 0, 0});
   if (children.empty()) return children;
-  const auto counts = ReadChildCounts(db, area, children.front().code.size());
+  std::vector<std::string> codes;
+  for (const auto& c : children) codes.push_back(c.code);
+  const auto counts = ReadChildCounts(db, codes);
   for (auto& c : children) {
     if (auto it = counts.find(c.code); it != counts.end()) {
       c.registered = it->second.registered;

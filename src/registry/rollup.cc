@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/area_code.h"
 #include "registry/status.h"
 #include "registry/vocab.h"
 
@@ -104,20 +105,77 @@ void AddChanges(const HouseholdFacts& h, Changes& out) {
   }
 }
 
-// Writes the rows of the villages matched by `where` (already deleted).
-void WriteRows(store::Connection& db, const std::string& where, std::span<const std::string> params) {
+// The village rows of the villages matched by `where`, computed from their
+// events and memberships ('all' rows included).
+Changes VillageRows(store::Connection& db, const std::string& where, std::span<const std::string> params) {
   Changes changes;
   for (const auto& [id, h] : ReadFacts(db, where, params)) AddChanges(h, changes);
-  static const std::vector<std::string> kCols = {"village_code", "status", "year", "households", "persons"};
-  auto w = db.BulkInsert("village_year_counts", kCols);
-  for (const auto& [key, c] : changes) {
-    if (c.households == 0 && c.persons == 0) continue;
-    w->Append({std::get<0>(key), std::get<1>(key), int64_t{std::get<2>(key)}, c.households, c.persons});
-  }
   auto all = db.Prepare("SELECT h.village_code, count(*) FROM households h WHERE " + where + " GROUP BY h.village_code");
   for (size_t i = 0; i < params.size(); ++i) all->BindText(static_cast<int>(i + 1), params[i]);
-  while (all->Step()) w->Append({all->Text(0), std::string("all"), int64_t{0}, all->Int(1), int64_t{0}});
-  w->Finish();
+  while (all->Step()) changes[{all->Text(0), "all", 0}].households += all->Int(1);
+  return changes;
+}
+
+// The rows stored for these areas.
+Changes StoredRows(store::Connection& db, std::span<const std::string> areas) {
+  Changes rows;
+  auto s = db.Prepare("SELECT area_code, status, year, households, persons FROM area_year_counts WHERE area_code IN (" +
+                      Placeholders(areas.size()) + ")");
+  for (size_t i = 0; i < areas.size(); ++i) s->BindText(static_cast<int>(i + 1), areas[i]);
+  while (s->Step()) rows[{s->Text(0), s->Text(1), static_cast<int>(s->Int(2))}] = {s->Int(3), s->Int(4)};
+  return rows;
+}
+
+// What `to` minus `from` (village rows) adds to each area above the villages.
+Changes AncestorDeltas(const Changes& from, const Changes& to) {
+  Changes deltas;
+  auto add = [&deltas](const std::tuple<std::string, std::string, int>& key, int64_t sign, const StatusCount& c) {
+    if (c.households == 0 && c.persons == 0) return;
+    for (std::string a = ParentAreaCode(std::get<0>(key));; a = ParentAreaCode(a)) {
+      StatusCount& d = deltas[{a, std::get<1>(key), std::get<2>(key)}];
+      d.households += sign * c.households;
+      d.persons += sign * c.persons;
+      if (a.empty()) break;
+    }
+  };
+  for (const auto& [key, c] : to) add(key, 1, c);
+  for (const auto& [key, c] : from) add(key, -1, c);
+  return deltas;
+}
+
+void Append(store::BulkWriter& w, const Changes& rows) {
+  for (const auto& [key, c] : rows) {
+    if (c.households == 0 && c.persons == 0) continue;
+    w.Append({std::get<0>(key), std::get<1>(key), int64_t{std::get<2>(key)}, c.households, c.persons});
+  }
+}
+
+// Adds the deltas to the stored rows of the areas above the villages, and
+// drops the rows that come to zero.
+void ApplyDeltas(store::Connection& db, const Changes& deltas) {
+  auto upsert = db.Prepare(
+      "INSERT INTO area_year_counts (area_code, status, year, households, persons) VALUES (?, ?, ?, ?, ?)"
+      " ON CONFLICT (area_code, status, year) DO UPDATE SET households = area_year_counts.households +"
+      " excluded.households, persons = area_year_counts.persons + excluded.persons");
+  std::set<std::string> areas;
+  for (const auto& [key, d] : deltas) {
+    if (d.households == 0 && d.persons == 0) continue;
+    upsert->BindText(1, std::get<0>(key));
+    upsert->BindText(2, std::get<1>(key));
+    upsert->BindInt(3, std::get<2>(key));
+    upsert->BindInt(4, d.households);
+    upsert->BindInt(5, d.persons);
+    upsert->Run();
+    areas.insert(std::get<0>(key));
+  }
+  const std::vector<std::string> list(areas.begin(), areas.end());
+  for (size_t at = 0; at < list.size(); at += kChunk) {
+    const size_t n = std::min(kChunk, list.size() - at);
+    auto zero = db.Prepare("DELETE FROM area_year_counts WHERE households = 0 AND persons = 0 AND area_code IN (" +
+                           Placeholders(n) + ")");
+    for (size_t i = 0; i < n; ++i) zero->BindText(static_cast<int>(i + 1), list[at + i]);
+    zero->Run();
+  }
 }
 
 void AddRow(AreaCounts& counts, store::Statement& s) {
@@ -129,15 +187,6 @@ void AddRow(AreaCounts& counts, store::Statement& s) {
   StatusCount& c = counts.changes[status][static_cast<int>(s.Int(2))];
   c.households += s.Int(3);
   c.persons += s.Int(4);
-}
-
-std::unique_ptr<store::Statement> AreaRows(store::Connection& db, const std::string& area) {
-  auto s = db.Prepare(
-      "SELECT village_code, status, year, households, persons FROM village_year_counts"
-      " WHERE village_code >= ? AND village_code < ?");
-  s->BindText(1, area);
-  s->BindText(2, area + ":");
-  return s;
 }
 
 void AddVillagesOf(store::Connection& db, const std::string& select, std::span<const int64_t> ids,
@@ -174,16 +223,21 @@ int64_t AreaCounts::Current(std::string_view status) const {
 
 AreaCounts ReadAreaCounts(store::Connection& db, const std::string& area) {
   AreaCounts counts;
-  auto s = AreaRows(db, area);
+  auto s = db.Prepare("SELECT area_code, status, year, households, persons FROM area_year_counts WHERE area_code = ?");
+  s->BindText(1, area);
   while (s->Step()) AddRow(counts, *s);
   return counts;
 }
 
-std::map<std::string, AreaCounts> ReadChildCounts(store::Connection& db, const std::string& area,
-                                                  size_t child_length) {
+std::map<std::string, AreaCounts> ReadChildCounts(store::Connection& db, std::span<const std::string> areas) {
   std::map<std::string, AreaCounts> out;
-  auto s = AreaRows(db, area);
-  while (s->Step()) AddRow(out[s->Text(0).substr(0, child_length)], *s);
+  for (size_t at = 0; at < areas.size(); at += kChunk) {
+    const size_t n = std::min(kChunk, areas.size() - at);
+    auto s = db.Prepare("SELECT area_code, status, year, households, persons FROM area_year_counts WHERE area_code IN (" +
+                        Placeholders(n) + ")");
+    for (size_t i = 0; i < n; ++i) s->BindText(static_cast<int>(i + 1), areas[at + i]);
+    while (s->Step()) AddRow(out[s->Text(0)], *s);
+  }
   return out;
 }
 
@@ -197,23 +251,34 @@ void RefreshVillageCounts(store::Connection& db, const std::set<std::string>& vi
   for (size_t at = 0; at < all.size(); at += kChunk) {
     const std::span<const std::string> chunk(all.data() + at, std::min(kChunk, all.size() - at));
     const std::string in = "(" + Placeholders(chunk.size()) + ")";
-    auto del = db.Prepare("DELETE FROM village_year_counts WHERE village_code IN " + in);
+    const Changes before = StoredRows(db, chunk);
+    auto del = db.Prepare("DELETE FROM area_year_counts WHERE area_code IN " + in);
     for (size_t i = 0; i < chunk.size(); ++i) del->BindText(static_cast<int>(i + 1), chunk[i]);
     del->Run();
-    WriteRows(db, "h.village_code IN " + in, chunk);
+    const Changes after = VillageRows(db, "h.village_code IN " + in, chunk);
+    static const std::vector<std::string> kCols = {"area_code", "status", "year", "households", "persons"};
+    auto w = db.BulkInsert("area_year_counts", kCols);
+    Append(*w, after);
+    w->Finish();
+    ApplyDeltas(db, AncestorDeltas(before, after));
   }
 }
 
 void RebuildVillageCounts(store::Connection& db) {
-  db.Execute("DELETE FROM village_year_counts");
-  WriteRows(db, "1 = 1", {});
+  db.Execute("DELETE FROM area_year_counts");
+  const Changes villages = VillageRows(db, "1 = 1", {});
+  static const std::vector<std::string> kCols = {"area_code", "status", "year", "households", "persons"};
+  auto w = db.BulkInsert("area_year_counts", kCols);
+  Append(*w, villages);
+  Append(*w, AncestorDeltas({}, villages));
+  w->Finish();
 }
 
 bool BuildPendingVillageCounts(store::Connection& db) {
-  if (!db.QueryInt("SELECT 1 FROM pending_village_counts").has_value()) return false;
+  if (!db.QueryInt("SELECT 1 FROM pending_area_counts").has_value()) return false;
   store::Transaction tx(db);
   RebuildVillageCounts(db);
-  db.Execute("DELETE FROM pending_village_counts");
+  db.Execute("DELETE FROM pending_area_counts");
   tx.Commit();
   return true;
 }

@@ -1,16 +1,20 @@
 #pragma once
-// Village counts kept current (issue 25): the households of each village by
-// status at the end of each year and their members on that day, so that the
-// overview and the incidence read a range of small rows instead of
-// recomputing every household of a county.
+// Area counts kept current (issue 25): the households of each area by status
+// at the end of each year and their members on that day, so that the overview
+// and the incidence read a few rows of the area (and of its children) instead
+// of recomputing every household of a county, a province or the nation.
 //
-// Table village_year_counts (registry migration 154), one row per
-// (village_code, status, year) where something changes:
+// Table area_year_counts (registry migration 154), one row per
+// (area_code, status, year) where something changes, for every village with
+// households and every area above one (township, county, city, province, and
+// the nation as ''):
 //   status poor/exited/removed/deceased, year Y: the CHANGE at the end of Y of
 //     the number of households with that status on YearEnd(Y) and of their
 //     members on that day (the value at the end of year Y is the sum of the
 //     rows with year <= Y; the value after every event is the sum of all rows);
-//   status 'all', year 0: the number of household rows of the village.
+//   status 'all', year 0: the number of household rows of the area.
+// A village's rows are computed from its households; an area above holds the
+// sum of its villages' rows.
 // "Status in year Y" is registry/status.h's (the latest event by date, then
 // id, up to 31 December of Y); a member counts on a date D when
 // start_date <= D < end_date and D < death_date, as assessment::ComputeIncidence
@@ -20,7 +24,9 @@
 // services refresh the villages they changed (RefreshVillageCounts), a
 // RegistryBatch the villages of everything it wrote at Finish(). A refresh
 // recomputes the village's rows from its events and memberships (a village is
-// a few hundred persons): a fixed number of statements per 500 villages.
+// a few hundred persons) and adds the difference to the rows of the areas
+// above it: a fixed number of statements per 500 villages, plus one upsert per
+// changed row of an area above.
 #include <cstdint>
 #include <map>
 #include <set>
@@ -37,7 +43,7 @@ struct StatusCount {
   int64_t persons = 0;
 };
 
-// The counts of one area (the sum over its villages).
+// The counts of one area.
 struct AreaCounts {
   int64_t registered = 0;  // every household of the area, whatever its status
   // status -> year -> change at the end of that year (see above).
@@ -49,15 +55,12 @@ struct AreaCounts {
   int64_t Current(std::string_view status) const;
 };
 
-// The counts of `area` (a code prefix, "" for the nation): one range read of
-// its villages' rows. No access check (callers check theirs).
+// The counts of `area` ("" for the nation): its own rows, one primary-key
+// range. No access check (callers check theirs).
 AreaCounts ReadAreaCounts(store::Connection& db, const std::string& area);
 
-// The counts of each child of `area` whose code is `child_length` long (the
-// area's villages summed by the first child_length characters of their code),
-// from the same one range read.
-std::map<std::string, AreaCounts> ReadChildCounts(store::Connection& db, const std::string& area,
-                                                  size_t child_length);
+// The counts of each of these areas (e.g. an area's children), a query per 500.
+std::map<std::string, AreaCounts> ReadChildCounts(store::Connection& db, std::span<const std::string> areas);
 
 // Recomputes the rows of these villages (empty: nothing). Run it inside the
 // transaction of the write that changed them.

@@ -74,7 +74,7 @@ void ExpectEqualToRecomputation(store::Connection& db, const std::string& when) 
 std::vector<std::string> Rows(store::Connection& db) {
   std::vector<std::string> rows;
   auto s = db.Prepare(
-      "SELECT village_code, status, year, households, persons FROM village_year_counts ORDER BY village_code, status, year");
+      "SELECT area_code, status, year, households, persons FROM area_year_counts ORDER BY area_code, status, year");
   while (s->Step()) {
     rows.push_back(s->Text(0) + " " + s->Text(1) + " " + std::to_string(s->Int(2)) + " " + std::to_string(s->Int(3)) +
                    " " + std::to_string(s->Int(4)));
@@ -211,8 +211,8 @@ TEST_F(RollupTest, ADatabaseWrittenBeforeTheCountsGetsThemOnce) {
   const auto kept = Rows(f_.db());
   ASSERT_FALSE(kept.empty());
   // As migration 154 leaves an older database: rows missing, the mark set.
-  f_.db().Execute("DELETE FROM village_year_counts");
-  f_.db().Execute("INSERT INTO pending_village_counts (name) VALUES ('village_year_counts')");
+  f_.db().Execute("DELETE FROM area_year_counts");
+  f_.db().Execute("INSERT INTO pending_area_counts (name) VALUES ('area_year_counts')");
   EXPECT_TRUE(BuildPendingVillageCounts(f_.db()));
   EXPECT_EQ(Rows(f_.db()), kept);
   EXPECT_FALSE(BuildPendingVillageCounts(f_.db()));
