@@ -53,6 +53,7 @@ std::vector<IncidenceRow> ComputeIncidence(store::Connection& db, const Caller& 
   // (registry/rollup.h): one range read of the area's villages, no household recomputed.
   const registry::AreaCounts counts = registry::ReadAreaCounts(db, area);
   std::vector<IncidenceRow> rows;
+  rows.reserve(static_cast<size_t>(to_year - from_year) + 1);
   for (int y = from_year; y <= to_year; ++y) {
     const registry::StatusCount poor = counts.AtYearEnd("poor", y);
     rows.push_back({area, y, poor.households, poor.persons, 0});

@@ -339,6 +339,7 @@ void RegistryBatch::UpdateHouseholds(std::span<const std::string> fields, std::s
   if (std::find(fields.begin(), fields.end(), "village_code") != fields.end()) {
     // A household moved: the village it leaves (read now) and the one it joins.
     std::vector<int64_t> ids;
+    ids.reserve(rows.size());
     for (const RowUpdate& r : rows) ids.push_back(r.id);
     AddVillagesOfHouseholds(db_, ids, villages_);
     households_.insert(ids.begin(), ids.end());

@@ -31,6 +31,7 @@ std::vector<OverviewChild> Children(store::Connection& db, const std::string& ar
   while (s->Step()) children.push_back({s->Text(0), s->Text(1), 0, 0});
   if (children.empty()) return children;
   std::vector<std::string> codes;
+  codes.reserve(children.size());
   for (const auto& c : children) codes.push_back(c.code);
   const auto counts = ReadChildCounts(db, codes);
   for (auto& c : children) {

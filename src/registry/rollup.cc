@@ -1,6 +1,8 @@
 #include "registry/rollup.h"
 
 #include <algorithm>
+#include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -73,6 +75,7 @@ Facts ReadFacts(store::Connection& db, const std::string& where, std::span<const
 // years nothing of it changes).
 void AddChanges(const HouseholdFacts& h, Changes& out) {
   std::vector<int> years;
+  years.reserve(h.events.size() + 2 * h.members.size());
   for (const auto& e : h.events) years.push_back(YearOf(e.first));
   for (const auto& m : h.members) {
     years.push_back(YearOf(m.start));
