@@ -3,11 +3,13 @@
 #include "assessment/internal.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "registry/rollup.h"
 
 namespace fupin::assessment {
 namespace {
 
-// Counts for each date from one read of events and memberships.
+// Counts for each date from one read of events and memberships (the as-of
+// date form; the year-end form reads the registry's village counts).
 std::vector<IncidenceRow> CountAt(store::Connection& db, const std::string& area, const std::vector<std::string>& dates,
                                   const std::vector<int>& years) {
   using internal::Status;
@@ -47,13 +49,15 @@ std::vector<IncidenceRow> ComputeIncidence(store::Connection& db, const Caller& 
     throw Error::InvalidArgument("invalid years", {{"to", std::to_string(to_year) + " is before " +
                                                               std::to_string(from_year)}});
   }
-  std::vector<std::string> dates;
-  std::vector<int> years;
+  // The year ends are read from the village counts the registry keeps current
+  // (registry/rollup.h): one range read of the area's villages, no household recomputed.
+  const registry::AreaCounts counts = registry::ReadAreaCounts(db, area);
+  std::vector<IncidenceRow> rows;
+  rows.reserve(static_cast<size_t>(to_year - from_year) + 1);
   for (int y = from_year; y <= to_year; ++y) {
-    dates.push_back(std::to_string(y) + "-12-31");
-    years.push_back(y);
+    const registry::StatusCount poor = counts.AtYearEnd("poor", y);
+    rows.push_back({area, y, poor.households, poor.persons, 0});
   }
-  auto rows = CountAt(db, area, dates, years);
   const auto population = internal::RuralPopulation(db, area, from_year, to_year);
   for (size_t i = 0; i < rows.size(); ++i) rows[i].rural_population = population[i];
   return rows;

@@ -15,6 +15,7 @@
 #include "cli/progress_line.h"
 #include "core/error.h"
 #include "registry/audited.h"
+#include "registry/rollup.h"
 #include "schema/all_migrations.h"
 #include "server/messages_zh.h"
 
@@ -94,6 +95,10 @@ store::Database& Context::database() {
     // The upgrade step of the migrations that encrypt phone numbers (once).
     if (const int64_t phones = access::EncryptPendingPhones(*connection, access::CurrentProtector()); phones > 0) {
       err_ << "fupin: encrypted " << phones << " phone numbers stored in clear by an older fupin\n";
+    }
+    // The village counts of a database written before registry migration 154 (once).
+    if (registry::BuildPendingVillageCounts(*connection)) {
+      err_ << "fupin: built the village counts of a database written by an older fupin\n";
     }
     // Rows written before the audit covered them get one baseline entry (once).
     if (const int64_t rows = access::RecordBaseline(*connection, DefaultClock(), registry::AuditedTables()); rows > 0) {

@@ -1019,6 +1019,7 @@ class PersonImport {
     WritePersons(batch);
     WriteMemberships(batch);
     WritePersonYears(batch);
+    batch.Finish();
     FixNewEntities();
     RecordRun(db_, clock_, caller_, report_, changes_, villages_);
     tx.Commit();

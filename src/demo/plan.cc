@@ -719,6 +719,7 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
     if (pending.households.size() >= kFlushHouseholds) pending.Flush(db, batch);
   }
   pending.Flush(db, batch);
+  batch.Finish();
   // The rows above carry their ids; later writers let the database number theirs.
   store::AdvanceIdentitySequences(db);
   return c;

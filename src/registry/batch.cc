@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/id_number.h"
+#include "registry/rollup.h"
 
 namespace fupin::registry {
 namespace {
@@ -187,6 +188,14 @@ std::vector<int64_t> RegistryBatch::AddHouseholds(std::span<const std::string> f
                       h.identified_reason, h.created_at});
   }
   AppendEvents(events);
+  const auto village = std::find(fields.begin(), fields.end(), "village_code");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (village == fields.end()) {
+      households_.insert(ids[i]);
+    } else if (const auto* code = std::get_if<std::string>(&rows[i].values[static_cast<size_t>(village - fields.begin())])) {
+      villages_.insert(*code);
+    }
+  }
   return ids;
 }
 
@@ -196,6 +205,7 @@ void RegistryBatch::AppendEvents(std::span<const NewEvent> events) {
                                                  "reason",       "actor", "recorded_at"};
   auto w = db_.BulkInsert("household_events", kCols);
   for (const NewEvent& e : events) {
+    households_.insert(e.household_id);
     w->Append({e.household_id, e.kind, int64_t{e.year}, e.date, e.reason, actor_, e.recorded_at.value_or(now_)});
   }
   w->Finish();
@@ -253,6 +263,7 @@ void RegistryBatch::OpenMemberships(std::span<const NewMembership> memberships) 
                                                  "start_date", "end_date",     "end_reason"};
   auto w = db_.BulkInsert("memberships", kCols);
   for (const NewMembership& m : memberships) {
+    households_.insert(m.household_id);
     w->Append({m.person_id, m.household_id, m.relation, m.start_date,
                m.end_date ? store::Value(*m.end_date) : store::Value(nullptr),
                m.end_reason ? store::Value(*m.end_reason) : store::Value(nullptr)});
@@ -266,7 +277,10 @@ void RegistryBatch::EndMemberships(std::span<const std::pair<int64_t, std::strin
   CreateStage(db_, "registry_membership_ends", {"person_id INTEGER", "end_date TEXT"});
   static const std::vector<std::string> kCols = {"person_id", "end_date"};
   auto w = db_.BulkInsert("registry_membership_ends", kCols);
-  for (const auto& [person, date] : person_dates) w->Append({person, date});
+  for (const auto& [person, date] : person_dates) {
+    w->Append({person, date});
+    persons_.insert(person);
+  }
   w->Finish();
   auto u = db_.Prepare(
       "UPDATE memberships SET end_date = u.end_date, end_reason = ? FROM registry_membership_ends u"
@@ -322,10 +336,21 @@ void RegistryBatch::Update(const std::string& table, std::span<const std::string
 }
 
 void RegistryBatch::UpdateHouseholds(std::span<const std::string> fields, std::span<const RowUpdate> rows) {
+  if (std::find(fields.begin(), fields.end(), "village_code") != fields.end()) {
+    // A household moved: the village it leaves (read now) and the one it joins.
+    std::vector<int64_t> ids;
+    ids.reserve(rows.size());
+    for (const RowUpdate& r : rows) ids.push_back(r.id);
+    AddVillagesOfHouseholds(db_, ids, villages_);
+    households_.insert(ids.begin(), ids.end());
+  }
   Update("households", fields, rows);
 }
 
 void RegistryBatch::UpdatePersons(std::span<const std::string> fields, std::span<const RowUpdate> rows) {
+  if (std::find(fields.begin(), fields.end(), "death_date") != fields.end()) {
+    for (const RowUpdate& r : rows) persons_.insert(r.id);
+  }
   Update("persons", fields, rows);
 }
 
@@ -374,6 +399,21 @@ void RegistryBatch::WriteHouseholdYears(std::span<const std::string> fields, std
 void RegistryBatch::WritePersonYears(std::span<const std::string> fields, std::span<const YearRow> rows,
                                      bool replace) {
   WriteYears("person_years", "person_id", fields, rows, replace);
+}
+
+void RegistryBatch::Finish() {
+  // Past this many villages the refresh is a rebuild, whatever the ids would add.
+  constexpr size_t kManyVillages = 5000;
+  if (villages_.size() <= kManyVillages) {
+    const std::vector<int64_t> households(households_.begin(), households_.end());
+    const std::vector<int64_t> persons(persons_.begin(), persons_.end());
+    AddVillagesOfHouseholds(db_, households, villages_);
+    AddVillagesOfPersons(db_, persons, villages_);
+  }
+  RefreshVillageCounts(db_, villages_);
+  villages_.clear();
+  households_.clear();
+  persons_.clear();
 }
 
 }  // namespace fupin::registry

@@ -16,6 +16,7 @@
 // PostgreSQL), never a query per row.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -117,6 +118,12 @@ class RegistryBatch {
   void WriteHouseholdYears(std::span<const std::string> fields, std::span<const YearRow> rows, bool replace);
   void WritePersonYears(std::span<const std::string> fields, std::span<const YearRow> rows, bool replace);
 
+  // Brings the village counts (registry/rollup.h) up to date for every village
+  // this batch wrote into, set-based (a rebuild of all when many). Call it once,
+  // after the last write and before the caller commits; the overview and the
+  // incidence are wrong until it runs.
+  void Finish();
+
  private:
   std::vector<int64_t> IdsByKey(const std::string& table, const std::string& key_column,
                                 const std::vector<std::string>& keys, int64_t above);
@@ -128,6 +135,11 @@ class RegistryBatch {
   const access::PersonalDataProtector& protector_;
   int64_t now_;
   std::string actor_;
+  // What Finish() refreshes: villages known, and the households and persons
+  // whose villages it looks up.
+  std::set<std::string> villages_;
+  std::set<int64_t> households_;
+  std::set<int64_t> persons_;
 };
 
 }  // namespace fupin::registry

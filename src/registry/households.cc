@@ -15,6 +15,7 @@
 #include "registry/areas.h"
 #include "registry/audited.h"
 #include "registry/registry_internal.h"
+#include "registry/rollup.h"
 #include "registry/status.h"
 #include "registry/vocab.h"
 
@@ -257,6 +258,7 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   access::RecordChange(db_, clock_, caller, "household.add", "household/" + std::to_string(id), village, nullptr,
                         HouseholdJson(added),
                         RowDigests(db_, {{"households", "id = ?1", {id}}, {"household_events", "household_id = ?1", {id}}}));
+  RefreshVillageCounts(db_, {village});
   tx.Commit();
   return id;
 }
@@ -542,6 +544,7 @@ int64_t HouseholdRegistry::AppendEvent(const Caller& caller, const EventInput& i
                         {{"event_id", id}, {"kind", k}, {"year", year}, {"date", in.date}, {"reason", in.reason},
                          {"status", StatusAfter(k)}},
                         RowDigests(db_, {{"households", "id = ?1", {in.household_id}}, {"household_events", "id = ?1", {id}}}));
+  RefreshVillageCounts(db_, {village});
   tx.Commit();
   return id;
 }

@@ -1,3 +1,5 @@
+#include <set>
+#include <span>
 #include <unordered_map>
 
 #include "access/abilities.h"
@@ -9,6 +11,7 @@
 #include "registry/households.h"
 #include "registry/registry_json.h"
 #include "registry/registry_internal.h"
+#include "registry/rollup.h"
 #include "registry/vocab.h"
 
 namespace fupin::registry {
@@ -171,6 +174,7 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
                          {"relation", relation},
                          {"start_date", start}},
                         RowDigests(db_, {{"persons", "id = ?1", {person_id}}, {"memberships", "person_id = ?1", {person_id}}}));
+  RefreshVillageCounts(db_, {village});
   tx.Commit();
   auto warnings = std::move(result.warnings);
   result = GetPerson(caller, person_id);
@@ -278,6 +282,10 @@ void PersonRegistry::MovePerson(const Caller& caller, int64_t person_id, int64_t
                         {{"household_id", to_household_id}, {"relation", relation}, {"date", date_text},
                          {"reason", reason}},
                         RowDigests(db_, {{"persons", "id = ?1", {person_id}}, {"memberships", "person_id = ?1", {person_id}}}));
+  // The household left and the one joined (and any earlier one: a superset).
+  std::set<std::string> villages;
+  AddVillagesOfPersons(db_, std::span<const int64_t>(&person_id, 1), villages);
+  RefreshVillageCounts(db_, villages);
   tx.Commit();
 }
 
@@ -403,6 +411,12 @@ Person PersonRegistry::UpdatePerson(const Caller& caller, int64_t id, int64_t ex
   }
   access::RecordChange(db_, clock_, caller, "person.update", entity, village, before, PersonSummaryJson(p),
                         RowDigests(db_, {{"persons", "id = ?1", {id}}}));
+  if (patch.death_date) {
+    // A death date ends the person's membership on that day in every household it counted for.
+    std::set<std::string> villages;
+    AddVillagesOfPersons(db_, std::span<const int64_t>(&id, 1), villages);
+    RefreshVillageCounts(db_, villages);
+  }
   tx.Commit();
   return GetPerson(caller, id);
 }

@@ -301,6 +301,22 @@ INSERT INTO pending_phone_encryption (table_name) VALUES ('persons');
       {153, "persons by name", R"sql(
 CREATE INDEX persons_name ON persons(name);
 )sql"},
+      // Area counts kept current by every registry write (registry/rollup.h,
+      // issue 25). SQL cannot compute the rows: a database that already has
+      // households is marked, and registry::BuildPendingVillageCounts (run on open)
+      // builds them once and removes the mark.
+      {154, "area counts by status and year", R"sql(
+CREATE TABLE area_year_counts (
+  area_code    TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  year         INTEGER NOT NULL,
+  households   INTEGER NOT NULL,
+  persons      INTEGER NOT NULL,
+  PRIMARY KEY (area_code, status, year)
+);
+CREATE TABLE pending_area_counts (name TEXT PRIMARY KEY);
+INSERT INTO pending_area_counts (name) SELECT 'area_year_counts' WHERE EXISTS (SELECT 1 FROM households);
+)sql"},
   };
 }
 

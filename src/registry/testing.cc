@@ -88,6 +88,7 @@ void RegistryFixture::AddEvent(int64_t household_id, const std::string& kind, co
   RegistryBatch batch(db(), access::CurrentProtector(), 0, "test");
   const NewEvent event{household_id, kind, std::stoi(date.substr(0, 4)), date, reason, std::nullopt};
   batch.AppendEvents(std::span<const NewEvent>(&event, 1));
+  batch.Finish();
 }
 
 }  // namespace fupin::registry::testing

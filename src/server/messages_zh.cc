@@ -86,6 +86,7 @@ const std::vector<Pattern>& Patterns() {
     add(R"(^a request with the session cookie that changes something needs the session's CSRF token$)",
         [](const std::smatch&) { return std::string("页面的会话校验码缺失或不符，请刷新页面后重试"); });
     add(R"(^this role may not read registry records$)", [](const std::smatch&) { return std::string("您的角色无权查看建档立卡信息"); });
+    add(R"(^this role may not read the overview of an area$)", [](const std::smatch&) { return std::string("您的角色无权查看区域总览"); });
     // monitoring: a step done by another role ("the step home_check (入户核实) is done by village_cadre, not by township")
     add(R"(^the step \w+ \((.+)\) is done by (.+), not by (\w+)$)", [](const std::smatch& m) {
       std::string roles;

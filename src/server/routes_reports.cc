@@ -11,6 +11,7 @@
 #include "assessment/households.h"
 #include "io/table_writer.h"
 #include "assessment/params.h"
+#include "registry/overview.h"
 #include "reports/breakdown.h"
 #include "reports/progress.h"
 #include "reports/snapshot.h"
@@ -75,6 +76,15 @@ void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_second
                           r.connection(), r.caller, ReportArea(r), ReportYear(r), r.Query("as_of"))));
                     },
                     "Exits per year and registered households by main cause of an area up to a date"});
+  routes.push_back({"GET", "/api/v1/reports/overview", true,
+                    [](ApiRequest& r) {
+                      const int from = static_cast<int>(r.QueryInt("from").value_or(2014));
+                      const int to = static_cast<int>(r.QueryInt("to").value_or(r.clock->Today().year));
+                      return ApiResponse::Ok(registry::OverviewJson(
+                          registry::ReadOverview(r.connection(), r.caller, r.Query("area").value_or(""), from, to)));
+                    },
+                    "The overview's household counts of an area: by status now and at the end of each year, and per "
+                    "child area, from the village counts the registry keeps current (no household recomputed)"});
   routes.push_back({"GET", "/api/v1/reports/years", true,
                     [](ApiRequest& r) {
                       return ApiResponse::Ok(reports::DataYearsJson(reports::LatestDataYears(

@@ -648,6 +648,85 @@ TEST_F(ServerTest, AssessesAVillageThroughTheApiWithinScope) {
   EXPECT_EQ(inc.body["items"].size(), 1u);
 }
 
+// Issue 25: a change is in the overview and the incidence read right after it
+// (the village counts are written in the change's own transaction), and the
+// overview's figures are the households list's totals.
+TEST_F(ServerTest, AnOverviewReadRightAfterAChangeShowsIt) {
+  const std::string village = "430424101201";
+  auto county = As("county");
+  auto admin = As("admin");
+  auto overview = [&](const std::string& area) {
+    auto r = county.Get("/api/v1/reports/overview?area=" + area + "&from=2019&to=2021");
+    EXPECT_EQ(r.status, 200) << r.text;
+    return r.body;
+  };
+  auto incidence = [&]() {
+    auto r = county.Get("/api/v1/reports/incidence?area=" + village + "&from=2020&to=2020");
+    EXPECT_EQ(r.status, 200) << r.text;
+    return r.body["items"][0];
+  };
+  auto child = [](const json& o, const std::string& code) {
+    for (const auto& c : o["children"]) {
+      if (c["code"] == code) return c;
+    }
+    return json();
+  };
+  const json before = overview(village);
+  const json town_before = overview("430424101");
+  const json inc_before = incidence();
+
+  auto h = admin.Post("/api/v1/households", {{"number", "OV-1"}, {"village_code", village}, {"identified_year", 2020}});
+  ASSERT_EQ(h.status, 201) << h.text;
+  const int64_t id = h.body["id"].get<int64_t>();
+  auto p = admin.Post("/api/v1/persons", {{"household_id", id}, {"id_number", MakeIdNumber("43042419660606011")},
+                                          {"name", "周七"}, {"relation", "head"}, {"start_date", "2020-01-01"}});
+  ASSERT_EQ(p.status, 201) << p.text;
+  json after = overview(village);
+  EXPECT_EQ(after["registered"], before["registered"].get<int64_t>() + 1);
+  EXPECT_EQ(after["poor"], before["poor"].get<int64_t>() + 1);
+  ASSERT_EQ(after["years"].size(), 3u);
+  EXPECT_EQ(after["years"][0]["poor_households"], before["years"][0]["poor_households"]);  // 2019
+  EXPECT_EQ(after["years"][1]["poor_households"], before["years"][1]["poor_households"].get<int64_t>() + 1);
+  EXPECT_EQ(after["years"][1]["poor_persons"], before["years"][1]["poor_persons"].get<int64_t>() + 1);
+  const json inc = incidence();
+  EXPECT_EQ(inc["poor_households"], inc_before["poor_households"].get<int64_t>() + 1);
+  EXPECT_EQ(inc["poor_persons"], inc_before["poor_persons"].get<int64_t>() + 1);
+  // The township's ranking row of the village moved with it.
+  const json town = overview("430424101");
+  EXPECT_EQ(child(town, village)["poor"], child(town_before, village)["poor"].get<int64_t>() + 1);
+  EXPECT_EQ(town["poor"], town_before["poor"].get<int64_t>() + 1);
+
+  // Removed in 2021: poor now and in 2021 no more, still poor at the end of 2020.
+  auto ev = admin.Post("/api/v1/households/" + std::to_string(id) + "/events",
+                       {{"kind", "removed"}, {"date", "2021-03-01"}, {"reason", "识别不准"}});
+  ASSERT_EQ(ev.status, 201) << ev.text;
+  after = overview(village);
+  EXPECT_EQ(after["poor"], before["poor"]);
+  EXPECT_EQ(after["removed"], before["removed"].get<int64_t>() + 1);
+  EXPECT_EQ(after["years"][1]["poor_households"], before["years"][1]["poor_households"].get<int64_t>() + 1);
+  EXPECT_EQ(after["years"][2]["poor_households"], before["years"][2]["poor_households"]);
+  EXPECT_EQ(incidence()["poor_households"], inc_before["poor_households"].get<int64_t>() + 1);
+
+  // The same figures as the households list's totals.
+  auto total = [&](const std::string& query) {
+    auto r = county.Get("/api/v1/households?area=" + village + "&limit=1" + query);
+    EXPECT_EQ(r.status, 200) << r.text;
+    return r.body["total"];
+  };
+  EXPECT_EQ(after["registered"], total(""));
+  EXPECT_EQ(after["poor"], total("&status=poor"));
+  EXPECT_EQ(after["removed"], total("&status=removed"));
+  EXPECT_EQ(after["years"][1]["poor_households"], total("&status=poor&year=2020"));
+
+  // Whole-area readers only; an area outside the scope is refused.
+  EXPECT_EQ(As("paired").Get("/api/v1/reports/overview?area=" + std::string(kVillageIn)).status, 403);
+  EXPECT_EQ(As("donor").Get("/api/v1/reports/overview").status, 403);
+  EXPECT_EQ(As("town").Get("/api/v1/reports/overview?area=430424101").status, 403);
+  auto bad = county.Get("/api/v1/reports/overview?area=430424&from=2021&to=2019");
+  EXPECT_EQ(bad.status, 400);
+  ExpectErrorShape(bad);
+}
+
 // The progress report over HTTP: the JSON of the report service, the same
 // report as an XLSX download, the breakdowns, each with the caller's access;
 // policy parameters read by registry readers and changed (audited) by an
