@@ -244,12 +244,12 @@ TEST_F(MonitoringScenarioTest, CasesAndNeedsAsXlsxHoldEveryRowOfTheList) {
     while (reader->Next(row)) rows.push_back(row.cells);
     return rows;
   };
-  // Monitoring cases of 2023 in the county, monitored ones: the list's total, the first row's household.
-  const std::string filter = "area=430424&year=2023&status=monitored";
+  // Monitoring cases of 2023 in the county whose risk was eliminated: the list's total, the first row's household.
+  const std::string filter = "area=430424&year=2023&status=eliminated";
   const HttpResult list = xian.Get("/api/v1/monitoring/cases?" + filter + "&limit=5");
   ASSERT_EQ(list.status, 200) << list.text;
   const int64_t total = list.body["total"].get<int64_t>();
-  ASSERT_GT(total, 5) << "the demo has more monitored cases in 2023 than one page";
+  ASSERT_GT(total, 50) << "the demo has more such cases in 2023 than one page";
   const HttpResult sheet = xian.Get("/api/v1/monitoring/cases.xlsx?" + filter);
   EXPECT_EQ(sheet.headers.at("Content-Disposition"), "attachment; filename=\"monitoring-cases-430424-2023.xlsx\"");
   std::vector<std::string> header;
@@ -260,7 +260,7 @@ TEST_F(MonitoringScenarioTest, CasesAndNeedsAsXlsxHoldEveryRowOfTheList) {
   EXPECT_EQ(cases.at(0).at(0), list.body["items"][0]["household_number"]);
   for (const auto& row : cases) {
     EXPECT_EQ(row.at(3), "2023");
-    EXPECT_EQ(row.at(5), "监测中") << "status as its Chinese label";
+    EXPECT_EQ(row.at(5), "风险已消除") << "status as its Chinese label";
   }
   // A township's sheet holds only its own villages' cases.
   const auto own = rows_of(xiang.Get("/api/v1/monitoring/cases.xlsx?year=2023"), &header);
