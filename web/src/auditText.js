@@ -31,7 +31,7 @@ const FIELDS = {
   employment: ['就业状况', 'employment'], school_status: ['在校状况', 'school status'], school_stage: ['学段', 'school stage'],
   major_disease: ['大病病种', 'major disease'], dibao_class: ['低保类别', 'dibao class'], house_grade: ['住房等级', 'house grade'],
   county_code: ['所在县', 'county'], display_name: ['显示名称', 'display name'], records: ['记录数', 'records'],
-  expires_at: ['会话到期时间', 'session expires'],
+  expires_at: ['会话到期时间', 'session expires'], user: ['登录账号', 'login'],
 }
 const FEN_FIELDS = new Set(['wage_income', 'production_income', 'property_income', 'transfer_income', 'production_cost',
   'net_income', 'per_capita_net_income', 'amount_fen', 'received_fen'])
