@@ -59,8 +59,16 @@ function valueText(key, v, locale, ctx = {}) {
   if (typeof v === 'object') return Object.entries(v).filter(([k]) => !HIDDEN(k)).map(([k, x]) => `${fieldLabel(k, locale)} ${valueText(k, x, locale, ctx)}`).join('，')
   if (key === 'resource' && typeof v === 'string') return label('auditEntity', v, locale)
   if (key.endsWith('_code') && ctx.names?.[v]) return ctx.names[v]
+  if ((key === 'policy' || key === 'policy_id') && policyNames[v]) return policyNames[v]
   if (key.endsWith('_at') && typeof v === 'number') return beijingTime(v)
   return String(v)
+}
+
+// Policy ids (edu.compulsory_living) -> their names, for the entries that name a policy
+// (roster imports, entitlement runs); filled by the page from GET /policies.
+const policyNames = {}
+export function setPolicyNames(items) {
+  for (const p of items || []) policyNames[p.id] = p.name
 }
 
 const contextOf = (e) => ({ kind: String(e.entity || '').split('/', 1)[0], names: e.area_names || {} })
@@ -75,6 +83,7 @@ export function entityText(entity, locale, e = {}) {
   const names = e.area_names || {}
   if (!id) return name
   if (names[id]) return `${name} ${names[id]}`
+  if (policyNames[id]) return `${name} ${policyNames[id]}`
   if (/^\d+$/.test(id)) return `${name} #${id}`
   if (en(locale)) return `${name} ${id}`
   return names[e.area_code] ? `${name}（${names[e.area_code]}）` : name
