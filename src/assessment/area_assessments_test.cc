@@ -126,7 +126,7 @@ TEST_F(AreaAssessmentTest, CountyPassesEveryCheckAndShowsTheValuesAndThresholds)
   EXPECT_EQ(inc.values["threshold"]["parameter"], "exit_threshold");
   EXPECT_EQ(inc.values["threshold"]["key"], "");  // Hunan is central: the default
   EXPECT_DOUBLE_EQ(inc.values["threshold"]["value"].get<double>(), 2.0);
-  EXPECT_NE(inc.values["threshold"]["source"].get<std::string>().find("policy-facts.md"), std::string::npos);
+  EXPECT_NE(inc.values["threshold"]["source"].get<std::string>().find("扶贫政策事实汇编"), std::string::npos);
 
   const AreaCheck& wrong = Check(a, "wrong_exit");
   EXPECT_EQ(wrong.outcome, Outcome::kPass);

@@ -55,8 +55,8 @@ const std::vector<ParameterSpec>& ParameterSpecs() {
       {"monitoring_line", "year", "yuan", "防返贫监测线（元/人·年）"},
       {"village_facilities", "", "list", "贫困村退出须具备的设施"},
       {"village_collective_income_min", "", "yuan", "村集体经济收入下限（元/年）"},
-      {"af_weight", "indicator", "number", "Alkire–Foster 指标权重"},
-      {"af_k", "", "number", "Alkire–Foster 临界值 k"},
+      {"af_weight", "indicator", "number", "多维贫困指标权重（阿尔基尔—福斯特方法）"},
+      {"af_k", "", "number", "多维贫困剥夺临界值 k"},
       {"pairing_household_limit", "", "number", "每名帮扶干部结对户数上限"},
       {"visit_interval_days", "", "days", "结对帮扶走访间隔（天）"},
       // Read by the policies (policy migration 401 seeds them; docs/POLICY.md).

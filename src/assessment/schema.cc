@@ -158,6 +158,30 @@ CREATE TABLE measure_results (
   PRIMARY KEY (area_code, year)
 );
 )sql"},
+      // The UI shows sources and set_by as they are (政策参数): migration 200's
+      // seeded rows in Chinese. The values stay; only the words change, and
+      // only on the rows as seeded (set_by 'fupin 默认值', set_at 0).
+      {203, "assessment: the seeded parameters' sources and set_by in Chinese", R"sql(
+UPDATE assessment_parameters SET source =
+  replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(source,
+    'confidence: high (NBS)', '可信度：高（国家统计局）'),
+    'confidence: medium (the figure used for 2020 exits)', '可信度：中（2020年退出所用标准）'),
+    'confidence: low — verify', '可信度：低，待核实'),
+    'confidence: medium', '可信度：中'),
+    'confidence: high', '可信度：高'),
+    'source: policy-facts.md', '来源：扶贫政策事实汇编'),
+    'Alkire–Foster ', '多维贫困（阿尔基尔—福斯特方法）'),
+    '：income；', '：收入；'),
+    '：food_clothing；', '：不愁吃穿；'),
+    '：education；', '：义务教育；'),
+    '：medical；', '：基本医疗；'),
+    '：housing；', '：住房安全；'),
+    '：water；', '：饮水安全；'),
+  set_by = '系统默认值'
+WHERE set_by = 'fupin 默认值' AND set_at = 0
+  AND name IN ('poverty_line', 'exit_threshold', 'county_wrong_exit_max', 'county_missed_max', 'county_satisfaction_min',
+               'notice_min_days', 'monitoring_line', 'village_facilities', 'village_collective_income_min', 'af_weight', 'af_k');
+)sql"},
   };
 }
 

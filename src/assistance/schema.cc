@@ -149,6 +149,11 @@ ALTER TABLE cadres ADD COLUMN phone_masked TEXT;
 CREATE INDEX cadres_phone_index ON cadres(phone_index) WHERE phone_index IS NOT NULL;
 INSERT INTO pending_phone_encryption (table_name) VALUES ('cadres');
 )sql"},
+      // Migration 500's seeded parameters in Chinese (as migration 203).
+      {502, "assistance: the seeded parameters' sources and set_by in Chinese", R"sql(
+UPDATE assessment_parameters SET source = replace(source, 'confidence: medium', '可信度：中'), set_by = '系统默认值'
+WHERE set_by = 'fupin 默认值' AND set_at = 0 AND name IN ('pairing_household_limit', 'visit_interval_days');
+)sql"},
   };
 }
 

@@ -198,6 +198,13 @@ ALTER TABLE products ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE loans ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE party_branches ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 )sql"},
+      // Migration 1101's seeded rules in Chinese (the web shows their sources).
+      {1103, "industry: the seeded monitoring rules' sources and set_by in Chinese", R"sql(
+UPDATE monitoring_parameters SET
+  source = replace(replace(source, 'issue 21 列为', '系统需求第21号列为'), 'fupin 默认值', '系统默认值'),
+  set_by = '系统默认值'
+WHERE set_by = 'fupin 默认值' AND set_at = 0 AND name IN ('overdue_loan', 'dividends_stopped');
+)sql"},
   };
 }
 

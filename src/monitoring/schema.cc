@@ -166,6 +166,27 @@ CREATE TABLE monitoring_eliminations (
 INSERT INTO monitoring_parameters (name, value, enabled, source, set_by, set_at) VALUES
   ('self_application', '1', 1, '当年农户自主申报（群众自主申报表）或信访反映应纳未纳不少于1次；issue 23 列为监测信号，fupin 默认值', 'fupin 默认值', 0);
 )sql"},
+      // The monitoring line and rules of migrations 700 and 702 as seeded, in
+      // Chinese: the web shows their sources and set_by (监测参数).
+      {703, "monitoring: the seeded line's and rules' sources and set_by in Chinese", R"sql(
+UPDATE monitoring_thresholds SET
+  source = replace(source, 'source: policy-facts.md', '来源：扶贫政策事实汇编'),
+  set_by = '系统默认值'
+WHERE set_by = 'fupin 默认值' AND set_at = 0;
+UPDATE monitoring_parameters SET
+  source = replace(replace(replace(replace(replace(replace(source,
+    ' — verify', '，待核实'),
+    '为 fupin 默认值', '为系统默认值'),
+    'policy-facts.md 列为', '扶贫政策事实汇编列为'),
+    'policy-facts.md', '扶贫政策事实汇编'),
+    'issue 23 列为', '系统需求第23号列为'),
+    'fupin 默认值', '系统默认值'),
+  set_by = '系统默认值'
+WHERE set_by = 'fupin 默认值' AND set_at = 0
+  AND name IN ('income_below_line', 'income_drop', 'income_drop_below_factor', 'rigid_spending', 'job_loss',
+               'notice_min_days', 'step_days', 'elimination_min_months', 'elimination_stable_years',
+               'max_monitored_months', 'self_application');
+)sql"},
   };
 }
 

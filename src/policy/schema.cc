@@ -148,6 +148,13 @@ ALTER TABLE roster_entries ADD COLUMN area_code TEXT;
 DROP INDEX roster_entries_import;
 CREATE UNIQUE INDEX roster_entries_row ON roster_entries(import_id, row_number);
 )sql"},
+      // Migration 401's seeded parameters: set_by in Chinese (as migration 203).
+      {404, "policy: the seeded parameters' set_by in Chinese", R"sql(
+UPDATE assessment_parameters SET set_by = '系统默认值'
+WHERE set_by = 'fupin 默认值' AND set_at = 0
+  AND name IN ('dibao_standard_a', 'dibao_standard_b', 'dibao_standard_c', 'destitute_standard', 'medical_premium',
+               'pension_premium_min');
+)sql"},
   };
 }
 

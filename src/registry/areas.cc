@@ -205,22 +205,26 @@ std::vector<AreaMatch> FindAreas(store::Connection& db, const Caller& caller, co
     out.push_back(std::move(m));
   }
   s.reset();
-  std::map<std::string, Area> names;
-  if (!ancestors.empty()) {
-    std::string sql = std::string("SELECT ") + kAreaColumns + " FROM areas WHERE code IN (";
-    for (size_t i = 0; i < ancestors.size(); ++i) sql += i ? ", ?" : "?";
-    auto a = db.Prepare(sql + ")");
-    int i = 0;
-    for (const auto& code : ancestors) a->BindText(++i, code);
-    while (a->Step()) {
-      Area area = ReadArea(*a);
-      names.emplace(area.code, area);
-    }
-  }
+  const std::map<std::string, Area> names = AreasByCode(db, ancestors);
   for (auto& m : out) {
     for (std::string p = ParentAreaCode(m.area.code); p.size() >= within.size() && !p.empty(); p = ParentAreaCode(p)) {
       if (auto it = names.find(p); it != names.end()) m.path.insert(m.path.begin(), it->second);
     }
+  }
+  return out;
+}
+
+std::map<std::string, Area> AreasByCode(store::Connection& db, const std::set<std::string>& codes) {
+  std::map<std::string, Area> out;
+  if (codes.empty()) return out;
+  std::string sql = std::string("SELECT ") + kAreaColumns + " FROM areas WHERE code IN (";
+  for (size_t i = 0; i < codes.size(); ++i) sql += i ? ", ?" : "?";
+  auto s = db.Prepare(sql + ")");
+  int i = 0;
+  for (const auto& code : codes) s->BindText(++i, code);
+  while (s->Step()) {
+    Area area = ReadArea(*s);
+    out.emplace(area.code, area);
   }
   return out;
 }

@@ -2,7 +2,9 @@
 // The area tree (province, city, county, township, village) and per-area,
 // per-year facts.
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,10 @@ std::vector<AreaMatch> FindAreas(store::Connection& db, const Caller& caller, co
 
 // Returns the area or nullopt. `code` must be normalised.
 std::optional<Area> FindArea(store::Connection& db, const std::string& code);
+
+// The areas among `codes` that the tree holds, by code, in one query (none
+// for an empty set). The area tree is public: no caller is needed.
+std::map<std::string, Area> AreasByCode(store::Connection& db, const std::set<std::string>& codes);
 
 // Parses and normalises user input, throwing InvalidArgument naming `field`.
 std::string RequireAreaCode(const std::string& text, const std::string& field);

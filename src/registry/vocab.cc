@@ -64,6 +64,9 @@ constexpr Term kMajorDiseases[] = {{"child_congenital_heart", "儿童先天性�
 constexpr Term kDibaoClasses[] = {{"A", "A类"}, {"B", "B类"}, {"C", "C类"}};
 constexpr Term kHouseGrades[] = {{"A", "A级"}, {"B", "B级"}, {"C", "C级(局部危房)"}, {"D", "D级(整栋危房)"}};
 
+// A person's sex as read from the ID number (persons.sex).
+constexpr Term kSexes[] = {{"male", "男"}, {"female", "女"}};
+
 }  // namespace
 
 std::span<const Term> MajorDiseases() { return kMajorDiseases; }
@@ -148,6 +151,7 @@ std::span<const NamedTerms> Vocabularies() {
       {"health_state", kHealth},         {"labour_ability", kLabour},      {"school_status", kSchoolStatuses},
       {"school_stage", kSchoolStages},   {"employment_state", kEmployment}, {"dibao_class", kDibaoClasses},
       {"house_grade", kHouseGrades},     {"major_disease", kMajorDiseases},
+      {"sex", kSexes},
   };
   return all;
 }

@@ -63,7 +63,7 @@ constexpr Spec kSpecs[] = {
     {"households_paired", "mobilisation", "结对帮扶贫困户", "户", "assistance", FigureKind::kCount},
     {"resident_coverage_rate", "mobilisation", "驻村帮扶覆盖率", "%", "assistance", FigureKind::kRate},
     {"pairing_coverage_rate", "mobilisation", "结对帮扶覆盖率", "%", "assistance", FigureKind::kRate},
-    {"app_household_registration_rate", "social", "社会扶贫APP贫困户注册率", "%", "social", FigureKind::kRate},
+    {"app_household_registration_rate", "social", "社会扶贫网贫困户注册率", "%", "social", FigureKind::kRate},
     {"donors_registered", "social", "爱心人士注册", "人", "social", FigureKind::kCount},
     {"needs_published", "social", "帮助贫困户发布需求", "条", "social", FigureKind::kCount},
     {"dockings_succeeded", "social", "累计对接成功", "次", "social", FigureKind::kCount},

@@ -372,5 +372,22 @@ TEST_F(ProgressTest, LatestDataYearsPerKind) {
   EXPECT_EQ(LatestDataYears(f_.db(), township, "", 2026).area_code, "430424101");
 }
 
+// The zh-CN report shows each figure's label as it is: no Latin word of three
+// letters or more (the browser walk's rule). 社会扶贫APP贫困户注册率 is the
+// article's name; the report says 社会扶贫网 (the app is 中国社会扶贫网's).
+TEST_F(ProgressTest, FigureLabelsHoldNoLatinWord) {
+  const auto r = ComputeProgress(f_.db(), f_.admin(), "430424", 2016);
+  ASSERT_FALSE(r.figures.empty());
+  for (const auto& f : r.figures) {
+    int run = 0;
+    for (const char c : f.label_zh + " " + f.unit_zh) {
+      run = ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) ? run + 1 : 0;
+      EXPECT_LT(run, 3) << f.key << ": " << f.label_zh;
+      if (run >= 3) break;
+    }
+  }
+  EXPECT_EQ(r.Find("app_household_registration_rate")->label_zh, "社会扶贫网贫困户注册率");
+}
+
 }  // namespace
 }  // namespace fupin::reports

@@ -4,6 +4,7 @@
 
 #include "core/money.h"
 #include "io/encoding.h"
+#include "io/table_writer.h"
 #include "server/messages_zh.h"
 
 namespace fupin::server {
@@ -316,6 +317,11 @@ ApiResponse ApiResponse::File(std::string bytes, std::string content_type, const
   r.headers["Content-Type"] = std::move(content_type);
   r.headers["Content-Disposition"] = "attachment; filename=\"" + file_name + "\"";
   return r;
+}
+
+ApiResponse ApiResponse::Xlsx(const std::string& file_name, const std::function<void(const std::string& path)>& write) {
+  return File(io::BytesWrittenTo(".xlsx", write), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              file_name);
 }
 
 Paging ReadPaging(const ApiRequest& request, int64_t max_limit) {

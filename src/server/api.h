@@ -109,6 +109,8 @@ struct ApiResponse {
   // holds the file's bytes as a JSON string and headers its Content-Type;
   // the server sends those bytes as they are instead of JSON.
   static ApiResponse File(std::string bytes, std::string content_type, const std::string& file_name);
+  // An XLSX download named `file_name`: `write` writes the sheet to the path it is given.
+  static ApiResponse Xlsx(const std::string& file_name, const std::function<void(const std::string& path)>& write);
 };
 
 using ApiHandler = std::function<ApiResponse(ApiRequest&)>;

@@ -1,5 +1,9 @@
 // Sessions, users and the audit trail.
 #include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "access/abilities.h"
 #include "access/accounts.h"
@@ -7,6 +11,7 @@
 #include "access/permissions.h"
 #include "access/sessions.h"
 #include "core/area_code.h"
+#include "registry/areas.h"
 #include "server/http_server.h"
 
 namespace fupin::server {
@@ -48,6 +53,46 @@ nlohmann::json AuditEntryJson(const access::AuditEntry& e) {
   return {{"id", e.id},         {"at", FormatTimestamp(e.at)}, {"actor_id", e.actor_id}, {"actor_name", e.actor_name},
           {"action", e.action}, {"entity", e.entity},          {"area_code", e.area_code}, {"before", parse(e.before)},
           {"after", parse(e.after)}};
+}
+
+// The area codes an entry names: its area, the id of an entity named by a
+// village (survey/430424100200), and the values of the keys ending in "_code"
+// of its before and after (village_code, area_code, county_code).
+std::set<std::string> AreaCodesOf(const nlohmann::json& entry) {
+  std::set<std::string> codes;
+  if (!entry["area_code"].get<std::string>().empty()) codes.insert(entry["area_code"].get<std::string>());
+  const std::string entity = entry["entity"].get<std::string>();
+  for (const std::string_view kind : {"survey/", "village_facilities/", "village_infrastructure/"}) {
+    if (entity.starts_with(kind)) codes.insert(entity.substr(kind.size()));
+  }
+  for (const char* side : {"before", "after"}) {
+    const auto& j = entry[side];
+    if (!j.is_object()) continue;
+    for (const auto& [key, value] : j.items()) {
+      if (key.ends_with("_code") && value.is_string() && !value.get<std::string>().empty()) codes.insert(value.get<std::string>());
+    }
+  }
+  return codes;
+}
+
+// The page's entries, each with `area_names` {code: name} of the areas it
+// names, so that the web shows areas by name (one query for the page).
+nlohmann::json AuditItemsJson(store::Connection& db, const std::vector<access::AuditEntry>& entries) {
+  nlohmann::json items = nlohmann::json::array();
+  std::set<std::string> all;
+  for (const auto& e : entries) {
+    items.push_back(AuditEntryJson(e));
+    all.merge(AreaCodesOf(items.back()));
+  }
+  const auto areas = registry::AreasByCode(db, all);
+  for (auto& item : items) {
+    nlohmann::json names = nlohmann::json::object();
+    for (const auto& code : AreaCodesOf(item)) {
+      if (auto it = areas.find(code); it != areas.end()) names[code] = it->second.name;
+    }
+    item["area_names"] = std::move(names);
+  }
+  return items;
 }
 
 }  // namespace
@@ -166,9 +211,7 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                       f.actor_id = r.QueryInt("actor_id");
                       access::Audit audit(r.connection(), *r.clock);
                       auto page = audit.List(r.caller, f);
-                      nlohmann::json items = nlohmann::json::array();
-                      for (const auto& e : page.entries) items.push_back(AuditEntryJson(e));
-                      return ApiResponse::Ok(PageJson(page.total, p, items));
+                      return ApiResponse::Ok(PageJson(page.total, p, AuditItemsJson(r.connection(), page.entries)));
                     },
                     "The audit trail in the caller's scope (auditors, administrators)"});
   routes.push_back({"GET", "/api/v1/audit/verify", true,

@@ -43,8 +43,7 @@ assistance::CoverageDate CoverageDate(const ApiRequest& r, const std::string& ar
 
 // A list as an XLSX download named `name` (issue 24): `write` fills the file.
 ApiResponse Sheet(const std::string& name, const std::function<void(const std::string& path)>& write) {
-  return ApiResponse::File(io::BytesWrittenTo(".xlsx", write),
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+  return ApiResponse::Xlsx(name, write);
 }
 
 // "-<area>" of a file name ("" for the caller's own scope).

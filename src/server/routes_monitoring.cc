@@ -2,6 +2,9 @@
 // risk-eliminated decision, the scan, figures, overdue lists, thresholds and
 // rules. Handlers parse, call one MonitoringService function and render with
 // monitoring_json.h (the same JSON as `fupin monitor ... --json`).
+#include <string>
+
+#include "dataio/list_exports.h"
 #include "monitoring/monitoring.h"
 #include "monitoring/monitoring_json.h"
 #include "server/http_server.h"
@@ -10,6 +13,17 @@ namespace fupin::server {
 namespace {
 
 monitoring::MonitoringService Service(ApiRequest& r) { return monitoring::MonitoringService(r.connection(), *r.clock); }
+
+// The filters of the cases list (and of its XLSX twin); the window is the caller's.
+monitoring::CaseFilter CaseFilterOf(const ApiRequest& r) {
+  monitoring::CaseFilter f;
+  f.area_code = r.Query("area").value_or("");
+  f.status = r.Query("status");
+  f.category = r.Query("category");
+  if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);
+  f.household_id = r.QueryInt("household");
+  return f;
+}
 
 int RequiredYear(const ApiRequest& r) {
   const auto year = r.QueryInt("year");
@@ -23,17 +37,23 @@ void AddMonitoringRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/monitoring/cases", true,
                     [](ApiRequest& r) {
                       const Paging p = ReadPaging(r);
-                      monitoring::CaseFilter f;
-                      f.area_code = r.Query("area").value_or("");
-                      f.status = r.Query("status");
-                      f.category = r.Query("category");
-                      if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);
-                      f.household_id = r.QueryInt("household");
+                      monitoring::CaseFilter f = CaseFilterOf(r);
                       f.limit = p.limit;
                       f.offset = p.offset;
                       return ApiResponse::Ok(monitoring::CasePageJson(Service(r).ListCases(r.caller, f), p.limit, p.offset));
                     },
                     "Monitoring cases by area, status, category, year and household"});
+  routes.push_back({"GET", "/api/v1/monitoring/cases.xlsx", true,
+                    [](ApiRequest& r) {
+                      const auto f = CaseFilterOf(r);
+                      const std::string area = f.area_code.empty() ? r.caller.area_scope : f.area_code;
+                      const std::string name = "monitoring-cases" + (area.empty() ? "" : "-" + area) +
+                                               (f.year ? "-" + std::to_string(*f.year) : "") + ".xlsx";
+                      return ApiResponse::Xlsx(name, [&](const std::string& path) {
+                        dataio::ExportCases(r.connection(), *r.clock, r.caller, f, path);
+                      });
+                    },
+                    "Every monitoring case of the list's filters as an XLSX sheet (Chinese headers and labels)"});
   routes.push_back({"POST", "/api/v1/monitoring/cases", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);

@@ -3,6 +3,7 @@
 
 #include "core/date.h"
 #include "core/money.h"
+#include "dataio/list_exports.h"
 #include "server/http_server.h"
 #include "social/social.h"
 #include "social/social_json.h"
@@ -25,6 +26,19 @@ nlohmann::json Items(const std::vector<T>& items, F&& to_json) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& i : items) out.push_back(to_json(i));
   return out;
+}
+
+// The filters of the needs list (and of its XLSX twin); the window is the caller's.
+social::NeedFilter NeedFilterOf(const ApiRequest& r) {
+  social::NeedFilter f;
+  f.area_code = r.Query("area").value_or("");
+  f.category = r.Query("category");
+  f.urgency = r.Query("urgency");
+  f.status = r.Query("status");
+  f.min_amount = QueryYuan(r, "min_amount");
+  f.max_amount = QueryYuan(r, "max_amount");
+  f.household_id = r.QueryInt("household_id");
+  return f;
 }
 
 social::ActivityFilter ReadActivityFilter(const ApiRequest& r, const Paging& p) {
@@ -112,14 +126,7 @@ void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
   routes.push_back({"GET", "/api/v1/needs", true,
                     [](ApiRequest& r) {
                       const Paging p = ReadPaging(r, 500);
-                      social::NeedFilter f;
-                      f.area_code = r.Query("area").value_or("");
-                      f.category = r.Query("category");
-                      f.urgency = r.Query("urgency");
-                      f.status = r.Query("status");
-                      f.min_amount = QueryYuan(r, "min_amount");
-                      f.max_amount = QueryYuan(r, "max_amount");
-                      f.household_id = r.QueryInt("household_id");
+                      social::NeedFilter f = NeedFilterOf(r);
                       f.limit = p.limit;
                       f.offset = p.offset;
                       SocialService s(r.connection(), *r.clock);
@@ -127,6 +134,16 @@ void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                       return ApiResponse::Ok(PageJson(page.total, p, Items(page.items, social::NeedToJson)));
                     },
                     "Needs by area, category, amount range (yuan), urgency and status; donors see published ones"});
+  routes.push_back({"GET", "/api/v1/needs.xlsx", true,
+                    [](ApiRequest& r) {
+                      const auto f = NeedFilterOf(r);
+                      const std::string area = f.area_code.empty() ? r.caller.area_scope : f.area_code;
+                      return ApiResponse::Xlsx("needs" + (area.empty() ? "" : "-" + area) + ".xlsx",
+                                               [&](const std::string& path) {
+                                                 dataio::ExportNeeds(r.connection(), *r.clock, r.caller, f, path);
+                                               });
+                    },
+                    "Every need of the list's filters as an XLSX sheet (Chinese headers and labels)"});
   routes.push_back({"POST", "/api/v1/needs", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);

@@ -1,3 +1,8 @@
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "assessment/terms.h"
 #include "assistance/assistance.h"
 #include "core/caller.h"
@@ -32,6 +37,37 @@ nlohmann::json TermsJson(std::span<const registry::Term> terms) {
   return out;
 }
 
+// The keys of records (and of the audit trail's before/after) whose values
+// are of a set, besides the set's own name: "key" on any record, or
+// "entity/key" where the key means this set on records of that entity kind
+// only (`status` of a need is a need status). The one field-to-set table; the
+// web reads it from the answer (docs/API.md "Vocabularies").
+std::vector<std::string> FieldsOf(std::string_view name) {
+  static const std::map<std::string_view, std::vector<std::string>> kFields = {
+      {"household_status", {"status", "household/status"}},
+      {"event_kind", {"household/kind"}},
+      {"household_attribute", {"attribute"}},
+      {"cause", {"main_cause", "other_causes"}},
+      {"education_level", {"education"}},
+      {"health_state", {"health"}},
+      {"employment_state", {"employment"}},
+      {"need_category", {"category", "need/category"}},
+      {"need_status", {"need/status"}},
+      {"pledge_status", {"pledge/status"}},
+      {"docking_status", {"docking/status"}},
+      {"feedback_kind", {"feedback/kind"}},
+      {"donor_kind", {"donor/kind"}},
+      {"case_step", {"step", "stage", "case/step", "monitoring_case/step"}},
+      {"case_status", {"case/status", "monitoring_case/status"}},
+      {"monitoring_category", {"case/category", "monitoring_case/category"}},
+      {"case_source", {"case/source", "monitoring_case/source"}},
+      {"user_department", {"department"}},
+  };
+  std::vector<std::string> fields = {std::string(name)};
+  if (auto it = kFields.find(name); it != kFields.end()) fields.insert(fields.end(), it->second.begin(), it->second.end());
+  return fields;
+}
+
 // Every closed set the services keep one table of: its name and its values
 // with their Chinese labels (docs/API.md "Vocabularies").
 nlohmann::json VocabulariesJson() {
@@ -54,6 +90,7 @@ nlohmann::json VocabulariesJson() {
   items.push_back({{"name", "user_department"}, {"terms", departments}});
   for (const Vocabulary& v : policy::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   items.push_back({{"name", "job_state"}, {"terms", TermsJson(JobStateTerms())}});
+  for (auto& item : items) item["fields"] = FieldsOf(item["name"].get<std::string>());
   return {{"items", items}};
 }
 

@@ -42,6 +42,13 @@ constexpr std::array<Term, 2> kFeedbackKinds = {{
     {1, "complaint", "投诉"},
 }};
 
+// What a donor is (donors.kind).
+constexpr std::array<Term, 3> kDonorKinds = {{
+    {0, "individual", "个人"},
+    {1, "enterprise", "企业"},
+    {2, "organisation", "社会组织"},
+}};
+
 static_assert(static_cast<int>(kCategories.size()) == kCategoryCount, "the need index ranks by these categories");
 
 }  // namespace
@@ -59,7 +66,8 @@ const char* NeedStatusName(NeedStatus status) { return WireOf(kNeedStatuses, sta
 std::vector<Vocabulary> Vocabularies() {
   return {{"need_category", kCategories},       {"urgency", kUrgencies},
           {"need_status", kNeedStatuses},       {"pledge_status", kPledgeStatuses},
-          {"docking_status", kDockingStatuses}, {"feedback_kind", kFeedbackKinds}};
+          {"docking_status", kDockingStatuses}, {"feedback_kind", kFeedbackKinds},
+          {"donor_kind", kDonorKinds}};
 }
 
 }  // namespace fupin::social

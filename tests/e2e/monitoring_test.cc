@@ -9,7 +9,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
+#include "io/table.h"
 #include "support/process.h"
 #include "support/server.h"
 
@@ -213,6 +215,75 @@ TEST_F(MonitoringScenarioTest, TheReportFrom2021CarriesTheMonitoringFigures) {
   for (const auto& i : overdue["items"]) kinds.insert(i["kind"].get<std::string>());
   EXPECT_TRUE(kinds.contains("step_overdue"));
   EXPECT_TRUE(kinds.contains("monitored_too_long"));
+}
+
+// Issue 24: the lists 监测对象 and 需求 as XLSX — every row of the list's
+// filters (not just a page), Chinese headers and labels, the same scope
+// checks as the list: a township gets its own, a donor no cases.
+TEST_F(MonitoringScenarioTest, CasesAndNeedsAsXlsxHoldEveryRowOfTheList) {
+  for (const auto& [name, role, area] : {std::tuple{"xlsx-xian", "county_office", "430424"},
+                                         std::tuple{"xlsx-xiang", "township", "430424100"}}) {
+    auto r = RunFupin(db_, {"user", "add", name, "--role", role, "--area", area}, PasswordOf(name) + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ServerProcess server(db_);
+  auto as = [&](const std::string& name) {
+    ApiClient c(server.port());
+    EXPECT_EQ(c.Login(name, PasswordOf(name)).status, 201);
+    return c;
+  };
+  ApiClient xian = as("xlsx-xian"), xiang = as("xlsx-xiang");
+  // The rows of a sheet after its header; the header itself in `header`.
+  auto rows_of = [](const HttpResult& r, std::vector<std::string>* header) {
+    std::vector<std::vector<std::string>> rows;
+    EXPECT_EQ(r.status, 200) << r.text.substr(0, 300);
+    if (r.status != 200) return rows;
+    auto reader = io::OpenTableBytes(r.text, "list.xlsx");
+    io::Row row;
+    if (reader->Next(row)) *header = row.cells;
+    while (reader->Next(row)) rows.push_back(row.cells);
+    return rows;
+  };
+  // Monitoring cases of 2023 in the county whose risk was eliminated: the list's total, the first row's household.
+  const std::string filter = "area=430424&year=2023&status=eliminated";
+  const HttpResult list = xian.Get("/api/v1/monitoring/cases?" + filter + "&limit=5");
+  ASSERT_EQ(list.status, 200) << list.text;
+  const int64_t total = list.body["total"].get<int64_t>();
+  ASSERT_GT(total, 50) << "the demo has more such cases in 2023 than one page";
+  const HttpResult sheet = xian.Get("/api/v1/monitoring/cases.xlsx?" + filter);
+  EXPECT_EQ(sheet.headers.at("Content-Disposition"), "attachment; filename=\"monitoring-cases-430424-2023.xlsx\"");
+  std::vector<std::string> header;
+  const auto cases = rows_of(sheet, &header);
+  ASSERT_EQ(static_cast<int64_t>(cases.size()), total);
+  EXPECT_EQ(header.at(0), "户编号");
+  EXPECT_EQ(header.at(4), "监测类别");
+  EXPECT_EQ(cases.at(0).at(0), list.body["items"][0]["household_number"]);
+  for (const auto& row : cases) {
+    EXPECT_EQ(row.at(3), "2023");
+    EXPECT_EQ(row.at(5), "风险已消除") << "status as its Chinese label";
+  }
+  // A township's sheet holds only its own villages' cases.
+  const auto own = rows_of(xiang.Get("/api/v1/monitoring/cases.xlsx?year=2023"), &header);
+  EXPECT_EQ(static_cast<int64_t>(own.size()),
+            xiang.Get("/api/v1/monitoring/cases?year=2023&limit=1").body["total"].get<int64_t>());
+  for (const auto& row : own) EXPECT_EQ(row.at(2).substr(0, 9), "430424100");
+  EXPECT_EQ(xiang.Get("/api/v1/monitoring/cases.xlsx?area=430424101").status, 403);
+
+  // Needs: the board's filters (status, category), more rows than the largest page of the list.
+  const HttpResult needs = xian.Get("/api/v1/needs?area=430424&status=closed&limit=1");
+  ASSERT_EQ(needs.status, 200) << needs.text;
+  const int64_t closed = needs.body["total"].get<int64_t>();
+  ASSERT_GT(closed, 500);
+  const HttpResult needs_sheet = xian.Get("/api/v1/needs.xlsx?area=430424&status=closed");
+  EXPECT_EQ(needs_sheet.headers.at("Content-Disposition"), "attachment; filename=\"needs-430424.xlsx\"");
+  const auto need_rows = rows_of(needs_sheet, &header);
+  ASSERT_EQ(static_cast<int64_t>(need_rows.size()), closed);
+  EXPECT_EQ(header.at(3), "类别");
+  EXPECT_EQ(header.at(10), "状态");
+  EXPECT_EQ(need_rows.at(0).at(0), std::to_string(needs.body["items"][0]["id"].get<int64_t>()));
+  EXPECT_EQ(need_rows.at(0).at(4), needs.body["items"][0]["title"]);
+  for (const auto& row : need_rows) EXPECT_EQ(row.at(10), "已完成");
+  EXPECT_EQ(xian.Get("/api/v1/needs.xlsx?status=closed&category=nonsense").status, 400);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // which record, when (Beijing time), and what changed, "字段：旧 → 新", with
 // Chinese field names and code values read through the vocabularies. The
 // raw entry stays in the API (GET /audit); this is only how it is shown.
-import { label, vocab, known } from './vocab.js'
+import { label, vocab, known, setOfField } from './vocab.js'
 import { beijingTime } from './time.js'
 import { fenWithUnit } from './money.js'
 
@@ -28,12 +28,13 @@ const FIELDS = {
   resource: ['模块', 'module'], scope: ['范围', 'scope'], unit: ['单位', 'unit'], position: ['职务', 'position'],
   cadre_id: ['帮扶干部', 'cadre'], done: ['帮扶内容', 'what was done'], policy: ['政策', 'policy'], policy_id: ['政策', 'policy'],
   entitlements: ['应享记录', 'entitlements'], department: ['部门', 'department'], rows: ['行数', 'rows'],
+  employment: ['就业状况', 'employment'], school_status: ['在校状况', 'school status'], school_stage: ['学段', 'school stage'],
+  major_disease: ['大病病种', 'major disease'], dibao_class: ['低保类别', 'dibao class'], house_grade: ['住房等级', 'house grade'],
+  county_code: ['所在县', 'county'], display_name: ['显示名称', 'display name'], records: ['记录数', 'records'],
+  expires_at: ['会话到期时间', 'session expires'], user: ['登录账号', 'login'],
 }
 const FEN_FIELDS = new Set(['wage_income', 'production_income', 'property_income', 'transfer_income', 'production_cost',
   'net_income', 'per_capita_net_income', 'amount_fen', 'received_fen'])
-// Fields whose values are codes of a vocabulary.
-const CODES = { attribute: 'household_attribute', main_cause: 'cause', other_causes: 'cause', status: 'household_status',
-  relation: 'relation', role: 'role', category: 'need_category', urgency: 'urgency', step: 'case_step', stage: 'case_step' }
 const HIDDEN = (k) => k === 'version' || k === 'id' || k.endsWith('_label') || k === 'updated_at' || k === 'created_at'
 
 const en = (locale) => locale === 'en'
@@ -44,25 +45,54 @@ export function fieldLabel(key, locale) {
   return en(locale) ? key : '其他项'
 }
 
-function valueText(key, v, locale) {
+// A value as a person reads it: the label of its vocabulary (which set a key
+// holds is the server's table, GET /vocabularies `fields`), an area's name
+// for an area code (the entry's `area_names`), money in yuan, yes or no.
+// `ctx` = {kind: the entity kind, names: the entry's area_names}.
+function valueText(key, v, locale, ctx = {}) {
   if (v === undefined || v === null || v === '') return en(locale) ? '(none)' : '（空）'
   if (typeof v === 'boolean') return en(locale) ? (v ? 'yes' : 'no') : (v ? '是' : '否')
   if (FEN_FIELDS.has(key) && typeof v === 'number') return fenWithUnit(v)
-  const list = CODES[key]
-  if (Array.isArray(v)) return v.map((x) => valueText(key, x, locale)).join('、')
+  const list = setOfField(ctx.kind, key)
+  if (Array.isArray(v)) return v.map((x) => valueText(key, x, locale, ctx)).join('、')
   if (list && typeof v === 'string' && known(list)) return label(list, v, locale)
-  if (typeof v === 'object') return Object.entries(v).filter(([k]) => !HIDDEN(k)).map(([k, x]) => `${fieldLabel(k, locale)} ${valueText(k, x, locale)}`).join('，')
+  if (typeof v === 'object') return Object.entries(v).filter(([k]) => !HIDDEN(k)).map(([k, x]) => `${fieldLabel(k, locale)} ${valueText(k, x, locale, ctx)}`).join('，')
   if (key === 'resource' && typeof v === 'string') return label('auditEntity', v, locale)
+  if (key.endsWith('_code') && ctx.names?.[v]) return ctx.names[v]
+  if ((key === 'policy' || key === 'policy_id') && policyNames[v]) return policyNames[v]
+  if (key.endsWith('_at') && typeof v === 'number') return beijingTime(v)
   return String(v)
 }
 
-// "household/12" -> "户 #12"; "registry" -> "建档立卡".
-export function entityText(entity, locale) {
+// Policy ids (edu.compulsory_living) -> their names, for the entries that name a policy
+// (roster imports, entitlement runs); filled by the page from GET /policies.
+const policyNames = {}
+export function setPolicyNames(items) {
+  for (const p of items || []) policyNames[p.id] = p.name
+}
+
+const contextOf = (e) => ({ kind: String(e.entity || '').split('/', 1)[0], names: e.area_names || {} })
+
+// "household/12" -> "户 #12"; "survey/430424100200" -> "群众满意度调查 甲村"; "registry" -> "建档立卡";
+// a name that is a code ("demo/hengdong") gives the entry's area instead: "演示数据（衡东县）".
+export function entityText(entity, locale, e = {}) {
   if (!entity) return ''
   const [kind, id] = String(entity).split('/', 2)
   const known = vocab.auditEntity.find((x) => x[0] === kind)
   const name = known ? (en(locale) ? known[2] : known[1]) : (en(locale) ? kind : '记录')
-  return id ? `${name} #${id}` : name
+  const names = e.area_names || {}
+  if (!id) return name
+  if (names[id]) return `${name} ${names[id]}`
+  if (policyNames[id]) return `${name} ${policyNames[id]}`
+  if (/^\d+$/.test(id)) return `${name} #${id}`
+  if (en(locale)) return `${name} ${id}`
+  return names[e.area_code] ? `${name}（${names[e.area_code]}）` : name
+}
+
+// Who did it: the login name; the command line's own operator (actor 0, "local") in words.
+export function actorText(e, locale) {
+  if (!e.actor_id && (!e.actor_name || e.actor_name === 'local')) return en(locale) ? 'the command line' : '命令行操作员'
+  return e.actor_name
 }
 
 export function actionText(action, locale) {
@@ -73,7 +103,7 @@ export function actionText(action, locale) {
 
 // "张三 修改了贫困户信息 户 #12"
 export function auditSentence(e, locale) {
-  return `${e.actor_name || (en(locale) ? 'system' : '系统')} ${actionText(e.action, locale)} ${entityText(e.entity, locale)}`.trim()
+  return `${actorText(e, locale)} ${actionText(e.action, locale)} ${entityText(e.entity, locale, e)}`.trim()
 }
 
 // What an entry changed: "住址：旧 → 新；…" for an update, the recorded fields
@@ -81,7 +111,8 @@ export function auditSentence(e, locale) {
 export function auditChange(e, locale) {
   const before = e.before && typeof e.before === 'object' ? e.before : null
   const after = e.after && typeof e.after === 'object' ? e.after : null
-  if (!after) return e.after == null ? '' : valueText('', e.after, locale)
+  const ctx = contextOf(e)
+  if (!after) return e.after == null ? '' : valueText('', e.after, locale, ctx)
   const sep = en(locale) ? '; ' : '；'
   const colon = en(locale) ? ': ' : '：'
   if (e.action === 'access.denied') {
@@ -91,11 +122,11 @@ export function auditChange(e, locale) {
   }
   if (!before) {
     return Object.keys(after).filter((k) => !HIDDEN(k) && after[k] !== '' && after[k] !== null)
-      .map((k) => `${fieldLabel(k, locale)}${colon}${valueText(k, after[k], locale)}`).join(sep)
+      .map((k) => `${fieldLabel(k, locale)}${colon}${valueText(k, after[k], locale, ctx)}`).join(sep)
   }
   return [...new Set([...Object.keys(before), ...Object.keys(after)])]
     .filter((k) => !HIDDEN(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map((k) => `${fieldLabel(k, locale)}${colon}${valueText(k, before[k], locale)} → ${valueText(k, after[k], locale)}`).join(sep)
+    .map((k) => `${fieldLabel(k, locale)}${colon}${valueText(k, before[k], locale, ctx)} → ${valueText(k, after[k], locale, ctx)}`).join(sep)
 }
 
 export const auditTime = (e) => beijingTime(e.at)

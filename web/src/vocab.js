@@ -8,15 +8,22 @@
 import { reactive } from 'vue'
 import { api } from './api.js'
 
-// name -> [{value, label_zh}], from the server.
-export const served = reactive({ sets: {} })
+// name -> [{value, label_zh}], from the server; fields: the key of a record
+// ("main_cause", or "need/status" for a key of one entity kind) -> the name
+// of the set its values are of (the server's one table, `fields` of each set).
+export const served = reactive({ sets: {}, fields: {} })
 
 export async function loadVocabularies() {
   try {
     const { items } = await api.get('/vocabularies')
     const sets = {}
-    for (const v of items || []) sets[v.name] = v.terms
+    const fields = {}
+    for (const v of items || []) {
+      sets[v.name] = v.terms
+      for (const f of v.fields || []) fields[f] = v.name
+    }
     served.sets = sets
+    served.fields = fields
   } catch {
     // An older server: labels show as their values.
   }
@@ -80,6 +87,9 @@ export const vocab = {
     ['monitoring.alerts_import', '导入了部门预警', 'imported alerts'], ['monitoring.alerts_record', '登记了部门预警', 'recorded alerts'],
     ['monitoring.cases_import', '导入了监测对象', 'imported cases'], ['monitoring.parameter_set', '设置了监测参数', 'set a monitoring parameter'],
     ['monitoring.threshold_set', '设置了监测标准', 'set a monitoring threshold'], ['monitoring.spending_add', '录入了刚性支出', 'recorded spending of'],
+    ['demo.generate', '生成了演示数据', 'generated the demo data of'], ['demo.grievances', '生成了演示诉求', 'generated demo grievances'],
+    ['social.demo', '生成了社会扶贫演示数据', 'generated social demo data'], ['projects.demo', '生成了项目资金演示数据', 'generated project demo data'],
+    ['industry.demo', '生成了产业就业演示数据', 'generated industry demo data'], ['housing.demo', '生成了住房保障演示数据', 'generated housing demo data'],
   ],
   // What an audit entry names (the part of `entity` before the slash).
   auditEntity: [['household', '户', 'household'], ['person', '人员', 'person'], ['user', '用户', 'user'], ['need', '需求', 'need'],
@@ -88,7 +98,15 @@ export const vocab = {
     ['case', '监测对象', 'case'], ['area', '区划', 'area'], ['donor', '爱心人士', 'donor'], ['policy', '政策', 'policy'],
     ['registry', '建档立卡', 'registry'], ['assessment', '退出评估', 'assessment'], ['monitoring', '防返贫监测', 'monitoring'],
     ['social', '社会帮扶', 'social assistance'], ['roster', '部门名册', 'roster'], ['audit', '审计日志', 'audit trail'],
-    ['users', '用户', 'users'], ['params', '政策参数', 'parameters'], ['assistance', '帮扶力量', 'assistance']],
+    ['users', '用户', 'users'], ['params', '政策参数', 'parameters'], ['assistance', '帮扶力量', 'assistance'],
+    ['demo', '演示数据', 'demo data'], ['survey', '群众满意度调查', 'survey'], ['entitlements', '应享名单', 'entitlements'],
+    ['projects', '项目资金', 'projects'], ['industry', '产业就业', 'industry'], ['housing', '住房保障', 'housing'],
+    ['monitoring_alerts', '部门预警', 'alerts'], ['monitoring_cases', '监测对象', 'cases']],
+}
+
+// The set whose values a record's key holds ("need/status" before "status"), or undefined.
+export function setOfField(entityKind, key) {
+  return served.fields[`${entityKind}/${key}`] || served.fields[key]
 }
 
 // Whether a list is known (served or the web's own).

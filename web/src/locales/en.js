@@ -15,6 +15,7 @@ export default {
   unavailable: {
     title: 'Not available yet',
     text: 'This server does not offer the API that “{what}” needs ({route}) yet. It appears here as soon as its module is installed.',
+    refusedTitle: 'Not permitted', refused: 'Your role ({role}) may not see “{what}”.',
   },
   login: {
     title: 'Log in', name: 'User name', password: 'Password', submit: 'Log in', failed: 'Wrong user name or password',

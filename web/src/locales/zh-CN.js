@@ -15,6 +15,7 @@ export default {
   unavailable: {
     title: '此功能暂未开放',
     text: '本服务器尚未提供“{what}”所需的接口。相应模块上线后，此处将自动显示。',
+    refusedTitle: '无权查看', refused: '您的角色（{role}）无权查看“{what}”。',
   },
   login: {
     title: '登录', name: '用户名', password: '密码', submit: '登录', failed: '用户名或密码不正确',
