@@ -1,6 +1,7 @@
 #include "dataio/list_exports.h"
 
 #include <optional>
+#include <type_traits>
 
 #include "core/vocabulary.h"
 #include "dataio/exports.h"
@@ -24,6 +25,13 @@ io::CellValue Label(std::span<const Term> terms, const std::optional<std::string
   if (!wire || wire->empty()) return {};
   const std::string zh = LabelOfWire(terms, *wire);
   return zh.empty() ? *wire : zh;
+}
+
+// The Chinese label of a closed set's value.
+template <class E>
+  requires std::is_enum_v<E>
+io::CellValue Label(std::span<const Term> terms, E value) {
+  return std::string(LabelOf(terms, value));
 }
 
 io::CellValue Yuan(std::optional<Fen> fen) {
