@@ -159,7 +159,15 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                       }
                       auto page = accounts.ListUsers(r.caller, f);
                       nlohmann::json items = nlohmann::json::array();
-                      for (const auto& u : page.users) items.push_back(UserJson(u));
+                      std::set<std::string> codes;
+                      for (const auto& u : page.users) codes.insert(u.area_code);
+                      // Each user's area by name too (one query for the page), as the web shows it.
+                      const auto areas = registry::AreasByCode(r.connection(), codes);
+                      for (const auto& u : page.users) {
+                        items.push_back(UserJson(u));
+                        const auto a = areas.find(u.area_code);
+                        items.back()["area_name"] = a == areas.end() ? std::string() : a->second.name;
+                      }
                       return ApiResponse::Ok(PageJson(page.total, p, items));
                     },
                     "Users in the caller's scope (administrators, auditors)"});

@@ -2273,6 +2273,30 @@ async function issue24Session9() {
 }
 await issue24Session9()
 
+// Issue 24 (session 9): the users page shows areas by name ("areas shown by name everywhere").
+async function usersAreaNames() {
+  await step('issue 24 (demo county): the users page shows each user\'s area by name, not its code', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const want = (await apiAs('admin', 'GET', '/users?limit=50', { base: DEMO_BASE })).data
+    const scoped = want.items.filter((u) => u.area_code)
+    expect(scoped.length > 0, 'no user with an area on the first page')
+    expect(scoped.every((u) => u.area_name), `users without area_name: ${scoped.filter((u) => !u.area_name).map((u) => u.name).join(' ')}`)
+    await page.keyboard.press('Escape')
+    if (await page.locator('[data-testid="logout"]').count()) await page.locator('[data-testid="logout"]').click()
+    await login('admin', DEMO_BASE)
+    await page.goto(`${DEMO_BASE}/users`)
+    const last = want.items[want.items.length - 1]
+    await page.locator(`[data-testid="user-area-${last.name}"]`).waitFor()
+    for (const u of scoped) {
+      const shown = (await page.locator(`[data-testid="user-area-${u.name}"]`).innerText()).trim()
+      expect(shown === u.area_name, `${u.name}: page shows ${shown}, the area is ${u.area_name} (${u.area_code})`)
+    }
+    const county = scoped.find((u) => u.area_code === COUNTY)
+    expect(!county || county.area_name === '衡东县', `${COUNTY} is named ${county && county.area_name}`)
+  })
+}
+await usersAreaNames()
+
 await context.close()
 server.kill('SIGTERM')
 await new Promise((r) => server.once('exit', r))
