@@ -10,6 +10,7 @@
 #include "access/abilities.h"
 #include "core/csv.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace fupin::registry {
 namespace {
@@ -64,73 +65,64 @@ std::string RequireAreaCode(const std::string& text, const std::string& field) {
   return *code;
 }
 
-AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
-                             const std::optional<std::string>& only_text, Progress& progress) {
-  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator imports areas");
-  std::optional<std::string> only;
-  if (only_text) only = RequireAreaCode(*only_text, "--only");
+namespace {
 
-  // Read and check everything before writing anything.
-  struct Row {
-    std::string code, name, parent;
-    AreaLevel level;
-  };
-  std::vector<Row> rows;
-  std::unordered_set<std::string> known;
-  AreaImportResult result;
-  std::optional<ProgressStage> stage;
-  stage.emplace(progress, "read", static_cast<int64_t>(std::size(kFiles)));
-  for (const SourceFile& src : kFiles) {
-    const std::string path = (std::filesystem::path(dir) / src.file).string();
-    const std::string text = ReadFile(path);
-    CsvReader reader(text);
-    std::vector<std::string> fields;
-    if (!reader.Next(fields)) throw Error::InvalidArgument(path + " is empty");
-    const size_t code_col = ColumnIndex(fields, "code", path);
-    const size_t name_col = ColumnIndex(fields, "name", path);
-    const size_t parent_col = src.parent_column ? ColumnIndex(fields, src.parent_column, path) : 0;
-    while (reader.Next(fields)) {
-      const std::string where = path + ", line " + std::to_string(reader.record_line());
-      const size_t needed = std::max(code_col, std::max(name_col, parent_col)) + 1;
-      if (fields.size() < needed) {
-        throw Error::InvalidArgument(where + ": too few fields",
-                                     {{where, "expected at least " + std::to_string(needed) + " fields, got " +
-                                                  std::to_string(fields.size())}});
-      }
-      const std::string& code = fields[code_col];
-      if (LevelOfCode(code) != src.level) {
-        throw Error::InvalidArgument(where + ": bad code '" + code + "'",
-                                     {{where + ", field code", "'" + code + "' is not a " +
-                                                                   AreaLevelName(src.level) + " code"}});
-      }
-      if (fields[name_col].empty()) {
-        throw Error::InvalidArgument(where + ": empty name", {{where + ", field name", "empty"}});
-      }
-      std::string parent = ParentAreaCode(code);
-      if (src.parent_column && fields[parent_col] != parent) {
-        throw Error::InvalidArgument(
-            where + ": parent " + fields[parent_col] + " does not contain " + code,
-            {{where + ", field " + src.parent_column, "'" + fields[parent_col] + "' is not the parent of " + code}});
-      }
-      if (!Wanted(code, only)) continue;
-      if (src.parent_column && !known.contains(parent)) {
-        // The parent may already be in the database from an earlier import.
-        if (!FindArea(db, parent)) {
-          throw Error::InvalidArgument(where + ": unknown parent " + parent,
-                                       {{where + ", field " + src.parent_column, "no area " + parent}});
-        }
-      }
-      known.insert(code);
-      rows.push_back({code, fields[name_col], parent, src.level});
+// One area of the package, checked.
+struct AreaRow {
+  std::string code, name, parent;
+  AreaLevel level;
+};
+
+// The checked rows of one file of the package that `only` wants (all when
+// unset); `known` holds the codes read so far (parents come first).
+void ReadSourceFile(store::Connection& db, const SourceFile& src, const std::string& path,
+                    const std::optional<std::string>& only, std::unordered_set<std::string>& known,
+                    std::vector<AreaRow>& rows) {
+  const std::string text = ReadFile(path);
+  CsvReader reader(text);
+  std::vector<std::string> fields;
+  if (!reader.Next(fields)) throw Error::InvalidArgument(path + " is empty");
+  const size_t code_col = ColumnIndex(fields, "code", path);
+  const size_t name_col = ColumnIndex(fields, "name", path);
+  const size_t parent_col = src.parent_column ? ColumnIndex(fields, src.parent_column, path) : 0;
+  const size_t needed = std::max(code_col, std::max(name_col, parent_col)) + 1;
+  while (reader.Next(fields)) {
+    const std::string where = path + ", line " + std::to_string(reader.record_line());
+    if (fields.size() < needed) {
+      throw Error::InvalidArgument(where + ": too few fields",
+                                   {{where, "expected at least " + std::to_string(needed) + " fields, got " +
+                                                std::to_string(fields.size())}});
     }
-    stage->Advance();
+    const std::string& code = fields[code_col];
+    if (LevelOfCode(code) != src.level) {
+      throw Error::InvalidArgument(where + ": bad code '" + code + "'",
+                                   {{where + ", field code", "'" + code + "' is not a " +
+                                                                 AreaLevelName(src.level) + " code"}});
+    }
+    if (fields[name_col].empty()) {
+      throw Error::InvalidArgument(where + ": empty name", {{where + ", field name", "empty"}});
+    }
+    std::string parent = ParentAreaCode(code);
+    if (src.parent_column && fields[parent_col] != parent) {
+      throw Error::InvalidArgument(
+          where + ": parent " + fields[parent_col] + " does not contain " + code,
+          {{where + ", field " + src.parent_column, "'" + fields[parent_col] + "' is not the parent of " + code}});
+    }
+    if (!Wanted(code, only)) continue;
+    // The parent may already be in the database from an earlier import.
+    if (src.parent_column && !known.contains(parent) && !FindArea(db, parent)) {
+      throw Error::InvalidArgument(where + ": unknown parent " + parent,
+                                   {{where + ", field " + src.parent_column, "no area " + parent}});
+    }
+    known.insert(code);
+    rows.push_back({code, fields[name_col], std::move(parent), src.level});
   }
-  if (only && !known.contains(*only)) throw Error::NotFound("no area " + *only + " in " + dir);
+}
 
-  // Set-based: the rows go to a temporary table through the bulk path (COPY on
-  // PostgreSQL), then one upsert moves them in (a re-import renames areas).
-  stage.reset();
-  stage.emplace(progress, "store", static_cast<int64_t>(rows.size()));
+// Set-based: the rows go to a temporary table through the bulk path (COPY on
+// PostgreSQL), then one upsert moves them in (a re-import renames areas).
+void StoreAreas(store::Connection& db, const std::vector<AreaRow>& rows, AreaImportResult& result, Progress& progress) {
+  ProgressStage stage(progress, "store", static_cast<int64_t>(rows.size()));
   store::Transaction tx(db);
   db.Execute(
       "CREATE TEMP TABLE IF NOT EXISTS area_import (code TEXT NOT NULL, name TEXT NOT NULL, level INTEGER NOT NULL,"
@@ -139,7 +131,7 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
   {
     static const std::vector<std::string> kColumns = {"code", "name", "level", "parent_code"};
     auto writer = db.BulkInsert("area_import", kColumns);
-    for (const Row& r : rows) {
+    for (const AreaRow& r : rows) {
       writer->Append({r.code, r.name, int64_t{static_cast<int>(r.level)},
                       r.parent.empty() ? store::Value(nullptr) : store::Value(r.parent)});
       switch (r.level) {
@@ -149,7 +141,7 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
         case AreaLevel::kTownship: ++result.townships; break;
         case AreaLevel::kVillage: ++result.villages; break;
       }
-      stage->Advance();
+      stage.Advance();
     }
     writer->Finish();
   }
@@ -160,6 +152,28 @@ AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const 
       " ON CONFLICT (code) DO UPDATE SET name = excluded.name");
   db.Execute("DROP TABLE area_import");
   tx.Commit();
+}
+
+}  // namespace
+
+AreaImportResult ImportAreas(store::Connection& db, const Caller& caller, const std::string& dir,
+                             const std::optional<std::string>& only_text, Progress& progress) {
+  if (!access::Can(caller, access::Ability::kAdministerSystem)) throw Error::PermissionDenied("only an administrator imports areas");
+  std::optional<std::string> only;
+  if (only_text) only = RequireAreaCode(*only_text, "--only");
+  // Read and check everything before writing anything.
+  std::vector<AreaRow> rows;
+  std::unordered_set<std::string> known;
+  {
+    ProgressStage stage(progress, "read", static_cast<int64_t>(std::size(kFiles)));
+    for (const SourceFile& src : kFiles) {
+      ReadSourceFile(db, src, (std::filesystem::path(dir) / src.file).string(), only, known, rows);
+      stage.Advance();
+    }
+  }
+  if (only && !known.contains(*only)) throw Error::NotFound("no area " + *only + " in " + dir);
+  AreaImportResult result;
+  StoreAreas(db, rows, result, progress);
   return result;
 }
 
@@ -172,9 +186,7 @@ std::optional<Area> FindArea(store::Connection& db, const std::string& code) {
 
 std::vector<AreaMatch> FindAreas(store::Connection& db, const Caller& caller, const std::string& query,
                                  const std::string& within_text, int limit) {
-  std::string q = query;
-  while (!q.empty() && (q.back() == ' ')) q.pop_back();
-  while (!q.empty() && (q.front() == ' ')) q.erase(0, 1);
+  const std::string q = Trim(query);
   if (q.empty()) throw Error::InvalidArgument("empty query", {{"q", "give part of an area's name"}});
   if (q.size() > 100) throw Error::InvalidArgument("query too long", {{"q", "at most 100 bytes"}});
   if (limit < 1 || limit > 100) throw Error::InvalidArgument("bad limit", {{"limit", "must be 1..100"}});

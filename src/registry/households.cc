@@ -149,81 +149,200 @@ void BindOptionalInt(store::Statement& s, int i, const std::optional<int64_t>& v
   v ? s.BindInt(i, *v) : s.BindNull(i);
 }
 
-}  // namespace
+// The columns of a household_years row as ReadYearRow reads them.
+std::string YearColumns() {
+  return "year, members, wage_income, production_income, property_income, transfer_income, production_cost,"
+         " food_secure, clothing_secure, housing_safe, drinking_water_safe," + std::string(kPolicyFacts);
+}
 
-int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInput& in) {
+HouseholdYear ReadYearRow(store::Statement& s) {
+  HouseholdYear y;
+  y.year = static_cast<int>(s.Int(0));
+  y.members = static_cast<int>(s.Int(1));
+  y.wage_income = s.Int(2);
+  y.production_income = s.Int(3);
+  y.property_income = s.Int(4);
+  y.transfer_income = s.Int(5);
+  y.production_cost = s.Int(6);
+  y.food_secure = OptionalBool(s, 7);
+  y.clothing_secure = OptionalBool(s, 8);
+  y.housing_safe = OptionalBool(s, 9);
+  y.drinking_water_safe = OptionalBool(s, 10);
+  ReadPolicyFacts(s, 11, y);
+  return y;
+}
+
+// A household's facts of a year, checked; `members` 0 takes the number of
+// current members. Every problem named by field (thrown together).
+void CheckHouseholdYear(store::Connection& db, int64_t household_id, int this_year, HouseholdYear& f) {
   Problems problems;
-  if (in.number.empty() || in.number.size() > 40) problems.Add("number", "must be 1 to 40 characters");
-  std::string village;
-  if (auto code = NormalizeAreaCode(in.village_code)) {
-    village = *code;
-    auto area = FindArea(db_, village);
-    if (!area) {
-      problems.Add("village", "no area " + village);
-    } else if (area->level != AreaLevel::kVillage) {
-      problems.Add("village", village + " (" + area->name + ") is a " + AreaLevelName(area->level) + ", not a village");
-    }
-  } else {
-    problems.Add("village", "'" + in.village_code + "' is not an area code");
+  if (f.year < 2000 || f.year > this_year) problems.Add("year", std::to_string(f.year) + " is out of range");
+  const struct {
+    const char* name;
+    Fen value;
+  } amounts[] = {{"wage_income", f.wage_income},
+                 {"production_income", f.production_income},
+                 {"property_income", f.property_income},
+                 {"transfer_income", f.transfer_income},
+                 {"production_cost", f.production_cost}};
+  for (const auto& a : amounts) {
+    if (a.value < 0) problems.Add(a.name, "must not be negative");
   }
-  auto attribute = ParseTerm(HouseholdAttributes(), in.attribute);
-  if (!attribute) problems.Add("attribute", "'" + in.attribute + "' is not one of " + TermNames(HouseholdAttributes()));
-  auto main_cause = ParseTerm(Causes(), in.main_cause);
-  if (!main_cause) problems.Add("main_cause", "'" + in.main_cause + "' is not one of " + TermNames(Causes()));
-  std::vector<std::string> others;
-  for (const auto& c : in.other_causes) {
-    if (auto cause = ParseTerm(Causes(), c)) {
-      others.push_back(*cause);
+  auto vocab = [&problems](const char* field, std::span<const Term> terms, std::optional<std::string>& value) {
+    if (!value) return;
+    if (auto name = ParseTerm(terms, *value)) {
+      value = *name;
     } else {
-      problems.Add("other_causes", "'" + c + "' is not one of " + TermNames(Causes()));
+      problems.Add(field, "'" + *value + "' is not one of " + TermNames(terms));
     }
+  };
+  vocab("dibao_class", DibaoClasses(), f.dibao_class);
+  vocab("house_grade", HouseGrades(), f.house_grade);
+  // 0.01 mu; a household farms at most a few hundred mu.
+  if (f.pepper_area && (*f.pepper_area < 0 || *f.pepper_area > 10'000'000)) {
+    problems.Add("pepper_area", std::to_string(*f.pepper_area) + " (0.01 mu) is out of range");
   }
+  if (f.camellia_area && (*f.camellia_area < 0 || *f.camellia_area > 10'000'000)) {
+    problems.Add("camellia_area", std::to_string(*f.camellia_area) + " (0.01 mu) is out of range");
+  }
+  if (f.members == 0) {
+    auto count = db.Prepare("SELECT count(*) FROM memberships WHERE household_id = ? AND end_date IS NULL");
+    count->BindInt(1, household_id);
+    count->Step();
+    f.members = static_cast<int>(count->Int(0));
+    if (f.members == 0) problems.Add("members", "the household has no members; give the number counted");
+  } else if (f.members < 0 || f.members > 100) {
+    problems.Add("members", std::to_string(f.members) + " is out of range");
+  }
+  problems.ThrowIfAny("invalid household facts");
+}
+
+// Writes a household's facts of a year (a new row or over the old one).
+void UpsertHouseholdYear(store::Connection& db, int64_t household_id, const HouseholdYear& f, int64_t now) {
+  auto s = db.Prepare(
+      "INSERT INTO household_years (household_id, year, members, wage_income, production_income, property_income,"
+      " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at," +
+      std::string(kPolicyFacts) +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, year) DO UPDATE SET"
+      " members = excluded.members, wage_income = excluded.wage_income,"
+      " production_income = excluded.production_income, property_income = excluded.property_income,"
+      " transfer_income = excluded.transfer_income, production_cost = excluded.production_cost,"
+      " food_secure = excluded.food_secure, clothing_secure = excluded.clothing_secure,"
+      " housing_safe = excluded.housing_safe, drinking_water_safe = excluded.drinking_water_safe,"
+      " updated_at = excluded.updated_at, dibao_class = excluded.dibao_class, house_grade = excluded.house_grade,"
+      " relocation = excluded.relocation, pepper_area = excluded.pepper_area,"
+      " camellia_area = excluded.camellia_area, pv_share = excluded.pv_share");
+  s->BindInt(1, household_id);
+  s->BindInt(2, f.year);
+  s->BindInt(3, f.members);
+  s->BindInt(4, f.wage_income);
+  s->BindInt(5, f.production_income);
+  s->BindInt(6, f.property_income);
+  s->BindInt(7, f.transfer_income);
+  s->BindInt(8, f.production_cost);
+  BindOptionalBool(*s, 9, f.food_secure);
+  BindOptionalBool(*s, 10, f.clothing_secure);
+  BindOptionalBool(*s, 11, f.housing_safe);
+  BindOptionalBool(*s, 12, f.drinking_water_safe);
+  s->BindInt(13, now);
+  s->BindOptionalText(14, f.dibao_class);
+  s->BindOptionalText(15, f.house_grade);
+  BindOptionalBool(*s, 16, f.relocation);
+  BindOptionalInt(*s, 17, f.pepper_area);
+  BindOptionalInt(*s, 18, f.camellia_area);
+  BindOptionalBool(*s, 19, f.pv_share);
+  s->Run();
+}
+
+// The village of a new household: the code of an area that is a village.
+std::string CheckVillage(store::Connection& db, const std::string& text, Problems& problems) {
+  const auto code = NormalizeAreaCode(text);
+  if (!code) {
+    problems.Add("village", "'" + text + "' is not an area code");
+    return {};
+  }
+  const auto area = FindArea(db, *code);
+  if (!area) {
+    problems.Add("village", "no area " + *code);
+  } else if (area->level != AreaLevel::kVillage) {
+    problems.Add("village", *code + " (" + area->name + ") is a " + AreaLevelName(area->level) + ", not a village");
+  }
+  return *code;
+}
+
+// The date of the "identified" event of a household registered in
+// in.identified_year (1 January when no date is given); none if unregistered.
+std::optional<Date> CheckIdentified(const HouseholdInput& in, const Date& today, Problems& problems) {
+  if (!in.identified_year) {
+    if (in.identified_date) problems.Add("identified_date", "given without identified_year");
+    return std::nullopt;
+  }
+  const int y = *in.identified_year;
+  if (y < 2000 || y > today.year) problems.Add("identified_year", std::to_string(y) + " is not between 2000 and this year");
+  if (!in.identified_date) return Date{y, 1, 1};
+  const auto date = Date::Parse(*in.identified_date);
+  if (!date) {
+    problems.Add("identified_date", "'" + *in.identified_date + "' is not a date YYYY-MM-DD");
+  } else if (date->year != y) {
+    problems.Add("identified_date", *in.identified_date + " is not in " + std::to_string(y));
+  } else if (*date > today) {
+    problems.Add("identified_date", *in.identified_date + " is in the future");
+  }
+  return date;
+}
+
+// A new household's input, checked: every problem named by field (thrown together).
+struct CheckedHousehold {
+  std::string village, attribute, main_cause;
+  std::vector<std::string> other_causes;
   std::optional<Date> identified_date;
-  if (in.identified_year) {
-    const int y = *in.identified_year;
-    if (y < 2000 || y > clock_.Today().year) {
-      problems.Add("identified_year", std::to_string(y) + " is not between 2000 and this year");
-    }
-    if (in.identified_date) {
-      identified_date = Date::Parse(*in.identified_date);
-      if (!identified_date) {
-        problems.Add("identified_date", "'" + *in.identified_date + "' is not a date YYYY-MM-DD");
-      } else if (identified_date->year != y) {
-        problems.Add("identified_date", *in.identified_date + " is not in " + std::to_string(y));
-      } else if (*identified_date > clock_.Today()) {
-        problems.Add("identified_date", *in.identified_date + " is in the future");
-      }
+};
+
+CheckedHousehold CheckHouseholdInput(store::Connection& db, const HouseholdInput& in, const Date& today) {
+  Problems problems;
+  CheckedHousehold c;
+  if (in.number.empty() || in.number.size() > 40) problems.Add("number", "must be 1 to 40 characters");
+  c.village = CheckVillage(db, in.village_code, problems);
+  const auto attribute = ParseTerm(HouseholdAttributes(), in.attribute);
+  if (!attribute) problems.Add("attribute", "'" + in.attribute + "' is not one of " + TermNames(HouseholdAttributes()));
+  const auto main_cause = ParseTerm(Causes(), in.main_cause);
+  if (!main_cause) problems.Add("main_cause", "'" + in.main_cause + "' is not one of " + TermNames(Causes()));
+  for (const auto& cause : in.other_causes) {
+    if (auto parsed = ParseTerm(Causes(), cause)) {
+      c.other_causes.push_back(*parsed);
     } else {
-      identified_date = Date{y, 1, 1};
+      problems.Add("other_causes", "'" + cause + "' is not one of " + TermNames(Causes()));
     }
-    if (attribute == "none") problems.Add("attribute", "a registered household needs a poverty attribute");
-  } else if (in.identified_date) {
-    problems.Add("identified_date", "given without identified_year");
   }
+  c.identified_date = CheckIdentified(in, today, problems);
+  if (in.identified_year && attribute == "none") problems.Add("attribute", "a registered household needs a poverty attribute");
   if (in.phone && !internal::IsPlausiblePhone(*in.phone)) problems.Add("phone", "'" + *in.phone + "' is not a phone number");
   problems.ThrowIfAny("invalid household");
-  internal::RequireRegistryWrite(db_, clock_, caller, village, std::nullopt, "household/new");
+  c.attribute = *attribute;
+  c.main_cause = *main_cause;
+  return c;
+}
 
-  const int64_t now = clock_.NowSeconds();
-  store::Transaction tx(db_);
-  {
-    auto dup = db_.Prepare("SELECT id FROM households WHERE number = ?");
-    dup->BindText(1, in.number);
-    if (dup->Step()) {
-      throw Error::AlreadyExists("household number " + in.number + " already exists",
-                                 {{"number", "already used by household " + std::to_string(dup->Int(0))}});
-    }
+// Inserts the household and, when registered, its "identified" event; its id.
+int64_t InsertHousehold(store::Connection& db, const HouseholdInput& in, const CheckedHousehold& c,
+                        const std::string& actor, int64_t now) {
+  auto dup = db.Prepare("SELECT id FROM households WHERE number = ?");
+  dup->BindText(1, in.number);
+  if (dup->Step()) {
+    throw Error::AlreadyExists("household number " + in.number + " already exists",
+                               {{"number", "already used by household " + std::to_string(dup->Int(0))}});
   }
-  auto insert = db_.Prepare(
+  dup.reset();
+  auto insert = db.Prepare(
       "INSERT INTO households (number, village_code, identified_year, attribute, main_cause, other_causes,"
       " address, phone_enc, phone_index, phone_masked, created_at, updated_at)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id");
   insert->BindText(1, in.number);
-  insert->BindText(2, village);
+  insert->BindText(2, c.village);
   in.identified_year ? insert->BindInt(3, *in.identified_year) : insert->BindNull(3);
-  insert->BindText(4, *attribute);
-  insert->BindText(5, *main_cause);
-  insert->BindText(6, JoinCauses(others));
+  insert->BindText(4, c.attribute);
+  insert->BindText(5, c.main_cause);
+  insert->BindText(6, JoinCauses(c.other_causes));
   insert->BindText(7, in.address);
   access::BindPhone(*insert, 8, in.phone);
   insert->BindInt(11, now);
@@ -231,34 +350,49 @@ int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInp
   insert->Step();
   const int64_t id = insert->Int(0);
   insert->Reset();
-  if (identified_date) {
-    auto event = db_.Prepare(
+  if (c.identified_date) {
+    auto event = db.Prepare(
         "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
         " VALUES (?, 'identified', ?, ?, ?, ?, ?)");
     event->BindInt(1, id);
     event->BindInt(2, *in.identified_year);
-    event->BindText(3, identified_date->ToString());
+    event->BindText(3, c.identified_date->ToString());
     event->BindText(4, "建档立卡");
-    event->BindText(5, caller.user_name);
+    event->BindText(5, actor);
     event->BindInt(6, now);
     event->Run();
   }
+  return id;
+}
+
+// The household as added, for the audit trail.
+Household AddedHousehold(int64_t id, const HouseholdInput& in, const CheckedHousehold& c) {
   Household added;
   added.id = id;
   added.number = in.number;
-  added.village_code = village;
+  added.village_code = c.village;
   added.identified_year = in.identified_year;
-  added.attribute = *attribute;
-  added.main_cause = *main_cause;
-  added.other_causes = others;
+  added.attribute = c.attribute;
+  added.main_cause = c.main_cause;
+  added.other_causes = c.other_causes;
   added.address = in.address;
   if (in.phone) added.phone = access::MaskPhone(*in.phone);
-  added.status = identified_date ? "poor" : "unregistered";
+  added.status = c.identified_date ? "poor" : "unregistered";
   added.version = 1;
-  access::RecordChange(db_, clock_, caller, "household.add", "household/" + std::to_string(id), village, nullptr,
-                        HouseholdJson(added),
+  return added;
+}
+
+}  // namespace
+
+int64_t HouseholdRegistry::AddHousehold(const Caller& caller, const HouseholdInput& in) {
+  const CheckedHousehold c = CheckHouseholdInput(db_, in, clock_.Today());
+  internal::RequireRegistryWrite(db_, clock_, caller, c.village, std::nullopt, "household/new");
+  store::Transaction tx(db_);
+  const int64_t id = InsertHousehold(db_, in, c, caller.user_name, clock_.NowSeconds());
+  access::RecordChange(db_, clock_, caller, "household.add", "household/" + std::to_string(id), c.village, nullptr,
+                        HouseholdJson(AddedHousehold(id, in, c)),
                         RowDigests(db_, {{"households", "id = ?1", {id}}, {"household_events", "household_id = ?1", {id}}}));
-  RefreshVillageCounts(db_, {village});
+  RefreshVillageCounts(db_, {c.village});
   tx.Commit();
   return id;
 }
@@ -296,27 +430,9 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   events.reset();
   // The latest event by (date, id), as HouseholdSelect's subquery orders them.
   h.status = std::string(StatusAfter(h.events.empty() ? std::string_view() : std::string_view(h.events.back().kind)));
-  auto years = db_.Prepare(
-      "SELECT year, members, wage_income, production_income, property_income, transfer_income, production_cost,"
-      " food_secure, clothing_secure, housing_safe, drinking_water_safe," + std::string(kPolicyFacts) +
-      " FROM household_years WHERE household_id = ? ORDER BY year");
+  auto years = db_.Prepare("SELECT " + YearColumns() + " FROM household_years WHERE household_id = ? ORDER BY year");
   years->BindInt(1, id);
-  while (years->Step()) {
-    HouseholdYear y;
-    y.year = static_cast<int>(years->Int(0));
-    y.members = static_cast<int>(years->Int(1));
-    y.wage_income = years->Int(2);
-    y.production_income = years->Int(3);
-    y.property_income = years->Int(4);
-    y.transfer_income = years->Int(5);
-    y.production_cost = years->Int(6);
-    y.food_secure = OptionalBool(*years, 7);
-    y.clothing_secure = OptionalBool(*years, 8);
-    y.housing_safe = OptionalBool(*years, 9);
-    y.drinking_water_safe = OptionalBool(*years, 10);
-    ReadPolicyFacts(*years, 11, y);
-    h.years.push_back(y);
-  }
+  while (years->Step()) h.years.push_back(ReadYearRow(*years));
   return h;
 }
 
@@ -553,105 +669,16 @@ void HouseholdRegistry::SetHouseholdYear(const Caller& caller, int64_t household
   const std::string village = internal::HouseholdVillage(db_, household_id);
   const std::string entity = "household/" + std::to_string(household_id);
   internal::RequireRegistryWrite(db_, clock_, caller, village, household_id, entity);
-  Problems problems;
-  if (f.year < 2000 || f.year > clock_.Today().year) problems.Add("year", std::to_string(f.year) + " is out of range");
-  const struct {
-    const char* name;
-    Fen value;
-  } amounts[] = {{"wage_income", f.wage_income},
-                 {"production_income", f.production_income},
-                 {"property_income", f.property_income},
-                 {"transfer_income", f.transfer_income},
-                 {"production_cost", f.production_cost}};
-  for (const auto& a : amounts) {
-    if (a.value < 0) problems.Add(a.name, "must not be negative");
-  }
-  auto vocab = [&problems](const char* field, std::span<const Term> terms, std::optional<std::string>& value) {
-    if (!value) return;
-    if (auto name = ParseTerm(terms, *value)) {
-      value = *name;
-    } else {
-      problems.Add(field, "'" + *value + "' is not one of " + TermNames(terms));
-    }
-  };
-  vocab("dibao_class", DibaoClasses(), f.dibao_class);
-  vocab("house_grade", HouseGrades(), f.house_grade);
-  // 0.01 mu; a household farms at most a few hundred mu.
-  if (f.pepper_area && (*f.pepper_area < 0 || *f.pepper_area > 10'000'000)) {
-    problems.Add("pepper_area", std::to_string(*f.pepper_area) + " (0.01 mu) is out of range");
-  }
-  if (f.camellia_area && (*f.camellia_area < 0 || *f.camellia_area > 10'000'000)) {
-    problems.Add("camellia_area", std::to_string(*f.camellia_area) + " (0.01 mu) is out of range");
-  }
-  if (f.members == 0) {
-    auto count = db_.Prepare("SELECT count(*) FROM memberships WHERE household_id = ? AND end_date IS NULL");
-    count->BindInt(1, household_id);
-    count->Step();
-    f.members = static_cast<int>(count->Int(0));
-    if (f.members == 0) problems.Add("members", "the household has no members; give the number counted");
-  } else if (f.members < 0 || f.members > 100) {
-    problems.Add("members", std::to_string(f.members) + " is out of range");
-  }
-  problems.ThrowIfAny("invalid household facts");
+  CheckHouseholdYear(db_, household_id, clock_.Today().year, f);
   store::Transaction tx(db_);
   nlohmann::json before = nullptr;
   {
-    auto old = db_.Prepare(
-        "SELECT members, wage_income, production_income, property_income, transfer_income, production_cost,"
-        " food_secure, clothing_secure, housing_safe, drinking_water_safe," + std::string(kPolicyFacts) +
-        " FROM household_years WHERE household_id = ? AND year = ?");
+    auto old = db_.Prepare("SELECT " + YearColumns() + " FROM household_years WHERE household_id = ? AND year = ?");
     old->BindInt(1, household_id);
     old->BindInt(2, f.year);
-    if (old->Step()) {
-      HouseholdYear y;
-      y.year = f.year;
-      y.members = static_cast<int>(old->Int(0));
-      y.wage_income = old->Int(1);
-      y.production_income = old->Int(2);
-      y.property_income = old->Int(3);
-      y.transfer_income = old->Int(4);
-      y.production_cost = old->Int(5);
-      y.food_secure = OptionalBool(*old, 6);
-      y.clothing_secure = OptionalBool(*old, 7);
-      y.housing_safe = OptionalBool(*old, 8);
-      y.drinking_water_safe = OptionalBool(*old, 9);
-      ReadPolicyFacts(*old, 10, y);
-      before = HouseholdYearJson(y);
-    }
+    if (old->Step()) before = HouseholdYearJson(ReadYearRow(*old));
   }
-  auto s = db_.Prepare(
-      "INSERT INTO household_years (household_id, year, members, wage_income, production_income, property_income,"
-      " transfer_income, production_cost, food_secure, clothing_secure, housing_safe, drinking_water_safe, updated_at," +
-      std::string(kPolicyFacts) +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, year) DO UPDATE SET"
-      " members = excluded.members, wage_income = excluded.wage_income,"
-      " production_income = excluded.production_income, property_income = excluded.property_income,"
-      " transfer_income = excluded.transfer_income, production_cost = excluded.production_cost,"
-      " food_secure = excluded.food_secure, clothing_secure = excluded.clothing_secure,"
-      " housing_safe = excluded.housing_safe, drinking_water_safe = excluded.drinking_water_safe,"
-      " updated_at = excluded.updated_at, dibao_class = excluded.dibao_class, house_grade = excluded.house_grade,"
-      " relocation = excluded.relocation, pepper_area = excluded.pepper_area,"
-      " camellia_area = excluded.camellia_area, pv_share = excluded.pv_share");
-  s->BindInt(1, household_id);
-  s->BindInt(2, f.year);
-  s->BindInt(3, f.members);
-  s->BindInt(4, f.wage_income);
-  s->BindInt(5, f.production_income);
-  s->BindInt(6, f.property_income);
-  s->BindInt(7, f.transfer_income);
-  s->BindInt(8, f.production_cost);
-  BindOptionalBool(*s, 9, f.food_secure);
-  BindOptionalBool(*s, 10, f.clothing_secure);
-  BindOptionalBool(*s, 11, f.housing_safe);
-  BindOptionalBool(*s, 12, f.drinking_water_safe);
-  s->BindInt(13, clock_.NowSeconds());
-  s->BindOptionalText(14, f.dibao_class);
-  s->BindOptionalText(15, f.house_grade);
-  BindOptionalBool(*s, 16, f.relocation);
-  BindOptionalInt(*s, 17, f.pepper_area);
-  BindOptionalInt(*s, 18, f.camellia_area);
-  BindOptionalBool(*s, 19, f.pv_share);
-  s->Run();
+  UpsertHouseholdYear(db_, household_id, f, clock_.NowSeconds());
   auto bump = db_.Prepare("UPDATE households SET version = version + 1, updated_at = ? WHERE id = ?");
   bump->BindInt(1, clock_.NowSeconds());
   bump->BindInt(2, household_id);

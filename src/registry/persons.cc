@@ -79,26 +79,29 @@ void RequireNoOtherHead(store::Connection& db, int64_t household_id) {
   }
 }
 
-}  // namespace
+// A new person's input, checked: every problem named by field (thrown together).
+struct CheckedPerson {
+  IdNumberCheck id;
+  std::string relation, education, health, labour;
+  std::string start;  // the membership's start date
+};
 
-Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
-  const Date today = clock_.Today();
+CheckedPerson CheckPersonInput(const PersonInput& in, const Date& today) {
   Problems problems;
-  const IdNumberCheck id = CheckIdNumber(in.id_number, today);
+  CheckedPerson c{CheckIdNumber(in.id_number, today), {}, {}, {}, {}, today.ToString()};
+  const IdNumberCheck& id = c.id;
   if (!id.ok()) problems.Add("id_number", "'" + in.id_number + "': " + id.problem);
   if (in.name.empty() || in.name.size() > 60) problems.Add("name", "must be 1 to 60 bytes");
-  std::string relation, education, health, labour;
-  RequireVocab(problems, "relation", Relations(), in.relation, relation);
-  RequireVocab(problems, "education", EducationLevels(), in.education, education);
-  RequireVocab(problems, "health", HealthStates(), in.health, health);
-  RequireVocab(problems, "labour_ability", LabourAbilities(), in.labour_ability, labour);
+  RequireVocab(problems, "relation", Relations(), in.relation, c.relation);
+  RequireVocab(problems, "education", EducationLevels(), in.education, c.education);
+  RequireVocab(problems, "health", HealthStates(), in.health, c.health);
+  RequireVocab(problems, "labour_ability", LabourAbilities(), in.labour_ability, c.labour);
   if (in.disability_grade && (*in.disability_grade < 1 || *in.disability_grade > 4)) {
     problems.Add("disability_grade", std::to_string(*in.disability_grade) + " is not a grade 1 to 4");
   }
-  if (in.disability_grade && health != "disabled") problems.Add("disability_grade", "given for a person who is not disabled");
+  if (in.disability_grade && c.health != "disabled") problems.Add("disability_grade", "given for a person who is not disabled");
   if (in.ethnicity.empty() || in.ethnicity.size() > 40) problems.Add("ethnicity", "must be 1 to 40 bytes");
   if (in.phone && !internal::IsPlausiblePhone(*in.phone)) problems.Add("phone", "'" + *in.phone + "' is not a phone number");
-  std::string start = today.ToString();
   if (in.start_date) {
     auto d = Date::Parse(*in.start_date);
     if (!d) {
@@ -108,76 +111,93 @@ Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
     } else if (id.ok() && *d < id.number->birth_date) {
       problems.Add("start_date", *in.start_date + " is before the birth date");
     } else {
-      start = *in.start_date;
+      c.start = *in.start_date;
     }
   }
   problems.ThrowIfAny("invalid person");
-  const std::string village = internal::HouseholdVillage(db_, in.household_id);
-  internal::RequireRegistryWrite(db_, clock_, caller, village, in.household_id,
-                                 "household/" + std::to_string(in.household_id));
+  return c;
+}
 
-  Person result;
-  if (!FindArea(db_, id.number->area_prefix)) {
-    result.warnings.push_back("the area code " + id.number->area_prefix +
-                              " of the ID number is not in the area tree (codes change over time)");
+// Refuses an ID number (by its blind index) that is already in the registry.
+void RequireNewIdNumber(store::Connection& db, const std::string& blind_index, const std::string& id_number) {
+  auto dup = db.Prepare(
+      "SELECT p.id, h.number FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
+      " LEFT JOIN households h ON h.id = m.household_id WHERE p.id_number_index = ?");
+  dup->BindText(1, blind_index);
+  if (dup->Step()) {
+    const std::string where = dup->IsNull(1) ? "the registry (no current household)" : "household " + dup->Text(1);
+    throw Error::AlreadyExists("ID number " + MaskIdNumber(id_number) + " is already in " + where,
+                               {{"id_number", "already registered as person " + std::to_string(dup->Int(0)) +
+                                                  " in " + where}});
   }
-  store::Transaction tx(db_);
-  {
-    auto dup = db_.Prepare(
-        "SELECT p.id, h.number FROM persons p LEFT JOIN memberships m ON m.person_id = p.id AND m.end_date IS NULL"
-        " LEFT JOIN households h ON h.id = m.household_id WHERE p.id_number_index = ?");
-    dup->BindText(1, protector_.BlindIndex(id.number->text));
-    if (dup->Step()) {
-      const std::string where = dup->IsNull(1) ? "the registry (no current household)" : "household " + dup->Text(1);
-      throw Error::AlreadyExists("ID number " + MaskIdNumber(id.number->text) + " is already in " + where,
-                                 {{"id_number", "already registered as person " + std::to_string(dup->Int(0)) +
-                                                    " in " + where}});
-    }
-  }
-  if (relation == "head") RequireNoOtherHead(db_, in.household_id);
-  const int64_t now = clock_.NowSeconds();
-  auto insert = db_.Prepare(
+}
+
+// Inserts the person and their membership of in.household_id; the person's id.
+int64_t InsertPerson(store::Connection& db, const access::PersonalDataProtector& protector, const PersonInput& in,
+                     const CheckedPerson& c, int64_t now) {
+  const IdNumber& number = *c.id.number;
+  auto insert = db.Prepare(
       "INSERT INTO persons (id_number_enc, id_number_index, id_number_masked, name, sex, birth_date, ethnicity,"
       " education, health, disability_grade, labour_ability, phone_enc, phone_index, phone_masked, created_at,"
       " updated_at) VALUES (?13, ?14, ?15, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?16, ?17, ?18, ?11, ?12) RETURNING id");
-  const std::vector<uint8_t> encrypted = protector_.Encrypt(id.number->text);
+  const std::vector<uint8_t> encrypted = protector.Encrypt(number.text);
   insert->BindBlob(13, encrypted);
-  insert->BindText(14, protector_.BlindIndex(id.number->text));
-  insert->BindText(15, MaskIdNumber(id.number->text));
+  insert->BindText(14, protector.BlindIndex(number.text));
+  insert->BindText(15, MaskIdNumber(number.text));
   insert->BindText(2, in.name);
-  insert->BindText(3, SexName(id.number->sex));
-  insert->BindText(4, id.number->birth_date.ToString());
+  insert->BindText(3, SexName(number.sex));
+  insert->BindText(4, number.birth_date.ToString());
   insert->BindText(5, in.ethnicity);
-  insert->BindText(6, education);
-  insert->BindText(7, health);
+  insert->BindText(6, c.education);
+  insert->BindText(7, c.health);
   in.disability_grade ? insert->BindInt(8, *in.disability_grade) : insert->BindNull(8);
-  insert->BindText(9, labour);
-  access::BindPhone(*insert, 16, in.phone, &protector_);
+  insert->BindText(9, c.labour);
+  access::BindPhone(*insert, 16, in.phone, &protector);
   insert->BindInt(11, now);
   insert->BindInt(12, now);
   insert->Step();
   const int64_t person_id = insert->Int(0);
   insert->Reset();
-  auto member = db_.Prepare(
+  auto member = db.Prepare(
       "INSERT INTO memberships (person_id, household_id, relation, start_date) VALUES (?, ?, ?, ?)");
   member->BindInt(1, person_id);
   member->BindInt(2, in.household_id);
-  member->BindText(3, relation);
-  member->BindText(4, start);
+  member->BindText(3, c.relation);
+  member->BindText(4, c.start);
   member->Run();
+  return person_id;
+}
+
+}  // namespace
+
+Person PersonRegistry::AddPerson(const Caller& caller, const PersonInput& in) {
+  const CheckedPerson c = CheckPersonInput(in, clock_.Today());
+  const IdNumber& number = *c.id.number;
+  const std::string village = internal::HouseholdVillage(db_, in.household_id);
+  internal::RequireRegistryWrite(db_, clock_, caller, village, in.household_id,
+                                 "household/" + std::to_string(in.household_id));
+
+  std::vector<std::string> warnings;
+  if (!FindArea(db_, number.area_prefix)) {
+    warnings.push_back("the area code " + number.area_prefix +
+                       " of the ID number is not in the area tree (codes change over time)");
+  }
+  store::Transaction tx(db_);
+  RequireNewIdNumber(db_, protector_.BlindIndex(number.text), number.text);
+  if (c.relation == "head") RequireNoOtherHead(db_, in.household_id);
+  const int64_t person_id = InsertPerson(db_, protector_, in, c, clock_.NowSeconds());
   access::RecordChange(db_, clock_, caller, "person.add", "person/" + std::to_string(person_id), village, nullptr,
-                        {{"id_number", MaskIdNumber(id.number->text)},
+                        {{"id_number", MaskIdNumber(number.text)},
                          {"name", in.name},
-                         {"sex", SexName(id.number->sex)},
-                         {"birth_date", id.number->birth_date.ToString()},
+                         {"sex", SexName(number.sex)},
+                         {"birth_date", number.birth_date.ToString()},
                          {"household_id", in.household_id},
-                         {"relation", relation},
-                         {"start_date", start}},
+                         {"relation", c.relation},
+                         {"start_date", c.start}},
                         RowDigests(db_, {{"persons", "id = ?1", {person_id}}, {"memberships", "person_id = ?1", {person_id}}}));
   RefreshVillageCounts(db_, {village});
   tx.Commit();
-  auto warnings = std::move(result.warnings);
-  result = GetPerson(caller, person_id);
+  Person result = GetPerson(caller, person_id);
   result.warnings = std::move(warnings);
   return result;
 }
