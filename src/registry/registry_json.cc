@@ -135,6 +135,67 @@ nlohmann::json HouseholdJson(const Household& h) {
   return j;
 }
 
+namespace {
+
+// The arrays of HouseholdJsonText, each element's keys in nlohmann's order.
+void WriteEvents(JsonWriter& w, const std::vector<HouseholdEvent>& events) {
+  for (const auto& e : events) {
+    w.BeginObject();
+    w.Key("actor").String(e.actor);
+    w.Key("date").String(e.date);
+    w.Key("id").Int(e.id);
+    w.Key("kind").String(e.kind);
+    w.Key("kind_label").String(LabelZh(EventKinds(), e.kind));
+    w.Key("reason").String(e.reason);
+    w.Key("recorded_at").String(e.recorded_at);
+    w.Key("year").Int(e.year);
+    w.EndObject();
+  }
+}
+
+void WriteMembers(JsonWriter& w, const std::vector<Member>& members) {
+  for (const auto& m : members) {
+    w.BeginObject();
+    w.Key("birth_date").String(m.birth_date);
+    w.Key("id_number").String(m.id_number);
+    w.Key("name").String(m.name);
+    w.Key("person_id").Int(m.person_id);
+    w.Key("relation").String(m.relation);
+    w.Key("relation_label").String(LabelZh(Relations(), m.relation));
+    w.Key("sex").String(m.sex);
+    w.Key("start_date").String(m.start_date);
+    w.EndObject();
+  }
+}
+
+void WriteYears(JsonWriter& w, const std::vector<HouseholdYear>& years) {
+  for (const auto& y : years) {
+    w.BeginObject();
+    w.Key("camellia_area").OptionalInt(y.camellia_area);
+    w.Key("clothing_secure").OptionalBool(y.clothing_secure);
+    w.Key("dibao_class").OptionalString(y.dibao_class);
+    w.Key("drinking_water_safe").OptionalBool(y.drinking_water_safe);
+    w.Key("food_secure").OptionalBool(y.food_secure);
+    w.Key("house_grade").OptionalString(y.house_grade);
+    w.Key("housing_safe").OptionalBool(y.housing_safe);
+    w.Key("members").Int(y.members);
+    w.Key("net_income").Int(y.net_income());
+    w.Key("pepper_area").OptionalInt(y.pepper_area);
+    w.Key("per_capita_net_income").Int(y.per_capita_net_income());
+    w.Key("production_cost").Int(y.production_cost);
+    w.Key("production_income").Int(y.production_income);
+    w.Key("property_income").Int(y.property_income);
+    w.Key("pv_share").OptionalBool(y.pv_share);
+    w.Key("relocation").OptionalBool(y.relocation);
+    w.Key("transfer_income").Int(y.transfer_income);
+    w.Key("wage_income").Int(y.wage_income);
+    w.Key("year").Int(y.year);
+    w.EndObject();
+  }
+}
+
+}  // namespace
+
 // Keys in nlohmann's order (sorted by bytes); registry_test compares the two.
 std::string HouseholdJsonText(const Household& h) {
   JsonWriter w;
@@ -144,18 +205,7 @@ std::string HouseholdJsonText(const Household& h) {
   w.Key("attribute_label").String(LabelZh(HouseholdAttributes(), h.attribute));
   if (!h.events.empty()) {
     w.Key("events").BeginArray();
-    for (const auto& e : h.events) {
-      w.BeginObject();
-      w.Key("actor").String(e.actor);
-      w.Key("date").String(e.date);
-      w.Key("id").Int(e.id);
-      w.Key("kind").String(e.kind);
-      w.Key("kind_label").String(LabelZh(EventKinds(), e.kind));
-      w.Key("reason").String(e.reason);
-      w.Key("recorded_at").String(e.recorded_at);
-      w.Key("year").Int(e.year);
-      w.EndObject();
-    }
+    WriteEvents(w, h.events);
     w.EndArray();
   }
   const bool listed = !h.township_code.empty();
@@ -170,18 +220,7 @@ std::string HouseholdJsonText(const Household& h) {
   w.Key("main_cause_label").String(LabelZh(Causes(), h.main_cause));
   if (!h.members.empty()) {
     w.Key("members").BeginArray();
-    for (const auto& m : h.members) {
-      w.BeginObject();
-      w.Key("birth_date").String(m.birth_date);
-      w.Key("id_number").String(m.id_number);
-      w.Key("name").String(m.name);
-      w.Key("person_id").Int(m.person_id);
-      w.Key("relation").String(m.relation);
-      w.Key("relation_label").String(LabelZh(Relations(), m.relation));
-      w.Key("sex").String(m.sex);
-      w.Key("start_date").String(m.start_date);
-      w.EndObject();
-    }
+    WriteMembers(w, h.members);
     w.EndArray();
   }
   w.Key("number").String(h.number);
@@ -201,29 +240,7 @@ std::string HouseholdJsonText(const Household& h) {
   w.Key("village_name").String(h.village_name);
   if (!h.years.empty()) {
     w.Key("years").BeginArray();
-    for (const auto& y : h.years) {
-      w.BeginObject();
-      w.Key("camellia_area").OptionalInt(y.camellia_area);
-      w.Key("clothing_secure").OptionalBool(y.clothing_secure);
-      w.Key("dibao_class").OptionalString(y.dibao_class);
-      w.Key("drinking_water_safe").OptionalBool(y.drinking_water_safe);
-      w.Key("food_secure").OptionalBool(y.food_secure);
-      w.Key("house_grade").OptionalString(y.house_grade);
-      w.Key("housing_safe").OptionalBool(y.housing_safe);
-      w.Key("members").Int(y.members);
-      w.Key("net_income").Int(y.net_income());
-      w.Key("pepper_area").OptionalInt(y.pepper_area);
-      w.Key("per_capita_net_income").Int(y.per_capita_net_income());
-      w.Key("production_cost").Int(y.production_cost);
-      w.Key("production_income").Int(y.production_income);
-      w.Key("property_income").Int(y.property_income);
-      w.Key("pv_share").OptionalBool(y.pv_share);
-      w.Key("relocation").OptionalBool(y.relocation);
-      w.Key("transfer_income").Int(y.transfer_income);
-      w.Key("wage_income").Int(y.wage_income);
-      w.Key("year").Int(y.year);
-      w.EndObject();
-    }
+    WriteYears(w, h.years);
     w.EndArray();
   }
   w.EndObject();
