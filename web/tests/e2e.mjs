@@ -213,6 +213,21 @@ page.on('console', (m) => { if (m.type() === 'error' && /Content.Security.Policy
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
 const input = (id) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first()
+// Picks the option of an el-select with this label and waits until the select shows it: on a slow
+// machine a click that lands while the dropdown still opens can miss (CI, session 9), so it tries again.
+async function choose(testid, text) {
+  const select = page.locator(`[data-testid="${testid}"]`)
+  const item = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
+  for (let attempt = 0; attempt < 3; ++attempt) {
+    if (!(await item.isVisible())) await select.click()
+    await item.click()
+    for (let i = 0; i < 25; ++i) {
+      if ((await select.innerText()).includes(text)) return
+      await page.waitForTimeout(200)
+    }
+  }
+  throw new Error(`${testid}: the option ${text} was not chosen`)
+}
 const fieldError = (id) => page.locator(`.el-form-item:has([data-testid="${id}"]) .el-form-item__error`)
 async function settle() {
   await page.waitForLoadState('networkidle')
@@ -1834,10 +1849,8 @@ async function importKindsWalk() {
     await page.goto(`${BASE}/users`)
     await page.locator('[data-testid="user-add"]').click()
     await input('user-name').fill('web-dept-edu')
-    await page.locator('[data-testid="user-role"]').click()
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '行业部门' }).first().click()
-    await page.locator('[data-testid="user-department"]').click()
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '教育局' }).first().click()
+    await choose('user-role', '行业部门')
+    await choose('user-department', '教育局')
     await input('user-area').fill(COUNTY)
     await input('user-password').fill(PASSWORD)
     await page.locator('[data-testid="user-save"]').click()
