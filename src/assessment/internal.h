@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/area_code.h"
 #include "assessment/criteria.h"
 #include "assessment/households.h"
 #include "core/caller.h"
@@ -28,8 +29,7 @@ void RequireRead(store::Connection& db, const Caller& caller, const std::string&
 // access to Resource::kAssessment for the area.
 void RequireRun(store::Connection& db, const Caller& caller, const std::string& area_code);
 
-// Bounds of the subtree of `area` for `village_code >= lo AND village_code < hi`.
-inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+using ::fupin::SubtreeEnd;  // core/area_code.h
 
 enum class Status : uint8_t { kUnregistered, kPoor, kExited, kRemoved, kDeceased };
 Status StatusOfEvent(const std::string& kind);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/area_code.h"
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "core/caller.h"
@@ -27,8 +28,7 @@ std::optional<std::string> CheckArea(store::Connection& db, const std::string& t
 // Validates YYYY-MM-DD into `problems`.
 bool CheckDate(const std::string& text, const std::string& path, Problems& problems);
 
-// The end of the code range of an area's subtree ("430424" -> "430424:").
-inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+using ::fupin::SubtreeEnd;  // core/area_code.h
 
 
 // " LIMIT n OFFSET m" of a list window ("" for every row: limit 0); a limit

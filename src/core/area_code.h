@@ -30,4 +30,9 @@ std::string ParentAreaCode(std::string_view code);
 // Whether `code` is `ancestor` or lies below it. "" is the whole nation.
 bool AreaContains(std::string_view ancestor, std::string_view code);
 
+// The end of the code range of an area's subtree ("430424" -> "430424:", ':'
+// sorting after every digit): `code >= area AND code < SubtreeEnd(area)` is
+// the area and everything below it ("" gives ":", the whole nation).
+inline std::string SubtreeEnd(std::string_view area) { return std::string(area) + ":"; }
+
 }  // namespace fupin

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/area_code.h"
 #include "access/abilities.h"
 #include "access/audit.h"
 #include "access/permissions.h"
@@ -34,7 +35,7 @@ void RequireAbility(store::Connection& db, const Clock& clock, const Caller& cal
 
 // The area a caller asked for: normalised and known, or the caller's scope when "".
 std::string ResolveArea(store::Connection& db, const Caller& caller, const std::string& text);
-inline std::string SubtreeEnd(const std::string& area) { return area + ":"; }
+using ::fupin::SubtreeEnd;  // core/area_code.h
 
 // Parameters in force (name -> value, enabled), read once.
 struct ParameterValues {

@@ -160,8 +160,6 @@ constexpr Spec kMonitoringSpecs[] = {
     {"monitoring_days_to_elimination", "monitoring", "纳入监测到风险消除平均用时", "天", "monitoring", FigureKind::kCount},
 };
 
-std::string SubtreeEnd(const std::string& area) { return area + ":"; }
-
 bool IsEmployed(const std::string& employment) {
   return employment == "local" || employment == "migrant" || employment == "public_welfare_job" ||
          employment == "self_employed";
