@@ -230,6 +230,22 @@ struct Parsed {
   const store::Value& at(size_t i, size_t spec) const { return values[i * columns->size() + spec]; }
 };
 
+// The import policy, once for both sheets: counts the rows that pass and those
+// rejected, and says whether to write (false: a row is rejected and the import
+// is all or nothing, so the report says refused and nothing is imported).
+bool CountAndDecide(const Parsed& p, const ImportOptions& options, ImportReport& report) {
+  size_t imported = 0;
+  for (size_t i = 0; i < p.data.size(); ++i) imported += p.bad(i) ? 0u : 1u;
+  report.imported_rows = imported;
+  report.rejected_rows = p.data.size() - imported;
+  if (report.rejected_rows > 0 && !options.skip_invalid) {
+    report.refused = true;
+    report.imported_rows = 0;
+    return false;
+  }
+  return true;
+}
+
 void ParseTable(const std::vector<ColumnSpec>& columns, const io::Table& table, const Date& today, Parsed& p,
                 std::vector<std::string>* warnings, const ProgressFn& progress) {
   p.columns = &columns;
@@ -820,15 +836,7 @@ class PersonImport {
   }
 
   void Finish() {
-    size_t imported = 0;
-    for (size_t i = 0; i < p_.data.size(); ++i) imported += p_.bad(i) ? 0u : 1u;
-    report_.imported_rows = imported;
-    report_.rejected_rows = p_.data.size() - imported;
-    if (report_.rejected_rows > 0 && !options_.skip_invalid) {
-      report_.refused = true;
-      report_.imported_rows = 0;
-      return;
-    }
+    if (!CountAndDecide(p_, options_, report_)) return;
     Plan();
     if (options_.dry_run || report_.imported_rows == 0) return;
     Write();
@@ -1293,15 +1301,7 @@ void ImportHouseholdYears(store::Connection& db, const Clock& clock, const acces
   const auto known = ReadKnownHouseholds(db, p, c);
   const YearFacts old = ReadRecordedYears(db, columns, c, known);
   CheckYearRows(p, c, known, old, caller);
-  size_t imported = 0;
-  for (size_t i = 0; i < p.data.size(); ++i) imported += p.bad(i) ? 0u : 1u;
-  report.imported_rows = imported;
-  report.rejected_rows = p.data.size() - imported;
-  if (report.rejected_rows > 0 && !options.skip_invalid) {
-    report.refused = true;
-    report.imported_rows = 0;
-    return;
-  }
+  if (!CountAndDecide(p, options, report)) return;
   std::vector<Change> changes;
   std::set<std::string> villages;
   std::vector<std::vector<store::Value>> rows = MergeYears(p, c, known, old, report, changes, villages);
