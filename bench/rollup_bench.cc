@@ -15,7 +15,11 @@
 //     incidence 2014-2020 from the counts (assessment::ComputeIncidence);
 //   - the cost a single write adds: refreshing one village's counts (in a
 //     transaction rolled back), median over RUNS villages;
-//   - a rebuild of every village's counts (once, rolled back).
+//   - a rebuild of every village's counts (once, rolled back);
+//   - the rural population 2014-2020 of the same areas summed over the tree
+//     as the incidence did before it was kept (session 9) and read from the
+//     kept rows (registry/population.h), with a check that both agree; what
+//     refreshing one village's figure costs, and a rebuild of all.
 // Prints a Markdown table. Nothing is changed in DB (every write rolls back).
 #include <algorithm>
 #include <chrono>
@@ -23,14 +27,18 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "assessment/incidence.h"
+#include "core/area_code.h"
 #include "core/caller.h"
 #include "registry/households.h"
 #include "registry/overview.h"
+#include "registry/population.h"
 #include "registry/rollup.h"
 #include "schema/all_migrations.h"
 #include "store/database.h"
@@ -86,6 +94,43 @@ void OldOverview(fupin::store::Connection& db, const fupin::Caller& caller, cons
   }
 }
 
+// The rural population as the incidence summed it before it was kept
+// (session 9: every figure of the subtree read, own figure else the children's
+// sum, up the tree).
+std::vector<int64_t> TreeRuralPopulation(fupin::store::Connection& db, const std::string& area, int from, int to) {
+  const size_t n = static_cast<size_t>(to - from) + 1;
+  std::vector<int64_t> out(n, 0);
+  std::map<std::string, std::vector<int64_t>> own;
+  auto s = db.Prepare(
+      "SELECT area_code, year, rural_population FROM area_years WHERE area_code >= ? AND area_code < ?"
+      " AND year BETWEEN ? AND ? AND rural_population IS NOT NULL");
+  s->BindText(1, area);
+  s->BindText(2, fupin::SubtreeEnd(area));
+  s->BindInt(3, from);
+  s->BindInt(4, to);
+  while (s->Step()) {
+    auto& row = own[s->Text(0)];
+    if (row.empty()) row.assign(n, -1);
+    row[static_cast<size_t>(s->Int(1) - from)] = s->Int(2);
+  }
+  std::map<std::string, std::set<std::string>> children;
+  for (const auto& [code, _] : own) {
+    for (std::string c = code; c != area && !c.empty(); c = fupin::ParentAreaCode(c)) {
+      children[fupin::ParentAreaCode(c)].insert(c);
+    }
+  }
+  auto value = [&](auto&& self, const std::string& code, size_t year) -> int64_t {
+    if (auto it = own.find(code); it != own.end() && it->second[year] >= 0) return it->second[year];
+    int64_t sum = 0;
+    if (auto it = children.find(code); it != children.end()) {
+      for (const auto& c : it->second) sum += self(self, c, year);
+    }
+    return sum;
+  };
+  for (size_t y = 0; y < n; ++y) out[y] = value(value, area, y);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,6 +168,17 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.1f | %.2f | %.1f | %.2f |\n", area.empty() ? "nation" : area.c_str(), old_overview, overview,
                 old_incidence, incidence);
   }
+  // The rural population alone (the part of the incidence that grew with the
+  // number of areas): summed over the tree as in session 9, and read from the
+  // kept rows (registry/population.h); the two must agree.
+  std::printf("\n| area | rural population 2014-2020: tree walk ms | kept rows ms | equal |\n|---|---|---|---|\n");
+  for (const std::string& area : {v, v.substr(0, 9), v.substr(0, 6), v.substr(0, 2), std::string()}) {
+    const double tree = TimeIt(runs, [&] { TreeRuralPopulation(db, area, 2014, 2020); });
+    const double kept = TimeIt(runs, [&] { fupin::registry::ReadRuralPopulation(db, area, 2014, 2020); });
+    const bool equal =
+        TreeRuralPopulation(db, area, 2014, 2020) == fupin::registry::ReadRuralPopulation(db, area, 2014, 2020);
+    std::printf("| %s | %.2f | %.3f | %s |\n", area.empty() ? "nation" : area.c_str(), tree, kept, equal ? "yes" : "NO");
+  }
   std::vector<double> refresh;
   for (int i = 0; i < runs; ++i) {
     const std::string village = villages[(villages.size() * static_cast<size_t>(i)) / static_cast<size_t>(runs)];
@@ -133,6 +189,22 @@ int main(int argc, char** argv) {
   }
   std::printf("\nrefresh of one village (what a single registry write adds), median of %d villages: %.2f ms\n", runs,
               Median(refresh));
+  std::vector<double> population;
+  for (int i = 0; i < runs; ++i) {
+    const std::string village = villages[(villages.size() * static_cast<size_t>(i)) / static_cast<size_t>(runs)];
+    fupin::store::Transaction tx(db);  // rolled back
+    const auto a = Clock::now();
+    fupin::registry::RefreshRuralPopulation(db, {village});
+    population.push_back(Ms(a, Clock::now()));
+  }
+  std::printf("refresh of one village's rural population and the areas above (what SetAreaYear adds), median of %d"
+              " villages: %.2f ms\n", runs, Median(population));
+  {
+    fupin::store::Transaction tx(db);  // rolled back
+    const auto a = Clock::now();
+    fupin::registry::RebuildRuralPopulation(db);
+    std::printf("rebuild of every area's rural population: %.2f s\n", Ms(a, Clock::now()) / 1000);
+  }
   {
     fupin::store::Transaction tx(db);  // rolled back
     const auto a = Clock::now();

@@ -4,6 +4,7 @@
 
 #include "access/authority.h"
 #include "access/crypto_util.h"
+#include "access/record_packs.h"
 #include "access/permissions.h"
 #include "core/error.h"
 
@@ -76,7 +77,7 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   e.area_code = event.area_code;
   e.before = event.before;
   e.after = event.after;
-  if (!event.records.empty()) e.records = RecordListHash(event.records);
+  if (!event.records.empty()) e.records = RecordListHashOf(event.records);
   e.hash = AuditEntryHash(last_hash, e);
 
   auto insert = connection_.Prepare(

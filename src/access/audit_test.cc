@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "access/crypto_util.h"
+#include "access/record_packs.h"
 #include "access/testing/fixture.h"
 
 namespace fupin::access {
@@ -96,6 +100,83 @@ TEST_F(AuditTest, RecordDigestsAreChainedAndRowsAreCheckedAgainstThem) {
   forge->BindInt(2, id);
   forge->Run();
   EXPECT_FALSE(audit().Verify().ok);
+}
+
+// The digests of a batch kept in packs (ChangedRecordPacks: the demo, the
+// imports, the baseline, a key rotation): a row edited in the file is still
+// named, with the entry that packed it; a later single write supersedes one
+// row of a pack; a pack rewritten no longer matches its entry's hash.
+TEST_F(AuditTest, PackedDigestsStillNameEachRowEditedInTheFile) {
+  conn_->Execute("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)");
+  conn_->Execute(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
+      " INSERT INTO things (id, name) SELECT i, 'n' || i FROM n");
+  const RecordTable things{"things", {"id"}, {"id", "name"}, {}};
+  const std::vector<RecordTable> tables = {things};
+  int64_t rows = 0;
+  AuditEvent e{"thing.import", "things", "", std::nullopt, std::nullopt};
+  e.records = ChangedRecordPacks(*conn_, tables, &rows);
+  EXPECT_EQ(rows, 2500);
+  ASSERT_EQ(e.records.size(), 3u);  // 1,000 + 1,000 + 500 rows
+  EXPECT_EQ(e.records[0].record, "things/*1");
+  // A pack holds the very digests of its rows.
+  std::map<std::string, std::string> opened;
+  for (const auto& pack : e.records) {
+    ForEachRecordOf(pack, [&opened](std::string record, std::string digest) { opened[record] = digest; });
+  }
+  const auto each = DigestRows(*conn_, things);
+  ASSERT_EQ(opened.size(), each.size());
+  for (const auto& d : each) EXPECT_EQ(opened[d.record], d.digest) << d.record;
+  // The list hash taken as a stream is the one-buffer hash entries were written with before.
+  std::vector<uint8_t> buffer;
+  internal::AppendField(buffer, "fupin-records-v1");
+  for (const auto& r : e.records) {  // already in name order: things/*1, *2, *3
+    internal::AppendField(buffer, r.record);
+    internal::AppendField(buffer, r.digest);
+  }
+  EXPECT_EQ(RecordListHashOf(e.records), internal::ToHex(internal::Blake2b256(buffer)));
+  EXPECT_EQ(RecordListHash(e.records), RecordListHashOf(e.records));
+  const int64_t id = audit().Record(Caller::LocalOperator(), e);
+  EXPECT_EQ(conn_->QueryInt("SELECT count(*) FROM audit_records WHERE audit_id = " + std::to_string(id)).value_or(-1), 3);
+  EXPECT_TRUE(audit().Verify().ok);
+  RecordVerification v = VerifyRecords(*conn_, tables);
+  EXPECT_TRUE(v.ok());
+  EXPECT_EQ(v.rows, 2500);
+  EXPECT_EQ(v.audited, 2500);
+  EXPECT_TRUE(ChangedRecordPacks(*conn_, tables).empty());
+
+  // A single write after the batch: its own digest supersedes the packed one.
+  conn_->Execute("UPDATE things SET name = 'x' WHERE id = 7");
+  AuditEvent single{"thing.update", "things/7", "", std::nullopt, std::nullopt};
+  single.records = DigestRows(*conn_, things, "id = 7");
+  audit().Record(Caller::LocalOperator(), single);
+  EXPECT_TRUE(VerifyRecords(*conn_, tables).ok());
+
+  // Edited in the file: named, with the batch's entry.
+  const std::string before = DigestRows(*conn_, things, "id = 1234").at(0).digest;
+  conn_->Execute("UPDATE things SET name = 'y' WHERE id = 1234");
+  v = VerifyRecords(*conn_, tables);
+  ASSERT_EQ(v.mismatches.size(), 1u);
+  EXPECT_EQ(v.mismatches[0].record, "things/1234");
+  EXPECT_EQ(v.mismatches[0].audit_id, id);
+  EXPECT_NE(v.mismatches[0].problem.find("changed"), std::string::npos);
+
+  // The pack rewritten to match the edit: the row passes, the entry's list does not.
+  const std::string after = DigestRows(*conn_, things, "id = 1234").at(0).digest;
+  const RecordDigest* pack = nullptr;
+  for (const auto& p : e.records) pack = p.digest.find(";1234=" + before) != std::string::npos ? &p : pack;
+  ASSERT_NE(pack, nullptr);
+  std::string text = pack->digest;
+  text.replace(text.find(";1234=" + before) + 6, before.size(), after);
+  conn_->Execute(conn_->dialect() == store::Dialect::kPostgres ? "DROP TRIGGER audit_records_no_update ON audit_records"
+                                                                : "DROP TRIGGER audit_records_no_update");
+  auto edit = conn_->Prepare("UPDATE audit_records SET digest = ? WHERE record = ?");
+  edit->BindText(1, text);
+  edit->BindText(2, pack->record);
+  edit->Run();
+  v = VerifyRecords(*conn_, tables);
+  ASSERT_EQ(v.mismatches.size(), 1u);
+  EXPECT_EQ(v.mismatches[0].record, "audit/" + std::to_string(id));
 }
 
 TEST_F(AuditTest, TriggersForbidUpdateAndDelete) {

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <array>
+
 #include "core/error.h"
 
 namespace fupin::access::internal {
@@ -42,6 +44,27 @@ std::vector<uint8_t> Blake2b256(std::span<const uint8_t> data, std::span<const u
                          key.size()) != 0) {
     throw Error::Internal("crypto_generichash failed");
   }
+  return out;
+}
+
+Blake2b256Stream::Blake2b256Stream() {
+  EnsureSodium();
+  if (crypto_generichash_init(&state_, nullptr, 0, crypto_generichash_BYTES) != 0) {
+    throw Error::Internal("crypto_generichash_init failed");
+  }
+}
+
+void Blake2b256Stream::AddField(std::string_view field) {
+  const uint64_t n = field.size();
+  std::array<uint8_t, 8> length{};
+  for (size_t i = 0; i < length.size(); ++i) length[i] = static_cast<uint8_t>((n >> (56 - 8 * i)) & 0xFF);
+  crypto_generichash_update(&state_, length.data(), length.size());
+  crypto_generichash_update(&state_, reinterpret_cast<const uint8_t*>(field.data()), field.size());
+}
+
+std::vector<uint8_t> Blake2b256Stream::Finish() {
+  std::vector<uint8_t> out(crypto_generichash_BYTES);
+  if (crypto_generichash_final(&state_, out.data(), out.size()) != 0) throw Error::Internal("crypto_generichash_final failed");
   return out;
 }
 

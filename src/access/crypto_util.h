@@ -1,5 +1,7 @@
 #pragma once
 // Internal helpers over libsodium for the access module. Not part of the API.
+#include <sodium.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -19,6 +21,18 @@ std::span<const uint8_t> Bytes(std::string_view text);
 
 // BLAKE2b with a 32-byte output, keyed when `key` is not empty.
 std::vector<uint8_t> Blake2b256(std::span<const uint8_t> data, std::span<const uint8_t> key = {});
+
+// BLAKE2b-256 over fields fed one at a time, encoded as AppendField does: the
+// same hash as Blake2b256 over the appended buffer, without the buffer.
+class Blake2b256Stream {
+ public:
+  Blake2b256Stream();
+  void AddField(std::string_view field);
+  std::vector<uint8_t> Finish();
+
+ private:
+  crypto_generichash_state state_{};
+};
 
 // Appends `field` to `out` preceded by its length as 8 bytes big-endian, so
 // that no two different field lists encode alike.

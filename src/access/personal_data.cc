@@ -15,6 +15,7 @@
 #include "access/abilities.h"
 #include "access/audit.h"
 #include "access/crypto_util.h"
+#include "access/record_packs.h"
 #include "core/error.h"
 
 namespace fupin::access {
@@ -544,7 +545,7 @@ KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, cons
   AuditEvent event{"keys.rotate", "keys", "", std::nullopt,
                    "{\"key_id\":" + std::to_string(result.key_id) +
                        ",\"values\":" + std::to_string(result.report.values) + "}"};
-  event.records = ChangedRecords(connection, covered);
+  event.records = ChangedRecordPacks(connection, covered);
   audit.Record(caller, event);
   tx.Commit();
   ConfigureProtector(std::move(protector));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -9,6 +10,7 @@
 
 #include "access/audit.h"
 #include "access/crypto_util.h"
+#include "access/record_packs.h"
 #include "core/error.h"
 
 namespace fupin::access {
@@ -38,20 +40,22 @@ struct Last {
   std::string digest;
 };
 
-// The last audited digest of every record, in one read.
+// The last audited digest of every record (packs opened), in one read.
 std::unordered_map<std::string, Last> LastDigests(store::Connection& connection) {
   std::unordered_map<std::string, Last> last;
   auto s = connection.Prepare("SELECT audit_id, record, digest FROM audit_records ORDER BY audit_id");
-  while (s->Step()) last[s->Text(1)] = Last{s->Int(0), s->Text(2)};
+  while (s->Step()) {
+    const int64_t id = s->Int(0);
+    ForEachRecordOf({s->Text(1), s->Text(2)},
+                    [&last, id](std::string record, std::string digest) { last[std::move(record)] = Last{id, std::move(digest)}; });
+  }
   return last;
 }
 
-std::string TableOf(const std::string& record) { return record.substr(0, record.find('/')); }
-
-}  // namespace
-
-std::vector<RecordDigest> DigestRows(store::Connection& connection, const RecordTable& table, const std::string& where,
-                                     const std::function<void(store::Statement&)>& bind) {
+// Calls `f` with the digest of each row of `table` that `where` selects, one
+// row at a time (nothing is collected).
+void ForEachDigest(store::Connection& connection, const RecordTable& table, const std::string& where,
+                   const std::function<void(store::Statement&)>& bind, const std::function<void(RecordDigest&&)>& f) {
   CheckNames(table);
   std::string sql = "SELECT ";
   for (size_t i = 0; i < table.key.size(); ++i) sql += (i ? ", " : "") + table.key[i];
@@ -65,7 +69,6 @@ std::vector<RecordDigest> DigestRows(store::Connection& connection, const Record
   for (size_t i = 0; i < table.columns.size(); ++i) {
     is_blob[i] = std::find(table.blobs.begin(), table.blobs.end(), table.columns[i]) != table.blobs.end();
   }
-  std::vector<RecordDigest> out;
   std::vector<uint8_t> data;
   while (s->Step()) {
     RecordDigest d;
@@ -87,8 +90,18 @@ std::vector<RecordDigest> DigestRows(store::Connection& connection, const Record
     }
     const std::vector<uint8_t> hash = internal::Blake2b256(data);
     d.digest = internal::ToHex(std::span<const uint8_t>(hash.data(), kDigestBytes));
-    out.push_back(std::move(d));
+    f(std::move(d));
   }
+}
+
+std::string TableOf(const std::string& record) { return record.substr(0, record.find('/')); }
+
+}  // namespace
+
+std::vector<RecordDigest> DigestRows(store::Connection& connection, const RecordTable& table, const std::string& where,
+                                     const std::function<void(store::Statement&)>& bind) {
+  std::vector<RecordDigest> out;
+  ForEachDigest(connection, table, where, bind, [&out](RecordDigest&& d) { out.push_back(std::move(d)); });
   return out;
 }
 
@@ -96,24 +109,84 @@ std::vector<RecordDigest> ChangedRecords(store::Connection& connection, std::spa
   const auto last = LastDigests(connection);
   std::vector<RecordDigest> changed;
   for (const RecordTable& t : tables) {
-    for (RecordDigest& d : DigestRows(connection, t)) {
+    ForEachDigest(connection, t, "", {}, [&](RecordDigest&& d) {
       auto it = last.find(d.record);
       if (it == last.end() || it->second.digest != d.digest) changed.push_back(std::move(d));
-    }
+    });
   }
   return changed;
+}
+
+std::vector<RecordDigest> ChangedRecordPacks(store::Connection& connection, std::span<const RecordTable> tables,
+                                             int64_t* rows) {
+  const auto last = LastDigests(connection);
+  std::vector<RecordDigest> packs;
+  int64_t count = 0;
+  for (const RecordTable& t : tables) {
+    RecordDigest pack;
+    size_t in_pack = 0;
+    int number = 0;
+    auto close = [&] {
+      if (in_pack == 0) return;
+      pack.record = t.name + "/*" + std::to_string(++number);
+      packs.push_back(std::move(pack));
+      pack = RecordDigest{};
+      in_pack = 0;
+    };
+    const size_t prefix = t.name.size() + 1;  // "<table>/"
+    ForEachDigest(connection, t, "", {}, [&](RecordDigest&& d) {
+      auto it = last.find(d.record);
+      if (it != last.end() && it->second.digest == d.digest) return;
+      pack.digest.append(d.record, prefix).append(1, '=').append(d.digest).append(1, ';');
+      ++count;
+      if (++in_pack == kRecordsPerPack) close();
+    });
+    close();
+  }
+  if (rows) *rows = count;
+  return packs;
+}
+
+void ForEachRecordOf(const RecordDigest& item, const std::function<void(std::string, std::string)>& f) {
+  const size_t star = item.record.find("/*");
+  if (star == std::string::npos) {
+    f(item.record, item.digest);
+    return;
+  }
+  const std::string table = item.record.substr(0, star + 1);  // "<table>/"
+  std::string_view rest = item.digest;
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    const std::string_view part = rest.substr(0, end);
+    const size_t eq = part.find('=');
+    // A part that does not parse names no row; the list's hash tells it was altered.
+    if (eq != std::string_view::npos) f(table + std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
 }
 
 std::string RecordListHash(std::vector<RecordDigest> records) {
   std::sort(records.begin(), records.end(),
             [](const RecordDigest& a, const RecordDigest& b) { return a.record < b.record; });
-  std::vector<uint8_t> data;
-  internal::AppendField(data, "fupin-records-v1");
-  for (const auto& r : records) {
-    internal::AppendField(data, r.record);
-    internal::AppendField(data, r.digest);
+  return RecordListHashOf(records);
+}
+
+std::string RecordListHashOf(const std::vector<RecordDigest>& records) {
+  // Sorted by reference and hashed as a stream: a national batch's list is not
+  // copied, nor laid out a second time as one buffer.
+  std::vector<const RecordDigest*> sorted;
+  sorted.reserve(records.size());
+  for (const RecordDigest& r : records) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const RecordDigest* a, const RecordDigest* b) { return a->record < b->record; });
+  internal::Blake2b256Stream hash;
+  hash.AddField("fupin-records-v1");
+  for (const RecordDigest* r : sorted) {
+    hash.AddField(r->record);
+    hash.AddField(r->digest);
   }
-  return internal::ToHex(internal::Blake2b256(data));
+  return internal::ToHex(hash.Finish());
 }
 
 RecordVerification VerifyRecords(store::Connection& connection, std::span<const RecordTable> tables) {
@@ -131,12 +204,14 @@ RecordVerification VerifyRecords(store::Connection& connection, std::span<const 
     while (s->Step()) {
       const int64_t id = s->Int(0);
       RecordDigest d{s->Text(1), s->Text(2)};
-      last[d.record] = Last{id, d.digest};
+      ForEachRecordOf(d, [&last, id](std::string record, std::string digest) {
+        last[std::move(record)] = Last{id, std::move(digest)};
+      });
       lists[id].push_back(std::move(d));
     }
     for (auto& [id, list] : lists) {
       auto h = hashes.find(id);
-      if (h == hashes.end() || RecordListHash(list) != h->second) {
+      if (h == hashes.end() || RecordListHashOf(list) != h->second) {
         v.mismatches.push_back({"audit/" + std::to_string(id), id,
                                 "the record digests of audit entry " + std::to_string(id) +
                                     " were altered (they do not match the entry's hash)"});
@@ -183,8 +258,8 @@ RecordVerification VerifyRecords(store::Connection& connection, std::span<const 
 int64_t RecordBaseline(store::Connection& connection, const Clock& clock, std::span<const RecordTable> tables) {
   if (!connection.QueryInt("SELECT 1 FROM records_baseline_pending LIMIT 1").has_value()) return 0;
   store::Transaction tx(connection);
-  std::vector<RecordDigest> rows = ChangedRecords(connection, tables);
-  const auto count = static_cast<int64_t>(rows.size());
+  int64_t count = 0;
+  std::vector<RecordDigest> rows = ChangedRecordPacks(connection, tables, &count);
   if (!rows.empty()) {
     AuditEvent event;
     event.action = "records.baseline";

@@ -3,6 +3,7 @@
 #include "assessment/internal.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "registry/population.h"
 #include "registry/rollup.h"
 
 namespace fupin::assessment {
@@ -58,7 +59,8 @@ std::vector<IncidenceRow> ComputeIncidence(store::Connection& db, const Caller& 
     const registry::StatusCount poor = counts.AtYearEnd("poor", y);
     rows.push_back({area, y, poor.households, poor.persons, 0});
   }
-  const auto population = internal::RuralPopulation(db, area, from_year, to_year);
+  // The rural population likewise: the area's own kept rows (registry/population.h).
+  const auto population = registry::ReadRuralPopulation(db, area, from_year, to_year);
   for (size_t i = 0; i < rows.size(); ++i) rows[i].rural_population = population[i];
   return rows;
 }
@@ -71,7 +73,7 @@ IncidenceRow ComputeIncidenceAt(store::Connection& db, const Caller& caller, con
   if (!date) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + as_of + "' is not a date YYYY-MM-DD"}});
   RequireYear(date->year, "as_of");
   auto rows = CountAt(db, area, {date->ToString()}, {date->year});
-  rows[0].rural_population = internal::RuralPopulation(db, area, date->year, date->year)[0];
+  rows[0].rural_population = registry::ReadRuralPopulation(db, area, date->year, date->year)[0];
   return rows[0];
 }
 

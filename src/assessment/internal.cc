@@ -1,8 +1,6 @@
 #include "assessment/internal.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
 
 #include "access/audit.h"
 #include "access/pairing.h"
@@ -112,46 +110,6 @@ std::unordered_map<int64_t, std::vector<int32_t>> MembersAt(store::Connection& d
       if (start <= dates[i] && dates[i] < end) ++row[i];
     }
   }
-  return out;
-}
-
-std::vector<int64_t> RuralPopulation(store::Connection& db, const std::string& area, int from, int to) {
-  const size_t n = static_cast<size_t>(to - from) + 1;
-  std::vector<int64_t> out(n, 0);
-  // code -> per-year figure (-1 unknown)
-  std::map<std::string, std::vector<int64_t>> own;
-  auto s = db.Prepare(
-      "SELECT area_code, year, rural_population FROM area_years WHERE area_code >= ? AND area_code < ?"
-      " AND year BETWEEN ? AND ? AND rural_population IS NOT NULL");
-  s->BindText(1, area);
-  s->BindText(2, SubtreeEnd(area));
-  s->BindInt(3, from);
-  s->BindInt(4, to);
-  while (s->Step()) {
-    auto& row = own[s->Text(0)];
-    if (row.empty()) row.assign(n, -1);
-    row[static_cast<size_t>(s->Int(1) - from)] = s->Int(2);
-  }
-  if (own.empty()) return out;
-  // The tree of the codes that have figures, joined up to `area`.
-  std::map<std::string, std::set<std::string>> children;
-  for (const auto& [code, _] : own) {
-    for (std::string c = code; c != area && !c.empty();) {
-      std::string parent = ParentAreaCode(c);
-      children[parent].insert(c);
-      c = parent;
-    }
-  }
-  // Depth-first: own figure, else the sum over the children.
-  auto value = [&](auto&& self, const std::string& code, size_t year) -> int64_t {
-    if (auto it = own.find(code); it != own.end() && it->second[year] >= 0) return it->second[year];
-    int64_t sum = 0;
-    if (auto it = children.find(code); it != children.end()) {
-      for (const auto& c : it->second) sum += self(self, c, year);
-    }
-    return sum;
-  };
-  for (size_t y = 0; y < n; ++y) out[y] = value(value, area, y);
   return out;
 }
 

@@ -46,11 +46,6 @@ std::unordered_map<int64_t, std::vector<Status>> StatusesAt(store::Connection& d
 std::unordered_map<int64_t, std::vector<int32_t>> MembersAt(store::Connection& db, const std::string& area,
                                                             const std::vector<std::string>& dates);
 
-// Rural population of `area` for each year in [from, to]: the area's own
-// figure, else the sum over its children computed the same way (down to the
-// villages); 0 when nothing is known.
-std::vector<int64_t> RuralPopulation(store::Connection& db, const std::string& area, int from, int to);
-
 // The facts of the households of an area for a year (households.cc).
 //   kAssessment: status poor at the end of the year, or exited in the year
 //   kMeasures:   status poor or exited at the end of the year, with facts for the year

@@ -96,9 +96,10 @@ store::Database& Context::database() {
     if (const int64_t phones = access::EncryptPendingPhones(*connection, access::CurrentProtector()); phones > 0) {
       err_ << "fupin: encrypted " << phones << " phone numbers stored in clear by an older fupin\n";
     }
-    // The village counts of a database written before registry migration 154 (once).
+    // The village counts and the rural population of a database written before
+    // registry migrations 154 and 155 (once).
     if (registry::BuildPendingVillageCounts(*connection)) {
-      err_ << "fupin: built the village counts of a database written by an older fupin\n";
+      err_ << "fupin: built the area counts of a database written by an older fupin\n";
     }
     // Rows written before the audit covered them get one baseline entry (once).
     if (const int64_t rows = access::RecordBaseline(*connection, DefaultClock(), registry::AuditedTables()); rows > 0) {

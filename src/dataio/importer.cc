@@ -11,6 +11,7 @@
 #include "access/abilities.h"
 #include "access/audit.h"
 #include "access/personal_data.h"
+#include "access/record_packs.h"
 #include "core/error.h"
 #include "core/id_number.h"
 #include "core/money.h"
@@ -584,8 +585,8 @@ void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, 
   event.entity = "import/" + std::to_string(run_id);
   event.area_code = AuditArea(villages, caller);
   event.after = summary.dump();
-  // The registry rows the import wrote, by their digests (one read of each table).
-  event.records = access::ChangedRecords(db, registry::AuditedTables());
+  // The registry rows the import wrote, by their digests (one read of each table, kept in packs).
+  event.records = access::ChangedRecordPacks(db, registry::AuditedTables());
   audit.Record(caller, event);
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "registry/batch.h"
+#include "registry/population.h"
 #include "store/copy.h"
 
 namespace fupin::demo::internal {
@@ -505,25 +506,23 @@ constexpr size_t kFlushHouseholds = 2000;
 WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<VillagePlan>& villages,
                       std::vector<HouseholdPlan>& households, const Date& last_date, Progress& progress) {
   WriteCounts c;
-  auto area_year = db.Prepare(
-      "INSERT INTO area_years (area_code, year, rural_population, poor_village, exit_year) VALUES (?, ?, ?, ?, ?)"
-      " ON CONFLICT (area_code, year) DO UPDATE SET rural_population = excluded.rural_population,"
-      " poor_village = excluded.poor_village, exit_year = excluded.exit_year");
+  // The villages' yearly facts in one batch: the registry keeps the rural
+  // population of the areas above with them (registry/population.h).
+  std::vector<registry::AreaYearRow> area_years;
+  area_years.reserve(villages.size() * static_cast<size_t>(kLastYear - kFirstYear + 1));
   for (const auto& v : villages) {
     for (int y = kFirstYear; y <= kLastYear; ++y) {
+      const int64_t population = v.population[static_cast<size_t>(y - kFirstYear)];
       Row r(c.checksum);
-      r.Text(v.code).Int(y).Int(v.population[static_cast<size_t>(y - kFirstYear)]).Int(v.poor ? 1 : 0);
-      if (v.poor && y >= v.exit_year) r.Int(v.exit_year); else r.Null();
-      const auto values = r.Take();
-      for (size_t i = 0; i < values.size(); ++i) {
-        const int k = static_cast<int>(i + 1);
-        if (const auto* n = std::get_if<int64_t>(&values[i])) area_year->BindInt(k, *n);
-        else if (const auto* t = std::get_if<std::string>(&values[i])) area_year->BindText(k, *t);
-        else area_year->BindNull(k);
-      }
-      area_year->Run();
+      r.Text(v.code).Int(y).Int(population).Int(v.poor ? 1 : 0);
+      std::optional<int> exit_year;
+      if (v.poor && y >= v.exit_year) exit_year = v.exit_year;
+      if (exit_year) r.Int(*exit_year); else r.Null();
+      r.Take();
+      area_years.push_back({v.code, y, population, v.poor, exit_year});
     }
   }
+  registry::WriteAreaYears(db, area_years);
   int64_t next_household = db.QueryInt("SELECT COALESCE(MAX(id), 0) FROM households").value_or(0) + 1;
   int64_t next_person = db.QueryInt("SELECT COALESCE(MAX(id), 0) FROM persons").value_or(0) + 1;
   registry::RegistryBatch batch(db, access::CurrentProtector(), Seconds(last_date), "demo");

@@ -11,6 +11,7 @@
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "registry/population.h"
 
 namespace fupin::registry {
 namespace {
@@ -277,6 +278,8 @@ void SetAreaYear(store::Connection& db, const Caller& caller, const AreaYear& f)
     problems.push_back({"exit_year", std::to_string(*f.exit_year) + " is out of range"});
   }
   if (!problems.empty()) throw Error::InvalidArgument("invalid area facts", problems);
+  // The kept rural population of the area and the areas above changes with it.
+  store::Transaction tx(db);
   auto s = db.Prepare(
       "INSERT INTO area_years (area_code, year, rural_population, poor_village, exit_year) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (area_code, year) DO UPDATE SET rural_population = excluded.rural_population, "
@@ -287,6 +290,8 @@ void SetAreaYear(store::Connection& db, const Caller& caller, const AreaYear& f)
   s->BindInt(4, f.poor_village ? 1 : 0);
   f.exit_year ? s->BindInt(5, *f.exit_year) : s->BindNull(5);
   s->Run();
+  RefreshRuralPopulation(db, {code});
+  tx.Commit();
 }
 
 std::vector<AreaYear> ListAreaYears(store::Connection& db, const Caller& /*caller*/, const std::string& text) {

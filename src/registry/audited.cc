@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/audit.h"
+#include "access/record_packs.h"
 #include "core/error.h"
 
 namespace fupin::registry {
@@ -61,7 +62,7 @@ std::vector<access::RecordDigest> RowDigests(store::Connection& db, std::initial
 void RecordBatchChanges(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
                         const std::string& entity, const std::string& area_code, const nlohmann::json& after) {
   access::RecordChange(db, clock, caller, action, entity, area_code, nullptr, after,
-                       access::ChangedRecords(db, AuditedTables()));
+                       access::ChangedRecordPacks(db, AuditedTables()));
 }
 
 }  // namespace fupin::registry

@@ -33,7 +33,8 @@ std::vector<access::RecordDigest> RowDigests(store::Connection& db, std::initial
 
 // For batch writes (the demo generator): one audit entry `action` whose
 // record list holds every covered row that is new or changed since its last
-// audited digest. Set-based: one read of each table and of the list.
+// audited digest, in packs of rows (access::ChangedRecordPacks). Set-based:
+// one read of each table and of the list.
 void RecordBatchChanges(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
                         const std::string& entity, const std::string& area_code, const nlohmann::json& after);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/area_code.h"
+#include "registry/population.h"
 #include "registry/status.h"
 #include "registry/vocab.h"
 
@@ -278,9 +279,13 @@ void RebuildVillageCounts(store::Connection& db) {
 }
 
 bool BuildPendingVillageCounts(store::Connection& db) {
-  if (!db.QueryInt("SELECT 1 FROM pending_area_counts").has_value()) return false;
+  const bool counts = db.QueryInt("SELECT 1 FROM pending_area_counts WHERE name = 'area_year_counts'").has_value();
+  const bool population =
+      db.QueryInt("SELECT 1 FROM pending_area_counts WHERE name = 'area_rural_population'").has_value();
+  if (!counts && !population) return false;
   store::Transaction tx(db);
-  RebuildVillageCounts(db);
+  if (counts) RebuildVillageCounts(db);
+  if (population) RebuildRuralPopulation(db);
   db.Execute("DELETE FROM pending_area_counts");
   tx.Commit();
   return true;

@@ -70,7 +70,9 @@ void RefreshVillageCounts(store::Connection& db, const std::set<std::string>& vi
 void RebuildVillageCounts(store::Connection& db);
 
 // Builds the rows of a database written before migration 154 (once: the
-// migration leaves a marker when households exist). Returns whether it built.
+// migration leaves a marker when households exist), and the kept rural
+// population (registry/population.h) of one written before migration 155
+// (marked when area_years has figures). Returns whether it built.
 bool BuildPendingVillageCounts(store::Connection& db);
 
 // The villages of these households / of every household these persons have

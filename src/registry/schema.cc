@@ -317,6 +317,22 @@ CREATE TABLE area_year_counts (
 CREATE TABLE pending_area_counts (name TEXT PRIMARY KEY);
 INSERT INTO pending_area_counts (name) SELECT 'area_year_counts' WHERE EXISTS (SELECT 1 FROM households);
 )sql"},
+      // The effective rural population of every area and year (registry/population.h,
+      // issue 25), kept by every write of area_years. A database that already has
+      // figures is marked in the same table as the counts and gets its rows once on
+      // open (registry::BuildPendingVillageCounts).
+      {155, "rural population by area and year", R"sql(
+CREATE TABLE area_rural_population (
+  area_code    TEXT NOT NULL,
+  year         INTEGER NOT NULL,
+  parent_code  TEXT,              -- ParentAreaCode(area_code); NULL for the nation ('')
+  population   INTEGER NOT NULL,  -- own figure of the year, else the sum over the children
+  PRIMARY KEY (area_code, year)
+);
+CREATE INDEX area_rural_population_parent ON area_rural_population(parent_code);
+INSERT INTO pending_area_counts (name) SELECT 'area_rural_population'
+  WHERE EXISTS (SELECT 1 FROM area_years WHERE rural_population IS NOT NULL);
+)sql"},
   };
 }
 
