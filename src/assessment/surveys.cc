@@ -33,9 +33,9 @@ constexpr Term kKinds[] = {{static_cast<int>(SurveyKind::kResurvey), "resurvey",
                            {static_cast<int>(SurveyKind::kSatisfaction), "satisfaction", "群众认可度"}};
 
 // The kinds as the sheet framework's terms (the template's drop-down), from the one table.
-std::span<const registry::Term> SheetKinds() {
-  static const std::vector<registry::Term> terms = [] {
-    std::vector<registry::Term> out;
+std::span<const registry::CodeTerm> SheetKinds() {
+  static const std::vector<registry::CodeTerm> terms = [] {
+    std::vector<registry::CodeTerm> out;
     for (const Term& t : kKinds) out.push_back({t.wire, t.zh});
     return out;
   }();

@@ -25,7 +25,7 @@ std::unique_ptr<io::TableWriter> OpenListWriter(const std::string& path, const s
 
 namespace {
 
-std::string Label(std::span<const registry::Term> terms, const std::string& name) {
+std::string Label(std::span<const registry::CodeTerm> terms, const std::string& name) {
   const auto l = registry::LabelZh(terms, name);
   return l.empty() ? name : std::string(l);
 }

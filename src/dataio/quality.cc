@@ -78,7 +78,7 @@ const std::vector<CheckInfo> kCatalogue = {
      "docs/CHANGES.md)."},
 };
 
-std::string Label(std::span<const registry::Term> terms, const std::string& name) {
+std::string Label(std::span<const registry::CodeTerm> terms, const std::string& name) {
   const auto l = registry::LabelZh(terms, name);
   return l.empty() ? name : std::string(l);
 }

@@ -188,7 +188,7 @@ void CheckHouseholdYear(store::Connection& db, int64_t household_id, int this_ye
   for (const auto& a : amounts) {
     if (a.value < 0) problems.Add(a.name, "must not be negative");
   }
-  auto vocab = [&problems](const char* field, std::span<const Term> terms, std::optional<std::string>& value) {
+  auto vocab = [&problems](const char* field, std::span<const CodeTerm> terms, std::optional<std::string>& value) {
     if (!value) return;
     if (auto name = ParseTerm(terms, *value)) {
       value = *name;

@@ -3,9 +3,9 @@
 namespace fupin::registry {
 namespace {
 
-constexpr Term kAttributes[] = {
+constexpr CodeTerm kAttributes[] = {
     {"general", "一般贫困户"}, {"dibao", "低保贫困户"}, {"destitute", "特困供养户"}, {"none", "非贫困户"}};
-constexpr Term kCauses[] = {
+constexpr CodeTerm kCauses[] = {
     {"illness", "因病"},          {"disability", "因残"},     {"schooling", "因学"},
     {"disaster", "因灾"},         {"lack_of_land", "缺土地"}, {"lack_of_water", "缺水"},
     {"lack_of_skills", "缺技术"}, {"lack_of_labour", "缺劳力"}, {"lack_of_capital", "缺资金"},
@@ -61,11 +61,11 @@ constexpr Term kMajorDiseases[] = {{"child_congenital_heart", "儿童先天性�
                                    {"child_lymphoma", "儿童淋巴瘤"},
                                    {"osteosarcoma", "骨肉瘤"},
                                    {"thalassaemia", "地中海贫血"}};
-constexpr Term kDibaoClasses[] = {{"A", "A类"}, {"B", "B类"}, {"C", "C类"}};
-constexpr Term kHouseGrades[] = {{"A", "A级"}, {"B", "B级"}, {"C", "C级(局部危房)"}, {"D", "D级(整栋危房)"}};
+constexpr CodeTerm kDibaoClasses[] = {{"A", "A类"}, {"B", "B类"}, {"C", "C类"}};
+constexpr CodeTerm kHouseGrades[] = {{"A", "A级"}, {"B", "B级"}, {"C", "C级(局部危房)"}, {"D", "D级(整栋危房)"}};
 
 // A person's sex as read from the ID number (persons.sex).
-constexpr Term kSexes[] = {{"male", "男"}, {"female", "女"}};
+constexpr CodeTerm kSexes[] = {{"male", "男"}, {"female", "女"}};
 
 }  // namespace
 
@@ -91,23 +91,23 @@ bool IsTerm(std::span<const Term> terms, std::string_view value) {
   return false;
 }
 
-std::string_view LabelZh(std::span<const Term> terms, std::string_view name) {
-  for (const Term& t : terms) {
+std::string_view LabelZh(std::span<const CodeTerm> terms, std::string_view name) {
+  for (const CodeTerm& t : terms) {
     if (t.name == name) return t.label_zh;
   }
   return {};
 }
 
-std::optional<std::string> ParseTerm(std::span<const Term> terms, std::string_view text) {
-  for (const Term& t : terms) {
+std::optional<std::string> ParseTerm(std::span<const CodeTerm> terms, std::string_view text) {
+  for (const CodeTerm& t : terms) {
     if (t.name == text || t.label_zh == text) return std::string(t.name);
   }
   return std::nullopt;
 }
 
-std::string TermNames(std::span<const Term> terms) {
+std::string TermNames(std::span<const CodeTerm> terms) {
   std::string out;
-  for (const Term& t : terms) {
+  for (const CodeTerm& t : terms) {
     if (!out.empty()) out += ", ";
     out += t.name;
   }
@@ -130,7 +130,7 @@ std::string_view StatusAfter(std::string_view event_kind) {
 namespace {
 
 template <class E>
-std::optional<E> IndexOf(std::span<const Term> terms, std::string_view name) {
+std::optional<E> IndexOf(std::span<const CodeTerm> terms, std::string_view name) {
   for (size_t i = 0; i < terms.size(); ++i) {
     if (terms[i].name == name) return static_cast<E>(i);
   }

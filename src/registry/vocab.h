@@ -6,9 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/vocabulary.h"
+
 namespace fupin::registry {
 
-struct Term {
+// One value of a code list: its code ("illness") and label ("因病").
+struct CodeTerm {
   std::string_view name;
   std::string_view label_zh;
 };
