@@ -8,6 +8,7 @@
 #include "access/abilities.h"
 #include "assessment/internal.h"
 #include "assessment/params.h"
+#include "core/area_code.h"
 #include "registry/households.h"
 #include "registry/status.h"
 #include "registry/vocab.h"

@@ -31,7 +31,7 @@ std::string Label(std::span<const registry::CodeTerm> terms, const std::string& 
 }
 
 // Lower and upper bound of the codes inside an area (codes are digits).
-std::pair<std::string, std::string> CodeRange(const std::string& code) { return {code, code + ":"}; }
+std::pair<std::string, std::string> CodeRange(const std::string& code) { return {code, SubtreeEnd(code)}; }
 
 }  // namespace
 

@@ -670,7 +670,7 @@ QualityResult QualityService::Run(const Caller& caller, const QualityFilter& fil
     for (const auto& c : kCatalogue) known = known || c.id == *filter.check;
     if (!known) throw Error::InvalidArgument("unknown check", {{"check", "'" + *filter.check + "' is not in the catalogue"}});
   }
-  const std::string lo = area, hi = area + ":";
+  const std::string lo = area, hi = SubtreeEnd(area);
   QualityResult result;
   result.area_code = area;
   if (filter.year) {

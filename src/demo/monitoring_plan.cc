@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/money.h"
 #include "demo/id_numbers.h"
 #include "demo/prng.h"

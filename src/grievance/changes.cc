@@ -9,6 +9,7 @@
 #include "access/authority.h"
 #include "access/permissions.h"
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/error.h"
 #include "grievance/change_apply.h"
 #include "registry/areas.h"
@@ -595,7 +596,7 @@ ChangePage ChangeRequests::Waiting(const Caller& caller, int64_t limit) {
   }
   where += ")";
   const Date today = clock_.Today();
-  return ReadPage(db_, where, {scope.area_prefix, scope.area_prefix + ":"}, OverdueSql(KindRules(db_), today),
+  return ReadPage(db_, where, {scope.area_prefix, SubtreeEnd(scope.area_prefix)}, OverdueSql(KindRules(db_), today),
                   std::clamp<int64_t>(limit, 1, 500), 0, today);
 }
 

@@ -10,8 +10,11 @@
 
 #include "access/audit.h"
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "grievance/grievances.h"
+#include "registry/status.h"
 
 namespace fupin::grievance {
 namespace {
@@ -83,7 +86,7 @@ int64_t WriteChangeRequests(store::Connection& db, const Caller& caller, const s
     s->BindText(i++, step);
     if (*status) s->BindText(i++, note);
     s->BindText(i++, county);
-    s->BindText(i++, county + ":");
+    s->BindText(i++, SubtreeEnd(county));
     if (*status) s->BindText(i++, status);
     s->Step();
   }
@@ -165,7 +168,7 @@ int64_t WriteGrievances(store::Connection& db, const Caller& caller, const std::
                         note + ", created_at FROM grievances WHERE area_code >= ? AND area_code < ? AND " + where);
     s->BindText(1, step);
     s->BindText(2, county);
-    s->BindText(3, county + ":");
+    s->BindText(3, SubtreeEnd(county));
     s->Step();
   }
   return n;
@@ -182,7 +185,7 @@ DemoCounts GenerateDemo(store::Connection& db, const Caller& caller, const std::
         "SELECT (SELECT count(*) FROM grievances WHERE area_code >= ?1 AND area_code < ?2)"
         " + (SELECT count(*) FROM change_requests WHERE area_code >= ?1 AND area_code < ?2)");
     s->BindText(1, county);
-    s->BindText(2, county + ":");
+    s->BindText(2, SubtreeEnd(county));
     s->Step();
     if (s->Int(0) > 0) throw Error::FailedPrecondition("grievances or change requests exist already; demo data is made once");
   }

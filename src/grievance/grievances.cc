@@ -345,7 +345,7 @@ GrievancePage Grievances::Waiting(const Caller& caller, int64_t limit) {
   const auto scope = access::ReadScopeFor(caller, Resource::kRegistry);
   if (!scope.allowed || scope.paired_households_only) return none;
   return ReadPage(db_, " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND g.status IN " + OpenSql(),
-                  {scope.area_prefix, scope.area_prefix + ":"}, std::clamp<int64_t>(limit, 1, 500), 0, clock_.Today());
+                  {scope.area_prefix, SubtreeEnd(scope.area_prefix)}, std::clamp<int64_t>(limit, 1, 500), 0, clock_.Today());
 }
 
 namespace {
@@ -531,7 +531,7 @@ GrievanceFigures Grievances::Figures(const Caller& caller, const std::string& ar
       " AND (?4 = '' OR substr(g.received_on, 1, 4) = ?4) GROUP BY " + key + ") t"
       " LEFT JOIN areas a ON a.code = t.k ORDER BY t.k");
   s->BindText(1, out.area_code);
-  s->BindText(2, out.area_code + ":");
+  s->BindText(2, SubtreeEnd(out.area_code));
   s->BindText(3, today);
   s->BindText(4, year ? std::to_string(*year) : "");
   std::map<std::string, std::string> labels;

@@ -1,6 +1,8 @@
 #include "grievance/signals.h"
 
+#include "core/area_code.h"
 #include "grievance/changes.h"
+#include "grievance/grievances.h"
 
 #include <algorithm>
 #include <tuple>
@@ -41,7 +43,7 @@ std::vector<OverdueIntake> OverdueIntakeOn(store::Connection& db, const std::str
         " AND deadline < ? AND area_code >= ? AND area_code < ?");
     s->BindText(1, day);
     s->BindText(2, area);
-    s->BindText(3, area + ":");
+    s->BindText(3, SubtreeEnd(area));
     while (s->Step()) {
       out.push_back({"application", s->Int(0), s->Text(1), s->Text(2),
                      s->IsNull(3) ? std::nullopt : std::optional<int64_t>(s->Int(3)), s->Text(4), s->Text(5)});
@@ -54,7 +56,7 @@ std::vector<OverdueIntake> OverdueIntakeOn(store::Connection& db, const std::str
         " JOIN change_request_levels l ON l.kind = r.kind WHERE " + PendingStatusSql() +
         " AND r.area_code >= ? AND r.area_code < ?");
     s->BindText(1, area);
-    s->BindText(2, area + ":");
+    s->BindText(2, SubtreeEnd(area));
     while (s->Step()) {
       const auto proposed = Date::Parse(s->Text(3));
       if (!proposed) continue;

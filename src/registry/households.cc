@@ -543,7 +543,7 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   auto bind = [&](store::Statement& s) {
     s.BindText(1, as_of);
     s.BindText(2, area);
-    s.BindText(3, area + ":");
+    s.BindText(3, SubtreeEnd(area));
     if (f.year && !f.status) s.BindInt(4, *f.year);
     if (f.status) s.BindText(5, *f.status);
     if (scope.paired_households_only) {

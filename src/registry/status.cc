@@ -1,5 +1,6 @@
 #include "registry/status.h"
 
+#include "core/area_code.h"
 #include "registry/vocab.h"
 
 namespace fupin::registry {
@@ -37,7 +38,7 @@ std::unordered_map<int64_t, HouseholdStatus> StatusesOn(store::Connection& db, c
       " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ?"
       " ORDER BY e.household_id, e.date, e.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, date);
   while (s->Step()) {
     HouseholdStatus& h = out[s->Int(0)];
