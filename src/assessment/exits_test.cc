@@ -7,6 +7,8 @@
 #include "assessment/households.h"
 #include "assessment/params.h"
 #include "assessment/schema.h"
+#include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "registry/households.h"
 #include "registry/testing.h"
 

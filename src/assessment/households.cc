@@ -62,7 +62,10 @@ void AddMembers(store::Connection& db, const std::string& area, int year, int64_
     mf.person_id = m->Int(1);
     mf.name = m->Text(2);
     mf.birth_date = m->Text(3);
-    mf.school_status = m->OptionalText(4);
+    if (const auto stored = m->OptionalText(4)) {
+      mf.school_status = ParseWire<registry::SchoolStatus>(registry::SchoolStatusTerms(), *stored);
+      if (!mf.school_status) throw Error::Internal("person_years.school_status holds '" + *stored + "'");
+    }
     if (!m->IsNull(5)) mf.medical_insured = m->Int(5) != 0;
     g.facts[it->second].members.push_back(std::move(mf));
   }

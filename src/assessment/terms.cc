@@ -2,6 +2,7 @@
 
 #include "assessment/criteria.h"
 #include "assessment/exits.h"
+#include "assessment/params.h"
 #include "assessment/surveys.h"
 
 namespace fupin::assessment {

@@ -185,18 +185,24 @@ TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
   }
 }
 
-// Issue 19 item 4: the closed sets of projects, assessment and assistance are served from the
-// tables their services parse, so the web reads these labels from here and keeps none itself.
-TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
-  ApiClient anonymous(server_->port());
+// GET /vocabularies as name -> [(value, label_zh)] in the tables' order (no login needed).
+std::map<std::string, std::vector<std::pair<std::string, std::string>>> ServedSets(int port) {
+  ApiClient anonymous(port);
   const auto r = anonymous.Get("/api/v1/vocabularies");
-  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.status, 200) << r.text;
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> sets;
   for (const auto& v : r.body["items"]) {
     for (const auto& t : v["terms"]) {
       sets[v["name"].get<std::string>()].emplace_back(t["value"].get<std::string>(), t["label_zh"].get<std::string>());
     }
   }
+  return sets;
+}
+
+// Issue 19 item 4: the closed sets of projects, assessment and assistance are served from the
+// tables their services parse, so the web reads these labels from here and keeps none itself.
+TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
+  auto sets = ServedSets(server_->port());
   using Terms = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(sets["criterion_result"], (Terms{{"pass", "达标"}, {"fail", "未达标"}, {"unknown", "待核实"}}));
   EXPECT_EQ(sets["work_team_role"], (Terms{{"captain", "队长"}, {"first_secretary", "第一书记"}, {"member", "队员"}}));
