@@ -16,9 +16,19 @@
 namespace fupin::assessment {
 namespace {
 
-constexpr Term kExitSteps[] = {{static_cast<int>(ExitStepKind::kAppraisal), "appraisal", "村评议"},
-                               {static_cast<int>(ExitStepKind::kVerification), "verification", "驻村工作队核实"},
-                               {static_cast<int>(ExitStepKind::kNotice), "notice", "公示"}};
+// The three steps' words, shared by the procedure's table and the batch's.
+constexpr const char* kAppraisalZh = "村评议";
+constexpr const char* kVerificationZh = "驻村工作队核实";
+constexpr const char* kNoticeZh = "公示";
+
+constexpr Term kExitSteps[] = {{static_cast<int>(ExitStepKind::kAppraisal), "appraisal", kAppraisalZh},
+                               {static_cast<int>(ExitStepKind::kVerification), "verification", kVerificationZh},
+                               {static_cast<int>(ExitStepKind::kNotice), "notice", kNoticeZh}};
+constexpr Term kBatchSteps[] = {{static_cast<int>(ExitBatchStep::kHousehold), "household", "户"},
+                                {static_cast<int>(ExitBatchStep::kAppraisal), "appraisal", kAppraisalZh},
+                                {static_cast<int>(ExitBatchStep::kVerification), "verification", kVerificationZh},
+                                {static_cast<int>(ExitBatchStep::kNotice), "notice", kNoticeZh},
+                                {static_cast<int>(ExitBatchStep::kRecord), "record", "退出销号"}};
 
 std::string HouseholdVillage(store::Connection& db, int64_t id) {
   auto s = db.Prepare("SELECT village_code FROM households WHERE id = ?");
@@ -67,6 +77,7 @@ void CheckBatch(const ExitBatchRequest& r) {
 }  // namespace
 
 std::span<const Term> ExitStepKinds() { return kExitSteps; }
+std::span<const Term> ExitBatchSteps() { return kBatchSteps; }
 
 nlohmann::json ExitBatchJson(int year, const std::vector<ExitBatchResult>& results) {
   nlohmann::json items = nlohmann::json::array();
@@ -108,7 +119,7 @@ std::vector<ExitBatchResult> ExitService::RunBatch(const Caller& caller, const E
   for (const int64_t id : r.household_ids) {
     ExitBatchResult result;
     result.household_id = id;
-    std::string step = "household";
+    std::string step = WireOf(kBatchSteps, ExitBatchStep::kHousehold);
     try {
       store::Transaction one(db_);  // a savepoint: this household whole or not at all
       if (!numbers.contains(id)) throw Error::NotFound("no household with id " + std::to_string(id));
@@ -123,7 +134,7 @@ std::vector<ExitBatchResult> ExitService::RunBatch(const Caller& caller, const E
       run(WireOf(kExitSteps, ExitStepKind::kVerification), r.verification_date, std::nullopt);
       run(WireOf(kExitSteps, ExitStepKind::kNotice), r.notice_start, r.notice_end);
       if (r.exit_date) {
-        step = "record";
+        step = WireOf(kBatchSteps, ExitBatchStep::kRecord);
         result.event_id = Exit(caller, {id, *r.exit_date, r.year, r.note, std::nullopt});
         result.done.push_back(step);
       }

@@ -8,7 +8,10 @@
 namespace fupin::assessment {
 
 std::vector<Vocabulary> Vocabularies() {
-  return {{"survey_kind", SurveyKinds()}, {"exit_step", ExitStepKinds()}, {"criterion_result", OutcomeTerms()}};
+  return {{"survey_kind", SurveyKinds()},          {"exit_step", ExitStepKinds()},
+          {"criterion_result", OutcomeTerms()},     {"param_key", ParamKeyTerms()},
+          {"param_value", ParamValueTerms()},       {"param_indicator", ParamIndicatorTerms()},
+          {"village_facility", VillageFacilityTerms()}, {"exit_batch_step", ExitBatchSteps()}};
 }
 
 }  // namespace fupin::assessment

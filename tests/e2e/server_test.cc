@@ -217,6 +217,37 @@ TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
   }
 }
 
+// Issue 19 item 3: the exit criteria's school status and the parameters' key and value kinds,
+// indicators and facilities are closed sets served with Chinese labels (the parameters page
+// reads them from here, the web keeps no list of them).
+TEST_F(ServerTest, VocabulariesServeTheSchoolStatusAndTheParameterKinds) {
+  auto sets = ServedSets(server_->port());
+  using Terms = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(sets["school_status"], (Terms{{"not_school_age", "非在校年龄"}, {"enrolled", "在校"}, {"home_schooled", "送教上门"},
+                                          {"exempt", "免学/缓学"}, {"dropped_out", "辍学"}, {"graduated", "已毕业"}}));
+  EXPECT_EQ(sets["param_key"], (Terms{{"year", "年度"}, {"province", "省份代码"}, {"indicator", "指标"}}));
+  EXPECT_EQ(sets["param_value"], (Terms{{"yuan", "元"}, {"percent", "百分比（%）"}, {"days", "天"}, {"number", "数值"},
+                                        {"list", "清单"}}));
+  ASSERT_EQ(sets["param_indicator"].size(), 6u);
+  EXPECT_EQ(sets["param_indicator"][1], (std::pair<std::string, std::string>{"food_clothing", "吃穿"}));
+  ASSERT_EQ(sets["village_facility"].size(), 6u);
+  EXPECT_EQ(sets["village_facility"][5], (std::pair<std::string, std::string>{"culture_centre", "综合文化服务中心"}));
+  // The batch exit's steps: the procedure's three with the same words, the household and the record.
+  EXPECT_EQ(sets["exit_batch_step"], (Terms{{"household", "户"}, {"appraisal", "村评议"}, {"verification", "驻村工作队核实"},
+                                            {"notice", "公示"}, {"record", "退出销号"}}));
+  // Every spec of GET /params names a key and value kind of these sets ("" for no key).
+  const auto params = As("admin").Get("/api/v1/params");
+  ASSERT_EQ(params.status, 200) << params.text;
+  auto has = [&](const char* set, const std::string& value) {
+    return std::any_of(sets[set].begin(), sets[set].end(), [&](const auto& t) { return t.first == value; });
+  };
+  for (const auto& spec : params.body["specs"]) {
+    const std::string key = spec["key"];
+    EXPECT_TRUE(key.empty() || has("param_key", key)) << spec.dump();
+    EXPECT_TRUE(has("param_value", spec["value"].get<std::string>())) << spec.dump();
+  }
+}
+
 // GET /me carries every ability src/access computes (the web's menus and
 // buttons follow these alone): the finer rules of the services too.
 TEST_F(ServerTest, MeCarriesTheAbilitiesAccessComputes) {
