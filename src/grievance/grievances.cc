@@ -189,6 +189,16 @@ std::string NextNumber(store::Connection& db, const Date& day) {
 
 }  // namespace
 
+GrievanceStatusFilter ParseGrievanceStatusFilter(const std::optional<std::string>& wire, const std::string& field) {
+  if (!wire || *wire == "open") return {};
+  if (*wire == "all") return {GrievanceStatusFilter::Group::kAll};
+  if (const auto status = ParseWire<GrievanceStatus>(kStatuses, *wire)) {
+    return {GrievanceStatusFilter::Group::kOne, *status};
+  }
+  throw Error::InvalidArgument("invalid filter",
+                               {{field, "'" + *wire + "' is not open, all or one of " + WireList(kStatuses)}});
+}
+
 std::span<const Term> GrievanceStatusTerms() { return kStatuses; }
 std::span<const Term> GrievanceStepTerms() { return kSteps; }
 
@@ -313,21 +323,18 @@ GrievancePage Grievances::List(const Caller& caller, const GrievanceFilter& f) {
     access::Guard(audit).RequireRead(caller, Resource::kRegistry, {area, std::nullopt, "grievances"});
   }
   Problems problems;
-  if (f.status != "open" && f.status != "all" && !FindWire(kStatuses, f.status)) {
-    problems.Add("status", "'" + f.status + "' is not open, all or one of the statuses");
-  }
   if (f.year && (*f.year < 2000 || *f.year > 2100)) problems.Add("year", "is not between 2000 and 2100");
   if (f.limit < 1 || f.limit > 500) problems.Add("limit", "must be between 1 and 500");
   if (f.offset < 0) problems.Add("offset", "must not be negative");
   problems.ThrowIfAny("invalid filter");
   const Date today = clock_.Today();
   std::string where = " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND (?3 = '' OR g.category = ?3)";
-  std::vector<std::string> texts = {area, area + ":", f.category};
-  if (f.status == "open") {
+  std::vector<std::string> texts = {area, SubtreeEnd(area), f.category};
+  if (f.status.group == GrievanceStatusFilter::Group::kOpen) {
     where += " AND g.status IN " + OpenSql();
-  } else if (f.status != "all") {
+  } else if (f.status.group == GrievanceStatusFilter::Group::kOne) {
     where += " AND g.status = ?4";
-    texts.push_back(f.status);
+    texts.emplace_back(Wire(f.status.status));
   }
   if (f.overdue_only) {
     where += " AND g.answered_on IS NULL AND g.status IN " + OpenSql() + " AND g.deadline < '" +

@@ -107,9 +107,23 @@ struct Grievance {
   std::vector<GrievanceStep> steps;  // filled by Get
 };
 
+// Which grievances a list shows by status: a named group (the open ones:
+// received, accepted or investigating; all of them) or those of one status.
+// The default, when the caller names none, is the service's choice: open.
+struct GrievanceStatusFilter {
+  enum class Group { kOpen, kAll, kOne };
+  Group group = Group::kOpen;
+  GrievanceStatus status = GrievanceStatus::kReceived;  // with kOne
+};
+// The filter of a wire value ("open", "all" or a status), read once where it
+// comes in; nullopt gives the default. Anything else is InvalidArgument
+// naming `field` and the accepted values.
+GrievanceStatusFilter ParseGrievanceStatusFilter(const std::optional<std::string>& wire,
+                                                 const std::string& field = "status");
+
 struct GrievanceFilter {
   std::string area_code;            // "" = the caller's scope
-  std::string status = "open";      // open (not answered or closed), all, or one status
+  GrievanceStatusFilter status;     // open by default
   std::string category;
   bool overdue_only = false;
   std::optional<int> year;          // received in that year
