@@ -159,20 +159,24 @@ ExitQueue ExitService::Waiting(const Caller& caller) {
   }
   // Per household and year: which steps it has and the notice's last day;
   // then only procedures that began with an appraisal, of households poor today.
+  const std::string appraisal = SqlWire(kExitSteps, ExitStepKind::kAppraisal);
+  const std::string verification = SqlWire(kExitSteps, ExitStepKind::kVerification);
+  const std::string notice = SqlWire(kExitSteps, ExitStepKind::kNotice);
   auto s = db_.Prepare(
       "SELECT COALESCE(SUM(CASE WHEN x.v = 0 THEN 1 ELSE 0 END), 0),"
       " COALESCE(SUM(CASE WHEN x.v = 1 AND x.n = 0 THEN 1 ELSE 0 END), 0),"
       " COALESCE(SUM(CASE WHEN x.n = 1 AND x.notice_end < ?3 THEN 1 ELSE 0 END), 0)"
       " FROM (SELECT e.household_id,"
-      " MAX(CASE WHEN e.step = 'appraisal' THEN 1 ELSE 0 END) AS a,"
-      " MAX(CASE WHEN e.step = 'verification' THEN 1 ELSE 0 END) AS v,"
-      " MAX(CASE WHEN e.step = 'notice' THEN 1 ELSE 0 END) AS n,"
-      " MAX(CASE WHEN e.step = 'notice' THEN e.end_date END) AS notice_end"
+      " MAX(CASE WHEN e.step = " + appraisal + " THEN 1 ELSE 0 END) AS a,"
+      " MAX(CASE WHEN e.step = " + verification + " THEN 1 ELSE 0 END) AS v,"
+      " MAX(CASE WHEN e.step = " + notice + " THEN 1 ELSE 0 END) AS n,"
+      " MAX(CASE WHEN e.step = " + notice + " THEN e.end_date END) AS notice_end"
       " FROM exit_steps e JOIN households h ON h.id = e.household_id"
       " WHERE h.village_code >= ?1 AND h.village_code < ?2 GROUP BY e.household_id, e.year) x"
-      " WHERE x.a = 1 AND " + registry::StatusOnSql("x.household_id", "?3") + " = 'poor'");
+      " WHERE x.a = 1 AND " + registry::StatusOnSql("x.household_id", "?3") + " = " +
+      registry::SqlLiteral(registry::HouseholdState::kPoor));
   s->BindText(1, caller.area_scope);
-  s->BindText(2, caller.area_scope + ":");
+  s->BindText(2, SubtreeEnd(caller.area_scope));
   s->BindText(3, clock_.Today().ToString());
   s->Step();
   return {s->Int(0), s->Int(1), s->Int(2)};
@@ -182,7 +186,7 @@ std::vector<ExitStep> ExitService::Steps(int64_t household_id, int year) {
   auto s = db_.Prepare(
       "SELECT id, step, date, end_date, note, actor FROM exit_steps WHERE household_id = ? AND year = ?"
       " AND id IN (SELECT max(id) FROM exit_steps WHERE household_id = ? AND year = ? GROUP BY step)"
-      " ORDER BY CASE step WHEN 'appraisal' THEN 0 WHEN 'verification' THEN 1 ELSE 2 END");
+      " ORDER BY " + SqlOrderOf(kExitSteps, "step"));
   s->BindInt(1, household_id);
   s->BindInt(2, year);
   s->BindInt(3, household_id);

@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "housing/housing.h"
+#include "registry/status.h"
+#include "registry/vocab.h"
 
 namespace fupin::assessment {
 namespace {
@@ -28,7 +30,8 @@ std::unordered_map<int64_t, bool> ExitedInYear(store::Connection& db, const std:
   std::unordered_map<int64_t, bool> exited_in_year;
   auto s = db.Prepare(
       "SELECT e.household_id FROM household_events e JOIN households h ON h.id = e.household_id"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = 'exited' AND e.year = ?");
+      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = " +
+      registry::SqlLiteral(registry::EventKind::kExited) + " AND e.year = ?");
   s->BindText(1, area);
   s->BindText(2, internal::SubtreeEnd(area));
   s->BindInt(3, year);

@@ -16,6 +16,7 @@
 #include "dataio/clerk_values.h"
 #include "dataio/sheet.h"
 #include "io/table.h"
+#include "registry/status.h"
 
 namespace fupin::assessment {
 namespace {
@@ -151,7 +152,7 @@ Lookups Lookup(store::Connection& db, const std::set<std::string>& villages, con
            });
   InChunks(db,
            "SELECT h.id, h.village_code, EXISTS (SELECT 1 FROM household_events e WHERE e.household_id = h.id"
-           " AND e.kind = 'exited') FROM households h WHERE h.id IN ",
+           " AND e.kind = " + registry::SqlLiteral(registry::EventKind::kExited) + ") FROM households h WHERE h.id IN ",
            "", all_ids, [&](store::Statement& s) {
              out.by_id[s.Int(0)] = HouseholdInfo{s.Int(0), s.Text(1), s.Int(2) != 0};
            });

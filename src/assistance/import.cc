@@ -403,8 +403,8 @@ struct PairingFacts {
 PairingFacts ReadPairingFacts(store::Connection& db, const Caller& caller, const std::string& today) {
   PairingFacts f;
   {
-    auto s = db.Prepare("SELECT h.number, h.id, h.village_code, coalesce(" + registry::StatusOnSql("h.id", "?1") +
-                        ", 'unregistered'), EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)"
+    auto s = db.Prepare("SELECT h.number, h.id, h.village_code, " + registry::StatusOrUnregisteredOnSql("h.id", "?1") +
+                        ", EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)"
                         " FROM households h WHERE h.village_code >= ?2 AND h.village_code < ?3");
     s->BindText(1, today);
     s->BindText(2, caller.area_scope);

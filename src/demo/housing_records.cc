@@ -64,7 +64,8 @@ std::vector<Registered> ReadRegistered(store::Connection& db, const std::string&
   };
   auto e = db.Prepare(
       "SELECT e.household_id, min(e.date) FROM household_events e JOIN households h ON h.id = e.household_id"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = 'exited' GROUP BY e.household_id");
+      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = " +
+      registry::SqlLiteral(registry::EventKind::kExited) + " GROUP BY e.household_id");
   bind(*e);
   while (e->Step()) {
     auto it = by_id.find(e->Int(0));

@@ -31,9 +31,10 @@ std::vector<Household> Pick(store::Connection& db, const std::string& county, si
       "SELECT h.id, h.village_code, h.address, h.version,"
       " (SELECT COALESCE(max(e.id), 0) FROM household_events e WHERE e.household_id = h.id) FROM households h"
       " WHERE h.village_code >= ? AND h.village_code < ? AND NOT EXISTS (SELECT 1 FROM household_events x"
-      " WHERE x.household_id = h.id AND x.kind IN ('removed', 'deceased')) ORDER BY h.id");
+      " WHERE x.household_id = h.id AND x.kind IN " +
+      registry::SqlList({registry::EventKind::kRemoved, registry::EventKind::kDeceased}) + ") ORDER BY h.id");
   s->BindText(1, county);
-  s->BindText(2, county + ":");
+  s->BindText(2, SubtreeEnd(county));
   std::vector<Household> all;
   while (s->Step()) all.push_back({s->Int(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
   std::vector<Household> out;
@@ -156,12 +157,14 @@ int64_t WriteGrievances(store::Connection& db, const Caller& caller, const std::
   }
   rows->Finish();
   // The steps of each state, one statement each: received for all, then those the state has passed.
-  const std::array<std::array<const char*, 3>, 5> steps = {{
+  const auto terms = GrievanceStatusTerms();
+  const std::string received = SqlWire(terms, GrievanceStatus::kReceived);
+  const std::array<std::array<std::string, 3>, 5> steps = {{
       {"received", "status IS NOT NULL", "channel"},
-      {"accepted", "status <> 'received'", "unit"},
-      {"investigating", "status <> 'received'", "''"},
-      {"answered", "status IN ('answered', 'closed')", "answer"},
-      {"closed", "status = 'closed'", "''"},
+      {"accepted", "status <> " + received, "unit"},
+      {"investigating", "status <> " + received, "''"},
+      {"answered", "status IN " + SqlWireList(terms, {GrievanceStatus::kAnswered, GrievanceStatus::kClosed}), "answer"},
+      {"closed", "status = " + SqlWire(terms, GrievanceStatus::kClosed), "''"},
   }};
   for (const auto& [step, where, note] : steps) {
     auto s = db.Prepare(std::string("INSERT INTO grievance_steps (grievance_id, step, actor, note, at) SELECT id, ?, recorded_by, ") +

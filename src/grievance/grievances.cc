@@ -23,8 +23,10 @@ using access::Ability;
 using access::Resource;
 using nlohmann::json;
 
+constexpr int kApplicationChannel = 5;  // the public applications' channel
 constexpr Term kChannels[] = {{0, "hotline", "12317 热线"}, {1, "letter", "来信"},   {2, "visit", "来访"},
-                              {3, "online", "网上信访"},    {4, "cadre", "干部代办"}, {5, "self_application", "自主申报"}};
+                              {3, "online", "网上信访"},    {4, "cadre", "干部代办"},
+                              {kApplicationChannel, "self_application", "自主申报"}};
 template <class E>
 constexpr int Id(E value) {
   return static_cast<int>(value);
@@ -201,6 +203,9 @@ GrievanceStatusFilter ParseGrievanceStatusFilter(const std::optional<std::string
 
 std::span<const Term> GrievanceStatusTerms() { return kStatuses; }
 std::span<const Term> GrievanceStepTerms() { return kSteps; }
+
+std::string OpenStatusesSql() { return OpenSql(); }
+std::string ApplicationChannelSql() { return SqlWire(kChannels, kApplicationChannel); }
 
 std::vector<Vocabulary> GrievanceVocabularies() {
   return {{"grievance_channel", kChannels},
@@ -629,7 +634,8 @@ Grievance Grievances::SubmitApplication(const ApplicationInput& input, Problems 
 }
 
 ApplicationState Grievances::ApplicationStateOf(const std::string& number, const std::string& phone) {
-  auto s = db_.Prepare("SELECT id FROM grievances WHERE number = ? AND phone_index = ? AND channel = 'self_application'");
+  auto s = db_.Prepare("SELECT id FROM grievances WHERE number = ? AND phone_index = ? AND channel = " +
+                       ApplicationChannelSql());
   s->BindText(1, number);
   s->BindText(2, access::PhoneIndex(protector_, phone));
   if (!s->Step()) throw Error::NotFound("no application " + number + " with this phone number");

@@ -36,6 +36,12 @@ namespace fupin::grievance {
 // categories are a table: GrievanceCategories).
 std::vector<Vocabulary> GrievanceVocabularies();
 
+// SQL literals from the tables, for the module's queries elsewhere (signals):
+// "('received', 'accepted', 'investigating')", the statuses still open, and
+// "'self_application'", the channel of the public applications (自主申报).
+std::string OpenStatusesSql();
+std::string ApplicationChannelSql();
+
 enum class GrievanceStatus { kReceived, kAccepted, kInvestigating, kAnswered, kClosed };
 // A step of a grievance's history (grievance_steps.step, the wire "step" of POST .../steps).
 enum class GrievanceStepKind { kReceived, kAccepted, kInvestigating, kAnswered, kClosed, kReopened, kChangeRequested };

@@ -103,7 +103,7 @@ std::string JoinCauses(const std::vector<std::string>& causes) {
 std::string HouseholdSelect() {
   return std::string(
              "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
-             " h.other_causes, h.address, h.phone_masked, h.version, COALESCE(") + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
+             " h.other_causes, h.address, h.phone_masked, h.version, ") + StatusOrUnregisteredOnSql("h.id", "?1") +
          " AS status FROM households h JOIN areas a ON a.code = h.village_code";
 }
 
@@ -353,7 +353,7 @@ int64_t InsertHousehold(store::Connection& db, const HouseholdInput& in, const C
   if (c.identified_date) {
     auto event = db.Prepare(
         "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-        " VALUES (?, 'identified', ?, ?, ?, ?, ?)");
+        " VALUES (?, " + SqlLiteral(EventKind::kIdentified) + ", ?, ?, ?, ?, ?)");
     event->BindInt(1, id);
     event->BindInt(2, *in.identified_year);
     event->BindText(3, c.identified_date->ToString());
