@@ -20,10 +20,28 @@ CriterionResult Flag(const char* criterion, const std::optional<bool>& value, co
   return r;
 }
 
+const char* SchoolStatusWire(registry::SchoolStatus status) {
+  return WireOf(registry::SchoolStatusTerms(), status);
+}
+
 }  // namespace
 
+bool CompulsorySchoolingMet(registry::SchoolStatus status) {
+  using registry::SchoolStatus;
+  switch (status) {
+    case SchoolStatus::kEnrolled:
+    case SchoolStatus::kHomeSchooled:
+    case SchoolStatus::kExempt:
+    case SchoolStatus::kGraduated: return true;
+    case SchoolStatus::kNotSchoolAge:
+    case SchoolStatus::kDroppedOut: return false;
+  }
+  return false;
+}
+
 bool CompulsorySchoolingMet(std::string_view status) {
-  return status == "enrolled" || status == "home_schooled" || status == "exempt" || status == "graduated";
+  const auto parsed = ParseWire<registry::SchoolStatus>(registry::SchoolStatusTerms(), status);
+  return parsed && CompulsorySchoolingMet(*parsed);
 }
 
 Outcome IncomeOutcome(bool has_year, Fen per_capita_net_income, Fen poverty_line) {
@@ -119,11 +137,11 @@ CriterionResult EducationCriterion(const HouseholdFacts& f) {
     const int age = SchoolAge(m.birth_date, f.year);
     if (!IsCompulsorySchoolAge(age)) continue;
     children.push_back({{"person_id", m.person_id}, {"name", m.name}, {"age_on_1_september", age},
-                        {"school_status", m.school_status ? nlohmann::json(*m.school_status) : nlohmann::json(nullptr)}});
+                        {"school_status", m.school_status ? nlohmann::json(SchoolStatusWire(*m.school_status)) : nlohmann::json(nullptr)}});
     if (!m.school_status) {
       missing.push_back(m.name);
     } else if (!CompulsorySchoolingMet(*m.school_status)) {
-      failed.push_back(m.name + "（" + *m.school_status + "）");
+      failed.push_back(m.name + "（" + SchoolStatusWire(*m.school_status) + "）");
     }
   }
   r.values = {{"school_age_members", children}};

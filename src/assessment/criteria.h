@@ -24,6 +24,7 @@
 
 #include "core/money.h"
 #include "core/vocabulary.h"
+#include "registry/vocab.h"
 
 namespace fupin::assessment {
 
@@ -36,7 +37,7 @@ struct MemberFacts {
   int64_t person_id = 0;
   std::string name;
   std::string birth_date;                    // YYYY-MM-DD
-  std::optional<std::string> school_status;  // person_years of the year
+  std::optional<registry::SchoolStatus> school_status;  // person_years of the year
   std::optional<bool> medical_insured;
 };
 
@@ -78,6 +79,8 @@ Outcome MedicalOutcome(int members, int failed, int missing);
 Outcome FlagOutcome(const std::optional<bool>& value);  // housing, water
 inline bool IsCompulsorySchoolAge(int age) { return age >= 6 && age <= 15; }
 // enrolled, home_schooled, exempt, graduated
+bool CompulsorySchoolingMet(registry::SchoolStatus school_status);
+// The same for a stored value; one outside registry::SchoolStatusTerms() is not met.
 bool CompulsorySchoolingMet(std::string_view school_status);
 // The criteria in the order of HouseholdDecision::criteria.
 inline constexpr const char* kCriterionNames[6] = {"income", "food_clothing", "education", "medical", "housing", "water"};

@@ -8,6 +8,7 @@
 #include "access/abilities.h"
 #include "assessment/internal.h"
 #include "assessment/params.h"
+#include "core/area_code.h"
 #include "registry/households.h"
 #include "registry/status.h"
 #include "registry/vocab.h"
@@ -15,9 +16,19 @@
 namespace fupin::assessment {
 namespace {
 
-constexpr Term kExitSteps[] = {{static_cast<int>(ExitStepKind::kAppraisal), "appraisal", "村评议"},
-                               {static_cast<int>(ExitStepKind::kVerification), "verification", "驻村工作队核实"},
-                               {static_cast<int>(ExitStepKind::kNotice), "notice", "公示"}};
+// The three steps' words, shared by the procedure's table and the batch's.
+constexpr const char* kAppraisalZh = "村评议";
+constexpr const char* kVerificationZh = "驻村工作队核实";
+constexpr const char* kNoticeZh = "公示";
+
+constexpr Term kExitSteps[] = {{static_cast<int>(ExitStepKind::kAppraisal), "appraisal", kAppraisalZh},
+                               {static_cast<int>(ExitStepKind::kVerification), "verification", kVerificationZh},
+                               {static_cast<int>(ExitStepKind::kNotice), "notice", kNoticeZh}};
+constexpr Term kBatchSteps[] = {{static_cast<int>(ExitBatchStep::kHousehold), "household", "户"},
+                                {static_cast<int>(ExitBatchStep::kAppraisal), "appraisal", kAppraisalZh},
+                                {static_cast<int>(ExitBatchStep::kVerification), "verification", kVerificationZh},
+                                {static_cast<int>(ExitBatchStep::kNotice), "notice", kNoticeZh},
+                                {static_cast<int>(ExitBatchStep::kRecord), "record", "退出销号"}};
 
 std::string HouseholdVillage(store::Connection& db, int64_t id) {
   auto s = db.Prepare("SELECT village_code FROM households WHERE id = ?");
@@ -66,6 +77,7 @@ void CheckBatch(const ExitBatchRequest& r) {
 }  // namespace
 
 std::span<const Term> ExitStepKinds() { return kExitSteps; }
+std::span<const Term> ExitBatchSteps() { return kBatchSteps; }
 
 nlohmann::json ExitBatchJson(int year, const std::vector<ExitBatchResult>& results) {
   nlohmann::json items = nlohmann::json::array();
@@ -107,7 +119,7 @@ std::vector<ExitBatchResult> ExitService::RunBatch(const Caller& caller, const E
   for (const int64_t id : r.household_ids) {
     ExitBatchResult result;
     result.household_id = id;
-    std::string step = "household";
+    std::string step = WireOf(kBatchSteps, ExitBatchStep::kHousehold);
     try {
       store::Transaction one(db_);  // a savepoint: this household whole or not at all
       if (!numbers.contains(id)) throw Error::NotFound("no household with id " + std::to_string(id));
@@ -122,7 +134,7 @@ std::vector<ExitBatchResult> ExitService::RunBatch(const Caller& caller, const E
       run(WireOf(kExitSteps, ExitStepKind::kVerification), r.verification_date, std::nullopt);
       run(WireOf(kExitSteps, ExitStepKind::kNotice), r.notice_start, r.notice_end);
       if (r.exit_date) {
-        step = "record";
+        step = WireOf(kBatchSteps, ExitBatchStep::kRecord);
         result.event_id = Exit(caller, {id, *r.exit_date, r.year, r.note, std::nullopt});
         result.done.push_back(step);
       }
@@ -147,20 +159,24 @@ ExitQueue ExitService::Waiting(const Caller& caller) {
   }
   // Per household and year: which steps it has and the notice's last day;
   // then only procedures that began with an appraisal, of households poor today.
+  const std::string appraisal = SqlWire(kExitSteps, ExitStepKind::kAppraisal);
+  const std::string verification = SqlWire(kExitSteps, ExitStepKind::kVerification);
+  const std::string notice = SqlWire(kExitSteps, ExitStepKind::kNotice);
   auto s = db_.Prepare(
       "SELECT COALESCE(SUM(CASE WHEN x.v = 0 THEN 1 ELSE 0 END), 0),"
       " COALESCE(SUM(CASE WHEN x.v = 1 AND x.n = 0 THEN 1 ELSE 0 END), 0),"
       " COALESCE(SUM(CASE WHEN x.n = 1 AND x.notice_end < ?3 THEN 1 ELSE 0 END), 0)"
       " FROM (SELECT e.household_id,"
-      " MAX(CASE WHEN e.step = 'appraisal' THEN 1 ELSE 0 END) AS a,"
-      " MAX(CASE WHEN e.step = 'verification' THEN 1 ELSE 0 END) AS v,"
-      " MAX(CASE WHEN e.step = 'notice' THEN 1 ELSE 0 END) AS n,"
-      " MAX(CASE WHEN e.step = 'notice' THEN e.end_date END) AS notice_end"
+      " MAX(CASE WHEN e.step = " + appraisal + " THEN 1 ELSE 0 END) AS a,"
+      " MAX(CASE WHEN e.step = " + verification + " THEN 1 ELSE 0 END) AS v,"
+      " MAX(CASE WHEN e.step = " + notice + " THEN 1 ELSE 0 END) AS n,"
+      " MAX(CASE WHEN e.step = " + notice + " THEN e.end_date END) AS notice_end"
       " FROM exit_steps e JOIN households h ON h.id = e.household_id"
       " WHERE h.village_code >= ?1 AND h.village_code < ?2 GROUP BY e.household_id, e.year) x"
-      " WHERE x.a = 1 AND " + registry::StatusOnSql("x.household_id", "?3") + " = 'poor'");
+      " WHERE x.a = 1 AND " + registry::StatusOnSql("x.household_id", "?3") + " = " +
+      registry::SqlLiteral(registry::HouseholdState::kPoor));
   s->BindText(1, caller.area_scope);
-  s->BindText(2, caller.area_scope + ":");
+  s->BindText(2, SubtreeEnd(caller.area_scope));
   s->BindText(3, clock_.Today().ToString());
   s->Step();
   return {s->Int(0), s->Int(1), s->Int(2)};
@@ -170,7 +186,7 @@ std::vector<ExitStep> ExitService::Steps(int64_t household_id, int year) {
   auto s = db_.Prepare(
       "SELECT id, step, date, end_date, note, actor FROM exit_steps WHERE household_id = ? AND year = ?"
       " AND id IN (SELECT max(id) FROM exit_steps WHERE household_id = ? AND year = ? GROUP BY step)"
-      " ORDER BY CASE step WHEN 'appraisal' THEN 0 WHEN 'verification' THEN 1 ELSE 2 END");
+      " ORDER BY " + SqlOrderOf(kExitSteps, "step"));
   s->BindInt(1, household_id);
   s->BindInt(2, year);
   s->BindInt(3, household_id);

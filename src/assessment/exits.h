@@ -80,14 +80,21 @@ struct ExitBatchRequest {
   std::string note;
 };
 
+// Where a batch (ExitBatchResult: done, failed_step) is with a household: the
+// household itself (before any step), the procedure's three steps (the same
+// wire strings and labels as ExitStepKinds()), the exit record. Served by
+// GET /api/v1/vocabularies as exit_batch_step.
+enum class ExitBatchStep { kHousehold, kAppraisal, kVerification, kNotice, kRecord };
+std::span<const Term> ExitBatchSteps();
+
 // What happened to one household of a batch: the steps recorded, or the step
 // that was refused with the refusal — then nothing of this household's steps
 // was kept (each household is recorded whole or not at all).
 struct ExitBatchResult {
   int64_t household_id = 0;
   std::string number;                    // "" when there is no such household
-  std::vector<std::string> done;         // appraisal, verification, notice, record
-  std::string failed_step;               // "" when every step was recorded
+  std::vector<std::string> done;         // ExitBatchSteps(): appraisal, verification, notice, record
+  std::string failed_step;               // ExitBatchSteps(), "" when every step was recorded
   ErrorCode code = ErrorCode::kInternal;  // of the refusal, when failed
   std::string message;
   std::vector<ErrorDetail> details;

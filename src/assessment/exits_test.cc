@@ -7,6 +7,8 @@
 #include "assessment/households.h"
 #include "assessment/params.h"
 #include "assessment/schema.h"
+#include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "registry/households.h"
 #include "registry/testing.h"
 
@@ -240,6 +242,53 @@ TEST_F(ExitTest, AssessmentExplainsEveryCriterionAndIsRepeatable) {
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM household_assessments"), 1);
   // A year without a poverty line is refused, naming the parameter.
   EXPECT_THROW(AssessHouseholds(f_.db(), f_.admin(), 2013, "430424", f_.clock()), Error);
+}
+
+// Issue 19 items 3 and 4: the batch's steps, the parameters' kinds and the school status are
+// closed sets with one table each; the batch shares the procedure's words for its three steps,
+// and the school status decides the education criterion by its enum.
+TEST(AssessmentTermsTest, TheBatchStepsTheParameterKindsAndTheSchoolStatusAreTables) {
+  fupin::testing::ExpectCompleteTable(ExitBatchSteps(), ExitBatchStep::kRecord);
+  fupin::testing::ExpectCompleteTable(ParamValueTerms(), ParamValue::kList);
+  fupin::testing::ExpectCompleteTable(registry::SchoolStatusTerms(), registry::SchoolStatus::kGraduated);
+  for (const ExitStepKind k : {ExitStepKind::kAppraisal, ExitStepKind::kVerification, ExitStepKind::kNotice}) {
+    const auto batch = ParseWire<ExitBatchStep>(ExitBatchSteps(), WireOf(ExitStepKinds(), k));
+    ASSERT_TRUE(batch.has_value()) << WireOf(ExitStepKinds(), k);
+    EXPECT_STREQ(LabelOf(ExitBatchSteps(), *batch), LabelOf(ExitStepKinds(), k));
+  }
+  // Every key kind but "none" has a term; "none" is "" on the wire.
+  EXPECT_EQ(ParamKeyTerms().size(), 3U);
+  EXPECT_STREQ(WireOf(ParamKeyTerms(), ParamKey::kNone), "");
+  EXPECT_STREQ(WireOf(ParamKeyTerms(), ParamKey::kIndicator), "indicator");
+  for (const auto& spec : ParameterSpecs()) {
+    EXPECT_NE(std::string(WireOf(ParamValueTerms(), spec.value)), "") << spec.name;
+  }
+  EXPECT_TRUE(CompulsorySchoolingMet(registry::SchoolStatus::kHomeSchooled));
+  EXPECT_FALSE(CompulsorySchoolingMet(registry::SchoolStatus::kDroppedOut));
+  EXPECT_TRUE(CompulsorySchoolingMet("exempt"));
+  EXPECT_FALSE(CompulsorySchoolingMet("Enrolled"));  // not a stored value
+}
+
+// The parameters' keys and lists are checked against the indicator and facility tables.
+TEST_F(ExitTest, AParameterKeyOrListOutsideItsTableIsRefusedNamingTheTable) {
+  Parameters p(f_.db(), f_.clock());
+  try {
+    p.Set(f_.admin(), "af_weight", "wealth", "0.2", "测试");
+    FAIL() << "wealth is not an indicator";
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1U);
+    EXPECT_EQ(e.details()[0].path, "key");
+    EXPECT_EQ(e.details()[0].problem, "'wealth' is not one of " + WireList(ParamIndicatorTerms()));
+  }
+  try {
+    p.Set(f_.admin(), "village_facilities", "", "road,school", "测试");
+    FAIL() << "school is not a facility";
+  } catch (const Error& e) {
+    ASSERT_EQ(e.details().size(), 1U);
+    EXPECT_EQ(e.details()[0].path, "value");
+    EXPECT_EQ(e.details()[0].problem, "'school' is not one of " + WireList(VillageFacilityTerms()));
+  }
+  EXPECT_EQ(p.Set(f_.admin(), "af_weight", "food_clothing", "0.2", "测试").key, "food_clothing");
 }
 
 }  // namespace

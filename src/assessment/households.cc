@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "housing/housing.h"
+#include "registry/status.h"
+#include "registry/vocab.h"
 
 namespace fupin::assessment {
 namespace {
@@ -28,7 +30,8 @@ std::unordered_map<int64_t, bool> ExitedInYear(store::Connection& db, const std:
   std::unordered_map<int64_t, bool> exited_in_year;
   auto s = db.Prepare(
       "SELECT e.household_id FROM household_events e JOIN households h ON h.id = e.household_id"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = 'exited' AND e.year = ?");
+      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = " +
+      registry::SqlLiteral(registry::EventKind::kExited) + " AND e.year = ?");
   s->BindText(1, area);
   s->BindText(2, internal::SubtreeEnd(area));
   s->BindInt(3, year);
@@ -62,7 +65,10 @@ void AddMembers(store::Connection& db, const std::string& area, int year, int64_
     mf.person_id = m->Int(1);
     mf.name = m->Text(2);
     mf.birth_date = m->Text(3);
-    mf.school_status = m->OptionalText(4);
+    if (const auto stored = m->OptionalText(4)) {
+      mf.school_status = ParseWire<registry::SchoolStatus>(registry::SchoolStatusTerms(), *stored);
+      if (!mf.school_status) throw Error::Internal("person_years.school_status holds '" + *stored + "'");
+    }
     if (!m->IsNull(5)) mf.medical_insured = m->Int(5) != 0;
     g.facts[it->second].members.push_back(std::move(mf));
   }

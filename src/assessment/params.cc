@@ -40,32 +40,55 @@ Parameter Read(store::Statement& s) {
   return p;
 }
 
+// ParamKey::kNone has no term: WireOf gives "" for it, as the wire has it.
+constexpr Term kParamKeys[] = {{static_cast<int>(ParamKey::kYear), "year", "年度"},
+                                {static_cast<int>(ParamKey::kProvince), "province", "省份代码"},
+                                {static_cast<int>(ParamKey::kIndicator), "indicator", "指标"}};
+constexpr Term kParamValues[] = {{static_cast<int>(ParamValue::kYuan), "yuan", "元"},
+                                 {static_cast<int>(ParamValue::kPercent), "percent", "百分比（%）"},
+                                 {static_cast<int>(ParamValue::kDays), "days", "天"},
+                                 {static_cast<int>(ParamValue::kNumber), "number", "数值"},
+                                 {static_cast<int>(ParamValue::kList), "list", "清单"}};
+// The ids are places in the table: nothing switches on an indicator or a facility.
+constexpr Term kIndicators[] = {{0, "income", "收入"},  {1, "food_clothing", "吃穿"}, {2, "education", "教育"},
+                                {3, "medical", "医疗"}, {4, "housing", "住房"},       {5, "water", "饮水"}};
+constexpr Term kFacilities[] = {{0, "road", "通硬化路"}, {1, "water", "饮水"},   {2, "power", "通动力电"},
+                                {3, "clinic", "卫生室"}, {4, "broadband", "宽带网络"},
+                                {5, "culture_centre", "综合文化服务中心"}};
+
 constexpr const char* kColumns = "id, name, key, value, source, effective_from, set_by, set_at";
 
 }  // namespace
 
+std::span<const Term> ParamKeyTerms() { return kParamKeys; }
+std::span<const Term> ParamValueTerms() { return kParamValues; }
+std::span<const Term> ParamIndicatorTerms() { return kIndicators; }
+std::span<const Term> VillageFacilityTerms() { return kFacilities; }
+
 const std::vector<ParameterSpec>& ParameterSpecs() {
+  using K = ParamKey;
+  using V = ParamValue;
   static const std::vector<ParameterSpec> specs = {
-      {"poverty_line", "year", "yuan", "贫困线（元/人·年）"},
-      {"exit_threshold", "province", "percent", "贫困村、贫困县退出贫困发生率上限（%）"},
-      {"county_wrong_exit_max", "", "percent", "贫困县错退率上限（%）"},
-      {"county_missed_max", "", "percent", "贫困县漏评率上限（%）"},
-      {"county_satisfaction_min", "", "percent", "贫困县群众认可度下限（%）"},
-      {"notice_min_days", "", "days", "退出公示最少天数"},
-      {"monitoring_line", "year", "yuan", "防返贫监测线（元/人·年）"},
-      {"village_facilities", "", "list", "贫困村退出须具备的设施"},
-      {"village_collective_income_min", "", "yuan", "村集体经济收入下限（元/年）"},
-      {"af_weight", "indicator", "number", "多维贫困指标权重（阿尔基尔—福斯特方法）"},
-      {"af_k", "", "number", "多维贫困剥夺临界值 k"},
-      {"pairing_household_limit", "", "number", "每名帮扶干部结对户数上限"},
-      {"visit_interval_days", "", "days", "结对帮扶走访间隔（天）"},
+      {"poverty_line", K::kYear, V::kYuan, "贫困线（元/人·年）"},
+      {"exit_threshold", K::kProvince, V::kPercent, "贫困村、贫困县退出贫困发生率上限（%）"},
+      {"county_wrong_exit_max", K::kNone, V::kPercent, "贫困县错退率上限（%）"},
+      {"county_missed_max", K::kNone, V::kPercent, "贫困县漏评率上限（%）"},
+      {"county_satisfaction_min", K::kNone, V::kPercent, "贫困县群众认可度下限（%）"},
+      {"notice_min_days", K::kNone, V::kDays, "退出公示最少天数"},
+      {"monitoring_line", K::kYear, V::kYuan, "防返贫监测线（元/人·年）"},
+      {"village_facilities", K::kNone, V::kList, "贫困村退出须具备的设施"},
+      {"village_collective_income_min", K::kNone, V::kYuan, "村集体经济收入下限（元/年）"},
+      {"af_weight", K::kIndicator, V::kNumber, "多维贫困指标权重（阿尔基尔—福斯特方法）"},
+      {"af_k", K::kNone, V::kNumber, "多维贫困剥夺临界值 k"},
+      {"pairing_household_limit", K::kNone, V::kNumber, "每名帮扶干部结对户数上限"},
+      {"visit_interval_days", K::kNone, V::kDays, "结对帮扶走访间隔（天）"},
       // Read by the policies (policy migration 401 seeds them; docs/POLICY.md).
-      {"dibao_standard_a", "year", "yuan", "农村低保A类标准（元/人·年）"},
-      {"dibao_standard_b", "year", "yuan", "农村低保B类标准（元/人·年）"},
-      {"dibao_standard_c", "year", "yuan", "农村低保C类标准（元/人·年）"},
-      {"destitute_standard", "year", "yuan", "特困人员基本生活标准（元/人·年）"},
-      {"medical_premium", "year", "yuan", "城乡居民医保个人缴费标准（元/人·年）"},
-      {"pension_premium_min", "year", "yuan", "城乡居民养老保险最低缴费档次（元/人·年）"},
+      {"dibao_standard_a", K::kYear, V::kYuan, "农村低保A类标准（元/人·年）"},
+      {"dibao_standard_b", K::kYear, V::kYuan, "农村低保B类标准（元/人·年）"},
+      {"dibao_standard_c", K::kYear, V::kYuan, "农村低保C类标准（元/人·年）"},
+      {"destitute_standard", K::kYear, V::kYuan, "特困人员基本生活标准（元/人·年）"},
+      {"medical_premium", K::kYear, V::kYuan, "城乡居民医保个人缴费标准（元/人·年）"},
+      {"pension_premium_min", K::kYear, V::kYuan, "城乡居民养老保险最低缴费档次（元/人·年）"},
   };
   return specs;
 }
@@ -90,51 +113,55 @@ std::vector<Parameter> Parameters::List(const Caller& caller, bool history, cons
 namespace {
 
 // The key a parameter takes: a year, a province (or "" for the default), an indicator, or none.
-void CheckKey(const std::string& k, const std::string& key, std::vector<ErrorDetail>& problems) {
-  if (k == "year") {
-    auto y = ParseNumber(key);
-    if (!y || *y < 2000 || *y > 2100 || key.size() != 4) problems.push_back({"key", "'" + key + "' is not a year"});
-  } else if (k == "province") {
-    if (!key.empty() && (key.size() != 2 || LevelOfCode(key) != AreaLevel::kProvince)) {
-      problems.push_back({"key", "'" + key + "' is not a province code (2 digits) or empty for the default"});
+void CheckKey(ParamKey k, const std::string& key, std::vector<ErrorDetail>& problems) {
+  switch (k) {
+    case ParamKey::kYear: {
+      auto y = ParseNumber(key);
+      if (!y || *y < 2000 || *y > 2100 || key.size() != 4) problems.push_back({"key", "'" + key + "' is not a year"});
+      break;
     }
-  } else if (k == "indicator") {
-    static const char* kIndicators[] = {"income", "food_clothing", "education", "medical", "housing", "water"};
-    bool known = false;
-    for (const char* i : kIndicators) known = known || key == i;
-    if (!known) problems.push_back({"key", "'" + key + "' is not one of income, food_clothing, education, medical, housing, water"});
-  } else if (!key.empty()) {
-    problems.push_back({"key", "this parameter takes no key"});
+    case ParamKey::kProvince:
+      if (!key.empty() && (key.size() != 2 || LevelOfCode(key) != AreaLevel::kProvince)) {
+        problems.push_back({"key", "'" + key + "' is not a province code (2 digits) or empty for the default"});
+      }
+      break;
+    case ParamKey::kIndicator:
+      if (!FindWire(kIndicators, key)) problems.push_back({"key", "'" + key + "' is not one of " + WireList(kIndicators)});
+      break;
+    case ParamKey::kNone:
+      if (!key.empty()) problems.push_back({"key", "this parameter takes no key"});
+      break;
+  }
+}
+
+// A list value: comma-separated facilities, each one of the table's.
+void CheckList(const std::string& value, std::vector<ErrorDetail>& problems) {
+  size_t start = 0;
+  while (start <= value.size() && !value.empty()) {
+    size_t comma = value.find(',', start);
+    if (comma == std::string::npos) comma = value.size();
+    const std::string item = value.substr(start, comma - start);
+    if (!FindWire(kFacilities, item)) problems.push_back({"value", "'" + item + "' is not one of " + WireList(kFacilities)});
+    start = comma + 1;
   }
 }
 
 // The value: a list of facilities, or a non-negative number within its kind's bounds.
 void CheckValue(const ParameterSpec& spec, const std::string& name, const std::string& value,
                 std::vector<ErrorDetail>& problems) {
-  const std::string v = spec.value;
-  if (v == "list") {
-    static const char* kFacilities[] = {"road", "water", "power", "clinic", "broadband", "culture_centre"};
-    size_t start = 0;
-    while (start <= value.size() && !value.empty()) {
-      size_t comma = value.find(',', start);
-      if (comma == std::string::npos) comma = value.size();
-      const std::string item = value.substr(start, comma - start);
-      bool known = false;
-      for (const char* f : kFacilities) known = known || item == f;
-      if (!known) problems.push_back({"value", "'" + item + "' is not one of road, water, power, clinic, broadband, culture_centre"});
-      start = comma + 1;
-    }
-  } else {
-    auto n = ParseNumber(value);
-    if (!n || *n < 0) {
-      problems.push_back({"value", "'" + value + "' is not a non-negative number"});
-    } else if (v == "percent" && *n > 100) {
-      problems.push_back({"value", "a percentage must be at most 100"});
-    } else if (v == "days" && (*n != static_cast<double>(static_cast<int>(*n)) || *n > 365)) {
-      problems.push_back({"value", "must be a whole number of days up to 365"});
-    } else if (name == "af_k" && (*n <= 0 || *n > 1)) {
-      problems.push_back({"value", "k must be above 0 and at most 1"});
-    }
+  if (spec.value == ParamValue::kList) {
+    CheckList(value, problems);
+    return;
+  }
+  auto n = ParseNumber(value);
+  if (!n || *n < 0) {
+    problems.push_back({"value", "'" + value + "' is not a non-negative number"});
+  } else if (spec.value == ParamValue::kPercent && *n > 100) {
+    problems.push_back({"value", "a percentage must be at most 100"});
+  } else if (spec.value == ParamValue::kDays && (*n != static_cast<double>(static_cast<int>(*n)) || *n > 365)) {
+    problems.push_back({"value", "must be a whole number of days up to 365"});
+  } else if (name == "af_k" && (*n <= 0 || *n > 1)) {
+    problems.push_back({"value", "k must be above 0 and at most 1"});
   }
 }
 
@@ -150,8 +177,7 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
     for (const auto& s : ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(s.name);
     throw Error::InvalidArgument("unknown parameter", {{"name", "'" + name + "' is not one of " + names}});
   }
-  const std::string k = spec->key;
-  CheckKey(k, key, problems);
+  CheckKey(spec->key, key, problems);
   CheckValue(*spec, name, value, problems);
   if (source.empty()) problems.push_back({"source", "say where the figure comes from or why it changes"});
   std::string from = clock_.Today().ToString();
@@ -167,7 +193,7 @@ Parameter Parameters::Set(const Caller& caller, const std::string& name, const s
   // rest. Only a caller whose scope covers that area may change it
   // (docs/ACCESS.md: administrators and county offices); checked before the
   // transaction so that the refusal's audit entry stays.
-  const std::string area = k == "province" ? key : "";
+  const std::string area = spec->key == ParamKey::kProvince ? key : "";
   const std::string entity = "param/" + name + (key.empty() ? "" : "/" + key);
   access::Audit audit(db_, clock_);
   access::Guard(audit).RequireWrite(caller, access::Resource::kParams, {area, std::nullopt, entity});

@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "core/vocabulary.h"
 #include "store/database.h"
 
 namespace fupin::assessment {
@@ -30,11 +32,26 @@ struct Parameter {
   std::string set_at;          // ISO 8601 UTC ("" for shipped defaults)
 };
 
+// What a parameter's key is: none, a year, a province code ("" for the
+// default) or an Alkire-Foster indicator. Served as param_key, without kNone
+// (whose wire string is "").
+enum class ParamKey { kNone, kYear, kProvince, kIndicator };
+std::span<const Term> ParamKeyTerms();
+// What its value is: yuan, a percentage, days, a number or a list of
+// facilities. Served as param_value.
+enum class ParamValue { kYuan, kPercent, kDays, kNumber, kList };
+std::span<const Term> ParamValueTerms();
+// The codes a key or value holds: the indicators (af_weight's keys, served as
+// param_indicator) and the village facilities (village_facilities' list,
+// served as village_facility).
+std::span<const Term> ParamIndicatorTerms();
+std::span<const Term> VillageFacilityTerms();
+
 // The parameters this version knows: name, what the key is, what the value is.
 struct ParameterSpec {
   const char* name;
-  const char* key;    // "year", "province", "indicator" or ""
-  const char* value;  // "yuan", "percent", "days", "number", "list"
+  ParamKey key;
+  ParamValue value;
   const char* label_zh;
 };
 const std::vector<ParameterSpec>& ParameterSpecs();

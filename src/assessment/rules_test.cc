@@ -40,7 +40,10 @@ HouseholdFacts FactsFrom(const nlohmann::json& c) {
     mf.person_id = id++;
     mf.name = m.at("name").get<std::string>();
     mf.birth_date = m.at("birth_date").get<std::string>();
-    if (m.contains("school_status")) mf.school_status = m["school_status"].get<std::string>();
+    if (m.contains("school_status")) {
+      mf.school_status = ParseWire<registry::SchoolStatus>(registry::SchoolStatusTerms(), m["school_status"].get<std::string>());
+      EXPECT_TRUE(mf.school_status.has_value()) << m["school_status"];
+    }
     mf.medical_insured = OptBool(m, "medical_insured");
     f.members.push_back(mf);
   }

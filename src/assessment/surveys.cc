@@ -16,6 +16,7 @@
 #include "dataio/clerk_values.h"
 #include "dataio/sheet.h"
 #include "io/table.h"
+#include "registry/status.h"
 
 namespace fupin::assessment {
 namespace {
@@ -33,9 +34,9 @@ constexpr Term kKinds[] = {{static_cast<int>(SurveyKind::kResurvey), "resurvey",
                            {static_cast<int>(SurveyKind::kSatisfaction), "satisfaction", "群众认可度"}};
 
 // The kinds as the sheet framework's terms (the template's drop-down), from the one table.
-std::span<const registry::Term> SheetKinds() {
-  static const std::vector<registry::Term> terms = [] {
-    std::vector<registry::Term> out;
+std::span<const registry::CodeTerm> SheetKinds() {
+  static const std::vector<registry::CodeTerm> terms = [] {
+    std::vector<registry::CodeTerm> out;
     for (const Term& t : kKinds) out.push_back({t.wire, t.zh});
     return out;
   }();
@@ -151,7 +152,7 @@ Lookups Lookup(store::Connection& db, const std::set<std::string>& villages, con
            });
   InChunks(db,
            "SELECT h.id, h.village_code, EXISTS (SELECT 1 FROM household_events e WHERE e.household_id = h.id"
-           " AND e.kind = 'exited') FROM households h WHERE h.id IN ",
+           " AND e.kind = " + registry::SqlLiteral(registry::EventKind::kExited) + ") FROM households h WHERE h.id IN ",
            "", all_ids, [&](store::Statement& s) {
              out.by_id[s.Int(0)] = HouseholdInfo{s.Int(0), s.Text(1), s.Int(2) != 0};
            });

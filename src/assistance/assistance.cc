@@ -79,8 +79,8 @@ struct HouseholdInfo {
 };
 
 HouseholdInfo MustFindHousehold(store::Connection& db, const Date& on, int64_t id) {
-  auto s = db.Prepare("SELECT h.id, h.number, h.village_code, coalesce(" + registry::StatusOnSql("h.id", "?1") +
-                      ", 'unregistered') FROM households h WHERE h.id = ?2");
+  auto s = db.Prepare("SELECT h.id, h.number, h.village_code, " + registry::StatusOrUnregisteredOnSql("h.id", "?1") +
+                      " FROM households h WHERE h.id = ?2");
   s->BindText(1, on.ToString());
   s->BindInt(2, id);
   if (!s->Step()) throw Error::NotFound("no household with id " + std::to_string(id));
@@ -441,7 +441,7 @@ std::vector<WorkTeam> LoadTeams(store::Connection& db, const std::string& where,
   auto m = db.Prepare(
       "SELECT m.team_id, m.id, m.cadre_id, c.name, c.unit, m.role, m.start_date, m.end_date FROM work_team_members m"
       " JOIN cadres c ON c.id = m.cadre_id WHERE m.team_id IN (" + ids + ")"
-      " ORDER BY m.team_id, CASE m.role WHEN 'captain' THEN 0 WHEN 'first_secretary' THEN 1 ELSE 2 END, m.id");
+      " ORDER BY m.team_id, " + SqlOrderOf(TeamRoles(), "m.role") + ", m.id");
   while (m->Step()) {
     auto it = index.find(m->Int(0));
     if (it == index.end()) continue;
@@ -490,7 +490,8 @@ ListPage<WorkTeam> AssistanceService::ListTeams(const Caller& caller, const std:
     where +=
         " AND (a.name LIKE ?3 ESCAPE '\\' OR t.village_code LIKE ?4 ESCAPE '\\' OR t.dispatching_unit LIKE ?3 ESCAPE '\\'"
         " OR EXISTS (SELECT 1 FROM work_team_members l JOIN cadres lc ON lc.id = l.cadre_id"
-        "   WHERE l.team_id = t.id AND l.role = 'captain' AND lc.name LIKE ?3 ESCAPE '\\'))";
+        "   WHERE l.team_id = t.id AND l.role = " +
+        SqlWire(TeamRoles(), TeamRole::kCaptain) + " AND lc.name LIKE ?3 ESCAPE '\\'))";
   }
   auto bind = [&](store::Statement& s) {
     s.BindText(1, area);
@@ -831,8 +832,8 @@ MyHouseholds AssistanceService::View(int64_t cadre_id) {
   view.visit_interval_days = params.visit_interval_days;
   const std::string today = clock_.Today().ToString();
   auto q = db_.Prepare(
-      "SELECT h.id, h.number, h.village_code, a.name, coalesce(" + registry::StatusOnSql("h.id", "?1") +
-      ", 'unregistered'), p.start_date,"
+      "SELECT h.id, h.number, h.village_code, a.name, " + registry::StatusOrUnregisteredOnSql("h.id", "?1") +
+      ", p.start_date,"
       " (SELECT max(v.date) FROM visits v WHERE v.household_id = h.id AND v.date >= p.start_date),"
       " (SELECT v.promised FROM visits v WHERE v.household_id = h.id ORDER BY v.date DESC, v.id DESC LIMIT 1)"
       " FROM pairings p JOIN households h ON h.id = p.household_id JOIN areas a ON a.code = h.village_code"

@@ -37,6 +37,11 @@ Scope Prepare(store::Connection& db, const Caller& caller, const std::string& ar
   return {*area, date};
 }
 
+// "('poor', 'exited')": the statuses of a registered household (poor or exited), from the table.
+std::string RegisteredSql() {
+  return registry::SqlList({registry::HouseholdState::kPoor, registry::HouseholdState::kExited});
+}
+
 // The registered households on the date with their active pairing.
 constexpr const char* kHouseholdsSql =
     "SELECT q.id, q.number, q.village_code, q.status, p.start_date, c.name,"
@@ -46,13 +51,14 @@ constexpr const char* kHouseholdsSql =
     " JOIN areas a ON a.code = q.village_code"
     " LEFT JOIN pairings p ON p.household_id = q.id AND p.start_date <= ?1 AND (p.end_date IS NULL OR p.end_date > ?1)"
     " LEFT JOIN cadres c ON c.id = p.cadre_id"
-    " WHERE q.status IN ('poor', 'exited'){paired} ORDER BY q.number";
+    " WHERE q.status IN {registered}{paired} ORDER BY q.number";
 
 // With `paired_only` (a paired cadre), only the households paired with user
 // ?4 on the date: the gap lists name no other household.
 std::string HouseholdsSql(bool paired_only) {
   std::string sql = kHouseholdsSql;
   sql.replace(sql.find("{status}"), 8, registry::StatusOnSql("h.id", "?1"));
+  sql.replace(sql.find("{registered}"), 12, RegisteredSql());
   sql.replace(sql.find("{paired}"), 8,
               paired_only ? " AND q.id IN (" + access::PairedHouseholdIdsSql(4, 1) + ")" : std::string());
   return sql;
@@ -71,12 +77,13 @@ constexpr const char* kGapsFromSql =
     " LEFT JOIN pairings p ON p.id = (SELECT min(p2.id) FROM pairings p2 WHERE p2.household_id = q.id"
     "   AND p2.start_date <= ?1 AND (p2.end_date IS NULL OR p2.end_date > ?1))"
     " LEFT JOIN cadres c ON c.id = p.cadre_id"
-    " WHERE q.status IN ('poor', 'exited'){paired}{kind}{q}";
+    " WHERE q.status IN {registered}{paired}{kind}{q}";
 
 std::string GapsFromSql(bool paired_only, GapKind kind, bool search) {
   std::string sql = kGapsFromSql;
   auto put = [&sql](const char* slot, const std::string& text) { sql.replace(sql.find(slot), std::string(slot).size(), text); };
   put("{status}", registry::StatusOnSql("h.id", "?1"));
+  put("{registered}", RegisteredSql());
   put("{paired}", paired_only ? " AND q.id IN (" + access::PairedHouseholdIdsSql(4, 1) + ")" : std::string());
   put("{kind}", kind == GapKind::kWithoutCadre
                     ? std::string(" AND p.id IS NULL")
@@ -337,7 +344,7 @@ std::vector<AssistanceFigure> ProgressFigures(store::Connection& db, const Calle
         "SELECT count(*) FROM areas a WHERE a.level = 5 AND a.code >= ?2 AND a.code < ?3 AND ("
         " EXISTS (SELECT 1 FROM area_years y WHERE y.area_code = a.code AND y.poor_village = 1 AND y.year <= ?4)"
         " OR EXISTS (SELECT 1 FROM households h WHERE h.village_code = a.code AND " +
-        registry::StatusOnSql("h.id", "?1") + " IN ('poor', 'exited')))");
+        registry::StatusOnSql("h.id", "?1") + " IN " + RegisteredSql() + "))");
     s->BindText(1, sc.date);
     s->BindText(2, sc.area);
     s->BindText(3, end);

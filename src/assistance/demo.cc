@@ -105,8 +105,11 @@ DemoResult GenerateDemo(store::Connection& db, const DemoOptions& o) {
   {
     auto s = db.Prepare(
         "SELECT h.id, h.village_code, (SELECT min(e.date) FROM household_events e WHERE e.household_id = h.id"
-        " AND e.kind = 'identified') FROM households h WHERE h.village_code >= ?2 AND h.village_code < ?3 AND " +
-        registry::StatusOnSql("h.id", "?1") + " IN ('poor', 'exited') ORDER BY h.village_code, h.id");
+        " AND e.kind = " + registry::SqlLiteral(registry::EventKind::kIdentified) +
+        ") FROM households h WHERE h.village_code >= ?2 AND h.village_code < ?3 AND " +
+        registry::StatusOnSql("h.id", "?1") + " IN " +
+        registry::SqlList({registry::HouseholdState::kPoor, registry::HouseholdState::kExited}) +
+        " ORDER BY h.village_code, h.id");
     s->BindText(1, o.as_of);
     s->BindText(2, area);
     s->BindText(3, end);

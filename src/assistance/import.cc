@@ -224,7 +224,7 @@ struct ImportRun {
   void ReadAreas() {
     auto s = db.Prepare("SELECT code, level FROM areas WHERE code >= ? AND code < ?");
     s->BindText(1, caller.area_scope);
-    s->BindText(2, caller.area_scope + ":");
+    s->BindText(2, SubtreeEnd(caller.area_scope));
     while (s->Step()) areas[s->Text(0)] = s->Int(1) == 5;
   }
   // The area code of a cell, in the caller's scope (and a village if asked); nullopt with a problem.
@@ -403,12 +403,12 @@ struct PairingFacts {
 PairingFacts ReadPairingFacts(store::Connection& db, const Caller& caller, const std::string& today) {
   PairingFacts f;
   {
-    auto s = db.Prepare("SELECT h.number, h.id, h.village_code, coalesce(" + registry::StatusOnSql("h.id", "?1") +
-                        ", 'unregistered'), EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)"
+    auto s = db.Prepare("SELECT h.number, h.id, h.village_code, " + registry::StatusOrUnregisteredOnSql("h.id", "?1") +
+                        ", EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)"
                         " FROM households h WHERE h.village_code >= ?2 AND h.village_code < ?3");
     s->BindText(1, today);
     s->BindText(2, caller.area_scope);
-    s->BindText(3, caller.area_scope + ":");
+    s->BindText(3, SubtreeEnd(caller.area_scope));
     while (s->Step()) f.households[s->Text(0)] = {s->Int(1), s->Text(2), s->Text(3), s->Int(4) != 0};
   }
   {

@@ -74,14 +74,16 @@ void AddPropose(CLI::App& change, Context& ctx) {
 
 void AddList(CLI::App& change, Context& ctx) {
   auto f = std::make_shared<grievance::ChangeFilter>();
+  auto status = std::make_shared<std::optional<std::string>>();
   auto* list = change.add_subcommand("list", "List change requests by area and age (pending by default)");
   list->add_option("--area", f->area_code, "Area (default: your scope)");
-  list->add_option("--status", f->status, "pending (default), all, proposed, reviewed, approved, rejected, sent_back");
+  list->add_option("--status", *status, "pending (default), all, proposed, reviewed, approved, rejected, sent_back");
   list->add_option("--kind", f->kind, "Kind of change");
   list->add_flag("--overdue", f->overdue_only, "Only those past their deadline");
   list->add_option("--limit", f->limit, "Page size (1-500, default 50)");
   list->add_option("--offset", f->offset, "Rows to skip");
-  list->callback([&ctx, f] {
+  list->callback([&ctx, f, status] {
+    f->status = grievance::ParseChangeStatusFilter(*status);
     grievance::ChangeRequests svc(ctx.connection(), DefaultClock());
     const auto page = svc.List(ctx.caller, *f);
     if (ctx.json) {
@@ -180,15 +182,17 @@ void AddGrievanceIntake(CLI::App& grievance, Context& ctx) {
 
 void AddGrievanceList(CLI::App& grievance, Context& ctx) {
   auto f = std::make_shared<grievance::GrievanceFilter>();
+  auto status = std::make_shared<std::optional<std::string>>();
   auto* list = grievance.add_subcommand("list", "List grievances by area and age (open ones by default)");
   list->add_option("--area", f->area_code, "Area (default: your scope)");
-  list->add_option("--status", f->status, "open (default), all, received, accepted, investigating, answered, closed");
+  list->add_option("--status", *status, "open (default), all, received, accepted, investigating, answered, closed");
   list->add_option("--category", f->category, "Category");
   list->add_flag("--overdue", f->overdue_only, "Only those past their deadline");
   list->add_option("--year", f->year, "Received in this year");
   list->add_option("--limit", f->limit, "Page size (1-500, default 50)");
   list->add_option("--offset", f->offset, "Rows to skip");
-  list->callback([&ctx, f] {
+  list->callback([&ctx, f, status] {
+    f->status = grievance::ParseGrievanceStatusFilter(*status);
     grievance::Grievances svc(ctx.connection(), DefaultClock());
     const auto page = svc.List(ctx.caller, *f);
     if (ctx.json) {

@@ -27,6 +27,14 @@ TEST(VocabularyTest, WireListNamesEveryValue) {
   EXPECT_EQ(FindWire(kTerms, "b"), 1);
 }
 
+// SQL built in C++ takes stored values from the table: a literal, a list, the order.
+TEST(VocabularyTest, SqlLiteralsComeFromTheTable) {
+  constexpr Term kTerms[] = {{0, "a", "甲"}, {1, "b", "乙"}, {2, "c", "丙"}};
+  EXPECT_EQ(SqlWire(kTerms, 1), "'b'");
+  EXPECT_EQ(SqlWireList(kTerms, {2, 0}), "('c', 'a')");
+  EXPECT_EQ(SqlOrderOf(kTerms, "x.kind"), "CASE x.kind WHEN 'a' THEN 0 WHEN 'b' THEN 1 WHEN 'c' THEN 2 ELSE 3 END");
+}
+
 // The local operator of the command line is an administrator of the nation.
 TEST(VocabularyTest, TheLocalOperatorIsTheFirstRoleOfTheNation) {
   const Caller c = Caller::LocalOperator();

@@ -128,13 +128,13 @@ std::optional<Date> ReadDate(std::string_view text) {
   return Date{parts[0], parts[1], parts[2]};
 }
 
-std::optional<std::string> ReadTerm(std::span<const registry::Term> terms, std::string_view text) {
+std::optional<std::string> ReadTerm(std::span<const registry::CodeTerm> terms, std::string_view text) {
   const std::string t = ClerkText(text);
   if (t.empty()) return std::nullopt;
   if (auto whole = registry::ParseTerm(terms, t)) return whole;
   if (auto lower = registry::ParseTerm(terms, Lower(t))) return lower;
   std::optional<std::string> found;
-  for (const registry::Term& term : terms) {
+  for (const registry::CodeTerm& term : terms) {
     std::string_view label = term.label_zh;
     if (label.find('/') == std::string_view::npos) continue;
     for (size_t start = 0; start <= label.size();) {

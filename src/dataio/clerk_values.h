@@ -42,6 +42,6 @@ std::optional<Date> ReadDate(std::string_view text);
 // One term of a vocabulary: its English name, its Chinese label, or one part
 // of a label that combines several ("免学" or "缓学" for "免学/缓学", "务农" for
 // "自主创业/务农"). A part shared by two terms matches neither.
-std::optional<std::string> ReadTerm(std::span<const registry::Term> terms, std::string_view text);
+std::optional<std::string> ReadTerm(std::span<const registry::CodeTerm> terms, std::string_view text);
 
 }  // namespace fupin::dataio

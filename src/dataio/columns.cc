@@ -4,8 +4,6 @@
 
 namespace fupin::dataio {
 
-using registry::Term;
-
 const char* TemplateKindName(TemplateKind kind) {
   return kind == TemplateKind::kPersons ? "persons" : "household-years";
 }
@@ -145,7 +143,7 @@ std::string AllowedValues(const ColumnSpec& spec) {
   if (spec.type == ValueType::kBool) return "是/否";
   if (!spec.terms) return "";
   std::string out;
-  for (const Term& t : spec.terms()) {
+  for (const registry::CodeTerm& t : spec.terms()) {
     if (!out.empty()) out += "、";
     out += t.label_zh;
   }

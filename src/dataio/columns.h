@@ -55,7 +55,7 @@ struct ColumnSpec {
   Level level = Level::kPerson;
   ValueType type = ValueType::kText;
   bool required = false;
-  std::span<const registry::Term> (*terms)() = nullptr;  // kTerm / kTerms
+  std::span<const registry::CodeTerm> (*terms)() = nullptr;  // kTerm / kTerms
   // The registry column written (in the level's table); "" for columns the
   // importer handles itself (keys, members, identified_year's event).
   std::string_view db_column;

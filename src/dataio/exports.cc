@@ -3,11 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "access/abilities.h"
+#include "assessment/exits.h"
 #include "core/area_code.h"
 #include "core/error.h"
 #include "core/money.h"
 #include "io/table_writer.h"
 #include "registry/areas.h"
+#include "registry/status.h"
 #include "registry/vocab.h"
 
 namespace fupin::dataio {
@@ -25,13 +27,13 @@ std::unique_ptr<io::TableWriter> OpenListWriter(const std::string& path, const s
 
 namespace {
 
-std::string Label(std::span<const registry::Term> terms, const std::string& name) {
+std::string Label(std::span<const registry::CodeTerm> terms, const std::string& name) {
   const auto l = registry::LabelZh(terms, name);
   return l.empty() ? name : std::string(l);
 }
 
 // Lower and upper bound of the codes inside an area (codes are digits).
-std::pair<std::string, std::string> CodeRange(const std::string& code) { return {code, code + ":"}; }
+std::pair<std::string, std::string> CodeRange(const std::string& code) { return {code, SubtreeEnd(code)}; }
 
 }  // namespace
 
@@ -78,6 +80,9 @@ ExitNoticeList BuildExitNotice(store::Connection& db, const Caller& caller, cons
   list.year = year;
   list.title = area->name + std::to_string(year) + "年度拟退出贫困户公示名单";
   const auto [lo, hi] = CodeRange(*code);
+  using assessment::ExitStepKind;
+  const std::string appraisal = SqlWire(assessment::ExitStepKinds(), ExitStepKind::kAppraisal);
+  const std::string notice = SqlWire(assessment::ExitStepKinds(), ExitStepKind::kNotice);
   auto s = db.Prepare(
       "SELECT t.name, v.name, h.number, h.main_cause,"
       " (SELECT p.name FROM memberships m JOIN persons p ON p.id = m.person_id"
@@ -86,10 +91,11 @@ ExitNoticeList BuildExitNotice(store::Connection& db, const Caller& caller, cons
       "   WHERE m.household_id = h.id AND m.end_date IS NULL AND m.relation = 'head' ORDER BY m.id LIMIT 1),"
       " (SELECT count(*) FROM memberships m WHERE m.household_id = h.id AND m.end_date IS NULL),"
       " hy.members, hy.wage_income + hy.production_income + hy.property_income + hy.transfer_income - hy.production_cost,"
-      " (SELECT min(date) FROM exit_steps e WHERE e.household_id = h.id AND e.year = ? AND e.step = 'appraisal'),"
-      " (SELECT max(date) FROM exit_steps e WHERE e.household_id = h.id AND e.year = ? AND e.step = 'notice'),"
-      " (SELECT max(end_date) FROM exit_steps e WHERE e.household_id = h.id AND e.year = ? AND e.step = 'notice'),"
-      " (SELECT count(*) FROM household_events ev WHERE ev.household_id = h.id AND ev.kind = 'exited' AND ev.year = ?)"
+      " (SELECT min(date) FROM exit_steps e WHERE e.household_id = h.id AND e.year = ? AND e.step = " + appraisal + "),"
+      " (SELECT max(date) FROM exit_steps e WHERE e.household_id = h.id AND e.year = ? AND e.step = " + notice + "),"
+      " (SELECT max(end_date) FROM exit_steps e WHERE e.household_id = h.id AND e.year = ? AND e.step = " + notice + "),"
+      " (SELECT count(*) FROM household_events ev WHERE ev.household_id = h.id AND ev.kind = " +
+      registry::SqlLiteral(registry::EventKind::kExited) + " AND ev.year = ?)"
       " FROM households h JOIN areas v ON v.code = h.village_code LEFT JOIN areas t ON t.code = v.parent_code"
       " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?"
       " WHERE h.village_code >= ? AND h.village_code < ?"

@@ -78,7 +78,7 @@ const std::vector<CheckInfo> kCatalogue = {
      "docs/CHANGES.md)."},
 };
 
-std::string Label(std::span<const registry::Term> terms, const std::string& name) {
+std::string Label(std::span<const registry::CodeTerm> terms, const std::string& name) {
   const auto l = registry::LabelZh(terms, name);
   return l.empty() ? name : std::string(l);
 }
@@ -216,8 +216,8 @@ class Runner {
   void DeceasedWithEntitlements() {
     if (db_.QueryInt("SELECT COUNT(*) FROM schema_migrations WHERE id IN (400, 402)").value_or(0) < 2) return;
     const std::string died =
-        " LEFT JOIN (SELECT household_id, MIN(date) AS date FROM household_events WHERE kind = 'deceased'"
-        " GROUP BY household_id) hd ON hd.household_id = h.id";
+        " LEFT JOIN (SELECT household_id, MIN(date) AS date FROM household_events WHERE kind = " +
+        registry::SqlLiteral(registry::EventKind::kDeceased) + " GROUP BY household_id) hd ON hd.household_id = h.id";
     {
       auto s = db_.Prepare(
           "SELECT e.household_id, e.person_id, e.policy_id, e.year, r.ref_date, p.id_number_masked, p.name,"
@@ -409,7 +409,8 @@ class Runner {
         "SELECT ev.household_id, ev.year, hy.members, hy.wage_income + hy.production_income + hy.property_income +"
         " hy.transfer_income - hy.production_cost FROM household_events ev JOIN households h ON h.id = ev.household_id"
         " LEFT JOIN household_years hy ON hy.household_id = ev.household_id AND hy.year = ev.year"
-        " WHERE ev.kind = 'exited' AND h.village_code >= ? AND h.village_code < ?");
+        " WHERE ev.kind = " + registry::SqlLiteral(registry::EventKind::kExited) +
+        " AND h.village_code >= ? AND h.village_code < ?");
     Bind(*s, 1);
     std::map<int, std::optional<Fen>> lines;
     while (s->Step()) {
@@ -670,7 +671,7 @@ QualityResult QualityService::Run(const Caller& caller, const QualityFilter& fil
     for (const auto& c : kCatalogue) known = known || c.id == *filter.check;
     if (!known) throw Error::InvalidArgument("unknown check", {{"check", "'" + *filter.check + "' is not in the catalogue"}});
   }
-  const std::string lo = area, hi = area + ":";
+  const std::string lo = area, hi = SubtreeEnd(area);
   QualityResult result;
   result.area_code = area;
   if (filter.year) {

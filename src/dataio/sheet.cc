@@ -257,7 +257,7 @@ std::string SheetAllowedValues(const SheetColumn& column) {
   }
   std::string out;
   if (column.terms) {
-    for (const registry::Term& t : column.terms()) {
+    for (const registry::CodeTerm& t : column.terms()) {
       if (!out.empty()) out += "、";
       out += t.label_zh;
     }

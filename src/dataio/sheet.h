@@ -48,7 +48,7 @@ struct SheetColumn {
   bool required = false;
   std::vector<std::string_view> aliases = {};  // other Chinese headers accepted
   CellType type = CellType::kText;
-  std::span<const registry::Term> (*terms)() = nullptr;  // kTerm: the vocabulary
+  std::span<const registry::CodeTerm> (*terms)() = nullptr;  // kTerm: the vocabulary
   std::string_view unit = {};     // shown in the template header: "元"
   std::string_view note_zh = {};  // what to write, for the template's notes sheet
 };

@@ -14,6 +14,7 @@
 #include "access/permissions.h"
 #include "assessment/area_assessments.h"
 #include "assessment/surveys.h"
+#include "core/area_code.h"
 #include "core/error.h"
 #include "core/money.h"
 #include "housing/housing.h"
@@ -46,7 +47,7 @@ Date AddDays(const Date& d, int64_t days) { return Date::FromDays(d.ToDays() + d
 std::string Day(int year, int month, int day) { return Date{year, month, day}.ToString(); }
 
 std::vector<Registered> ReadRegistered(store::Connection& db, const std::string& county, const Date& as_of) {
-  const std::string lo = county, hi = county + ":";
+  const std::string lo = county, hi = SubtreeEnd(county);
   std::map<int64_t, Registered> by_id;
   for (const auto& [id, st] : registry::StatusesOn(db, county, as_of.ToString())) {
     if (st.status != "poor" && st.status != "exited") continue;
@@ -63,7 +64,8 @@ std::vector<Registered> ReadRegistered(store::Connection& db, const std::string&
   };
   auto e = db.Prepare(
       "SELECT e.household_id, min(e.date) FROM household_events e JOIN households h ON h.id = e.household_id"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = 'exited' GROUP BY e.household_id");
+      " WHERE h.village_code >= ? AND h.village_code < ? AND e.kind = " +
+      registry::SqlLiteral(registry::EventKind::kExited) + " GROUP BY e.household_id");
   bind(*e);
   while (e->Step()) {
     auto it = by_id.find(e->Int(0));
@@ -349,7 +351,7 @@ int64_t WriteSurveys(store::Connection& db, const Caller& caller, Prng& rng, con
       " COALESCE(y.drinking_water_safe, 1), COALESCE(y.housing_safe, 1) FROM household_years y"
       " JOIN households h ON h.id = y.household_id WHERE h.village_code >= ? AND h.village_code < ? AND y.year = ?");
   s->BindText(1, county);
-  s->BindText(2, county + ":");
+  s->BindText(2, SubtreeEnd(county));
   s->BindInt(3, year);
   while (s->Step()) facts[s->Int(0)] = {s->Int(1), s->Int(2), s->Int(3), s->Int(4), s->Int(5)};
   std::vector<assessment::SurveyRecord> records;
@@ -399,7 +401,7 @@ int64_t WriteSurveys(store::Connection& db, const Caller& caller, Prng& rng, con
 std::vector<std::string> Codes(store::Connection& db, const std::string& sql, const std::string& county) {
   auto s = db.Prepare(sql);
   s->BindText(1, county);
-  s->BindText(2, county + ":");
+  s->BindText(2, SubtreeEnd(county));
   std::vector<std::string> out;
   while (s->Step()) out.push_back(s->Text(0));
   return out;
@@ -422,7 +424,7 @@ HousingCounts WriteHousingRecords(store::Connection& db, const Caller& caller, P
         "SELECT area_code, max(exit_year) FROM area_years WHERE area_code >= ? AND area_code < ? AND poor_village = 1"
         " GROUP BY area_code");
     s->BindText(1, county);
-    s->BindText(2, county + ":");
+    s->BindText(2, SubtreeEnd(county));
     while (s->Step()) poor[s->Text(0)] = s->IsNull(1) ? as_of.year + 1 : static_cast<int>(s->Int(1));
   }
   if (villages.empty() || townships.empty()) throw Error::FailedPrecondition("area " + county + " has no villages");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/money.h"
 #include "demo/id_numbers.h"
 #include "demo/prng.h"
@@ -53,8 +54,11 @@ MonitoringDemoSummary GenerateMonitoringDemo(store::Connection& db, const Caller
         " " + PerCapitaSql("y.wage_income + y.production_income + y.property_income + y.transfer_income - y.production_cost",
                            "y.members") +
         " FROM households h JOIN household_years y ON y.household_id = h.id AND y.year = 2020"
-        " WHERE h.village_code >= '430424' AND h.village_code < '430424:'"
-        " AND " + registry::StatusOnSql("h.id") + " = 'exited' ORDER BY h.id");
+        " WHERE h.village_code >= ?1 AND h.village_code < ?2"
+        " AND " + registry::StatusOnSql("h.id") + " = " + registry::SqlLiteral(registry::HouseholdState::kExited) +
+        " ORDER BY h.id");
+    s->BindText(1, "430424");
+    s->BindText(2, SubtreeEnd("430424"));
     while (s->Step()) exited.push_back({s->Int(0), s->Text(1), s->Text(2), static_cast<int>(s->Int(3)), s->Int(4)});
   }
   if (exited.empty()) return summary;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/error.h"
 #include "core/id_number.h"
 #include "core/money.h"
@@ -289,7 +290,7 @@ PolicyRecordCounts WritePolicyRecords(store::Connection& db, const Caller& calle
         " JOIN memberships m ON m.person_id = p.id JOIN households h ON h.id = m.household_id"
         " WHERE p.health = 'chronic' AND h.village_code >= ? AND h.village_code < ?)");
     contracts->BindText(1, county);
-    contracts->BindText(2, county + ":");
+    contracts->BindText(2, SubtreeEnd(county));
     contracts->Run();
     const auto diseases = registry::MajorDiseases();
     std::vector<std::string_view> child, adult;
@@ -353,7 +354,7 @@ PolicyRecordCounts WritePolicyRecords(store::Connection& db, const Caller& calle
         " OR policy_id IN ('health.chronic_contract', 'health.major_disease')) ORDER BY policy_id, person_id");
     s->BindInt(1, year);
     s->BindText(2, county);
-    s->BindText(3, county + ":");
+    s->BindText(3, SubtreeEnd(county));
     while (s->Step()) {
       auto it = by_id.find(s->Int(1));
       if (it == by_id.end()) continue;

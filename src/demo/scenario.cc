@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/area_code.h"
 #include "core/error.h"
 #include "demo/id_numbers.h"
 #include "demo/plan.h"
@@ -99,7 +100,7 @@ const char* EmploymentKind(Prng& rng) {
 std::vector<VillagePlan> LoadVillages(store::Connection& db, const std::string& area) {
   auto s = db.Prepare("SELECT code, name FROM areas WHERE level = 5 AND code >= ? AND code < ? ORDER BY code");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   std::vector<VillagePlan> out;
   while (s->Step()) {
     VillagePlan v;
@@ -114,7 +115,7 @@ std::vector<VillagePlan> LoadVillages(store::Connection& db, const std::string& 
 void RequireNoHouseholds(store::Connection& db, const std::string& area) {
   auto s = db.Prepare("SELECT COUNT(*) FROM households WHERE village_code >= ? AND village_code < ?");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->Step();
   if (s->Int(0) > 0) {
     throw Error::FailedPrecondition("the database already holds " + std::to_string(s->Int(0)) + " households in " +

@@ -9,6 +9,7 @@
 #include "access/authority.h"
 #include "access/permissions.h"
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/error.h"
 #include "grievance/change_apply.h"
 #include "registry/areas.h"
@@ -287,6 +288,14 @@ std::string PendingStatusSql() {
          "', '" + Wire(ChangeStatus::kSentBack) + "')";
 }
 
+ChangeStatusFilter ParseChangeStatusFilter(const std::optional<std::string>& wire, const std::string& field) {
+  if (!wire || *wire == "pending") return {};
+  if (*wire == "all") return {ChangeStatusFilter::Group::kAll};
+  if (const auto status = ParseWire<ChangeStatus>(kStatuses, *wire)) return {ChangeStatusFilter::Group::kOne, *status};
+  throw Error::InvalidArgument("invalid filter",
+                               {{field, "'" + *wire + "' is not pending, all or one of " + WireList(kStatuses)}});
+}
+
 std::span<const Term> ChangeKindTerms() { return kKinds; }
 std::span<const Term> ChangeStatusTerms() { return kStatuses; }
 std::span<const Term> ChangeLevelTerms() { return kLevels; }
@@ -443,9 +452,6 @@ ChangePage ChangeRequests::List(const Caller& caller, const ChangeFilter& f) {
     access::Guard(audit).RequireRead(caller, Resource::kRegistry, {area, std::nullopt, "change_requests"});
   }
   Problems problems;
-  const bool known_status = f.status == "pending" || f.status == "all" ||
-                            FindWire(kStatuses, f.status).has_value();
-  if (!known_status) problems.Add("status", "'" + f.status + "' is not pending, all or one of the statuses");
   if (!f.kind.empty() && !FindWire(kKinds, f.kind)) problems.Add("kind", "'" + f.kind + "' is not a kind of change");
   if (f.limit < 1 || f.limit > 500) problems.Add("limit", "must be between 1 and 500");
   if (f.offset < 0) problems.Add("offset", "must not be negative");
@@ -453,12 +459,13 @@ ChangePage ChangeRequests::List(const Caller& caller, const ChangeFilter& f) {
   const Date today = clock_.Today();
   const std::string overdue = OverdueSql(KindRules(db_), today);
   std::string where = " WHERE r.area_code >= ?1 AND r.area_code < ?2 AND (?3 = '' OR r.kind = ?3)";
-  if (f.status == "pending") where += " AND " + PendingStatusSql();
-  else if (f.status != "all") where += " AND r.status = ?4";
+  using Group = ChangeStatusFilter::Group;
+  if (f.status.group == Group::kPending) where += " AND " + PendingStatusSql();
+  if (f.status.group == Group::kOne) where += " AND r.status = ?4";
   if (f.overdue_only) where += " AND " + overdue;
   if (f.household_id) where += " AND r.household_id = " + std::to_string(*f.household_id);
-  std::vector<std::string> texts = {area, area + ":", f.kind};
-  if (f.status != "pending" && f.status != "all") texts.push_back(f.status);
+  std::vector<std::string> texts = {area, SubtreeEnd(area), f.kind};
+  if (f.status.group == Group::kOne) texts.emplace_back(Wire(f.status.status));
   return ReadPage(db_, where, texts, overdue, f.limit, f.offset, today);
 }
 
@@ -595,7 +602,7 @@ ChangePage ChangeRequests::Waiting(const Caller& caller, int64_t limit) {
   }
   where += ")";
   const Date today = clock_.Today();
-  return ReadPage(db_, where, {scope.area_prefix, scope.area_prefix + ":"}, OverdueSql(KindRules(db_), today),
+  return ReadPage(db_, where, {scope.area_prefix, SubtreeEnd(scope.area_prefix)}, OverdueSql(KindRules(db_), today),
                   std::clamp<int64_t>(limit, 1, 500), 0, today);
 }
 

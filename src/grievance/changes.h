@@ -118,9 +118,22 @@ struct ChangeRequest {
   std::vector<ChangeStep> steps;  // filled by Get
 };
 
+// Which requests a list shows by status: a named group (the pending ones:
+// proposed, reviewed or sent back; all of them) or those of one status. The
+// default, when the caller names none, is the service's choice: pending.
+struct ChangeStatusFilter {
+  enum class Group { kPending, kAll, kOne };
+  Group group = Group::kPending;
+  ChangeStatus status = ChangeStatus::kProposed;  // with kOne
+};
+// The filter of a wire value ("pending", "all" or a status), read once where
+// it comes in; nullopt gives the default. Anything else is InvalidArgument
+// naming `field` and the accepted values.
+ChangeStatusFilter ParseChangeStatusFilter(const std::optional<std::string>& wire, const std::string& field = "status");
+
 struct ChangeFilter {
   std::string area_code;         // any level; "" = the caller's scope
-  std::string status = "pending";  // pending (proposed, reviewed, sent_back), all, or one status
+  ChangeStatusFilter status;     // pending by default
   std::string kind;              // "" = every kind
   bool overdue_only = false;
   std::optional<int64_t> household_id;

@@ -299,8 +299,31 @@ TEST_F(ChangesTest, PendingRequestsAreListedByAreaAndAgeAndTheOldOnesAreOverdue)
   svc_.Approve(township_, fresh.id, fresh.version);
   EXPECT_EQ(svc_.List(county_, ChangeFilter()).total, 1);
   f = ChangeFilter();
-  f.status = "approved";
+  f.status = ParseChangeStatusFilter("approved");
   EXPECT_EQ(svc_.List(county_, f).total, 1);
+  f.status = ParseChangeStatusFilter("all");
+  EXPECT_EQ(svc_.List(county_, f).total, 2);
+}
+
+// The status filter is typed: read once from its wire value, the default (none given) is the
+// service's (pending), and anything else is refused naming the field and the accepted values.
+TEST(ChangeStatusFilterTest, ReadsAGroupOrAStatusAndRefusesTheRest) {
+  EXPECT_EQ(ParseChangeStatusFilter(std::nullopt).group, ChangeStatusFilter::Group::kPending);
+  EXPECT_EQ(ParseChangeStatusFilter("pending").group, ChangeStatusFilter::Group::kPending);
+  EXPECT_EQ(ParseChangeStatusFilter("all").group, ChangeStatusFilter::Group::kAll);
+  const ChangeStatusFilter sent_back = ParseChangeStatusFilter("sent_back");
+  EXPECT_EQ(sent_back.group, ChangeStatusFilter::Group::kOne);
+  EXPECT_EQ(sent_back.status, ChangeStatus::kSentBack);
+  try {
+    ParseChangeStatusFilter("open", "filter/status");
+    FAIL() << "open is a grievance group, not a change request's";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    ASSERT_EQ(e.details().size(), 1U);
+    EXPECT_EQ(e.details()[0].path, "filter/status");
+    EXPECT_EQ(e.details()[0].problem,
+              "'open' is not pending, all or one of proposed, reviewed, approved, rejected or sent_back");
+  }
 }
 
 TEST_F(ChangesTest, ARequestSentBackIsResubmittedByItsProposerOnly) {

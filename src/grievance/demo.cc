@@ -10,8 +10,11 @@
 
 #include "access/audit.h"
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "grievance/grievances.h"
+#include "registry/status.h"
 
 namespace fupin::grievance {
 namespace {
@@ -28,9 +31,10 @@ std::vector<Household> Pick(store::Connection& db, const std::string& county, si
       "SELECT h.id, h.village_code, h.address, h.version,"
       " (SELECT COALESCE(max(e.id), 0) FROM household_events e WHERE e.household_id = h.id) FROM households h"
       " WHERE h.village_code >= ? AND h.village_code < ? AND NOT EXISTS (SELECT 1 FROM household_events x"
-      " WHERE x.household_id = h.id AND x.kind IN ('removed', 'deceased')) ORDER BY h.id");
+      " WHERE x.household_id = h.id AND x.kind IN " +
+      registry::SqlList({registry::EventKind::kRemoved, registry::EventKind::kDeceased}) + ") ORDER BY h.id");
   s->BindText(1, county);
-  s->BindText(2, county + ":");
+  s->BindText(2, SubtreeEnd(county));
   std::vector<Household> all;
   while (s->Step()) all.push_back({s->Int(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
   std::vector<Household> out;
@@ -83,7 +87,7 @@ int64_t WriteChangeRequests(store::Connection& db, const Caller& caller, const s
     s->BindText(i++, step);
     if (*status) s->BindText(i++, note);
     s->BindText(i++, county);
-    s->BindText(i++, county + ":");
+    s->BindText(i++, SubtreeEnd(county));
     if (*status) s->BindText(i++, status);
     s->Step();
   }
@@ -153,19 +157,21 @@ int64_t WriteGrievances(store::Connection& db, const Caller& caller, const std::
   }
   rows->Finish();
   // The steps of each state, one statement each: received for all, then those the state has passed.
-  const std::array<std::array<const char*, 3>, 5> steps = {{
+  const auto terms = GrievanceStatusTerms();
+  const std::string received = SqlWire(terms, GrievanceStatus::kReceived);
+  const std::array<std::array<std::string, 3>, 5> steps = {{
       {"received", "status IS NOT NULL", "channel"},
-      {"accepted", "status <> 'received'", "unit"},
-      {"investigating", "status <> 'received'", "''"},
-      {"answered", "status IN ('answered', 'closed')", "answer"},
-      {"closed", "status = 'closed'", "''"},
+      {"accepted", "status <> " + received, "unit"},
+      {"investigating", "status <> " + received, "''"},
+      {"answered", "status IN " + SqlWireList(terms, {GrievanceStatus::kAnswered, GrievanceStatus::kClosed}), "answer"},
+      {"closed", "status = " + SqlWire(terms, GrievanceStatus::kClosed), "''"},
   }};
   for (const auto& [step, where, note] : steps) {
     auto s = db.Prepare(std::string("INSERT INTO grievance_steps (grievance_id, step, actor, note, at) SELECT id, ?, recorded_by, ") +
                         note + ", created_at FROM grievances WHERE area_code >= ? AND area_code < ? AND " + where);
     s->BindText(1, step);
     s->BindText(2, county);
-    s->BindText(3, county + ":");
+    s->BindText(3, SubtreeEnd(county));
     s->Step();
   }
   return n;
@@ -182,7 +188,7 @@ DemoCounts GenerateDemo(store::Connection& db, const Caller& caller, const std::
         "SELECT (SELECT count(*) FROM grievances WHERE area_code >= ?1 AND area_code < ?2)"
         " + (SELECT count(*) FROM change_requests WHERE area_code >= ?1 AND area_code < ?2)");
     s->BindText(1, county);
-    s->BindText(2, county + ":");
+    s->BindText(2, SubtreeEnd(county));
     s->Step();
     if (s->Int(0) > 0) throw Error::FailedPrecondition("grievances or change requests exist already; demo data is made once");
   }

@@ -23,8 +23,10 @@ using access::Ability;
 using access::Resource;
 using nlohmann::json;
 
+constexpr int kApplicationChannel = 5;  // the public applications' channel
 constexpr Term kChannels[] = {{0, "hotline", "12317 热线"}, {1, "letter", "来信"},   {2, "visit", "来访"},
-                              {3, "online", "网上信访"},    {4, "cadre", "干部代办"}, {5, "self_application", "自主申报"}};
+                              {3, "online", "网上信访"},    {4, "cadre", "干部代办"},
+                              {kApplicationChannel, "self_application", "自主申报"}};
 template <class E>
 constexpr int Id(E value) {
   return static_cast<int>(value);
@@ -189,8 +191,21 @@ std::string NextNumber(store::Connection& db, const Date& day) {
 
 }  // namespace
 
+GrievanceStatusFilter ParseGrievanceStatusFilter(const std::optional<std::string>& wire, const std::string& field) {
+  if (!wire || *wire == "open") return {};
+  if (*wire == "all") return {GrievanceStatusFilter::Group::kAll};
+  if (const auto status = ParseWire<GrievanceStatus>(kStatuses, *wire)) {
+    return {GrievanceStatusFilter::Group::kOne, *status};
+  }
+  throw Error::InvalidArgument("invalid filter",
+                               {{field, "'" + *wire + "' is not open, all or one of " + WireList(kStatuses)}});
+}
+
 std::span<const Term> GrievanceStatusTerms() { return kStatuses; }
 std::span<const Term> GrievanceStepTerms() { return kSteps; }
+
+std::string OpenStatusesSql() { return OpenSql(); }
+std::string ApplicationChannelSql() { return SqlWire(kChannels, kApplicationChannel); }
 
 std::vector<Vocabulary> GrievanceVocabularies() {
   return {{"grievance_channel", kChannels},
@@ -313,21 +328,18 @@ GrievancePage Grievances::List(const Caller& caller, const GrievanceFilter& f) {
     access::Guard(audit).RequireRead(caller, Resource::kRegistry, {area, std::nullopt, "grievances"});
   }
   Problems problems;
-  if (f.status != "open" && f.status != "all" && !FindWire(kStatuses, f.status)) {
-    problems.Add("status", "'" + f.status + "' is not open, all or one of the statuses");
-  }
   if (f.year && (*f.year < 2000 || *f.year > 2100)) problems.Add("year", "is not between 2000 and 2100");
   if (f.limit < 1 || f.limit > 500) problems.Add("limit", "must be between 1 and 500");
   if (f.offset < 0) problems.Add("offset", "must not be negative");
   problems.ThrowIfAny("invalid filter");
   const Date today = clock_.Today();
   std::string where = " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND (?3 = '' OR g.category = ?3)";
-  std::vector<std::string> texts = {area, area + ":", f.category};
-  if (f.status == "open") {
+  std::vector<std::string> texts = {area, SubtreeEnd(area), f.category};
+  if (f.status.group == GrievanceStatusFilter::Group::kOpen) {
     where += " AND g.status IN " + OpenSql();
-  } else if (f.status != "all") {
+  } else if (f.status.group == GrievanceStatusFilter::Group::kOne) {
     where += " AND g.status = ?4";
-    texts.push_back(f.status);
+    texts.emplace_back(Wire(f.status.status));
   }
   if (f.overdue_only) {
     where += " AND g.answered_on IS NULL AND g.status IN " + OpenSql() + " AND g.deadline < '" +
@@ -345,7 +357,7 @@ GrievancePage Grievances::Waiting(const Caller& caller, int64_t limit) {
   const auto scope = access::ReadScopeFor(caller, Resource::kRegistry);
   if (!scope.allowed || scope.paired_households_only) return none;
   return ReadPage(db_, " WHERE g.area_code >= ?1 AND g.area_code < ?2 AND g.status IN " + OpenSql(),
-                  {scope.area_prefix, scope.area_prefix + ":"}, std::clamp<int64_t>(limit, 1, 500), 0, clock_.Today());
+                  {scope.area_prefix, SubtreeEnd(scope.area_prefix)}, std::clamp<int64_t>(limit, 1, 500), 0, clock_.Today());
 }
 
 namespace {
@@ -531,7 +543,7 @@ GrievanceFigures Grievances::Figures(const Caller& caller, const std::string& ar
       " AND (?4 = '' OR substr(g.received_on, 1, 4) = ?4) GROUP BY " + key + ") t"
       " LEFT JOIN areas a ON a.code = t.k ORDER BY t.k");
   s->BindText(1, out.area_code);
-  s->BindText(2, out.area_code + ":");
+  s->BindText(2, SubtreeEnd(out.area_code));
   s->BindText(3, today);
   s->BindText(4, year ? std::to_string(*year) : "");
   std::map<std::string, std::string> labels;
@@ -622,7 +634,8 @@ Grievance Grievances::SubmitApplication(const ApplicationInput& input, Problems 
 }
 
 ApplicationState Grievances::ApplicationStateOf(const std::string& number, const std::string& phone) {
-  auto s = db_.Prepare("SELECT id FROM grievances WHERE number = ? AND phone_index = ? AND channel = 'self_application'");
+  auto s = db_.Prepare("SELECT id FROM grievances WHERE number = ? AND phone_index = ? AND channel = " +
+                       ApplicationChannelSql());
   s->BindText(1, number);
   s->BindText(2, access::PhoneIndex(protector_, phone));
   if (!s->Step()) throw Error::NotFound("no application " + number + " with this phone number");

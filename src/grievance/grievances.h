@@ -36,6 +36,12 @@ namespace fupin::grievance {
 // categories are a table: GrievanceCategories).
 std::vector<Vocabulary> GrievanceVocabularies();
 
+// SQL literals from the tables, for the module's queries elsewhere (signals):
+// "('received', 'accepted', 'investigating')", the statuses still open, and
+// "'self_application'", the channel of the public applications (自主申报).
+std::string OpenStatusesSql();
+std::string ApplicationChannelSql();
+
 enum class GrievanceStatus { kReceived, kAccepted, kInvestigating, kAnswered, kClosed };
 // A step of a grievance's history (grievance_steps.step, the wire "step" of POST .../steps).
 enum class GrievanceStepKind { kReceived, kAccepted, kInvestigating, kAnswered, kClosed, kReopened, kChangeRequested };
@@ -107,9 +113,23 @@ struct Grievance {
   std::vector<GrievanceStep> steps;  // filled by Get
 };
 
+// Which grievances a list shows by status: a named group (the open ones:
+// received, accepted or investigating; all of them) or those of one status.
+// The default, when the caller names none, is the service's choice: open.
+struct GrievanceStatusFilter {
+  enum class Group { kOpen, kAll, kOne };
+  Group group = Group::kOpen;
+  GrievanceStatus status = GrievanceStatus::kReceived;  // with kOne
+};
+// The filter of a wire value ("open", "all" or a status), read once where it
+// comes in; nullopt gives the default. Anything else is InvalidArgument
+// naming `field` and the accepted values.
+GrievanceStatusFilter ParseGrievanceStatusFilter(const std::optional<std::string>& wire,
+                                                 const std::string& field = "status");
+
 struct GrievanceFilter {
   std::string area_code;            // "" = the caller's scope
-  std::string status = "open";      // open (not answered or closed), all, or one status
+  GrievanceStatusFilter status;     // open by default
   std::string category;
   bool overdue_only = false;
   std::optional<int> year;          // received in that year

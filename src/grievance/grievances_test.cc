@@ -349,4 +349,25 @@ TEST_F(GrievancesTest, WhatComesInFeedsTheScanAndTheQualityChecks) {
 }
 
 }  // namespace
+// The status filter is typed: read once from its wire value, the default (none given) is the
+// service's (open), and anything else is refused naming the field and the accepted values.
+TEST(GrievanceStatusFilterTest, ReadsAGroupOrAStatusAndRefusesTheRest) {
+  EXPECT_EQ(ParseGrievanceStatusFilter(std::nullopt).group, GrievanceStatusFilter::Group::kOpen);
+  EXPECT_EQ(ParseGrievanceStatusFilter("open").group, GrievanceStatusFilter::Group::kOpen);
+  EXPECT_EQ(ParseGrievanceStatusFilter("all").group, GrievanceStatusFilter::Group::kAll);
+  const GrievanceStatusFilter answered = ParseGrievanceStatusFilter("answered");
+  EXPECT_EQ(answered.group, GrievanceStatusFilter::Group::kOne);
+  EXPECT_EQ(answered.status, GrievanceStatus::kAnswered);
+  try {
+    ParseGrievanceStatusFilter("pending");
+    FAIL() << "pending is a change request's group, not a grievance's";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    ASSERT_EQ(e.details().size(), 1U);
+    EXPECT_EQ(e.details()[0].path, "status");
+    EXPECT_EQ(e.details()[0].problem,
+              "'pending' is not open, all or one of received, accepted, investigating, answered or closed");
+  }
+}
+
 }  // namespace fupin::grievance

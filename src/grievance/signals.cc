@@ -1,6 +1,8 @@
 #include "grievance/signals.h"
 
+#include "core/area_code.h"
 #include "grievance/changes.h"
+#include "grievance/grievances.h"
 
 #include <algorithm>
 #include <tuple>
@@ -20,10 +22,11 @@ std::unordered_map<int64_t, int64_t> SelfReportedHouseholds(store::Connection& d
   if (!Migrated(db, 1301)) return out;
   auto s = db.Prepare(
       "SELECT household_id, count(*) FROM grievances WHERE household_id IS NOT NULL AND area_code >= ? AND area_code < ?"
-      " AND received_on >= ? AND received_on <= ? AND (channel = 'self_application' OR category = 'wrongly_excluded')"
+      " AND received_on >= ? AND received_on <= ? AND (channel = " + ApplicationChannelSql() +
+      " OR category = 'wrongly_excluded')"
       " GROUP BY household_id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, std::to_string(year) + "-01-01");
   s->BindText(4, std::to_string(year) + "-12-31");
   while (s->Step()) out[s->Int(0)] = s->Int(1);
@@ -37,11 +40,11 @@ std::vector<OverdueIntake> OverdueIntakeOn(store::Connection& db, const std::str
   {
     auto s = db.Prepare(
         "SELECT id, number, area_code, household_id, received_on, deadline FROM grievances"
-        " WHERE channel = 'self_application' AND status IN ('received', 'accepted', 'investigating')"
+        " WHERE channel = " + ApplicationChannelSql() + " AND status IN " + OpenStatusesSql() +
         " AND deadline < ? AND area_code >= ? AND area_code < ?");
     s->BindText(1, day);
     s->BindText(2, area);
-    s->BindText(3, area + ":");
+    s->BindText(3, SubtreeEnd(area));
     while (s->Step()) {
       out.push_back({"application", s->Int(0), s->Text(1), s->Text(2),
                      s->IsNull(3) ? std::nullopt : std::optional<int64_t>(s->Int(3)), s->Text(4), s->Text(5)});
@@ -54,7 +57,7 @@ std::vector<OverdueIntake> OverdueIntakeOn(store::Connection& db, const std::str
         " JOIN change_request_levels l ON l.kind = r.kind WHERE " + PendingStatusSql() +
         " AND r.area_code >= ? AND r.area_code < ?");
     s->BindText(1, area);
-    s->BindText(2, area + ":");
+    s->BindText(2, SubtreeEnd(area));
     while (s->Step()) {
       const auto proposed = Date::Parse(s->Text(3));
       if (!proposed) continue;

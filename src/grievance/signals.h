@@ -16,7 +16,7 @@
 
 namespace fupin::grievance {
 
-// Households of the area (area_code in [area, area + ":")) about which, in
+// Households of the area (area_code in [area, SubtreeEnd(area))) about which, in
 // `year` (received_on), an application of their own came in (channel
 // self_application) or a grievance said they were wrongly left out (category
 // wrongly_excluded): household id -> how many.

@@ -18,7 +18,7 @@ namespace {
 
 using access::Resource;
 using nlohmann::json;
-using registry::Term;
+using Term = registry::CodeTerm;
 
 constexpr Term kKeyGroups[] = {{"registered_poor", "建档立卡贫困户"},
                                {"dibao", "低保户"},
@@ -29,7 +29,7 @@ constexpr Term kRenovationKinds[] = {
     {"repair", "维修加固"}, {"rebuild", "拆除重建"}, {"built_on_behalf", "代建"}, {"unit_bought", "购房安置"}};
 constexpr Term kSiteKinds[] = {{"centralised", "集中安置"}, {"scattered", "分散安置"}};
 constexpr Term kWaterSupplies[] = {{"centralised", "集中供水"}, {"scattered", "分散供水"}, {"none", "未解决"}};
-constexpr registry::NamedTerms kVocabularies[] = {{"house_key_group", kKeyGroups},
+constexpr registry::CodeList kVocabularies[] = {{"house_key_group", kKeyGroups},
                                                   {"renovation_kind", kRenovationKinds},
                                                   {"relocation_site_kind", kSiteKinds},
                                                   {"water_supply", kWaterSupplies}};
@@ -262,7 +262,7 @@ std::span<const Term> KeyGroups() { return kKeyGroups; }
 std::span<const Term> RenovationKinds() { return kRenovationKinds; }
 std::span<const Term> SiteKinds() { return kSiteKinds; }
 std::span<const Term> WaterSupplies() { return kWaterSupplies; }
-std::span<const registry::NamedTerms> Vocabularies() { return kVocabularies; }
+std::span<const registry::CodeList> Vocabularies() { return kVocabularies; }
 std::span<const RoadItem> RoadItems() { return kRoadItems; }
 
 bool HousingTablesExist(store::Connection& db) {

@@ -32,11 +32,11 @@
 namespace fupin::housing {
 
 // Closed sets with their Chinese labels (GET /api/v1/vocabularies).
-std::span<const registry::Term> KeyGroups();        // registered_poor dibao destitute poor_disabled other
-std::span<const registry::Term> RenovationKinds();  // repair rebuild built_on_behalf unit_bought
-std::span<const registry::Term> SiteKinds();        // centralised scattered
-std::span<const registry::Term> WaterSupplies();    // centralised scattered none
-std::span<const registry::NamedTerms> Vocabularies();
+std::span<const registry::CodeTerm> KeyGroups();        // registered_poor dibao destitute poor_disabled other
+std::span<const registry::CodeTerm> RenovationKinds();  // repair rebuild built_on_behalf unit_bought
+std::span<const registry::CodeTerm> SiteKinds();        // centralised scattered
+std::span<const registry::CodeTerm> WaterSupplies();    // centralised scattered none
+std::span<const registry::CodeList> Vocabularies();
 
 struct Inspection {
   int64_t id = 0;

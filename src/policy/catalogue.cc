@@ -87,10 +87,10 @@ namespace {
 
 // The vocabularies are the registry's (registry/vocab.h), so a policy can only
 // compare a fact with a value the registry accepts.
-std::vector<Term> FromRegistry(std::span<const registry::Term> terms) {
+std::vector<Term> FromRegistry(std::span<const registry::CodeTerm> terms) {
   std::vector<Term> out;
   out.reserve(terms.size());
-  for (const registry::Term& t : terms) out.push_back({std::string(t.name), std::string(t.label_zh)});
+  for (const registry::CodeTerm& t : terms) out.push_back({std::string(t.name), std::string(t.label_zh)});
   return out;
 }
 std::vector<Term> Sexes() { return {{"male", "男"}, {"female", "女"}}; }  // persons.sex CHECK

@@ -26,18 +26,18 @@ using dataio::CellType;
 using dataio::SheetColumn;
 
 // The kinds and levels as the sheet framework's terms (the template's drop-downs).
-std::vector<registry::Term> AsSheetTerms(std::span<const Term> terms) {
-  std::vector<registry::Term> out;
+std::vector<registry::CodeTerm> AsSheetTerms(std::span<const Term> terms) {
+  std::vector<registry::CodeTerm> out;
   out.reserve(terms.size());
   for (const auto& t : terms) out.push_back({t.wire, t.zh});
   return out;
 }
-std::span<const registry::Term> KindTerms() {
-  static const std::vector<registry::Term> terms = AsSheetTerms(ProjectKinds());
+std::span<const registry::CodeTerm> KindTerms() {
+  static const std::vector<registry::CodeTerm> terms = AsSheetTerms(ProjectKinds());
   return terms;
 }
-std::span<const registry::Term> LevelTerms() {
-  static const std::vector<registry::Term> terms = AsSheetTerms(ProjectLevels());
+std::span<const registry::CodeTerm> LevelTerms() {
+  static const std::vector<registry::CodeTerm> terms = AsSheetTerms(ProjectLevels());
   return terms;
 }
 

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "access/abilities.h"
+#include "core/area_code.h"
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -204,7 +205,7 @@ std::vector<AreaMatch> FindAreas(store::Connection& db, const Caller& caller, co
                       " FROM areas WHERE code >= ?1 AND code < ?2 AND code <> ?1 AND name LIKE ?3 ESCAPE '\\'"
                       " ORDER BY level, code LIMIT ?4");
   s->BindText(1, within);
-  s->BindText(2, within + ":");
+  s->BindText(2, SubtreeEnd(within));
   s->BindText(3, pattern);
   s->BindInt(4, limit);
   std::vector<AreaMatch> out;
@@ -255,10 +256,10 @@ AreaView ShowArea(store::Connection& db, const Caller& /*caller*/, const std::st
   auto children = db.Prepare(std::string("SELECT ") + kAreaColumns + " FROM areas WHERE parent_code = ? ORDER BY code");
   children->BindText(1, code);
   while (children->Step()) view.children.push_back(ReadArea(*children));
-  // Descendants lie in the key range [code, code + ':') since codes are digits.
+  // Descendants lie in the key range (code, SubtreeEnd(code)).
   auto counts = db.Prepare("SELECT level, count(*) FROM areas WHERE code > ? AND code < ? GROUP BY level");
   counts->BindText(1, code);
-  counts->BindText(2, code + ":");
+  counts->BindText(2, SubtreeEnd(code));
   while (counts->Step()) {
     const int64_t level = counts->Int(0);
     if (level >= 1 && level <= 5) view.descendants[level - 1] = counts->Int(1);

@@ -103,7 +103,7 @@ std::string JoinCauses(const std::vector<std::string>& causes) {
 std::string HouseholdSelect() {
   return std::string(
              "SELECT h.id, h.number, h.village_code, a.name, h.identified_year, h.attribute, h.main_cause,"
-             " h.other_causes, h.address, h.phone_masked, h.version, COALESCE(") + StatusOnSql("h.id", "?1") + ", 'unregistered')" +
+             " h.other_causes, h.address, h.phone_masked, h.version, ") + StatusOrUnregisteredOnSql("h.id", "?1") +
          " AS status FROM households h JOIN areas a ON a.code = h.village_code";
 }
 
@@ -188,7 +188,7 @@ void CheckHouseholdYear(store::Connection& db, int64_t household_id, int this_ye
   for (const auto& a : amounts) {
     if (a.value < 0) problems.Add(a.name, "must not be negative");
   }
-  auto vocab = [&problems](const char* field, std::span<const Term> terms, std::optional<std::string>& value) {
+  auto vocab = [&problems](const char* field, std::span<const CodeTerm> terms, std::optional<std::string>& value) {
     if (!value) return;
     if (auto name = ParseTerm(terms, *value)) {
       value = *name;
@@ -353,7 +353,7 @@ int64_t InsertHousehold(store::Connection& db, const HouseholdInput& in, const C
   if (c.identified_date) {
     auto event = db.Prepare(
         "INSERT INTO household_events (household_id, kind, year, date, reason, actor, recorded_at)"
-        " VALUES (?, 'identified', ?, ?, ?, ?, ?)");
+        " VALUES (?, " + SqlLiteral(EventKind::kIdentified) + ", ?, ?, ?, ?, ?)");
     event->BindInt(1, id);
     event->BindInt(2, *in.identified_year);
     event->BindText(3, c.identified_date->ToString());
@@ -543,7 +543,7 @@ HouseholdRegistry::ListPage HouseholdRegistry::ListHouseholds(const Caller& call
   auto bind = [&](store::Statement& s) {
     s.BindText(1, as_of);
     s.BindText(2, area);
-    s.BindText(3, area + ":");
+    s.BindText(3, SubtreeEnd(area));
     if (f.year && !f.status) s.BindInt(4, *f.year);
     if (f.status) s.BindText(5, *f.status);
     if (scope.paired_households_only) {

@@ -58,7 +58,7 @@ nlohmann::json PersonSummaryJson(const Person& p) {
 // Village of the person's current household, or "" if they have none.
 std::string VillageOf(store::Statement& s) { return s.IsNull(15) ? "" : s.Text(15); }
 
-void RequireVocab(Problems& problems, const char* field, std::span<const Term> terms, const std::string& value,
+void RequireVocab(Problems& problems, const char* field, std::span<const CodeTerm> terms, const std::string& value,
                   std::string& out) {
   if (auto name = ParseTerm(terms, value)) {
     out = *name;
@@ -318,7 +318,7 @@ void PersonRegistry::SetPersonYear(const Caller& caller, int64_t person_id, cons
   Problems problems;
   if (f.year < 2000 || f.year > clock_.Today().year) problems.Add("year", std::to_string(f.year) + " is out of range");
   std::optional<std::string> status, stage, employment;
-  auto vocab = [&](const char* field, std::span<const Term> terms, const std::optional<std::string>& in,
+  auto vocab = [&](const char* field, std::span<const CodeTerm> terms, const std::optional<std::string>& in,
                    std::optional<std::string>& out) {
     if (!in) return;
     std::string name;

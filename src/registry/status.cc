@@ -1,5 +1,6 @@
 #include "registry/status.h"
 
+#include "core/area_code.h"
 #include "registry/vocab.h"
 
 namespace fupin::registry {
@@ -15,15 +16,36 @@ std::string LatestEventKindSql(std::string_view household, std::string_view date
   return sql;
 }
 
+std::string SqlLiteral(HouseholdState status) { return "'" + std::string(StatusName(status)) + "'"; }
+std::string SqlLiteral(EventKind kind) { return "'" + std::string(EventKindName(kind)) + "'"; }
+
+std::string SqlList(std::initializer_list<HouseholdState> statuses) {
+  std::string out = "(";
+  for (const HouseholdState s : statuses) out += (out.size() > 1 ? ", " : "") + SqlLiteral(s);
+  return out + ")";
+}
+
+std::string SqlList(std::initializer_list<EventKind> kinds) {
+  std::string out = "(";
+  for (const EventKind k : kinds) out += (out.size() > 1 ? ", " : "") + SqlLiteral(k);
+  return out + ")";
+}
+
+// Every event kind and the status it leads to (StatusAfter), from the table.
 std::string StatusOfKindSql(std::string_view kind) {
-  std::string k(kind);
-  return "(CASE " + k +
-         " WHEN 'identified' THEN 'poor' WHEN 'returned' THEN 'poor' WHEN 'exited' THEN 'exited'"
-         " WHEN 'removed' THEN 'removed' WHEN 'deceased' THEN 'deceased' END)";
+  std::string sql = "(CASE " + std::string(kind);
+  for (const CodeTerm& k : EventKinds()) {
+    sql += " WHEN '" + std::string(k.name) + "' THEN '" + std::string(StatusAfter(k.name)) + "'";
+  }
+  return sql + " END)";
 }
 
 std::string StatusOnSql(std::string_view household, std::string_view date) {
   return StatusOfKindSql(LatestEventKindSql(household, date));
+}
+
+std::string StatusOrUnregisteredOnSql(std::string_view household, std::string_view date) {
+  return "COALESCE(" + StatusOnSql(household, date) + ", " + SqlLiteral(HouseholdState::kUnregistered) + ")";
 }
 
 std::string YearEnd(int year) { return std::to_string(year) + "-12-31"; }
@@ -37,7 +59,7 @@ std::unordered_map<int64_t, HouseholdStatus> StatusesOn(store::Connection& db, c
       " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ?"
       " ORDER BY e.household_id, e.date, e.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, date);
   while (s->Step()) {
     HouseholdStatus& h = out[s->Int(0)];

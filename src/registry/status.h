@@ -11,10 +11,12 @@
 // parameter such as "?1" or "?"), never user input. They run on SQLite and
 // PostgreSQL alike.
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "registry/vocab.h"
 #include "store/database.h"
 
 namespace fupin::registry {
@@ -31,6 +33,17 @@ std::string StatusOfKindSql(std::string_view kind);
 // when `date` is empty); NULL when it has no event by then — wrap it in
 // COALESCE(..., 'unregistered') where that must read as a status.
 std::string StatusOnSql(std::string_view household, std::string_view date = {});
+
+// "'exited'", "('poor', 'exited')": statuses and event kinds as SQL literals,
+// from their one table (vocab.h), for the queries of every module.
+std::string SqlLiteral(HouseholdState status);
+std::string SqlLiteral(EventKind kind);
+std::string SqlList(std::initializer_list<HouseholdState> statuses);
+std::string SqlList(std::initializer_list<EventKind> kinds);
+
+// StatusOnSql(household, date) read as 'unregistered' when it has no event
+// by then: COALESCE(..., 'unregistered'), the literal from the table.
+std::string StatusOrUnregisteredOnSql(std::string_view household, std::string_view date = {});
 
 // "Y-12-31": the status in year Y is the status on this date.
 std::string YearEnd(int year);

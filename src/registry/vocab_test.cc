@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "registry/status.h"
+
 namespace fupin::registry {
 namespace {
 
@@ -35,12 +37,42 @@ TEST(RegistryVocabTest, HouseholdStatusesAndEventKindsAreTypesOfTheOneTable) {
   EXPECT_FALSE(ParseStatus("Poor").has_value());
 }
 
+// The school status is a closed set (the exit criteria branch on it): one table, and the code
+// list the import sheets and the policy catalogue read is that table.
+TEST(RegistryVocabTest, TheSchoolStatusCodeListIsItsEnumsTable) {
+  ASSERT_EQ(SchoolStatuses().size(), SchoolStatusTerms().size());
+  ASSERT_EQ(SchoolStatusTerms().size(), static_cast<size_t>(SchoolStatus::kGraduated) + 1);
+  for (size_t i = 0; i < SchoolStatuses().size(); ++i) {
+    EXPECT_EQ(SchoolStatuses()[i].name, SchoolStatusTerms()[i].wire);
+    EXPECT_EQ(SchoolStatuses()[i].label_zh, SchoolStatusTerms()[i].zh);
+    EXPECT_EQ(SchoolStatusTerms()[i].id, static_cast<int>(i));
+  }
+  EXPECT_STREQ(WireOf(SchoolStatusTerms(), SchoolStatus::kHomeSchooled), "home_schooled");
+  EXPECT_EQ(ParseTerm(SchoolStatuses(), "送教上门"), "home_schooled");
+}
+
+// Statuses and event kinds in SQL come from their tables, and the status an event leads to in
+// SQL is StatusAfter's for every kind.
+TEST(RegistryVocabTest, StatusesAndEventKindsInSqlComeFromTheTables) {
+  EXPECT_EQ(SqlLiteral(HouseholdState::kExited), "'exited'");
+  EXPECT_EQ(SqlLiteral(EventKind::kIdentified), "'identified'");
+  EXPECT_EQ(SqlList({HouseholdState::kPoor, HouseholdState::kExited}), "('poor', 'exited')");
+  EXPECT_EQ(SqlList({EventKind::kRemoved, EventKind::kDeceased}), "('removed', 'deceased')");
+  const std::string sql = StatusOfKindSql("k");
+  for (const CodeTerm& k : EventKinds()) {
+    const std::string when = "WHEN '" + std::string(k.name) + "' THEN '" + std::string(StatusAfter(k.name)) + "'";
+    EXPECT_NE(sql.find(when), std::string::npos) << sql;
+  }
+  EXPECT_EQ(StatusOrUnregisteredOnSql("h.id").rfind("COALESCE(", 0), 0U);
+  EXPECT_NE(StatusOrUnregisteredOnSql("h.id").find(", 'unregistered')"), std::string::npos);
+}
+
 TEST(RegistryVocabTest, EveryServedVocabularyHasDistinctValuesWithChineseLabels) {
   std::set<std::string> names;
-  for (const NamedTerms& v : Vocabularies()) {
+  for (const CodeList& v : Vocabularies()) {
     EXPECT_TRUE(names.insert(v.name).second) << v.name;
     std::set<std::string_view> values;
-    for (const Term& t : v.terms) {
+    for (const CodeTerm& t : v.terms) {
       EXPECT_TRUE(values.insert(t.name).second) << v.name << " " << t.name;
       EXPECT_TRUE(HasNonAscii(t.label_zh)) << v.name << " " << t.name;
     }

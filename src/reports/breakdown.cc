@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/permissions.h"
+#include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "registry/areas.h"
@@ -47,7 +48,7 @@ Breakdown ComputeBreakdown(store::Connection& db, const Caller& caller, const st
       " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ?"
       " ORDER BY e.household_id, e.date, e.id");
   s->BindText(1, code);
-  s->BindText(2, code + ":");
+  s->BindText(2, SubtreeEnd(code));
   s->BindText(3, b.as_of);
   while (s->Step()) {
     const std::string kind = s->Text(1);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/permissions.h"
+#include "core/area_code.h"
 #include "core/error.h"
 #include "registry/areas.h"
 
@@ -36,7 +37,7 @@ DataYears LatestDataYears(store::Connection& db, const Caller& caller, const std
   DataYears y;
   y.area_code = code;
   y.this_year = this_year;
-  const std::string end = code + ":";  // every code under `code` sorts between code and code + ":"
+  const std::string end = SubtreeEnd(code);
   const auto events = MaxYear(db,
                               "SELECT max(e.year) FROM household_events e JOIN households h ON h.id = e.household_id"
                               " WHERE h.village_code >= ?1 AND h.village_code < ?2 AND e.year <= ?3",

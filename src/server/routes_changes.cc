@@ -70,7 +70,7 @@ void AddChangeRoutes(std::vector<Route>& routes) {
                       const Paging p = ReadPaging(r, 500);
                       grievance::ChangeFilter f;
                       f.area_code = r.Query("area").value_or("");
-                      f.status = r.Query("status").value_or("pending");
+                      f.status = grievance::ParseChangeStatusFilter(r.Query("status"));
                       f.kind = r.Query("kind").value_or("");
                       f.overdue_only = r.Query("overdue").value_or("") == "true";
                       f.household_id = r.QueryInt("household_id");
@@ -135,7 +135,7 @@ void AddGrievanceRoutes(std::vector<Route>& routes) {
                       const Paging p = ReadPaging(r, 500);
                       grievance::GrievanceFilter f;
                       f.area_code = r.Query("area").value_or("");
-                      f.status = r.Query("status").value_or("open");
+                      f.status = grievance::ParseGrievanceStatusFilter(r.Query("status"));
                       f.category = r.Query("category").value_or("");
                       f.overdue_only = r.Query("overdue").value_or("") == "true";
                       if (auto y = r.QueryInt("year")) f.year = static_cast<int>(*y);

@@ -113,7 +113,8 @@ void AddReportRoutes(std::vector<Route>& routes, int64_t snapshot_max_age_second
                       for (const auto& x : rows) items.push_back(ParamJson(x));
                       nlohmann::json specs = nlohmann::json::array();
                       for (const auto& s : assessment::ParameterSpecs()) {
-                        specs.push_back({{"name", s.name}, {"key", s.key}, {"value", s.value}, {"label", s.label_zh}});
+                        specs.push_back({{"name", s.name}, {"key", WireOf(assessment::ParamKeyTerms(), s.key)},
+                                         {"value", WireOf(assessment::ParamValueTerms(), s.value)}, {"label", s.label_zh}});
                       }
                       return ApiResponse::Ok({{"items", items}, {"specs", specs}});
                     },

@@ -31,9 +31,9 @@ nlohmann::json TermsJson(std::span<const Term> terms) {
   return out;
 }
 
-nlohmann::json TermsJson(std::span<const registry::Term> terms) {
+nlohmann::json TermsJson(std::span<const registry::CodeTerm> terms) {
   nlohmann::json out = nlohmann::json::array();
-  for (const registry::Term& t : terms) out.push_back({{"value", t.name}, {"label_zh", t.label_zh}});
+  for (const registry::CodeTerm& t : terms) out.push_back({{"value", t.name}, {"label_zh", t.label_zh}});
   return out;
 }
 

@@ -91,6 +91,36 @@ TEST_F(GrievanceE2eTest, AChangeLandsOnlyWhenTheTownshipApprovesIt) {
   EXPECT_EQ(json::parse(listed.out)["total"], 1);
 }
 
+// The lists' status filters are typed (issue 19 item 5): none given is the service's default
+// (pending, open), a group or a status is read once, anything else is refused naming the field
+// and the accepted values, on the HTTP API and on the command line alike.
+TEST_F(GrievanceE2eTest, TheListsRefuseAStatusFilterOutsideTheirGroupsAndStatuses) {
+  ApiClient town = As("town");
+  auto proposed = As("cadre").Post("/api/v1/change-requests",
+                                   {{"kind", "household_update"},
+                                    {"change", {{"household_id", household_}, {"set", {{"address", "新村 3 号"}}}}},
+                                    {"reason", "门牌调整"}});
+  ASSERT_EQ(proposed.status, 201) << proposed.text;
+  EXPECT_EQ(town.Get("/api/v1/change-requests").body["total"], 1);
+  EXPECT_EQ(town.Get("/api/v1/change-requests?status=proposed").body["total"], 1);
+  EXPECT_EQ(town.Get("/api/v1/change-requests?status=approved").body["total"], 0);
+  for (const auto& [path, problem] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/change-requests?status=open",
+            "'open' is not pending, all or one of proposed, reviewed, approved, rejected or sent_back"},
+           {"/api/v1/grievances?status=pending",
+            "'pending' is not open, all or one of received, accepted, investigating, answered or closed"}}) {
+    auto bad = town.Get(path);
+    ASSERT_EQ(bad.status, 400) << path << " " << bad.text;
+    ASSERT_EQ(bad.body["error"]["details"].size(), 1U) << bad.text;
+    EXPECT_EQ(bad.body["error"]["details"][0]["path"], "status") << bad.text;
+    EXPECT_EQ(bad.body["error"]["details"][0]["problem"], problem) << bad.text;
+    EXPECT_FALSE(bad.body["error"]["message_zh"].get<std::string>().empty()) << bad.text;
+  }
+  auto cli = RunFupin(db_, {"change", "list", "--status", "open"});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_NE(cli.err.find("'open' is not pending, all"), std::string::npos) << cli.err;
+}
+
 TEST_F(GrievanceE2eTest, ThePublicFormNamesEveryProblemStoresNothingAndIsRateLimited) {
   ApiClient anonymous(server_->port());
   auto challenge = [&] {

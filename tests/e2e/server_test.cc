@@ -185,18 +185,24 @@ TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
   }
 }
 
-// Issue 19 item 4: the closed sets of projects, assessment and assistance are served from the
-// tables their services parse, so the web reads these labels from here and keeps none itself.
-TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
-  ApiClient anonymous(server_->port());
+// GET /vocabularies as name -> [(value, label_zh)] in the tables' order (no login needed).
+std::map<std::string, std::vector<std::pair<std::string, std::string>>> ServedSets(int port) {
+  ApiClient anonymous(port);
   const auto r = anonymous.Get("/api/v1/vocabularies");
-  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.status, 200) << r.text;
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> sets;
   for (const auto& v : r.body["items"]) {
     for (const auto& t : v["terms"]) {
       sets[v["name"].get<std::string>()].emplace_back(t["value"].get<std::string>(), t["label_zh"].get<std::string>());
     }
   }
+  return sets;
+}
+
+// Issue 19 item 4: the closed sets of projects, assessment and assistance are served from the
+// tables their services parse, so the web reads these labels from here and keeps none itself.
+TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
+  auto sets = ServedSets(server_->port());
   using Terms = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(sets["criterion_result"], (Terms{{"pass", "达标"}, {"fail", "未达标"}, {"unknown", "待核实"}}));
   EXPECT_EQ(sets["work_team_role"], (Terms{{"captain", "队长"}, {"first_secretary", "第一书记"}, {"member", "队员"}}));
@@ -208,6 +214,37 @@ TEST_F(ServerTest, VocabulariesServeTheProjectsAssessmentAndAssistanceSets) {
   EXPECT_EQ(sets["notice_kind"], (Terms{{"plan", "计划公示"}, {"result", "结果公示"}}));
   for (const char* name : {"project_kind", "project_level", "asset_kind", "station_kind", "distribution_kind"}) {
     EXPECT_FALSE(sets[name].empty()) << name;
+  }
+}
+
+// Issue 19 item 3: the exit criteria's school status and the parameters' key and value kinds,
+// indicators and facilities are closed sets served with Chinese labels (the parameters page
+// reads them from here, the web keeps no list of them).
+TEST_F(ServerTest, VocabulariesServeTheSchoolStatusAndTheParameterKinds) {
+  auto sets = ServedSets(server_->port());
+  using Terms = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(sets["school_status"], (Terms{{"not_school_age", "非在校年龄"}, {"enrolled", "在校"}, {"home_schooled", "送教上门"},
+                                          {"exempt", "免学/缓学"}, {"dropped_out", "辍学"}, {"graduated", "已毕业"}}));
+  EXPECT_EQ(sets["param_key"], (Terms{{"year", "年度"}, {"province", "省份代码"}, {"indicator", "指标"}}));
+  EXPECT_EQ(sets["param_value"], (Terms{{"yuan", "元"}, {"percent", "百分比（%）"}, {"days", "天"}, {"number", "数值"},
+                                        {"list", "清单"}}));
+  ASSERT_EQ(sets["param_indicator"].size(), 6u);
+  EXPECT_EQ(sets["param_indicator"][1], (std::pair<std::string, std::string>{"food_clothing", "吃穿"}));
+  ASSERT_EQ(sets["village_facility"].size(), 6u);
+  EXPECT_EQ(sets["village_facility"][5], (std::pair<std::string, std::string>{"culture_centre", "综合文化服务中心"}));
+  // The batch exit's steps: the procedure's three with the same words, the household and the record.
+  EXPECT_EQ(sets["exit_batch_step"], (Terms{{"household", "户"}, {"appraisal", "村评议"}, {"verification", "驻村工作队核实"},
+                                            {"notice", "公示"}, {"record", "退出销号"}}));
+  // Every spec of GET /params names a key and value kind of these sets ("" for no key).
+  const auto params = As("admin").Get("/api/v1/params");
+  ASSERT_EQ(params.status, 200) << params.text;
+  auto has = [&](const char* set, const std::string& value) {
+    return std::any_of(sets[set].begin(), sets[set].end(), [&](const auto& t) { return t.first == value; });
+  };
+  for (const auto& spec : params.body["specs"]) {
+    const std::string key = spec["key"];
+    EXPECT_TRUE(key.empty() || has("param_key", key)) << spec.dump();
+    EXPECT_TRUE(has("param_value", spec["value"].get<std::string>())) << spec.dump();
   }
 }
 

@@ -3,8 +3,7 @@
 // the monitoring steps and kinds ...) come from GET /api/v1/vocabularies,
 // loaded once (loadVocabularies, before the app mounts): their Chinese label is
 // the server's `label_zh`, their English one the value spelled out. The lists
-// below are those of the web alone (the audit trail's words, the parameters'
-// keys, report modules ...).
+// below are those of the web alone (the audit trail's words, report modules ...).
 import { reactive } from 'vue'
 import { api } from './api.js'
 
@@ -44,14 +43,6 @@ export const vocab = {
     ['health', '卫生健康', 'Health'], ['monitoring', '防返贫监测', 'Monitoring'], ['employment', '就业', 'Employment'],
     ['industry', '产业就业', 'Industry and jobs'], ['housing', '住房与基础设施', 'Housing and infrastructure'],
     ['projects', '项目资金', 'Projects and funds']],
-  // Keys and values of the policy parameters (src/assessment/params.cc): the
-  // Alkire-Foster indicators, the village facilities, what a key or value is.
-  paramCode: [['income', '收入', 'Income'], ['food_clothing', '吃穿', 'Food and clothing'], ['education', '教育', 'Education'],
-    ['medical', '医疗', 'Medical'], ['housing', '住房', 'Housing'], ['water', '饮水', 'Water'], ['road', '通硬化路', 'Road'],
-    ['power', '通动力电', 'Power'], ['clinic', '卫生室', 'Clinic'], ['broadband', '宽带网络', 'Broadband'],
-    ['culture_centre', '综合文化服务中心', 'Culture centre']],
-  paramKind: [['year', '年度', 'year'], ['province', '省份代码', 'province'], ['indicator', '指标', 'indicator'],
-    ['yuan', '元', 'yuan'], ['percent', '%', 'percent'], ['days', '天', 'days'], ['list', '清单', 'list'], ['number', '数值', 'number']],
   // The audit trail's actions (AuditEvent.action of the services), as a verb phrase.
   auditAction: [
     ['access.denied', '被拒绝访问', 'was refused access to'], ['login.success', '登录了系统', 'logged in'],

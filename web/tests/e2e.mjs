@@ -2310,6 +2310,78 @@ async function usersAreaNames() {
 }
 await usersAreaNames()
 
+// Session 10 (issue 19 items 3 and 4, demo county): the batch exits page names its steps and the
+// parameters page its key and value kinds and indicator codes from GET /vocabularies
+// (exit_batch_step, param_key, param_value, param_indicator), not from lists of the web's own.
+async function exitAndParamLabels() {
+  const served = async () => {
+    const sets = {}
+    for (const v of (await apiAs('admin', 'GET', '/vocabularies', { base: DEMO_BASE })).data.items) {
+      sets[v.name] = Object.fromEntries(v.terms.map((t) => [t.value, t.label_zh]))
+    }
+    return sets
+  }
+  const relogin = async () => {
+    await page.keyboard.press('Escape')
+    if (await page.locator('[data-testid="logout"]').count()) await page.locator('[data-testid="logout"]').click()
+    await login('admin', DEMO_BASE)
+  }
+  await step('issue 19: the batch exits page names its steps from the exit_batch_step vocabulary', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const sets = await served()
+    const steps = sets.exit_batch_step
+    expect(steps, `served sets: ${Object.keys(sets).join(' ')}`)
+    await relogin()
+    await page.goto(`${DEMO_BASE}/exits?area=${COUNTY}&year=${DEMO_YEAR}`)
+    const labels = page.locator('.steps-form .el-form-item__label')
+    await labels.nth(3).waitFor()
+    const shown = (await labels.allInnerTexts()).map((x) => x.trim())
+    ;['appraisal', 'verification', 'notice', 'record'].forEach((k, i) => {
+      expect(shown[i] === steps[k], `step ${k}: page ${shown[i]}, vocabulary ${steps[k]}`)
+    })
+    // One household's appraisal: the result names the step done (or refused) by its word.
+    const first = page.locator('[data-testid="exits-list"] .el-table__body [data-testid^="exits-select-"]').first()
+    await first.waitFor()
+    await settle()
+    await first.click()
+    await input('exits-appraisal').fill(`${DEMO_YEAR}-10-10`)
+    await input('exits-appraisal').press('Enter')
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="exits-run"]').click()
+    const row = page.locator('[data-testid="exits-result"] .el-table__body tr').first()
+    await row.waitFor()
+    const text = await row.innerText()
+    expect(text.includes(steps.appraisal) || text.includes(steps.household), `result row: ${text}`)
+    expect(!/appraisal|household|record/.test(text), `English step in the result: ${text}`)
+  })
+  await step('issue 19: the parameters page names key and value kinds and indicators from the vocabularies', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const sets = await served()
+    expect(sets.param_key && sets.param_value && sets.param_indicator, `served sets: ${Object.keys(sets).join(' ')}`)
+    const { items, specs } = (await apiAs('admin', 'GET', '/params', { base: DEMO_BASE })).data
+    const weights = items.filter((p) => p.name === 'af_weight')
+    expect(weights.length > 0, 'no af_weight in force')
+    const weightLabel = specs.find((s) => s.name === 'af_weight').label
+    await page.goto(`${DEMO_BASE}/params`)
+    const rows = page.locator('[data-testid="params-table"] .el-table__body tr').filter({ hasText: weightLabel })
+    await rows.nth(weights.length - 1).waitFor()
+    const texts = await rows.allInnerTexts()
+    for (const w of weights) {
+      expect(texts.some((t) => t.includes(sets.param_indicator[w.key])), `af_weight ${w.key}: no row shows ${sets.param_indicator[w.key]}`)
+    }
+    // The dialog words what the key and the value of the first parameter are.
+    await page.locator('[data-testid="param-add"]').click()
+    const first = specs[0]
+    const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-testid="param-key"]') })
+    await dialog.locator('[data-testid="param-key"]').waitFor()
+    const words = await dialog.innerText()
+    expect(words.includes(`（${sets.param_value[first.value]}）`), `value kind ${first.value}: ${words}`)
+    if (first.key) expect(words.includes(`（${sets.param_key[first.key]}）`), `key kind ${first.key}: ${words}`)
+    await page.keyboard.press('Escape')
+  })
+}
+await exitAndParamLabels()
+
 await context.close()
 server.kill('SIGTERM')
 await new Promise((r) => server.once('exit', r))

@@ -2,7 +2,7 @@ export default {
   app: { title: '精准扶贫信息系统', short: '扶贫系统' },
   nav: { overview: '总览', households: '建档立卡', assessment: '退出评估', assistance: '帮扶力量', needs: '需求大厅', reports: '统计报表', params: '政策参数', audit: '审计日志', users: '用户管理', monitoring: '防返贫监测', quality: '数据质量', policies: '政策享受', imports: '数据导入', projects: '项目资金', todo: '待办', exits: '批量退出', industry: '产业就业', changes: '变更审核', grievances: '信访申诉', housing: '住房安全', relocation: '易地搬迁', infrastructure: '基础设施' },
   area: { pick: '输入名称查找，如 洣水；或输入区划代码' },
-  exits: { title: '贫困户批量退出', area: '区划', year: '退出年度', poorHouseholds: '未脱贫户（勾选要办理的户）', steps: '办理步骤（已选 {n} 户）', step: { appraisal: '村评议', verification: '驻村工作队核实', notice: '公示', record: '退出销号', household: '户' }, to: '至', note: '备注', run: '批量办理（{n} 户）', result: '办理结果：成功 {ok} 户，未通过 {failed} 户', outcome: '结果', ok: '成功', refused: '未通过', done: '已办理', reason: '未通过原因', printNotice: '打印公示' },
+  exits: { title: '贫困户批量退出', area: '区划', year: '退出年度', poorHouseholds: '未脱贫户（勾选要办理的户）', steps: '办理步骤（已选 {n} 户）', to: '至', note: '备注', run: '批量办理（{n} 户）', result: '办理结果：成功 {ok} 户，未通过 {failed} 户', outcome: '结果', ok: '成功', refused: '未通过', done: '已办理', reason: '未通过原因', printNotice: '打印公示' },
   notice: { title: '拟退出贫困户公示', print: '打印', issuer: '{county}脱贫攻坚领导小组办公室', lead: '根据贫困户退出程序，经村民代表评议、驻村工作队核实，{area}拟于{year}年度退出贫困户 {n} 户，现予公示。', period: '公示期：{start} 至 {end}。', no: '序号', income: '人均纯收入（元）', none: '本年度无拟退出户', objection: '公示期内如有异议，请向村委会、乡镇人民政府或县扶贫办反映。' },
   todo: { title: '待办事项', total: '共 {n} 件待办', empty: '暂无待办事项', go: '去办理', nothing: '以下事项暂无待办：' },
   job: { done: '已完成', running: '正在后台计算，可离开本页，回来时仍显示进度' },
