@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -346,6 +347,26 @@ void CheckIndicatorYears(int from_year, int year) {
   }
 }
 
+// Runs `other` on a second thread and `here` on this one; rethrows the first failure.
+void InParallel(const std::function<void()>& other, const std::function<void()>& here) {
+  std::exception_ptr failure;
+  std::thread thread([&] {
+    try {
+      other();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  try {
+    here();
+  } catch (...) {
+    thread.join();
+    throw;
+  }
+  thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 // Both readers: at once on two connections when there is a second one, else one after the other.
 void ReadTables(store::Connection& db, store::Connection* second, const std::string& area, int from_year, int year,
                 ProgressStage& stage, FirstTables& a, SecondTables& b) {
@@ -587,39 +608,43 @@ void ComputeMeasures(const FirstTables& a, const Measured& m, const internal::Af
   auto clamped = [&](int32_t p) { return std::max(0.0, m.income[static_cast<size_t>(p)]); };
   std::stable_sort(by_income.begin(), by_income.end(), [&](int32_t x, int32_t y) { return clamped(x) < clamped(y); });
   const int root_level = rows[0].level;
-  std::vector<int32_t> key(m.households.size()), key_sorted(by_income.size());
-  std::vector<WeightedIncome> incomes, sorted;
-  std::vector<AfMask> units;
-  for (int level = 0; level <= 5; ++level) {
-    stage.Advance();
-    if (level > 0 && level <= root_level) continue;
-    const auto l = static_cast<size_t>(level);
-    for (size_t p = 0; p < m.households.size(); ++p) {
-      key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(m.households[p])])][l];
-    }
-    for (size_t q = 0; q < by_income.size(); ++q) key_sorted[q] = key[static_cast<size_t>(by_income[q])];
-    const Buckets plain = Group(positions, key, na);
-    const Buckets gini = Group(by_income, key_sorted, na);
-    for (size_t ar = 0; ar < na; ++ar) {
-      if (plain.start[ar] == plain.start[ar + 1]) continue;
-      incomes.clear();
-      units.clear();
-      for (size_t j = plain.start[ar]; j < plain.start[ar + 1]; ++j) {
-        const auto p = static_cast<size_t>(plain.items[j]);
-        incomes.push_back({m.income[p], m.weight[p]});
-        if (m.af_complete[p] != 0) units.push_back({m.deprived[p], m.weight[p]});
+  auto levels = [&](int first, int last) {
+    std::vector<int32_t> key(m.households.size()), key_sorted(by_income.size());
+    std::vector<WeightedIncome> incomes, sorted;
+    std::vector<AfMask> units;
+    for (int level = first; level <= last; ++level) {
+      if (level > 0 && level <= root_level) continue;
+      const auto l = static_cast<size_t>(level);
+      for (size_t p = 0; p < m.households.size(); ++p) {
+        key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(m.households[p])])][l];
       }
-      sorted.clear();
-      for (size_t j = gini.start[ar]; j < gini.start[ar + 1]; ++j) {
-        const auto p = gini.items[j];
-        sorted.push_back({clamped(p), m.weight[static_cast<size_t>(p)]});
+      for (size_t q = 0; q < by_income.size(); ++q) key_sorted[q] = key[static_cast<size_t>(by_income[q])];
+      const Buckets plain = Group(positions, key, na);
+      const Buckets gini = Group(by_income, key_sorted, na);
+      for (size_t ar = 0; ar < na; ++ar) {
+        if (plain.start[ar] == plain.start[ar + 1]) continue;
+        incomes.clear();
+        units.clear();
+        for (size_t j = plain.start[ar]; j < plain.start[ar + 1]; ++j) {
+          const auto p = static_cast<size_t>(plain.items[j]);
+          incomes.push_back({m.income[p], m.weight[p]});
+          if (m.af_complete[p] != 0) units.push_back({m.deprived[p], m.weight[p]});
+        }
+        sorted.clear();
+        for (size_t j = gini.start[ar]; j < gini.start[ar + 1]; ++j) {
+          const auto p = gini.items[j];
+          sorted.push_back({clamped(p), m.weight[static_cast<size_t>(p)]});
+        }
+        AreaIndicators& r = rows[ar];
+        r.fgt = ComputeFgt(incomes, static_cast<double>(poverty_line));
+        r.gini = GiniOfSorted(sorted);
+        r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, af.k);
       }
-      AreaIndicators& r = rows[ar];
-      r.fgt = ComputeFgt(incomes, static_cast<double>(poverty_line));
-      r.gini = GiniOfSorted(sorted);
-      r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, af.k);
     }
-  }
+  };
+  // A level writes only the rows of its own areas: the levels on the two cores, half each.
+  InParallel([&] { levels(3, 5); }, [&] { levels(0, 2); });
+  for (int level = 0; level <= 5; ++level) stage.Advance();
 }
 
 }  // namespace
@@ -658,8 +683,11 @@ void Evaluate(FirstTables& a, SecondTables& b, const internal::AfSetup& af, Prog
   for (size_t h = 0; h < a.household_id.size(); ++h) {
     At(dense, static_cast<size_t>(a.household_id[h]), int32_t{-1}) = static_cast<int32_t>(h);
   }
-  Statuses status = StatusAtDates(b.events, dense, dates, a.household_id.size());
-  const Members members = MembersAtDates(a, b.memberships, dense, dates, report.year);
+  // Statuses and members on the two cores.
+  Statuses status;
+  Members members;
+  InParallel([&] { status = StatusAtDates(b.events, dense, dates, a.household_id.size()); },
+             [&] { members = MembersAtDates(a, b.memberships, dense, dates, report.year); });
   std::vector<AreaIndicators>& rows = a.areas.rows;
   const Measured measured = CountHouseholds(a, b, dense, status, members, af, report, rows);
   std::vector<Status>().swap(status.at);
@@ -833,22 +861,8 @@ IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& 
   {
     // The two halves on the two cores.
     ProgressStage read(progress, "read", 2);
-    std::exception_ptr failure;
-    std::thread reader([&] {
-      try {
-        b = SecondFromFacts(copy, sub, from_year, year);
-      } catch (...) {
-        failure = std::current_exception();
-      }
-    });
-    try {
-      a = FirstFromFacts(copy, area, sub, year);
-    } catch (...) {
-      reader.join();
-      throw;
-    }
-    reader.join();
-    if (failure) std::rethrow_exception(failure);
+    InParallel([&] { b = SecondFromFacts(copy, sub, from_year, year); },
+               [&] { a = FirstFromFacts(copy, area, sub, year); });
     read.Advance();
     ApplyHouseRule(db, area, year, b.years);
     read.Advance();
