@@ -731,7 +731,7 @@ Subtree FindSubtree(const facts::TextColumn& codes, const std::string& area) {
 
 Areas AreasFromFacts(const facts::Facts& f, const std::string& area, const Subtree& sub) {
   const auto code = f.Text("area.code"), name = f.Text("area.name");
-  const auto level = f.Get<int8_t>("area.level");
+  const auto level = f.Get<uint8_t>("area.level");
   const auto parent = f.Get<int32_t>("area.parent");
   Areas a;
   a.rows.reserve(sub.hi - sub.lo + 1);

@@ -109,7 +109,7 @@ std::unique_ptr<MappedColumns> MappedColumns::Open(const std::string& path, Data
   void* map = size >= sizeof(Header) ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
   ::close(fd);
   if (map == MAP_FAILED) return nullptr;
-  std::unique_ptr<MappedColumns> m(new MappedColumns());
+  auto m = std::make_unique<MappedColumns>();
   m->data_ = static_cast<const std::byte*>(map);
   m->size_ = size;
 

@@ -65,6 +65,7 @@ class MappedColumns {
  public:
   // Nothing when the file is missing, damaged or of another data version.
   static std::unique_ptr<MappedColumns> Open(const std::string& path, DataVersion version);
+  MappedColumns() = default;  // maps nothing; Open maps a file
   ~MappedColumns();
   MappedColumns(const MappedColumns&) = delete;
   MappedColumns& operator=(const MappedColumns&) = delete;
@@ -81,7 +82,6 @@ class MappedColumns {
   }
 
  private:
-  MappedColumns() = default;
   std::span<const std::byte> Bytes(std::string_view name, size_t element_size) const;
   struct Entry {
     std::string name;

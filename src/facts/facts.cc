@@ -94,12 +94,12 @@ using AreaIndex = std::unordered_map<std::string, int32_t>;
 
 AreaIndex AddAreas(store::Connection& db, ColumnWriter& w) {
   std::vector<std::string> codes, names;
-  std::vector<int8_t> levels;
+  std::vector<uint8_t> levels;
   auto s = db.Prepare("SELECT code, name, level FROM areas");
   while (s->Step()) {
     codes.push_back(s->Text(0));
     names.push_back(s->Text(1));
-    levels.push_back(static_cast<int8_t>(s->Int(2)));
+    levels.push_back(static_cast<uint8_t>(s->Int(2)));
   }
   // Byte order of the codes, whatever the server's collation.
   std::vector<uint32_t> order(codes.size());

@@ -11,7 +11,7 @@
 // decide what they mean. Design and figures: docs/PERFORMANCE.md.
 //
 // Columns (name: element type, order):
-//   areas, by code:           area.code / area.name (text), area.level (i8),
+//   areas, by code:           area.code / area.name (text), area.level (u8),
 //                             area.parent (i32: index of the nearest ancestor present, -1 none)
 //   households, by number:    household.id, household.area (i32: area index)
 //   persons, indexed by id:   person.birth (i32 YYYYMMDD, -1 unreadable), person.death

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -733,7 +732,9 @@ TEST(NationDemo, NationOnANewFileIsTheSameAsOnAnExistingOne) {
   EXPECT_EQ(figures(json::parse(tables.out)), figures(indicators));
   auto slurp = [](const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
   };
   EXPECT_EQ(slurp(dir.File("tables.csv")), slurp(dir.File("areas.csv")));
 
