@@ -16,7 +16,8 @@
 #     the same rows inserted by plain SQL in one transaction through the `sqlite3` shell
 #     (only when the build has `fupin import persons`);
 #   - household exit assessment, incidence 2014-2020 and the poverty measures for the nation, and
-#     all three for every area at once in one pass (`report indicators`);
+#     all three for every area at once in one pass (`report indicators`), from the tables, then
+#     building the columnar copy of the facts (src/facts) and reading the copy;
 #   - a plain `sqlite3` scan of the same rows as the floor those commands are compared with;
 #   - the progress report of a village, a county, a province and the nation;
 #   - entitlements (person-policy evaluations per second; only when the build has `fupin entitle`);
@@ -131,11 +132,21 @@ FLOOR=$T_WALL
 for cmd in "assess households --year 2019 --area nation --json" \
            "report incidence --area nation --from 2014 --to 2020 --json" \
            "report measures --area nation --year 2019 --json" \
-           "report indicators --area nation --year 2019 --from 2014 --json"; do
+           "report indicators --area nation --year 2019 --from 2014 --json --facts off"; do
   # shellcheck disable=SC2086
   timed "$RUNS" "$FUPIN" --db "$DB" $cmd
   row "\`$cmd\` | $RUNS | $T_WALL s | $T_USER s | $T_RSS MiB | $(awk -v a="$T_WALL" -v b="$FLOOR" 'BEGIN { printf "%.1f", a / b }') × floor |"
 done
+cp "$WORK/out" "$WORK/indicators-tables.json"
+# The same from the columnar copy of the facts (issue 25, src/facts): built when missing, then read.
+IND="report indicators --area nation --year 2019 --from 2014 --json"
+# shellcheck disable=SC2016,SC2086
+timed "$RUNS" bash -c 'rm -f "$1.facts" && exec "$2" --db "$1" '"$IND" _ "$DB" "$FUPIN"
+row "build the columnar copy of the facts, then \`report indicators\` from it | $RUNS | $T_WALL s | $T_USER s | $T_RSS MiB | $(du -m "$DB.facts" | cut -f1) MiB file |"
+# shellcheck disable=SC2086
+timed "$RUNS" "$FUPIN" --db "$DB" $IND
+cmp -s "$WORK/out" "$WORK/indicators-tables.json" && SAME="same JSON as from the tables" || SAME="JSON DIFFERS from the tables"
+row "\`$IND\` from the copy | $RUNS | $T_WALL s | $T_USER s | $T_RSS MiB | $(awk -v a="$T_WALL" -v b="$FLOOR" 'BEGIN { printf "%.1f", a / b }') × floor; $SAME |"
 
 # --- Progress report at each level --------------------------------------------------------------
 VILLAGE=$(sqlite3 "$DB" "SELECT village_code FROM households GROUP BY village_code ORDER BY count(*) DESC LIMIT 1")

@@ -22,6 +22,8 @@ pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 find_package(tomlplusplus REQUIRED)
+# src/facts: checksums of the columnar copy of the facts (XXH3, Debian libxxhash-dev).
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 if(FUPIN_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()

@@ -18,6 +18,7 @@ DEBIAN_PACKAGES=(
   wrk jq curl   # bench/suite.sh
   clang-tidy    # scripts/tidy.sh, run by scripts/test.sh
   bsdutils   # script(1): the progress line on a pseudo-terminal (tests/e2e/jobs_test.cc)
+  libxxhash-dev   # src/facts: checksums of the columnar copy of the facts
 )
 
 sudo_if_needed() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "facts/facts.h"
 #include "housing/housing.h"
 #include "io/table_writer.h"
 
@@ -63,9 +65,10 @@ struct RawYear {
   int8_t house_rule;  // the housing module's rule where the house was inspected (-1 none, 0, 1)
 };
 struct RawAreaYear {
-  std::string code;
+  std::string code;  // or, read from the facts copy, the area's index in the report
   int year;
   int64_t population;
+  int32_t area = -1;
 };
 
 int8_t Flag(store::Statement& s, int c) { return s.IsNull(c) ? int8_t{-1} : static_cast<int8_t>(s.Int(c) != 0); }
@@ -78,6 +81,18 @@ struct SecondTables {
   std::vector<RawMembership> memberships;
   std::vector<RawAreaYear> area_years;
 };
+
+// Safe housing on evidence, as the exit assessment reads it (households.cc):
+// where the house was inspected by the end of the year, the housing module's
+// rule decides the exit criterion (housing::HouseSafetyOn, three reads);
+// elsewhere the yearly fact stays. The measures keep the yearly fact, as
+// `report measures` does.
+void ApplyHouseRule(store::Connection& db, const std::string& area, int year, std::vector<RawYear>& years) {
+  const auto safety = housing::HouseSafetyOn(db, area, std::to_string(year) + "-12-31");
+  for (RawYear& y : years) {
+    if (auto it = safety.find(y.household_id); it != safety.end()) y.house_rule = it->second.safe ? 1 : 0;
+  }
+}
 
 SecondTables ReadSecond(store::Connection& db, const std::string& area, int from_year, int year) {
   SecondTables t;
@@ -100,17 +115,7 @@ SecondTables ReadSecond(store::Connection& db, const std::string& area, int from
                          Flag(*s, 5), Flag(*s, 6), int8_t{-1}});
     }
   }
-  {
-    // Safe housing on evidence, as the exit assessment reads it
-    // (households.cc): where the house was inspected by the end of the year,
-    // the housing module's rule decides the exit criterion (housing::HouseSafetyOn,
-    // three reads); elsewhere the yearly fact stays. The measures keep the
-    // yearly fact, as `report measures` does.
-    const auto safety = housing::HouseSafetyOn(db, area, std::to_string(year) + "-12-31");
-    for (RawYear& y : t.years) {
-      if (auto it = safety.find(y.household_id); it != safety.end()) y.house_rule = it->second.safe ? 1 : 0;
-    }
-  }
+  ApplyHouseRule(db, area, year, t.years);
   {
     auto s = db.Prepare("SELECT household_id, person_id, start_date, end_date FROM memberships");
     while (s->Step()) {
@@ -147,6 +152,17 @@ struct FirstTables {
   std::vector<uint8_t> medical;         // by person id: 0 unknown, 1 insured, 2 not
 };
 
+// Each area's ancestor at each level, from the parents (which come first).
+void FillAncestors(Areas& a) {
+  a.anc.assign(a.rows.size(), {-1, -1, -1, -1, -1, -1});
+  for (size_t i = 0; i < a.rows.size(); ++i) {
+    if (i > 0) a.anc[i] = a.anc[static_cast<size_t>(a.parent[i])];
+    const int level = i == 0 ? 0 : std::clamp(a.rows[i].level, 1, 5);
+    a.anc[i][static_cast<size_t>(level)] = static_cast<int32_t>(i);
+    a.anc[i][0] = 0;
+  }
+}
+
 Areas ReadAreas(store::Connection& db, const std::string& area) {
   Areas a;
   if (area.empty()) {
@@ -179,24 +195,18 @@ Areas ReadAreas(store::Connection& db, const std::string& area) {
   // parent is missing hangs from the nearest ancestor present, else the root.
   // Parents come first in code order.
   a.parent.assign(a.rows.size(), -1);
-  a.anc.assign(a.rows.size(), {-1, -1, -1, -1, -1, -1});
-  for (size_t i = 0; i < a.rows.size(); ++i) {
-    if (i > 0) {
-      int32_t p = 0;
-      for (std::string c = ParentAreaCode(a.rows[i].area_code); c.size() >= area.size(); c = ParentAreaCode(c)) {
-        if (auto it = a.index.find(c); it != a.index.end()) {
-          p = it->second;
-          break;
-        }
-        if (c.empty()) break;
+  for (size_t i = 1; i < a.rows.size(); ++i) {
+    int32_t p = 0;
+    for (std::string c = ParentAreaCode(a.rows[i].area_code); c.size() >= area.size(); c = ParentAreaCode(c)) {
+      if (auto it = a.index.find(c); it != a.index.end()) {
+        p = it->second;
+        break;
       }
-      a.parent[i] = p;
-      a.anc[i] = a.anc[static_cast<size_t>(p)];
+      if (c.empty()) break;
     }
-    const int level = i == 0 ? 0 : std::clamp(a.rows[i].level, 1, 5);
-    a.anc[i][static_cast<size_t>(level)] = static_cast<int32_t>(i);
-    a.anc[i][0] = 0;
+    a.parent[i] = p;
   }
+  FillAncestors(a);
   return a;
 }
 
@@ -335,6 +345,26 @@ void CheckIndicatorYears(int from_year, int year) {
     throw Error::InvalidArgument("invalid years",
                                  {{"from", std::to_string(from_year) + " is after " + std::to_string(year)}});
   }
+}
+
+// Runs `other` on a second thread and `here` on this one; rethrows the first failure.
+void InParallel(const std::function<void()>& other, const std::function<void()>& here) {
+  std::exception_ptr failure;
+  std::thread thread([&] {
+    try {
+      other();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  try {
+    here();
+  } catch (...) {
+    thread.join();
+    throw;
+  }
+  thread.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 // Both readers: at once on two connections when there is a second one, else one after the other.
@@ -547,9 +577,13 @@ void RuralPopulation(const Areas& areas, const std::vector<RawAreaYear>& area_ye
   const size_t na = areas.rows.size(), nd = report.years();
   std::vector<int64_t> own(na * nd, -1), sum(na * nd, 0);
   for (const auto& r : area_years) {
-    auto it = areas.index.find(r.code);
-    if (it == areas.index.end()) continue;
-    own[static_cast<size_t>(it->second) * nd + static_cast<size_t>(r.year - report.from_year)] = r.population;
+    int32_t i = r.area;
+    if (i < 0) {
+      auto it = areas.index.find(r.code);
+      if (it == areas.index.end()) continue;
+      i = it->second;
+    }
+    own[static_cast<size_t>(i) * nd + static_cast<size_t>(r.year - report.from_year)] = r.population;
   }
   for (size_t i = na; i-- > 0;) {
     for (size_t y = 0; y < nd; ++y) {
@@ -574,45 +608,52 @@ void ComputeMeasures(const FirstTables& a, const Measured& m, const internal::Af
   auto clamped = [&](int32_t p) { return std::max(0.0, m.income[static_cast<size_t>(p)]); };
   std::stable_sort(by_income.begin(), by_income.end(), [&](int32_t x, int32_t y) { return clamped(x) < clamped(y); });
   const int root_level = rows[0].level;
-  std::vector<int32_t> key(m.households.size()), key_sorted(by_income.size());
-  std::vector<WeightedIncome> incomes, sorted;
-  std::vector<AfMask> units;
-  for (int level = 0; level <= 5; ++level) {
-    stage.Advance();
-    if (level > 0 && level <= root_level) continue;
-    const auto l = static_cast<size_t>(level);
-    for (size_t p = 0; p < m.households.size(); ++p) {
-      key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(m.households[p])])][l];
-    }
-    for (size_t q = 0; q < by_income.size(); ++q) key_sorted[q] = key[static_cast<size_t>(by_income[q])];
-    const Buckets plain = Group(positions, key, na);
-    const Buckets gini = Group(by_income, key_sorted, na);
-    for (size_t ar = 0; ar < na; ++ar) {
-      if (plain.start[ar] == plain.start[ar + 1]) continue;
-      incomes.clear();
-      units.clear();
-      for (size_t j = plain.start[ar]; j < plain.start[ar + 1]; ++j) {
-        const auto p = static_cast<size_t>(plain.items[j]);
-        incomes.push_back({m.income[p], m.weight[p]});
-        if (m.af_complete[p] != 0) units.push_back({m.deprived[p], m.weight[p]});
+  auto levels = [&](int first, int last) {
+    std::vector<int32_t> key(m.households.size()), key_sorted(by_income.size());
+    std::vector<WeightedIncome> incomes, sorted;
+    std::vector<AfMask> units;
+    for (int level = first; level <= last; ++level) {
+      if (level > 0 && level <= root_level) continue;
+      const auto l = static_cast<size_t>(level);
+      for (size_t p = 0; p < m.households.size(); ++p) {
+        key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(m.households[p])])][l];
       }
-      sorted.clear();
-      for (size_t j = gini.start[ar]; j < gini.start[ar + 1]; ++j) {
-        const auto p = gini.items[j];
-        sorted.push_back({clamped(p), m.weight[static_cast<size_t>(p)]});
+      for (size_t q = 0; q < by_income.size(); ++q) key_sorted[q] = key[static_cast<size_t>(by_income[q])];
+      const Buckets plain = Group(positions, key, na);
+      const Buckets gini = Group(by_income, key_sorted, na);
+      for (size_t ar = 0; ar < na; ++ar) {
+        if (plain.start[ar] == plain.start[ar + 1]) continue;
+        incomes.clear();
+        units.clear();
+        for (size_t j = plain.start[ar]; j < plain.start[ar + 1]; ++j) {
+          const auto p = static_cast<size_t>(plain.items[j]);
+          incomes.push_back({m.income[p], m.weight[p]});
+          if (m.af_complete[p] != 0) units.push_back({m.deprived[p], m.weight[p]});
+        }
+        sorted.clear();
+        for (size_t j = gini.start[ar]; j < gini.start[ar + 1]; ++j) {
+          const auto p = gini.items[j];
+          sorted.push_back({clamped(p), m.weight[static_cast<size_t>(p)]});
+        }
+        AreaIndicators& r = rows[ar];
+        r.fgt = ComputeFgt(incomes, static_cast<double>(poverty_line));
+        r.gini = GiniOfSorted(sorted);
+        r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, af.k);
       }
-      AreaIndicators& r = rows[ar];
-      r.fgt = ComputeFgt(incomes, static_cast<double>(poverty_line));
-      r.gini = GiniOfSorted(sorted);
-      r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, af.k);
     }
-  }
+  };
+  // A level writes only the rows of its own areas: the levels on the two cores, half each.
+  InParallel([&] { levels(3, 5); }, [&] { levels(0, 2); });
+  for (int level = 0; level <= 5; ++level) stage.Advance();
 }
 
 }  // namespace
 
-IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
-                                  int from_year, int year, store::Connection* second, Progress& progress) {
+namespace {
+
+// What both ways of reading need first: the checks, the poverty line and the Alkire-Foster setup.
+IndicatorReport BeginReport(store::Connection& db, const Caller& caller, const std::string& area_code, int from_year,
+                            int year, internal::AfSetup& af) {
   const std::string area = internal::RequireArea(db, area_code.empty() ? caller.area_scope : area_code, "area");
   internal::RequireRead(db, caller, area);
   CheckIndicatorYears(from_year, year);
@@ -624,28 +665,29 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
     Parameters params(db);
     report.poverty_line = params.PovertyLine(year);
   }
-  const internal::AfSetup af = internal::ReadAfSetup(db);
+  af = internal::ReadAfSetup(db);
   report.af_weights = af.normalised;
   report.af_k = af.k;
+  return report;
+}
 
-  FirstTables a;
-  SecondTables b;
-  {
-    ProgressStage read(progress, "read", 2);
-    ReadTables(db, second, area, from_year, year, read, a, b);
-  }
+// Everything after the reads, whichever way the tables were read.
+void Evaluate(FirstTables& a, SecondTables& b, const internal::AfSetup& af, Progress& progress,
+              IndicatorReport& report) {
   ProgressStage stage(progress, "evaluate", 7);
-
   // Dense household numbers, and 31 December of each year.
   const size_t nd = report.years();
   std::vector<int32_t> dates(nd);
-  for (size_t i = 0; i < nd; ++i) dates[i] = (from_year + static_cast<int>(i)) * 10000 + 1231;
+  for (size_t i = 0; i < nd; ++i) dates[i] = (report.from_year + static_cast<int>(i)) * 10000 + 1231;
   std::vector<int32_t> dense;  // household id -> number, -1 outside the area
   for (size_t h = 0; h < a.household_id.size(); ++h) {
     At(dense, static_cast<size_t>(a.household_id[h]), int32_t{-1}) = static_cast<int32_t>(h);
   }
-  Statuses status = StatusAtDates(b.events, dense, dates, a.household_id.size());
-  const Members members = MembersAtDates(a, b.memberships, dense, dates, year);
+  // Statuses and members on the two cores.
+  Statuses status;
+  Members members;
+  InParallel([&] { status = StatusAtDates(b.events, dense, dates, a.household_id.size()); },
+             [&] { members = MembersAtDates(a, b.memberships, dense, dates, report.year); });
   std::vector<AreaIndicators>& rows = a.areas.rows;
   const Measured measured = CountHouseholds(a, b, dense, status, members, af, report, rows);
   std::vector<Status>().swap(status.at);
@@ -654,6 +696,178 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
   stage.Advance();
   ComputeMeasures(a, measured, af, report.poverty_line, stage, rows);
   report.areas = std::move(rows);
+}
+
+// Reading from the columnar copy (facts/facts.h): the same tables, in the same orders.
+
+// The rows [first, second) of a column sorted by year that hold `year`.
+std::pair<size_t, size_t> YearSlice(std::span<const int16_t> years, int year) {
+  const auto [lo, hi] = std::equal_range(years.begin(), years.end(), static_cast<int16_t>(year));
+  return {static_cast<size_t>(lo - years.begin()), static_cast<size_t>(hi - years.begin())};
+}
+
+// The areas of the subtree: rows [lo, hi) of the copy's areas, sorted by code.
+struct Subtree {
+  size_t lo = 0, hi = 0;
+  int32_t offset = 0;  // 1 when the nation's row comes first (it has no row in the copy)
+  // The report's index of the copy's area `i`, -1 outside the subtree.
+  int32_t Local(int32_t i) const {
+    return i >= 0 && static_cast<size_t>(i) >= lo && static_cast<size_t>(i) < hi
+               ? static_cast<int32_t>(static_cast<size_t>(i) - lo) + offset
+               : -1;
+  }
+};
+Subtree FindSubtree(const facts::TextColumn& codes, const std::string& area) {
+  auto lower = [&codes](std::string_view key) {
+    size_t lo = 0, hi = codes.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (codes[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+  return {lower(area), lower(internal::SubtreeEnd(area)), area.empty() ? 1 : 0};
+}
+
+Areas AreasFromFacts(const facts::Facts& f, const std::string& area, const Subtree& sub) {
+  const auto code = f.Text("area.code"), name = f.Text("area.name");
+  const auto level = f.Get<uint8_t>("area.level");
+  const auto parent = f.Get<int32_t>("area.parent");
+  Areas a;
+  a.rows.reserve(sub.hi - sub.lo + 1);
+  if (area.empty()) {
+    AreaIndicators root;
+    root.name = "全国";
+    a.rows.push_back(std::move(root));
+  }
+  for (size_t i = sub.lo; i < sub.hi; ++i) {
+    AreaIndicators r;
+    r.area_code = code[i];
+    r.name = name[i];
+    r.level = level[i];
+    a.rows.push_back(std::move(r));
+  }
+  // The nearest ancestor present inside the subtree (always found below its top: the
+  // area itself is present), else the top.
+  a.parent.assign(a.rows.size(), -1);
+  for (size_t i = 1; i < a.rows.size(); ++i) {
+    const int32_t p = sub.Local(parent[sub.lo + i - static_cast<size_t>(sub.offset)]);
+    a.parent[i] = p < 0 ? 0 : p;
+  }
+  FillAncestors(a);
+  return a;
+}
+
+FirstTables FirstFromFacts(const facts::Facts& f, const std::string& area, const Subtree& sub, int year) {
+  FirstTables t;
+  t.areas = AreasFromFacts(f, area, sub);
+  const auto ids = f.Get<int32_t>("household.id");
+  const auto areas = f.Get<int32_t>("household.area");
+  for (size_t h = 0; h < ids.size(); ++h) {
+    const int32_t local = sub.Local(areas[h]);
+    if (local < 0) continue;
+    t.household_id.push_back(ids[h]);
+    t.household_area.push_back(local);
+  }
+  const auto birth = f.Get<int32_t>("person.birth"), death = f.Get<int32_t>("person.death");
+  t.birth.assign(birth.begin(), birth.end());
+  t.death.assign(death.begin(), death.end());
+  const auto dict = f.Text("person_year.school_dict");
+  std::vector<uint8_t> school_of(dict.size() + 1, 0);  // by code: 0 unknown, 1 met, 2 not
+  for (size_t c = 0; c < dict.size(); ++c) school_of[c + 1] = CompulsorySchoolingMet(dict[c]) ? 1 : 2;
+  const auto [lo, hi] = YearSlice(f.Get<int16_t>("person_year.year"), year);
+  const auto person = f.Get<int32_t>("person_year.person");
+  const auto school = f.Get<uint8_t>("person_year.school");
+  const auto medical = f.Get<int8_t>("person_year.medical");
+  for (size_t i = lo; i < hi; ++i) {
+    const auto id = static_cast<size_t>(person[i]);
+    At(t.school, id, uint8_t{0}) = school_of[school[i]];
+    At(t.medical, id, uint8_t{0}) = medical[i] < 0 ? 0 : medical[i] != 0 ? 1 : 2;
+  }
+  return t;
+}
+
+SecondTables SecondFromFacts(const facts::Facts& f, const Subtree& sub, int from_year, int year) {
+  SecondTables t;
+  const auto dict = f.Text("event.kind_dict");
+  std::vector<Status> status_of(dict.size());
+  for (size_t c = 0; c < dict.size(); ++c) status_of[c] = internal::StatusOfEvent(std::string(dict[c]));
+  const auto household = f.Get<int32_t>("event.household"), date = f.Get<int32_t>("event.date");
+  const auto event_year = f.Get<int16_t>("event.year");
+  const auto kind = f.Get<uint8_t>("event.kind");
+  t.events.reserve(household.size());
+  for (size_t i = 0; i < household.size(); ++i) {
+    const Status st = status_of[kind[i]];
+    t.events.push_back({household[i], date[i], st, st == Status::kExited && event_year[i] == year});
+  }
+  {
+    const auto [lo, hi] = YearSlice(f.Get<int16_t>("household_year.year"), year);
+    const auto h = f.Get<int32_t>("household_year.household"), members = f.Get<int32_t>("household_year.members");
+    const auto income = f.Get<int64_t>("household_year.net_income");
+    const auto food = f.Get<int8_t>("household_year.food"), clothing = f.Get<int8_t>("household_year.clothing");
+    const auto housing = f.Get<int8_t>("household_year.housing"), water = f.Get<int8_t>("household_year.water");
+    t.years.reserve(hi - lo);
+    for (size_t i = lo; i < hi; ++i) {
+      t.years.push_back({h[i], members[i], income[i], food[i], clothing[i], housing[i], water[i], int8_t{-1}});
+    }
+  }
+  const auto mh = f.Get<int32_t>("membership.household"), mp = f.Get<int32_t>("membership.person");
+  const auto start = f.Get<int32_t>("membership.start"), end = f.Get<int32_t>("membership.end");
+  t.memberships.reserve(mh.size());
+  for (size_t i = 0; i < mh.size(); ++i) t.memberships.push_back({mh[i], mp[i], start[i], end[i]});
+  const auto aa = f.Get<int32_t>("area_year.area");
+  const auto ay = f.Get<int16_t>("area_year.year");
+  const auto pop = f.Get<int64_t>("area_year.population");
+  for (size_t i = 0; i < aa.size(); ++i) {
+    const int32_t local = sub.Local(aa[i]);
+    if (local < 0 || ay[i] < from_year || ay[i] > year) continue;
+    t.area_years.push_back({std::string(), ay[i], pop[i], local});
+  }
+  return t;
+}
+
+}  // namespace
+
+IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                  int from_year, int year, store::Connection* second, Progress& progress) {
+  internal::AfSetup af;
+  IndicatorReport report = BeginReport(db, caller, area_code, from_year, year, af);
+  FirstTables a;
+  SecondTables b;
+  {
+    ProgressStage read(progress, "read", 2);
+    ReadTables(db, second, report.area_code, from_year, year, read, a, b);
+  }
+  Evaluate(a, b, af, progress, report);
+  return report;
+}
+
+IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                           int from_year, int year, const std::string& facts_path,
+                                           Progress& progress) {
+  internal::AfSetup af;
+  IndicatorReport report = BeginReport(db, caller, area_code, from_year, year, af);
+  std::unique_ptr<facts::Facts> mapped;
+  {
+    ProgressStage stage(progress, "facts", 1);
+    mapped = facts::OpenOrBuild(db, facts_path);
+    stage.Advance();
+  }
+  const facts::Facts& copy = *mapped;
+  const std::string& area = report.area_code;
+  const Subtree sub = FindSubtree(copy.Text("area.code"), area);
+  FirstTables a;
+  SecondTables b;
+  {
+    // The two halves on the two cores.
+    ProgressStage read(progress, "read", 2);
+    InParallel([&] { b = SecondFromFacts(copy, sub, from_year, year); },
+               [&] { a = FirstFromFacts(copy, area, sub, year); });
+    read.Advance();
+    ApplyHouseRule(db, area, year, b.years);
+    read.Advance();
+  }
+  Evaluate(a, b, af, progress, report);
   return report;
 }
 

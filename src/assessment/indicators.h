@@ -94,6 +94,17 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
                                   int from_year, int year, store::Connection* second = nullptr,
                                   Progress& progress = NoProgress());
 
+// The same report read from the columnar copy of the facts in the file
+// `facts_path` (facts/facts.h) instead of the tables: the same figures, to the
+// last digit. After the access check the copy is mapped, or first built when
+// it is missing, damaged or older than the last change (facts::OpenOrBuild;
+// Error::Internal when it cannot be written). The houses inspected
+// (housing::HouseSafetyOn) are still read from `db`. Reads the copy on two
+// threads. Stages: facts (open or build), read, evaluate.
+IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                           int from_year, int year, const std::string& facts_path,
+                                           Progress& progress = NoProgress());
+
 // The area's own figures (assessment, incidence by year, measures in the
 // shape of MeasureJson) and how many areas of each level the report holds.
 nlohmann::json IndicatorSummaryJson(const IndicatorReport& report);

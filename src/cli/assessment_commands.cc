@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <iostream>
 #include <memory>
 #include <ostream>
 
@@ -16,6 +17,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "facts/facts.h"
 
 namespace fupin::cli {
 namespace {
@@ -78,7 +80,28 @@ struct IndicatorOptions {
   int year = 0;
   int from = 2014;
   std::optional<std::string> out;
+  std::optional<std::string> facts;  // the columnar copy's file, or "off"
 };
+
+// `report indicators` from the columnar copy of the facts where there is one
+// (facts/facts.h), else from the tables on two connections. A copy that cannot
+// be written (a read-only folder) is not an error: the tables are read.
+assessment::IndicatorReport ComputeIndicatorsWithFacts(Context& ctx, const IndicatorOptions& o) {
+  const std::string path = o.facts ? (*o.facts == "off" ? "" : *o.facts) : facts::DefaultPath(ctx.db_url);
+  if (!path.empty()) {
+    try {
+      return assessment::ComputeIndicatorsFromFacts(ctx.connection(), ctx.caller, o.area, o.from, o.year, path,
+                                                    ctx.progress());
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kInternal) throw;
+      std::cerr << "fupin: the facts copy " << path << " cannot be used (" << e.what() << "); reading the tables\n";
+    }
+  }
+  // A second connection reads half of the tables at the same time.
+  auto second = ctx.database().Connect();
+  return assessment::ComputeIndicators(ctx.connection(), ctx.caller, o.area, o.from, o.year, second.get(),
+                                       ctx.progress());
+}
 
 nlohmann::json ParamJson(const assessment::Parameter& p) {
   return {{"id", p.id},         {"name", p.name},     {"key", p.key},
@@ -530,11 +553,11 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
     ind->add_option("--year", o->year, "Year of the assessment and the measures")->required();
     ind->add_option("--from", o->from, "First year of the incidence (default 2014)");
     ind->add_option("--out", o->out, "Write one row per area to FILE.xlsx or FILE.csv");
+    ind->add_option("--facts", o->facts,
+                    "Columnar copy of the facts to read (built when missing or stale; default FILE.facts beside a "
+                    "SQLite database, none on a database server); 'off' reads the tables");
     ind->callback([&ctx, o] {
-      // A second connection reads half of the tables at the same time.
-      auto second = ctx.database().Connect();
-      const auto r = assessment::ComputeIndicators(ctx.connection(), ctx.caller, o->area, o->from, o->year, second.get(),
-                                                   ctx.progress());
+      const auto r = ComputeIndicatorsWithFacts(ctx, *o);
       int64_t written = 0;
       if (o->out) written = assessment::WriteIndicatorTable(r, *o->out);
       if (ctx.json) {

@@ -10,6 +10,7 @@
 #include "access/personal_data.h"
 #include "assessment/criteria.h"
 #include "assessment/households.h"
+#include "assessment/indicator_figures_testing.h"
 #include "assessment/incidence.h"
 #include "assessment/indicators.h"
 #include "assessment/measures.h"
@@ -41,6 +42,8 @@ class Registry {
   }
   store::Database& database() { return *database_; }
   store::Connection& db() { return *db_; }
+  // The columnar copy of the facts (facts/facts.h) beside the database.
+  std::string facts_path() const { return (dir_ / "fupin.db.facts").string(); }
 
  private:
   std::filesystem::path dir_;
@@ -119,6 +122,13 @@ TEST(Indicators, HengdongCountyTownshipsAndVillagesAsTheOlderServices) {
     const size_t c = IndexOf(nation, "430424");
     EXPECT_EQ(assessment::MeasureJson(nation.Measures(c)), assessment::MeasureJson(county.Measures(0)));
     EXPECT_EQ(nation.areas[c].assessed, county.areas[0].assessed);
+    // Read from the columnar copy of the facts: every figure of every area the same.
+    for (const auto* r : {&county, &nation}) {
+      const auto copy = assessment::ComputeIndicatorsFromFacts(reg.db(), Caller::LocalOperator(),
+                                                               r->area_code.empty() ? "nation" : r->area_code,
+                                                               r->from_year, r->year, reg.facts_path());
+      EXPECT_EQ(assessment::testing::AllFigures(copy), assessment::testing::AllFigures(*r));
+    }
   }
 }
 
@@ -154,6 +164,10 @@ TEST(Indicators, NationProvinceCountyVillageAsTheOlderServices) {
     }
     EXPECT_EQ(assessed, r.areas[0].assessed);
     EXPECT_EQ(persons, r.areas[0].measure_persons);
+    // Read from the columnar copy of the facts: every figure of every area the same.
+    const auto copy = assessment::ComputeIndicatorsFromFacts(reg.db(), Caller::LocalOperator(), "nation", 2014, year,
+                                                             reg.facts_path());
+    EXPECT_EQ(assessment::testing::AllFigures(copy), assessment::testing::AllFigures(r));
   }
   // A province asked for itself gives the figures it has in the national report.
   const auto nation = assessment::ComputeIndicators(reg.db(), Caller::LocalOperator(), "nation", 2014, 2019);
@@ -165,6 +179,9 @@ TEST(Indicators, NationProvinceCountyVillageAsTheOlderServices) {
   const auto province =
       assessment::ComputeIndicators(reg.db(), Caller::LocalOperator(), nation.areas[p].area_code, 2014, 2019);
   EXPECT_EQ(assessment::MeasureJson(province.Measures(0)), assessment::MeasureJson(nation.Measures(p)));
+  EXPECT_EQ(assessment::testing::AllFigures(assessment::ComputeIndicatorsFromFacts(
+                reg.db(), Caller::LocalOperator(), nation.areas[p].area_code, 2014, 2019, reg.facts_path())),
+            assessment::testing::AllFigures(province));
   EXPECT_EQ(province.areas.size(), [&] {
     size_t n = 0;
     for (const auto& a : nation.areas) n += a.area_code.starts_with(nation.areas[p].area_code) ? size_t{1} : size_t{0};

@@ -719,6 +719,24 @@ TEST(NationDemo, NationOnANewFileIsTheSameAsOnAnExistingOne) {
   EXPECT_EQ(indicators["measures"], json::parse(measures.out));
   EXPECT_EQ(indicators["output"]["rows"], indicators["areas"]["count"]);
   EXPECT_GT(indicators["areas"]["by_level"]["village"].get<int64_t>(), 600000);
+  // That run read the columnar copy of the facts it built beside the file (issue 25); from the
+  // tables the same figures and the same rows.
+  EXPECT_TRUE(std::filesystem::exists(fresh + ".facts"));
+  auto tables = RunFupin(fresh, {"report", "indicators", "--area", "nation", "--year", "2020", "--json", "--facts",
+                                 "off", "--out", dir.File("tables.csv")});
+  ASSERT_EQ(tables.exit_code, 0) << tables.err;
+  auto figures = [](json j) {
+    j.erase("output");
+    return j;
+  };
+  EXPECT_EQ(figures(json::parse(tables.out)), figures(indicators));
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  EXPECT_EQ(slurp(dir.File("tables.csv")), slurp(dir.File("areas.csv")));
 
   // A run that fails on a new file removes it.
   const std::string failed = dir.File("failed.db");
