@@ -3,6 +3,7 @@
 // terms giving, for every value, the string stored in the database and sent
 // on the wire, and the Chinese label people read. Header-light on purpose:
 // modules declare their tables next to their enums and look values up here.
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,5 +67,19 @@ std::optional<E> ParseWire(std::span<const Term> terms, std::string_view wire) {
 
 // "a, b or c": the wire strings of a table, for error messages.
 std::string WireList(std::span<const Term> terms);
+
+// Stored values inside SQL built in C++, from the table so that a renamed wire
+// string leaves no stale literal: "'completed'" and "('industry', 'water')".
+std::string SqlQuoted(std::string_view text);
+template <class E>
+std::string SqlWire(std::span<const Term> terms, E value) {
+  return SqlQuoted(WireOf(terms, value));
+}
+template <class E>
+std::string SqlWireList(std::span<const Term> terms, std::initializer_list<E> values) {
+  std::string out = "(";
+  for (const E v : values) out += (out.size() > 1 ? ", " : "") + SqlWire(terms, v);
+  return out + ")";
+}
 
 }  // namespace fupin

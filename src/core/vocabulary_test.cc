@@ -27,6 +27,15 @@ TEST(VocabularyTest, WireListNamesEveryValue) {
   EXPECT_EQ(FindWire(kTerms, "b"), 1);
 }
 
+// Stored values in SQL come from the table, quoted (issue 19: no stale literal when a wire string changes).
+TEST(VocabularyTest, SqlLiteralsAreTheTablesWireStrings) {
+  enum class Step { kA, kB, kC };
+  constexpr Term kTerms[] = {{0, "a", "甲"}, {1, "b_b", "乙"}, {2, "c", "丙"}};
+  EXPECT_EQ(SqlWire(kTerms, Step::kB), "'b_b'");
+  EXPECT_EQ(SqlWireList(kTerms, {Step::kA, Step::kC}), "('a', 'c')");
+  EXPECT_EQ(SqlQuoted("it's"), "'it''s'");
+}
+
 // The local operator of the command line is an administrator of the nation.
 TEST(VocabularyTest, TheLocalOperatorIsTheFirstRoleOfTheNation) {
   const Caller c = Caller::LocalOperator();
