@@ -286,7 +286,7 @@ TEST_F(IndustryTest, TheMonitoringScanFiresTheIndustrySignals) {
   const auto scan = monitoring::MonitoringService(fx_.db(), fx_.clock()).Scan(county_, 2021, "430424");
   std::map<int64_t, std::set<std::string>> rules;
   for (const auto& c : scan.candidates) {
-    for (const auto& hit : c.hits) rules[c.household_id].insert(hit.rule);
+    for (const auto& hit : c.hits) rules[c.household_id].insert(WireOf(monitoring::RiskRuleTerms(), hit.rule));
   }
   EXPECT_EQ(rules[h1_], (std::set<std::string>{"dividends_stopped"}));
   EXPECT_EQ(rules[h2_], (std::set<std::string>{"job_loss", "overdue_loan"}));
