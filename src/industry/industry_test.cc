@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "industry/industry.h"
 #include "industry/schema.h"
 #include "monitoring/monitoring.h"
@@ -399,6 +400,14 @@ TEST_F(IndustryTest, PurchasesAreListedAPageAtATimeWithTheTotalOfAll) {
   EXPECT_TRUE(Names(Refused([&] { svc_.UpdateProduct(county_, pr.id, {"黄贡椒", "", "", "2019-06-01"}, 1); }),
                     "certified_on"));
   EXPECT_EQ(svc_.UpdateProduct(county_, pr.id, {"三樟黄贡椒", "辣椒", "衡扶产认1号", "2019-01-01"}, 1).version, 2);
+}
+
+// Issue 19 item 4: the entity and link kinds named in the module's SQL are enums over their tables.
+TEST(IndustryTermsTest, TheKindsNamedInSqlAreEnumsOverTheirTables) {
+  fupin::testing::ExpectCompleteTable(EntityKinds(), EntityKind::kWorkshop);
+  fupin::testing::ExpectCompleteTable(LinkKinds(), LinkKind::kTrusteeship);
+  EXPECT_EQ(SqlWire(LinkKinds(), LinkKind::kShares), "'shares'");
+  EXPECT_EQ(SqlWire(EntityKinds(), EntityKind::kEnterprise), "'enterprise'");
 }
 
 }  // namespace
