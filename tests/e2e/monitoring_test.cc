@@ -321,8 +321,9 @@ TEST_F(MonitoringScenarioTest, RulesAndAlertKindsAreServedAndAWrongKindIsRefused
   std::ofstream(roster) << "身份证号,姓名,日期,金额\n";
   auto r = RunFupin(db_, {"monitor", "alerts", "import", "--kind", "flood", "--year", "2025", roster, "--json"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("--kind"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("'flood' is not medical, disaster or unemployment"), std::string::npos) << r.err;
+  const json refused_cli = json::parse(r.out);  // --json: the refusal on stdout
+  EXPECT_EQ(refused_cli["error"]["details"][0]["path"], "--kind") << r.out;
+  EXPECT_EQ(refused_cli["error"]["details"][0]["problem"], "'flood' is not medical, disaster or unemployment");
   auto u = RunFupin(db_, {"user", "add", "s10-xian", "--role", "county_office", "--area", "430424"},
                     PasswordOf("s10-xian") + "\n");
   ASSERT_EQ(u.exit_code, 0) << u.err;
