@@ -188,14 +188,13 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
   imp->add_flag("--skip-unmatched", ai->skip_unmatched, "Leave out ID numbers the registry does not hold");
   imp->add_flag("--skip-invalid", ai->skip_invalid, "Import the valid rows and list the others");
   imp->callback([&ctx, ai] {
-    const auto kind = monitoring::ParseAlertKind(ai->kind);
-    if (!kind) throw Error::InvalidArgument("bad kind", {{"--kind", "'" + ai->kind + "' is not medical, disaster or unemployment"}});
+    const auto kind = monitoring::AlertKindOf(ai->kind, "--kind");
     monitoring::MonitoringService svc(ctx.connection());
     auto reader = io::OpenTable(ai->file);
     monitoring::AlertImportOptions options;
     options.skip_unmatched = ai->skip_unmatched;
     options.skip_invalid = ai->skip_invalid;
-    const auto r = svc.ImportAlerts(ctx.caller, *kind, ai->year, *reader, ai->file, options);
+    const auto r = svc.ImportAlerts(ctx.caller, kind, ai->year, *reader, ai->file, options);
     for (const auto& d : dataio::RefusalDetails(r.problems)) ctx.err() << "skipped " << d.path << ": " << d.problem << '\n';
     if (ctx.json) {
       ctx.PrintJson(monitoring::AlertImportJson(r));
@@ -243,7 +242,7 @@ void AddMonitoringCommands(CLI::App& app, Context& ctx) {
     for (const auto& c : r.candidates) {
       ctx.out() << "  " << c.household_number << " " << c.village_code << " " << LabelOf(monitoring::CategoryTerms(), c.category);
       for (const auto& h : c.hits) {
-        ctx.out() << "  [" << h.rule << " " << h.label_zh;
+        ctx.out() << "  [" << WireOf(monitoring::RiskRuleTerms(), h.rule) << " " << h.label_zh;
         for (const auto& [k, v] : h.values) ctx.out() << " " << k << "=" << v;
         ctx.out() << "]";
       }

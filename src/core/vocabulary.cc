@@ -11,4 +11,13 @@ std::string WireList(std::span<const Term> terms) {
   return out;
 }
 
+std::string SqlQuoted(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace fupin

@@ -68,19 +68,19 @@ std::optional<E> ParseWire(std::span<const Term> terms, std::string_view wire) {
 // "a, b or c": the wire strings of a table, for error messages.
 std::string WireList(std::span<const Term> terms);
 
-// "'approved'": the wire string of a value as an SQL literal, for SQL built
-// in C++ from the table, so that a renamed wire string cannot leave a stale
-// literal in a query (wire strings are [a-z_] and hold no quote).
+// Stored values inside SQL built in C++, from the table so that a renamed wire
+// string leaves no stale literal: "'completed'", "('industry', 'water')".
+std::string SqlQuoted(std::string_view text);
 template <class E>
 std::string SqlWire(std::span<const Term> terms, E value) {
-  return std::string("'") + WireOf(terms, value) + "'";
+  return SqlQuoted(WireOf(terms, value));
 }
 // "CASE step WHEN 'appraisal' THEN 0 WHEN 'verification' THEN 1 ... ELSE n END":
 // the place of an SQL expression's value in a table (n, after every place,
 // for a value outside it), for ORDER BY in the table's order.
 inline std::string SqlOrderOf(std::span<const Term> terms, const std::string& expression) {
   std::string out = "CASE " + expression;
-  for (size_t i = 0; i < terms.size(); ++i) out += std::string(" WHEN '") + terms[i].wire + "' THEN " + std::to_string(i);
+  for (size_t i = 0; i < terms.size(); ++i) out += " WHEN " + SqlQuoted(terms[i].wire) + " THEN " + std::to_string(i);
   return out + " ELSE " + std::to_string(terms.size()) + " END";
 }
 // "('poor', 'exited')": the wire strings of values as an SQL list, for IN.

@@ -27,12 +27,17 @@ TEST(VocabularyTest, WireListNamesEveryValue) {
   EXPECT_EQ(FindWire(kTerms, "b"), 1);
 }
 
-// SQL built in C++ takes stored values from the table: a literal, a list, the order.
+// SQL built in C++ takes stored values from the table: a literal, a list, the
+// order, each quoted (issue 19: no stale literal when a wire string changes).
 TEST(VocabularyTest, SqlLiteralsComeFromTheTable) {
-  constexpr Term kTerms[] = {{0, "a", "甲"}, {1, "b", "乙"}, {2, "c", "丙"}};
-  EXPECT_EQ(SqlWire(kTerms, 1), "'b'");
+  enum class Step { kA, kB, kC };
+  constexpr Term kTerms[] = {{0, "a", "甲"}, {1, "b_b", "乙"}, {2, "c", "丙"}};
+  EXPECT_EQ(SqlWire(kTerms, 1), "'b_b'");
+  EXPECT_EQ(SqlWire(kTerms, Step::kB), "'b_b'");
   EXPECT_EQ(SqlWireList(kTerms, {2, 0}), "('c', 'a')");
-  EXPECT_EQ(SqlOrderOf(kTerms, "x.kind"), "CASE x.kind WHEN 'a' THEN 0 WHEN 'b' THEN 1 WHEN 'c' THEN 2 ELSE 3 END");
+  EXPECT_EQ(SqlWireList(kTerms, {Step::kA, Step::kC}), "('a', 'c')");
+  EXPECT_EQ(SqlOrderOf(kTerms, "x.kind"), "CASE x.kind WHEN 'a' THEN 0 WHEN 'b_b' THEN 1 WHEN 'c' THEN 2 ELSE 3 END");
+  EXPECT_EQ(SqlQuoted("it's"), "'it''s'");
 }
 
 // The local operator of the command line is an administrator of the nation.

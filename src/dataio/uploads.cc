@@ -74,11 +74,7 @@ nlohmann::json ImportTemplateUpload(store::Connection& db, const Caller& caller,
 
 nlohmann::json ImportAlertUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                  const Clock& clock) {
-  const auto kind = monitoring::ParseAlertKind(upload.alert_kind);
-  if (!kind) {
-    throw Error::InvalidArgument("bad alert kind",
-                                 {{"alert_kind", "'" + upload.alert_kind + "' is not medical, disaster or unemployment"}});
-  }
+  const auto kind = monitoring::AlertKindOf(upload.alert_kind, "alert_kind");
   monitoring::MonitoringService service(db, clock);
   io::TableOptions table_options;
   table_options.sheet = upload.sheet;
@@ -86,7 +82,7 @@ nlohmann::json ImportAlertUpload(store::Connection& db, const Caller& caller, co
   monitoring::AlertImportOptions options;
   options.dry_run = upload.dry_run;
   options.skip_invalid = upload.skip_invalid;
-  const auto r = service.ImportAlerts(caller, *kind, upload.year, *reader, upload.file_name, options);
+  const auto r = service.ImportAlerts(caller, kind, upload.year, *reader, upload.file_name, options);
   nlohmann::json j = monitoring::AlertImportJson(r);
   j["alert_kind"] = j["kind"];
   j["kind"] = UploadKindName(upload.kind);

@@ -1,6 +1,7 @@
 // The progress report's figures of section 九 (housing.h, ComputeFigures).
 #include <string>
 
+#include "core/area_code.h"
 #include "housing/housing.h"
 #include "projects/projects.h"
 
@@ -8,7 +9,7 @@ namespace fupin::housing {
 
 HousingFigures ComputeFigures(store::Connection& db, const std::string& area, const std::string& as_of) {
   HousingFigures f;
-  const std::string hi = area + ":";
+  const std::string hi = SubtreeEnd(area);
   auto bind = [&](store::Statement& s) {
     s.BindText(1, area);
     s.BindText(2, hi);

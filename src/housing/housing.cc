@@ -218,7 +218,7 @@ struct HouseState {
 HouseState ReadHouseState(store::Connection& db, const std::string& area, const std::string& date,
                           bool registered_only) {
   HouseState st;
-  const std::string hi = area + ":";
+  const std::string hi = SubtreeEnd(area);
   auto s = db.Prepare(std::string(kInspectionSelect) +
                       " WHERE i.village_code >= ? AND i.village_code < ? AND i.date <= ?"
                       " AND (? = 0 OR i.household_id IS NOT NULL) ORDER BY i.date, i.id");
@@ -431,7 +431,7 @@ std::vector<Inspection> HousingService::ListInspections(const Caller& caller, co
                        " AND (? = 0 OR i.grade = 'C' OR i.grade = 'D') ORDER BY i.village_code, i.date, i.id"
                        " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, f.grade);
   s->BindText(4, f.grade);
   s->BindInt(5, f.dangerous_only ? 1 : 0);
@@ -514,7 +514,7 @@ std::vector<Renovation> HousingService::ListRenovations(const Caller& caller, co
                        " WHERE i.village_code >= ? AND i.village_code < ? ORDER BY i.village_code, r.id LIMIT " +
                        std::to_string(limit) + " OFFSET " + std::to_string(offset));
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   std::vector<Renovation> out;
   while (s->Step()) out.push_back(ReadRenovation(*s));
   return out;
@@ -570,7 +570,7 @@ std::vector<RenovationCount> CountRenovations(store::Connection& db, const std::
       " COALESCE(sum(r.subsidy_fen), 0) FROM house_renovations r JOIN house_inspections i ON i.id = r.inspection_id"
       " WHERE i.village_code >= ?1 AND i.village_code < ?2 AND r.start_date <= ?3 GROUP BY r.kind");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, date);
   while (s->Step()) by_kind[s->Text(0)] = {s->Text(0), s->Int(1), s->Int(2), s->Int(3)};
   std::vector<RenovationCount> out;
@@ -627,7 +627,7 @@ RelocationSummary HousingService::SummarizeRelocation(const Caller& caller, cons
       " FROM relocations r JOIN relocation_sites s ON s.id = r.site_id"
       " WHERE r.from_village >= ?1 AND r.from_village < ?2 AND r.moved_on <= ?3 GROUP BY s.kind");
   s->BindText(1, out.area);
-  s->BindText(2, out.area + ":");
+  s->BindText(2, SubtreeEnd(out.area));
   s->BindText(3, out.date);
   std::map<std::string, RelocationCount> by_kind;
   while (s->Step()) {
@@ -698,7 +698,7 @@ std::vector<Site> HousingService::ListSites(const Caller& caller, const std::str
       " FROM relocation_sites s LEFT JOIN areas a ON a.code = s.township_code"
       " WHERE s.township_code >= ? AND s.township_code < ? ORDER BY s.township_code, s.id");
   s->BindText(1, area.size() > 9 ? area.substr(0, 9) : area);
-  s->BindText(2, (area.size() > 9 ? area.substr(0, 9) : area) + ":");
+  s->BindText(2, SubtreeEnd(area.size() > 9 ? area.substr(0, 9) : area));
   std::vector<Site> out;
   while (s->Step()) {
     out.push_back({s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5), s->Int(6), s->Int(7)});
@@ -783,7 +783,7 @@ std::vector<Relocation> HousingService::ListRelocations(const Caller& caller, co
                        " WHERE r.from_village >= ? AND r.from_village < ? ORDER BY r.from_village, r.household_id"
                        " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset));
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   std::vector<Relocation> out;
   while (s->Step()) out.push_back(ReadRelocation(*s));
   return out;
@@ -833,7 +833,7 @@ std::vector<Infrastructure> HousingService::ListInfrastructure(const Caller& cal
   auto s = db_.Prepare(std::string(kInfrastructureSelect) +
                        " WHERE v.village_code >= ? AND v.village_code < ? AND v.year = ? ORDER BY v.village_code");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindInt(3, year);
   std::vector<Infrastructure> out;
   while (s->Step()) out.push_back(ReadInfrastructureRow(*s));

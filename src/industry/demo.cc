@@ -12,9 +12,11 @@
 
 #include "access/audit.h"
 #include "access/permissions.h"
+#include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "industry/demo_people.h"
+#include "industry/industry.h"
 #include "projects/demo.h"
 
 namespace fupin::industry {
@@ -65,7 +67,7 @@ std::unique_ptr<store::BulkWriter> Bulk(Ctx& c, const std::string& table, std::v
 std::vector<int64_t> IdsOf(Ctx& c, const std::string& table) {
   auto s = c.db.Prepare("SELECT id FROM " + table + " WHERE area_code >= ? AND area_code < ? ORDER BY id");
   s->BindText(1, c.county);
-  s->BindText(2, c.county + ":");
+  s->BindText(2, SubtreeEnd(c.county));
   std::vector<int64_t> out;
   while (s->Step()) out.push_back(s->Int(0));
   return out;
@@ -200,7 +202,8 @@ void WriteBranchHouseholds(Ctx& c, const DemoOptions& o, const std::vector<DemoH
   // Joint branches drive an enterprise of their township.
   c.db.Execute(
       "INSERT INTO branch_entities (branch_id, entity_id) SELECT b.id, min(e.id) FROM party_branches b"
-      " JOIN entities e ON e.area_code = b.area_code AND e.kind = 'enterprise' WHERE b.kind = 'joint' GROUP BY b.id");
+      " JOIN entities e ON e.area_code = b.area_code AND e.kind = " + SqlWire(EntityKinds(), EntityKind::kEnterprise) +
+      " WHERE b.kind = " + SqlWire(BranchKinds(), BranchKind::kJoint) + " GROUP BY b.id");
 }
 
 }  // namespace
@@ -217,7 +220,7 @@ DemoIndustrySummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
     auto s = db.Prepare(
         "SELECT (SELECT count(*) FROM industries) + (SELECT count(*) FROM entities WHERE area_code >= ?1 AND area_code < ?2)");
     s->BindText(1, c.county);
-    s->BindText(2, c.county + ":");
+    s->BindText(2, SubtreeEnd(c.county));
     s->Step();
     if (s->Int(0) > 0) throw Error::FailedPrecondition("industry records exist already; demo data is made once");
   }
@@ -225,7 +228,7 @@ DemoIndustrySummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
   {
     auto s = db.Prepare("SELECT code, name, level FROM areas WHERE code >= ? AND code < ? AND level IN (4, 5) ORDER BY code");
     s->BindText(1, c.county);
-    s->BindText(2, c.county + ":");
+    s->BindText(2, SubtreeEnd(c.county));
     while (s->Step()) {
       c.names[s->Text(0)] = s->Text(1);
       if (s->Int(2) == 4) c.townships.push_back(s->Text(0));

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
 
@@ -55,7 +56,7 @@ void WriteWorkers(People& p, const std::vector<DemoHousehold>& pool, DemoIndustr
       " AND (m.end_date IS NULL OR m.end_date > ?3) AND (p.death_date IS NULL OR p.death_date > ?3)"
       " ORDER BY m.person_id");
   s->BindText(1, p.county);
-  s->BindText(2, p.county + ":");
+  s->BindText(2, SubtreeEnd(p.county));
   s->BindText(3, p.as_of);
   s->BindInt(4, as_of.year);
   // The situations are gathered first and written after the read: on PostgreSQL a bulk write
@@ -129,7 +130,7 @@ void WriteProducts(People& p, const std::vector<DemoHousehold>& pool, const Demo
   {
     auto s = p.db.Prepare("SELECT id, area_code FROM entities WHERE area_code >= ? AND area_code < ? ORDER BY id");
     s->BindText(1, p.county);
-    s->BindText(2, p.county + ":");
+    s->BindText(2, SubtreeEnd(p.county));
     while (s->Step()) entities.emplace_back(s->Int(0), s->Text(1));
   }
   static constexpr const char* kNames[] = {"黄贡椒", "油茶籽油", "白沙枇杷", "黑木耳", "土鸡蛋", "腊肉", "红薯粉"};
@@ -156,7 +157,7 @@ void WriteProducts(People& p, const std::vector<DemoHousehold>& pool, const Demo
   {
     auto s = p.db.Prepare("SELECT id, area_code FROM products WHERE area_code >= ? AND area_code < ? ORDER BY id");
     s->BindText(1, p.county);
-    s->BindText(2, p.county + ":");
+    s->BindText(2, SubtreeEnd(p.county));
     while (s->Step()) products.emplace_back(s->Int(0), s->Text(1));
   }
   static constexpr std::pair<const char*, const char*> kBuyers[] = {
@@ -190,7 +191,7 @@ void WriteLoans(People& p, const std::vector<DemoHousehold>& pool, const DemoOpt
   {
     auto s = p.db.Prepare("SELECT id FROM entities WHERE area_code >= ? AND area_code < ? ORDER BY id");
     s->BindText(1, p.county);
-    s->BindText(2, p.county + ":");
+    s->BindText(2, SubtreeEnd(p.county));
     while (s->Step()) entities.push_back(s->Int(0));
   }
   static constexpr const char* kBanks[] = {"衡东县农村商业银行", "中国邮政储蓄银行衡东县支行", "中国农业银行衡东县支行"};
@@ -213,7 +214,7 @@ void WriteLoans(People& p, const std::vector<DemoHousehold>& pool, const DemoOpt
       " SELECT id, due_on, amount_fen, ?3, ?4 FROM loans WHERE area_code >= ?1 AND area_code < ?2"
       " AND due_on <= ?5 AND id % 50 <> 0");
   s->BindText(1, p.county);
-  s->BindText(2, p.county + ":");
+  s->BindText(2, SubtreeEnd(p.county));
   s->BindText(3, p.actor);
   s->BindInt(4, p.now);
   s->BindText(5, p.as_of);

@@ -2,6 +2,7 @@
 // (section 八; docs/INDUSTRY.md). A fixed number of queries.
 #include <string>
 
+#include "core/area_code.h"
 #include "industry/industry.h"
 
 namespace fupin::industry {
@@ -19,7 +20,7 @@ std::string MembersOnSql(const std::string& households) {
 // Binds ?1 ?2 (the area's code range), ?3 (the year) and, unless empty, ?4 (as_of).
 void BindScope(store::Statement& s, const std::string& area, int year, const std::string& as_of) {
   s.BindText(1, area);
-  s.BindText(2, area + ":");
+  s.BindText(2, SubtreeEnd(area));
   s.BindInt(3, year);
   if (!as_of.empty()) s.BindText(4, as_of);
 }

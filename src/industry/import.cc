@@ -12,6 +12,7 @@
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "access/personal_data.h"
+#include "core/area_code.h"
 #include "core/error.h"
 #include "dataio/clerk_values.h"
 #include "industry/industry.h"
@@ -103,7 +104,7 @@ void ReadLookups(store::Connection& db, ImportKind kind, Lookups& l) {
   auto scoped = [&](const std::string& text) {
     auto s = db.Prepare(text);
     s->BindText(1, l.scope);
-    s->BindText(2, l.scope + ":");
+    s->BindText(2, SubtreeEnd(l.scope));
     return s;
   };
   if (kind == ImportKind::kPlantings || kind == ImportKind::kLinks || kind == ImportKind::kLoans) {
@@ -272,7 +273,7 @@ void ResolveWorkers(store::Connection& db, const Lookups& l, std::vector<WorkerR
       "SELECT m.person_id, m.household_id, h.village_code FROM memberships m JOIN households h ON h.id = m.household_id"
       " WHERE m.end_date IS NULL AND h.village_code >= ? AND h.village_code < ?");
   s->BindText(1, l.scope);
-  s->BindText(2, l.scope + ":");
+  s->BindText(2, SubtreeEnd(l.scope));
   while (s->Step()) member[s->Int(0)] = {s->Int(1), s->Text(2)};
   for (size_t i = 0; i < workers.size(); ++i) {
     const auto it = ids[i] ? member.find(*ids[i]) : member.end();

@@ -13,6 +13,7 @@
 #include "core/area_code.h"
 #include "core/error.h"
 #include "industry/statements.h"
+#include "projects/projects.h"
 #include "registry/areas.h"
 
 namespace fupin::industry {
@@ -204,7 +205,7 @@ std::vector<Industry> IndustryService::ListIndustries(const Caller& caller, cons
       " FROM industries i LEFT JOIN industry_households h ON h.industry_id = i.id AND h.year = ?3"
       " AND h.area_code >= ?1 AND h.area_code < ?2 GROUP BY i.id, i.code, i.name, i.unit ORDER BY i.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindInt(3, year);
   std::vector<Industry> out;
   while (s->Step()) {
@@ -301,7 +302,7 @@ std::vector<Entity> IndustryService::ListEntities(const Caller& caller, const st
       " e.version FROM entities e LEFT JOIN areas a ON a.code = e.area_code"
       " WHERE e.area_code >= ?1 AND e.area_code < ?2 ORDER BY e.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindInt(3, year.value_or(0));
   std::vector<Entity> out;
   while (s->Step()) {
@@ -406,7 +407,7 @@ std::vector<Branch> IndustryService::ListBranches(const Caller& caller, const st
       " (SELECT count(*) FROM branch_households h WHERE h.branch_id = b.id)"
       " FROM party_branches b WHERE b.area_code >= ?1 AND b.area_code < ?2 ORDER BY b.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   std::vector<Branch> out;
   while (s->Step()) out.push_back({s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5), s->Int(6)});
   return out;
@@ -521,7 +522,7 @@ WorkerPage IndustryService::ListWorkers(const Caller& caller, const WorkerFilter
       " WHERE w.area_code >= ?1 AND w.area_code < ?2 AND w.year = ?3 AND (?4 < 0 OR w.employed = ?4)";
   auto bind = [&](store::Statement& s) {
     s.BindText(1, area);
-    s.BindText(2, area + ":");
+    s.BindText(2, SubtreeEnd(area));
     s.BindInt(3, f.year);
     s.BindInt(4, f.employed ? (*f.employed ? 1 : 0) : -1);
   };
@@ -547,7 +548,8 @@ WelfarePost IndustryService::AddWelfarePost(const Caller& caller, const WelfareP
   if (!end.empty() && !start.empty() && end < start) problems.push_back({"end_date", "is before start_date"});
   if (in.asset_id && in.funded_by != "asset_income") problems.push_back({"asset_id", "only for a post paid from asset income"});
   if (in.asset_id) {
-    auto s = db_.Prepare("SELECT 1 FROM assets WHERE id = ? AND kind = 'productive'");
+    auto s = db_.Prepare("SELECT 1 FROM assets WHERE id = ? AND kind = " +
+                         SqlWire(projects::AssetKinds(), projects::AssetKind::kProductive));
     s->BindInt(1, *in.asset_id);
     if (!s->Step()) problems.push_back({"asset_id", "no productive asset " + std::to_string(*in.asset_id)});
   }
@@ -595,7 +597,7 @@ std::vector<WelfarePost> IndustryService::ListWelfarePosts(const Caller& caller,
       " FROM welfare_posts w LEFT JOIN persons p ON p.id = w.person_id"
       " WHERE w.area_code >= ?1 AND w.area_code < ?2 ORDER BY w.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   std::vector<WelfarePost> out;
   while (s->Step()) {
     out.push_back({s->Int(0), s->Text(1), s->Text(2), s->OptionalInt(3), s->OptionalInt(4), s->Text(5), s->Int(6),
@@ -669,7 +671,7 @@ std::vector<Product> IndustryService::ListProducts(const Caller& caller, const s
       " FROM products p LEFT JOIN households h ON h.id = p.household_id LEFT JOIN entities e ON e.id = p.entity_id"
       " LEFT JOIN areas a ON a.code = p.area_code WHERE p.area_code >= ?1 AND p.area_code < ?2 ORDER BY p.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   std::vector<Product> out;
   while (s->Step()) {
     out.push_back({s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Text(5), s->Text(6), s->Text(7),
@@ -738,7 +740,7 @@ PurchasePage IndustryService::ListPurchases(const Caller& caller, const Purchase
       " g.amount_fen FROM t LEFT JOIN (SELECT * FROM f ORDER BY f.date DESC, f.id DESC LIMIT ?7 OFFSET ?8) g ON 1 = 1"
       " ORDER BY g.date DESC, g.id DESC");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindInt(3, f.year.value_or(0));
   s->BindText(4, std::to_string(f.year.value_or(0)));
   s->BindInt(5, f.product_id.value_or(0));
@@ -772,7 +774,7 @@ PurchaseTotals IndustryService::Totals(const Caller& caller, const std::string& 
       " FROM purchases x WHERE x.area_code >= ?1 AND x.area_code < ?2 AND (?3 = 0 OR substr(x.date, 1, 4) = ?4)";
   auto bind = [&](store::Statement& s) {
     s.BindText(1, area);
-    s.BindText(2, area + ":");
+    s.BindText(2, SubtreeEnd(area));
     s.BindInt(3, year.value_or(0));
     s.BindText(4, std::to_string(year.value_or(0)));
   };
@@ -894,7 +896,7 @@ std::vector<Loan> IndustryService::ListLoans(const Caller& caller, const std::st
   auto s = db_.Prepare(std::string(kLoanSelect) + " WHERE l.area_code >= ?1 AND l.area_code < ?2" +
                        (overdue_only ? " AND l.due_on < ?3" : "") + " ORDER BY l.id");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   if (overdue_only) s->BindText(3, today);
   std::vector<Loan> out;
   while (s->Step()) {

@@ -46,6 +46,9 @@ std::span<const Term> PostFunding();         // asset_income funds
 // The sets compared inside the module as types; the value of each is its Term's id.
 enum class BranchKind { kNew, kJoint, kStrengthened };
 enum class SupplierKind { kHousehold, kEntity, kVillage };
+// Named in SQL the module builds (SqlWire); the value of each is its Term's id.
+enum class EntityKind { kCooperative, kEnterprise, kFamilyFarm, kWorkshop };
+enum class LinkKind { kOrders, kWork, kShares, kLandLease, kTrusteeship };
 // All of them with their names, for GET /api/v1/vocabularies (entity_kind, link_kind, ...).
 std::vector<Vocabulary> Vocabularies();
 

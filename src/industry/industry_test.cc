@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/vocabulary_testing.h"
 #include "industry/industry.h"
 #include "industry/schema.h"
 #include "monitoring/monitoring.h"
@@ -286,7 +287,7 @@ TEST_F(IndustryTest, TheMonitoringScanFiresTheIndustrySignals) {
   const auto scan = monitoring::MonitoringService(fx_.db(), fx_.clock()).Scan(county_, 2021, "430424");
   std::map<int64_t, std::set<std::string>> rules;
   for (const auto& c : scan.candidates) {
-    for (const auto& hit : c.hits) rules[c.household_id].insert(hit.rule);
+    for (const auto& hit : c.hits) rules[c.household_id].insert(WireOf(monitoring::RiskRuleTerms(), hit.rule));
   }
   EXPECT_EQ(rules[h1_], (std::set<std::string>{"dividends_stopped"}));
   EXPECT_EQ(rules[h2_], (std::set<std::string>{"job_loss", "overdue_loan"}));
@@ -399,6 +400,14 @@ TEST_F(IndustryTest, PurchasesAreListedAPageAtATimeWithTheTotalOfAll) {
   EXPECT_TRUE(Names(Refused([&] { svc_.UpdateProduct(county_, pr.id, {"黄贡椒", "", "", "2019-06-01"}, 1); }),
                     "certified_on"));
   EXPECT_EQ(svc_.UpdateProduct(county_, pr.id, {"三樟黄贡椒", "辣椒", "衡扶产认1号", "2019-01-01"}, 1).version, 2);
+}
+
+// Issue 19 item 4: the entity and link kinds named in the module's SQL are enums over their tables.
+TEST(IndustryTermsTest, TheKindsNamedInSqlAreEnumsOverTheirTables) {
+  fupin::testing::ExpectCompleteTable(EntityKinds(), EntityKind::kWorkshop);
+  fupin::testing::ExpectCompleteTable(LinkKinds(), LinkKind::kTrusteeship);
+  EXPECT_EQ(SqlWire(LinkKinds(), LinkKind::kShares), "'shares'");
+  EXPECT_EQ(SqlWire(EntityKinds(), EntityKind::kEnterprise), "'enterprise'");
 }
 
 }  // namespace

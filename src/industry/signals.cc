@@ -1,5 +1,6 @@
 // The monitoring scan's signals from the industry records (docs/INDUSTRY.md,
 // "Monitoring signals"). Three grouped queries.
+#include "core/area_code.h"
 #include "industry/industry.h"
 
 namespace fupin::industry {
@@ -21,7 +22,7 @@ RiskSignals ScanSignals(store::Connection& db, const std::string& area, int year
         " WHERE now.year = ?3 AND now.employed = 0 AND now.area_code >= ?1 AND now.area_code < ?2"
         " GROUP BY now.household_id");
     s->BindText(1, area);
-    s->BindText(2, area + ":");
+    s->BindText(2, SubtreeEnd(area));
     s->BindInt(3, year);
     while (s->Step()) out.lost_jobs[s->Int(0)] = s->Int(1);
   }
@@ -34,21 +35,22 @@ RiskSignals ScanSignals(store::Connection& db, const std::string& area, int year
         " AND l.amount_fen > COALESCE((SELECT sum(r.amount_fen) FROM loan_repayments r WHERE r.loan_id = l.id"
         " AND r.date <= ?4), 0) GROUP BY l.household_id");
     s->BindText(1, area);
-    s->BindText(2, area + ":");
+    s->BindText(2, SubtreeEnd(area));
     s->BindText(3, first);
     s->BindText(4, last);
     while (s->Step()) out.overdue_loans[s->Int(0)] = {s->Int(1), s->Int(2)};
   }
   {
     // Share links that paid last year, of entities recorded this year that paid this household nothing now.
+    const std::string shares = SqlWire(LinkKinds(), LinkKind::kShares);
     auto s = db.Prepare(
         "SELECT b.household_id, count(*) FROM entity_links b"
-        " WHERE b.link_kind = 'shares' AND b.year = ?3 - 1 AND b.earned_fen > 0 AND b.area_code >= ?1"
+        " WHERE b.link_kind = " + shares + " AND b.year = ?3 - 1 AND b.earned_fen > 0 AND b.area_code >= ?1"
         " AND b.area_code < ?2 AND EXISTS (SELECT 1 FROM entity_links x WHERE x.entity_id = b.entity_id AND x.year = ?3)"
         " AND NOT EXISTS (SELECT 1 FROM entity_links n WHERE n.entity_id = b.entity_id AND n.household_id = b.household_id"
-        " AND n.year = ?3 AND n.link_kind = 'shares' AND n.earned_fen > 0) GROUP BY b.household_id");
+        " AND n.year = ?3 AND n.link_kind = " + shares + " AND n.earned_fen > 0) GROUP BY b.household_id");
     s->BindText(1, area);
-    s->BindText(2, area + ":");
+    s->BindText(2, SubtreeEnd(area));
     s->BindInt(3, year);
     while (s->Step()) out.stopped_dividends[s->Int(0)] = s->Int(1);
   }

@@ -27,24 +27,27 @@ namespace {
 struct ParameterSpec {
   const char* name;
   const char* unit;
-  const char* kind;
+  ParameterKind kind;
   const char* label_zh;
 };
 
+constexpr ParameterKind kRisk = ParameterKind::kRisk;
+constexpr ParameterKind kProcedure = ParameterKind::kProcedure;
+
 constexpr ParameterSpec kParameterSpecs[] = {
-    {"income_below_line", "factor", "risk", "人均纯收入低于监测线（系数）"},
-    {"income_drop", "percent", "risk", "人均纯收入较上年大幅下降（%）"},
-    {"income_drop_below_factor", "factor", "risk", "收入骤减计入风险的收入上限（监测线倍数）"},
-    {"rigid_spending", "percent", "risk", "刚性支出占家庭纯收入比例（%）"},
-    {"job_loss", "persons", "risk", "家庭成员失业人数"},
-    {"overdue_loan", "loans", "risk", "扶贫小额信贷逾期笔数"},
-    {"dividends_stopped", "entities", "risk", "停止分红的经营主体数"},
-    {"self_application", "applications", "risk", "农户自主申报或反映应纳未纳次数"},
-    {"notice_min_days", "days", "procedure", "公示最少天数"},
-    {"step_days", "days", "procedure", "每步办理时限（天）"},
-    {"elimination_min_months", "months", "procedure", "风险消除前最短监测月数"},
-    {"elimination_stable_years", "years", "procedure", "收入稳定年度数"},
-    {"max_monitored_months", "months", "procedure", "长期监测提示月数"},
+    {"income_below_line", "factor", kRisk, "人均纯收入低于监测线（系数）"},
+    {"income_drop", "percent", kRisk, "人均纯收入较上年大幅下降（%）"},
+    {"income_drop_below_factor", "factor", kRisk, "收入骤减计入风险的收入上限（监测线倍数）"},
+    {"rigid_spending", "percent", kRisk, "刚性支出占家庭纯收入比例（%）"},
+    {"job_loss", "persons", kRisk, "家庭成员失业人数"},
+    {"overdue_loan", "loans", kRisk, "扶贫小额信贷逾期笔数"},
+    {"dividends_stopped", "entities", kRisk, "停止分红的经营主体数"},
+    {"self_application", "applications", kRisk, "农户自主申报或反映应纳未纳次数"},
+    {"notice_min_days", "days", kProcedure, "公示最少天数"},
+    {"step_days", "days", kProcedure, "每步办理时限（天）"},
+    {"elimination_min_months", "months", kProcedure, "风险消除前最短监测月数"},
+    {"elimination_stable_years", "years", kProcedure, "收入稳定年度数"},
+    {"max_monitored_months", "months", kProcedure, "长期监测提示月数"},
 };
 
 const ParameterSpec* FindSpec(const std::string& name) {
@@ -54,15 +57,11 @@ const ParameterSpec* FindSpec(const std::string& name) {
   return nullptr;
 }
 
-const char* RuleLabel(const std::string& rule) {
-  if (rule == "income_below_line") return "人均纯收入低于监测线";
-  if (rule == "income_drop") return "收入大幅缩减";
-  if (rule == "rigid_spending") return "刚性支出远超收入";
-  if (rule == "job_loss") return "家庭成员失业";
-  if (rule == "overdue_loan") return "小额信贷逾期";
-  if (rule == "dividends_stopped") return "经营主体停止分红";
-  if (rule == "self_application") return "农户自主申报";
-  return "";
+const char* RuleName(RiskRule rule) { return WireOf(RiskRuleTerms(), rule); }
+
+// A rule that fired, labelled from the one table.
+RiskHit Hit(RiskRule rule, std::vector<std::pair<std::string, std::string>> values) {
+  return {rule, LabelOf(RiskRuleTerms(), rule), std::move(values)};
 }
 
 void RequireParamsWriter(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& area,
@@ -85,22 +84,6 @@ bool IsEmployed(const std::string& e) {
 }
 
 }  // namespace
-
-const char* AlertKindName(AlertKind kind) {
-  switch (kind) {
-    case AlertKind::kMedical: return "medical";
-    case AlertKind::kDisaster: return "disaster";
-    case AlertKind::kUnemployment: return "unemployment";
-  }
-  return "medical";
-}
-
-std::optional<AlertKind> ParseAlertKind(const std::string& text) {
-  if (text == "medical" || text == "医疗") return AlertKind::kMedical;
-  if (text == "disaster" || text == "灾害") return AlertKind::kDisaster;
-  if (text == "unemployment" || text == "失业") return AlertKind::kUnemployment;
-  return std::nullopt;
-}
 
 // ---- thresholds and parameters ------------------------------------------
 
@@ -204,7 +187,7 @@ RuleParameter MonitoringService::SetParameter(const Caller& caller, const std::s
     problems.Add("value", "'" + value + "' is not a number");
   }
   if (number < 0) problems.Add("value", "may not be negative");
-  if (spec && std::string(spec->kind) == "procedure" && !enabled) problems.Add("enabled", "a procedure setting cannot be switched off");
+  if (spec && spec->kind == ParameterKind::kProcedure && !enabled) problems.Add("enabled", "a procedure setting cannot be switched off");
   if (source.empty()) problems.Add("source", "give the document or decision the value comes from");
   problems.ThrowIfAny("invalid monitoring parameter");
   RequireParamsWriter(db_, clock_, caller, "", "monitoring_parameter/" + name);
@@ -458,7 +441,7 @@ AlertImportResult MonitoringService::ImportAlerts(const Caller& caller, AlertKin
   }
   const auto homes = Homes(db_, person_ids);
   AlertImportResult result;
-  result.kind = AlertKindName(kind);
+  result.kind = WireOf(AlertKindTerms(), kind);
   result.year = year;
   result.rows = static_cast<int64_t>(rows.sheet.records.size());
   auto records = MatchAlerts(cols, rows, found, homes, kind, year, options, result);
@@ -520,7 +503,7 @@ int64_t MonitoringService::RecordAlerts(const Caller& caller, const std::vector<
       " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)");
   int64_t n = 0;
   for (const auto& a : alerts) {
-    ins->BindText(1, AlertKindName(a.kind));
+    ins->BindText(1, WireOf(AlertKindTerms(), a.kind));
     ins->BindInt(2, a.year);
     ins->BindInt(3, a.person_id);
     ins->BindInt(4, homes.at(a.person_id).household_id);
@@ -667,11 +650,10 @@ void AddSpendingAndAlerts(store::Connection& db, const std::string& area, int ye
   while (a->Step()) {
     auto it = hs.find(a->Int(0));
     if (it == hs.end()) continue;
-    const auto kind = ParseAlertKind(a->Text(1));
-    if (!kind) throw Error::Internal("monitoring_alerts.kind holds '" + a->Text(1) + "'");
+    const auto kind = internal::Stored<AlertKind>(AlertKindTerms(), a->Text(1), "monitoring_alerts.kind");
     const Fen amount = a->IsNull(2) ? 0 : a->Int(2);
     HouseholdScan& h = it->second;
-    switch (*kind) {
+    switch (kind) {
       case AlertKind::kMedical: h.medical += amount; break;
       case AlertKind::kDisaster: h.disaster += amount; break;
       case AlertKind::kUnemployment:
@@ -708,20 +690,21 @@ struct ScanRules {
 ScanRules LoadRules(store::Connection& db, const internal::ParameterValues& params, const std::string& area,
                     int year) {
   ScanRules r;
-  auto rule = [&](const char* name, bool& on, double& value) {
+  auto rule = [&](RiskRule which, bool& on, double& value) {
+    const std::string name = RuleName(which);
     on = params.Enabled(name);
     value = on ? params.Number(name) : 0;
   };
-  rule("income_below_line", r.below_on, r.below_factor);
-  rule("income_drop", r.drop_on, r.drop_percent);
+  rule(RiskRule::kIncomeBelowLine, r.below_on, r.below_factor);
+  rule(RiskRule::kIncomeDrop, r.drop_on, r.drop_percent);
   r.drop_ceiling = r.drop_on ? params.Number("income_drop_below_factor") : 0;
-  rule("rigid_spending", r.rigid_on, r.rigid_percent);
-  rule("job_loss", r.job_on, r.job_members);
+  rule(RiskRule::kRigidSpending, r.rigid_on, r.rigid_percent);
+  rule(RiskRule::kJobLoss, r.job_on, r.job_members);
   r.signals = industry::ScanSignals(db, area, year);
-  rule("overdue_loan", r.loan_on, r.loan_count);
-  rule("dividends_stopped", r.dividend_on, r.dividend_count);
+  rule(RiskRule::kOverdueLoan, r.loan_on, r.loan_count);
+  rule(RiskRule::kDividendsStopped, r.dividend_on, r.dividend_count);
   r.self_reported = grievance::SelfReportedHouseholds(db, area, year);
-  rule("self_application", r.self_on, r.self_count);
+  rule(RiskRule::kSelfApplication, r.self_on, r.self_count);
   return r;
 }
 
@@ -730,8 +713,8 @@ void IncomeHits(const HouseholdScan& h, Fen line, const ScanRules& r, std::vecto
   if (r.below_on && h.now.has) {
     const Fen limit = static_cast<Fen>(static_cast<double>(line) * r.below_factor);
     if (h.now.PerCapita() < limit) {
-      hits.push_back({"income_below_line", RuleLabel("income_below_line"),
-                      {{"per_capita_income", internal::YuanText(h.now.PerCapita())}, {"line", internal::YuanText(limit)}}});
+      hits.push_back(Hit(RiskRule::kIncomeBelowLine,
+                      {{"per_capita_income", internal::YuanText(h.now.PerCapita())}, {"line", internal::YuanText(limit)}}));
     }
   }
   if (r.drop_on && h.now.has && h.before.has && h.before.PerCapita() > 0) {
@@ -739,11 +722,11 @@ void IncomeHits(const HouseholdScan& h, Fen line, const ScanRules& r, std::vecto
                         static_cast<double>(h.before.PerCapita());
     const double ceiling = static_cast<double>(line) * r.drop_ceiling;
     if (fall >= r.drop_percent && static_cast<double>(h.now.PerCapita()) < ceiling) {
-      hits.push_back({"income_drop", RuleLabel("income_drop"),
+      hits.push_back(Hit(RiskRule::kIncomeDrop,
                       {{"per_capita_income_before", internal::YuanText(h.before.PerCapita())},
                        {"per_capita_income", internal::YuanText(h.now.PerCapita())},
                        {"fall_percent", internal::PercentText(fall)},
-                       {"threshold_percent", internal::PercentText(r.drop_percent)}}});
+                       {"threshold_percent", internal::PercentText(r.drop_percent)}}));
     }
   }
 }
@@ -764,7 +747,7 @@ void SpendingHit(const HouseholdScan& h, const ScanRules& r, std::vector<RiskHit
   if (h.medical > 0) values.push_back({"medical_alert", internal::YuanText(h.medical)});
   if (h.disaster > 0) values.push_back({"disaster_alert", internal::YuanText(h.disaster)});
   if (h.spending > 0) values.push_back({"recorded_spending", internal::YuanText(h.spending)});
-  hits.push_back({"rigid_spending", RuleLabel("rigid_spending"), values});
+  hits.push_back(Hit(RiskRule::kRigidSpending, values));
 }
 
 // Work lost (registry, alerts, worker records), loans overdue, dividends stopped, the household's own word.
@@ -773,24 +756,24 @@ void SignalHits(int64_t id, const HouseholdScan& h, const ScanRules& r, std::vec
   const int64_t worker_lost = jobs == r.signals.lost_jobs.end() ? 0 : jobs->second;
   const int64_t lost = std::max({int64_t{h.lost_work}, int64_t{h.unemployment_alerts}, worker_lost});
   if (r.job_on && lost > 0 && static_cast<double>(lost) >= r.job_members) {
-    hits.push_back({"job_loss", RuleLabel("job_loss"),
+    hits.push_back(Hit(RiskRule::kJobLoss,
                     {{"members_lost_work", std::to_string(lost)},
                      {"unemployment_alerts", std::to_string(h.unemployment_alerts)},
                      {"registry_employed_to_unemployed", std::to_string(h.lost_work)},
-                     {"worker_records_employed_to_not", std::to_string(worker_lost)}}});
+                     {"worker_records_employed_to_not", std::to_string(worker_lost)}}));
   }
   if (const auto l = r.signals.overdue_loans.find(id);
       r.loan_on && l != r.signals.overdue_loans.end() && static_cast<double>(l->second.first) >= r.loan_count) {
-    hits.push_back({"overdue_loan", RuleLabel("overdue_loan"),
-                    {{"overdue_loans", std::to_string(l->second.first)}, {"owed", internal::YuanText(l->second.second)}}});
+    hits.push_back(Hit(RiskRule::kOverdueLoan,
+                    {{"overdue_loans", std::to_string(l->second.first)}, {"owed", internal::YuanText(l->second.second)}}));
   }
   if (const auto d = r.signals.stopped_dividends.find(id);
       r.dividend_on && d != r.signals.stopped_dividends.end() && static_cast<double>(d->second) >= r.dividend_count) {
-    hits.push_back({"dividends_stopped", RuleLabel("dividends_stopped"), {{"entities_stopped", std::to_string(d->second)}}});
+    hits.push_back(Hit(RiskRule::kDividendsStopped, {{"entities_stopped", std::to_string(d->second)}}));
   }
   if (const auto a = r.self_reported.find(id);
       r.self_on && a != r.self_reported.end() && static_cast<double>(a->second) >= r.self_count) {
-    hits.push_back({"self_application", RuleLabel("self_application"), {{"applications", std::to_string(a->second)}}});
+    hits.push_back(Hit(RiskRule::kSelfApplication, {{"applications", std::to_string(a->second)}}));
   }
 }
 
@@ -800,7 +783,7 @@ Category CategoryOf(std::optional<registry::HouseholdState> status, const std::v
     return Category::kUnstable;
   }
   for (const auto& hit : hits) {
-    if (hit.rule == "rigid_spending" || hit.rule == "job_loss") return Category::kSudden;
+    if (hit.rule == RiskRule::kRigidSpending || hit.rule == RiskRule::kJobLoss) return Category::kSudden;
   }
   return Category::kMarginal;
 }
@@ -835,16 +818,17 @@ int64_t OpenScanCase(store::Statement& ins, store::Statement& step, const Candid
   for (const auto& hit : c.hits) {
     nlohmann::json values = nlohmann::json::object();
     for (const auto& [k, v] : hit.values) values[k] = v;
-    risks.push_back({{"rule", hit.rule}, {"values", values}});
-    by_alert = by_alert || (hit.rule == "rigid_spending" && (h.medical > 0 || h.disaster > 0)) ||
-               (hit.rule == "job_loss" && h.unemployment_alerts > 0);
-    by_self = by_self || hit.rule == "self_application";
+    risks.push_back({{"rule", RuleName(hit.rule)}, {"values", values}});
+    by_alert = by_alert || (hit.rule == RiskRule::kRigidSpending && (h.medical > 0 || h.disaster > 0)) ||
+               (hit.rule == RiskRule::kJobLoss && h.unemployment_alerts > 0);
+    by_self = by_self || hit.rule == RiskRule::kSelfApplication;
   }
   ins.BindInt(1, c.household_id);
   ins.BindText(2, c.village_code);
   ins.BindInt(3, year);
   ins.BindText(4, internal::Wire(c.category));
-  ins.BindText(5, by_alert ? "department_alert" : (by_self ? "self_report" : "data_analysis"));
+  ins.BindText(5, WireOf(CaseSourceTerms(), by_alert  ? CaseSource::kDepartmentAlert
+                                             : (by_self ? CaseSource::kSelfReport : CaseSource::kDataAnalysis)));
   ins.BindText(6, risks.dump());
   ins.BindText(7, today);
   ins.BindText(8, today);

@@ -56,16 +56,14 @@ struct RuleParameter {
   bool enabled = true;
   std::string unit;   // factor, percent, persons, days, months, years
   std::string label_zh;
-  std::string kind;   // "risk" (a rule a scan applies) or "procedure"
+  ParameterKind kind = ParameterKind::kRisk;  // a rule a scan applies, or a procedure setting
   std::string source;
   std::string set_by;
 };
 
 // ---- alerts -------------------------------------------------------------
 
-enum class AlertKind { kMedical, kDisaster, kUnemployment };
-const char* AlertKindName(AlertKind kind);
-std::optional<AlertKind> ParseAlertKind(const std::string& text);
+// AlertKind, ParseAlertKind and AlertKindOf: monitoring/terms.h.
 
 struct AlertImportResult {
   int64_t import_id = 0;
@@ -114,8 +112,8 @@ struct Alert {
 // ---- scan ---------------------------------------------------------------
 
 struct RiskHit {
-  std::string rule;   // income_below_line | income_drop | rigid_spending | job_loss
-  std::string label_zh;
+  RiskRule rule = RiskRule::kIncomeBelowLine;
+  std::string label_zh;  // the rule's label (RiskRuleTerms)
   std::vector<std::pair<std::string, std::string>> values;  // name -> value as text (yuan, percent, count)
 };
 

@@ -17,7 +17,7 @@ nlohmann::json ThresholdJson(const Threshold& t) {
 
 nlohmann::json ParameterJson(const RuleParameter& p) {
   return {{"name", p.name},   {"value", p.value},   {"enabled", p.enabled}, {"unit", p.unit},
-          {"label", p.label_zh}, {"kind", p.kind}, {"source", p.source}, {"set_by", p.set_by}};
+          {"label", p.label_zh}, {"kind", WireOf(ParameterKindTerms(), p.kind)}, {"source", p.source}, {"set_by", p.set_by}};
 }
 
 nlohmann::json AlertImportJson(const AlertImportResult& r) {
@@ -44,7 +44,7 @@ nlohmann::json CandidateJson(const Candidate& c) {
   for (const auto& h : c.hits) {
     nlohmann::json values = nlohmann::json::object();
     for (const auto& [k, v] : h.values) values[k] = v;
-    hits.push_back({{"rule", h.rule}, {"label", h.label_zh}, {"values", values}});
+    hits.push_back({{"rule", WireOf(RiskRuleTerms(), h.rule)}, {"label", h.label_zh}, {"values", values}});
   }
   return {{"household_id", c.household_id},
           {"household_number", c.household_number},

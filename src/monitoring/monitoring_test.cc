@@ -138,7 +138,7 @@ class MonitoringTest : public ::testing::Test {
 
   static std::vector<std::string> Rules(const Candidate& c) {
     std::vector<std::string> out;
-    for (const auto& h : c.hits) out.push_back(h.rule);
+    for (const auto& h : c.hits) out.push_back(WireOf(RiskRuleTerms(), h.rule));
     return out;
   }
 

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/error.h"
+
 namespace fupin::monitoring {
 namespace {
 
@@ -33,10 +35,10 @@ constexpr std::array<Term, 3> kCategories = {{
     {Id(Category::kSudden), "sudden", "突发严重困难户"},
 }};
 constexpr std::array<Term, 4> kSources = {{
-    {0, "self_report", "农户自主申报"},
-    {1, "cadre_report", "干部排查"},
-    {2, "department_alert", "部门筛查预警"},
-    {3, "data_analysis", "数据分析"},
+    {Id(CaseSource::kSelfReport), "self_report", "农户自主申报"},
+    {Id(CaseSource::kCadreReport), "cadre_report", "干部排查"},
+    {Id(CaseSource::kDepartmentAlert), "department_alert", "部门筛查预警"},
+    {Id(CaseSource::kDataAnalysis), "data_analysis", "数据分析"},
 }};
 constexpr std::array<Term, 4> kStepActions = {{
     {Id(StepAction::kDone), "done", "办结"},
@@ -76,6 +78,33 @@ constexpr std::array<Term, 4> kSpendingKinds = {{
     {Id(SpendingKind::kDisaster), "disaster", "灾害"},
     {Id(SpendingKind::kAccident), "accident", "意外"},
 }};
+constexpr std::array<Term, 7> kRiskRules = {{
+    {Id(RiskRule::kIncomeBelowLine), "income_below_line", "人均纯收入低于监测线"},
+    {Id(RiskRule::kIncomeDrop), "income_drop", "收入大幅缩减"},
+    {Id(RiskRule::kRigidSpending), "rigid_spending", "刚性支出远超收入"},
+    {Id(RiskRule::kJobLoss), "job_loss", "家庭成员失业"},
+    {Id(RiskRule::kOverdueLoan), "overdue_loan", "小额信贷逾期"},
+    {Id(RiskRule::kDividendsStopped), "dividends_stopped", "经营主体停止分红"},
+    {Id(RiskRule::kSelfApplication), "self_application", "农户自主申报"},
+}};
+constexpr std::array<Term, 3> kAlertKinds = {{
+    {Id(AlertKind::kMedical), "medical", "医疗支出"},
+    {Id(AlertKind::kDisaster), "disaster", "灾害损失"},
+    {Id(AlertKind::kUnemployment), "unemployment", "失业"},
+}};
+// What clerks also type for an alert kind: the label's first word.
+struct ShortLabel {
+  AlertKind kind;
+  const char* zh;
+};
+constexpr std::array<ShortLabel, 2> kAlertKindShortLabels = {{
+    {AlertKind::kMedical, "医疗"},
+    {AlertKind::kDisaster, "灾害"},
+}};
+constexpr std::array<Term, 2> kParameterKinds = {{
+    {Id(ParameterKind::kRisk), "risk", "风险规则"},
+    {Id(ParameterKind::kProcedure), "procedure", "办理程序"},
+}};
 
 }  // namespace
 
@@ -90,8 +119,30 @@ std::span<const Term> EliminationReasonTerms() { return kEliminationReasons; }
 std::span<const Term> OverdueKindTerms() { return kOverdueKinds; }
 std::span<const Term> StepOutcomeTerms() { return kStepOutcomes; }
 std::span<const Term> SpendingKindTerms() { return kSpendingKinds; }
+std::span<const Term> RiskRuleTerms() { return kRiskRules; }
+std::span<const Term> AlertKindTerms() { return kAlertKinds; }
+std::span<const Term> ParameterKindTerms() { return kParameterKinds; }
 
 std::optional<ProcedureStep> ParseCaseStep(std::string_view wire) { return ParseWire<ProcedureStep>(kCaseSteps, wire); }
+
+std::optional<AlertKind> ParseAlertKind(std::string_view text) {
+  if (auto kind = ParseWire<AlertKind>(kAlertKinds, text)) return kind;
+  for (const Term& t : kAlertKinds) {
+    if (text == t.zh) return static_cast<AlertKind>(t.id);
+  }
+  for (const ShortLabel& s : kAlertKindShortLabels) {
+    if (text == s.zh) return s.kind;
+  }
+  return std::nullopt;
+}
+
+AlertKind AlertKindOf(std::string_view text, const std::string& field) {
+  const auto kind = ParseAlertKind(text);
+  if (!kind) {
+    throw Error::InvalidArgument("bad alert kind", {{field, "'" + std::string(text) + "' is not " + WireList(kAlertKinds)}});
+  }
+  return *kind;
+}
 
 std::vector<Vocabulary> Vocabularies() {
   return {{"case_step", kCaseSteps},         {"case_status", kCaseStatuses},
@@ -99,7 +150,8 @@ std::vector<Vocabulary> Vocabularies() {
           {"step_action", kStepActions},     {"measure_kind", kMeasureKinds},
           {"measure_status", kMeasureStatuses}, {"elimination_reason", kEliminationReasons},
           {"overdue_kind", kOverdueKinds},       {"step_outcome", kStepOutcomes},
-          {"spending_kind", kSpendingKinds}};
+          {"spending_kind", kSpendingKinds},     {"risk_rule", kRiskRules},
+          {"alert_kind", kAlertKinds},           {"parameter_kind", kParameterKinds}};
 }
 
 }  // namespace fupin::monitoring

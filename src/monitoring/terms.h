@@ -4,6 +4,7 @@
 // served by GET /api/v1/vocabularies.
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +37,24 @@ enum class StepOutcome { kDone, kReturned, kRejected };
 enum class SpendingKind { kIllness, kSchooling, kDisaster, kAccident };
 // Why a case is on the overdue list (overdue_kind).
 enum class OverdueKind { kStepOverdue, kMonitoredTooLong };
+// The rules a scan applies (RiskHit.rule, a case's risks, risk_rule); each
+// rule's wire string is also the name of its parameter.
+enum class RiskRule {
+  kIncomeBelowLine,
+  kIncomeDrop,
+  kRigidSpending,
+  kJobLoss,
+  kOverdueLoan,
+  kDividendsStopped,
+  kSelfApplication,
+};
+// A department's alert roster (monitoring_alerts.kind, alert_kind).
+enum class AlertKind { kMedical, kDisaster, kUnemployment };
+// What a monitoring parameter sets (RuleParameter.kind, parameter_kind): a rule
+// a scan applies, which may be switched off, or a procedure setting.
+enum class ParameterKind { kRisk, kProcedure };
+// How a case came to be (monitoring_cases.source, case_source).
+enum class CaseSource { kSelfReport, kCadreReport, kDepartmentAlert, kDataAnalysis };
 
 std::span<const Term> CaseStepTerms();
 std::span<const Term> CaseStatusTerms();
@@ -48,8 +67,18 @@ std::span<const Term> EliminationReasonTerms();
 std::span<const Term> OverdueKindTerms();
 std::span<const Term> StepOutcomeTerms();
 std::span<const Term> SpendingKindTerms();
+std::span<const Term> RiskRuleTerms();
+std::span<const Term> AlertKindTerms();
+std::span<const Term> ParameterKindTerms();
 
 std::optional<ProcedureStep> ParseCaseStep(std::string_view wire);
+
+// An alert kind as a clerk or a caller gives it: the wire string, the Chinese
+// label or its short form (医疗, 灾害, 失业).
+std::optional<AlertKind> ParseAlertKind(std::string_view text);
+// The same at a service's edge: a kind outside the table is kInvalidArgument
+// naming `field` and the accepted values.
+AlertKind AlertKindOf(std::string_view text, const std::string& field);
 
 // The monitoring vocabularies by name (case_step, case_status, ...).
 std::vector<Vocabulary> Vocabularies();

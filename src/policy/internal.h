@@ -8,6 +8,7 @@
 
 #include "access/audit.h"
 #include "access/permissions.h"
+#include "core/area_code.h"
 #include "core/caller.h"
 #include "core/money.h"
 #include "policy/eval.h"
@@ -17,7 +18,7 @@
 namespace fupin::policy::internal {
 
 // Area codes starting with `prefix` are in [first, second).
-inline std::pair<std::string, std::string> AreaRange(const std::string& prefix) { return {prefix, prefix + ":"}; }
+inline std::pair<std::string, std::string> AreaRange(const std::string& prefix) { return {prefix, SubtreeEnd(prefix)}; }
 
 // NotFound naming the known ids.
 const Policy& FindPolicy(const std::vector<Policy>& policies, const std::string& id);

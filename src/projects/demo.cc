@@ -10,6 +10,7 @@
 
 #include "access/audit.h"
 #include "access/permissions.h"
+#include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -78,7 +79,7 @@ std::vector<DemoHousehold> PickExactly(DemoRandom& rng, std::vector<DemoHousehol
 std::vector<DemoHousehold> RegisteredHouseholds(store::Connection& db, const std::string& county,
                                                 const std::string& as_of) {
   const std::string& lo = county;
-  const std::string hi = county + ":";
+  const std::string hi = SubtreeEnd(county);
   std::vector<DemoHousehold> households;
   const auto statuses = registry::StatusesOn(db, county, as_of);
   std::map<int64_t, int64_t> members;
@@ -109,7 +110,7 @@ DemoProjectsSummary GenerateDemo(store::Connection& db, uint64_t seed, const Cal
   const auto as_of = Date::Parse(o.as_of);
   if (!as_of) throw Error::InvalidArgument("invalid date", {{"as_of", "'" + o.as_of + "' is not a date"}});
   const std::string& lo = county;
-  const std::string hi = county + ":";
+  const std::string hi = SubtreeEnd(county);
   {
     auto s = db.Prepare("SELECT count(*) FROM projects WHERE area_code >= ? AND area_code < ?");
     s->BindText(1, lo);

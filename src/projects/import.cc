@@ -216,7 +216,7 @@ std::set<std::string> KnownAreas(store::Connection& db, const std::string& scope
   std::set<std::string> out;
   auto s = db.Prepare("SELECT code FROM areas WHERE code >= ? AND code < ? AND level >= 3");
   s->BindText(1, scope);
-  s->BindText(2, scope + ":");
+  s->BindText(2, SubtreeEnd(scope));
   while (s->Step()) out.insert(s->Text(0));
   return out;
 }
@@ -315,14 +315,15 @@ int64_t WriteAllocations(store::Connection& db, const std::vector<ListRow>& rows
 }
 
 int64_t WriteProjects(store::Connection& db, const std::vector<ListRow>& rows, const std::string& actor, int64_t now) {
+  const std::string proposed = SqlWire(ProjectSteps(), ProjectStatus::kProposed);
   auto p = db.Prepare(
       "INSERT INTO projects (name, kind, level, area_code, start_year, end_year, implementer, status,"
-      " outside_beneficiaries, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?)"
+      " outside_beneficiaries, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, " + proposed + ", ?, ?, ?)"
       " RETURNING id");
   auto b = db.Prepare("INSERT INTO project_budgets (project_id, source, amount_fen) VALUES (?, ?, ?)");
   auto st = db.Prepare(
       "INSERT INTO project_steps (project_id, step, date, actor, document_no, note, recorded_at)"
-      " VALUES (?, 'proposed', ?, ?, ?, 'import', ?)");
+      " VALUES (?, " + proposed + ", ?, ?, ?, 'import', ?)");
   int64_t added = 0;
   for (const auto& x : rows) {
     p->BindText(1, x.name);
@@ -387,19 +388,19 @@ void CheckDisbursements(store::Connection& db, const Caller& caller, const std::
   std::map<std::pair<int64_t, int64_t>, std::pair<Fen, Fen>> left;    // (project, allocation) -> (given, spent)
   auto s = db.Prepare("SELECT id, area_code, status FROM projects WHERE area_code >= ? AND area_code < ?");
   s->BindText(1, caller.area_scope);
-  s->BindText(2, caller.area_scope + ":");
+  s->BindText(2, SubtreeEnd(caller.area_scope));
   while (s->Step()) known[s->Int(0)] = {s->Text(1), s->Text(2)};
   auto g = db.Prepare(
       "SELECT g.project_id, g.allocation_id, sum(g.amount_fen) FROM fund_assignments g JOIN projects p"
       " ON p.id = g.project_id WHERE p.area_code >= ? AND p.area_code < ? GROUP BY g.project_id, g.allocation_id");
   g->BindText(1, caller.area_scope);
-  g->BindText(2, caller.area_scope + ":");
+  g->BindText(2, SubtreeEnd(caller.area_scope));
   while (g->Step()) left[{g->Int(0), g->Int(1)}].first = g->Int(2);
   auto d = db.Prepare(
       "SELECT d.project_id, d.allocation_id, sum(d.amount_fen) FROM fund_disbursements d JOIN projects p"
       " ON p.id = d.project_id WHERE p.area_code >= ? AND p.area_code < ? GROUP BY d.project_id, d.allocation_id");
   d->BindText(1, caller.area_scope);
-  d->BindText(2, caller.area_scope + ":");
+  d->BindText(2, SubtreeEnd(caller.area_scope));
   while (d->Step()) left[{d->Int(0), d->Int(1)}].second = d->Int(2);
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& x = rows[i];

@@ -258,7 +258,8 @@ void CheckBeneficiaries(store::Connection& db, const std::vector<int64_t>& house
 int64_t InsertProject(store::Connection& db, const ProjectInput& in, const std::string& area, int64_t now) {
   auto s = db.Prepare(
       "INSERT INTO projects (name, kind, level, area_code, start_year, end_year, implementer, status,"
-      " outside_beneficiaries, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?) RETURNING id");
+      " outside_beneficiaries, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, " +
+      SqlWire(kSteps, S::kProposed) + ", ?, ?, ?) RETURNING id");
   s->BindText(1, in.name);
   s->BindText(2, in.kind);
   s->BindText(3, in.level);
@@ -365,7 +366,7 @@ Project ProjectService::AddProject(const Caller& caller, const ProjectInput& in)
   InsertProjectParts(db_, id, in);
   auto st = db_.Prepare(
       "INSERT INTO project_steps (project_id, step, date, actor, document_no, note, recorded_at)"
-      " VALUES (?, 'proposed', ?, ?, ?, '', ?)");
+      " VALUES (?, " + SqlWire(kSteps, S::kProposed) + ", ?, ?, ?, '', ?)");
   st->BindInt(1, id);
   st->BindText(2, proposed.ToString());
   st->BindText(3, caller.user_name);
@@ -434,7 +435,7 @@ ProjectPage ProjectService::ListProjects(const Caller& caller, const ProjectFilt
       " AND (?5 = 0 OR (p.start_year <= ?5 AND p.end_year >= ?5))";
   auto bind = [&](store::Statement& s) {
     s.BindText(1, area);
-    s.BindText(2, area + ":");
+    s.BindText(2, SubtreeEnd(area));
     s.BindText(3, f.kind);
     s.BindText(4, f.status);
     s.BindInt(5, f.year.value_or(0));
@@ -656,7 +657,7 @@ std::vector<Allocation> ProjectService::ListAllocations(const Caller& caller, co
                        " WHERE a.area_code >= ? AND a.area_code < ? AND (? = 0 OR a.year = ?)"
                        " ORDER BY a.year, a.id LIMIT 1000");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindInt(3, year.value_or(0));
   s->BindInt(4, year.value_or(0));
   std::vector<Allocation> out;
@@ -802,7 +803,7 @@ std::map<std::string, ProgressRow> SumProgress(store::Connection& db, Grouping b
     key_alloc = "''";
     key_project = "p.kind";
   }
-  const std::string lo = area_code, hi = area_code + ":";
+  const std::string lo = area_code, hi = SubtreeEnd(area_code);
   std::map<std::string, ProgressRow> rows;
   auto run = [&](const std::string& sql, Fen ProgressRow::*field) {
     auto s = db.Prepare(sql);
@@ -883,10 +884,11 @@ std::vector<IdleFunds> IdleFundsIn(store::Connection& db, const std::string& are
       "   ON g.project_id = p.id"
       " LEFT JOIN (SELECT project_id, sum(amount_fen) AS spent FROM fund_disbursements GROUP BY project_id) d"
       "   ON d.project_id = p.id"
-      " WHERE p.status = 'completed' AND p.area_code >= ? AND p.area_code < ? AND g.given > COALESCE(d.spent, 0)"
+      " WHERE p.status = " + SqlWire(kSteps, S::kCompleted) +
+      " AND p.area_code >= ? AND p.area_code < ? AND g.given > COALESCE(d.spent, 0)"
       " ORDER BY p.id LIMIT 1000");
   idle->BindText(1, area_code);
-  idle->BindText(2, area_code + ":");
+  idle->BindText(2, SubtreeEnd(area_code));
   while (idle->Step()) {
     out.push_back({idle->Int(0), idle->Text(1), idle->Text(2), idle->Int(3), idle->Int(4),
                    idle->Int(3) - idle->Int(4)});
@@ -980,7 +982,7 @@ void CheckAsset(const AssetInput& in, std::vector<ErrorDetail>& problems) {
 
 // The date a project was completed (its last 完工 step).
 std::optional<Date> CompletedOn(store::Connection& db, int64_t project_id) {
-  auto s = db.Prepare("SELECT max(date) FROM project_steps WHERE project_id = ? AND step = 'completed'");
+  auto s = db.Prepare("SELECT max(date) FROM project_steps WHERE project_id = ? AND step = " + SqlWire(kSteps, S::kCompleted));
   s->BindInt(1, project_id);
   s->Step();
   return Date::Parse(s->Text(0));
@@ -1078,7 +1080,7 @@ std::vector<Asset> ProjectService::ListAssets(const Caller& caller, const AssetF
                        " v.asset_id IS NOT NULL) ORDER BY s.id LIMIT " + std::to_string(f.limit) + " OFFSET " +
                        std::to_string(f.offset));
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, f.kind);
   s->BindText(4, f.kind);
   s->BindInt(5, f.stations_only ? 1 : 0);
@@ -1199,7 +1201,7 @@ std::vector<Receipt> ProjectService::HouseholdReceipts(const Caller& caller, int
   std::vector<Receipt> out;
   auto p = db_.Prepare(
       "SELECT p.id, p.name, p.start_year FROM project_households ph JOIN projects p ON p.id = ph.project_id"
-      " WHERE ph.household_id = ? AND p.status <> 'withdrawn' ORDER BY p.start_year, p.id");
+      " WHERE ph.household_id = ? AND p.status <> " + SqlWire(kSteps, S::kWithdrawn) + " ORDER BY p.start_year, p.id");
   p->BindInt(1, household_id);
   while (p->Step()) out.push_back({"project", p->Int(0), p->Text(1), static_cast<int>(p->Int(2)), std::nullopt, 0});
   auto a = db_.Prepare(
@@ -1220,16 +1222,27 @@ std::vector<Receipt> ProjectService::HouseholdReceipts(const Caller& caller, int
 
 // ---- figures ----------------------------------------------------------------
 
+namespace {
+
+// The projects the figures count: approved by ?3 and not withdrawn by then (SQL on `p`).
+std::string CountedOnSql() {
+  return " AND EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = " +
+         SqlWire(kSteps, S::kApproved) +
+         " AND s.date <= ?3)"
+         " AND NOT EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = " +
+         SqlWire(kSteps, S::kWithdrawn) + " AND s.date <= ?3)";
+}
+
+}  // namespace
+
 ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, const std::string& as_of) {
   ProjectFigures f;
-  const std::string lo = area, hi = area + ":";
+  const std::string lo = area, hi = SubtreeEnd(area);
   // The projects counted: approved by as_of, not withdrawn by then.
   const std::string counted =
       "SELECT p.id, p.kind, p.level, p.outside_beneficiaries FROM projects p"
-      " WHERE p.area_code >= ?1 AND p.area_code < ?2"
-      " AND EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = 'approved' AND s.date <= ?3)"
-      " AND NOT EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = 'withdrawn'"
-      "   AND s.date <= ?3)";
+      " WHERE p.area_code >= ?1 AND p.area_code < ?2" +
+      CountedOnSql();
   auto bind = [&](store::Statement& s) {
     s.BindText(1, lo);
     s.BindText(2, hi);
@@ -1253,7 +1266,8 @@ ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, co
   {
     auto s = db.Prepare(
         "SELECT c.kind, count(DISTINCT h.household_id), COALESCE(sum(h.persons), 0) FROM (" + counted +
-        ") c JOIN project_households h ON h.project_id = c.id WHERE c.kind IN ('industry', 'water') GROUP BY c.kind");
+        ") c JOIN project_households h ON h.project_id = c.id WHERE c.kind IN " +
+        SqlWireList(kKinds, {K::kIndustry, K::kWater}) + " GROUP BY c.kind");
     bind(*s);
     while (s->Step()) {
       if (ParseStored<ProjectKind>(kKinds, s->Text(0), "projects.kind") == ProjectKind::kIndustry) {
@@ -1264,11 +1278,12 @@ ProjectFigures ComputeFigures(store::Connection& db, const std::string& area, co
     }
   }
   {
+    const std::string water = SqlWire(kKinds, K::kWater);
     auto s = db.Prepare(
         "SELECT (SELECT COALESCE(sum(g.amount_fen), 0) FROM fund_assignments g WHERE g.date <= ?3 AND g.project_id IN"
-        "   (SELECT c.id FROM (" + counted + ") c WHERE c.kind = 'water')),"
+        "   (SELECT c.id FROM (" + counted + ") c WHERE c.kind = " + water + ")),"
         " (SELECT COALESCE(sum(COALESCE(o.actual_milli, o.planned_milli)), 0) FROM project_outputs o"
-        "   WHERE o.unit = 'km' AND o.project_id IN (SELECT c.id FROM (" + counted + ") c WHERE c.kind = 'water'))");
+        "   WHERE o.unit = 'km' AND o.project_id IN (SELECT c.id FROM (" + counted + ") c WHERE c.kind = " + water + "))");
     bind(*s);
     s->Step();
     f.water_investment_fen = s->Int(0);
@@ -1302,12 +1317,10 @@ std::map<std::string, int64_t> OutputTotals(store::Connection& db, const std::st
                                             const std::string& kind) {
   auto s = db.Prepare(
       "SELECT o.item, COALESCE(sum(COALESCE(o.actual_milli, o.planned_milli)), 0) FROM project_outputs o"
-      " JOIN projects p ON p.id = o.project_id WHERE p.kind = ?4 AND p.area_code >= ?1 AND p.area_code < ?2"
-      " AND EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = 'approved' AND s.date <= ?3)"
-      " AND NOT EXISTS (SELECT 1 FROM project_steps s WHERE s.project_id = p.id AND s.step = 'withdrawn'"
-      "   AND s.date <= ?3) GROUP BY o.item");
+      " JOIN projects p ON p.id = o.project_id WHERE p.kind = ?4 AND p.area_code >= ?1 AND p.area_code < ?2" +
+      CountedOnSql() + " GROUP BY o.item");
   s->BindText(1, area);
-  s->BindText(2, area + ":");
+  s->BindText(2, SubtreeEnd(area));
   s->BindText(3, as_of);
   s->BindText(4, kind);
   std::map<std::string, int64_t> out;

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "social/internal.h"
+#include "social/terms.h"
 #include "registry/vocab.h"
 
 namespace fupin::social {
@@ -348,7 +349,7 @@ DemoSocialSummary GenerateDemo(store::Connection& db, uint64_t seed, const Calle
     need_insert->BindText(9, kUrgencyNames[static_cast<size_t>(n.urgency)]);
     need_insert->BindText(10, open ? "open" : "closed");
     if (open) need_insert->BindNull(11);
-    else need_insert->BindText(11, "amount_reached");
+    else need_insert->BindText(11, WireOf(NeedCloseReasonTerms(), NeedCloseReason::kAmountReached));
     need_insert->BindText(12, actor);
     need_insert->BindText(13, Day(n.submitted));
     need_insert->BindText(14, actor);

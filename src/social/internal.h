@@ -4,10 +4,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/area_code.h"
+
 namespace fupin::social::internal {
 
 // [lo, hi) of the area codes that lie in `prefix` ("" = every code).
-inline std::pair<std::string, std::string> AreaRange(const std::string& prefix) { return {prefix, prefix + ":"}; }
+inline std::pair<std::string, std::string> AreaRange(const std::string& prefix) { return {prefix, SubtreeEnd(prefix)}; }
 
 inline std::vector<std::string> SplitComma(const std::string& text) {
   std::vector<std::string> out;

@@ -68,7 +68,8 @@ void NeedIndex::Refresh(store::Connection& db) {
     slot_.clear();
     // One pass over the table (status || '' keeps the planner off the status index,
     // which would cost a random read per row).
-    auto s = db.Prepare("SELECT " + std::string(kRowColumns) + " FROM needs WHERE status || '' = 'open'");
+    auto s = db.Prepare("SELECT " + std::string(kRowColumns) + " FROM needs WHERE status || '' = " +
+                        SqlWire(NeedStatusTerms(), NeedStatus::kOpen));
     while (s->Step()) UpsertLocked(ReadRow(*s));
   } else {
     auto s = db.Prepare("SELECT " + std::string(kRowColumns) +

@@ -66,6 +66,7 @@ bool IsPublished(std::optional<NeedStatus> s) { return s == NeedStatus::kOpen ||
 std::string Wire(NeedStatus v) { return WireOf(NeedStatusTerms(), v); }
 std::string Wire(PledgeStatus v) { return WireOf(PledgeStatusTerms(), v); }
 std::string Wire(DockingStatus v) { return WireOf(DockingStatusTerms(), v); }
+std::string Wire(NeedCloseReason v) { return WireOf(NeedCloseReasonTerms(), v); }
 // "'open'": a status as an SQL literal, from the table.
 template <class E>
 std::string Sql(E v) {
@@ -756,7 +757,8 @@ Need SocialService::MarkFulfilled(const Caller& caller, int64_t need_id, const s
   if (CodePoints(note) > 500) throw Error::InvalidArgument("bad note", {{"note", "must have at most 500 characters"}});
   store::Transaction tx(db_);
   auto s = db_.Prepare(
-      "UPDATE needs SET status = " + Sql(NeedStatus::kClosed) + ", close_reason = 'marked_fulfilled', closed_on = ?,"
+      "UPDATE needs SET status = " + Sql(NeedStatus::kClosed) +
+      ", close_reason = " + Sql(NeedCloseReason::kMarkedFulfilled) + ", closed_on = ?,"
       " review_note = CASE WHEN ? = '' THEN review_note ELSE ? END, version = version + 1, updated_at = ? WHERE id = ?");
   s->BindText(1, clock_.Today().ToString());
   s->BindText(2, note);
@@ -996,7 +998,8 @@ void ApplyConfirmation(store::Connection& db, const Clock& clock, const Caller& 
   n->BindInt(3, docking.need_id);
   n->Run();
   auto close = db.Prepare(
-      "UPDATE needs SET status = " + Sql(NeedStatus::kClosed) + ", close_reason = 'amount_reached', closed_on = ?"
+      "UPDATE needs SET status = " + Sql(NeedStatus::kClosed) + ", close_reason = " +
+          Sql(NeedCloseReason::kAmountReached) + ", closed_on = ?"
       " WHERE id = ? AND status = " + Sql(NeedStatus::kOpen) + " AND amount_fen IS NOT NULL AND received_fen >= amount_fen");
   close->BindText(1, today);
   close->BindInt(2, docking.need_id);

@@ -49,6 +49,19 @@ constexpr std::array<Term, 3> kDonorKinds = {{
     {2, "organisation", "社会组织"},
 }};
 
+// Why a need was closed (needs.close_reason).
+constexpr std::array<Term, 3> kCloseReasons = {{
+    {static_cast<int>(NeedCloseReason::kAmountReached), "amount_reached", "认捐已足额"},
+    {static_cast<int>(NeedCloseReason::kMarkedFulfilled), "marked_fulfilled", "已标记完成"},
+    {static_cast<int>(NeedCloseReason::kWithdrawn), "withdrawn", "已撤回"},
+}};
+// What the public-text check finds (text_check.h).
+constexpr std::array<Term, 3> kPersonalDataKinds = {{
+    {static_cast<int>(PersonalDataKind::kIdNumber), "id_number", "身份证号"},
+    {static_cast<int>(PersonalDataKind::kMobilePhone), "mobile_phone", "手机号码"},
+    {static_cast<int>(PersonalDataKind::kLandlinePhone), "landline_phone", "固定电话号码"},
+}};
+
 static_assert(static_cast<int>(kCategories.size()) == kCategoryCount, "the need index ranks by these categories");
 
 }  // namespace
@@ -59,6 +72,8 @@ std::span<const Term> NeedStatusTerms() { return kNeedStatuses; }
 std::span<const Term> PledgeStatusTerms() { return kPledgeStatuses; }
 std::span<const Term> DockingStatusTerms() { return kDockingStatuses; }
 std::span<const Term> FeedbackKindTerms() { return kFeedbackKinds; }
+std::span<const Term> PersonalDataKindTerms() { return kPersonalDataKinds; }
+std::span<const Term> NeedCloseReasonTerms() { return kCloseReasons; }
 
 std::optional<NeedStatus> ParseNeedStatus(std::string_view wire) { return ParseWire<NeedStatus>(kNeedStatuses, wire); }
 const char* NeedStatusName(NeedStatus status) { return WireOf(kNeedStatuses, status); }
@@ -67,7 +82,8 @@ std::vector<Vocabulary> Vocabularies() {
   return {{"need_category", kCategories},       {"urgency", kUrgencies},
           {"need_status", kNeedStatuses},       {"pledge_status", kPledgeStatuses},
           {"docking_status", kDockingStatuses}, {"feedback_kind", kFeedbackKinds},
-          {"donor_kind", kDonorKinds}};
+          {"donor_kind", kDonorKinds},          {"personal_data_kind", kPersonalDataKinds},
+          {"need_close_reason", kCloseReasons}};
 }
 
 }  // namespace fupin::social

@@ -14,6 +14,10 @@ namespace fupin::social {
 enum class NeedStatus { kPendingReview, kOpen, kClosed, kRejected };
 enum class PledgeStatus { kOpen, kDelivered, kWithdrawn, kReleased };
 enum class DockingStatus { kReported, kConfirmed, kRejected };
+// Why a need was closed (needs.close_reason, need_close_reason).
+enum class NeedCloseReason { kAmountReached, kMarkedFulfilled, kWithdrawn };
+// What the public-text check finds (text_check.h PersonalDataFinding.kind, personal_data_kind).
+enum class PersonalDataKind { kIdNumber, kMobilePhone, kLandlinePhone };
 
 // Ids are the index the need index ranks by (need_index.h kCategoryCount).
 std::span<const Term> NeedCategoryTerms();
@@ -22,6 +26,8 @@ std::span<const Term> NeedStatusTerms();
 std::span<const Term> PledgeStatusTerms();
 std::span<const Term> DockingStatusTerms();
 std::span<const Term> FeedbackKindTerms();
+std::span<const Term> PersonalDataKindTerms();
+std::span<const Term> NeedCloseReasonTerms();
 
 std::optional<NeedStatus> ParseNeedStatus(std::string_view wire);
 const char* NeedStatusName(NeedStatus status);

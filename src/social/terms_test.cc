@@ -30,5 +30,15 @@ TEST(SocialTermsTest, TheNeedIndexUsesTheTablesIds) {
   }
 }
 
+// Issue 19 item 4: the public-text check's finding kinds are one served table.
+TEST(SocialTermsTest, ThePersonalDataKindsAreOneServedTable) {
+  testing::ExpectCompleteTable(PersonalDataKindTerms(), PersonalDataKind::kLandlinePhone);
+  EXPECT_STREQ(WireOf(PersonalDataKindTerms(), PersonalDataKind::kMobilePhone), "mobile_phone");
+  EXPECT_STREQ(LabelOf(PersonalDataKindTerms(), PersonalDataKind::kIdNumber), "身份证号");
+  bool served = false;
+  for (const Vocabulary& v : Vocabularies()) served |= std::string(v.name) == "personal_data_kind";
+  EXPECT_TRUE(served);
+}
+
 }  // namespace
 }  // namespace fupin::social

@@ -1,5 +1,6 @@
 #include "social/text_check.h"
 
+#include <optional>
 #include <set>
 
 #include "core/id_number.h"
@@ -68,23 +69,23 @@ bool IsOldIdNumber(std::string_view d) {
   return Date::IsValid(1900 + yy, mm, dd);
 }
 
-// Classifies one candidate (digits only, maybe a final X). Empty kind: nothing.
-PersonalDataFinding ClassifyDigits(std::string_view d, const Date& today) {
+// Classifies one candidate (digits only, maybe a final X); nullopt: nothing.
+std::optional<PersonalDataFinding> ClassifyDigits(std::string_view d, const Date& today) {
   if (d.size() == 18 && AllDigits(d.substr(0, 17)) && CheckIdNumber(d, today).ok()) {
-    return {"id_number", MaskIdNumber(d)};
+    return PersonalDataFinding{PersonalDataKind::kIdNumber, MaskIdNumber(d)};
   }
-  if (IsOldIdNumber(d)) return {"id_number", MaskIdNumber(d)};
-  if (!AllDigits(d)) return {};
+  if (IsOldIdNumber(d)) return PersonalDataFinding{PersonalDataKind::kIdNumber, MaskIdNumber(d)};
+  if (!AllDigits(d)) return std::nullopt;
   std::string_view mobile = d;
   if (mobile.size() == 13 && mobile.substr(0, 2) == "86") mobile.remove_prefix(2);
   if (mobile.size() == 11 && mobile[0] == '1' && mobile[1] >= '3' && mobile[1] <= '9') {
-    return {"mobile_phone", MaskPhone(mobile)};
+    return PersonalDataFinding{PersonalDataKind::kMobilePhone, MaskPhone(mobile)};
   }
   // A landline with its area code: 0 + 2-3 digit area code + 7-8 digit number.
   if (d.size() >= 10 && d.size() <= 12 && d[0] == '0' && d[1] != '0') {
-    return {"landline_phone", MaskPhone(d)};
+    return PersonalDataFinding{PersonalDataKind::kLandlinePhone, MaskPhone(d)};
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -92,9 +93,9 @@ PersonalDataFinding ClassifyDigits(std::string_view d, const Date& today) {
 std::vector<PersonalDataFinding> FindPersonalData(std::string_view text, const Date& today) {
   std::vector<PersonalDataFinding> found;
   std::set<std::string> seen;
-  auto add = [&](PersonalDataFinding f) {
-    if (f.kind.empty()) return false;
-    if (seen.insert(f.kind + f.masked).second) found.push_back(std::move(f));
+  auto add = [&](std::optional<PersonalDataFinding> f) {
+    if (!f) return false;
+    if (seen.insert(WireOf(PersonalDataKindTerms(), f->kind) + f->masked).second) found.push_back(std::move(*f));
     return true;
   };
   size_t i = 0;
@@ -145,8 +146,11 @@ std::vector<PersonalDataFinding> FindPersonalData(std::string_view text, const D
 }
 
 std::string DescribeFinding(const PersonalDataFinding& f) {
-  if (f.kind == "id_number") return "contains an ID number (" + f.masked + ")";
-  if (f.kind == "mobile_phone") return "contains a mobile phone number (" + f.masked + ")";
+  switch (f.kind) {
+    case PersonalDataKind::kIdNumber: return "contains an ID number (" + f.masked + ")";
+    case PersonalDataKind::kMobilePhone: return "contains a mobile phone number (" + f.masked + ")";
+    case PersonalDataKind::kLandlinePhone: break;
+  }
   return "contains a landline phone number (" + f.masked + ")";
 }
 

@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "core/date.h"
+#include "social/terms.h"
 
 namespace fupin::social {
 
 struct PersonalDataFinding {
-  std::string kind;    // "id_number", "mobile_phone", "landline_phone"
+  PersonalDataKind kind = PersonalDataKind::kIdNumber;  // personal_data_kind (social/terms.h)
   std::string masked;  // what was found, masked ("430424********002X", "138******78")
 };
 
@@ -20,9 +21,9 @@ struct PersonalDataFinding {
 // are split by single spaces, hyphens or brackets around an area code:
 //  - an 18-character candidate (17 digits and a digit or X) that passes
 //    CheckIdNumber, or a 15-digit old-style number with a real birth date
-//    (YYMMDD after the 6-digit area code): "id_number";
-//  - 11 digits 1[3-9]xxxxxxxxx (optionally after +86 / 86): "mobile_phone";
-//  - 10 to 12 digits starting with 0 and an area code: "landline_phone".
+//    (YYMMDD after the 6-digit area code): kIdNumber;
+//  - 11 digits 1[3-9]xxxxxxxxx (optionally after +86 / 86): kMobilePhone;
+//  - 10 to 12 digits starting with 0 and an area code: kLandlinePhone.
 // Dates ("2020-09-30"), amounts ("3000") and short numbers are not found.
 std::vector<PersonalDataFinding> FindPersonalData(std::string_view text, const Date& today);
 

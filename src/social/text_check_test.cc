@@ -13,7 +13,7 @@ std::string ValidId(const std::string& first17) { return first17 + IdCheckCharac
 
 std::vector<std::string> Kinds(std::string_view text) {
   std::vector<std::string> out;
-  for (const auto& f : FindPersonalData(text, kToday)) out.push_back(f.kind);
+  for (const auto& f : FindPersonalData(text, kToday)) out.push_back(WireOf(PersonalDataKindTerms(), f.kind));
   return out;
 }
 
@@ -21,7 +21,7 @@ TEST(TextCheckTest, FindsAnIdNumberAndMasksIt) {
   const std::string id = ValidId("43042419800101002");
   auto found = FindPersonalData("户主身份证" + id + "，请联系村委", kToday);
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].kind, "id_number");
+  EXPECT_EQ(found[0].kind, PersonalDataKind::kIdNumber);
   EXPECT_EQ(found[0].masked, MaskIdNumber(id));
   EXPECT_EQ(found[0].masked.find("19800101"), std::string::npos);
 }

@@ -286,5 +286,55 @@ TEST_F(MonitoringScenarioTest, CasesAndNeedsAsXlsxHoldEveryRowOfTheList) {
   EXPECT_EQ(xian.Get("/api/v1/needs.xlsx?status=closed&category=nonsense").status, 400);
 }
 
+// Issue 19 item 4: the risk rules and the alert kinds are served tables; the scan labels its
+// rules from the one table, and a wrong alert kind is refused naming the field and the values.
+TEST_F(MonitoringScenarioTest, RulesAndAlertKindsAreServedAndAWrongKindIsRefused) {
+  ServerProcess server(db_);
+  ApiClient anonymous(server.port());
+  const auto vocabularies = anonymous.Get("/api/v1/vocabularies");
+  ASSERT_EQ(vocabularies.status, 200) << vocabularies.text;
+  std::map<std::string, std::map<std::string, std::string>> sets;
+  for (const auto& v : vocabularies.body["items"]) {
+    for (const auto& t : v["terms"]) sets[v["name"]][t["value"]] = t["label_zh"];
+  }
+  EXPECT_EQ(sets["alert_kind"], (std::map<std::string, std::string>{
+                                    {"disaster", "灾害损失"}, {"medical", "医疗支出"}, {"unemployment", "失业"}}));
+  EXPECT_EQ(sets["risk_rule"].size(), 7u);
+  EXPECT_EQ(sets["parameter_kind"]["procedure"], "办理程序");
+  EXPECT_EQ(sets["personal_data_kind"]["mobile_phone"], "手机号码");
+  const json scan = RunJson({"monitor", "scan", "--year", "2025", "--area", "430424", "--json"});
+  ASSERT_FALSE(scan["candidates"].empty());
+  for (const auto& c : scan["candidates"]) {
+    for (const auto& h : c["rules"]) {
+      EXPECT_EQ(h["label"], sets["risk_rule"][h["rule"].get<std::string>()]) << h.dump();
+    }
+  }
+  const json parameters = RunJson({"monitor", "rules", "--json"});
+  ASSERT_FALSE(parameters["items"].empty());
+  for (const auto& p : parameters["items"]) {
+    EXPECT_TRUE(sets["parameter_kind"].contains(p["kind"].get<std::string>())) << p.dump();
+  }
+
+  // The command line and the upload refuse a kind outside the table, naming the field and the values.
+  TempDir files;
+  const std::string roster = files.File("alerts.csv");
+  std::ofstream(roster) << "身份证号,姓名,日期,金额\n";
+  auto r = RunFupin(db_, {"monitor", "alerts", "import", "--kind", "flood", "--year", "2025", roster, "--json"});
+  EXPECT_NE(r.exit_code, 0);
+  const json refused_cli = json::parse(r.out);  // --json: the refusal on stdout
+  EXPECT_EQ(refused_cli["error"]["details"][0]["path"], "--kind") << r.out;
+  EXPECT_EQ(refused_cli["error"]["details"][0]["problem"], "'flood' is not medical, disaster or unemployment");
+  auto u = RunFupin(db_, {"user", "add", "s10-xian", "--role", "county_office", "--area", "430424"},
+                    PasswordOf("s10-xian") + "\n");
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  ApiClient xian(server.port());
+  ASSERT_EQ(xian.Login("s10-xian", PasswordOf("s10-xian")).status, 201);
+  const auto refused = xian.Raw("POST", "/api/v1/imports/alerts?file_name=a.csv&year=2025&alert_kind=flood",
+                                "身份证号,姓名,日期,金额\n");
+  ASSERT_EQ(refused.status, 400) << refused.text;
+  EXPECT_EQ(refused.body["error"]["details"][0]["path"], "alert_kind");
+  EXPECT_EQ(refused.body["error"]["details"][0]["problem"], "'flood' is not medical, disaster or unemployment");
+}
+
 }  // namespace
 }  // namespace fupin::testing

@@ -2199,6 +2199,26 @@ async function closedSetLabelSteps() {
       expect(texts[i].includes(sets.overdue_kind[item.kind]), `row ${i}: ${texts[i]} lacks ${sets.overdue_kind[item.kind]}`)
     })
   })
+  await step('issue 19 (session 10): the alert kinds of 数据导入 are labelled from GET /vocabularies', async () => {
+    expect(DEMO_BASE, 'no demo server')
+    const served = (await apiAs('admin', 'GET', '/vocabularies', { base: DEMO_BASE })).data.items.find((v) => v.name === 'alert_kind')
+    expect(served && served.terms.length === 3, `alert_kind served: ${JSON.stringify(served)}`)
+    await page.goto(`${DEMO_BASE}/imports`)
+    await page.locator('[data-testid="import-kind-alerts"]').click()
+    const select = page.locator('[data-testid="import-alert-kind"]')
+    await select.waitFor()
+    // The default kind shows its label; the open list offers every kind by its label.
+    const first = served.terms[0]
+    await page.waitForFunction(([label]) => document.querySelector('[data-testid="import-alert-kind"]')?.innerText.includes(label),
+      [first.label_zh], { timeout: 30000 })
+    await select.click()
+    for (const term of served.terms) {
+      await page.locator('.el-select-dropdown__item:visible', { hasText: new RegExp(`^\\s*${term.label_zh}\\s*$`) }).first().waitFor()
+    }
+    await page.keyboard.press('Escape')
+    const englishShown = englishIn(await select.innerText())
+    expect(englishShown.length === 0, `English in the alert kind: ${englishShown.join(', ')}`)
+  })
 }
 await closedSetLabelSteps()
 

@@ -238,7 +238,7 @@ export default {
       purchases: 'One row per purchase: product id, date, buyer kind, buyer, channel, amount (yuan). All or nothing.',
       loans: 'One row per loan: household number, bank, amount (yuan), issued, due, purpose; optionally entity id, interest subsidy. All or nothing.',
     },
-    alertKind: 'Alert kind', alertKinds: { medical: 'Medical spending', disaster: 'Disaster loss', unemployment: 'Unemployment' },
+    alertKind: 'Alert kind',
     department: 'Department', policy: 'Policy', year: 'Year', file: 'File', options: 'Options',
     skipInvalid: 'Import only the valid rows (the others are listed)',
     check: 'Check (dry run)', run: 'Import', chooseFirst: 'Choose a file first',

@@ -232,7 +232,7 @@ export default {
       purchases: '每笔购买一行：产品编号、购买日期、购买方类型、购买方、购买渠道、金额（元）。全部正确才导入。',
       loans: '每笔贷款一行：户编号、贷款银行、金额（元）、放款日期、到期日期、用途，可加入股经营主体编号、贴息。全部正确才导入。',
     },
-    alertKind: '预警类别', alertKinds: { medical: '医疗支出', disaster: '灾害损失', unemployment: '失业' },
+    alertKind: '预警类别',
     department: '主管部门', policy: '政策', year: '年度', file: '选择文件', options: '选项',
     skipInvalid: '只导入正确的行（有错误的行列出，不导入）',
     check: '检查（试导入）', run: '正式导入', chooseFirst: '请先选择要导入的文件',
