@@ -30,7 +30,7 @@ const char* EntityName(Entity entity) {
 }
 
 std::string_view Field::ValueLabel(std::string_view value) const {
-  for (const Term& t : values) {
+  for (const FieldValue& t : values) {
     if (t.name == value) return t.label_zh;
   }
   return value;
@@ -87,29 +87,29 @@ namespace {
 
 // The vocabularies are the registry's (registry/vocab.h), so a policy can only
 // compare a fact with a value the registry accepts.
-std::vector<Term> FromRegistry(std::span<const registry::CodeTerm> terms) {
-  std::vector<Term> out;
+std::vector<FieldValue> FromRegistry(std::span<const registry::CodeTerm> terms) {
+  std::vector<FieldValue> out;
   out.reserve(terms.size());
   for (const registry::CodeTerm& t : terms) out.push_back({std::string(t.name), std::string(t.label_zh)});
   return out;
 }
-std::vector<Term> Sexes() { return {{"male", "男"}, {"female", "女"}}; }  // persons.sex CHECK
-std::vector<Term> Attributes() { return FromRegistry(registry::HouseholdAttributes()); }
-std::vector<Term> Causes() { return FromRegistry(registry::Causes()); }
-std::vector<Term> Statuses() { return FromRegistry(registry::HouseholdStatuses()); }
-std::vector<Term> Relations() { return FromRegistry(registry::Relations()); }
-std::vector<Term> Education() { return FromRegistry(registry::EducationLevels()); }
-std::vector<Term> Health() { return FromRegistry(registry::HealthStates()); }
-std::vector<Term> Labour() { return FromRegistry(registry::LabourAbilities()); }
-std::vector<Term> SchoolStatuses() { return FromRegistry(registry::SchoolStatuses()); }
-std::vector<Term> SchoolStages() { return FromRegistry(registry::SchoolStages()); }
-std::vector<Term> Employment() { return FromRegistry(registry::EmploymentStates()); }
-std::vector<Term> MajorDiseases() { return FromRegistry(registry::MajorDiseases()); }
+std::vector<FieldValue> Sexes() { return {{"male", "男"}, {"female", "女"}}; }  // persons.sex CHECK
+std::vector<FieldValue> Attributes() { return FromRegistry(registry::HouseholdAttributes()); }
+std::vector<FieldValue> Causes() { return FromRegistry(registry::Causes()); }
+std::vector<FieldValue> Statuses() { return FromRegistry(registry::HouseholdStatuses()); }
+std::vector<FieldValue> Relations() { return FromRegistry(registry::Relations()); }
+std::vector<FieldValue> Education() { return FromRegistry(registry::EducationLevels()); }
+std::vector<FieldValue> Health() { return FromRegistry(registry::HealthStates()); }
+std::vector<FieldValue> Labour() { return FromRegistry(registry::LabourAbilities()); }
+std::vector<FieldValue> SchoolStatuses() { return FromRegistry(registry::SchoolStatuses()); }
+std::vector<FieldValue> SchoolStages() { return FromRegistry(registry::SchoolStages()); }
+std::vector<FieldValue> Employment() { return FromRegistry(registry::EmploymentStates()); }
+std::vector<FieldValue> MajorDiseases() { return FromRegistry(registry::MajorDiseases()); }
 
 Catalogue BuildDefault() {
   Catalogue c;
   auto add = [&c](std::string name, Type type, Entity entity, std::string label, std::string source,
-                  std::string absent, std::vector<Term> values = {}, std::string unit = "",
+                  std::string absent, std::vector<FieldValue> values = {}, std::string unit = "",
                   std::string description = "") {
     Field f;
     f.name = std::move(name);

@@ -30,8 +30,9 @@ const char* TypeName(Type type);
 enum class Entity { kPerson, kHousehold, kArea, kScalar };
 const char* EntityName(Entity entity);
 
-// One value of a controlled vocabulary: English name and the Chinese label.
-struct Term {
+// One allowed value of a string field: its stored name and Chinese label (a copy
+// of a registry::CodeTerm or a fixed list; closed sets are core Term tables).
+struct FieldValue {
   std::string name;
   std::string label_zh;
 };
@@ -50,7 +51,7 @@ struct Field {
   // row): "" for strings, 0, false, or a date such as 9999-12-31. The Frame
   // filler applies it; the language has no null.
   std::string absent;
-  std::vector<Term> values;  // allowed values of a string field; empty: free text
+  std::vector<FieldValue> values;  // allowed values of a string field; empty: free text
   // For derived fields, the expression that computes it from other fields
   // ("age_on(person.birth_date, ref_date)"); empty for stored fields.
   std::string derived;

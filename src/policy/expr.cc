@@ -544,7 +544,7 @@ struct Checker {
 
   static std::string Names(const Field& f) {
     std::string out;
-    for (const Term& t : f.values) {
+    for (const FieldValue& t : f.values) {
       if (!out.empty()) out += ", ";
       out += t.name;
     }
@@ -555,7 +555,7 @@ struct Checker {
   void CheckValue(const Field* field, const Node& literal) {
     if (field == nullptr || field->values.empty()) return;
     if (literal.text == field->absent) return;  // "" is the value of a field the registry left empty
-    for (const Term& t : field->values) {
+    for (const FieldValue& t : field->values) {
       if (t.name == literal.text) return;
     }
     Fail(literal.position,
