@@ -24,27 +24,12 @@
 namespace fupin::assessment {
 namespace {
 
+using facts::At;  // the copy's date encoding and growth helper, shared with it
+using facts::DayNumber;
+using facts::kNoDate;
 using internal::Status;
 
-constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
-
-// "YYYY-MM-DD" as the number YYYYMMDD, which orders as the text does.
-int32_t DayNumber(std::string_view t) {
-  int32_t v = 0;
-  for (char c : t) {
-    if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
 int32_t ToIndex(int64_t v) { return static_cast<int32_t>(v); }
-
-// Grows `v` to hold index `i`.
-template <typename T>
-T& At(std::vector<T>& v, size_t i, T fill) {
-  if (i >= v.size()) v.resize(std::max(i + 1, v.size() * 2), fill);
-  return v[i];
-}
 
 // Facts read by one of the two readers; ids as stored, mapped to dense
 // household numbers afterwards.

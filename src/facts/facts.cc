@@ -16,28 +16,19 @@
 #include "core/error.h"
 
 namespace fupin::facts {
-namespace {
 
-constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
-
-// "YYYY-MM-DD" as the number YYYYMMDD, which orders as the text does.
-int32_t DayNumber(std::string_view t) {
+int32_t DayNumber(std::string_view text) {
   int32_t v = 0;
-  for (char c : t) {
+  for (char c : text) {
     if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
   }
   return v;
 }
 
+namespace {
+
 int32_t Id(int64_t v) { return static_cast<int32_t>(v); }
 int8_t Flag(store::Statement& s, int c) { return s.IsNull(c) ? int8_t{-1} : static_cast<int8_t>(s.Int(c) != 0); }
-
-// Grows `v` to hold index `i`.
-template <typename T>
-T& At(std::vector<T>& v, size_t i, T fill) {
-  if (i >= v.size()) v.resize(std::max(i + 1, v.size() * 2), fill);
-  return v[i];
-}
 
 // A text column being built.
 struct TextBuilder {

@@ -26,16 +26,32 @@
 //   memberships:              membership.household, .person, .start, .end (i32; end INT32_MAX open)
 //   area_years with a rural population: area_year.area (i32 area index), .year (i16), .population (i64)
 // A text column T is T.offsets (u32, count + 1) and T.bytes (char).
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "facts/columns.h"
 #include "store/database.h"
 
 namespace fupin::facts {
+
+// Dates as the copy and the indicators' arrays hold them: "YYYY-MM-DD" as the
+// number YYYYMMDD, which orders as the text does; kNoDate for no date (an open
+// end, no death).
+inline constexpr int32_t kNoDate = std::numeric_limits<int32_t>::max();
+int32_t DayNumber(std::string_view text);
+
+// Grows `v` to hold index `i` (doubling, new places `fill`) and gives v[i].
+template <typename T>
+T& At(std::vector<T>& v, size_t i, T fill) {
+  if (i >= v.size()) v.resize(std::max(i + 1, v.size() * 2), fill);
+  return v[i];
+}
 
 // A text column: value i is bytes[offsets[i], offsets[i + 1]).
 struct TextColumn {
