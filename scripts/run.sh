@@ -19,7 +19,9 @@ build/fupin --db "$DB" areas show 430424
 
 # The demo county (衡东县), once, when this build has the demo command.
 # (`fupin demo --help` would not do: --help answers 0 even for an unknown subcommand.)
-if build/fupin --help 2>/dev/null | grep -qE '^ +demo +'; then
+# The help text read whole, then searched: with pipefail, `grep -q` stopping at the first match
+# could end fupin with SIGPIPE and make the test fail although the command is there.
+if grep -qE '^ +demo +' <<<"$(build/fupin --help 2>/dev/null)"; then
   if [ "$(sqlite3 "$DB" "SELECT count(*) FROM households WHERE village_code LIKE '430424%'" 2>/dev/null || echo 0)" -eq 0 ]; then
     echo "run: generating the demo county 衡东县 into $DB"
     build/fupin --db "$DB" demo hengdong
