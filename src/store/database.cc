@@ -1,7 +1,10 @@
 #include "store/database.h"
 
 #include <algorithm>
+#include <chrono>
+#include <random>
 #include <set>
+#include <thread>
 
 #include "core/error.h"
 #include "store/postgres_database.h"
@@ -209,6 +212,20 @@ std::unique_ptr<BulkWriter> Connection::BulkInsert(std::string_view table, std::
   return std::make_unique<InsertBulkWriter>(*this, table, columns);
 }
 
+namespace {
+
+// A victim that retries at once can take the first row again before the
+// transaction it yielded to has woken up, and deadlock with it a second time.
+// A short random pause, growing with each attempt, lets the other one finish.
+void PauseBeforeRetry(int attempt) {
+  thread_local std::minstd_rand jitter{std::random_device{}()};
+  const int ceiling_ms = 10 << std::min(attempt, 4);
+  std::uniform_int_distribution<int> pause(ceiling_ms / 2, ceiling_ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(pause(jitter)));
+}
+
+}  // namespace
+
 void RunInTransaction(Connection& connection, const std::function<void()>& fn, int retries) {
   if (connection.transaction_depth() > 0) {
     Transaction tx(connection);
@@ -224,6 +241,7 @@ void RunInTransaction(Connection& connection, const std::function<void()>& fn, i
       return;
     } catch (const TransientError&) {
       if (attempt >= retries) throw;
+      PauseBeforeRetry(attempt);
     }
   }
 }

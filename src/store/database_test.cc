@@ -430,7 +430,10 @@ TEST(PostgresTest, DeadlocksAreTransientAndRetried) {
   std::thread tb([&] { work(*b, 2, 1, ready, &attempts_b); });
   ta.join();
   tb.join();
-  EXPECT_EQ(attempts_a + attempts_b, 3);  // exactly one victim ran twice
+  // One of them was a victim and ran again. (PostgreSQL may pick a victim
+  // twice if the retry wins the first row back; the pause makes that rare.)
+  EXPECT_GE(attempts_a + attempts_b, 3);
+  EXPECT_LE(attempts_a + attempts_b, 2 + 3);
   EXPECT_EQ(*a->QueryInt("SELECT n FROM r WHERE id = 1"), 2);
   EXPECT_EQ(*a->QueryInt("SELECT n FROM r WHERE id = 2"), 2);
 }
