@@ -903,10 +903,17 @@ await step('the one-click run lists the children owed the education allowance, e
   // left as soon as the job is started and opened again: it finds the job (the id of its latest
   // job kept for the page in sessionStorage), running or done, and the bar reaches 100 % with the
   // run's numbers below it.
+  // Its first look at the job gets no answer (as when the browser cancels the request of a
+  // page being left): the page must keep the job's id and not give up on it.
+  const jobsUrl = '**/api/v1/jobs/*'
+  await page.route(jobsUrl, (r) => r.abort('failed'))
+  const unanswered = page.waitForEvent('requestfailed', (r) => r.url().includes('/api/v1/jobs/'))
   await page.locator('[data-testid="policy-run"]').click()
   await page.locator('[data-testid="run-progress"]').waitFor()
+  await unanswered
+  await page.unroute(jobsUrl)
   const jobId = await page.evaluate(() => sessionStorage.getItem('fupin.job.policies.run'))
-  expect(jobId, 'the page did not keep the job id')
+  expect(jobId, 'the page forgot the job id when a request for the job got no answer')
   await page.goto(`${DEMO_BASE}/imports`)
   await page.goto(runPage)
   const result = page.locator('[data-testid="run-result"]')

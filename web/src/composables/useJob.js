@@ -48,6 +48,14 @@ export function useJob(key, { onDone = () => {}, onFailed = () => {} } = {}) {
     try {
       job.value = await api.get(`/jobs/${job.value.id}`)
     } catch (e) {
+      if (gone) return
+      if (!(e instanceof ApiError)) {
+        // No answer from the server: the network, or the browser cancelling the
+        // request because the page is being left (a full navigation does not
+        // unmount it). The id stays for the return; ask again later.
+        timer = setTimeout(poll, POLL_MS * 4)
+        return
+      }
       // Gone (a restart of the server forgets its jobs) or not ours.
       sessionStorage.removeItem(storageKey)
       job.value = null
