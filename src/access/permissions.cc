@@ -109,22 +109,28 @@ std::string ScopeText(const Caller& caller) {
 
 }  // namespace
 
+std::span<const Term> ResourceTerms() {
+  using R = Resource;
+  static constexpr Term kTerms[] = {
+      {static_cast<int>(R::kRegistry), "registry", "建档立卡信息"},
+      {static_cast<int>(R::kAssessment), "assessment", "退出评估"},
+      {static_cast<int>(R::kPolicy), "policy", "政策"},
+      {static_cast<int>(R::kRoster), "roster", "部门名册"},
+      {static_cast<int>(R::kAssistance), "assistance", "帮扶力量"},
+      {static_cast<int>(R::kSocial), "social", "社会帮扶"},
+      {static_cast<int>(R::kMonitoring), "monitoring", "防返贫监测"},
+      {static_cast<int>(R::kProjects), "projects", "项目资金资产"},
+      {static_cast<int>(R::kAudit), "audit", "审计日志"},
+      {static_cast<int>(R::kUsers), "users", "用户"},
+      {static_cast<int>(R::kParams), "params", "政策参数"},
+      {static_cast<int>(R::kIndustry), "industry", "产业就业消费扶贫"},
+  };
+  return kTerms;
+}
+
 const char* ResourceName(Resource resource) {
-  switch (resource) {
-    case Resource::kRegistry: return "registry";
-    case Resource::kAssessment: return "assessment";
-    case Resource::kPolicy: return "policy";
-    case Resource::kRoster: return "roster";
-    case Resource::kAssistance: return "assistance";
-    case Resource::kSocial: return "social";
-    case Resource::kMonitoring: return "monitoring";
-    case Resource::kProjects: return "projects";
-    case Resource::kAudit: return "audit";
-    case Resource::kUsers: return "users";
-    case Resource::kParams: return "params";
-    case Resource::kIndustry: return "industry";
-  }
-  return "unknown";
+  const char* wire = WireOf(ResourceTerms(), resource);
+  return *wire ? wire : "unknown";
 }
 
 const std::vector<Resource>& AllResources() {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/caller.h"
+#include "core/vocabulary.h"
 
 namespace fupin::access {
 
@@ -33,6 +34,9 @@ enum class Resource {
   kParams,      // yearly thresholds, poverty lines, settings
   kIndustry,    // industries, entities, branches, workers, products, purchases, loans (issue 21)
 };
+// Each resource's wire name and Chinese label, in the order above (served as
+// the `resource` vocabulary; the refusals name it in Chinese from here).
+std::span<const Term> ResourceTerms();
 const char* ResourceName(Resource resource);  // "registry", ...
 const std::vector<Resource>& AllResources();  // in the order above
 

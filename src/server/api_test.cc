@@ -135,6 +135,8 @@ TEST(MessageZhTest, RefusalsReadInChinese) {
             "安排 5000.00 元超出资金下达 1 的余额：剩余 4000.00 元（下达 10000.00 元）");
   EXPECT_EQ(MessageZh("failed_precondition", "project 3 is proposed; the step completed is not allowed (allowed: reviewed, withdrawn)"),
             "项目 3 当前为“申报”，不能办理“完工”；可办理：审核、撤销");
+  EXPECT_EQ(MessageZh("failed_precondition", "project 3 is completed; the step withdrawn is not allowed (allowed: none)"),
+            "项目 3 当前为“完工”，不能办理“撤销”；可办理：无");
   EXPECT_EQ(MessageZh("failed_precondition", "need 7 closed for pledges on its deadline 2020-01-31"),
             "需求 7 已于 2020-01-31 截止，不再接受认捐");
   EXPECT_EQ(MessageZh("failed_precondition", "repaying 20000.01 yuan exceeds what loan 4 still owes: 20000.00 yuan of 50000.00 yuan"),

@@ -5,31 +5,25 @@
 #include <utility>
 #include <vector>
 
+#include "access/permissions.h"
 #include "core/caller.h"
+#include "core/vocabulary.h"
+#include "projects/projects.h"
 
 namespace fupin::server {
 namespace {
 
 std::string ResourceZh(const std::string& r) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"registry", "建档立卡信息"}, {"assessment", "退出评估"}, {"policy", "政策"},       {"roster", "部门名册"},
-      {"assistance", "帮扶力量"},  {"social", "社会帮扶"},   {"monitoring", "防返贫监测"}, {"audit", "审计日志"},
-      {"users", "用户"},           {"params", "政策参数"},
-      {"projects", "项目资金资产"}, {"industry", "产业就业消费扶贫"}};
-  for (const auto& [en, zh] : kNames) {
-    if (r == en) return zh;
-  }
-  return r;
+  const char* zh = LabelOfWire(access::ResourceTerms(), r);
+  return *zh ? zh : r;
 }
 
+// A project's step in Chinese, from the projects' one table ("none": the
+// refusal found no step that may follow).
 std::string ProjectStepZh(const std::string& step) {
-  static const std::pair<const char*, const char*> kSteps[] = {
-      {"proposed", "申报"}, {"reviewed", "审核"}, {"listed", "入库"},    {"approved", "批复"}, {"under_way", "实施"},
-      {"accepted", "验收"}, {"completed", "完工"}, {"withdrawn", "撤销"}, {"none", "无"}};
-  for (const auto& [en, zh] : kSteps) {
-    if (step == en) return zh;
-  }
-  return step;
+  if (step == "none") return "无";
+  const char* zh = LabelOfWire(projects::ProjectSteps(), step);
+  return *zh ? zh : step;
 }
 
 std::string RoleZh(const std::string& role) {

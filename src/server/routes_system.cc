@@ -73,6 +73,7 @@ std::vector<std::string> FieldsOf(std::string_view name) {
 nlohmann::json VocabulariesJson() {
   nlohmann::json items = nlohmann::json::array();
   items.push_back({{"name", "role"}, {"terms", TermsJson(RoleTerms())}});
+  items.push_back({{"name", "resource"}, {"terms", TermsJson(access::ResourceTerms())}});
   for (const auto& v : registry::Vocabularies()) items.push_back({{"name", v.name}, {"terms", TermsJson(v.terms)}});
   for (const auto& list : {social::Vocabularies(), monitoring::Vocabularies(), industry::Vocabularies(),
                            grievance::Vocabularies(), grievance::GrievanceVocabularies()}) {

@@ -171,6 +171,9 @@ TEST_F(ServerTest, VocabulariesServeEveryClosedSetWithChineseLabels) {
   EXPECT_EQ(sets["reconcile_kind"]["missed"], "应享未享");
   EXPECT_EQ(sets["entitlement_change"]["changed"], "金额变化");
   EXPECT_EQ(sets["job_state"]["running"], "正在计算");
+  // What a refusal names (the audit view's access.denied entries): every resource, from access's table.
+  EXPECT_EQ(sets["resource"].size(), 12u);
+  EXPECT_EQ(sets["resource"]["projects"], "项目资金资产");
   EXPECT_EQ(sets["grievance_status"]["investigating"], "调查核实中");
   EXPECT_EQ(sets["change_status"]["sent_back"], "已退回");
   // The steps come in the order of the procedure.
