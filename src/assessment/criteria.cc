@@ -94,7 +94,7 @@ namespace {
 // Income.
 CriterionResult IncomeCriterion(const HouseholdFacts& f) {
   CriterionResult r;
-  r.criterion = "income";
+  r.criterion = kCriteria[0].wire;
   r.values = {{"poverty_line", f.poverty_line}};
   r.outcome = IncomeOutcome(f.has_year, f.per_capita_net_income, f.poverty_line);
   if (!f.has_year) {
@@ -113,7 +113,7 @@ CriterionResult IncomeCriterion(const HouseholdFacts& f) {
 // Food and clothing.
 CriterionResult FoodClothingCriterion(const HouseholdFacts& f) {
   CriterionResult r;
-  r.criterion = "food_clothing";
+  r.criterion = kCriteria[1].wire;
   r.values = {{"food_secure", f.food_secure ? nlohmann::json(*f.food_secure) : nlohmann::json(nullptr)},
               {"clothing_secure", f.clothing_secure ? nlohmann::json(*f.clothing_secure) : nlohmann::json(nullptr)}};
   r.outcome = FoodClothingOutcome(f.food_secure, f.clothing_secure);
@@ -130,7 +130,7 @@ CriterionResult FoodClothingCriterion(const HouseholdFacts& f) {
 // Compulsory education.
 CriterionResult EducationCriterion(const HouseholdFacts& f) {
   CriterionResult r;
-  r.criterion = "education";
+  r.criterion = kCriteria[2].wire;
   nlohmann::json children = nlohmann::json::array();
   std::vector<std::string> failed, missing;
   for (const auto& m : f.members) {
@@ -164,7 +164,7 @@ CriterionResult EducationCriterion(const HouseholdFacts& f) {
 // Basic medical insurance.
 CriterionResult MedicalCriterion(const HouseholdFacts& f) {
   CriterionResult r;
-  r.criterion = "medical";
+  r.criterion = kCriteria[3].wire;
   nlohmann::json members = nlohmann::json::array();
   std::vector<std::string> failed, missing;
   for (const auto& m : f.members) {
@@ -201,8 +201,8 @@ HouseholdDecision Decide(const HouseholdFacts& f) {
   d.criteria.push_back(FoodClothingCriterion(f));
   d.criteria.push_back(EducationCriterion(f));
   d.criteria.push_back(MedicalCriterion(f));
-  d.criteria.push_back(Flag("housing", f.housing_safe, "住房安全"));
-  d.criteria.push_back(Flag("water", f.drinking_water_safe, "饮水安全"));
+  d.criteria.push_back(Flag(kCriteria[4].wire, f.housing_safe, "住房安全"));
+  d.criteria.push_back(Flag(kCriteria[5].wire, f.drinking_water_safe, "饮水安全"));
   d.ready = true;
   for (const auto& c : d.criteria) {
     if (c.outcome != Outcome::kPass) {

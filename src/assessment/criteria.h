@@ -82,8 +82,11 @@ inline bool IsCompulsorySchoolAge(int age) { return age >= 6 && age <= 15; }
 bool CompulsorySchoolingMet(registry::SchoolStatus school_status);
 // The same for a stored value; one outside registry::SchoolStatusTerms() is not met.
 bool CompulsorySchoolingMet(std::string_view school_status);
-// The criteria in the order of HouseholdDecision::criteria.
-inline constexpr const char* kCriterionNames[6] = {"income", "food_clothing", "education", "medical", "housing", "water"};
+// The criteria in the order of HouseholdDecision::criteria: the one table of
+// their names and labels (also the `indicator` parameter key's values,
+// ParamIndicatorTerms). The ids are places in the table.
+inline constexpr Term kCriteria[6] = {{0, "income", "收入"},  {1, "food_clothing", "吃穿"}, {2, "education", "教育"},
+                                      {3, "medical", "医疗"}, {4, "housing", "住房"},       {5, "water", "饮水"}};
 
 // The age used for compulsory education: completed years on 1 September of `year`.
 int SchoolAge(const std::string& birth_date, int year);

@@ -868,7 +868,7 @@ const char* LevelName(int level) {
 nlohmann::json IndicatorSummaryJson(const IndicatorReport& report) {
   const AreaIndicators& a = report.areas.at(0);
   nlohmann::json criteria = nlohmann::json::object();
-  for (size_t c = 0; c < 6; ++c) criteria[kCriterionNames[c]] = {{"fail", a.failed[c]}, {"unknown", a.unknown[c]}};
+  for (size_t c = 0; c < 6; ++c) criteria[kCriteria[c].wire] = {{"fail", a.failed[c]}, {"unknown", a.unknown[c]}};
   nlohmann::json incidence = nlohmann::json::array();
   for (const auto& r : report.IncidenceRows(0)) {
     incidence.push_back({{"area_code", r.area_code}, {"year", r.year}, {"poor_households", r.poor_households},
@@ -895,8 +895,8 @@ int64_t WriteIndicatorTable(const IndicatorReport& report, const std::string& pa
   auto w = io::OpenTableWriter(path, io::WriterOptions{.sheet = "指标"});
   std::vector<std::string> header = {"地区代码", "地区名称", "层级", "评估户数", "达标户数"};
   for (size_t c = 0; c < 6; ++c) {
-    header.push_back(std::string(kCriterionNames[c]) + "_未达标");
-    header.push_back(std::string(kCriterionNames[c]) + "_未知");
+    header.push_back(std::string(kCriteria[c].wire) + "_未达标");
+    header.push_back(std::string(kCriteria[c].wire) + "_未知");
   }
   for (int y = report.from_year; y <= report.year; ++y) {
     const std::string ys = std::to_string(y);

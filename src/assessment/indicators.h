@@ -45,7 +45,7 @@ struct AreaIndicators {
   // status at the end of the year is poor or that exited in the year.
   int64_t assessed = 0;
   int64_t ready = 0;
-  std::array<int64_t, 6> failed{};   // per criterion, in the order of kCriterionNames
+  std::array<int64_t, 6> failed{};   // per criterion, in the order of kCriteria
   std::array<int64_t, 6> unknown{};
   // Measures of the year (as `report measures`).
   int64_t measure_households = 0;

@@ -62,7 +62,7 @@ struct AfSetup {
   std::vector<std::string> names;
   std::vector<double> weights;                // relative, as set
   std::map<std::string, double> normalised;   // weight / sum
-  std::vector<int> criterion;                 // index in kCriterionNames, -1 for none
+  std::vector<int> criterion;                 // index in kCriteria, -1 for none
   double k = 0;
 };
 AfSetup ReadAfSetup(store::Connection& db);

@@ -24,7 +24,7 @@ AfSetup ReadAfSetup(store::Connection& db) {
       s.weights.push_back(w);
       int index = -1;
       for (int i = 0; i < 6; ++i) {
-        if (name == kCriterionNames[i]) index = i;
+        if (name == kCriteria[i].wire) index = i;
       }
       s.criterion.push_back(index);
     }

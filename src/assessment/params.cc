@@ -6,6 +6,7 @@
 
 #include "access/audit.h"
 #include "access/permissions.h"
+#include "assessment/criteria.h"
 #include "core/area_code.h"
 #include "core/error.h"
 
@@ -49,9 +50,8 @@ constexpr Term kParamValues[] = {{static_cast<int>(ParamValue::kYuan), "yuan", "
                                  {static_cast<int>(ParamValue::kDays), "days", "天"},
                                  {static_cast<int>(ParamValue::kNumber), "number", "数值"},
                                  {static_cast<int>(ParamValue::kList), "list", "清单"}};
-// The ids are places in the table: nothing switches on an indicator or a facility.
-constexpr Term kIndicators[] = {{0, "income", "收入"},  {1, "food_clothing", "吃穿"}, {2, "education", "教育"},
-                                {3, "medical", "医疗"}, {4, "housing", "住房"},       {5, "water", "饮水"}};
+// The ids are places in the table: nothing switches on a facility. The
+// indicators are the exit criteria (kCriteria in criteria.h).
 constexpr Term kFacilities[] = {{0, "road", "通硬化路"}, {1, "water", "饮水"},   {2, "power", "通动力电"},
                                 {3, "clinic", "卫生室"}, {4, "broadband", "宽带网络"},
                                 {5, "culture_centre", "综合文化服务中心"}};
@@ -62,7 +62,7 @@ constexpr const char* kColumns = "id, name, key, value, source, effective_from, 
 
 std::span<const Term> ParamKeyTerms() { return kParamKeys; }
 std::span<const Term> ParamValueTerms() { return kParamValues; }
-std::span<const Term> ParamIndicatorTerms() { return kIndicators; }
+std::span<const Term> ParamIndicatorTerms() { return kCriteria; }
 std::span<const Term> VillageFacilityTerms() { return kFacilities; }
 
 const std::vector<ParameterSpec>& ParameterSpecs() {
@@ -126,7 +126,7 @@ void CheckKey(ParamKey k, const std::string& key, std::vector<ErrorDetail>& prob
       }
       break;
     case ParamKey::kIndicator:
-      if (!FindWire(kIndicators, key)) problems.push_back({"key", "'" + key + "' is not one of " + WireList(kIndicators)});
+      if (!FindWire(kCriteria, key)) problems.push_back({"key", "'" + key + "' is not one of " + WireList(kCriteria)});
       break;
     case ParamKey::kNone:
       if (!key.empty()) problems.push_back({"key", "this parameter takes no key"});

@@ -73,7 +73,7 @@ void ExpectSameAsOlderServices(store::Connection& db, const IndicatorReport& r, 
   std::array<int64_t, 6> failed{}, unknown{};
   for (const auto& h : old.households) {
     for (size_t c = 0; c < 6; ++c) {
-      ASSERT_EQ(h.decision.criteria.at(c).criterion, assessment::kCriterionNames[c]);
+      ASSERT_EQ(h.decision.criteria.at(c).criterion, assessment::kCriteria[c].wire);
       if (h.decision.criteria[c].outcome == assessment::Outcome::kFail) ++failed[c];
       if (h.decision.criteria[c].outcome == assessment::Outcome::kUnknown) ++unknown[c];
     }

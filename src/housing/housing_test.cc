@@ -347,9 +347,9 @@ TEST_F(HousingTest, SummariesCountHousesRenovationsAndRelocationsOnTheDate) {
 TEST_F(HousingTest, IndicatorsReadTheHousingRuleWhereTheHouseWasInspected) {
   auto housing_failed = [&] {
     const auto report = assessment::ComputeIndicators(f_.db(), f_.admin(), "430424", 2018, 2018);
-    return report.areas.at(0).failed[4];  // kCriterionNames: housing
+    return report.areas.at(0).failed[4];  // kCriteria: housing
   };
-  ASSERT_EQ(assessment::kCriterionNames[4], std::string("housing"));
+  ASSERT_EQ(assessment::kCriteria[4].wire, std::string("housing"));
   EXPECT_EQ(housing_failed(), 0);  // the yearly fact: safe
   const Inspection i = Dangerous();
   EXPECT_EQ(housing_failed(), 1);  // graded D, not renovated
