@@ -26,6 +26,7 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   double snapshot_max_age_hours = 24;
+  int household_cache_mb = 64;
 };
 
 }  // namespace
@@ -45,6 +46,8 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--tls-key", o->tls_key, "PEM private key of --tls-cert");
   serve->add_option("--snapshot-max-age", o->snapshot_max_age_hours,
                     "Hours a province or nation progress report snapshot is served after a write (default 24; 0: never stale)");
+  serve->add_option("--household-cache-mb", o->household_cache_mb,
+                    "MiB of household answers kept for repeated reads until a record changes (default 64; 0: none)");
   serve->callback([&ctx, o] {
     server::ServerOptions options;
     const size_t colon = o->listen.rfind(':');
@@ -80,6 +83,10 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
       throw Error::InvalidArgument("bad --snapshot-max-age", {{"--snapshot-max-age", "must not be negative"}});
     }
     options.report_snapshot_max_age_seconds = static_cast<int64_t>(o->snapshot_max_age_hours * 3600);
+    if (o->household_cache_mb < 0) {
+      throw Error::InvalidArgument("bad --household-cache-mb", {{"--household-cache-mb", "must not be negative"}});
+    }
+    options.household_text_bytes = static_cast<size_t>(o->household_cache_mb) << 20;
     // Handle SIGTERM and SIGINT on one thread of our own: every other thread blocks them.
     sigset_t signals;
     sigemptyset(&signals);

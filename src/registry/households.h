@@ -17,6 +17,7 @@
 #include "core/caller.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "registry/household_texts.h"
 #include "store/database.h"
 
 namespace fupin::assessment {
@@ -138,6 +139,11 @@ class HouseholdRegistry {
   // By id or number; NotFound if neither matches.
   Household GetHousehold(const Caller& caller, int64_t id);
   Household GetHouseholdByNumber(const Caller& caller, const std::string& number);
+  // GetHousehold's household as HouseholdJsonText writes it, with its version
+  // (what GET /households/{id} sends): the text kept in `texts` when it was
+  // stored at the current data head (one primary-key read), else read and
+  // kept there. The same access check and errors as GetHousehold, every time.
+  HouseholdText GetHouseholdText(const Caller& caller, int64_t id, HouseholdTexts& texts);
   // The household's full phone number ("" when none): the roles that see full
   // ID numbers, audited (household.phone_view).
   std::string RevealPhone(const Caller& caller, int64_t id);

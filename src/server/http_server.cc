@@ -795,7 +795,7 @@ HttpServer::HttpServer(store::Database& database, const ServerOptions& options, 
     : impl_(std::make_unique<Impl>(database, options, clock, hasher, log)) {
   AddSystemRoutes(routes_);
   AddAccessRoutes(routes_, hasher, options.sessions);
-  AddRegistryRoutes(routes_);
+  AddRegistryRoutes(routes_, options.household_text_bytes);
   AddAssessmentRoutes(routes_);
   AddAssistanceRoutes(routes_);
   AddSocialRoutes(routes_, hasher);

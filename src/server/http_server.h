@@ -58,6 +58,8 @@ struct ServerOptions {
   // A province or nation progress report stale by audit head is served from
   // its snapshot while younger than this (issue 12; docs/REPORTS.md).
   int64_t report_snapshot_max_age_seconds = 24 * 60 * 60;
+  // Bytes of household JSON texts kept for repeated reads (registry/household_texts.h; 0: none).
+  size_t household_text_bytes = size_t{64} << 20;
 };
 
 class HttpServer {
@@ -90,7 +92,9 @@ class HttpServer {
 void AddSystemRoutes(std::vector<Route>& routes);
 void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher,
                      const access::SessionOptions& sessions);
-void AddRegistryRoutes(std::vector<Route>& routes);
+// GET /households/{id} keeps the texts it sends, up to `household_text_bytes`
+// (registry/household_texts.h; 0 keeps none).
+void AddRegistryRoutes(std::vector<Route>& routes, size_t household_text_bytes = size_t{64} << 20);
 void AddAssessmentRoutes(std::vector<Route>& routes);
 void AddAssistanceRoutes(std::vector<Route>& routes);
 // Donors, needs, pledges, dockings; keeps the process's suggestion index.

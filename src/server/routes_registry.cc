@@ -102,7 +102,9 @@ nlohmann::json Without(nlohmann::json body, const char* key) {
 
 }  // namespace
 
-void AddRegistryRoutes(std::vector<Route>& routes) {
+void AddRegistryRoutes(std::vector<Route>& routes, size_t household_text_bytes) {
+  // Shared by the handler threads; only the GET answers from it (the writes change the data head anyway).
+  auto texts = std::make_shared<registry::HouseholdTexts>(household_text_bytes);
   routes.push_back({"GET", "/api/v1/households", true,
                     [](ApiRequest& r) {
                       const Paging p = ReadPaging(r);
@@ -151,7 +153,11 @@ void AddRegistryRoutes(std::vector<Route>& routes) {
                     },
                     "Add a household"});
   routes.push_back({"GET", "/api/v1/households/{id}", true,
-                    [](ApiRequest& r) { return HouseholdResponse(r, r.PathId("id")); },
+                    [texts](ApiRequest& r) {
+                      registry::HouseholdRegistry reg(r.connection(), *r.clock);
+                      registry::HouseholdText text = reg.GetHouseholdText(r.caller, r.PathId("id"), *texts);
+                      return ApiResponse::VersionedText(std::move(text.json), text.version);
+                    },
                     "A household with members, status history and yearly facts; ETag is its version"});
   routes.push_back({"GET", "/api/v1/households/{id}/phone", true,
                     [](ApiRequest& r) {

@@ -888,5 +888,58 @@ TEST_F(ServerTest, PolicyListsArePagedAndDownload) {
   EXPECT_EQ(As("paired").Get("/api/v1/entitlements.xlsx?year=2020").status, 403);
 }
 
+// The server keeps the household answers it sent (registry/household_texts.h):
+// a read right after a change shows it, whether the change came through the
+// API (a member's name, which leaves the household's version as it was) or
+// from another process on the same database (the CLI).
+TEST_F(ServerTest, AHouseholdReadRightAfterAChangeShowsIt) {
+  const int64_t id = AddHousehold("KEPT-1", kVillageIn);
+  const std::string path = "/api/v1/households/" + std::to_string(id);
+  auto admin = As("admin");
+  auto p = admin.Post("/api/v1/persons", {{"household_id", id}, {"id_number", MakeIdNumber("43042419800101004")},
+                                          {"name", "孙八"}, {"relation", "head"}});
+  ASSERT_EQ(p.status, 201) << p.text;
+  const auto first = admin.Get(path);
+  ASSERT_EQ(first.status, 200) << first.text;
+  EXPECT_EQ(first.body["members"][0]["name"], "孙八");
+  EXPECT_EQ(admin.Get(path).text, first.text);  // read again: the same answer
+  const std::string person = "/api/v1/persons/" + std::to_string(p.body["id"].get<int64_t>());
+  auto renamed = admin.Patch(person, {{"name", "周九"}}, "\"v" + std::to_string(p.body["version"].get<int64_t>()) + "\"");
+  ASSERT_EQ(renamed.status, 200) << renamed.text;
+  const auto after = admin.Get(path);
+  EXPECT_EQ(after.body["members"][0]["name"], "周九");
+  EXPECT_EQ(after.body["version"], first.body["version"]);
+  auto cli = RunFupin(db_, {"household", "event", std::to_string(id), "--kind", "removed", "--date", "2020-03-01",
+                            "--reason", "识别不准"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const auto removed = admin.Get(path);
+  EXPECT_EQ(removed.body["status"], "removed") << removed.text;
+  EXPECT_EQ(removed.body["events"].size(), first.body["events"].size() + 1);
+}
+
+// A kept answer is no permission: every read is checked for its caller. After
+// the administrator's read, a cadre of another village is refused and one of
+// the household's village gets the same bytes.
+TEST_F(ServerTest, AKeptHouseholdAnswerIsCheckedForEveryCaller) {
+  const int64_t out = AddHousehold("KEPT-OUT", kVillageOut);
+  const int64_t in = AddHousehold("KEPT-IN", kVillageIn);
+  auto admin = As("admin");
+  auto cadre = As("cadre");
+  const std::string out_path = "/api/v1/households/" + std::to_string(out);
+  const std::string in_path = "/api/v1/households/" + std::to_string(in);
+  ASSERT_EQ(admin.Get(out_path).status, 200);
+  const auto in_admin = admin.Get(in_path);
+  ASSERT_EQ(in_admin.status, 200);
+  const auto refused = cadre.Get(out_path);
+  EXPECT_EQ(refused.status, 403) << refused.text;
+  ExpectErrorShape(refused);
+  const auto mine = cadre.Get(in_path);
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.text, in_admin.text);
+  EXPECT_EQ(As("donor").Get(in_path).status, 403);
+  EXPECT_EQ(As("paired").Get(in_path).status, 403);  // not paired with this household
+  EXPECT_EQ(As("auditor").Get(in_path).text, in_admin.text);
+}
+
 }  // namespace
 }  // namespace fupin::testing
