@@ -4,11 +4,14 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "access/password.h"
 #include "cli/context.h"
 #include "core/error.h"
+#include "facts/facts.h"
 #include "server/http_server.h"
 
 namespace fupin::cli {
@@ -26,6 +29,7 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   double snapshot_max_age_hours = 24;
+  std::optional<std::string> facts;  // the columnar copy's file, or "off"
 };
 
 }  // namespace
@@ -45,6 +49,9 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--tls-key", o->tls_key, "PEM private key of --tls-cert");
   serve->add_option("--snapshot-max-age", o->snapshot_max_age_hours,
                     "Hours a province or nation progress report snapshot is served after a write (default 24; 0: never stale)");
+  serve->add_option("--facts", o->facts,
+                    "Columnar copy of the facts the indicators and measures read (built when missing or stale; "
+                    "default FILE.facts beside a SQLite database, none on a database server); 'off' reads the tables");
   serve->callback([&ctx, o] {
     server::ServerOptions options;
     const size_t colon = o->listen.rfind(':');
@@ -80,6 +87,7 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
       throw Error::InvalidArgument("bad --snapshot-max-age", {{"--snapshot-max-age", "must not be negative"}});
     }
     options.report_snapshot_max_age_seconds = static_cast<int64_t>(o->snapshot_max_age_hours * 3600);
+    options.facts_path = o->facts ? (*o->facts == "off" ? "" : *o->facts) : facts::DefaultPath(ctx.db_url);
     // Handle SIGTERM and SIGINT on one thread of our own: every other thread blocks them.
     sigset_t signals;
     sigemptyset(&signals);

@@ -58,6 +58,9 @@ struct ServerOptions {
   // A province or nation progress report stale by audit head is served from
   // its snapshot while younger than this (issue 12; docs/REPORTS.md).
   int64_t report_snapshot_max_age_seconds = 24 * 60 * 60;
+  // The columnar copy of the facts that the indicators and the measures read
+  // (facts/facts.h; built when missing or stale); "" reads the tables.
+  std::string facts_path;
 };
 
 class HttpServer {
@@ -91,7 +94,8 @@ void AddSystemRoutes(std::vector<Route>& routes);
 void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher,
                      const access::SessionOptions& sessions);
 void AddRegistryRoutes(std::vector<Route>& routes);
-void AddAssessmentRoutes(std::vector<Route>& routes);
+// `facts_path`: the columnar copy the indicators and measures read ("" none).
+void AddAssessmentRoutes(std::vector<Route>& routes, const std::string& facts_path = "");
 void AddAssistanceRoutes(std::vector<Route>& routes);
 // Donors, needs, pledges, dockings; keeps the process's suggestion index.
 void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher);
