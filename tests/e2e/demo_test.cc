@@ -826,7 +826,7 @@ TEST_F(HengdongTest, TheServersIndicatorsAndMeasuresReadTheCopyWithTheTablesFigu
   // As a job: the same figures.
   auto started = admin.Get("/api/v1/reports/indicators?area=430424&year=2020&from=2018&async=true");
   ASSERT_EQ(started.status, 202) << started.text;
-  json job;
+  json job = json::object();
   for (int i = 0; i < 6000 && job.value("state", "") != "done" && job.value("state", "") != "failed"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     job = admin.Get(started.body["location"].get<std::string>()).body;
