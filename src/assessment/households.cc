@@ -136,7 +136,9 @@ Gathered Gather(store::Connection& db, const std::string& area, int year, Fen li
   AddMembers(db, area, year, only, index, g);
   // Safe housing on evidence: where the household's house was inspected (or
   // the household relocated) by the end of the year, the housing module's
-  // rule decides (housing::HouseSafetyOn); elsewhere the yearly fact stays.
+  // rule decides the exit criterion (housing::HouseSafetyOn); elsewhere the
+  // yearly fact stays. The measures read the yearly fact (docs/HOUSING.md).
+  if (scope != Scope::kAssessment) return g;
   for (const auto& [id, safety] : housing::HouseSafetyOn(db, area, end)) {
     if (auto it = index.find(id); it != index.end()) g.facts[it->second].housing_safe = safety.safe;
   }

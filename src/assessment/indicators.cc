@@ -598,7 +598,7 @@ void ComputeMeasures(const FirstTables& a, const Measured& m, const internal::Af
     std::vector<WeightedIncome> incomes, sorted;
     std::vector<AfMask> units;
     for (int level = first; level <= last; ++level) {
-      if (level > 0 && level <= root_level) continue;
+      if (level > 0 && (level <= root_level || na == 1)) continue;
       const auto l = static_cast<size_t>(level);
       for (size_t p = 0; p < m.households.size(); ++p) {
         key[p] = a.areas.anc[static_cast<size_t>(a.household_area[static_cast<size_t>(m.households[p])])][l];
@@ -695,11 +695,11 @@ std::pair<size_t, size_t> YearSlice(std::span<const int16_t> years, int year) {
 struct Subtree {
   size_t lo = 0, hi = 0;
   int32_t offset = 0;  // 1 when the nation's row comes first (it has no row in the copy)
+  bool flat = false;   // the subtree as one area, its top (the measures of one area)
   // The report's index of the copy's area `i`, -1 outside the subtree.
   int32_t Local(int32_t i) const {
-    return i >= 0 && static_cast<size_t>(i) >= lo && static_cast<size_t>(i) < hi
-               ? static_cast<int32_t>(static_cast<size_t>(i) - lo) + offset
-               : -1;
+    if (i < 0 || static_cast<size_t>(i) < lo || static_cast<size_t>(i) >= hi) return -1;
+    return flat ? 0 : static_cast<int32_t>(static_cast<size_t>(i) - lo) + offset;
   }
 };
 Subtree FindSubtree(const facts::TextColumn& codes, const std::string& area) {
@@ -743,9 +743,25 @@ Areas AreasFromFacts(const facts::Facts& f, const std::string& area, const Subtr
   return a;
 }
 
+// A flat subtree's one area: its top, holding every household of the subtree.
+Areas TopAreaFromFacts(const facts::Facts& f, const std::string& area, const Subtree& sub) {
+  Areas a;
+  AreaIndicators top;
+  top.name = "全国";
+  if (!area.empty()) {  // present: the area was checked, and it sorts first in its subtree
+    top.area_code = area;
+    top.name = f.Text("area.name")[sub.lo];
+    top.level = f.Get<uint8_t>("area.level")[sub.lo];
+  }
+  a.rows.push_back(std::move(top));
+  a.parent.assign(1, -1);
+  FillAncestors(a);
+  return a;
+}
+
 FirstTables FirstFromFacts(const facts::Facts& f, const std::string& area, const Subtree& sub, int year) {
   FirstTables t;
-  t.areas = AreasFromFacts(f, area, sub);
+  t.areas = sub.flat ? TopAreaFromFacts(f, area, sub) : AreasFromFacts(f, area, sub);
   const auto ids = f.Get<int32_t>("household.id");
   const auto areas = f.Get<int32_t>("household.area");
   for (size_t h = 0; h < ids.size(); ++h) {
@@ -832,10 +848,10 @@ IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& 
                                            Progress& progress) {
   internal::AfSetup af;
   IndicatorReport report = BeginReport(db, caller, area_code, from_year, year, af);
-  std::unique_ptr<facts::Facts> mapped;
+  std::shared_ptr<const facts::Facts> mapped;
   {
     ProgressStage stage(progress, "facts", 1);
-    mapped = facts::OpenOrBuild(db, facts_path);
+    mapped = facts::OpenShared(db, facts_path);
     stage.Advance();
   }
   const facts::Facts& copy = *mapped;
@@ -854,6 +870,37 @@ IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& 
   }
   Evaluate(a, b, af, progress, report);
   return report;
+}
+
+MeasureResult ComputeMeasuresFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                       int year, const std::string& facts_path, const Clock& clock) {
+  internal::AfSetup af;
+  MeasureResult r = internal::BeginMeasures(db, caller, area_code, year, clock, af);
+  const auto copy = facts::OpenShared(db, facts_path);
+  // The area as one row: the households of its subtree, the evaluation of one year.
+  Subtree sub = FindSubtree(copy->Text("area.code"), r.area_code);
+  sub.flat = true;
+  IndicatorReport report;
+  report.area_code = r.area_code;
+  report.from_year = year;
+  report.year = year;
+  report.poverty_line = r.poverty_line;
+  FirstTables a;
+  SecondTables b;
+  InParallel([&] { b = SecondFromFacts(*copy, sub, year, year); },
+             [&] { a = FirstFromFacts(*copy, r.area_code, sub, year); });
+  b.area_years.clear();  // no incidence
+  ApplyHouseRule(db, r.area_code, year, b.years);
+  Evaluate(a, b, af, NoProgress(), report);
+  const AreaIndicators& top = report.areas.at(0);
+  r.households = top.measure_households;
+  r.persons = top.measure_persons;
+  r.fgt = top.fgt;
+  r.gini = top.gini;
+  r.af = top.af;
+  r.af_excluded_persons = top.af_excluded_persons;
+  internal::StoreMeasures(db, caller, r, clock);
+  return r;
 }
 
 namespace {

@@ -97,13 +97,21 @@ IndicatorReport ComputeIndicators(store::Connection& db, const Caller& caller, c
 // The same report read from the columnar copy of the facts in the file
 // `facts_path` (facts/facts.h) instead of the tables: the same figures, to the
 // last digit. After the access check the copy is mapped, or first built when
-// it is missing, damaged or older than the last change (facts::OpenOrBuild;
+// it is missing, damaged or older than the last change (facts::OpenShared;
 // Error::Internal when it cannot be written). The houses inspected
 // (housing::HouseSafetyOn) are still read from `db`. Reads the copy on two
 // threads. Stages: facts (open or build), read, evaluate.
 IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
                                            int from_year, int year, const std::string& facts_path,
                                            Progress& progress = NoProgress());
+
+// `report measures` (measures.h ComputeMeasures) read from the columnar copy
+// at `facts_path`, mapped or built as for ComputeIndicatorsFromFacts: the
+// same checks, the same figures to the last digit, stored in measure_results
+// as ComputeMeasures does. Reads the households of the area's subtree as one
+// area (no rows for the areas under it).
+MeasureResult ComputeMeasuresFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                       int year, const std::string& facts_path, const Clock& clock = DefaultClock());
 
 // The area's own figures (assessment, incidence by year, measures in the
 // shape of MeasureJson) and how many areas of each level the report holds.

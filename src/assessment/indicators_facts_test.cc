@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "assessment/indicator_figures_testing.h"
 #include "assessment/indicators.h"
+#include "assessment/measures.h"
 #include "assessment/schema.h"
 #include "core/error.h"
 #include "facts/facts.h"
@@ -165,6 +167,65 @@ TEST_F(IndicatorsFromFactsTest, ADamagedOrMissingCopyIsBuiltAgain) {
   std::filesystem::remove(path_);
   EXPECT_EQ(AllFigures(ComputeIndicatorsFromFacts(f_.db(), f_.admin(), "nation", 2014, 2019, path_)), first);
   EXPECT_EQ(std::filesystem::file_size(path_), size);
+}
+
+TEST_F(IndicatorsFromFactsTest, MeasuresOfEveryAreaAsFromTheTables) {
+  for (int year : {2018, 2019}) {
+    for (const std::string area :
+         {"nation", "43", "430424", "430424100", "430424100200", "430424100201", "430424101200", "430426"}) {
+      SCOPED_TRACE("area " + area + " " + std::to_string(year));
+      const auto tables = MeasureJson(ComputeMeasures(f_.db(), f_.admin(), area, year, f_.clock()));
+      const auto copy = MeasureJson(ComputeMeasuresFromFacts(f_.db(), f_.admin(), area, year, path_, f_.clock()));
+      EXPECT_EQ(copy, tables);
+      // Stored as ComputeMeasures stores it.
+      auto stored = f_.db().Prepare("SELECT result FROM measure_results WHERE area_code = ? AND year = ?");
+      stored->BindText(1, tables["area_code"].get<std::string>());
+      stored->BindInt(2, year);
+      ASSERT_TRUE(stored->Step());
+      EXPECT_EQ(nlohmann::json::parse(stored->Text(0)), copy);
+    }
+  }
+  const auto nation = ComputeMeasuresFromFacts(f_.db(), f_.admin(), "nation", 2019, path_, f_.clock());
+  EXPECT_GT(nation.households, 0);
+  EXPECT_GT(nation.fgt.p0, 0);
+  EXPECT_GT(nation.af.persons, 0);
+}
+
+TEST_F(IndicatorsFromFactsTest, MeasuresRefuseAsFromTheTables) {
+  EXPECT_THROW(ComputeMeasuresFromFacts(f_.db(), f_.admin(), "430424", 1999, path_, f_.clock()), Error);
+  try {
+    ComputeMeasuresFromFacts(f_.db(), f_.admin(), "439999", 2019, path_, f_.clock());
+    ADD_FAILURE() << "no such area";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kNotFound);
+  }
+}
+
+// Requests of a server at the same time, each on its own connection, on a copy
+// that is not there yet: one builds it while the others wait, then all read the
+// same mapping, and every report is the one from the tables.
+TEST_F(IndicatorsFromFactsTest, ConcurrentRequestsBuildTheCopyOnce) {
+  const auto expected = AllFigures(ComputeIndicators(f_.db(), f_.admin(), "nation", 2014, 2019));
+  std::vector<std::unique_ptr<store::Connection>> connections;
+  for (int i = 0; i < 4; ++i) connections.push_back(f_.database().Connect());
+  std::vector<std::shared_ptr<const facts::Facts>> mapped(connections.size());
+  std::vector<nlohmann::json> figures(connections.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < connections.size(); ++i) {
+    threads.emplace_back([&, i] {
+      mapped[i] = facts::OpenShared(*connections[i], path_);
+      figures[i] = AllFigures(ComputeIndicatorsFromFacts(*connections[i], f_.admin(), "nation", 2014, 2019, path_));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < connections.size(); ++i) {
+    EXPECT_EQ(mapped[i].get(), mapped[0].get()) << i;
+    EXPECT_EQ(figures[i], expected) << i;
+  }
+  // No temporary file is left beside the copy.
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 1u);
 }
 
 }  // namespace

@@ -11,7 +11,9 @@
 #include "core/area_code.h"
 #include "assessment/criteria.h"
 #include "assessment/households.h"
+#include "assessment/measures.h"
 #include "core/caller.h"
+#include "core/date.h"
 #include "store/database.h"
 
 namespace fupin::assessment::internal {
@@ -70,5 +72,13 @@ AfSetup ReadAfSetup(store::Connection& db);
 // false when a weighted indicator is unknown or not a criterion (the household
 // is left out of Alkire-Foster).
 bool AfDeprivations(const AfSetup& setup, const std::array<Outcome, 6>& outcomes, uint32_t& mask);
+
+// `report measures` before and after the computation, whichever way the facts
+// are read (measures.cc, indicators.cc): the checks (year, area, read
+// access), the line and the Alkire-Foster setup; then the result stored in
+// measure_results.
+MeasureResult BeginMeasures(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
+                            const Clock& clock, AfSetup& af);
+void StoreMeasures(store::Connection& db, const Caller& caller, const MeasureResult& r, const Clock& clock);
 
 }  // namespace fupin::assessment::internal

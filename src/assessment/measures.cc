@@ -133,23 +133,48 @@ AfResult ComputeAlkireFoster(std::span<const AfMask> units, std::span<const doub
   return r;
 }
 
-MeasureResult ComputeMeasures(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
-                              const Clock& clock) {
+namespace internal {
+
+MeasureResult BeginMeasures(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
+                            const Clock& clock, AfSetup& af) {
   if (year < 2000 || year > 2100) {
     throw Error::InvalidArgument("invalid year", {{"year", std::to_string(year) + " is not between 2000 and 2100"}});
   }
-  const std::string area = internal::RequireArea(db, area_code, "area");
-  internal::RequireRead(db, caller, area);
+  const std::string area = RequireArea(db, area_code, "area");
+  RequireRead(db, caller, area);
   Parameters params(db, clock);
   MeasureResult r;
   r.area_code = area;
   r.year = year;
   r.poverty_line = params.PovertyLine(year);
-  const internal::AfSetup af = internal::ReadAfSetup(db);
+  af = ReadAfSetup(db);
   r.af_k = af.k;
   r.af_weights = af.normalised;
+  return r;
+}
 
-  const auto g = internal::Gather(db, area, year, r.poverty_line, 0, internal::Scope::kMeasures);
+void StoreMeasures(store::Connection& db, const Caller& caller, const MeasureResult& r, const Clock& clock) {
+  store::Transaction tx(db);
+  auto s = db.Prepare(
+      "INSERT INTO measure_results (area_code, year, result, computed_by, computed_at) VALUES (?, ?, ?, ?, ?)"
+      " ON CONFLICT (area_code, year) DO UPDATE SET result = excluded.result, computed_by = excluded.computed_by,"
+      " computed_at = excluded.computed_at");
+  s->BindText(1, r.area_code);
+  s->BindInt(2, r.year);
+  s->BindText(3, MeasureJson(r).dump());
+  s->BindText(4, caller.user_name);
+  s->BindInt(5, clock.NowSeconds());
+  s->Run();
+  tx.Commit();
+}
+
+}  // namespace internal
+
+MeasureResult ComputeMeasures(store::Connection& db, const Caller& caller, const std::string& area_code, int year,
+                              const Clock& clock) {
+  internal::AfSetup af;
+  MeasureResult r = internal::BeginMeasures(db, caller, area_code, year, clock, af);
+  const auto g = internal::Gather(db, r.area_code, year, r.poverty_line, 0, internal::Scope::kMeasures);
   std::vector<WeightedIncome> incomes;
   std::vector<AfMask> units;
   for (const auto& f : g.facts) {
@@ -171,19 +196,7 @@ MeasureResult ComputeMeasures(store::Connection& db, const Caller& caller, const
   r.fgt = ComputeFgt(incomes, static_cast<double>(r.poverty_line));
   r.gini = ComputeGini(incomes);
   r.af = ComputeAlkireFoster(std::span<const AfMask>(units), af.weights, r.af_k);
-
-  store::Transaction tx(db);
-  auto s = db.Prepare(
-      "INSERT INTO measure_results (area_code, year, result, computed_by, computed_at) VALUES (?, ?, ?, ?, ?)"
-      " ON CONFLICT (area_code, year) DO UPDATE SET result = excluded.result, computed_by = excluded.computed_by,"
-      " computed_at = excluded.computed_at");
-  s->BindText(1, area);
-  s->BindInt(2, year);
-  s->BindText(3, MeasureJson(r).dump());
-  s->BindText(4, caller.user_name);
-  s->BindInt(5, clock.NowSeconds());
-  s->Run();
-  tx.Commit();
+  internal::StoreMeasures(db, caller, r, clock);
   return r;
 }
 

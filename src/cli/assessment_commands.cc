@@ -74,6 +74,7 @@ struct SurveyListOptions {
 struct MeasureOptions {
   std::string area;
   int year = 0;
+  std::optional<std::string> facts;  // the columnar copy's file, or "off"
 };
 struct IndicatorOptions {
   std::string area;
@@ -83,24 +84,31 @@ struct IndicatorOptions {
   std::optional<std::string> facts;  // the columnar copy's file, or "off"
 };
 
-// `report indicators` from the columnar copy of the facts where there is one
-// (facts/facts.h), else from the tables on two connections. A copy that cannot
-// be written (a read-only folder) is not an error: the tables are read.
+// The columnar copy of the facts to read (facts/facts.h): --facts FILE, "off"
+// for none, else the default beside a SQLite file (none on a database server).
+std::string FactsPath(const Context& ctx, const std::optional<std::string>& option) {
+  return option ? (*option == "off" ? "" : *option) : facts::DefaultPath(ctx.db_url);
+}
+
+void WarnOnStderr(const std::string& why) { std::cerr << "fupin: " << why << '\n'; }
+
+// `report indicators` from the columnar copy of the facts where there is one,
+// else from the tables on two connections. A copy that cannot be written (a
+// read-only folder) is not an error: the tables are read.
 assessment::IndicatorReport ComputeIndicatorsWithFacts(Context& ctx, const IndicatorOptions& o) {
-  const std::string path = o.facts ? (*o.facts == "off" ? "" : *o.facts) : facts::DefaultPath(ctx.db_url);
-  if (!path.empty()) {
-    try {
-      return assessment::ComputeIndicatorsFromFacts(ctx.connection(), ctx.caller, o.area, o.from, o.year, path,
-                                                    ctx.progress());
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::kInternal) throw;
-      std::cerr << "fupin: the facts copy " << path << " cannot be used (" << e.what() << "); reading the tables\n";
-    }
-  }
-  // A second connection reads half of the tables at the same time.
-  auto second = ctx.database().Connect();
-  return assessment::ComputeIndicators(ctx.connection(), ctx.caller, o.area, o.from, o.year, second.get(),
-                                       ctx.progress());
+  return facts::FromCopyOrTables(
+      FactsPath(ctx, o.facts),
+      [&](const std::string& path) {
+        return assessment::ComputeIndicatorsFromFacts(ctx.connection(), ctx.caller, o.area, o.from, o.year, path,
+                                                      ctx.progress());
+      },
+      [&] {
+        // A second connection reads half of the tables at the same time.
+        auto second = ctx.database().Connect();
+        return assessment::ComputeIndicators(ctx.connection(), ctx.caller, o.area, o.from, o.year, second.get(),
+                                             ctx.progress());
+      },
+      WarnOnStderr);
 }
 
 nlohmann::json ParamJson(const assessment::Parameter& p) {
@@ -530,8 +538,16 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
     auto* m = report->add_subcommand("measures", "FGT P0/P1/P2, Gini and Alkire-Foster H/A/M0 of an area and year");
     m->add_option("--area", o->area, "Area code")->required();
     m->add_option("--year", o->year, "Year")->required();
+    m->add_option("--facts", o->facts,
+                  "Columnar copy of the facts to read (as report indicators; default FILE.facts beside a SQLite "
+                  "database, none on a database server); 'off' reads the tables");
     m->callback([&ctx, o] {
-      const auto r = assessment::ComputeMeasures(ctx.connection(), ctx.caller, o->area, o->year);
+      const auto r = facts::FromCopyOrTables(
+          FactsPath(ctx, o->facts),
+          [&](const std::string& path) {
+            return assessment::ComputeMeasuresFromFacts(ctx.connection(), ctx.caller, o->area, o->year, path);
+          },
+          [&] { return assessment::ComputeMeasures(ctx.connection(), ctx.caller, o->area, o->year); }, WarnOnStderr);
       if (ctx.json) {
         ctx.PrintJson(assessment::MeasureJson(r));
         return;

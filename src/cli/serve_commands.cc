@@ -4,11 +4,14 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "access/password.h"
 #include "cli/context.h"
 #include "core/error.h"
+#include "facts/facts.h"
 #include "server/http_server.h"
 
 namespace fupin::cli {
@@ -27,6 +30,7 @@ struct ServeOptions {
   std::string tls_key;
   double snapshot_max_age_hours = 24;
   int household_cache_mb = 64;
+  std::optional<std::string> facts;  // the columnar copy's file, or "off"
 };
 
 }  // namespace
@@ -48,6 +52,9 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
                     "Hours a province or nation progress report snapshot is served after a write (default 24; 0: never stale)");
   serve->add_option("--household-cache-mb", o->household_cache_mb,
                     "MiB of household answers kept for repeated reads until a record changes (default 64; 0: none)");
+  serve->add_option("--facts", o->facts,
+                    "Columnar copy of the facts the indicators and measures read (built when missing or stale; "
+                    "default FILE.facts beside a SQLite database, none on a database server); 'off' reads the tables");
   serve->callback([&ctx, o] {
     server::ServerOptions options;
     const size_t colon = o->listen.rfind(':');
@@ -87,6 +94,7 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
       throw Error::InvalidArgument("bad --household-cache-mb", {{"--household-cache-mb", "must not be negative"}});
     }
     options.household_text_bytes = static_cast<size_t>(o->household_cache_mb) << 20;
+    options.facts_path = o->facts ? (*o->facts == "off" ? "" : *o->facts) : facts::DefaultPath(ctx.db_url);
     // Handle SIGTERM and SIGINT on one thread of our own: every other thread blocks them.
     sigset_t signals;
     sigemptyset(&signals);

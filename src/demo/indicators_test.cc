@@ -60,7 +60,9 @@ size_t IndexOf(const IndicatorReport& r, const std::string& code) {
 }
 
 // Every figure of one area, old path against new.
-void ExpectSameAsOlderServices(store::Connection& db, const IndicatorReport& r, const std::string& code) {
+// `facts_path`: the columnar copy, whose measures must be the same too.
+void ExpectSameAsOlderServices(store::Connection& db, const IndicatorReport& r, const std::string& code,
+                               const std::string& facts_path) {
   SCOPED_TRACE("area '" + code + "' year " + std::to_string(r.year));
   const Caller admin = Caller::LocalOperator();
   const std::string asked = code.empty() ? "nation" : code;
@@ -95,6 +97,8 @@ void ExpectSameAsOlderServices(store::Connection& db, const IndicatorReport& r, 
   // The JSON compares doubles exactly.
   const auto measures = assessment::ComputeMeasures(db, admin, asked, r.year);
   EXPECT_EQ(assessment::MeasureJson(r.Measures(i)), assessment::MeasureJson(measures));
+  EXPECT_EQ(assessment::MeasureJson(assessment::ComputeMeasuresFromFacts(db, admin, asked, r.year, facts_path)),
+            assessment::MeasureJson(measures));
 }
 
 TEST(Indicators, HengdongCountyTownshipsAndVillagesAsTheOlderServices) {
@@ -113,12 +117,12 @@ TEST(Indicators, HengdongCountyTownshipsAndVillagesAsTheOlderServices) {
     for (const auto& area : county.areas) {
       if (area.level == 3 || (area.level == 4 && townships++ < 4) ||
           (area.level == 5 && area.measure_households > 0 && villages++ < 4)) {
-        ExpectSameAsOlderServices(reg.db(), county, area.area_code);
+        ExpectSameAsOlderServices(reg.db(), county, area.area_code, reg.facts_path());
       }
     }
     // The nation (one county of households) read on one connection gives the same figures.
     const auto nation = assessment::ComputeIndicators(reg.db(), Caller::LocalOperator(), "nation", 2014, year);
-    ExpectSameAsOlderServices(reg.db(), nation, "");
+    ExpectSameAsOlderServices(reg.db(), nation, "", reg.facts_path());
     const size_t c = IndexOf(nation, "430424");
     EXPECT_EQ(assessment::MeasureJson(nation.Measures(c)), assessment::MeasureJson(county.Measures(0)));
     EXPECT_EQ(nation.areas[c].assessed, county.areas[0].assessed);
@@ -149,10 +153,10 @@ TEST(Indicators, NationProvinceCountyVillageAsTheOlderServices) {
       const auto l = static_cast<size_t>(r.areas[i].level);
       if (best[l] == 0 || r.areas[i].measure_households > r.areas[best[l]].measure_households) best[l] = i;
     }
-    ExpectSameAsOlderServices(reg.db(), r, "");
+    ExpectSameAsOlderServices(reg.db(), r, "", reg.facts_path());
     for (size_t l : {size_t{1}, size_t{3}, size_t{5}}) {
       ASSERT_GT(r.areas[best[l]].measure_households, 0) << l;
-      ExpectSameAsOlderServices(reg.db(), r, r.areas[best[l]].area_code);
+      ExpectSameAsOlderServices(reg.db(), r, r.areas[best[l]].area_code, reg.facts_path());
     }
     // Sums over the provinces are the nation's.
     int64_t assessed = 0, persons = 0;

@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -71,8 +72,10 @@ void ColumnWriter::Write(const std::string& path, DataVersion version) const {
   }
   header.directory_checksum = Checksum(directory.data(), directory.size() * sizeof(DirectoryEntry));
 
-  // A temporary name of this process, renamed over `path` once complete.
-  const std::string temporary = path + ".tmp" + std::to_string(::getpid());
+  // A temporary name of this process and write (two threads of a server may
+  // write at once), renamed over `path` once complete.
+  static std::atomic<uint64_t> writes{0};
+  const std::string temporary = path + ".tmp" + std::to_string(::getpid()) + "." + std::to_string(++writes);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     auto put = [&out](const void* p, size_t n) { out.write(static_cast<const char*>(p), static_cast<std::streamsize>(n)); };

@@ -1,10 +1,13 @@
 #include "facts/facts.h"
 
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <numeric>
 #include <unordered_map>
 #include <utility>
@@ -303,6 +306,50 @@ std::unique_ptr<Facts> OpenOrBuild(store::Connection& db, const std::string& pat
   auto mapped = MappedColumns::Open(path, version);
   if (!mapped) throw Error::Internal("the facts copy " + path + " cannot be read back");
   return std::make_unique<Facts>(std::move(mapped));
+}
+
+namespace {
+
+// What tells a file at a path from another: a copy renamed over it, or one
+// changed in place (then the mapping may no longer match its checksums).
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = -1;
+  int64_t modified_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+FileIdentity IdentityOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {st.st_dev, st.st_ino, st.st_size, int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+}  // namespace
+
+std::shared_ptr<const Facts> OpenShared(store::Connection& db, const std::string& path) {
+  struct Entry {
+    std::mutex mutex;  // held while the copy is opened or built
+    std::shared_ptr<const Facts> mapped;
+    FileIdentity file;  // of the file mapped
+  };
+  static std::mutex entries_mutex;
+  static std::map<std::string, std::unique_ptr<Entry>> entries;
+  Entry* entry = nullptr;
+  {
+    const std::lock_guard lock(entries_mutex);
+    auto& e = entries[path];
+    if (!e) e = std::make_unique<Entry>();
+    entry = e.get();
+  }
+  const std::lock_guard lock(entry->mutex);
+  if (entry->mapped && entry->mapped->data_version() == CurrentVersion(db) && entry->file == IdentityOf(path)) {
+    return entry->mapped;
+  }
+  entry->mapped.reset();  // a stale mapping is not kept beside the new one
+  entry->mapped = OpenOrBuild(db, path);
+  entry->file = IdentityOf(path);
+  return entry->mapped;
 }
 
 std::string DefaultPath(const std::string& db_url) {

@@ -28,6 +28,7 @@
 // A text column T is T.offsets (u32, count + 1) and T.bytes (char).
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <span>
@@ -35,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
 #include "facts/columns.h"
 #include "store/database.h"
 
@@ -90,6 +92,32 @@ void Build(store::Connection& db, const std::string& path, DataVersion version);
 // The copy at `path` for the database as it is now: mapped if it was built at
 // the current data version and is intact, else built again first.
 std::unique_ptr<Facts> OpenOrBuild(store::Connection& db, const std::string& path);
+
+// The same for the threads of a process (the server's handlers and its jobs,
+// or a command): one open-or-build at a time per path, so that two requests
+// never build the same file at once (the second waits, then maps what the
+// first wrote), and the mapping is handed out again while the data version
+// holds (two primary-key reads instead of mapping and verifying the file).
+// Another process building the same file at the same time is harmless: each
+// writes a temporary file of its own and renames it over `path`.
+std::shared_ptr<const Facts> OpenShared(store::Connection& db, const std::string& path);
+
+// `from_copy(path)` when `path` is not "", else `from_tables()`; also the
+// tables when the copy cannot be built or read back (Error::Internal: a
+// read-only folder, a full disk), after telling `warn` why.
+template <typename FromCopy, typename FromTables>
+auto FromCopyOrTables(const std::string& path, FromCopy from_copy, FromTables from_tables,
+                      const std::function<void(const std::string&)>& warn) {
+  if (!path.empty()) {
+    try {
+      return from_copy(path);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kInternal) throw;
+      warn("the facts copy " + path + " cannot be used (" + e.what() + "); reading the tables");
+    }
+  }
+  return from_tables();
+}
 
 // Where the copy of a database lives by default: beside a SQLite file
 // (`fupin.db` -> `fupin.db.facts`); "" for a database server (no copy unless

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +13,7 @@
 #include "assessment/criteria.h"
 #include "assessment/households.h"
 #include "assessment/indicators.h"
+#include "assessment/measures.h"
 #include "assessment/schema.h"
 #include "housing/import.h"
 #include "housing/schema.h"
@@ -363,6 +367,45 @@ TEST_F(HousingTest, IndicatorsReadTheHousingRuleWhereTheHouseWasInspected) {
   r.accepted_on = "2018-10-15";
   service_.Renovate(f_.admin(), r);
   EXPECT_EQ(housing_failed(), 0);
+}
+
+// The poverty measures read the yearly housing fact, not the inspections
+// (docs/HOUSING.md), whichever way they are computed: from the tables
+// (`report measures`), from the columnar copy, and in `report indicators`.
+TEST_F(HousingTest, MeasuresReadTheYearlyHousingFactEveryWay) {
+  // 2019: an income below the line, the house called safe, both members insured.
+  registry::HouseholdRegistry reg(f_.db(), f_.clock());
+  registry::HouseholdYear y;
+  y.year = 2019;
+  y.members = 2;
+  y.wage_income = 100000;
+  y.food_secure = y.clothing_secure = y.housing_safe = y.drinking_water_safe = true;
+  reg.SetHouseholdYear(f_.admin(), h_, y);
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  auto members = f_.db().Prepare("SELECT person_id FROM memberships WHERE household_id = ?");
+  members->BindInt(1, h_);
+  while (members->Step()) {
+    registry::PersonYear p;
+    p.year = 2019;
+    p.medical_insured = true;
+    persons.SetPersonYear(f_.admin(), members->Int(0), p);
+  }
+  Dangerous();  // graded D in 2018, never renovated: the exit criterion fails in 2019
+  EXPECT_EQ(HousingCriterion(2019), false);
+  const std::string facts_path =
+      (std::filesystem::temp_directory_path() / ("fupin_housing_" + std::to_string(::getpid()) + ".facts")).string();
+  const auto tables = assessment::MeasureJson(assessment::ComputeMeasures(f_.db(), f_.admin(), "430424", 2019));
+  // Deprived in income only (1 of 6 < k): not multidimensionally poor.
+  EXPECT_EQ(tables["alkire_foster"]["persons"], 2.0) << tables.dump();
+  EXPECT_EQ(tables["alkire_foster"]["poor_persons"], 0.0) << tables.dump();
+  EXPECT_EQ(tables["fgt"]["p0"], 1.0) << tables.dump();
+  EXPECT_EQ(assessment::MeasureJson(
+                assessment::ComputeMeasuresFromFacts(f_.db(), f_.admin(), "430424", 2019, facts_path)),
+            tables);
+  const auto indicators = assessment::ComputeIndicators(f_.db(), f_.admin(), "430424", 2019, 2019);
+  EXPECT_EQ(assessment::MeasureJson(indicators.Measures(0)), tables);
+  EXPECT_EQ(indicators.areas.at(0).failed[4], 1);  // the assessment reads the inspection
+  std::filesystem::remove(facts_path);
 }
 
 TEST_F(HousingTest, ImportIsAllOrNothingWithEveryProblemNamed) {

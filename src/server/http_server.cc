@@ -796,7 +796,7 @@ HttpServer::HttpServer(store::Database& database, const ServerOptions& options, 
   AddSystemRoutes(routes_);
   AddAccessRoutes(routes_, hasher, options.sessions);
   AddRegistryRoutes(routes_, options.household_text_bytes);
-  AddAssessmentRoutes(routes_);
+  AddAssessmentRoutes(routes_, options.facts_path);
   AddAssistanceRoutes(routes_);
   AddSocialRoutes(routes_, hasher);
   AddMonitoringRoutes(routes_);

@@ -60,6 +60,9 @@ struct ServerOptions {
   int64_t report_snapshot_max_age_seconds = 24 * 60 * 60;
   // Bytes of household JSON texts kept for repeated reads (registry/household_texts.h; 0: none).
   size_t household_text_bytes = size_t{64} << 20;
+  // The columnar copy of the facts that the indicators and the measures read
+  // (facts/facts.h; built when missing or stale); "" reads the tables.
+  std::string facts_path;
 };
 
 class HttpServer {
@@ -95,7 +98,8 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
 // GET /households/{id} keeps the texts it sends, up to `household_text_bytes`
 // (registry/household_texts.h; 0 keeps none).
 void AddRegistryRoutes(std::vector<Route>& routes, size_t household_text_bytes = size_t{64} << 20);
-void AddAssessmentRoutes(std::vector<Route>& routes);
+// `facts_path`: the columnar copy the indicators and measures read ("" none).
+void AddAssessmentRoutes(std::vector<Route>& routes, const std::string& facts_path = "");
 void AddAssistanceRoutes(std::vector<Route>& routes);
 // Donors, needs, pledges, dockings; keeps the process's suggestion index.
 void AddSocialRoutes(std::vector<Route>& routes, const access::PasswordHasher& hasher);

@@ -1,6 +1,8 @@
 // Assessments (households, villages, counties), their evidence (village
 // facilities, survey records) and the reports (incidence, measures). Access
 // is checked in the assessment services (Resource::kAssessment).
+#include <iostream>
+
 #include "assessment/area_assessments.h"
 #include "assessment/exits.h"
 #include "assessment/households.h"
@@ -8,6 +10,7 @@
 #include "assessment/indicators.h"
 #include "assessment/measures.h"
 #include "assessment/surveys.h"
+#include "facts/facts.h"
 #include "server/http_server.h"
 #include "server/jobs.h"
 
@@ -57,9 +60,12 @@ nlohmann::json ExitBatchAnswer(int year, const std::vector<assessment::ExitBatch
   return j;
 }
 
+// The server's log is its standard error (fupin serve).
+void LogFactsProblem(const std::string& why) { std::cerr << "fupin: " << why << '\n'; }
+
 }  // namespace
 
-void AddAssessmentRoutes(std::vector<Route>& routes) {
+void AddAssessmentRoutes(std::vector<Route>& routes, const std::string& facts_path) {
   routes.push_back({"POST", "/api/v1/assessments/households", true,
                     [](ApiRequest& r) {
                       BodyReader b(r.body);
@@ -106,14 +112,21 @@ void AddAssessmentRoutes(std::vector<Route>& routes) {
                     },
                     "Poverty incidence of an area by year (or at one date)"});
   routes.push_back({"GET", "/api/v1/reports/indicators", true,
-                    [](ApiRequest& r) {
+                    [facts_path](ApiRequest& r) {
                       const bool as_job = WantsJob(r);
                       const std::string area = r.Query("area").value_or("");
                       const int year = RequiredYear(r.QueryInt("year"), "?year");
                       const int from = static_cast<int>(r.QueryInt("from").value_or(2014));
-                      auto compute = [area, from, year](store::Connection& db, const Caller& caller, Progress& progress) {
-                        return assessment::IndicatorSummaryJson(
-                            assessment::ComputeIndicators(db, caller, area, from, year, nullptr, progress));
+                      auto compute = [area, from, year, facts_path](store::Connection& db, const Caller& caller,
+                                                                    Progress& progress) {
+                        return assessment::IndicatorSummaryJson(facts::FromCopyOrTables(
+                            facts_path,
+                            [&](const std::string& path) {
+                              return assessment::ComputeIndicatorsFromFacts(db, caller, area, from, year, path,
+                                                                            progress);
+                            },
+                            [&] { return assessment::ComputeIndicators(db, caller, area, from, year, nullptr, progress); },
+                            LogFactsProblem));
                       };
                       if (as_job) return StartJob(r, "reports.indicators", 200, compute);
                       return ApiResponse::Ok(compute(r.connection(), r.caller, NoProgress()));
@@ -121,10 +134,17 @@ void AddAssessmentRoutes(std::vector<Route>& routes) {
                     "Exit assessment, incidence by year and measures of an area and every area under it, in one pass"
                     " (as `fupin report indicators`; ?async=true: as a job, 202)"});
   routes.push_back({"GET", "/api/v1/reports/measures", true,
-                    [](ApiRequest& r) {
+                    [facts_path](ApiRequest& r) {
                       const int year = RequiredYear(r.QueryInt("year"), "year");
-                      return ApiResponse::Ok(assessment::MeasureJson(assessment::ComputeMeasures(
-                          r.connection(), r.caller, r.Query("area").value_or(""), year, *r.clock)));
+                      const std::string area = r.Query("area").value_or("");
+                      return ApiResponse::Ok(assessment::MeasureJson(facts::FromCopyOrTables(
+                          facts_path,
+                          [&](const std::string& path) {
+                            return assessment::ComputeMeasuresFromFacts(r.connection(), r.caller, area, year, path,
+                                                                        *r.clock);
+                          },
+                          [&] { return assessment::ComputeMeasures(r.connection(), r.caller, area, year, *r.clock); },
+                          LogFactsProblem)));
                     },
                     "FGT P0/P1/P2, Gini and Alkire-Foster H/A/M0 of an area and year"});
   routes.push_back({"GET", "/api/v1/villages/{code}/facilities/{year}", true,

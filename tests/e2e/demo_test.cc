@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -12,9 +12,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
+#include "support/login.h"
 #include "support/process.h"
+#include "support/server.h"
 
 namespace fupin::testing {
 namespace {
@@ -774,6 +777,62 @@ TEST_F(HengdongTest, ChangeRequestsGrievancesAndApplicationsAreCounted) {
   auto overdue = RunFupin(Db(), {"--json", "check", "--area", "430424", "--check", "change_request_overdue"});
   ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
   EXPECT_EQ(json::parse(overdue.out)["total"], 6) << overdue.out;
+}
+
+}  // namespace
+}  // namespace fupin::testing
+
+namespace fupin::testing {
+namespace {
+
+// Issue 25: the server's indicators and measures read the columnar copy of the
+// facts beside its SQLite file, as the CLI does, and answer the figures the
+// tables give (the CLI with --facts off), to the last digit; as a job too.
+TEST_F(HengdongTest, TheServersIndicatorsAndMeasuresReadTheCopyWithTheTablesFigures) {
+  TempDir own;
+  const std::string db = own.File("served.db");
+  auto backup = RunProcess("sqlite3", {Db(), ".backup '" + db + "'"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  if (std::filesystem::exists(Db() + ".key")) std::filesystem::copy_file(Db() + ".key", db + ".key");
+  ASSERT_EQ(AddUser(db, "admin", "administrator", "", "admin-Passw0rd").exit_code, 0);
+  const std::vector<std::string> areas = {"430424", "430424100", "nation"};
+  std::map<std::string, json> indicators, measures;  // from the tables
+  for (const auto& area : areas) {
+    auto i = RunFupin(db, {"report", "indicators", "--area", area, "--year", "2020", "--from", "2018", "--facts", "off",
+                           "--json"});
+    ASSERT_EQ(i.exit_code, 0) << i.err;
+    indicators[area] = json::parse(i.out);
+    auto m = RunFupin(db, {"report", "measures", "--area", area, "--year", "2020", "--facts", "off", "--json"});
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    measures[area] = json::parse(m.out);
+    EXPECT_EQ(measures[area], indicators[area]["measures"]) << area;
+  }
+  ASSERT_GT(indicators["430424"]["measures"]["households"].get<int64_t>(), 0);
+  ASSERT_FALSE(std::filesystem::exists(db + ".facts"));
+
+  ServerProcess server(db);
+  ApiClient admin = LoggedIn(server.port(), "admin", "admin-Passw0rd");
+  for (const auto& area : areas) {
+    SCOPED_TRACE(area);
+    auto i = admin.Get("/api/v1/reports/indicators?area=" + area + "&year=2020&from=2018");
+    ASSERT_EQ(i.status, 200) << i.text;
+    EXPECT_EQ(i.body, indicators[area]);
+    auto m = admin.Get("/api/v1/reports/measures?area=" + area + "&year=2020");
+    ASSERT_EQ(m.status, 200) << m.text;
+    EXPECT_EQ(m.body, measures[area]);
+  }
+  // The server built the copy beside its file and read it.
+  EXPECT_TRUE(std::filesystem::exists(db + ".facts"));
+  // As a job: the same figures.
+  auto started = admin.Get("/api/v1/reports/indicators?area=430424&year=2020&from=2018&async=true");
+  ASSERT_EQ(started.status, 202) << started.text;
+  json job = json::object();
+  for (int i = 0; i < 6000 && job.value("state", "") != "done" && job.value("state", "") != "failed"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    job = admin.Get(started.body["location"].get<std::string>()).body;
+  }
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"], indicators["430424"]);
 }
 
 }  // namespace
