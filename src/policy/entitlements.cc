@@ -699,6 +699,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   internal::RequireArea(db_, area);
   const std::vector<const Policy*> selected = SelectPolicies(*this, policies_, in);
   std::vector<std::string> ids;
+  ids.reserve(selected.size());
   for (const Policy* p : selected) ids.push_back(p->id);
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   EntitlementRun run;
