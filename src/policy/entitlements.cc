@@ -1,7 +1,11 @@
 #include "policy/entitlements.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <iterator>
+#include <thread>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -10,6 +14,8 @@
 #include <unordered_map>
 #include <utility>
 #include <variant>
+
+#include <xxhash.h>
 
 #include "access/audit.h"
 #include "access/permissions.h"
@@ -117,7 +123,8 @@ void BindValue(store::Statement& s, int index, const store::Value& v) {
 
 // One bulk read of the frame: `SELECT count(*) FROM <from> WHERE <where>`
 // first, so that every column is reserved once, then `SELECT <columns> FROM
-// <from> <joins> WHERE <where> ORDER BY <order>`. The WHERE clause uses the
+// <from> <joins> WHERE <where> ORDER BY <order>` (no ORDER BY when `order` is
+// empty). The WHERE clause uses the
 // numbered placeholders ?1..?n, bound from `where_binds` in both statements;
 // `joins` (joins that add columns, never rows) may use ?n+1.., bound from
 // `join_binds` in the select only.
@@ -145,7 +152,7 @@ CountedRead CountThenSelect(store::Connection& db, const BulkRead& read) {
     out.rows = static_cast<size_t>(count->Int(0));
   }
   out.select = db.Prepare("SELECT " + read.columns + " FROM " + read.from + read.joins + " WHERE " + read.where +
-                          " ORDER BY " + read.order);
+                          (read.order.empty() ? "" : " ORDER BY " + read.order));
   int index = 1;
   for (const auto& v : read.where_binds) BindValue(*out.select, index++, v);
   for (const auto& v : read.join_binds) BindValue(*out.select, index++, v);
@@ -236,6 +243,30 @@ void AddStatus(store::Connection& db, const std::pair<std::string, std::string>&
   ex.mutable_ints() = std::move(exit_year);
 }
 
+// The person rows in (household row, person id) order. The read leaves the
+// order to the database (an ORDER BY made SQLite sort 1.2 M wide rows in a
+// temporary B-tree, a third of the read); sorting the keys here is cheaper.
+void SortPersons(RegistryFrame& rf) {
+  std::vector<int32_t>& link = rf.frame.person_household();
+  const std::vector<int64_t>& ids = rf.person_ids;
+  auto less = [&](uint32_t a, uint32_t b) { return std::tie(link[a], ids[a]) < std::tie(link[b], ids[b]); };
+  std::vector<uint32_t> order(ids.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (std::is_sorted(order.begin(), order.end(), less)) return;
+  std::sort(order.begin(), order.end(), less);
+  rf.frame.persons().Permute(order);
+  std::vector<int64_t> sorted_ids;
+  std::vector<int32_t> sorted_link;
+  sorted_ids.reserve(order.size());
+  sorted_link.reserve(order.size());
+  for (const uint32_t i : order) {
+    sorted_ids.push_back(ids[i]);
+    sorted_link.push_back(link[i]);
+  }
+  rf.person_ids = std::move(sorted_ids);
+  link = std::move(sorted_link);
+}
+
 // Persons who belong to one of these households on the reference date.
 void AddPersons(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
                 const std::string& ref, const HouseholdRows& household_row, RegistryFrame& rf) {
@@ -251,7 +282,7 @@ void AddPersons(store::Connection& db, int year, const std::pair<std::string, st
            .joins = " JOIN persons p ON p.id = m.person_id"
                     " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
            .join_binds = {int64_t{year}},
-           .order = "m.household_id, p.id"});
+           .order = ""});
   const size_t rows = read.rows;
   auto& s = read.select;
   auto bindings = Bind(rf.frame.persons(),
@@ -282,8 +313,8 @@ void AddPersons(store::Connection& db, int year, const std::pair<std::string, st
     rf.frame.person_household().push_back(it->second);
     AppendRow(*s, bindings);
   }
+  SortPersons(rf);
 }
-
 // Scalars: the run and the year parameters (latest value of each).
 void AddScalars(store::Connection& db, int year, const Date& ref_date, Frame& frame) {
   frame.SetScalar("year", year);
@@ -330,16 +361,24 @@ const Policy& EntitlementService::FindPolicy(const std::string& id) const {
 
 namespace {
 
-// Key of one entitlement: policy, household, person (0 for a household policy).
-using Key = std::tuple<std::string, int64_t, int64_t>;
-
+// One entitlement the run found. Its key is (policy, household, person: 0 for
+// a household policy), the policy given by its place in the run's sorted ids.
 struct Built {
+  size_t policy = 0;
   int64_t household_id = 0;
   int64_t person_id = 0;
-  std::string village;
+  size_t household_row = 0;  // its village: RegistryFrame::village_codes
   Fen amount = 0;
   std::string reason;
   std::string clauses;
+  int64_t digest = 0;  // of what is stored (RowDigest)
+};
+
+// What one policy gave: its entitlements in (household, person) order.
+struct PolicyRows {
+  PolicyTotal total;
+  std::vector<Built> rows;
+  double seconds_rules = 0;
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -367,79 +406,180 @@ Date RunRefDate(const EntitlementService::RunInput& in, const Date& today) {
   return ref;
 }
 
-// One policy over the frame: its entitlements (with their explanation) to `built`, counted in `total`.
-void EvaluatePolicy(const Policy& p, const RegistryFrame& rf, CompiledPolicy::Result& result,
-                    std::map<Key, Built>& built, PolicyTotal& total, double& seconds_rules) {
-  CompiledPolicy compiled(p);
-  const auto t_rules = std::chrono::steady_clock::now();
-  compiled.EvaluateInto(rf.frame, result);
-  seconds_rules += Seconds(t_rules);
-  total.policy_id = p.id;
-  total.name = p.name;
-  total.department = p.department;
-  total.target = TargetName(p.target);
-  const bool person = p.target == Target::kPerson;
-  std::vector<size_t> rows;
-  for (size_t row = 0; row < result.eligible.size(); ++row) {
-    if (result.eligible[row] != 0) rows.push_back(row);
-  }
-  const auto explained = compiled.eligibility().ExplainRows(rf.frame, rows);
-  for (size_t j = 0; j < rows.size(); ++j) {
-    const size_t row = rows[j];
-    const size_t h = person ? static_cast<size_t>(rf.frame.person_household()[row]) : row;
-    Built b;
-    b.household_id = rf.household_ids[h];
-    b.person_id = person ? rf.person_ids[row] : 0;
-    b.village = rf.village_codes[h];
-    b.amount = result.amount[row];
-    const auto& clauses = explained[j];
-    b.reason = internal::Explanation(p, compiled.eligibility().joiner(), clauses, b.amount);
-    b.clauses = internal::ClausesJson(clauses).dump();
-    ++total.entitled;
-    total.amount += b.amount;
-    built.emplace(Key{p.id, b.household_id, b.person_id}, std::move(b));
-  }
+// A digest of a stored row's content and of the reference date it was computed on (never 0, which
+// marks rows stored before migration 405): a re-run rewrites a row only when it differs.
+int64_t RowDigest(const std::string& village, Fen amount, const std::string& reason, const std::string& clauses,
+                  const std::string& ref_date) {
+  const std::string head = village + '\x1f' + std::to_string(amount) + '\x1f' + ref_date;
+  XXH64_hash_t h = XXH3_64bits(head.data(), head.size());
+  h = XXH3_64bits_withSeed(reason.data(), reason.size(), h);
+  h = XXH3_64bits_withSeed(clauses.data(), clauses.size(), h);
+  return h == 0 ? 1 : static_cast<int64_t>(h);
 }
 
-using Stored = std::map<Key, std::pair<Fen, std::string>>;  // amount, village
+// One policy over the frame: its entitlements with their explanation, and its totals.
+PolicyRows EvaluatePolicy(const Policy& p, size_t index, const RegistryFrame& rf, const std::string& ref_date) {
+  PolicyRows out;
+  CompiledPolicy compiled(p);
+  CompiledPolicy::Result result;
+  const auto t_rules = std::chrono::steady_clock::now();
+  compiled.EvaluateInto(rf.frame, result);
+  out.seconds_rules = Seconds(t_rules);
+  out.total.policy_id = p.id;
+  out.total.name = p.name;
+  out.total.department = p.department;
+  out.total.target = TargetName(p.target);
+  const bool person = p.target == Target::kPerson;
+  std::optional<internal::ExplanationWriter> writer;
+  for (size_t row = 0; row < result.eligible.size(); ++row) {
+    if (result.eligible[row] == 0) continue;
+    if (!writer) writer.emplace(p, compiled.eligibility(), rf.frame);
+    const size_t h = person ? static_cast<size_t>(rf.frame.person_household()[row]) : row;
+    Built b;
+    b.policy = index;
+    b.household_id = rf.household_ids[h];
+    b.person_id = person ? rf.person_ids[row] : 0;
+    b.household_row = h;
+    b.amount = result.amount[row];
+    writer->Write(row, b.amount, b.reason, b.clauses);
+    b.digest = RowDigest(rf.village_codes[h], b.amount, b.reason, b.clauses, ref_date);
+    ++out.total.entitled;
+    out.total.amount += b.amount;
+    out.rows.push_back(std::move(b));
+  }
+  return out;
+}
 
-// What was stored before for the scope: the year's entitlements of these policies in the area.
-Stored StoredBefore(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
-                    const std::set<std::string>& ids) {
-  Stored before;
+bool KeyLess(size_t pa, int64_t ha, int64_t qa, size_t pb, int64_t hb, int64_t qb) {
+  return std::tie(pa, ha, qa) < std::tie(pb, hb, qb);
+}
+
+// Every selected policy evaluated, on as many threads as the machine has cores (each policy on
+// one); the rows of all of them in key order.
+std::vector<Built> EvaluateAll(const std::vector<const Policy*>& policies, const RegistryFrame& rf,
+                               const std::string& ref_date, ProgressStage& stage,
+                               std::vector<PolicyTotal>& totals, double& seconds_rules) {
+  std::vector<PolicyRows> outputs(policies.size());
+  std::vector<std::exception_ptr> errors(policies.size());
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> done{0};
+  auto work = [&] {
+    for (size_t i = next++; i < policies.size(); i = next++) {
+      try {
+        outputs[i] = EvaluatePolicy(*policies[i], i, rf, ref_date);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+      ++done;
+    }
+  };
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min(threads, policies.size()); ++t) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  stage.Advance(done.load());
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  size_t total_rows = 0;
+  for (const auto& o : outputs) total_rows += o.rows.size();
+  std::vector<Built> built;
+  built.reserve(total_rows);
+  for (auto& o : outputs) {
+    totals.push_back(std::move(o.total));
+    seconds_rules += o.seconds_rules;
+    std::move(o.rows.begin(), o.rows.end(), std::back_inserter(built));
+    o.rows = {};
+  }
+  auto less = [](const Built& a, const Built& b) {
+    return KeyLess(a.policy, a.household_id, a.person_id, b.policy, b.household_id, b.person_id);
+  };
+  if (!std::is_sorted(built.begin(), built.end(), less)) std::sort(built.begin(), built.end(), less);
+  return built;
+}
+
+// A row stored before the run, in its scope.
+struct StoredRow {
+  size_t policy = 0;
+  int64_t household_id = 0;
+  int64_t person_id = 0;
+  Fen amount = 0;
+  std::string village;
+  int64_t digest = 0;
+};
+
+// What was stored before for the scope: the year's entitlements of these policies (`ids`, sorted)
+// in the area, in key order.
+std::vector<StoredRow> StoredBefore(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                                    const std::vector<std::string>& ids) {
+  std::vector<StoredRow> before;
   auto s = db.Prepare(
-      "SELECT policy_id, household_id, person_id, amount, village_code FROM entitlements"
+      "SELECT policy_id, household_id, person_id, amount, village_code, digest FROM entitlements"
       " WHERE year = ? AND village_code >= ? AND village_code < ?");
   s->BindInt(1, year);
   s->BindText(2, range.first);
   s->BindText(3, range.second);
   while (s->Step()) {
-    std::string policy = s->Text(0);
-    if (!ids.count(policy)) continue;
-    before.emplace(Key{std::move(policy), s->Int(1), s->Int(2)}, std::make_pair(s->Int(3), s->Text(4)));
+    const std::string policy = s->Text(0);
+    const auto it = std::lower_bound(ids.begin(), ids.end(), policy);
+    if (it == ids.end() || *it != policy) continue;
+    before.push_back({static_cast<size_t>(it - ids.begin()), s->Int(1), s->Int(2), s->Int(3), s->Text(4), s->Int(5)});
   }
+  std::sort(before.begin(), before.end(), [](const StoredRow& a, const StoredRow& b) {
+    return KeyLess(a.policy, a.household_id, a.person_id, b.policy, b.household_id, b.person_id);
+  });
   return before;
 }
 
-// Added, changed (amount) and removed entitlements, counted into the run.
-std::vector<EntitlementChange> ChangesOf(const std::map<Key, Built>& built, const Stored& before, EntitlementRun& run) {
+// What the run writes: the built rows to insert (new or different) and the stored keys to delete
+// (gone or different); rows found the same are left as stored.
+struct Writes {
+  std::vector<size_t> insert;        // indexes into the built rows
+  std::vector<const StoredRow*> del;
+};
+
+// Added, changed (amount) and removed entitlements, counted into the run, in the order the run has
+// always recorded them (the built rows' added and changed in key order, then the removed); and
+// the rows to write.
+std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const std::vector<StoredRow>& before,
+                                         const std::vector<std::string>& ids, const RegistryFrame& rf,
+                                         EntitlementRun& run, Writes& writes) {
   std::vector<EntitlementChange> changes;
-  for (const auto& [key, b] : built) {
-    auto it = before.find(key);
-    if (it == before.end()) {
-      changes.push_back({EntitlementChangeKind::kAdded, std::get<0>(key), b.household_id, b.person_id, b.village,
-                         std::nullopt, b.amount});
-    } else if (it->second.first != b.amount) {
-      changes.push_back({EntitlementChangeKind::kChanged, std::get<0>(key), b.household_id, b.person_id, b.village,
-                         it->second.first, b.amount});
+  std::vector<EntitlementChange> removed;
+  size_t j = 0;
+  auto gone = [&](const StoredRow& old) {
+    removed.push_back({EntitlementChangeKind::kRemoved, ids[old.policy], old.household_id, old.person_id,
+                       old.village, old.amount, std::nullopt});
+    writes.del.push_back(&old);
+  };
+  for (size_t i = 0; i < built.size(); ++i) {
+    const Built& b = built[i];
+    while (j < before.size() &&
+           KeyLess(before[j].policy, before[j].household_id, before[j].person_id, b.policy, b.household_id,
+                   b.person_id)) {
+      gone(before[j++]);
     }
-  }
-  for (const auto& [key, old] : before) {
-    if (!built.count(key)) {
-      changes.push_back({EntitlementChangeKind::kRemoved, std::get<0>(key), std::get<1>(key), std::get<2>(key),
-                         old.second, old.first, std::nullopt});
+    const std::string& village = rf.village_codes[b.household_row];
+    if (j < before.size() && before[j].policy == b.policy && before[j].household_id == b.household_id &&
+        before[j].person_id == b.person_id) {
+      const StoredRow& old = before[j++];
+      if (old.amount != b.amount) {
+        changes.push_back({EntitlementChangeKind::kChanged, ids[b.policy], b.household_id, b.person_id, village,
+                           old.amount, b.amount});
+      }
+      if (old.digest != b.digest || old.amount != b.amount || old.village != village) {
+        writes.del.push_back(&old);
+        writes.insert.push_back(i);
+      }
+      continue;
     }
+    changes.push_back({EntitlementChangeKind::kAdded, ids[b.policy], b.household_id, b.person_id, village,
+                       std::nullopt, b.amount});
+    writes.insert.push_back(i);
   }
+  while (j < before.size()) gone(before[j++]);
+  std::move(removed.begin(), removed.end(), std::back_inserter(changes));
   for (const auto& c : changes) {
     switch (c.kind) {
       case EntitlementChangeKind::kAdded: ++run.added; break;
@@ -473,25 +613,41 @@ int64_t InsertRun(store::Connection& db, const EntitlementRun& run, const std::s
   return s->Int(0);
 }
 
-// The scope's entitlements replaced by the run's (one bulk insert), and what changed recorded.
-void StoreEntitlements(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
-                       const std::set<std::string>& ids, std::map<Key, Built>& built,
+// The stored rows that are gone or different deleted, in one statement over a staging table of
+// their keys.
+void DeleteRows(store::Connection& db, int year, const std::vector<std::string>& ids,
+                const std::vector<const StoredRow*>& rows) {
+  if (rows.empty()) return;
+  db.Execute(store::TranslateSql(
+      "CREATE TEMP TABLE IF NOT EXISTS entitlement_keys (policy_id TEXT NOT NULL, household_id INTEGER NOT NULL,"
+      " person_id INTEGER NOT NULL)",
+      db.dialect()));
+  db.Execute("DELETE FROM entitlement_keys");
+  const std::vector<std::string> columns = {"policy_id", "household_id", "person_id"};
+  auto w = db.BulkInsert("entitlement_keys", columns);
+  for (const StoredRow* r : rows) w->Append({ids[r->policy], r->household_id, r->person_id});
+  w->Finish();
+  auto del = db.Prepare(
+      "DELETE FROM entitlements WHERE year = ? AND (policy_id, household_id, person_id) IN"
+      " (SELECT policy_id, household_id, person_id FROM entitlement_keys)");
+  del->BindInt(1, year);
+  del->Run();
+  db.Execute("DELETE FROM entitlement_keys");
+}
+
+// The run's result stored: rows gone or different deleted, new and different rows inserted (one
+// bulk insert), rows found the same left as they are; and what changed recorded.
+void StoreEntitlements(store::Connection& db, int year, const std::vector<std::string>& ids,
+                       std::vector<Built>& built, const RegistryFrame& rf, const Writes& writes,
                        const std::vector<EntitlementChange>& changes, int64_t run_id) {
-  for (const std::string& id : ids) {
-    auto del = db.Prepare(
-        "DELETE FROM entitlements WHERE year = ? AND policy_id = ? AND village_code >= ? AND village_code < ?");
-    del->BindInt(1, year);
-    del->BindText(2, id);
-    del->BindText(3, range.first);
-    del->BindText(4, range.second);
-    del->Run();
-  }
+  DeleteRows(db, year, ids, writes.del);
   const std::vector<std::string> columns = {"year",   "policy_id", "household_id", "person_id", "village_code",
-                                            "amount", "reason",    "clauses",      "run_id"};
+                                            "amount", "reason",    "clauses",      "run_id",    "digest"};
   auto w = db.BulkInsert("entitlements", columns);
-  for (auto& [key, b] : built) {
-    w->Append({int64_t{year}, std::get<0>(key), b.household_id, b.person_id, b.village, b.amount, std::move(b.reason),
-               std::move(b.clauses), run_id});
+  for (const size_t i : writes.insert) {
+    Built& b = built[i];
+    w->Append({int64_t{year}, ids[b.policy], b.household_id, b.person_id, rf.village_codes[b.household_row],
+               b.amount, std::move(b.reason), std::move(b.clauses), run_id, b.digest});
   }
   w->Finish();
   const std::vector<std::string> change_columns = {"run_id",       "policy_id", "household_id", "person_id",
@@ -505,6 +661,33 @@ void StoreEntitlements(store::Connection& db, int year, const std::pair<std::str
   c->Finish();
 }
 
+// Whether nothing was run or stored for the scope before.
+bool FirstRun(store::Connection& db, int year, const std::string& area, const std::string& policy_id,
+              bool stored_before) {
+  auto prior = db.Prepare(
+      "SELECT count(*) FROM entitlement_runs WHERE year = ? AND area_code = ? AND (policy_id = ? OR policy_id = '')");
+  prior->BindInt(1, year);
+  prior->BindText(2, area);
+  prior->BindText(3, policy_id);
+  prior->Step();
+  return prior->Int(0) == 0 && !stored_before;
+}
+
+// The policies a run evaluates: the one named, else every policy in force in the year; by id.
+std::vector<const Policy*> SelectPolicies(const EntitlementService& service, const std::vector<Policy>& policies,
+                                          const EntitlementService::RunInput& in) {
+  std::vector<const Policy*> selected;
+  if (!in.policy_id.empty()) {
+    selected.push_back(&service.FindPolicy(in.policy_id));
+  } else {
+    for (const Policy& p : policies) {
+      if (p.InForce(in.year)) selected.push_back(&p);
+    }
+  }
+  std::sort(selected.begin(), selected.end(), [](const Policy* a, const Policy* b) { return a->id < b->id; });
+  return selected;
+}
+
 }  // namespace
 
 EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in, Progress& progress) {
@@ -514,14 +697,11 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   const Date ref = RunRefDate(in, clock_.Today());
   access::Guard(audit).RequireWrite(caller, Resource::kPolicy, {area, std::nullopt, entity});
   internal::RequireArea(db_, area);
-  std::vector<const Policy*> selected;
-  if (!in.policy_id.empty()) {
-    selected.push_back(&FindPolicy(in.policy_id));
-  } else {
-    for (const Policy& p : policies_) {
-      if (p.InForce(in.year)) selected.push_back(&p);
-    }
-  }
+  const std::vector<const Policy*> selected = SelectPolicies(*this, policies_, in);
+  std::vector<std::string> ids;
+  ids.reserve(selected.size());
+  for (const Policy* p : selected) ids.push_back(p->id);
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   EntitlementRun run;
   run.year = in.year;
   run.area_code = area;
@@ -538,42 +718,25 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   run.households = static_cast<int64_t>(rf.household_ids.size());
 
   t0 = std::chrono::steady_clock::now();
-  std::map<Key, Built> built;
-  std::map<std::string, PolicyTotal> totals;
-  CompiledPolicy::Result result;
   stage.reset();
   stage.emplace(progress, "evaluate", static_cast<int64_t>(selected.size()));
-  for (const Policy* p : selected) {
-    EvaluatePolicy(*p, rf, result, built, totals[p->id], run.seconds_rules);
-    stage->Advance();
-  }
+  std::vector<Built> built = EvaluateAll(selected, rf, run.ref_date, *stage, run.by_policy, run.seconds_rules);
   run.seconds_eval = Seconds(t0);
 
   stage.reset();
   stage.emplace(progress, "store", 1);
   t0 = std::chrono::steady_clock::now();
-  const auto range = internal::AreaRange(area);
-  std::set<std::string> ids;
-  for (const Policy* p : selected) ids.insert(p->id);
   store::Transaction tx(db_);
-  const Stored before = StoredBefore(db_, in.year, range, ids);
-  {
-    auto prior = db_.Prepare(
-        "SELECT count(*) FROM entitlement_runs WHERE year = ? AND area_code = ? AND (policy_id = ? OR policy_id = '')");
-    prior->BindInt(1, in.year);
-    prior->BindText(2, area);
-    prior->BindText(3, in.policy_id);
-    prior->Step();
-    run.first_run = prior->Int(0) == 0 && before.empty();
-  }
-  std::vector<EntitlementChange> changes = ChangesOf(built, before, run);
-  for (const auto& [id, t] : totals) {
+  const std::vector<StoredRow> before = StoredBefore(db_, in.year, internal::AreaRange(area), ids);
+  run.first_run = FirstRun(db_, in.year, area, in.policy_id, !before.empty());
+  Writes writes;
+  std::vector<EntitlementChange> changes = ChangesOf(built, before, ids, rf, run, writes);
+  for (const PolicyTotal& t : run.by_policy) {
     run.entitled += t.entitled;
     run.amount += t.amount;
-    run.by_policy.push_back(t);
   }
   run.id = InsertRun(db_, run, in.policy_id, caller, clock_.NowSeconds());
-  StoreEntitlements(db_, in.year, range, ids, built, changes, run.id);
+  StoreEntitlements(db_, in.year, ids, built, rf, writes, changes, run.id);
   run.changes_total = static_cast<int64_t>(changes.size());
   if (changes.size() > 1000) changes.resize(1000);
   run.changes = std::move(changes);

@@ -39,6 +39,28 @@ struct ClauseValue {
   std::vector<FactValue> facts;
 };
 
+// The parts of ExplainRows' answer for every row of the target table,
+// evaluated in bulk once (Program::ExplainAll), for a caller that formats
+// many rows itself without a ClauseValue per row (the entitlement run).
+struct ExplainColumns {
+  struct Fact {
+    const Field* field = nullptr;
+    std::vector<int64_t> values;      // a non-string fact: its value per target row
+    const Column* column = nullptr;   // a string fact: its column
+    bool via_household = false;       // read at the person's household row
+    std::vector<std::string> labels;  // a string fact: the label of each dictionary code
+  };
+  struct Clause {
+    const std::string* text = nullptr;
+    std::vector<int64_t> values;  // per target row
+    std::vector<Fact> facts;
+  };
+  const Frame* frame = nullptr;
+  std::vector<Clause> clauses;
+  // FactValue::value of ExplainRows for this fact at target row `row`.
+  std::string FactText(const Fact& fact, size_t row) const;
+};
+
 class Program {
  public:
   explicit Program(const CheckedExpr& expr);
@@ -74,6 +96,9 @@ class Program {
   // Explain for many rows at once: each clause and each derived fact is
   // evaluated in bulk once, then read at the given rows (of the target table).
   std::vector<std::vector<ClauseValue>> ExplainRows(const Frame& frame, const std::vector<size_t>& rows) const;
+  // The same facts for every row, as columns: ExplainRows(frame, rows)[j]
+  // equals what the answer gives at rows[j]. `frame` must outlive it.
+  ExplainColumns ExplainAll(const Frame& frame) const;
 
  private:
   struct FactCode;

@@ -1,6 +1,7 @@
 #include "policy/frame.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "core/error.h"
 
@@ -70,6 +71,28 @@ void Column::Reserve(size_t rows) {
   }
 }
 
+namespace {
+
+template <typename T>
+void PermuteVector(std::vector<T>& v, const std::vector<uint32_t>& order) {
+  std::vector<T> out;
+  out.reserve(order.size());
+  for (const uint32_t i : order) out.push_back(v[i]);
+  v = std::move(out);
+}
+
+}  // namespace
+
+void Column::Permute(const std::vector<uint32_t>& order) {
+  if (order.size() != size()) throw Error::Internal("a column permuted by an order of another length");
+  switch (type_) {
+    case Type::kInt:
+    case Type::kDate: PermuteVector(ints_, order); break;
+    case Type::kBool: PermuteVector(bools_, order); break;
+    case Type::kString: PermuteVector(codes_, order); break;
+  }
+}
+
 int32_t Column::CodeOf(std::string_view value) const {
   auto it = index_.find(std::string(value));
   return it == index_.end() ? -1 : it->second;
@@ -89,6 +112,10 @@ Column& Table::Add(const std::string& name, Type type) {
   auto [it, inserted] = columns_.emplace(name, Column(type));
   if (!inserted) throw Error::InvalidArgument("duplicate column", {{name, "added twice to the frame"}});
   return it->second;
+}
+
+void Table::Permute(const std::vector<uint32_t>& order) {
+  for (auto& [name, column] : columns_) column.Permute(order);
 }
 
 const Column* Table::Find(std::string_view name) const {

@@ -50,6 +50,9 @@ class Column {
   // Mutable access for bulk fills (kInt/kDate, kBool).
   std::vector<int64_t>& mutable_ints() { return ints_; }
   std::vector<uint8_t>& mutable_bools() { return bools_; }
+  // Reorders the rows: row i becomes what row order[i] was (order is a
+  // permutation of the rows).
+  void Permute(const std::vector<uint32_t>& order);
   // The code of a string, -1 when no row holds it.
   int32_t CodeOf(std::string_view value) const;
   // The value of one row as text ("9", "true", "2020-09-01", "senior").
@@ -74,6 +77,8 @@ class Table {
   const Column* Find(std::string_view name) const;
   Column* Find(std::string_view name);
   const std::map<std::string, Column, std::less<>>& columns() const { return columns_; }
+  // Reorders the rows of every column (Column::Permute).
+  void Permute(const std::vector<uint32_t>& order);
 
   size_t rows() const { return rows_; }
   void set_rows(size_t rows) { rows_ = rows; }

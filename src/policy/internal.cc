@@ -1,5 +1,6 @@
 #include "policy/internal.h"
 
+#include <algorithm>
 #include <set>
 
 #include "access/abilities.h"
@@ -73,6 +74,88 @@ nlohmann::json ClausesJson(const std::vector<ClauseValue>& clauses) {
     out.push_back({{"text", c.text}, {"holds", c.holds}, {"facts", facts}});
   }
   return out;
+}
+
+namespace {
+
+bool NeedsEscape(std::string_view text) {
+  for (const char c : text) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return true;
+  }
+  return false;
+}
+
+// A JSON string as nlohmann::json::dump() writes it.
+void AppendJsonString(std::string& out, const std::string& text) {
+  if (NeedsEscape(text)) {
+    out += nlohmann::json(text).dump();
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+bool NotInReason(const std::string& field) {
+  return field.rfind("params.", 0) == 0 || field == "ref_date" || field == "year";
+}
+
+}  // namespace
+
+ExplanationWriter::ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame)
+    : columns_(eligibility.ExplainAll(frame)),
+      any_clause_(eligibility.joiner() == "||"),
+      reason_head_("符合《" + policy.name + "》条件") {
+  for (const ExplainColumns::Clause& c : columns_.clauses) {
+    std::vector<FactPart> parts;
+    for (const ExplainColumns::Fact& f : c.facts) {
+      FactPart part;
+      part.json_prefix = "{\"field\":" + nlohmann::json(f.field->name).dump() +
+                         ",\"label\":" + nlohmann::json(f.field->label_zh).dump() + ",\"value\":";
+      part.reason_prefix = f.field->label_zh + "：";
+      part.field = &f.field->name;
+      part.listed = !NotInReason(f.field->name);
+      parts.push_back(std::move(part));
+    }
+    facts_.push_back(std::move(parts));
+    clause_tails_.push_back(",\"text\":" + nlohmann::json(*c.text).dump() + "}");
+  }
+}
+
+void ExplanationWriter::Write(size_t row, Fen amount, std::string& reason, std::string& clauses) const {
+  std::string facts;
+  std::vector<const std::string*> seen;
+  clauses.assign("[");
+  for (size_t i = 0; i < columns_.clauses.size(); ++i) {
+    const ExplainColumns::Clause& c = columns_.clauses[i];
+    const bool holds = c.values[row] != 0;
+    if (i > 0) clauses += ',';
+    clauses += "{\"facts\":[";
+    for (size_t k = 0; k < c.facts.size(); ++k) {
+      const FactPart& part = facts_[i][k];
+      const std::string value = columns_.FactText(c.facts[k], row);
+      if (k > 0) clauses += ',';
+      clauses += part.json_prefix;
+      AppendJsonString(clauses, value);
+      clauses += '}';
+      if (!part.listed || (any_clause_ && !holds)) continue;
+      if (std::any_of(seen.begin(), seen.end(), [&](const std::string* s) { return *s == *part.field; })) continue;
+      seen.push_back(part.field);
+      if (!facts.empty()) facts += "；";
+      facts += part.reason_prefix;
+      facts += value;
+    }
+    clauses += holds ? "],\"holds\":true" : "],\"holds\":false";
+    clauses += clause_tails_[i];
+  }
+  clauses += ']';
+  reason = reason_head_;
+  if (!facts.empty()) reason += "（" + facts + "）";
+  if (amount > 0) {
+    reason += "，每年" + FormatYuan(amount) + "元。";
+  } else {
+    reason += "，享受该项服务。";
+  }
 }
 
 }  // namespace fupin::policy::internal

@@ -37,4 +37,28 @@ std::string Explanation(const Policy& policy, const std::string& joiner, const s
                         Fen amount);
 nlohmann::json ClausesJson(const std::vector<ClauseValue>& clauses);
 
+// Explanation and ClausesJson(...).dump() of many rows of one policy, written
+// straight into strings from the bulk columns of Program::ExplainAll: the
+// texts that do not change from row to row (names, labels, clause texts, their
+// JSON) are made once per policy. Same bytes as the two functions above.
+class ExplanationWriter {
+ public:
+  ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame);
+  // The reason and the clauses JSON of target row `row` whose amount is `amount`.
+  void Write(size_t row, Fen amount, std::string& reason, std::string& clauses) const;
+
+ private:
+  struct FactPart {
+    std::string json_prefix;  // {"field":..,"label":..,"value":
+    std::string reason_prefix;  // 标签：
+    const std::string* field = nullptr;
+    bool listed = false;  // named in the reason (not a year parameter, ref_date or year)
+  };
+  ExplainColumns columns_;
+  bool any_clause_ = false;  // joiner || : only holding clauses are named in the reason
+  std::string reason_head_;  // 符合《name》条件
+  std::vector<std::vector<FactPart>> facts_;  // per clause
+  std::vector<std::string> clause_tails_;     // ],"holds": ... after the value: ,"text":..}
+};
+
 }  // namespace fupin::policy::internal

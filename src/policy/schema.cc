@@ -155,6 +155,14 @@ WHERE set_by = 'fupin 默认值' AND set_at = 0
   AND name IN ('dibao_standard_a', 'dibao_standard_b', 'dibao_standard_c', 'destitute_standard', 'medical_premium',
                'pension_premium_min');
 )sql"},
+      // A re-run of `fupin entitle` writes only the rows that changed (issue 25).
+      {405, "entitlement digests", R"sql(
+-- A digest (XXH3-64) of the row's village, amount, reason and clauses and of
+-- the reference date of the run that computed it; 0 for rows stored before this
+-- migration, which the next run rewrites. A run leaves rows whose digest it
+-- computes again as they are (their run_id names the run that wrote them).
+ALTER TABLE entitlements ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
 }
 
