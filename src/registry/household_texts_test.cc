@@ -14,6 +14,8 @@
 namespace fupin::registry {
 namespace {
 
+using testing::VillageCadre;
+
 // Counts the statements a read prepares; everything else goes to the wrapped connection.
 class CountingConnection final : public store::Connection {
  public:
@@ -44,14 +46,6 @@ class HouseholdTextsTest : public ::testing::Test {
   void SetUp() override { f_.AddAreas(); }
   // What GET /households/{id} sent before texts were kept: read and written afresh.
   std::string Fresh(int64_t id) { return HouseholdJsonText(HouseholdRegistry(f_.db(), f_.clock()).GetHousehold(f_.admin(), id)); }
-  static Caller VillageCadre(const std::string& village) {
-    Caller c;
-    c.user_id = 7;
-    c.user_name = "cadre";
-    c.role = Role::kVillageCadre;
-    c.area_scope = village;
-    return c;
-  }
   testing::RegistryFixture f_;
 };
 

@@ -21,6 +21,8 @@
 namespace fupin::registry {
 namespace {
 
+using testing::VillageCadre;
+
 class HouseholdsTest : public ::testing::Test {
  protected:
   void SetUp() override { f_.AddAreas(); }
@@ -28,14 +30,6 @@ class HouseholdsTest : public ::testing::Test {
   HouseholdRegistry households() { return HouseholdRegistry(f_.db(), f_.clock()); }
   PersonRegistry persons() { return PersonRegistry(f_.db(), f_.clock()); }
 
-  static Caller VillageCadre(const std::string& village) {
-    Caller c;
-    c.user_id = 7;
-    c.user_name = "cadre";
-    c.role = Role::kVillageCadre;
-    c.area_scope = village;
-    return c;
-  }
 };
 
 // Exits are written here as rows: the registry records them only for the exit

@@ -13,6 +13,16 @@
 
 namespace fupin::registry::testing {
 
+// A village cadre (user 7, "cadre") of `village`.
+inline Caller VillageCadre(const std::string& village) {
+  Caller c;
+  c.user_id = 7;
+  c.user_name = "cadre";
+  c.role = Role::kVillageCadre;
+  c.area_scope = village;
+  return c;
+}
+
 class RegistryFixture {
  public:
   // `extra` migrations (other modules') are applied after the registry's.
