@@ -872,6 +872,26 @@ IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& 
   return report;
 }
 
+IndicatorReport ComputeIndicatorsPreferringFacts(store::Connection& db, const Caller& caller,
+                                                 const std::string& area_code, int from_year, int year,
+                                                 const FactsChoice& facts, store::Connection* second,
+                                                 Progress& progress) {
+  return facts::FromCopyOrTables(
+      facts.path,
+      [&](const std::string& path) {
+        return ComputeIndicatorsFromFacts(db, caller, area_code, from_year, year, path, progress);
+      },
+      [&] { return ComputeIndicators(db, caller, area_code, from_year, year, second, progress); }, facts.warn);
+}
+
+MeasureResult ComputeMeasuresPreferringFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                             int year, const FactsChoice& facts, const Clock& clock) {
+  return facts::FromCopyOrTables(
+      facts.path,
+      [&](const std::string& path) { return ComputeMeasuresFromFacts(db, caller, area_code, year, path, clock); },
+      [&] { return ComputeMeasures(db, caller, area_code, year, clock); }, facts.warn);
+}
+
 MeasureResult ComputeMeasuresFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
                                        int year, const std::string& facts_path, const Clock& clock) {
   internal::AfSetup af;

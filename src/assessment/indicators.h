@@ -21,6 +21,7 @@
 // tables, so the cost is that of the whole registry whatever the area.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -112,6 +113,26 @@ IndicatorReport ComputeIndicatorsFromFacts(store::Connection& db, const Caller& 
 // area (no rows for the areas under it).
 MeasureResult ComputeMeasuresFromFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
                                        int year, const std::string& facts_path, const Clock& clock = DefaultClock());
+
+// Where the columnar copy of the facts is wanted ("" for none) and who hears
+// why it could not be used (the CLI's stderr, the server's log).
+struct FactsChoice {
+  std::string path;
+  std::function<void(const std::string&)> warn;
+};
+
+// The report from the copy when `facts.path` is set, else from the tables
+// (with `second`, as ComputeIndicators). A copy that cannot be built or read
+// back (Error::Internal: a read-only folder, a full disk) is not an error:
+// `facts.warn` hears why and the tables are read. What `report indicators`
+// and GET /reports/indicators compute.
+IndicatorReport ComputeIndicatorsPreferringFacts(store::Connection& db, const Caller& caller,
+                                                 const std::string& area_code, int from_year, int year,
+                                                 const FactsChoice& facts, store::Connection* second = nullptr,
+                                                 Progress& progress = NoProgress());
+// The same choice for `report measures` and GET /reports/measures.
+MeasureResult ComputeMeasuresPreferringFacts(store::Connection& db, const Caller& caller, const std::string& area_code,
+                                             int year, const FactsChoice& facts, const Clock& clock = DefaultClock());
 
 // The area's own figures (assessment, incidence by year, measures in the
 // shape of MeasureJson) and how many areas of each level the report holds.

@@ -201,6 +201,39 @@ TEST_F(IndicatorsFromFactsTest, MeasuresRefuseAsFromTheTables) {
   }
 }
 
+// The choice the CLI and the server make: the copy when a path is given, the
+// tables (and one warning) when the copy cannot be written, the tables without
+// a word when no copy is wanted; a refusal is a refusal either way.
+TEST_F(IndicatorsFromFactsTest, APreferredCopyThatCannotBeWrittenFallsBackToTheTablesWithAWarning) {
+  const auto tables = AllFigures(ComputeIndicators(f_.db(), f_.admin(), "nation", 2014, 2019));
+  std::vector<std::string> warnings;
+  const auto warn = [&](const std::string& why) { warnings.push_back(why); };
+  const std::string unwritable = (dir_ / "no-such-folder" / "fupin.db.facts").string();
+  EXPECT_EQ(AllFigures(ComputeIndicatorsPreferringFacts(f_.db(), f_.admin(), "nation", 2014, 2019, {unwritable, warn})),
+            tables);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find(unwritable), std::string::npos) << warnings[0];
+  EXPECT_FALSE(std::filesystem::exists(unwritable));
+
+  warnings.clear();
+  EXPECT_EQ(AllFigures(ComputeIndicatorsPreferringFacts(f_.db(), f_.admin(), "nation", 2014, 2019, {"", warn})),
+            tables);
+  EXPECT_EQ(MeasureJson(ComputeMeasuresPreferringFacts(f_.db(), f_.admin(), "430424", 2019, {unwritable, warn},
+                                                       f_.clock())),
+            MeasureJson(ComputeMeasures(f_.db(), f_.admin(), "430424", 2019, f_.clock())));
+  EXPECT_EQ(warnings.size(), 1u);  // the measures' fallback only
+  EXPECT_EQ(AllFigures(ComputeIndicatorsPreferringFacts(f_.db(), f_.admin(), "nation", 2014, 2019, {path_, warn})),
+            tables);
+  EXPECT_TRUE(std::filesystem::exists(path_));
+  EXPECT_EQ(warnings.size(), 1u);
+  try {
+    ComputeMeasuresPreferringFacts(f_.db(), f_.admin(), "439999", 2019, {path_, warn}, f_.clock());
+    ADD_FAILURE() << "no such area";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kNotFound);
+  }
+}
+
 // Requests of a server at the same time, each on its own connection, on a copy
 // that is not there yet: one builds it while the others wait, then all read the
 // same mapping, and every report is the one from the tables.

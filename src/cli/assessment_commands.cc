@@ -84,31 +84,16 @@ struct IndicatorOptions {
   std::optional<std::string> facts;  // the columnar copy's file, or "off"
 };
 
-// The columnar copy of the facts to read (facts/facts.h): --facts FILE, "off"
-// for none, else the default beside a SQLite file (none on a database server).
-std::string FactsPath(const Context& ctx, const std::optional<std::string>& option) {
-  return option ? (*option == "off" ? "" : *option) : facts::DefaultPath(ctx.db_url);
+// The columnar copy of the facts that --facts names, with problems on stderr.
+assessment::FactsChoice FactsOf(const Context& ctx, const std::optional<std::string>& option) {
+  return {facts::PathOfOption(option, ctx.db_url), [](const std::string& why) { std::cerr << "fupin: " << why << '\n'; }};
 }
 
-void WarnOnStderr(const std::string& why) { std::cerr << "fupin: " << why << '\n'; }
-
-// `report indicators` from the columnar copy of the facts where there is one,
-// else from the tables on two connections. A copy that cannot be written (a
-// read-only folder) is not an error: the tables are read.
+// `report indicators`: a second connection reads half of the tables when the copy is not used.
 assessment::IndicatorReport ComputeIndicatorsWithFacts(Context& ctx, const IndicatorOptions& o) {
-  return facts::FromCopyOrTables(
-      FactsPath(ctx, o.facts),
-      [&](const std::string& path) {
-        return assessment::ComputeIndicatorsFromFacts(ctx.connection(), ctx.caller, o.area, o.from, o.year, path,
-                                                      ctx.progress());
-      },
-      [&] {
-        // A second connection reads half of the tables at the same time.
-        auto second = ctx.database().Connect();
-        return assessment::ComputeIndicators(ctx.connection(), ctx.caller, o.area, o.from, o.year, second.get(),
-                                             ctx.progress());
-      },
-      WarnOnStderr);
+  auto second = ctx.database().Connect();
+  return assessment::ComputeIndicatorsPreferringFacts(ctx.connection(), ctx.caller, o.area, o.from, o.year,
+                                                      FactsOf(ctx, o.facts), second.get(), ctx.progress());
 }
 
 nlohmann::json ParamJson(const assessment::Parameter& p) {
@@ -542,12 +527,8 @@ void AddAssessmentCommands(CLI::App& app, Context& ctx) {
                   "Columnar copy of the facts to read (as report indicators; default FILE.facts beside a SQLite "
                   "database, none on a database server); 'off' reads the tables");
     m->callback([&ctx, o] {
-      const auto r = facts::FromCopyOrTables(
-          FactsPath(ctx, o->facts),
-          [&](const std::string& path) {
-            return assessment::ComputeMeasuresFromFacts(ctx.connection(), ctx.caller, o->area, o->year, path);
-          },
-          [&] { return assessment::ComputeMeasures(ctx.connection(), ctx.caller, o->area, o->year); }, WarnOnStderr);
+      const auto r = assessment::ComputeMeasuresPreferringFacts(ctx.connection(), ctx.caller, o->area, o->year,
+                                                                FactsOf(ctx, o->facts));
       if (ctx.json) {
         ctx.PrintJson(assessment::MeasureJson(r));
         return;

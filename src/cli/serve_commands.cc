@@ -94,7 +94,7 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
       throw Error::InvalidArgument("bad --household-cache-mb", {{"--household-cache-mb", "must not be negative"}});
     }
     options.household_text_bytes = static_cast<size_t>(o->household_cache_mb) << 20;
-    options.facts_path = o->facts ? (*o->facts == "off" ? "" : *o->facts) : facts::DefaultPath(ctx.db_url);
+    options.facts_path = facts::PathOfOption(o->facts, ctx.db_url);
     // Handle SIGTERM and SIGINT on one thread of our own: every other thread blocks them.
     sigset_t signals;
     sigemptyset(&signals);

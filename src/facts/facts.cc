@@ -359,4 +359,9 @@ std::string DefaultPath(const std::string& db_url) {
   return path + ".facts";
 }
 
+std::string PathOfOption(const std::optional<std::string>& option, const std::string& db_url) {
+  if (!option) return DefaultPath(db_url);
+  return *option == "off" ? "" : *option;
+}
+
 }  // namespace fupin::facts

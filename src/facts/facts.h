@@ -31,6 +31,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -123,5 +124,8 @@ auto FromCopyOrTables(const std::string& path, FromCopy from_copy, FromTables fr
 // (`fupin.db` -> `fupin.db.facts`); "" for a database server (no copy unless
 // a path is given).
 std::string DefaultPath(const std::string& db_url);
+// The copy that `--facts` names: "off" for none (""), no option for
+// DefaultPath(db_url), else the file given (the CLI's and the server's option).
+std::string PathOfOption(const std::optional<std::string>& option, const std::string& db_url);
 
 }  // namespace fupin::facts

@@ -10,7 +10,6 @@
 #include "assessment/indicators.h"
 #include "assessment/measures.h"
 #include "assessment/surveys.h"
-#include "facts/facts.h"
 #include "server/http_server.h"
 #include "server/jobs.h"
 
@@ -60,8 +59,10 @@ nlohmann::json ExitBatchAnswer(int year, const std::vector<assessment::ExitBatch
   return j;
 }
 
-// The server's log is its standard error (fupin serve).
-void LogFactsProblem(const std::string& why) { std::cerr << "fupin: " << why << '\n'; }
+// The columnar copy of the facts, with problems in the server's log (its standard error).
+assessment::FactsChoice FactsOf(const std::string& path) {
+  return {path, [](const std::string& why) { std::cerr << "fupin: " << why << '\n'; }};
+}
 
 }  // namespace
 
@@ -119,14 +120,8 @@ void AddAssessmentRoutes(std::vector<Route>& routes, const std::string& facts_pa
                       const int from = static_cast<int>(r.QueryInt("from").value_or(2014));
                       auto compute = [area, from, year, facts_path](store::Connection& db, const Caller& caller,
                                                                     Progress& progress) {
-                        return assessment::IndicatorSummaryJson(facts::FromCopyOrTables(
-                            facts_path,
-                            [&](const std::string& path) {
-                              return assessment::ComputeIndicatorsFromFacts(db, caller, area, from, year, path,
-                                                                            progress);
-                            },
-                            [&] { return assessment::ComputeIndicators(db, caller, area, from, year, nullptr, progress); },
-                            LogFactsProblem));
+                        return assessment::IndicatorSummaryJson(assessment::ComputeIndicatorsPreferringFacts(
+                            db, caller, area, from, year, FactsOf(facts_path), nullptr, progress));
                       };
                       if (as_job) return StartJob(r, "reports.indicators", 200, compute);
                       return ApiResponse::Ok(compute(r.connection(), r.caller, NoProgress()));
@@ -137,14 +132,8 @@ void AddAssessmentRoutes(std::vector<Route>& routes, const std::string& facts_pa
                     [facts_path](ApiRequest& r) {
                       const int year = RequiredYear(r.QueryInt("year"), "year");
                       const std::string area = r.Query("area").value_or("");
-                      return ApiResponse::Ok(assessment::MeasureJson(facts::FromCopyOrTables(
-                          facts_path,
-                          [&](const std::string& path) {
-                            return assessment::ComputeMeasuresFromFacts(r.connection(), r.caller, area, year, path,
-                                                                        *r.clock);
-                          },
-                          [&] { return assessment::ComputeMeasures(r.connection(), r.caller, area, year, *r.clock); },
-                          LogFactsProblem)));
+                      return ApiResponse::Ok(assessment::MeasureJson(assessment::ComputeMeasuresPreferringFacts(
+                          r.connection(), r.caller, area, year, FactsOf(facts_path), *r.clock)));
                     },
                     "FGT P0/P1/P2, Gini and Alkire-Foster H/A/M0 of an area and year"});
   routes.push_back({"GET", "/api/v1/villages/{code}/facilities/{year}", true,
