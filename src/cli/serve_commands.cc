@@ -21,7 +21,8 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string static_dir;
   int threads = 8;
-  int io_threads = 1;
+  std::optional<int> io_threads;     // default: one per core
+  bool quick_on_io_threads = true;
   int header_timeout = 10;
   int body_timeout = 60;
   int idle_timeout = 10;
@@ -41,7 +42,11 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)");
   serve->add_option("--static", o->static_dir, "Folder of the web UI's built files");
   serve->add_option("--threads", o->threads, "Handler threads, each with its own database connection (default 8)");
-  serve->add_option("--io-threads", o->io_threads, "Threads reading and writing the sockets (default 1)");
+  serve->add_option("--io-threads", o->io_threads,
+                    "Threads reading and writing the sockets, which also answer the quick routes (default: one per core)");
+  serve->add_option("--quick-on-io-threads", o->quick_on_io_threads,
+                    "Answer the quick routes (health, me, a household, a person, a job) on the I/O threads "
+                    "instead of handing them to the handler threads (default true)");
   serve->add_option("--header-timeout", o->header_timeout, "Seconds for a request's whole header (default 10)");
   serve->add_option("--body-timeout", o->body_timeout, "Seconds for a request's whole body (default 60)");
   serve->add_option("--idle-timeout", o->idle_timeout, "Seconds an idle keep-alive connection stays open (default 10)");
@@ -68,7 +73,7 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
     }
     options.static_dir = o->static_dir;
     const std::pair<const char*, int> positive[] = {{"--threads", o->threads},
-                                                    {"--io-threads", o->io_threads},
+                                                    {"--io-threads", o->io_threads.value_or(1)},
                                                     {"--header-timeout", o->header_timeout},
                                                     {"--body-timeout", o->body_timeout},
                                                     {"--idle-timeout", o->idle_timeout},
@@ -79,7 +84,8 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
     }
     if (!problems.empty()) throw Error::InvalidArgument("bad serve option", problems);
     options.threads = o->threads;
-    options.io_threads = o->io_threads;
+    options.io_threads = o->io_threads.value_or(0);
+    options.quick_on_io_threads = o->quick_on_io_threads;
     options.header_timeout_seconds = o->header_timeout;
     options.body_timeout_seconds = o->body_timeout;
     options.idle_timeout_seconds = o->idle_timeout;

@@ -27,6 +27,7 @@ class CountingConnection final : public store::Connection {
     return inner_->Prepare(sql);
   }
   void Execute(std::string_view sql) override { inner_->Execute(sql); }
+  void SetLockWait(std::chrono::milliseconds wait) override { inner_->SetLockWait(wait); }
 
  protected:
   void BeginLevel(int /*depth*/) override { open_.push_back(std::make_unique<store::Transaction>(*inner_)); }

@@ -124,6 +124,11 @@ struct Route {
   // The body is a file's bytes (an upload), not JSON; it may be as large as
   // ServerOptions::max_upload_bytes instead of max_body_bytes.
   bool raw_body = false;
+  // Bounded work that reads a few rows by key and never scans, renders a
+  // file or runs a batch: answered on the I/O thread that read the request,
+  // without the hand-over to a handler thread and back (server/http_server.h,
+  // ServerOptions::quick_on_io_threads). The rest runs on the handler threads.
+  bool quick = false;
 };
 
 // Reads the standard paging parameters (limit 1..max, default 50; offset >= 0).

@@ -2,10 +2,20 @@
 // lives in this file alone, so that no other translation unit pays for them.
 //
 // Shape: one io_context run by `io_threads` threads does all socket I/O,
-// each connection on its own strand; a request whose header and body are in
-// is handed to the handler pool (`threads` threads, each with its own
-// database connection), and its answer is posted back to the connection's
-// strand to be written. A connection waiting for its client holds no thread.
+// each connection on its own strand. A request whose header and body are in
+// is answered in one of two places:
+//  - a quick route (Route::quick: health, the caller, a household, a person,
+//    a job's state) on the I/O thread that read it, with that thread's own
+//    database connection, and written at once: no hand-over between threads.
+//    That connection waits at most kQuickLockWait for a lock another one holds
+//    (a write of the same row, SQLite's single writer): if the request meets
+//    one, its attempt is rolled back and it goes to the handler pool like any
+//    other request, so a busy database never holds the sockets up for long.
+//  - everything else (and every request when ServerOptions::quick_on_io_threads
+//    is off) is handed to the handler pool (`threads` threads, each with its
+//    own database connection), and its answer is posted back to the
+//    connection's strand to be written.
+// A connection waiting for its client holds no thread.
 #define BOOST_BEAST_USE_STD_STRING_VIEW 1
 
 #include "server/http_server.h"
@@ -61,6 +71,10 @@ constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'";
+
+// How long a quick route's statement on an I/O thread waits for a lock that
+// another connection holds before its request goes to the handler pool.
+constexpr auto kQuickLockWait = std::chrono::milliseconds(20);
 
 // One connection per handler thread and database, kept for the thread's life
 // (with the statements it has prepared, see store/sqlite_database.cc).
@@ -189,12 +203,18 @@ class Engine {
   Engine(store::Database& database, ServerOptions options, const Clock& clock, const access::PasswordHasher& hasher,
        std::ostream& log)
       : database_(database),
-        options_(std::move(options)),
+        options_(Resolved(std::move(options))),
         clock_(clock),
         hasher_(hasher),
         log_(log),
         pool_(static_cast<size_t>(std::max(1, options_.threads))),
         ssl_(asio::ssl::context::tls_server) {}
+
+  // The options with their defaults filled in: io_threads 0 -> one per core.
+  static ServerOptions Resolved(ServerOptions options) {
+    if (options.io_threads < 1) options.io_threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    return options;
+  }
 
   void Install(const std::vector<Route>& routes) {
     for (const Route& route : routes) compiled_.push_back(Compile(route));
@@ -216,18 +236,16 @@ class Engine {
     return route != nullptr && route->route->raw_body ? options_.max_upload_bytes : options_.max_body_bytes;
   }
 
+  // Whether the request of `compiled` is answered on the I/O thread that read it.
+  bool AnswersOnIoThread(const CompiledRoute* compiled) const {
+    return compiled != nullptr && compiled->route->quick && options_.quick_on_io_threads;
+  }
+
   // Runs on a handler thread: everything after the request is read.
   Reply Answer(const CompiledRoute* compiled, const http::request<http::string_body>& req, const Target& target,
                const std::string& remote_address, std::chrono::steady_clock::time_point start) {
     const std::string_view method = req.method_string();
-    if (compiled != nullptr) {
-      Reply reply = Handle(*compiled, req, target, remote_address, start);
-      if (method == "HEAD") {
-        reply.headers.emplace_back("Content-Length", std::to_string(reply.body.size()));
-        reply.body.clear();
-      }
-      return reply;
-    }
+    if (compiled != nullptr) return *Routed(*compiled, req, target, remote_address, start, false);
     Reply reply = Unrouted(method, target);
     Log(std::string(method), nullptr, reply.status, start, ApiRequest{}, "");
     return reply;
@@ -284,8 +302,33 @@ class Engine {
     return ErrorReply(404, "no such route: " + std::string(method) + " " + target.path);
   }
 
-  Reply Handle(const CompiledRoute& compiled, const http::request<http::string_body>& req, const Target& target,
-               const std::string& remote_address, std::chrono::steady_clock::time_point start) {
+  // Runs on an I/O thread, for a route that AnswersOnIoThread: its answer,
+  // or nullopt when it met a lock held by another connection (nothing of it
+  // stays: its transaction rolled back) and must be answered by the pool.
+  std::optional<Reply> AnswerOnIoThread(const CompiledRoute& compiled, const http::request<http::string_body>& req,
+                                        const Target& target, const std::string& remote_address,
+                                        std::chrono::steady_clock::time_point start) {
+    return Routed(compiled, req, target, remote_address, start, true);
+  }
+
+  // A routed request's answer (HEAD: the GET's headers without the body).
+  std::optional<Reply> Routed(const CompiledRoute& compiled, const http::request<http::string_body>& req,
+                              const Target& target, const std::string& remote_address,
+                              std::chrono::steady_clock::time_point start, bool on_io_thread) {
+    std::optional<Reply> reply = Handle(compiled, req, target, remote_address, start, on_io_thread);
+    if (reply && req.method_string() == "HEAD") {
+      reply->headers.emplace_back("Content-Length", std::to_string(reply->body.size()));
+      reply->body.clear();
+    }
+    return reply;
+  }
+
+  // On an I/O thread (`on_io_thread`) the handler runs once, with the I/O
+  // thread's connection, and a TransientError gives nullopt instead of 409;
+  // on a handler thread it is retried (RunHandler) and always answers.
+  std::optional<Reply> Handle(const CompiledRoute& compiled, const http::request<http::string_body>& req,
+                              const Target& target, const std::string& remote_address,
+                              std::chrono::steady_clock::time_point start, bool on_io_thread) {
     const Route& route = *compiled.route;
     ApiRequest request;
     request.clock = &clock_;
@@ -294,7 +337,7 @@ class Engine {
     int status = 500;
     Reply reply;
     try {
-      request.db = &ThreadConnection(database_);
+      request.db = on_io_thread ? &IoThreadConnection() : &ThreadConnection(database_);
       Matches(compiled, Segments(target.path), &request.path);
       request.query = ParseQuery(target.query);
       if (const auto it = req.find("If-Match"); it != req.end()) request.if_match = std::string(it->value());
@@ -302,10 +345,12 @@ class Engine {
       request.tls = tls_;
       Authenticate(route, req, request);
       ReadBody(route, req, request);
-      ApiResponse response = RunHandler(route, request);
+      ApiResponse response = on_io_thread ? route.handler(request) : RunHandler(route, request);
       status = response.status;
       reply = ToReply(std::move(response));
     } catch (const Error& e) {
+      // A lock met on an I/O thread: the pool runs the request again from the start, waiting as long as it must.
+      if (on_io_thread && dynamic_cast<const store::TransientError*>(&e) != nullptr) return std::nullopt;
       status = HttpStatus(e.code());
       reply = JsonReply(status, ErrorJson(ErrorCodeName(e.code()), e.what(), e.details()));
     } catch (const std::exception& e) {
@@ -443,6 +488,17 @@ class Engine {
     return stopping_;
   }
 
+  // The database connection of the I/O thread this runs on (made on first
+  // use; its lock waits are at most kQuickLockWait).
+  store::Connection& IoThreadConnection() {
+    std::unique_ptr<store::Connection>& c = io_connections_.at(static_cast<size_t>(io_thread_index_));
+    if (!c) {
+      c = database_.Connect();
+      c->SetLockWait(kQuickLockWait);
+    }
+    return *c;
+  }
+
   void Accept();
   int Bind();
   void Serve();
@@ -465,6 +521,9 @@ class Engine {
   std::atomic<int> open_connections_{0};
 
   asio::thread_pool pool_;  // the handler threads
+  // One slot per I/O thread, each used by its own thread only (io_thread_index_).
+  std::vector<std::unique_ptr<store::Connection>> io_connections_;
+  static thread_local int io_thread_index_;  // which I/O thread this is; -1 on any other
   asio::ssl::context ssl_;
   bool tls_ = false;
   // Declared last: destroyed first, with the connections its pending operations hold.
@@ -569,12 +628,22 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     });
   }
 
-  // The request is in: answer it on a handler thread.
+  // The request is in: answer it here (a quick route) or on a handler thread.
   void Dispatch() {
     if (!server_.BeginRequest()) return Close();
     const bool keep_alive = parser_->get().keep_alive();
     auto request = std::make_shared<http::request<http::string_body>>(parser_->release());
     parser_.reset();
+    if (server_.AnswersOnIoThread(route_)) {
+      std::optional<Reply> reply;
+      try {
+        reply = server_.AnswerOnIoThread(*route_, *request, target_, remote_address_, start_);
+      } catch (const std::exception&) {
+        reply = ErrorReply(500, "internal error");
+      }
+      if (reply) return Send(std::move(*reply), keep_alive);
+      // It met a lock another connection holds: the pool answers it.
+    }
     asio::post(server_.pool_, [self = this->shared_from_this(), request, keep_alive] {
       Reply reply;
       try {
@@ -582,15 +651,21 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       } catch (const std::exception&) {
         reply = ErrorReply(500, "internal error");
       }
-      reply.close = !keep_alive || self->server_.stopping();
-      asio::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
-        self->Write(std::move(reply), [self] {
-          self->server_.EndRequest();
-          if (self->response_.keep_alive()) self->WaitForNextRequest();
-          else self->CloseGracefully();
-        }, [self] { self->server_.EndRequest(); });
+      asio::post(self->stream_.get_executor(), [self, keep_alive, reply = std::move(reply)]() mutable {
+        self->Send(std::move(reply), keep_alive);
       });
     });
+  }
+
+  // On the connection's strand: writes a request's answer, then waits for the
+  // next request or closes.
+  void Send(Reply reply, bool keep_alive) {
+    reply.close = !keep_alive || server_.stopping();
+    Write(std::move(reply), [self = this->shared_from_this()] {
+      self->server_.EndRequest();
+      if (self->response_.keep_alive()) self->WaitForNextRequest();
+      else self->CloseGracefully();
+    }, [self = this->shared_from_this()] { self->server_.EndRequest(); });
   }
 
   // An answer before the body was read (400, 408, 413, 431): sent at once,
@@ -755,11 +830,20 @@ int Engine::Bind() {
   return acceptor_.local_endpoint().port();
 }
 
+thread_local int Engine::io_thread_index_ = -1;
+
 void Engine::Serve() {
   Accept();
+  const int n = std::max(1, options_.io_threads);
+  io_connections_.resize(static_cast<size_t>(n));
+  const auto run = [this](int index) {
+    io_thread_index_ = index;
+    io_.run();
+    io_thread_index_ = -1;
+  };
   std::vector<std::thread> threads;
-  for (int i = 1; i < std::max(1, options_.io_threads); ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (int i = 1; i < n; ++i) threads.emplace_back(run, i);
+  run(0);
   for (auto& t : threads) t.join();
   pool_.join();
 }

@@ -3,9 +3,12 @@
 // built files) on one port, over HTTP/1.1 or HTTPS (Boost.Beast/Asio, all of
 // it inside http_server.cc).
 //
-//  - A few I/O threads read and write every connection, event-driven; a small
-//    pool of handler threads runs the routes (they block on the database).
-//    An idle keep-alive connection holds no thread.
+//  - A few I/O threads (one per core) read and write every connection,
+//    event-driven; a small pool of handler threads runs the routes (they block
+//    on the database). A quick route (Route::quick: bounded reads by key) is
+//    answered by the I/O thread that read it, with that thread's own database
+//    connection, unless it meets a lock another connection holds: then the
+//    pool answers it. An idle keep-alive connection holds no thread.
 //  - Slow or bad clients are refused at the header: the whole header within
 //    header_timeout_seconds, the body within body_timeout_seconds, an idle
 //    keep-alive connection closed after idle_timeout_seconds; a Content-Length
@@ -20,7 +23,7 @@
 //    token (Authorization: Bearer <token>), and the services check access.
 //  - Errors have one shape, {"error": {"code", "message", "details"}}; anything
 //    the client sent wrong is a 4xx, never a 500.
-//  - Each handler thread has its own database connection.
+//  - Each handler thread and each I/O thread has its own database connection.
 //  - Stop() lets requests in flight finish, then returns from Serve().
 //  - The request log (one JSON line per request on the log stream) holds the
 //    method, the route pattern, status, duration and user id: no personal data.
@@ -45,7 +48,10 @@ struct ServerOptions {
   size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
   size_t max_upload_bytes = 32 * 1024 * 1024;  // uploads (Route::raw_body), dataio::kMaxUploadBytes
   int threads = 4;                       // handler threads (each with its own database connection)
-  int io_threads = 1;                    // threads reading and writing the sockets
+  int io_threads = 0;                    // threads reading and writing the sockets; 0: one per core
+  // Quick routes (Route::quick) answered on the I/O threads; false: every
+  // request goes to the handler threads.
+  bool quick_on_io_threads = true;
   int header_timeout_seconds = 10;       // the whole request header (and the TLS handshake)
   int body_timeout_seconds = 60;         // the whole body, once the header is in
   int idle_timeout_seconds = 10;         // a keep-alive connection between requests

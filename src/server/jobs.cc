@@ -243,6 +243,7 @@ void AddJobRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok(r.jobs->Get(r.caller, id));
                     },
                     "One of the caller's jobs: state, progress (stage, done, total, percent), result or error"});
+  routes.back().quick = true;  // in memory
 }
 
 }  // namespace fupin::server

@@ -146,6 +146,7 @@ void AddAccessRoutes(std::vector<Route>& routes, const access::PasswordHasher& h
                       return ApiResponse::Ok(std::move(me));
                     },
                     "The logged-in user"});
+  routes.back().quick = true;  // the session only
   routes.push_back({"GET", "/api/v1/users", true,
                     [h](ApiRequest& r) {
                       const Paging p = ReadPaging(r, 500);

@@ -105,6 +105,7 @@ void AddSystemRoutes(std::vector<Route>& routes) {
                       return ApiResponse::Ok({{"status", "ok"}});
                     },
                     "Liveness and database check"});
+  routes.back().quick = true;  // one SELECT 1
   routes.push_back({"GET", "/api/v1/openapi.json", false,
                     [](ApiRequest&) { return ApiResponse::Ok(nlohmann::json::parse(OpenApiDocument())); },
                     "This API's OpenAPI 3 document"});

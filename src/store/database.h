@@ -16,6 +16,7 @@
 //
 // Threads: a Connection (and its Statements) is used by one thread at a time.
 // Open one Connection per thread from the same Database.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -143,6 +144,14 @@ class Connection {
   virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
   // Runs one or more statements without parameters (schema changes).
   virtual void Execute(std::string_view sql) = 0;
+
+  // How long a statement of this connection waits for a lock another
+  // connection holds before it fails with TransientError (`wait` > 0):
+  // SQLite's busy timeout (5 s when connected), PostgreSQL's lock_timeout
+  // (none when connected: it waits as long as the lock is held). For work
+  // that must not wait long and has somewhere else to go (the server's quick
+  // routes on its I/O threads).
+  virtual void SetLockWait(std::chrono::milliseconds wait) = 0;
 
   // Convenience for one-off reads: the first column of the first row, or
   // nullopt if there is no row or it is NULL.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "core/error.h"
@@ -396,6 +397,27 @@ TEST_P(DatabaseTest, VersionColumnsStopLostUpdatesBetweenConnections) {
   update_b->BindInt(2, 1);
   EXPECT_EQ(update_b->Run(), 0);
   EXPECT_EQ(*a->QueryInt("SELECT n FROM v"), 10);
+}
+
+// A connection told to wait briefly for locks fails with TransientError
+// while another connection holds the row it writes (where it would otherwise
+// wait 5 s on SQLite and without end on PostgreSQL), and works again once
+// the lock is gone.
+TEST_P(DatabaseTest, AShortLockWaitEndsInATransientError) {
+  auto db = OpenDatabase(url(), {{{1, "v", "CREATE TABLE v (id INTEGER PRIMARY KEY, n INTEGER);"}}});
+  auto a = db->Connect();
+  auto b = db->Connect();
+  a->Execute("INSERT INTO v VALUES (1, 0)");
+  b->SetLockWait(std::chrono::milliseconds(20));
+  {
+    Transaction holding(*a);
+    a->Execute("UPDATE v SET n = 1 WHERE id = 1");
+    EXPECT_THROW(b->Execute("UPDATE v SET n = 2 WHERE id = 1"), TransientError);
+    EXPECT_EQ(*b->QueryInt("SELECT n FROM v"), 0);  // reads do not wait
+    holding.Commit();
+  }
+  b->Execute("UPDATE v SET n = 2 WHERE id = 1");
+  EXPECT_EQ(*a->QueryInt("SELECT n FROM v"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

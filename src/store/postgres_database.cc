@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -234,6 +235,10 @@ class PostgresConnection final : public Connection {
   void Execute(std::string_view sql) override {
     const std::string text(sql);
     Check(conn_.get(), PQexec(conn_.get(), text.c_str()), "SQL failed");
+  }
+
+  void SetLockWait(std::chrono::milliseconds wait) override {
+    Execute("SET lock_timeout = '" + std::to_string(std::max<int64_t>(1, wait.count())) + "ms'");
   }
 
   std::unique_ptr<BulkWriter> BulkInsert(std::string_view table, std::span<const std::string> columns) override;

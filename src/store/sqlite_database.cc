@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -210,6 +212,10 @@ class SqliteConnection final : public Connection {
       sqlite3_free(message);
       Fail(nullptr, rc, what);
     }
+  }
+
+  void SetLockWait(std::chrono::milliseconds wait) override {
+    sqlite3_busy_timeout(db_.get(), static_cast<int>(std::max<int64_t>(1, wait.count())));
   }
 
  protected:

@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <set>
+#include <thread>
 #include <vector>
 
+#include "schema/all_migrations.h"
+#include "store/database.h"
 #include "support/process.h"
 #include "store/testing/test_databases.h"
 #include "support/login.h"
@@ -939,6 +944,63 @@ TEST_F(ServerTest, AKeptHouseholdAnswerIsCheckedForEveryCaller) {
   EXPECT_EQ(As("donor").Get(in_path).status, 403);
   EXPECT_EQ(As("paired").Get(in_path).status, 403);  // not paired with this household
   EXPECT_EQ(As("auditor").Get(in_path).text, in_admin.text);
+}
+
+// Issue 25: a quick route (health, a household) is answered by the I/O thread
+// that read it, so it is answered while every handler thread waits on a long
+// request: here two writes that wait for the write lock this test holds
+// (SQLite's single writer; on PostgreSQL the audit trail locked against
+// inserts). Before, the reads waited in the handler pool's queue behind them.
+// A refused read, which writes its audit entry, meets the same lock on the
+// I/O thread; it goes to the handler threads and is answered 403 and audited
+// once the lock is gone, as before (not 409).
+TEST_F(ServerTest, AQuickRouteIsAnsweredWhileEveryHandlerThreadIsBusy) {
+  const int64_t id = AddHousehold("QUICK-1", kVillageOut);
+  const std::string path = "/api/v1/households/" + std::to_string(id);
+  ServerProcess server(db_, {"--threads", "2"});
+  const std::string admin = LoggedIn(server.port(), "admin", PasswordOf("admin")).token();
+  const std::string cadre = LoggedIn(server.port(), "cadre", PasswordOf("cadre")).token();
+  auto as = [&server](const std::string& token) {
+    ApiClient c(server.port());
+    c.set_token(token);
+    return c;
+  };
+  ASSERT_EQ(as(admin).Get(path).status, 200);
+
+  auto database = store::OpenDatabase(db_, AllMigrations());
+  auto holder = database->Connect();
+  std::vector<std::future<HttpResult>> writes;
+  std::future<HttpResult> refused;
+  {
+    store::Transaction holding(*holder);  // on SQLite, BEGIN IMMEDIATE: the write lock
+    if (holder->dialect() == store::Dialect::kPostgres) holder->Execute("LOCK TABLE audit_log IN SHARE MODE");
+    for (int i = 0; i < 2; ++i) {
+      writes.push_back(std::async(std::launch::async, [&, i] {
+        return as(admin).Post("/api/v1/households", {{"number", "QUICK-W" + std::to_string(i)},
+                                                     {"village_code", kVillageIn},
+                                                     {"identified_year", 2014}});
+      }));
+    }
+    // Time for both writes to reach the two handler threads and wait there.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto health = as(admin).Get("/api/v1/health");
+    EXPECT_EQ(health.status, 200) << health.text;
+    const auto read = as(admin).Get(path);
+    EXPECT_EQ(read.status, 200) << read.text;
+    for (auto& w : writes) {
+      EXPECT_EQ(w.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+          << "the quick reads were answered only after the writes";
+    }
+    refused = std::async(std::launch::async, [&] { return as(cadre).Get(path); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    holding.Commit();
+  }
+  for (auto& w : writes) EXPECT_EQ(w.get().status, 201);
+  const auto r = refused.get();
+  EXPECT_EQ(r.status, 403) << r.text;
+  auto trail = As("auditor").Get("/api/v1/audit?action=access.denied&entity=household/" + std::to_string(id));
+  ASSERT_EQ(trail.status, 200) << trail.text;
+  EXPECT_EQ(trail.body["total"], 1) << trail.text;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ class FaultyConnection final : public Connection {
   Dialect dialect() const override { return inner_->dialect(); }
   std::unique_ptr<Statement> Prepare(std::string_view sql) override;
   void Execute(std::string_view sql) override { inner_->Execute(sql); }
+  void SetLockWait(std::chrono::milliseconds wait) override { inner_->SetLockWait(wait); }
 
  protected:
   void BeginLevel(int depth) override;
