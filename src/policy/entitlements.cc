@@ -7,6 +7,7 @@
 #include <iterator>
 #include <thread>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -222,12 +223,19 @@ void AddStatus(store::Connection& db, const std::pair<std::string, std::string>&
   const size_t n = household_row.size();
   std::vector<std::string> status(n, std::string(registry::StatusName(registry::HouseholdState::kUnregistered)));
   std::vector<int64_t> exit_year(n, 0);
-  auto s = db.Prepare(
-      "SELECT e.household_id, e.kind, e.year FROM household_events e JOIN households h ON h.id = e.household_id"
-      " WHERE h.village_code >= ? AND h.village_code < ? AND e.date <= ? ORDER BY e.household_id, e.date, e.id");
-  s->BindText(1, range.first);
-  s->BindText(2, range.second);
-  s->BindText(3, ref);
+  // The nation needs no join to households: every household is in `household_row`.
+  const bool nation = range.first.empty();
+  auto s = db.Prepare(nation ? "SELECT e.household_id, e.kind, e.year FROM household_events e WHERE e.date <= ?"
+                               " ORDER BY e.household_id, e.date, e.id"
+                             : "SELECT e.household_id, e.kind, e.year FROM household_events e JOIN households h"
+                               " ON h.id = e.household_id WHERE h.village_code >= ? AND h.village_code < ?"
+                               " AND e.date <= ? ORDER BY e.household_id, e.date, e.id");
+  int index = 1;
+  if (!nation) {
+    s->BindText(index++, range.first);
+    s->BindText(index++, range.second);
+  }
+  s->BindText(index, ref);
   while (s->Step()) {
     auto it = household_row.find(s->Int(0));
     if (it == household_row.end()) continue;
@@ -270,19 +278,29 @@ void SortPersons(RegistryFrame& rf) {
 // Persons who belong to one of these households on the reference date.
 void AddPersons(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
                 const std::string& ref, const HouseholdRows& household_row, RegistryFrame& rf) {
-  CountedRead read = CountThenSelect(
-      db, {.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
-                      " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
-                      " py.medical_insured, py.pension_insured, py.employment, py.major_disease,"
-                      " py.chronic_contract, m.household_id",
-           .from = "memberships m JOIN households h ON h.id = m.household_id",
-           .where = "h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
-                    " AND (m.end_date IS NULL OR m.end_date > ?3)",
-           .where_binds = {range.first, range.second, ref},
-           .joins = " JOIN persons p ON p.id = m.person_id"
-                    " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
-           .join_binds = {int64_t{year}},
-           .order = ""});
+  // The nation needs no join to households (a quarter of the read): every household is in
+  // `household_row`, and a membership of any other is skipped below.
+  const bool nation = range.first.empty();
+  BulkRead persons{.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
+                              " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
+                              " py.medical_insured, py.pension_insured, py.employment, py.major_disease,"
+                              " py.chronic_contract, m.household_id",
+                   .from = "memberships m JOIN households h ON h.id = m.household_id",
+                   .where = "h.village_code >= ?1 AND h.village_code < ?2 AND m.start_date <= ?3"
+                            " AND (m.end_date IS NULL OR m.end_date > ?3)",
+                   .where_binds = {range.first, range.second, ref},
+                   .joins = " JOIN persons p ON p.id = m.person_id"
+                            " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?4",
+                   .join_binds = {int64_t{year}},
+                   .order = ""};
+  if (nation) {
+    persons.from = "memberships m";
+    persons.where = "m.start_date <= ?1 AND (m.end_date IS NULL OR m.end_date > ?1)";
+    persons.where_binds = {ref};
+    persons.joins = " JOIN persons p ON p.id = m.person_id"
+                    " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = ?2";
+  }
+  CountedRead read = CountThenSelect(db, persons);
   const size_t rows = read.rows;
   auto& s = read.select;
   auto bindings = Bind(rf.frame.persons(),
@@ -368,8 +386,9 @@ struct Built {
   int64_t household_id = 0;
   int64_t person_id = 0;
   size_t household_row = 0;  // its village: RegistryFrame::village_codes
+  size_t row = 0;            // its row of the policy's target table
   Fen amount = 0;
-  std::string reason;
+  std::string reason;        // built only for the rows the run writes (ExplainWrites)
   std::string clauses;
   int64_t digest = 0;  // of what is stored (RowDigest)
 };
@@ -407,18 +426,44 @@ Date RunRefDate(const EntitlementService::RunInput& in, const Date& today) {
 }
 
 // A digest of a stored row's content and of the reference date it was computed on (never 0, which
-// marks rows stored before migration 405): a re-run rewrites a row only when it differs.
-int64_t RowDigest(const std::string& village, Fen amount, const std::string& reason, const std::string& clauses,
-                  const std::string& ref_date) {
-  const std::string head = village + '\x1f' + std::to_string(amount) + '\x1f' + ref_date;
-  XXH64_hash_t h = XXH3_64bits(head.data(), head.size());
-  h = XXH3_64bits_withSeed(reason.data(), reason.size(), h);
-  h = XXH3_64bits_withSeed(clauses.data(), clauses.size(), h);
+// marks rows stored before migration 405): a re-run rewrites a row only when it differs. The
+// content is taken from the values its texts are written from (`explanation`:
+// ExplanationWriter::Digest, which covers the amount, the policy's texts and the format), so a
+// re-run builds texts only for the rows it writes. Digests stored before session 12 were made
+// from the texts themselves; they do not match these (but by a 2^-64 chance), so the first run of
+// this version rewrites such rows once, with the same content.
+int64_t RowDigest(const std::string& village, uint64_t ref_digest, uint64_t explanation) {
+  XXH64_hash_t h = XXH3_64bits_withSeed(village.data(), village.size(), ref_digest);
+  h = XXH3_64bits_withSeed(&explanation, sizeof explanation, h);
   return h == 0 ? 1 : static_cast<int64_t>(h);
 }
 
-// One policy over the frame: its entitlements with their explanation, and its totals.
-PolicyRows EvaluatePolicy(const Policy& p, size_t index, const RegistryFrame& rf, const std::string& ref_date) {
+// fn(i) for i in [0, n), spread over the machine's cores (at most 8 threads); the first exception
+// thrown is rethrown here once all have finished.
+void OnCores(size_t n, const std::function<void(size_t)>& fn) {
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min(threads, n); ++t) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+// One policy over the frame: its entitlements with their digests (no texts yet), and its totals.
+PolicyRows EvaluatePolicy(const Policy& p, size_t index, const RegistryFrame& rf, uint64_t ref_digest) {
   PolicyRows out;
   CompiledPolicy compiled(p);
   CompiledPolicy::Result result;
@@ -440,9 +485,9 @@ PolicyRows EvaluatePolicy(const Policy& p, size_t index, const RegistryFrame& rf
     b.household_id = rf.household_ids[h];
     b.person_id = person ? rf.person_ids[row] : 0;
     b.household_row = h;
+    b.row = row;
     b.amount = result.amount[row];
-    writer->Write(row, b.amount, b.reason, b.clauses);
-    b.digest = RowDigest(rf.village_codes[h], b.amount, b.reason, b.clauses, ref_date);
+    b.digest = RowDigest(rf.village_codes[h], ref_digest, writer->Digest(row, b.amount));
     ++out.total.entitled;
     out.total.amount += b.amount;
     out.rows.push_back(std::move(b));
@@ -455,33 +500,14 @@ bool KeyLess(size_t pa, int64_t ha, int64_t qa, size_t pb, int64_t hb, int64_t q
 }
 
 // Every selected policy evaluated, on as many threads as the machine has cores (each policy on
-// one); the rows of all of them in key order.
+// one); the rows of all of them in key order, with digests but no texts.
 std::vector<Built> EvaluateAll(const std::vector<const Policy*>& policies, const RegistryFrame& rf,
                                const std::string& ref_date, ProgressStage& stage,
                                std::vector<PolicyTotal>& totals, double& seconds_rules) {
   std::vector<PolicyRows> outputs(policies.size());
-  std::vector<std::exception_ptr> errors(policies.size());
-  std::atomic<size_t> next{0};
-  std::atomic<int64_t> done{0};
-  auto work = [&] {
-    for (size_t i = next++; i < policies.size(); i = next++) {
-      try {
-        outputs[i] = EvaluatePolicy(*policies[i], i, rf, ref_date);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-      ++done;
-    }
-  };
-  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < std::min(threads, policies.size()); ++t) helpers.emplace_back(work);
-  work();
-  for (auto& t : helpers) t.join();
-  stage.Advance(done.load());
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  const uint64_t ref_digest = XXH3_64bits(ref_date.data(), ref_date.size());
+  OnCores(policies.size(), [&](size_t i) { outputs[i] = EvaluatePolicy(*policies[i], i, rf, ref_digest); });
+  stage.Advance(static_cast<int64_t>(policies.size()));
   size_t total_rows = 0;
   for (const auto& o : outputs) total_rows += o.rows.size();
   std::vector<Built> built;
@@ -588,6 +614,27 @@ std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const 
     }
   }
   return changes;
+}
+
+// The reason and clauses of the rows the run writes (and of no other), each policy's on one of the
+// machine's cores; returns how many. `writes.insert` is in key order, so a policy's rows are together.
+int64_t ExplainWrites(const std::vector<const Policy*>& policies, const RegistryFrame& rf, std::vector<Built>& built,
+                      const Writes& writes) {
+  std::vector<std::pair<size_t, size_t>> spans;  // [first, last) of writes.insert, per policy with rows
+  for (size_t k = 0; k < writes.insert.size(); ++k) {
+    if (k == 0 || built[writes.insert[k]].policy != built[writes.insert[k - 1]].policy) spans.emplace_back(k, k);
+    spans.back().second = k + 1;
+  }
+  OnCores(spans.size(), [&](size_t i) {
+    const Policy& p = *policies[built[writes.insert[spans[i].first]].policy];
+    CompiledPolicy compiled(p);
+    const internal::ExplanationWriter writer(p, compiled.eligibility(), rf.frame);
+    for (size_t k = spans[i].first; k < spans[i].second; ++k) {
+      Built& b = built[writes.insert[k]];
+      writer.Write(b.row, b.amount, b.reason, b.clauses);
+    }
+  });
+  return static_cast<int64_t>(writes.insert.size());
 }
 
 // The run's record; returns its id.
@@ -731,6 +778,10 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   run.first_run = FirstRun(db_, in.year, area, in.policy_id, !before.empty());
   Writes writes;
   std::vector<EntitlementChange> changes = ChangesOf(built, before, ids, rf, run, writes);
+  const auto t_explain = std::chrono::steady_clock::now();
+  run.explained = ExplainWrites(selected, rf, built, writes);
+  const double seconds_explain = Seconds(t_explain);
+  run.seconds_eval += seconds_explain;
   for (const PolicyTotal& t : run.by_policy) {
     run.entitled += t.entitled;
     run.amount += t.amount;
@@ -747,7 +798,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   audit.Record(caller, {"entitlement.run", entity, area, std::nullopt, summary.dump()});
   tx.Commit();
   stage->Advance();
-  run.seconds_store = Seconds(t0);
+  run.seconds_store = Seconds(t0) - seconds_explain;
   return run;
 }
 

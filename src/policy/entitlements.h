@@ -115,9 +115,12 @@ struct EntitlementRun {
   std::vector<EntitlementChange> changes;
   int64_t changes_total = 0;
   double seconds_fill = 0;                 // timings of the run (shown by the CLI with --timing)
-  double seconds_eval = 0;                 // rules and explanations
+  double seconds_eval = 0;                 // rules and explanations (those of the rows written too)
   double seconds_rules = 0;                // of which the rules alone (bulk evaluation)
   double seconds_store = 0;
+  // Rows whose reason and clauses the run built: the rows it wrote (new or
+  // different); a row computed again unchanged is compared by its digest alone.
+  int64_t explained = 0;
 };
 
 struct Page {

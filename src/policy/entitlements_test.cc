@@ -237,6 +237,13 @@ TEST_F(EntitlementsTest, ARerunRewritesOnlyTheRowsThatChanged) {
             written);
   EXPECT_EQ(written, 2);  // the new one and the allowance with its new reason
   EXPECT_EQ(*f_.db().QueryInt(by_run + std::to_string(first.id)), first.entitled - 1);
+  // Texts are built for the rows written only: all of them the first time, two now, none when
+  // nothing changed.
+  EXPECT_EQ(first.explained, first.entitled);
+  EXPECT_EQ(second.explained, 2);
+  const auto third = Service().Run(f_.admin(), in);
+  EXPECT_EQ(third.explained, 0);
+  EXPECT_EQ(*f_.db().QueryInt(by_run + std::to_string(third.id)), 0);
   auto reason = f_.db().Prepare("SELECT reason FROM entitlements WHERE policy_id = 'edu.compulsory_living'"
                                 " AND person_id = " + std::to_string(pupil_));
   ASSERT_TRUE(reason->Step());
@@ -247,12 +254,64 @@ TEST_F(EntitlementsTest, ARerunRewritesOnlyTheRowsThatChanged) {
   EXPECT_EQ(StoredRows(f_.db()), incremental);
 }
 
+// A policy whose text changes (here its name) has its rows rewritten with the
+// new text by the next run, though no fact changed; the other policies' rows
+// stay as they are.
+TEST_F(EntitlementsTest, APolicyTextChangeRewritesItsRows) {
+  EntitlementService::RunInput in;
+  in.year = 2020;
+  in.area_code = "430424";
+  const auto first = Service().Run(f_.admin(), in);
+  std::vector<Policy> policies = PolicySet();
+  int64_t rows = 0;
+  for (Policy& p : policies) {
+    if (p.id != "edu.compulsory_living") continue;
+    p.name = "义务教育生活补助（修订）";
+    rows = *f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE policy_id = 'edu.compulsory_living'");
+  }
+  ASSERT_GT(rows, 0);
+  const auto second = EntitlementService(f_.db(), policies, f_.clock()).Run(f_.admin(), in);
+  EXPECT_EQ(second.added + second.removed + second.changed, 0);
+  EXPECT_EQ(second.explained, rows);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE run_id = " + std::to_string(second.id) +
+                              " AND policy_id = 'edu.compulsory_living'"),
+            rows);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE run_id = " + std::to_string(second.id)), rows);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE reason LIKE '%义务教育生活补助（修订）%'"), rows);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE run_id = " + std::to_string(first.id)),
+            first.entitled - rows);
+}
+
+// Rows stored before session 12 carry a digest of their texts, not of the
+// values: the first run of this version finds every one different and
+// rewrites it, with the content a run from nothing stores, and records no
+// change (the amounts are the same); the run after that writes nothing.
+TEST_F(EntitlementsTest, RowsStoredWithAnEarlierDigestAreRewrittenOnce) {
+  EntitlementService::RunInput in;
+  in.year = 2020;
+  in.area_code = "430424";
+  const auto first = Service().Run(f_.admin(), in);
+  const auto fresh = StoredRows(f_.db());
+  // As an earlier version left them: other digests (of other texts).
+  f_.db().Execute("UPDATE entitlements SET digest = 4242 + person_id, reason = '旧的说明', clauses = '[]'");
+  const auto second = Service().Run(f_.admin(), in);
+  EXPECT_FALSE(second.first_run);
+  EXPECT_EQ(second.added + second.removed + second.changed, 0);
+  EXPECT_EQ(second.explained, first.entitled);
+  EXPECT_EQ(StoredRows(f_.db()), fresh);
+  EXPECT_EQ(Service().Run(f_.admin(), in).explained, 0);
+}
+
 // The run writes the explanations from bulk columns; they are the bytes of
 // the row-by-row explanation (Explanation, ClausesJson) for every shipped
 // policy over a frame of random facts.
-TEST(ExplanationWriterTest, WritesTheBytesOfTheRowByRowExplanation) {
+// A frame of 3000 persons in 1000 households of three, every stored catalogue
+// field random (the same values for the same seed). `reversed`: the rows in
+// the opposite order, so that the string columns' dictionaries are in another
+// order too (row r of one is row n-1-r of the other, in both tables).
+Frame RandomFrame(uint64_t seed, bool reversed = false) {
   Frame f;
-  std::mt19937_64 rng(7);
+  std::mt19937_64 rng(seed);
   const size_t persons = 3000;
   const size_t households = persons / 3;
   f.households().set_rows(households);
@@ -264,24 +323,40 @@ TEST(ExplanationWriterTest, WritesTheBytesOfTheRowByRowExplanation) {
       continue;
     }
     const bool person = field.entity == Entity::kPerson;
-    Column& col = (person ? f.persons() : f.households()).Add(field.name, field.type);
-    for (size_t i = 0; i < (person ? persons : households); ++i) {
+    const size_t rows = person ? persons : households;
+    std::vector<int64_t> numbers(rows);
+    std::vector<Date> dates(rows);
+    std::vector<std::string> strings(rows);
+    for (size_t i = 0; i < rows; ++i) {
       switch (field.type) {
-        case Type::kInt: col.AppendInt(static_cast<int64_t>(rng() % 4)); break;
-        case Type::kBool: col.AppendBool(rng() % 2 == 0); break;
-        case Type::kDate:
-          col.AppendDate({static_cast<int>(1950 + rng() % 70), static_cast<int>(1 + rng() % 12), 1});
-          break;
+        case Type::kInt: numbers[i] = static_cast<int64_t>(rng() % 4); break;
+        case Type::kBool: numbers[i] = rng() % 2 == 0 ? 1 : 0; break;
+        case Type::kDate: dates[i] = {static_cast<int>(1950 + rng() % 70), static_cast<int>(1 + rng() % 12), 1}; break;
         case Type::kString: {
           const size_t k = field.values.empty() ? 0 : rng() % (field.values.size() + 1);
-          col.AppendString(k < field.values.size() ? field.values[k].name : "");
+          strings[i] = k < field.values.size() ? field.values[k].name : "";
           break;
         }
+      }
+    }
+    Column& col = (person ? f.persons() : f.households()).Add(field.name, field.type);
+    for (size_t j = 0; j < rows; ++j) {
+      const size_t i = reversed ? rows - 1 - j : j;
+      switch (field.type) {
+        case Type::kInt: col.AppendInt(numbers[i]); break;
+        case Type::kBool: col.AppendBool(numbers[i] != 0); break;
+        case Type::kDate: col.AppendDate(dates[i]); break;
+        case Type::kString: col.AppendString(strings[i]); break;
       }
     }
   }
   f.SetScalar("year", 2020);
   f.Validate();
+  return f;
+}
+
+TEST(ExplanationWriterTest, WritesTheBytesOfTheRowByRowExplanation) {
+  const Frame f = RandomFrame(7);
   size_t compared = 0;
   for (const Policy& p : PolicySet()) {
     CompiledPolicy compiled(p);
@@ -303,6 +378,46 @@ TEST(ExplanationWriterTest, WritesTheBytesOfTheRowByRowExplanation) {
     }
   }
   EXPECT_GT(compared, 1000u);
+}
+
+// Issue 25, session 12: a re-run compares digests made from the values the
+// texts are written from, and builds texts only for the rows it writes. For
+// every shipped policy over random facts: rows with the same digest have the
+// same texts and rows with other texts another digest; the digest of a row
+// does not depend on where it is in the frame (the dictionaries' order); and
+// another policy name gives other digests.
+TEST(ExplanationWriterTest, DigestsFromTheValuesTellTheTextsApart) {
+  const Frame f = RandomFrame(11);
+  const Frame r = RandomFrame(11, true);
+  size_t distinct = 0;
+  for (const Policy& p : PolicySet()) {
+    CompiledPolicy compiled(p);
+    const auto result = compiled.Evaluate(f);
+    const internal::ExplanationWriter writer(p, compiled.eligibility(), f);
+    const internal::ExplanationWriter reversed(p, compiled.eligibility(), r);
+    Policy renamed = p;
+    renamed.name += "（修订）";
+    const internal::ExplanationWriter other_name(renamed, compiled.eligibility(), f);
+    std::map<uint64_t, std::string> text_of;
+    std::map<std::string, uint64_t> digest_of;
+    const size_t n = result.eligible.size();
+    for (size_t row = 0; row < n; ++row) {
+      const Fen amount = result.amount[row];
+      std::string reason;
+      std::string clauses;
+      writer.Write(row, amount, reason, clauses);
+      const std::string text = reason + "\n" + clauses;
+      const uint64_t digest = writer.Digest(row, amount);
+      ASSERT_EQ(text_of.emplace(digest, text).first->second, text) << p.id << " row " << row;
+      ASSERT_EQ(digest_of.emplace(text, digest).first->second, digest) << p.id << " row " << row;
+      ASSERT_EQ(reversed.Digest(n - 1 - row, amount), digest) << p.id << " row " << row;
+      ASSERT_NE(other_name.Digest(row, amount), digest) << p.id << " row " << row;
+    }
+    // The amount is in the reason.
+    EXPECT_NE(writer.Digest(0, 100), writer.Digest(0, 200)) << p.id;
+    distinct += text_of.size();
+  }
+  EXPECT_GT(distinct, 500u);
 }
 
 TEST_F(EntitlementsTest, AllPoliciesRunAndReadTheNewFacts) {

@@ -53,6 +53,16 @@ void Column::AppendBool(bool value) {
 
 void Column::AppendString(std::string_view value) {
   Require(Type::kString);
+  // Most columns hold a vocabulary of a few values: comparing with each is cheaper than hashing.
+  constexpr size_t kScanned = 16;
+  if (dictionary_.size() <= kScanned) {
+    for (size_t code = 0; code < dictionary_.size(); ++code) {
+      if (dictionary_[code] == value) {
+        codes_.push_back(static_cast<int32_t>(code));
+        return;
+      }
+    }
+  }
   auto it = index_.find(std::string(value));
   if (it == index_.end()) {
     int32_t code = static_cast<int32_t>(dictionary_.size());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <xxhash.h>
+
 #include "access/abilities.h"
 #include "access/permissions.h"
 #include "core/error.h"
@@ -120,6 +122,45 @@ ExplanationWriter::ExplanationWriter(const Policy& policy, const Program& eligib
     facts_.push_back(std::move(parts));
     clause_tails_.push_back(",\"text\":" + nlohmann::json(*c.text).dump() + "}");
   }
+  // Everything Write takes from the policy and the catalogue rather than from the row.
+  std::string texts = std::to_string(kFormat) + '\x1f' + reason_head_ + (any_clause_ ? "\x1f||" : "\x1f&&");
+  for (size_t i = 0; i < columns_.clauses.size(); ++i) {
+    std::vector<std::vector<uint64_t>> labels;
+    texts += '\x1e';
+    texts += clause_tails_[i];
+    for (size_t k = 0; k < facts_[i].size(); ++k) {
+      const FactPart& part = facts_[i][k];
+      const ExplainColumns::Fact& f = columns_.clauses[i].facts[k];
+      texts += '\x1f' + part.json_prefix + '\x1f' + part.reason_prefix + '\x1f' + *part.field + '\x1f' +
+               (part.listed ? "1" : "0") + std::to_string(static_cast<int>(f.field->type)) + '\x1f' + f.field->unit;
+      std::vector<uint64_t> codes;
+      for (const std::string& label : f.labels) codes.push_back(XXH3_64bits(label.data(), label.size()));
+      labels.push_back(std::move(codes));
+    }
+    label_digests_.push_back(std::move(labels));
+  }
+  texts_digest_ = XXH3_64bits(texts.data(), texts.size());
+}
+
+uint64_t ExplanationWriter::Digest(size_t row, Fen amount) const {
+  uint64_t h = texts_digest_;
+  auto mix = [&h](uint64_t v) { h = XXH3_64bits_withSeed(&v, sizeof v, h); };
+  mix(static_cast<uint64_t>(amount));
+  const std::vector<int32_t>& person_household = columns_.frame->person_household();
+  for (size_t i = 0; i < columns_.clauses.size(); ++i) {
+    const ExplainColumns::Clause& c = columns_.clauses[i];
+    mix(c.values[row] != 0 ? 1 : 0);
+    for (size_t k = 0; k < c.facts.size(); ++k) {
+      const ExplainColumns::Fact& f = c.facts[k];
+      if (f.column == nullptr) {
+        mix(static_cast<uint64_t>(f.values[row]));
+        continue;
+      }
+      const size_t r = f.via_household ? static_cast<size_t>(person_household[row]) : row;
+      mix(label_digests_[i][k][static_cast<size_t>(f.column->codes()[r])]);
+    }
+  }
+  return h;
 }
 
 void ExplanationWriter::Write(size_t row, Fen amount, std::string& reason, std::string& clauses) const {

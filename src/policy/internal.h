@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the entitlement, roster and reconciliation code.
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,9 +44,21 @@ nlohmann::json ClausesJson(const std::vector<ClauseValue>& clauses);
 // JSON) are made once per policy. Same bytes as the two functions above.
 class ExplanationWriter {
  public:
+  // The version of the explanations' format: raise it with any change of
+  // what Write produces from the same values (wording, JSON layout, how a
+  // fact's value is shown), so that Digest changes with it.
+  static constexpr uint64_t kFormat = 1;
+
   ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame);
   // The reason and the clauses JSON of target row `row` whose amount is `amount`.
   void Write(size_t row, Fen amount, std::string& reason, std::string& clauses) const;
+  // A digest of what Write(row, amount) writes, from the values alone (no
+  // strings built): the clauses' truth, the facts' values (a string fact by
+  // its label, never by its dictionary code, so it does not depend on the
+  // frame's read order), the amount, the policy's texts and kFormat. Rows
+  // with equal digests get the same texts, within any frame (barring a 64-bit
+  // collision); rows with other texts get another digest.
+  uint64_t Digest(size_t row, Fen amount) const;
 
  private:
   struct FactPart {
@@ -59,6 +72,9 @@ class ExplanationWriter {
   std::string reason_head_;  // 符合《name》条件
   std::vector<std::vector<FactPart>> facts_;  // per clause
   std::vector<std::string> clause_tails_;     // ],"holds": ... after the value: ,"text":..}
+  uint64_t texts_digest_ = 0;  // of every text above, the facts' types and units, and kFormat
+  // Per clause, per string fact: a digest of the label of each dictionary code (empty otherwise).
+  std::vector<std::vector<std::vector<uint64_t>>> label_digests_;
 };
 
 }  // namespace fupin::policy::internal
