@@ -24,9 +24,9 @@ namespace fupin::access {
 // the object or the process ends) rather than in memory: a national batch
 // writes about 45 bytes of packs per row (6 GB at 12 million persons), which
 // would otherwise be held until the audit entry is written. Only each pack's
-// name and place in the file stay in memory. Audit::Record writes them to
-// audit_records, and their list hash into the entry, exactly as it would
-// write the same packs given as a list (RecordListHashOf of those items).
+// name and place in the file stay in memory. RecordPacked writes them to
+// audit_records, and their list hash into the entry, exactly as Audit::Record
+// writes the same packs given as a list (RecordListHashOf of those items).
 class RecordPacks {
  public:
   // Appends an item (the file is created with the first). Throws
