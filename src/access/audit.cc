@@ -53,14 +53,21 @@ std::string AuditEntryHash(std::string_view previous_hash, const AuditEntry& e) 
   return internal::ToHex(internal::Blake2b256(data));
 }
 
-int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
-  store::Transaction tx(connection_);
+namespace {
+
+// Audit::Record, with the entry's digests given as a list (event.records) or,
+// for a batch, spooled packs.
+int64_t Append(store::Connection& connection, const Clock& clock, const Caller& actor, const AuditEvent& event,
+               const RecordPacks* packs) {
+  if (packs && packs->empty()) packs = nullptr;
+  if (packs && !event.records.empty()) throw Error::Internal("an audit entry carries record digests or packs, not both");
+  store::Transaction tx(connection);
   // The chain has one end, so writers take turns here. SQLite already has
   // one writer at a time (BEGIN IMMEDIATE); PostgreSQL locks the head row until
   // commit, and under READ COMMITTED the next writer then reads the new head.
-  auto head = connection_.Prepare(connection_.dialect() == store::Dialect::kPostgres
-                                      ? "SELECT last_id, hash, data_id FROM audit_head WHERE one = 1 FOR UPDATE"
-                                      : "SELECT last_id, hash, data_id FROM audit_head WHERE one = 1");
+  auto head = connection.Prepare(connection.dialect() == store::Dialect::kPostgres
+                                     ? "SELECT last_id, hash, data_id FROM audit_head WHERE one = 1 FOR UPDATE"
+                                     : "SELECT last_id, hash, data_id FROM audit_head WHERE one = 1");
   if (!head->Step()) throw Error::Internal("audit_head is missing: the audit trail was tampered with");
   const int64_t last_id = head->Int(0);
   const std::string last_hash = head->Text(1);
@@ -69,7 +76,7 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
 
   AuditEntry e;
   e.id = last_id + 1;
-  e.at = clock_.NowSeconds();
+  e.at = clock.NowSeconds();
   e.actor_id = actor.user_id;
   e.actor_name = actor.user_name;
   e.action = event.action;
@@ -78,9 +85,10 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   e.before = event.before;
   e.after = event.after;
   if (!event.records.empty()) e.records = RecordListHashOf(event.records);
+  if (packs) e.records = packs->ListHash();
   e.hash = AuditEntryHash(last_hash, e);
 
-  auto insert = connection_.Prepare(
+  auto insert = connection.Prepare(
       "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, area_code, before, after, hash, records) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert->BindInt(1, e.id);
@@ -95,19 +103,31 @@ int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
   insert->BindText(10, e.hash);
   insert->BindOptionalText(11, e.records);
   insert->Run();
-  if (!event.records.empty()) {
+  if (!event.records.empty() || packs) {
     static const std::vector<std::string> kRecordColumns = {"audit_id", "record", "digest"};
-    auto writer = connection_.BulkInsert("audit_records", kRecordColumns);
+    auto writer = connection.BulkInsert("audit_records", kRecordColumns);
     for (const RecordDigest& r : event.records) writer->Append({e.id, r.record, r.digest});
+    if (packs) packs->ForEach([&](const RecordDigest& r) { writer->Append({e.id, r.record, r.digest}); });
     writer->Finish();
   }
-  auto move = connection_.Prepare("UPDATE audit_head SET last_id = ?, hash = ?, data_id = ? WHERE one = 1");
+  auto move = connection.Prepare("UPDATE audit_head SET last_id = ?, hash = ?, data_id = ? WHERE one = 1");
   move->BindInt(1, e.id);
   move->BindText(2, e.hash);
   move->BindInt(3, ChangesRecords(e.action) ? e.id : last_data_id);
   move->Run();
   tx.Commit();
   return e.id;
+}
+
+}  // namespace
+
+int64_t Audit::Record(const Caller& actor, const AuditEvent& event) {
+  return Append(connection_, clock_, actor, event, nullptr);
+}
+
+int64_t RecordPacked(store::Connection& connection, const Clock& clock, const Caller& actor, const AuditEvent& event,
+                     const RecordPacks& packs) {
+  return Append(connection, clock, actor, event, &packs);
 }
 
 int64_t Audit::DataHead() {
@@ -248,9 +268,10 @@ AuthorisedBy::AuthorisedBy(std::string entity) : previous_(std::move(current_aut
 AuthorisedBy::~AuthorisedBy() { current_authority = std::move(previous_); }
 std::string_view CurrentAuthority() { return current_authority; }
 
-void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
-                  const std::string& entity, const std::string& area_code, const nlohmann::json& before,
-                  const nlohmann::json& after, std::vector<RecordDigest> records) {
+namespace {
+
+AuditEvent ChangeEvent(const std::string& action, const std::string& entity, const std::string& area_code,
+                       const nlohmann::json& before, const nlohmann::json& after) {
   AuditEvent event;
   event.action = action;
   event.entity = entity;
@@ -263,8 +284,23 @@ void RecordChange(store::Connection& db, const Clock& clock, const Caller& calle
   } else if (!after.is_null()) {
     event.after = after.dump();
   }
+  return event;
+}
+
+}  // namespace
+
+void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                  const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                  const nlohmann::json& after, std::vector<RecordDigest> records) {
+  AuditEvent event = ChangeEvent(action, entity, area_code, before, after);
   event.records = std::move(records);
   Audit(db, clock).Record(caller, event);
+}
+
+void RecordChange(store::Connection& db, const Clock& clock, const Caller& caller, const std::string& action,
+                  const std::string& entity, const std::string& area_code, const nlohmann::json& before,
+                  const nlohmann::json& after, const RecordPacks& packs) {
+  RecordPacked(db, clock, caller, ChangeEvent(action, entity, area_code, before, after), packs);
 }
 
 }  // namespace fupin::access

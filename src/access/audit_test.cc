@@ -115,13 +115,15 @@ TEST_F(AuditTest, PackedDigestsStillNameEachRowEditedInTheFile) {
   const std::vector<RecordTable> tables = {things};
   int64_t rows = 0;
   AuditEvent e{"thing.import", "things", "", std::nullopt, std::nullopt};
-  e.records = ChangedRecordPacks(*conn_, tables, &rows);
+  const RecordPacks spooled = ChangedRecordPacks(*conn_, tables, &rows);
   EXPECT_EQ(rows, 2500);
-  ASSERT_EQ(e.records.size(), 3u);  // 1,000 + 1,000 + 500 rows
-  EXPECT_EQ(e.records[0].record, "things/*1");
+  std::vector<RecordDigest> packs;  // read back from the spool
+  spooled.ForEach([&packs](const RecordDigest& d) { packs.push_back(d); });
+  ASSERT_EQ(packs.size(), 3u);  // 1,000 + 1,000 + 500 rows
+  EXPECT_EQ(packs[0].record, "things/*1");
   // A pack holds the very digests of its rows.
   std::map<std::string, std::string> opened;
-  for (const auto& pack : e.records) {
+  for (const auto& pack : packs) {
     ForEachRecordOf(pack, [&opened](std::string record, std::string digest) { opened[record] = digest; });
   }
   const auto each = DigestRows(*conn_, things);
@@ -130,13 +132,14 @@ TEST_F(AuditTest, PackedDigestsStillNameEachRowEditedInTheFile) {
   // The list hash taken as a stream is the one-buffer hash entries were written with before.
   std::vector<uint8_t> buffer;
   internal::AppendField(buffer, "fupin-records-v1");
-  for (const auto& r : e.records) {  // already in name order: things/*1, *2, *3
+  for (const auto& r : packs) {  // already in name order: things/*1, *2, *3
     internal::AppendField(buffer, r.record);
     internal::AppendField(buffer, r.digest);
   }
-  EXPECT_EQ(RecordListHashOf(e.records), internal::ToHex(internal::Blake2b256(buffer)));
-  EXPECT_EQ(RecordListHash(e.records), RecordListHashOf(e.records));
-  const int64_t id = audit().Record(Caller::LocalOperator(), e);
+  EXPECT_EQ(RecordListHashOf(packs), internal::ToHex(internal::Blake2b256(buffer)));
+  EXPECT_EQ(RecordListHash(packs), RecordListHashOf(packs));
+  EXPECT_EQ(spooled.ListHash(), RecordListHashOf(packs));
+  const int64_t id = RecordPacked(*conn_, clock_, Caller::LocalOperator(), e, spooled);
   EXPECT_EQ(conn_->QueryInt("SELECT count(*) FROM audit_records WHERE audit_id = " + std::to_string(id)).value_or(-1), 3);
   EXPECT_TRUE(audit().Verify().ok);
   RecordVerification v = VerifyRecords(*conn_, tables);
@@ -164,7 +167,7 @@ TEST_F(AuditTest, PackedDigestsStillNameEachRowEditedInTheFile) {
   // The pack rewritten to match the edit: the row passes, the entry's list does not.
   const std::string after = DigestRows(*conn_, things, "id = 1234").at(0).digest;
   const RecordDigest* pack = nullptr;
-  for (const auto& p : e.records) pack = p.digest.find(";1234=" + before) != std::string::npos ? &p : pack;
+  for (const auto& p : packs) pack = p.digest.find(";1234=" + before) != std::string::npos ? &p : pack;
   ASSERT_NE(pack, nullptr);
   std::string text = pack->digest;
   text.replace(text.find(";1234=" + before) + 6, before.size(), after);
@@ -177,6 +180,77 @@ TEST_F(AuditTest, PackedDigestsStillNameEachRowEditedInTheFile) {
   v = VerifyRecords(*conn_, tables);
   ASSERT_EQ(v.mismatches.size(), 1u);
   EXPECT_EQ(v.mismatches[0].record, "audit/" + std::to_string(id));
+}
+
+// Issue 25 (session 12): a batch's packs are spooled to a temporary file as
+// they fill, not held in memory until the entry is written. The entry and
+// audit_records come out as they did from the list: the same rows in the
+// same order, and the list hash over the packs sorted by name ("*10" before
+// "*2"), so entries written either way verify alike.
+TEST_F(AuditTest, SpooledPacksAreWrittenAndHashedAsTheListWas) {
+  conn_->Execute("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)");
+  conn_->Execute(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12345)"
+      " INSERT INTO things (id, name) SELECT i, 'n' || i FROM n");
+  const RecordTable things{"things", {"id"}, {"id", "name"}, {}};
+  const std::vector<RecordTable> tables = {things};
+  AuditEvent e{"thing.import", "things", "", std::nullopt, std::nullopt};
+  const RecordPacks spooled = ChangedRecordPacks(*conn_, tables);
+  ASSERT_EQ(spooled.size(), 13u);
+  std::vector<RecordDigest> held;
+  spooled.ForEach([&held](const RecordDigest& d) { held.push_back(d); });
+  ASSERT_EQ(held.size(), 13u);
+  EXPECT_EQ(held[9].record, "things/*10");
+  EXPECT_EQ(held[12].digest.size(), 345u * (5 + 1 + 32 + 1));  // "12345=<32 hex>;"
+  EXPECT_EQ(spooled.ListHash(), RecordListHashOf(held));
+
+  const int64_t id = RecordPacked(*conn_, clock_, Caller::LocalOperator(), e, spooled);
+  std::map<std::string, std::string> stored;
+  {
+    auto s = conn_->Prepare("SELECT record, digest FROM audit_records WHERE audit_id = ?");
+    s->BindInt(1, id);
+    while (s->Step()) stored[s->Text(0)] = s->Text(1);
+  }
+  ASSERT_EQ(stored.size(), held.size());
+  for (const auto& d : held) EXPECT_EQ(stored[d.record], d.digest) << d.record;
+  auto entry = conn_->Prepare("SELECT records FROM audit_log WHERE id = ?");
+  entry->BindInt(1, id);
+  ASSERT_TRUE(entry->Step());
+  EXPECT_EQ(entry->Text(0), RecordListHashOf(held));
+  entry.reset();
+  EXPECT_TRUE(audit().Verify().ok);
+  const RecordVerification v = VerifyRecords(*conn_, tables);
+  EXPECT_TRUE(v.ok());
+  EXPECT_EQ(v.audited, 12345);
+
+  // An entry carries a list or packs, never both.
+  AuditEvent both{"thing.import", "things", "", std::nullopt, std::nullopt};
+  conn_->Execute("UPDATE things SET name = 'x' WHERE id = 1");
+  both.records = DigestRows(*conn_, things, "id = 1");
+  EXPECT_ANY_THROW(RecordPacked(*conn_, clock_, Caller::LocalOperator(), both, ChangedRecordPacks(*conn_, tables)));
+}
+
+// A batch that fails after its packs were spooled leaves neither the entry
+// nor a pack behind: they are written inside the entry's transaction.
+TEST_F(AuditTest, ABatchThatFailsLeavesNoPacks) {
+  conn_->Execute("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)");
+  conn_->Execute(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
+      " INSERT INTO things (id, name) SELECT i, 'n' || i FROM n");
+  const RecordTable things{"things", {"id"}, {"id", "name"}, {}};
+  const std::vector<RecordTable> tables = {things};
+  const int64_t entries = conn_->QueryInt("SELECT count(*) FROM audit_log").value_or(-1);
+  const int64_t packs = conn_->QueryInt("SELECT count(*) FROM audit_records").value_or(-1);
+  {
+    store::Transaction tx(*conn_);
+    AuditEvent e{"thing.import", "things", "", std::nullopt, std::nullopt};
+    RecordPacked(*conn_, clock_, Caller::LocalOperator(), e, ChangedRecordPacks(*conn_, tables));
+    EXPECT_EQ(conn_->QueryInt("SELECT count(*) FROM audit_records").value_or(-1), packs + 3);
+    // No commit: the batch fails after its entry.
+  }
+  EXPECT_EQ(conn_->QueryInt("SELECT count(*) FROM audit_records").value_or(-1), packs);
+  EXPECT_EQ(conn_->QueryInt("SELECT count(*) FROM audit_log").value_or(-1), entries);
+  EXPECT_EQ(ChangedRecordPacks(*conn_, tables).size(), 3u);
 }
 
 TEST_F(AuditTest, TriggersForbidUpdateAndDelete) {

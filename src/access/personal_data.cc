@@ -545,8 +545,7 @@ KeyRotation RotateKeys(store::Connection& connection, const Caller& caller, cons
   AuditEvent event{"keys.rotate", "keys", "", std::nullopt,
                    "{\"key_id\":" + std::to_string(result.key_id) +
                        ",\"values\":" + std::to_string(result.report.values) + "}"};
-  event.records = ChangedRecordPacks(connection, covered);
-  audit.Record(caller, event);
+  RecordPacked(connection, clock, caller, event, ChangedRecordPacks(connection, covered));
   tx.Commit();
   ConfigureProtector(std::move(protector));
   return result;

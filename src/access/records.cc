@@ -1,6 +1,7 @@
 #include "access/records.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -117,27 +118,71 @@ std::vector<RecordDigest> ChangedRecords(store::Connection& connection, std::spa
   return changed;
 }
 
-std::vector<RecordDigest> ChangedRecordPacks(store::Connection& connection, std::span<const RecordTable> tables,
-                                             int64_t* rows) {
+void RecordPacks::Add(const std::string& record, std::string_view digest) {
+  if (!file_) {
+    file_.reset(std::tmpfile());
+    if (!file_) throw Error::Internal("cannot create a temporary file for the audit's record packs");
+  }
+  if (std::fseek(file_.get(), 0, SEEK_END) != 0 ||
+      std::fwrite(digest.data(), 1, digest.size(), file_.get()) != digest.size()) {
+    throw Error::Internal("cannot write the audit's record packs to a temporary file (disk full?)");
+  }
+  items_.push_back(Item{record, end_, digest.size()});
+  end_ += static_cast<int64_t>(digest.size());
+}
+
+std::string RecordPacks::Read(const Item& item) const {
+  std::string digest(item.size, '\0');
+  if (std::fflush(file_.get()) != 0 || std::fseek(file_.get(), item.offset, SEEK_SET) != 0 ||
+      std::fread(digest.data(), 1, item.size, file_.get()) != item.size) {
+    throw Error::Internal("cannot read the audit's record packs back from their temporary file");
+  }
+  return digest;
+}
+
+void RecordPacks::ForEach(const std::function<void(const RecordDigest&)>& f) const {
+  RecordDigest d;
+  for (const Item& item : items_) {
+    d.record = item.record;
+    d.digest = Read(item);
+    f(d);
+  }
+}
+
+std::string RecordPacks::ListHash() const {
+  // As RecordListHashOf: sorted by name, hashed as a stream; one pack in memory at a time.
+  std::vector<const Item*> sorted;
+  sorted.reserve(items_.size());
+  for (const Item& item : items_) sorted.push_back(&item);
+  std::sort(sorted.begin(), sorted.end(), [](const Item* a, const Item* b) { return a->record < b->record; });
+  internal::Blake2b256Stream hash;
+  hash.AddField("fupin-records-v1");
+  for (const Item* item : sorted) {
+    hash.AddField(item->record);
+    hash.AddField(Read(*item));
+  }
+  return internal::ToHex(hash.Finish());
+}
+
+RecordPacks ChangedRecordPacks(store::Connection& connection, std::span<const RecordTable> tables, int64_t* rows) {
   const auto last = LastDigests(connection);
-  std::vector<RecordDigest> packs;
+  RecordPacks packs;
   int64_t count = 0;
+  std::string pack;  // the digest field of the pack being filled
   for (const RecordTable& t : tables) {
-    RecordDigest pack;
     size_t in_pack = 0;
     int number = 0;
     auto close = [&] {
       if (in_pack == 0) return;
-      pack.record = t.name + "/*" + std::to_string(++number);
-      packs.push_back(std::move(pack));
-      pack = RecordDigest{};
+      packs.Add(t.name + "/*" + std::to_string(++number), pack);
+      pack.clear();
       in_pack = 0;
     };
     const size_t prefix = t.name.size() + 1;  // "<table>/"
     ForEachDigest(connection, t, "", {}, [&](RecordDigest&& d) {
       auto it = last.find(d.record);
       if (it != last.end() && it->second.digest == d.digest) return;
-      pack.digest.append(d.record, prefix).append(1, '=').append(d.digest).append(1, ';');
+      pack.append(d.record, prefix).append(1, '=').append(d.digest).append(1, ';');
       ++count;
       if (++in_pack == kRecordsPerPack) close();
     });
@@ -259,14 +304,13 @@ int64_t RecordBaseline(store::Connection& connection, const Clock& clock, std::s
   if (!connection.QueryInt("SELECT 1 FROM records_baseline_pending LIMIT 1").has_value()) return 0;
   store::Transaction tx(connection);
   int64_t count = 0;
-  std::vector<RecordDigest> rows = ChangedRecordPacks(connection, tables, &count);
-  if (!rows.empty()) {
+  RecordPacks packs = ChangedRecordPacks(connection, tables, &count);
+  if (!packs.empty()) {
     AuditEvent event;
     event.action = "records.baseline";
     event.entity = "records";
     event.after = nlohmann::json{{"rows", count}}.dump();
-    event.records = std::move(rows);
-    Audit(connection, clock).Record(Caller::LocalOperator(), event);
+    RecordPacked(connection, clock, Caller::LocalOperator(), event, packs);
   }
   connection.Execute("DELETE FROM records_baseline_pending");
   tx.Commit();

@@ -579,15 +579,13 @@ void RecordRun(store::Connection& db, const Clock& clock, const Caller& caller, 
   report.changes = static_cast<int64_t>(changes.size());
   summary["run_id"] = run_id;
   summary["changes"] = report.changes;
-  access::Audit audit(db, clock);
   access::AuditEvent event;
   event.action = std::string("import.") + TemplateKindName(report.kind);
   event.entity = "import/" + std::to_string(run_id);
   event.area_code = AuditArea(villages, caller);
   event.after = summary.dump();
   // The registry rows the import wrote, by their digests (one read of each table, kept in packs).
-  event.records = access::ChangedRecordPacks(db, registry::AuditedTables());
-  audit.Record(caller, event);
+  access::RecordPacked(db, clock, caller, event, access::ChangedRecordPacks(db, registry::AuditedTables()));
 }
 
 // The name written on the events a run records.

@@ -504,7 +504,8 @@ constexpr size_t kFlushHouseholds = 2000;
 }  // namespace
 
 WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<VillagePlan>& villages,
-                      std::vector<HouseholdPlan>& households, const Date& last_date, Progress& progress) {
+                      std::vector<HouseholdPlan>& households, const Date& last_date, Progress& progress,
+                      AfterWrite after) {
   WriteCounts c;
   // The villages' yearly facts in one batch: the registry keeps the rural
   // population of the areas above with them (registry/population.h).
@@ -716,8 +717,10 @@ WriteCounts WritePlan(store::Connection& db, Prng& rng, const std::vector<Villag
       ++c.household_years;
     }
     if (pending.households.size() >= kFlushHouseholds) pending.Flush(db, batch);
+    if (after == AfterWrite::kRelease) h = HouseholdPlan{};  // its rows are in `pending` or written
   }
   pending.Flush(db, batch);
+  if (after == AfterWrite::kRelease) std::vector<HouseholdPlan>().swap(households);
   batch.Finish();
   // The rows above carry their ids; later writers let the database number theirs.
   store::AdvanceIdentitySequences(db);

@@ -678,6 +678,10 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
   const std::array<double, 8> sizes = {0.10, 0.24, 0.24, 0.22, 0.12, 0.06, 0.015, 0.005};
   const std::array<double, 7> exits = {0.14, 0.16, 0.17, 0.17, 0.17, 0.14, 0.05};
   std::vector<HouseholdPlan> households;
+  // The plan is most of the generator's memory (about 0.7 KB a person): reserved once (9 % of
+  // the households are added after 2014) rather than doubled, and each household's lists
+  // trimmed to their size below.
+  households.reserve(static_cast<size_t>(households_2014 + households_2014 / 8));
   std::vector<int64_t> persons_2014(villages.size(), 0);
   int64_t persons = 0;
   std::optional<ProgressStage> stage;
@@ -718,6 +722,8 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
         p.employment_last = hr.Chance(p.labour_ability == "full" ? 0.85 : 0.6) ? p.employment_kind : "unemployed";
       }
     }
+    h.persons.shrink_to_fit();
+    h.events.shrink_to_fit();
     households.push_back(std::move(h));
   }
   // Rural population: 2014 incidence about 10.2 % in the villages that hold households.
@@ -737,7 +743,8 @@ DemoSummary GenerateNation(store::Connection& db, const Caller& caller, const Na
   Prng wr = rng.Fork(5);
   stage.reset();
   load.DropIndexes();
-  const auto counts = internal::WritePlan(db, wr, villages, households, last, progress);
+  const auto counts =
+      internal::WritePlan(db, wr, villages, households, last, progress, internal::AfterWrite::kRelease);
   load.BuildIndexes();
   registry::RecordBatchChanges(db, DefaultClock(), caller, "demo.generate", "demo/nation", "",
                                {{"persons", options.persons}});

@@ -708,6 +708,10 @@ TEST(NationDemo, NationOnANewFileIsTheSameAsOnAnExistingOne) {
   EXPECT_EQ(Column(fresh, indexes), Column(existing, indexes));
   EXPECT_EQ(Column(fresh, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
   EXPECT_EQ(Column(fresh, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+  // Its audit entry's packs (spooled while the rows were digested, session 12) verify: every row
+  // matches its packed digest and the list its entry's hash.
+  auto verify = RunFupin(fresh, {"audit", "verify", "--records", "--json"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   // The reports read it.
   auto report = RunFupin(fresh, {"report", "incidence", "--area", "nation", "--from", "2014", "--to", "2020", "--json"});
   EXPECT_EQ(report.exit_code, 0) << report.err;
