@@ -48,6 +48,7 @@ class RecordPacks {
   std::string Read(const Item& item) const;
 
   struct CloseFile {
+    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): file_ (a unique_ptr) owns the FILE it closes
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
   std::unique_ptr<std::FILE, CloseFile> file_;

@@ -120,6 +120,7 @@ std::vector<RecordDigest> ChangedRecords(store::Connection& connection, std::spa
 
 void RecordPacks::Add(const std::string& record, std::string_view digest) {
   if (!file_) {
+    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): file_ (a unique_ptr) owns the FILE from here
     file_.reset(std::tmpfile());
     if (!file_) throw Error::Internal("cannot create a temporary file for the audit's record packs");
   }
