@@ -302,16 +302,10 @@ class Engine {
     return ErrorReply(404, "no such route: " + std::string(method) + " " + target.path);
   }
 
-  // Runs on an I/O thread, for a route that AnswersOnIoThread: its answer,
-  // or nullopt when it met a lock held by another connection (nothing of it
-  // stays: its transaction rolled back) and must be answered by the pool.
-  std::optional<Reply> AnswerOnIoThread(const CompiledRoute& compiled, const http::request<http::string_body>& req,
-                                        const Target& target, const std::string& remote_address,
-                                        std::chrono::steady_clock::time_point start) {
-    return Routed(compiled, req, target, remote_address, start, true);
-  }
-
-  // A routed request's answer (HEAD: the GET's headers without the body).
+  // A routed request's answer (HEAD: the GET's headers without the body). On an
+  // I/O thread (`on_io_thread`, a route that AnswersOnIoThread): nullopt when it
+  // met a lock held by another connection (nothing of it stays: its transaction
+  // rolled back) and must be answered by the pool.
   std::optional<Reply> Routed(const CompiledRoute& compiled, const http::request<http::string_body>& req,
                               const Target& target, const std::string& remote_address,
                               std::chrono::steady_clock::time_point start, bool on_io_thread) {
@@ -637,7 +631,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     if (server_.AnswersOnIoThread(route_)) {
       std::optional<Reply> reply;
       try {
-        reply = server_.AnswerOnIoThread(*route_, *request, target_, remote_address_, start_);
+        reply = server_.Routed(*route_, *request, target_, remote_address_, start_, true);
       } catch (const std::exception&) {
         reply = ErrorReply(500, "internal error");
       }
