@@ -628,7 +628,7 @@ int64_t ExplainWrites(const std::vector<const Policy*>& policies, const Registry
   OnCores(spans.size(), [&](size_t i) {
     const Policy& p = *policies[built[writes.insert[spans[i].first]].policy];
     CompiledPolicy compiled(p);
-    const internal::ExplanationWriter writer(p, compiled.eligibility(), rf.frame);
+    internal::ExplanationWriter writer(p, compiled.eligibility(), rf.frame);
     for (size_t k = spans[i].first; k < spans[i].second; ++k) {
       Built& b = built[writes.insert[k]];
       writer.Write(b.row, b.amount, b.reason, b.clauses);

@@ -366,7 +366,11 @@ TEST(ExplanationWriterTest, WritesTheBytesOfTheRowByRowExplanation) {
       if (result.eligible[r] != 0 || r % 7 == 0) rows.push_back(r);  // holding and failing clauses both
     }
     const auto explained = compiled.eligibility().ExplainRows(f, rows);
-    internal::ExplanationWriter writer(p, compiled.eligibility(), f);
+    // The whole frame in one window, and windows of 1 and 3 rows moved along it (the run's
+    // window is 4096 rows; a frame this size would fit in one).
+    internal::ExplanationWriter writer(p, compiled.eligibility(), f, f.persons().rows() + f.households().rows());
+    internal::ExplanationWriter by_one(p, compiled.eligibility(), f, 1);
+    internal::ExplanationWriter by_three(p, compiled.eligibility(), f, 3);
     std::string reason;
     std::string clauses;
     for (size_t j = 0; j < rows.size(); ++j) {
@@ -374,6 +378,14 @@ TEST(ExplanationWriterTest, WritesTheBytesOfTheRowByRowExplanation) {
       writer.Write(rows[j], amount, reason, clauses);
       ASSERT_EQ(reason, internal::Explanation(p, compiled.eligibility().joiner(), explained[j], amount)) << p.id;
       ASSERT_EQ(clauses, internal::ClausesJson(explained[j]).dump()) << p.id;
+      for (internal::ExplanationWriter* w : {&by_one, &by_three}) {
+        std::string windowed_reason;
+        std::string windowed_clauses;
+        w->Write(rows[j], amount, windowed_reason, windowed_clauses);
+        ASSERT_EQ(windowed_reason, reason) << p.id << " row " << rows[j];
+        ASSERT_EQ(windowed_clauses, clauses) << p.id << " row " << rows[j];
+        ASSERT_EQ(w->Digest(rows[j], amount), writer.Digest(rows[j], amount)) << p.id << " row " << rows[j];
+      }
       ++compared;
     }
   }
@@ -393,11 +405,11 @@ TEST(ExplanationWriterTest, DigestsFromTheValuesTellTheTextsApart) {
   for (const Policy& p : PolicySet()) {
     CompiledPolicy compiled(p);
     const auto result = compiled.Evaluate(f);
-    const internal::ExplanationWriter writer(p, compiled.eligibility(), f);
-    const internal::ExplanationWriter reversed(p, compiled.eligibility(), r);
+    internal::ExplanationWriter writer(p, compiled.eligibility(), f);
+    internal::ExplanationWriter reversed(p, compiled.eligibility(), r, 1);  // asked backwards: a row a window
     Policy renamed = p;
     renamed.name += "（修订）";
-    const internal::ExplanationWriter other_name(renamed, compiled.eligibility(), f);
+    internal::ExplanationWriter other_name(renamed, compiled.eligibility(), f);
     std::map<uint64_t, std::string> text_of;
     std::map<std::string, uint64_t> digest_of;
     const size_t n = result.eligible.size();

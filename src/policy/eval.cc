@@ -728,35 +728,55 @@ std::vector<std::vector<ClauseValue>> Program::ExplainRows(const Frame& frame, c
 
 ExplainColumns Program::ExplainAll(const Frame& frame) const {
   ExplainColumns out;
-  out.frame = &frame;
-  for (size_t i = 0; i < clause_codes_.size(); ++i) {
-    const ClauseCode& c = clause_codes_[i];
-    ExplainColumns::Clause clause;
-    clause.text = &clause_texts_[i];
-    clause.values = Run(*c.code, frame, 0, DomainRows(*c.code, frame));
-    for (const FactCode& fc : c.facts) {
-      ExplainColumns::Fact fact;
-      fact.field = fc.field;
-      if (fc.code) {
-        fact.values = Run(*fc.code, frame, 0, DomainRows(*fc.code, frame));
-      } else {
-        const bool household = fc.field->entity != Entity::kPerson;
-        fact.column = (household ? frame.households() : frame.persons()).Find(fc.field->name);
-        if (fact.column == nullptr) Missing(fc.field->name, "no such column in the frame");
-        fact.via_household = household && target_ == Target::kPerson;
-        for (const std::string& value : fact.column->dictionary()) {
-          fact.labels.emplace_back(fc.field->ValueLabel(value));
-        }
-      }
-      clause.facts.push_back(std::move(fact));
-    }
-    out.clauses.push_back(std::move(clause));
-  }
+  ExplainWindow(frame, 0, TargetRows(frame), out);
   return out;
 }
 
+size_t Program::TargetRows(const Frame& frame) const { return DomainRows(*main_, frame); }
+
+void Program::ExplainWindow(const Frame& frame, size_t begin, size_t end, ExplainColumns& out) const {
+  if (begin > end || end > TargetRows(frame)) throw Error::InvalidArgument("row range outside the frame");
+  if (out.frame != &frame || out.clauses.size() != clause_codes_.size()) {
+    out = ExplainColumns{};
+    out.frame = &frame;
+    for (size_t i = 0; i < clause_codes_.size(); ++i) {
+      ExplainColumns::Clause clause;
+      clause.text = &clause_texts_[i];
+      for (const FactCode& fc : clause_codes_[i].facts) {
+        ExplainColumns::Fact fact;
+        fact.field = fc.field;
+        if (!fc.code) {
+          const bool household = fc.field->entity != Entity::kPerson;
+          fact.column = (household ? frame.households() : frame.persons()).Find(fc.field->name);
+          if (fact.column == nullptr) Missing(fc.field->name, "no such column in the frame");
+          fact.via_household = household && target_ == Target::kPerson;
+          for (const std::string& value : fact.column->dictionary()) {
+            fact.labels.emplace_back(fc.field->ValueLabel(value));
+          }
+        }
+        clause.facts.push_back(std::move(fact));
+      }
+      out.clauses.push_back(std::move(clause));
+    }
+  }
+  out.begin = begin;
+  out.end = end;
+  for (size_t i = 0; i < clause_codes_.size(); ++i) {
+    const ClauseCode& c = clause_codes_[i];
+    ExplainColumns::Clause& clause = out.clauses[i];
+    clause.values.resize(end - begin);
+    RunInto(*c.code, frame, begin, end, clause.values.data());
+    for (size_t k = 0; k < c.facts.size(); ++k) {
+      if (!c.facts[k].code) continue;
+      std::vector<int64_t>& values = clause.facts[k].values;
+      values.resize(end - begin);
+      RunInto(*c.facts[k].code, frame, begin, end, values.data());
+    }
+  }
+}
+
 std::string ExplainColumns::FactText(const Fact& fact, size_t row) const {
-  if (fact.column == nullptr) return FormatFact(*fact.field, fact.values[row]);
+  if (fact.column == nullptr) return FormatFact(*fact.field, fact.values[row - begin]);
   const size_t r = fact.via_household ? static_cast<size_t>(frame->person_household()[row]) : row;
   return fact.labels[static_cast<size_t>(fact.column->codes()[r])];
 }

@@ -39,25 +39,34 @@ struct ClauseValue {
   std::vector<FactValue> facts;
 };
 
-// The parts of ExplainRows' answer for every row of the target table,
-// evaluated in bulk once (Program::ExplainAll), for a caller that formats
-// many rows itself without a ClauseValue per row (the entitlement run).
+// The parts of ExplainRows' answer for a window of rows of the target table
+// (every row: Program::ExplainAll), evaluated in bulk, for a caller that
+// formats many rows itself without a ClauseValue per row (the entitlement
+// run, which moves a small window along the rows it explains so that the
+// values stay in the cache instead of a column per clause and fact for the
+// whole frame).
 struct ExplainColumns {
   struct Fact {
     const Field* field = nullptr;
-    std::vector<int64_t> values;      // a non-string fact: its value per target row
+    std::vector<int64_t> values;      // a non-string fact: its value per row of the window
     const Column* column = nullptr;   // a string fact: its column
     bool via_household = false;       // read at the person's household row
     std::vector<std::string> labels;  // a string fact: the label of each dictionary code
   };
   struct Clause {
     const std::string* text = nullptr;
-    std::vector<int64_t> values;  // per target row
+    std::vector<int64_t> values;  // per row of the window
     std::vector<Fact> facts;
   };
   const Frame* frame = nullptr;
+  size_t begin = 0;  // the window: target rows [begin, end); values[i] is of row begin + i
+  size_t end = 0;
   std::vector<Clause> clauses;
-  // FactValue::value of ExplainRows for this fact at target row `row`.
+  // Whether target row `row` is in the window.
+  bool Holds(size_t row) const { return row >= begin && row < end; }
+  // A clause's value at target row `row` (in the window).
+  int64_t ClauseAt(const Clause& clause, size_t row) const { return clause.values[row - begin]; }
+  // FactValue::value of ExplainRows for this fact at target row `row` (in the window).
   std::string FactText(const Fact& fact, size_t row) const;
 };
 
@@ -99,6 +108,12 @@ class Program {
   // The same facts for every row, as columns: ExplainRows(frame, rows)[j]
   // equals what the answer gives at rows[j]. `frame` must outlive it.
   ExplainColumns ExplainAll(const Frame& frame) const;
+  // The same for target rows [begin, end) only, into `out`, whose buffers are
+  // reused when it already holds this program's clauses over `frame` (from an
+  // earlier window); an empty window sets up the clauses and facts alone.
+  void ExplainWindow(const Frame& frame, size_t begin, size_t end, ExplainColumns& out) const;
+  // The rows of the target table in `frame`.
+  size_t TargetRows(const Frame& frame) const;
 
  private:
   struct FactCode;

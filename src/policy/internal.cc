@@ -104,10 +104,14 @@ bool NotInReason(const std::string& field) {
 
 }  // namespace
 
-ExplanationWriter::ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame)
-    : columns_(eligibility.ExplainAll(frame)),
+ExplanationWriter::ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame,
+                                     size_t window)
+    : eligibility_(eligibility),
+      window_(std::max<size_t>(window, 1)),
+      rows_(eligibility.TargetRows(frame)),
       any_clause_(eligibility.joiner() == "||"),
       reason_head_("符合《" + policy.name + "》条件") {
+  eligibility.ExplainWindow(frame, 0, 0, columns_);  // the clauses and facts, no rows yet
   for (const ExplainColumns::Clause& c : columns_.clauses) {
     std::vector<FactPart> parts;
     for (const ExplainColumns::Fact& f : c.facts) {
@@ -142,18 +146,25 @@ ExplanationWriter::ExplanationWriter(const Policy& policy, const Program& eligib
   texts_digest_ = XXH3_64bits(texts.data(), texts.size());
 }
 
-uint64_t ExplanationWriter::Digest(size_t row, Fen amount) const {
+void ExplanationWriter::Cover(size_t row) {
+  if (columns_.Holds(row)) return;
+  if (row >= rows_) throw Error::InvalidArgument("row " + std::to_string(row) + " outside the frame");
+  eligibility_.ExplainWindow(*columns_.frame, row, std::min(rows_, row + window_), columns_);
+}
+
+uint64_t ExplanationWriter::Digest(size_t row, Fen amount) {
+  Cover(row);
   uint64_t h = texts_digest_;
   auto mix = [&h](uint64_t v) { h = XXH3_64bits_withSeed(&v, sizeof v, h); };
   mix(static_cast<uint64_t>(amount));
   const std::vector<int32_t>& person_household = columns_.frame->person_household();
   for (size_t i = 0; i < columns_.clauses.size(); ++i) {
     const ExplainColumns::Clause& c = columns_.clauses[i];
-    mix(c.values[row] != 0 ? 1 : 0);
+    mix(columns_.ClauseAt(c, row) != 0 ? 1 : 0);
     for (size_t k = 0; k < c.facts.size(); ++k) {
       const ExplainColumns::Fact& f = c.facts[k];
       if (f.column == nullptr) {
-        mix(static_cast<uint64_t>(f.values[row]));
+        mix(static_cast<uint64_t>(f.values[row - columns_.begin]));
         continue;
       }
       const size_t r = f.via_household ? static_cast<size_t>(person_household[row]) : row;
@@ -163,13 +174,14 @@ uint64_t ExplanationWriter::Digest(size_t row, Fen amount) const {
   return h;
 }
 
-void ExplanationWriter::Write(size_t row, Fen amount, std::string& reason, std::string& clauses) const {
+void ExplanationWriter::Write(size_t row, Fen amount, std::string& reason, std::string& clauses) {
+  Cover(row);
   std::string facts;
   std::vector<const std::string*> seen;
   clauses.assign("[");
   for (size_t i = 0; i < columns_.clauses.size(); ++i) {
     const ExplainColumns::Clause& c = columns_.clauses[i];
-    const bool holds = c.values[row] != 0;
+    const bool holds = columns_.ClauseAt(c, row) != 0;
     if (i > 0) clauses += ',';
     clauses += "{\"facts\":[";
     for (size_t k = 0; k < c.facts.size(); ++k) {

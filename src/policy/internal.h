@@ -39,9 +39,14 @@ std::string Explanation(const Policy& policy, const std::string& joiner, const s
 nlohmann::json ClausesJson(const std::vector<ClauseValue>& clauses);
 
 // Explanation and ClausesJson(...).dump() of many rows of one policy, written
-// straight into strings from the bulk columns of Program::ExplainAll: the
+// straight into strings from the bulk columns of Program::ExplainWindow: the
 // texts that do not change from row to row (names, labels, clause texts, their
 // JSON) are made once per policy. Same bytes as the two functions above.
+// The clauses and facts are evaluated for a window of `window` rows from the
+// first row asked for, moved on when a row outside it is asked for: rows asked
+// for in increasing order (as the entitlement run does) evaluate each row at
+// most once, and rows far from any asked for not at all. Not thread-safe: a
+// writer per thread.
 class ExplanationWriter {
  public:
   // The version of the explanations' format: raise it with any change of
@@ -49,24 +54,32 @@ class ExplanationWriter {
   // fact's value is shown), so that Digest changes with it.
   static constexpr uint64_t kFormat = 1;
 
-  ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame);
+  static constexpr size_t kWindow = 4096;
+
+  // `eligibility` and `frame` must outlive the writer.
+  ExplanationWriter(const Policy& policy, const Program& eligibility, const Frame& frame, size_t window = kWindow);
   // The reason and the clauses JSON of target row `row` whose amount is `amount`.
-  void Write(size_t row, Fen amount, std::string& reason, std::string& clauses) const;
+  void Write(size_t row, Fen amount, std::string& reason, std::string& clauses);
   // A digest of what Write(row, amount) writes, from the values alone (no
   // strings built): the clauses' truth, the facts' values (a string fact by
   // its label, never by its dictionary code, so it does not depend on the
   // frame's read order), the amount, the policy's texts and kFormat. Rows
   // with equal digests get the same texts, within any frame (barring a 64-bit
   // collision); rows with other texts get another digest.
-  uint64_t Digest(size_t row, Fen amount) const;
+  uint64_t Digest(size_t row, Fen amount);
 
  private:
+  // Moves the window to start at `row` unless it holds it.
+  void Cover(size_t row);
   struct FactPart {
     std::string json_prefix;  // {"field":..,"label":..,"value":
     std::string reason_prefix;  // 标签：
     const std::string* field = nullptr;
     bool listed = false;  // named in the reason (not a year parameter, ref_date or year)
   };
+  const Program& eligibility_;
+  const size_t window_;
+  const size_t rows_;  // of the target table
   ExplainColumns columns_;
   bool any_clause_ = false;  // joiner || : only holding clauses are named in the reason
   std::string reason_head_;  // 符合《name》条件
