@@ -16,12 +16,13 @@
 
 #include "access/audit.h"
 #include "access/records.h"
+#include "core/temp_file.h"
 #include "store/database.h"
 
 namespace fupin::access {
 
-// A batch's packs, kept in an unnamed temporary file (std::tmpfile: gone when
-// the object or the process ends) rather than in memory: a national batch
+// A batch's packs, kept in an unnamed temporary file (AnonymousTempFile, in
+// TMPDIR: gone when the object or the process ends) rather than in memory: a national batch
 // writes about 45 bytes of packs per row (6 GB at 12 million persons), which
 // would otherwise be held until the audit entry is written. Only each pack's
 // name and place in the file stay in memory. RecordPacked writes them to
@@ -47,11 +48,7 @@ class RecordPacks {
   };
   std::string Read(const Item& item) const;
 
-  struct CloseFile {
-    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): file_ (a unique_ptr) owns the FILE it closes
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  std::unique_ptr<std::FILE, CloseFile> file_;
+  UniqueFile file_;
   int64_t end_ = 0;
   std::vector<Item> items_;
 };

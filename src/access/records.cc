@@ -119,11 +119,7 @@ std::vector<RecordDigest> ChangedRecords(store::Connection& connection, std::spa
 }
 
 void RecordPacks::Add(const std::string& record, std::string_view digest) {
-  if (!file_) {
-    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): file_ (a unique_ptr) owns the FILE from here
-    file_.reset(std::tmpfile());
-    if (!file_) throw Error::Internal("cannot create a temporary file for the audit's record packs");
-  }
+  if (!file_) file_ = AnonymousTempFile();
   if (std::fseek(file_.get(), 0, SEEK_END) != 0 ||
       std::fwrite(digest.data(), 1, digest.size(), file_.get()) != digest.size()) {
     throw Error::Internal("cannot write the audit's record packs to a temporary file (disk full?)");

@@ -1,19 +1,14 @@
 #include "dataio/uploads.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "access/abilities.h"
 #include "assessment/surveys.h"
 #include "assistance/import.h"
 #include "core/money.h"
+#include "core/temp_file.h"
 #include "dataio/templates.h"
 #include "housing/import.h"
 #include "industry/import.h"
@@ -27,29 +22,6 @@ namespace fupin::dataio {
 namespace {
 
 constexpr const char* kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-// A private temporary file, removed when this goes out of scope.
-class TempFile {
- public:
-  explicit TempFile(const std::string& suffix) : path_("/tmp/fupin-upload-XXXXXX" + suffix) {
-    const int fd = mkstemps(path_.data(), static_cast<int>(suffix.size()));
-    if (fd < 0) throw Error::Internal("cannot create a temporary file");
-    close(fd);
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-  std::string Read() const {
-    std::ifstream in(path_, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-  }
-
- private:
-  std::string path_;
-};
 
 nlohmann::json ImportTemplateUpload(store::Connection& db, const Caller& caller, const Upload& upload,
                                     TemplateKind kind, const Clock& clock, Progress& progress) {

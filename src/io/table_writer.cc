@@ -1,6 +1,5 @@
 #include "io/table_writer.h"
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
@@ -9,10 +8,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "core/error.h"
+#include "core/temp_file.h"
 #include "io/encoding.h"
 #include "io/excel_date.h"
 
@@ -350,19 +349,9 @@ size_t DisplayWidth(std::string_view text) {
 }
 
 std::string BytesWrittenTo(const std::string& suffix, const std::function<void(const std::string& path)>& write) {
-  std::string path = (std::filesystem::temp_directory_path() / ("fupin-XXXXXX" + suffix)).string();
-  const int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
-  if (fd < 0) throw Error::Internal("cannot create a temporary file for a " + suffix + " file");
-  close(fd);
-  struct Cleanup {
-    const std::string& file;
-    ~Cleanup() { std::remove(file.c_str()); }
-  } cleanup{path};
-  write(path);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  const TempFile file(suffix);
+  write(file.path());
+  return file.Read();
 }
 
 }  // namespace fupin::io
