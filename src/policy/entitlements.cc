@@ -1,6 +1,7 @@
 #include "policy/entitlements.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -547,7 +548,7 @@ struct StoredRow {
 // in the area, in key order: one read per policy along the primary key (year, policy, household,
 // person), so that no policy text is read per row and nothing is sorted here.
 std::vector<StoredRow> StoredBefore(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
-                                    const std::vector<std::string>& ids) {
+                                    const std::vector<std::string>& ids, const std::vector<bool>& skip) {
   std::vector<StoredRow> before;
   const bool nation = range.first.empty();
   auto s = db.Prepare(std::string("SELECT household_id, person_id, amount, village_code, digest FROM entitlements"
@@ -555,6 +556,7 @@ std::vector<StoredRow> StoredBefore(store::Connection& db, int year, const std::
                       (nation ? "" : " AND village_code >= ? AND village_code < ?") +
                       " ORDER BY household_id, person_id");
   for (size_t i = 0; i < ids.size(); ++i) {
+    if (skip[i]) continue;
     s->Reset();
     s->BindInt(1, year);
     s->BindText(2, ids[i]);
@@ -565,6 +567,56 @@ std::vector<StoredRow> StoredBefore(store::Connection& db, int year, const std::
     while (s->Step()) before.push_back({i, s->Int(0), s->Int(1), s->Int(2), s->Text(3), s->Int(4)});
   }
   return before;
+}
+
+// The sum of one policy's rows: how many, and a digest of their keys and digests in key order.
+struct PolicySum {
+  int64_t rows = 0;
+  int64_t digest = 0;
+  bool operator==(const PolicySum&) const = default;
+};
+
+// The sum of each selected policy's built rows (`built` in key order).
+std::vector<PolicySum> SumsOf(const std::vector<Built>& built, size_t policies) {
+  std::vector<PolicySum> sums(policies);
+  std::vector<XXH64_hash_t> h(policies, 0);
+  for (const Built& b : built) {
+    const std::array<int64_t, 3> part = {b.household_id, b.person_id, b.digest};
+    h[b.policy] = XXH3_64bits_withSeed(part.data(), sizeof part, h[b.policy]);
+    ++sums[b.policy].rows;
+  }
+  for (size_t i = 0; i < policies; ++i) sums[i].digest = static_cast<int64_t>(h[i]);
+  return sums;
+}
+
+// Which policies' stored rows in the scope are those the run built: the sum stored for the scope
+// equals the built rows' sum and the table holds that many rows of the policy there (a guard
+// against rows deleted by hand). Those are neither read nor written.
+std::vector<bool> SameAsStored(store::Connection& db, int year, const std::string& area,
+                               const std::vector<std::string>& ids, const std::vector<PolicySum>& sums) {
+  std::vector<bool> same(ids.size(), false);
+  auto stored = db.Prepare("SELECT rows, digest FROM entitlement_sums WHERE year = ? AND policy_id = ? AND area_code = ?");
+  const auto range = internal::AreaRange(area);
+  const bool nation = range.first.empty();
+  auto count = db.Prepare(std::string("SELECT count(*) FROM entitlements WHERE year = ? AND policy_id = ?") +
+                          (nation ? "" : " AND village_code >= ? AND village_code < ?"));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    stored->Reset();
+    stored->BindInt(1, year);
+    stored->BindText(2, ids[i]);
+    stored->BindText(3, area);
+    if (!stored->Step() || PolicySum{stored->Int(0), stored->Int(1)} != sums[i]) continue;
+    count->Reset();
+    count->BindInt(1, year);
+    count->BindText(2, ids[i]);
+    if (!nation) {
+      count->BindText(3, range.first);
+      count->BindText(4, range.second);
+    }
+    count->Step();
+    same[i] = count->Int(0) == sums[i].rows;
+  }
+  return same;
 }
 
 // What the run writes: the built rows to insert (new or different) and the stored keys to delete
@@ -578,8 +630,8 @@ struct Writes {
 // always recorded them (the built rows' added and changed in key order, then the removed); and
 // the rows to write.
 std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const std::vector<StoredRow>& before,
-                                         const std::vector<std::string>& ids, const RegistryFrame& rf,
-                                         EntitlementRun& run, Writes& writes) {
+                                         const std::vector<std::string>& ids, const std::vector<bool>& same,
+                                         const RegistryFrame& rf, EntitlementRun& run, Writes& writes) {
   std::vector<EntitlementChange> changes;
   std::vector<EntitlementChange> removed;
   size_t j = 0;
@@ -590,6 +642,7 @@ std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const 
   };
   for (size_t i = 0; i < built.size(); ++i) {
     const Built& b = built[i];
+    if (same[b.policy]) continue;  // as stored (SameAsStored); none of its rows were read
     while (j < before.size() &&
            KeyLess(before[j].policy, before[j].household_id, before[j].person_id, b.policy, b.household_id,
                    b.person_id)) {
@@ -719,6 +772,49 @@ void StoreEntitlements(store::Connection& db, int year, const std::vector<std::s
   c->Finish();
 }
 
+// The sums of the run's policies for its area stored; a policy of which the run wrote or deleted
+// rows has the sums of every other area that overlaps this one deleted (they no longer describe
+// what is stored there).
+void StoreSums(store::Connection& db, int year, const std::string& area, const std::vector<std::string>& ids,
+               const std::vector<PolicySum>& sums, const std::vector<Built>& built,
+               const std::vector<const StoredRow*>& deleted, const std::vector<size_t>& inserted) {
+  std::vector<bool> written(ids.size(), false);
+  for (const StoredRow* r : deleted) written[r->policy] = true;
+  for (const size_t i : inserted) written[built[i].policy] = true;
+  const auto range = internal::AreaRange(area);
+  auto areas = db.Prepare("SELECT area_code FROM entitlement_sums WHERE year = ? AND policy_id = ?");
+  auto drop = db.Prepare("DELETE FROM entitlement_sums WHERE year = ? AND policy_id = ? AND area_code = ?");
+  auto add = db.Prepare("INSERT INTO entitlement_sums (year, policy_id, area_code, rows, digest) VALUES (?, ?, ?, ?, ?)");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::vector<std::string> stale = {area};
+    if (written[i]) {
+      areas->Reset();
+      areas->BindInt(1, year);
+      areas->BindText(2, ids[i]);
+      while (areas->Step()) {
+        const auto other = internal::AreaRange(areas->Text(0));
+        if (other.first < range.second && range.first < other.second && areas->Text(0) != area) {
+          stale.push_back(areas->Text(0));
+        }
+      }
+    }
+    for (const std::string& a : stale) {
+      drop->Reset();
+      drop->BindInt(1, year);
+      drop->BindText(2, ids[i]);
+      drop->BindText(3, a);
+      drop->Run();
+    }
+    add->Reset();
+    add->BindInt(1, year);
+    add->BindText(2, ids[i]);
+    add->BindText(3, area);
+    add->BindInt(4, sums[i].rows);
+    add->BindInt(5, sums[i].digest);
+    add->Run();
+  }
+}
+
 // Whether nothing was run or stored for the scope before.
 bool FirstRun(store::Connection& db, int year, const std::string& area, const std::string& policy_id,
               bool stored_before) {
@@ -785,10 +881,14 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   stage.emplace(progress, "store", 1);
   t0 = std::chrono::steady_clock::now();
   store::Transaction tx(db_);
-  const std::vector<StoredRow> before = StoredBefore(db_, in.year, internal::AreaRange(area), ids);
-  run.first_run = FirstRun(db_, in.year, area, in.policy_id, !before.empty());
+  const std::vector<PolicySum> sums = SumsOf(built, ids.size());
+  const std::vector<bool> same = SameAsStored(db_, in.year, area, ids, sums);
+  const std::vector<StoredRow> before = StoredBefore(db_, in.year, internal::AreaRange(area), ids, same);
+  bool stored_before = !before.empty();
+  for (size_t i = 0; i < ids.size(); ++i) stored_before = stored_before || (same[i] && sums[i].rows > 0);
+  run.first_run = FirstRun(db_, in.year, area, in.policy_id, stored_before);
   Writes writes;
-  std::vector<EntitlementChange> changes = ChangesOf(built, before, ids, rf, run, writes);
+  std::vector<EntitlementChange> changes = ChangesOf(built, before, ids, same, rf, run, writes);
   const auto t_explain = std::chrono::steady_clock::now();
   std::vector<Texts> texts;
   ExplainWrites(selected, rf, built, writes, texts);
@@ -801,6 +901,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   }
   run.id = InsertRun(db_, run, in.policy_id, caller, clock_.NowSeconds());
   StoreEntitlements(db_, in.year, ids, built, texts, rf, writes, changes, run.id);
+  StoreSums(db_, in.year, area, ids, sums, built, writes.del, writes.insert);
   run.changes_total = static_cast<int64_t>(changes.size());
   if (changes.size() > 1000) changes.resize(1000);
   run.changes = std::move(changes);

@@ -254,6 +254,58 @@ TEST_F(EntitlementsTest, ARerunRewritesOnlyTheRowsThatChanged) {
   EXPECT_EQ(StoredRows(f_.db()), incremental);
 }
 
+// Issue 25, session 13: a run stores each policy's sum (rows and a digest of
+// their keys and digests) for its area; a re-run whose rows have the same sum
+// and finds as many rows stored leaves them without reading them. Shown here by
+// a reason edited by hand (the count unchanged), which the re-run does not see;
+// a row deleted by hand changes the count, and the re-run reads and restores.
+TEST_F(EntitlementsTest, ARerunMatchingTheStoredSumsReadsNoRow) {
+  EntitlementService::RunInput in;
+  in.year = 2020;
+  in.area_code = "430424";
+  const auto first = Service().Run(f_.admin(), in);
+  EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlement_sums WHERE year = 2020 AND area_code = '430424'"), 0);
+  f_.db().Execute("UPDATE entitlements SET reason = '手改' WHERE person_id = " + std::to_string(pupil_));
+  const auto second = Service().Run(f_.admin(), in);
+  EXPECT_EQ(second.explained, 0);
+  EXPECT_EQ(second.added + second.removed + second.changed, 0);
+  EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE reason = '手改'"), 0);
+  f_.db().Execute("DELETE FROM entitlements WHERE person_id = " + std::to_string(junior_));
+  const auto third = Service().Run(f_.admin(), in);
+  EXPECT_GT(third.added, 0);
+  EXPECT_EQ(third.entitled, first.entitled);
+  EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE person_id = " + std::to_string(junior_)), 0);
+}
+
+// A run of a village that writes rows makes the county's stored sums stale: the
+// county's next run, on facts put back as they were at its last run, must not
+// take its old sums for what is stored, and puts the village's rows back.
+TEST_F(EntitlementsTest, AVillageRunThatWritesRowsMakesTheCountysSumsStale) {
+  EntitlementService::RunInput county;
+  county.year = 2020;
+  county.area_code = "430424";
+  Service().Run(f_.admin(), county);
+  const auto as_first = StoredRows(f_.db());
+  registry::PersonRegistry persons(f_.db(), f_.clock());
+  registry::PersonYear y;
+  y.year = 2020;
+  y.school_status = "enrolled";
+  y.school_stage = "junior";
+  persons.SetPersonYear(f_.admin(), pupil_, y);
+  EntitlementService::RunInput village = county;
+  village.area_code = "430424100200";
+  const auto changed = Service().Run(f_.admin(), village);
+  ASSERT_EQ(changed.changed, 1);
+  y.school_stage = "primary";
+  persons.SetPersonYear(f_.admin(), pupil_, y);
+  const auto back = Service().Run(f_.admin(), county);
+  EXPECT_EQ(back.changed, 1);
+  EXPECT_EQ(StoredRows(f_.db()), as_first);
+  // The county's sums are its own again: the run after that reads nothing and writes nothing.
+  const auto again = Service().Run(f_.admin(), county);
+  EXPECT_EQ(again.added + again.removed + again.changed + again.explained, 0);
+}
+
 // A policy whose text changes (here its name) has its rows rewritten with the
 // new text by the next run, though no fact changed; the other policies' rows
 // stay as they are.
@@ -292,8 +344,9 @@ TEST_F(EntitlementsTest, RowsStoredWithAnEarlierDigestAreRewrittenOnce) {
   in.area_code = "430424";
   const auto first = Service().Run(f_.admin(), in);
   const auto fresh = StoredRows(f_.db());
-  // As an earlier version left them: other digests (of other texts).
+  // As an earlier version left them: other digests (of other texts), and no sums (migration 406).
   f_.db().Execute("UPDATE entitlements SET digest = 4242 + person_id, reason = '旧的说明', clauses = '[]'");
+  f_.db().Execute("DELETE FROM entitlement_sums");
   const auto second = Service().Run(f_.admin(), in);
   EXPECT_FALSE(second.first_run);
   EXPECT_EQ(second.added + second.removed + second.changed, 0);

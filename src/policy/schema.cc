@@ -163,6 +163,23 @@ WHERE set_by = 'fupin 默认值' AND set_at = 0
 -- computes again as they are (their run_id names the run that wrote them).
 ALTER TABLE entitlements ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      // A re-run with nothing changed need not read the stored rows (issue 25).
+      {406, "entitlement sums", R"sql(
+-- For each year, policy and area a run covered: how many rows it left stored
+-- for that policy in that area and a digest of them (their keys and digests in
+-- key order). Only `fupin entitle` writes entitlements and these sums; a run
+-- that writes rows of a policy deletes the sums of every area that overlaps
+-- its own. A run whose rows of a policy have the same sum as stored (and the
+-- table the same count) leaves them without reading them.
+CREATE TABLE entitlement_sums (
+  year      INTEGER NOT NULL,
+  policy_id TEXT NOT NULL,
+  area_code TEXT NOT NULL,
+  rows      INTEGER NOT NULL,
+  digest    INTEGER NOT NULL,
+  PRIMARY KEY (year, policy_id, area_code)
+);
+)sql"},
   };
 }
 
