@@ -412,6 +412,18 @@ void AddScalars(store::Connection& db, int year, const Date& ref_date, Frame& fr
   }
 }
 
+// A second connection for the members' read, or nullptr: inside a transaction (another connection
+// would not see its writes), where the store has none, or when none can be opened now (PostgreSQL
+// at its connection limit): then everything is read on `db`, as before.
+std::unique_ptr<store::Connection> Sibling(store::Connection& db) {
+  if (db.transaction_depth() != 0) return nullptr;
+  try {
+    return db.OpenSibling();
+  } catch (const Error&) {
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix) {
@@ -426,7 +438,7 @@ RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, c
   // only started closer together); a membership of a household the households' read did not see
   // is dropped (LinkPersons), as before. Inside a transaction the reads stay on `db`: another
   // connection would not see the transaction's own writes.
-  std::unique_ptr<store::Connection> sibling = db.transaction_depth() == 0 ? db.OpenSibling() : nullptr;
+  std::unique_ptr<store::Connection> sibling = Sibling(db);
   if (sibling) {
     std::exception_ptr persons_failed;
     std::thread persons([&] {
