@@ -53,58 +53,74 @@ std::vector<Policy> PolicySet(const std::string& dir) {
 
 namespace {
 
-void AppendAbsent(Column& column, const Field& field) {
-  switch (field.type) {
-    case Type::kInt: column.AppendInt(field.absent.empty() ? 0 : std::stoll(field.absent)); break;
-    case Type::kBool: column.AppendBool(field.absent == "true"); break;
-    case Type::kDate: {
-      auto d = Date::Parse(field.absent);
-      column.mutable_ints().push_back(d ? DateKey(*d) : 0);
-      break;
-    }
-    case Type::kString: column.AppendString(field.absent); break;
-  }
-}
-
-// One catalogue field read from one column of a bulk query.
+// One catalogue field read from one column of a bulk query. Everything that
+// depends on the field only is decided here, once per column, not per value.
 struct Binding {
   const Field* field;
   int sql_column;
   Column* column = nullptr;
+  int64_t absent = 0;       // kInt, kBool (0 or 1), kDate (a DateKey): appended for NULL
+  std::string absent_text;  // kString
 };
 
-std::vector<Binding> Bind(Table& table, const std::vector<std::pair<std::string, int>>& fields, size_t rows) {
-  std::vector<Binding> out;
+// The bindings of one read grouped by type, so that a row is appended column
+// type by column type without a switch per value.
+struct Bindings {
+  std::vector<Binding> ints, bools, dates, strings;
+};
+
+Bindings Bind(Table& table, const std::vector<std::pair<std::string, int>>& fields, size_t rows) {
+  Bindings out;
   const Catalogue& catalogue = Catalogue::Default();
   for (const auto& [name, index] : fields) {
     const Field* f = catalogue.Find(name);
     if (f == nullptr) throw Error::Internal("frame field " + name + " is not in the catalogue");
     Column& c = table.Add(name, f->type);
     c.Reserve(rows);
-    out.push_back({f, index, &c});
+    Binding b{.field = f, .sql_column = index, .column = &c, .absent = 0, .absent_text = {}};
+    switch (f->type) {
+      case Type::kInt:
+        b.absent = f->absent.empty() ? 0 : std::stoll(f->absent);
+        out.ints.push_back(std::move(b));
+        break;
+      case Type::kBool:
+        b.absent = f->absent == "true" ? 1 : 0;
+        out.bools.push_back(std::move(b));
+        break;
+      case Type::kDate: {
+        auto d = Date::Parse(f->absent);
+        b.absent = d ? DateKey(*d) : 0;
+        out.dates.push_back(std::move(b));
+        break;
+      }
+      case Type::kString:
+        b.absent_text = f->absent;
+        out.strings.push_back(std::move(b));
+        break;
+    }
   }
   return out;
 }
 
-void AppendRow(store::Statement& s, std::vector<Binding>& bindings) {
-  for (Binding& b : bindings) {
+// Appends the current row of `s`: a NULL, or a date that does not parse, as the field's absent value.
+void AppendRow(const store::Statement& s, const Bindings& bindings) {
+  for (const Binding& b : bindings.ints) {
+    b.column->mutable_ints().push_back(s.IsNull(b.sql_column) ? b.absent : s.Int(b.sql_column));
+  }
+  for (const Binding& b : bindings.bools) {
+    b.column->mutable_bools().push_back(s.IsNull(b.sql_column) ? static_cast<uint8_t>(b.absent)
+                                                               : static_cast<uint8_t>(s.Int(b.sql_column) != 0));
+  }
+  for (const Binding& b : bindings.dates) {
+    std::optional<Date> d;
+    if (!s.IsNull(b.sql_column)) d = Date::Parse(s.TextView(b.sql_column));
+    b.column->mutable_ints().push_back(d ? DateKey(*d) : b.absent);
+  }
+  for (const Binding& b : bindings.strings) {
     if (s.IsNull(b.sql_column)) {
-      AppendAbsent(*b.column, *b.field);
-      continue;
-    }
-    switch (b.field->type) {
-      case Type::kInt: b.column->AppendInt(s.Int(b.sql_column)); break;
-      case Type::kBool: b.column->AppendBool(s.Int(b.sql_column) != 0); break;
-      case Type::kDate: {
-        auto d = Date::Parse(s.Text(b.sql_column));
-        if (d) {
-          b.column->AppendDate(*d);
-        } else {
-          AppendAbsent(*b.column, *b.field);
-        }
-        break;
-      }
-      case Type::kString: b.column->AppendString(s.Text(b.sql_column)); break;
+      b.column->AppendString(b.absent_text);
+    } else {
+      b.column->AppendString(s.TextView(b.sql_column));
     }
   }
 }
@@ -164,65 +180,104 @@ CountedRead CountThenSelect(store::Connection& db, const BulkRead& read) {
 // Households with their year facts and their village's year facts; their ids and villages to `rf`.
 void AddHouseholds(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
                    RegistryFrame& rf) {
-  CountedRead read = CountThenSelect(
-      db, {.columns = "h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
-                      " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
-                      " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe,"
-                      " hy.drinking_water_safe, hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area,"
-                      " hy.camellia_area, hy.pv_share, ay.poor_village, ay.exit_year, ay.rural_population",
-           .from = "households h",
-           .where = "h.village_code >= ?1 AND h.village_code < ?2",
-           .where_binds = {range.first, range.second},
-           .joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?3"
-                    " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?3",
-           .join_binds = {int64_t{year}},
-           .order = "h.id"});
+  BulkRead households{
+      .columns = "h.id, h.number, h.identified_year, h.attribute, h.main_cause, h.village_code,"
+                 " hy.members, hy.wage_income, hy.production_income, hy.property_income, hy.transfer_income,"
+                 " hy.production_cost, hy.food_secure, hy.clothing_secure, hy.housing_safe,"
+                 " hy.drinking_water_safe, hy.dibao_class, hy.house_grade, hy.relocation, hy.pepper_area,"
+                 " hy.camellia_area, hy.pv_share, ay.poor_village, ay.exit_year, ay.rural_population",
+      .from = "households h",
+      .where = "h.village_code >= ?1 AND h.village_code < ?2",
+      .where_binds = {range.first, range.second},
+      .joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?3"
+               " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?3",
+      .join_binds = {int64_t{year}},
+      .order = "h.id"};
+  if (range.first.empty()) {
+    // The nation is every household: read in key order, without the village index and the
+    // sort its order needed (SQLite sorted 360,000 wide rows in a temporary B-tree).
+    households.where = "1 = 1";
+    households.where_binds = {};
+    households.joins = " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = ?1"
+                       " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = ?1";
+  }
+  CountedRead read = CountThenSelect(db, households);
   const size_t rows = read.rows;
   auto& s = read.select;
-  auto bindings = Bind(rf.frame.households(),
-                       {{"household.id", 0},
-                        {"household.number", 1},
-                        {"household.identified_year", 2},
-                        {"household.attribute", 3},
-                        {"household.main_cause", 4},
-                        {"area.code", 5},
-                        {"household.members", 6},
-                        {"household.wage_income", 7},
-                        {"household.production_income", 8},
-                        {"household.property_income", 9},
-                        {"household.transfer_income", 10},
-                        {"household.production_cost", 11},
-                        {"household.food_secure", 12},
-                        {"household.clothing_secure", 13},
-                        {"household.housing_safe", 14},
-                        {"household.drinking_water_safe", 15},
-                        {"household.dibao_class", 16},
-                        {"household.house_grade", 17},
-                        {"household.relocation", 18},
-                        {"household.pepper_area", 19},
-                        {"household.camellia_area", 20},
-                        {"household.pv_share", 21},
-                        {"area.poor_village", 22},
-                        {"area.exit_year", 23},
-                        {"area.rural_population", 24}},
-                       rows);
+  const Bindings bindings = Bind(rf.frame.households(),
+                                 {{"household.id", 0},
+                                  {"household.number", 1},
+                                  {"household.identified_year", 2},
+                                  {"household.attribute", 3},
+                                  {"household.main_cause", 4},
+                                  {"area.code", 5},
+                                  {"household.members", 6},
+                                  {"household.wage_income", 7},
+                                  {"household.production_income", 8},
+                                  {"household.property_income", 9},
+                                  {"household.transfer_income", 10},
+                                  {"household.production_cost", 11},
+                                  {"household.food_secure", 12},
+                                  {"household.clothing_secure", 13},
+                                  {"household.housing_safe", 14},
+                                  {"household.drinking_water_safe", 15},
+                                  {"household.dibao_class", 16},
+                                  {"household.house_grade", 17},
+                                  {"household.relocation", 18},
+                                  {"household.pepper_area", 19},
+                                  {"household.camellia_area", 20},
+                                  {"household.pv_share", 21},
+                                  {"area.poor_village", 22},
+                                  {"area.exit_year", 23},
+                                  {"area.rural_population", 24}},
+                                 rows);
   rf.household_ids.reserve(rows);
   rf.village_codes.reserve(rows);
   while (s->Step()) {
     rf.household_ids.push_back(s->Int(0));
-    rf.village_codes.push_back(s->Text(5));
+    rf.village_codes.emplace_back(s->TextView(5));
     AppendRow(*s, bindings);
   }
   rf.frame.households().set_rows(rf.household_ids.size());
 }
 
-using HouseholdRows = std::unordered_map<int64_t, int32_t>;
+// The households-table row of a household id, from the ids in ascending order
+// (the households' read is ordered by id): an array indexed by id when the ids
+// are dense (a generated or long-lived registry numbers its households from 1),
+// a binary search otherwise.
+class HouseholdRows {
+ public:
+  explicit HouseholdRows(const std::vector<int64_t>& ids) : ids_(ids) {
+    if (ids.empty()) return;
+    first_ = ids.front();
+    const int64_t span = ids.back() - first_ + 1;
+    if (span > 0 && static_cast<uint64_t>(span) <= 4 * static_cast<uint64_t>(ids.size()) + 1024) {
+      rows_.assign(static_cast<size_t>(span), -1);
+      for (size_t i = 0; i < ids.size(); ++i) rows_[static_cast<size_t>(ids[i] - first_)] = static_cast<int32_t>(i);
+    }
+  }
+  size_t size() const { return ids_.size(); }
+  // -1 when the id is not one of the households.
+  int32_t Find(int64_t id) const {
+    if (!rows_.empty()) {
+      if (id < first_ || id - first_ >= static_cast<int64_t>(rows_.size())) return -1;
+      return rows_[static_cast<size_t>(id - first_)];
+    }
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+    return it == ids_.end() || *it != id ? -1 : static_cast<int32_t>(it - ids_.begin());
+  }
+
+ private:
+  const std::vector<int64_t>& ids_;
+  int64_t first_ = 0;
+  std::vector<int32_t> rows_;
+};
 
 // Status and exit year of each household from its events up to the reference date.
 void AddStatus(store::Connection& db, const std::pair<std::string, std::string>& range, const std::string& ref,
                const HouseholdRows& household_row, Frame& frame) {
   const size_t n = household_row.size();
-  std::vector<std::string> status(n, std::string(registry::StatusName(registry::HouseholdState::kUnregistered)));
+  std::vector<std::string_view> status(n, registry::StatusName(registry::HouseholdState::kUnregistered));
   std::vector<int64_t> exit_year(n, 0);
   // The nation needs no join to households: every household is in `household_row`.
   const bool nation = range.first.empty();
@@ -238,12 +293,11 @@ void AddStatus(store::Connection& db, const std::pair<std::string, std::string>&
   }
   s->BindText(index, ref);
   while (s->Step()) {
-    auto it = household_row.find(s->Int(0));
-    if (it == household_row.end()) continue;
-    const std::string kind = s->Text(1);
-    const auto row = static_cast<size_t>(it->second);
-    status[row] = std::string(registry::StatusAfter(kind));
-    if (registry::ParseEventKind(kind) == registry::EventKind::kExited) exit_year[row] = s->Int(2);
+    const int32_t row = household_row.Find(s->Int(0));
+    if (row < 0) continue;
+    const std::string_view kind = s->TextView(1);
+    status[static_cast<size_t>(row)] = registry::StatusAfter(kind);  // a name of static storage
+    if (registry::ParseEventKind(kind) == registry::EventKind::kExited) exit_year[static_cast<size_t>(row)] = s->Int(2);
   }
   Column& st = frame.households().Add("household.status", Type::kString);
   Column& ex = frame.households().Add("household.exit_year", Type::kInt);
@@ -252,35 +306,14 @@ void AddStatus(store::Connection& db, const std::pair<std::string, std::string>&
   ex.mutable_ints() = std::move(exit_year);
 }
 
-// The person rows in (household row, person id) order. The read leaves the
-// order to the database (an ORDER BY made SQLite sort 1.2 M wide rows in a
-// temporary B-tree, a third of the read); sorting the keys here is cheaper.
-void SortPersons(RegistryFrame& rf) {
-  std::vector<int32_t>& link = rf.frame.person_household();
-  const std::vector<int64_t>& ids = rf.person_ids;
-  auto less = [&](uint32_t a, uint32_t b) { return std::tie(link[a], ids[a]) < std::tie(link[b], ids[b]); };
-  std::vector<uint32_t> order(ids.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  if (std::is_sorted(order.begin(), order.end(), less)) return;
-  std::sort(order.begin(), order.end(), less);
-  rf.frame.persons().Permute(order);
-  std::vector<int64_t> sorted_ids;
-  std::vector<int32_t> sorted_link;
-  sorted_ids.reserve(order.size());
-  sorted_link.reserve(order.size());
-  for (const uint32_t i : order) {
-    sorted_ids.push_back(ids[i]);
-    sorted_link.push_back(link[i]);
-  }
-  rf.person_ids = std::move(sorted_ids);
-  link = std::move(sorted_link);
-}
-
-// Persons who belong to one of these households on the reference date.
-void AddPersons(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
-                const std::string& ref, const HouseholdRows& household_row, RegistryFrame& rf) {
-  // The nation needs no join to households (a quarter of the read): every household is in
-  // `household_row`, and a membership of any other is skipped below.
+// Persons who belong to one of the households of the area on the reference
+// date, in the order the database gives them, with each row's household id
+// (`household_of`): linked to household rows by LinkPersons once the
+// households are read. Only rf.frame.persons() and rf.person_ids are written
+// (FillFrame runs this on another thread while the households are read).
+void ReadPersons(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                 const std::string& ref, RegistryFrame& rf, std::vector<int64_t>& household_of) {
+  // The nation needs no join to households (a quarter of the read): every membership is of one of them.
   const bool nation = range.first.empty();
   BulkRead persons{.columns = "p.id, p.sex, p.birth_date, p.death_date, p.ethnicity, p.education, p.health,"
                               " p.disability_grade, p.labour_ability, m.relation, py.school_status, py.school_stage,"
@@ -304,36 +337,68 @@ void AddPersons(store::Connection& db, int year, const std::pair<std::string, st
   CountedRead read = CountThenSelect(db, persons);
   const size_t rows = read.rows;
   auto& s = read.select;
-  auto bindings = Bind(rf.frame.persons(),
-                       {{"person.id", 0},
-                        {"person.sex", 1},
-                        {"person.birth_date", 2},
-                        {"person.death_date", 3},
-                        {"person.ethnicity", 4},
-                        {"person.education", 5},
-                        {"person.health", 6},
-                        {"person.disability_grade", 7},
-                        {"person.labour_ability", 8},
-                        {"person.relation", 9},
-                        {"person.school_status", 10},
-                        {"person.school_stage", 11},
-                        {"person.medical_insured", 12},
-                        {"person.pension_insured", 13},
-                        {"person.employment", 14},
-                        {"person.major_disease", 15},
-                        {"person.chronic_contract", 16}},
-                       rows);
+  const Bindings bindings = Bind(rf.frame.persons(),
+                                 {{"person.id", 0},
+                                  {"person.sex", 1},
+                                  {"person.birth_date", 2},
+                                  {"person.death_date", 3},
+                                  {"person.ethnicity", 4},
+                                  {"person.education", 5},
+                                  {"person.health", 6},
+                                  {"person.disability_grade", 7},
+                                  {"person.labour_ability", 8},
+                                  {"person.relation", 9},
+                                  {"person.school_status", 10},
+                                  {"person.school_stage", 11},
+                                  {"person.medical_insured", 12},
+                                  {"person.pension_insured", 13},
+                                  {"person.employment", 14},
+                                  {"person.major_disease", 15},
+                                  {"person.chronic_contract", 16}},
+                                 rows);
   rf.person_ids.reserve(rows);
-  rf.frame.person_household().reserve(rows);
+  household_of.reserve(rows);
   while (s->Step()) {
-    auto it = household_row.find(s->Int(17));
-    if (it == household_row.end()) continue;
     rf.person_ids.push_back(s->Int(0));
-    rf.frame.person_household().push_back(it->second);
+    household_of.push_back(s->Int(17));
     AppendRow(*s, bindings);
   }
-  SortPersons(rf);
 }
+
+// Links the persons read by ReadPersons to household rows, drops those whose
+// household is not one of the frame's (a membership written after the
+// households were read), and puts the rest in (household row, person id)
+// order. The read leaves the order to the database (an ORDER BY made SQLite
+// sort 1.2 M wide rows in a temporary B-tree, a third of the read); sorting
+// the keys here is cheaper.
+void LinkPersons(const HouseholdRows& household_row, const std::vector<int64_t>& household_of, RegistryFrame& rf) {
+  const std::vector<int64_t>& ids = rf.person_ids;
+  std::vector<int32_t> link(household_of.size());
+  std::vector<uint32_t> order;
+  order.reserve(household_of.size());
+  for (size_t i = 0; i < household_of.size(); ++i) {
+    link[i] = household_row.Find(household_of[i]);
+    if (link[i] >= 0) order.push_back(static_cast<uint32_t>(i));
+  }
+  auto less = [&](uint32_t a, uint32_t b) { return std::tie(link[a], ids[a]) < std::tie(link[b], ids[b]); };
+  if (order.size() == link.size() && std::is_sorted(order.begin(), order.end(), less)) {
+    rf.frame.person_household() = std::move(link);
+    return;
+  }
+  std::sort(order.begin(), order.end(), less);
+  rf.frame.persons().Permute(order);
+  std::vector<int64_t> sorted_ids;
+  std::vector<int32_t> sorted_link;
+  sorted_ids.reserve(order.size());
+  sorted_link.reserve(order.size());
+  for (const uint32_t i : order) {
+    sorted_ids.push_back(ids[i]);
+    sorted_link.push_back(link[i]);
+  }
+  rf.person_ids = std::move(sorted_ids);
+  rf.frame.person_household() = std::move(sorted_link);
+}
+
 // Scalars: the run and the year parameters (latest value of each).
 void AddScalars(store::Connection& db, int year, const Date& ref_date, Frame& frame) {
   frame.SetScalar("year", year);
@@ -348,20 +413,57 @@ void AddScalars(store::Connection& db, int year, const Date& ref_date, Frame& fr
   }
 }
 
+// A second connection for the members' read, or nullptr: inside a transaction (another connection
+// would not see its writes), where the store has none, or when none can be opened now (PostgreSQL
+// at its connection limit): then everything is read on `db`, as before.
+std::unique_ptr<store::Connection> Sibling(store::Connection& db) {
+  if (db.transaction_depth() != 0) return nullptr;
+  try {
+    return db.OpenSibling();
+  } catch (const Error&) {
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, const std::string& area_prefix) {
   RegistryFrame rf;
   const auto range = internal::AreaRange(area_prefix);
   const std::string ref = ref_date.ToString();
-  AddHouseholds(db, year, range, rf);
-  HouseholdRows household_row;
-  household_row.reserve(rf.household_ids.size());
-  for (size_t i = 0; i < rf.household_ids.size(); ++i) {
-    household_row.emplace(rf.household_ids[i], static_cast<int32_t>(i));
+  std::vector<int64_t> household_of;
+  // The persons are read on a second connection, on a second thread, while this one reads the
+  // households and their events: the two halves of the fill at once, on two cores. Consistency is
+  // as it was with one connection: the reads were and are separate statements outside any
+  // transaction, each seeing the database as of its own start (three snapshots then, three now,
+  // only started closer together); a membership of a household the households' read did not see
+  // is dropped (LinkPersons), as before. Inside a transaction the reads stay on `db`: another
+  // connection would not see the transaction's own writes.
+  std::unique_ptr<store::Connection> sibling = Sibling(db);
+  if (sibling) {
+    std::exception_ptr persons_failed;
+    std::thread persons([&] {
+      try {
+        ReadPersons(*sibling, year, range, ref, rf, household_of);
+      } catch (...) {
+        persons_failed = std::current_exception();
+      }
+    });
+    try {
+      AddHouseholds(db, year, range, rf);
+      AddStatus(db, range, ref, HouseholdRows(rf.household_ids), rf.frame);
+    } catch (...) {
+      persons.join();
+      throw;
+    }
+    persons.join();
+    if (persons_failed) std::rethrow_exception(persons_failed);
+  } else {
+    AddHouseholds(db, year, range, rf);
+    AddStatus(db, range, ref, HouseholdRows(rf.household_ids), rf.frame);
+    ReadPersons(db, year, range, ref, rf, household_of);
   }
-  AddStatus(db, range, ref, household_row, rf.frame);
-  AddPersons(db, year, range, ref, household_row, rf);
+  LinkPersons(HouseholdRows(rf.household_ids), household_of, rf);
   AddScalars(db, year, ref_date, rf.frame);
   rf.frame.Validate();
   return rf;

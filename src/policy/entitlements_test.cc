@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -15,6 +16,8 @@
 #include "policy/schema.h"
 #include "registry/households.h"
 #include "registry/testing.h"
+#include "registry/vocab.h"
+#include "store/testing/faulty_connection.h"
 
 namespace fupin::policy {
 namespace {
@@ -102,6 +105,234 @@ TEST_F(EntitlementsTest, TheFrameHoldsTheAreasHouseholdsAndTheirMembersOnTheDate
   EXPECT_EQ(county.household_ids.size(), 3u);
   EXPECT_EQ(county.person_ids.size(), 5u);
   EXPECT_EQ(county.frame.households().rows(), 3u);
+}
+
+// ---- the fill against a straightforward reference
+
+// Each frame column and where the registry holds it (`h`, `hy`, `ay` for a
+// household row; `p`, `m`, `py` for a person row).
+const std::vector<std::pair<std::string, std::string>> kHouseholdSources = {
+    {"household.id", "h.id"},
+    {"household.number", "h.number"},
+    {"household.identified_year", "h.identified_year"},
+    {"household.attribute", "h.attribute"},
+    {"household.main_cause", "h.main_cause"},
+    {"area.code", "h.village_code"},
+    {"household.members", "hy.members"},
+    {"household.wage_income", "hy.wage_income"},
+    {"household.production_income", "hy.production_income"},
+    {"household.property_income", "hy.property_income"},
+    {"household.transfer_income", "hy.transfer_income"},
+    {"household.production_cost", "hy.production_cost"},
+    {"household.food_secure", "hy.food_secure"},
+    {"household.clothing_secure", "hy.clothing_secure"},
+    {"household.housing_safe", "hy.housing_safe"},
+    {"household.drinking_water_safe", "hy.drinking_water_safe"},
+    {"household.dibao_class", "hy.dibao_class"},
+    {"household.house_grade", "hy.house_grade"},
+    {"household.relocation", "hy.relocation"},
+    {"household.pepper_area", "hy.pepper_area"},
+    {"household.camellia_area", "hy.camellia_area"},
+    {"household.pv_share", "hy.pv_share"},
+    {"area.poor_village", "ay.poor_village"},
+    {"area.exit_year", "ay.exit_year"},
+    {"area.rural_population", "ay.rural_population"}};
+const std::vector<std::pair<std::string, std::string>> kPersonSources = {
+    {"person.id", "p.id"},
+    {"person.sex", "p.sex"},
+    {"person.birth_date", "p.birth_date"},
+    {"person.death_date", "p.death_date"},
+    {"person.ethnicity", "p.ethnicity"},
+    {"person.education", "p.education"},
+    {"person.health", "p.health"},
+    {"person.disability_grade", "p.disability_grade"},
+    {"person.labour_ability", "p.labour_ability"},
+    {"person.relation", "m.relation"},
+    {"person.school_status", "py.school_status"},
+    {"person.school_stage", "py.school_stage"},
+    {"person.medical_insured", "py.medical_insured"},
+    {"person.pension_insured", "py.pension_insured"},
+    {"person.employment", "py.employment"},
+    {"person.major_disease", "py.major_disease"},
+    {"person.chronic_contract", "py.chronic_contract"}};
+
+// The text Column::ValueText gives for one registry value read by `s` at `c`
+// (a NULL as the catalogue's absent value).
+std::string ExpectedText(const std::string& field, store::Statement& s, int c) {
+  const Field* f = Catalogue::Default().Find(field);
+  if (f == nullptr) throw Error::Internal("no field " + field);
+  const bool null = s.IsNull(c);
+  switch (f->type) {
+    case Type::kInt: return null ? (f->absent.empty() ? "0" : f->absent) : std::to_string(s.Int(c));
+    case Type::kBool: return (null ? f->absent == "true" : s.Int(c) != 0) ? "true" : "false";
+    case Type::kDate: {
+      const std::optional<Date> d = Date::Parse(null ? f->absent : s.Text(c));
+      return d ? d->ToString() : "0000-00-00";
+    }
+    case Type::kString: return null ? f->absent : s.Text(c);
+  }
+  return "";
+}
+
+// The frame of FillFrame made the plain way: the area's households by id, one
+// query per household and per person, the persons in (household, id) order.
+// Every column as text, keyed by name; status from the events one by one.
+struct ReferenceFrame {
+  std::vector<int64_t> household_ids, person_ids;
+  std::vector<int32_t> person_household;
+  std::map<std::string, std::vector<std::string>> columns;
+};
+
+ReferenceFrame Reference(store::Connection& db, const std::string& prefix, const std::string& ref) {
+  ReferenceFrame out;
+  auto households = db.Prepare("SELECT id FROM households WHERE village_code LIKE ? ORDER BY id");
+  households->BindText(1, prefix + "%");
+  while (households->Step()) out.household_ids.push_back(households->Int(0));
+  std::string columns;
+  for (const auto& [name, source] : kHouseholdSources) columns += (columns.empty() ? "" : ", ") + source;
+  auto household = db.Prepare("SELECT " + columns + " FROM households h"
+                              " LEFT JOIN household_years hy ON hy.household_id = h.id AND hy.year = 2020"
+                              " LEFT JOIN area_years ay ON ay.area_code = h.village_code AND ay.year = 2020"
+                              " WHERE h.id = ?");
+  auto events = db.Prepare("SELECT kind, year FROM household_events WHERE household_id = ? AND date <= ?"
+                           " ORDER BY date, id");
+  std::vector<std::pair<int32_t, int64_t>> members;  // (household row, person id)
+  auto memberships = db.Prepare("SELECT person_id FROM memberships WHERE household_id = ? AND start_date <= ?"
+                                " AND (end_date IS NULL OR end_date > ?)");
+  for (size_t row = 0; row < out.household_ids.size(); ++row) {
+    const int64_t id = out.household_ids[row];
+    household->Reset();
+    household->BindInt(1, id);
+    EXPECT_TRUE(household->Step());
+    for (size_t c = 0; c < kHouseholdSources.size(); ++c) {
+      out.columns[kHouseholdSources[c].first].push_back(
+          ExpectedText(kHouseholdSources[c].first, *household, static_cast<int>(c)));
+    }
+    std::string status = "unregistered";
+    int64_t exit_year = 0;
+    events->Reset();
+    events->BindInt(1, id);
+    events->BindText(2, ref);
+    while (events->Step()) {
+      status = std::string(registry::StatusAfter(events->Text(0)));
+      if (events->Text(0) == "exited") exit_year = events->Int(1);
+    }
+    out.columns["household.status"].push_back(status);
+    out.columns["household.exit_year"].push_back(std::to_string(exit_year));
+    memberships->Reset();
+    memberships->BindInt(1, id);
+    memberships->BindText(2, ref);
+    memberships->BindText(3, ref);
+    while (memberships->Step()) members.emplace_back(static_cast<int32_t>(row), memberships->Int(0));
+  }
+  std::sort(members.begin(), members.end());
+  columns.clear();
+  for (const auto& [name, source] : kPersonSources) columns += (columns.empty() ? "" : ", ") + source;
+  auto person = db.Prepare("SELECT " + columns + " FROM persons p JOIN memberships m ON m.person_id = p.id"
+                           " LEFT JOIN person_years py ON py.person_id = p.id AND py.year = 2020"
+                           " WHERE p.id = ? AND m.household_id = ? AND m.start_date <= ?"
+                           " AND (m.end_date IS NULL OR m.end_date > ?)");
+  for (const auto& [row, id] : members) {
+    out.person_ids.push_back(id);
+    out.person_household.push_back(row);
+    person->Reset();
+    person->BindInt(1, id);
+    person->BindInt(2, out.household_ids[static_cast<size_t>(row)]);
+    person->BindText(3, ref);
+    person->BindText(4, ref);
+    EXPECT_TRUE(person->Step());
+    for (size_t c = 0; c < kPersonSources.size(); ++c) {
+      out.columns[kPersonSources[c].first].push_back(ExpectedText(kPersonSources[c].first, *person, static_cast<int>(c)));
+    }
+  }
+  return out;
+}
+
+void ExpectFrameIs(const RegistryFrame& rf, const ReferenceFrame& want, const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(rf.household_ids, want.household_ids);
+  EXPECT_EQ(rf.person_ids, want.person_ids);
+  EXPECT_EQ(rf.frame.person_household(), want.person_household);
+  size_t compared = 0;
+  for (const Table* table : {&rf.frame.households(), &rf.frame.persons()}) {
+    for (const auto& [name, column] : table->columns()) {
+      auto it = want.columns.find(name);
+      ASSERT_NE(it, want.columns.end()) << name << " is not in the reference";
+      std::vector<std::string> got;
+      for (size_t row = 0; row < column.size(); ++row) got.push_back(column.ValueText(row));
+      EXPECT_EQ(got, it->second) << name;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, want.columns.size());
+}
+
+// Everything but the order of codes in each dictionary, which nothing reads:
+// the same rows, the same values, and the same set of values per column.
+void ExpectSameFrames(const RegistryFrame& a, const RegistryFrame& b) {
+  EXPECT_EQ(a.household_ids, b.household_ids);
+  EXPECT_EQ(a.village_codes, b.village_codes);
+  EXPECT_EQ(a.person_ids, b.person_ids);
+  EXPECT_EQ(a.frame.person_household(), b.frame.person_household());
+  for (const auto& [table_a, table_b] : {std::pair{&a.frame.households(), &b.frame.households()},
+                                         std::pair{&a.frame.persons(), &b.frame.persons()}}) {
+    ASSERT_EQ(table_a->columns().size(), table_b->columns().size());
+    for (const auto& [name, column] : table_a->columns()) {
+      const Column* other = table_b->Find(name);
+      ASSERT_NE(other, nullptr) << name;
+      EXPECT_EQ(column.ints(), other->ints()) << name;
+      EXPECT_EQ(column.bools(), other->bools()) << name;
+      EXPECT_EQ(column.codes(), other->codes()) << name;
+      EXPECT_EQ(column.dictionary(), other->dictionary()) << name;
+    }
+  }
+}
+
+// The fill equals the plain reading of the registry: a member who left before
+// the reference date is not there, a household without year facts or whose
+// village has none reads the absent values, a NULL of every type reads as its
+// field's absent value, a value set reads as itself; for the nation and for a
+// township; on one connection (a wrapper, which has no sibling) as on two.
+TEST_F(EntitlementsTest, TheFrameIsTheRegistryReadPlainly) {
+  f_.db().Execute("UPDATE memberships SET end_date = '2020-06-01' WHERE person_id = " + std::to_string(head_));
+  // Year facts for H1 only, some NULL; its village's year facts; none for the others.
+  f_.db().Execute("INSERT INTO household_years (household_id, year, members, wage_income, food_secure, dibao_class,"
+                  " updated_at) VALUES (" + std::to_string(poor_) + ", 2020, 3, 420000, 1, 'A', 0)");
+  f_.db().Execute("INSERT INTO area_years (area_code, year, rural_population, poor_village, exit_year)"
+                  " VALUES ('430424100200', 2020, 1200, 1, NULL)");
+  // A death date, a disability grade, an insured person (the others' are NULL or have no row).
+  f_.db().Execute("UPDATE persons SET death_date = '2020-10-01', disability_grade = 2 WHERE id = " +
+                  std::to_string(junior_));
+  f_.db().Execute("UPDATE person_years SET medical_insured = 1, pension_insured = 0 WHERE person_id = " +
+                  std::to_string(pupil_));
+  f_.AddEvent(other_, "exited", "2020-05-01");
+  f_.AddEvent(poor_, "exited", "2021-01-05");  // after the reference date: not counted
+  // Enough households that the numbers' dictionary outgrows its scanned start (16 values).
+  for (int i = 0; i < 40; ++i) {
+    const int64_t h = f_.AddHousehold("N" + std::to_string(i), i % 2 == 0 ? "430424101200" : "430424100201");
+    f_.AddPerson(h, "19900101", "head");
+    if (i % 3 == 0) f_.AddPerson(h, "20150606", "child");
+  }
+  const std::string ref = "2020-12-31";
+  for (const std::string prefix : {"", "430424100"}) {
+    const RegistryFrame rf = FillFrame(f_.db(), 2020, Date{2020, 12, 31}, prefix);
+    ExpectFrameIs(rf, Reference(f_.db(), prefix, ref), "area '" + prefix + "'");
+    store::testing::FaultyConnection one(f_.database().Connect());
+    ExpectSameFrames(FillFrame(one, 2020, Date{2020, 12, 31}, prefix), rf);
+  }
+  EXPECT_EQ(FillFrame(f_.db(), 2020, Date{2020, 12, 31}, "").household_ids.size(), 43u);
+}
+
+// Inside a transaction the fill sees the transaction's own writes: it does not
+// read on a second connection there.
+TEST_F(EntitlementsTest, TheFrameInsideATransactionSeesItsWrites) {
+  store::Transaction tx(f_.db());
+  f_.db().Execute("UPDATE persons SET education = 'college' WHERE id = " + std::to_string(pupil_));
+  const RegistryFrame rf = FillFrame(f_.db(), 2020, Date{2020, 12, 31}, "");
+  const auto at = std::find(rf.person_ids.begin(), rf.person_ids.end(), pupil_);
+  ASSERT_NE(at, rf.person_ids.end());
+  EXPECT_EQ(rf.frame.persons().Find("person.education")->ValueText(static_cast<size_t>(at - rf.person_ids.begin())),
+            "college");
 }
 
 TEST_F(EntitlementsTest, EveryRegisteredPupilIsListedWithReasons) {

@@ -1,6 +1,8 @@
 #include "policy/frame.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <utility>
 
 #include "core/error.h"
@@ -63,13 +65,39 @@ void Column::AppendString(std::string_view value) {
       }
     }
   }
-  auto it = index_.find(std::string(value));
-  if (it == index_.end()) {
-    int32_t code = static_cast<int32_t>(dictionary_.size());
-    dictionary_.emplace_back(value);
-    it = index_.emplace(std::string(value), code).first;
+  codes_.push_back(Intern(value, Hash(value)));
+}
+
+uint64_t Column::Hash(std::string_view value) { return std::hash<std::string_view>{}(value); }
+
+size_t Column::Slot(std::string_view value, uint64_t hash) const {
+  const size_t mask = index_.size() - 1;
+  const uint64_t tag = hash >> 32 << 32;
+  for (size_t slot = static_cast<size_t>(hash) & mask;; slot = (slot + 1) & mask) {
+    const uint64_t entry = index_[slot];
+    if (entry == 0) return slot;
+    if ((entry >> 32 << 32) == tag && dictionary_[(entry & 0xffffffffU) - 1] == value) return slot;
   }
-  codes_.push_back(it->second);
+}
+
+int32_t Column::Intern(std::string_view value, uint64_t hash) {
+  if (!index_.empty()) {
+    const uint64_t entry = index_[Slot(value, hash)];
+    if (entry != 0) return static_cast<int32_t>((entry & 0xffffffffU) - 1);
+  }
+  const auto code = static_cast<int32_t>(dictionary_.size());
+  dictionary_.emplace_back(value);
+  if ((dictionary_.size()) * 2 > index_.size()) {
+    // Grow and put every value back (rare: the table doubles).
+    index_.assign(std::max<size_t>(64, index_.size() * 2), 0);
+    for (size_t c = 0; c < dictionary_.size(); ++c) {
+      const uint64_t h = Hash(dictionary_[c]);
+      index_[Slot(dictionary_[c], h)] = (h >> 32 << 32) | (c + 1);
+    }
+  } else {
+    index_[Slot(value, hash)] = (hash >> 32 << 32) | (static_cast<uint64_t>(code) + 1);
+  }
+  return code;
 }
 
 void Column::Reserve(size_t rows) {
@@ -94,7 +122,7 @@ void PermuteVector(std::vector<T>& v, const std::vector<uint32_t>& order) {
 }  // namespace
 
 void Column::Permute(const std::vector<uint32_t>& order) {
-  if (order.size() != size()) throw Error::Internal("a column permuted by an order of another length");
+  if (order.size() > size()) throw Error::Internal("a column permuted by an order longer than it");
   switch (type_) {
     case Type::kInt:
     case Type::kDate: PermuteVector(ints_, order); break;
@@ -104,8 +132,9 @@ void Column::Permute(const std::vector<uint32_t>& order) {
 }
 
 int32_t Column::CodeOf(std::string_view value) const {
-  auto it = index_.find(std::string(value));
-  return it == index_.end() ? -1 : it->second;
+  if (index_.empty()) return -1;
+  const uint64_t entry = index_[Slot(value, Hash(value))];
+  return entry == 0 ? -1 : static_cast<int32_t>((entry & 0xffffffffU) - 1);
 }
 
 std::string Column::ValueText(size_t row) const {

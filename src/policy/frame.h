@@ -17,7 +17,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/date.h"
@@ -50,8 +49,8 @@ class Column {
   // Mutable access for bulk fills (kInt/kDate, kBool).
   std::vector<int64_t>& mutable_ints() { return ints_; }
   std::vector<uint8_t>& mutable_bools() { return bools_; }
-  // Reorders the rows: row i becomes what row order[i] was (order is a
-  // permutation of the rows).
+  // Reorders the rows: row i becomes what row order[i] was. `order` is a
+  // permutation of the rows, or of some of them (the others are dropped).
   void Permute(const std::vector<uint32_t>& order);
   // The code of a string, -1 when no row holds it.
   int32_t CodeOf(std::string_view value) const;
@@ -60,12 +59,22 @@ class Column {
 
  private:
   void Require(Type want) const;
+  // The code of `value` in the dictionary, added if new (`hash` is Hash(value)).
+  int32_t Intern(std::string_view value, uint64_t hash);
+  // The slot of `value` in index_: the one holding its code, or the empty one where it would go.
+  size_t Slot(std::string_view value, uint64_t hash) const;
+  static uint64_t Hash(std::string_view value);
+
   Type type_;
   std::vector<int64_t> ints_;
   std::vector<uint8_t> bools_;
   std::vector<int32_t> codes_;
   std::vector<std::string> dictionary_;
-  std::unordered_map<std::string, int32_t> index_;
+  // The dictionary's hash table (open addressing, linear probing, at most half full, a power of
+  // two long): per slot the hash's upper 32 bits << 32 | code + 1, 0 for an empty slot. Codes,
+  // not strings: a fill appends up to a million distinct values (household numbers), and a
+  // string per value twice (dictionary and key) was a third of the households' read.
+  std::vector<uint64_t> index_;
 };
 
 class Table {

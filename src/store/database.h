@@ -99,6 +99,10 @@ class Statement {
   virtual int64_t Int(int column) const = 0;
   virtual double Double(int column) const = 0;
   virtual std::string Text(int column) const = 0;
+  // The same text without a copy: a view into the backend's buffer, valid
+  // until the next Step(), Reset() or another column call of this statement.
+  // For bulk reads that turn each value into something else at once.
+  virtual std::string_view TextView(int column) const = 0;
   virtual std::vector<uint8_t> Blob(int column) const = 0;
   std::optional<int64_t> OptionalInt(int column) const {
     return IsNull(column) ? std::nullopt : std::optional<int64_t>(Int(column));
@@ -152,6 +156,14 @@ class Connection {
   // that must not wait long and has somewhere else to go (the server's quick
   // routes on its I/O threads).
   virtual void SetLockWait(std::chrono::milliseconds wait) = 0;
+
+  // A new connection to the same database, for a read on another thread at
+  // the same time (the `Database` this one came from is often out of reach).
+  // nullptr when this connection cannot have one (the default: a wrapper, an
+  // in-memory SQLite database). The new connection sees only what is
+  // committed: a caller inside a transaction must not expect it to see the
+  // transaction's writes.
+  virtual std::unique_ptr<Connection> OpenSibling() { return nullptr; }
 
   // Convenience for one-off reads: the first column of the first row, or
   // nullopt if there is no row or it is NULL.

@@ -420,6 +420,54 @@ TEST_P(DatabaseTest, AShortLockWaitEndsInATransientError) {
   EXPECT_EQ(*a->QueryInt("SELECT n FROM v"), 2);
 }
 
+// A text column read without a copy holds what Text() gives, NULL and empty
+// texts included, and a boolean reads as "1"/"0" as Text() gives it.
+TEST_P(DatabaseTest, TextViewIsTextWithoutACopy) {
+  auto db = OpenDatabase(url(), kV2);
+  auto c = db->Connect();
+  c->Execute("INSERT INTO things (name) VALUES ('海南 1'), ('')");
+  auto read = c->Prepare("SELECT name, NULL, 1 = 1, 1 = 0 FROM things ORDER BY id");
+  ASSERT_TRUE(read->Step());
+  EXPECT_EQ(read->TextView(0), "海南 1");
+  EXPECT_EQ(read->TextView(0), read->Text(0));
+  EXPECT_EQ(read->TextView(1), read->Text(1));
+  EXPECT_EQ(read->TextView(2), read->Text(2));
+  EXPECT_EQ(read->TextView(3), read->Text(3));
+  EXPECT_EQ(read->TextView(2), "1");
+  ASSERT_TRUE(read->Step());
+  EXPECT_EQ(read->TextView(0), "");
+  EXPECT_FALSE(read->Step());
+}
+
+// A sibling is another connection to the same database: it sees what is
+// committed, not what an open transaction of the first has written, and it
+// can read while the first reads.
+TEST_P(DatabaseTest, ASiblingConnectionSeesTheSameCommittedDatabase) {
+  auto db = OpenDatabase(url(), kV2);
+  auto c = db->Connect();
+  c->Execute("INSERT INTO things (name) VALUES ('a'), ('b')");
+  std::unique_ptr<Connection> sibling = c->OpenSibling();
+  ASSERT_NE(sibling, nullptr);
+  EXPECT_EQ(sibling->dialect(), c->dialect());
+  EXPECT_EQ(Count(*sibling, "things"), 2);
+  {
+    Transaction tx(*c);
+    c->Execute("INSERT INTO things (name) VALUES ('c')");
+    EXPECT_EQ(Count(*c, "things"), 3);
+    EXPECT_EQ(Count(*sibling, "things"), 2);
+    tx.Commit();
+  }
+  EXPECT_EQ(Count(*sibling, "things"), 3);
+  int64_t read_there = 0;
+  std::thread other([&] { read_there = Count(*sibling, "things"); });
+  EXPECT_EQ(Count(*c, "things"), 3);
+  other.join();
+  EXPECT_EQ(read_there, 3);
+  // A wrapper has no sibling of its own to give.
+  testing::FaultyConnection faulty(db->Connect());
+  EXPECT_EQ(faulty.OpenSibling(), nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const ::testing::TestParamInfo<Backend>& p) { return std::string(testing::BackendName(p.param)); });
 

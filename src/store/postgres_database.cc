@@ -154,6 +154,13 @@ class PostgresStatement final : public Statement {
     if (PQftype(r, c) == kBoolOid && size == 1) return text[0] == 't' ? "1" : "0";
     return std::string(text, size);
   }
+  std::string_view TextView(int c) const override {
+    const PGresult* r = Row();
+    const char* text = PQgetvalue(r, row_, c);
+    const size_t size = static_cast<size_t>(PQgetlength(r, row_, c));
+    if (PQftype(r, c) == kBoolOid && size == 1) return text[0] == 't' ? "1" : "0";
+    return {text, size};
+  }
   std::vector<uint8_t> Blob(int c) const override {
     const PGresult* r = Row();
     if (PQgetisnull(r, row_, c)) return {};
@@ -210,10 +217,11 @@ class PostgresStatement final : public Statement {
 };
 
 class CopyWriter;
+ConnHandle OpenConnection(const std::string& url);
 
 class PostgresConnection final : public Connection {
  public:
-  explicit PostgresConnection(ConnHandle conn) : conn_(std::move(conn)) {}
+  PostgresConnection(ConnHandle conn, std::string url) : conn_(std::move(conn)), url_(std::move(url)) {}
   ~PostgresConnection() override = default;
 
   Dialect dialect() const override { return Dialect::kPostgres; }
@@ -235,6 +243,10 @@ class PostgresConnection final : public Connection {
   void Execute(std::string_view sql) override {
     const std::string text(sql);
     Check(conn_.get(), PQexec(conn_.get(), text.c_str()), "SQL failed");
+  }
+
+  std::unique_ptr<Connection> OpenSibling() override {
+    return std::make_unique<PostgresConnection>(OpenConnection(url_), url_);
   }
 
   void SetLockWait(std::chrono::milliseconds wait) override {
@@ -279,6 +291,7 @@ class PostgresConnection final : public Connection {
 
  private:
   ConnHandle conn_;
+  std::string url_;  // for OpenSibling
   int64_t statements_ = 0;
   std::vector<std::string> forgotten_;
 };
@@ -501,7 +514,7 @@ std::string RewritePlaceholders(std::string_view sql, int* parameters, std::vect
 PostgresDatabase::PostgresDatabase(std::string url) : url_(std::move(url)) { OpenConnection(url_); }
 
 std::unique_ptr<Connection> PostgresDatabase::Connect() {
-  return std::make_unique<PostgresConnection>(OpenConnection(url_));
+  return std::make_unique<PostgresConnection>(OpenConnection(url_), url_);
 }
 
 std::string PostgresDatabase::description() const {

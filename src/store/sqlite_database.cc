@@ -149,6 +149,11 @@ class SqliteStatement final : public Statement {
     const int n = sqlite3_column_bytes(stmt_.get(), c);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
   }
+  std::string_view TextView(int c) const override {
+    const auto* p = sqlite3_column_text(stmt_.get(), c);
+    const int n = sqlite3_column_bytes(stmt_.get(), c);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string_view();
+  }
   std::vector<uint8_t> Blob(int c) const override {
     const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_.get(), c));
     const int n = sqlite3_column_bytes(stmt_.get(), c);
@@ -171,6 +176,9 @@ class SqliteStatement final : public Statement {
   StatementCache::Entry* entry_ = nullptr;
   StmtHandle stmt_;  // released, not finalised, for a lent statement
 };
+
+// A connection to the file at `path` with the settings above.
+std::unique_ptr<Connection> ConnectFile(const std::string& path, bool create);
 
 class SqliteConnection final : public Connection {
  public:
@@ -212,6 +220,17 @@ class SqliteConnection final : public Connection {
       sqlite3_free(message);
       Fail(nullptr, rc, what);
     }
+  }
+
+  std::unique_ptr<Connection> OpenSibling() override {
+    // An in-memory or temporary database has no file name: another connection would be another database.
+    const char* file = sqlite3_db_filename(db_.get(), "main");
+    if (file == nullptr || *file == '\0') return nullptr;
+    // Only beside a connection in WAL mode: a new connection sets WAL, which would change the
+    // file's mode under one that turned it off (the demo's bulk load does).
+    auto mode = Prepare("PRAGMA journal_mode");
+    if (!mode->Step() || mode->Text(0) != "wal") return nullptr;
+    return ConnectFile(file, false);
   }
 
   void SetLockWait(std::chrono::milliseconds wait) override {
@@ -268,15 +287,8 @@ void ConfigureSqliteOnce() {
   (void)configured;
 }
 
-}  // namespace
-
-SqliteDatabase::SqliteDatabase(std::string path, bool create) : path_(std::move(path)), create_(create) {
-  ConfigureSqliteOnce();
-  OpenHandle(path_, create_);
-}
-
-std::unique_ptr<Connection> SqliteDatabase::Connect() {
-  auto connection = std::make_unique<SqliteConnection>(OpenHandle(path_, create_));
+std::unique_ptr<Connection> ConnectFile(const std::string& path, bool create) {
+  auto connection = std::make_unique<SqliteConnection>(OpenHandle(path, create));
   connection->Execute(
       "PRAGMA busy_timeout=5000;"
       "PRAGMA journal_mode=WAL;"
@@ -286,5 +298,14 @@ std::unique_ptr<Connection> SqliteDatabase::Connect() {
       "PRAGMA cache_size=-65536;");
   return connection;
 }
+
+}  // namespace
+
+SqliteDatabase::SqliteDatabase(std::string path, bool create) : path_(std::move(path)), create_(create) {
+  ConfigureSqliteOnce();
+  OpenHandle(path_, create_);
+}
+
+std::unique_ptr<Connection> SqliteDatabase::Connect() { return ConnectFile(path_, create_); }
 
 }  // namespace fupin::store

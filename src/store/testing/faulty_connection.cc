@@ -27,6 +27,7 @@ class FaultyStatement final : public Statement {
   int64_t Int(int c) const override { return inner_->Int(c); }
   double Double(int c) const override { return inner_->Double(c); }
   std::string Text(int c) const override { return inner_->Text(c); }
+  std::string_view TextView(int c) const override { return inner_->TextView(c); }
   std::vector<uint8_t> Blob(int c) const override { return inner_->Blob(c); }
   int64_t Run() override {
     if (writes_ && !owner_.CountWrite()) {
