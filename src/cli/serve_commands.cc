@@ -20,7 +20,7 @@ namespace {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string static_dir;
-  int threads = 8;
+  int threads = server::kDefaultHandlerThreads;
   std::optional<int> io_threads;     // default: one per core
   bool quick_on_io_threads = true;
   int header_timeout = 10;
@@ -41,7 +41,9 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (and the web UI) until SIGTERM or SIGINT");
   serve->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)");
   serve->add_option("--static", o->static_dir, "Folder of the web UI's built files");
-  serve->add_option("--threads", o->threads, "Handler threads, each with its own database connection (default 8)");
+  serve->add_option("--threads", o->threads,
+                    "Handler threads, each with its own database connection (default " +
+                        std::to_string(server::kDefaultHandlerThreads) + ")");
   serve->add_option("--io-threads", o->io_threads,
                     "Threads reading and writing the sockets, which also answer the quick routes (default: one per core)");
   serve->add_option("--quick-on-io-threads", o->quick_on_io_threads,

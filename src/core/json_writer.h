@@ -37,6 +37,9 @@ class JsonWriter {
   JsonWriter& OptionalString(const std::optional<std::string>& value);
   JsonWriter& OptionalInt(const std::optional<int64_t>& value);
   JsonWriter& OptionalBool(const std::optional<bool>& value);
+  // A value the caller wrote as JSON already (a number in a format of its
+  // own), copied as it is.
+  JsonWriter& Raw(std::string_view json);
 
   // The document written so far; the writer is empty afterwards.
   std::string Take();

@@ -46,6 +46,7 @@
 
 #include "core/error.h"
 #include "server/request_head.h"
+#include "server/request_log.h"
 
 namespace fupin::server {
 namespace {
@@ -206,7 +207,7 @@ class Engine {
         options_(Resolved(std::move(options))),
         clock_(clock),
         hasher_(hasher),
-        log_(log),
+        request_log_(log),
         pool_(static_cast<size_t>(std::max(1, options_.threads))),
         ssl_(asio::ssl::context::tls_server) {}
 
@@ -247,7 +248,7 @@ class Engine {
     const std::string_view method = req.method_string();
     if (compiled != nullptr) return *Routed(*compiled, req, target, remote_address, start, false);
     Reply reply = Unrouted(method, target);
-    Log(std::string(method), nullptr, reply.status, start, ApiRequest{}, "");
+    Log(method, nullptr, reply.status, start, ApiRequest{}, "");
     return reply;
   }
 
@@ -445,23 +446,19 @@ class Engine {
   }
 
   // One JSON line per answer: the route's pattern (never the path, which may
-  // hold personal data), or null when no route matched.
-  void Log(const std::string& method, const Route* route, int status, std::chrono::steady_clock::time_point start,
+  // hold personal data), or null when no route matched. Written by the
+  // request log's own thread (request_log.h), in the order logged here.
+  void Log(std::string_view method, const Route* route, int status, std::chrono::steady_clock::time_point start,
            const ApiRequest& request, const std::string& internal_error) {
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    nlohmann::json line = {{"at", FormatTimestamp(clock_.NowSeconds())},
-                           {"method", method},
-                           {"route", route != nullptr ? nlohmann::json(route->pattern) : nullptr},
-                           {"status", status},
-                           {"ms", static_cast<double>(static_cast<int64_t>(ms * 100)) / 100},
-                           {"user_id", request.authenticated ? nlohmann::json(request.caller.user_id) : nullptr}};
-    if (!internal_error.empty()) line["internal_error"] = internal_error;
-    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    text += '\n';
-    std::scoped_lock lock(log_mutex_);
-    log_ << text;  // one write per line on an unbuffered stream (std::cerr)
-    log_.flush();
+    RequestLogEntry entry;
+    entry.at = clock_.NowSeconds();
+    entry.method = method;
+    if (route != nullptr) entry.route = route->pattern;
+    entry.status = status;
+    entry.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (request.authenticated) entry.user_id = request.caller.user_id;
+    entry.internal_error = internal_error;
+    request_log_.Append(RequestLogLine(entry));
   }
 
   // --- requests in flight, for Stop() -------------------------------------
@@ -502,8 +499,7 @@ class Engine {
   ServerOptions options_;
   const Clock& clock_;
   const access::PasswordHasher& hasher_;
-  std::ostream& log_;
-  std::mutex log_mutex_;
+  RequestLog request_log_;  // written by its own thread; flushed when Serve() returns
   access::SessionTouches session_touches_;  // all handler threads serve database_
   std::vector<CompiledRoute> compiled_;
   Jobs jobs_{database_, clock_};  // batches started with ?async=true, on a worker of their own
@@ -840,6 +836,7 @@ void Engine::Serve() {
   run(0);
   for (auto& t : threads) t.join();
   pool_.join();
+  request_log_.Flush();  // every answer's line is on the log stream when Serve() returns
 }
 
 void Engine::Stop() {

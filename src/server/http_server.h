@@ -42,12 +42,17 @@
 
 namespace fupin::server {
 
+// Handler threads when none are asked for: enough that a few slow requests (a
+// county report, an export) leave threads for the rest (docs/PERFORMANCE.md,
+// "Household reads, session 11": 2 and 4 were no faster within the noise).
+inline constexpr int kDefaultHandlerThreads = 8;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                       // 0: any free port (see port())
   size_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
   size_t max_upload_bytes = 32 * 1024 * 1024;  // uploads (Route::raw_body), dataio::kMaxUploadBytes
-  int threads = 4;                       // handler threads (each with its own database connection)
+  int threads = kDefaultHandlerThreads;  // handler threads (each with its own database connection)
   int io_threads = 0;                    // threads reading and writing the sockets; 0: one per core
   // Quick routes (Route::quick) answered on the I/O threads; false: every
   // request goes to the handler threads.

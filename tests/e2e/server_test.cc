@@ -9,6 +9,7 @@
 #include <future>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -622,6 +623,43 @@ TEST(ServerLifecycleTest, SigtermStopsCleanly) {
   EXPECT_NE(server.Output().find("fupin stopped"), std::string::npos);
   // The request log names routes, never personal data.
   EXPECT_NE(server.Log().find("\"route\":\"/api/v1/health\""), std::string::npos) << server.Log();
+}
+
+// The request log is written by a thread of its own (server/request_log.h):
+// after SIGTERM it holds one whole line for every answer sent, from clients
+// that asked at the same time.
+TEST(ServerLifecycleTest, TheRequestLogHoldsEveryAnswerAfterAStop) {
+  TempDir dir;
+  const std::string db = dir.File("fupin.db");
+  ServerProcess server(db);
+  constexpr int kClients = 4;
+  constexpr int kRequests = 50;
+  std::vector<std::future<int>> clients;
+  for (int t = 0; t < kClients; ++t) {
+    clients.push_back(std::async(std::launch::async, [&server] {
+      ApiClient c(server.port());
+      int answered = 0;
+      for (int i = 0; i < kRequests; ++i) {
+        answered += c.Get("/api/v1/health").status == 200 ? 1 : 0;
+        answered += c.Get("/api/v1/no-such-route").status == 404 ? 1 : 0;
+      }
+      return answered;
+    }));
+  }
+  for (auto& c : clients) EXPECT_EQ(c.get(), 2 * kRequests);
+  EXPECT_EQ(server.Stop(), 0);
+  int health = 0;
+  int unrouted = 0;
+  std::istringstream log(server.Log());
+  for (std::string line; std::getline(log, line);) {
+    if (line.empty() || line.front() != '{') continue;  // not a request line
+    const json j = json::parse(line);  // whole lines only
+    ASSERT_TRUE(j.contains("at") && j.contains("ms") && j.contains("user_id")) << line;
+    if (j["route"] == "/api/v1/health" && j["status"] == 200) ++health;
+    if (j["route"].is_null() && j["status"] == 404) ++unrouted;
+  }
+  EXPECT_EQ(health, kClients * kRequests);
+  EXPECT_EQ(unrouted, kClients * kRequests);
 }
 
 // An assessment route: facilities and the village assessment, within the
