@@ -17,13 +17,7 @@ namespace {
 // A new file from the template <temp folder>/fupin-XXXXXX<suffix>: its
 // descriptor, and its name in `path`.
 int CreateUnique(const std::string& suffix, std::string& path) {
-  std::error_code ec;
-  const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-  if (ec) {
-    const char* tmpdir = std::getenv("TMPDIR");
-    throw Error::Internal("no folder for temporary files (TMPDIR " + std::string(tmpdir ? tmpdir : "not set") +
-                          "): " + ec.message());
-  }
+  const std::filesystem::path dir = TempDirectory();
   path = (dir / ("fupin-XXXXXX" + suffix)).string();
   const int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
   if (fd < 0) {
@@ -35,14 +29,27 @@ int CreateUnique(const std::string& suffix, std::string& path) {
 
 }  // namespace
 
+std::string TempDirectory() {
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    throw Error::Internal("no folder for temporary files (TMPDIR " + std::string(tmpdir ? tmpdir : "not set") +
+                          "): " + ec.message());
+  }
+  return dir.string();
+}
+
 TempFile::TempFile(const std::string& suffix) { close(CreateUnique(suffix, path_)); }
 
 TempFile::~TempFile() { std::remove(path_.c_str()); }
 
 std::string TempFile::Read() const {
   std::ifstream in(path_, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
+  if (!in) throw Error::Internal("cannot read the temporary file " + path_);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();  // an empty file sets failbit on `bytes` only: not an error
+  if (in.bad()) throw Error::Internal("cannot read the temporary file " + path_);
   return bytes.str();
 }
 

@@ -19,12 +19,17 @@ class TempFile {
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
   const std::string& path() const { return path_; }
-  // The file's whole content.
+  // The file's whole content; Error::Internal naming it when it cannot be read.
   std::string Read() const;
 
  private:
   std::string path_;
 };
+
+// The folder temporary files go in (TMPDIR, else /tmp), for a library that
+// makes its own (libxlsxwriter's `tmpdir` option). Throws Error::Internal
+// naming TMPDIR when it is not a folder.
+std::string TempDirectory();
 
 struct FileCloser {
   void operator()(std::FILE* f) const;

@@ -61,6 +61,15 @@ TEST_F(TempFileTest, ANamedFileIsMadeInTmpdirAndRemovedAfterward) {
     EXPECT_EQ(FilesIn(), 1u);
   }
   EXPECT_FALSE(std::filesystem::exists(path));
+  const TempFile empty;
+  EXPECT_EQ(empty.Read(), "");
+  std::filesystem::remove(empty.path());
+  EXPECT_THROW(empty.Read(), Error);  // gone: an error, not ""
+}
+
+TEST_F(TempFileTest, TheFolderIsTmpdir) {
+  const ScopedTmpDir tmp(dir_.string());
+  EXPECT_EQ(std::filesystem::path(TempDirectory()), dir_);
 }
 
 TEST_F(TempFileTest, AnAnonymousFileIsInTmpdirWithoutAName) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/temp_file.h"
 #include "io/table_writer.h"
 
 namespace fupin::dataio {
@@ -91,7 +92,10 @@ std::vector<TemplateColumn> FromSheet(std::span<const SheetColumn> sheet) {
 void WriteXlsxTemplate(const std::vector<TemplateColumn>& columns, const std::string& sheet_name,
                        const std::string& path) {
   const std::string part = path + ".part";
-  std::unique_ptr<lxw_workbook, WorkbookDeleter> book(workbook_new(part.c_str()));
+  std::string tmpdir = TempDirectory();  // libxlsxwriter's temporary files in TMPDIR too
+  lxw_workbook_options options{};
+  options.tmpdir = tmpdir.data();
+  std::unique_ptr<lxw_workbook, WorkbookDeleter> book(workbook_new_opt(part.c_str(), &options));
   if (!book) throw Error::InvalidArgument("cannot write " + path, {{path, "cannot create the file"}});
   lxw_worksheet* sheet = workbook_add_worksheet(book.get(), sheet_name.c_str());
   lxw_worksheet* notes = workbook_add_worksheet(book.get(), "填写说明");

@@ -165,7 +165,11 @@ struct WorkbookDeleter {
 class XlsxTableWriter final : public TableWriter {
  public:
   XlsxTableWriter(const std::string& path, const WriterOptions& options) : file_(path) {
-    workbook_.reset(workbook_new(file_.part().c_str()));
+    // libxlsxwriter's own temporary files in TMPDIR too (it would use tmpfile(): /tmp).
+    std::string tmpdir = TempDirectory();
+    lxw_workbook_options book_options{};
+    book_options.tmpdir = tmpdir.data();
+    workbook_.reset(workbook_new_opt(file_.part().c_str(), &book_options));
     if (!workbook_) {
       throw Error::InvalidArgument("cannot create " + path, {ErrorDetail{path, "cannot create the workbook"}});
     }

@@ -957,7 +957,8 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   std::vector<std::string> ids;
   ids.reserve(selected.size());
   for (const Policy* p : selected) ids.push_back(p->id);
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Built::policy indexes both `selected` and `ids`: one id per policy.
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) throw Error::Internal("two policies share an id");
   EntitlementRun run;
   run.year = in.year;
   run.area_code = area;
@@ -983,6 +984,11 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   stage.emplace(progress, "store", 1);
   t0 = std::chrono::steady_clock::now();
   store::Transaction tx(db_);
+  // Runs store one at a time, so that what this one reads (the sums, the stored rows) is what it
+  // replaces: SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL's READ COMMITTED
+  // would let another run commit between this run's reads and its writes, and the sum this run
+  // stores would then describe rows no longer there (a later re-run would skip them for good).
+  if (db_.dialect() == store::Dialect::kPostgres) db_.Execute("SELECT pg_advisory_xact_lock(4711406)");
   const std::vector<PolicySum> sums = SumsOf(built, ids.size());
   const std::vector<bool> same = SameAsStored(db_, in.year, area, ids, sums);
   const std::vector<StoredRow> before = StoredBefore(db_, in.year, internal::AreaRange(area), ids, same);

@@ -759,8 +759,8 @@ void Program::ExplainWindow(const Frame& frame, size_t begin, size_t end, Explai
       out.clauses.push_back(std::move(clause));
     }
   }
-  out.begin = begin;
-  out.end = end;
+  out.begin = 0;  // no window while the values are replaced: an exception leaves none
+  out.end = 0;
   for (size_t i = 0; i < clause_codes_.size(); ++i) {
     const ClauseCode& c = clause_codes_[i];
     ExplainColumns::Clause& clause = out.clauses[i];
@@ -773,6 +773,8 @@ void Program::ExplainWindow(const Frame& frame, size_t begin, size_t end, Explai
       RunInto(*c.facts[k].code, frame, begin, end, values.data());
     }
   }
+  out.begin = begin;
+  out.end = end;
 }
 
 std::string ExplainColumns::FactText(const Fact& fact, size_t row) const {
