@@ -16,6 +16,7 @@
 #include "core/area_code.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/money.h"
 #include "facts/facts.h"
 #include "housing/housing.h"
@@ -332,47 +333,15 @@ void CheckIndicatorYears(int from_year, int year) {
   }
 }
 
-// Runs `other` on a second thread and `here` on this one; rethrows the first failure.
-void InParallel(const std::function<void()>& other, const std::function<void()>& here) {
-  std::exception_ptr failure;
-  std::thread thread([&] {
-    try {
-      other();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  });
-  try {
-    here();
-  } catch (...) {
-    thread.join();
-    throw;
-  }
-  thread.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
 // Both readers: at once on two connections when there is a second one, else one after the other.
 void ReadTables(store::Connection& db, store::Connection* second, const std::string& area, int from_year, int year,
                 ProgressStage& stage, FirstTables& a, SecondTables& b) {
   if (second != nullptr) {
-    std::exception_ptr failure;
-    std::thread reader([&] {
-      try {
-        b = ReadSecond(*second, area, from_year, year);
-      } catch (...) {
-        failure = std::current_exception();
-      }
-    });
-    try {
-      a = ReadFirst(db, area, year);
-      stage.Advance();
-    } catch (...) {
-      reader.join();
-      throw;
-    }
-    reader.join();
-    if (failure) std::rethrow_exception(failure);
+    InParallel([&] { b = ReadSecond(*second, area, from_year, year); },
+               [&] {
+                 a = ReadFirst(db, area, year);
+                 stage.Advance();
+               });
   } else {
     a = ReadFirst(db, area, year);
     stage.Advance();

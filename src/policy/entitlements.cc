@@ -22,6 +22,7 @@
 #include "access/audit.h"
 #include "access/permissions.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/money.h"
 #include "policy/internal.h"
 #include "registry/vocab.h"
@@ -441,23 +442,11 @@ RegistryFrame FillFrame(store::Connection& db, int year, const Date& ref_date, c
   // connection would not see the transaction's own writes.
   std::unique_ptr<store::Connection> sibling = Sibling(db);
   if (sibling) {
-    std::exception_ptr persons_failed;
-    std::thread persons([&] {
-      try {
-        ReadPersons(*sibling, year, range, ref, rf, household_of);
-      } catch (...) {
-        persons_failed = std::current_exception();
-      }
-    });
-    try {
-      AddHouseholds(db, year, range, rf);
-      AddStatus(db, range, ref, HouseholdRows(rf.household_ids), rf.frame);
-    } catch (...) {
-      persons.join();
-      throw;
-    }
-    persons.join();
-    if (persons_failed) std::rethrow_exception(persons_failed);
+    InParallel([&] { ReadPersons(*sibling, year, range, ref, rf, household_of); },
+               [&] {
+                 AddHouseholds(db, year, range, rf);
+                 AddStatus(db, range, ref, HouseholdRows(rf.household_ids), rf.frame);
+               });
   } else {
     AddHouseholds(db, year, range, rf);
     AddStatus(db, range, ref, HouseholdRows(rf.household_ids), rf.frame);
