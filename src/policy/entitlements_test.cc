@@ -488,7 +488,8 @@ TEST_F(EntitlementsTest, ARerunRewritesOnlyTheRowsThatChanged) {
 // Issue 25, session 13: a run stores each policy's sum (rows and a digest of
 // their keys and digests) for its area; a re-run whose rows have the same sum
 // and finds as many rows stored leaves them without reading them. Shown here by
-// a reason edited by hand (the count unchanged), which the re-run does not see;
+// a row whose reason and digest were edited by hand (the count unchanged): a
+// re-run that read the rows would find the digest different and rewrite it;
 // a row deleted by hand changes the count, and the re-run reads and restores.
 TEST_F(EntitlementsTest, ARerunMatchingTheStoredSumsReadsNoRow) {
   EntitlementService::RunInput in;
@@ -496,7 +497,8 @@ TEST_F(EntitlementsTest, ARerunMatchingTheStoredSumsReadsNoRow) {
   in.area_code = "430424";
   const auto first = Service().Run(f_.admin(), in);
   EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlement_sums WHERE year = 2020 AND area_code = '430424'"), 0);
-  f_.db().Execute("UPDATE entitlements SET reason = '手改' WHERE person_id = " + std::to_string(pupil_));
+  f_.db().Execute("UPDATE entitlements SET reason = '手改', digest = digest + 1 WHERE person_id = " +
+                  std::to_string(pupil_));
   const auto second = Service().Run(f_.admin(), in);
   EXPECT_EQ(second.explained, 0);
   EXPECT_EQ(second.added + second.removed + second.changed, 0);
