@@ -177,6 +177,7 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
                          {"eval", run.seconds_eval},
                          {"rules", run.seconds_rules},
                          {"store", run.seconds_store}};
+          j["written"] = run.written;
           j["explained"] = run.explained;
         }
         if (o->list) {
@@ -206,7 +207,8 @@ void AddPolicyCommands(CLI::App& app, Context& ctx) {
       }
       if (o->timing) {
         out << "读取 " << run.seconds_fill << " s, 计算 " << run.seconds_eval << " s (其中规则 " << run.seconds_rules
-            << " s), 写入 " << run.seconds_store << " s; 生成说明 " << run.explained << " 条\n";
+            << " s), 写入 " << run.seconds_store << " s; 写入 " << run.written << " 条, 新生成说明 " << run.explained
+            << " 条\n";
       }
       for (const auto& e : items) {
         out << e.village_name << "\t" << e.household_number << "\t" << (e.person_name.empty() ? "(本户)" : e.person_name)

@@ -72,8 +72,8 @@ class QualityTest : public ::testing::Test {
     const int64_t run_id = run->Int(0);
     run->Reset();
     auto s = fx_.db().Prepare(
-        "INSERT INTO entitlements (year, policy_id, household_id, person_id, village_code, amount, reason, clauses,"
-        " run_id) SELECT ?, 'civil.dibao_a', h.id, ?, h.village_code, 420000, '', '[]', ? FROM households h WHERE h.id = ?");
+        "INSERT INTO entitlements (year, policy_id, household_id, person_id, village_code, amount, run_id)"
+        " SELECT ?, 'civil.dibao_a', h.id, ?, h.village_code, 420000, ? FROM households h WHERE h.id = ?");
     s->BindInt(1, year);
     s->BindInt(2, person);
     s->BindInt(3, run_id);

@@ -28,7 +28,6 @@
 #include "registry/vocab.h"
 
 namespace fupin::policy {
-
 using access::Resource;
 
 // ------------------------------------------------------------ policy sets
@@ -473,22 +472,17 @@ namespace {
 
 // One entitlement the run found. Its key is (policy, household, person: 0 for
 // a household policy), the policy given by its place in the run's sorted ids.
-// No texts: a re-run builds them only for the rows it writes (Texts), and 1.5 M rows of 48 bytes
-// move and sort faster than rows that carry two strings.
+// No texts: they are built once per explanation digest, only for digests not stored yet
+// (ExplanationIds), and 1.5 M rows of 56 bytes move and sort faster than rows that carry two strings.
 struct Built {
   uint32_t policy = 0;
   uint32_t household_row = 0;  // its village: RegistryFrame::village_codes
   int64_t household_id = 0;
   int64_t person_id = 0;
   Fen amount = 0;
-  int64_t digest = 0;  // of what is stored (RowDigest)
-  size_t row = 0;      // its row of the policy's target table
-};
-
-// The reason and clauses of a row the run writes (ExplainWrites), by its place in Writes::insert.
-struct Texts {
-  std::string reason;
-  std::string clauses;
+  int64_t digest = 0;       // of what is stored (RowDigest)
+  int64_t explanation = 0;  // of its reason and clauses (ExplanationWriter::Digest)
+  size_t row = 0;           // its row of the policy's target table
 };
 
 // What one policy gave: its entitlements in (household, person) order.
@@ -587,7 +581,9 @@ PolicyRows EvaluatePolicy(const Policy& p, size_t index, const RegistryFrame& rf
     b.household_row = static_cast<uint32_t>(h);
     b.row = row;
     b.amount = result.amount[row];
-    b.digest = RowDigest(rf.village_codes[h], ref_digest, writer->Digest(row, b.amount));
+    const uint64_t explanation = writer->Digest(row, b.amount);
+    b.explanation = static_cast<int64_t>(explanation);
+    b.digest = RowDigest(rf.village_codes[h], ref_digest, explanation);
     ++out.total.entitled;
     out.total.amount += b.amount;
     out.rows.push_back(b);
@@ -717,18 +713,39 @@ struct Writes {
   std::vector<const StoredRow*> del;
 };
 
+// An added, changed (amount) or removed entitlement, without copies of its strings: a first run
+// has one for each of its 1.5 M rows, and only the first 1000 are returned as EntitlementChange.
+struct ChangeRef {
+  EntitlementChangeKind kind = EntitlementChangeKind::kAdded;
+  size_t policy = 0;
+  int64_t household_id = 0;
+  int64_t person_id = 0;
+  const std::string* village = nullptr;
+  std::optional<Fen> old_amount;
+  std::optional<Fen> new_amount;
+};
+
+EntitlementChange ChangeOf(const ChangeRef& c, const std::vector<std::string>& ids) {
+  return {c.kind, ids[c.policy], c.household_id, c.person_id, *c.village, c.old_amount, c.new_amount};
+}
+
 // Added, changed (amount) and removed entitlements, counted into the run, in the order the run has
 // always recorded them (the built rows' added and changed in key order, then the removed); and
 // the rows to write.
-std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const std::vector<StoredRow>& before,
-                                         const std::vector<std::string>& ids, const std::vector<bool>& same,
-                                         const RegistryFrame& rf, EntitlementRun& run, Writes& writes) {
-  std::vector<EntitlementChange> changes;
-  std::vector<EntitlementChange> removed;
+std::vector<ChangeRef> ChangesOf(const std::vector<Built>& built, const std::vector<StoredRow>& before,
+                                 const std::vector<bool>& same, const RegistryFrame& rf, EntitlementRun& run,
+                                 Writes& writes) {
+  std::vector<ChangeRef> changes;
+  std::vector<ChangeRef> removed;
+  // A first run adds every row: room for all of them at once, not by doubling (1.5 M at the nation).
+  if (before.empty()) {
+    changes.reserve(built.size());
+    writes.insert.reserve(built.size());
+  }
   size_t j = 0;
   auto gone = [&](const StoredRow& old) {
-    removed.push_back({EntitlementChangeKind::kRemoved, ids[old.policy], old.household_id, old.person_id,
-                       old.village, old.amount, std::nullopt});
+    removed.push_back({EntitlementChangeKind::kRemoved, old.policy, old.household_id, old.person_id, &old.village,
+                       old.amount, std::nullopt});
     writes.del.push_back(&old);
   };
   for (size_t i = 0; i < built.size(); ++i) {
@@ -744,7 +761,7 @@ std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const 
         before[j].person_id == b.person_id) {
       const StoredRow& old = before[j++];
       if (old.amount != b.amount) {
-        changes.push_back({EntitlementChangeKind::kChanged, ids[b.policy], b.household_id, b.person_id, village,
+        changes.push_back({EntitlementChangeKind::kChanged, b.policy, b.household_id, b.person_id, &village,
                            old.amount, b.amount});
       }
       if (old.digest != b.digest || old.amount != b.amount || old.village != village) {
@@ -753,8 +770,8 @@ std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const 
       }
       continue;
     }
-    changes.push_back({EntitlementChangeKind::kAdded, ids[b.policy], b.household_id, b.person_id, village,
-                       std::nullopt, b.amount});
+    changes.push_back(
+        {EntitlementChangeKind::kAdded, b.policy, b.household_id, b.person_id, &village, std::nullopt, b.amount});
     writes.insert.push_back(i);
   }
   while (j < before.size()) gone(before[j++]);
@@ -769,26 +786,77 @@ std::vector<EntitlementChange> ChangesOf(const std::vector<Built>& built, const 
   return changes;
 }
 
-// The reason and clauses of the rows the run writes (and of no other), each policy's on one of the
-// machine's cores, into `texts` (by place in writes.insert). `writes.insert` is in key order, so a
-// policy's rows are together, in increasing target row.
-void ExplainWrites(const std::vector<const Policy*>& policies, const RegistryFrame& rf,
-                   const std::vector<Built>& built, const Writes& writes, std::vector<Texts>& texts) {
-  texts.resize(writes.insert.size());
-  std::vector<std::pair<size_t, size_t>> spans;  // [first, last) of writes.insert, per policy with rows
-  for (size_t k = 0; k < writes.insert.size(); ++k) {
-    if (k == 0 || built[writes.insert[k]].policy != built[writes.insert[k - 1]].policy) spans.emplace_back(k, k);
-    spans.back().second = k + 1;
+// The explanation (reason and clauses) each row the run writes refers to, by its place in
+// writes.insert: an id of entitlement_explanations. Rows with the same explanation digest have the
+// same texts (ExplanationWriter::Digest), and a year's 1.5 M rows have a few hundred of them, so
+// the texts are stored once each: those already stored are found by digest (one join over a
+// staging table of the digests wanted), the others built from one row each (each policy's on one
+// of the machine's cores) and inserted. Returns the ids; `built_texts` is how many were built.
+std::vector<int64_t> ExplanationIds(store::Connection& db, const std::vector<const Policy*>& policies,
+                                    const RegistryFrame& rf, const std::vector<Built>& built, const Writes& writes,
+                                    int64_t& built_texts) {
+  // One row of each explanation wanted, by digest.
+  std::vector<size_t> wanted;  // indexes into built
+  {
+    std::unordered_map<int64_t, size_t> first;
+    for (const size_t i : writes.insert) first.emplace(built[i].explanation, i);
+    wanted.reserve(first.size());
+    for (const auto& [digest, i] : first) wanted.push_back(i);
   }
-  OnCores(spans.size(), [&](size_t i) {
-    const Policy& p = *policies[built[writes.insert[spans[i].first]].policy];
-    CompiledPolicy compiled(p);
-    internal::ExplanationWriter writer(p, compiled.eligibility(), rf.frame);
-    for (size_t k = spans[i].first; k < spans[i].second; ++k) {
-      const Built& b = built[writes.insert[k]];
-      writer.Write(b.row, b.amount, texts[k].reason, texts[k].clauses);
+  std::sort(wanted.begin(), wanted.end());  // by policy and row: the writers below move forwards
+  std::unordered_map<int64_t, int64_t> id_of;  // digest -> entitlement_explanations.id
+  auto read_ids = [&] {
+    auto s = db.Prepare(
+        "SELECT x.digest, x.id FROM entitlement_explanations x JOIN entitlement_wanted w ON w.digest = x.digest");
+    while (s->Step()) id_of[s->Int(0)] = s->Int(1);
+  };
+  if (!wanted.empty()) {
+    db.Execute(store::TranslateSql("CREATE TEMP TABLE IF NOT EXISTS entitlement_wanted (digest INTEGER NOT NULL)",
+                                   db.dialect()));
+    db.Execute("DELETE FROM entitlement_wanted");
+    const std::vector<std::string> columns = {"digest"};
+    auto w = db.BulkInsert("entitlement_wanted", columns);
+    for (const size_t i : wanted) w->Append({built[i].explanation});
+    w->Finish();
+    read_ids();
+  }
+  std::vector<size_t> missing;
+  for (const size_t i : wanted) {
+    if (!id_of.contains(built[i].explanation)) missing.push_back(i);
+  }
+  built_texts = static_cast<int64_t>(missing.size());
+  if (!missing.empty()) {
+    struct Texts {
+      std::string reason;
+      std::string clauses;
+    };
+    std::vector<Texts> texts(missing.size());
+    std::vector<std::pair<size_t, size_t>> spans;  // [first, last) of `missing`, per policy
+    for (size_t k = 0; k < missing.size(); ++k) {
+      if (k == 0 || built[missing[k]].policy != built[missing[k - 1]].policy) spans.emplace_back(k, k);
+      spans.back().second = k + 1;
     }
-  });
+    OnCores(spans.size(), [&](size_t i) {
+      const Policy& p = *policies[built[missing[spans[i].first]].policy];
+      CompiledPolicy compiled(p);
+      internal::ExplanationWriter writer(p, compiled.eligibility(), rf.frame);
+      for (size_t k = spans[i].first; k < spans[i].second; ++k) {
+        const Built& b = built[missing[k]];
+        writer.Write(b.row, b.amount, texts[k].reason, texts[k].clauses);
+      }
+    });
+    const std::vector<std::string> columns = {"digest", "reason", "clauses"};
+    auto w = db.BulkInsert("entitlement_explanations", columns);
+    for (size_t k = 0; k < missing.size(); ++k) {
+      w->Append({built[missing[k]].explanation, std::move(texts[k].reason), std::move(texts[k].clauses)});
+    }
+    w->Finish();
+    read_ids();
+  }
+  if (!wanted.empty()) db.Execute("DELETE FROM entitlement_wanted");
+  std::vector<int64_t> ids(writes.insert.size());
+  for (size_t k = 0; k < writes.insert.size(); ++k) ids[k] = id_of.at(built[writes.insert[k]].explanation);
+  return ids;
 }
 
 // The run's record; returns its id.
@@ -839,25 +907,43 @@ void DeleteRows(store::Connection& db, int year, const std::vector<std::string>&
 // The run's result stored: rows gone or different deleted, new and different rows inserted (one
 // bulk insert), rows found the same left as they are; and what changed recorded.
 void StoreEntitlements(store::Connection& db, int year, const std::vector<std::string>& ids,
-                       const std::vector<Built>& built, std::vector<Texts>& texts, const RegistryFrame& rf,
-                       const Writes& writes,
-                       const std::vector<EntitlementChange>& changes, int64_t run_id) {
+                       const std::vector<Built>& built, const std::vector<int64_t>& explanation_ids,
+                       const RegistryFrame& rf, const Writes& writes,
+                       const std::vector<ChangeRef>& changes, int64_t run_id) {
   DeleteRows(db, year, ids, writes.del);
-  const std::vector<std::string> columns = {"year",   "policy_id", "household_id", "person_id", "village_code",
-                                            "amount", "reason",    "clauses",      "run_id",    "digest"};
+  const std::vector<std::string> columns = {"year",   "policy_id",   "household_id", "person_id", "village_code",
+                                            "amount", "explanation", "run_id",       "digest"};
   auto w = db.BulkInsert("entitlements", columns);
   for (size_t k = 0; k < writes.insert.size(); ++k) {
     const Built& b = built[writes.insert[k]];
     w->Append({int64_t{year}, ids[b.policy], b.household_id, b.person_id, rf.village_codes[b.household_row],
-               b.amount, std::move(texts[k].reason), std::move(texts[k].clauses), run_id, b.digest});
+               b.amount, explanation_ids[k], run_id, b.digest});
   }
   w->Finish();
+  // When every change is an added row (a first run, or a run that only adds), the changes are the
+  // rows this run just inserted: copied from them in one statement (a third of the time of binding
+  // 1.5 M rows one by one).
+  const bool only_added = static_cast<int64_t>(changes.size()) == static_cast<int64_t>(writes.insert.size()) &&
+                          std::all_of(changes.begin(), changes.end(), [](const ChangeRef& c) {
+                            return c.kind == EntitlementChangeKind::kAdded;
+                          });
+  if (only_added) {
+    auto copy = db.Prepare(
+        "INSERT INTO entitlement_changes (run_id, policy_id, household_id, person_id, village_code, kind, old_amount,"
+        " new_amount) SELECT run_id, policy_id, household_id, person_id, village_code, '" +
+        std::string(WireOf(EntitlementChangeTerms(), EntitlementChangeKind::kAdded)) +
+        "', NULL, amount FROM entitlements WHERE year = ? AND run_id = ? ORDER BY policy_id, household_id, person_id");
+    copy->BindInt(1, year);
+    copy->BindInt(2, run_id);
+    copy->Run();
+    return;
+  }
   const std::vector<std::string> change_columns = {"run_id",       "policy_id", "household_id", "person_id",
                                                    "village_code", "kind",      "old_amount",   "new_amount"};
   auto c = db.BulkInsert("entitlement_changes", change_columns);
   auto opt = [](const std::optional<Fen>& v) { return v ? store::Value(*v) : store::Value(nullptr); };
   for (const auto& ch : changes) {
-    c->Append({run_id, ch.policy_id, ch.household_id, ch.person_id, ch.village_code,
+    c->Append({run_id, ids[ch.policy], ch.household_id, ch.person_id, *ch.village,
                std::string(WireOf(EntitlementChangeTerms(), ch.kind)), opt(ch.old_amount), opt(ch.new_amount)});
   }
   c->Finish();
@@ -985,11 +1071,10 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
   for (size_t i = 0; i < ids.size(); ++i) stored_before = stored_before || (same[i] && sums[i].rows > 0);
   run.first_run = FirstRun(db_, in.year, area, in.policy_id, stored_before);
   Writes writes;
-  std::vector<EntitlementChange> changes = ChangesOf(built, before, ids, same, rf, run, writes);
+  const std::vector<ChangeRef> changes = ChangesOf(built, before, same, rf, run, writes);
   const auto t_explain = std::chrono::steady_clock::now();
-  std::vector<Texts> texts;
-  ExplainWrites(selected, rf, built, writes, texts);
-  run.explained = static_cast<int64_t>(texts.size());
+  const std::vector<int64_t> explanation_ids = ExplanationIds(db_, selected, rf, built, writes, run.explained);
+  run.written = static_cast<int64_t>(writes.insert.size());
   const double seconds_explain = Seconds(t_explain);
   run.seconds_eval += seconds_explain;
   for (const PolicyTotal& t : run.by_policy) {
@@ -997,11 +1082,10 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
     run.amount += t.amount;
   }
   run.id = InsertRun(db_, run, in.policy_id, caller, clock_.NowSeconds());
-  StoreEntitlements(db_, in.year, ids, built, texts, rf, writes, changes, run.id);
+  StoreEntitlements(db_, in.year, ids, built, explanation_ids, rf, writes, changes, run.id);
   StoreSums(db_, in.year, area, ids, sums, built, writes.del, writes.insert);
   run.changes_total = static_cast<int64_t>(changes.size());
-  if (changes.size() > 1000) changes.resize(1000);
-  run.changes = std::move(changes);
+  for (size_t i = 0; i < std::min<size_t>(changes.size(), 1000); ++i) run.changes.push_back(ChangeOf(changes[i], ids));
   nlohmann::json summary = {{"run_id", run.id},       {"year", run.year},         {"area", area},
                             {"policy", in.policy_id}, {"ref_date", run.ref_date}, {"entitled", run.entitled},
                             {"amount", run.amount},   {"added", run.added},       {"removed", run.removed},
@@ -1058,10 +1142,11 @@ int64_t EntitlementService::Select(const Caller& caller, const ListFilter& f, bo
   }
   auto s = db_.Prepare(
       std::string("SELECT e.policy_id, e.household_id, h.number, e.person_id, p.name, p.id_number_masked,"
-                  " e.village_code, a.name, e.amount, e.reason, ") +
-      (with_clauses ? "e.clauses" : "''") +
+                  " e.village_code, a.name, e.amount, COALESCE(x.reason, ''), ") +
+      (with_clauses ? "COALESCE(x.clauses, '[]')" : "''") +
       " FROM entitlements e JOIN households h ON h.id = e.household_id"
-      " LEFT JOIN persons p ON p.id = e.person_id LEFT JOIN areas a ON a.code = e.village_code" +
+      " LEFT JOIN persons p ON p.id = e.person_id LEFT JOIN areas a ON a.code = e.village_code"
+      " LEFT JOIN entitlement_explanations x ON x.id = e.explanation" +
       where + " ORDER BY e.village_code, h.number, e.person_id, e.policy_id" + (paged ? " LIMIT ? OFFSET ?" : ""));
   bind(*s);
   if (paged) {

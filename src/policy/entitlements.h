@@ -118,8 +118,12 @@ struct EntitlementRun {
   double seconds_eval = 0;                 // rules and explanations (those of the rows written too)
   double seconds_rules = 0;                // of which the rules alone (bulk evaluation)
   double seconds_store = 0;
-  // Rows whose reason and clauses the run built: the rows it wrote (new or
-  // different); a row computed again unchanged is compared by its digest alone.
+  // Rows the run wrote (new or different); a row computed again unchanged is
+  // compared by its digest alone and left as stored.
+  int64_t written = 0;
+  // Explanations (a reason and its clauses, stored once in
+  // entitlement_explanations for every row that has the same) the run built:
+  // those of the rows it wrote that were not stored yet.
   int64_t explained = 0;
 };
 

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <tuple>
 
+#include "access/schema.h"
 #include "assessment/schema.h"
 #include "core/error.h"
 #include "core/vocabulary_testing.h"
@@ -15,6 +17,7 @@
 #include "policy/internal.h"
 #include "policy/schema.h"
 #include "registry/households.h"
+#include "registry/schema.h"
 #include "registry/testing.h"
 #include "registry/vocab.h"
 #include "store/testing/faulty_connection.h"
@@ -435,7 +438,9 @@ TEST_F(EntitlementsTest, TheLatestRunGivesItsChangesPageByPage) {
 // Every row's stored content, keyed, as the list reads it.
 std::map<std::string, std::string> StoredRows(store::Connection& db) {
   std::map<std::string, std::string> out;
-  auto s = db.Prepare("SELECT policy_id, household_id, person_id, village_code, amount, reason, clauses FROM entitlements");
+  auto s = db.Prepare(
+      "SELECT e.policy_id, e.household_id, e.person_id, e.village_code, e.amount, x.reason, x.clauses"
+      " FROM entitlements e JOIN entitlement_explanations x ON x.id = e.explanation");
   while (s->Step()) {
     out[s->Text(0) + "/" + std::to_string(s->Int(1)) + "/" + std::to_string(s->Int(2))] =
         s->Text(3) + "|" + std::to_string(s->Int(4)) + "|" + s->Text(5) + "|" + s->Text(6);
@@ -451,6 +456,18 @@ TEST_F(EntitlementsTest, ARerunRewritesOnlyTheRowsThatChanged) {
   in.area_code = "430424";
   const auto first = Service().Run(f_.admin(), in);
   ASSERT_GT(first.entitled, 3);
+  const std::string texts = "SELECT count(*) FROM entitlement_explanations";
+  const int64_t texts_first = *f_.db().QueryInt(texts);
+  // A first run's changes (every row added) are copied from the rows it stored: one each, with its
+  // village and amount.
+  EXPECT_EQ(*f_.db().QueryInt(
+                "SELECT count(*) FROM entitlement_changes c JOIN entitlements e ON e.year = 2020 AND"
+                " e.policy_id = c.policy_id AND e.household_id = c.household_id AND e.person_id = c.person_id"
+                " WHERE c.run_id = " + std::to_string(first.id) + " AND c.kind = 'added' AND c.old_amount IS NULL"
+                " AND c.new_amount = e.amount AND c.village_code = e.village_code AND e.run_id = c.run_id"),
+            first.entitled);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlement_changes WHERE run_id = " + std::to_string(first.id)),
+            first.entitled);
   registry::PersonRegistry persons(f_.db(), f_.clock());
   registry::PersonYear y;
   y.year = 2020;
@@ -468,15 +485,21 @@ TEST_F(EntitlementsTest, ARerunRewritesOnlyTheRowsThatChanged) {
             written);
   EXPECT_EQ(written, 2);  // the new one and the allowance with its new reason
   EXPECT_EQ(*f_.db().QueryInt(by_run + std::to_string(first.id)), first.entitled - 1);
-  // Texts are built for the rows written only: all of them the first time, two now, none when
-  // nothing changed.
-  EXPECT_EQ(first.explained, first.entitled);
-  EXPECT_EQ(second.explained, 2);
+  // Rows are written when they changed: all of them the first time, two now, none when nothing
+  // changed. Texts are built for the rows written only, once for the rows that share them
+  // (fewer than the rows the first time), and only when not stored yet.
+  EXPECT_EQ(first.written, first.entitled);
+  EXPECT_EQ(first.explained, texts_first);
+  EXPECT_LT(first.explained, first.entitled);
+  EXPECT_EQ(second.written, 2);
+  EXPECT_EQ(second.explained, *f_.db().QueryInt(texts) - texts_first);
+  EXPECT_GT(second.explained, 0);
   const auto third = Service().Run(f_.admin(), in);
-  EXPECT_EQ(third.explained, 0);
+  EXPECT_EQ(third.written + third.explained, 0);
   EXPECT_EQ(*f_.db().QueryInt(by_run + std::to_string(third.id)), 0);
-  auto reason = f_.db().Prepare("SELECT reason FROM entitlements WHERE policy_id = 'edu.compulsory_living'"
-                                " AND person_id = " + std::to_string(pupil_));
+  auto reason = f_.db().Prepare("SELECT x.reason FROM entitlements e JOIN entitlement_explanations x"
+                                " ON x.id = e.explanation WHERE e.policy_id = 'edu.compulsory_living'"
+                                " AND e.person_id = " + std::to_string(pupil_));
   ASSERT_TRUE(reason->Step());
   EXPECT_NE(reason->Text(0).find("在校生状况：送教上门"), std::string::npos) << reason->Text(0);
   const auto incremental = StoredRows(f_.db());
@@ -497,12 +520,14 @@ TEST_F(EntitlementsTest, ARerunMatchingTheStoredSumsReadsNoRow) {
   in.area_code = "430424";
   const auto first = Service().Run(f_.admin(), in);
   EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlement_sums WHERE year = 2020 AND area_code = '430424'"), 0);
-  f_.db().Execute("UPDATE entitlements SET reason = '手改', digest = digest + 1 WHERE person_id = " +
+  f_.db().Execute("INSERT INTO entitlement_explanations (reason, clauses) VALUES ('手改', '[]')");
+  const std::string by_hand = "(SELECT id FROM entitlement_explanations WHERE reason = '手改')";
+  f_.db().Execute("UPDATE entitlements SET explanation = " + by_hand + ", digest = digest + 1 WHERE person_id = " +
                   std::to_string(pupil_));
   const auto second = Service().Run(f_.admin(), in);
-  EXPECT_EQ(second.explained, 0);
+  EXPECT_EQ(second.written + second.explained, 0);
   EXPECT_EQ(second.added + second.removed + second.changed, 0);
-  EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE reason = '手改'"), 0);
+  EXPECT_GT(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE explanation = " + by_hand), 0);
   f_.db().Execute("DELETE FROM entitlements WHERE person_id = " + std::to_string(junior_));
   const auto third = Service().Run(f_.admin(), in);
   EXPECT_GT(third.added, 0);
@@ -536,7 +561,7 @@ TEST_F(EntitlementsTest, AVillageRunThatWritesRowsMakesTheCountysSumsStale) {
   EXPECT_EQ(StoredRows(f_.db()), as_first);
   // The county's sums are its own again: the run after that reads nothing and writes nothing.
   const auto again = Service().Run(f_.admin(), county);
-  EXPECT_EQ(again.added + again.removed + again.changed + again.explained, 0);
+  EXPECT_EQ(again.added + again.removed + again.changed + again.written + again.explained, 0);
 }
 
 // A policy whose text changes (here its name) has its rows rewritten with the
@@ -557,12 +582,17 @@ TEST_F(EntitlementsTest, APolicyTextChangeRewritesItsRows) {
   ASSERT_GT(rows, 0);
   const auto second = EntitlementService(f_.db(), policies, f_.clock()).Run(f_.admin(), in);
   EXPECT_EQ(second.added + second.removed + second.changed, 0);
-  EXPECT_EQ(second.explained, rows);
+  EXPECT_EQ(second.written, rows);
+  // One new text for each of the policy's texts before.
+  EXPECT_EQ(second.explained, *f_.db().QueryInt("SELECT count(DISTINCT explanation) FROM entitlements"
+                                                " WHERE policy_id = 'edu.compulsory_living'"));
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE run_id = " + std::to_string(second.id) +
                               " AND policy_id = 'edu.compulsory_living'"),
             rows);
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE run_id = " + std::to_string(second.id)), rows);
-  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE reason LIKE '%义务教育生活补助（修订）%'"), rows);
+  EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements e JOIN entitlement_explanations x"
+                              " ON x.id = e.explanation WHERE x.reason LIKE '%义务教育生活补助（修订）%'"),
+            rows);
   EXPECT_EQ(*f_.db().QueryInt("SELECT count(*) FROM entitlements WHERE run_id = " + std::to_string(first.id)),
             first.entitled - rows);
 }
@@ -578,14 +608,74 @@ TEST_F(EntitlementsTest, RowsStoredWithAnEarlierDigestAreRewrittenOnce) {
   const auto first = Service().Run(f_.admin(), in);
   const auto fresh = StoredRows(f_.db());
   // As an earlier version left them: other digests (of other texts), and no sums (migration 406).
-  f_.db().Execute("UPDATE entitlements SET digest = 4242 + person_id, reason = '旧的说明', clauses = '[]'");
+  f_.db().Execute("INSERT INTO entitlement_explanations (reason, clauses) VALUES ('旧的说明', '[]')");
+  f_.db().Execute("UPDATE entitlements SET digest = 4242 + person_id,"
+                  " explanation = (SELECT id FROM entitlement_explanations WHERE reason = '旧的说明')");
   f_.db().Execute("DELETE FROM entitlement_sums");
   const auto second = Service().Run(f_.admin(), in);
   EXPECT_FALSE(second.first_run);
   EXPECT_EQ(second.added + second.removed + second.changed, 0);
-  EXPECT_EQ(second.explained, first.entitled);
+  EXPECT_EQ(second.written, first.entitled);
+  EXPECT_EQ(second.explained, 0);  // the texts themselves are stored: found by their digests
   EXPECT_EQ(StoredRows(f_.db()), fresh);
-  EXPECT_EQ(Service().Run(f_.admin(), in).explained, 0);
+  EXPECT_EQ(Service().Run(f_.admin(), in).written, 0);
+}
+
+// Migration 407: rows stored with their texts in them (before session 14) have
+// those texts moved to entitlement_explanations, each distinct text once, and
+// read back as before; a run then leaves the rows as they are (same digests).
+TEST(EntitlementExplanationsMigrationTest, MovesEachDistinctTextOutOfTheRowsOnce) {
+  std::vector<store::Migration> before;
+  for (auto& m : Extra()) {
+    if (m.id != 407) before.push_back(std::move(m));
+  }
+  registry::testing::RegistryFixture f(before);
+  f.AddAreas();
+  const int64_t h = f.AddHousehold("H1", "430424100200", 2014);
+  const int64_t a = f.AddPerson(h, "19800101", "head", "李大");
+  const int64_t b = f.AddPerson(h, "19820202", "spouse", "张二");
+  f.db().Execute(
+      "INSERT INTO entitlement_runs (year, area_code, policy_id, ref_date, persons, households, entitled, amount,"
+      " added, removed, changed, actor, run_at) VALUES (2020, '430424', '', '2020-12-31', 2, 1, 3, 900, 3, 0, 0,"
+      " 'local', 0)");
+  auto insert = f.db().Prepare(
+      "INSERT INTO entitlements (year, policy_id, household_id, person_id, village_code, amount, reason, clauses,"
+      " run_id, digest) VALUES (2020, ?, ?, ?, '430424100200', 300, ?, ?, (SELECT max(id) FROM entitlement_runs), 7)");
+  const std::vector<std::tuple<std::string, int64_t, std::string, std::string>> rows = {
+      {"health.medical_premium", a, "说明甲", "[{\"text\":\"甲\"}]"},
+      {"health.medical_premium", b, "说明甲", "[{\"text\":\"甲\"}]"},
+      {"hr.disabled_pension", a, "说明乙", "[{\"text\":\"乙\"}]"}};
+  for (const auto& [policy, person, reason, clauses] : rows) {
+    insert->Reset();
+    insert->BindText(1, policy);
+    insert->BindInt(2, h);
+    insert->BindInt(3, person);
+    insert->BindText(4, reason);
+    insert->BindText(5, clauses);
+    insert->Run();
+  }
+  std::vector<store::Migration> all = registry::Migrations();
+  for (auto& m : access::Migrations()) all.push_back(std::move(m));
+  for (auto& m : Extra()) all.push_back(std::move(m));
+  auto db = store::OpenDatabase(f.path(), all);
+  auto c = db->Connect();
+  EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM entitlement_explanations"), 2);
+  EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM entitlement_explanations WHERE digest IS NOT NULL"), 0);
+  EXPECT_THROW(c->Prepare("SELECT reason FROM entitlements")->Step(), Error);
+  EntitlementService::ListFilter filter;
+  filter.year = 2020;
+  filter.area_code = "430424";
+  const Page page = EntitlementService(*c, PolicySet(), f.clock()).List(f.admin(), filter);
+  ASSERT_EQ(page.items.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& [policy, person, reason, clauses] = rows[i];
+    const auto it = std::find_if(page.items.begin(), page.items.end(), [&](const Entitlement& e) {
+      return e.policy_id == policy && e.person_id == person;
+    });
+    ASSERT_NE(it, page.items.end()) << policy << " " << person;
+    EXPECT_EQ(it->reason, reason);
+    EXPECT_EQ(it->clauses.dump(), clauses);
+  }
 }
 
 // The run writes the explanations from bulk columns; they are the bytes of

@@ -66,9 +66,9 @@ std::map<Key, Owed> ReadOwed(store::Connection& db, int year, const std::pair<st
                              std::set<std::string>& entitled_policies) {
   std::map<Key, Owed> owed;
   auto s = db.Prepare(
-      "SELECT e.policy_id, e.household_id, e.person_id, e.village_code, e.amount, e.reason, h.number, p.name,"
-      " p.id_number_masked FROM entitlements e JOIN households h ON h.id = e.household_id"
-      " LEFT JOIN persons p ON p.id = e.person_id"
+      "SELECT e.policy_id, e.household_id, e.person_id, e.village_code, e.amount, COALESCE(x.reason, ''), h.number,"
+      " p.name, p.id_number_masked FROM entitlements e JOIN households h ON h.id = e.household_id"
+      " LEFT JOIN persons p ON p.id = e.person_id LEFT JOIN entitlement_explanations x ON x.id = e.explanation"
       " WHERE e.year = ? AND e.village_code >= ? AND e.village_code < ? AND (? = '' OR e.policy_id = ?)");
   s->BindInt(1, year);
   s->BindText(2, range.first);

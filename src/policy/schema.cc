@@ -180,6 +180,30 @@ CREATE TABLE entitlement_sums (
   PRIMARY KEY (year, policy_id, area_code)
 );
 )sql"},
+      // A first run of `fupin entitle` wrote 1.5 M copies of a few hundred texts (issue 25).
+      {407, "entitlement explanations", R"sql(
+-- The explanations of entitlements, each text once: the reason read out to the
+-- household and the clauses JSON (the clauses and the facts they read). A
+-- year's rows share a few hundred of them (rows with the same policy, facts and
+-- amount have the same texts). digest is what `fupin entitle` finds a text by
+-- (the digest of the values the texts are written from, with the format's
+-- version); NULL for the texts this migration moved out of the rows. Texts no
+-- row refers to any more are kept (they name no one: the row named the person).
+CREATE TABLE entitlement_explanations (
+  id      {{pk}},
+  digest  INTEGER UNIQUE,
+  reason  TEXT NOT NULL,
+  clauses TEXT NOT NULL
+);
+INSERT INTO entitlement_explanations (reason, clauses)
+  SELECT DISTINCT reason, clauses FROM entitlements ORDER BY reason, clauses;
+-- The row's explanation: entitlement_explanations.id.
+ALTER TABLE entitlements ADD COLUMN explanation INTEGER NOT NULL DEFAULT 0;
+UPDATE entitlements SET explanation = x.id FROM entitlement_explanations x
+  WHERE x.reason = entitlements.reason AND x.clauses = entitlements.clauses;
+ALTER TABLE entitlements DROP COLUMN reason;
+ALTER TABLE entitlements DROP COLUMN clauses;
+)sql"},
   };
 }
 

@@ -64,8 +64,9 @@ std::string Dump(const std::string& db) {
       "SELECT i.department, i.policy_id, i.year, i.row_count, i.unknown, i.amount, i.imported_at, r.row_number,"
       " r.person_id, r.id_number_masked, r.id_area, r.amount, r.date, r.area_code FROM roster_entries r"
       " JOIN roster_imports i ON i.id = r.import_id ORDER BY i.id, r.row_number",
-      "SELECT year, policy_id, household_id, person_id, village_code, amount, reason FROM entitlements"
-      " ORDER BY year, policy_id, household_id, person_id",
+      "SELECT e.year, e.policy_id, e.household_id, e.person_id, e.village_code, e.amount, x.reason, x.clauses"
+      " FROM entitlements e JOIN entitlement_explanations x ON x.id = e.explanation"
+      " ORDER BY e.year, e.policy_id, e.household_id, e.person_id",
   };
   std::string out;
   for (const char* q : queries) {
