@@ -906,7 +906,8 @@ void DeleteRows(store::Connection& db, int year, const std::vector<std::string>&
 
 // The run's result stored: rows gone or different deleted, new and different rows inserted (one
 // bulk insert), rows found the same left as they are; and what changed recorded.
-void StoreEntitlements(store::Connection& db, int year, const std::vector<std::string>& ids,
+void StoreEntitlements(store::Connection& db, int year, const std::pair<std::string, std::string>& range,
+                       const std::vector<std::string>& ids,
                        const std::vector<Built>& built, const std::vector<int64_t>& explanation_ids,
                        const RegistryFrame& rf, const Writes& writes,
                        const std::vector<ChangeRef>& changes, int64_t run_id) {
@@ -921,9 +922,10 @@ void StoreEntitlements(store::Connection& db, int year, const std::vector<std::s
   }
   w->Finish();
   // When every change is an added row (a first run, or a run that only adds), the changes are the
-  // rows this run just inserted: copied from them in one statement (a third of the time of binding
-  // 1.5 M rows one by one).
-  const bool only_added = static_cast<int64_t>(changes.size()) == static_cast<int64_t>(writes.insert.size()) &&
+  // rows this run just inserted in its area: copied from them in one statement (a third of the time
+  // of binding 1.5 M rows one by one).
+  if (changes.empty()) return;
+  const bool only_added = changes.size() == writes.insert.size() &&
                           std::all_of(changes.begin(), changes.end(), [](const ChangeRef& c) {
                             return c.kind == EntitlementChangeKind::kAdded;
                           });
@@ -932,9 +934,14 @@ void StoreEntitlements(store::Connection& db, int year, const std::vector<std::s
         "INSERT INTO entitlement_changes (run_id, policy_id, household_id, person_id, village_code, kind, old_amount,"
         " new_amount) SELECT run_id, policy_id, household_id, person_id, village_code, '" +
         std::string(WireOf(EntitlementChangeTerms(), EntitlementChangeKind::kAdded)) +
-        "', NULL, amount FROM entitlements WHERE year = ? AND run_id = ? ORDER BY policy_id, household_id, person_id");
+        "', NULL, amount FROM entitlements WHERE year = ? AND run_id = ?" +
+        (range.first.empty() ? std::string() : " AND village_code >= ? AND village_code < ?"));
     copy->BindInt(1, year);
     copy->BindInt(2, run_id);
+    if (!range.first.empty()) {
+      copy->BindText(3, range.first);
+      copy->BindText(4, range.second);
+    }
     copy->Run();
     return;
   }
@@ -1082,7 +1089,7 @@ EntitlementRun EntitlementService::Run(const Caller& caller, const RunInput& in,
     run.amount += t.amount;
   }
   run.id = InsertRun(db_, run, in.policy_id, caller, clock_.NowSeconds());
-  StoreEntitlements(db_, in.year, ids, built, explanation_ids, rf, writes, changes, run.id);
+  StoreEntitlements(db_, in.year, internal::AreaRange(area), ids, built, explanation_ids, rf, writes, changes, run.id);
   StoreSums(db_, in.year, area, ids, sums, built, writes.del, writes.insert);
   run.changes_total = static_cast<int64_t>(changes.size());
   for (size_t i = 0; i < std::min<size_t>(changes.size(), 1000); ++i) run.changes.push_back(ChangeOf(changes[i], ids));
