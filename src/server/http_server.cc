@@ -77,6 +77,11 @@ constexpr const char* kContentSecurityPolicy =
 // another connection holds before its request goes to the handler pool.
 constexpr auto kQuickLockWait = std::chrono::milliseconds(20);
 
+// Connections taken from the kernel's queue in one turn of the acceptor (see
+// Engine::Accept): enough to empty it at once under any load seen so far, few
+// enough that the sockets already open never wait long for the turn.
+constexpr int kAcceptBatch = 256;
+
 // One connection per handler thread and database, kept for the thread's life
 // (with the statements it has prepared, see store/sqlite_database.cc).
 store::Connection& ThreadConnection(store::Database& database) {
@@ -491,6 +496,8 @@ class Engine {
   }
 
   void Accept();
+  // A connection just accepted: served, or over max_connections refused with 503.
+  void Admit(tcp::socket socket);
   int Bind();
   void Serve();
   void Stop();
@@ -750,34 +757,47 @@ void Engine::Accept() {
       });
       return;
     }
-    {
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait for the peer's delayed ACK
-      if (open_connections_.load() >= options_.max_connections) {
-        // Over the cap: a short 503 (best effort, never blocking) and close.
-        const std::string body = ErrorJson("unavailable", "too many open connections").dump();
-        const std::string text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
-                                 "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
-                                 "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: " +
-                                 std::string(kContentSecurityPolicy) + "\r\nContent-Length: " +
-                                 std::to_string(body.size()) + "\r\n\r\n" + body;
-        socket.non_blocking(true, ignored);
-        socket.write_some(asio::buffer(text), ignored);
-        socket.shutdown(tcp::socket::shutdown_send, ignored);
-        socket.close(ignored);
-      } else {
-        ++open_connections_;
-        const std::string remote = socket.remote_endpoint(ignored).address().to_string();
-        if (tls_) {
-          std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), ssl_)
-              ->Start();
-        } else {
-          std::make_shared<Connection<beast::tcp_stream>>(*this, remote, std::move(socket))->Start();
-        }
-      }
+    Admit(std::move(socket));
+    // Take what else the kernel has queued now, not one connection per turn:
+    // every turn waits behind the ready work of all the open connections, so
+    // at 1,000 busy connections one accept per turn left connections in the
+    // kernel's queue for up to 20 s, their first request unanswered
+    // (docs/PERFORMANCE.md, "Household reads, session 14"). The acceptor is
+    // non-blocking (Bind), so an empty queue ends the loop at once.
+    for (int i = 1; i < kAcceptBatch; ++i) {
+      tcp::socket next(asio::make_strand(io_));
+      acceptor_.accept(next, ec);
+      if (ec) break;  // would_block: the queue is empty; anything else: the next async_accept reports it
+      Admit(std::move(next));
     }
     Accept();
   });
+}
+
+void Engine::Admit(tcp::socket socket) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait for the peer's delayed ACK
+  if (open_connections_.load() >= options_.max_connections) {
+    // Over the cap: a short 503 (best effort, never blocking) and close.
+    const std::string body = ErrorJson("unavailable", "too many open connections").dump();
+    const std::string text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
+                             "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+                             "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: " +
+                             std::string(kContentSecurityPolicy) + "\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(text), ignored);
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+    return;
+  }
+  ++open_connections_;
+  const std::string remote = socket.remote_endpoint(ignored).address().to_string();
+  if (tls_) {
+    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), ssl_)->Start();
+  } else {
+    std::make_shared<Connection<beast::tcp_stream>>(*this, remote, std::move(socket))->Start();
+  }
 }
 
 int Engine::Bind() {
@@ -814,7 +834,11 @@ int Engine::Bind() {
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
+    // The kernel's queue of connections not yet accepted: SOMAXCONN (4096 on
+    // glibc), cut to net.core.somaxconn (docs/DEPLOY.md).
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    // Accept() takes every queued connection in one turn with non-blocking accepts.
+    if (!ec) acceptor_.non_blocking(true, ec);
   }
   if (ec) throw Error::FailedPrecondition("cannot listen on " + o.host + ":" + std::to_string(o.port));
   return acceptor_.local_endpoint().port();
