@@ -184,9 +184,41 @@ Target SplitTarget(std::string_view target) {
 struct Reply {
   int status = 200;
   std::string body;
+  std::shared_ptr<const std::string> shared_body;  // when set, sent instead of `body` (ApiResponse::shared_body)
   std::string content_type;  // "" with an empty body
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = false;        // Connection: close after this answer
+
+  size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
+};
+
+// The body of every response: bytes of its own, or bytes shared with whoever
+// keeps them (a kept household text), written from where they are.
+struct ReplyBody {
+  struct value_type {
+    std::string owned;
+    std::shared_ptr<const std::string> shared;
+    std::string_view bytes() const { return shared ? std::string_view(*shared) : std::string_view(owned); }
+  };
+
+  static std::uint64_t size(const value_type& body) { return body.bytes().size(); }
+
+  // Beast's BodyWriter: the whole body as one buffer.
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool kIsRequest, class Fields>
+    writer(const http::header<kIsRequest, Fields>& /*header*/, const value_type& body) : body_(body) {}
+    void init(beast::error_code& ec) { ec = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      const std::string_view bytes = body_.bytes();
+      return {{const_buffers_type(bytes.data(), bytes.size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+  };
 };
 
 Reply JsonReply(int status, const nlohmann::json& body) {
@@ -317,8 +349,9 @@ class Engine {
                               std::chrono::steady_clock::time_point start, bool on_io_thread) {
     std::optional<Reply> reply = Handle(compiled, req, target, remote_address, start, on_io_thread);
     if (reply && req.method_string() == "HEAD") {
-      reply->headers.emplace_back("Content-Length", std::to_string(reply->body.size()));
+      reply->headers.emplace_back("Content-Length", std::to_string(reply->body_size()));
       reply->body.clear();
+      reply->shared_body.reset();
     }
     return reply;
   }
@@ -343,7 +376,18 @@ class Engine {
       if (const auto it = req.find("If-Match"); it != req.end()) request.if_match = std::string(it->value());
       request.remote_address = remote_address;
       request.tls = tls_;
-      Authenticate(route, req, request);
+      // A quick read's statements (the session, then the route's few reads by
+      // key) share one read snapshot: on SQLite one WAL read lock instead of
+      // one per statement (store::ReadSnapshot). The session's last-use write,
+      // when due, runs between two snapshots, before the handler as always.
+      std::optional<store::ReadSnapshot> snapshot;
+      const bool snapshot_reads = route.quick && route.method == "GET";
+      if (snapshot_reads) snapshot.emplace(*request.db);
+      if (std::optional<access::Sessions::Checked> due = Authenticate(route, req, request)) {
+        snapshot.reset();
+        access::Sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_).Touch(*due);
+        if (snapshot_reads) snapshot.emplace(*request.db);
+      }
       ReadBody(route, req, request);
       ApiResponse response = on_io_thread ? route.handler(request) : RunHandler(route, request);
       status = response.status;
@@ -365,24 +409,29 @@ class Engine {
 
   // Who asks: the bearer token, or the web UI's session cookie (with its CSRF
   // token on whatever changes something); a route that needs a login refuses neither.
-  void Authenticate(const Route& route, const http::request<http::string_body>& req, ApiRequest& request) {
+  // Writes nothing: returns the session check when its last use is due to be
+  // written (access::Sessions::Touch), which the caller does.
+  std::optional<access::Sessions::Checked> Authenticate(const Route& route, const http::request<http::string_body>& req,
+                                                        ApiRequest& request) {
     const std::string_view auth = req["Authorization"];
     const std::optional<std::string> cookie = SessionCookie(req[http::field::cookie]);
+    std::optional<access::Sessions::Checked> due;
+    const auto check = [&] {
+      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
+      access::Sessions::Checked checked = sessions.Check(request.token);
+      request.caller = checked.caller;
+      request.authenticated = true;
+      if (checked.touch) due = std::move(checked);
+    };
     if (auth.rfind("Bearer ", 0) == 0) {
       request.token = std::string(auth.substr(7));
-      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
-      if (route.needs_login || !request.token.empty()) {
-        request.caller = sessions.Authenticate(request.token);
-        request.authenticated = true;
-      }
+      if (route.needs_login || !request.token.empty()) check();
     } else if (cookie && route.needs_login) {
       // The web UI's session cookie (docs/ACCESS.md): a browser sends it by
       // itself, so whatever changes something must also carry the session's
       // CSRF token, which only the page (not another site) can read.
       request.token = *cookie;
-      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
-      request.caller = sessions.Authenticate(request.token);
-      request.authenticated = true;
+      check();
       if (route.method != "GET") {
         const std::string_view offered = req[kCsrfHeader];
         if (!access::CsrfTokenMatches(request.token, offered)) {
@@ -394,6 +443,7 @@ class Engine {
     } else if (route.needs_login) {
       throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");
     }
+    return due;
   }
 
   // The request's body: raw bytes (uploads), parsed JSON, or {} for a write without one.
@@ -419,6 +469,12 @@ class Engine {
     const int status = response.status;
     if (status == 204) {
       reply.status = 204;
+    } else if (file_type != response.headers.end() && response.shared_body) {
+      // A kept text (ApiResponse::VersionedText of a shared text): sent from where it is kept.
+      reply.status = status;
+      reply.headers.emplace_back("Cache-Control", "no-store");
+      reply.shared_body = std::move(response.shared_body);
+      reply.content_type = file_type->second;
     } else if (file_type != response.headers.end() && response.body.is_string()) {
       // A download (ApiResponse::File) or JSON serialised by the handler (VersionedText): the bytes as they are.
       reply.status = status;
@@ -692,7 +748,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       if (k == "Content-Length") head_length = v;
       else response_.insert(k, v);
     }
-    response_.body() = std::move(reply.body);
+    response_.body().owned = std::move(reply.body);
+    response_.body().shared = std::move(reply.shared_body);
     response_.keep_alive(!reply.close);
     response_.prepare_payload();
     if (head_length) response_.set(http::field::content_length, *head_length);
@@ -739,7 +796,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  http::response<ReplyBody> response_;
   Target target_;
   const CompiledRoute* route_ = nullptr;
   std::chrono::steady_clock::time_point start_;
