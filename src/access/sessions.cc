@@ -201,7 +201,7 @@ LoginResult Sessions::Login(std::string_view name, std::string_view password, st
   return result;
 }
 
-Caller Sessions::Authenticate(std::string_view token) {
+Sessions::Checked Sessions::Check(std::string_view token) {
   const std::optional<std::string> token_hash = TokenHash(token);
   if (!token_hash) throw Unauthenticated("not a session token");
   const int64_t now = clock_.NowSeconds();
@@ -229,14 +229,26 @@ Caller Sessions::Authenticate(std::string_view token) {
   if (now - last_seen >= options_.idle_timeout) {
     throw Unauthenticated("the session expired after inactivity; log in again");
   }
+  Checked checked{std::move(caller), std::nullopt, now};
   if (now - last_seen >= options_.touch_interval && (!touches_ || touches_->Claim(session_id, now))) {
-    auto touch = connection_.Prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?");
-    touch->BindInt(1, now);
-    touch->BindInt(2, session_id);
-    touch->BindInt(3, now);
-    touch->Run();
+    checked.touch = session_id;
   }
-  return caller;
+  return checked;
+}
+
+void Sessions::Touch(const Checked& checked) {
+  if (!checked.touch) return;
+  auto touch = connection_.Prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?");
+  touch->BindInt(1, checked.now);
+  touch->BindInt(2, *checked.touch);
+  touch->BindInt(3, checked.now);
+  touch->Run();
+}
+
+Caller Sessions::Authenticate(std::string_view token) {
+  Checked checked = Check(token);
+  Touch(checked);
+  return std::move(checked.caller);
 }
 
 void Sessions::Logout(std::string_view token) {

@@ -12,6 +12,7 @@
 // Time comes from the Clock, so tests drive it with a FixedClock.
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -87,7 +88,21 @@ class Sessions {
 
   // The caller a token stands for; touches the session's last use.
   // kUnauthenticated for a malformed, unknown, expired or revoked token.
+  // The same as Check, then Touch.
   Caller Authenticate(std::string_view token);
+
+  // Authenticate in two steps, for a caller that reads inside a
+  // store::ReadSnapshot (the server's quick reads): Check reads and writes
+  // nothing; when the session's last use is due to be written, `touch` is
+  // set and Touch must be called (outside the snapshot, before the request's
+  // work). The claim on SessionTouches is made by Check.
+  struct Checked {
+    Caller caller;
+    std::optional<int64_t> touch;  // the session whose last use is due
+    int64_t now = 0;
+  };
+  Checked Check(std::string_view token);
+  void Touch(const Checked& checked);
 
   // Ends the session of `token` (nothing happens for an unknown one).
   void Logout(std::string_view token);

@@ -19,8 +19,9 @@ std::optional<HouseholdTexts::Kept> HouseholdTexts::Find(int64_t id, int64_t hea
   return Kept{it->second.text, it->second.village_code};
 }
 
-void HouseholdTexts::Store(int64_t id, int64_t head, std::string village_code, HouseholdText text) {
-  Entry entry{head, std::move(village_code), std::make_shared<const HouseholdText>(std::move(text))};
+void HouseholdTexts::Store(int64_t id, int64_t head, std::string village_code,
+                           std::shared_ptr<const HouseholdText> text) {
+  Entry entry{head, std::move(village_code), std::move(text)};
   const size_t size = SizeOf(entry);
   if (size > max_shard_bytes_) return;
   Shard& shard = ShardOf(id);

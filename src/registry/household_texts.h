@@ -46,7 +46,10 @@ class HouseholdTexts {
     std::string village_code;
   };
   std::optional<Kept> Find(int64_t id, int64_t head);
-  void Store(int64_t id, int64_t head, std::string village_code, HouseholdText text);
+  void Store(int64_t id, int64_t head, std::string village_code, std::shared_ptr<const HouseholdText> text);
+  void Store(int64_t id, int64_t head, std::string village_code, HouseholdText text) {
+    Store(id, head, std::move(village_code), std::make_shared<const HouseholdText>(std::move(text)));
+  }
 
   size_t bytes() const;    // of the texts kept now
   size_t entries() const;  // texts kept now

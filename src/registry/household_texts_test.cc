@@ -58,14 +58,15 @@ TEST_F(HouseholdTextsTest, ARepeatedReadRunsOneStatement) {
   CountingConnection counting(f_.database().Connect());
   HouseholdRegistry reg(counting, f_.clock());
   HouseholdTexts texts;
-  const HouseholdText first = reg.GetHouseholdText(f_.admin(), id, texts);
+  const auto first = reg.GetHouseholdText(f_.admin(), id, texts);
   EXPECT_GE(counting.prepared, 5);
-  EXPECT_EQ(first.json, Fresh(id));
+  EXPECT_EQ(first->json, Fresh(id));
   counting.prepared = 0;
-  const HouseholdText again = reg.GetHouseholdText(f_.admin(), id, texts);
+  const auto again = reg.GetHouseholdText(f_.admin(), id, texts);
   EXPECT_EQ(counting.prepared, 1);
-  EXPECT_EQ(again.json, first.json);
-  EXPECT_EQ(again.version, first.version);
+  EXPECT_EQ(again->json, first->json);
+  EXPECT_EQ(again->version, first->version);
+  EXPECT_EQ(again.get(), first.get()) << "the kept text itself, not a copy";
   EXPECT_EQ(texts.entries(), 1U);
 }
 
@@ -77,35 +78,35 @@ TEST_F(HouseholdTextsTest, TheReadAfterAChangeIsTheNewText) {
   const int64_t person = f_.AddPerson(id, "19800101", "head", "张三");
   HouseholdRegistry reg(f_.db(), f_.clock());
   HouseholdTexts texts;
-  const HouseholdText before = reg.GetHouseholdText(f_.admin(), id, texts);
-  ASSERT_NE(before.json.find("张三"), std::string::npos);
+  const auto before = reg.GetHouseholdText(f_.admin(), id, texts);
+  ASSERT_NE(before->json.find("张三"), std::string::npos);
 
   PersonRegistry persons(f_.db(), f_.clock());
   PersonPatch rename;
   rename.name = "李四";
   persons.UpdatePerson(f_.admin(), person, persons.GetPerson(f_.admin(), person).version, rename);
-  const HouseholdText renamed = reg.GetHouseholdText(f_.admin(), id, texts);
-  EXPECT_EQ(renamed.version, before.version);
-  EXPECT_NE(renamed.json.find("李四"), std::string::npos);
-  EXPECT_EQ(renamed.json, Fresh(id));
+  const auto renamed = reg.GetHouseholdText(f_.admin(), id, texts);
+  EXPECT_EQ(renamed->version, before->version);
+  EXPECT_NE(renamed->json.find("李四"), std::string::npos);
+  EXPECT_EQ(renamed->json, Fresh(id));
 
   auto other = f_.database().Connect();
   HouseholdRegistry elsewhere(*other, f_.clock());
   HouseholdPatch patch;
   patch.address = "新地址 1 号";
-  elsewhere.UpdateHousehold(f_.admin(), id, renamed.version, patch);
-  const HouseholdText moved = reg.GetHouseholdText(f_.admin(), id, texts);
-  EXPECT_EQ(moved.version, renamed.version + 1);
-  EXPECT_NE(moved.json.find("新地址 1 号"), std::string::npos);
-  EXPECT_EQ(moved.json, Fresh(id));
+  elsewhere.UpdateHousehold(f_.admin(), id, renamed->version, patch);
+  const auto moved = reg.GetHouseholdText(f_.admin(), id, texts);
+  EXPECT_EQ(moved->version, renamed->version + 1);
+  EXPECT_NE(moved->json.find("新地址 1 号"), std::string::npos);
+  EXPECT_EQ(moved->json, Fresh(id));
 
   HouseholdYear year;
   year.year = 2019;
   year.wage_income = 1234500;
   reg.SetHouseholdYear(f_.admin(), id, year);
-  const HouseholdText facts = reg.GetHouseholdText(f_.admin(), id, texts);
-  EXPECT_NE(facts.json.find("1234500"), std::string::npos);
-  EXPECT_EQ(facts.json, Fresh(id));
+  const auto facts = reg.GetHouseholdText(f_.admin(), id, texts);
+  EXPECT_NE(facts->json.find("1234500"), std::string::npos);
+  EXPECT_EQ(facts->json, Fresh(id));
 }
 
 // A text kept from one caller's read is never another's permission: a cadre
@@ -116,7 +117,7 @@ TEST_F(HouseholdTextsTest, EveryReadChecksTheCallersAccess) {
   f_.AddPerson(id, "19800101", "head", "张三");
   HouseholdRegistry reg(f_.db(), f_.clock());
   HouseholdTexts texts;
-  const HouseholdText admin = reg.GetHouseholdText(f_.admin(), id, texts);
+  const auto admin = reg.GetHouseholdText(f_.admin(), id, texts);
   const auto refusals = [&] { return *f_.db().QueryInt("SELECT count(*) FROM audit_log WHERE action = 'access.denied'"); };
   const int64_t refused_before = refusals();
   try {
@@ -126,7 +127,7 @@ TEST_F(HouseholdTextsTest, EveryReadChecksTheCallersAccess) {
     EXPECT_EQ(e.code(), ErrorCode::kPermissionDenied);
   }
   EXPECT_EQ(refusals(), refused_before + 1);
-  EXPECT_EQ(reg.GetHouseholdText(VillageCadre("430424101200"), id, texts).json, admin.json);
+  EXPECT_EQ(reg.GetHouseholdText(VillageCadre("430424101200"), id, texts)->json, admin->json);
   // Unknown households stay unknown, and nothing is kept for them.
   EXPECT_THROW(reg.GetHouseholdText(f_.admin(), id + 1000, texts), Error);
   EXPECT_EQ(texts.entries(), 1U);

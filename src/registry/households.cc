@@ -436,16 +436,17 @@ Household HouseholdRegistry::GetHousehold(const Caller& caller, int64_t id) {
   return h;
 }
 
-HouseholdText HouseholdRegistry::GetHouseholdText(const Caller& caller, int64_t id, HouseholdTexts& texts) {
+std::shared_ptr<const HouseholdText> HouseholdRegistry::GetHouseholdText(const Caller& caller, int64_t id,
+                                                                         HouseholdTexts& texts) {
   // The head first: a change committed after it leaves the text stored below
   // under a head that is no longer the current one, so it is never served.
   const int64_t head = access::Audit(db_, clock_).DataHead();
   if (auto kept = texts.Find(id, head)) {
     internal::RequireRegistryRead(db_, clock_, caller, kept->village_code, id, "household/" + std::to_string(id));
-    return *kept->text;
+    return std::move(kept->text);
   }
   const Household h = GetHousehold(caller, id);
-  HouseholdText text{HouseholdJsonText(h), h.version};
+  auto text = std::make_shared<const HouseholdText>(HouseholdText{HouseholdJsonText(h), h.version});
   texts.Store(id, head, h.village_code, text);
   return text;
 }

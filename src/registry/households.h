@@ -143,7 +143,8 @@ class HouseholdRegistry {
   // (what GET /households/{id} sends): the text kept in `texts` when it was
   // stored at the current data head (one primary-key read), else read and
   // kept there. The same access check and errors as GetHousehold, every time.
-  HouseholdText GetHouseholdText(const Caller& caller, int64_t id, HouseholdTexts& texts);
+  // Shared with `texts`, not copied (the server sends it as it is).
+  std::shared_ptr<const HouseholdText> GetHouseholdText(const Caller& caller, int64_t id, HouseholdTexts& texts);
   // The household's full phone number ("" when none): the roles that see full
   // ID numbers, audited (household.phone_view).
   std::string RevealPhone(const Caller& caller, int64_t id);

@@ -312,6 +312,14 @@ ApiResponse ApiResponse::VersionedText(std::string json_text, int64_t version, i
   return r;
 }
 
+ApiResponse ApiResponse::VersionedText(std::shared_ptr<const std::string> json_text, int64_t version, int status) {
+  ApiResponse r{status, nullptr, {}};
+  r.shared_body = std::move(json_text);
+  r.headers["Content-Type"] = "application/json; charset=utf-8";
+  r.headers["ETag"] = "\"v" + std::to_string(version) + "\"";
+  return r;
+}
+
 ApiResponse ApiResponse::File(std::string bytes, std::string content_type, const std::string& file_name) {
   ApiResponse r{200, nlohmann::json(std::move(bytes)), {}};
   r.headers["Content-Type"] = std::move(content_type);

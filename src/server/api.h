@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -97,6 +98,10 @@ struct ApiResponse {
   int status = 200;
   nlohmann::json body = nlohmann::json::object();
   std::map<std::string, std::string> headers;
+  // When set, the bytes sent instead of `body` (with headers' Content-Type),
+  // shared with whoever keeps them, not copied (VersionedText of a kept text).
+  // Last and defaulted, so that aggregate initialisations may leave it out.
+  std::shared_ptr<const std::string> shared_body{};
 
   static ApiResponse Ok(nlohmann::json body) { return {200, std::move(body), {}}; }
   static ApiResponse Created(nlohmann::json body) { return {201, std::move(body), {}}; }
@@ -105,6 +110,8 @@ struct ApiResponse {
   // The same with the JSON already serialised by the caller (hot reads that
   // write their JSON directly, see core/json_writer.h); sent as it is.
   static ApiResponse VersionedText(std::string json_text, int64_t version, int status = 200);
+  // The same with a text kept elsewhere (registry::HouseholdTexts), sent without a copy.
+  static ApiResponse VersionedText(std::shared_ptr<const std::string> json_text, int64_t version, int status = 200);
   // A download named `file_name` (Content-Disposition: attachment): `body`
   // holds the file's bytes as a JSON string and headers its Content-Type;
   // the server sends those bytes as they are instead of JSON.

@@ -77,6 +77,11 @@ constexpr const char* kContentSecurityPolicy =
 // another connection holds before its request goes to the handler pool.
 constexpr auto kQuickLockWait = std::chrono::milliseconds(20);
 
+// Connections taken from the kernel's queue in one turn of the acceptor (see
+// Engine::Accept): enough to empty it at once under any load seen so far, few
+// enough that the sockets already open never wait long for the turn.
+constexpr int kAcceptBatch = 256;
+
 // One connection per handler thread and database, kept for the thread's life
 // (with the statements it has prepared, see store/sqlite_database.cc).
 store::Connection& ThreadConnection(store::Database& database) {
@@ -179,9 +184,41 @@ Target SplitTarget(std::string_view target) {
 struct Reply {
   int status = 200;
   std::string body;
+  std::shared_ptr<const std::string> shared_body;  // when set, sent instead of `body` (ApiResponse::shared_body)
   std::string content_type;  // "" with an empty body
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = false;        // Connection: close after this answer
+
+  size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
+};
+
+// The body of every response: bytes of its own, or bytes shared with whoever
+// keeps them (a kept household text), written from where they are.
+struct ReplyBody {
+  struct value_type {
+    std::string owned;
+    std::shared_ptr<const std::string> shared;
+    std::string_view bytes() const { return shared ? std::string_view(*shared) : std::string_view(owned); }
+  };
+
+  static std::uint64_t size(const value_type& body) { return body.bytes().size(); }
+
+  // Beast's BodyWriter: the whole body as one buffer.
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool kIsRequest, class Fields>
+    writer(const http::header<kIsRequest, Fields>& /*header*/, const value_type& body) : body_(body) {}
+    void init(beast::error_code& ec) { ec = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      const std::string_view bytes = body_.bytes();
+      return {{const_buffers_type(bytes.data(), bytes.size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+  };
 };
 
 Reply JsonReply(int status, const nlohmann::json& body) {
@@ -312,8 +349,9 @@ class Engine {
                               std::chrono::steady_clock::time_point start, bool on_io_thread) {
     std::optional<Reply> reply = Handle(compiled, req, target, remote_address, start, on_io_thread);
     if (reply && req.method_string() == "HEAD") {
-      reply->headers.emplace_back("Content-Length", std::to_string(reply->body.size()));
+      reply->headers.emplace_back("Content-Length", std::to_string(reply->body_size()));
       reply->body.clear();
+      reply->shared_body.reset();
     }
     return reply;
   }
@@ -338,7 +376,18 @@ class Engine {
       if (const auto it = req.find("If-Match"); it != req.end()) request.if_match = std::string(it->value());
       request.remote_address = remote_address;
       request.tls = tls_;
-      Authenticate(route, req, request);
+      // A quick read's statements (the session, then the route's few reads by
+      // key) share one read snapshot: on SQLite one WAL read lock instead of
+      // one per statement (store::ReadSnapshot). The session's last-use write,
+      // when due, runs between two snapshots, before the handler as always.
+      std::optional<store::ReadSnapshot> snapshot;
+      const bool snapshot_reads = route.quick && route.method == "GET";
+      if (snapshot_reads) snapshot.emplace(*request.db);
+      if (std::optional<access::Sessions::Checked> due = Authenticate(route, req, request)) {
+        snapshot.reset();
+        access::Sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_).Touch(*due);
+        if (snapshot_reads) snapshot.emplace(*request.db);
+      }
       ReadBody(route, req, request);
       ApiResponse response = on_io_thread ? route.handler(request) : RunHandler(route, request);
       status = response.status;
@@ -360,24 +409,29 @@ class Engine {
 
   // Who asks: the bearer token, or the web UI's session cookie (with its CSRF
   // token on whatever changes something); a route that needs a login refuses neither.
-  void Authenticate(const Route& route, const http::request<http::string_body>& req, ApiRequest& request) {
+  // Writes nothing: returns the session check when its last use is due to be
+  // written (access::Sessions::Touch), which the caller does.
+  std::optional<access::Sessions::Checked> Authenticate(const Route& route, const http::request<http::string_body>& req,
+                                                        ApiRequest& request) {
     const std::string_view auth = req["Authorization"];
     const std::optional<std::string> cookie = SessionCookie(req[http::field::cookie]);
+    std::optional<access::Sessions::Checked> due;
+    const auto check = [&] {
+      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
+      access::Sessions::Checked checked = sessions.Check(request.token);
+      request.caller = checked.caller;
+      request.authenticated = true;
+      if (checked.touch) due = std::move(checked);
+    };
     if (auth.rfind("Bearer ", 0) == 0) {
       request.token = std::string(auth.substr(7));
-      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
-      if (route.needs_login || !request.token.empty()) {
-        request.caller = sessions.Authenticate(request.token);
-        request.authenticated = true;
-      }
+      if (route.needs_login || !request.token.empty()) check();
     } else if (cookie && route.needs_login) {
       // The web UI's session cookie (docs/ACCESS.md): a browser sends it by
       // itself, so whatever changes something must also carry the session's
       // CSRF token, which only the page (not another site) can read.
       request.token = *cookie;
-      access::Sessions sessions(*request.db, clock_, hasher_, options_.sessions, &session_touches_);
-      request.caller = sessions.Authenticate(request.token);
-      request.authenticated = true;
+      check();
       if (route.method != "GET") {
         const std::string_view offered = req[kCsrfHeader];
         if (!access::CsrfTokenMatches(request.token, offered)) {
@@ -389,6 +443,7 @@ class Engine {
     } else if (route.needs_login) {
       throw Error(ErrorCode::kUnauthenticated, "log in first: send Authorization: Bearer <token>");
     }
+    return due;
   }
 
   // The request's body: raw bytes (uploads), parsed JSON, or {} for a write without one.
@@ -414,6 +469,12 @@ class Engine {
     const int status = response.status;
     if (status == 204) {
       reply.status = 204;
+    } else if (file_type != response.headers.end() && response.shared_body) {
+      // A kept text (ApiResponse::VersionedText of a shared text): sent from where it is kept.
+      reply.status = status;
+      reply.headers.emplace_back("Cache-Control", "no-store");
+      reply.shared_body = std::move(response.shared_body);
+      reply.content_type = file_type->second;
     } else if (file_type != response.headers.end() && response.body.is_string()) {
       // A download (ApiResponse::File) or JSON serialised by the handler (VersionedText): the bytes as they are.
       reply.status = status;
@@ -491,6 +552,8 @@ class Engine {
   }
 
   void Accept();
+  // A connection just accepted: served, or over max_connections refused with 503.
+  void Admit(tcp::socket socket);
   int Bind();
   void Serve();
   void Stop();
@@ -685,7 +748,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       if (k == "Content-Length") head_length = v;
       else response_.insert(k, v);
     }
-    response_.body() = std::move(reply.body);
+    response_.body().owned = std::move(reply.body);
+    response_.body().shared = std::move(reply.shared_body);
     response_.keep_alive(!reply.close);
     response_.prepare_payload();
     if (head_length) response_.set(http::field::content_length, *head_length);
@@ -732,7 +796,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  http::response<ReplyBody> response_;
   Target target_;
   const CompiledRoute* route_ = nullptr;
   std::chrono::steady_clock::time_point start_;
@@ -750,34 +814,47 @@ void Engine::Accept() {
       });
       return;
     }
-    {
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait for the peer's delayed ACK
-      if (open_connections_.load() >= options_.max_connections) {
-        // Over the cap: a short 503 (best effort, never blocking) and close.
-        const std::string body = ErrorJson("unavailable", "too many open connections").dump();
-        const std::string text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
-                                 "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
-                                 "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: " +
-                                 std::string(kContentSecurityPolicy) + "\r\nContent-Length: " +
-                                 std::to_string(body.size()) + "\r\n\r\n" + body;
-        socket.non_blocking(true, ignored);
-        socket.write_some(asio::buffer(text), ignored);
-        socket.shutdown(tcp::socket::shutdown_send, ignored);
-        socket.close(ignored);
-      } else {
-        ++open_connections_;
-        const std::string remote = socket.remote_endpoint(ignored).address().to_string();
-        if (tls_) {
-          std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), ssl_)
-              ->Start();
-        } else {
-          std::make_shared<Connection<beast::tcp_stream>>(*this, remote, std::move(socket))->Start();
-        }
-      }
+    Admit(std::move(socket));
+    // Take what else the kernel has queued now, not one connection per turn:
+    // every turn waits behind the ready work of all the open connections, so
+    // at 1,000 busy connections one accept per turn left connections in the
+    // kernel's queue for up to 20 s, their first request unanswered
+    // (docs/PERFORMANCE.md, "Household reads, session 14"). The acceptor is
+    // non-blocking (Bind), so an empty queue ends the loop at once.
+    for (int i = 1; i < kAcceptBatch; ++i) {
+      tcp::socket next(asio::make_strand(io_));
+      acceptor_.accept(next, ec);
+      if (ec) break;  // would_block: the queue is empty; anything else: the next async_accept reports it
+      Admit(std::move(next));
     }
     Accept();
   });
+}
+
+void Engine::Admit(tcp::socket socket) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait for the peer's delayed ACK
+  if (open_connections_.load() >= options_.max_connections) {
+    // Over the cap: a short 503 (best effort, never blocking) and close.
+    const std::string body = ErrorJson("unavailable", "too many open connections").dump();
+    const std::string text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
+                             "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+                             "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: " +
+                             std::string(kContentSecurityPolicy) + "\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(text), ignored);
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+    return;
+  }
+  ++open_connections_;
+  const std::string remote = socket.remote_endpoint(ignored).address().to_string();
+  if (tls_) {
+    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), ssl_)->Start();
+  } else {
+    std::make_shared<Connection<beast::tcp_stream>>(*this, remote, std::move(socket))->Start();
+  }
 }
 
 int Engine::Bind() {
@@ -814,7 +891,11 @@ int Engine::Bind() {
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
+    // The kernel's queue of connections not yet accepted: SOMAXCONN (4096 on
+    // glibc), cut to net.core.somaxconn (docs/DEPLOY.md).
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    // Accept() takes every queued connection in one turn with non-blocking accepts.
+    if (!ec) acceptor_.non_blocking(true, ec);
   }
   if (ec) throw Error::FailedPrecondition("cannot listen on " + o.host + ":" + std::to_string(o.port));
   return acceptor_.local_endpoint().port();

@@ -155,8 +155,13 @@ void AddRegistryRoutes(std::vector<Route>& routes, size_t household_text_bytes) 
   routes.push_back({"GET", "/api/v1/households/{id}", true,
                     [texts](ApiRequest& r) {
                       registry::HouseholdRegistry reg(r.connection(), *r.clock);
-                      registry::HouseholdText text = reg.GetHouseholdText(r.caller, r.PathId("id"), *texts);
-                      return ApiResponse::VersionedText(std::move(text.json), text.version);
+                      std::shared_ptr<const registry::HouseholdText> text =
+                          reg.GetHouseholdText(r.caller, r.PathId("id"), *texts);
+                      const int64_t version = text->version;
+                      const std::string* json = &text->json;
+                      // The kept text's bytes, shared with `texts` (aliasing: `text` keeps them alive).
+                      return ApiResponse::VersionedText(std::shared_ptr<const std::string>(std::move(text), json),
+                                                        version);
                     },
                     "A household with members, status history and yearly facts; ETag is its version"});
   routes.back().quick = true;  // reads by key; 2 statements when kept

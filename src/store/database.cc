@@ -13,6 +13,11 @@
 namespace fupin::store {
 
 Transaction::Transaction(Connection& connection) : connection_(&connection) {
+  if (connection_->in_snapshot_) {
+    // A write inside a read snapshot: the snapshot ends first (ReadSnapshot's contract).
+    connection_->EndSnapshot();
+    connection_->in_snapshot_ = false;
+  }
   const int depth = connection_->depth_ + 1;
   connection_->BeginLevel(depth);
   connection_->depth_ = depth;
@@ -34,6 +39,28 @@ void Transaction::Commit() {
   connection_->CommitLevel(connection_->depth_);
   --connection_->depth_;
   done_ = true;
+}
+
+ReadSnapshot::ReadSnapshot(Connection& connection) : connection_(&connection) {
+  if (connection_->depth_ == 0 && !connection_->in_snapshot_ && connection_->BeginSnapshot()) {
+    connection_->in_snapshot_ = true;
+    began_ = true;
+  }
+}
+
+ReadSnapshot::~ReadSnapshot() { End(); }
+
+void ReadSnapshot::End() noexcept {
+  if (!began_) return;
+  began_ = false;
+  if (!connection_->in_snapshot_) return;  // a Transaction inside ended it
+  connection_->in_snapshot_ = false;
+  try {
+    connection_->EndSnapshot();
+  } catch (...) {
+    // Nothing was written in it; the backend ends it with the next
+    // transaction or when the connection closes.
+  }
 }
 
 std::optional<int64_t> Connection::QueryInt(std::string_view sql) {

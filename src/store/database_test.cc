@@ -442,6 +442,49 @@ TEST_P(DatabaseTest, TextViewIsTextWithoutACopy) {
 // A sibling is another connection to the same database: it sees what is
 // committed, not what an open transaction of the first has written, and it
 // can read while the first reads.
+// store::ReadSnapshot: on SQLite the reads inside one see one snapshot (a row
+// another connection commits meanwhile shows once it ends); a Transaction
+// begun inside ends it first, and its write is kept; inside a transaction it
+// does nothing. On PostgreSQL each statement reads what is committed, as
+// without it.
+TEST_P(DatabaseTest, AReadSnapshotHoldsItsReadsTogetherUntilAWriteOrItsEnd) {
+  auto db = OpenDatabase(url(), kV2);
+  auto reader = db->Connect();
+  auto writer = db->Connect();
+  const bool sqlite = reader->dialect() == Dialect::kSqlite;
+  writer->Execute("INSERT INTO things (name) VALUES ('a')");
+  {
+    ReadSnapshot snapshot(*reader);
+    EXPECT_EQ(Count(*reader, "things"), 1);
+    writer->Execute("INSERT INTO things (name) VALUES ('b')");
+    EXPECT_EQ(Count(*reader, "things"), sqlite ? 1 : 2);
+    snapshot.End();
+    EXPECT_EQ(Count(*reader, "things"), 2);
+  }
+  {
+    ReadSnapshot snapshot(*reader);
+    EXPECT_EQ(Count(*reader, "things"), 2);
+    writer->Execute("INSERT INTO things (name) VALUES ('c')");
+    {
+      Transaction tx(*reader);
+      EXPECT_EQ(Count(*reader, "things"), 3);
+      reader->Execute("INSERT INTO things (name) VALUES ('d')");
+      tx.Commit();
+    }
+    EXPECT_EQ(Count(*reader, "things"), 4);
+  }
+  EXPECT_EQ(reader->transaction_depth(), 0);
+  EXPECT_EQ(Count(*writer, "things"), 4);
+  {
+    Transaction tx(*reader);
+    ReadSnapshot snapshot(*reader);
+    reader->Execute("INSERT INTO things (name) VALUES ('e')");
+    snapshot.End();
+    tx.Commit();
+  }
+  EXPECT_EQ(Count(*writer, "things"), 5);
+}
+
 TEST_P(DatabaseTest, ASiblingConnectionSeesTheSameCommittedDatabase) {
   auto db = OpenDatabase(url(), kV2);
   auto c = db->Connect();

@@ -244,6 +244,16 @@ class SqliteConnection final : public Connection {
   void CommitLevel(int depth) override {
     Execute(depth == 1 ? "COMMIT" : "RELEASE sp" + std::to_string(depth));
   }
+  // A deferred transaction: the WAL's read lock is taken at the first read
+  // and held until EndSnapshot (prepared once, kept like any statement).
+  bool BeginSnapshot() override {
+    if (!sqlite3_get_autocommit(db_.get())) return false;
+    Prepare("BEGIN DEFERRED")->Run();
+    return true;
+  }
+  void EndSnapshot() override {
+    if (!sqlite3_get_autocommit(db_.get())) Prepare("COMMIT")->Run();
+  }
   void RollbackLevel(int depth) override {
     if (depth == 1) {
       if (!sqlite3_get_autocommit(db_.get())) Execute("ROLLBACK");

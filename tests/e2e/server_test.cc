@@ -960,6 +960,24 @@ TEST_F(ServerTest, AHouseholdReadRightAfterAChangeShowsIt) {
   EXPECT_EQ(removed.body["events"].size(), first.body["events"].size() + 1);
 }
 
+// A quick read (GET /households/{id}) reads in one snapshot and writes the
+// session's last use, when due, outside it (docs/PERFORMANCE.md, "Household
+// reads, session 14"): the write still happens, and the read still answers.
+TEST_F(ServerTest, AQuickReadStillWritesTheSessionsLastUseWhenDue) {
+  const int64_t id = AddHousehold("TOUCH-1", kVillageIn);
+  auto admin = As("admin");
+  auto db = store::OpenDatabase(db_, AllMigrations());
+  auto conn = db->Connect();
+  // Every session last used 61 s ago: past the once-a-minute touch, far from the idle timeout.
+  conn->Execute("UPDATE sessions SET last_seen_at = last_seen_at - 61");
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_EQ(*conn->QueryInt("SELECT count(*) FROM sessions WHERE last_seen_at >= " + std::to_string(now - 30)), 0);
+  const auto read = admin.Get("/api/v1/households/" + std::to_string(id));
+  EXPECT_EQ(read.status, 200) << read.text;
+  EXPECT_EQ(*conn->QueryInt("SELECT count(*) FROM sessions WHERE last_seen_at >= " + std::to_string(now - 30)), 1);
+}
+
 // A kept answer is no permission: every read is checked for its caller. After
 // the administrator's read, a cadre of another village is refused and one of
 // the household's village gets the same bytes.

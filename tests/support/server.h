@@ -21,6 +21,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  // The server's process id (for a test that pauses it with SIGSTOP and SIGCONT).
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and waits; returns the exit code.
   int Stop();
   std::string Output() const;  // standard output so far
