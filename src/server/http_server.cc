@@ -891,8 +891,9 @@ int Engine::Bind() {
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
-    // The kernel's queue of connections not yet accepted: SOMAXCONN (4096 on
-    // glibc), cut to net.core.somaxconn (docs/DEPLOY.md).
+    // The kernel's queue of connections not yet accepted: SOMAXCONN as the
+    // build's glibc headers define it (4096 on Debian 12), cut to
+    // net.core.somaxconn (docs/DEPLOY.md).
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     // Accept() takes every queued connection in one turn with non-blocking accepts.
     if (!ec) acceptor_.non_blocking(true, ec);

@@ -251,8 +251,16 @@ class SqliteConnection final : public Connection {
     Prepare("BEGIN DEFERRED")->Run();
     return true;
   }
+  // A snapshot wrote nothing: if its COMMIT fails, it is rolled back, so the connection does not
+  // stay in a transaction that every later snapshot would silently share.
   void EndSnapshot() override {
-    if (!sqlite3_get_autocommit(db_.get())) Prepare("COMMIT")->Run();
+    if (sqlite3_get_autocommit(db_.get())) return;
+    try {
+      Prepare("COMMIT")->Run();
+    } catch (...) {
+      if (!sqlite3_get_autocommit(db_.get())) Execute("ROLLBACK");
+      throw;
+    }
   }
   void RollbackLevel(int depth) override {
     if (depth == 1) {

@@ -306,6 +306,11 @@ TEST(TransportFairnessTest, QueuedConnectionsAreAllTakenWhileOneClientPipelines)
             }()),
             200);
   ASSERT_EQ(kill(server.pid(), SIGSTOP), 0);
+  // A failed ASSERT below must not leave the server stopped: ~ServerProcess would wait for it forever.
+  struct Resume {
+    pid_t pid;
+    ~Resume() { kill(pid, SIGCONT); }
+  } resume{server.pid()};
   std::string pipeline;
   for (size_t i = 0; i < kPipelined; ++i) pipeline += "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   ASSERT_TRUE(busy.Send(pipeline));  // about 50 KB: fits the loopback buffers while the server is paused
